@@ -1,0 +1,50 @@
+/**
+ * The one list of error codes Portico puts in `extensions.code`, with the HTTP status each
+ * maps to when it decides the status of a whole response. Codes that Apollo Server itself
+ * emits (`GRAPHQL_PARSE_FAILED`, …) are listed so that clients have one place to look.
+ */
+export const ErrorCode = {
+  // The request itself is wrong.
+  BAD_REQUEST: 'BAD_REQUEST',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  NOT_FOUND: 'NOT_FOUND',
+  // Who is asking.
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  // Something below the caller failed.
+  BACKEND_ERROR: 'BACKEND_ERROR',
+  BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
+  BACKEND_TIMEOUT: 'BACKEND_TIMEOUT',
+  SUBGRAPH_ERROR: 'SUBGRAPH_ERROR',
+  SERVICE_NOT_READY: 'SERVICE_NOT_READY',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The HTTP status a response gets when this code decides it. */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  BAD_USER_INPUT: 400,
+  OPERATION_RESOLUTION_FAILURE: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  METHOD_NOT_ALLOWED: 405,
+  NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  BACKEND_ERROR: 502,
+  BACKEND_UNAVAILABLE: 503,
+  BACKEND_TIMEOUT: 504,
+  SUBGRAPH_ERROR: 502,
+  SERVICE_NOT_READY: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};
