@@ -2,4 +2,6 @@
 export const Headers = {
   /** Correlates one client request across every hop; taken from the client or minted. */
   requestId: 'x-request-id',
+  /** The caller's user id, as the gateway established it; absent for anonymous requests. */
+  subject: 'x-portico-subject',
 } as const;

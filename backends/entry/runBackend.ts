@@ -1,0 +1,55 @@
+import { announceListening } from '../../common/announceListening.js';
+import type { Logger } from '../../common/createLogger.js';
+import { readListenOptions } from './readListenOptions.js';
+
+export interface RunBackendOptions {
+  /** The name announced to `portico dev` and put in the start line. */
+  name: string;
+  /** Used when `PORT` is not set. */
+  defaultPort: number;
+  /** How the start line shows the address. */
+  protocol: 'http' | 'grpc';
+  logger: Logger;
+  /** Starts listening; resolves with the port actually bound. */
+  listen(port: number, host: string): Promise<number>;
+  /** Stops gracefully. */
+  close(): Promise<void>;
+}
+
+/**
+ * What every backend's `index.ts` does: read `PORT`/`HOST`, listen, print one start line,
+ * announce the port, and on SIGTERM/SIGINT close gracefully and exit 0. Start-up failures
+ * (bad `PORT`, port taken) exit 1 with the reason.
+ */
+export async function runBackend(options: RunBackendOptions): Promise<void> {
+  const { name, logger } = options;
+  let port: number;
+  try {
+    const listen = readListenOptions(process.env, options.defaultPort);
+    port = await options.listen(listen.port, listen.host);
+    const shownHost = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
+    const address = `${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+    logger.info(`${name} listening on ${options.protocol === 'http' ? `http://${address}` : `${address} (gRPC)`}`);
+  } catch (error) {
+    logger.error(`${name} could not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    // A second signal while closing changes nothing: the close already has a force timeout.
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, `${name} shutting down`);
+    options.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, `${name} did not close cleanly`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  announceListening(name, port);
+}

@@ -1,0 +1,42 @@
+import type { Server } from 'node:http';
+import { createLogger, type Logger } from '../../common/createLogger.js';
+import type { User } from '../data/types.js';
+import { createRestServer } from '../rest/createRestServer.js';
+import { HttpError } from '../rest/HttpError.js';
+import { parseIdList } from '../rest/parseIdList.js';
+
+export interface UsersServerDeps {
+  users: readonly User[];
+  /** @default a logger named 'users' */
+  logger?: Logger;
+}
+
+/**
+ * The users REST service: one user by id, or a batch of up to 100 by `?ids=`. Built, not
+ * listening; `index.ts` decides the port.
+ */
+export function createUsersServer(deps: UsersServerDeps): Server {
+  const byId = new Map(deps.users.map((user) => [user.id, structuredClone(user)]));
+  return createRestServer({
+    logger: deps.logger ?? createLogger({ name: 'users' }),
+    routes: [
+      {
+        method: 'GET',
+        pattern: '/users/:id',
+        handler: ({ params }) => {
+          const user = byId.get(params.id!);
+          if (!user) throw HttpError.notFound(`no user with id '${params.id}'`);
+          return { status: 200, body: user };
+        },
+      },
+      {
+        method: 'GET',
+        pattern: '/users',
+        handler: ({ query }) => {
+          const users = parseIdList(query, 'ids').flatMap((id) => byId.get(id) ?? []);
+          return { status: 200, body: { users } };
+        },
+      },
+    ],
+  });
+}

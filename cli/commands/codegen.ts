@@ -1,0 +1,32 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { Command } from 'commander';
+import { generateProtoTypes, listFiles, protoTypesDir } from '../codegen/generateProtoTypes.js';
+import { generateResolverTypes } from '../codegen/generateResolverTypes.js';
+
+/** `portico codegen`: typed resolvers from each subgraph's SDL and typed gRPC clients from the protos. */
+export function codegenCommand(): Command {
+  return new Command('codegen')
+    .description('Generate typed resolvers (codegen.yml) and gRPC types (schema/protos) into the repository.')
+    .option('--check', 'write nothing; fail when committed generated code differs from what would be generated')
+    .action(async (options: { check?: boolean }) => {
+      const expected = new Map([...(await generateResolverTypes()), ...generateProtoTypes()]);
+      // A generated file whose source is gone is stale too.
+      const existing = existsSync(protoTypesDir) ? listFiles(protoTypesDir) : [];
+      const orphans = existing.filter((file) => !expected.has(file));
+      const changed = [...expected].filter(([file, content]) => !existsSync(file) || readFileSync(file, 'utf8') !== content);
+
+      if (options.check) {
+        const stale = [...changed.map(([file]) => file), ...orphans].map((file) => relative(process.cwd(), file));
+        if (stale.length > 0) throw new Error(`generated code is stale:\n  ${stale.join('\n  ')}\nRun \`npm run codegen\` and commit the result.`);
+        process.stdout.write(`Generated code is up to date (${expected.size} files).\n`);
+        return;
+      }
+      for (const file of orphans) rmSync(file);
+      for (const [file, content] of changed) {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, content);
+      }
+      process.stdout.write(`Generated ${expected.size} files (${changed.length} changed, ${orphans.length} removed).\n`);
+    });
+}

@@ -1,0 +1,16 @@
+import type { ServerResponse } from 'node:http';
+import type { HTTPGraphQLResponse } from '@apollo/server';
+
+/** Writes Apollo Server's answer to a Node response, streaming it when it comes in chunks. */
+export async function writeHttpGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) {
+    res.write(chunk);
+  }
+  res.end();
+}

@@ -1,0 +1,140 @@
+/**
+ * The JSON schema of the gateway config file. Ajv fills in the defaults written here; defaults
+ * that depend on other values (mode, per-subgraph timeouts) are filled in by
+ * `loadGatewayConfig`. `accepts` is our own annotation: how an error message describes the
+ * values a key takes, where the type alone would not say it.
+ */
+// A type alias rather than an interface so that Ajv accepts it as a schema object.
+export type ConfigSchemaNode = {
+  type?: 'object' | 'array' | 'string' | 'integer' | 'boolean';
+  properties?: Record<string, ConfigSchemaNode>;
+  additionalProperties?: ConfigSchemaNode | false;
+  required?: string[];
+  items?: ConfigSchemaNode;
+  enum?: readonly string[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  minItems?: number;
+  pattern?: string;
+  default?: unknown;
+  accepts?: string;
+};
+
+const MAX_PORT = 65_535;
+
+// Origins as browsers send them: no path, no trailing slash.
+const ORIGIN_PATTERN = '^(\\*|https?://[^/\\s]+)$';
+const HEADER_NAME_PATTERN = "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$";
+
+export const defaultAllowHeaders = [
+  'content-type',
+  'authorization',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'apollographql-client-name',
+  'apollographql-client-version',
+  'x-request-id',
+];
+
+const positiveInteger = (max?: number): ConfigSchemaNode => ({
+  type: 'integer',
+  minimum: 1,
+  ...(max === undefined ? {} : { maximum: max }),
+});
+
+export const gatewayConfigSchema: ConfigSchemaNode = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    mode: { type: 'string', enum: ['development', 'production'] },
+    introspection: { type: 'boolean' },
+    landingPage: { type: 'boolean' },
+    includeStacktraceInErrors: { type: 'boolean' },
+    supergraph: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        path: { type: 'string', minLength: 1, default: 'schema/supergraph.graphql' },
+      },
+    },
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        host: { type: 'string', minLength: 1, default: '0.0.0.0' },
+        port: { type: 'integer', minimum: 0, maximum: MAX_PORT, default: 4000 },
+        graphqlPath: {
+          type: 'string',
+          pattern: '^/[A-Za-z0-9/_.~-]*$',
+          accepts: 'a URL path starting with "/", such as "/graphql"',
+          default: '/graphql',
+        },
+        bodyLimitBytes: { ...positiveInteger(), default: 1_048_576 },
+        shutdownGracePeriodMs: { type: 'integer', minimum: 0, default: 10_000 },
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['certFile', 'keyFile'],
+          properties: {
+            certFile: { type: 'string', minLength: 1 },
+            keyFile: { type: 'string', minLength: 1 },
+          },
+        },
+        cors: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            origins: {
+              type: 'array',
+              items: {
+                type: 'string',
+                pattern: ORIGIN_PATTERN,
+                accepts: 'an origin such as "https://app.example.com" (scheme://host[:port], no path) or "*"',
+              },
+              accepts: 'a list of origins such as ["https://app.example.com"], or ["*"]',
+              default: ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'],
+            },
+            credentials: { type: 'boolean', default: false },
+            maxAgeSeconds: { type: 'integer', minimum: 0, default: 600 },
+            allowHeaders: {
+              type: 'array',
+              items: { type: 'string', pattern: HEADER_NAME_PATTERN, accepts: 'an HTTP header name' },
+              accepts: 'a list of HTTP header names',
+              default: defaultAllowHeaders,
+            },
+          },
+        },
+      },
+    },
+    upstream: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        timeoutMs: { ...positiveInteger(), default: 30_000 },
+        maxConnectionsPerSubgraph: { ...positiveInteger(), default: 128 },
+      },
+    },
+    subgraphs: {
+      type: 'object',
+      default: {},
+      accepts: 'a mapping from subgraph name to { url, timeoutMs }',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          url: {
+            type: 'string',
+            pattern: '^https?://[^\\s]+$',
+            accepts: 'an http:// or https:// URL',
+          },
+          timeoutMs: positiveInteger(),
+        },
+      },
+    },
+  },
+};

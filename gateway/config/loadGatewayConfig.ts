@@ -1,0 +1,166 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import YAML from 'yaml';
+import { ConfigError } from './ConfigError.js';
+import { expandEnv, type Environment } from './expandEnv.js';
+import { formatSchemaErrors } from './formatSchemaErrors.js';
+import type { GatewayConfig, GatewayMode, SubgraphConfig } from './GatewayConfig.js';
+import { gatewayConfigSchema } from './gatewayConfigSchema.js';
+
+export interface LoadGatewayConfigOptions {
+  /** A `.yaml`, `.yml` or `.json` config file; without one every option takes its default. */
+  file?: string;
+  /**
+   * Values that win over the file, such as command-line flags. A string port is converted the
+   * way an environment value is ("8080" → 8080).
+   */
+  overrides?: { supergraphPath?: string; port?: number | string; host?: string };
+  /** @default process.env */
+  env?: Environment;
+  /** Where relative paths (supergraph, TLS files) are resolved from. @default process.cwd() */
+  cwd?: string;
+}
+
+// Compiled once per process: the schema never changes.
+const validate = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true })
+  .addKeyword('accepts')
+  .compile(gatewayConfigSchema);
+
+/**
+ * Reads, expands, validates and completes the gateway configuration. Throws one `ConfigError`
+ * listing every problem; a config that loads is complete and consistent.
+ */
+export function loadGatewayConfig(options: LoadGatewayConfigOptions = {}): GatewayConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const problems: string[] = [];
+
+  const raw = options.file === undefined ? {} : readConfigFile(path.resolve(cwd, options.file));
+  const expanded = expandEnv(raw, gatewayConfigSchema, env, problems);
+  const input = applyOverrides(expanded, options.overrides ?? {});
+
+  if (!validate(input)) {
+    // A key whose environment variable is missing already has its message.
+    const reported = new Set(problems.map((problem) => problem.slice(0, problem.indexOf(':'))));
+    problems.push(...formatSchemaErrors(validate.errors ?? []).filter((m) => !reported.has(m.slice(0, m.indexOf(':')))));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  // The schema has checked the shape and filled in the static defaults.
+  const config = complete(input as unknown as FileShape, env, cwd);
+  problems.push(...checkConsistency(config));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The config as the schema leaves it: static defaults filled, mode-dependent ones not. */
+type FileShape = Omit<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors' | 'server' | 'subgraphs'> &
+  Partial<Pick<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors'>> & {
+    server: Omit<GatewayConfig['server'], 'tls'> & { tls?: { certFile: string; keyFile: string } };
+    subgraphs: Record<string, Partial<SubgraphConfig>>;
+  };
+
+/** Reads and parses the file; an unreadable or unparsable file is a `ConfigError`. */
+function readConfigFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`config file ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  }
+  const extension = path.extname(file).toLowerCase();
+  try {
+    if (extension === '.json') return JSON.parse(text) as unknown;
+    if (extension === '.yaml' || extension === '.yml') return YAML.parse(text) ?? {};
+  } catch (error) {
+    throw new ConfigError([`config file ${file}: is not valid ${extension.slice(1).toUpperCase()}: ${(error as Error).message}`]);
+  }
+  throw new ConfigError([`config file ${file}: unsupported extension "${extension}" (accepted: .yaml, .yml, .json)`]);
+}
+
+/** Puts the overrides into the (still unvalidated) config, without changing the input. */
+function applyOverrides(config: unknown, overrides: NonNullable<LoadGatewayConfigOptions['overrides']>): unknown {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return config;
+  const result: Record<string, unknown> = { ...config };
+  const section = (key: string): Record<string, unknown> => {
+    const existing = result[key];
+    const copy = typeof existing === 'object' && existing !== null && !Array.isArray(existing) ? { ...existing } : {};
+    result[key] = copy;
+    return copy;
+  };
+  if (overrides.supergraphPath !== undefined) section('supergraph').path = overrides.supergraphPath;
+  if (overrides.host !== undefined) section('server').host = overrides.host;
+  if (overrides.port !== undefined) {
+    const port = overrides.port;
+    section('server').port = typeof port === 'string' && /^\d+$/.test(port.trim()) ? Number(port) : port;
+  }
+  return result;
+}
+
+/** Fills in the defaults that depend on other values and makes paths absolute. */
+function complete(file: FileShape, env: Environment, cwd: string): GatewayConfig {
+  const mode: GatewayMode = file.mode ?? (env.NODE_ENV === 'production' ? 'production' : 'development');
+  const development = mode === 'development';
+  const tls = file.server.tls;
+  const subgraphs: Record<string, SubgraphConfig> = {};
+  for (const [name, subgraph] of Object.entries(file.subgraphs)) {
+    subgraphs[name] = { ...subgraph, timeoutMs: subgraph.timeoutMs ?? file.upstream.timeoutMs };
+  }
+  return {
+    mode,
+    introspection: file.introspection ?? development,
+    landingPage: file.landingPage ?? development,
+    includeStacktraceInErrors: file.includeStacktraceInErrors ?? development,
+    supergraph: { path: path.resolve(cwd, file.supergraph.path) },
+    server: {
+      ...file.server,
+      tls:
+        tls === undefined ? null : { certFile: path.resolve(cwd, tls.certFile), keyFile: path.resolve(cwd, tls.keyFile) },
+    },
+    upstream: file.upstream,
+    subgraphs,
+  };
+}
+
+/** Rules across keys, and files that must exist. */
+function checkConsistency(config: GatewayConfig): string[] {
+  const problems: string[] = [];
+  if (!isFile(config.supergraph.path)) {
+    problems.push(
+      `supergraph.path: no file at ${config.supergraph.path} (run "portico compose" to write it, or pass --supergraph FILE)`,
+    );
+  }
+  const { tls, cors, graphqlPath } = config.server;
+  if (tls) {
+    for (const key of ['certFile', 'keyFile'] as const) {
+      if (!isFile(tls[key])) {
+        problems.push(
+          existsSync(tls[key])
+            ? `server.tls.${key}: ${tls[key]} is not a file`
+            : `server.tls.${key}: no file at ${tls[key]}`,
+        );
+      }
+    }
+  }
+  if (config.mode === 'production' && config.includeStacktraceInErrors) {
+    problems.push('includeStacktraceInErrors: cannot be true in production mode (it would send internals to clients)');
+  }
+  if (cors.credentials && cors.origins.includes('*')) {
+    problems.push(
+      'server.cors.credentials: cannot be true while server.cors.origins contains "*" (list the origins that may send cookies)',
+    );
+  }
+  if (graphqlPath === '/health' || graphqlPath === '/ready') {
+    problems.push(`server.graphqlPath: "${graphqlPath}" is taken by the gateway's own endpoint`);
+  }
+  return problems;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,47 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { ApolloServerErrorCode, ApolloServerValidationErrorCode } from '@apollo/server/errors';
+import { ErrorCode } from '../../common/errorCodes.js';
+import type { GatewayMode } from '../config/GatewayConfig.js';
+
+// Codes someone chose to send: ours, Apollo Server's, and the validation codes Apollo adds.
+// INTERNAL_SERVER_ERROR is what Apollo gives an error nobody coded, so it is not deliberate.
+const deliberateCodes = new Set<string>(
+  [...Object.values(ErrorCode), ...Object.values(ApolloServerErrorCode), ...Object.values(ApolloServerValidationErrorCode)].filter(
+    (code) => code !== ErrorCode.INTERNAL_SERVER_ERROR,
+  ),
+);
+
+// Extensions that describe the gateway's or a subgraph's internals.
+const internalExtensions = ['stacktrace', 'exception', 'response'];
+
+export interface FormatErrorOptions {
+  /** In development errors go out as they are; in production unexpected ones are masked. */
+  mode: GatewayMode;
+}
+
+/**
+ * Apollo Server's `formatError`. In production an error without a deliberate code (a bug, a
+ * subgraph's uncoded failure) goes out as `Internal server error` / `INTERNAL_SERVER_ERROR`,
+ * keeping only its `path` and `serviceName`, and no error carries stack traces or subgraph
+ * response details. The original is still logged by the failed-request log.
+ */
+export function createFormatError(options: FormatErrorOptions) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    if (options.mode === 'development') return formatted;
+    const code = formatted.extensions?.code;
+    const serviceName = formatted.extensions?.serviceName;
+    if (typeof code !== 'string' || !deliberateCodes.has(code)) {
+      return {
+        message: 'Internal server error',
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: {
+          code: ErrorCode.INTERNAL_SERVER_ERROR,
+          ...(typeof serviceName === 'string' ? { serviceName } : {}),
+        },
+      };
+    }
+    const extensions = { ...formatted.extensions };
+    for (const key of internalExtensions) delete extensions[key];
+    return { ...formatted, extensions };
+  };
+}

@@ -1,0 +1,23 @@
+import type DataLoader from 'dataloader';
+import { createBatchLoader } from '../kit/loaders/createBatchLoader.js';
+import type { RequestScope } from '../kit/requestScope.js';
+import { usersBatchLimit, type UserRecord, type UsersApi } from './usersApi.js';
+
+export interface AccountsContext extends RequestScope {
+  usersApi: UsersApi;
+  /** Users by id, batched into `GET /users?ids=`; null for an unknown id. */
+  users: DataLoader<string, UserRecord | null>;
+}
+
+/** Builds each request's context: its own loaders, so no cache is shared between callers. */
+export function accountsContext(usersApi: UsersApi) {
+  return (scope: RequestScope): AccountsContext => ({
+    ...scope,
+    usersApi,
+    users: createBatchLoader({
+      maxBatchSize: usersBatchLimit,
+      fetch: (ids) => usersApi.byIds(ids, scope),
+      keyOf: (user) => user.id,
+    }),
+  });
+}

@@ -1,0 +1,42 @@
+import { loadProto } from '../../common/grpc/loadProto.js';
+import type { ProtoGrpcType } from '../../common/grpc/generated/inventory.js';
+import type { GetStockResponse__Output } from '../../common/grpc/generated/portico/inventory/v1/GetStockResponse.js';
+import type { InventoryClient } from '../../common/grpc/generated/portico/inventory/v1/Inventory.js';
+import type { StockLevel__Output } from '../../common/grpc/generated/portico/inventory/v1/StockLevel.js';
+import { callUnary } from '../kit/grpc/callUnary.js';
+import { createGrpcClient } from '../kit/grpc/createGrpcClient.js';
+import type { CallOptions } from '../kit/rest/createRestClient.js';
+
+/** A product as other subgraphs refer to it; `price` and `weight` come with `@requires`. */
+export interface ProductReference {
+  upc: string;
+  price?: number;
+  weight?: number;
+}
+
+export type StockRecord = StockLevel__Output;
+
+/** Most UPCs `GetStock` takes in one call. */
+export const stockBatchLimit = 100;
+
+/** The inventory gRPC service, as this subgraph uses it. */
+export interface StockApi {
+  /** Stock by UPC, at most `stockBatchLimit`; unknown UPCs are left out. */
+  byUpcs(upcs: readonly string[], call: CallOptions): Promise<StockRecord[]>;
+  close(): void;
+}
+
+export function createStockApi(address: string, timeoutMs: number): StockApi {
+  const proto = loadProto<ProtoGrpcType>('inventory.proto');
+  const client: InventoryClient = createGrpcClient(proto.portico.inventory.v1.Inventory, address);
+  return {
+    async byUpcs(upcs, call) {
+      const response = await callUnary<GetStockResponse__Output>(
+        (metadata, callOptions, done) => client.GetStock({ upcs: [...upcs] }, metadata, callOptions, done),
+        { backend: 'inventory', method: 'GetStock', timeoutMs, ...call },
+      );
+      return response.items;
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,112 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { GraphQLFormattedError, DocumentNode } from 'graphql';
+import { ErrorCode } from '../../common/errorCodes.js';
+import type { Logger } from '../../common/createLogger.js';
+import { BodyTooLargeError, readRequestBody } from '../../common/http/readRequestBody.js';
+import { parseJsonBody } from '../../common/http/parseJsonBody.js';
+import { sendGraphQLError, sendJson } from '../../common/http/sendJson.js';
+import { toHttpGraphQLRequest } from '../../common/http/toHttpGraphQLRequest.js';
+import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
+import { errorLoggingPlugin } from './errorLoggingPlugin.js';
+import { requestScopeOf, type RequestScope } from './requestScope.js';
+
+export interface SubgraphServerOptions<TContext extends RequestScope> {
+  /** The subgraph's name, as in the supergraph config. */
+  name: string;
+  typeDefs: DocumentNode;
+  /** The subgraph's resolvers, typed by its generated `Resolvers`. */
+  resolvers: object;
+  /** Builds a request's context from its scope: fresh DataLoaders every time. */
+  createContext: (scope: RequestScope) => TContext;
+  logger: Logger;
+  /**
+   * Largest request body accepted, in bytes.
+   * @default 10 MiB
+   */
+  bodyLimitBytes?: number;
+  /**
+   * Shows stack traces in errors and leaves unexpected errors unmasked.
+   * @default process.env.NODE_ENV !== 'production'
+   */
+  development?: boolean;
+}
+
+export interface SubgraphServer {
+  /** Not listening yet: the caller chooses where. */
+  httpServer: Server;
+  /** Starts Apollo Server; call before listening. */
+  start(): Promise<void>;
+  /** Stops taking requests, lets in-flight ones finish, closes the socket. */
+  stop(): Promise<void>;
+}
+
+/** A federation subgraph over plain Node HTTP: POST/GET on `/graphql`, `GET /health`. */
+export function createSubgraphServer<TContext extends RequestScope>(options: SubgraphServerOptions<TContext>): SubgraphServer {
+  const { logger, bodyLimitBytes = 10 * 1024 * 1024 } = options;
+  const development = options.development ?? process.env.NODE_ENV !== 'production';
+  const httpServer = createServer();
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({
+      typeDefs: options.typeDefs,
+      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+    }),
+    introspection: development,
+    includeStacktraceInErrorResponses: development,
+    formatError: development ? undefined : maskUnexpected,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      errorLoggingPlugin(),
+    ],
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://subgraph');
+    if (url.pathname === '/health') return sendJson(res, 200, { status: 'pass' });
+    if (url.pathname !== '/graphql') return sendGraphQLError(res, ErrorCode.NOT_FOUND, `No route ${url.pathname}; GraphQL is served at /graphql.`);
+
+    let body: unknown;
+    if (req.method === 'POST') {
+      const parsed = parseJsonBody(await readRequestBody(req, bodyLimitBytes));
+      if (!parsed.ok) return sendGraphQLError(res, ErrorCode.BAD_REQUEST, parsed.message);
+      body = parsed.value;
+    }
+    const aborted = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) aborted.abort();
+    });
+    const scope = requestScopeOf(req, aborted.signal, logger);
+    res.setHeader('x-request-id', scope.requestId);
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: toHttpGraphQLRequest(req, url, body),
+      context: async () => options.createContext(scope),
+    });
+    await writeHttpGraphQLResponse(res, response);
+  }
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof BodyTooLargeError) return sendGraphQLError(res, ErrorCode.PAYLOAD_TOO_LARGE, error.message, { connection: 'close' });
+      logger.error({ err: error }, 'request failed outside GraphQL execution');
+      sendGraphQLError(res, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+    });
+  });
+
+  return {
+    httpServer,
+    start: () => apollo.start(),
+    stop: () => apollo.stop(),
+  };
+}
+
+// Outside development, an error nobody gave a code is a bug whose message may hold internals.
+function maskUnexpected(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}

@@ -1,0 +1,48 @@
+import DataLoader from 'dataloader';
+
+export interface PerItemLoaderOptions<K, V> {
+  /** Fetches one key's value from an endpoint that serves one item per call. */
+  fetch: (key: K) => Promise<V>;
+  /**
+   * Most calls this loader has in flight at once, however many batches it dispatches;
+   * the rest wait their turn, so one large query cannot flood the backend.
+   * @default 8
+   */
+  concurrency?: number;
+}
+
+/**
+ * A per-request loader over per-item endpoints: each distinct key is fetched once, at most
+ * `concurrency` at a time, and a failed key fails alone.
+ */
+export function createPerItemLoader<K, V>(options: PerItemLoaderOptions<K, V>): DataLoader<K, V> {
+  const { fetch, concurrency = 8 } = options;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new TypeError(`concurrency must be a positive integer (got ${String(concurrency)}).`);
+  }
+  const limit = createLimiter(concurrency);
+  return new DataLoader<K, V>((keys) =>
+    Promise.all(keys.map((key) => limit(() => fetch(key)).catch((error: unknown) => asError(error)))),
+  );
+}
+
+// Runs tasks with at most `max` of them pending; the rest start in arrival order.
+function createLimiter(max: number) {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async function limit<T>(task: () => Promise<T>): Promise<T> {
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    active += 1;
+    try {
+      return await task();
+    } finally {
+      active -= 1;
+      waiting.shift()?.();
+    }
+  };
+}
+
+// DataLoader fails a key when its slot holds an Error; anything else thrown is wrapped.
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

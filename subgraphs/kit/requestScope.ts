@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Headers } from '../../common/headers.js';
+import type { Logger } from '../../common/createLogger.js';
+
+/** Who is asking, as the gateway established it. */
+export interface Viewer {
+  id: string;
+}
+
+/** What every subgraph's per-request context starts from. */
+export interface RequestScope {
+  /** The id that ties this request's log lines together at every hop. */
+  requestId: string;
+  /** Aborted when the caller goes away; pass it to every backend call. */
+  signal: AbortSignal;
+  /** The caller; null for an anonymous request. */
+  viewer: Viewer | null;
+  /** A logger that tags every line with the request id. */
+  logger: Logger;
+}
+
+// Ids from outside are echoed into logs and headers, so only plain, short ones are kept.
+const saneId = /^[\w.:-]{1,128}$/;
+
+/** Builds a request's scope from its headers. */
+export function requestScopeOf(req: IncomingMessage, signal: AbortSignal, logger: Logger): RequestScope {
+  const given = req.headers[Headers.requestId];
+  const requestId = typeof given === 'string' && saneId.test(given) ? given : randomUUID();
+  const subject = req.headers[Headers.subject];
+  const viewer = typeof subject === 'string' && subject !== '' ? { id: subject } : null;
+  return { requestId, signal, viewer, logger: logger.child({ requestId }) };
+}

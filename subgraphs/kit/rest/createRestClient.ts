@@ -1,0 +1,109 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import { ErrorCode } from '../../../common/errorCodes.js';
+import { Headers } from '../../../common/headers.js';
+import { backendError, codeForHttpStatus } from '../backendError.js';
+
+export interface RestClientOptions {
+  /** The backend's name, as errors and logs show it (e.g. `users`). */
+  backend: string;
+  /** Where the service lives; a path here prefixes every request path. */
+  baseUrl: string;
+  /**
+   * Deadline for one call, from sending to the last byte of the answer.
+   * @default 5000
+   */
+  timeoutMs?: number;
+  /**
+   * Keep-alive connections kept open to the backend; calls beyond this queue.
+   * @default 64
+   */
+  connections?: number;
+}
+
+/** What one call carries from the GraphQL request it serves. */
+export interface CallOptions {
+  requestId?: string;
+  /** Aborts the call when the client has gone away. */
+  signal?: AbortSignal;
+}
+
+export interface RestClient {
+  get<T>(path: string, options?: CallOptions): Promise<T>;
+  post<T>(path: string, body: unknown, options?: CallOptions): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * A JSON-over-HTTP client for one backend: a pool of keep-alive connections, a deadline on
+ * every call, and failures turned into GraphQL errors with a code the client can act on.
+ */
+export function createRestClient(options: RestClientOptions): RestClient {
+  const { backend, timeoutMs = 5000, connections = 64 } = options;
+  const base = new URL(options.baseUrl);
+  const prefix = base.pathname.replace(/\/$/, '');
+  const pool = new Pool(base.origin, { connections, keepAliveTimeout: 30_000 });
+
+  async function call<T>(method: 'GET' | 'POST', path: string, body: unknown, callOptions: CallOptions = {}): Promise<T> {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = callOptions.signal ? AbortSignal.any([deadline, callOptions.signal]) : deadline;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (callOptions.requestId) headers[Headers.requestId] = callOptions.requestId;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+
+    let response: Awaited<ReturnType<Pool['request']>>;
+    let text: string;
+    try {
+      response = await pool.request({
+        method,
+        path: prefix + path,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      });
+      text = await response.body.text();
+    } catch (error) {
+      throw transportError(backend, error, deadline.aborted, timeoutMs);
+    }
+    if (response.statusCode >= 400) throw statusError(backend, response.statusCode, text);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw backendError(ErrorCode.BACKEND_ERROR, backend, `The ${backend} service answered with invalid JSON.`);
+    }
+  }
+
+  return {
+    get: (path, callOptions) => call('GET', path, undefined, callOptions),
+    post: (path, body, callOptions) => call('POST', path, body, callOptions),
+    close: () => pool.close(),
+  };
+}
+
+// A call that never got an HTTP answer: the deadline passed, the client left, or no connection.
+function transportError(backend: string, error: unknown, timedOut: boolean, timeoutMs: number) {
+  if (timedOut) {
+    return backendError(ErrorCode.BACKEND_TIMEOUT, backend, `The ${backend} service did not answer within ${timeoutMs} ms.`);
+  }
+  if (error instanceof undiciErrors.RequestAbortedError || (error as Error).name === 'AbortError') {
+    return backendError(ErrorCode.BACKEND_TIMEOUT, backend, `The call to the ${backend} service was cancelled.`);
+  }
+  return backendError(ErrorCode.BACKEND_UNAVAILABLE, backend, `The ${backend} service is unreachable.`);
+}
+
+// A 4xx carries the backend's reason, which tells the client what to fix; a 5xx's text is
+// the backend's internals, so the client gets only the status.
+function statusError(backend: string, status: number, text: string) {
+  const code = codeForHttpStatus(status);
+  const reason = status < 500 ? messageOf(text) : undefined;
+  return backendError(code, backend, reason ?? `The ${backend} service failed with HTTP ${status}.`);
+}
+
+// The demo services answer `{ "error": { "message" } }`; other shapes are passed over.
+function messageOf(text: string): string | undefined {
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } };
+    return typeof parsed.error?.message === 'string' ? parsed.error.message : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,69 @@
+import type { AddressInfo } from 'node:net';
+import { announceListening } from '../../common/announceListening.js';
+import { createLogger, type Logger } from '../../common/createLogger.js';
+import type { SubgraphServer } from './createSubgraphServer.js';
+import { serviceEnv } from './serviceEnv.js';
+
+/** What a subgraph's entry builds from its environment. */
+export interface BuiltSubgraph {
+  server: SubgraphServer;
+  /** Closes the subgraph's backend clients once the server has stopped. */
+  closeClients(): Promise<void>;
+}
+
+export interface RunSubgraphOptions {
+  name: string;
+  /** Port when PORT is unset. */
+  defaultPort: number;
+  build(env: ReturnType<typeof serviceEnv>, logger: Logger): BuiltSubgraph;
+}
+
+/**
+ * What every subgraph's entry file does: build from the environment, listen on PORT and HOST,
+ * say where, and on SIGTERM or SIGINT finish in-flight requests and exit 0. A bad setting
+ * stops it at start with a one-line message and exit code 1.
+ */
+export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
+  const logger = createLogger({ name: options.name });
+  let built: BuiltSubgraph;
+  let port: number;
+  try {
+    const env = serviceEnv(process.env);
+    port = env.int('PORT', options.defaultPort, 0);
+    built = options.build(env, logger);
+  } catch (error) {
+    logger.fatal((error as Error).message);
+    process.exit(1);
+  }
+  const { server } = built;
+  await server.start();
+  await new Promise<void>((resolve, reject) => {
+    server.httpServer.once('error', reject);
+    server.httpServer.listen(port, process.env.HOST ?? '0.0.0.0', resolve);
+  }).catch((error: Error) => {
+    logger.fatal(`cannot listen on port ${port}: ${error.message}`);
+    process.exit(1);
+  });
+  const actual = (server.httpServer.address() as AddressInfo).port;
+  logger.info(`${options.name} subgraph ready at http://localhost:${actual}/graphql`);
+  announceListening(options.name, actual);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: finishing in-flight requests`);
+    server
+      .stop()
+      .then(() => built.closeClients())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
