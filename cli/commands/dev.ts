@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { runDev } from '../dev/runDev.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `portico dev` (what `npm start` runs): the whole demo stack on this machine. */
+export function devCommand(): Command {
+  return new Command('dev')
+    .description('Run the demo stack on this machine: REST and gRPC backends, the four subgraphs and the gateway.')
+    .option('--port <port>', 'the gateway port (0 picks a free one)', parsePort, 4000)
+    .option('--auto-ports', 'free ports for the backends and subgraphs instead of 5001-5002, 50051-50052 and 4001-4004')
+    .option('--config <file>', 'a gateway config file')
+    .action(async (options: { port: number; autoPorts?: boolean; config?: string }) => {
+      const write = (line: string) => process.stdout.write(`${line}\n`);
+      const stack = await runDev({ root, port: options.port, autoPorts: options.autoPorts ?? false, config: options.config, write });
+      write('');
+      write(`Portico is running. GraphQL: ${stack.gatewayUrl} (open it in a browser for the Apollo Sandbox)`);
+      write('Press Ctrl-C to stop.');
+
+      let stopping = false;
+      const stopAll = async (exitCode: number) => {
+        if (stopping) return;
+        stopping = true;
+        await stack.stop();
+        process.exit(exitCode);
+      };
+      process.once('SIGINT', () => void stopAll(0));
+      process.once('SIGTERM', () => void stopAll(0));
+      const dead = await stack.failed;
+      if (!stopping) {
+        write(`dev | ${dead.name} stopped unexpectedly; stopping everything.`);
+        await stopAll(1);
+      }
+    });
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is an integer from 0 to 65535.');
+  return port;
+}

@@ -1,0 +1,89 @@
+import { writeFileSync } from 'node:fs';
+import { composeSupergraphFile } from '../compose/composeSupergraphFile.js';
+import { readSupergraphConfig } from '../compose/readSupergraphConfig.js';
+import { readOrEmpty } from '../fs/readOrEmpty.js';
+import { devServices, type DevService } from './devServices.js';
+import { startChild, stopChild, type RunningChild } from './startChild.js';
+
+export interface DevOptions {
+  /** The repository root: where entries, schema/ and bin/ are. */
+  root: string;
+  /** The gateway's port; 0 picks a free one. */
+  port: number;
+  /** Free ports for every backend and subgraph instead of their defaults. */
+  autoPorts: boolean;
+  /** A gateway config file, passed on to the gateway. */
+  config?: string;
+  /** Where log lines go. */
+  write(line: string): void;
+}
+
+export interface DevStack {
+  gatewayUrl: string;
+  children: RunningChild[];
+  /** Stops every process, the gateway first and the backends last. */
+  stop(): Promise<void>;
+  /** Settles with the first child that exits while the stack is meant to be running. */
+  failed: Promise<RunningChild>;
+}
+
+const supergraphConfig = 'schema/supergraph.yaml';
+const supergraphFile = 'schema/supergraph.graphql';
+
+/**
+ * Starts the demo stack as child processes, a tier at a time, each tier told where the one below
+ * listens: backends, then subgraphs, then the gateway. The supergraph is composed first, so the
+ * gateway serves the subgraphs' current SDL.
+ */
+export async function runDev(options: DevOptions): Promise<DevStack> {
+  const { root, write } = options;
+  const composed = composeSupergraphFile(readSupergraphConfig(`${root}/${supergraphConfig}`));
+  if (readOrEmpty(`${root}/${supergraphFile}`) !== composed.text) {
+    writeFileSync(`${root}/${supergraphFile}`, composed.text);
+    write(`dev | recomposed ${supergraphFile} from the subgraphs' SDL`);
+  }
+
+  const tsx = import.meta.resolve('tsx');
+  const children: RunningChild[] = [];
+  const ports = new Map<string, number>();
+  const portOf = (name: string) => ports.get(name)!;
+  const stop = async () => {
+    for (const child of [...children].reverse()) await stopChild(child);
+  };
+
+  const startTier = async (services: DevService[]) => {
+    const started = await Promise.all(
+      services.map((service) =>
+        startChild({
+          name: service.name,
+          args: ['--import', tsx, service.entry],
+          cwd: root,
+          env: { ...process.env, PORT: String(options.autoPorts ? 0 : service.defaultPort), ...service.env(portOf) },
+          write,
+        }),
+      ),
+    );
+    for (const child of started) {
+      children.push(child);
+      ports.set(child.name, child.port);
+    }
+  };
+
+  try {
+    await startTier(devServices.filter((service) => service.tier === 'backend'));
+    const subgraphs = devServices.filter((service) => service.tier === 'subgraph');
+    await startTier(subgraphs);
+    const gatewayArgs = ['bin/portico.js', 'gateway', '--supergraph', supergraphFile, '--port', String(options.port)];
+    for (const subgraph of subgraphs) gatewayArgs.push('--subgraph-url', `${subgraph.name}=${subgraph.url(portOf(subgraph.name))}`);
+    if (options.config) gatewayArgs.push('--config', options.config);
+    children.push(await startChild({ name: 'gateway', args: gatewayArgs, cwd: root, env: process.env, write }));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const gateway = children[children.length - 1]!;
+  for (const service of devServices) write(`dev | ${service.name.padEnd(18)} ${service.url(portOf(service.name))}`);
+  const failed = Promise.race(children.map((child) => child.exited.then(() => child)));
+  return { gatewayUrl: `http://localhost:${gateway.port}/graphql`, children, stop, failed };
+}

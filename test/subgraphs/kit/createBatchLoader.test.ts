@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createBatchLoader } from '../../../subgraphs/kit/loaders/createBatchLoader.js';
+
+interface Item {
+  id: string;
+}
+
+function recordingFetch(known: Set<string>, failFor?: string) {
+  const calls: string[][] = [];
+  const fetch = async (keys: readonly string[]): Promise<Item[]> => {
+    calls.push([...keys]);
+    if (failFor && keys.includes(failFor)) throw new Error(`backend failed for ${failFor}`);
+    // Answer out of order, as a backend may.
+    return keys.filter((key) => known.has(key)).map((id) => ({ id })).reverse();
+  };
+  return { calls, fetch };
+}
+
+describe('createBatchLoader', () => {
+  it('answers every key in key order from one call, whatever order the backend answers in', async () => {
+    const { calls, fetch } = recordingFetch(new Set(['a', 'b', 'c']));
+    const loader = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id });
+    const results = await Promise.all(['c', 'a', 'b'].map((key) => loader.load(key)));
+    expect(results).toEqual([{ id: 'c' }, { id: 'a' }, { id: 'b' }]);
+    expect(calls).toEqual([['c', 'a', 'b']]);
+  });
+
+  it('resolves a key the backend left out to null', async () => {
+    const { fetch } = recordingFetch(new Set(['a']));
+    const loader = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id });
+    expect(await loader.loadMany(['a', 'missing'])).toEqual([{ id: 'a' }, null]);
+  });
+
+  it('sends a duplicated key once', async () => {
+    const { calls, fetch } = recordingFetch(new Set(['a', 'b']));
+    const loader = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id });
+    await Promise.all(['a', 'b', 'a', 'a'].map((key) => loader.load(key)));
+    expect(calls).toEqual([['a', 'b']]);
+  });
+
+  it('splits a batch at maxBatchSize', async () => {
+    const keys = Array.from({ length: 250 }, (_, index) => String(index));
+    const { calls, fetch } = recordingFetch(new Set(keys));
+    const loader = createBatchLoader({ maxBatchSize: 100, fetch, keyOf: (item) => item.id });
+    await loader.loadMany(keys);
+    expect(calls.map((call) => call.length)).toEqual([100, 100, 50]);
+  });
+
+  it('fails only the keys of the call that failed', async () => {
+    const keys = ['1', '2', '3', '4'];
+    const { fetch } = recordingFetch(new Set(keys), '4');
+    const loader = createBatchLoader({ maxBatchSize: 2, fetch, keyOf: (item) => item.id });
+    const results = await loader.loadMany(keys);
+    expect(results.slice(0, 2)).toEqual([{ id: '1' }, { id: '2' }]);
+    expect(results[2]).toBeInstanceOf(Error);
+    expect((results[3] as Error).message).toBe('backend failed for 4');
+  });
+
+  it('refuses a maxBatchSize that is not a positive integer, printing it', () => {
+    const { fetch } = recordingFetch(new Set());
+    expect(() => createBatchLoader({ maxBatchSize: 0, fetch, keyOf: (item) => item.id })).toThrow('maxBatchSize must be a positive integer (got 0).');
+    expect(() => createBatchLoader({ maxBatchSize: 1.5, fetch, keyOf: (item) => item.id })).toThrow('(got 1.5)');
+  });
+});

@@ -1,0 +1,118 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRestClient, type RestClient } from '../../../subgraphs/kit/rest/createRestClient.js';
+
+let server: Server;
+let client: RestClient;
+let baseUrl: string;
+const seenHeaders: IncomingHttpHeaders[] = [];
+const sockets = new Set<unknown>();
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seenHeaders.push(req.headers);
+    sockets.add(req.socket);
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    switch (req.url) {
+      case '/api/items/1':
+        return json(200, { id: '1' });
+      case '/api/items/missing':
+        return json(404, { error: { code: 'NOT_FOUND', message: 'No item "missing".' } });
+      case '/api/items/bad':
+        return json(400, { error: { code: 'BAD_REQUEST', message: 'ids: at most 100.' } });
+      case '/api/items/boom':
+        return json(500, { error: { message: 'NullPointerException at Repo.java:42' } });
+      case '/api/items/garbage':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end('{not json');
+      case '/api/items/slow':
+        return; // never answers
+      default:
+        if (req.method === 'POST') {
+          let body = '';
+          req.on('data', (chunk) => (body += chunk));
+          req.on('end', () => json(201, { received: JSON.parse(body) }));
+          return;
+        }
+        return json(404, {});
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  client = createRestClient({ backend: 'items', baseUrl, timeoutMs: 300 });
+});
+
+afterAll(async () => {
+  await client.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function codeOf(call: Promise<unknown>) {
+  const error = (await call.then(() => undefined, (thrown: unknown) => thrown)) as { message: string; extensions: Record<string, unknown> };
+  expect(error, 'the call should have failed').toBeDefined();
+  return { code: error.extensions.code, backend: error.extensions.backend, message: error.message };
+}
+
+describe('createRestClient', () => {
+  it('parses a JSON answer, under the base URL path, sending the request id', async () => {
+    expect(await client.get('/items/1', { requestId: 'req-42' })).toEqual({ id: '1' });
+    expect(seenHeaders.at(-1)?.['x-request-id']).toBe('req-42');
+  });
+
+  it('posts JSON', async () => {
+    expect(await client.post('/items', { name: 'x' })).toEqual({ received: { name: 'x' } });
+    expect(seenHeaders.at(-1)?.['content-type']).toBe('application/json');
+  });
+
+  it('turns a 404 into NOT_FOUND with the backend reason', async () => {
+    expect(await codeOf(client.get('/items/missing'))).toEqual({ code: 'NOT_FOUND', backend: 'items', message: 'No item "missing".' });
+  });
+
+  it('turns a 400 into BAD_USER_INPUT with the backend reason', async () => {
+    expect(await codeOf(client.get('/items/bad'))).toMatchObject({ code: 'BAD_USER_INPUT', message: 'ids: at most 100.' });
+  });
+
+  it('turns a 500 into BACKEND_ERROR without the backend internals', async () => {
+    const failure = await codeOf(client.get('/items/boom'));
+    expect(failure).toEqual({ code: 'BACKEND_ERROR', backend: 'items', message: 'The items service failed with HTTP 500.' });
+  });
+
+  it('turns invalid JSON into BACKEND_ERROR', async () => {
+    expect(await codeOf(client.get('/items/garbage'))).toMatchObject({ code: 'BACKEND_ERROR' });
+  });
+
+  it('gives up at the deadline with BACKEND_TIMEOUT', async () => {
+    expect(await codeOf(client.get('/items/slow'))).toMatchObject({ code: 'BACKEND_TIMEOUT', message: 'The items service did not answer within 300 ms.' });
+  });
+
+  it('stops when the caller aborts', async () => {
+    const controller = new AbortController();
+    const call = client.get('/items/slow', { signal: controller.signal });
+    controller.abort();
+    expect(await codeOf(call)).toMatchObject({ code: 'BACKEND_TIMEOUT', message: 'The call to the items service was cancelled.' });
+  });
+
+  it('reuses keep-alive connections', async () => {
+    const fresh = createRestClient({ backend: 'items', baseUrl });
+    sockets.clear();
+    for (let index = 0; index < 20; index += 1) await fresh.get('/items/1');
+    // undici may open a second socket while the first is being released; never one per call.
+    expect(sockets.size).toBeLessThanOrEqual(2);
+    await fresh.close();
+  });
+
+  it('reports an unreachable backend as BACKEND_UNAVAILABLE', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const dead = createRestClient({ backend: 'dead', baseUrl: `http://127.0.0.1:${port}` });
+    expect(await codeOf(dead.get('/x'))).toEqual({ code: 'BACKEND_UNAVAILABLE', backend: 'dead', message: 'The dead service is unreachable.' });
+    await dead.close();
+  });
+});
