@@ -11,9 +11,12 @@ export interface UsersServerDeps {
   logger?: Logger;
 }
 
+/** Most users one `?first=` listing returns. */
+export const maxListSize = 500;
+
 /**
- * The users REST service: one user by id, or a batch of up to 100 by `?ids=`. Built, not
- * listening; `index.ts` decides the port.
+ * The users REST service: one user by id, a batch of up to 100 by `?ids=`, or the first users
+ * by id with `?first=`. Built, not listening; `index.ts` decides the port.
  */
 export function createUsersServer(deps: UsersServerDeps): Server {
   const byId = new Map(deps.users.map((user) => [user.id, structuredClone(user)]));
@@ -33,10 +36,19 @@ export function createUsersServer(deps: UsersServerDeps): Server {
         method: 'GET',
         pattern: '/users',
         handler: ({ query }) => {
+          if (query.has('first')) return { status: 200, body: { users: [...byId.values()].slice(0, parseFirst(query.get('first')!)) } };
           const users = parseIdList(query, 'ids').flatMap((id) => byId.get(id) ?? []);
           return { status: 200, body: { users } };
         },
       },
     ],
   });
+}
+
+function parseFirst(value: string): number {
+  const first = Number(value);
+  if (!Number.isInteger(first) || first < 1 || first > maxListSize) {
+    throw HttpError.badRequest(`query parameter 'first' must be an integer from 1 to ${maxListSize}, got '${value}'`);
+  }
+  return first;
 }

