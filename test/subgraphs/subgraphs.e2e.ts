@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startDemoBackends, type DemoBackends } from '../support/startDemoBackends.js';
+import { startSubgraphs, type RunningSubgraphs } from '../support/startSubgraphs.js';
+
+// The subgraphs called directly, as the gateway calls them: entity lookups, identity, errors.
+let backends: DemoBackends;
+let subgraphs: RunningSubgraphs;
+
+beforeAll(async () => {
+  backends = await startDemoBackends();
+  subgraphs = await startSubgraphs(backends);
+});
+afterAll(async () => {
+  await subgraphs?.close();
+  await backends?.close();
+});
+beforeEach(() => backends.resetCounts());
+
+interface GraphQLReply {
+  status: number;
+  data?: Record<string, unknown> | null;
+  errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
+  headers: Headers;
+}
+
+async function post(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLReply> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, headers: response.headers, ...((await response.json()) as object) };
+}
+
+const userEntities = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id name } } }';
+
+describe('accounts', () => {
+  it('resolves many user references with one call to the users service', async () => {
+    const representations = Array.from({ length: 150 }, (_, index) => ({ __typename: 'User', id: String((index % 120) + 1) }));
+    const reply = await post(subgraphs.urls.accounts, userEntities, { representations });
+    expect(reply.errors).toBeUndefined();
+    const users = reply.data!._entities as Array<{ id: string; name: string }>;
+    expect(users).toHaveLength(150);
+    expect(users[0]).toEqual({ id: '1', name: backends.data.users[0]!.name });
+    // 120 distinct ids, at most 100 a call.
+    expect((await backends.counts()).users).toEqual({ 'GET /users': 2 });
+  });
+
+  it('answers an unknown user reference with null', async () => {
+    const reply = await post(subgraphs.urls.accounts, userEntities, { representations: [{ __typename: 'User', id: 'nobody' }] });
+    expect(reply.data!._entities).toEqual([null]);
+  });
+
+  it('knows the caller from the identity header, and no one without it', async () => {
+    const query = '{ me { id username } }';
+    expect((await post(subgraphs.urls.accounts, query)).data).toEqual({ me: null });
+    const signedIn = await post(subgraphs.urls.accounts, query, undefined, { 'x-portico-subject': '7' });
+    expect(signedIn.data).toEqual({ me: { id: '7', username: backends.data.users[6]!.username } });
+  });
+
+  it('refuses users(first:) outside 1..500 with BAD_USER_INPUT', async () => {
+    const reply = await post(subgraphs.urls.accounts, '{ users(first: 501) { id } }');
+    expect(reply.errors?.[0]).toMatchObject({ message: 'first must be from 1 to 500 (got 501).', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('echoes the request id it was given and passes it to the backend', async () => {
+    const reply = await post(subgraphs.urls.accounts, '{ user(id: "1") { id } }', undefined, { 'x-request-id': 'trace-me-1' });
+    expect(reply.headers.get('x-request-id')).toBe('trace-me-1');
+  });
+});
+
+describe('products', () => {
+  it('lists top products and refuses a bad first', async () => {
+    const reply = await post(subgraphs.urls.products, '{ topProducts(first: 3) { upc name price } }');
+    expect(reply.data!.topProducts).toEqual(backends.data.products.slice(0, 3).map(({ upc, name, price }) => ({ upc, name, price })));
+    const bad = await post(subgraphs.urls.products, '{ topProducts(first: 0) { upc } }');
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('updates a price and reports an unknown UPC as NOT_FOUND from the catalog', async () => {
+    const mutation = 'mutation($upc: String!, $price: Int!) { updateProductPrice(upc: $upc, price: $price) { upc price } }';
+    expect((await post(subgraphs.urls.products, mutation, { upc: '1', price: 4242 })).data).toEqual({ updateProductPrice: { upc: '1', price: 4242 } });
+    const missing = await post(subgraphs.urls.products, mutation, { upc: 'nope', price: 1 });
+    expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', backend: 'catalog' });
+    const negative = await post(subgraphs.urls.products, mutation, { upc: '1', price: -1 });
+    expect(negative.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', backend: 'catalog' });
+  });
+});
+
+describe('inventory', () => {
+  it('computes stock and shipping from @requires fields with one GetStock call', async () => {
+    const products = backends.data.products.slice(0, 20);
+    const representations = products.map(({ upc, price, weight }) => ({ __typename: 'Product', upc, price, weight }));
+    const reply = await post(subgraphs.urls.inventory, 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { upc inStock shippingEstimate } } }', { representations });
+    expect(reply.errors).toBeUndefined();
+    const stock = new Map(backends.data.stock.map((level) => [level.upc, level]));
+    expect(reply.data!._entities).toEqual(
+      products.map(({ upc, price, weight }) => ({ upc, inStock: stock.get(upc)!.inStock, shippingEstimate: price >= 100_000 ? 0 : Math.ceil(weight / 2) })),
+    );
+    expect((await backends.counts()).inventory).toEqual({ GetStock: 1 });
+  });
+});
+
+describe('reviews', () => {
+  it('fetches each product\'s reviews once however often it is referenced', async () => {
+    const representations = ['1', '2', '1', '3', '2'].map((upc) => ({ __typename: 'Product', upc }));
+    const reply = await post(subgraphs.urls.reviews, 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { upc reviews { id author { id } } } } }', { representations });
+    expect(reply.errors).toBeUndefined();
+    const paths = (await backends.counts()).reviewsPaths;
+    expect(paths).toEqual({ 'GET /products/1/reviews': 1, 'GET /products/2/reviews': 1, 'GET /products/3/reviews': 1 });
+  });
+
+  it('writes a review as the caller, and refuses an anonymous one', async () => {
+    const mutation = 'mutation($input: CreateReviewInput!) { createReview(input: $input) { id body rating author { id } product { upc } } }';
+    const input = { productUpc: '5', body: 'Sturdy and quiet.', rating: 4 };
+    const anonymous = await post(subgraphs.urls.reviews, mutation, { input });
+    expect(anonymous.errors?.[0]).toMatchObject({ message: 'Sign in to write a review.', extensions: { code: 'UNAUTHENTICATED' } });
+    const created = await post(subgraphs.urls.reviews, mutation, { input }, { 'x-portico-subject': '3' });
+    expect(created.data!.createReview).toMatchObject({ body: 'Sturdy and quiet.', rating: 4, author: { id: '3' }, product: { upc: '5' } });
+    const badRating = await post(subgraphs.urls.reviews, mutation, { input: { ...input, rating: 9 } }, { 'x-portico-subject': '3' });
+    expect(badRating.errors?.[0]).toMatchObject({ message: 'input.rating must be from 1 to 5 (got 9).', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('answers an unknown review with null', async () => {
+    expect((await post(subgraphs.urls.reviews, '{ review(id: "999999") { id } }')).data).toEqual({ review: null });
+  });
+});
+
+describe('the subgraph HTTP surface', () => {
+  it('answers malformed JSON with 400 BAD_REQUEST', async () => {
+    const response = await fetch(subgraphs.urls.accounts, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    expect(body.errors[0]!.message).toMatch(/^The request body is not valid JSON/);
+  });
+
+  it('answers /health and 404s elsewhere', async () => {
+    const base = subgraphs.urls.accounts.replace('/graphql', '');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const missing = await fetch(`${base}/nope`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('NOT_FOUND');
+  });
+});
