@@ -8,7 +8,7 @@ import type { Product } from '../data/types.js';
 import { addCallCountersService } from '../grpc/addCallCountersService.js';
 import { countedUnary, type UnaryContext } from '../grpc/countedUnary.js';
 import { GrpcError } from '../grpc/GrpcError.js';
-import { maxBatchSize, uniqueKeys } from '../grpc/uniqueKeys.js';
+import { uniqueKeys } from '../grpc/uniqueKeys.js';
 import { createCallCounter } from '../shared/createCallCounter.js';
 
 export interface CatalogServerDeps {
@@ -16,6 +16,9 @@ export interface CatalogServerDeps {
   /** @default a logger named 'catalog' */
   logger?: Logger;
 }
+
+/** Most products one `ListTopProducts` call returns, as the proto promises. */
+export const maxTopProducts = 100;
 
 /**
  * The catalog gRPC service (`portico.catalog.v1.Catalog`) plus `CallCounters`. Built, not
@@ -40,8 +43,8 @@ export function createCatalogServer(deps: CatalogServerDeps): grpc.Server {
     ListTopProducts: countedUnary(
       'ListTopProducts',
       ({ first }) => {
-        if (!Number.isInteger(first) || first < 1 || first > maxBatchSize) {
-          throw new GrpcError(grpc.status.INVALID_ARGUMENT, `first must be from 1 to ${maxBatchSize}, got ${first}`);
+        if (!Number.isInteger(first) || first < 1 || first > maxTopProducts) {
+          throw new GrpcError(grpc.status.INVALID_ARGUMENT, `first must be from 1 to ${maxTopProducts}, got ${first}`);
         }
         return { products: ranked.slice(0, first) };
       },

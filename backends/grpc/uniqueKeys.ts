@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { GrpcError } from './GrpcError.js';
 
 /** The most keys one batch call may carry, as the protos promise. */
-export const maxBatchSize = 100;
+export const maxBatchSize = 1000;
 
 /**
  * The keys of a batch call in request order, each once; INVALID_ARGUMENT past `limit`. The

@@ -17,7 +17,7 @@ export interface ProductReference {
 export type StockRecord = StockLevel__Output;
 
 /** Most UPCs `GetStock` takes in one call. */
-export const stockBatchLimit = 100;
+export const stockBatchLimit = 1000;
 
 /** The inventory gRPC service, as this subgraph uses it. */
 export interface StockApi {

@@ -12,7 +12,7 @@ import type { CallOptions } from '../kit/rest/createRestClient.js';
 export type ProductRecord = Product__Output;
 
 /** Most UPCs `GetProducts` takes in one call. */
-export const catalogBatchLimit = 100;
+export const catalogBatchLimit = 1000;
 
 /** The catalog gRPC service, as this subgraph uses it. */
 export interface CatalogApi {

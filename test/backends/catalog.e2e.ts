@@ -49,12 +49,13 @@ describe('GetProducts', () => {
     expect((await getProducts([])).products).toEqual([]);
   });
 
-  it('accepts 100 UPCs and refuses 101 with INVALID_ARGUMENT', async () => {
-    const upcs = products.slice(0, 101).map((product) => product.upc);
-    expect((await getProducts(upcs.slice(0, 100))).products).toHaveLength(100);
+  it('accepts 1000 UPCs and refuses 1001 with INVALID_ARGUMENT', async () => {
+    // Every known UPC plus unknown ones, to reach the limit with distinct keys.
+    const upcs = [...products.map((item) => item.upc), ...Array.from({ length: 1001 - products.length }, (_, i) => `unknown-${i}`)];
+    expect((await getProducts(upcs.slice(0, 1000))).products).toHaveLength(products.length);
     const failure = await statusOf(getProducts(upcs));
     expect(failure.code).toBe(grpc.status.INVALID_ARGUMENT);
-    expect(failure.details).toContain('100');
+    expect(failure.details).toBe('at most 1000 upcs per call, got 1001');
   });
 });
 
@@ -101,11 +102,11 @@ describe('CallCounters', () => {
   it('counts calls per method (failed ones too), not its own, and resets', async () => {
     await getProducts(['1']);
     await getProducts(['2']);
-    await statusOf(getProducts(products.slice(0, 101).map((product) => product.upc)));
+    await statusOf(getProducts(['x']).then(() => listTop(0)));
     await listTop(1);
     await updatePrice(catalog, '1', 500);
     await getCounts();
-    expect((await getCounts()).counts).toEqual({ GetProducts: 3, ListTopProducts: 1, UpdatePrice: 1 });
+    expect((await getCounts()).counts).toEqual({ GetProducts: 3, ListTopProducts: 2, UpdatePrice: 1 });
     await unary((md, opts, cb) => counters.resetCounts({}, md, opts, cb));
     expect((await getCounts()).counts).toEqual({});
   });

@@ -44,12 +44,13 @@ describe('GetStock', () => {
     expect(items).toEqual([{ ...empty, inStock: false, quantity: 0 }]);
   });
 
-  it('accepts 100 UPCs and refuses 101 with INVALID_ARGUMENT', async () => {
-    const upcs = stock.slice(0, 101).map((level) => level.upc);
-    expect((await getStock(upcs.slice(0, 100))).items).toHaveLength(100);
+  it('accepts 1000 UPCs and refuses 1001 with INVALID_ARGUMENT', async () => {
+    // Every known UPC plus unknown ones, to reach the limit with distinct keys.
+    const upcs = [...stock.map((item) => item.upc), ...Array.from({ length: 1001 - stock.length }, (_, i) => `unknown-${i}`)];
+    expect((await getStock(upcs.slice(0, 1000))).items).toHaveLength(stock.length);
     const failure = await statusOf(getStock(upcs));
     expect(failure.code).toBe(grpc.status.INVALID_ARGUMENT);
-    expect(failure.details).toContain('100');
+    expect(failure.details).toBe('at most 1000 upcs per call, got 1001');
   });
 });
 

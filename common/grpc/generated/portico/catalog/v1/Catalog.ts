@@ -14,14 +14,14 @@ import type { UpdatePriceRequest as _portico_catalog_v1_UpdatePriceRequest, Upda
  */
 export interface CatalogClient extends grpc.Client {
   /**
-   * Products by UPC, at most 100 per call (INVALID_ARGUMENT beyond). Unknown UPCs are left out.
+   * Products by UPC, at most 1000 per call (INVALID_ARGUMENT beyond). Unknown UPCs are left out.
    */
   GetProducts(argument: _portico_catalog_v1_GetProductsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_portico_catalog_v1_GetProductsResponse__Output>): grpc.ClientUnaryCall;
   GetProducts(argument: _portico_catalog_v1_GetProductsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_portico_catalog_v1_GetProductsResponse__Output>): grpc.ClientUnaryCall;
   GetProducts(argument: _portico_catalog_v1_GetProductsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_portico_catalog_v1_GetProductsResponse__Output>): grpc.ClientUnaryCall;
   GetProducts(argument: _portico_catalog_v1_GetProductsRequest, callback: grpc.requestCallback<_portico_catalog_v1_GetProductsResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Products by UPC, at most 100 per call (INVALID_ARGUMENT beyond). Unknown UPCs are left out.
+   * Products by UPC, at most 1000 per call (INVALID_ARGUMENT beyond). Unknown UPCs are left out.
    */
   getProducts(argument: _portico_catalog_v1_GetProductsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_portico_catalog_v1_GetProductsResponse__Output>): grpc.ClientUnaryCall;
   getProducts(argument: _portico_catalog_v1_GetProductsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_portico_catalog_v1_GetProductsResponse__Output>): grpc.ClientUnaryCall;
@@ -65,7 +65,7 @@ export interface CatalogClient extends grpc.Client {
  */
 export interface CatalogHandlers extends grpc.UntypedServiceImplementation {
   /**
-   * Products by UPC, at most 100 per call (INVALID_ARGUMENT beyond). Unknown UPCs are left out.
+   * Products by UPC, at most 1000 per call (INVALID_ARGUMENT beyond). Unknown UPCs are left out.
    */
   GetProducts: grpc.handleUnaryCall<_portico_catalog_v1_GetProductsRequest__Output, _portico_catalog_v1_GetProductsResponse>;
   

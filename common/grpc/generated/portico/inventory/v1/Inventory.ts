@@ -10,14 +10,14 @@ import type { GetStockResponse as _portico_inventory_v1_GetStockResponse, GetSto
  */
 export interface InventoryClient extends grpc.Client {
   /**
-   * Stock for each UPC, at most 100 per call (INVALID_ARGUMENT beyond). Unknown UPCs are left out.
+   * Stock for each UPC, at most 1000 per call (INVALID_ARGUMENT beyond). Unknown UPCs are left out.
    */
   GetStock(argument: _portico_inventory_v1_GetStockRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_portico_inventory_v1_GetStockResponse__Output>): grpc.ClientUnaryCall;
   GetStock(argument: _portico_inventory_v1_GetStockRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_portico_inventory_v1_GetStockResponse__Output>): grpc.ClientUnaryCall;
   GetStock(argument: _portico_inventory_v1_GetStockRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_portico_inventory_v1_GetStockResponse__Output>): grpc.ClientUnaryCall;
   GetStock(argument: _portico_inventory_v1_GetStockRequest, callback: grpc.requestCallback<_portico_inventory_v1_GetStockResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Stock for each UPC, at most 100 per call (INVALID_ARGUMENT beyond). Unknown UPCs are left out.
+   * Stock for each UPC, at most 1000 per call (INVALID_ARGUMENT beyond). Unknown UPCs are left out.
    */
   getStock(argument: _portico_inventory_v1_GetStockRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_portico_inventory_v1_GetStockResponse__Output>): grpc.ClientUnaryCall;
   getStock(argument: _portico_inventory_v1_GetStockRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_portico_inventory_v1_GetStockResponse__Output>): grpc.ClientUnaryCall;
@@ -31,7 +31,7 @@ export interface InventoryClient extends grpc.Client {
  */
 export interface InventoryHandlers extends grpc.UntypedServiceImplementation {
   /**
-   * Stock for each UPC, at most 100 per call (INVALID_ARGUMENT beyond). Unknown UPCs are left out.
+   * Stock for each UPC, at most 1000 per call (INVALID_ARGUMENT beyond). Unknown UPCs are left out.
    */
   GetStock: grpc.handleUnaryCall<_portico_inventory_v1_GetStockRequest__Output, _portico_inventory_v1_GetStockResponse>;
   
