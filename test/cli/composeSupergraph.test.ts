@@ -26,7 +26,7 @@ describe('composeSupergraph', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.supergraphSdl).toContain('ACCOUNTS @join__graph(name: "accounts", url: "http://localhost:4001/graphql")');
-    expect(result.supergraphSdl).toContain('shippingEstimate: Int! @join__field(graph: INVENTORY, requires: "price weight")');
+    expect(result.supergraphSdl).toContain('shippingEstimate: Int @join__field(graph: INVENTORY, requires: "price weight")');
     expect(result.hints).toEqual([]);
   });
 

@@ -15,15 +15,15 @@ export type Scalars = {
 
 export type Product = {
   __typename?: 'Product';
-  inStock: Scalars['Boolean']['output'];
+  inStock: Maybe<Scalars['Boolean']['output']>;
   price: Scalars['Int']['output'];
   /** Units on hand in the product's warehouse. */
-  quantity: Scalars['Int']['output'];
+  quantity: Maybe<Scalars['Int']['output']>;
   /** Shipping cost in cents: free from 1,000.00, otherwise 1 cent per 2 grams. */
-  shippingEstimate: Scalars['Int']['output'];
+  shippingEstimate: Maybe<Scalars['Int']['output']>;
   upc: Scalars['String']['output'];
   /** The warehouse that ships the product. */
-  warehouse: Scalars['String']['output'];
+  warehouse: Maybe<Scalars['String']['output']>;
   weight: Scalars['Int']['output'];
 };
 
@@ -140,11 +140,11 @@ export type ResolversParentTypes = ResolversObject<{
 
 export type ProductResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  shippingEstimate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inStock?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  shippingEstimate?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   upc?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  warehouse?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  warehouse?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = InventoryContext> = ResolversObject<{

@@ -17,7 +17,7 @@ export type Scalars = {
 export type Mutation = {
   __typename?: 'Mutation';
   /** Sets a product's price in cents. Fails with NOT_FOUND for an unknown UPC. */
-  updateProductPrice: Product;
+  updateProductPrice: Maybe<Product>;
 };
 
 
@@ -43,7 +43,7 @@ export type Query = {
   /** One product by UPC; null when there is no such product. */
   product: Maybe<Product>;
   /** The top products by rank, 1 to 100. */
-  topProducts: Array<Product>;
+  topProducts: Maybe<Array<Product>>;
 };
 
 
@@ -170,7 +170,7 @@ export type ResolversParentTypes = ResolversObject<{
 }>;
 
 export type MutationResolvers<ContextType = ProductsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  updateProductPrice?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductPriceArgs, 'price' | 'upc'>>;
+  updateProductPrice?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<MutationUpdateProductPriceArgs, 'price' | 'upc'>>;
 }>;
 
 export type ProductResolvers<ContextType = ProductsContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
@@ -183,7 +183,7 @@ export type ProductResolvers<ContextType = ProductsContext, ParentType extends R
 
 export type QueryResolvers<ContextType = ProductsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'upc'>>;
-  topProducts?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryTopProductsArgs, 'first'>>;
+  topProducts?: Resolver<Maybe<Array<ResolversTypes['Product']>>, ParentType, ContextType, RequireFields<QueryTopProductsArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = ProductsContext> = ResolversObject<{

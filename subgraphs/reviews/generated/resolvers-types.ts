@@ -24,7 +24,7 @@ export type CreateReviewInput = {
 export type Mutation = {
   __typename?: 'Mutation';
   /** Writes a review as the signed-in user. Fails with UNAUTHENTICATED without an identity. */
-  createReview: Review;
+  createReview: Maybe<Review>;
 };
 
 
@@ -35,7 +35,7 @@ export type MutationCreateReviewArgs = {
 export type Product = {
   __typename?: 'Product';
   /** Every review of this product. */
-  reviews: Array<Review>;
+  reviews: Maybe<Array<Review>>;
   upc: Scalars['String']['output'];
 };
 
@@ -53,10 +53,10 @@ export type QueryReviewArgs = {
 /** A user's review of a product. Backed by the reviews REST service. */
 export type Review = {
   __typename?: 'Review';
-  author: User;
+  author: Maybe<User>;
   body: Scalars['String']['output'];
   id: Scalars['ID']['output'];
-  product: Product;
+  product: Maybe<Product>;
   /** 1 to 5 stars. */
   rating: Scalars['Int']['output'];
 };
@@ -65,7 +65,7 @@ export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
   /** Every review this user wrote. */
-  reviews: Array<Review>;
+  reviews: Maybe<Array<Review>>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -198,12 +198,12 @@ export type ResolversParentTypes = ResolversObject<{
 }>;
 
 export type MutationResolvers<ContextType = ReviewsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  createReview?: Resolver<ResolversTypes['Review'], ParentType, ContextType, RequireFields<MutationCreateReviewArgs, 'input'>>;
+  createReview?: Resolver<Maybe<ResolversTypes['Review']>, ParentType, ContextType, RequireFields<MutationCreateReviewArgs, 'input'>>;
 }>;
 
 export type ProductResolvers<ContextType = ReviewsContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  reviews?: Resolver<Array<ResolversTypes['Review']>, ParentType, ContextType>;
+  reviews?: Resolver<Maybe<Array<ResolversTypes['Review']>>, ParentType, ContextType>;
   upc?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
@@ -213,17 +213,17 @@ export type QueryResolvers<ContextType = ReviewsContext, ParentType extends Reso
 
 export type ReviewResolvers<ContextType = ReviewsContext, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review'], FederationReferenceType extends FederationReferenceTypes['Review'] = FederationReferenceTypes['Review']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Review']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
   rating?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = ReviewsContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  reviews?: Resolver<Array<ResolversTypes['Review']>, ParentType, ContextType>;
+  reviews?: Resolver<Maybe<Array<ResolversTypes['Review']>>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = ReviewsContext> = ResolversObject<{
