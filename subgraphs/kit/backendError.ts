@@ -1,15 +1,14 @@
 import { GraphQLError } from 'graphql';
-import { ErrorCode, httpStatusOf } from '../../common/errorCodes.js';
+import { ErrorCode } from '../../common/errorCodes.js';
 
 /**
  * The GraphQL error a resolver throws when a backend call fails. It names the backend in
  * `extensions.backend` (the gateway adds the subgraph as `serviceName`) so a client can tell
  * which service failed; the message is the backend's own explanation when it gave one.
+ * It sets no HTTP status: a field error must leave the rest of the response a 200 with data.
  */
 export function backendError(code: ErrorCode, backend: string, message: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code, backend, http: { status: httpStatusOf[code] } },
-  });
+  return new GraphQLError(message, { extensions: { code, backend } });
 }
 
 /** The code for a backend's HTTP status: what the client can do about it, not the raw number. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDemoBackends, type DemoBackends } from '../support/startDemoBackends.js';
+import { postGraphQL } from '../support/startStack.js';
 import { startSubgraphs, type RunningSubgraphs } from '../support/startSubgraphs.js';
 
 // The subgraphs called directly, as the gateway calls them: entity lookups, identity, errors.
@@ -16,21 +17,7 @@ afterAll(async () => {
 });
 beforeEach(() => backends.resetCounts());
 
-interface GraphQLReply {
-  status: number;
-  data?: Record<string, unknown> | null;
-  errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
-  headers: Headers;
-}
-
-async function post(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLReply> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, headers: response.headers, ...((await response.json()) as object) };
-}
+const post = postGraphQL;
 
 const userEntities = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id name } } }';
 
