@@ -8,14 +8,23 @@ import { formatSchemaErrors } from './formatSchemaErrors.js';
 import type { GatewayConfig, GatewayMode, SubgraphConfig } from './GatewayConfig.js';
 import { gatewayConfigSchema } from './gatewayConfigSchema.js';
 
+/** Values that win over the config file (the gateway command's flags). */
+export interface GatewayConfigOverrides {
+  /** `supergraph.path` (`--supergraph`). */
+  supergraphPath?: string;
+  /** `server.port` (`--port`); a string is converted like an environment value. */
+  port?: number | string;
+  /** `server.host` (`--host`). */
+  host?: string;
+  /** `subgraphs.<name>.url` for each name (`--subgraph-url name=url`). */
+  subgraphUrls?: Record<string, string>;
+}
+
 export interface LoadGatewayConfigOptions {
   /** A `.yaml`, `.yml` or `.json` config file; without one every option takes its default. */
   file?: string;
-  /**
-   * Values that win over the file, such as command-line flags. A string port is converted the
-   * way an environment value is ("8080" → 8080).
-   */
-  overrides?: { supergraphPath?: string; port?: number | string; host?: string };
+  /** Values that win over the file, such as command-line flags. */
+  overrides?: GatewayConfigOverrides;
   /** @default process.env */
   env?: Environment;
   /** Where relative paths (supergraph, TLS files) are resolved from. @default process.cwd() */
@@ -80,13 +89,14 @@ function readConfigFile(file: string): unknown {
 }
 
 /** Puts the overrides into the (still unvalidated) config, without changing the input. */
-function applyOverrides(config: unknown, overrides: NonNullable<LoadGatewayConfigOptions['overrides']>): unknown {
+function applyOverrides(config: unknown, overrides: GatewayConfigOverrides): unknown {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return config;
   const result: Record<string, unknown> = { ...config };
-  const section = (key: string): Record<string, unknown> => {
-    const existing = result[key];
+  // A copy of the object at `key` in `parent`, put in its place (a new one if it was missing).
+  const section = (key: string, parent: Record<string, unknown> = result): Record<string, unknown> => {
+    const existing = parent[key];
     const copy = typeof existing === 'object' && existing !== null && !Array.isArray(existing) ? { ...existing } : {};
-    result[key] = copy;
+    parent[key] = copy;
     return copy;
   };
   if (overrides.supergraphPath !== undefined) section('supergraph').path = overrides.supergraphPath;
@@ -94,6 +104,10 @@ function applyOverrides(config: unknown, overrides: NonNullable<LoadGatewayConfi
   if (overrides.port !== undefined) {
     const port = overrides.port;
     section('server').port = typeof port === 'string' && /^\d+$/.test(port.trim()) ? Number(port) : port;
+  }
+  if (overrides.subgraphUrls !== undefined) {
+    const subgraphs = section('subgraphs');
+    for (const [name, url] of Object.entries(overrides.subgraphUrls)) section(name, subgraphs).url = url;
   }
   return result;
 }

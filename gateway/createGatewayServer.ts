@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { createLogger, type Logger } from '../common/createLogger.js';
+import { ConfigError } from './config/ConfigError.js';
+import type { GatewayConfig } from './config/GatewayConfig.js';
+import { createSubgraphDataSource, type SubgraphDataSource } from './createSubgraphDataSource.js';
+import { createFormatError } from './errors/createFormatError.js';
+import type { GatewayContext } from './GatewayContext.js';
+import { createCors } from './http/createCors.js';
+import { createRequestHandler } from './http/createRequestHandler.js';
+import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
+import { createReadiness } from './plugins/createReadiness.js';
+import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
+
+export interface GatewayServerDeps {
+  /** @default createLogger({ name: 'gateway' }) */
+  logger?: Logger;
+}
+
+export interface GatewayServer {
+  /** The Node server, not yet listening. HTTPS when `server.tls` is set. */
+  httpServer: http.Server | https.Server;
+  /** Whether `listen` serves HTTPS. */
+  tls: boolean;
+  /** Every subgraph of the supergraph, with the URL the gateway sends its requests to. */
+  subgraphs: readonly SupergraphSubgraph[];
+  /** Listens (by default on `server.port` / `server.host`) and resolves with the bound address. */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Stops taking requests, lets in-flight ones finish (up to the grace period), closes pools. */
+  stop(): Promise<void>;
+  /** Whether `/ready` answers 200. */
+  isReady(): boolean;
+}
+
+/**
+ * The gateway's composition root: reads the supergraph, builds Apollo Server with an
+ * `ApolloGateway` and the plugins, and the HTTP server in front. Starts Apollo Server (so a bad
+ * supergraph fails here) but never listens. Throws `ConfigError` for config that does not fit
+ * the supergraph.
+ */
+export async function createGatewayServer(config: GatewayConfig, deps: GatewayServerDeps = {}): Promise<GatewayServer> {
+  const logger = deps.logger ?? createLogger({ name: 'gateway' });
+  const supergraph = asConfigError(() => readSupergraph(config.supergraph.path));
+  const subgraphs = routeSubgraphs(config, supergraph.subgraphs);
+  const urlOf = new Map(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));
+
+  const dataSources: SubgraphDataSource[] = [];
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraph.sdl,
+    logger: logger.child({ component: 'apollo-gateway' }),
+    buildService: ({ name, url }) => {
+      const dataSource = createSubgraphDataSource({
+        name,
+        url: urlOf.get(name) ?? url ?? '',
+        timeoutMs: config.subgraphs[name]?.timeoutMs ?? config.upstream.timeoutMs,
+        maxConnections: config.upstream.maxConnectionsPerSubgraph,
+      });
+      dataSources.push(dataSource);
+      return dataSource;
+    },
+  });
+  const readiness = createReadiness();
+  gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
+
+  const tls = config.server.tls;
+  const httpServer = tls ? createHttpsServer(tls) : http.createServer();
+  const failedRequestLog = createFailedRequestLog(logger);
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    logger: logger.child({ component: 'apollo-server' }),
+    introspection: config.introspection,
+    // Without introspection, "did you mean" suggestions would leak the schema instead.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    includeStacktraceInErrorResponses: config.includeStacktraceInErrors,
+    formatError: createFormatError({ mode: config.mode }),
+    // The CLI handles signals, so that it can exit 0 after a clean stop.
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({
+        // https.Server has every member the plugin uses; Node's types do not relate the two.
+        httpServer: httpServer as http.Server,
+        stopGracePeriodMillis: config.server.shutdownGracePeriodMs,
+      }),
+      readiness.plugin,
+      failedRequestLog.plugin,
+      landingPagePlugin(config),
+    ],
+  });
+  try {
+    await apollo.start();
+  } catch (error) {
+    await Promise.all(dataSources.map((dataSource) => dataSource.close()));
+    throw new ConfigError([`supergraph.path: the gateway cannot load ${config.supergraph.path}: ${(error as Error).message}`]);
+  }
+
+  httpServer.on(
+    'request',
+    createRequestHandler({
+      apollo,
+      graphqlPath: config.server.graphqlPath,
+      bodyLimitBytes: config.server.bodyLimitBytes,
+      landingPage: config.landingPage,
+      cors: createCors(config.server.cors),
+      readiness,
+      failedRequestLog,
+      logger,
+    }),
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    httpServer,
+    tls: tls !== null,
+    subgraphs,
+    listen: (port = config.server.port, host = config.server.host) => listen(httpServer, port, host),
+    stop: () => {
+      stopping ??= (async () => {
+        await apollo.stop();
+        await Promise.all(dataSources.map((dataSource) => dataSource.close()));
+      })();
+      return stopping;
+    },
+    isReady: () => readiness.status().ready,
+  };
+}
+
+/** The supergraph's subgraphs with config's URL overrides; refuses overrides for unknown names. */
+function routeSubgraphs(config: GatewayConfig, composed: readonly SupergraphSubgraph[]): SupergraphSubgraph[] {
+  const known = new Set(composed.map((subgraph) => subgraph.name));
+  const unknown = Object.keys(config.subgraphs).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      unknown.map(
+        (name) => `subgraphs.${name}: no subgraph of that name in ${config.supergraph.path} (known: ${[...known].join(', ')})`,
+      ),
+    );
+  }
+  return composed.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));
+}
+
+/** An HTTPS server; a certificate or key that cannot be read or used is a `ConfigError`. */
+function createHttpsServer(tls: NonNullable<GatewayConfig['server']['tls']>): https.Server {
+  try {
+    return https.createServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) });
+  } catch (error) {
+    throw new ConfigError([
+      `server.tls: cannot use ${tls.certFile} and ${tls.keyFile} (PEM certificate and its private key): ${(error as Error).message}`,
+    ]);
+  }
+}
+
+/** Runs `read`, reporting its failure as a problem with `supergraph.path`. */
+function asConfigError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new ConfigError([`supergraph.path: ${(error as Error).message}`]);
+  }
+}
+
+/** The Sandbox where `landingPage` is on, nothing (not even Apollo's default page) elsewhere. */
+function landingPagePlugin(config: GatewayConfig): ApolloServerPlugin {
+  return config.landingPage
+    ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+    : ApolloServerPluginLandingPageDisabled();
+}
+
+/** `server.listen` as a promise that rejects on EADDRINUSE and friends. */
+function listen(server: http.Server | https.Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}

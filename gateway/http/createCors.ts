@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCode } from '../../common/errorCodes.js';
+import { Headers as HeaderNames } from '../../common/headers.js';
+import type { CorsConfig } from '../config/GatewayConfig.js';
+import { HttpError } from './HttpError.js';
+
+export interface Cors {
+  /** Adds the CORS headers an actual request from an allowed origin gets. */
+  decorate(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * The answer to an OPTIONS request: the headers of a 204 for an allowed (or no) origin, or an
+   * `HttpError` (403 `FORBIDDEN`) naming the refused origin.
+   */
+  preflight(req: IncomingMessage): Record<string, string> | HttpError;
+}
+
+const allowedMethods = 'GET, POST, OPTIONS';
+
+/**
+ * CORS for the GraphQL path, from `server.cors`. A request from an origin not listed still
+ * runs (CSRF prevention guards against side effects) but gets no CORS headers, so the browser
+ * does not hand the response to the page; a preflight from it is refused outright, with a
+ * message that says which setting to change.
+ */
+export function createCors(config: CorsConfig): Cors {
+  const anyOrigin = config.origins.includes('*');
+  const listed = new Set(config.origins);
+  const allowOriginFor = (origin: string): string | undefined => {
+    if (anyOrigin) return config.credentials ? origin : '*';
+    return listed.has(origin) ? origin : undefined;
+  };
+  const common = (origin: string): Record<string, string> => ({
+    'access-control-allow-origin': origin,
+    ...(anyOrigin && !config.credentials ? {} : { vary: 'Origin' }),
+    ...(config.credentials ? { 'access-control-allow-credentials': 'true' } : {}),
+  });
+
+  return {
+    decorate(req, res) {
+      const origin = req.headers.origin;
+      const allowed = origin === undefined ? undefined : allowOriginFor(origin);
+      if (allowed === undefined) {
+        if (!anyOrigin) res.setHeader('vary', 'Origin');
+        return;
+      }
+      for (const [name, value] of Object.entries(common(allowed))) res.setHeader(name, value);
+      res.setHeader('access-control-expose-headers', HeaderNames.requestId);
+    },
+
+    preflight(req): Record<string, string> | HttpError {
+      const origin = req.headers.origin;
+      if (origin === undefined || req.headers['access-control-request-method'] === undefined) {
+        return { allow: allowedMethods };
+      }
+      const allowed = allowOriginFor(origin);
+      if (allowed === undefined) {
+        return new HttpError(
+          ErrorCode.FORBIDDEN,
+          `Origin ${JSON.stringify(origin)} is not allowed to call this endpoint (add it to server.cors.origins)`,
+          anyOrigin ? {} : { vary: 'Origin' },
+        );
+      }
+      return {
+        ...common(allowed),
+        'access-control-allow-methods': allowedMethods,
+        'access-control-allow-headers': config.allowHeaders.join(', '),
+        'access-control-max-age': String(config.maxAgeSeconds),
+      };
+    },
+  };
+}

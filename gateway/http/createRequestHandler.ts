@@ -1,0 +1,179 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import { ErrorCode } from '../../common/errorCodes.js';
+import { Headers as HeaderNames } from '../../common/headers.js';
+import type { Logger } from '../../common/createLogger.js';
+import type { GatewayContext } from '../GatewayContext.js';
+import type { FailedRequestLog } from '../plugins/createFailedRequestLog.js';
+import type { Readiness } from '../plugins/createReadiness.js';
+import type { Cors } from './createCors.js';
+import { HttpError } from './HttpError.js';
+import { parseJsonBody } from './parseJsonBody.js';
+import { readBody } from './readBody.js';
+import { resolveRequestId } from './resolveRequestId.js';
+import { writeJson } from './writeJson.js';
+
+export interface RequestHandlerOptions {
+  /** A started Apollo Server: it runs every request to `graphqlPath`. */
+  apollo: ApolloServer<GatewayContext>;
+  /** `server.graphqlPath`. */
+  graphqlPath: string;
+  /** `server.bodyLimitBytes`. */
+  bodyLimitBytes: number;
+  /** Whether Apollo Server serves the Sandbox to browsers on GET. */
+  landingPage: boolean;
+  /** CORS for the GraphQL path. */
+  cors: Cors;
+  /** What `/ready` answers. */
+  readiness: Readiness;
+  /** Where each finished request is reported. */
+  failedRequestLog: FailedRequestLog;
+  /** For failures of the HTTP layer itself. */
+  logger: Logger;
+}
+
+interface Outcome {
+  status: number;
+  graphQLRequest?: HTTPGraphQLRequest;
+  clientErrors?: readonly { message: string; code?: unknown }[];
+}
+
+/**
+ * The gateway's HTTP transport: turns Node requests into Apollo Server's `HTTPGraphQLRequest`
+ * and back, and serves `/health` and `/ready`. Every refusal is a GraphQL-shaped JSON body
+ * with `extensions.code`; every response carries the request id.
+ */
+export function createRequestHandler(options: RequestHandlerOptions): RequestListener {
+  const { graphqlPath, readiness, failedRequestLog, logger } = options;
+
+  const route = async (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<Outcome> => {
+    const method = req.method ?? 'GET';
+    if (url.pathname === graphqlPath) return handleGraphQL(options, req, res, requestId, url);
+    if (url.pathname === '/health' || url.pathname === '/ready') {
+      if (method !== 'GET' && method !== 'HEAD') {
+        throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, `${url.pathname} answers GET and HEAD only`, { allow: 'GET, HEAD' });
+      }
+      const status = url.pathname === '/health' ? ({ ready: true } as const) : readiness.status();
+      if (status.ready) {
+        writeJson(res, 200, { status: 'pass' });
+        return { status: 200 };
+      }
+      const error = new HttpError(ErrorCode.SERVICE_NOT_READY, `Not ready: ${status.reason}`);
+      writeJson(res, error.status, { status: 'fail', reason: status.reason, ...error.toBody() });
+      return { status: error.status };
+    }
+    throw new HttpError(ErrorCode.NOT_FOUND, `No route for ${method} ${url.pathname}; GraphQL is served at ${graphqlPath}`);
+  };
+
+  return (req, res) => {
+    const startedAt = performance.now();
+    const requestId = resolveRequestId(req.headers[HeaderNames.requestId]);
+    res.setHeader(HeaderNames.requestId, requestId);
+    const method = req.method ?? 'GET';
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+
+    const respond = async (): Promise<Outcome> => {
+      try {
+        return await route(req, res, requestId, new URL(req.url ?? '/', 'http://gateway.invalid'));
+      } catch (error) {
+        const refusal =
+          error instanceof HttpError ? error : new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+        if (!(error instanceof HttpError)) logger.error({ err: error, requestId }, 'unexpected error in the HTTP layer');
+        if (!res.headersSent) writeJson(res, refusal.status, refusal.toBody(), refusal.headers);
+        else res.destroy();
+        return { status: refusal.status, clientErrors: refusal.toBody().errors };
+      }
+    };
+
+    void respond().then((outcome) =>
+      failedRequestLog.finish({ ...outcome, requestId, method, path, durationMs: Math.round(performance.now() - startedAt) }),
+    );
+  };
+}
+
+/** The GraphQL path: CORS, body, then Apollo Server. */
+async function handleGraphQL(
+  options: RequestHandlerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  url: URL,
+): Promise<Outcome> {
+  const method = req.method ?? 'GET';
+  options.cors.decorate(req, res);
+  if (method === 'OPTIONS') {
+    const answer = options.cors.preflight(req);
+    if (answer instanceof HttpError) throw answer;
+    for (const [name, value] of Object.entries(answer)) res.setHeader(name, value);
+    res.statusCode = 204;
+    res.end();
+    return { status: 204 };
+  }
+  if (method !== 'GET' && method !== 'POST') {
+    throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, `GraphQL requests use GET or POST, not ${method}`, {
+      allow: 'GET, POST, OPTIONS',
+    });
+  }
+
+  if (method === 'GET' && !url.searchParams.has('query') && !url.searchParams.has('extensions')) {
+    // Apollo Server would answer with its CSRF message, which does not say what is missing.
+    const browser = (req.headers.accept ?? '').includes('text/html');
+    if (!(browser && options.landingPage)) {
+      throw new HttpError(
+        ErrorCode.BAD_REQUEST,
+        browser
+          ? 'The Sandbox landing page is off here (landingPage: false); send GraphQL requests as POST with JSON'
+          : 'A GraphQL GET needs a "query" parameter; or POST a JSON body such as {"query": "{ __typename }"}',
+      );
+    }
+  }
+
+  const body = method === 'POST' ? parseJsonBody(req.headers, await readBody(req, options.bodyLimitBytes)) : undefined;
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const graphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
+
+  // Subgraph calls made for this request stop when its client goes away.
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  const response = await options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: graphQLRequest,
+    context: async () => ({ requestId, signal: abort.signal }),
+  });
+  await writeGraphQLResponse(res, response);
+  const status = response.status ?? 200;
+  return {
+    status,
+    graphQLRequest,
+    ...(status >= 400 && response.body.kind === 'complete' ? { clientErrors: errorsIn(response.body.string) } : {}),
+  };
+}
+
+/** Writes Apollo Server's response, streaming incremental results as they come. */
+async function writeGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) {
+    if (res.destroyed) return;
+    res.write(chunk);
+  }
+  res.end();
+}
+
+/** The errors of a JSON error body Apollo Server wrote, for the log. */
+function errorsIn(body: string): { message: string; code?: unknown }[] {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { message: string; extensions?: { code?: unknown } }[] };
+    return (parsed.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code }));
+  } catch {
+    return [];
+  }
+}

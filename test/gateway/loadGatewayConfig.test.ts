@@ -1,0 +1,291 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../gateway/config/ConfigError.js';
+import { loadGatewayConfig, type LoadGatewayConfigOptions } from '../../gateway/config/loadGatewayConfig.js';
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'portico-config-'));
+  mkdirSync(path.join(dir, 'schema'));
+  writeFileSync(path.join(dir, 'schema', 'supergraph.graphql'), 'type Query { a: Int }');
+  writeFileSync(path.join(dir, 'cert.pem'), 'not really a certificate');
+  writeFileSync(path.join(dir, 'key.pem'), 'not really a key');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Loads `content` written to a file in the temp dir; the default env is empty. */
+function load(content: string, extension = 'yaml', options: Omit<LoadGatewayConfigOptions, 'file'> = {}) {
+  const file = path.join(dir, `config-${Math.random().toString(36).slice(2)}.${extension}`);
+  writeFileSync(file, content);
+  return loadGatewayConfig({ cwd: dir, env: {}, ...options, file });
+}
+
+/** The problems of the ConfigError `run` throws. */
+function problemsOf(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadGatewayConfig', () => {
+  it('fills in every default when there is no file', () => {
+    expect(loadGatewayConfig({ cwd: dir, env: {} })).toEqual({
+      mode: 'development',
+      introspection: true,
+      landingPage: true,
+      includeStacktraceInErrors: true,
+      supergraph: { path: path.join(dir, 'schema', 'supergraph.graphql') },
+      server: {
+        host: '0.0.0.0',
+        port: 4000,
+        graphqlPath: '/graphql',
+        bodyLimitBytes: 1_048_576,
+        shutdownGracePeriodMs: 10_000,
+        tls: null,
+        cors: {
+          origins: ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'],
+          credentials: false,
+          maxAgeSeconds: 600,
+          allowHeaders: [
+            'content-type',
+            'authorization',
+            'apollo-require-preflight',
+            'x-apollo-operation-name',
+            'apollographql-client-name',
+            'apollographql-client-version',
+            'x-request-id',
+          ],
+        },
+      },
+      upstream: { timeoutMs: 30_000, maxConnectionsPerSubgraph: 128 },
+      subgraphs: {},
+    });
+  });
+
+  it('defaults to production, without introspection, landing page or stack traces, when NODE_ENV=production', () => {
+    const config = loadGatewayConfig({ cwd: dir, env: { NODE_ENV: 'production' } });
+    expect(config).toMatchObject({ mode: 'production', introspection: false, landingPage: false, includeStacktraceInErrors: false });
+  });
+
+  it('lets the file choose the mode and turn single features back on', () => {
+    const config = load('mode: production\nintrospection: true\n', 'yaml', { env: { NODE_ENV: 'development' } });
+    expect(config).toMatchObject({ mode: 'production', introspection: true, landingPage: false });
+  });
+
+  it('reads JSON as well as YAML', () => {
+    expect(load('{"server": {"port": 8080}}', 'json').server.port).toBe(8080);
+    expect(load('server:\n  port: 8081\n', 'yml').server.port).toBe(8081);
+  });
+
+  it('gives each subgraph the upstream timeout unless it sets its own', () => {
+    const config = load(`
+upstream: { timeoutMs: 5000 }
+subgraphs:
+  products: { url: "http://products.internal:4001/graphql" }
+  reviews: { timeoutMs: 200 }
+`);
+    expect(config.subgraphs).toEqual({
+      products: { url: 'http://products.internal:4001/graphql', timeoutMs: 5000 },
+      reviews: { timeoutMs: 200 },
+    });
+  });
+
+  it('lets overrides (command-line flags) win over the file', () => {
+    writeFileSync(path.join(dir, 'other.graphql'), 'type Query { a: Int }');
+    const config = load('server: { port: 8080, host: "127.0.0.1" }\n', 'yaml', {
+      overrides: { port: '9090', host: 'localhost', supergraphPath: 'other.graphql' },
+    });
+    expect(config.server).toMatchObject({ port: 9090, host: 'localhost' });
+    expect(config.supergraph.path).toBe(path.join(dir, 'other.graphql'));
+  });
+
+  it('resolves TLS files against the working directory', () => {
+    const config = load('server:\n  tls: { certFile: cert.pem, keyFile: key.pem }\n');
+    expect(config.server.tls).toEqual({ certFile: path.join(dir, 'cert.pem'), keyFile: path.join(dir, 'key.pem') });
+  });
+
+  describe('environment variables', () => {
+    it('expands ${env.NAME} and ${env.NAME:-default}, converting to the type of the key', () => {
+      const config = load(
+        `
+mode: \${env.MODE:-production}
+introspection: \${env.INTROSPECTION}
+server:
+  host: \${env.HOST:-127.0.0.1}
+  port: \${env.PORT}
+  cors:
+    origins: \${env.ORIGINS}
+subgraphs:
+  products: { url: "http://\${env.PRODUCTS_HOST}:4001/graphql" }
+`,
+        'yaml',
+        { env: { PORT: '8443', INTROSPECTION: 'true', ORIGINS: 'https://a.example, https://b.example', PRODUCTS_HOST: 'products' } },
+      );
+      expect(config.mode).toBe('production');
+      expect(config.introspection).toBe(true);
+      expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8443 });
+      expect(config.server.cors.origins).toEqual(['https://a.example', 'https://b.example']);
+      expect(config.subgraphs.products?.url).toBe('http://products:4001/graphql');
+    });
+
+    it('uses the default when the variable is set but empty, like the shell', () => {
+      expect(load('server: { host: "${env.HOST:-localhost}" }', 'yaml', { env: { HOST: '' } }).server.host).toBe('localhost');
+    });
+
+    it('keeps $${ as a literal ${', () => {
+      expect(load('server: { host: "$${env.HOST}" }').server.host).toBe('${env.HOST}');
+    });
+
+    it('names an unset variable without a default, once', () => {
+      expect(problemsOf(() => load('server:\n  port: ${env.GATEWAY_PORT}\n'))).toEqual([
+        'server.port: environment variable GATEWAY_PORT is not set (set it, or give a default with ${env.GATEWAY_PORT:-default})',
+      ]);
+    });
+
+    it('reports a value from the environment that has the wrong type', () => {
+      expect(problemsOf(() => load('server:\n  port: ${env.PORT}\n', 'yaml', { env: { PORT: 'eighty' } }))).toEqual([
+        'server.port: must be an integer from 0 to 65535 (got "eighty")',
+      ]);
+    });
+
+    it('refuses a placeholder of another form', () => {
+      expect(problemsOf(() => load('server: { host: "${HOST}" }'))[0]).toMatch(
+        /^server\.host: unsupported placeholder "\$\{HOST\}"; use \$\{env\.NAME\}/,
+      );
+    });
+  });
+
+  describe('invalid values', () => {
+    it.each([
+      ['mode: staging', 'mode: must be one of "development", "production" (got "staging")'],
+      ['introspection: "yes"', 'introspection: must be true or false (got "yes")'],
+      ['landingPage: 1', 'landingPage: must be true or false (got 1)'],
+      ['includeStacktraceInErrors: null', 'includeStacktraceInErrors: must be true or false (got null)'],
+      ['supergraph: { path: "" }', 'supergraph.path: must be a non-empty string (got "")'],
+      ['supergraph: schema.graphql', 'supergraph: must be an object with keys path (got "schema.graphql")'],
+      ['server: { host: 5 }', 'server.host: must be a non-empty string (got 5)'],
+      ['server: { port: "abc" }', 'server.port: must be an integer from 0 to 65535 (got "abc")'],
+      ['server: { port: 70000 }', 'server.port: must be an integer from 0 to 65535 (got 70000)'],
+      ['server: { port: 80.5 }', 'server.port: must be an integer from 0 to 65535 (got 80.5)'],
+      ['server: { graphqlPath: graphql }', 'server.graphqlPath: must be a URL path starting with "/", such as "/graphql" (got "graphql")'],
+      ['server: { bodyLimitBytes: 0 }', 'server.bodyLimitBytes: must be an integer of at least 1 (got 0)'],
+      ['server: { shutdownGracePeriodMs: -1 }', 'server.shutdownGracePeriodMs: must be an integer of at least 0 (got -1)'],
+      ['server: { tls: true }', 'server.tls: must be an object with keys certFile, keyFile (got true)'],
+      [
+        'server: { cors: { origins: "https://a.example" } }',
+        'server.cors.origins: must be a list of origins such as ["https://app.example.com"], or ["*"] (got "https://a.example")',
+      ],
+      [
+        'server: { cors: { origins: ["https://a.example/app"] } }',
+        'server.cors.origins[0]: must be an origin such as "https://app.example.com" (scheme://host[:port], no path) or "*" (got "https://a.example/app")',
+      ],
+      ['server: { cors: { credentials: "no" } }', 'server.cors.credentials: must be true or false (got "no")'],
+      ['server: { cors: { maxAgeSeconds: -5 } }', 'server.cors.maxAgeSeconds: must be an integer of at least 0 (got -5)'],
+      ['server: { cors: { allowHeaders: ["x bad"] } }', 'server.cors.allowHeaders[0]: must be an HTTP header name (got "x bad")'],
+      ['upstream: { timeoutMs: 0 }', 'upstream.timeoutMs: must be an integer of at least 1 (got 0)'],
+      ['upstream: { maxConnectionsPerSubgraph: "many" }', 'upstream.maxConnectionsPerSubgraph: must be an integer of at least 1 (got "many")'],
+      ['subgraphs: []', 'subgraphs: must be a mapping from subgraph name to { url, timeoutMs } (got [])'],
+      ['subgraphs: { products: "http://x" }', 'subgraphs.products: must be an object with keys url, timeoutMs (got "http://x")'],
+      ['subgraphs: { products: { url: "products:4001" } }', 'subgraphs.products.url: must be an http:// or https:// URL (got "products:4001")'],
+      ['subgraphs: { products: { timeoutMs: 1.5 } }', 'subgraphs.products.timeoutMs: must be an integer of at least 1 (got 1.5)'],
+    ])('%s', (content, problem) => {
+      expect(problemsOf(() => load(content))).toEqual([problem]);
+    });
+
+    it('lists every problem at once, in one ConfigError message', () => {
+      const run = () => load('server: { port: -1, host: "" }\nupstream: { timeoutMs: "soon" }\n');
+      expect(problemsOf(run)).toHaveLength(3);
+      expect(run).toThrow(/Invalid gateway configuration \(3 problems\):\n {2}- server\.host: .*\n {2}- server\.port: .*\n {2}- upstream\.timeoutMs: /);
+    });
+
+    it('refuses an override with a bad value', () => {
+      expect(problemsOf(() => loadGatewayConfig({ cwd: dir, env: {}, overrides: { port: 'http' } }))).toEqual([
+        'server.port: must be an integer from 0 to 65535 (got "http")',
+      ]);
+    });
+  });
+
+  describe('unknown keys', () => {
+    it.each([
+      ['port: 4000', 'port: unknown key (accepted here: mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs)'],
+      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, tls, cors)'],
+      ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
+      ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph)'],
+      ['subgraphs: { products: { URL: "http://x" } }', 'subgraphs.products.URL: unknown key (accepted here: url, timeoutMs)'],
+    ])('%s', (content, problem) => {
+      expect(problemsOf(() => load(content))).toEqual([problem]);
+    });
+  });
+
+  describe('rules across keys and files', () => {
+    it('needs both TLS files or neither', () => {
+      expect(problemsOf(() => load('server:\n  tls: { certFile: cert.pem }\n'))).toEqual([
+        'server.tls.keyFile: is required (give certFile and keyFile together, or neither)',
+      ]);
+      expect(problemsOf(() => load('server:\n  tls: { keyFile: key.pem }\n'))).toEqual([
+        'server.tls.certFile: is required (give certFile and keyFile together, or neither)',
+      ]);
+    });
+
+    it('needs the TLS files to exist', () => {
+      expect(problemsOf(() => load('server:\n  tls: { certFile: missing.pem, keyFile: key.pem }\n'))).toEqual([
+        `server.tls.certFile: no file at ${path.join(dir, 'missing.pem')}`,
+      ]);
+    });
+
+    it('needs the supergraph file to exist', () => {
+      expect(problemsOf(() => load('supergraph: { path: nowhere.graphql }'))).toEqual([
+        `supergraph.path: no file at ${path.join(dir, 'nowhere.graphql')} (run "portico compose" to write it, or pass --supergraph FILE)`,
+      ]);
+    });
+
+    it('refuses stack traces in production', () => {
+      expect(problemsOf(() => load('mode: production\nincludeStacktraceInErrors: true\n'))).toEqual([
+        'includeStacktraceInErrors: cannot be true in production mode (it would send internals to clients)',
+      ]);
+    });
+
+    it('refuses credentials with any origin', () => {
+      expect(problemsOf(() => load('server: { cors: { origins: ["*"], credentials: true } }'))[0]).toMatch(
+        /^server\.cors\.credentials: cannot be true while server\.cors\.origins contains "\*"/,
+      );
+    });
+
+    it('keeps the health endpoints for themselves', () => {
+      expect(problemsOf(() => load('server: { graphqlPath: /health }'))[0]).toMatch(/^server\.graphqlPath: "\/health" is taken/);
+    });
+  });
+
+  describe('the file itself', () => {
+    it('names a file that cannot be read', () => {
+      expect(problemsOf(() => loadGatewayConfig({ cwd: dir, env: {}, file: 'absent.yaml' }))[0]).toMatch(
+        /^config file .*absent\.yaml: cannot be read \(ENOENT\)/,
+      );
+    });
+
+    it('names a file that is not valid YAML or JSON', () => {
+      expect(problemsOf(() => load('server: [unclosed'))[0]).toMatch(/^config file .*: is not valid YAML: /);
+      expect(problemsOf(() => load('{"server": ', 'json'))[0]).toMatch(/^config file .*: is not valid JSON: /);
+    });
+
+    it('refuses an extension it does not read', () => {
+      expect(problemsOf(() => load('server = 1', 'toml'))[0]).toMatch(/unsupported extension "\.toml" \(accepted: \.yaml, \.yml, \.json\)/);
+    });
+
+    it('refuses a file that is not a mapping', () => {
+      expect(problemsOf(() => load('- a\n- b\n'))).toEqual(['(top level): must be an object with keys mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs (got ["a","b"])']);
+    });
+
+    it('treats an empty file as all defaults', () => {
+      expect(load('').server.port).toBe(4000);
+    });
+  });
+});
