@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
 import { codegenCommand } from './commands/codegen.js';
 import { composeCommand } from './commands/compose.js';
+import { devCommand } from './commands/dev.js';
+import { gatewayCommand } from './commands/gateway.js';
 
 /** Every `portico` subcommand, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
+  program.addCommand(devCommand());
+  program.addCommand(gatewayCommand());
   program.addCommand(composeCommand());
   program.addCommand(codegenCommand());
 }

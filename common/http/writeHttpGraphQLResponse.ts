@@ -10,6 +10,8 @@ export async function writeHttpGraphQLResponse(res: ServerResponse, response: HT
     return;
   }
   for await (const chunk of response.body.asyncIterator) {
+    // The client has gone: stop producing for it.
+    if (res.destroyed) return;
     res.write(chunk);
   }
   res.end();

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers as HeaderNames } from '../../common/headers.js';
 import type { CorsConfig } from '../config/GatewayConfig.js';
-import { HttpError } from './HttpError.js';
+import { HttpError } from '../../common/http/HttpError.js';
 
 export interface Cors {
   /** Adds the CORS headers an actual request from an allowed origin gets. */

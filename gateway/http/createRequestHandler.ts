@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import type { ApolloServer, HTTPGraphQLRequest } from '@apollo/server';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers as HeaderNames } from '../../common/headers.js';
 import type { Logger } from '../../common/createLogger.js';
@@ -7,11 +7,13 @@ import type { GatewayContext } from '../GatewayContext.js';
 import type { FailedRequestLog } from '../plugins/createFailedRequestLog.js';
 import type { Readiness } from '../plugins/createReadiness.js';
 import type { Cors } from './createCors.js';
-import { HttpError } from './HttpError.js';
-import { parseJsonBody } from './parseJsonBody.js';
-import { readBody } from './readBody.js';
-import { resolveRequestId } from './resolveRequestId.js';
-import { writeJson } from './writeJson.js';
+import { HttpError } from '../../common/http/HttpError.js';
+import { parseJsonBody } from '../../common/http/parseJsonBody.js';
+import { readBody } from '../../common/http/readBody.js';
+import { resolveRequestId } from '../../common/http/resolveRequestId.js';
+import { toHttpGraphQLRequest } from '../../common/http/toHttpGraphQLRequest.js';
+import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
+import { writeJson } from '../../common/http/writeJson.js';
 
 export interface RequestHandlerOptions {
   /** A started Apollo Server: it runs every request to `graphqlPath`. */
@@ -129,11 +131,7 @@ async function handleGraphQL(
   }
 
   const body = method === 'POST' ? parseJsonBody(req.headers, await readBody(req, options.bodyLimitBytes)) : undefined;
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  const graphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
+  const graphQLRequest = toHttpGraphQLRequest(req, url, body);
 
   // Subgraph calls made for this request stop when its client goes away.
   const abort = new AbortController();
@@ -144,28 +142,13 @@ async function handleGraphQL(
     httpGraphQLRequest: graphQLRequest,
     context: async () => ({ requestId, signal: abort.signal }),
   });
-  await writeGraphQLResponse(res, response);
+  await writeHttpGraphQLResponse(res, response);
   const status = response.status ?? 200;
   return {
     status,
     graphQLRequest,
     ...(status >= 400 && response.body.kind === 'complete' ? { clientErrors: errorsIn(response.body.string) } : {}),
   };
-}
-
-/** Writes Apollo Server's response, streaming incremental results as they come. */
-async function writeGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
-  for (const [name, value] of response.headers) res.setHeader(name, value);
-  res.statusCode = response.status ?? 200;
-  if (response.body.kind === 'complete') {
-    res.end(response.body.string);
-    return;
-  }
-  for await (const chunk of response.body.asyncIterator) {
-    if (res.destroyed) return;
-    res.write(chunk);
-  }
-  res.end();
 }
 
 /** The errors of a JSON error body Apollo Server wrote, for the log. */

@@ -7,9 +7,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { GraphQLFormattedError, DocumentNode } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { Logger } from '../../common/createLogger.js';
-import { BodyTooLargeError, readRequestBody } from '../../common/http/readRequestBody.js';
+import { HttpError } from '../../common/http/HttpError.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
-import { sendGraphQLError, sendJson } from '../../common/http/sendJson.js';
+import { readBody } from '../../common/http/readBody.js';
+import { writeJson } from '../../common/http/writeJson.js';
 import { toHttpGraphQLRequest } from '../../common/http/toHttpGraphQLRequest.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import { errorLoggingPlugin } from './errorLoggingPlugin.js';
@@ -67,15 +68,9 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://subgraph');
-    if (url.pathname === '/health') return sendJson(res, 200, { status: 'pass' });
-    if (url.pathname !== '/graphql') return sendGraphQLError(res, ErrorCode.NOT_FOUND, `No route ${url.pathname}; GraphQL is served at /graphql.`);
-
-    let body: unknown;
-    if (req.method === 'POST') {
-      const parsed = parseJsonBody(await readRequestBody(req, bodyLimitBytes));
-      if (!parsed.ok) return sendGraphQLError(res, ErrorCode.BAD_REQUEST, parsed.message);
-      body = parsed.value;
-    }
+    if (url.pathname === '/health') return writeJson(res, 200, { status: 'pass' });
+    if (url.pathname !== '/graphql') throw new HttpError(ErrorCode.NOT_FOUND, `No route ${url.pathname}; GraphQL is served at /graphql`);
+    const body = req.method === 'POST' ? parseJsonBody(req.headers, await readBody(req, bodyLimitBytes)) : undefined;
     const aborted = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) aborted.abort();
@@ -91,9 +86,10 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
-      if (error instanceof BodyTooLargeError) return sendGraphQLError(res, ErrorCode.PAYLOAD_TOO_LARGE, error.message, { connection: 'close' });
-      logger.error({ err: error }, 'request failed outside GraphQL execution');
-      sendGraphQLError(res, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+      if (!(error instanceof HttpError)) logger.error({ err: error }, 'request failed outside GraphQL execution');
+      const refusal = error instanceof HttpError ? error : new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+      if (!res.headersSent) writeJson(res, refusal.status, refusal.toBody(), refusal.headers);
+      else res.destroy();
     });
   });
 

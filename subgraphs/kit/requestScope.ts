@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Headers } from '../../common/headers.js';
 import type { Logger } from '../../common/createLogger.js';
+import { resolveRequestId } from '../../common/http/resolveRequestId.js';
 
 /** Who is asking, as the gateway established it. */
 export interface Viewer {
@@ -20,13 +20,9 @@ export interface RequestScope {
   logger: Logger;
 }
 
-// Ids from outside are echoed into logs and headers, so only plain, short ones are kept.
-const saneId = /^[\w.:-]{1,128}$/;
-
 /** Builds a request's scope from its headers. */
 export function requestScopeOf(req: IncomingMessage, signal: AbortSignal, logger: Logger): RequestScope {
-  const given = req.headers[Headers.requestId];
-  const requestId = typeof given === 'string' && saneId.test(given) ? given : randomUUID();
+  const requestId = resolveRequestId(req.headers[Headers.requestId]);
   const subject = req.headers[Headers.subject];
   const viewer = typeof subject === 'string' && subject !== '' ? { id: subject } : null;
   return { requestId, signal, viewer, logger: logger.child({ requestId }) };

@@ -1,4 +1,4 @@
-import { httpStatusOf, type ErrorCode } from '../../common/errorCodes.js';
+import { httpStatusOf, type ErrorCode } from '../errorCodes.js';
 
 /**
  * A request the HTTP layer refuses before GraphQL runs. Its body has the same shape as a

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ErrorCode } from '../../common/errorCodes.js';
+import { ErrorCode } from '../errorCodes.js';
 import { HttpError } from './HttpError.js';
 
 /**
