@@ -21,8 +21,10 @@ export interface GatewayConfig {
    */
   landingPage: boolean;
   /**
-   * Put `extensions.stacktrace` on errors. Refused in production.
-   * @default true in development, false in production
+   * Put `extensions.stacktrace` on errors, for debugging the gateway itself. Off by default in
+   * development too: a validation error's stack is graphql-js internals, not help. Refused in
+   * production.
+   * @default false
    */
   includeStacktraceInErrors: boolean;
   supergraph: SupergraphConfig;

@@ -125,7 +125,7 @@ function complete(file: FileShape, env: Environment, cwd: string): GatewayConfig
     mode,
     introspection: file.introspection ?? development,
     landingPage: file.landingPage ?? development,
-    includeStacktraceInErrors: file.includeStacktraceInErrors ?? development,
+    includeStacktraceInErrors: file.includeStacktraceInErrors ?? false,
     supergraph: { path: path.resolve(cwd, file.supergraph.path) },
     server: {
       ...file.server,

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { GraphQLFormattedError, DocumentNode } from 'graphql';
@@ -31,7 +31,7 @@ export interface SubgraphServerOptions<TContext extends RequestScope> {
    */
   bodyLimitBytes?: number;
   /**
-   * Shows stack traces in errors and leaves unexpected errors unmasked.
+   * Answers introspection and leaves unexpected errors unmasked.
    * @default process.env.NODE_ENV !== 'production'
    */
   development?: boolean;
@@ -57,11 +57,14 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
       resolvers: options.resolvers as GraphQLResolverMap<unknown>,
     }),
     introspection: development,
-    includeStacktraceInErrorResponses: development,
+    // The gateway would pass a stack on to the client; the error log keeps it instead.
+    includeStacktraceInErrorResponses: false,
     formatError: development ? undefined : maskUnexpected,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // Per-field timings for Apollo Studio: a cost on every request, and no Studio here.
+      ApolloServerPluginInlineTraceDisabled(),
       errorLoggingPlugin(),
     ],
   });

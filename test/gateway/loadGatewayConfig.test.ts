@@ -41,7 +41,7 @@ describe('loadGatewayConfig', () => {
       mode: 'development',
       introspection: true,
       landingPage: true,
-      includeStacktraceInErrors: true,
+      includeStacktraceInErrors: false,
       supergraph: { path: path.join(dir, 'schema', 'supergraph.graphql') },
       server: {
         host: '0.0.0.0',

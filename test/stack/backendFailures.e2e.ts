@@ -45,6 +45,8 @@ describe('a backend that is down', () => {
       expect(error.message).toBe('The users service is unreachable.');
     }
     expect(reply.errors!.map((error) => error.path?.[0])).toEqual(expect.arrayContaining(['user', 'topProducts']));
+    // Development mode, and still no stack traces for the client.
+    expect(JSON.stringify(reply.errors)).not.toMatch(/stacktrace|node_modules/);
   });
 
   it('catalog service down: topProducts fails with BACKEND_UNAVAILABLE from products, users still arrive', async () => {
