@@ -23,7 +23,7 @@ export function gatewayCommand(): Command {
   return new Command('gateway')
     .description('Run the gateway alone, as deployed: one GraphQL endpoint in front of the subgraphs of a supergraph.')
     .option('--supergraph <file>', 'the composed supergraph (overrides supergraph.path; default schema/supergraph.graphql)')
-    .option('--config <file>', 'a gateway config file, YAML or JSON (see gateway/config/README-options.md)')
+    .option('--config <file>', 'a gateway config file, YAML or JSON (see "Gateway configuration" in the README)')
     .option('--port <port>', 'the port to listen on; 0 picks a free one (overrides server.port; default 4000)')
     .option('--host <host>', 'the interface to listen on (overrides server.host; default 0.0.0.0)')
     .option('--subgraph-url <name=url>', "send a subgraph's requests to this URL (overrides subgraphs.<name>.url; repeatable)", collectSubgraphUrl)

@@ -1,7 +1,7 @@
 /**
  * The gateway's configuration after `loadGatewayConfig` has validated it and filled in every
- * default. The file on disk has the same shape with every key optional; `README-options.md`
- * next to this file lists the same options as a table.
+ * default. The file on disk has the same shape with every key optional; the README's "Gateway
+ * configuration" table lists every option with its default (a test keeps the two in step).
  */
 export interface GatewayConfig {
   /**

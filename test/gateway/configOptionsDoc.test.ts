@@ -10,8 +10,17 @@ function optionsOf(schema: ConfigSchemaNode, prefix = ''): string[] {
   return children.flatMap(([key, child]) => optionsOf(child, prefix ? `${prefix}.${key}` : key));
 }
 
-describe('gateway/config/README-options.md', () => {
-  const doc = readFileSync(new URL('../../gateway/config/README-options.md', import.meta.url), 'utf8');
+// The option table in the README's "Gateway configuration" section.
+function configSection(): string {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const start = readme.indexOf('## Gateway configuration');
+  expect(start, 'the README has a "Gateway configuration" section').toBeGreaterThan(-1);
+  const end = readme.indexOf('\n#', start + 3);
+  return readme.slice(start, end === -1 ? undefined : end);
+}
+
+describe('the README option table', () => {
+  const doc = configSection();
   const documented = [...doc.matchAll(/^\| `([^`]+)` \|/gm)].map((match) => match[1]);
 
   it('has a row for every option of the schema, and no other', () => {
