@@ -1,8 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { Command } from 'commander';
-import { generateProtoTypes, listFiles, protoTypesDir } from '../codegen/generateProtoTypes.js';
-import { generateResolverTypes } from '../codegen/generateResolverTypes.js';
 
 /** `portico codegen`: typed resolvers from each subgraph's SDL and typed gRPC clients from the protos. */
 export function codegenCommand(): Command {
@@ -10,6 +8,9 @@ export function codegenCommand(): Command {
     .description('Generate typed resolvers (codegen.yml) and gRPC types (schema/protos) into the repository.')
     .option('--check', 'write nothing; fail when committed generated code differs from what would be generated')
     .action(async (options: { check?: boolean }) => {
+      // Loaded here: graphql-codegen is a development dependency, absent from production installs.
+      const { generateProtoTypes, listFiles, protoTypesDir } = await import('../codegen/generateProtoTypes.js');
+      const { generateResolverTypes } = await import('../codegen/generateResolverTypes.js');
       const expected = new Map([...(await generateResolverTypes()), ...generateProtoTypes()]);
       // A generated file whose source is gone is stale too.
       const existing = existsSync(protoTypesDir) ? listFiles(protoTypesDir) : [];

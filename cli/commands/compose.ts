@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Command } from 'commander';
-import { composeSupergraphFile } from '../compose/composeSupergraphFile.js';
-import { readSupergraphConfig } from '../compose/readSupergraphConfig.js';
 import { readOrEmpty } from '../fs/readOrEmpty.js';
 
 /** `portico compose`: schema/ → supergraph, with composition errors a person can act on. */
@@ -12,7 +10,10 @@ export function composeCommand(): Command {
     .option('--config <file>', 'the subgraph list', 'schema/supergraph.yaml')
     .option('--output <file>', 'where to write the supergraph', 'schema/supergraph.graphql')
     .option('--check', 'write nothing; fail when the output file is not what composition produces now')
-    .action((options: { config: string; output: string; check?: boolean }) => {
+    .action(async (options: { config: string; output: string; check?: boolean }) => {
+      // Loaded here, so that other commands do not pay for loading composition.
+      const { composeSupergraphFile } = await import('../compose/composeSupergraphFile.js');
+      const { readSupergraphConfig } = await import('../compose/readSupergraphConfig.js');
       const config = readSupergraphConfig(options.config);
       const { text, hints } = composeSupergraphFile(config);
       if (hints) process.stderr.write(`${hints}\n\n`);

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { runDev } from '../dev/runDev.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -13,6 +12,8 @@ export function devCommand(): Command {
     .option('--config <file>', 'a gateway config file')
     .action(async (options: { port: number; autoPorts?: boolean; config?: string }) => {
       const write = (line: string) => process.stdout.write(`${line}\n`);
+      // Loaded here, so that other commands do not pay for loading composition.
+      const { runDev } = await import('../dev/runDev.js');
       const stack = await runDev({ root, port: options.port, autoPorts: options.autoPorts ?? false, config: options.config, write });
       write('');
       write(`Portico is running. GraphQL: ${stack.gatewayUrl} (open it in a browser for the Apollo Sandbox)`);

@@ -26,7 +26,8 @@ export interface FormatErrorOptions {
  * response details. The original is still logged by the failed-request log.
  */
 export function createFormatError(options: FormatErrorOptions) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  return (original: GraphQLFormattedError): GraphQLFormattedError => {
+    const formatted = explainIntrospectionRefusal(original);
     if (options.mode === 'development') return formatted;
     const code = formatted.extensions?.code;
     const serviceName = formatted.extensions?.serviceName;
@@ -44,4 +45,11 @@ export function createFormatError(options: FormatErrorOptions) {
     for (const key of internalExtensions) delete extensions[key];
     return { ...formatted, extensions };
   };
+}
+
+// Apollo's text tells a developer to change their ApolloServer constructor; a Portico operator
+// changes the gateway config instead.
+function explainIntrospectionRefusal(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.extensions?.validationErrorCode !== ApolloServerValidationErrorCode.INTROSPECTION_DISABLED) return formatted;
+  return { ...formatted, message: 'Introspection is off on this gateway. Set `introspection: true` in the gateway config to allow it.' };
 }
