@@ -1,4 +1,4 @@
-import { announceListening } from '../../common/announceListening.js';
+import { announceListening, stopWithParent } from '../../common/announceListening.js';
 import type { Logger } from '../../common/createLogger.js';
 import { readListenOptions } from './readListenOptions.js';
 
@@ -51,5 +51,6 @@ export async function runBackend(options: RunBackendOptions): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  stopWithParent(() => shutdown('SIGTERM'));
   announceListening(name, port);
 }

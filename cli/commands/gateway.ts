@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
-import { announceListening } from '../../common/announceListening.js';
+import { announceListening, stopWithParent } from '../../common/announceListening.js';
 import { createLogger } from '../../common/createLogger.js';
 import { ConfigError } from '../../gateway/config/ConfigError.js';
 import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
@@ -80,6 +80,7 @@ async function runGateway(options: GatewayOptions): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  stopWithParent(() => stop('SIGTERM'));
 
   for (const subgraph of server.subgraphs) logger.info(`subgraph ${subgraph.name} at ${subgraph.url}`);
   const base = `${server.tls ? 'https' : 'http'}://${displayHost(address)}:${address.port}`;

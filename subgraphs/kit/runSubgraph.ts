@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { announceListening } from '../../common/announceListening.js';
+import { announceListening, stopWithParent } from '../../common/announceListening.js';
 import { createLogger, type Logger } from '../../common/createLogger.js';
 import type { SubgraphServer } from './createSubgraphServer.js';
 import { serviceEnv } from './serviceEnv.js';
@@ -66,4 +66,5 @@ export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  stopWithParent(() => shutdown('parent process exited'));
 }

@@ -1,15 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 // `portico dev` as a person runs it (what `npm start` runs), with free ports so it cannot
-// collide with anything: it starts nine processes, answers through the gateway, and Ctrl-C
-// stops every one of them.
-let dev: ChildProcess | undefined;
+// collide with anything.
+const started: ChildProcess[] = [];
+const services: number[] = [];
 
-afterAll(() => {
-  if (dev && dev.exitCode === null) dev.kill('SIGKILL');
+afterEach(() => {
+  for (const pid of [...started.map((child) => child.pid!), ...services]) {
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  started.length = 0;
+  services.length = 0;
 });
 
 // Every Node process whose parent is `pid`, from /proc. (tsx's esbuild service is a child of
@@ -34,39 +38,53 @@ function nodeChildrenOf(pid: number): number[] {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    // A zombie has exited; it only waits for its parent to collect it.
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).startsWith('Z');
   } catch {
     return false;
   }
 }
 
+// Starts `portico dev` and resolves once it says it is running, with its GraphQL URL.
+async function startDev() {
+  const dev = spawn(process.execPath, ['bin/portico.js', 'dev', '--port', '0', '--auto-ports'], {
+    env: { ...process.env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(dev);
+  const lines: string[] = [];
+  for (const stream of [dev.stdout!, dev.stderr!]) createInterface({ input: stream }).on('line', (line) => lines.push(line));
+  const exited = new Promise<number | null>((resolve) => dev.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const ready = lines.find((line) => line.startsWith('Portico is running.'));
+      if (ready) {
+        clearInterval(timer);
+        resolve(/GraphQL: (\S+)/.exec(ready)![1]!);
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`portico dev exited with ${code}:\n${lines.join('\n')}`));
+    });
+  });
+  const children = nodeChildrenOf(dev.pid!);
+  services.push(...children);
+  return { dev, lines, url, exited, children };
+}
+
+// Waits until no process in `pids` is alive, or fails after `limitMs` naming the survivors.
+async function allExit(pids: number[], limitMs: number): Promise<number[]> {
+  const until = Date.now() + limitMs;
+  while (Date.now() < until && pids.some(isAlive)) await new Promise((resolve) => setTimeout(resolve, 100));
+  return pids.filter(isAlive);
+}
+
 describe('portico dev', () => {
   it('runs the whole stack, answers through the gateway, and stops everything on SIGINT', async () => {
-    dev = spawn(process.execPath, ['bin/portico.js', 'dev', '--port', '0', '--auto-ports'], {
-      env: { ...process.env, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines: string[] = [];
-    const collect = (stream: NodeJS.ReadableStream) => createInterface({ input: stream }).on('line', (line) => lines.push(line));
-    collect(dev.stdout!);
-    collect(dev.stderr!);
-    const exited = new Promise<number | null>((resolve) => dev!.once('exit', (code) => resolve(code)));
+    const { dev, lines, url, exited, children } = await startDev();
 
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const ready = lines.find((line) => line.startsWith('Portico is running.'));
-        if (ready) {
-          clearInterval(timer);
-          resolve(/GraphQL: (\S+)/.exec(ready)![1]!);
-        }
-      }, 50);
-      void exited.then((code) => {
-        clearInterval(timer);
-        reject(new Error(`portico dev exited with ${code}:\n${lines.join('\n')}`));
-      });
-    });
-
-    // Every service says where it is, prefixed by its name.
+    // Every service says where it is, and its log lines are prefixed by its name.
     for (const name of ['users-service', 'reviews-service', 'catalog-service', 'inventory-service', 'accounts', 'products', 'inventory', 'reviews']) {
       expect(lines.some((line) => line.startsWith(`dev | ${name} `)), `${name} listed`).toBe(true);
       expect(lines.some((line) => line.startsWith(`${name} | `)), `${name} log lines are prefixed`).toBe(true);
@@ -82,11 +100,16 @@ describe('portico dev', () => {
     expect(body.data.topProducts).toHaveLength(2);
     expect(body.data.topProducts.flatMap((product) => product.reviews).every((review) => typeof review.author.name === 'string')).toBe(true);
 
-    const children = nodeChildrenOf(dev.pid!);
     expect(children).toHaveLength(9);
-
     dev.kill('SIGINT');
     expect(await exited).toBe(0);
-    for (const pid of children) expect(isAlive(pid), `child ${pid} stopped`).toBe(false);
+    expect(children.filter(isAlive)).toEqual([]);
+  });
+
+  it('leaves no service running when it is killed outright', async () => {
+    const { dev, children } = await startDev();
+    expect(children).toHaveLength(9);
+    dev.kill('SIGKILL');
+    expect(await allExit(children, 20_000)).toEqual([]);
   });
 });
