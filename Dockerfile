@@ -15,7 +15,7 @@ COPY backends ./backends
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
 COPY schema ./schema
-COPY codegen.yml tsconfig.json ./
+COPY tsconfig.json ./
 
 USER node
 # The gateway, as deployed; the other services override this.
