@@ -1,7 +1,19 @@
+/** The caller, once authentication has verified a token. */
+export interface Viewer {
+  /** The token's `sub` claim. */
+  subject: string;
+  /** The token's scopes (`scope` claim, space-separated, or `scp` array). */
+  scopes: readonly string[];
+  /** Every verified claim, for policies and forwarding. */
+  claims: Readonly<Record<string, unknown>>;
+}
+
 /** The per-request context every gateway plugin and the subgraph data sources see. */
 export interface GatewayContext {
   /** This request's id: the client's `x-request-id` when it is sane, else a fresh UUID. */
   requestId: string;
   /** Aborted when the client goes away, so subgraph calls made for it stop too. */
   signal: AbortSignal;
+  /** The authenticated caller; null for an anonymous request. */
+  viewer: Viewer | null;
 }

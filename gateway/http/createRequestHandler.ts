@@ -140,7 +140,7 @@ async function handleGraphQL(
   });
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: graphQLRequest,
-    context: async () => ({ requestId, signal: abort.signal }),
+    context: async () => ({ requestId, signal: abort.signal, viewer: null }),
   });
   await writeHttpGraphQLResponse(res, response);
   const status = response.status ?? 200;
