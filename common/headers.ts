@@ -2,6 +2,17 @@
 export const Headers = {
   /** Correlates one client request across every hop; taken from the client or minted. */
   requestId: 'x-request-id',
-  /** The caller's user id, as the gateway established it; absent for anonymous requests. */
+  /** The caller's subject (`sub`), as the gateway verified it; absent for anonymous requests. */
   subject: 'x-portico-subject',
+  /** The caller's scopes, space-separated. */
+  scopes: 'x-portico-scopes',
+  /** The claims the gateway is configured to forward, as a JSON object. */
+  claims: 'x-portico-claims',
+  /** When the gateway signed the request, in milliseconds since the epoch. */
+  timestamp: 'x-portico-timestamp',
+  /** The gateway's HMAC over the request (see common/signing). */
+  signature: 'x-portico-signature',
 } as const;
+
+/** The identity headers, in the order they are signed. */
+export const identityHeaders = [Headers.subject, Headers.scopes, Headers.claims] as const;

@@ -13,6 +13,8 @@ import type { GatewayConfig } from './config/GatewayConfig.js';
 import { createSubgraphDataSource, type SubgraphDataSource } from './createSubgraphDataSource.js';
 import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
+import { createAuthenticator } from './auth/createAuthenticator.js';
+import { createHeaderPropagation } from './subgraphRequests/createHeaderPropagation.js';
 import { createCors } from './http/createCors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
@@ -51,6 +53,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const subgraphs = routeSubgraphs(config, supergraph.subgraphs);
   const urlOf = new Map(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));
 
+  const propagateHeaders = createHeaderPropagation(config.headers);
   const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph.sdl,
@@ -61,6 +64,10 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
         url: urlOf.get(name) ?? url ?? '',
         timeoutMs: config.subgraphs[name]?.timeoutMs ?? config.upstream.timeoutMs,
         maxConnections: config.upstream.maxConnectionsPerSubgraph,
+        signingSecret: config.subgraphSigning.secret,
+        propagateHeaders: (incoming) => propagateHeaders(name, incoming),
+        forwardClaims: config.authentication.forwardClaims,
+        forwardToken: config.authentication.forwardToken,
       });
       dataSources.push(dataSource);
       return dataSource;
@@ -109,6 +116,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       bodyLimitBytes: config.server.bodyLimitBytes,
       landingPage: config.landingPage,
       cors: createCors(config.server.cors),
+      authenticator: createAuthenticator(config.authentication),
       readiness,
       failedRequestLog,
       logger,
@@ -135,12 +143,13 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
 /** The supergraph's subgraphs with config's URL overrides; refuses overrides for unknown names. */
 function routeSubgraphs(config: GatewayConfig, composed: readonly SupergraphSubgraph[]): SupergraphSubgraph[] {
   const known = new Set(composed.map((subgraph) => subgraph.name));
-  const unknown = Object.keys(config.subgraphs).filter((name) => !known.has(name));
+  const unknown = [
+    ...Object.keys(config.subgraphs).map((name) => ({ at: `subgraphs.${name}`, name })),
+    ...Object.keys(config.headers.subgraphs).map((name) => ({ at: `headers.subgraphs.${name}`, name })),
+  ].filter(({ name }) => !known.has(name));
   if (unknown.length > 0) {
     throw new ConfigError(
-      unknown.map(
-        (name) => `subgraphs.${name}: no subgraph of that name in ${config.supergraph.path} (known: ${[...known].join(', ')})`,
-      ),
+      unknown.map(({ at }) => `${at}: no subgraph of that name in ${config.supergraph.path} (known: ${[...known].join(', ')})`),
     );
   }
   return composed.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));

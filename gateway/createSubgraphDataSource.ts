@@ -4,7 +4,9 @@ import { GraphQLError } from 'graphql';
 import { Agent, fetch } from 'undici';
 import { ErrorCode } from '../common/errorCodes.js';
 import { Headers as HeaderNames } from '../common/headers.js';
+import { signRequest } from '../common/signing/signRequest.js';
 import type { GatewayContext } from './GatewayContext.js';
+import { identityHeadersOf } from './subgraphRequests/identityHeadersOf.js';
 
 export interface SubgraphDataSourceOptions {
   /** The subgraph's name in the supergraph; errors carry it as `extensions.serviceName`. */
@@ -15,6 +17,14 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   /** The most keep-alive connections opened to this subgraph. */
   maxConnections: number;
+  /** Signs every request so the subgraph can tell it came from this gateway. */
+  signingSecret: string;
+  /** The client headers the header rules pass to this subgraph. */
+  propagateHeaders: (incoming: Iterable<[string, string]>) => Record<string, string>;
+  /** Claims sent besides subject and scopes. */
+  forwardClaims: readonly string[];
+  /** Send the client's raw `Authorization` header too. */
+  forwardToken: boolean;
 }
 
 /** A data source that owns a connection pool, which `close` ends. */
@@ -44,9 +54,15 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
   const fetcher: Fetcher = async (target, init) => {
     const deadline = AbortSignal.timeout(timeoutMs);
     const client = incomingSignal.getStore();
+    // Signed here, over the exact bytes and headers that leave: nothing is added after this.
+    const headers = { ...(init?.headers as Record<string, string> | undefined) };
+    const method = init?.method ?? 'POST';
+    const body = typeof init?.body === 'string' ? init.body : '';
+    const url = new URL(target);
+    Object.assign(headers, signRequest(options.signingSecret, { method, path: url.pathname + url.search, body, headers }));
     const response = await fetch(target, {
-      method: init?.method,
-      headers: init?.headers,
+      method,
+      headers,
       body: init?.body,
       signal: client ? AbortSignal.any([deadline, client]) : deadline,
       dispatcher: agent,
@@ -66,8 +82,16 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
     }
 
     override willSendRequest(processOptions: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-      const requestId: unknown = processOptions.context.requestId;
-      if (typeof requestId === 'string') processOptions.request.http?.headers.set(HeaderNames.requestId, requestId);
+      const headers = processOptions.request.http?.headers;
+      if (!headers) return;
+      const incoming = 'incomingRequestContext' in processOptions ? processOptions.incomingRequestContext.request.http?.headers : undefined;
+      for (const [name, value] of Object.entries(options.propagateHeaders(incoming ?? []))) headers.set(name, value);
+      const authorization = incoming?.get('authorization');
+      if (options.forwardToken && authorization) headers.set('authorization', authorization);
+      // Identity last, so that nothing above can set it.
+      const { requestId, viewer } = processOptions.context;
+      if (typeof requestId === 'string') headers.set(HeaderNames.requestId, requestId);
+      for (const [name, value] of Object.entries(identityHeadersOf(viewer ?? null, options.forwardClaims))) headers.set(name, value);
     }
 
     close(): Promise<void> {

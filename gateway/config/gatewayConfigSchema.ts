@@ -43,6 +43,8 @@ const positiveInteger = (max?: number): ConfigSchemaNode => ({
   ...(max === undefined ? {} : { maximum: max }),
 });
 
+import { securityConfigProperties } from './securityConfigSchema.js';
+
 export const gatewayConfigSchema: ConfigSchemaNode = {
   type: 'object',
   additionalProperties: false,
@@ -136,5 +138,6 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
         },
       },
     },
+    ...securityConfigProperties,
   },
 };

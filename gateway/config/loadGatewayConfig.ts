@@ -7,6 +7,7 @@ import { expandEnv, type Environment } from './expandEnv.js';
 import { formatSchemaErrors } from './formatSchemaErrors.js';
 import type { GatewayConfig, GatewayMode, SubgraphConfig } from './GatewayConfig.js';
 import { gatewayConfigSchema } from './gatewayConfigSchema.js';
+import { completeSecurityConfig, type SecurityFileShape } from './completeSecurityConfig.js';
 
 /** Values that win over the config file (the gateway command's flags). */
 export interface GatewayConfigOverrides {
@@ -57,14 +58,15 @@ export function loadGatewayConfig(options: LoadGatewayConfigOptions = {}): Gatew
   if (problems.length > 0) throw new ConfigError(problems);
 
   // The schema has checked the shape and filled in the static defaults.
-  const config = complete(input as unknown as FileShape, env, cwd);
-  problems.push(...checkConsistency(config));
+  const { config, problems: securityProblems } = complete(input as unknown as FileShape, env, cwd);
+  problems.push(...securityProblems, ...checkConsistency(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
 /** The config as the schema leaves it: static defaults filled, mode-dependent ones not. */
-type FileShape = Omit<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors' | 'server' | 'subgraphs'> &
+type FileShape = Omit<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors' | 'server' | 'subgraphs' | keyof SecurityFileShape> &
+  SecurityFileShape &
   Partial<Pick<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors'>> & {
     server: Omit<GatewayConfig['server'], 'tls'> & { tls?: { certFile: string; keyFile: string } };
     subgraphs: Record<string, Partial<SubgraphConfig>>;
@@ -113,7 +115,7 @@ function applyOverrides(config: unknown, overrides: GatewayConfigOverrides): unk
 }
 
 /** Fills in the defaults that depend on other values and makes paths absolute. */
-function complete(file: FileShape, env: Environment, cwd: string): GatewayConfig {
+function complete(file: FileShape, env: Environment, cwd: string): { config: GatewayConfig; problems: string[] } {
   const mode: GatewayMode = file.mode ?? (env.NODE_ENV === 'production' ? 'production' : 'development');
   const development = mode === 'development';
   const tls = file.server.tls;
@@ -121,7 +123,8 @@ function complete(file: FileShape, env: Environment, cwd: string): GatewayConfig
   for (const [name, subgraph] of Object.entries(file.subgraphs)) {
     subgraphs[name] = { ...subgraph, timeoutMs: subgraph.timeoutMs ?? file.upstream.timeoutMs };
   }
-  return {
+  const { security, problems } = completeSecurityConfig(file, { mode, env, cwd });
+  const config: GatewayConfig = {
     mode,
     introspection: file.introspection ?? development,
     landingPage: file.landingPage ?? development,
@@ -134,7 +137,9 @@ function complete(file: FileShape, env: Environment, cwd: string): GatewayConfig
     },
     upstream: file.upstream,
     subgraphs,
+    ...security,
   };
+  return { config, problems };
 }
 
 /** Rules across keys, and files that must exist. */

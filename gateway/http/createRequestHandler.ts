@@ -6,6 +6,7 @@ import type { Logger } from '../../common/createLogger.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import type { FailedRequestLog } from '../plugins/createFailedRequestLog.js';
 import type { Readiness } from '../plugins/createReadiness.js';
+import type { Authenticator } from '../auth/createAuthenticator.js';
 import type { Cors } from './createCors.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
@@ -26,6 +27,8 @@ export interface RequestHandlerOptions {
   landingPage: boolean;
   /** CORS for the GraphQL path. */
   cors: Cors;
+  /** Who is calling: run once per GraphQL request, before its body is read. */
+  authenticator: Authenticator;
   /** What `/ready` answers. */
   readiness: Readiness;
   /** Where each finished request is reported. */
@@ -130,6 +133,8 @@ async function handleGraphQL(
     }
   }
 
+  // Before the body: a refused caller costs no parsing.
+  const viewer = await options.authenticator.authenticate(req.headers);
   const body = method === 'POST' ? parseJsonBody(req.headers, await readBody(req, options.bodyLimitBytes)) : undefined;
   const graphQLRequest = toHttpGraphQLRequest(req, url, body);
 
@@ -140,7 +145,7 @@ async function handleGraphQL(
   });
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: graphQLRequest,
-    context: async () => ({ requestId, signal: abort.signal, viewer: null }),
+    context: async () => ({ requestId, signal: abort.signal, viewer }),
   });
   await writeHttpGraphQLResponse(res, response);
   const status = response.status ?? 200;

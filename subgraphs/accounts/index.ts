@@ -6,14 +6,14 @@ import { createUsersApi } from './usersApi.js';
 await runSubgraph({
   name: 'accounts',
   defaultPort: 4001,
-  build(env, logger) {
+  build(env, runtime) {
     const users = createRestClient({
       backend: 'users',
       baseUrl: env.url('USERS_SERVICE_URL', 'http://localhost:5001'),
       timeoutMs: env.int('USERS_SERVICE_TIMEOUT_MS', 5000),
     });
     return {
-      server: createAccountsServer({ usersApi: createUsersApi(users), logger }),
+      server: createAccountsServer({ usersApi: createUsersApi(users), ...runtime }),
       closeClients: () => users.close(),
     };
   },

@@ -1,14 +1,11 @@
-import type { Logger } from '../../common/createLogger.js';
-import { createSubgraphServer, type SubgraphServer } from '../kit/createSubgraphServer.js';
+import { createSubgraphServer, type SubgraphRuntime, type SubgraphServer } from '../kit/createSubgraphServer.js';
 import { readSubgraphSchema } from '../kit/readSubgraphSchema.js';
 import { accountsContext } from './context.js';
 import { resolvers } from './resolvers.js';
 import type { UsersApi } from './usersApi.js';
 
-export interface AccountsDeps {
+export interface AccountsDeps extends SubgraphRuntime {
   usersApi: UsersApi;
-  logger: Logger;
-  development?: boolean;
 }
 
 /** The accounts subgraph: users, from the users REST service. */
@@ -18,7 +15,6 @@ export function createAccountsServer(deps: AccountsDeps): SubgraphServer {
     typeDefs: readSubgraphSchema('accounts'),
     resolvers,
     createContext: accountsContext(deps.usersApi),
-    logger: deps.logger,
-    development: deps.development,
+    ...deps,
   });
 }

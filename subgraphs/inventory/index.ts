@@ -5,13 +5,13 @@ import { createStockApi } from './stockApi.js';
 await runSubgraph({
   name: 'inventory',
   defaultPort: 4003,
-  build(env, logger) {
+  build(env, runtime) {
     const stockApi = createStockApi(
       env.address('INVENTORY_SERVICE_ADDRESS', 'localhost:50052'),
       env.int('INVENTORY_SERVICE_TIMEOUT_MS', 5000),
     );
     return {
-      server: createInventoryServer({ stockApi, logger }),
+      server: createInventoryServer({ stockApi, ...runtime }),
       closeClients: async () => stockApi.close(),
     };
   },

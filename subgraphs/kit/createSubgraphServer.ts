@@ -7,7 +7,9 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { GraphQLFormattedError, DocumentNode } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { Logger } from '../../common/createLogger.js';
+import { Headers } from '../../common/headers.js';
 import { HttpError } from '../../common/http/HttpError.js';
+import { verifySignature } from '../../common/signing/verifySignature.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
 import { readBody } from '../../common/http/readBody.js';
 import { writeJson } from '../../common/http/writeJson.js';
@@ -15,8 +17,21 @@ import { toHttpGraphQLRequest } from '../../common/http/toHttpGraphQLRequest.js'
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import { errorLoggingPlugin } from './errorLoggingPlugin.js';
 import { requestScopeOf, type RequestScope } from './requestScope.js';
+import type { SigningPolicy } from './SigningPolicy.js';
 
-export interface SubgraphServerOptions<TContext extends RequestScope> {
+/** What every subgraph server is given by its entry (or a test), whatever its backends. */
+export interface SubgraphRuntime {
+  logger: Logger;
+  /** How requests are checked to come from the gateway. */
+  signing: SigningPolicy;
+  /**
+   * Answers introspection and leaves unexpected errors unmasked.
+   * @default process.env.NODE_ENV !== 'production'
+   */
+  development?: boolean;
+}
+
+export interface SubgraphServerOptions<TContext extends RequestScope> extends SubgraphRuntime {
   /** The subgraph's name, as in the supergraph config. */
   name: string;
   typeDefs: DocumentNode;
@@ -24,17 +39,11 @@ export interface SubgraphServerOptions<TContext extends RequestScope> {
   resolvers: object;
   /** Builds a request's context from its scope: fresh DataLoaders every time. */
   createContext: (scope: RequestScope) => TContext;
-  logger: Logger;
   /**
    * Largest request body accepted, in bytes.
    * @default 10 MiB
    */
   bodyLimitBytes?: number;
-  /**
-   * Answers introspection and leaves unexpected errors unmasked.
-   * @default process.env.NODE_ENV !== 'production'
-   */
-  development?: boolean;
 }
 
 export interface SubgraphServer {
@@ -73,7 +82,9 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
     const url = new URL(req.url ?? '/', 'http://subgraph');
     if (url.pathname === '/health') return writeJson(res, 200, { status: 'pass' });
     if (url.pathname !== '/graphql') throw new HttpError(ErrorCode.NOT_FOUND, `No route ${url.pathname}; GraphQL is served at /graphql`);
-    const body = req.method === 'POST' ? parseJsonBody(req.headers, await readBody(req, bodyLimitBytes)) : undefined;
+    const raw = req.method === 'POST' ? await readBody(req, bodyLimitBytes) : Buffer.alloc(0);
+    checkSignature(options.signing, req, raw);
+    const body = req.method === 'POST' ? parseJsonBody(req.headers, raw) : undefined;
     const aborted = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) aborted.abort();
@@ -101,6 +112,17 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
     start: () => apollo.start(),
     stop: () => apollo.stop(),
   };
+}
+
+// Runs before anything reads the identity headers: a request that is not the gateway's, or that
+// was changed on the way, never reaches a resolver. Without a signature at all, only development
+// lets it through (so a developer can query a subgraph directly).
+function checkSignature(policy: SigningPolicy, req: IncomingMessage, body: Buffer): void {
+  if (req.headers[Headers.signature] === undefined && !policy.requireSignature) return;
+  const verdict = verifySignature({ secret: policy.secret, method: req.method ?? 'GET', path: req.url ?? '/', body, headers: req.headers, maxAgeMs: policy.maxAgeMs });
+  if (!verdict.ok) {
+    throw new HttpError(ErrorCode.UNAUTHENTICATED, `Request refused: ${verdict.reason}. This subgraph answers only requests signed by the Portico gateway.`);
+  }
 }
 
 // Outside development, an error nobody gave a code is a bug whose message may hold internals.

@@ -1,11 +1,17 @@
 import type { IncomingMessage } from 'node:http';
+import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers } from '../../common/headers.js';
 import type { Logger } from '../../common/createLogger.js';
+import { HttpError } from '../../common/http/HttpError.js';
 import { resolveRequestId } from '../../common/http/resolveRequestId.js';
 
-/** Who is asking, as the gateway established it. */
+/** Who is asking, as the gateway verified it. */
 export interface Viewer {
+  /** The token's subject (`sub`). */
   id: string;
+  scopes: readonly string[];
+  /** The claims the gateway is configured to forward. */
+  claims: Readonly<Record<string, unknown>>;
 }
 
 /** What every subgraph's per-request context starts from. */
@@ -20,10 +26,33 @@ export interface RequestScope {
   logger: Logger;
 }
 
-/** Builds a request's scope from its headers. */
+/**
+ * Builds a request's scope from its headers. Call it only for a request whose signature has
+ * been checked (or, in development, that carries none): the identity headers are trusted here.
+ */
 export function requestScopeOf(req: IncomingMessage, signal: AbortSignal, logger: Logger): RequestScope {
   const requestId = resolveRequestId(req.headers[Headers.requestId]);
+  return { requestId, signal, viewer: viewerOf(req), logger: logger.child({ requestId }) };
+}
+
+function viewerOf(req: IncomingMessage): Viewer | null {
   const subject = req.headers[Headers.subject];
-  const viewer = typeof subject === 'string' && subject !== '' ? { id: subject } : null;
-  return { requestId, signal, viewer, logger: logger.child({ requestId }) };
+  if (typeof subject !== 'string' || subject === '') return null;
+  const scopes = req.headers[Headers.scopes];
+  const claims = req.headers[Headers.claims];
+  return {
+    id: subject,
+    scopes: typeof scopes === 'string' ? scopes.split(' ').filter(Boolean) : [],
+    claims: typeof claims === 'string' ? parseClaims(claims) : {},
+  };
+}
+
+function parseClaims(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // Reported below.
+  }
+  throw new HttpError(ErrorCode.BAD_REQUEST, `The ${Headers.claims} header must be a JSON object.`);
 }

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { announceListening, stopWithParent } from '../../common/announceListening.js';
-import { createLogger, type Logger } from '../../common/createLogger.js';
-import type { SubgraphServer } from './createSubgraphServer.js';
+import { createLogger } from '../../common/createLogger.js';
+import type { SubgraphRuntime, SubgraphServer } from './createSubgraphServer.js';
+import { signingPolicyFromEnv } from './SigningPolicy.js';
 import { serviceEnv } from './serviceEnv.js';
 
 /** What a subgraph's entry builds from its environment. */
@@ -15,7 +16,8 @@ export interface RunSubgraphOptions {
   name: string;
   /** Port when PORT is unset. */
   defaultPort: number;
-  build(env: ReturnType<typeof serviceEnv>, logger: Logger): BuiltSubgraph;
+  /** Builds the subgraph: its backend clients from `env`, and the server with `runtime`. */
+  build(env: ReturnType<typeof serviceEnv>, runtime: SubgraphRuntime): BuiltSubgraph;
 }
 
 /**
@@ -30,7 +32,9 @@ export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
   try {
     const env = serviceEnv(process.env);
     port = env.int('PORT', options.defaultPort, 0);
-    built = options.build(env, logger);
+    const development = process.env.NODE_ENV !== 'production';
+    const signing = signingPolicyFromEnv(process.env, development, env.int('PORTICO_SIGNATURE_MAX_AGE_MS', 60_000));
+    built = options.build(env, { logger, signing, development });
   } catch (error) {
     logger.fatal((error as Error).message);
     process.exit(1);

@@ -1,14 +1,11 @@
-import type { Logger } from '../../common/createLogger.js';
-import { createSubgraphServer, type SubgraphServer } from '../kit/createSubgraphServer.js';
+import { createSubgraphServer, type SubgraphRuntime, type SubgraphServer } from '../kit/createSubgraphServer.js';
 import { readSubgraphSchema } from '../kit/readSubgraphSchema.js';
 import type { CatalogApi } from './catalogApi.js';
 import { productsContext } from './context.js';
 import { resolvers } from './resolvers.js';
 
-export interface ProductsDeps {
+export interface ProductsDeps extends SubgraphRuntime {
   catalog: CatalogApi;
-  logger: Logger;
-  development?: boolean;
 }
 
 /** The products subgraph: the catalog, from the catalog gRPC service. */
@@ -18,7 +15,6 @@ export function createProductsServer(deps: ProductsDeps): SubgraphServer {
     typeDefs: readSubgraphSchema('products'),
     resolvers,
     createContext: productsContext(deps.catalog),
-    logger: deps.logger,
-    development: deps.development,
+    ...deps,
   });
 }

@@ -6,14 +6,14 @@ import { createReviewsServer } from './server.js';
 await runSubgraph({
   name: 'reviews',
   defaultPort: 4004,
-  build(env, logger) {
+  build(env, runtime) {
     const reviews = createRestClient({
       backend: 'reviews',
       baseUrl: env.url('REVIEWS_SERVICE_URL', 'http://localhost:5002'),
       timeoutMs: env.int('REVIEWS_SERVICE_TIMEOUT_MS', 5000),
     });
     return {
-      server: createReviewsServer({ reviewsApi: createReviewsApi(reviews), logger }),
+      server: createReviewsServer({ reviewsApi: createReviewsApi(reviews), ...runtime }),
       closeClients: () => reviews.close(),
     };
   },

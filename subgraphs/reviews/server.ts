@@ -1,14 +1,11 @@
-import type { Logger } from '../../common/createLogger.js';
-import { createSubgraphServer, type SubgraphServer } from '../kit/createSubgraphServer.js';
+import { createSubgraphServer, type SubgraphRuntime, type SubgraphServer } from '../kit/createSubgraphServer.js';
 import { readSubgraphSchema } from '../kit/readSubgraphSchema.js';
 import { reviewsContext } from './context.js';
 import { resolvers } from './resolvers.js';
 import type { ReviewsApi } from './reviewsApi.js';
 
-export interface ReviewsDeps {
+export interface ReviewsDeps extends SubgraphRuntime {
   reviewsApi: ReviewsApi;
-  logger: Logger;
-  development?: boolean;
 }
 
 /** The reviews subgraph: reviews and who wrote them, from the reviews REST service. */
@@ -18,7 +15,6 @@ export function createReviewsServer(deps: ReviewsDeps): SubgraphServer {
     typeDefs: readSubgraphSchema('reviews'),
     resolvers,
     createContext: reviewsContext(deps.reviewsApi),
-    logger: deps.logger,
-    development: deps.development,
+    ...deps,
   });
 }

@@ -17,11 +17,14 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Loads `content` written to a file in the temp dir; the default env is empty. */
+// Production needs a signing secret; tests that are not about it get one from the environment.
+const signing = { PORTICO_SIGNING_SECRET: 'test-signing-secret-0123456789' };
+
+/** Loads `content` written to a file in the temp dir; the default env holds only a signing secret. */
 function load(content: string, extension = 'yaml', options: Omit<LoadGatewayConfigOptions, 'file'> = {}) {
   const file = path.join(dir, `config-${Math.random().toString(36).slice(2)}.${extension}`);
   writeFileSync(file, content);
-  return loadGatewayConfig({ cwd: dir, env: {}, ...options, file });
+  return loadGatewayConfig({ cwd: dir, ...options, env: { ...signing, ...options.env }, file });
 }
 
 /** The problems of the ConfigError `run` throws. */
@@ -67,11 +70,28 @@ describe('loadGatewayConfig', () => {
       },
       upstream: { timeoutMs: 30_000, maxConnectionsPerSubgraph: 128 },
       subgraphs: {},
+      authentication: {
+        mode: 'optional',
+        algorithms: ['HS256'],
+        secret: 'portico-development-jwt-secret',
+        publicKeyFile: null,
+        jwks: null,
+        issuer: [],
+        audience: [],
+        clockToleranceSeconds: 5,
+        requiredClaims: [],
+        cookie: null,
+        forwardToken: false,
+        forwardClaims: [],
+      },
+      authorization: { unauthorized: 'filter', policyModule: null },
+      subgraphSigning: { secret: 'portico-development-signing-secret' },
+      headers: { all: [], subgraphs: {} },
     });
   });
 
   it('defaults to production, without introspection, landing page or stack traces, when NODE_ENV=production', () => {
-    const config = loadGatewayConfig({ cwd: dir, env: { NODE_ENV: 'production' } });
+    const config = loadGatewayConfig({ cwd: dir, env: { NODE_ENV: 'production', ...signing } });
     expect(config).toMatchObject({ mode: 'production', introspection: false, landingPage: false, includeStacktraceInErrors: false });
   });
 
@@ -215,7 +235,7 @@ subgraphs:
 
   describe('unknown keys', () => {
     it.each([
-      ['port: 4000', 'port: unknown key (accepted here: mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs)'],
+      ['port: 4000', 'port: unknown key (accepted here: mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs, authentication, authorization, subgraphSigning, headers)'],
       ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph)'],
@@ -281,7 +301,7 @@ subgraphs:
     });
 
     it('refuses a file that is not a mapping', () => {
-      expect(problemsOf(() => load('- a\n- b\n'))).toEqual(['(top level): must be an object with keys mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs (got ["a","b"])']);
+      expect(problemsOf(() => load('- a\n- b\n'))).toEqual(['(top level): must be an object with keys mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs, authentication, authorization, subgraphSigning, headers (got ["a","b"])']);
     });
 
     it('treats an empty file as all defaults', () => {

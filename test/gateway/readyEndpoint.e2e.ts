@@ -20,6 +20,7 @@ const server = http.createServer(
     bodyLimitBytes: 1024,
     landingPage: false,
     cors: createCors({ origins: [], credentials: false, maxAgeSeconds: 600, allowHeaders: [] }),
+    authenticator: { authenticate: async () => null },
     readiness,
     failedRequestLog: createFailedRequestLog(logger),
     logger,

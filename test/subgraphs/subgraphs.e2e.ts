@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDemoBackends, type DemoBackends } from '../support/startDemoBackends.js';
-import { postGraphQL } from '../support/startStack.js';
-import { startSubgraphs, type RunningSubgraphs } from '../support/startSubgraphs.js';
+import { signRequest } from '../../common/signing/signRequest.js';
+import { postSigned } from '../support/startStack.js';
+import { startSubgraphs, testSigningSecret, type RunningSubgraphs } from '../support/startSubgraphs.js';
 
 // The subgraphs called directly, as the gateway calls them: entity lookups, identity, errors.
 let backends: DemoBackends;
@@ -17,7 +18,8 @@ afterAll(async () => {
 });
 beforeEach(() => backends.resetCounts());
 
-const post = postGraphQL;
+// The subgraphs answer only signed requests, as in production.
+const post = postSigned;
 
 const userEntities = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id name } } }';
 
@@ -114,12 +116,15 @@ describe('reviews', () => {
 });
 
 describe('the subgraph HTTP surface', () => {
-  it('answers malformed JSON with 400 BAD_REQUEST', async () => {
-    const response = await fetch(subgraphs.urls.accounts, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+  it('answers a signed body that is not JSON with 400 BAD_REQUEST', async () => {
+    const body = '{"query":';
+    const path = new URL(subgraphs.urls.accounts).pathname;
+    const signed = signRequest(testSigningSecret, { method: 'POST', path, body, headers: {} });
+    const response = await fetch(subgraphs.urls.accounts, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
-    expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
-    expect(body.errors[0]!.message).toMatch(/^The request body is not valid JSON/);
+    const reply = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(reply.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    expect(reply.errors[0]!.message).toMatch(/^The request body is not valid JSON/);
   });
 
   it('answers /health and 404s elsewhere', async () => {
@@ -128,5 +133,62 @@ describe('the subgraph HTTP surface', () => {
     const missing = await fetch(`${base}/nope`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('requests that did not come from the gateway', () => {
+  const query = JSON.stringify({ query: '{ me { id email } }' });
+  const path = () => new URL(subgraphs.urls.accounts).pathname;
+  const identity = { 'x-portico-subject': '42' };
+
+  async function send(headers: Record<string, string>, body = query) {
+    const response = await fetch(subgraphs.urls.accounts, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const reply = (await response.json()) as { data?: unknown; errors: Array<{ message: string; extensions: { code: string } }> };
+    return { status: response.status, reply };
+  }
+
+  async function refused(headers: Record<string, string>, reason: RegExp, body = query) {
+    const { status, reply } = await send(headers, body);
+    expect(status).toBe(401);
+    expect(reply.data).toBeUndefined();
+    expect(reply.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+    expect(reply.errors[0]!.message).toMatch(reason);
+    expect((await backends.counts()).users).toEqual({});
+  }
+
+  it('refuses an unsigned request, even one that claims an identity', async () => {
+    await refused(identity, /the request is not signed by the gateway/);
+  });
+
+  it('refuses a request signed with another secret', async () => {
+    const forged = signRequest('some-other-secret-0123456789', { method: 'POST', path: path(), body: query, headers: identity });
+    await refused({ ...identity, ...forged }, /the signature does not match the request/);
+  });
+
+  it('refuses a signed request whose identity was changed on the way', async () => {
+    const signed = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, headers: identity });
+    await refused({ ...identity, ...signed, 'x-portico-subject': '1' }, /the signature does not match the request/);
+  });
+
+  it('refuses a signed request whose body was changed on the way', async () => {
+    const signed = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, headers: identity });
+    await refused({ ...identity, ...signed }, /the signature does not match the request/, JSON.stringify({ query: '{ users(first: 500) { email } }' }));
+  });
+
+  it('refuses a signed request replayed after the signature window', async () => {
+    const old = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, headers: identity, now: Date.now() - 5 * 60_000 });
+    await refused({ ...identity, ...old }, /the signature is stale \(300 s; at most 60 s allowed\)/);
+  });
+
+  it('refuses a signature dated in the future', async () => {
+    const early = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, headers: identity, now: Date.now() + 5 * 60_000 });
+    await refused({ ...identity, ...early }, /the signature is from the future/);
+  });
+
+  it('answers the same request when it is signed', async () => {
+    const signed = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, headers: identity });
+    const { status, reply } = await send({ ...identity, ...signed });
+    expect(status).toBe(200);
+    expect(reply.data).toEqual({ me: { id: '42', email: backends.data.users[41]!.email } });
   });
 });

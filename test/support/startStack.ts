@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { createLogger } from '../../common/createLogger.js';
+import { signRequest } from '../../common/signing/signRequest.js';
 import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
 import { createGatewayServer, type GatewayServer } from '../../gateway/createGatewayServer.js';
 import { startDemoBackends, type DemoBackends } from './startDemoBackends.js';
-import { startSubgraphs, type RunningSubgraphs } from './startSubgraphs.js';
+import { startSubgraphs, testSigningSecret, type RunningSubgraphs } from './startSubgraphs.js';
 
 export interface Stack {
   backends: DemoBackends;
@@ -40,7 +41,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const file = join(mkdtempSync(join(tmpdir(), 'portico-stack-')), 'gateway.yaml');
   writeFileSync(file, stringify(config));
-  const gateway = await createGatewayServer(loadGatewayConfig({ file, env: {} }), {
+  const gateway = await createGatewayServer(loadGatewayConfig({ file, env: { PORTICO_SIGNING_SECRET: testSigningSecret } }), {
     logger: createLogger({ name: 'test-gateway', level: process.env.LOG_LEVEL ?? 'silent' }),
   });
   const address = await gateway.listen(0, '127.0.0.1');
@@ -71,5 +72,18 @@ export async function postGraphQL(url: string, query: string, variables?: Record
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
+  return { status: response.status, headers: response.headers, ...((await response.json()) as object) };
+}
+
+/**
+ * POSTs one operation straight to a subgraph, signed as the gateway signs it, with the given
+ * identity headers (`x-portico-subject`, …).
+ */
+export async function postSigned(url: string, query: string, variables?: Record<string, unknown>, identity: Record<string, string> = {}): Promise<GraphQLReply> {
+  const body = JSON.stringify({ query, variables });
+  const target = new URL(url);
+  const headers = { 'content-type': 'application/json', ...identity };
+  const signed = signRequest(testSigningSecret, { method: 'POST', path: target.pathname + target.search, body, headers });
+  const response = await fetch(url, { method: 'POST', headers: { ...headers, ...signed }, body });
   return { status: response.status, headers: response.headers, ...((await response.json()) as object) };
 }

@@ -4,7 +4,7 @@ import { createAccountsServer } from '../../subgraphs/accounts/server.js';
 import { createUsersApi } from '../../subgraphs/accounts/usersApi.js';
 import { createInventoryServer } from '../../subgraphs/inventory/server.js';
 import { createStockApi } from '../../subgraphs/inventory/stockApi.js';
-import type { SubgraphServer } from '../../subgraphs/kit/createSubgraphServer.js';
+import type { SubgraphRuntime, SubgraphServer } from '../../subgraphs/kit/createSubgraphServer.js';
 import { createRestClient } from '../../subgraphs/kit/rest/createRestClient.js';
 import { createCatalogApi } from '../../subgraphs/products/catalogApi.js';
 import { createProductsServer } from '../../subgraphs/products/server.js';
@@ -13,6 +13,9 @@ import { createReviewsServer } from '../../subgraphs/reviews/server.js';
 import type { DemoBackends } from './startDemoBackends.js';
 
 export type SubgraphName = 'accounts' | 'products' | 'inventory' | 'reviews';
+
+/** The secret the test subgraphs and the test gateway share. */
+export const testSigningSecret = 'test-signing-secret-0123456789';
 
 export interface RunningSubgraphs {
   /** Each subgraph's GraphQL URL. */
@@ -32,12 +35,17 @@ export async function startSubgraphs(backends: DemoBackends, options: { developm
   const reviews = createRestClient({ backend: 'reviews', baseUrl: backends.reviewsUrl, timeoutMs: 2000 });
   const catalog = createCatalogApi(backends.catalogAddress, 2000);
   const stockApi = createStockApi(backends.inventoryAddress, 2000);
-  const { development } = options;
+  const runtime: SubgraphRuntime = {
+    logger,
+    development: options.development,
+    // As in production: every request must carry the gateway's signature.
+    signing: { secret: testSigningSecret, requireSignature: true, maxAgeMs: 60_000 },
+  };
   const servers: Record<SubgraphName, SubgraphServer> = {
-    accounts: createAccountsServer({ usersApi: createUsersApi(users), logger, development }),
-    products: createProductsServer({ catalog, logger, development }),
-    inventory: createInventoryServer({ stockApi, logger, development }),
-    reviews: createReviewsServer({ reviewsApi: createReviewsApi(reviews), logger, development }),
+    accounts: createAccountsServer({ usersApi: createUsersApi(users), ...runtime }),
+    products: createProductsServer({ catalog, ...runtime }),
+    inventory: createInventoryServer({ stockApi, ...runtime }),
+    reviews: createReviewsServer({ reviewsApi: createReviewsApi(reviews), ...runtime }),
   };
   const urls = {} as Record<SubgraphName, string>;
   for (const [name, server] of Object.entries(servers) as Array<[SubgraphName, SubgraphServer]>) {
