@@ -14,6 +14,9 @@ import { createSubgraphDataSource, type SubgraphDataSource } from './createSubgr
 import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
 import { createAuthenticator } from './auth/createAuthenticator.js';
+import { acceptEnforcedSecurityLinks } from './authorization/acceptEnforcedSecurityLinks.js';
+import { createAuthorizingGateway } from './authorization/createAuthorizingGateway.js';
+import { loadPolicyModule } from './authorization/loadPolicyModule.js';
 import { createHeaderPropagation } from './subgraphRequests/createHeaderPropagation.js';
 import { createCors } from './http/createCors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
@@ -56,7 +59,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const propagateHeaders = createHeaderPropagation(config.headers);
   const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
-    supergraphSdl: supergraph.sdl,
+    supergraphSdl: acceptEnforcedSecurityLinks(supergraph.sdl),
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name, url }) => {
       const dataSource = createSubgraphDataSource({
@@ -81,7 +84,11 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const failedRequestLog = createFailedRequestLog(logger);
 
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: createAuthorizingGateway(gateway, {
+      unauthorized: config.authorization.unauthorized,
+      decidePolicies: config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null,
+      logger,
+    }),
     logger: logger.child({ component: 'apollo-server' }),
     introspection: config.introspection,
     // Without introspection, "did you mean" suggestions would leak the schema instead.

@@ -9,7 +9,7 @@ export function devCommand(): Command {
     .description('Run the demo stack on this machine: REST and gRPC backends, the four subgraphs and the gateway.')
     .option('--port <port>', 'the gateway port (0 picks a free one)', parsePort, 4000)
     .option('--auto-ports', 'free ports for the backends and subgraphs instead of 5001-5002, 50051-50052 and 4001-4004')
-    .option('--config <file>', 'a gateway config file')
+    .option('--config <file>', 'the gateway config file (default: gateway/demo/gateway.config.yaml, with the demo @policy module)')
     .action(async (options: { port: number; autoPorts?: boolean; config?: string }) => {
       const write = (line: string) => process.stdout.write(`${line}\n`);
       // Loaded here, so that other commands do not pay for loading composition.

@@ -12,7 +12,10 @@ export interface DevOptions {
   port: number;
   /** Free ports for every backend and subgraph instead of their defaults. */
   autoPorts: boolean;
-  /** A gateway config file, passed on to the gateway. */
+  /**
+   * The gateway config file.
+   * @default 'gateway/demo/gateway.config.yaml'
+   */
   config?: string;
   /** Where log lines go. */
   write(line: string): void;
@@ -29,6 +32,7 @@ export interface DevStack {
 
 const supergraphConfig = 'schema/supergraph.yaml';
 const supergraphFile = 'schema/supergraph.graphql';
+const demoGatewayConfig = 'gateway/demo/gateway.config.yaml';
 
 /**
  * Starts the demo stack as child processes, a tier at a time, each tier told where the one below
@@ -75,7 +79,7 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
     await startTier(subgraphs);
     const gatewayArgs = ['bin/portico.js', 'gateway', '--supergraph', supergraphFile, '--port', String(options.port)];
     for (const subgraph of subgraphs) gatewayArgs.push('--subgraph-url', `${subgraph.name}=${subgraph.url(portOf(subgraph.name))}`);
-    if (options.config) gatewayArgs.push('--config', options.config);
+    gatewayArgs.push('--config', options.config ?? demoGatewayConfig);
     children.push(await startChild({ name: 'gateway', args: gatewayArgs, cwd: root, env: process.env, write }));
   } catch (error) {
     await stop();

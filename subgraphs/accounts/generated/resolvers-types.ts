@@ -37,7 +37,8 @@ export type QueryUsersArgs = {
 /** A shopper with an account. Backed by the users REST service. */
 export type User = {
   __typename?: 'User';
-  email: Scalars['String']['output'];
+  /** Needs the scope users:read-pii. */
+  email: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   /** Display name. */
   name: Scalars['String']['output'];
@@ -166,7 +167,7 @@ export type QueryResolvers<ContextType = AccountsContext, ParentType extends Res
 
 export type UserResolvers<ContextType = AccountsContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -17,7 +17,7 @@ export type Product = {
   __typename?: 'Product';
   inStock: Maybe<Scalars['Boolean']['output']>;
   price: Scalars['Int']['output'];
-  /** Units on hand in the product's warehouse. */
+  /** Units on hand in the product's warehouse. Staff only (policy inventory:staff). */
   quantity: Maybe<Scalars['Int']['output']>;
   /** Shipping cost in cents: free from 1,000.00, otherwise 1 cent per 2 grams. */
   shippingEstimate: Maybe<Scalars['Int']['output']>;

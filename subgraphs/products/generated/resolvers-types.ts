@@ -16,7 +16,7 @@ export type Scalars = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Sets a product's price in cents. Fails with NOT_FOUND for an unknown UPC. */
+  /** Sets a product's price in cents. Needs the scope catalog:write. Fails with NOT_FOUND for an unknown UPC. */
   updateProductPrice: Maybe<Product>;
 };
 

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { ApolloGateway } from '@apollo/gateway';
+import { print, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { Logger } from '../../common/createLogger.js';
+import type { AuthorizationConfig } from '../config/SecurityConfig.js';
+import type { GatewayContext } from '../GatewayContext.js';
+import { denial, type AuthorizationRules } from './AuthorizationRules.js';
+import { filterOperation } from './filterOperation.js';
+import type { PolicyDecider } from './loadPolicyModule.js';
+import { errorOf, patchResult } from './patchResult.js';
+import { readAuthorizationRules } from './readAuthorizationRules.js';
+
+type LoadResult = Awaited<ReturnType<ApolloGateway['load']>>;
+type Executor = LoadResult['executor'];
+type RequestContext = Parameters<Executor>[0];
+
+export interface AuthorizingGatewayOptions {
+  unauthorized: AuthorizationConfig['unauthorized'];
+  /** The operator's `@policy` decider; without one, no policy holds. */
+  decidePolicies: PolicyDecider | null;
+  logger: Logger;
+}
+
+/**
+ * The gateway as Apollo Server sees it, enforcing `@authenticated`, `@requiresScopes` and
+ * `@policy` before planning: each operation is planned without what its caller may not see,
+ * so no subgraph is ever asked for it, and the response gets nulls and errors in its place.
+ * Rules are re-read whenever the gateway loads a supergraph.
+ */
+export function createAuthorizingGateway(inner: ApolloGateway, options: AuthorizingGatewayOptions) {
+  let rules: AuthorizationRules = { types: new Map(), fields: new Map(), policyNames: new Set() };
+  let schema: GraphQLSchema | undefined;
+  inner.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    rules = readAuthorizationRules(coreSupergraphSdl);
+    schema = apiSchema;
+  });
+
+  const satisfiedPolicies = async (context: GatewayContext): Promise<ReadonlySet<string>> => {
+    if (rules.policyNames.size === 0 || options.decidePolicies === null) return new Set();
+    try {
+      return new Set(await options.decidePolicies({ claims: context.viewer?.claims ?? {}, policies: [...rules.policyNames] }));
+    } catch (error) {
+      // A failing decider grants nothing.
+      options.logger.error({ err: error, requestId: context.requestId }, 'the policy module failed; every @policy is refused for this request');
+      return new Set();
+    }
+  };
+
+  const authorize = (execute: Executor): Executor => async (requestContext: RequestContext) => {
+    const noRules = rules.types.size === 0 && rules.fields.size === 0;
+    if (noRules || !schema) return execute(requestContext);
+    const context = requestContext.context as GatewayContext;
+    const policies = await satisfiedPolicies(context);
+    const filtered = filterOperation(schema, rules, requestContext.document, requestContext.request.operationName, requestContext.request.variables ?? {}, (requirement) =>
+      denial(requirement, context.viewer, policies),
+    );
+    if (filtered === null) return execute(requestContext);
+
+    if (options.unauthorized === 'reject') {
+      const status = filtered.removals.some((removal) => removal.code === 'UNAUTHENTICATED') ? 401 : 403;
+      return { errors: filtered.removals.map((removal) => withStatus(errorOf(removal), status)) };
+    }
+    // A new cache key: the gateway caches plans by query hash, and this is another query.
+    const source = print(filtered.document);
+    const result = await execute({
+      ...requestContext,
+      document: filtered.document,
+      operation: filtered.document.definitions[0] as OperationDefinitionNode,
+      source,
+      queryHash: createHash('sha256').update(source).digest('hex'),
+    });
+    const patched = patchResult(result.data, filtered.removals);
+    return { ...result, data: patched.data, errors: [...patched.errors, ...(result.errors ?? [])] };
+  };
+
+  return {
+    async load(loadOptions: Parameters<ApolloGateway['load']>[0]): Promise<LoadResult> {
+      const loaded = await inner.load(loadOptions);
+      return { ...loaded, executor: authorize(loaded.executor) };
+    },
+    onSchemaLoadOrUpdate: inner.onSchemaLoadOrUpdate.bind(inner),
+    stop: () => inner.stop(),
+  };
+}
+
+// Apollo Server takes the response status from `extensions.http` and removes it from the body.
+function withStatus<T extends { extensions: Record<string, unknown> }>(error: T, status: number): T {
+  error.extensions.http = { status };
+  return error;
+}

@@ -1,0 +1,190 @@
+import {
+  getNamedType,
+  GraphQLError,
+  isAbstractType,
+  isListType,
+  isNonNullType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { ErrorCode } from '../../common/errorCodes.js';
+import { combine, noRequirement, type AuthorizationRules, type Requirement } from './AuthorizationRules.js';
+
+/** One step from the response root to a removed field. */
+export interface Step {
+  key: string;
+  type: GraphQLOutputType;
+  /** Only objects of these runtime types hold the key (it was selected in a typed fragment). */
+  onlyFor: ReadonlySet<string> | null;
+}
+
+/** A selection the caller may not make. */
+export interface Removal {
+  code: 'UNAUTHENTICATED' | 'FORBIDDEN';
+  /** What was refused, for the error message: a coordinate such as `User.email`, or a type. */
+  what: string;
+  /** Where the error is reported: response keys, with `@` for each list level. */
+  errorPath: string[];
+  /** Where the response gets a null; none for a removed fragment, whose fields are simply absent. */
+  steps: Step[] | null;
+}
+
+export interface FilteredOperation {
+  document: DocumentNode;
+  removals: Removal[];
+}
+
+/** The alias of the `__typename` Portico adds (to keep a selection set valid, or to tell runtime types apart); stripped from the response. */
+export const placeholderKey = 'portico__typename';
+
+// Fragments are inlined as they are walked; this bounds what a fragment-heavy document can cost.
+const maxSelections = 50_000;
+
+export type Decide = (requirement: Requirement) => 'UNAUTHENTICATED' | 'FORBIDDEN' | null;
+
+/**
+ * The operation without what the caller may not see, for the gateway to plan: fragments are
+ * inlined (so each use is judged where it is used), selections excluded by `@skip`/`@include`
+ * are dropped, and every field, and every fragment on a type, whose requirement `decide`
+ * refuses is removed. A selection on an abstract type can read any of its possible types, so
+ * it needs each of their requirements too. Returns null when nothing is removed.
+ */
+export function filterOperation(
+  schema: GraphQLSchema,
+  rules: AuthorizationRules,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Readonly<Record<string, unknown>>,
+  decide: Decide,
+): FilteredOperation | null {
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION && (operationName ? definition.name?.value === operationName : true),
+  );
+  const root = operation && schema.getRootType(operation.operation);
+  if (!operation || !root) return null;
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const removals: Removal[] = [];
+  let visited = 0;
+
+  const typeRule = (name: string) => rules.types.get(name) ?? noRequirement;
+  const fieldRule = (type: string, field: string) => rules.fields.get(`${type}.${field}`) ?? noRequirement;
+
+  const included = (selection: SelectionNode): boolean => {
+    for (const directive of selection.directives ?? []) {
+      const name = directive.name.value;
+      if (name !== 'skip' && name !== 'include') continue;
+      const condition = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
+      // An unknown value counts as included, so that authorization still applies.
+      const value = condition?.kind === Kind.BOOLEAN ? condition.value : condition?.kind === Kind.VARIABLE ? variables[condition.name.value] : true;
+      if (name === 'skip' && value === true) return false;
+      if (name === 'include' && value === false) return false;
+    }
+    return true;
+  };
+
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, path: Step[], onlyFor: ReadonlySet<string> | null): SelectionSetNode => {
+    const possible = isAbstractType(parent) ? schema.getPossibleTypes(parent) : [];
+    const selections: SelectionNode[] = [];
+    let typedRemovals = false;
+    for (const selection of set.selections) {
+      visited += 1;
+      if (visited > maxSelections) {
+        throw new GraphQLError(`The operation is too large to authorize (more than ${maxSelections} selections once fragments are expanded).`, {
+          extensions: { code: ErrorCode.BAD_REQUEST },
+        });
+      }
+      if (!included(selection)) continue;
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        // Introspection answers with the schema, never with data.
+        if (name === '__schema' || name === '__type') {
+          selections.push(selection);
+          continue;
+        }
+        const definition = name === '__typename' ? null : 'getFields' in parent ? parent.getFields()[name] : undefined;
+        if (definition === undefined) {
+          selections.push(selection);
+          continue;
+        }
+        let requirement = definition ? combine(fieldRule(parent.name, name), typeRule(getNamedType(definition.type).name)) : noRequirement;
+        for (const type of possible) requirement = combine(requirement, combine(typeRule(type.name), fieldRule(type.name, name)));
+        const key = selection.alias?.value ?? name;
+        const type = definition?.type ?? schema.getType('String')!;
+        const step: Step = { key, type: type as GraphQLOutputType, onlyFor };
+        const code = decide(requirement);
+        if (code) {
+          removals.push({ code, what: `${parent.name}.${name}`, errorPath: errorPathOf([...path, step]), steps: [...path, step] });
+          if (onlyFor) typedRemovals = true;
+          continue;
+        }
+        const child = selection.selectionSet && definition ? walk(selection.selectionSet, getNamedType(definition.type) as GraphQLCompositeType, [...path, step], null) : undefined;
+        selections.push(child ? ({ ...selection, selectionSet: child } satisfies FieldNode) : selection);
+        continue;
+      }
+      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
+      if (!fragment) continue;
+      const conditionName = fragment.typeCondition?.name.value;
+      const condition = conditionName ? (schema.getType(conditionName) as GraphQLCompositeType | undefined) : parent;
+      if (!condition) continue;
+      const narrows = condition.name !== parent.name;
+      const code = narrows ? decide(typeRule(condition.name)) : null;
+      if (code) {
+        removals.push({ code, what: condition.name, errorPath: errorPathOf(path), steps: null });
+        continue;
+      }
+      const narrowed = narrows ? new Set((isAbstractType(condition) ? schema.getPossibleTypes(condition) : [condition]).map((type) => type.name)) : onlyFor;
+      const child = walk(fragment.selectionSet, condition, path, narrowed);
+      selections.push({
+        kind: Kind.INLINE_FRAGMENT,
+        typeCondition: fragment.typeCondition,
+        directives: selection.directives?.filter((directive) => directive.name.value !== 'skip' && directive.name.value !== 'include'),
+        selectionSet: child,
+      });
+    }
+    // Kept valid when emptied, and able to tell runtime types apart when a typed fragment lost fields.
+    if (selections.length === 0 || typedRemovals) selections.push(placeholderSelection);
+    return { kind: Kind.SELECTION_SET, selections };
+  };
+
+  const selectionSet = walk(operation.selectionSet, root, [], null);
+  if (removals.length === 0) return null;
+  return {
+    document: { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet }] },
+    removals,
+  };
+}
+
+const placeholderSelection: FieldNode = {
+  kind: Kind.FIELD,
+  alias: { kind: Kind.NAME, value: placeholderKey },
+  name: { kind: Kind.NAME, value: '__typename' },
+};
+
+// Router's convention: response keys, and `@` where a list stands for each of its items.
+function errorPathOf(steps: Step[]): string[] {
+  const path: string[] = [];
+  steps.forEach((step, index) => {
+    path.push(step.key);
+    if (index === steps.length - 1) return;
+    let type: GraphQLOutputType = step.type;
+    for (;;) {
+      if (isNonNullType(type)) type = type.ofType;
+      else if (isListType(type)) {
+        path.push('@');
+        type = type.ofType;
+      } else break;
+    }
+  });
+  return path;
+}

@@ -1,0 +1,69 @@
+import { GraphQLError, isListType, isNonNullType, type GraphQLOutputType } from 'graphql';
+import { placeholderKey, type Removal, type Step } from './filterOperation.js';
+
+type Data = Record<string, unknown>;
+
+/**
+ * Puts the removed fields back into the response as `null`, as the client asked for them,
+ * with nulls bubbling up past non-null fields as the GraphQL spec requires; strips Portico's
+ * placeholder keys; and returns one error per removal.
+ */
+export function patchResult(data: Data | null | undefined, removals: readonly Removal[]): { data: Data | null | undefined; errors: GraphQLError[] } {
+  let patched = data;
+  if (patched) {
+    for (const removal of removals) {
+      if (removal.steps && nullInObject(patched, removal.steps, 0)) {
+        patched = null;
+        break;
+      }
+    }
+    if (patched) stripPlaceholders(patched);
+  }
+  return { data: patched, errors: removals.map(errorOf) };
+}
+
+export function errorOf(removal: Removal): GraphQLError {
+  const message =
+    removal.code === 'UNAUTHENTICATED'
+      ? `Unauthenticated: ${removal.what} needs a signed-in caller. Send a token in the Authorization header.`
+      : `Forbidden: the caller may not read ${removal.what}.`;
+  return new GraphQLError(message, { path: removal.errorPath, extensions: { code: removal.code } });
+}
+
+// Nulls the field of `steps` below `object`; true when `object` itself must then become null.
+function nullInObject(object: Data, steps: readonly Step[], index: number): boolean {
+  const step = steps[index]!;
+  if (step.onlyFor && !step.onlyFor.has(String(object[placeholderKey]))) return false;
+  if (index === steps.length - 1) return setNull(object, step.key, step.type);
+  return nullBelow(object, step.key, step.type, steps, index + 1);
+}
+
+// Follows `holder[key]` through lists to the objects at the next step.
+function nullBelow(holder: Data | unknown[], key: string | number, type: GraphQLOutputType, steps: readonly Step[], index: number): boolean {
+  const value = (holder as Record<string | number, unknown>)[key];
+  if (value === null || value === undefined) return false;
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (isListType(inner)) {
+    const items = value as unknown[];
+    for (let item = 0; item < items.length; item += 1) {
+      if (nullBelow(items, item, inner.ofType as GraphQLOutputType, steps, index)) return setNull(holder, key, type);
+    }
+    return false;
+  }
+  return nullInObject(value as Data, steps, index) ? setNull(holder, key, type) : false;
+}
+
+// Sets a null; true when the position is non-null, so the null must bubble to its parent.
+function setNull(holder: Data | unknown[], key: string | number, type: GraphQLOutputType): boolean {
+  (holder as Record<string | number, unknown>)[key] = null;
+  return isNonNullType(type);
+}
+
+function stripPlaceholders(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) stripPlaceholders(item);
+  } else if (typeof value === 'object' && value !== null) {
+    delete (value as Data)[placeholderKey];
+    for (const inner of Object.values(value)) stripPlaceholders(inner);
+  }
+}
