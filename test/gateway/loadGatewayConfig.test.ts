@@ -309,3 +309,54 @@ subgraphs:
     });
   });
 });
+
+describe('security settings', () => {
+  it('requires a signing secret in production, and refuses the development ones', () => {
+    expect(problemsOf(() => loadGatewayConfig({ cwd: dir, env: { NODE_ENV: 'production' } }))).toEqual([
+      'subgraphSigning.secret: required in production; set PORTICO_SIGNING_SECRET (the subgraphs need the same value)',
+    ]);
+    expect(
+      problemsOf(() =>
+        load('mode: production\nauthentication: { secret: portico-development-jwt-secret }\nsubgraphSigning: { secret: portico-development-signing-secret }\n'),
+      ),
+    ).toEqual([
+      'authentication.secret: the development secret cannot be used in production',
+      'subgraphSigning.secret: the development secret cannot be used in production',
+    ]);
+  });
+
+  it('turns authentication off in production when no key is configured, and takes the secret from PORTICO_JWT_SECRET', () => {
+    expect(load('mode: production\n').authentication).toMatchObject({ mode: 'off', algorithms: [], secret: null });
+    const config = load('mode: production\n', 'yaml', { env: { PORTICO_JWT_SECRET: 'jwt-secret-from-env-0123' } });
+    expect(config.authentication).toMatchObject({ mode: 'optional', algorithms: ['HS256'], secret: 'jwt-secret-from-env-0123' });
+  });
+
+  it('refuses algorithms without a key of their family, and none at all', () => {
+    expect(problemsOf(() => load('authentication: { algorithms: [RS256] }\n'))).toEqual([
+      'authentication.algorithms: RS256 needs authentication.publicKeyFile or authentication.jwks.url',
+    ]);
+    expect(problemsOf(() => load('authentication: { algorithms: [none] }\n'))[0]).toMatch(/^authentication\.algorithms\[0\]: must be one of HS256/);
+    expect(problemsOf(() => load('mode: production\nauthentication: { mode: required }\n'))).toEqual([
+      'authentication.mode: "required" needs a key: set authentication.secret (or PORTICO_JWT_SECRET), authentication.publicKeyFile or authentication.jwks.url',
+    ]);
+  });
+
+  it('refuses header rules of no known form, or that touch reserved headers', () => {
+    expect(
+      problemsOf(() =>
+        load('headers:\n  all:\n    - { propagate: x-portico-subject }\n    - { propagate: a, set: b }\n    - { matching: "(" }\n'),
+      ),
+    ).toEqual([
+      'headers.all[0]: "x-portico-subject" is reserved (hop-by-hop, content or x-portico-*; forward tokens with authentication.forwardToken)',
+      'headers.all[1]: must be one of { propagate: NAME }, { propagate: NAME, rename: NAME }, { matching: REGEX }, { set: NAME, value: TEXT } (got keys propagate,set)',
+      expect.stringMatching(/^headers\.all\[2\]\.matching: not a valid regular expression/),
+    ]);
+  });
+
+  it('refuses a policy module or public key that is not there', () => {
+    expect(problemsOf(() => load('authorization: { policyModule: nope.mjs }\nauthentication: { publicKeyFile: nope.pem }\n'))).toEqual([
+      `authentication.publicKeyFile: no file at ${path.join(dir, 'nope.pem')}`,
+      `authorization.policyModule: no file at ${path.join(dir, 'nope.mjs')}`,
+    ]);
+  });
+});
