@@ -82,7 +82,7 @@ describe('docker-compose.yml', () => {
       const service = services[subgraph.name]!;
       const entry = readFileSync(entryOf(service), 'utf8');
       for (const [variable, value] of Object.entries(service.environment ?? {})) {
-        if (variable === 'PORT') continue;
+        if (variable === 'PORT' || variable === 'PORTICO_SIGNING_SECRET') continue;
         expect(entry, `${subgraph.name} reads ${variable}`).toContain(`'${variable}'`);
         const target = new URL(value.includes('://') ? value : `grpc://${value}`);
         expect(Object.keys(services), `${variable} names a compose service`).toContain(target.hostname);
@@ -90,6 +90,12 @@ describe('docker-compose.yml', () => {
         expect(service.depends_on).toHaveProperty(target.hostname);
       }
     }
+  });
+
+  it('gives the gateway and every subgraph the same signing secret, from the operator\'s environment', () => {
+    const secrets = ['gateway', ...subgraphs.map((subgraph) => subgraph.name)].map((name) => services[name]!.environment?.PORTICO_SIGNING_SECRET);
+    expect(new Set(secrets).size).toBe(1);
+    expect(secrets[0]).toMatch(/^\$\{PORTICO_SIGNING_SECRET:\?.+\}$/);
   });
 
   it('depends only on services it defines', () => {
