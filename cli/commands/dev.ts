@@ -28,11 +28,17 @@ export function devCommand(): Command {
       };
       process.once('SIGINT', () => void stopAll(0));
       process.once('SIGTERM', () => void stopAll(0));
-      const dead = await stack.failed;
-      if (!stopping) {
-        write(`dev | ${dead.name} stopped unexpectedly; stopping everything.`);
-        await stopAll(1);
-      }
+      // A backend or subgraph that dies leaves the rest running, so its failure can be seen in
+      // the responses; without the gateway there is nothing left to use.
+      stack.onExit((child, code) => {
+        if (stopping) return;
+        if (child.name === 'gateway') {
+          write(`dev | the gateway stopped (exit code ${code}); stopping everything.`);
+          void stopAll(1);
+        } else {
+          write(`dev | ${child.name} stopped (exit code ${code}); the rest keep running, and requests that need it get errors. Restart with Ctrl-C and npm start.`);
+        }
+      });
     });
 }
 

@@ -26,8 +26,8 @@ export interface DevStack {
   children: RunningChild[];
   /** Stops every process, the gateway first and the backends last. */
   stop(): Promise<void>;
-  /** Settles with the first child that exits while the stack is meant to be running. */
-  failed: Promise<RunningChild>;
+  /** Calls `listener` for each child that exits while the stack is meant to be running. */
+  onExit(listener: (child: RunningChild, code: number | null) => void): void;
 }
 
 const supergraphConfig = 'schema/supergraph.yaml';
@@ -62,7 +62,8 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
           name: service.name,
           args: ['--import', tsx, service.entry],
           cwd: root,
-          env: { ...process.env, PORT: String(options.autoPorts ? 0 : service.defaultPort), ...service.env(portOf) },
+          // Loopback only: a developer's subgraphs and backends are not for the network.
+          env: { ...process.env, HOST: '127.0.0.1', PORT: String(options.autoPorts ? 0 : service.defaultPort), ...service.env(portOf) },
           write,
         }),
       ),
@@ -88,6 +89,12 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
 
   const gateway = children[children.length - 1]!;
   for (const service of devServices) write(`dev | ${service.name.padEnd(18)} ${service.url(portOf(service.name))}`);
-  const failed = Promise.race(children.map((child) => child.exited.then(() => child)));
-  return { gatewayUrl: `http://localhost:${gateway.port}/graphql`, children, stop, failed };
+  return {
+    gatewayUrl: `http://localhost:${gateway.port}/graphql`,
+    children,
+    stop,
+    onExit: (listener) => {
+      for (const child of children) void child.exited.then((code) => listener(child, code));
+    },
+  };
 }

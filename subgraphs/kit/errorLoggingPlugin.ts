@@ -6,18 +6,31 @@ import type { RequestScope } from './requestScope.js';
 // Anything else is a bug in this subgraph and is logged with its stack.
 const expected = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
 
-/** Logs every error a request produced, once, with the request id. */
+// Unexpected errors are logged one by one, with their stack, up to this many per request.
+const maxDetailed = 5;
+
+/**
+ * Logs a request's errors with its request id: one warning that counts the expected ones by
+ * code and shows the first, so that a request failing on 10,000 list items writes one line,
+ * not 10,000; and each unexpected error (a bug) with its stack, up to a few.
+ */
 export function errorLoggingPlugin(): ApolloServerPlugin<RequestScope> {
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue, operationName }) {
+          const counts: Record<string, number> = {};
+          let detailed = 0;
           for (const error of errors) {
             const code = String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
-            const fields = { code, path: error.path?.join('.'), operationName };
-            if (expected.has(code)) contextValue.logger.warn(fields, error.message);
-            else contextValue.logger.error({ ...fields, err: error.originalError ?? error }, 'unexpected error');
+            counts[code] = (counts[code] ?? 0) + 1;
+            if (!expected.has(code) && detailed < maxDetailed) {
+              detailed += 1;
+              contextValue.logger.error({ code, path: error.path?.join('.'), operationName, err: error.originalError ?? error }, 'unexpected error');
+            }
           }
+          const first = errors[0]!;
+          contextValue.logger.warn({ operationName, errors: counts, firstPath: first.path?.join('.') }, `request failed with ${errors.length} error(s): ${first.message}`);
         },
       };
     },

@@ -22,11 +22,12 @@ export interface ReviewsContext extends RequestScope {
 /** Builds each request's context: its own loaders, so no cache is shared between callers. */
 export function reviewsContext(reviewsApi: ReviewsApi) {
   return (scope: RequestScope): ReviewsContext => {
-    const review = createPerItemLoader({ concurrency: reviewsConcurrency, fetch: (id: string) => reviewsApi.byId(id, scope) });
+    const review = createPerItemLoader({ concurrency: reviewsConcurrency, signal: scope.signal, fetch: (id: string) => reviewsApi.byId(id, scope) });
     // Reviews that arrive in a list are primed so that resolving one by id needs no call.
     const listLoader = (fetch: (key: string) => Promise<ReviewRecord[]>) =>
       createPerItemLoader({
         concurrency: reviewsConcurrency,
+        signal: scope.signal,
         fetch: async (key: string) => {
           const found = await fetch(key);
           for (const item of found) review.prime(item.id, item);

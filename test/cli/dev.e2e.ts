@@ -80,6 +80,13 @@ async function allExit(pids: number[], limitMs: number): Promise<number[]> {
   return pids.filter(isAlive);
 }
 
+// The child started from `entry`, by its command line.
+function childRunning(children: number[], entry: string): number {
+  const pid = children.find((candidate) => readFileSync(`/proc/${candidate}/cmdline`, 'utf8').includes(entry));
+  expect(pid, `a child runs ${entry}`).toBeDefined();
+  return pid!;
+}
+
 describe('portico dev', () => {
   it('runs the whole stack, answers through the gateway, and stops everything on SIGINT', async () => {
     const { dev, lines, url, exited, children } = await startDev();
@@ -111,5 +118,28 @@ describe('portico dev', () => {
     expect(children).toHaveLength(9);
     dev.kill('SIGKILL');
     expect(await allExit(children, 20_000)).toEqual([]);
+  });
+
+  it('keeps running when a backend dies, so its failure shows in the answers', async () => {
+    const { dev, lines, url, children, exited } = await startDev();
+    const catalog = childRunning(children, 'backends/catalog/index.ts');
+    process.kill(catalog, 'SIGTERM');
+    expect(await allExit([catalog], 20_000)).toEqual([]);
+    while (!lines.some((line) => line.startsWith('dev | catalog-service stopped'))) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lines.find((line) => line.startsWith('dev | catalog-service stopped'))).toContain('the rest keep running');
+
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ topProducts(first: 1) { name } users(first: 1) { name } }' }),
+    });
+    const body = (await response.json()) as { data: { topProducts: unknown; users: unknown[] }; errors: Array<{ extensions: { code: string; serviceName: string } }> };
+    expect(body.data.topProducts).toBeNull();
+    expect(body.data.users).toHaveLength(1);
+    expect(body.errors[0]!.extensions).toMatchObject({ code: 'BACKEND_UNAVAILABLE', serviceName: 'products' });
+    expect(children.filter((pid) => pid !== catalog).every(isAlive)).toBe(true);
+
+    dev.kill('SIGINT');
+    expect(await exited).toBe(0);
   });
 });

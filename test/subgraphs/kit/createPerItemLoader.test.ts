@@ -66,3 +66,19 @@ describe('createPerItemLoader', () => {
     expect(() => createPerItemLoader({ fetch: async () => 1, concurrency: 0 })).toThrow('concurrency must be a positive integer (got 0).');
   });
 });
+
+describe('createPerItemLoader and a cancelled request', () => {
+  it('starts no waiting call once the request is aborted, and fails those keys', async () => {
+    const gate = gatedFetch();
+    const controller = new AbortController();
+    const loader = createPerItemLoader({ fetch: gate.fetch, concurrency: 2, signal: controller.signal });
+    const pending = loader.loadMany(['a', 'b', 'c', 'd', 'e']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(gate.started).toEqual(['a', 'b']);
+    controller.abort();
+    const results = await gate.release(pending);
+    expect(gate.started).toEqual(['a', 'b']);
+    expect(results.slice(0, 2)).toEqual(['value of a', 'value of b']);
+    for (const result of results.slice(2)) expect((result as Error).message).toBe('The request was cancelled before this call started.');
+  });
+});
