@@ -1,6 +1,6 @@
 /**
  * How a service started by `portico dev` tells its parent where it listens. Services may be
- * asked to listen on port 0 (tests, or `portico dev --ports auto`), so the parent learns the
+ * asked to listen on port 0 (tests, or `portico dev --auto-ports`), so the parent learns the
  * real port from this message rather than assuming the one it asked for.
  */
 export interface ListeningMessage {

@@ -27,7 +27,7 @@ export interface FormatErrorOptions {
  */
 export function createFormatError(options: FormatErrorOptions) {
   return (original: GraphQLFormattedError): GraphQLFormattedError => {
-    const formatted = explainIntrospectionRefusal(original);
+    const formatted = codeGetMutation(explainIntrospectionRefusal(original));
     if (options.mode === 'development') return formatted;
     const code = formatted.extensions?.code;
     const serviceName = formatted.extensions?.serviceName;
@@ -52,4 +52,11 @@ export function createFormatError(options: FormatErrorOptions) {
 function explainIntrospectionRefusal(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (formatted.extensions?.validationErrorCode !== ApolloServerValidationErrorCode.INTROSPECTION_DISABLED) return formatted;
   return { ...formatted, message: 'Introspection is off on this gateway. Set `introspection: true` in the gateway config to allow it.' };
+}
+
+// Apollo answers a mutation sent with GET with 405 but the code BAD_REQUEST; the code should
+// say the same as the status.
+function codeGetMutation(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.message.startsWith('GET requests only support query operations')) return formatted;
+  return { ...formatted, message: 'A mutation must be sent with POST, not GET.', extensions: { ...formatted.extensions, code: ErrorCode.METHOD_NOT_ALLOWED } };
 }

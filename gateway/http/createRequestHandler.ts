@@ -128,7 +128,7 @@ async function handleGraphQL(
         ErrorCode.BAD_REQUEST,
         browser
           ? 'The Sandbox landing page is off here (landingPage: false); send GraphQL requests as POST with JSON'
-          : 'A GraphQL GET needs a "query" parameter; or POST a JSON body such as {"query": "{ __typename }"}',
+          : 'A GraphQL GET needs a "query" parameter and the header "apollo-require-preflight: true" (against cross-site request forgery); or POST a JSON body such as {"query": "{ __typename }"}',
       );
     }
   }

@@ -40,7 +40,10 @@ export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
     process.exit(1);
   }
   const { server } = built;
-  await server.start();
+  await server.start().catch((error: Error) => {
+    logger.fatal(`cannot start: ${error.message}`);
+    process.exit(1);
+  });
   await new Promise<void>((resolve, reject) => {
     server.httpServer.once('error', reject);
     server.httpServer.listen(port, process.env.HOST ?? '0.0.0.0', resolve);

