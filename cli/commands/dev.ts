@@ -26,8 +26,9 @@ export function devCommand(): Command {
         await stack.stop();
         process.exit(exitCode);
       };
-      process.once('SIGINT', () => void stopAll(0));
-      process.once('SIGTERM', () => void stopAll(0));
+      // `on`, not `once`: a second Ctrl-C must not fall through to the default handler mid-stop.
+      process.on('SIGINT', () => void stopAll(0));
+      process.on('SIGTERM', () => void stopAll(0));
       // A backend or subgraph that dies leaves the rest running, so its failure can be seen in
       // the responses; without the gateway there is nothing left to use.
       stack.onExit((child, code) => {

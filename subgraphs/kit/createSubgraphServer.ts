@@ -66,6 +66,8 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
       resolvers: options.resolvers as GraphQLResolverMap<unknown>,
     }),
     introspection: development,
+    // The entry file owns SIGTERM/SIGINT; Apollo's own handlers would race it and re-raise.
+    stopOnTerminationSignals: false,
     // The gateway would pass a stack on to the client; the error log keeps it instead.
     includeStacktraceInErrorResponses: false,
     formatError: development ? undefined : maskUnexpected,

@@ -71,7 +71,9 @@ export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
         },
       );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // `on`, not `once`: the listener must stay while shutting down, or tsx's own handler, seeing
+  // none left, re-raises the signal and the process dies mid-drain.
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   stopWithParent(() => shutdown('parent process exited'));
 }
