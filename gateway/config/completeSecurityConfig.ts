@@ -1,8 +1,8 @@
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import { developmentSecrets } from '../../common/developmentSecrets.js';
 import { isReservedHeader } from '../subgraphRequests/isReservedHeader.js';
 import type { GatewayMode } from './GatewayConfig.js';
+import { isFile } from './isFile.js';
 import type { AuthenticationConfig, HeaderRule, JwtAlgorithm, SecurityConfig } from './SecurityConfig.js';
 
 /** The security sections as the schema leaves them: static defaults filled, the rest not. */
@@ -107,12 +107,4 @@ function checkHeaderRules(at: string, rules: HeaderRule[]): string[] {
     }
   });
   return problems;
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

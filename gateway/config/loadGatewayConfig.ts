@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import YAML from 'yaml';
@@ -7,6 +7,7 @@ import { expandEnv, type Environment } from './expandEnv.js';
 import { formatSchemaErrors } from './formatSchemaErrors.js';
 import type { GatewayConfig, GatewayMode, SubgraphConfig } from './GatewayConfig.js';
 import { gatewayConfigSchema } from './gatewayConfigSchema.js';
+import { isFile } from './isFile.js';
 import { completeSecurityConfig, type SecurityFileShape } from './completeSecurityConfig.js';
 
 /** Values that win over the config file (the gateway command's flags). */
@@ -174,12 +175,4 @@ function checkConsistency(config: GatewayConfig): string[] {
     problems.push(`server.graphqlPath: "${graphqlPath}" is taken by the gateway's own endpoint`);
   }
   return problems;
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
