@@ -85,13 +85,13 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
     if (url.pathname === '/health') return writeJson(res, 200, { status: 'pass' });
     if (url.pathname !== '/graphql') throw new HttpError(ErrorCode.NOT_FOUND, `No route ${url.pathname}; GraphQL is served at /graphql`);
     const raw = req.method === 'POST' ? await readBody(req, bodyLimitBytes) : Buffer.alloc(0);
-    checkSignature(options.signing, req, raw);
+    const signed = checkSignature(options.signing, req, raw);
     const body = req.method === 'POST' ? parseJsonBody(req.headers, raw) : undefined;
     const aborted = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) aborted.abort();
     });
-    const scope = requestScopeOf(req, aborted.signal, logger);
+    const scope = requestScopeOf(req, aborted.signal, logger, signed);
     res.setHeader('x-request-id', scope.requestId);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: toHttpGraphQLRequest(req, url, body),
@@ -118,13 +118,15 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
 
 // Runs before anything reads the identity headers: a request that is not the gateway's, or that
 // was changed on the way, never reaches a resolver. Without a signature at all, only development
-// lets it through (so a developer can query a subgraph directly).
-function checkSignature(policy: SigningPolicy, req: IncomingMessage, body: Buffer): void {
-  if (req.headers[Headers.signature] === undefined && !policy.requireSignature) return;
+// lets it through (so a developer can query a subgraph directly), and then as anonymous.
+// Returns whether the request is signed, that is, whether its identity headers can be trusted.
+function checkSignature(policy: SigningPolicy, req: IncomingMessage, body: Buffer): boolean {
+  if (req.headers[Headers.signature] === undefined && !policy.requireSignature) return false;
   const verdict = verifySignature({ secret: policy.secret, method: req.method ?? 'GET', path: req.url ?? '/', body, headers: req.headers, maxAgeMs: policy.maxAgeMs });
   if (!verdict.ok) {
     throw new HttpError(ErrorCode.UNAUTHENTICATED, `Request refused: ${verdict.reason}. This subgraph answers only requests signed by the Portico gateway.`);
   }
+  return true;
 }
 
 // Outside development, an error nobody gave a code is a bug whose message may hold internals.

@@ -27,12 +27,12 @@ export interface RequestScope {
 }
 
 /**
- * Builds a request's scope from its headers. Call it only for a request whose signature has
- * been checked (or, in development, that carries none): the identity headers are trusted here.
+ * Builds a request's scope from its headers. The identity headers are read only when `signed`:
+ * the gateway's signature is the one thing that makes them trustworthy.
  */
-export function requestScopeOf(req: IncomingMessage, signal: AbortSignal, logger: Logger): RequestScope {
+export function requestScopeOf(req: IncomingMessage, signal: AbortSignal, logger: Logger, signed: boolean): RequestScope {
   const requestId = resolveRequestId(req.headers[Headers.requestId]);
-  return { requestId, signal, viewer: viewerOf(req), logger: logger.child({ requestId }) };
+  return { requestId, signal, viewer: signed ? viewerOf(req) : null, logger: logger.child({ requestId }) };
 }
 
 function viewerOf(req: IncomingMessage): Viewer | null {

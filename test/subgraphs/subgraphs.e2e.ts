@@ -192,3 +192,20 @@ describe('requests that did not come from the gateway', () => {
     expect(reply.data).toEqual({ me: { id: '42', email: backends.data.users[41]!.email } });
   });
 });
+
+describe('a subgraph in development', () => {
+  it('answers an unsigned request, as anonymous whatever identity headers it carries', async () => {
+    const development = await startSubgraphs(backends, { development: true, requireSignature: false });
+    try {
+      const response = await fetch(development.urls.accounts, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-portico-subject': '1' },
+        body: JSON.stringify({ query: '{ me { id } }' }),
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ data: { me: null } });
+    } finally {
+      await development.close();
+    }
+  });
+});

@@ -29,7 +29,7 @@ export interface RunningSubgraphs {
  * The four demo subgraphs, built as their entry files build them but in this process, on
  * port 0, calling the given backends. Backend deadlines are short so failure tests are quick.
  */
-export async function startSubgraphs(backends: DemoBackends, options: { development?: boolean } = {}): Promise<RunningSubgraphs> {
+export async function startSubgraphs(backends: DemoBackends, options: { development?: boolean; requireSignature?: boolean } = {}): Promise<RunningSubgraphs> {
   const logger = createLogger({ name: 'test-subgraphs', level: process.env.LOG_LEVEL ?? 'silent' });
   const users = createRestClient({ backend: 'users', baseUrl: backends.usersUrl, timeoutMs: 2000 });
   const reviews = createRestClient({ backend: 'reviews', baseUrl: backends.reviewsUrl, timeoutMs: 2000 });
@@ -38,8 +38,8 @@ export async function startSubgraphs(backends: DemoBackends, options: { developm
   const runtime: SubgraphRuntime = {
     logger,
     development: options.development,
-    // As in production: every request must carry the gateway's signature.
-    signing: { secret: testSigningSecret, requireSignature: true, maxAgeMs: 60_000 },
+    // As in production unless asked otherwise: every request must carry the gateway's signature.
+    signing: { secret: testSigningSecret, requireSignature: options.requireSignature ?? true, maxAgeMs: 60_000 },
   };
   const servers: Record<SubgraphName, SubgraphServer> = {
     accounts: createAccountsServer({ usersApi: createUsersApi(users), ...runtime }),
