@@ -3,7 +3,7 @@ import type { Logger } from '../../common/createLogger.js';
 import { Headers } from '../../common/headers.js';
 import { createCallCounter, type CallCounter } from '../shared/createCallCounter.js';
 import { createRouter, type RestRequest, type Route } from './createRouter.js';
-import { HttpError } from './HttpError.js';
+import { RestError } from './RestError.js';
 import { readJsonBody } from './readJsonBody.js';
 import { sendError, sendJson } from './sendJson.js';
 
@@ -31,10 +31,10 @@ export function createRestServer(options: RestServerOptions): Server {
     logger.debug({ requestId: req.headers[Headers.requestId], method, url: req.url }, 'request');
 
     const match = router.match(method, url.pathname);
-    if (match.kind === 'none') throw HttpError.notFound(`no route for ${url.pathname}`);
+    if (match.kind === 'none') throw RestError.notFound(`no route for ${url.pathname}`);
     if (match.kind === 'wrongMethod') {
       const allow = match.allow.join(', ');
-      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, { allow });
+      throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, { allow });
     }
     const { route, params } = match;
     if (route.counted !== false) counter.record(`${method} ${route.pattern}`, `${method} ${req.url}`);
@@ -51,13 +51,13 @@ export function createRestServer(options: RestServerOptions): Server {
         res.destroy();
         return;
       }
-      if (error instanceof HttpError) {
+      if (error instanceof RestError) {
         sendError(res, error);
         return;
       }
       // Internals stay in the log; the client learns only that it was our fault.
       logger.error({ err: error, url: req.url }, 'unexpected error');
-      sendError(res, new HttpError(500, 'INTERNAL_SERVER_ERROR', 'internal error'));
+      sendError(res, new RestError(500, 'INTERNAL_SERVER_ERROR', 'internal error'));
     });
   });
 }

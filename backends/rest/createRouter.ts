@@ -1,4 +1,4 @@
-import { HttpError } from './HttpError.js';
+import { RestError } from './RestError.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -9,7 +9,7 @@ export interface RestRequest {
   query: URLSearchParams;
   /** The request's headers, names in lower case. */
   headers: Record<string, string | string[] | undefined>;
-  /** Reads and parses the JSON body (415, 413 and 400 as `HttpError`). */
+  /** Reads and parses the JSON body (415, 413 and 400 as `RestError`). */
   readJson(): Promise<unknown>;
 }
 
@@ -80,6 +80,6 @@ function decodeSegment(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    throw HttpError.badRequest(`malformed percent-encoding in path segment '${value}'`);
+    throw RestError.badRequest(`malformed percent-encoding in path segment '${value}'`);
   }
 }

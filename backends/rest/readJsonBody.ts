@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from './HttpError.js';
+import { RestError } from './RestError.js';
 
 /** The largest request body the demo backends accept, in bytes. */
 export const defaultBodyLimitBytes = 64 * 1024;
@@ -15,7 +15,7 @@ export async function readJsonBody(
 ): Promise<unknown> {
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    throw new HttpError(
+    throw new RestError(
       415,
       'UNSUPPORTED_MEDIA_TYPE',
       `content-type must be application/json, got '${req.headers['content-type'] ?? '(none)'}'`,
@@ -25,16 +25,16 @@ export async function readJsonBody(
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
 
   const text = await readText(req, limitBytes);
-  if (text.trim() === '') throw HttpError.badRequest('request body is empty; send a JSON object');
+  if (text.trim() === '') throw RestError.badRequest('request body is empty; send a JSON object');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw HttpError.badRequest(`malformed JSON body: ${(error as Error).message}`);
+    throw RestError.badRequest(`malformed JSON body: ${(error as Error).message}`);
   }
 }
 
-function tooLarge(limitBytes: number): HttpError {
-  return new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${limitBytes} bytes`);
+function tooLarge(limitBytes: number): RestError {
+  return new RestError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${limitBytes} bytes`);
 }
 
 function readText(req: IncomingMessage, limitBytes: number): Promise<string> {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ErrorBody, HttpError } from './HttpError.js';
+import type { ErrorBody, RestError } from './RestError.js';
 
 /** Writes a complete JSON response; `body` undefined means no body (204). */
 export function sendJson(
@@ -22,7 +22,7 @@ export function sendJson(
     .end(payload);
 }
 
-export function sendError(res: ServerResponse, error: HttpError): void {
+export function sendError(res: ServerResponse, error: RestError): void {
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
   sendJson(res, error.status, body, error.headers);
 }

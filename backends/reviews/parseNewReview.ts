@@ -1,4 +1,4 @@
-import { HttpError } from '../rest/HttpError.js';
+import { RestError } from '../rest/RestError.js';
 
 /** What `POST /reviews` accepts. */
 export interface NewReview {
@@ -15,13 +15,13 @@ const allowedFields = new Set(['authorId', 'productUpc', 'body', 'rating']);
 /** Validates a parsed JSON body; every 400 names the field at fault. */
 export function parseNewReview(input: unknown): NewReview {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw HttpError.badRequest('request body must be a JSON object');
+    throw RestError.badRequest('request body must be a JSON object');
   }
   const record = input as Record<string, unknown>;
   // Unknown fields are refused rather than dropped, so a typo ('raiting') is not lost silently.
   const unknown = Object.keys(record).find((key) => !allowedFields.has(key));
   if (unknown !== undefined) {
-    throw HttpError.badRequest(`unknown field '${unknown}'; allowed: ${[...allowedFields].join(', ')}`);
+    throw RestError.badRequest(`unknown field '${unknown}'; allowed: ${[...allowedFields].join(', ')}`);
   }
   return {
     authorId: requireId(record, 'authorId'),
@@ -34,7 +34,7 @@ export function parseNewReview(input: unknown): NewReview {
 function requireId(record: Record<string, unknown>, field: string): string {
   const value = record[field];
   if (typeof value !== 'string' || value.trim() === '' || value.length > maxIdLength) {
-    throw HttpError.badRequest(`field '${field}' must be a non-empty string of at most ${maxIdLength} characters`);
+    throw RestError.badRequest(`field '${field}' must be a non-empty string of at most ${maxIdLength} characters`);
   }
   return value;
 }
@@ -42,7 +42,7 @@ function requireId(record: Record<string, unknown>, field: string): string {
 function requireBody(record: Record<string, unknown>): string {
   const value = record.body;
   if (typeof value !== 'string' || value.trim() === '' || value.length > maxBodyLength) {
-    throw HttpError.badRequest(`field 'body' must be a non-empty string of at most ${maxBodyLength} characters`);
+    throw RestError.badRequest(`field 'body' must be a non-empty string of at most ${maxBodyLength} characters`);
   }
   return value;
 }
@@ -50,7 +50,7 @@ function requireBody(record: Record<string, unknown>): string {
 function requireRating(record: Record<string, unknown>): number {
   const value = record.rating;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 5) {
-    throw HttpError.badRequest(`field 'rating' must be an integer from 1 to 5, got ${JSON.stringify(value)}`);
+    throw RestError.badRequest(`field 'rating' must be an integer from 1 to 5, got ${JSON.stringify(value)}`);
   }
   return value;
 }

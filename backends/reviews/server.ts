@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createLogger, type Logger } from '../../common/createLogger.js';
 import type { Review } from '../data/types.js';
 import { createRestServer } from '../rest/createRestServer.js';
-import { HttpError } from '../rest/HttpError.js';
+import { RestError } from '../rest/RestError.js';
 import { createReviewStore } from './createReviewStore.js';
 import { parseNewReview } from './parseNewReview.js';
 
@@ -26,7 +26,7 @@ export function createReviewsServer(deps: ReviewsServerDeps): Server {
         pattern: '/reviews/:id',
         handler: ({ params }) => {
           const review = store.byId(params.id!);
-          if (!review) throw HttpError.notFound(`no review with id '${params.id}'`);
+          if (!review) throw RestError.notFound(`no review with id '${params.id}'`);
           return { status: 200, body: review };
         },
       },

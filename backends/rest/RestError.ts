@@ -8,7 +8,7 @@ export type RestErrorCode =
   | 'INTERNAL_SERVER_ERROR';
 
 /** Thrown by handlers and helpers; the server turns it into a JSON error response. */
-export class HttpError extends Error {
+export class RestError extends Error {
   constructor(
     readonly status: number,
     readonly code: RestErrorCode,
@@ -17,15 +17,15 @@ export class HttpError extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
-    this.name = 'HttpError';
+    this.name = 'RestError';
   }
 
-  static badRequest(message: string): HttpError {
-    return new HttpError(400, 'BAD_REQUEST', message);
+  static badRequest(message: string): RestError {
+    return new RestError(400, 'BAD_REQUEST', message);
   }
 
-  static notFound(message: string): HttpError {
-    return new HttpError(404, 'NOT_FOUND', message);
+  static notFound(message: string): RestError {
+    return new RestError(404, 'NOT_FOUND', message);
   }
 }
 
