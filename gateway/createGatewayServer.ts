@@ -10,6 +10,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { createLogger, type Logger } from '../common/createLogger.js';
 import { ConfigError } from './config/ConfigError.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
+import { subgraphDefaults } from './config/loadGatewayConfig.js';
 import { createSubgraphDataSource, type SubgraphDataSource } from './createSubgraphDataSource.js';
 import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
@@ -59,8 +60,9 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       const dataSource = createSubgraphDataSource({
         name,
         url: urlOf.get(name) ?? url ?? '',
-        timeoutMs: config.subgraphs[name]?.timeoutMs ?? config.upstream.timeoutMs,
+        settings: config.subgraphs[name] ?? subgraphDefaults(config.upstream),
         maxConnections: config.upstream.maxConnectionsPerSubgraph,
+        logger,
       });
       dataSources.push(dataSource);
       return dataSource;
@@ -107,6 +109,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       apollo,
       graphqlPath: config.server.graphqlPath,
       bodyLimitBytes: config.server.bodyLimitBytes,
+      requestTimeoutMs: config.server.requestTimeoutMs,
       landingPage: config.landingPage,
       cors: createCors(config.server.cors),
       readiness,

@@ -119,7 +119,7 @@ function complete(file: FileShape, env: Environment, cwd: string): GatewayConfig
   const tls = file.server.tls;
   const subgraphs: Record<string, SubgraphConfig> = {};
   for (const [name, subgraph] of Object.entries(file.subgraphs)) {
-    subgraphs[name] = { ...subgraph, timeoutMs: subgraph.timeoutMs ?? file.upstream.timeoutMs };
+    subgraphs[name] = subgraphDefaults(file.upstream, subgraph);
   }
   return {
     mode,
@@ -134,6 +134,17 @@ function complete(file: FileShape, env: Environment, cwd: string): GatewayConfig
     },
     upstream: file.upstream,
     subgraphs,
+  };
+}
+
+/** One subgraph's settings, each missing one taken from `upstream`. */
+export function subgraphDefaults(upstream: GatewayConfig['upstream'], subgraph: Partial<SubgraphConfig> = {}): SubgraphConfig {
+  return {
+    ...subgraph,
+    timeoutMs: subgraph.timeoutMs ?? upstream.timeoutMs,
+    dedupQueries: subgraph.dedupQueries ?? upstream.dedupQueries,
+    retry: { ...upstream.retry, ...subgraph.retry },
+    breaker: { ...upstream.breaker, ...subgraph.breaker },
   };
 }
 

@@ -22,6 +22,8 @@ export interface RequestHandlerOptions {
   graphqlPath: string;
   /** `server.bodyLimitBytes`. */
   bodyLimitBytes: number;
+  /** `server.requestTimeoutMs`: what is left of it bounds the subgraph calls. */
+  requestTimeoutMs: number;
   /** Whether Apollo Server serves the Sandbox to browsers on GET. */
   landingPage: boolean;
   /** CORS for the GraphQL path. */
@@ -135,12 +137,13 @@ async function handleGraphQL(
 
   // Subgraph calls made for this request stop when its client goes away.
   const abort = new AbortController();
+  const deadlineAt = Date.now() + options.requestTimeoutMs;
   res.once('close', () => {
     if (!res.writableFinished) abort.abort();
   });
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: graphQLRequest,
-    context: async () => ({ requestId, signal: abort.signal, viewer: null }),
+    context: async () => ({ requestId, signal: abort.signal, deadlineAt, viewer: null }),
   });
   await writeHttpGraphQLResponse(res, response);
   const status = response.status ?? 200;

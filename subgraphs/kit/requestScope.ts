@@ -14,6 +14,11 @@ export interface RequestScope {
   requestId: string;
   /** Aborted when the caller goes away; pass it to every backend call. */
   signal: AbortSignal;
+  /**
+   * When the gateway stops waiting for this request (epoch ms, from its
+   * `x-portico-deadline-ms`); backend calls end by then. Undefined when the caller set none.
+   */
+  deadlineAt?: number;
   /** The caller; null for an anonymous request. */
   viewer: Viewer | null;
   /** A logger that tags every line with the request id. */
@@ -25,5 +30,13 @@ export function requestScopeOf(req: IncomingMessage, signal: AbortSignal, logger
   const requestId = resolveRequestId(req.headers[Headers.requestId]);
   const subject = req.headers[Headers.subject];
   const viewer = typeof subject === 'string' && subject !== '' ? { id: subject } : null;
-  return { requestId, signal, viewer, logger: logger.child({ requestId }) };
+  const deadlineAt = deadlineOf(req.headers[Headers.deadline]);
+  return { requestId, signal, viewer, logger: logger.child({ requestId }), ...(deadlineAt === undefined ? {} : { deadlineAt }) };
+}
+
+// A header that is not a plain count of milliseconds is ignored rather than refused: the
+// subgraph's own backend timeouts still bound the request.
+function deadlineOf(header: string | string[] | undefined): number | undefined {
+  if (typeof header !== 'string' || !/^\d{1,9}$/.test(header)) return undefined;
+  return Date.now() + Number(header);
 }

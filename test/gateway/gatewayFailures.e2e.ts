@@ -40,7 +40,8 @@ describe('gateway when subgraphs fail', () => {
         // "could not be reached (ECONNREFUSED)", unless another process on this machine has
         // taken the freed port meanwhile; either way the client learns which service failed.
         message: expect.stringMatching(/^Subgraph "reviews" /),
-        extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'reviews' },
+        path: ['topProducts'],
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'reviews' },
       },
     ]);
   });
@@ -53,7 +54,8 @@ describe('gateway when subgraphs fail', () => {
     expect(body.errors).toEqual([
       {
         message: 'Subgraph "products" did not answer within 50 ms',
-        extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'products' },
+        path: ['slowField'],
+        extensions: { code: 'SUBGRAPH_TIMEOUT', serviceName: 'products' },
       },
     ]);
     releaseSlowFields();

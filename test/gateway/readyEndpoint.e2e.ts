@@ -18,6 +18,7 @@ const server = http.createServer(
     apollo: new ApolloServer({ typeDefs: 'type Query { a: Int }' }), // never reached by these routes
     graphqlPath: '/graphql',
     bodyLimitBytes: 1024,
+    requestTimeoutMs: 60_000,
     landingPage: false,
     cors: createCors({ origins: [], credentials: false, maxAgeSeconds: 600, allowHeaders: [] }),
     readiness,
