@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runLoad } from '../support/runLoad.js';
 import { pendingSlowFields, releaseSlowFields } from './fixtures/products.js';
 import { postGraphQL } from './fixtures/postGraphQL.js';
 import { startFlakyProxy, type FlakyProxy } from './fixtures/startFlakyProxy.js';
@@ -27,12 +28,12 @@ afterAll(async () => {
 const noBreaker = { enabled: false };
 const fastRetries = { initialDelayMs: 1, maxDelayMs: 5 };
 
-async function gatewayWith(name: string, products: Record<string, unknown>, extra: Record<string, unknown> = {}, logLevel = 'warn') {
-  proxy = await startFlakyProxy(shop.products.url);
+async function gatewayWith(name: string, settings: Record<string, unknown>, extra: Record<string, unknown> = {}, logLevel = 'warn', proxied: 'products' | 'reviews' = 'products') {
+  proxy = await startFlakyProxy(shop[proxied].url);
   const gateway = await startGateway(
     shop.dir,
     name,
-    { mode: 'production', supergraph: { path: shop.supergraphPath }, subgraphs: { products: { url: proxy.url, ...products } }, ...extra },
+    { mode: 'production', supergraph: { path: shop.supergraphPath }, subgraphs: { [proxied]: { url: proxy.url, ...settings } }, ...extra },
     logLevel,
   );
   gateways.push(gateway);
@@ -130,6 +131,48 @@ describe('the circuit breaker', () => {
     await vi.waitFor(async () => expect((await postGraphQL(gateway.origin, topProducts)).body.errors).toBeUndefined(), { timeout: 5000, interval: 50 });
     const states = gateway.logs.map((line) => line.breaker).filter(Boolean);
     expect(states).toEqual(['open', 'half-open', 'closed']);
+  });
+
+  it('under constant load, a subgraph going down costs only its fields; the breaker opens, then closes when it is back', async () => {
+    const breaker = { failureThreshold: 3, resetTimeoutMs: 100 };
+    const gateway = await gatewayWith('breaker-load', { retry: fastRetries, breaker }, {}, 'warn', 'reviews');
+    const states = () => gateway.logs.map((line) => line.breaker).filter(Boolean);
+    const query = { query: '{ topProducts(first: 2) { name reviews { body } } }' };
+    let phase = 'healthy';
+    const load = runLoad({ concurrency: 4, maxRequests: 5000, phase: () => phase, send: () => postGraphQL(gateway.origin, query) });
+    try {
+      await vi.waitFor(() => expect(load.count('healthy')).toBeGreaterThanOrEqual(20), { timeout: 10_000 });
+      phase = 'down';
+      await proxy.setMode('down');
+      await vi.waitFor(() => expect(states()).toContain('open'), { timeout: 10_000 });
+      await vi.waitFor(() => expect(load.count('down')).toBeGreaterThanOrEqual(20), { timeout: 10_000 });
+      phase = 'back';
+      await proxy.setMode('up');
+      await vi.waitFor(() => expect(states().at(-1)).toBe('closed'), { timeout: 10_000 });
+      phase = 'closed';
+      await vi.waitFor(() => expect(load.count('closed')).toBeGreaterThanOrEqual(20), { timeout: 10_000 });
+    } finally {
+      await load.stop();
+    }
+
+    const messages = new Set<string>();
+    for (const { phase: sentIn, answeredIn, reply } of load.replies) {
+      expect(reply).not.toBeInstanceOf(Error);
+      const { response, body } = reply as Awaited<ReturnType<typeof postGraphQL>>;
+      expect(response.status).toBe(200);
+      expect((body.data?.topProducts as { name: string }[]).map((product) => product.name)).toEqual(['Table', 'Couch']);
+      for (const error of body.errors ?? []) {
+        expect(error).toMatchObject({ path: ['topProducts'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'reviews' } });
+        messages.add(error.message.replace(/\(.*\)$/, ''));
+      }
+      if (sentIn === answeredIn && (sentIn === 'healthy' || sentIn === 'closed')) expect(body.errors).toBeUndefined();
+    }
+    // Some failed on the wire, others at once on the open circuit, without reaching the subgraph.
+    expect([...messages].sort()).toEqual([
+      'Subgraph "reviews" could not be reached ',
+      'Subgraph "reviews" is unavailable: its circuit breaker is open after repeated failures',
+    ]);
+    expect(states().slice(0, 3)).toEqual(['open', 'half-open', expect.stringMatching(/^(open|closed)$/)]);
   });
 
   it('reports an unreachable subgraph as SUBGRAPH_UNAVAILABLE', async () => {
