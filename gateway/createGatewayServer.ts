@@ -17,7 +17,8 @@ import type { GatewayContext } from './GatewayContext.js';
 import { createCors } from './http/createCors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
-import { createReadiness } from './plugins/createReadiness.js';
+import { createReadiness } from './health/createReadiness.js';
+import { createSubgraphProbe } from './health/createSubgraphProbe.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
 
 export interface GatewayServerDeps {
@@ -68,7 +69,12 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       return dataSource;
     },
   });
-  const readiness = createReadiness();
+  // A probe answers in a moment or not at all: never let it hold /ready longer than a load
+  // balancer's usual check timeout.
+  const probeTimeoutMs = Math.min(2000, config.upstream.timeoutMs);
+  const readiness = createReadiness(
+    config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(subgraphs, probeTimeoutMs) } : {},
+  );
   gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
 
   const tls = config.server.tls;

@@ -82,6 +82,11 @@ export interface ServerConfig {
    */
   requestTimeoutMs: number;
   /**
+   * `/ready` also asks every subgraph `{ __typename }` and fails while one does not answer.
+   * @default false
+   */
+  readyChecksSubgraphs: boolean;
+  /**
    * Serve HTTPS with this certificate and key (PEM files). Both or neither.
    * @default null (plain HTTP)
    */

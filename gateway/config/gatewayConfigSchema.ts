@@ -101,6 +101,7 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
         bodyLimitBytes: { ...positiveInteger(), default: 1_048_576 },
         shutdownGracePeriodMs: { type: 'integer', minimum: 0, default: 10_000 },
         requestTimeoutMs: { ...positiveInteger(), default: 60_000 },
+        readyChecksSubgraphs: { type: 'boolean', default: false },
         tls: {
           type: 'object',
           additionalProperties: false,

@@ -5,7 +5,7 @@ import { Headers as HeaderNames } from '../../common/headers.js';
 import type { Logger } from '../../common/createLogger.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import type { FailedRequestLog } from '../plugins/createFailedRequestLog.js';
-import type { Readiness } from '../plugins/createReadiness.js';
+import type { Readiness, ReadinessStatus } from '../health/createReadiness.js';
 import type { Cors } from './createCors.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
@@ -57,13 +57,14 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       if (method !== 'GET' && method !== 'HEAD') {
         throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, `${url.pathname} answers GET and HEAD only`, { allow: 'GET, HEAD' });
       }
-      const status = url.pathname === '/health' ? ({ ready: true } as const) : readiness.status();
+      const status: ReadinessStatus = url.pathname === '/health' ? { ready: true } : await readiness.check();
+      const details = status.details ? { details: status.details } : {};
       if (status.ready) {
-        writeJson(res, 200, { status: 'pass' });
+        writeJson(res, 200, { status: 'pass', ...details });
         return { status: 200 };
       }
       const error = new HttpError(ErrorCode.SERVICE_NOT_READY, `Not ready: ${status.reason}`);
-      writeJson(res, error.status, { status: 'fail', reason: status.reason, ...error.toBody() });
+      writeJson(res, error.status, { status: 'fail', reason: status.reason, ...details, ...error.toBody() });
       return { status: error.status };
     }
     throw new HttpError(ErrorCode.NOT_FOUND, `No route for ${method} ${url.pathname}; GraphQL is served at ${graphqlPath}`);

@@ -13,7 +13,7 @@ await runSubgraph({
       timeoutMs: env.int('USERS_SERVICE_TIMEOUT_MS', 5000),
     });
     return {
-      server: createAccountsServer({ usersApi: createUsersApi(users), logger }),
+      server: createAccountsServer({ usersApi: createUsersApi(users), logger, shutdownGracePeriodMs: env.int('SHUTDOWN_GRACE_PERIOD_MS', 10_000, 0) }),
       closeClients: () => users.close(),
     };
   },

@@ -9,6 +9,8 @@ export interface AccountsDeps {
   usersApi: UsersApi;
   logger: Logger;
   development?: boolean;
+  /** How long a stopping subgraph lets requests in flight run. @default 10000 */
+  shutdownGracePeriodMs?: number;
 }
 
 /** The accounts subgraph: users, from the users REST service. */
@@ -20,5 +22,6 @@ export function createAccountsServer(deps: AccountsDeps): SubgraphServer {
     createContext: accountsContext(deps.usersApi),
     logger: deps.logger,
     development: deps.development,
+    shutdownGracePeriodMs: deps.shutdownGracePeriodMs,
   });
 }

@@ -11,7 +11,7 @@ await runSubgraph({
       env.int('INVENTORY_SERVICE_TIMEOUT_MS', 5000),
     );
     return {
-      server: createInventoryServer({ stockApi, logger }),
+      server: createInventoryServer({ stockApi, logger, shutdownGracePeriodMs: env.int('SHUTDOWN_GRACE_PERIOD_MS', 10_000, 0) }),
       closeClients: async () => stockApi.close(),
     };
   },

@@ -9,6 +9,8 @@ export interface InventoryDeps {
   stockApi: StockApi;
   logger: Logger;
   development?: boolean;
+  /** How long a stopping subgraph lets requests in flight run. @default 10000 */
+  shutdownGracePeriodMs?: number;
 }
 
 /** The inventory subgraph: stock and shipping, from the inventory gRPC service. */
@@ -20,5 +22,6 @@ export function createInventoryServer(deps: InventoryDeps): SubgraphServer {
     createContext: inventoryContext(deps.stockApi),
     logger: deps.logger,
     development: deps.development,
+    shutdownGracePeriodMs: deps.shutdownGracePeriodMs,
   });
 }

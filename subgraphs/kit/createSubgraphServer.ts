@@ -35,6 +35,11 @@ export interface SubgraphServerOptions<TContext extends RequestScope> {
    * @default process.env.NODE_ENV !== 'production'
    */
   development?: boolean;
+  /**
+   * How long `stop` lets requests in flight run before their connections are closed.
+   * @default 10000
+   */
+  shutdownGracePeriodMs?: number;
 }
 
 export interface SubgraphServer {
@@ -42,15 +47,17 @@ export interface SubgraphServer {
   httpServer: Server;
   /** Starts Apollo Server; call before listening. */
   start(): Promise<void>;
-  /** Stops taking requests, lets in-flight ones finish, closes the socket. */
+  /** Fails `/ready` at once, refuses new connections, lets in-flight requests finish (up to the grace period). */
   stop(): Promise<void>;
 }
 
-/** A federation subgraph over plain Node HTTP: POST/GET on `/graphql`, `GET /health`. */
+/** A federation subgraph over plain Node HTTP: POST/GET on `/graphql`, `GET /health` (alive), `GET /ready` (started, not draining). */
 export function createSubgraphServer<TContext extends RequestScope>(options: SubgraphServerOptions<TContext>): SubgraphServer {
   const { logger, bodyLimitBytes = 10 * 1024 * 1024 } = options;
   const development = options.development ?? process.env.NODE_ENV !== 'production';
   const httpServer = createServer();
+  let started = false;
+  let draining = false;
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({
       typeDefs: options.typeDefs,
@@ -60,8 +67,11 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
     // The gateway would pass a stack on to the client; the error log keeps it instead.
     includeStacktraceInErrorResponses: false,
     formatError: development ? undefined : maskUnexpected,
+    // The entry (runSubgraph) handles signals, so that it can drain and exit 0. Apollo's own
+    // handler would stop too and then re-raise the signal, killing the process mid-drain.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGracePeriodMs ?? 10_000 }),
       ApolloServerPluginLandingPageDisabled(),
       // Per-field timings for Apollo Studio: a cost on every request, and no Studio here.
       ApolloServerPluginInlineTraceDisabled(),
@@ -72,6 +82,12 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://subgraph');
     if (url.pathname === '/health') return writeJson(res, 200, { status: 'pass' });
+    if (url.pathname === '/ready') {
+      if (started && !draining) return writeJson(res, 200, { status: 'pass' });
+      const reason = draining ? 'the subgraph is shutting down' : 'the subgraph is starting';
+      const error = new HttpError(ErrorCode.SERVICE_NOT_READY, `Not ready: ${reason}`);
+      return writeJson(res, error.status, { status: 'fail', reason, ...error.toBody() });
+    }
     if (url.pathname !== '/graphql') throw new HttpError(ErrorCode.NOT_FOUND, `No route ${url.pathname}; GraphQL is served at /graphql`);
     const body = req.method === 'POST' ? parseJsonBody(req.headers, await readBody(req, bodyLimitBytes)) : undefined;
     const aborted = new AbortController();
@@ -98,8 +114,14 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
 
   return {
     httpServer,
-    start: () => apollo.start(),
-    stop: () => apollo.stop(),
+    start: async () => {
+      await apollo.start();
+      started = true;
+    },
+    stop: () => {
+      draining = true;
+      return apollo.stop();
+    },
   };
 }
 

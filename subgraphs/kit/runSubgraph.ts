@@ -64,7 +64,9 @@ export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
         },
       );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // `on`, not `once`: a second signal while draining must not fall back to Node's default,
+  // which kills the process in the middle of its drain.
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   stopWithParent(() => shutdown('parent process exited'));
 }

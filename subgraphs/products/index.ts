@@ -11,7 +11,7 @@ await runSubgraph({
       env.int('CATALOG_SERVICE_TIMEOUT_MS', 5000),
     );
     return {
-      server: createProductsServer({ catalog, logger }),
+      server: createProductsServer({ catalog, logger, shutdownGracePeriodMs: env.int('SHUTDOWN_GRACE_PERIOD_MS', 10_000, 0) }),
       closeClients: async () => catalog.close(),
     };
   },

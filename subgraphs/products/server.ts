@@ -9,6 +9,8 @@ export interface ProductsDeps {
   catalog: CatalogApi;
   logger: Logger;
   development?: boolean;
+  /** How long a stopping subgraph lets requests in flight run. @default 10000 */
+  shutdownGracePeriodMs?: number;
 }
 
 /** The products subgraph: the catalog, from the catalog gRPC service. */
@@ -20,5 +22,6 @@ export function createProductsServer(deps: ProductsDeps): SubgraphServer {
     createContext: productsContext(deps.catalog),
     logger: deps.logger,
     development: deps.development,
+    shutdownGracePeriodMs: deps.shutdownGracePeriodMs,
   });
 }

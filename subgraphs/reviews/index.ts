@@ -13,7 +13,7 @@ await runSubgraph({
       timeoutMs: env.int('REVIEWS_SERVICE_TIMEOUT_MS', 5000),
     });
     return {
-      server: createReviewsServer({ reviewsApi: createReviewsApi(reviews), logger }),
+      server: createReviewsServer({ reviewsApi: createReviewsApi(reviews), logger, shutdownGracePeriodMs: env.int('SHUTDOWN_GRACE_PERIOD_MS', 10_000, 0) }),
       closeClients: () => reviews.close(),
     };
   },

@@ -9,6 +9,8 @@ export interface ReviewsDeps {
   reviewsApi: ReviewsApi;
   logger: Logger;
   development?: boolean;
+  /** How long a stopping subgraph lets requests in flight run. @default 10000 */
+  shutdownGracePeriodMs?: number;
 }
 
 /** The reviews subgraph: reviews and who wrote them, from the reviews REST service. */
@@ -20,5 +22,6 @@ export function createReviewsServer(deps: ReviewsDeps): SubgraphServer {
     createContext: reviewsContext(deps.reviewsApi),
     logger: deps.logger,
     development: deps.development,
+    shutdownGracePeriodMs: deps.shutdownGracePeriodMs,
   });
 }

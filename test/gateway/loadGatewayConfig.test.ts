@@ -50,6 +50,7 @@ describe('loadGatewayConfig', () => {
         bodyLimitBytes: 1_048_576,
         shutdownGracePeriodMs: 10_000,
         requestTimeoutMs: 60_000,
+        readyChecksSubgraphs: false,
         tls: null,
         cors: {
           origins: ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'],
@@ -230,7 +231,7 @@ subgraphs:
   describe('unknown keys', () => {
     it.each([
       ['port: 4000', 'port: unknown key (accepted here: mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs)'],
-      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, requestTimeoutMs, tls, cors)'],
+      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
       ['upstream: { retry: { retries: 1 } }', 'upstream.retry.retries: unknown key (accepted here: maxRetries, initialDelayMs, maxDelayMs, budgetPercent, budgetMinPerSecond)'],

@@ -7,7 +7,7 @@ import { fetch } from 'undici';
 import { createCors } from '../../gateway/http/createCors.js';
 import { createRequestHandler } from '../../gateway/http/createRequestHandler.js';
 import { createFailedRequestLog } from '../../gateway/plugins/createFailedRequestLog.js';
-import { createReadiness } from '../../gateway/plugins/createReadiness.js';
+import { createReadiness } from '../../gateway/health/createReadiness.js';
 
 // The HTTP layer alone, with a readiness the test controls: a gateway built by
 // createGatewayServer has always loaded its supergraph by the time it can listen.
