@@ -19,6 +19,7 @@ import { createRequestHandler } from './http/createRequestHandler.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
 import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
+import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
 
 export interface GatewayServerDeps {
@@ -51,16 +52,23 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const logger = deps.logger ?? createLogger({ name: 'gateway' });
   const supergraph = asConfigError(() => readSupergraph(config.supergraph.path));
   const subgraphs = routeSubgraphs(config, supergraph.subgraphs);
-  const urlOf = new Map(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));
 
   const dataSources: SubgraphDataSource[] = [];
+  const supergraphWatcher = createSupergraphWatcher({
+    path: config.supergraph.path,
+    initialSdl: supergraph.sdl,
+    watch: config.supergraph.watch,
+    pollIntervalMs: config.supergraph.pollIntervalMs,
+    logger,
+  });
   const gateway = new ApolloGateway({
-    supergraphSdl: supergraph.sdl,
+    supergraphSdl: supergraphWatcher.hook,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name, url }) => {
       const dataSource = createSubgraphDataSource({
         name,
-        url: urlOf.get(name) ?? url ?? '',
+        // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.
+        url: config.subgraphs[name]?.url ?? url ?? '',
         settings: config.subgraphs[name] ?? subgraphDefaults(config.upstream),
         maxConnections: config.upstream.maxConnectionsPerSubgraph,
         logger,
@@ -72,9 +80,10 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   // A probe answers in a moment or not at all: never let it hold /ready longer than a load
   // balancer's usual check timeout.
   const probeTimeoutMs = Math.min(2000, config.upstream.timeoutMs);
-  const readiness = createReadiness(
-    config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(subgraphs, probeTimeoutMs) } : {},
-  );
+  const readiness = createReadiness({
+    supergraph: supergraphWatcher.status,
+    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(subgraphs, probeTimeoutMs) } : {}),
+  });
   gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
 
   const tls = config.server.tls;

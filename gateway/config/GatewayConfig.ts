@@ -47,6 +47,17 @@ export interface SupergraphConfig {
    * @default 'schema/supergraph.graphql'
    */
   path: string;
+  /**
+   * Reload the supergraph when the file changes, without a restart and without failing requests
+   * in flight. A new file that cannot be used is refused and the previous one keeps serving.
+   * @default true
+   */
+  watch: boolean;
+  /**
+   * How often the file is checked for changes.
+   * @default 1000
+   */
+  pollIntervalMs: number;
 }
 
 export interface ServerConfig {

@@ -83,6 +83,8 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
       default: {},
       properties: {
         path: { type: 'string', minLength: 1, default: 'schema/supergraph.graphql' },
+        watch: { type: 'boolean', default: true },
+        pollIntervalMs: { ...positiveInteger(), default: 1000 },
       },
     },
     server: {

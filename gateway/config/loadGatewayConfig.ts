@@ -126,7 +126,7 @@ function complete(file: FileShape, env: Environment, cwd: string): GatewayConfig
     introspection: file.introspection ?? development,
     landingPage: file.landingPage ?? development,
     includeStacktraceInErrors: file.includeStacktraceInErrors ?? false,
-    supergraph: { path: path.resolve(cwd, file.supergraph.path) },
+    supergraph: { ...file.supergraph, path: path.resolve(cwd, file.supergraph.path) },
     server: {
       ...file.server,
       tls:

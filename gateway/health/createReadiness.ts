@@ -1,7 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { SupergraphStatus } from '../supergraph/createSupergraphWatcher.js';
 
-/** What `/ready` shows besides pass or fail: each subgraph's reachability, when it is checked. */
+/** What `/ready` shows besides pass or fail. */
 export interface ReadinessDetails {
+  /** The supergraph served, its reloads, and the last one refused. */
+  supergraph?: SupergraphStatus;
   /** `"reachable"`, or why a subgraph is not. */
   subgraphs?: Record<string, string>;
 }
@@ -20,6 +23,8 @@ export interface Readiness {
 }
 
 export interface ReadinessOptions {
+  /** What to show about the supergraph. */
+  supergraph?: () => SupergraphStatus;
   /** Asks every subgraph; resolves with `"reachable"` or a reason for each (`server.readyChecksSubgraphs`). */
   probeSubgraphs?: () => Promise<Record<string, string>>;
 }
@@ -46,12 +51,14 @@ export function createReadiness(options: ReadinessOptions = {}): Readiness {
     status,
     async check() {
       const own = status();
-      if (!own.ready || !options.probeSubgraphs) return own;
+      const supergraph = options.supergraph ? { supergraph: options.supergraph() } : {};
+      if (!own.ready || !options.probeSubgraphs) return { ...own, details: supergraph };
       probing ??= options.probeSubgraphs().finally(() => (probing = undefined));
       const subgraphs = await probing;
+      const details = { ...supergraph, subgraphs };
       const unreachable = Object.keys(subgraphs).filter((name) => subgraphs[name] !== 'reachable');
-      if (unreachable.length === 0) return { ready: true, details: { subgraphs } };
-      return { ready: false, reason: `subgraphs not reachable: ${unreachable.join(', ')}`, details: { subgraphs } };
+      if (unreachable.length === 0) return { ready: true, details };
+      return { ready: false, reason: `subgraphs not reachable: ${unreachable.join(', ')}`, details };
     },
     markLoaded() {
       loaded = true;

@@ -58,7 +58,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
         throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, `${url.pathname} answers GET and HEAD only`, { allow: 'GET, HEAD' });
       }
       const status: ReadinessStatus = url.pathname === '/health' ? { ready: true } : await readiness.check();
-      const details = status.details ? { details: status.details } : {};
+      const details = status.details && Object.keys(status.details).length > 0 ? { details: status.details } : {};
       if (status.ready) {
         writeJson(res, 200, { status: 'pass', ...details });
         return { status: 200 };

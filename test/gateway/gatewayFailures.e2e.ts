@@ -89,7 +89,7 @@ describe('gateway when subgraphs fail', () => {
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
     const healthy = await gatewayWith('ready-checks', { server: { readyChecksSubgraphs: true } });
-    expect(await ready(healthy)).toEqual({ status: 200, body: { status: 'pass', details: { subgraphs: { products: 'reachable', reviews: 'reachable' } } } });
+    expect(await ready(healthy)).toMatchObject({ status: 200, body: { status: 'pass', details: { subgraphs: { products: 'reachable', reviews: 'reachable' } } } });
 
     const broken = await gatewayWith('ready-checks-dead', { server: { readyChecksSubgraphs: true }, subgraphs: { reviews: { url: dead.url } } });
     const { status, body } = await ready(broken);

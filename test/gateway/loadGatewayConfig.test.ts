@@ -42,7 +42,7 @@ describe('loadGatewayConfig', () => {
       introspection: true,
       landingPage: true,
       includeStacktraceInErrors: false,
-      supergraph: { path: path.join(dir, 'schema', 'supergraph.graphql') },
+      supergraph: { path: path.join(dir, 'schema', 'supergraph.graphql'), watch: true, pollIntervalMs: 1000 },
       server: {
         host: '0.0.0.0',
         port: 4000,
@@ -180,7 +180,8 @@ subgraphs:
       ['landingPage: 1', 'landingPage: must be true or false (got 1)'],
       ['includeStacktraceInErrors: null', 'includeStacktraceInErrors: must be true or false (got null)'],
       ['supergraph: { path: "" }', 'supergraph.path: must be a non-empty string (got "")'],
-      ['supergraph: schema.graphql', 'supergraph: must be an object with keys path (got "schema.graphql")'],
+      ['supergraph: { pollIntervalMs: 0 }', 'supergraph.pollIntervalMs: must be an integer of at least 1 (got 0)'],
+      ['supergraph: schema.graphql', 'supergraph: must be an object with keys path, watch, pollIntervalMs (got "schema.graphql")'],
       ['server: { host: 5 }', 'server.host: must be a non-empty string (got 5)'],
       ['server: { port: "abc" }', 'server.port: must be an integer from 0 to 65535 (got "abc")'],
       ['server: { port: 70000 }', 'server.port: must be an integer from 0 to 65535 (got 70000)'],
