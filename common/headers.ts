@@ -12,6 +12,11 @@ export const Headers = {
   timestamp: 'x-portico-timestamp',
   /** The gateway's HMAC over the request (see common/signing). */
   signature: 'x-portico-signature',
+  /**
+   * Milliseconds left, when the request was sent, before its caller gives up on it. A relative
+   * time rather than a timestamp, so that clocks need not agree between hosts.
+   */
+  deadline: 'x-portico-deadline-ms',
 } as const;
 
 /** The identity headers, in the order they are signed. */

@@ -14,6 +14,8 @@ export interface GatewayContext {
   requestId: string;
   /** Aborted when the client goes away, so subgraph calls made for it stop too. */
   signal: AbortSignal;
+  /** When the gateway gives up on this request (epoch ms): subgraph calls end by then. */
+  deadlineAt: number;
   /** The authenticated caller; null for an anonymous request. */
   viewer: Viewer | null;
 }

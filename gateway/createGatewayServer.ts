@@ -10,6 +10,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { createLogger, type Logger } from '../common/createLogger.js';
 import { ConfigError } from './config/ConfigError.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
+import { subgraphDefaults } from './config/loadGatewayConfig.js';
 import { createSubgraphDataSource, type SubgraphDataSource } from './createSubgraphDataSource.js';
 import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
@@ -21,7 +22,9 @@ import { createHeaderPropagation } from './subgraphRequests/createHeaderPropagat
 import { createCors } from './http/createCors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
-import { createReadiness } from './plugins/createReadiness.js';
+import { createReadiness } from './health/createReadiness.js';
+import { createSubgraphProbe } from './health/createSubgraphProbe.js';
+import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
 
 export interface GatewayServerDeps {
@@ -54,29 +57,44 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const logger = deps.logger ?? createLogger({ name: 'gateway' });
   const supergraph = asConfigError(() => readSupergraph(config.supergraph.path));
   const subgraphs = routeSubgraphs(config, supergraph.subgraphs);
-  const urlOf = new Map(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));
 
   const propagateHeaders = createHeaderPropagation(config.headers);
   const dataSources: SubgraphDataSource[] = [];
+  const supergraphWatcher = createSupergraphWatcher({
+    path: config.supergraph.path,
+    initialSdl: supergraph.sdl,
+    watch: config.supergraph.watch,
+    pollIntervalMs: config.supergraph.pollIntervalMs,
+    logger,
+    prepare: acceptEnforcedSecurityLinks,
+  });
   const gateway = new ApolloGateway({
-    supergraphSdl: acceptEnforcedSecurityLinks(supergraph.sdl),
+    supergraphSdl: supergraphWatcher.hook,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name, url }) => {
       const dataSource = createSubgraphDataSource({
         name,
-        url: urlOf.get(name) ?? url ?? '',
-        timeoutMs: config.subgraphs[name]?.timeoutMs ?? config.upstream.timeoutMs,
+        // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.
+        url: config.subgraphs[name]?.url ?? url ?? '',
+        settings: config.subgraphs[name] ?? subgraphDefaults(config.upstream),
         maxConnections: config.upstream.maxConnectionsPerSubgraph,
         signingSecret: config.subgraphSigning.secret,
         propagateHeaders: (incoming) => propagateHeaders(name, incoming),
         forwardClaims: config.authentication.forwardClaims,
         forwardToken: config.authentication.forwardToken,
+        logger,
       });
       dataSources.push(dataSource);
       return dataSource;
     },
   });
-  const readiness = createReadiness();
+  // A probe answers in a moment or not at all: never let it hold /ready longer than a load
+  // balancer's usual check timeout.
+  const probeTimeoutMs = Math.min(2000, config.upstream.timeoutMs);
+  const readiness = createReadiness({
+    supergraph: supergraphWatcher.status,
+    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(subgraphs, probeTimeoutMs) } : {}),
+  });
   gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
 
   const tls = config.server.tls;
@@ -121,6 +139,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       apollo,
       graphqlPath: config.server.graphqlPath,
       bodyLimitBytes: config.server.bodyLimitBytes,
+      requestTimeoutMs: config.server.requestTimeoutMs,
       landingPage: config.landingPage,
       cors: createCors(config.server.cors),
       authenticator: createAuthenticator(config.authentication),

@@ -2,19 +2,28 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Agent, fetch } from 'undici';
+import type { Logger } from '../common/createLogger.js';
 import { ErrorCode } from '../common/errorCodes.js';
 import { Headers as HeaderNames } from '../common/headers.js';
 import { signRequest } from '../common/signing/signRequest.js';
 import type { GatewayContext } from './GatewayContext.js';
 import { identityHeadersOf } from './subgraphRequests/identityHeadersOf.js';
+import type { SubgraphConfig } from './config/GatewayConfig.js';
+import { classifySubgraphFailure } from './resilience/classifySubgraphFailure.js';
+import { createCircuitBreaker } from './resilience/createCircuitBreaker.js';
+import { createInflightDedup } from './resilience/createInflightDedup.js';
+import { createRetryBudget } from './resilience/createRetryBudget.js';
+import { pathOfFetch } from './resilience/pathOfFetch.js';
+import { retryDelay } from './resilience/retryDelay.js';
+import { sleep } from './resilience/sleep.js';
 
 export interface SubgraphDataSourceOptions {
   /** The subgraph's name in the supergraph; errors carry it as `extensions.serviceName`. */
   name: string;
   /** Where its requests go. */
   url: string;
-  /** The deadline of one request, response body included. */
-  timeoutMs: number;
+  /** Its timeout, de-duplication, retry and breaker settings. */
+  settings: Omit<SubgraphConfig, 'url'>;
   /** The most keep-alive connections opened to this subgraph. */
   maxConnections: number;
   /** Signs every request so the subgraph can tell it came from this gateway. */
@@ -25,6 +34,7 @@ export interface SubgraphDataSourceOptions {
   forwardClaims: readonly string[];
   /** Send the client's raw `Authorization` header too. */
   forwardToken: boolean;
+  logger: Logger;
 }
 
 /** A data source that owns a connection pool, which `close` ends. */
@@ -36,24 +46,38 @@ export interface SubgraphDataSource extends RemoteGraphQLDataSource<GatewayConte
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
 
-// The incoming request's abort signal, for the fetcher: RemoteGraphQLDataSource calls the
-// fetcher with a fixed set of options, so the signal travels alongside the call instead.
-const incomingSignal = new AsyncLocalStorage<AbortSignal | undefined>();
+/** What one attempt runs with. RemoteGraphQLDataSource calls the fetcher and `willSendRequest`
+ * with fixed arguments, so these travel alongside the call instead. */
+interface Attempt {
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+}
 
 /**
- * How the gateway talks to one subgraph: over a keep-alive undici pool, with a deadline per
- * request, cancelled when the client goes away, forwarding the request id. Failures to get a
- * GraphQL answer become `SUBGRAPH_ERROR`s that name the subgraph; GraphQL errors the subgraph
- * returns are tagged with `serviceName` by @apollo/gateway itself.
+ * How the gateway talks to one subgraph: over a keep-alive undici pool; each attempt bounded by
+ * the subgraph's timeout and what is left of the client request's deadline (sent on as a
+ * header); cancelled when the client goes away; queries retried with backoff within a budget and
+ * shared with identical ones in flight; behind a circuit breaker. Failures to get a GraphQL
+ * answer become coded errors that name the subgraph; GraphQL errors the subgraph returns are
+ * tagged with `serviceName` by @apollo/gateway itself.
  */
 export function createSubgraphDataSource(options: SubgraphDataSourceOptions): SubgraphDataSource {
-  const { name, url, timeoutMs } = options;
+  const { name, url, settings } = options;
+  const logger = options.logger.child({ subgraph: name });
   const agent = new Agent({ connections: options.maxConnections });
+  const attempts = new AsyncLocalStorage<Attempt>();
+  const breaker = createCircuitBreaker({
+    ...settings.breaker,
+    onStateChange: (state) => logger.warn({ breaker: state }, `circuit breaker of subgraph ${name} is ${state}`),
+  });
+  const budget = createRetryBudget(settings.retry);
+  const dedup = createInflightDedup<GatewayGraphQLResponse>(copyResponse);
 
   const fetcher: Fetcher = async (target, init) => {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const client = incomingSignal.getStore();
+    const attempt = attempts.getStore();
+    const deadline = AbortSignal.timeout(attempt?.timeoutMs ?? settings.timeoutMs);
     // Signed here, over the exact bytes and headers that leave: nothing is added after this.
     const headers = { ...(init?.headers as Record<string, string> | undefined) };
     const method = init?.method ?? 'POST';
@@ -64,34 +88,85 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
       method,
       headers,
       body: init?.body,
-      signal: client ? AbortSignal.any([deadline, client]) : deadline,
+      signal: attempt?.signal ? AbortSignal.any([deadline, attempt.signal]) : deadline,
       dispatcher: agent,
     });
     return response satisfies FetcherResponse;
   };
 
   class Subgraph extends RemoteGraphQLDataSource<GatewayContext> implements SubgraphDataSource {
-    override async process(processOptions: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    override async process(processOptions: ProcessOptions): Promise<GatewayGraphQLResponse> {
       // Only operations made for a client have the client's context (not health checks).
-      const signal = 'incomingRequestContext' in processOptions ? processOptions.context.signal : undefined;
+      const incoming = 'incomingRequestContext' in processOptions ? processOptions.context : undefined;
+      const mutation = /^\s*mutation\b/.test(processOptions.request.query ?? '');
+      const send = (signal: AbortSignal | undefined) => this.sendWithRetries(processOptions, signal, !mutation, incoming?.deadlineAt);
       try {
-        return await incomingSignal.run(signal, () => super.process(processOptions));
+        if (mutation || !settings.dedupQueries || !incoming) return await send(incoming?.signal);
+        const { query, variables } = processOptions.request;
+        // Only requests the subgraph cannot tell apart share an answer: same identity, same
+        // passed-on headers, same operation.
+        const clientHeaders = 'incomingRequestContext' in processOptions ? processOptions.incomingRequestContext.request.http?.headers : undefined;
+        const key = JSON.stringify([
+          identityHeadersOf(incoming.viewer ?? null, options.forwardClaims),
+          options.propagateHeaders(clientHeaders ?? []),
+          options.forwardToken ? (clientHeaders?.get('authorization') ?? null) : null,
+          query,
+          variables ?? null,
+        ]);
+        return await dedup.run(key, incoming.signal, send, () =>
+          logger.debug({ requestId: incoming.requestId }, `shares an identical request to subgraph ${name} already in flight`),
+        );
       } catch (error) {
-        throw toSubgraphError(error, name, timeoutMs);
+        // A caller that stopped waiting on a shared request gets its abort reason, uncoded.
+        const coded = error instanceof GraphQLError ? error : classifySubgraphFailure(error, name, settings.timeoutMs).error;
+        throw withPath(coded, processOptions);
       }
     }
 
-    override willSendRequest(processOptions: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    /** Attempts until one answers, the failure is final, or retrying is not allowed or affordable. */
+    async sendWithRetries(processOptions: ProcessOptions, signal: AbortSignal | undefined, retryable: boolean, deadlineAt: number | undefined) {
+      budget.recordRequest();
+      for (let retry = 1; ; retry += 1) {
+        const timeoutMs = Math.min(settings.timeoutMs, deadlineAt === undefined ? Infinity : deadlineAt - Date.now());
+        if (timeoutMs <= 0) throw coded(ErrorCode.SUBGRAPH_TIMEOUT, `The request's deadline passed before subgraph "${name}" could answer`);
+        if (!breaker.tryAcquire()) {
+          throw coded(ErrorCode.SUBGRAPH_UNAVAILABLE, `Subgraph "${name}" is unavailable: its circuit breaker is open after repeated failures`);
+        }
+        try {
+          const response = await attempts.run({ signal, timeoutMs }, () => super.process(processOptions));
+          breaker.recordSuccess();
+          return response;
+        } catch (error) {
+          const failure = classifySubgraphFailure(error, name, timeoutMs);
+          if (failure.health === 'unhealthy') breaker.recordFailure();
+          else if (failure.health === 'healthy') breaker.recordSuccess();
+          else breaker.release();
+          const delay = retryDelay(retry, settings.retry);
+          const timeLeft = deadlineAt === undefined ? Infinity : deadlineAt - Date.now();
+          if (!retryable || !failure.retryable || retry > settings.retry.maxRetries || delay >= timeLeft || !budget.tryWithdraw()) {
+            throw failure.error;
+          }
+          logger.debug({ retry, delayMs: delay, code: failure.error.extensions.code }, `retrying a query to subgraph ${name}`);
+          await sleep(delay, signal).catch((reason: unknown) => {
+            throw classifySubgraphFailure(reason, name, timeoutMs).error;
+          });
+        }
+      }
+    }
+
+    override willSendRequest(processOptions: ProcessOptions): void {
       const headers = processOptions.request.http?.headers;
       if (!headers) return;
       const incoming = 'incomingRequestContext' in processOptions ? processOptions.incomingRequestContext.request.http?.headers : undefined;
       for (const [name, value] of Object.entries(options.propagateHeaders(incoming ?? []))) headers.set(name, value);
       const authorization = incoming?.get('authorization');
       if (options.forwardToken && authorization) headers.set('authorization', authorization);
-      // Identity last, so that nothing above can set it.
+      // Identity and Portico's own headers last, so that nothing above can set them.
       const { requestId, viewer } = processOptions.context;
       if (typeof requestId === 'string') headers.set(HeaderNames.requestId, requestId);
       for (const [name, value] of Object.entries(identityHeadersOf(viewer ?? null, options.forwardClaims))) headers.set(name, value);
+      const attempt = attempts.getStore();
+      if (attempt && Number.isFinite(attempt.timeoutMs)) headers.set(HeaderNames.deadline, String(Math.floor(attempt.timeoutMs)));
     }
 
     close(): Promise<void> {
@@ -99,46 +174,21 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
     }
   }
 
+  const coded = (code: ErrorCode, message: string) => new GraphQLError(message, { extensions: { code, serviceName: name } });
   return new Subgraph({ url, fetcher });
 }
 
-/** Why a call to a subgraph produced no GraphQL answer, as an error the client may see. */
-function toSubgraphError(error: unknown, serviceName: string, timeoutMs: number): GraphQLError {
-  const subgraph = `Subgraph "${serviceName}"`;
-  if (error instanceof GraphQLError) {
-    const status = statusOf(error);
-    const code = error.extensions.code;
-    // 401/403 from a subgraph keep the code RemoteGraphQLDataSource gave them.
-    if (status !== undefined) {
-      return new GraphQLError(`${subgraph} responded with HTTP ${status}`, {
-        originalError: error,
-        extensions: { code: code === ErrorCode.UNAUTHENTICATED || code === ErrorCode.FORBIDDEN ? code : ErrorCode.SUBGRAPH_ERROR, serviceName },
-      });
-    }
-    if (typeof code === 'string') {
-      return new GraphQLError(error.message, { originalError: error, extensions: { ...error.extensions, serviceName } });
-    }
-  }
-  const cause = error instanceof Error ? error : new Error(String(error));
-  return new GraphQLError(describeFailure(cause, subgraph, timeoutMs), {
-    originalError: cause,
-    extensions: { code: ErrorCode.SUBGRAPH_ERROR, serviceName },
-  });
+/** The error with the path of the fetch it failed, for the client to see which fields it cost. */
+function withPath(error: GraphQLError, processOptions: ProcessOptions): GraphQLError {
+  if (error.path !== undefined) return error;
+  const path = pathOfFetch(processOptions.request.query, 'pathInIncomingRequest' in processOptions ? processOptions.pathInIncomingRequest : undefined);
+  if (path === undefined) return error;
+  return new GraphQLError(error.message, { path, originalError: error.originalError ?? undefined, extensions: error.extensions });
 }
 
-/** A client-safe sentence for a failed call: what happened, never a stack or an address. */
-function describeFailure(error: Error, subgraph: string, timeoutMs: number): string {
-  if (error.name === 'TimeoutError') return `${subgraph} did not answer within ${timeoutMs} ms`;
-  if (error.name === 'AbortError') return `The request to ${subgraph} was cancelled because the client went away`;
-  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
-  if (error instanceof TypeError && error.message === 'fetch failed') {
-    return `${subgraph} could not be reached${code ? ` (${code})` : ''}`;
-  }
-  return `${subgraph} did not send a valid GraphQL response`;
-}
-
-/** The HTTP status of a non-2xx subgraph response, as RemoteGraphQLDataSource records it. */
-function statusOf(error: GraphQLError): number | undefined {
-  const response = error.extensions.response as { status?: unknown } | undefined;
-  return typeof response?.status === 'number' ? response.status : undefined;
+/** What a caller that joined an in-flight request gets: its own copy, since the gateway merges
+ * later fetches into the objects it received. */
+function copyResponse(response: GatewayGraphQLResponse): GatewayGraphQLResponse {
+  const { data, errors, extensions } = response;
+  return { ...response, ...structuredClone({ data, errors, extensions }) };
 }

@@ -4,6 +4,7 @@ import { readSupergraphConfig } from '../compose/readSupergraphConfig.js';
 import { readOrEmpty } from '../fs/readOrEmpty.js';
 import { devServices, type DevService } from './devServices.js';
 import { startChild, stopChild, type RunningChild } from './startChild.js';
+import { watchSubgraphSchemas } from './watchSubgraphSchemas.js';
 
 export interface DevOptions {
   /** The repository root: where entries, schema/ and bin/ are. */
@@ -37,7 +38,8 @@ const demoGatewayConfig = 'gateway/demo/gateway.config.yaml';
 /**
  * Starts the demo stack as child processes, a tier at a time, each tier told where the one below
  * listens: backends, then subgraphs, then the gateway. The supergraph is composed first, so the
- * gateway serves the subgraphs' current SDL.
+ * gateway serves the subgraphs' current SDL; when a subgraph's SDL changes, that subgraph is
+ * restarted and the supergraph recomposed, and the gateway reloads it.
  */
 export async function runDev(options: DevOptions): Promise<DevStack> {
   const { root, write } = options;
@@ -51,23 +53,43 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
   const children: RunningChild[] = [];
   const ports = new Map<string, number>();
   const portOf = (name: string) => ports.get(name)!;
+  // Children stopped on purpose (a subgraph restarted for its new SDL) are not reported.
+  const replaced = new Set<RunningChild>();
+  const listeners = new Set<(child: RunningChild, code: number | null) => void>();
+  const watchExit = (child: RunningChild) =>
+    void child.exited.then((code) => {
+      if (!replaced.has(child)) for (const listener of listeners) listener(child, code);
+    });
+  let schemaWatch: { close(): void } | undefined;
   const stop = async () => {
+    schemaWatch?.close();
     for (const child of [...children].reverse()) await stopChild(child);
   };
 
+  const startService = (service: DevService, port: number) =>
+    startChild({
+      name: service.name,
+      args: ['--import', tsx, service.entry],
+      cwd: root,
+      // Loopback only: a developer's subgraphs and backends are not for the network.
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...service.env(portOf) },
+      write,
+    });
+  // A subgraph reads its SDL at start: restart it on the same port, so the gateway's routes hold.
+  const restart = async (name: string) => {
+    const index = children.findIndex((child) => child.name === name);
+    const service = devServices.find((candidate) => candidate.name === name);
+    if (index === -1 || !service) return;
+    const old = children[index]!;
+    replaced.add(old);
+    await stopChild(old);
+    const fresh = await startService(service, old.port);
+    children[index] = fresh;
+    watchExit(fresh);
+  };
+
   const startTier = async (services: DevService[]) => {
-    const started = await Promise.all(
-      services.map((service) =>
-        startChild({
-          name: service.name,
-          args: ['--import', tsx, service.entry],
-          cwd: root,
-          // Loopback only: a developer's subgraphs and backends are not for the network.
-          env: { ...process.env, HOST: '127.0.0.1', PORT: String(options.autoPorts ? 0 : service.defaultPort), ...service.env(portOf) },
-          write,
-        }),
-      ),
-    );
+    const started = await Promise.all(services.map((service) => startService(service, options.autoPorts ? 0 : service.defaultPort)));
     for (const child of started) {
       children.push(child);
       ports.set(child.name, child.port);
@@ -89,12 +111,14 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
 
   const gateway = children[children.length - 1]!;
   for (const service of devServices) write(`dev | ${service.name.padEnd(18)} ${service.url(portOf(service.name))}`);
-  return {
-    gatewayUrl: `http://localhost:${gateway.port}/graphql`,
-    children,
-    stop,
-    onExit: (listener) => {
-      for (const child of children) void child.exited.then((code) => listener(child, code));
+  children.forEach(watchExit);
+  schemaWatch = watchSubgraphSchemas({
+    configFile: `${root}/${supergraphConfig}`,
+    output: `${root}/${supergraphFile}`,
+    write,
+    beforeWrite: async (changed) => {
+      for (const name of changed) await restart(name);
     },
-  };
+  });
+  return { gatewayUrl: `http://localhost:${gateway.port}/graphql`, children, stop, onExit: (listener) => void listeners.add(listener) };
 }

@@ -49,6 +49,17 @@ export interface SupergraphConfig {
    * @default 'schema/supergraph.graphql'
    */
   path: string;
+  /**
+   * Reload the supergraph when the file changes, without a restart and without failing requests
+   * in flight. A new file that cannot be used is refused and the previous one keeps serving.
+   * @default true
+   */
+  watch: boolean;
+  /**
+   * How often the file is checked for changes.
+   * @default 1000
+   */
+  pollIntervalMs: number;
 }
 
 export interface ServerConfig {
@@ -77,6 +88,17 @@ export interface ServerConfig {
    * @default 10000
    */
   shutdownGracePeriodMs: number;
+  /**
+   * The deadline of one client request. What is left of it bounds every subgraph call made for
+   * the request (and is sent on, so that subgraphs bound their backend calls by it too).
+   * @default 60000
+   */
+  requestTimeoutMs: number;
+  /**
+   * `/ready` also asks every subgraph `{ __typename }` and fails while one does not answer.
+   * @default false
+   */
+  readyChecksSubgraphs: boolean;
   /**
    * Serve HTTPS with this certificate and key (PEM files). Both or neither.
    * @default null (plain HTTP)
@@ -126,6 +148,60 @@ export interface UpstreamConfig {
    * @default 128
    */
   maxConnectionsPerSubgraph: number;
+  /**
+   * Share one subgraph request among identical queries in flight at the same time (same
+   * subgraph, same body, same caller). Mutations are never shared.
+   * @default true
+   */
+  dedupQueries: boolean;
+  retry: RetryConfig;
+  breaker: BreakerConfig;
+}
+
+/** Retries of failed subgraph queries (never mutations). */
+export interface RetryConfig {
+  /**
+   * Retries after the first attempt; 0 turns retrying off.
+   * @default 2
+   */
+  maxRetries: number;
+  /**
+   * The backoff before the first retry; it doubles for each further one, with full jitter.
+   * @default 50
+   */
+  initialDelayMs: number;
+  /**
+   * The longest backoff.
+   * @default 1000
+   */
+  maxDelayMs: number;
+  /**
+   * Retries may add at most this percentage to the requests sent to the subgraph (over the last
+   * 10 seconds), so that retries cannot multiply the load on a failing subgraph.
+   * @default 20
+   */
+  budgetPercent: number;
+  /**
+   * Retries allowed per second on top of `budgetPercent`, so that a quiet gateway still retries.
+   * @default 5
+   */
+  budgetMinPerSecond: number;
+}
+
+/** The circuit breaker in front of one subgraph. */
+export interface BreakerConfig {
+  /** @default true */
+  enabled: boolean;
+  /**
+   * Consecutive failed requests (unreachable, timed out, HTTP 5xx) that open the circuit.
+   * @default 5
+   */
+  failureThreshold: number;
+  /**
+   * How long an open circuit fails requests at once before letting one probe through.
+   * @default 10000
+   */
+  resetTimeoutMs: number;
 }
 
 export interface SubgraphConfig {
@@ -139,4 +215,10 @@ export interface SubgraphConfig {
    * @default upstream.timeoutMs
    */
   timeoutMs: number;
+  /** @default upstream.dedupQueries */
+  dedupQueries: boolean;
+  /** Each key defaults to the one in `upstream.retry`. */
+  retry: RetryConfig;
+  /** Each key defaults to the one in `upstream.breaker`. */
+  breaker: BreakerConfig;
 }

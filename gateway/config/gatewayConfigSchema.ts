@@ -1,3 +1,5 @@
+import { securityConfigProperties } from './securityConfigSchema.js';
+
 /**
  * The JSON schema of the gateway config file. Ajv fills in the defaults written here; defaults
  * that depend on other values (mode, per-subgraph timeouts) are filled in by
@@ -43,7 +45,31 @@ const positiveInteger = (max?: number): ConfigSchemaNode => ({
   ...(max === undefined ? {} : { maximum: max }),
 });
 
-import { securityConfigProperties } from './securityConfigSchema.js';
+/** Retry settings; `withDefaults` for `upstream.retry`, without for a subgraph's overrides. */
+const retrySchema = (withDefaults: boolean): ConfigSchemaNode => ({
+  type: 'object',
+  additionalProperties: false,
+  ...(withDefaults ? { default: {} } : {}),
+  properties: {
+    maxRetries: { type: 'integer', minimum: 0, maximum: 10, ...(withDefaults ? { default: 2 } : {}) },
+    initialDelayMs: { type: 'integer', minimum: 0, ...(withDefaults ? { default: 50 } : {}) },
+    maxDelayMs: { type: 'integer', minimum: 0, ...(withDefaults ? { default: 1000 } : {}) },
+    budgetPercent: { type: 'integer', minimum: 0, maximum: 100, ...(withDefaults ? { default: 20 } : {}) },
+    budgetMinPerSecond: { type: 'integer', minimum: 0, ...(withDefaults ? { default: 5 } : {}) },
+  },
+});
+
+/** Circuit-breaker settings, as `retrySchema`. */
+const breakerSchema = (withDefaults: boolean): ConfigSchemaNode => ({
+  type: 'object',
+  additionalProperties: false,
+  ...(withDefaults ? { default: {} } : {}),
+  properties: {
+    enabled: { type: 'boolean', ...(withDefaults ? { default: true } : {}) },
+    failureThreshold: { ...positiveInteger(), ...(withDefaults ? { default: 5 } : {}) },
+    resetTimeoutMs: { ...positiveInteger(), ...(withDefaults ? { default: 10_000 } : {}) },
+  },
+});
 
 export const gatewayConfigSchema: ConfigSchemaNode = {
   type: 'object',
@@ -59,6 +85,8 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
       default: {},
       properties: {
         path: { type: 'string', minLength: 1, default: 'schema/supergraph.graphql' },
+        watch: { type: 'boolean', default: true },
+        pollIntervalMs: { ...positiveInteger(), default: 1000 },
       },
     },
     server: {
@@ -76,6 +104,8 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
         },
         bodyLimitBytes: { ...positiveInteger(), default: 1_048_576 },
         shutdownGracePeriodMs: { type: 'integer', minimum: 0, default: 10_000 },
+        requestTimeoutMs: { ...positiveInteger(), default: 60_000 },
+        readyChecksSubgraphs: { type: 'boolean', default: false },
         tls: {
           type: 'object',
           additionalProperties: false,
@@ -119,12 +149,15 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
       properties: {
         timeoutMs: { ...positiveInteger(), default: 30_000 },
         maxConnectionsPerSubgraph: { ...positiveInteger(), default: 128 },
+        dedupQueries: { type: 'boolean', default: true },
+        retry: retrySchema(true),
+        breaker: breakerSchema(true),
       },
     },
     subgraphs: {
       type: 'object',
       default: {},
-      accepts: 'a mapping from subgraph name to { url, timeoutMs }',
+      accepts: 'a mapping from subgraph name to { url, timeoutMs, dedupQueries, retry, breaker }',
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
@@ -135,6 +168,9 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
             accepts: 'an http:// or https:// URL',
           },
           timeoutMs: positiveInteger(),
+          dedupQueries: { type: 'boolean' },
+          retry: retrySchema(false),
+          breaker: breakerSchema(false),
         },
       },
     },

@@ -122,7 +122,7 @@ function complete(file: FileShape, env: Environment, cwd: string): { config: Gat
   const tls = file.server.tls;
   const subgraphs: Record<string, SubgraphConfig> = {};
   for (const [name, subgraph] of Object.entries(file.subgraphs)) {
-    subgraphs[name] = { ...subgraph, timeoutMs: subgraph.timeoutMs ?? file.upstream.timeoutMs };
+    subgraphs[name] = subgraphDefaults(file.upstream, subgraph);
   }
   const { security, problems } = completeSecurityConfig(file, { mode, env, cwd });
   const config: GatewayConfig = {
@@ -130,7 +130,7 @@ function complete(file: FileShape, env: Environment, cwd: string): { config: Gat
     introspection: file.introspection ?? development,
     landingPage: file.landingPage ?? development,
     includeStacktraceInErrors: file.includeStacktraceInErrors ?? false,
-    supergraph: { path: path.resolve(cwd, file.supergraph.path) },
+    supergraph: { ...file.supergraph, path: path.resolve(cwd, file.supergraph.path) },
     server: {
       ...file.server,
       tls:
@@ -141,6 +141,17 @@ function complete(file: FileShape, env: Environment, cwd: string): { config: Gat
     ...security,
   };
   return { config, problems };
+}
+
+/** One subgraph's settings, each missing one taken from `upstream`. */
+export function subgraphDefaults(upstream: GatewayConfig['upstream'], subgraph: Partial<SubgraphConfig> = {}): SubgraphConfig {
+  return {
+    ...subgraph,
+    timeoutMs: subgraph.timeoutMs ?? upstream.timeoutMs,
+    dedupQueries: subgraph.dedupQueries ?? upstream.dedupQueries,
+    retry: { ...upstream.retry, ...subgraph.retry },
+    breaker: { ...upstream.breaker, ...subgraph.breaker },
+  };
 }
 
 /** Rules across keys, and files that must exist. */

@@ -5,7 +5,7 @@ import { Headers as HeaderNames } from '../../common/headers.js';
 import type { Logger } from '../../common/createLogger.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import type { FailedRequestLog } from '../plugins/createFailedRequestLog.js';
-import type { Readiness } from '../plugins/createReadiness.js';
+import type { Readiness, ReadinessStatus } from '../health/createReadiness.js';
 import type { Authenticator } from '../auth/createAuthenticator.js';
 import type { Cors } from './createCors.js';
 import { HttpError } from '../../common/http/HttpError.js';
@@ -23,6 +23,8 @@ export interface RequestHandlerOptions {
   graphqlPath: string;
   /** `server.bodyLimitBytes`. */
   bodyLimitBytes: number;
+  /** `server.requestTimeoutMs`: what is left of it bounds the subgraph calls. */
+  requestTimeoutMs: number;
   /** Whether Apollo Server serves the Sandbox to browsers on GET. */
   landingPage: boolean;
   /** CORS for the GraphQL path. */
@@ -58,13 +60,14 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       if (method !== 'GET' && method !== 'HEAD') {
         throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, `${url.pathname} answers GET and HEAD only`, { allow: 'GET, HEAD' });
       }
-      const status = url.pathname === '/health' ? ({ ready: true } as const) : readiness.status();
+      const status: ReadinessStatus = url.pathname === '/health' ? { ready: true } : await readiness.check();
+      const details = status.details && Object.keys(status.details).length > 0 ? { details: status.details } : {};
       if (status.ready) {
-        writeJson(res, 200, { status: 'pass' });
+        writeJson(res, 200, { status: 'pass', ...details });
         return { status: 200 };
       }
       const error = new HttpError(ErrorCode.SERVICE_NOT_READY, `Not ready: ${status.reason}`);
-      writeJson(res, error.status, { status: 'fail', reason: status.reason, ...error.toBody() });
+      writeJson(res, error.status, { status: 'fail', reason: status.reason, ...details, ...error.toBody() });
       return { status: error.status };
     }
     throw new HttpError(ErrorCode.NOT_FOUND, `No route for ${method} ${url.pathname}; GraphQL is served at ${graphqlPath}`);
@@ -140,12 +143,13 @@ async function handleGraphQL(
 
   // Subgraph calls made for this request stop when its client goes away.
   const abort = new AbortController();
+  const deadlineAt = Date.now() + options.requestTimeoutMs;
   res.once('close', () => {
     if (!res.writableFinished) abort.abort();
   });
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: graphQLRequest,
-    context: async () => ({ requestId, signal: abort.signal, viewer }),
+    context: async () => ({ requestId, signal: abort.signal, deadlineAt, viewer }),
   });
   await writeHttpGraphQLResponse(res, response);
   const status = response.status ?? 200;

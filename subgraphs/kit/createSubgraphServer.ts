@@ -29,6 +29,11 @@ export interface SubgraphRuntime {
    * @default process.env.NODE_ENV !== 'production'
    */
   development?: boolean;
+  /**
+   * How long `stop` lets requests in flight run before their connections are closed.
+   * @default 10000
+   */
+  shutdownGracePeriodMs?: number;
 }
 
 export interface SubgraphServerOptions<TContext extends RequestScope> extends SubgraphRuntime {
@@ -51,28 +56,31 @@ export interface SubgraphServer {
   httpServer: Server;
   /** Starts Apollo Server; call before listening. */
   start(): Promise<void>;
-  /** Stops taking requests, lets in-flight ones finish, closes the socket. */
+  /** Fails `/ready` at once, refuses new connections, lets in-flight requests finish (up to the grace period). */
   stop(): Promise<void>;
 }
 
-/** A federation subgraph over plain Node HTTP: POST/GET on `/graphql`, `GET /health`. */
+/** A federation subgraph over plain Node HTTP: POST/GET on `/graphql`, `GET /health` (alive), `GET /ready` (started, not draining). */
 export function createSubgraphServer<TContext extends RequestScope>(options: SubgraphServerOptions<TContext>): SubgraphServer {
   const { logger, bodyLimitBytes = 10 * 1024 * 1024 } = options;
   const development = options.development ?? process.env.NODE_ENV !== 'production';
   const httpServer = createServer();
+  let started = false;
+  let draining = false;
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({
       typeDefs: options.typeDefs,
       resolvers: options.resolvers as GraphQLResolverMap<unknown>,
     }),
     introspection: development,
-    // The entry file owns SIGTERM/SIGINT; Apollo's own handlers would race it and re-raise.
-    stopOnTerminationSignals: false,
     // The gateway would pass a stack on to the client; the error log keeps it instead.
     includeStacktraceInErrorResponses: false,
     formatError: development ? undefined : maskUnexpected,
+    // The entry (runSubgraph) handles signals, so that it can drain and exit 0. Apollo's own
+    // handler would stop too and then re-raise the signal, killing the process mid-drain.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGracePeriodMs ?? 10_000 }),
       ApolloServerPluginLandingPageDisabled(),
       // Per-field timings for Apollo Studio: a cost on every request, and no Studio here.
       ApolloServerPluginInlineTraceDisabled(),
@@ -83,6 +91,12 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://subgraph');
     if (url.pathname === '/health') return writeJson(res, 200, { status: 'pass' });
+    if (url.pathname === '/ready') {
+      if (started && !draining) return writeJson(res, 200, { status: 'pass' });
+      const reason = draining ? 'the subgraph is shutting down' : 'the subgraph is starting';
+      const error = new HttpError(ErrorCode.SERVICE_NOT_READY, `Not ready: ${reason}`);
+      return writeJson(res, error.status, { status: 'fail', reason, ...error.toBody() });
+    }
     if (url.pathname !== '/graphql') throw new HttpError(ErrorCode.NOT_FOUND, `No route ${url.pathname}; GraphQL is served at /graphql`);
     const raw = req.method === 'POST' ? await readBody(req, bodyLimitBytes) : Buffer.alloc(0);
     const signed = checkSignature(options.signing, req, raw);
@@ -111,8 +125,14 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
 
   return {
     httpServer,
-    start: () => apollo.start(),
-    stop: () => apollo.stop(),
+    start: async () => {
+      await apollo.start();
+      started = true;
+    },
+    stop: () => {
+      draining = true;
+      return apollo.stop();
+    },
   };
 }
 

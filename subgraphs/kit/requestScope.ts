@@ -20,6 +20,11 @@ export interface RequestScope {
   requestId: string;
   /** Aborted when the caller goes away; pass it to every backend call. */
   signal: AbortSignal;
+  /**
+   * When the gateway stops waiting for this request (epoch ms, from its
+   * `x-portico-deadline-ms`); backend calls end by then. Undefined when the caller set none.
+   */
+  deadlineAt?: number;
   /** The caller; null for an anonymous request. */
   viewer: Viewer | null;
   /** A logger that tags every line with the request id. */
@@ -32,7 +37,15 @@ export interface RequestScope {
  */
 export function requestScopeOf(req: IncomingMessage, signal: AbortSignal, logger: Logger, signed: boolean): RequestScope {
   const requestId = resolveRequestId(req.headers[Headers.requestId]);
-  return { requestId, signal, viewer: signed ? viewerOf(req) : null, logger: logger.child({ requestId }) };
+  const deadlineAt = deadlineOf(req.headers[Headers.deadline]);
+  return { requestId, signal, viewer: signed ? viewerOf(req) : null, logger: logger.child({ requestId }), ...(deadlineAt === undefined ? {} : { deadlineAt }) };
+}
+
+// A header that is not a plain count of milliseconds is ignored rather than refused: the
+// subgraph's own backend timeouts still bound the request.
+function deadlineOf(header: string | string[] | undefined): number | undefined {
+  if (typeof header !== 'string' || !/^\d{1,9}$/.test(header)) return undefined;
+  return Date.now() + Number(header);
 }
 
 function viewerOf(req: IncomingMessage): Viewer | null {

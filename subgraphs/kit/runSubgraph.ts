@@ -34,7 +34,7 @@ export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
     port = env.int('PORT', options.defaultPort, 0);
     const development = process.env.NODE_ENV !== 'production';
     const signing = signingPolicyFromEnv(process.env, development, env.int('PORTICO_SIGNATURE_MAX_AGE_MS', 60_000));
-    built = options.build(env, { logger, signing, development });
+    built = options.build(env, { logger, signing, development, shutdownGracePeriodMs: env.int('SHUTDOWN_GRACE_PERIOD_MS', 10_000, 0) });
   } catch (error) {
     logger.fatal((error as Error).message);
     process.exit(1);

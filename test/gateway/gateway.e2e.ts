@@ -48,7 +48,10 @@ describe('gateway (development)', () => {
     expect(await health.json()).toEqual({ status: 'pass' });
     const ready = await fetch(`${gateway.origin}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'pass' });
+    expect(await ready.json()).toEqual({
+      status: 'pass',
+      details: { supergraph: { path: expect.stringMatching(/supergraph\.graphql$/), loadedAt: expect.any(String), reloads: 0 } },
+    });
     expect(gateway.server.isReady()).toBe(true);
   });
 

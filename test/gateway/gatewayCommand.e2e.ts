@@ -1,16 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetch } from 'undici';
-import { isListeningMessage } from '../../common/announceListening.js';
 import { postGraphQL } from './fixtures/postGraphQL.js';
+import { runGatewayProcess as runCommand } from './fixtures/runGatewayProcess.js';
 import { startShop, type Shop } from './fixtures/startShop.js';
 
-const script = fileURLToPath(new URL('./fixtures/runGatewayCommand.ts', import.meta.url));
-// The repository root, where tsx resolves from; every path the tests pass is absolute.
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let shop: Shop;
 
 beforeAll(async () => {
@@ -20,32 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await shop?.stop();
 });
-
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-  /** The port the command announced over IPC. */
-  port: Promise<number>;
-}
-
-function runCommand(args: string[]): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: root,
-    env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', NODE_ENV: 'development' },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const port = new Promise<number>((resolve, reject) => {
-    child.on('message', (message) => isListeningMessage(message) && resolve(message.port));
-    void exited.then((code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
-  });
-  port.catch(() => undefined);
-  return { child, output: () => output, exited, port };
-}
 
 describe('portico gateway', () => {
   it('serves, announces its port, logs its URLs and exits 0 on SIGTERM', async () => {

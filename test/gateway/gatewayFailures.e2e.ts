@@ -1,3 +1,4 @@
+import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pendingSlowFields, releaseSlowFields } from './fixtures/products.js';
 import { postGraphQL } from './fixtures/postGraphQL.js';
@@ -40,7 +41,8 @@ describe('gateway when subgraphs fail', () => {
         // "could not be reached (ECONNREFUSED)", unless another process on this machine has
         // taken the freed port meanwhile; either way the client learns which service failed.
         message: expect.stringMatching(/^Subgraph "reviews" /),
-        extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'reviews' },
+        path: ['topProducts'],
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'reviews' },
       },
     ]);
   });
@@ -53,7 +55,8 @@ describe('gateway when subgraphs fail', () => {
     expect(body.errors).toEqual([
       {
         message: 'Subgraph "products" did not answer within 50 ms',
-        extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'products' },
+        path: ['slowField'],
+        extensions: { code: 'SUBGRAPH_TIMEOUT', serviceName: 'products' },
       },
     ]);
     releaseSlowFields();
@@ -76,6 +79,26 @@ describe('gateway when subgraphs fail', () => {
     await expect(gatewayWith('unknown-subgraph', { subgraphs: { inventory: { url: 'http://inventory.invalid/graphql' } } })).rejects.toThrow(
       /subgraphs\.inventory: no subgraph of that name .*\(known: products, reviews\)/,
     );
+  });
+
+  it('with readyChecksSubgraphs, /ready lists every subgraph and fails while one does not answer', async () => {
+    const dead = await startSubgraph(reviewsSubgraph);
+    await dead.stop();
+    const ready = async (gateway: RunningGateway) => {
+      const response = await fetch(`${gateway.origin}/ready`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const healthy = await gatewayWith('ready-checks', { server: { readyChecksSubgraphs: true } });
+    expect(await ready(healthy)).toMatchObject({ status: 200, body: { status: 'pass', details: { subgraphs: { products: 'reachable', reviews: 'reachable' } } } });
+
+    const broken = await gatewayWith('ready-checks-dead', { server: { readyChecksSubgraphs: true }, subgraphs: { reviews: { url: dead.url } } });
+    const { status, body } = await ready(broken);
+    expect(status).toBe(503);
+    expect(body).toMatchObject({
+      status: 'fail',
+      reason: 'subgraphs not reachable: reviews',
+      details: { subgraphs: { products: 'reachable', reviews: expect.stringMatching(/^unreachable|^answered HTTP/) } },
+    });
   });
 
   it('stops being ready when it drains, and finishes the requests in flight', async () => {

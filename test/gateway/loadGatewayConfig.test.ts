@@ -45,13 +45,15 @@ describe('loadGatewayConfig', () => {
       introspection: true,
       landingPage: true,
       includeStacktraceInErrors: false,
-      supergraph: { path: path.join(dir, 'schema', 'supergraph.graphql') },
+      supergraph: { path: path.join(dir, 'schema', 'supergraph.graphql'), watch: true, pollIntervalMs: 1000 },
       server: {
         host: '0.0.0.0',
         port: 4000,
         graphqlPath: '/graphql',
         bodyLimitBytes: 1_048_576,
         shutdownGracePeriodMs: 10_000,
+        requestTimeoutMs: 60_000,
+        readyChecksSubgraphs: false,
         tls: null,
         cors: {
           origins: ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'],
@@ -68,7 +70,13 @@ describe('loadGatewayConfig', () => {
           ],
         },
       },
-      upstream: { timeoutMs: 30_000, maxConnectionsPerSubgraph: 128 },
+      upstream: {
+        timeoutMs: 30_000,
+        maxConnectionsPerSubgraph: 128,
+        dedupQueries: true,
+        retry: { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 1000, budgetPercent: 20, budgetMinPerSecond: 5 },
+        breaker: { enabled: true, failureThreshold: 5, resetTimeoutMs: 10_000 },
+      },
       subgraphs: {},
       authentication: {
         mode: 'optional',
@@ -105,16 +113,18 @@ describe('loadGatewayConfig', () => {
     expect(load('server:\n  port: 8081\n', 'yml').server.port).toBe(8081);
   });
 
-  it('gives each subgraph the upstream timeout unless it sets its own', () => {
+  it('gives each subgraph the upstream settings, key by key, unless it sets its own', () => {
     const config = load(`
-upstream: { timeoutMs: 5000 }
+upstream: { timeoutMs: 5000, retry: { maxRetries: 1 } }
 subgraphs:
   products: { url: "http://products.internal:4001/graphql" }
-  reviews: { timeoutMs: 200 }
+  reviews: { timeoutMs: 200, dedupQueries: false, retry: { maxDelayMs: 100 }, breaker: { failureThreshold: 2 } }
 `);
+    const retry = { maxRetries: 1, initialDelayMs: 50, maxDelayMs: 1000, budgetPercent: 20, budgetMinPerSecond: 5 };
+    const breaker = { enabled: true, failureThreshold: 5, resetTimeoutMs: 10_000 };
     expect(config.subgraphs).toEqual({
-      products: { url: 'http://products.internal:4001/graphql', timeoutMs: 5000 },
-      reviews: { timeoutMs: 200 },
+      products: { url: 'http://products.internal:4001/graphql', timeoutMs: 5000, dedupQueries: true, retry, breaker },
+      reviews: { timeoutMs: 200, dedupQueries: false, retry: { ...retry, maxDelayMs: 100 }, breaker: { ...breaker, failureThreshold: 2 } },
     });
   });
 
@@ -190,7 +200,8 @@ subgraphs:
       ['landingPage: 1', 'landingPage: must be true or false (got 1)'],
       ['includeStacktraceInErrors: null', 'includeStacktraceInErrors: must be true or false (got null)'],
       ['supergraph: { path: "" }', 'supergraph.path: must be a non-empty string (got "")'],
-      ['supergraph: schema.graphql', 'supergraph: must be an object with keys path (got "schema.graphql")'],
+      ['supergraph: { pollIntervalMs: 0 }', 'supergraph.pollIntervalMs: must be an integer of at least 1 (got 0)'],
+      ['supergraph: schema.graphql', 'supergraph: must be an object with keys path, watch, pollIntervalMs (got "schema.graphql")'],
       ['server: { host: 5 }', 'server.host: must be a non-empty string (got 5)'],
       ['server: { port: "abc" }', 'server.port: must be an integer from 0 to 65535 (got "abc")'],
       ['server: { port: 70000 }', 'server.port: must be an integer from 0 to 65535 (got 70000)'],
@@ -212,10 +223,15 @@ subgraphs:
       ['server: { cors: { allowHeaders: ["x bad"] } }', 'server.cors.allowHeaders[0]: must be an HTTP header name (got "x bad")'],
       ['upstream: { timeoutMs: 0 }', 'upstream.timeoutMs: must be an integer of at least 1 (got 0)'],
       ['upstream: { maxConnectionsPerSubgraph: "many" }', 'upstream.maxConnectionsPerSubgraph: must be an integer of at least 1 (got "many")'],
-      ['subgraphs: []', 'subgraphs: must be a mapping from subgraph name to { url, timeoutMs } (got [])'],
-      ['subgraphs: { products: "http://x" }', 'subgraphs.products: must be an object with keys url, timeoutMs (got "http://x")'],
+      ['subgraphs: []', 'subgraphs: must be a mapping from subgraph name to { url, timeoutMs, dedupQueries, retry, breaker } (got [])'],
+      ['subgraphs: { products: "http://x" }', 'subgraphs.products: must be an object with keys url, timeoutMs, dedupQueries, retry, breaker (got "http://x")'],
       ['subgraphs: { products: { url: "products:4001" } }', 'subgraphs.products.url: must be an http:// or https:// URL (got "products:4001")'],
       ['subgraphs: { products: { timeoutMs: 1.5 } }', 'subgraphs.products.timeoutMs: must be an integer of at least 1 (got 1.5)'],
+      ['server: { requestTimeoutMs: 0 }', 'server.requestTimeoutMs: must be an integer of at least 1 (got 0)'],
+      ['upstream: { retry: { maxRetries: 11 } }', 'upstream.retry.maxRetries: must be an integer from 0 to 10 (got 11)'],
+      ['upstream: { retry: { budgetPercent: 150 } }', 'upstream.retry.budgetPercent: must be an integer from 0 to 100 (got 150)'],
+      ['upstream: { breaker: { enabled: "yes" } }', 'upstream.breaker.enabled: must be true or false (got "yes")'],
+      ['subgraphs: { products: { breaker: { resetTimeoutMs: 0 } } }', 'subgraphs.products.breaker.resetTimeoutMs: must be an integer of at least 1 (got 0)'],
     ])('%s', (content, problem) => {
       expect(problemsOf(() => load(content))).toEqual([problem]);
     });
@@ -236,10 +252,11 @@ subgraphs:
   describe('unknown keys', () => {
     it.each([
       ['port: 4000', 'port: unknown key (accepted here: mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs, authentication, authorization, subgraphSigning, headers)'],
-      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, tls, cors)'],
+      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
-      ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph)'],
-      ['subgraphs: { products: { URL: "http://x" } }', 'subgraphs.products.URL: unknown key (accepted here: url, timeoutMs)'],
+      ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
+      ['upstream: { retry: { retries: 1 } }', 'upstream.retry.retries: unknown key (accepted here: maxRetries, initialDelayMs, maxDelayMs, budgetPercent, budgetMinPerSecond)'],
+      ['subgraphs: { products: { URL: "http://x" } }', 'subgraphs.products.URL: unknown key (accepted here: url, timeoutMs, dedupQueries, retry, breaker)'],
     ])('%s', (content, problem) => {
       expect(problemsOf(() => load(content))).toEqual([problem]);
     });

@@ -7,7 +7,7 @@ import { fetch } from 'undici';
 import { createCors } from '../../gateway/http/createCors.js';
 import { createRequestHandler } from '../../gateway/http/createRequestHandler.js';
 import { createFailedRequestLog } from '../../gateway/plugins/createFailedRequestLog.js';
-import { createReadiness } from '../../gateway/plugins/createReadiness.js';
+import { createReadiness } from '../../gateway/health/createReadiness.js';
 
 // The HTTP layer alone, with a readiness the test controls: a gateway built by
 // createGatewayServer has always loaded its supergraph by the time it can listen.
@@ -18,6 +18,7 @@ const server = http.createServer(
     apollo: new ApolloServer({ typeDefs: 'type Query { a: Int }' }), // never reached by these routes
     graphqlPath: '/graphql',
     bodyLimitBytes: 1024,
+    requestTimeoutMs: 60_000,
     landingPage: false,
     cors: createCors({ origins: [], credentials: false, maxAgeSeconds: 600, allowHeaders: [] }),
     authenticator: { authenticate: async () => null },

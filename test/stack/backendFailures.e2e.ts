@@ -96,6 +96,6 @@ describe('a subgraph that is down', () => {
     const products = reply.data!.topProducts as Array<{ name: string; reviews: unknown }>;
     expect(products.map((product) => product.name)).toEqual(stack.backends.data.products.slice(0, 2).map((product) => product.name));
     expect(products.every((product) => product.reviews === null)).toBe(true);
-    expect(reply.errors![0]).toMatchObject({ message: expect.stringMatching(/^Subgraph "reviews" could not be reached/), extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'reviews' } });
+    expect(reply.errors![0]).toMatchObject({ message: expect.stringMatching(/^Subgraph "reviews" could not be reached/), extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'reviews' } });
   });
 });

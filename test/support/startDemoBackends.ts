@@ -46,6 +46,8 @@ export interface DemoBackends {
   resetCounts(): Promise<void>;
   /** Stops one backend, e.g. to test how the layers above fail. Stopping twice is a no-op. */
   stop(name: BackendName): Promise<void>;
+  /** Starts a stopped REST backend again on its old port, with the data it started with. */
+  restart(name: 'users' | 'reviews'): Promise<void>;
   /** Stops everything still running; safe to call twice. */
   close(): Promise<void>;
 }
@@ -72,13 +74,15 @@ export async function startDemoBackends(): Promise<DemoBackends> {
   };
   const running = (name: BackendName): boolean => stoppers.has(name);
 
+  // Builders rather than servers, so that a stopped REST backend can come back.
+  const restServers = {
+    users: () => createUsersServer({ users: data.users, logger: logger('users') }),
+    reviews: () => createReviewsServer({ reviews: data.reviews, logger: logger('reviews') }),
+  };
   try {
-    const usersPort = await startHttp('users', createUsersServer({ users: data.users, logger: logger('users') }), stoppers);
-    const reviewsPort = await startHttp(
-      'reviews',
-      createReviewsServer({ reviews: data.reviews, logger: logger('reviews') }),
-      stoppers,
-    );
+    const usersPort = await startHttp('users', restServers.users(), stoppers);
+    const reviewsPort = await startHttp('reviews', restServers.reviews(), stoppers);
+    const restPorts = { users: usersPort, reviews: reviewsPort };
     const catalog = await startGrpc(
       'catalog',
       createCatalogServer({ products: data.products, logger: logger('catalog') }),
@@ -117,6 +121,10 @@ export async function startDemoBackends(): Promise<DemoBackends> {
         ]);
       },
       stop,
+      async restart(name) {
+        if (running(name)) return;
+        await startHttp(name, restServers[name](), stoppers, restPorts[name]);
+      },
       close,
     };
   } catch (error) {
@@ -125,8 +133,8 @@ export async function startDemoBackends(): Promise<DemoBackends> {
   }
 }
 
-async function startHttp(name: BackendName, server: Server, stoppers: Stoppers): Promise<number> {
-  const port = await listenHttp(server, 0, host);
+async function startHttp(name: BackendName, server: Server, stoppers: Stoppers, wanted = 0): Promise<number> {
+  const port = await listenHttp(server, wanted, host);
   stoppers.set(name, () => closeHttp(server));
   return port;
 }

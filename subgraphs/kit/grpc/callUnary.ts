@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ErrorCode } from '../../../common/errorCodes.js';
 import { Headers } from '../../../common/headers.js';
 import { backendError } from '../backendError.js';
-import type { CallOptions } from '../rest/createRestClient.js';
+import { callTimeoutMs, type CallOptions } from '../rest/createRestClient.js';
 
 export interface UnaryCallOptions extends CallOptions {
   /** The backend's name, as errors show it (e.g. `catalog`). */
@@ -27,12 +27,13 @@ export type StartUnaryCall<Response> = (
 export function callUnary<Response>(start: StartUnaryCall<Response>, options: UnaryCallOptions): Promise<Response> {
   const metadata = new grpc.Metadata();
   if (options.requestId) metadata.set(Headers.requestId, options.requestId);
-  const deadline = new Date(Date.now() + options.timeoutMs);
+  const allowedMs = callTimeoutMs(options.timeoutMs, options);
+  const deadline = new Date(Date.now() + allowedMs);
 
   return new Promise((resolve, reject) => {
     const call = start(metadata, { deadline }, (error, response) => {
       options.signal?.removeEventListener('abort', cancel);
-      if (error) reject(errorForStatus(error, options));
+      if (error) reject(errorForStatus(error, { ...options, timeoutMs: allowedMs }));
       else if (response === undefined) reject(backendError(ErrorCode.BACKEND_ERROR, options.backend, `${options.backend}.${options.method} returned no message.`));
       else resolve(response);
     });

@@ -25,6 +25,13 @@ export interface CallOptions {
   requestId?: string;
   /** Aborts the call when the client has gone away. */
   signal?: AbortSignal;
+  /** When the caller stops waiting (epoch ms): the call's deadline is never later. */
+  deadlineAt?: number;
+}
+
+/** The time a call may take: its own timeout, cut short by the caller's deadline. */
+export function callTimeoutMs(timeoutMs: number, call: CallOptions): number {
+  return call.deadlineAt === undefined ? timeoutMs : Math.max(0, Math.min(timeoutMs, call.deadlineAt - Date.now()));
 }
 
 export interface RestClient {
@@ -44,7 +51,8 @@ export function createRestClient(options: RestClientOptions): RestClient {
   const pool = new Pool(base.origin, { connections, keepAliveTimeout: 30_000 });
 
   async function call<T>(method: 'GET' | 'POST', path: string, body: unknown, callOptions: CallOptions = {}): Promise<T> {
-    const deadline = AbortSignal.timeout(timeoutMs);
+    const allowedMs = callTimeoutMs(timeoutMs, callOptions);
+    const deadline = AbortSignal.timeout(allowedMs);
     const signal = callOptions.signal ? AbortSignal.any([deadline, callOptions.signal]) : deadline;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (callOptions.requestId) headers[Headers.requestId] = callOptions.requestId;
@@ -62,7 +70,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
       });
       text = await response.body.text();
     } catch (error) {
-      throw transportError(backend, error, deadline.aborted, timeoutMs);
+      throw transportError(backend, error, deadline.aborted, allowedMs);
     }
     if (response.statusCode >= 400) throw statusError(backend, response.statusCode, text);
     try {

@@ -41,10 +41,10 @@ afterAll(() => {
   server.forceShutdown();
 });
 
-function getProducts(upc: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}) {
+function getProducts(upc: string, options: { timeoutMs?: number; signal?: AbortSignal; deadlineAt?: number } = {}) {
   return callUnary<GetProductsResponse__Output>(
     (metadata, callOptions, done) => client.GetProducts({ upcs: [upc] }, metadata, callOptions, done),
-    { backend: 'catalog', method: 'GetProducts', timeoutMs: options.timeoutMs ?? 2000, requestId: 'req-7', signal: options.signal },
+    { backend: 'catalog', method: 'GetProducts', timeoutMs: options.timeoutMs ?? 2000, requestId: 'req-7', signal: options.signal, deadlineAt: options.deadlineAt },
   );
 }
 
@@ -83,6 +83,14 @@ describe('callUnary', () => {
       backend: 'catalog',
       message: 'catalog.GetProducts did not answer within 200 ms.',
     });
+  });
+
+  it("ends the call at the caller's deadline when that comes first", async () => {
+    const failure = await failureOf(getProducts('slow', { timeoutMs: 5000, deadlineAt: Date.now() + 150 }));
+    expect(failure.code).toBe('BACKEND_TIMEOUT');
+    const allowed = Number(/within (\d+) ms/.exec(failure.message)?.[1]);
+    expect(allowed).toBeGreaterThan(0);
+    expect(allowed).toBeLessThanOrEqual(150);
   });
 
   it('cancels the call when the caller aborts', async () => {

@@ -106,6 +106,14 @@ describe('createRestClient', () => {
     await fresh.close();
   });
 
+  it("ends the call at the caller's deadline when that comes first", async () => {
+    const failure = (await codeOf(client.get('/items/slow', { deadlineAt: Date.now() + 100 }))) as { code: string; message: string };
+    expect(failure.code).toBe('BACKEND_TIMEOUT');
+    const allowed = Number(/within (\d+) ms/.exec(failure.message)?.[1]);
+    expect(allowed).toBeGreaterThan(0);
+    expect(allowed).toBeLessThanOrEqual(100);
+  });
+
   it('reports an unreachable backend as BACKEND_UNAVAILABLE', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -1,0 +1,36 @@
+import { fetch } from 'undici';
+
+export interface ProbedSubgraph {
+  name: string;
+  url: string;
+}
+
+/**
+ * For `/ready` with `server.readyChecksSubgraphs`: asks every subgraph `{ __typename }` (which any
+ * GraphQL server answers, Portico's or not) and reports `"reachable"` or why not, each within
+ * `timeoutMs`. A probe is one small POST per subgraph per `/ready` call.
+ */
+export function createSubgraphProbe(subgraphs: readonly ProbedSubgraph[], timeoutMs: number): () => Promise<Record<string, string>> {
+  return async () => {
+    const results = await Promise.all(subgraphs.map(async ({ name, url }) => [name, await probe(url, timeoutMs)] as const));
+    return Object.fromEntries(results);
+  };
+}
+
+async function probe(url: string, timeoutMs: number): Promise<string> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = (await response.json().catch(() => undefined)) as { data?: { __typename?: unknown } } | undefined;
+    if (response.status === 200 && body?.data?.__typename) return 'reachable';
+    return `answered HTTP ${response.status} without a GraphQL result`;
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+    const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+    return `unreachable${code ? ` (${code})` : ''}`;
+  }
+}

@@ -1,0 +1,79 @@
+export interface InflightDedup<T> {
+  /**
+   * Runs `start` for `key`, or joins the run already in flight for it. The shared run is given a
+   * signal that aborts only once every caller waiting on it has aborted; each caller still stops
+   * waiting as soon as its own `signal` aborts. `joined` is told when this call joined a run.
+   */
+  run(key: string, signal: AbortSignal | undefined, start: (signal: AbortSignal) => Promise<T>, joined?: () => void): Promise<T>;
+  /** Runs in flight now. */
+  size(): number;
+}
+
+interface Shared<T> {
+  promise: Promise<T>;
+  controller: AbortController;
+  waiting: number;
+}
+
+/**
+ * In-flight de-duplication: identical requests made while one is under way wait for its answer
+ * instead of sending their own. Nothing is cached: the entry goes when the run settles. Every
+ * caller but the first gets `copy(result)`, since the gateway merges into what it receives.
+ */
+export function createInflightDedup<T>(copy: (result: T) => T): InflightDedup<T> {
+  const inflight = new Map<string, Shared<T>>();
+
+  return {
+    run(key, signal, start, joined) {
+      let shared = inflight.get(key);
+      const first = shared === undefined;
+      if (shared === undefined) {
+        const controller = new AbortController();
+        const created: Shared<T> = { controller, waiting: 0, promise: Promise.resolve().then(() => start(controller.signal)) };
+        const forget = () => {
+          if (inflight.get(key) === created) inflight.delete(key);
+        };
+        created.promise.then(forget, forget);
+        inflight.set(key, created);
+        shared = created;
+      } else {
+        joined?.();
+      }
+      return wait(shared, signal, first ? (result: T) => result : copy);
+    },
+    size: () => inflight.size,
+  };
+}
+
+/** One caller's wait on a shared run; when the last waiting caller leaves, the run is aborted. */
+function wait<T>(shared: Shared<T>, signal: AbortSignal | undefined, view: (result: T) => T): Promise<T> {
+  shared.waiting += 1;
+  return new Promise<T>((resolve, reject) => {
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      signal?.removeEventListener('abort', onAbort);
+      shared.waiting -= 1;
+    };
+    const onAbort = () => {
+      leave();
+      if (shared.waiting === 0) shared.controller.abort(signal?.reason);
+      reject(signal?.reason as Error);
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    shared.promise.then(
+      (result) => {
+        if (left) return;
+        leave();
+        resolve(view(result));
+      },
+      (error: unknown) => {
+        if (left) return;
+        leave();
+        reject(error);
+      },
+    );
+  });
+}

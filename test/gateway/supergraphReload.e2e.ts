@@ -1,0 +1,97 @@
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fetch } from 'undici';
+import { runLoad } from '../support/runLoad.js';
+import { pendingSlowFields, releaseSlowFields } from './fixtures/products.js';
+import { postGraphQL } from './fixtures/postGraphQL.js';
+import { startFlakyProxy, type FlakyProxy } from './fixtures/startFlakyProxy.js';
+import { startGateway, type RunningGateway } from './fixtures/startGateway.js';
+import { startShop, type Shop } from './fixtures/startShop.js';
+import { writeSupergraph } from './fixtures/writeSupergraph.js';
+
+let shop: Shop;
+let proxy: FlakyProxy;
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  shop = await startShop();
+  proxy = await startFlakyProxy(shop.products.url);
+});
+
+afterAll(async () => {
+  releaseSlowFields();
+  await gateway?.stop();
+  await proxy?.close();
+  await shop?.stop();
+});
+
+/** Replaces the served supergraph the way deploy tools do: write it aside, then rename it over. */
+function replaceSupergraph(write: (dir: string) => string) {
+  renameSync(write(mkdtempSync(path.join(shop.dir, 'next-'))), shop.supergraphPath);
+}
+
+/** Writes `content` as `dir/supergraph.graphql`. */
+const text = (content: string) => (dir: string) => {
+  const file = path.join(dir, 'supergraph.graphql');
+  writeFileSync(file, content);
+  return file;
+};
+
+async function supergraphStatus() {
+  const body = (await (await fetch(`${gateway.origin}/ready`)).json()) as { details: { supergraph: { reloads: number; lastError?: { message: string } } } };
+  return body.details.supergraph;
+}
+
+describe('supergraph hot reload', () => {
+  it('swaps to a new supergraph under constant load with zero failed requests, and an unusable file changes nothing', async () => {
+    gateway = await startGateway(shop.dir, 'reload', { mode: 'production', supergraph: { path: shop.supergraphPath, pollIntervalMs: 20 } });
+    const query = { query: '{ topProducts(first: 2) { name reviews { body } } }' };
+    const expected = { data: { topProducts: [{ name: 'Table', reviews: [{ body: 'Love it!' }, { body: 'Too expensive.' }] }, { name: 'Couch', reviews: [{ body: 'Could be better.' }] }] } };
+    let phase = 'before';
+    const load = runLoad({ concurrency: 4, maxRequests: 5000, phase: () => phase, send: () => postGraphQL(gateway.origin, query) });
+    // A request in flight across the swap.
+    const inFlight = postGraphQL(gateway.origin, { query: '{ slowField(tag: "reload") }' });
+    try {
+      await vi.waitFor(() => expect(pendingSlowFields('reload')).toBe(1));
+      await vi.waitFor(() => expect(load.count('before')).toBeGreaterThanOrEqual(20), { timeout: 10_000 });
+
+      // The same subgraphs, the products one now routed through the proxy: its requests show the swap.
+      phase = 'swapping';
+      replaceSupergraph((dir) => writeSupergraph(dir, [{ ...shop.products, url: proxy.url }, shop.reviews]));
+      await vi.waitFor(async () => expect((await supergraphStatus()).reloads).toBe(1), { timeout: 10_000 });
+      phase = 'after';
+      await vi.waitFor(() => expect(load.count('after')).toBeGreaterThanOrEqual(20), { timeout: 10_000 });
+      // De-duplication folds some of the load's identical queries together; some still arrive.
+      expect(proxy.received.length).toBeGreaterThan(0);
+      releaseSlowFields();
+      expect((await inFlight).body).toEqual({ data: { slowField: 'finally' } });
+
+      // Unusable files: not GraphQL, then GraphQL that is no supergraph. The last good one serves on.
+      for (const [bad, reason] of [
+        ['this is { not graphql', /is not valid GraphQL SDL/],
+        ['type Query { a: Int }', /names no subgraphs/],
+      ] as const) {
+        phase = 'invalid';
+        replaceSupergraph(text(bad));
+        await vi.waitFor(async () => expect((await supergraphStatus()).lastError?.message).toMatch(reason), { timeout: 10_000 });
+        const seen = proxy.received.length;
+        phase = `after ${bad}`;
+        await vi.waitFor(() => expect(load.count(phase)).toBeGreaterThanOrEqual(10), { timeout: 10_000 });
+        expect(proxy.received.length).toBeGreaterThan(seen);
+        expect((await supergraphStatus()).reloads).toBe(1);
+      }
+      expect((await fetch(`${gateway.origin}/ready`)).status).toBe(200);
+    } finally {
+      await load.stop();
+    }
+
+    for (const { reply } of load.replies) {
+      expect(reply).not.toBeInstanceOf(Error);
+      const { response, body } = reply as Awaited<ReturnType<typeof postGraphQL>>;
+      expect(response.status).toBe(200);
+      expect(body).toEqual(expected);
+    }
+    expect(gateway.logs.map((line) => line.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^kept the previous supergraph: /)]));
+  });
+});
