@@ -1,5 +1,6 @@
 import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fetch } from 'undici';
 import { runLoad } from '../support/runLoad.js';
@@ -93,5 +94,25 @@ describe('supergraph hot reload', () => {
       expect(body).toEqual(expected);
     }
     expect(gateway.logs.map((line) => line.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^kept the previous supergraph: /)]));
+  });
+
+  it('takes a new supergraph that adds authorization directives, and enforces them at once', async () => {
+    replaceSupergraph((dir) => writeSupergraph(dir, [shop.products, shop.reviews]));
+    const secured = await startGateway(shop.dir, 'reload-secured', { mode: 'development', supergraph: { path: shop.supergraphPath, pollIntervalMs: 20 } });
+    try {
+      const query = { query: '{ topProducts(first: 1) { name } }' };
+      expect((await postGraphQL(secured.origin, query)).body.errors).toBeUndefined();
+      const guarded = print(shop.products.typeDefs)
+        .replace('import: ["@key"]', 'import: ["@key", "@authenticated"]')
+        .replace('federation/v2.5', 'federation/v2.6')
+        .replace(/topProducts\(first: Int = 5\): \[Product!\]!/, 'topProducts(first: Int = 5): [Product!] @authenticated');
+      expect(guarded).toContain('@authenticated');
+      replaceSupergraph((dir) => writeSupergraph(dir, [{ ...shop.products, typeDefs: parse(guarded) }, shop.reviews]));
+      await vi.waitFor(async () => expect((await postGraphQL(secured.origin, query)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED'), { timeout: 10_000 });
+      const status = (await (await fetch(`${secured.origin}/ready`)).json()) as { details: { supergraph: { lastError?: unknown } } };
+      expect(status.details.supergraph.lastError).toBeUndefined();
+    } finally {
+      await secured.stop();
+    }
   });
 });
