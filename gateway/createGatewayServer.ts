@@ -15,9 +15,11 @@ import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
 import { createCors } from './http/createCors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
+import { createDemandControl } from './plugins/createDemandControl.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
 import { createReadiness } from './plugins/createReadiness.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
+import { readCostDirectives } from './traffic/readCostDirectives.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
@@ -72,6 +74,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const tls = config.server.tls;
   const httpServer = tls ? createHttpsServer(tls) : http.createServer();
   const failedRequestLog = createFailedRequestLog(logger);
+  const demandControl = createDemandControl(config.demandControl, readCostDirectives(supergraph.sdl));
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -83,6 +86,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     formatError: createFormatError({ mode: config.mode }),
     // The CLI handles signals, so that it can exit 0 after a clean stop.
     stopOnTerminationSignals: false,
+    // Batches are capped by limits.maxBatchSize in the HTTP layer (guardDocuments).
+    allowBatchedHttpRequests: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({
         // https.Server has every member the plugin uses; Node's types do not relate the two.
@@ -91,6 +96,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       }),
       readiness.plugin,
       failedRequestLog.plugin,
+      demandControl.plugin,
       landingPagePlugin(config),
     ],
   });
@@ -107,6 +113,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       apollo,
       graphqlPath: config.server.graphqlPath,
       bodyLimitBytes: config.server.bodyLimitBytes,
+      limits: config.limits,
       landingPage: config.landingPage,
       cors: createCors(config.server.cors),
       readiness,

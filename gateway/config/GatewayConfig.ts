@@ -1,9 +1,11 @@
+import type { TrafficConfig } from './TrafficConfig.js';
+
 /**
  * The gateway's configuration after `loadGatewayConfig` has validated it and filled in every
  * default. The file on disk has the same shape with every key optional; the README's "Gateway
  * configuration" table lists every option with its default (a test keeps the two in step).
  */
-export interface GatewayConfig {
+export interface GatewayConfig extends TrafficConfig {
   /**
    * `development` turns on introspection, the Sandbox landing page and stack traces in errors;
    * `production` turns them off and masks unexpected errors.

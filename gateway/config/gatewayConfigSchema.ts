@@ -1,3 +1,5 @@
+import { trafficConfigSchema } from './trafficConfigSchema.js';
+
 /**
  * The JSON schema of the gateway config file. Ajv fills in the defaults written here; defaults
  * that depend on other values (mode, per-subgraph timeouts) are filled in by
@@ -136,5 +138,6 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
         },
       },
     },
+    ...trafficConfigSchema,
   },
 };

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import YAML from 'yaml';
 import { ConfigError } from './ConfigError.js';
 import { expandEnv, type Environment } from './expandEnv.js';
+import { isFile } from './isFile.js';
 import { formatSchemaErrors } from './formatSchemaErrors.js';
 import type { GatewayConfig, GatewayMode, SubgraphConfig } from './GatewayConfig.js';
 import { gatewayConfigSchema } from './gatewayConfigSchema.js';
@@ -64,7 +65,10 @@ export function loadGatewayConfig(options: LoadGatewayConfigOptions = {}): Gatew
 }
 
 /** The config as the schema leaves it: static defaults filled, mode-dependent ones not. */
-type FileShape = Omit<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors' | 'server' | 'subgraphs'> &
+type FileShape = Omit<
+  GatewayConfig,
+  'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors' | 'server' | 'subgraphs'
+> &
   Partial<Pick<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors'>> & {
     server: Omit<GatewayConfig['server'], 'tls'> & { tls?: { certFile: string; keyFile: string } };
     subgraphs: Record<string, Partial<SubgraphConfig>>;
@@ -134,6 +138,8 @@ function complete(file: FileShape, env: Environment, cwd: string): GatewayConfig
     },
     upstream: file.upstream,
     subgraphs,
+    limits: file.limits,
+    demandControl: file.demandControl,
   };
 }
 
@@ -169,12 +175,4 @@ function checkConsistency(config: GatewayConfig): string[] {
     problems.push(`server.graphqlPath: "${graphqlPath}" is taken by the gateway's own endpoint`);
   }
   return problems;
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

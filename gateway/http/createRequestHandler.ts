@@ -7,6 +7,8 @@ import type { GatewayContext } from '../GatewayContext.js';
 import type { FailedRequestLog } from '../plugins/createFailedRequestLog.js';
 import type { Readiness } from '../plugins/createReadiness.js';
 import type { Cors } from './createCors.js';
+import type { LimitsConfig } from '../config/TrafficConfig.js';
+import { guardDocuments } from './guardDocuments.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
 import { readBody } from '../../common/http/readBody.js';
@@ -22,6 +24,8 @@ export interface RequestHandlerOptions {
   graphqlPath: string;
   /** `server.bodyLimitBytes`. */
   bodyLimitBytes: number;
+  /** `limits`: the most operations in one JSON array body, and the document limits. */
+  limits: LimitsConfig;
   /** Whether Apollo Server serves the Sandbox to browsers on GET. */
   landingPage: boolean;
   /** CORS for the GraphQL path. */
@@ -131,6 +135,7 @@ async function handleGraphQL(
   }
 
   const body = method === 'POST' ? parseJsonBody(req.headers, await readBody(req, options.bodyLimitBytes)) : undefined;
+  guardDocuments(body ?? { query: url.searchParams.get('query') }, options.limits);
   const graphQLRequest = toHttpGraphQLRequest(req, url, body);
 
   // Subgraph calls made for this request stop when its client goes away.

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../gateway/config/ConfigError.js';
+import { gatewayConfigSchema } from '../../gateway/config/gatewayConfigSchema.js';
 import { loadGatewayConfig, type LoadGatewayConfigOptions } from '../../gateway/config/loadGatewayConfig.js';
+
+// Every top-level key, as the error messages list them.
+const topLevelKeys = Object.keys(gatewayConfigSchema.properties ?? {}).join(', ');
 
 let dir: string;
 
@@ -67,6 +71,16 @@ describe('loadGatewayConfig', () => {
       },
       upstream: { timeoutMs: 30_000, maxConnectionsPerSubgraph: 128 },
       subgraphs: {},
+      limits: {
+        maxDocumentBytes: 32_768,
+        maxTokens: 5_000,
+        maxDepth: 15,
+        maxAliases: 30,
+        maxRootFields: 20,
+        maxDirectives: 50,
+        maxBatchSize: 10,
+      },
+      demandControl: { maxCost: 5_000, defaultListSize: 10, exposeCost: true },
     });
   });
 
@@ -215,7 +229,7 @@ subgraphs:
 
   describe('unknown keys', () => {
     it.each([
-      ['port: 4000', 'port: unknown key (accepted here: mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs)'],
+      ['port: 4000', `port: unknown key (accepted here: ${topLevelKeys})`],
       ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph)'],
@@ -281,7 +295,7 @@ subgraphs:
     });
 
     it('refuses a file that is not a mapping', () => {
-      expect(problemsOf(() => load('- a\n- b\n'))).toEqual(['(top level): must be an object with keys mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs (got ["a","b"])']);
+      expect(problemsOf(() => load('- a\n- b\n'))).toEqual([`(top level): must be an object with keys ${topLevelKeys} (got ["a","b"])`]);
     });
 
     it('treats an empty file as all defaults', () => {

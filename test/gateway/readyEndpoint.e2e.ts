@@ -18,6 +18,7 @@ const server = http.createServer(
     apollo: new ApolloServer({ typeDefs: 'type Query { a: Int }' }), // never reached by these routes
     graphqlPath: '/graphql',
     bodyLimitBytes: 1024,
+    limits: { maxDocumentBytes: 1024, maxTokens: 100, maxDepth: 5, maxAliases: 5, maxRootFields: 5, maxDirectives: 5, maxBatchSize: 2 },
     landingPage: false,
     cors: createCors({ origins: [], credentials: false, maxAgeSeconds: 600, allowHeaders: [] }),
     readiness,
