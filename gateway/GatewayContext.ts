@@ -14,6 +14,8 @@ export interface GatewayContext {
   requestId: string;
   /** Aborted when the client goes away, so subgraph calls made for it stop too. */
   signal: AbortSignal;
+  /** The TCP peer's address (a proxy's, behind one); rate limiting resolves the client from it. */
+  clientAddress: string;
   /** The authenticated caller; null for an anonymous request. */
   viewer: Viewer | null;
 }

@@ -20,6 +20,7 @@ import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
 import { createReadiness } from './plugins/createReadiness.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
 import { readCostDirectives } from './traffic/readCostDirectives.js';
+import { createTrafficProtection } from './traffic/createTrafficProtection.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
@@ -75,6 +76,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const httpServer = tls ? createHttpsServer(tls) : http.createServer();
   const failedRequestLog = createFailedRequestLog(logger);
   const demandControl = createDemandControl(config.demandControl, readCostDirectives(supergraph.sdl));
+  const traffic = await createTrafficProtection(config, demandControl, logger);
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -88,6 +90,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     stopOnTerminationSignals: false,
     // Batches are capped by limits.maxBatchSize in the HTTP layer (guardDocuments).
     allowBatchedHttpRequests: true,
+    persistedQueries: traffic.persistedQueries,
     plugins: [
       ApolloServerPluginDrainHttpServer({
         // https.Server has every member the plugin uses; Node's types do not relate the two.
@@ -96,6 +99,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       }),
       readiness.plugin,
       failedRequestLog.plugin,
+      // Persisted documents, then rate limits (they charge the cost), then demand control.
+      ...traffic.plugins,
       demandControl.plugin,
       landingPagePlugin(config),
     ],
@@ -104,6 +109,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     await apollo.start();
   } catch (error) {
     await Promise.all(dataSources.map((dataSource) => dataSource.close()));
+    await traffic.close();
     throw new ConfigError([`supergraph.path: the gateway cannot load ${config.supergraph.path}: ${(error as Error).message}`]);
   }
 
@@ -132,6 +138,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       stopping ??= (async () => {
         await apollo.stop();
         await Promise.all(dataSources.map((dataSource) => dataSource.close()));
+        await traffic.close();
       })();
       return stopping;
     },

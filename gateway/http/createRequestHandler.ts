@@ -145,7 +145,7 @@ async function handleGraphQL(
   });
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: graphQLRequest,
-    context: async () => ({ requestId, signal: abort.signal, viewer: null }),
+    context: async () => ({ requestId, signal: abort.signal, clientAddress: req.socket.remoteAddress ?? '', viewer: null }),
   });
   await writeHttpGraphQLResponse(res, response);
   const status = response.status ?? 200;

@@ -81,6 +81,19 @@ describe('loadGatewayConfig', () => {
         maxBatchSize: 10,
       },
       demandControl: { maxCost: 5_000, defaultListSize: 10, exposeCost: true },
+      redis: { url: null, keyPrefix: 'portico:' },
+      rateLimit: {
+        enabled: true,
+        store: 'memory',
+        onStoreError: 'open',
+        apiKeyHeader: 'x-api-key',
+        trustedProxies: [],
+        default: { windowSeconds: 60, limit: 600 },
+        rules: [],
+        cost: { windowSeconds: 60, budget: 50_000 },
+      },
+      persistedQueries: { enabled: true, store: 'memory', ttlSeconds: 86_400 },
+      trustedDocuments: { mode: 'off', manifest: null },
     });
   });
 
@@ -224,6 +237,22 @@ subgraphs:
       expect(problemsOf(() => loadGatewayConfig({ cwd: dir, env: {}, overrides: { port: 'http' } }))).toEqual([
         'server.port: must be an integer from 0 to 65535 (got "http")',
       ]);
+    });
+  });
+
+  describe('traffic protection', () => {
+    it.each([
+      ['limits: { maxDepth: 0 }', 'limits.maxDepth'],
+      ['rateLimit: { store: redis }', 'rateLimit.store: "redis" needs redis.url'],
+      ['persistedQueries: { store: redis }', 'persistedQueries.store: "redis" needs redis.url'],
+      ['trustedDocuments: { mode: require }', 'trustedDocuments.manifest: mode "require" needs'],
+      ['trustedDocuments: { mode: require, manifest: nope.json }', 'trustedDocuments.manifest: no file at'],
+      ['rateLimit: { rules: [{ name: a, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0]: set exactly one of operationName and rootField'],
+      ['rateLimit: { rules: [{ name: default, operationName: A, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0].name: "default" is taken'],
+      ['rateLimit: { rules: [{ name: a, rootField: users, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0].rootField: must be a root field such as "Query.users"'],
+      ['redis: { url: "http://x" }', 'redis.url'],
+    ])('%s is refused, naming the key', (content, problem) => {
+      expect(problemsOf(() => load(content)).join('\n')).toContain(problem);
     });
   });
 
