@@ -110,7 +110,7 @@ export interface CorsConfig {
   maxAgeSeconds: number;
   /**
    * Request headers browsers may send.
-   * @default ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'apollographql-client-name', 'apollographql-client-version', 'x-request-id']
+   * @default ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'apollographql-client-name', 'apollographql-client-version', 'x-request-id', 'x-portico-cost']
    */
   allowHeaders: string[];
 }

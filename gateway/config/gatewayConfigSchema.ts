@@ -37,6 +37,8 @@ export const defaultAllowHeaders = [
   'apollographql-client-name',
   'apollographql-client-version',
   'x-request-id',
+  // Asks for the estimated cost in extensions.cost (demandControl.exposeCost).
+  'x-portico-cost',
 ];
 
 const positiveInteger = (max?: number): ConfigSchemaNode => ({

@@ -45,7 +45,8 @@ const OPERATION_COST = { query: 0, mutation: 10, subscription: 0 } as const;
  */
 export function createCostEstimator(options: CostEstimatorOptions): (request: CostRequest) => number {
   const { weights, listSizes } = options.directives;
-  return ({ schema, document, operation, variables }) => {
+  return ({ schema, document, operation, variables: sent }) => {
+    const variables = withDefaults(operation, sent);
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of document.definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -58,7 +59,8 @@ export function createCostEstimator(options: CostEstimatorOptions): (request: Co
         const value = argumentValue(field, node, name, variables);
         return typeof value === 'number' ? [value] : [];
       });
-      if (sliced.length > 0) return Math.max(...sliced);
+      // A negative size would make a costly list look cheap.
+      if (sliced.length > 0) return Math.max(0, ...sliced);
       return listSize?.assumedSize ?? options.defaultListSize;
     };
 
@@ -103,6 +105,16 @@ export function createCostEstimator(options: CostEstimatorOptions): (request: Co
     const root = schema.getRootType(operation.operation);
     return OPERATION_COST[operation.operation] + (root ? selectionCost(operation.selectionSet, root, new Map()) : 0);
   };
+}
+
+/** The variables as sent, plus the operation's integer defaults for those not sent. */
+function withDefaults(operation: OperationDefinitionNode, sent: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const variables: Record<string, unknown> = { ...sent };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (variables[name] === undefined && definition.defaultValue?.kind === Kind.INT) variables[name] = Number(definition.defaultValue.value);
+  }
+  return variables;
 }
 
 /** A numeric argument's value: literal, variable, or the argument's default. */

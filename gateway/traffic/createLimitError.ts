@@ -16,14 +16,14 @@ export interface LimitBreach {
  * and the allowed value in `extensions`, so a client can tell what to change without parsing
  * the message; Apollo Server takes the HTTP status from `extensions.http`.
  */
-export function createLimitError(breach: LimitBreach, headers?: Map<string, string>): GraphQLError {
+export function createLimitError(breach: LimitBreach): GraphQLError {
   return new GraphQLError(breach.message, {
     extensions: {
       code: breach.code,
       limit: breach.limit,
       measured: breach.measured,
       allowed: breach.allowed,
-      http: { status: httpStatusOf[breach.code], ...(headers ? { headers } : {}) },
+      http: { status: httpStatusOf[breach.code] },
     },
   });
 }

@@ -66,6 +66,7 @@ describe('loadGatewayConfig', () => {
             'apollographql-client-name',
             'apollographql-client-version',
             'x-request-id',
+            'x-portico-cost',
           ],
         },
       },

@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { LimitsConfig } from '../../gateway/config/TrafficConfig.js';
+import { trafficConfigSchema } from '../../gateway/config/trafficConfigSchema.js';
 import { checkDocument } from '../../gateway/traffic/checkDocument.js';
 
-const defaults: LimitsConfig = {
-  maxDocumentBytes: 32_768,
-  maxTokens: 5_000,
-  maxDepth: 15,
-  maxAliases: 30,
-  maxRootFields: 20,
-  maxDirectives: 50,
-  maxBatchSize: 10,
-};
+// The shipped defaults, read from the config schema so that these tests follow them.
+const defaults = Object.fromEntries(
+  Object.entries(trafficConfigSchema.limits?.properties ?? {}).map(([key, node]) => [key, node.default]),
+) as unknown as LimitsConfig;
 // Limits so loose that only the one under test can trip.
 const loose: LimitsConfig = { ...defaults, maxDocumentBytes: 10_000_000, maxTokens: 1_000_000 };
 
 const aliases = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: __typename`).join(' ')} }`;
 
 describe('checkDocument', () => {
+  it('starts from the documented defaults', () => {
+    expect(defaults).toMatchObject({ maxDepth: 15, maxAliases: 30, maxTokens: 5_000, maxDocumentBytes: 32_768 });
+  });
+
   it('accepts an ordinary operation and leaves syntax errors to Apollo Server', () => {
     expect(checkDocument('query Shop { topProducts(first: 5) { upc name reviews { body } } }', defaults)).toBeNull();
     expect(checkDocument('{ topProducts { ', defaults)).toBeNull();

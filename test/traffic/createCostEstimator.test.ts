@@ -41,6 +41,8 @@ describe('createCostEstimator', () => {
     expect(cost('query ($n: Int) { items(first: $n) { id } }', { n: 7 })).toBe(7);
     expect(cost('{ items { id } }')).toBe(5);
     expect(cost('{ items(first: 2, last: 4) { id } }')).toBe(4);
+    expect(cost('query ($n: Int = 6) { items(first: $n) { id } }')).toBe(6);
+    expect(cost('{ items(first: -50) { id } }')).toBe(0);
   });
 
   it('passes a slicing size down to sizedFields', () => {
