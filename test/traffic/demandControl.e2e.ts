@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL, startStack, type Stack } from '../support/startStack.js';
+import { send, startTrafficGateway } from './fixtures/startTrafficGateway.js';
 
 // Abuse inputs against the whole demo stack with its default limits: each is refused with its
 // own code, naming the limit and the values, while a normal query sent alongside succeeds.
@@ -62,6 +63,12 @@ describe('abuse inputs', () => {
     expect(body.errors?.[0]?.message).toContain('limits.maxDepth');
   });
 
+  it('checks GET requests too', async () => {
+    const response = await fetch(`${stack.url}?query=${encodeURIComponent(nested(30))}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('MAX_DEPTH_EXCEEDED');
+  });
+
   it('counts aliases past the limit when the document is small enough to parse', async () => {
     const query = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
     const { body } = await post({ query });
@@ -91,5 +98,20 @@ describe('abuse inputs', () => {
     expect(response.status).toBe(200);
     const results = (await response.json()) as { data: Record<string, unknown> }[];
     expect(results.map((result) => Object.keys(result.data))).toEqual([['topProducts'], ['__typename']]);
+  });
+});
+
+describe('in production mode', () => {
+  it('keeps the limit, measured and allowed values through error masking', async () => {
+    const gateway = await startTrafficGateway({ mode: 'production', demandControl: { maxCost: 100 } });
+    try {
+      const refused = await send(gateway, { query: '{ topProducts(first: 20) { reviews { body } } }' });
+      expect(refused.status).toBe(400);
+      expect(refused.errors?.[0]?.extensions).toEqual({ code: 'COST_LIMIT_EXCEEDED', limit: 'demandControl.maxCost', measured: 220, allowed: 100 });
+      const deep = await send(gateway, { query: `{ __typename ${'@skip(if: false) '.repeat(60)}}` });
+      expect(deep.errors?.[0]?.extensions).toEqual({ code: 'MAX_DIRECTIVES_EXCEEDED', limit: 'limits.maxDirectives', measured: 60, allowed: 50 });
+    } finally {
+      await gateway.stop();
+    }
   });
 });

@@ -8,7 +8,8 @@ afterAll(async () => {
 });
 
 async function gateway(rateLimit: Record<string, unknown>): Promise<RunningGateway> {
-  const started = await startTrafficGateway({ rateLimit });
+  // Production mode: refusals must keep their details through error masking.
+  const started = await startTrafficGateway({ mode: 'production', rateLimit });
   gateways.push(started);
   return started;
 }
