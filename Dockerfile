@@ -13,6 +13,7 @@ COPY cli ./cli
 COPY common ./common
 COPY backends ./backends
 COPY gateway ./gateway
+COPY deploy ./deploy
 COPY subgraphs ./subgraphs
 COPY schema ./schema
 COPY tsconfig.json ./

@@ -17,6 +17,8 @@ export const Headers = {
    * time rather than a timestamp, so that clocks need not agree between hosts.
    */
   deadline: 'x-portico-deadline-ms',
+  /** A client sends `true` to get the operation's estimated cost in `extensions.cost`. */
+  cost: 'x-portico-cost',
 } as const;
 
 /** The identity headers, in the order they are signed. */

@@ -16,6 +16,8 @@ export interface GatewayContext {
   signal: AbortSignal;
   /** When the gateway gives up on this request (epoch ms): subgraph calls end by then. */
   deadlineAt: number;
+  /** The TCP peer's address (a proxy's, behind one); rate limiting resolves the client from it. */
+  clientAddress: string;
   /** The authenticated caller; null for an anonymous request. */
   viewer: Viewer | null;
 }

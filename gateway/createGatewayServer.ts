@@ -21,11 +21,14 @@ import { loadPolicyModule } from './authorization/loadPolicyModule.js';
 import { createHeaderPropagation } from './subgraphRequests/createHeaderPropagation.js';
 import { createCors } from './http/createCors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
+import { createDemandControl } from './plugins/createDemandControl.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
 import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
 import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
+import { readCostDirectives } from './traffic/readCostDirectives.js';
+import { createTrafficProtection } from './traffic/createTrafficProtection.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
@@ -100,6 +103,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const tls = config.server.tls;
   const httpServer = tls ? createHttpsServer(tls) : http.createServer();
   const failedRequestLog = createFailedRequestLog(logger);
+  const demandControl = createDemandControl(config.demandControl, readCostDirectives(supergraph.sdl));
+  const traffic = await createTrafficProtection(config, demandControl, logger);
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway: createAuthorizingGateway(gateway, {
@@ -115,6 +120,9 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     formatError: createFormatError({ mode: config.mode }),
     // The CLI handles signals, so that it can exit 0 after a clean stop.
     stopOnTerminationSignals: false,
+    // Batches are capped by limits.maxBatchSize in the HTTP layer (guardDocuments).
+    allowBatchedHttpRequests: true,
+    persistedQueries: traffic.persistedQueries,
     plugins: [
       ApolloServerPluginDrainHttpServer({
         // https.Server has every member the plugin uses; Node's types do not relate the two.
@@ -123,6 +131,9 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       }),
       readiness.plugin,
       failedRequestLog.plugin,
+      // Persisted documents, then rate limits (they charge the cost), then demand control.
+      ...traffic.plugins,
+      demandControl.plugin,
       landingPagePlugin(config),
     ],
   });
@@ -130,6 +141,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     await apollo.start();
   } catch (error) {
     await Promise.all(dataSources.map((dataSource) => dataSource.close()));
+    await traffic.close();
     throw new ConfigError([`supergraph.path: the gateway cannot load ${config.supergraph.path}: ${(error as Error).message}`]);
   }
 
@@ -140,6 +152,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       graphqlPath: config.server.graphqlPath,
       bodyLimitBytes: config.server.bodyLimitBytes,
       requestTimeoutMs: config.server.requestTimeoutMs,
+      limits: config.limits,
       landingPage: config.landingPage,
       cors: createCors(config.server.cors),
       authenticator: createAuthenticator(config.authentication),
@@ -159,6 +172,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       stopping ??= (async () => {
         await apollo.stop();
         await Promise.all(dataSources.map((dataSource) => dataSource.close()));
+        await traffic.close();
       })();
       return stopping;
     },

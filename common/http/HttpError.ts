@@ -12,6 +12,8 @@ export class HttpError extends Error {
     message: string,
     /** Headers the refusal needs, such as `allow` on a 405. */
     readonly headers: Readonly<Record<string, string>> = {},
+    /** More for `extensions`, such as the limit a refusal enforces and the measured value. */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -20,7 +22,7 @@ export class HttpError extends Error {
     return httpStatusOf[this.code];
   }
 
-  toBody(): { errors: [{ message: string; extensions: { code: ErrorCode } }] } {
-    return { errors: [{ message: this.message, extensions: { code: this.code } }] };
+  toBody(): { errors: [{ message: string; extensions: { code: ErrorCode } & Record<string, unknown> }] } {
+    return { errors: [{ message: this.message, extensions: { ...this.extensions, code: this.code } }] };
   }
 }

@@ -1,11 +1,12 @@
 import type { SecurityConfig } from './SecurityConfig.js';
+import type { TrafficConfig } from './TrafficConfig.js';
 
 /**
  * The gateway's configuration after `loadGatewayConfig` has validated it and filled in every
  * default. The file on disk has the same shape with every key optional; the README's "Gateway
  * configuration" table lists every option with its default (a test keeps the two in step).
  */
-export interface GatewayConfig extends SecurityConfig {
+export interface GatewayConfig extends SecurityConfig, TrafficConfig {
   /**
    * `development` turns on introspection, the Sandbox landing page and stack traces in errors;
    * `production` turns them off and masks unexpected errors.
@@ -132,7 +133,7 @@ export interface CorsConfig {
   maxAgeSeconds: number;
   /**
    * Request headers browsers may send.
-   * @default ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'apollographql-client-name', 'apollographql-client-version', 'x-request-id']
+   * @default ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'apollographql-client-name', 'apollographql-client-version', 'x-request-id', 'x-portico-cost']
    */
   allowHeaders: string[];
 }

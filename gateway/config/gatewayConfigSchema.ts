@@ -1,4 +1,5 @@
 import { securityConfigProperties } from './securityConfigSchema.js';
+import { trafficConfigSchema } from './trafficConfigSchema.js';
 
 /**
  * The JSON schema of the gateway config file. Ajv fills in the defaults written here; defaults
@@ -37,6 +38,8 @@ export const defaultAllowHeaders = [
   'apollographql-client-name',
   'apollographql-client-version',
   'x-request-id',
+  // Asks for the estimated cost in extensions.cost (demandControl.exposeCost).
+  'x-portico-cost',
 ];
 
 const positiveInteger = (max?: number): ConfigSchemaNode => ({
@@ -175,5 +178,6 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
       },
     },
     ...securityConfigProperties,
+    ...trafficConfigSchema,
   },
 };

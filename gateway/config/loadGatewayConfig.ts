@@ -4,11 +4,13 @@ import { Ajv } from 'ajv';
 import YAML from 'yaml';
 import { ConfigError } from './ConfigError.js';
 import { expandEnv, type Environment } from './expandEnv.js';
+import { isFile } from './isFile.js';
 import { formatSchemaErrors } from './formatSchemaErrors.js';
 import type { GatewayConfig, GatewayMode, SubgraphConfig } from './GatewayConfig.js';
 import { gatewayConfigSchema } from './gatewayConfigSchema.js';
 import { isFile } from './isFile.js';
 import { completeSecurityConfig, type SecurityFileShape } from './completeSecurityConfig.js';
+import { checkTrafficConsistency } from './checkTrafficConsistency.js';
 
 /** Values that win over the config file (the gateway command's flags). */
 export interface GatewayConfigOverrides {
@@ -66,11 +68,16 @@ export function loadGatewayConfig(options: LoadGatewayConfigOptions = {}): Gatew
 }
 
 /** The config as the schema leaves it: static defaults filled, mode-dependent ones not. */
-type FileShape = Omit<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors' | 'server' | 'subgraphs' | keyof SecurityFileShape> &
+type FileShape = Omit<
+  GatewayConfig,
+  'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors' | 'server' | 'subgraphs' | 'redis' | 'trustedDocuments' | keyof SecurityFileShape
+> &
   SecurityFileShape &
   Partial<Pick<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors'>> & {
     server: Omit<GatewayConfig['server'], 'tls'> & { tls?: { certFile: string; keyFile: string } };
     subgraphs: Record<string, Partial<SubgraphConfig>>;
+    redis: { url?: string; keyPrefix: string };
+    trustedDocuments: { mode: GatewayConfig['trustedDocuments']['mode']; manifest?: string };
   };
 
 /** Reads and parses the file; an unreadable or unparsable file is a `ConfigError`. */
@@ -138,6 +145,15 @@ function complete(file: FileShape, env: Environment, cwd: string): { config: Gat
     },
     upstream: file.upstream,
     subgraphs,
+    redis: { url: file.redis.url ?? null, keyPrefix: file.redis.keyPrefix },
+    limits: file.limits,
+    demandControl: file.demandControl,
+    rateLimit: file.rateLimit,
+    persistedQueries: file.persistedQueries,
+    trustedDocuments: {
+      mode: file.trustedDocuments.mode,
+      manifest: file.trustedDocuments.manifest === undefined ? null : path.resolve(cwd, file.trustedDocuments.manifest),
+    },
     ...security,
   };
   return { config, problems };
@@ -185,5 +201,6 @@ function checkConsistency(config: GatewayConfig): string[] {
   if (graphqlPath === '/health' || graphqlPath === '/ready') {
     problems.push(`server.graphqlPath: "${graphqlPath}" is taken by the gateway's own endpoint`);
   }
+  problems.push(...checkTrafficConsistency(config));
   return problems;
 }

@@ -8,6 +8,8 @@ import type { FailedRequestLog } from '../plugins/createFailedRequestLog.js';
 import type { Readiness, ReadinessStatus } from '../health/createReadiness.js';
 import type { Authenticator } from '../auth/createAuthenticator.js';
 import type { Cors } from './createCors.js';
+import type { LimitsConfig } from '../config/TrafficConfig.js';
+import { guardDocuments } from './guardDocuments.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
 import { readBody } from '../../common/http/readBody.js';
@@ -25,6 +27,8 @@ export interface RequestHandlerOptions {
   bodyLimitBytes: number;
   /** `server.requestTimeoutMs`: what is left of it bounds the subgraph calls. */
   requestTimeoutMs: number;
+  /** `limits`: the most operations in one JSON array body, and the document limits. */
+  limits: LimitsConfig;
   /** Whether Apollo Server serves the Sandbox to browsers on GET. */
   landingPage: boolean;
   /** CORS for the GraphQL path. */
@@ -139,6 +143,7 @@ async function handleGraphQL(
   // Before the body: a refused caller costs no parsing.
   const viewer = await options.authenticator.authenticate(req.headers);
   const body = method === 'POST' ? parseJsonBody(req.headers, await readBody(req, options.bodyLimitBytes)) : undefined;
+  guardDocuments(body ?? { query: url.searchParams.get('query') }, options.limits);
   const graphQLRequest = toHttpGraphQLRequest(req, url, body);
 
   // Subgraph calls made for this request stop when its client goes away.
@@ -149,7 +154,7 @@ async function handleGraphQL(
   });
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: graphQLRequest,
-    context: async () => ({ requestId, signal: abort.signal, deadlineAt, viewer }),
+    context: async () => ({ requestId, signal: abort.signal, deadlineAt, clientAddress: req.socket.remoteAddress ?? '', viewer }),
   });
   await writeHttpGraphQLResponse(res, response);
   const status = response.status ?? 200;

@@ -106,6 +106,16 @@ describe('portico dev', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data.topProducts).toHaveLength(2);
     expect(body.data.topProducts.flatMap((product) => product.reviews).every((review) => typeof review.author.name === 'string')).toBe(true);
+    expect(response.headers.get('ratelimit-limit')).toBe('600');
+
+    // Traffic protection is on out of the box: a cost explosion is refused before planning.
+    const costly = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ topProducts(first: 100) { reviews { author { reviews { body } } } } }' }),
+    });
+    expect(costly.status).toBe(400);
+    expect(((await costly.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('COST_LIMIT_EXCEEDED');
 
     expect(children).toHaveLength(9);
     dev.kill('SIGINT');

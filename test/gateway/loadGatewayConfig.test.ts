@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../gateway/config/ConfigError.js';
+import { gatewayConfigSchema } from '../../gateway/config/gatewayConfigSchema.js';
 import { loadGatewayConfig, type LoadGatewayConfigOptions } from '../../gateway/config/loadGatewayConfig.js';
+
+// Every top-level key, as the error messages list them.
+const topLevelKeys = Object.keys(gatewayConfigSchema.properties ?? {}).join(', ');
 
 let dir: string;
 
@@ -67,6 +71,7 @@ describe('loadGatewayConfig', () => {
             'apollographql-client-name',
             'apollographql-client-version',
             'x-request-id',
+            'x-portico-cost',
           ],
         },
       },
@@ -95,6 +100,29 @@ describe('loadGatewayConfig', () => {
       authorization: { unauthorized: 'filter', policyModule: null },
       subgraphSigning: { secret: 'portico-development-signing-secret' },
       headers: { all: [], subgraphs: {} },
+      limits: {
+        maxDocumentBytes: 32_768,
+        maxTokens: 5_000,
+        maxDepth: 15,
+        maxAliases: 30,
+        maxRootFields: 20,
+        maxDirectives: 50,
+        maxBatchSize: 10,
+      },
+      demandControl: { maxCost: 5_000, defaultListSize: 10, exposeCost: true },
+      redis: { url: null, keyPrefix: 'portico:' },
+      rateLimit: {
+        enabled: true,
+        store: 'memory',
+        onStoreError: 'open',
+        apiKeyHeader: 'x-api-key',
+        trustedProxies: [],
+        default: { windowSeconds: 60, limit: 600 },
+        rules: [],
+        cost: { windowSeconds: 60, budget: 50_000 },
+      },
+      persistedQueries: { enabled: true, store: 'memory', ttlSeconds: 86_400 },
+      trustedDocuments: { mode: 'off', manifest: null },
     });
   });
 
@@ -249,9 +277,25 @@ subgraphs:
     });
   });
 
+  describe('traffic protection', () => {
+    it.each([
+      ['limits: { maxDepth: 0 }', 'limits.maxDepth'],
+      ['rateLimit: { store: redis }', 'rateLimit.store: "redis" needs redis.url'],
+      ['persistedQueries: { store: redis }', 'persistedQueries.store: "redis" needs redis.url'],
+      ['trustedDocuments: { mode: require }', 'trustedDocuments.manifest: mode "require" needs'],
+      ['trustedDocuments: { mode: require, manifest: nope.json }', 'trustedDocuments.manifest: no file at'],
+      ['rateLimit: { rules: [{ name: a, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0]: set exactly one of operationName and rootField'],
+      ['rateLimit: { rules: [{ name: default, operationName: A, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0].name: "default" is taken'],
+      ['rateLimit: { rules: [{ name: a, rootField: users, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0].rootField: must be a root field such as "Query.users"'],
+      ['redis: { url: "http://x" }', 'redis.url'],
+    ])('%s is refused, naming the key', (content, problem) => {
+      expect(problemsOf(() => load(content)).join('\n')).toContain(problem);
+    });
+  });
+
   describe('unknown keys', () => {
     it.each([
-      ['port: 4000', 'port: unknown key (accepted here: mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs, authentication, authorization, subgraphSigning, headers)'],
+      ['port: 4000', `port: unknown key (accepted here: ${topLevelKeys})`],
       ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
@@ -318,7 +362,7 @@ subgraphs:
     });
 
     it('refuses a file that is not a mapping', () => {
-      expect(problemsOf(() => load('- a\n- b\n'))).toEqual(['(top level): must be an object with keys mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs, authentication, authorization, subgraphSigning, headers (got ["a","b"])']);
+      expect(problemsOf(() => load('- a\n- b\n'))).toEqual([`(top level): must be an object with keys ${topLevelKeys} (got ["a","b"])`]);
     });
 
     it('treats an empty file as all defaults', () => {

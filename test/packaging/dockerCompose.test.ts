@@ -4,10 +4,13 @@ import Ajv2019 from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readSupergraphConfig } from '../../cli/compose/readSupergraphConfig.js';
+import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
 
 // No Docker engine runs on the build machines, so the compose file is checked rather than run:
 // against the Compose specification, and against the repository it describes.
 interface ComposeService {
+  image?: string;
+  deploy?: { replicas?: number };
   command?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
@@ -60,6 +63,8 @@ describe('docker-compose.yml', () => {
 
   it('starts every service from an entry file that exists, with a health check', () => {
     for (const [name, service] of Object.entries(services)) {
+      // Redis runs its own image.
+      if (service.image !== 'portico:local') continue;
       expect(existsSync(entryOf(service)), `${name}: ${entryOf(service)} exists`).toBe(true);
       expect(service.healthcheck?.test[0], `${name} has a health check`).toBe('CMD');
     }
@@ -103,6 +108,25 @@ describe('docker-compose.yml', () => {
     expect(secrets[0]).toMatch(/^\$\{PORTICO_SIGNING_SECRET:\?.+\}$/);
   });
 
+  it('runs several gateway replicas that share Redis through the config they load', () => {
+    const gateway = services.gateway!;
+    expect(gateway.deploy?.replicas).toBeGreaterThanOrEqual(2);
+    const command = gateway.command!;
+    const configFile = command[command.indexOf('--config') + 1]!;
+    const config = loadGatewayConfig({ file: configFile, env: gateway.environment ?? {}, overrides: { supergraphPath: 'schema/supergraph.graphql' } });
+    expect(readFileSync('Dockerfile', 'utf8'), 'the image contains the config').toMatch(new RegExp(`^COPY ${configFile.split('/')[0]} `, 'm'));
+    expect(config.rateLimit.store).toBe('redis');
+    expect(config.persistedQueries.store).toBe('redis');
+    const redisUrl = new URL(config.redis.url!);
+    expect(redisUrl.hostname).toBe('redis');
+    expect(redisUrl.port).toBe('6379');
+    expect(gateway.depends_on).toHaveProperty('redis');
+    expect(services.redis?.image).toMatch(/^redis:/);
+    expect(services.redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    // One host port per replica.
+    expect(gateway.ports).toEqual([`4000-${4000 + gateway.deploy!.replicas! - 1}:4000`]);
+  });
+
   it('depends only on services it defines', () => {
     for (const service of Object.values(services)) {
       for (const dependency of Object.keys(service.depends_on ?? {})) expect(Object.keys(services)).toContain(dependency);
@@ -123,6 +147,7 @@ describe('Dockerfile', () => {
     const copied = [...dockerfile.matchAll(/^COPY (.+) \S+$/gm)].flatMap((match) => match[1]!.split(' '));
     for (const path of copied) expect(existsSync(path), `${path} exists`).toBe(true);
     for (const service of Object.values(services)) {
+      if (service.image !== 'portico:local') continue;
       const top = entryOf(service).split('/')[0]!;
       expect(copied, `the image contains ${top}`).toContain(top);
     }

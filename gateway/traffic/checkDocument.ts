@@ -1,0 +1,70 @@
+import { buildSchema, GraphQLError, MaxIntrospectionDepthRule, parse, validate, type DocumentNode } from 'graphql';
+import { ErrorCode } from '../../common/errorCodes.js';
+import type { LimitsConfig } from '../config/TrafficConfig.js';
+import type { LimitBreach } from './createLimitError.js';
+import { measureDocument, type DocumentMeasures } from './measureDocument.js';
+
+// graphql-js's introspection rule reads only the document; validate() still wants a schema.
+const anySchema = buildSchema('type Query { _: Boolean }');
+
+/**
+ * Demand control on the document's shape: the first limit `source` breaks, or null. It runs
+ * before Apollo Server parses and validates, because validation grows with the document (10,000
+ * aliases make field merging quadratic) and Apollo offers no earlier hook that may refuse a
+ * request; its parse is cut off at `maxTokens`. A syntax error is left to Apollo Server, which
+ * reports it with its location.
+ */
+export function checkDocument(source: string, limits: LimitsConfig): LimitBreach | null {
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > limits.maxDocumentBytes) {
+    return breach(ErrorCode.MAX_DOCUMENT_BYTES_EXCEEDED, 'maxDocumentBytes', bytes, limits.maxDocumentBytes, 'The operation is');
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(source, { maxTokens: limits.maxTokens, noLocation: true });
+  } catch (error) {
+    // Other syntax errors are Apollo Server's to report, with their location.
+    if (!(error instanceof GraphQLError) || !/tokens/i.test(error.message)) return null;
+    return breach(ErrorCode.MAX_TOKENS_EXCEEDED, 'maxTokens', `more than ${limits.maxTokens}`, limits.maxTokens, 'The document has');
+  }
+  const measures = measureDocument(document);
+  const checks: [keyof DocumentMeasures, ErrorCode, keyof LimitsConfig][] = [
+    ['depth', ErrorCode.MAX_DEPTH_EXCEEDED, 'maxDepth'],
+    ['aliases', ErrorCode.MAX_ALIASES_EXCEEDED, 'maxAliases'],
+    ['rootFields', ErrorCode.MAX_ROOT_FIELDS_EXCEEDED, 'maxRootFields'],
+    ['directives', ErrorCode.MAX_DIRECTIVES_EXCEEDED, 'maxDirectives'],
+  ];
+  for (const [measure, code, limit] of checks) {
+    if (measures[measure] > limits[limit]) return breach(code, limit, measures[measure], limits[limit], 'The operation has');
+  }
+  const [introspection] = validate(anySchema, document, [MaxIntrospectionDepthRule]);
+  if (introspection) {
+    return {
+      code: ErrorCode.MAX_INTROSPECTION_DEPTH_EXCEEDED,
+      limit: 'introspection list depth',
+      measured: 'more than 3',
+      allowed: 3,
+      message: `${introspection.message} (introspection may nest fields, interfaces, possibleTypes or inputFields at most 3 lists deep)`,
+    };
+  }
+  return null;
+}
+
+const nouns: Record<string, string> = {
+  maxDocumentBytes: 'bytes',
+  maxTokens: 'tokens',
+  maxDepth: 'levels of nesting',
+  maxAliases: 'aliases',
+  maxRootFields: 'root fields',
+  maxDirectives: 'directives',
+};
+
+function breach(code: ErrorCode, limit: keyof LimitsConfig, measured: number | string, allowed: number, subject: string): LimitBreach {
+  return {
+    code,
+    limit: `limits.${limit}`,
+    measured,
+    allowed,
+    message: `${subject} ${measured} ${nouns[limit]}; the gateway allows at most ${allowed} (limits.${limit})`,
+  };
+}

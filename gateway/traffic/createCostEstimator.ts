@@ -1,0 +1,131 @@
+import {
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { CostDirectives } from './readCostDirectives.js';
+
+export interface CostEstimatorOptions {
+  directives: CostDirectives;
+  /** The size of a list without `@listSize` or a slicing argument value. */
+  defaultListSize: number;
+}
+
+export interface CostRequest {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  variables: Readonly<Record<string, unknown>>;
+}
+
+/** Mutations cost 10 before their fields, queries 0: the weights Apollo Router and Hive use. */
+const OPERATION_COST = { query: 0, mutation: 10, subscription: 0 } as const;
+
+/**
+ * Static cost analysis after the IBM cost spec, as Apollo Router applies it: an object,
+ * interface or union field costs 1 and a scalar or enum 0, unless `@cost` on the field or its
+ * type says otherwise; arguments with `@cost` add their weight; a list multiplies its item's
+ * cost by the list's size (a `slicingArguments` value, else `assumedSize`, else the default);
+ * `sizedFields` pass that size down to the named child lists. Fragments are added where they
+ * are spread (an upper bound for abstract types) and each is costed once per place in the tree
+ * it can be reached from, so fragment bombs cost linear time. Introspection is free: the
+ * gateway answers it without subgraphs.
+ */
+export function createCostEstimator(options: CostEstimatorOptions): (request: CostRequest) => number {
+  const { weights, listSizes } = options.directives;
+  return ({ schema, document, operation, variables: sent }) => {
+    const variables = withDefaults(operation, sent);
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    }
+    const memo = new Map<string, number>();
+
+    const listSizeOf = (coordinate: string, field: GraphQLField<unknown, unknown>, node: FieldNode): number => {
+      const listSize = listSizes.get(coordinate);
+      const sliced = (listSize?.slicingArguments ?? []).flatMap((name) => {
+        const value = argumentValue(field, node, name, variables);
+        return typeof value === 'number' ? [value] : [];
+      });
+      // A negative size would make a costly list look cheap.
+      if (sliced.length > 0) return Math.max(0, ...sliced);
+      return listSize?.assumedSize ?? options.defaultListSize;
+    };
+
+    const selectionCost = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, sized: ReadonlyMap<string, number>): number => {
+      let total = 0;
+      for (const selection of selectionSet.selections) {
+        if (selection.kind === Kind.INLINE_FRAGMENT) {
+          const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+          if (type && isCompositeType(type)) total += selectionCost(selection.selectionSet, type, sized);
+        } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+          const fragment = fragments.get(selection.name.value);
+          const type = fragment && schema.getType(fragment.typeCondition.name.value);
+          if (!fragment || !type || !isCompositeType(type)) continue;
+          const key = `${fragment.name.value}|${[...sized].join(',')}`;
+          if (!memo.has(key)) memo.set(key, selectionCost(fragment.selectionSet, type, sized));
+          total += memo.get(key) ?? 0;
+        } else {
+          total += fieldCost(selection, parent, sized);
+        }
+      }
+      return total;
+    };
+
+    const fieldCost = (node: FieldNode, parent: GraphQLCompositeType, sized: ReadonlyMap<string, number>): number => {
+      if (node.name.value.startsWith('__') || !(isObjectType(parent) || isInterfaceType(parent))) return 0;
+      const field = parent.getFields()[node.name.value];
+      if (!field) return 0;
+      const coordinate = `${parent.name}.${field.name}`;
+      const named = getNamedType(field.type);
+      const weight = weights.get(coordinate) ?? weights.get(named.name) ?? (isCompositeType(named) ? 1 : 0);
+      const argumentsCost = (node.arguments ?? []).reduce(
+        (sum, argument) => sum + (weights.get(`${coordinate}(${argument.name.value}:)`) ?? 0),
+        0,
+      );
+      const size = listSizeOf(coordinate, field, node);
+      const childSized = new Map((listSizes.get(coordinate)?.sizedFields ?? []).map((name) => [name, size]));
+      const childCost = node.selectionSet && isCompositeType(named) ? selectionCost(node.selectionSet, named, childSized) : 0;
+      const multiplier = sized.get(field.name) ?? (isListType(getNullableType(field.type)) ? size : 1);
+      return argumentsCost + multiplier * (weight + childCost);
+    };
+
+    const root = schema.getRootType(operation.operation);
+    return OPERATION_COST[operation.operation] + (root ? selectionCost(operation.selectionSet, root, new Map()) : 0);
+  };
+}
+
+/** The variables as sent, plus the operation's integer defaults for those not sent. */
+function withDefaults(operation: OperationDefinitionNode, sent: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const variables: Record<string, unknown> = { ...sent };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (variables[name] === undefined && definition.defaultValue?.kind === Kind.INT) variables[name] = Number(definition.defaultValue.value);
+  }
+  return variables;
+}
+
+/** A numeric argument's value: literal, variable, or the argument's default. */
+function argumentValue(
+  field: GraphQLField<unknown, unknown>,
+  node: FieldNode,
+  name: string,
+  variables: Readonly<Record<string, unknown>>,
+): unknown {
+  const argument = node.arguments?.find((candidate) => candidate.name.value === name);
+  if (argument?.value.kind === Kind.INT) return Number(argument.value.value);
+  if (argument?.value.kind === Kind.VARIABLE) return variables[argument.value.name.value];
+  return argument ? undefined : field.args.find((definition) => definition.name === name)?.defaultValue;
+}

@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimitConfig } from '../config/TrafficConfig.js';
+
+/** One counter per rule: what it counts and how many per window. */
+export interface Limiter {
+  /** The rule's name: `default`, `cost`, or one of `rateLimit.rules`. */
+  name: string;
+  /** Counts operations with this name or this root field (`Query.users`); neither: every operation. */
+  operationName?: string;
+  rootField?: string;
+  /** Charged with the operation's estimated cost instead of 1. */
+  byCost: boolean;
+  limit: number;
+  windowSeconds: number;
+  counter: RateLimiterAbstract;
+}
+
+/**
+ * The counters of the configured rules, in memory or in Redis. Redis counters are fixed windows
+ * keyed by rule and client, so every replica on the same Redis shares them; the client
+ * `rejectIfRedisNotReady` turns an unreachable Redis into an immediate error (see onStoreError).
+ */
+export function createLimiters(config: RateLimitConfig, redis: Redis | null, keyPrefix: string): Limiter[] {
+  const counter = (name: string, points: number, duration: number): RateLimiterAbstract => {
+    const options = { points, duration, keyPrefix: `${keyPrefix}rl:${name}` };
+    if (config.store === 'memory') return new RateLimiterMemory(options);
+    if (!redis) throw new Error('rateLimit.store is "redis" without a Redis client');
+    return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true });
+  };
+  const fromRule = (name: string, windowSeconds: number, limit: number, byCost: boolean) => ({
+    name,
+    byCost,
+    limit,
+    windowSeconds,
+    counter: counter(name, limit, windowSeconds),
+  });
+  return [
+    fromRule('default', config.default.windowSeconds, config.default.limit, false),
+    fromRule('cost', config.cost.windowSeconds, config.cost.budget, true),
+    ...config.rules.map((rule) => ({
+      ...fromRule(rule.name, rule.windowSeconds, rule.limit, false),
+      ...(rule.operationName === undefined ? {} : { operationName: rule.operationName }),
+      ...(rule.rootField === undefined ? {} : { rootField: rule.rootField }),
+    })),
+  ];
+}

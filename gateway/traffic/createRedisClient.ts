@@ -1,0 +1,49 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '../../common/createLogger.js';
+
+/**
+ * The one Redis connection a gateway shares between its rate limiter and its APQ store. It
+ * never queues commands while disconnected and gives up on a command after one retry, so
+ * that an unreachable Redis costs a request milliseconds, not a hang (the callers then fail
+ * open or closed); it keeps reconnecting in the background and logs each change of state once.
+ */
+export function createRedisClient(url: string, logger: Logger): Redis {
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+  });
+  let healthy = true;
+  client.on('ready', () => {
+    if (!healthy) logger.warn({ redis: redact(url) }, 'Redis is reachable again');
+    healthy = true;
+  });
+  client.on('error', (error: Error) => {
+    if (healthy) logger.warn({ redis: redact(url), err: error.message }, 'Redis is unreachable');
+    healthy = false;
+  });
+  return client;
+}
+
+/**
+ * Resolves once `client` is connected, or after `timeoutMs` (then the gateway starts anyway and
+ * fails open or closed per request until Redis answers); never rejects.
+ */
+export function whenReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.once('ready', done);
+  });
+}
+
+/** The URL without its password, for logs. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}

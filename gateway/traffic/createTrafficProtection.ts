@@ -1,0 +1,82 @@
+import type { ApolloServerPlugin, PersistedQueryOptions } from '@apollo/server';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../common/createLogger.js';
+import { ConfigError } from '../config/ConfigError.js';
+import type { GatewayConfig } from '../config/GatewayConfig.js';
+import type { GatewayContext } from '../GatewayContext.js';
+import type { DemandControl } from '../plugins/createDemandControl.js';
+import { createRateLimitPlugin } from '../plugins/createRateLimitPlugin.js';
+import { createTrustedDocumentsPlugin } from '../plugins/createTrustedDocumentsPlugin.js';
+import { createClientResolver } from './createClientResolver.js';
+import { createLimiters } from './createLimiters.js';
+import { createRedisClient, whenReady } from './createRedisClient.js';
+import { createRedisDocumentCache } from './createRedisDocumentCache.js';
+import { readManifest } from './readManifest.js';
+
+const REDIS_STARTUP_WAIT_MS = 3_000;
+
+export interface TrafficProtection {
+  /** Trusted documents and rate limiting, in that order. */
+  plugins: ApolloServerPlugin<GatewayContext>[];
+  /** Apollo Server's APQ option: its own in-memory cache, Redis, or off. */
+  persistedQueries: PersistedQueryOptions | false;
+  /** Closes the Redis connection, if there is one. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds what the config asks for of persisted documents and rate limiting, sharing one Redis
+ * connection between them, connected before it returns (or given up on after a few seconds).
+ * A manifest that cannot be read is a `ConfigError`.
+ */
+export async function createTrafficProtection(
+  config: GatewayConfig,
+  demandControl: DemandControl,
+  logger: Logger,
+): Promise<TrafficProtection> {
+  const { rateLimit, persistedQueries, trustedDocuments, redis: redisConfig } = config;
+  const wantsRedis = (rateLimit.enabled && rateLimit.store === 'redis') || (persistedQueries.enabled && persistedQueries.store === 'redis');
+  const redis: Redis | null = wantsRedis && redisConfig.url ? createRedisClient(redisConfig.url, logger.child({ component: 'redis' })) : null;
+
+  // Requests that arrive before the connection would otherwise all take the onStoreError path.
+  if (redis) await whenReady(redis, REDIS_STARTUP_WAIT_MS);
+
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [];
+  if (trustedDocuments.mode !== 'off' && trustedDocuments.manifest) {
+    let manifest;
+    try {
+      manifest = readManifest(trustedDocuments.manifest);
+    } catch (error) {
+      redis?.disconnect();
+      throw new ConfigError([`trustedDocuments.manifest: ${(error as Error).message}`]);
+    }
+    plugins.push(createTrustedDocumentsPlugin({ mode: trustedDocuments.mode, manifest, logger }));
+  }
+  if (rateLimit.enabled) {
+    plugins.push(
+      createRateLimitPlugin({
+        config: rateLimit,
+        limiters: createLimiters(rateLimit, redis, redisConfig.keyPrefix),
+        clientOf: createClientResolver(rateLimit),
+        demandControl,
+        maxCost: config.demandControl.maxCost,
+        logger,
+      }),
+    );
+  }
+
+  return {
+    plugins,
+    persistedQueries: !persistedQueries.enabled
+      ? false
+      : {
+          ttl: persistedQueries.ttlSeconds,
+          ...(persistedQueries.store === 'redis' && redis
+            ? { cache: createRedisDocumentCache(redis, redisConfig.keyPrefix, logger) }
+            : {}),
+        },
+    async close() {
+      if (redis && redis.status !== 'end') await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import {
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  visit,
+} from 'graphql';
+
+/** What `limits` constrains, measured over a parsed document. */
+export interface DocumentMeasures {
+  /** Deepest field nesting of any operation, fragments expanded. */
+  depth: number;
+  /** Aliased fields of the operation with the most, fragments expanded (a fragment spread twice counts twice). */
+  aliases: number;
+  /** Root fields of the operation with the most. */
+  rootFields: number;
+  /** Directives written anywhere in the document. */
+  directives: number;
+}
+
+interface Shape {
+  depth: number;
+  aliases: number;
+}
+
+/**
+ * Measures a document in one pass per fragment: each fragment's shape is computed once and
+ * reused wherever it is spread, so a document that spreads fragments exponentially is measured
+ * in linear time, and a fragment cycle (which validation rejects later) ends the walk instead of
+ * looping.
+ */
+export function measureDocument(document: DocumentNode): DocumentMeasures {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const shapes = new Map<string, Shape>();
+  const walking = new Set<string>();
+
+  const shapeOf = (selectionSet: SelectionSetNode): Shape => {
+    let depth = 0;
+    let aliases = 0;
+    for (const selection of selectionSet.selections) {
+      let inner: Shape;
+      if (selection.kind === Kind.FIELD) {
+        const child = selection.selectionSet ? shapeOf(selection.selectionSet) : { depth: 0, aliases: 0 };
+        inner = { depth: child.depth + 1, aliases: child.aliases + (selection.alias ? 1 : 0) };
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        inner = shapeOf(selection.selectionSet);
+      } else {
+        inner = fragmentShape(selection.name.value);
+      }
+      depth = Math.max(depth, inner.depth);
+      aliases += inner.aliases;
+    }
+    return { depth, aliases };
+  };
+
+  const fragmentShape = (name: string): Shape => {
+    const known = shapes.get(name);
+    if (known) return known;
+    const fragment = fragments.get(name);
+    if (!fragment || walking.has(name)) return { depth: 0, aliases: 0 };
+    walking.add(name);
+    const shape = shapeOf(fragment.selectionSet);
+    walking.delete(name);
+    shapes.set(name, shape);
+    return shape;
+  };
+
+  const rootCounts = new Map<string, number>();
+  const rootFieldsOf = (selectionSet: SelectionSetNode): number =>
+    selectionSet.selections.reduce((count, selection) => {
+      if (selection.kind === Kind.FIELD) return count + 1;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return count + rootFieldsOf(selection.selectionSet);
+      const name = selection.name.value;
+      const fragment = fragments.get(name);
+      if (!fragment || walking.has(name)) return count;
+      if (!rootCounts.has(name)) {
+        walking.add(name);
+        rootCounts.set(name, rootFieldsOf(fragment.selectionSet));
+        walking.delete(name);
+      }
+      return count + (rootCounts.get(name) ?? 0);
+    }, 0);
+
+  const measures: DocumentMeasures = { depth: 0, aliases: 0, rootFields: 0, directives: 0 };
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const shape = shapeOf(definition.selectionSet);
+    measures.depth = Math.max(measures.depth, shape.depth);
+    measures.aliases = Math.max(measures.aliases, shape.aliases);
+    measures.rootFields = Math.max(measures.rootFields, rootFieldsOf(definition.selectionSet));
+  }
+  visit(document, {
+    Directive() {
+      measures.directives += 1;
+    },
+  });
+  return measures;
+}

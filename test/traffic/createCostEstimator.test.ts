@@ -1,0 +1,67 @@
+import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { createCostEstimator } from '../../gateway/traffic/createCostEstimator.js';
+import { readCostDirectives } from '../../gateway/traffic/readCostDirectives.js';
+
+// A supergraph-shaped SDL: the directives as composition writes them.
+const sdl = `
+  directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
+  directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
+  type Query {
+    items(first: Int = 5, last: Int): [Item] @listSize(slicingArguments: ["first", "last"])
+    page(size: Int!): Page @listSize(slicingArguments: ["size"], sizedFields: ["edges"])
+    tagged: [Item] @listSize(assumedSize: 3)
+    plain: [Item]
+    search(text: String @cost(weight: 7)): Item
+    names: [String]
+  }
+  type Mutation { touch: Item }
+  type Page { edges: [Item] total: Int }
+  type Item { id: ID! slow: Int @cost(weight: 4) heavy: Heavy }
+  type Heavy @cost(weight: 9) { id: ID! }
+`;
+const schema = buildSchema(sdl);
+const estimate = createCostEstimator({ directives: readCostDirectives(sdl), defaultListSize: 10 });
+
+function cost(query: string, variables: Record<string, unknown> = {}): number {
+  const document = parse(query);
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  return estimate({ schema, document, operation, variables });
+}
+
+describe('createCostEstimator', () => {
+  it('charges 1 per object and 0 per scalar, times the list size', () => {
+    expect(cost('{ plain { id } }')).toBe(10);
+    expect(cost('{ names }')).toBe(0);
+    expect(cost('{ tagged { id } }')).toBe(3);
+  });
+
+  it('sizes a list by its slicing arguments: literal, variable, default, largest of several', () => {
+    expect(cost('{ items(first: 2) { id } }')).toBe(2);
+    expect(cost('query ($n: Int) { items(first: $n) { id } }', { n: 7 })).toBe(7);
+    expect(cost('{ items { id } }')).toBe(5);
+    expect(cost('{ items(first: 2, last: 4) { id } }')).toBe(4);
+    expect(cost('query ($n: Int = 6) { items(first: $n) { id } }')).toBe(6);
+    expect(cost('{ items(first: -50) { id } }')).toBe(0);
+  });
+
+  it('passes a slicing size down to sizedFields', () => {
+    // page 1 + 20 edges × 1
+    expect(cost('{ page(size: 20) { total edges { id } } }')).toBe(21);
+  });
+
+  it('uses @cost on fields, types and arguments', () => {
+    expect(cost('{ search(text: "x") { slow heavy { id } } }')).toBe(7 + 1 + 4 + 9);
+    expect(cost('{ search { id } }')).toBe(1);
+  });
+
+  it('adds 10 for a mutation, and nothing for introspection', () => {
+    expect(cost('mutation { touch { id } }')).toBe(11);
+    expect(cost('{ __schema { types { name } } __typename }')).toBe(0);
+  });
+
+  it('multiplies nested lists and counts fragments where they are spread', () => {
+    expect(cost('{ plain { ...F } } fragment F on Item { heavy { id } }')).toBe(10 * (1 + 9));
+    expect(cost('{ items(first: 3) { ... on Item { slow } } }')).toBe(3 * (1 + 4));
+  });
+});

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { RunningGateway } from '../gateway/fixtures/startGateway.js';
+import { startRedis, type RunningRedis } from '../support/startRedis.js';
+import { send, startTrafficGateway } from './fixtures/startTrafficGateway.js';
+
+// Real redis-server processes: one shared by replicas, one that is stopped under a gateway.
+let redis: RunningRedis;
+const gateways: RunningGateway[] = [];
+let prefix = 0;
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await Promise.all(gateways.map((gateway) => gateway.stop()));
+  await redis?.stop();
+});
+
+async function replica(url: string, rateLimit: Record<string, unknown>, keyPrefix: string): Promise<RunningGateway> {
+  const started = await startTrafficGateway({ redis: { url, keyPrefix }, rateLimit: { store: 'redis', ...rateLimit } });
+  gateways.push(started);
+  return started;
+}
+
+const ping = { query: '{ __typename }' };
+
+describe('rate limiting in Redis', () => {
+  it('shares one limit between two gateway replicas', async () => {
+    prefix += 1;
+    const options = { default: { windowSeconds: 60, limit: 3 } };
+    const [a, b] = [await replica(redis.url, options, `t${prefix}:`), await replica(redis.url, options, `t${prefix}:`)];
+    expect((await send(a, ping)).status).toBe(200);
+    expect((await send(b, ping)).status).toBe(200);
+    const third = await send(a, ping);
+    expect(third.status).toBe(200);
+    expect(third.headers.get('ratelimit-remaining')).toBe('0');
+    expect((await send(b, ping)).status).toBe(429);
+    expect((await send(a, ping)).status).toBe(429);
+  });
+
+  it('lets the client in again once the window has passed', async () => {
+    prefix += 1;
+    const gw = await replica(redis.url, { default: { windowSeconds: 1, limit: 1 } }, `t${prefix}:`);
+    expect((await send(gw, ping)).status).toBe(200);
+    const refused = await send(gw, ping);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    // Waiting is the point of this test, not a measurement: the window is one second.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await send(gw, ping)).status).toBe(200);
+  });
+});
+
+describe('when Redis stops', () => {
+  let own: RunningRedis;
+  let open: RunningGateway;
+  let closed: RunningGateway;
+
+  beforeAll(async () => {
+    own = await startRedis();
+    open = await replica(own.url, { default: { windowSeconds: 60, limit: 2 } }, 'open:');
+    closed = await replica(own.url, { default: { windowSeconds: 60, limit: 2 }, onStoreError: 'closed' }, 'closed:');
+    expect((await send(open, ping)).status).toBe(200);
+    expect((await send(closed, ping)).status).toBe(200);
+    await own.stop();
+  });
+  afterAll(async () => {
+    await own?.stop();
+  });
+
+  it('fails open by default: requests run and a warning is logged', async () => {
+    for (let i = 0; i < 4; i += 1) expect((await send(open, ping)).status).toBe(200);
+    expect(open.logs.some((line) => String(line.msg).includes('rate limit store unreachable'))).toBe(true);
+  });
+
+  it('fails closed when configured: 503 SERVICE_NOT_READY', async () => {
+    const refused = await send(closed, ping);
+    expect(refused.status).toBe(503);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('SERVICE_NOT_READY');
+    expect(refused.errors?.[0]?.message).toContain('Rate limiting is unavailable');
+  });
+
+  it('enforces the limit again once Redis is back', async () => {
+    await own.start();
+    // The client reconnects on its own schedule; poll until the shared counter answers again.
+    await vi.waitFor(async () => expect((await send(closed, ping)).status).toBe(200), { timeout: 10_000, interval: 200 });
+    expect((await send(closed, ping)).status).toBe(200);
+    expect((await send(closed, ping)).status).toBe(429);
+  });
+});
