@@ -103,7 +103,12 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const tls = config.server.tls;
   const httpServer = tls ? createHttpsServer(tls) : http.createServer();
   const failedRequestLog = createFailedRequestLog(logger);
-  const demandControl = createDemandControl(config.demandControl, readCostDirectives(supergraph.sdl));
+  // The cost directives of the supergraph being served, after every reload too.
+  let costDirectives = readCostDirectives(supergraph.sdl);
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    costDirectives = readCostDirectives(coreSupergraphSdl);
+  });
+  const demandControl = createDemandControl(config.demandControl, () => costDirectives);
   const traffic = await createTrafficProtection(config, demandControl, logger);
 
   const apollo = new ApolloServer<GatewayContext>({

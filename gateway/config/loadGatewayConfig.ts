@@ -8,7 +8,6 @@ import { isFile } from './isFile.js';
 import { formatSchemaErrors } from './formatSchemaErrors.js';
 import type { GatewayConfig, GatewayMode, SubgraphConfig } from './GatewayConfig.js';
 import { gatewayConfigSchema } from './gatewayConfigSchema.js';
-import { isFile } from './isFile.js';
 import { completeSecurityConfig, type SecurityFileShape } from './completeSecurityConfig.js';
 import { checkTrafficConsistency } from './checkTrafficConsistency.js';
 

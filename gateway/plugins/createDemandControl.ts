@@ -20,8 +20,14 @@ export interface DemandControl {
  * Cost-based demand control. The estimate is static (see `createCostEstimator`); a client sees
  * it in `extensions.cost` when it sends `x-portico-cost: true` and `exposeCost` is on.
  */
-export function createDemandControl(config: DemandControlConfig, directives: CostDirectives): DemandControl {
-  const estimate = createCostEstimator({ directives, defaultListSize: config.defaultListSize });
+export function createDemandControl(config: DemandControlConfig, directives: () => CostDirectives): DemandControl {
+  // Rebuilt only when the supergraph (and so its directives) changes.
+  let estimator = { directives: directives(), estimate: createCostEstimator({ directives: directives(), defaultListSize: config.defaultListSize }) };
+  const estimate: ReturnType<typeof createCostEstimator> = (input) => {
+    const current = directives();
+    if (current !== estimator.directives) estimator = { directives: current, estimate: createCostEstimator({ directives: current, defaultListSize: config.defaultListSize }) };
+    return estimator.estimate(input);
+  };
   const costs = new WeakMap<object, number>();
   const costOf = (request: ResolvedRequest): number => {
     let cost = costs.get(request.request);
