@@ -11,7 +11,7 @@ import { createLogger, type Logger } from '../common/createLogger.js';
 import { ConfigError } from './config/ConfigError.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { subgraphDefaults } from './config/loadGatewayConfig.js';
-import { createSubgraphDataSource, type SubgraphDataSource } from './createSubgraphDataSource.js';
+import { createSubgraphDataSource, type SubgraphDataSource, type SubgraphObserver } from './createSubgraphDataSource.js';
 import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
 import { createCors } from './http/createCors.js';
@@ -19,6 +19,8 @@ import { createRequestHandler } from './http/createRequestHandler.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
 import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
+import { createRequestMetrics } from './metrics/createRequestMetrics.js';
 import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
 
@@ -53,6 +55,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const supergraph = asConfigError(() => readSupergraph(config.supergraph.path));
   const subgraphs = routeSubgraphs(config, supergraph.subgraphs);
 
+  const metrics = config.metrics.enabled ? createGatewayMetrics() : undefined;
   const dataSources: SubgraphDataSource[] = [];
   const supergraphWatcher = createSupergraphWatcher({
     path: config.supergraph.path,
@@ -60,6 +63,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     watch: config.supergraph.watch,
     pollIntervalMs: config.supergraph.pollIntervalMs,
     logger,
+    onReload: (outcome) => metrics?.supergraphReloads.inc({ outcome }),
   });
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphWatcher.hook,
@@ -72,6 +76,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
         settings: config.subgraphs[name] ?? subgraphDefaults(config.upstream),
         maxConnections: config.upstream.maxConnectionsPerSubgraph,
         logger,
+        ...(metrics ? { observer: subgraphObserver(metrics, name) } : {}),
       });
       dataSources.push(dataSource);
       return dataSource;
@@ -109,6 +114,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       readiness.plugin,
       failedRequestLog.plugin,
       landingPagePlugin(config),
+      ...(metrics ? [createRequestMetrics({ metrics, ...config.metrics })] : []),
     ],
   });
   try {
@@ -130,6 +136,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       readiness,
       failedRequestLog,
       logger,
+      ...(metrics ? { metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() } } : {}),
     }),
   );
 
@@ -147,6 +154,19 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       return stopping;
     },
     isReady: () => readiness.status().ready,
+  };
+}
+
+/** Feeds one subgraph's attempts, retries, shared requests and breaker state to the metrics. */
+function subgraphObserver(metrics: GatewayMetrics, subgraph: string): SubgraphObserver {
+  return {
+    attempt: (durationMs, outcome) => {
+      metrics.subgraphFetchDuration.observe({ subgraph }, durationMs / 1000);
+      metrics.subgraphFetches.inc({ subgraph, outcome });
+    },
+    retry: () => metrics.subgraphRetries.inc({ subgraph }),
+    deduplicated: () => metrics.subgraphDeduplicated.inc({ subgraph }),
+    breakerState: (state) => metrics.setBreakerState(subgraph, state),
   };
 }
 

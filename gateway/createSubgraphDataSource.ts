@@ -8,7 +8,7 @@ import { Headers as HeaderNames } from '../common/headers.js';
 import type { SubgraphConfig } from './config/GatewayConfig.js';
 import type { GatewayContext } from './GatewayContext.js';
 import { classifySubgraphFailure } from './resilience/classifySubgraphFailure.js';
-import { createCircuitBreaker } from './resilience/createCircuitBreaker.js';
+import { createCircuitBreaker, type BreakerState } from './resilience/createCircuitBreaker.js';
 import { createInflightDedup } from './resilience/createInflightDedup.js';
 import { createRetryBudget } from './resilience/createRetryBudget.js';
 import { pathOfFetch } from './resilience/pathOfFetch.js';
@@ -25,6 +25,16 @@ export interface SubgraphDataSourceOptions {
   /** The most keep-alive connections opened to this subgraph. */
   maxConnections: number;
   logger: Logger;
+  /** Told of every attempt, retry, shared request and breaker change, for metrics. */
+  observer?: SubgraphObserver;
+}
+
+export interface SubgraphObserver {
+  /** One attempt ended: `success` or the code of its error. */
+  attempt(durationMs: number, outcome: string): void;
+  retry(): void;
+  deduplicated(): void;
+  breakerState(state: BreakerState): void;
 }
 
 /** A data source that owns a connection pool, which `close` ends. */
@@ -54,14 +64,18 @@ interface Attempt {
  * tagged with `serviceName` by @apollo/gateway itself.
  */
 export function createSubgraphDataSource(options: SubgraphDataSourceOptions): SubgraphDataSource {
-  const { name, url, settings } = options;
+  const { name, url, settings, observer } = options;
   const logger = options.logger.child({ subgraph: name });
   const agent = new Agent({ connections: options.maxConnections });
   const attempts = new AsyncLocalStorage<Attempt>();
   const breaker = createCircuitBreaker({
     ...settings.breaker,
-    onStateChange: (state) => logger.warn({ breaker: state }, `circuit breaker of subgraph ${name} is ${state}`),
+    onStateChange: (state) => {
+      logger.warn({ breaker: state }, `circuit breaker of subgraph ${name} is ${state}`);
+      observer?.breakerState(state);
+    },
   });
+  observer?.breakerState('closed');
   const budget = createRetryBudget(settings.retry);
   const dedup = createInflightDedup<GatewayGraphQLResponse>(copyResponse);
 
@@ -88,9 +102,10 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
         if (mutation || !settings.dedupQueries || !incoming) return await send(incoming?.signal);
         const { query, variables } = processOptions.request;
         const key = JSON.stringify([incoming.viewer?.subject ?? null, query, variables ?? null]);
-        return await dedup.run(key, incoming.signal, send, () =>
-          logger.debug({ requestId: incoming.requestId }, `shares an identical request to subgraph ${name} already in flight`),
-        );
+        return await dedup.run(key, incoming.signal, send, () => {
+          observer?.deduplicated();
+          logger.debug({ requestId: incoming.requestId }, `shares an identical request to subgraph ${name} already in flight`);
+        });
       } catch (error) {
         // A caller that stopped waiting on a shared request gets its abort reason, uncoded.
         const coded = error instanceof GraphQLError ? error : classifySubgraphFailure(error, name, settings.timeoutMs).error;
@@ -107,12 +122,15 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
         if (!breaker.tryAcquire()) {
           throw coded(ErrorCode.SUBGRAPH_UNAVAILABLE, `Subgraph "${name}" is unavailable: its circuit breaker is open after repeated failures`);
         }
+        const startedAt = performance.now();
         try {
           const response = await attempts.run({ signal, timeoutMs }, () => super.process(processOptions));
           breaker.recordSuccess();
+          observer?.attempt(performance.now() - startedAt, 'success');
           return response;
         } catch (error) {
           const failure = classifySubgraphFailure(error, name, timeoutMs);
+          observer?.attempt(performance.now() - startedAt, String(failure.error.extensions.code));
           if (failure.health === 'unhealthy') breaker.recordFailure();
           else if (failure.health === 'healthy') breaker.recordSuccess();
           else breaker.release();
@@ -122,6 +140,7 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
             throw failure.error;
           }
           logger.debug({ retry, delayMs: delay, code: failure.error.extensions.code }, `retrying a query to subgraph ${name}`);
+          observer?.retry();
           await sleep(delay, signal).catch((reason: unknown) => {
             throw classifySubgraphFailure(reason, name, timeoutMs).error;
           });

@@ -30,12 +30,31 @@ export interface GatewayConfig {
   supergraph: SupergraphConfig;
   server: ServerConfig;
   upstream: UpstreamConfig;
+  metrics: MetricsConfig;
   /**
    * Per-subgraph settings, keyed by the subgraph's name in the supergraph. A name the supergraph
    * does not know is refused at start.
    * @default {}
    */
   subgraphs: Record<string, SubgraphConfig>;
+}
+
+export interface MetricsConfig {
+  /**
+   * Serve Prometheus metrics at `/metrics`.
+   * @default true
+   */
+  enabled: boolean;
+  /**
+   * The request header that names the client, for the `client_name` label.
+   * @default 'apollographql-client-name'
+   */
+  clientNameHeader: string;
+  /**
+   * The request header that gives the client's version, for the `client_version` label.
+   * @default 'apollographql-client-version'
+   */
+  clientVersionHeader: string;
 }
 
 export type GatewayMode = 'development' | 'production';

@@ -152,6 +152,16 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
         breaker: breakerSchema(true),
       },
     },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        clientNameHeader: { type: 'string', pattern: HEADER_NAME_PATTERN, accepts: 'an HTTP header name', default: 'apollographql-client-name' },
+        clientVersionHeader: { type: 'string', pattern: HEADER_NAME_PATTERN, accepts: 'an HTTP header name', default: 'apollographql-client-version' },
+      },
+    },
     subgraphs: {
       type: 'object',
       default: {},

@@ -133,6 +133,7 @@ function complete(file: FileShape, env: Environment, cwd: string): GatewayConfig
         tls === undefined ? null : { certFile: path.resolve(cwd, tls.certFile), keyFile: path.resolve(cwd, tls.keyFile) },
     },
     upstream: file.upstream,
+    metrics: file.metrics,
     subgraphs,
   };
 }
@@ -176,7 +177,7 @@ function checkConsistency(config: GatewayConfig): string[] {
       'server.cors.credentials: cannot be true while server.cors.origins contains "*" (list the origins that may send cookies)',
     );
   }
-  if (graphqlPath === '/health' || graphqlPath === '/ready') {
+  if (graphqlPath === '/health' || graphqlPath === '/ready' || graphqlPath === '/metrics') {
     problems.push(`server.graphqlPath: "${graphqlPath}" is taken by the gateway's own endpoint`);
   }
   return problems;

@@ -74,6 +74,7 @@ describe('loadGatewayConfig', () => {
         retry: { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 1000, budgetPercent: 20, budgetMinPerSecond: 5 },
         breaker: { enabled: true, failureThreshold: 5, resetTimeoutMs: 10_000 },
       },
+      metrics: { enabled: true, clientNameHeader: 'apollographql-client-name', clientVersionHeader: 'apollographql-client-version' },
       subgraphs: {},
     });
   });
@@ -207,6 +208,7 @@ subgraphs:
       ['subgraphs: { products: "http://x" }', 'subgraphs.products: must be an object with keys url, timeoutMs, dedupQueries, retry, breaker (got "http://x")'],
       ['subgraphs: { products: { url: "products:4001" } }', 'subgraphs.products.url: must be an http:// or https:// URL (got "products:4001")'],
       ['subgraphs: { products: { timeoutMs: 1.5 } }', 'subgraphs.products.timeoutMs: must be an integer of at least 1 (got 1.5)'],
+      ['metrics: { clientNameHeader: "x client" }', 'metrics.clientNameHeader: must be an HTTP header name (got "x client")'],
       ['server: { requestTimeoutMs: 0 }', 'server.requestTimeoutMs: must be an integer of at least 1 (got 0)'],
       ['upstream: { retry: { maxRetries: 11 } }', 'upstream.retry.maxRetries: must be an integer from 0 to 10 (got 11)'],
       ['upstream: { retry: { budgetPercent: 150 } }', 'upstream.retry.budgetPercent: must be an integer from 0 to 100 (got 150)'],
@@ -231,7 +233,7 @@ subgraphs:
 
   describe('unknown keys', () => {
     it.each([
-      ['port: 4000', 'port: unknown key (accepted here: mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs)'],
+      ['port: 4000', 'port: unknown key (accepted here: mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, metrics, subgraphs)'],
       ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
@@ -278,6 +280,7 @@ subgraphs:
 
     it('keeps the health endpoints for themselves', () => {
       expect(problemsOf(() => load('server: { graphqlPath: /health }'))[0]).toMatch(/^server\.graphqlPath: "\/health" is taken/);
+      expect(problemsOf(() => load('server: { graphqlPath: /metrics }'))[0]).toMatch(/^server\.graphqlPath: "\/metrics" is taken/);
     });
   });
 
@@ -298,7 +301,7 @@ subgraphs:
     });
 
     it('refuses a file that is not a mapping', () => {
-      expect(problemsOf(() => load('- a\n- b\n'))).toEqual(['(top level): must be an object with keys mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs (got ["a","b"])']);
+      expect(problemsOf(() => load('- a\n- b\n'))).toEqual(['(top level): must be an object with keys mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, metrics, subgraphs (got ["a","b"])']);
     });
 
     it('treats an empty file as all defaults', () => {
