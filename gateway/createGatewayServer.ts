@@ -34,7 +34,7 @@ export interface GatewayServer {
   httpServer: http.Server | https.Server;
   /** Whether `listen` serves HTTPS. */
   tls: boolean;
-  /** Every subgraph of the supergraph, with the URL the gateway sends its requests to. */
+  /** Every subgraph of the supergraph loaded at start, with the URL the gateway sends its requests to. */
   subgraphs: readonly SupergraphSubgraph[];
   /** Listens (by default on `server.port` / `server.host`) and resolves with the bound address. */
   listen(port?: number, host?: string): Promise<AddressInfo>;
@@ -54,6 +54,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const logger = deps.logger ?? createLogger({ name: 'gateway' });
   const supergraph = asConfigError(() => readSupergraph(config.supergraph.path));
   const subgraphs = routeSubgraphs(config, supergraph.subgraphs);
+  // The subgraphs of the supergraph served now, for /ready's probes.
+  let served: readonly SupergraphSubgraph[] = subgraphs;
 
   const metrics = config.metrics.enabled ? createGatewayMetrics() : undefined;
   const dataSources: SubgraphDataSource[] = [];
@@ -63,7 +65,10 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     watch: config.supergraph.watch,
     pollIntervalMs: config.supergraph.pollIntervalMs,
     logger,
-    onReload: (outcome) => metrics?.supergraphReloads.inc({ outcome }),
+    onReload: (outcome, reloaded) => {
+      metrics?.supergraphReloads.inc({ outcome });
+      if (reloaded) served = reloaded.subgraphs.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));
+    },
   });
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphWatcher.hook,
@@ -87,7 +92,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const probeTimeoutMs = Math.min(2000, config.upstream.timeoutMs);
   const readiness = createReadiness({
     supergraph: supergraphWatcher.status,
-    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(subgraphs, probeTimeoutMs) } : {}),
+    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => served, probeTimeoutMs) } : {}),
   });
   gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
 

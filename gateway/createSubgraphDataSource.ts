@@ -97,7 +97,7 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
       // Only operations made for a client have the client's context (not health checks).
       const incoming = 'incomingRequestContext' in processOptions ? processOptions.context : undefined;
       const mutation = /^\s*mutation\b/.test(processOptions.request.query ?? '');
-      const send = (signal: AbortSignal | undefined) => this.sendWithRetries(processOptions, signal, !mutation, incoming?.deadlineAt);
+      const send = (signal: AbortSignal | undefined) => this.sendWithRetries(processOptions, signal, !mutation, incoming);
       try {
         if (mutation || !settings.dedupQueries || !incoming) return await send(incoming?.signal);
         const { query, variables } = processOptions.request;
@@ -114,7 +114,8 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
     }
 
     /** Attempts until one answers, the failure is final, or retrying is not allowed or affordable. */
-    async sendWithRetries(processOptions: ProcessOptions, signal: AbortSignal | undefined, retryable: boolean, deadlineAt: number | undefined) {
+    async sendWithRetries(processOptions: ProcessOptions, signal: AbortSignal | undefined, retryable: boolean, incoming: GatewayContext | undefined) {
+      const deadlineAt = incoming?.deadlineAt;
       budget.recordRequest();
       for (let retry = 1; ; retry += 1) {
         const timeoutMs = Math.min(settings.timeoutMs, deadlineAt === undefined ? Infinity : deadlineAt - Date.now());
@@ -139,7 +140,8 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
           if (!retryable || !failure.retryable || retry > settings.retry.maxRetries || delay >= timeLeft || !budget.tryWithdraw()) {
             throw failure.error;
           }
-          logger.debug({ retry, delayMs: delay, code: failure.error.extensions.code }, `retrying a query to subgraph ${name}`);
+          const requestId = incoming?.requestId;
+          logger.debug({ requestId, retry, delayMs: delay, code: failure.error.extensions.code }, `retrying a query to subgraph ${name}`);
           observer?.retry();
           await sleep(delay, signal).catch((reason: unknown) => {
             throw classifySubgraphFailure(reason, name, timeoutMs).error;

@@ -1,7 +1,7 @@
 import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import type { SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '../../common/createLogger.js';
-import { readSupergraph } from './readSupergraph.js';
+import { readSupergraph, type Supergraph } from './readSupergraph.js';
 
 /** What `/ready` shows about the supergraph being served. */
 export interface SupergraphStatus {
@@ -23,8 +23,8 @@ export interface SupergraphWatcherOptions {
   /** How often the file is checked (`supergraph.pollIntervalMs`). */
   pollIntervalMs: number;
   logger: Logger;
-  /** Told of each reload attempt, for metrics. */
-  onReload?: (outcome: 'success' | 'failure') => void;
+  /** Told of each reload attempt (with the new supergraph when it is served), for metrics and probes. */
+  onReload?: (outcome: 'success' | 'failure', supergraph?: Supergraph) => void;
 }
 
 export interface SupergraphWatcher {
@@ -54,12 +54,13 @@ export function createSupergraphWatcher(options: SupergraphWatcherOptions): Supe
 
   const hook: SupergraphSdlHook = async ({ update }) => {
     const reload = () => {
-      let sdl: string;
+      let next: Supergraph;
       try {
-        sdl = readSupergraph(path).sdl;
+        next = readSupergraph(path);
       } catch (error) {
         return refuse((error as Error).message);
       }
+      const sdl = next.sdl;
       if (sdl === current) return;
       try {
         update(sdl);
@@ -71,7 +72,7 @@ export function createSupergraphWatcher(options: SupergraphWatcherOptions): Supe
       status.reloads += 1;
       delete status.lastError;
       logger.info({ supergraph: path }, 'reloaded the supergraph');
-      options.onReload?.('success');
+      options.onReload?.('success', next);
     };
     const onChange = (now: Stats, before: Stats) => {
       if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino) reload();
