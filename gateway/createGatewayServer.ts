@@ -22,6 +22,7 @@ import { createSubgraphProbe } from './health/createSubgraphProbe.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
 import { createRequestMetrics } from './metrics/createRequestMetrics.js';
 import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
+import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
 
 export interface GatewayServerDeps {
@@ -52,7 +53,13 @@ export interface GatewayServer {
  */
 export async function createGatewayServer(config: GatewayConfig, deps: GatewayServerDeps = {}): Promise<GatewayServer> {
   const logger = deps.logger ?? createLogger({ name: 'gateway' });
-  const supergraph = asConfigError(() => readSupergraph(config.supergraph.path));
+  const { url: supergraphUrl, path: supergraphPath } = config.supergraph;
+  // A download is given what a subgraph call is given, and never less than a few seconds.
+  const downloadTimeoutMs = Math.max(5000, config.upstream.timeoutMs);
+  const readSource = async () => (supergraphUrl ? fetchSupergraph(supergraphUrl, downloadTimeoutMs) : readSupergraph(supergraphPath));
+  const supergraph = await readSource().catch((error: unknown) => {
+    throw new ConfigError([`${supergraphUrl ? 'supergraph.url' : 'supergraph.path'}: ${(error as Error).message}`]);
+  });
   const subgraphs = routeSubgraphs(config, supergraph.subgraphs);
   // The subgraphs of the supergraph served now, for /ready's probes.
   let served: readonly SupergraphSubgraph[] = subgraphs;
@@ -60,7 +67,9 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const metrics = config.metrics.enabled ? createGatewayMetrics() : undefined;
   const dataSources: SubgraphDataSource[] = [];
   const supergraphWatcher = createSupergraphWatcher({
-    path: config.supergraph.path,
+    source: supergraphUrl ?? supergraphPath,
+    kind: supergraphUrl ? 'url' : 'file',
+    read: readSource,
     initialSdl: supergraph.sdl,
     watch: config.supergraph.watch,
     pollIntervalMs: config.supergraph.pollIntervalMs,
@@ -126,7 +135,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     await apollo.start();
   } catch (error) {
     await Promise.all(dataSources.map((dataSource) => dataSource.close()));
-    throw new ConfigError([`supergraph.path: the gateway cannot load ${config.supergraph.path}: ${(error as Error).message}`]);
+    const key = supergraphUrl ? 'supergraph.url' : 'supergraph.path';
+    throw new ConfigError([`${key}: the gateway cannot load ${supergraphUrl ?? supergraphPath}: ${(error as Error).message}`]);
   }
 
   httpServer.on(
@@ -182,7 +192,7 @@ function routeSubgraphs(config: GatewayConfig, composed: readonly SupergraphSubg
   if (unknown.length > 0) {
     throw new ConfigError(
       unknown.map(
-        (name) => `subgraphs.${name}: no subgraph of that name in ${config.supergraph.path} (known: ${[...known].join(', ')})`,
+        (name) => `subgraphs.${name}: no subgraph of that name in ${config.supergraph.url ?? config.supergraph.path} (known: ${[...known].join(', ')})`,
       ),
     );
   }
@@ -197,15 +207,6 @@ function createHttpsServer(tls: NonNullable<GatewayConfig['server']['tls']>): ht
     throw new ConfigError([
       `server.tls: cannot use ${tls.certFile} and ${tls.keyFile} (PEM certificate and its private key): ${(error as Error).message}`,
     ]);
-  }
-}
-
-/** Runs `read`, reporting its failure as a problem with `supergraph.path`. */
-function asConfigError<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    throw new ConfigError([`supergraph.path: ${(error as Error).message}`]);
   }
 }
 

@@ -67,6 +67,12 @@ export interface SupergraphConfig {
    */
   path: string;
   /**
+   * Download the supergraph from this http(s) URL instead of reading `path` (which is then
+   * ignored); with `watch`, it is fetched again every `pollIntervalMs`.
+   * @default none (the file at `path`)
+   */
+  url?: string;
+  /**
    * Reload the supergraph when the file changes, without a restart and without failing requests
    * in flight. A new file that cannot be used is refused and the previous one keeps serving.
    * @default true

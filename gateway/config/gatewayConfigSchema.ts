@@ -83,6 +83,7 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
       default: {},
       properties: {
         path: { type: 'string', minLength: 1, default: 'schema/supergraph.graphql' },
+        url: { type: 'string', pattern: '^https?://[^\\s]+$', accepts: 'an http:// or https:// URL' },
         watch: { type: 'boolean', default: true },
         pollIntervalMs: { ...positiveInteger(), default: 1000 },
       },

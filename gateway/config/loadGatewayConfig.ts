@@ -152,7 +152,7 @@ export function subgraphDefaults(upstream: GatewayConfig['upstream'], subgraph: 
 /** Rules across keys, and files that must exist. */
 function checkConsistency(config: GatewayConfig): string[] {
   const problems: string[] = [];
-  if (!isFile(config.supergraph.path)) {
+  if (config.supergraph.url === undefined && !isFile(config.supergraph.path)) {
     problems.push(
       `supergraph.path: no file at ${config.supergraph.path} (run "portico compose" to write it, or pass --supergraph FILE)`,
     );
