@@ -11,7 +11,7 @@ import { createLogger, type Logger } from '../common/createLogger.js';
 import { ConfigError } from './config/ConfigError.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { subgraphDefaults } from './config/loadGatewayConfig.js';
-import { createSubgraphDataSource, type SubgraphDataSource } from './createSubgraphDataSource.js';
+import { createSubgraphDataSource, type SubgraphDataSource, type SubgraphObserver } from './createSubgraphDataSource.js';
 import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
 import { createAuthenticator } from './auth/createAuthenticator.js';
@@ -25,7 +25,10 @@ import { createDemandControl } from './plugins/createDemandControl.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
 import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
+import { createRequestMetrics } from './metrics/createRequestMetrics.js';
 import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
+import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
 import { readCostDirectives } from './traffic/readCostDirectives.js';
 import { createTrafficProtection } from './traffic/createTrafficProtection.js';
@@ -40,7 +43,7 @@ export interface GatewayServer {
   httpServer: http.Server | https.Server;
   /** Whether `listen` serves HTTPS. */
   tls: boolean;
-  /** Every subgraph of the supergraph, with the URL the gateway sends its requests to. */
+  /** Every subgraph of the supergraph loaded at start, with the URL the gateway sends its requests to. */
   subgraphs: readonly SupergraphSubgraph[];
   /** Listens (by default on `server.port` / `server.host`) and resolves with the bound address. */
   listen(port?: number, host?: string): Promise<AddressInfo>;
@@ -58,18 +61,33 @@ export interface GatewayServer {
  */
 export async function createGatewayServer(config: GatewayConfig, deps: GatewayServerDeps = {}): Promise<GatewayServer> {
   const logger = deps.logger ?? createLogger({ name: 'gateway' });
-  const supergraph = asConfigError(() => readSupergraph(config.supergraph.path));
+  const { url: supergraphUrl, path: supergraphPath } = config.supergraph;
+  // A download is given what a subgraph call is given, and never less than a few seconds.
+  const downloadTimeoutMs = Math.max(5000, config.upstream.timeoutMs);
+  const readSource = async () => (supergraphUrl ? fetchSupergraph(supergraphUrl, downloadTimeoutMs) : readSupergraph(supergraphPath));
+  const supergraph = await readSource().catch((error: unknown) => {
+    throw new ConfigError([`${supergraphUrl ? 'supergraph.url' : 'supergraph.path'}: ${(error as Error).message}`]);
+  });
   const subgraphs = routeSubgraphs(config, supergraph.subgraphs);
+  // The subgraphs of the supergraph served now, for /ready's probes.
+  let served: readonly SupergraphSubgraph[] = subgraphs;
 
   const propagateHeaders = createHeaderPropagation(config.headers);
+  const metrics = config.metrics.enabled ? createGatewayMetrics() : undefined;
   const dataSources: SubgraphDataSource[] = [];
   const supergraphWatcher = createSupergraphWatcher({
-    path: config.supergraph.path,
+    source: supergraphUrl ?? supergraphPath,
+    kind: supergraphUrl ? 'url' : 'file',
+    read: readSource,
     initialSdl: supergraph.sdl,
     watch: config.supergraph.watch,
     pollIntervalMs: config.supergraph.pollIntervalMs,
     logger,
     prepare: acceptEnforcedSecurityLinks,
+    onReload: (outcome, reloaded) => {
+      metrics?.supergraphReloads.inc({ outcome });
+      if (reloaded) served = reloaded.subgraphs.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));
+    },
   });
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphWatcher.hook,
@@ -86,6 +104,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
         forwardClaims: config.authentication.forwardClaims,
         forwardToken: config.authentication.forwardToken,
         logger,
+        ...(metrics ? { observer: subgraphObserver(metrics, name) } : {}),
       });
       dataSources.push(dataSource);
       return dataSource;
@@ -96,7 +115,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const probeTimeoutMs = Math.min(2000, config.upstream.timeoutMs);
   const readiness = createReadiness({
     supergraph: supergraphWatcher.status,
-    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(subgraphs, probeTimeoutMs) } : {}),
+    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => served, probeTimeoutMs) } : {}),
   });
   gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
 
@@ -140,6 +159,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       ...traffic.plugins,
       demandControl.plugin,
       landingPagePlugin(config),
+      ...(metrics ? [createRequestMetrics({ metrics, ...config.metrics })] : []),
     ],
   });
   try {
@@ -147,7 +167,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   } catch (error) {
     await Promise.all(dataSources.map((dataSource) => dataSource.close()));
     await traffic.close();
-    throw new ConfigError([`supergraph.path: the gateway cannot load ${config.supergraph.path}: ${(error as Error).message}`]);
+    const key = supergraphUrl ? 'supergraph.url' : 'supergraph.path';
+    throw new ConfigError([`${key}: the gateway cannot load ${supergraphUrl ?? supergraphPath}: ${(error as Error).message}`]);
   }
 
   httpServer.on(
@@ -164,6 +185,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       readiness,
       failedRequestLog,
       logger,
+      ...(metrics ? { metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() } } : {}),
     }),
   );
 
@@ -185,6 +207,19 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   };
 }
 
+/** Feeds one subgraph's attempts, retries, shared requests and breaker state to the metrics. */
+function subgraphObserver(metrics: GatewayMetrics, subgraph: string): SubgraphObserver {
+  return {
+    attempt: (durationMs, outcome) => {
+      metrics.subgraphFetchDuration.observe({ subgraph }, durationMs / 1000);
+      metrics.subgraphFetches.inc({ subgraph, outcome });
+    },
+    retry: () => metrics.subgraphRetries.inc({ subgraph }),
+    deduplicated: () => metrics.subgraphDeduplicated.inc({ subgraph }),
+    breakerState: (state) => metrics.setBreakerState(subgraph, state),
+  };
+}
+
 /** The supergraph's subgraphs with config's URL overrides; refuses overrides for unknown names. */
 function routeSubgraphs(config: GatewayConfig, composed: readonly SupergraphSubgraph[]): SupergraphSubgraph[] {
   const known = new Set(composed.map((subgraph) => subgraph.name));
@@ -194,7 +229,7 @@ function routeSubgraphs(config: GatewayConfig, composed: readonly SupergraphSubg
   ].filter(({ name }) => !known.has(name));
   if (unknown.length > 0) {
     throw new ConfigError(
-      unknown.map(({ at }) => `${at}: no subgraph of that name in ${config.supergraph.path} (known: ${[...known].join(', ')})`),
+      unknown.map(({ at }) => `${at}: no subgraph of that name in ${config.supergraph.url ?? config.supergraph.path} (known: ${[...known].join(', ')})`),
     );
   }
   return composed.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));
@@ -208,15 +243,6 @@ function createHttpsServer(tls: NonNullable<GatewayConfig['server']['tls']>): ht
     throw new ConfigError([
       `server.tls: cannot use ${tls.certFile} and ${tls.keyFile} (PEM certificate and its private key): ${(error as Error).message}`,
     ]);
-  }
-}
-
-/** Runs `read`, reporting its failure as a problem with `supergraph.path`. */
-function asConfigError<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    throw new ConfigError([`supergraph.path: ${(error as Error).message}`]);
   }
 }
 

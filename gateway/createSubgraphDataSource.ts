@@ -10,7 +10,7 @@ import type { GatewayContext } from './GatewayContext.js';
 import { identityHeadersOf } from './subgraphRequests/identityHeadersOf.js';
 import type { SubgraphConfig } from './config/GatewayConfig.js';
 import { classifySubgraphFailure } from './resilience/classifySubgraphFailure.js';
-import { createCircuitBreaker } from './resilience/createCircuitBreaker.js';
+import { createCircuitBreaker, type BreakerState } from './resilience/createCircuitBreaker.js';
 import { createInflightDedup } from './resilience/createInflightDedup.js';
 import { createRetryBudget } from './resilience/createRetryBudget.js';
 import { pathOfFetch } from './resilience/pathOfFetch.js';
@@ -35,6 +35,16 @@ export interface SubgraphDataSourceOptions {
   /** Send the client's raw `Authorization` header too. */
   forwardToken: boolean;
   logger: Logger;
+  /** Told of every attempt, retry, shared request and breaker change, for metrics. */
+  observer?: SubgraphObserver;
+}
+
+export interface SubgraphObserver {
+  /** One attempt ended: `success` or the code of its error. */
+  attempt(durationMs: number, outcome: string): void;
+  retry(): void;
+  deduplicated(): void;
+  breakerState(state: BreakerState): void;
 }
 
 /** A data source that owns a connection pool, which `close` ends. */
@@ -64,14 +74,18 @@ interface Attempt {
  * tagged with `serviceName` by @apollo/gateway itself.
  */
 export function createSubgraphDataSource(options: SubgraphDataSourceOptions): SubgraphDataSource {
-  const { name, url, settings } = options;
+  const { name, url, settings, observer } = options;
   const logger = options.logger.child({ subgraph: name });
   const agent = new Agent({ connections: options.maxConnections });
   const attempts = new AsyncLocalStorage<Attempt>();
   const breaker = createCircuitBreaker({
     ...settings.breaker,
-    onStateChange: (state) => logger.warn({ breaker: state }, `circuit breaker of subgraph ${name} is ${state}`),
+    onStateChange: (state) => {
+      logger.warn({ breaker: state }, `circuit breaker of subgraph ${name} is ${state}`);
+      observer?.breakerState(state);
+    },
   });
+  observer?.breakerState('closed');
   const budget = createRetryBudget(settings.retry);
   const dedup = createInflightDedup<GatewayGraphQLResponse>(copyResponse);
 
@@ -99,7 +113,7 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
       // Only operations made for a client have the client's context (not health checks).
       const incoming = 'incomingRequestContext' in processOptions ? processOptions.context : undefined;
       const mutation = /^\s*mutation\b/.test(processOptions.request.query ?? '');
-      const send = (signal: AbortSignal | undefined) => this.sendWithRetries(processOptions, signal, !mutation, incoming?.deadlineAt);
+      const send = (signal: AbortSignal | undefined) => this.sendWithRetries(processOptions, signal, !mutation, incoming);
       try {
         if (mutation || !settings.dedupQueries || !incoming) return await send(incoming?.signal);
         const { query, variables } = processOptions.request;
@@ -113,9 +127,10 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
           query,
           variables ?? null,
         ]);
-        return await dedup.run(key, incoming.signal, send, () =>
-          logger.debug({ requestId: incoming.requestId }, `shares an identical request to subgraph ${name} already in flight`),
-        );
+        return await dedup.run(key, incoming.signal, send, () => {
+          observer?.deduplicated();
+          logger.debug({ requestId: incoming.requestId }, `shares an identical request to subgraph ${name} already in flight`);
+        });
       } catch (error) {
         // A caller that stopped waiting on a shared request gets its abort reason, uncoded.
         const coded = error instanceof GraphQLError ? error : classifySubgraphFailure(error, name, settings.timeoutMs).error;
@@ -124,7 +139,8 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
     }
 
     /** Attempts until one answers, the failure is final, or retrying is not allowed or affordable. */
-    async sendWithRetries(processOptions: ProcessOptions, signal: AbortSignal | undefined, retryable: boolean, deadlineAt: number | undefined) {
+    async sendWithRetries(processOptions: ProcessOptions, signal: AbortSignal | undefined, retryable: boolean, incoming: GatewayContext | undefined) {
+      const deadlineAt = incoming?.deadlineAt;
       budget.recordRequest();
       for (let retry = 1; ; retry += 1) {
         const timeoutMs = Math.min(settings.timeoutMs, deadlineAt === undefined ? Infinity : deadlineAt - Date.now());
@@ -132,12 +148,15 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
         if (!breaker.tryAcquire()) {
           throw coded(ErrorCode.SUBGRAPH_UNAVAILABLE, `Subgraph "${name}" is unavailable: its circuit breaker is open after repeated failures`);
         }
+        const startedAt = performance.now();
         try {
           const response = await attempts.run({ signal, timeoutMs }, () => super.process(processOptions));
           breaker.recordSuccess();
+          observer?.attempt(performance.now() - startedAt, 'success');
           return response;
         } catch (error) {
           const failure = classifySubgraphFailure(error, name, timeoutMs);
+          observer?.attempt(performance.now() - startedAt, String(failure.error.extensions.code));
           if (failure.health === 'unhealthy') breaker.recordFailure();
           else if (failure.health === 'healthy') breaker.recordSuccess();
           else breaker.release();
@@ -146,7 +165,9 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
           if (!retryable || !failure.retryable || retry > settings.retry.maxRetries || delay >= timeLeft || !budget.tryWithdraw()) {
             throw failure.error;
           }
-          logger.debug({ retry, delayMs: delay, code: failure.error.extensions.code }, `retrying a query to subgraph ${name}`);
+          const requestId = incoming?.requestId;
+          logger.debug({ requestId, retry, delayMs: delay, code: failure.error.extensions.code }, `retrying a query to subgraph ${name}`);
+          observer?.retry();
           await sleep(delay, signal).catch((reason: unknown) => {
             throw classifySubgraphFailure(reason, name, timeoutMs).error;
           });

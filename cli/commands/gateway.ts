@@ -44,7 +44,7 @@ async function runGateway(options: GatewayOptions): Promise<void> {
     });
     server = await createGatewayServer(config, { logger });
     address = await server.listen();
-    logger.info(`mode ${config.mode}; supergraph ${config.supergraph.path}`);
+    logger.info(`mode ${config.mode}; supergraph ${config.supergraph.url ?? config.supergraph.path}`);
   } catch (error) {
     // Config and port problems are the operator's to fix: the message says how, a stack would
     // not. Anything else is a bug, and its stack is logged.

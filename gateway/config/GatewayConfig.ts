@@ -33,12 +33,31 @@ export interface GatewayConfig extends SecurityConfig, TrafficConfig {
   supergraph: SupergraphConfig;
   server: ServerConfig;
   upstream: UpstreamConfig;
+  metrics: MetricsConfig;
   /**
    * Per-subgraph settings, keyed by the subgraph's name in the supergraph. A name the supergraph
    * does not know is refused at start.
    * @default {}
    */
   subgraphs: Record<string, SubgraphConfig>;
+}
+
+export interface MetricsConfig {
+  /**
+   * Serve Prometheus metrics at `/metrics`.
+   * @default true
+   */
+  enabled: boolean;
+  /**
+   * The request header that names the client, for the `client_name` label.
+   * @default 'apollographql-client-name'
+   */
+  clientNameHeader: string;
+  /**
+   * The request header that gives the client's version, for the `client_version` label.
+   * @default 'apollographql-client-version'
+   */
+  clientVersionHeader: string;
 }
 
 export type GatewayMode = 'development' | 'production';
@@ -50,6 +69,12 @@ export interface SupergraphConfig {
    * @default 'schema/supergraph.graphql'
    */
   path: string;
+  /**
+   * Download the supergraph from this http(s) URL instead of reading `path` (which is then
+   * ignored); with `watch`, it is fetched again every `pollIntervalMs`.
+   * @default none (the file at `path`)
+   */
+  url?: string;
   /**
    * Reload the supergraph when the file changes, without a restart and without failing requests
    * in flight. A new file that cannot be used is refused and the previous one keeps serving.

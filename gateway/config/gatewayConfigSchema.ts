@@ -88,6 +88,7 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
       default: {},
       properties: {
         path: { type: 'string', minLength: 1, default: 'schema/supergraph.graphql' },
+        url: { type: 'string', pattern: '^https?://[^\\s]+$', accepts: 'an http:// or https:// URL' },
         watch: { type: 'boolean', default: true },
         pollIntervalMs: { ...positiveInteger(), default: 1000 },
       },
@@ -155,6 +156,16 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
         dedupQueries: { type: 'boolean', default: true },
         retry: retrySchema(true),
         breaker: breakerSchema(true),
+      },
+    },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        clientNameHeader: { type: 'string', pattern: HEADER_NAME_PATTERN, accepts: 'an HTTP header name', default: 'apollographql-client-name' },
+        clientVersionHeader: { type: 'string', pattern: HEADER_NAME_PATTERN, accepts: 'an HTTP header name', default: 'apollographql-client-version' },
       },
     },
     subgraphs: {

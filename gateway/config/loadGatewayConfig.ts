@@ -143,6 +143,7 @@ function complete(file: FileShape, env: Environment, cwd: string): { config: Gat
         tls === undefined ? null : { certFile: path.resolve(cwd, tls.certFile), keyFile: path.resolve(cwd, tls.keyFile) },
     },
     upstream: file.upstream,
+    metrics: file.metrics,
     subgraphs,
     redis: { url: file.redis.url ?? null, keyPrefix: file.redis.keyPrefix },
     limits: file.limits,
@@ -172,7 +173,7 @@ export function subgraphDefaults(upstream: GatewayConfig['upstream'], subgraph: 
 /** Rules across keys, and files that must exist. */
 function checkConsistency(config: GatewayConfig): string[] {
   const problems: string[] = [];
-  if (!isFile(config.supergraph.path)) {
+  if (config.supergraph.url === undefined && !isFile(config.supergraph.path)) {
     problems.push(
       `supergraph.path: no file at ${config.supergraph.path} (run "portico compose" to write it, or pass --supergraph FILE)`,
     );
@@ -197,7 +198,7 @@ function checkConsistency(config: GatewayConfig): string[] {
       'server.cors.credentials: cannot be true while server.cors.origins contains "*" (list the origins that may send cookies)',
     );
   }
-  if (graphqlPath === '/health' || graphqlPath === '/ready') {
+  if (graphqlPath === '/health' || graphqlPath === '/ready' || graphqlPath === '/metrics') {
     problems.push(`server.graphqlPath: "${graphqlPath}" is taken by the gateway's own endpoint`);
   }
   problems.push(...checkTrafficConsistency(config));

@@ -8,11 +8,12 @@ export interface ProbedSubgraph {
 /**
  * For `/ready` with `server.readyChecksSubgraphs`: asks every subgraph `{ __typename }` (which any
  * GraphQL server answers, Portico's or not) and reports `"reachable"` or why not, each within
- * `timeoutMs`. A probe is one small POST per subgraph per `/ready` call.
+ * `timeoutMs`. A probe is one small POST per subgraph per `/ready` call. `subgraphs` gives the
+ * subgraphs of the supergraph served now, which a reload may change.
  */
-export function createSubgraphProbe(subgraphs: readonly ProbedSubgraph[], timeoutMs: number): () => Promise<Record<string, string>> {
+export function createSubgraphProbe(subgraphs: () => readonly ProbedSubgraph[], timeoutMs: number): () => Promise<Record<string, string>> {
   return async () => {
-    const results = await Promise.all(subgraphs.map(async ({ name, url }) => [name, await probe(url, timeoutMs)] as const));
+    const results = await Promise.all(subgraphs().map(async ({ name, url }) => [name, await probe(url, timeoutMs)] as const));
     return Object.fromEntries(results);
   };
 }

@@ -37,6 +37,8 @@ export interface RequestHandlerOptions {
   authenticator: Authenticator;
   /** What `/ready` answers. */
   readiness: Readiness;
+  /** What `/metrics` serves; without it `/metrics` is a 404. */
+  metrics?: { contentType: string; render(): Promise<string> };
   /** Where each finished request is reported. */
   failedRequestLog: FailedRequestLog;
   /** For failures of the HTTP layer itself. */
@@ -60,6 +62,12 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
   const route = async (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<Outcome> => {
     const method = req.method ?? 'GET';
     if (url.pathname === graphqlPath) return handleGraphQL(options, req, res, requestId, url);
+    if (url.pathname === '/metrics' && options.metrics) {
+      if (method !== 'GET') throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, '/metrics answers GET only', { allow: 'GET' });
+      res.writeHead(200, { 'content-type': options.metrics.contentType });
+      res.end(await options.metrics.render());
+      return { status: 200 };
+    }
     if (url.pathname === '/health' || url.pathname === '/ready') {
       if (method !== 'GET' && method !== 'HEAD') {
         throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, `${url.pathname} answers GET and HEAD only`, { allow: 'GET, HEAD' });

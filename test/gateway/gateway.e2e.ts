@@ -50,7 +50,7 @@ describe('gateway (development)', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'pass',
-      details: { supergraph: { path: expect.stringMatching(/supergraph\.graphql$/), loadedAt: expect.any(String), reloads: 0 } },
+      details: { supergraph: { source: expect.stringMatching(/supergraph\.graphql$/), loadedAt: expect.any(String), reloads: 0 } },
     });
     expect(gateway.server.isReady()).toBe(true);
   });

@@ -82,6 +82,7 @@ describe('loadGatewayConfig', () => {
         retry: { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 1000, budgetPercent: 20, budgetMinPerSecond: 5 },
         breaker: { enabled: true, failureThreshold: 5, resetTimeoutMs: 10_000 },
       },
+      metrics: { enabled: true, clientNameHeader: 'apollographql-client-name', clientVersionHeader: 'apollographql-client-version' },
       subgraphs: {},
       authentication: {
         mode: 'optional',
@@ -228,8 +229,9 @@ subgraphs:
       ['landingPage: 1', 'landingPage: must be true or false (got 1)'],
       ['includeStacktraceInErrors: null', 'includeStacktraceInErrors: must be true or false (got null)'],
       ['supergraph: { path: "" }', 'supergraph.path: must be a non-empty string (got "")'],
+      ['supergraph: { url: "registry.internal/supergraph" }', 'supergraph.url: must be an http:// or https:// URL (got "registry.internal/supergraph")'],
       ['supergraph: { pollIntervalMs: 0 }', 'supergraph.pollIntervalMs: must be an integer of at least 1 (got 0)'],
-      ['supergraph: schema.graphql', 'supergraph: must be an object with keys path, watch, pollIntervalMs (got "schema.graphql")'],
+      ['supergraph: schema.graphql', 'supergraph: must be an object with keys path, url, watch, pollIntervalMs (got "schema.graphql")'],
       ['server: { host: 5 }', 'server.host: must be a non-empty string (got 5)'],
       ['server: { port: "abc" }', 'server.port: must be an integer from 0 to 65535 (got "abc")'],
       ['server: { port: 70000 }', 'server.port: must be an integer from 0 to 65535 (got 70000)'],
@@ -255,6 +257,7 @@ subgraphs:
       ['subgraphs: { products: "http://x" }', 'subgraphs.products: must be an object with keys url, timeoutMs, dedupQueries, retry, breaker (got "http://x")'],
       ['subgraphs: { products: { url: "products:4001" } }', 'subgraphs.products.url: must be an http:// or https:// URL (got "products:4001")'],
       ['subgraphs: { products: { timeoutMs: 1.5 } }', 'subgraphs.products.timeoutMs: must be an integer of at least 1 (got 1.5)'],
+      ['metrics: { clientNameHeader: "x client" }', 'metrics.clientNameHeader: must be an HTTP header name (got "x client")'],
       ['server: { requestTimeoutMs: 0 }', 'server.requestTimeoutMs: must be an integer of at least 1 (got 0)'],
       ['upstream: { retry: { maxRetries: 11 } }', 'upstream.retry.maxRetries: must be an integer from 0 to 10 (got 11)'],
       ['upstream: { retry: { budgetPercent: 150 } }', 'upstream.retry.budgetPercent: must be an integer from 0 to 100 (got 150)'],
@@ -342,6 +345,7 @@ subgraphs:
 
     it('keeps the health endpoints for themselves', () => {
       expect(problemsOf(() => load('server: { graphqlPath: /health }'))[0]).toMatch(/^server\.graphqlPath: "\/health" is taken/);
+      expect(problemsOf(() => load('server: { graphqlPath: /metrics }'))[0]).toMatch(/^server\.graphqlPath: "\/metrics" is taken/);
     });
   });
 

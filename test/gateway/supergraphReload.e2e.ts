@@ -1,4 +1,6 @@
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -39,8 +41,8 @@ const text = (content: string) => (dir: string) => {
   return file;
 };
 
-async function supergraphStatus() {
-  const body = (await (await fetch(`${gateway.origin}/ready`)).json()) as { details: { supergraph: { reloads: number; lastError?: { message: string } } } };
+async function supergraphStatus(of: RunningGateway = gateway) {
+  const body = (await (await fetch(`${of.origin}/ready`)).json()) as { details: { supergraph: { source: string; reloads: number; lastError?: { message: string } } } };
   return body.details.supergraph;
 }
 
@@ -114,5 +116,45 @@ describe('supergraph hot reload', () => {
     } finally {
       await secured.stop();
     }
+  });
+  it('polls a supergraph URL: swaps to what it serves next, keeps the previous one while it fails', async () => {
+    // The supergraph as a registry or an artefact store would serve it.
+    const composed = (subgraphs: Parameters<typeof writeSupergraph>[1]) =>
+      readFileSync(writeSupergraph(mkdtempSync(path.join(shop.dir, 'registry-')), subgraphs), 'utf8');
+    let served = { status: 200, body: composed([shop.products, shop.reviews]) };
+    const registry = createServer((_req, res) => res.writeHead(served.status).end(served.body));
+    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/supergraph.graphql`;
+    const polling = await startGateway(shop.dir, 'reload-url', { mode: 'production', supergraph: { url, pollIntervalMs: 20 } });
+    try {
+      const topName = async () => (await postGraphQL(polling.origin, { query: '{ topProducts(first: 1) { name } }' })).body;
+      expect(await topName()).toEqual({ data: { topProducts: [{ name: 'Table' }] } });
+      expect((await supergraphStatus(polling)).source).toBe(url);
+
+      served = { status: 200, body: composed([{ ...shop.products, url: proxy.url }, shop.reviews]) };
+      await vi.waitFor(async () => expect((await supergraphStatus(polling)).reloads).toBe(1), { timeout: 10_000 });
+      const seen = proxy.received.length;
+      expect(await topName()).toEqual({ data: { topProducts: [{ name: 'Table' }] } });
+      expect(proxy.received.length).toBe(seen + 1);
+
+      served = { status: 503, body: 'maintenance' };
+      await vi.waitFor(async () => expect((await supergraphStatus(polling)).lastError?.message).toBe(`Cannot download the supergraph ${url}: it answered HTTP 503`), { timeout: 10_000 });
+      expect(await topName()).toEqual({ data: { topProducts: [{ name: 'Table' }] } });
+      expect(proxy.received.length).toBe(seen + 2);
+      expect((await supergraphStatus(polling)).reloads).toBe(1);
+    } finally {
+      await polling.stop();
+      await new Promise((resolve) => registry.close(resolve));
+    }
+  });
+
+  it('refuses to start when the supergraph URL cannot be downloaded', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/supergraph.graphql`;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(startGateway(shop.dir, 'url-down', { supergraph: { url } })).rejects.toThrow(
+      new RegExp(`supergraph\\.url: Cannot download the supergraph ${url.replace(/\./g, '\\.')}: `),
+    );
   });
 });
