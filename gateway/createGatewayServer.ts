@@ -22,6 +22,7 @@ import { createCors } from './http/createCors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
 import { createReadiness } from './plugins/createReadiness.js';
+import { exampleOperation } from './landingPage/exampleOperation.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
 
 export interface GatewayServerDeps {
@@ -105,7 +106,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       }),
       readiness.plugin,
       failedRequestLog.plugin,
-      landingPagePlugin(config),
+      landingPagePlugin(config, supergraph.sdl),
     ],
   });
   try {
@@ -182,10 +183,13 @@ function asConfigError<T>(read: () => T): T {
   }
 }
 
-/** The Sandbox where `landingPage` is on, nothing (not even Apollo's default page) elsewhere. */
-function landingPagePlugin(config: GatewayConfig): ApolloServerPlugin {
+/**
+ * The Sandbox where `landingPage` is on, opened on an example operation that says where a token
+ * goes; nothing (not even Apollo's default page) elsewhere.
+ */
+function landingPagePlugin(config: GatewayConfig, supergraphSdl: string): ApolloServerPlugin {
   return config.landingPage
-    ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+    ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: exampleOperation(supergraphSdl) })
     : ApolloServerPluginLandingPageDisabled();
 }
 
