@@ -23,6 +23,7 @@ import { createRequestHandler } from './http/createRequestHandler.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
 import { createReadiness } from './plugins/createReadiness.js';
 import { exampleOperation } from './landingPage/exampleOperation.js';
+import { createExplorerRoute } from './explorer/createExplorerRoute.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
 
 export interface GatewayServerDeps {
@@ -123,6 +124,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       graphqlPath: config.server.graphqlPath,
       bodyLimitBytes: config.server.bodyLimitBytes,
       landingPage: config.landingPage,
+      explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: exampleOperation(supergraph.sdl) }) : null,
       cors: createCors(config.server.cors),
       authenticator: createAuthenticator(config.authentication),
       readiness,

@@ -17,6 +17,7 @@ export function devCommand(): Command {
       const stack = await runDev({ root, port: options.port, autoPorts: options.autoPorts ?? false, config: options.config, write });
       write('');
       write(`Portico is running. GraphQL: ${stack.gatewayUrl} (open it in a browser for the Apollo Sandbox)`);
+      write(`Offline explorer (GraphiQL, served by the gateway): ${new URL('/graphiql', stack.gatewayUrl).href}`);
       write('Press Ctrl-C to stop.');
 
       let stopping = false;

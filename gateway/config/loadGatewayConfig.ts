@@ -66,9 +66,9 @@ export function loadGatewayConfig(options: LoadGatewayConfigOptions = {}): Gatew
 }
 
 /** The config as the schema leaves it: static defaults filled, mode-dependent ones not. */
-type FileShape = Omit<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors' | 'server' | 'subgraphs' | keyof SecurityFileShape> &
+type FileShape = Omit<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'explorer' | 'includeStacktraceInErrors' | 'server' | 'subgraphs' | keyof SecurityFileShape> &
   SecurityFileShape &
-  Partial<Pick<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors'>> & {
+  Partial<Pick<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'explorer' | 'includeStacktraceInErrors'>> & {
     server: Omit<GatewayConfig['server'], 'tls'> & { tls?: { certFile: string; keyFile: string } };
     subgraphs: Record<string, Partial<SubgraphConfig>>;
   };
@@ -129,6 +129,7 @@ function complete(file: FileShape, env: Environment, cwd: string): { config: Gat
     mode,
     introspection: file.introspection ?? development,
     landingPage: file.landingPage ?? development,
+    explorer: file.explorer ?? development,
     includeStacktraceInErrors: file.includeStacktraceInErrors ?? false,
     supergraph: { path: path.resolve(cwd, file.supergraph.path) },
     server: {

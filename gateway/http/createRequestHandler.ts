@@ -8,6 +8,7 @@ import type { FailedRequestLog } from '../plugins/createFailedRequestLog.js';
 import type { Readiness } from '../plugins/createReadiness.js';
 import type { Authenticator } from '../auth/createAuthenticator.js';
 import type { Cors } from './createCors.js';
+import { explorerPath, type ExplorerRoute } from '../explorer/createExplorerRoute.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
 import { readBody } from '../../common/http/readBody.js';
@@ -25,6 +26,8 @@ export interface RequestHandlerOptions {
   bodyLimitBytes: number;
   /** Whether Apollo Server serves the Sandbox to browsers on GET. */
   landingPage: boolean;
+  /** Serves the bundled explorer under `/graphiql`; null where `explorer` is off. */
+  explorer: ExplorerRoute | null;
   /** CORS for the GraphQL path. */
   cors: Cors;
   /** Who is calling: run once per GraphQL request, before its body is read. */
@@ -54,6 +57,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
   const route = async (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<Outcome> => {
     const method = req.method ?? 'GET';
     if (url.pathname === graphqlPath) return handleGraphQL(options, req, res, requestId, url);
+    if (options.explorer && (url.pathname === explorerPath || url.pathname.startsWith(`${explorerPath}/`))) return { status: options.explorer(req, res, url) };
     if (url.pathname === '/health' || url.pathname === '/ready') {
       if (method !== 'GET' && method !== 'HEAD') {
         throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, `${url.pathname} answers GET and HEAD only`, { allow: 'GET, HEAD' });

@@ -44,6 +44,7 @@ describe('loadGatewayConfig', () => {
       mode: 'development',
       introspection: true,
       landingPage: true,
+      explorer: true,
       includeStacktraceInErrors: false,
       supergraph: { path: path.join(dir, 'schema', 'supergraph.graphql') },
       server: {
@@ -92,7 +93,7 @@ describe('loadGatewayConfig', () => {
 
   it('defaults to production, without introspection, landing page or stack traces, when NODE_ENV=production', () => {
     const config = loadGatewayConfig({ cwd: dir, env: { NODE_ENV: 'production', ...signing } });
-    expect(config).toMatchObject({ mode: 'production', introspection: false, landingPage: false, includeStacktraceInErrors: false });
+    expect(config).toMatchObject({ mode: 'production', introspection: false, landingPage: false, explorer: false, includeStacktraceInErrors: false });
   });
 
   it('lets the file choose the mode and turn single features back on', () => {
@@ -235,7 +236,7 @@ subgraphs:
 
   describe('unknown keys', () => {
     it.each([
-      ['port: 4000', 'port: unknown key (accepted here: mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs, authentication, authorization, subgraphSigning, headers)'],
+      ['port: 4000', 'port: unknown key (accepted here: mode, introspection, landingPage, explorer, includeStacktraceInErrors, supergraph, server, upstream, subgraphs, authentication, authorization, subgraphSigning, headers)'],
       ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph)'],
@@ -301,7 +302,7 @@ subgraphs:
     });
 
     it('refuses a file that is not a mapping', () => {
-      expect(problemsOf(() => load('- a\n- b\n'))).toEqual(['(top level): must be an object with keys mode, introspection, landingPage, includeStacktraceInErrors, supergraph, server, upstream, subgraphs, authentication, authorization, subgraphSigning, headers (got ["a","b"])']);
+      expect(problemsOf(() => load('- a\n- b\n'))).toEqual(['(top level): must be an object with keys mode, introspection, landingPage, explorer, includeStacktraceInErrors, supergraph, server, upstream, subgraphs, authentication, authorization, subgraphSigning, headers (got ["a","b"])']);
     });
 
     it('treats an empty file as all defaults', () => {

@@ -19,6 +19,7 @@ const server = http.createServer(
     graphqlPath: '/graphql',
     bodyLimitBytes: 1024,
     landingPage: false,
+    explorer: null,
     cors: createCors({ origins: [], credentials: false, maxAgeSeconds: 600, allowHeaders: [] }),
     authenticator: { authenticate: async () => null },
     readiness,
