@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDev, type StartedDev } from '../support/startDev.js';
@@ -56,6 +57,17 @@ describe('portico subgraph add', () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it('puts every file back when the new subgraph does not compose', async () => {
+    const before = snapshot();
+    // The starter entity of `users` is a User whose name clashes with the accounts subgraph's.
+    const result = await runPortico(copy.root, ['subgraph', 'add', 'users', '--rest', 'http://localhost:1/users']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error\[INVALID_FIELD_SHARING\][\s\S]*Nothing was added: every file is as it was\.\n$/);
+    expect(snapshot()).toEqual(before);
+    expect(existsSync(join(copy.root, 'subgraphs/users'))).toBe(false);
+    expect(existsSync(join(copy.root, 'schema/users.graphql'))).toBe(false);
+  });
+
   it('scaffolds a REST and a gRPC subgraph that compose, start under portico dev and answer through the gateway, batched', async () => {
     const rest = await runPortico(copy.root, ['subgraph', 'add', 'widgets', '--rest', 'http://localhost:1/widgets']);
     expect(rest.stderr).toBe('');
@@ -71,6 +83,8 @@ describe('portico subgraph add', () => {
     expect((await runPortico(copy.root, ['codegen', '--check'])).code).toBe(0);
     expect((await runPortico(copy.root, ['compose', '--check'])).code).toBe(0);
     expect(readFileSync(join(copy.root, 'schema/weather.graphql'), 'utf8')).toContain('type Forecast @key(fields: "cityId")');
+    // The generated subgraphs type-check, strict, as written.
+    execFileSync(process.execPath, [join(copy.root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', copy.root], { stdio: 'pipe' });
 
     stack = await startDev({ cwd: copy.root, env: { WIDGETS_SERVICE_URL: widgets.baseUrl, WEATHER_SERVICE_ADDRESS: weather.address } });
     expect(stack.lines.some((line) => line.startsWith('dev | widgets '))).toBe(true);
