@@ -25,10 +25,17 @@ import { createReadiness } from './plugins/createReadiness.js';
 import { exampleOperation } from './landingPage/exampleOperation.js';
 import { createExplorerRoute } from './explorer/createExplorerRoute.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
+import { watchSupergraphFile } from './supergraph/watchSupergraphFile.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
   logger?: Logger;
+  /**
+   * Reload the supergraph whenever its file changes (`portico dev`). Refused in production,
+   * which loads the supergraph it was deployed with, once.
+   * @default false
+   */
+  watchSupergraph?: boolean;
 }
 
 export interface GatewayServer {
@@ -54,6 +61,9 @@ export interface GatewayServer {
  */
 export async function createGatewayServer(config: GatewayConfig, deps: GatewayServerDeps = {}): Promise<GatewayServer> {
   const logger = deps.logger ?? createLogger({ name: 'gateway' });
+  if (deps.watchSupergraph && config.mode === 'production') {
+    throw new ConfigError(['--watch: reloading the supergraph is for development; in production the gateway loads the supergraph it was deployed with.']);
+  }
   const supergraph = asConfigError(() => readSupergraph(config.supergraph.path));
   const subgraphs = routeSubgraphs(config, supergraph.subgraphs);
   const urlOf = new Map(subgraphs.map((subgraph) => [subgraph.name, subgraph.url]));
@@ -61,7 +71,9 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const propagateHeaders = createHeaderPropagation(config.headers);
   const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
-    supergraphSdl: acceptEnforcedSecurityLinks(supergraph.sdl),
+    supergraphSdl: deps.watchSupergraph
+      ? watchSupergraphFile({ path: config.supergraph.path, initialSdl: supergraph.sdl, prepare: acceptEnforcedSecurityLinks, logger })
+      : acceptEnforcedSecurityLinks(supergraph.sdl),
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name, url }) => {
       const dataSource = createSubgraphDataSource({

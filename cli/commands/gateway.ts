@@ -12,6 +12,7 @@ interface GatewayOptions {
   port?: string;
   host?: string;
   subgraphUrl?: Record<string, string>;
+  watch?: boolean;
 }
 
 /**
@@ -27,6 +28,7 @@ export function gatewayCommand(): Command {
     .option('--port <port>', 'the port to listen on; 0 picks a free one (overrides server.port; default 4000)')
     .option('--host <host>', 'the interface to listen on (overrides server.host; default 0.0.0.0)')
     .option('--subgraph-url <name=url>', "send a subgraph's requests to this URL (overrides subgraphs.<name>.url; repeatable)", collectSubgraphUrl)
+    .option('--watch', 'reload the supergraph when its file changes (development only; portico dev sets it)')
     .action(async (options: GatewayOptions) => {
       await runGateway(options);
     });
@@ -42,7 +44,7 @@ async function runGateway(options: GatewayOptions): Promise<void> {
       file: options.config,
       overrides: { supergraphPath: options.supergraph, port: options.port, host: options.host, subgraphUrls: options.subgraphUrl },
     });
-    server = await createGatewayServer(config, { logger });
+    server = await createGatewayServer(config, { logger, watchSupergraph: options.watch ?? false });
     address = await server.listen();
     logger.info(`mode ${config.mode}; supergraph ${config.supergraph.path}`);
   } catch (error) {

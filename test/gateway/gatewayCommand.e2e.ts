@@ -87,4 +87,12 @@ describe('portico gateway', () => {
     expect(await run.exited).toBe(1);
     expect(run.output()).toMatch(/subgraphs\.inventory: no subgraph of that name .*\(known: products, reviews\)/);
   });
+
+  it('refuses --watch in production: a deployed gateway loads its supergraph once', async () => {
+    const config = path.join(shop.dir, 'watch-production.yaml');
+    writeFileSync(config, 'mode: production\nsubgraphSigning:\n  secret: a-production-signing-secret-0123\n');
+    const run = runCommand(['--supergraph', shop.supergraphPath, '--port', '0', '--config', config, '--watch']);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('--watch: reloading the supergraph is for development');
+  });
 });
