@@ -87,7 +87,7 @@ describe('the development landing page', () => {
     // the embed and its endpoint, not for the remote app.
     await expect.poll(() => external.some((url) => url.includes('embeddable-sandbox.cdn.apollographql.com')), { timeout: 20_000 }).toBe(true);
     expect(await page.locator('#embeddableSandbox').count()).toBe(1);
-    expect(await page.evaluate(() => window.location.href)).toBe(`${gateway.origin}/graphql`);
+    expect(page.url()).toBe(`${gateway.origin}/graphql`);
     const html = await page.content();
     expect(html).toMatch(/initialEndpoint = window\.location\.href/);
     await page.close();

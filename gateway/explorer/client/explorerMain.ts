@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // The offline explorer's page script, bundled by `portico codegen` into ../generated/: GraphiQL
 // with its docs explorer, history and headers editor, talking to this gateway only.
 import { GraphiQL } from 'graphiql';
