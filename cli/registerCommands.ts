@@ -3,6 +3,7 @@ import { codegenCommand } from './commands/codegen.js';
 import { composeCommand } from './commands/compose.js';
 import { devCommand } from './commands/dev.js';
 import { gatewayCommand } from './commands/gateway.js';
+import { subgraphCommand } from './commands/subgraph.js';
 import { tokenCommand } from './commands/token.js';
 
 /** Every `portico` subcommand, in the order `--help` lists them. */
@@ -11,5 +12,6 @@ export function registerCommands(program: Command): void {
   program.addCommand(gatewayCommand());
   program.addCommand(composeCommand());
   program.addCommand(codegenCommand());
+  program.addCommand(subgraphCommand());
   program.addCommand(tokenCommand());
 }

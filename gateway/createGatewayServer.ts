@@ -32,6 +32,8 @@ import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
 import { readCostDirectives } from './traffic/readCostDirectives.js';
 import { createTrafficProtection } from './traffic/createTrafficProtection.js';
+import { exampleOperation } from './landingPage/exampleOperation.js';
+import { createExplorerRoute } from './explorer/createExplorerRoute.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
@@ -158,7 +160,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       // Persisted documents, then rate limits (they charge the cost), then demand control.
       ...traffic.plugins,
       demandControl.plugin,
-      landingPagePlugin(config),
+      landingPagePlugin(config, supergraph.sdl),
       ...(metrics ? [createRequestMetrics({ metrics, ...config.metrics })] : []),
     ],
   });
@@ -180,6 +182,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       requestTimeoutMs: config.server.requestTimeoutMs,
       limits: config.limits,
       landingPage: config.landingPage,
+      explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: exampleOperation(supergraph.sdl) }) : null,
       cors: createCors(config.server.cors),
       authenticator: createAuthenticator(config.authentication),
       readiness,
@@ -246,10 +249,13 @@ function createHttpsServer(tls: NonNullable<GatewayConfig['server']['tls']>): ht
   }
 }
 
-/** The Sandbox where `landingPage` is on, nothing (not even Apollo's default page) elsewhere. */
-function landingPagePlugin(config: GatewayConfig): ApolloServerPlugin {
+/**
+ * The Sandbox where `landingPage` is on, opened on an example operation that says where a token
+ * goes; nothing (not even Apollo's default page) elsewhere.
+ */
+function landingPagePlugin(config: GatewayConfig, supergraphSdl: string): ApolloServerPlugin {
   return config.landingPage
-    ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+    ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: exampleOperation(supergraphSdl) })
     : ApolloServerPluginLandingPageDisabled();
 }
 

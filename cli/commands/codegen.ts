@@ -5,13 +5,14 @@ import { Command } from 'commander';
 /** `portico codegen`: typed resolvers from each subgraph's SDL and typed gRPC clients from the protos. */
 export function codegenCommand(): Command {
   return new Command('codegen')
-    .description('Generate typed resolvers (codegen.yml) and gRPC types (schema/protos) into the repository.')
+    .description('Generate typed resolvers (codegen.yml), gRPC types (schema/protos) and the bundled GraphiQL explorer into the repository.')
     .option('--check', 'write nothing; fail when committed generated code differs from what would be generated')
     .action(async (options: { check?: boolean }) => {
       // Loaded here: graphql-codegen is a development dependency, absent from production installs.
       const { generateProtoTypes, listFiles, protoTypesDir } = await import('../codegen/generateProtoTypes.js');
       const { generateResolverTypes } = await import('../codegen/generateResolverTypes.js');
-      const expected = new Map([...(await generateResolverTypes()), ...generateProtoTypes()]);
+      const { bundleExplorer } = await import('../../gateway/explorer/bundleExplorer.js');
+      const expected = new Map([...(await generateResolverTypes()), ...generateProtoTypes(), ...(await bundleExplorer())]);
       // A generated file whose source is gone is stale too.
       const existing = existsSync(protoTypesDir) ? listFiles(protoTypesDir) : [];
       const orphans = existing.filter((file) => !expected.has(file));

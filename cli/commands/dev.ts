@@ -6,9 +6,9 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 /** `portico dev` (what `npm start` runs): the whole demo stack on this machine. */
 export function devCommand(): Command {
   return new Command('dev')
-    .description('Run the demo stack on this machine: REST and gRPC backends, the four subgraphs and the gateway.')
+    .description('Run the stack on this machine: the demo REST and gRPC backends, every subgraph in cli/dev/devServices.ts and the gateway.')
     .option('--port <port>', 'the gateway port (0 picks a free one)', parsePort, 4000)
-    .option('--auto-ports', 'free ports for the backends and subgraphs instead of 5001-5002, 50051-50052 and 4001-4004')
+    .option('--auto-ports', 'free ports for the backends and subgraphs instead of their defaults (5001-5002, 50051-50052, 4001 and up)')
     .option('--config <file>', 'the gateway config file (default: gateway/demo/gateway.config.yaml, with the demo @policy module)')
     .action(async (options: { port: number; autoPorts?: boolean; config?: string }) => {
       const write = (line: string) => process.stdout.write(`${line}\n`);
@@ -17,6 +17,7 @@ export function devCommand(): Command {
       const stack = await runDev({ root, port: options.port, autoPorts: options.autoPorts ?? false, config: options.config, write });
       write('');
       write(`Portico is running. GraphQL: ${stack.gatewayUrl} (open it in a browser for the Apollo Sandbox)`);
+      write(`Offline explorer (GraphiQL, served by the gateway): ${new URL('/graphiql', stack.gatewayUrl).href}`);
       write('Press Ctrl-C to stop.');
 
       let stopping = false;

@@ -24,6 +24,12 @@ export interface GatewayConfig extends SecurityConfig, TrafficConfig {
    */
   landingPage: boolean;
   /**
+   * Serve the bundled GraphiQL explorer at `/graphiql`: no internet needed, for air-gapped
+   * networks. It shows the schema, so production leaves it off unless enabled.
+   * @default true in development, false in production
+   */
+  explorer: boolean;
+  /**
    * Put `extensions.stacktrace` on errors, for debugging the gateway itself. Off by default in
    * development too: a validation error's stack is graphql-js internals, not help. Refused in
    * production.

@@ -81,6 +81,7 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
     mode: { type: 'string', enum: ['development', 'production'] },
     introspection: { type: 'boolean' },
     landingPage: { type: 'boolean' },
+    explorer: { type: 'boolean' },
     includeStacktraceInErrors: { type: 'boolean' },
     supergraph: {
       type: 'object',

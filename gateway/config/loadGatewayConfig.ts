@@ -69,10 +69,10 @@ export function loadGatewayConfig(options: LoadGatewayConfigOptions = {}): Gatew
 /** The config as the schema leaves it: static defaults filled, mode-dependent ones not. */
 type FileShape = Omit<
   GatewayConfig,
-  'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors' | 'server' | 'subgraphs' | 'redis' | 'trustedDocuments' | keyof SecurityFileShape
+  'mode' | 'introspection' | 'landingPage' | 'explorer' | 'includeStacktraceInErrors' | 'server' | 'subgraphs' | 'redis' | 'trustedDocuments' | keyof SecurityFileShape
 > &
   SecurityFileShape &
-  Partial<Pick<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'includeStacktraceInErrors'>> & {
+  Partial<Pick<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'explorer' | 'includeStacktraceInErrors'>> & {
     server: Omit<GatewayConfig['server'], 'tls'> & { tls?: { certFile: string; keyFile: string } };
     subgraphs: Record<string, Partial<SubgraphConfig>>;
     redis: { url?: string; keyPrefix: string };
@@ -135,6 +135,7 @@ function complete(file: FileShape, env: Environment, cwd: string): { config: Gat
     mode,
     introspection: file.introspection ?? development,
     landingPage: file.landingPage ?? development,
+    explorer: file.explorer ?? development,
     includeStacktraceInErrors: file.includeStacktraceInErrors ?? false,
     supergraph: { ...file.supergraph, path: path.resolve(cwd, file.supergraph.path) },
     server: {

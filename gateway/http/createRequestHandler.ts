@@ -10,6 +10,7 @@ import type { Authenticator } from '../auth/createAuthenticator.js';
 import type { Cors } from './createCors.js';
 import type { LimitsConfig } from '../config/TrafficConfig.js';
 import { guardDocuments } from './guardDocuments.js';
+import { explorerPath, type ExplorerRoute } from '../explorer/createExplorerRoute.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
 import { readBody } from '../../common/http/readBody.js';
@@ -31,6 +32,8 @@ export interface RequestHandlerOptions {
   limits: LimitsConfig;
   /** Whether Apollo Server serves the Sandbox to browsers on GET. */
   landingPage: boolean;
+  /** Serves the bundled explorer under `/graphiql`; null where `explorer` is off. */
+  explorer: ExplorerRoute | null;
   /** CORS for the GraphQL path. */
   cors: Cors;
   /** Who is calling: run once per GraphQL request, before its body is read. */
@@ -68,6 +71,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       res.end(await options.metrics.render());
       return { status: 200 };
     }
+    if (options.explorer && (url.pathname === explorerPath || url.pathname.startsWith(`${explorerPath}/`))) return { status: options.explorer(req, res, url) };
     if (url.pathname === '/health' || url.pathname === '/ready') {
       if (method !== 'GET' && method !== 'HEAD') {
         throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, `${url.pathname} answers GET and HEAD only`, { allow: 'GET, HEAD' });

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startDev as startDevStack } from '../support/startDev.js';
 
 // `portico dev` as a person runs it (what `npm start` runs), with free ports so it cannot
 // collide with anything.
@@ -45,32 +45,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-// Starts `portico dev` and resolves once it says it is running, with its GraphQL URL.
+// Starts `portico dev` and records its children, so that each test can kill what is left.
 async function startDev() {
-  const dev = spawn(process.execPath, ['bin/portico.js', 'dev', '--port', '0', '--auto-ports'], {
-    env: { ...process.env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(dev);
-  const lines: string[] = [];
-  for (const stream of [dev.stdout!, dev.stderr!]) createInterface({ input: stream }).on('line', (line) => lines.push(line));
-  const exited = new Promise<number | null>((resolve) => dev.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const ready = lines.find((line) => line.startsWith('Portico is running.'));
-      if (ready) {
-        clearInterval(timer);
-        resolve(/GraphQL: (\S+)/.exec(ready)![1]!);
-      }
-    }, 50);
-    void exited.then((code) => {
-      clearInterval(timer);
-      reject(new Error(`portico dev exited with ${code}:\n${lines.join('\n')}`));
-    });
-  });
-  const children = nodeChildrenOf(dev.pid!);
+  const stack = await startDevStack();
+  started.push(stack.dev);
+  const children = nodeChildrenOf(stack.dev.pid!);
   services.push(...children);
-  return { dev, lines, url, exited, children };
+  return { ...stack, children };
 }
 
 // Waits until no process in `pids` is alive, or fails after `limitMs` naming the survivors.

@@ -156,11 +156,16 @@ describe('gateway (development)', () => {
     expect(other.response.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('serves the Sandbox landing page to a browser', async () => {
+  it('serves the Sandbox landing page to a browser, pointed at this gateway, with an example operation and a token hint', async () => {
     const response = await fetch(`${gateway.origin}/graphql`, { headers: { accept: 'text/html,application/xhtml+xml' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await response.text()).toMatch(/sandbox/i);
+    const html = await response.text();
+    expect(html).toContain('embeddable-sandbox.cdn.apollographql.com');
+    // The page's own URL, the gateway's GraphQL path, is the Sandbox's endpoint.
+    expect(html).toMatch(/initialEndpoint = window\.location\.href/);
+    expect(html).toContain('npx portico token --sub 7');
+    expect(html).toContain('query Example');
   });
 
   it('says what is missing from a GET without a query', async () => {

@@ -48,6 +48,7 @@ describe('loadGatewayConfig', () => {
       mode: 'development',
       introspection: true,
       landingPage: true,
+      explorer: true,
       includeStacktraceInErrors: false,
       supergraph: { path: path.join(dir, 'schema', 'supergraph.graphql'), watch: true, pollIntervalMs: 1000 },
       server: {
@@ -129,7 +130,7 @@ describe('loadGatewayConfig', () => {
 
   it('defaults to production, without introspection, landing page or stack traces, when NODE_ENV=production', () => {
     const config = loadGatewayConfig({ cwd: dir, env: { NODE_ENV: 'production', ...signing } });
-    expect(config).toMatchObject({ mode: 'production', introspection: false, landingPage: false, includeStacktraceInErrors: false });
+    expect(config).toMatchObject({ mode: 'production', introspection: false, landingPage: false, explorer: false, includeStacktraceInErrors: false });
   });
 
   it('lets the file choose the mode and turn single features back on', () => {

@@ -21,6 +21,7 @@ const server = http.createServer(
     requestTimeoutMs: 60_000,
     limits: { maxDocumentBytes: 1024, maxTokens: 100, maxDepth: 5, maxAliases: 5, maxRootFields: 5, maxDirectives: 5, maxBatchSize: 2 },
     landingPage: false,
+    explorer: null,
     cors: createCors({ origins: [], credentials: false, maxAgeSeconds: 600, allowHeaders: [] }),
     authenticator: { authenticate: async () => null },
     readiness,

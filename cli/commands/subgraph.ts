@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+interface AddOptions {
+  rest?: string;
+  grpc?: string;
+  service?: string;
+  address: string;
+}
+
+/** `portico subgraph add`: a new subgraph for a team's REST or gRPC service, in one command. */
+export function subgraphCommand(): Command {
+  const subgraph = new Command('subgraph').description('Work with the subgraphs of this repository.');
+  subgraph
+    .command('add')
+    .description(
+      'Add a subgraph for a REST or gRPC service: its SDL, its folder in subgraphs/, its entries in schema/supergraph.yaml, ' +
+        'codegen.yml, docker-compose.yml and portico dev; then generate its types and compose.',
+    )
+    .argument('<name>', 'the subgraph name: lowercase letters, digits and dashes, e.g. weather')
+    .option('--rest <base-url>', 'the REST service\'s base URL; the starter entity is read with GET <base-url>/{id}')
+    .option('--grpc <proto-file>', 'the gRPC service\'s .proto file; copied to schema/protos/, the SDL is derived from it')
+    .option('--service <name>', 'with --grpc: the service to expose, when the proto defines several')
+    .option('--address <host:port>', 'with --grpc: where the service listens by default', 'localhost:50051')
+    .addHelpText('after', '\nExamples:\n  portico subgraph add widgets --rest http://localhost:8080/widgets\n  portico subgraph add weather --grpc ./weather.proto --service Weather --address localhost:50070')
+    .action(async (name: string, options: AddOptions) => {
+      // Loaded here, so that other commands do not pay for loading composition.
+      const { addSubgraph } = await import('../scaffold/addSubgraph.js');
+      await addSubgraph({ root, name, ...options, write: (line) => process.stdout.write(`${line}\n`) });
+    });
+  return subgraph;
+}

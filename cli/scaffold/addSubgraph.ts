@@ -1,0 +1,124 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { composeSupergraphFile } from '../compose/composeSupergraphFile.js';
+import { readSupergraphConfig } from '../compose/readSupergraphConfig.js';
+import { nextSubgraphPort } from './nextSubgraphPort.js';
+import { planGrpcSchema } from './planGrpcSchema.js';
+import { readProtoService } from './readProtoService.js';
+import { registerSubgraph, type Registries } from './registerSubgraph.js';
+import { apiModule, type ScaffoldSpec } from './ScaffoldSpec.js';
+import { singular, subgraphNames } from './subgraphNames.js';
+import { renderSubgraphFiles } from './renderSubgraphFiles.js';
+import { nextSteps } from './nextSteps.js';
+
+export interface AddSubgraphOptions {
+  /** The repository root. */
+  root: string;
+  name: string;
+  /** The REST service's base URL. */
+  rest?: string;
+  /** The gRPC service's proto file, relative to the working directory. */
+  grpc?: string;
+  /** The service in the proto, when it defines several. */
+  service?: string;
+  /** The gRPC service's default address. */
+  address: string;
+  write(line: string): void;
+}
+
+const registryFiles: Record<keyof Registries, string> = {
+  supergraphYaml: 'schema/supergraph.yaml',
+  codegenYml: 'codegen.yml',
+  dockerComposeYml: 'docker-compose.yml',
+  devServicesTs: 'cli/dev/devServices.ts',
+};
+
+/**
+ * Writes a new subgraph and registers it everywhere, then composes and generates its types.
+ * Refuses (throws a one-line message, writing nothing) for a bad name, a name in use, a bad
+ * URL or proto; when composition or codegen fails, puts every file back as it was.
+ */
+export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
+  const { root } = options;
+  const names = subgraphNames(options.name);
+  if ((options.rest === undefined) === (options.grpc === undefined)) throw new Error('give exactly one of --rest BASE_URL and --grpc PROTO_FILE.');
+  const registries = Object.fromEntries(Object.entries(registryFiles).map(([key, file]) => [key, readFileSync(join(root, file), 'utf8')])) as unknown as Registries;
+  refuseTaken(root, names.name, registries);
+  const port = nextSubgraphPort(registries);
+
+  let spec: ScaffoldSpec;
+  let proto: { target: string; text: string } | undefined;
+  if (options.rest !== undefined) {
+    if (!/^https?:\/\/[^/]/.test(options.rest) || !URL.canParse(options.rest)) throw new Error(`--rest must be an http(s) base URL such as http://localhost:8080 (got "${options.rest}").`);
+    spec = { kind: 'rest', names, port, baseUrl: options.rest.replace(/\/$/, ''), entity: singular(names.pascal) };
+  } else {
+    const source = resolve(options.grpc!);
+    if (!existsSync(source)) throw new Error(`${options.grpc} does not exist.`);
+    const service = readProtoService(options.grpc!, options.service);
+    const target = join(root, 'schema/protos', service.file);
+    const text = readFileSync(source, 'utf8');
+    if (existsSync(target) && readFileSync(target, 'utf8') !== text) throw new Error(`schema/protos/${service.file} exists and differs from ${options.grpc}; rename your proto file.`);
+    proto = { target, text };
+    spec = { kind: 'grpc', names, port, address: options.address, plan: planGrpcSchema(service) };
+  }
+
+  const files = new Map<string, string>(renderSubgraphFiles(spec).map(({ path, text }) => [join(root, path), text]));
+  if (proto) files.set(proto.target, proto.text);
+  const registered = registerSubgraph(registries, spec);
+  for (const key of Object.keys(registryFiles) as Array<keyof Registries>) files.set(join(root, registryFiles[key]), registered[key]);
+
+  const originals = new Map([...files.keys()].map((file) => [file, existsSync(file) ? readFileSync(file, 'utf8') : undefined]));
+  const supergraph = join(root, 'schema/supergraph.graphql');
+  originals.set(supergraph, readFileSync(supergraph, 'utf8'));
+  try {
+    for (const [file, text] of files) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
+    options.write(`Wrote ${names.name}: schema/${names.name}.graphql, subgraphs/${names.name}/ (server, index, context, resolvers, ${apiModule(spec)}), and its entries in ${Object.values(registryFiles).join(', ')}.`);
+    const composed = composeSupergraphFile(readSupergraphConfig(join(root, registryFiles.supergraphYaml)));
+    writeFileSync(supergraph, composed.text);
+    options.write('Composed schema/supergraph.graphql.');
+    runCodegen(root);
+    options.write('Generated typed resolvers' + (proto ? ' and gRPC types.' : '.'));
+  } catch (error) {
+    rollBack(root, names.name, originals, proto !== undefined);
+    throw new Error(`${(error as Error).message}\nNothing was added: every file is as it was.`);
+  }
+  for (const line of nextSteps(spec)) options.write(line);
+}
+
+function refuseTaken(root: string, name: string, registries: Registries): void {
+  const listed = (parseYaml(registries.supergraphYaml) as { subgraphs?: Record<string, unknown> }).subgraphs ?? {};
+  const services = (parseYaml(registries.dockerComposeYml, { merge: true }) as { services?: Record<string, unknown> }).services ?? {};
+  const taken = name in listed || name in services || existsSync(join(root, 'subgraphs', name)) || existsSync(join(root, 'schema', `${name}.graphql`));
+  if (taken) throw new Error(`a subgraph or service named "${name}" already exists; choose another name.`);
+  readSupergraphConfig(join(root, registryFiles.supergraphYaml));
+}
+
+function runCodegen(root: string): void {
+  try {
+    execFileSync(process.execPath, [join(root, 'bin/portico.js'), 'codegen'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new Error(`portico codegen failed: ${stderr || (error as Error).message}`);
+  }
+}
+
+// Restores every file it touched; generated proto types of a removed proto go with a fresh codegen run.
+function rollBack(root: string, name: string, originals: Map<string, string | undefined>, hadProto: boolean): void {
+  for (const [file, text] of originals) {
+    if (text === undefined) rmSync(file, { force: true });
+    else writeFileSync(file, text);
+  }
+  rmSync(join(root, 'subgraphs', name), { recursive: true, force: true });
+  if (hadProto) {
+    try {
+      runCodegen(root);
+    } catch {
+      // The original error is what the person needs; codegen can be rerun by hand.
+    }
+  }
+}

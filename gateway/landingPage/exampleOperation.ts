@@ -1,0 +1,40 @@
+import { buildASTSchema, getNamedType, isLeafType, isObjectType, isNonNullType, parse, type GraphQLField, type GraphQLSchema } from 'graphql';
+
+// Where a token goes, said where a person looks first: above the operation they are about to run.
+const tokenHint = `# Portico. Press Run to try this query.
+# To call as a signed-in user, mint a development token:
+#   npx portico token --sub 7 --scope users:read-pii
+# and send it as the header  Authorization: Bearer <token>
+# (connection settings → shared headers, or the Headers tab below).
+`;
+
+/**
+ * The operation the landing page opens with: the token hint, then the first query field that
+ * needs no argument, with its leaf fields. Just the hint when the supergraph has no such field.
+ */
+export function exampleOperation(supergraphSdl: string): string {
+  let schema: GraphQLSchema;
+  try {
+    // The supergraph defines every directive it uses, so its SDL builds without validation.
+    schema = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
+  } catch {
+    return tokenHint;
+  }
+  const field = Object.values(schema.getQueryType()?.getFields() ?? {}).find((candidate) => isOpen(candidate) && candidate.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined));
+  if (!field) return tokenHint;
+  const type = getNamedType(field.type);
+  const leaves = isObjectType(type)
+    ? Object.values(type.getFields()).filter((inner) => isOpen(inner) && isLeafType(getNamedType(inner.type)) && inner.args.length === 0).map((inner) => inner.name)
+    : [];
+  if (isObjectType(type) && leaves.length === 0) return tokenHint;
+  const selection = leaves.length > 0 ? ` {\n    ${leaves.join('\n    ')}\n  }` : '';
+  return `${tokenHint}query Example {\n  ${field.name}${selection}\n}\n`;
+}
+
+// Directives that would make the example fail for an anonymous caller, or hide the field.
+const guards = new Set(['authenticated', 'requiresScopes', 'policy', 'inaccessible']);
+
+// Federation's own root fields (_service, _entities) are no example, nor are guarded fields.
+function isOpen(field: GraphQLField<unknown, unknown>): boolean {
+  return !field.name.startsWith('_') && !(field.astNode?.directives ?? []).some((directive) => guards.has(directive.name.value));
+}

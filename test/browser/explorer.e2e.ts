@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { exampleOperation } from '../../gateway/landingPage/exampleOperation.js';
+import { startGateway, type RunningGateway } from '../gateway/fixtures/startGateway.js';
+import { startShop, type Shop } from '../gateway/fixtures/startShop.js';
+import { launchChromium } from './launchChromium.js';
+
+// The explorers in a real browser. Anything the page asks for beyond this machine is aborted
+// and recorded, so "works offline" is checked, not assumed.
+let shop: Shop;
+let gateway: RunningGateway;
+let production: RunningGateway;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let context: BrowserContext;
+const external: string[] = [];
+
+beforeAll(async () => {
+  shop = await startShop();
+  gateway = await startGateway(shop.dir, 'development', { mode: 'development', supergraph: { path: shop.supergraphPath } });
+  production = await startGateway(shop.dir, 'production', { mode: 'production', supergraph: { path: shop.supergraphPath } });
+  browser = await launchChromium();
+  context = browser.context;
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue();
+    external.push(url.href);
+    return route.abort();
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop();
+  await production?.stop();
+  await shop?.stop();
+});
+
+describe('the bundled GraphiQL explorer', () => {
+  it('loads with nothing from beyond localhost, runs a query, shows the result and the schema docs', async () => {
+    external.length = 0;
+    const page = await context.newPage();
+    const failures: string[] = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    await page.goto(`${gateway.origin}/graphiql`);
+    await page.locator('.graphiql-query-editor .CodeMirror').first().waitFor({ timeout: 30_000 });
+
+    // It opens on the example operation of this supergraph; run it.
+    const field = /query Example \{\n {2}(\w+)/.exec(exampleOperation(readFileSync(shop.supergraphPath, 'utf8')))![1]!;
+    await page.locator('.graphiql-execute-button').click();
+    const result = page.locator('.result-window');
+    await expect.poll(async () => result.innerText(), { timeout: 20_000 }).toContain(`"${field}"`);
+    expect(await result.innerText()).not.toContain('"errors"');
+
+    // The docs explorer shows the schema the gateway serves.
+    await page.locator('button[aria-label="Show Documentation Explorer"]').click();
+    const docs = page.locator('.graphiql-doc-explorer');
+    await expect.poll(async () => docs.innerText(), { timeout: 20_000 }).toMatch(/Query/);
+    await docs.getByText('Query', { exact: true }).first().click();
+    await expect.poll(async () => docs.innerText(), { timeout: 20_000 }).toContain(field);
+
+    // The history keeps the query just run.
+    await page.locator('button[aria-label="Show History"]').click();
+    await expect.poll(async () => page.locator('.graphiql-history').innerText(), { timeout: 20_000 }).toContain('Example');
+
+    // The headers editor is open from the start, with the Authorization header to fill in.
+    expect(await page.locator('[data-name="headers"]').getAttribute('class')).toMatch(/\bactive\b/);
+    expect(await page.locator('.graphiql-editor-tool').innerText()).toContain('"Authorization"');
+
+    expect(failures).toEqual([]);
+    expect(external).toEqual([]);
+    await page.close();
+  });
+
+  it('is not served in production unless enabled', async () => {
+    const response = await fetch(`${production.origin}/graphiql`);
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('the development landing page', () => {
+  it('embeds the Apollo Sandbox pointed at this gateway', async () => {
+    external.length = 0;
+    const page = await context.newPage();
+    await page.goto(`${gateway.origin}/graphql`);
+    // The Sandbox itself comes from Apollo's CDN, which is aborted here: the page is checked for
+    // the embed and its endpoint, not for the remote app.
+    await expect.poll(() => external.some((url) => url.includes('embeddable-sandbox.cdn.apollographql.com')), { timeout: 20_000 }).toBe(true);
+    expect(await page.locator('#embeddableSandbox').count()).toBe(1);
+    expect(page.url()).toBe(`${gateway.origin}/graphql`);
+    const html = await page.content();
+    expect(html).toMatch(/initialEndpoint = window\.location\.href/);
+    await page.close();
+  });
+});
