@@ -83,6 +83,7 @@ describe('loadGatewayConfig', () => {
         breaker: { enabled: true, failureThreshold: 5, resetTimeoutMs: 10_000 },
       },
       metrics: { enabled: true, clientNameHeader: 'apollographql-client-name', clientVersionHeader: 'apollographql-client-version' },
+      telemetry: { tracing: { enabled: false, otlpEndpoint: null, serviceName: 'portico-gateway', sampleRatio: 1 } },
       subgraphs: {},
       authentication: {
         mode: 'optional',
