@@ -297,6 +297,23 @@ subgraphs:
     });
   });
 
+  describe('telemetry.tracing', () => {
+    it('takes its endpoint and ratio from the environment', () => {
+      const config = load('telemetry:\n  tracing: { enabled: true, otlpEndpoint: "${env.OTLP_URL}", sampleRatio: "${env.RATIO}" }', 'yaml', {
+        env: { OTLP_URL: 'http://collector:4318/v1/traces', RATIO: '0.25' },
+      });
+      expect(config.telemetry.tracing).toMatchObject({ enabled: true, otlpEndpoint: 'http://collector:4318/v1/traces', sampleRatio: 0.25 });
+    });
+
+    it.each([
+      ['telemetry: { tracing: { enabled: true } }', 'telemetry.tracing.otlpEndpoint: required when telemetry.tracing.enabled is true'],
+      ['telemetry: { tracing: { otlpEndpoint: "collector:4318" } }', 'telemetry.tracing.otlpEndpoint: must be an http:// or https:// URL'],
+      ['telemetry: { tracing: { sampleRatio: 1.5 } }', 'telemetry.tracing.sampleRatio: must be a number from 0 to 1'],
+    ])('%s is refused, naming the key', (content, problem) => {
+      expect(problemsOf(() => load(content)).join('\n')).toContain(problem);
+    });
+  });
+
   describe('unknown keys', () => {
     it.each([
       ['port: 4000', `port: unknown key (accepted here: ${topLevelKeys})`],
