@@ -20,4 +20,9 @@ export interface GatewayContext {
   clientAddress: string;
   /** The authenticated caller; null for an anonymous request. */
   viewer: Viewer | null;
+  /**
+   * The W3C `traceparent` naming this request's gateway span, sent to subgraphs when no
+   * recorded span (Apollo Gateway's fetch span, with tracing on) is active.
+   */
+  traceparent?: string;
 }

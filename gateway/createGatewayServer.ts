@@ -8,6 +8,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createLogger, type Logger } from '../common/createLogger.js';
+import { startTracing } from '../common/tracing/startTracing.js';
 import { ConfigError } from './config/ConfigError.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { subgraphDefaults } from './config/loadGatewayConfig.js';
@@ -164,11 +165,19 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       ...(metrics ? [createRequestMetrics({ metrics, ...config.metrics })] : []),
     ],
   });
+  // Started just before Apollo Server, so that no earlier failure leaves it registered.
+  const { tracing: tracingConfig } = config.telemetry;
+  // Off, nothing is started: traceparent is still passed on, from startServerSpan's own ids.
+  const tracing =
+    tracingConfig.enabled && tracingConfig.otlpEndpoint
+      ? startTracing({ serviceName: tracingConfig.serviceName, otlpEndpoint: tracingConfig.otlpEndpoint, sampleRatio: tracingConfig.sampleRatio })
+      : undefined;
   try {
     await apollo.start();
   } catch (error) {
     await Promise.all(dataSources.map((dataSource) => dataSource.close()));
     await traffic.close();
+    await tracing?.shutdown();
     const key = supergraphUrl ? 'supergraph.url' : 'supergraph.path';
     throw new ConfigError([`${key}: the gateway cannot load ${supergraphUrl ?? supergraphPath}: ${(error as Error).message}`]);
   }
@@ -203,6 +212,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
         await apollo.stop();
         await Promise.all(dataSources.map((dataSource) => dataSource.close()));
         await traffic.close();
+        // Last, so that the spans of the requests that drained above are sent too.
+        await tracing?.shutdown();
       })();
       return stopping;
     },

@@ -1,11 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { context, trace } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { Agent, fetch } from 'undici';
 import type { Logger } from '../common/createLogger.js';
 import { ErrorCode } from '../common/errorCodes.js';
 import { Headers as HeaderNames } from '../common/headers.js';
 import { signRequest } from '../common/signing/signRequest.js';
+import { formatTraceparent, TRACEPARENT } from '../common/tracing/startServerSpan.js';
 import type { GatewayContext } from './GatewayContext.js';
 import { identityHeadersOf } from './subgraphRequests/identityHeadersOf.js';
 import type { SubgraphConfig } from './config/GatewayConfig.js';
@@ -188,6 +190,10 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Su
       for (const [name, value] of Object.entries(identityHeadersOf(viewer ?? null, options.forwardClaims))) headers.set(name, value);
       const attempt = attempts.getStore();
       if (attempt && Number.isFinite(attempt.timeoutMs)) headers.set(HeaderNames.deadline, String(Math.floor(attempt.timeoutMs)));
+      // Apollo Gateway's fetch span is active when tracing is on; the request's span otherwise.
+      const active = trace.getSpanContext(context.active());
+      const traceparent = active && trace.isSpanContextValid(active) ? formatTraceparent(active) : processOptions.context.traceparent;
+      if (traceparent) headers.set(TRACEPARENT, traceparent);
     }
 
     close(): Promise<void> {

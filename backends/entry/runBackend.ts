@@ -1,5 +1,7 @@
 import { announceListening, stopWithParent } from '../../common/announceListening.js';
 import type { Logger } from '../../common/createLogger.js';
+import { startTracing, type Tracing } from '../../common/tracing/startTracing.js';
+import { tracingFromEnv } from '../../common/tracing/tracingFromEnv.js';
 import { readListenOptions } from './readListenOptions.js';
 
 export interface RunBackendOptions {
@@ -24,8 +26,12 @@ export interface RunBackendOptions {
 export async function runBackend(options: RunBackendOptions): Promise<void> {
   const { name, logger } = options;
   let port: number;
+  let tracing: Tracing | undefined;
   try {
     const listen = readListenOptions(process.env, options.defaultPort);
+    // Off unless an OTLP endpoint is set; traceparent is passed on either way.
+    const tracingOptions = tracingFromEnv(process.env, `portico-${name}`);
+    tracing = tracingOptions && startTracing(tracingOptions);
     port = await options.listen(listen.port, listen.host);
     const shownHost = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
     const address = `${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
@@ -41,13 +47,16 @@ export async function runBackend(options: RunBackendOptions): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, `${name} shutting down`);
-    options.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, `${name} did not close cleanly`);
-        process.exit(1);
-      },
-    );
+    options
+      .close()
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, `${name} did not close cleanly`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from '../../common/createLogger.js';
 import { Headers } from '../../common/headers.js';
+import { startServerSpan, TRACEPARENT, type ServerSpan } from '../../common/tracing/startServerSpan.js';
 import { createCallCounter, type CallCounter } from '../shared/createCallCounter.js';
 import { createRouter, type RestRequest, type Route } from './createRouter.js';
 import { RestError } from './RestError.js';
@@ -25,10 +27,10 @@ export function createRestServer(options: RestServerOptions): Server {
   const counter = options.counter ?? createCallCounter();
   const router = createRouter([...options.routes, ...adminRoutes(counter)]);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, hop: ServerSpan): Promise<void> => {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://backend.invalid');
-    logger.debug({ requestId: req.headers[Headers.requestId], method, url: req.url }, 'request');
+    logger.debug({ requestId: req.headers[Headers.requestId], traceId: hop.traceId, method, url: req.url }, 'request');
 
     const match = router.match(method, url.pathname);
     if (match.kind === 'none') throw RestError.notFound(`no route for ${url.pathname}`);
@@ -45,7 +47,18 @@ export function createRestServer(options: RestServerOptions): Server {
   };
 
   return createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    const hop = startServerSpan({
+      tracer: 'portico-backend',
+      name: `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]}`,
+      traceparent: req.headers[TRACEPARENT],
+      attributes: { 'http.request.method': req.method ?? 'GET' },
+    });
+    res.once('close', () => {
+      hop.span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) hop.span.setStatus({ code: SpanStatusCode.ERROR });
+      hop.span.end();
+    });
+    handle(req, res, hop).catch((error: unknown) => {
       if (res.headersSent) {
         logger.error({ err: error }, 'failed after the response had started');
         res.destroy();

@@ -1,4 +1,5 @@
 import type { SecurityConfig } from './SecurityConfig.js';
+import type { TelemetryConfig } from './TelemetryConfig.js';
 import type { TrafficConfig } from './TrafficConfig.js';
 
 /**
@@ -6,7 +7,7 @@ import type { TrafficConfig } from './TrafficConfig.js';
  * default. The file on disk has the same shape with every key optional; the README's "Gateway
  * configuration" table lists every option with its default (a test keeps the two in step).
  */
-export interface GatewayConfig extends SecurityConfig, TrafficConfig {
+export interface GatewayConfig extends SecurityConfig, TrafficConfig, TelemetryConfig {
   /**
    * `development` turns on introspection, the Sandbox landing page and stack traces in errors;
    * `production` turns them off and masks unexpected errors.

@@ -73,6 +73,8 @@ function coerce(value: string, schema: ConfigSchemaNode | undefined): unknown {
   switch (schema?.type) {
     case 'integer':
       return /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+    case 'number':
+      return /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value.trim()) : value;
     case 'boolean':
       return value === 'true' ? true : value === 'false' ? false : value;
     case 'array':

@@ -1,4 +1,5 @@
 import { securityConfigProperties } from './securityConfigSchema.js';
+import { telemetryConfigSchema } from './telemetryConfigSchema.js';
 import { trafficConfigSchema } from './trafficConfigSchema.js';
 
 /**
@@ -9,7 +10,7 @@ import { trafficConfigSchema } from './trafficConfigSchema.js';
  */
 // A type alias rather than an interface so that Ajv accepts it as a schema object.
 export type ConfigSchemaNode = {
-  type?: 'object' | 'array' | 'string' | 'integer' | 'boolean';
+  type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
   properties?: Record<string, ConfigSchemaNode>;
   additionalProperties?: ConfigSchemaNode | false;
   required?: string[];
@@ -191,5 +192,6 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
     },
     ...securityConfigProperties,
     ...trafficConfigSchema,
+    ...telemetryConfigSchema,
   },
 };

@@ -69,7 +69,7 @@ export function loadGatewayConfig(options: LoadGatewayConfigOptions = {}): Gatew
 /** The config as the schema leaves it: static defaults filled, mode-dependent ones not. */
 type FileShape = Omit<
   GatewayConfig,
-  'mode' | 'introspection' | 'landingPage' | 'explorer' | 'includeStacktraceInErrors' | 'server' | 'subgraphs' | 'redis' | 'trustedDocuments' | keyof SecurityFileShape
+  'mode' | 'introspection' | 'landingPage' | 'explorer' | 'includeStacktraceInErrors' | 'server' | 'subgraphs' | 'redis' | 'trustedDocuments' | 'telemetry' | keyof SecurityFileShape
 > &
   SecurityFileShape &
   Partial<Pick<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'explorer' | 'includeStacktraceInErrors'>> & {
@@ -77,6 +77,7 @@ type FileShape = Omit<
     subgraphs: Record<string, Partial<SubgraphConfig>>;
     redis: { url?: string; keyPrefix: string };
     trustedDocuments: { mode: GatewayConfig['trustedDocuments']['mode']; manifest?: string };
+    telemetry: { tracing: Omit<GatewayConfig['telemetry']['tracing'], 'otlpEndpoint'> & { otlpEndpoint?: string } };
   };
 
 /** Reads and parses the file; an unreadable or unparsable file is a `ConfigError`. */
@@ -155,6 +156,7 @@ function complete(file: FileShape, env: Environment, cwd: string): { config: Gat
       mode: file.trustedDocuments.mode,
       manifest: file.trustedDocuments.manifest === undefined ? null : path.resolve(cwd, file.trustedDocuments.manifest),
     },
+    telemetry: { tracing: { ...file.telemetry.tracing, otlpEndpoint: file.telemetry.tracing.otlpEndpoint ?? null } },
     ...security,
   };
   return { config, problems };
@@ -201,6 +203,10 @@ function checkConsistency(config: GatewayConfig): string[] {
   }
   if (graphqlPath === '/health' || graphqlPath === '/ready' || graphqlPath === '/metrics') {
     problems.push(`server.graphqlPath: "${graphqlPath}" is taken by the gateway's own endpoint`);
+  }
+  const tracing = config.telemetry.tracing;
+  if (tracing.enabled && tracing.otlpEndpoint === null) {
+    problems.push('telemetry.tracing.otlpEndpoint: required when telemetry.tracing.enabled is true (e.g. http://collector:4318/v1/traces)');
   }
   problems.push(...checkTrafficConsistency(config));
   return problems;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ApolloServer, HTTPGraphQLRequest } from '@apollo/server';
+import { SpanStatusCode, context } from '@opentelemetry/api';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers as HeaderNames } from '../../common/headers.js';
 import type { Logger } from '../../common/createLogger.js';
@@ -18,6 +19,7 @@ import { resolveRequestId } from '../../common/http/resolveRequestId.js';
 import { toHttpGraphQLRequest } from '../../common/http/toHttpGraphQLRequest.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import { writeJson } from '../../common/http/writeJson.js';
+import { startServerSpan, TRACEPARENT, type ServerSpan } from '../../common/tracing/startServerSpan.js';
 
 export interface RequestHandlerOptions {
   /** A started Apollo Server: it runs every request to `graphqlPath`. */
@@ -62,9 +64,9 @@ interface Outcome {
 export function createRequestHandler(options: RequestHandlerOptions): RequestListener {
   const { graphqlPath, readiness, failedRequestLog, logger } = options;
 
-  const route = async (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL): Promise<Outcome> => {
+  const route = async (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL, hop: ServerSpan | undefined): Promise<Outcome> => {
     const method = req.method ?? 'GET';
-    if (url.pathname === graphqlPath) return handleGraphQL(options, req, res, requestId, url);
+    if (url.pathname === graphqlPath) return handleGraphQL(options, req, res, { requestId, traceparent: hop?.traceparent }, url);
     if (url.pathname === '/metrics' && options.metrics) {
       if (method !== 'GET') throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, '/metrics answers GET only', { allow: 'GET' });
       res.writeHead(200, { 'content-type': options.metrics.contentType });
@@ -95,10 +97,20 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
     res.setHeader(HeaderNames.requestId, requestId);
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // GraphQL requests only: a span for every health probe would bury the traces worth reading.
+    const hop =
+      path === graphqlPath
+        ? startServerSpan({
+            tracer: 'portico-gateway',
+            name: `${method} ${path}`,
+            traceparent: req.headers[TRACEPARENT],
+            attributes: { 'http.request.method': method, 'url.path': path },
+          })
+        : undefined;
 
     const respond = async (): Promise<Outcome> => {
       try {
-        return await route(req, res, requestId, new URL(req.url ?? '/', 'http://gateway.invalid'));
+        return await route(req, res, requestId, new URL(req.url ?? '/', 'http://gateway.invalid'), hop);
       } catch (error) {
         const refusal =
           error instanceof HttpError ? error : new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
@@ -109,9 +121,16 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       }
     };
 
-    void respond().then((outcome) =>
-      failedRequestLog.finish({ ...outcome, requestId, method, path, durationMs: Math.round(performance.now() - startedAt) }),
-    );
+    // Apollo Gateway's own spans (plan, fetch) become children of the request's span.
+    void (hop ? context.with(hop.context, respond) : respond()).then((outcome) => {
+      if (hop) {
+        hop.span.setAttribute('http.response.status_code', outcome.status);
+        if (outcome.status >= 500) hop.span.setStatus({ code: SpanStatusCode.ERROR });
+        hop.span.end();
+      }
+      const traceId = hop ? { traceId: hop.traceId } : {};
+      failedRequestLog.finish({ ...outcome, requestId, ...traceId, method, path, durationMs: Math.round(performance.now() - startedAt) });
+    });
   };
 }
 
@@ -120,7 +139,7 @@ async function handleGraphQL(
   options: RequestHandlerOptions,
   req: IncomingMessage,
   res: ServerResponse,
-  requestId: string,
+  { requestId, traceparent }: { requestId: string; traceparent: string | undefined },
   url: URL,
 ): Promise<Outcome> {
   const method = req.method ?? 'GET';
@@ -166,7 +185,7 @@ async function handleGraphQL(
   });
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: graphQLRequest,
-    context: async () => ({ requestId, signal: abort.signal, deadlineAt, clientAddress: req.socket.remoteAddress ?? '', viewer }),
+    context: async () => ({ requestId, signal: abort.signal, deadlineAt, clientAddress: req.socket.remoteAddress ?? '', viewer, ...(traceparent ? { traceparent } : {}) }),
   });
   await writeHttpGraphQLResponse(res, response);
   const status = response.status ?? 200;

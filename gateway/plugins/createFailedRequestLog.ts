@@ -5,6 +5,8 @@ import type { GatewayContext } from '../GatewayContext.js';
 
 export interface FinishedRequest {
   requestId: string;
+  /** The request's trace, for GraphQL requests. */
+  traceId?: string;
   method: string;
   path: string;
   status: number;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { context, SpanStatusCode } from '@opentelemetry/api';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -15,6 +16,7 @@ import { readBody } from '../../common/http/readBody.js';
 import { writeJson } from '../../common/http/writeJson.js';
 import { toHttpGraphQLRequest } from '../../common/http/toHttpGraphQLRequest.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
+import { startServerSpan, TRACEPARENT } from '../../common/tracing/startServerSpan.js';
 import { errorLoggingPlugin } from './errorLoggingPlugin.js';
 import { requestScopeOf, type RequestScope } from './requestScope.js';
 import type { SigningPolicy } from './SigningPolicy.js';
@@ -105,13 +107,30 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
     res.on('close', () => {
       if (!res.writableFinished) aborted.abort();
     });
-    const scope = requestScopeOf(req, aborted.signal, logger, signed);
-    res.setHeader('x-request-id', scope.requestId);
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: toHttpGraphQLRequest(req, url, body),
-      context: async () => options.createContext(scope),
+    const hop = startServerSpan({
+      tracer: 'portico-subgraph',
+      name: `subgraph ${options.name}`,
+      traceparent: req.headers[TRACEPARENT],
+      attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname },
     });
-    await writeHttpGraphQLResponse(res, response);
+    const scope = requestScopeOf(req, aborted.signal, logger, signed, hop);
+    res.setHeader('x-request-id', scope.requestId);
+    scope.logger.debug({ method: req.method, url: req.url }, 'request');
+    try {
+      const response = await context.with(hop.context, () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: toHttpGraphQLRequest(req, url, body),
+          context: async () => options.createContext(scope),
+        }),
+      );
+      hop.span.setAttribute('http.response.status_code', response.status ?? 200);
+      await writeHttpGraphQLResponse(res, response);
+    } catch (error) {
+      hop.span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      hop.span.end();
+    }
   }
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {

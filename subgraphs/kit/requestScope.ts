@@ -4,6 +4,7 @@ import { Headers } from '../../common/headers.js';
 import type { Logger } from '../../common/createLogger.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { resolveRequestId } from '../../common/http/resolveRequestId.js';
+import type { ServerSpan } from '../../common/tracing/startServerSpan.js';
 
 /** Who is asking, as the gateway verified it. */
 export interface Viewer {
@@ -27,18 +28,33 @@ export interface RequestScope {
   deadlineAt?: number;
   /** The caller; null for an anonymous request. */
   viewer: Viewer | null;
-  /** A logger that tags every line with the request id. */
+  /** A logger that tags every line with the request id and the trace id. */
   logger: Logger;
+  /** The W3C `traceparent` for backend calls: this subgraph's span for the request is their parent. */
+  traceparent?: string;
 }
 
 /**
  * Builds a request's scope from its headers. The identity headers are read only when `signed`:
  * the gateway's signature is the one thing that makes them trustworthy.
  */
-export function requestScopeOf(req: IncomingMessage, signal: AbortSignal, logger: Logger, signed: boolean): RequestScope {
+export function requestScopeOf(
+  req: IncomingMessage,
+  signal: AbortSignal,
+  logger: Logger,
+  signed: boolean,
+  trace?: Pick<ServerSpan, 'traceId' | 'traceparent'>,
+): RequestScope {
   const requestId = resolveRequestId(req.headers[Headers.requestId]);
   const deadlineAt = deadlineOf(req.headers[Headers.deadline]);
-  return { requestId, signal, viewer: signed ? viewerOf(req) : null, logger: logger.child({ requestId }), ...(deadlineAt === undefined ? {} : { deadlineAt }) };
+  return {
+    requestId,
+    signal,
+    viewer: signed ? viewerOf(req) : null,
+    logger: logger.child(trace ? { requestId, traceId: trace.traceId } : { requestId }),
+    ...(trace ? { traceparent: trace.traceparent } : {}),
+    ...(deadlineAt === undefined ? {} : { deadlineAt }),
+  };
 }
 
 // A header that is not a plain count of milliseconds is ignored rather than refused: the

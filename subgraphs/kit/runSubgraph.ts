@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { announceListening, stopWithParent } from '../../common/announceListening.js';
 import { createLogger } from '../../common/createLogger.js';
+import { startTracing, type Tracing } from '../../common/tracing/startTracing.js';
+import { tracingFromEnv } from '../../common/tracing/tracingFromEnv.js';
 import type { SubgraphRuntime, SubgraphServer } from './createSubgraphServer.js';
 import { signingPolicyFromEnv } from './SigningPolicy.js';
 import { serviceEnv } from './serviceEnv.js';
@@ -29,12 +31,16 @@ export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
   const logger = createLogger({ name: options.name });
   let built: BuiltSubgraph;
   let port: number;
+  let tracing: Tracing | undefined;
   try {
     const env = serviceEnv(process.env);
     port = env.int('PORT', options.defaultPort, 0);
     const development = process.env.NODE_ENV !== 'production';
     const signing = signingPolicyFromEnv(process.env, development, env.int('PORTICO_SIGNATURE_MAX_AGE_MS', 60_000));
+    const tracingOptions = tracingFromEnv(process.env, `portico-${options.name}`);
     built = options.build(env, { logger, signing, development, shutdownGracePeriodMs: env.int('SHUTDOWN_GRACE_PERIOD_MS', 10_000, 0) });
+    // Off unless an OTLP endpoint is set; traceparent is passed on either way.
+    tracing = tracingOptions && startTracing(tracingOptions);
   } catch (error) {
     logger.fatal((error as Error).message);
     process.exit(1);
@@ -63,6 +69,7 @@ export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
     server
       .stop()
       .then(() => built.closeClients())
+      .then(() => tracing?.shutdown())
       .then(
         () => process.exit(0),
         (error: unknown) => {

@@ -84,6 +84,7 @@ describe('loadGatewayConfig', () => {
         breaker: { enabled: true, failureThreshold: 5, resetTimeoutMs: 10_000 },
       },
       metrics: { enabled: true, clientNameHeader: 'apollographql-client-name', clientVersionHeader: 'apollographql-client-version' },
+      telemetry: { tracing: { enabled: false, otlpEndpoint: null, serviceName: 'portico-gateway', sampleRatio: 1 } },
       subgraphs: {},
       authentication: {
         mode: 'optional',
@@ -292,6 +293,23 @@ subgraphs:
       ['rateLimit: { rules: [{ name: default, operationName: A, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0].name: "default" is taken'],
       ['rateLimit: { rules: [{ name: a, rootField: users, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0].rootField: must be a root field such as "Query.users"'],
       ['redis: { url: "http://x" }', 'redis.url'],
+    ])('%s is refused, naming the key', (content, problem) => {
+      expect(problemsOf(() => load(content)).join('\n')).toContain(problem);
+    });
+  });
+
+  describe('telemetry.tracing', () => {
+    it('takes its endpoint and ratio from the environment', () => {
+      const config = load('telemetry:\n  tracing: { enabled: true, otlpEndpoint: "${env.OTLP_URL}", sampleRatio: "${env.RATIO}" }', 'yaml', {
+        env: { OTLP_URL: 'http://collector:4318/v1/traces', RATIO: '0.25' },
+      });
+      expect(config.telemetry.tracing).toMatchObject({ enabled: true, otlpEndpoint: 'http://collector:4318/v1/traces', sampleRatio: 0.25 });
+    });
+
+    it.each([
+      ['telemetry: { tracing: { enabled: true } }', 'telemetry.tracing.otlpEndpoint: required when telemetry.tracing.enabled is true'],
+      ['telemetry: { tracing: { otlpEndpoint: "collector:4318" } }', 'telemetry.tracing.otlpEndpoint: must be an http:// or https:// URL'],
+      ['telemetry: { tracing: { sampleRatio: 1.5 } }', 'telemetry.tracing.sampleRatio: must be a number from 0 to 1'],
     ])('%s is refused, naming the key', (content, problem) => {
       expect(problemsOf(() => load(content)).join('\n')).toContain(problem);
     });

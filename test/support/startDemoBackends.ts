@@ -9,7 +9,7 @@ import { closeHttp, listenHttp } from '../../backends/entry/listenHttp.js';
 import { createInventoryServer } from '../../backends/inventory/server.js';
 import { createReviewsServer } from '../../backends/reviews/server.js';
 import { createUsersServer } from '../../backends/users/server.js';
-import { createLogger } from '../../common/createLogger.js';
+import { createLogger, type Logger } from '../../common/createLogger.js';
 import type { ProtoGrpcType as CountersProto } from '../../common/grpc/generated/counters.js';
 import type { CallCountersClient } from '../../common/grpc/generated/portico/counters/v1/CallCounters.js';
 import { loadProto, protosDir } from '../../common/grpc/loadProto.js';
@@ -59,10 +59,10 @@ const host = '127.0.0.1';
 type Stoppers = Map<BackendName, () => Promise<void>>;
 
 /** Starts the four demo backends in this process on free ports, with freshly generated data. */
-export async function startDemoBackends(): Promise<DemoBackends> {
+export async function startDemoBackends(options: { logger?: Logger } = {}): Promise<DemoBackends> {
   const data = generateDemoData();
   // Quiet unless asked: backend logs would bury test output.
-  const logger = (name: string) => createLogger({ name, level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = (name: string) => options.logger?.child({ name }) ?? createLogger({ name, level: process.env.LOG_LEVEL ?? 'warn' });
   const stoppers: Stoppers = new Map();
   const stop = async (name: BackendName): Promise<void> => {
     const stopper = stoppers.get(name);

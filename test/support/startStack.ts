@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { createLogger } from '../../common/createLogger.js';
+import { createLogger, type Logger } from '../../common/createLogger.js';
 import { signRequest } from '../../common/signing/signRequest.js';
 import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
 import { createGatewayServer, type GatewayServer } from '../../gateway/createGatewayServer.js';
@@ -24,6 +24,8 @@ export interface StackOptions {
   config?: Record<string, unknown>;
   /** Backend addresses to use instead of the demo ones, e.g. a fake that always fails. */
   backendOverrides?: Partial<Pick<DemoBackends, 'usersUrl' | 'reviewsUrl' | 'catalogAddress' | 'inventoryAddress'>>;
+  /** Where every server of the stack logs. @default quiet loggers, louder with LOG_LEVEL */
+  logger?: Logger;
 }
 
 /**
@@ -31,8 +33,9 @@ export interface StackOptions {
  * gateway serving the committed supergraph, pointed at the subgraphs through a real config file.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const backends = await startDemoBackends();
-  const subgraphs = await startSubgraphs({ ...backends, ...options.backendOverrides }, { development: options.mode !== 'production' });
+  const { logger } = options;
+  const backends = await startDemoBackends({ ...(logger ? { logger } : {}) });
+  const subgraphs = await startSubgraphs({ ...backends, ...options.backendOverrides }, { development: options.mode !== 'production', ...(logger ? { logger } : {}) });
   const config = {
     mode: options.mode ?? 'development',
     supergraph: { path: resolve('schema/supergraph.graphql') },
@@ -42,7 +45,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const file = join(mkdtempSync(join(tmpdir(), 'portico-stack-')), 'gateway.yaml');
   writeFileSync(file, stringify(config));
   const gateway = await createGatewayServer(loadGatewayConfig({ file, env: { PORTICO_SIGNING_SECRET: testSigningSecret } }), {
-    logger: createLogger({ name: 'test-gateway', level: process.env.LOG_LEVEL ?? 'silent' }),
+    logger: logger?.child({ name: 'test-gateway' }) ?? createLogger({ name: 'test-gateway', level: process.env.LOG_LEVEL ?? 'silent' }),
   });
   const address = await gateway.listen(0, '127.0.0.1');
   return {

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '../../common/createLogger.js';
+import { createLogger, type Logger } from '../../common/createLogger.js';
 import { createAccountsServer } from '../../subgraphs/accounts/server.js';
 import { createUsersApi } from '../../subgraphs/accounts/usersApi.js';
 import { createInventoryServer } from '../../subgraphs/inventory/server.js';
@@ -29,8 +29,11 @@ export interface RunningSubgraphs {
  * The four demo subgraphs, built as their entry files build them but in this process, on
  * port 0, calling the given backends. Backend deadlines are short so failure tests are quick.
  */
-export async function startSubgraphs(backends: DemoBackends, options: { development?: boolean; requireSignature?: boolean } = {}): Promise<RunningSubgraphs> {
-  const logger = createLogger({ name: 'test-subgraphs', level: process.env.LOG_LEVEL ?? 'silent' });
+export async function startSubgraphs(
+  backends: DemoBackends,
+  options: { development?: boolean; requireSignature?: boolean; logger?: Logger } = {},
+): Promise<RunningSubgraphs> {
+  const logger = options.logger?.child({ name: 'test-subgraphs' }) ?? createLogger({ name: 'test-subgraphs', level: process.env.LOG_LEVEL ?? 'silent' });
   const users = createRestClient({ backend: 'users', baseUrl: backends.usersUrl, timeoutMs: 2000 });
   const reviews = createRestClient({ backend: 'reviews', baseUrl: backends.reviewsUrl, timeoutMs: 2000 });
   const catalog = createCatalogApi(backends.catalogAddress, 2000);

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ErrorCode } from '../../../common/errorCodes.js';
 import { Headers } from '../../../common/headers.js';
+import { TRACEPARENT } from '../../../common/tracing/startServerSpan.js';
 import { backendError } from '../backendError.js';
 import { callTimeoutMs, type CallOptions } from '../rest/createRestClient.js';
 
@@ -21,12 +22,13 @@ export type StartUnaryCall<Response> = (
 ) => grpc.ClientUnaryCall;
 
 /**
- * Runs one unary gRPC call with a deadline, the request id in metadata and cancellation when
+ * Runs one unary gRPC call with a deadline, the request id and trace context in metadata, and cancellation when
  * the client goes away; a failed call becomes a GraphQL error with a code from its status.
  */
 export function callUnary<Response>(start: StartUnaryCall<Response>, options: UnaryCallOptions): Promise<Response> {
   const metadata = new grpc.Metadata();
   if (options.requestId) metadata.set(Headers.requestId, options.requestId);
+  if (options.traceparent) metadata.set(TRACEPARENT, options.traceparent);
   const allowedMs = callTimeoutMs(options.timeoutMs, options);
   const deadline = new Date(Date.now() + allowedMs);
 

@@ -1,6 +1,7 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import { ErrorCode } from '../../../common/errorCodes.js';
 import { Headers } from '../../../common/headers.js';
+import { TRACEPARENT } from '../../../common/tracing/startServerSpan.js';
 import { backendError, codeForHttpStatus } from '../backendError.js';
 
 export interface RestClientOptions {
@@ -23,6 +24,8 @@ export interface RestClientOptions {
 /** What one call carries from the GraphQL request it serves. */
 export interface CallOptions {
   requestId?: string;
+  /** The W3C `traceparent` sent along, so the backend's work joins the request's trace. */
+  traceparent?: string;
   /** Aborts the call when the client has gone away. */
   signal?: AbortSignal;
   /** When the caller stops waiting (epoch ms): the call's deadline is never later. */
@@ -56,6 +59,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     const signal = callOptions.signal ? AbortSignal.any([deadline, callOptions.signal]) : deadline;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (callOptions.requestId) headers[Headers.requestId] = callOptions.requestId;
+    if (callOptions.traceparent) headers[TRACEPARENT] = callOptions.traceparent;
     if (body !== undefined) headers['content-type'] = 'application/json';
 
     let response: Awaited<ReturnType<Pool['request']>>;
