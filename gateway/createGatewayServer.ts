@@ -28,6 +28,7 @@ import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
 import { createRequestMetrics } from './metrics/createRequestMetrics.js';
+import { rejectionReasonOf } from './metrics/rejectionReasonOf.js';
 import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
 import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
@@ -197,7 +198,18 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       readiness,
       failedRequestLog,
       logger,
-      ...(metrics ? { metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() } } : {}),
+      ...(metrics
+        ? {
+            metrics: {
+              contentType: metrics.registry.contentType,
+              render: () => metrics.registry.metrics(),
+              countRejection: (code: string) => {
+                const reason = rejectionReasonOf(code);
+                if (reason) metrics.rejections.inc({ reason, code });
+              },
+            },
+          }
+        : {}),
     }),
   );
 

@@ -43,7 +43,7 @@ export interface RequestHandlerOptions {
   /** What `/ready` answers. */
   readiness: Readiness;
   /** What `/metrics` serves; without it `/metrics` is a 404. */
-  metrics?: { contentType: string; render(): Promise<string> };
+  metrics?: { contentType: string; render(): Promise<string>; countRejection(code: string): void };
   /** Where each finished request is reported. */
   failedRequestLog: FailedRequestLog;
   /** For failures of the HTTP layer itself. */
@@ -117,7 +117,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
         if (!(error instanceof HttpError)) logger.error({ err: error, requestId }, 'unexpected error in the HTTP layer');
         if (!res.headersSent) writeJson(res, refusal.status, refusal.toBody(), refusal.headers);
         else res.destroy();
-        return { status: refusal.status, clientErrors: refusal.toBody().errors };
+        return { status: refusal.status, clientErrors: refusal.toBody().errors.map(({ message, extensions }) => ({ message, code: extensions.code })) };
       }
     };
 
@@ -129,6 +129,10 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
         hop.span.end();
       }
       const traceId = hop ? { traceId: hop.traceId } : {};
+      // Each distinct refusal code once per request: a batch of ten refused operations is one request.
+      for (const code of new Set((outcome.clientErrors ?? []).map((error) => error.code))) {
+        if (typeof code === 'string') options.metrics?.countRejection(code);
+      }
       failedRequestLog.finish({ ...outcome, requestId, ...traceId, method, path, durationMs: Math.round(performance.now() - startedAt) });
     });
   };

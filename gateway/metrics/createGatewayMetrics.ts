@@ -71,6 +71,12 @@ export function createGatewayMetrics() {
       registers,
     }),
     setBreakerState: (subgraph: string, state: BreakerState) => breakerState.set({ subgraph }, BREAKER_VALUE[state]),
+    rejections: new Counter({
+      name: 'portico_rejections_total',
+      help: 'Requests refused before planning, by reason (rate_limit, demand_control, trusted_documents, body_limit, authentication) and error code.',
+      labelNames: ['reason', 'code'],
+      registers,
+    }),
     supergraphReloads: new Counter({
       name: 'portico_supergraph_reloads_total',
       help: 'Supergraph reloads, by outcome: success, or failure (the previous supergraph kept serving).',

@@ -8,6 +8,7 @@ import { reviewsSubgraph } from './fixtures/reviews.js';
 import { startGateway, type RunningGateway } from './fixtures/startGateway.js';
 import { startShop, type Shop } from './fixtures/startShop.js';
 import { startSubgraph } from './fixtures/startSubgraph.js';
+import { writeSupergraph } from './fixtures/writeSupergraph.js';
 
 let shop: Shop;
 let gateway: RunningGateway;
@@ -73,5 +74,26 @@ describe('/metrics', () => {
     renameSync(staged, shop.supergraphPath);
     await vi.waitFor(async () => expect(valueOf(await scrape(), 'portico_supergraph_reloads_total', { outcome: 'failure' })).toBe(1), { timeout: 10_000 });
     expect(valueOf(await scrape(), 'portico_supergraph_reloads_total', { outcome: 'success' })).toBe(0);
+  });
+
+  it('counts refusals by reason and code: demand control and rate limits', async () => {
+    // The reload test above leaves an unusable file behind.
+    writeSupergraph(shop.dir, [shop.products, shop.reviews]);
+    const strict = await startGateway(shop.dir, 'metrics-strict', {
+      supergraph: { path: shop.supergraphPath },
+      limits: { maxDepth: 2 },
+      rateLimit: { default: { windowSeconds: 60, limit: 2 } },
+    });
+    try {
+      const deep = await postGraphQL(strict.origin, { query: '{ topProducts { reviews { body } } }' });
+      expect(deep.response.status).toBe(400);
+      expect(deep.body.errors?.[0]?.extensions?.code).toBe('MAX_DEPTH_EXCEEDED');
+      for (let i = 0; i < 3; i += 1) await postGraphQL(strict.origin, { query: '{ topProducts(first: 1) { name } }' });
+      const metrics = parsePrometheusText(await (await fetch(`${strict.origin}/metrics`)).text());
+      expect(valueOf(metrics, 'portico_rejections_total', { reason: 'demand_control', code: 'MAX_DEPTH_EXCEEDED' })).toBe(1);
+      expect(valueOf(metrics, 'portico_rejections_total', { reason: 'rate_limit', code: 'RATE_LIMITED' })).toBeGreaterThanOrEqual(1);
+    } finally {
+      await strict.stop();
+    }
   });
 });
