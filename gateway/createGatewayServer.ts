@@ -28,6 +28,7 @@ import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
 import { createRequestMetrics } from './metrics/createRequestMetrics.js';
+import { createCountingPlanCache } from './metrics/createCountingPlanCache.js';
 import { rejectionReasonOf } from './metrics/rejectionReasonOf.js';
 import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
 import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
@@ -95,6 +96,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   });
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphWatcher.hook,
+    queryPlannerConfig: { cache: createCountingPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })) },
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name, url }) => {
       const dataSource = createSubgraphDataSource({

@@ -71,6 +71,12 @@ export function createGatewayMetrics() {
       registers,
     }),
     setBreakerState: (subgraph: string, state: BreakerState) => breakerState.set({ subgraph }, BREAKER_VALUE[state]),
+    queryPlanCache: new Counter({
+      name: 'portico_query_plan_cache_total',
+      help: 'Query plan cache lookups, by outcome: hit (planned before) or miss (planned now).',
+      labelNames: ['outcome'],
+      registers,
+    }),
     rejections: new Counter({
       name: 'portico_rejections_total',
       help: 'Requests refused before planning, by reason (rate_limit, demand_control, trusted_documents, body_limit, authentication) and error code.',
