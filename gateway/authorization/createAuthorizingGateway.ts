@@ -48,12 +48,18 @@ export function createAuthorizingGateway(inner: ApolloGateway, options: Authoriz
 
   const authorize = (execute: Executor): Executor => async (requestContext: RequestContext) => {
     const noRules = rules.types.size === 0 && rules.fields.size === 0;
-    if (noRules || !schema) return execute(requestContext);
+    const apiSchema = schema;
+    if (noRules || !apiSchema) return execute(requestContext);
     const context = requestContext.context as GatewayContext;
-    const policies = await satisfiedPolicies(context);
-    const filtered = filterOperation(schema, rules, requestContext.document, requestContext.request.operationName, requestContext.request.variables ?? {}, (requirement) =>
-      denial(requirement, context.viewer, policies),
-    );
+    const filter = (policies: ReadonlySet<string>, onPolicy?: () => void) =>
+      filterOperation(apiSchema, rules, requestContext.document, requestContext.request.operationName, requestContext.request.variables ?? {}, (requirement) => {
+        if (requirement.policies.length > 0) onPolicy?.();
+        return denial(requirement, context.viewer, policies);
+      });
+    // The operator's policy module is asked only for operations that reach a @policy field.
+    let reachesPolicy = false;
+    let filtered = filter(new Set(), () => (reachesPolicy = true));
+    if (reachesPolicy) filtered = filter(await satisfiedPolicies(context));
     if (filtered === null) return execute(requestContext);
 
     if (options.unauthorized === 'reject') {

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { developmentSecrets } from '../../common/developmentSecrets.js';
 import { mintToken } from '../../cli/token/mintToken.js';
@@ -95,6 +97,26 @@ describe('@policy', () => {
     expect((await stack.backends.counts()).inventory).toEqual({});
 
     expect(codes(await ask(query))).toEqual([{ path: ['topProducts', '@', 'quantity'], code: 'UNAUTHENTICATED' }]);
+  });
+});
+
+describe('the policy module', () => {
+  it('is asked only for operations that reach a @policy field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portico-policy-'));
+    const module = join(dir, 'countingPolicies.mjs');
+    writeFileSync(module, 'export default ({ policies }) => { globalThis.porticoPolicyCalls = (globalThis.porticoPolicyCalls ?? 0) + 1; return policies; };\n');
+    const counting = await startStack({ config: { authorization: { policyModule: module } } });
+    const calls = () => (globalThis as { porticoPolicyCalls?: number }).porticoPolicyCalls ?? 0;
+    try {
+      const before = calls();
+      expect((await postGraphQL(counting.url, '{ topProducts(first: 1) { name } }')).errors).toBeUndefined();
+      expect(calls()).toBe(before);
+      const reply = await postGraphQL(counting.url, '{ topProducts(first: 1) { quantity } }');
+      expect(reply.errors).toBeUndefined();
+      expect(calls()).toBe(before + 1);
+    } finally {
+      await counting.close();
+    }
   });
 });
 
