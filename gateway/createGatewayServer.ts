@@ -12,7 +12,6 @@ import { startTracing } from '../common/tracing/startTracing.js';
 import { ConfigError } from './config/ConfigError.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { subgraphDefaults } from './config/loadGatewayConfig.js';
-import { createSubgraphDataSource, type SubgraphDataSource, type SubgraphObserver } from './createSubgraphDataSource.js';
 import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
 import { createAuthenticator } from './auth/createAuthenticator.js';
@@ -20,6 +19,11 @@ import { acceptEnforcedSecurityLinks } from './authorization/acceptEnforcedSecur
 import { createAuthorizingGateway } from './authorization/createAuthorizingGateway.js';
 import { loadPolicyModule } from './authorization/loadPolicyModule.js';
 import { createHeaderPropagation } from './subgraphRequests/createHeaderPropagation.js';
+import { createSubgraphClient, type SubgraphObserver } from './subgraphRequests/createSubgraphClient.js';
+import { createSubgraphClients } from './subgraphRequests/createSubgraphClients.js';
+import { createPlanExecutor } from './execution/createPlanExecutor.js';
+import { parseSupergraph } from './supergraph/parseSupergraph.js';
+import { trace } from '@opentelemetry/api';
 import { createCors } from './http/createCors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { createDemandControl } from './plugins/createDemandControl.js';
@@ -79,7 +83,27 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
 
   const propagateHeaders = createHeaderPropagation(config.headers);
   const metrics = config.metrics.enabled ? createGatewayMetrics() : undefined;
-  const dataSources: SubgraphDataSource[] = [];
+  const clients = createSubgraphClients(({ name, url }) =>
+    createSubgraphClient({
+      name,
+      url,
+      settings: config.subgraphs[name] ?? subgraphDefaults(config.upstream),
+      maxConnections: config.upstream.maxConnectionsPerSubgraph,
+      signingSecret: config.subgraphSigning.secret,
+      propagateHeaders: (incoming) => propagateHeaders(name, incoming),
+      forwardClaims: config.authentication.forwardClaims,
+      forwardToken: config.authentication.forwardToken,
+      logger,
+      ...(metrics ? { observer: subgraphObserver(metrics, name) } : {}),
+    }),
+  );
+  const { tracing: tracingConfig } = config.telemetry;
+  const tracingOn = tracingConfig.enabled && Boolean(tracingConfig.otlpEndpoint);
+  const executor = createPlanExecutor({
+    clientOf: (name) => clients.get(name),
+    planCache: createCountingPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })),
+    ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
+  });
   const supergraphWatcher = createSupergraphWatcher({
     source: supergraphUrl ?? supergraphPath,
     kind: supergraphUrl ? 'url' : 'file',
@@ -94,27 +118,12 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       if (reloaded) served = reloaded.subgraphs.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));
     },
   });
-  const gateway = new ApolloGateway({
-    supergraphSdl: supergraphWatcher.hook,
-    queryPlannerConfig: { cache: createCountingPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })) },
-    logger: logger.child({ component: 'apollo-gateway' }),
-    buildService: ({ name, url }) => {
-      const dataSource = createSubgraphDataSource({
-        name,
-        // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.
-        url: config.subgraphs[name]?.url ?? url ?? '',
-        settings: config.subgraphs[name] ?? subgraphDefaults(config.upstream),
-        maxConnections: config.upstream.maxConnectionsPerSubgraph,
-        signingSecret: config.subgraphSigning.secret,
-        propagateHeaders: (incoming) => propagateHeaders(name, incoming),
-        forwardClaims: config.authentication.forwardClaims,
-        forwardToken: config.authentication.forwardToken,
-        logger,
-        ...(metrics ? { observer: subgraphObserver(metrics, name) } : {}),
-      });
-      dataSources.push(dataSource);
-      return dataSource;
-    },
+  // Apollo Gateway loads, checks and reloads the supergraph; Portico plans and runs operations.
+  const gateway = new ApolloGateway({ supergraphSdl: supergraphWatcher.hook, logger: logger.child({ component: 'apollo-gateway' }) });
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
+    // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.
+    clients.sync(parseSupergraph(coreSupergraphSdl, 'the loaded supergraph').subgraphs.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url })));
+    executor.load(coreSupergraphSdl, apiSchema);
   });
   // A probe answers in a moment or not at all: never let it hold /ready longer than a load
   // balancer's usual check timeout.
@@ -137,7 +146,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const traffic = await createTrafficProtection(config, demandControl, logger);
 
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: createAuthorizingGateway(gateway, {
+    gateway: createAuthorizingGateway(gateway, executor.execute, {
       unauthorized: config.authorization.unauthorized,
       decidePolicies: config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null,
       logger,
@@ -169,16 +178,15 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     ],
   });
   // Started just before Apollo Server, so that no earlier failure leaves it registered.
-  const { tracing: tracingConfig } = config.telemetry;
   // Off, nothing is started: traceparent is still passed on, from startServerSpan's own ids.
   const tracing =
-    tracingConfig.enabled && tracingConfig.otlpEndpoint
+    tracingOn && tracingConfig.otlpEndpoint
       ? startTracing({ serviceName: tracingConfig.serviceName, otlpEndpoint: tracingConfig.otlpEndpoint, sampleRatio: tracingConfig.sampleRatio })
       : undefined;
   try {
     await apollo.start();
   } catch (error) {
-    await Promise.all(dataSources.map((dataSource) => dataSource.close()));
+    await clients.close();
     await traffic.close();
     await tracing?.shutdown();
     const key = supergraphUrl ? 'supergraph.url' : 'supergraph.path';
@@ -224,7 +232,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     stop: () => {
       stopping ??= (async () => {
         await apollo.stop();
-        await Promise.all(dataSources.map((dataSource) => dataSource.close()));
+        await clients.close();
         await traffic.close();
         // Last, so that the spans of the requests that drained above are sent too.
         await tracing?.shutdown();

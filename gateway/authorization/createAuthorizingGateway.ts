@@ -22,12 +22,13 @@ export interface AuthorizingGatewayOptions {
 }
 
 /**
- * The gateway as Apollo Server sees it, enforcing `@authenticated`, `@requiresScopes` and
+ * The gateway as Apollo Server sees it: `inner` loads the supergraph, `execute` runs
+ * operations, and this wrapper enforces `@authenticated`, `@requiresScopes` and
  * `@policy` before planning: each operation is planned without what its caller may not see,
  * so no subgraph is ever asked for it, and the response gets nulls and errors in its place.
  * Rules are re-read whenever the gateway loads a supergraph.
  */
-export function createAuthorizingGateway(inner: ApolloGateway, options: AuthorizingGatewayOptions) {
+export function createAuthorizingGateway(inner: ApolloGateway, execute: Executor, options: AuthorizingGatewayOptions) {
   let rules: AuthorizationRules = { types: new Map(), fields: new Map(), policyNames: new Set() };
   let schema: GraphQLSchema | undefined;
   inner.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
@@ -82,7 +83,7 @@ export function createAuthorizingGateway(inner: ApolloGateway, options: Authoriz
   return {
     async load(loadOptions: Parameters<ApolloGateway['load']>[0]): Promise<LoadResult> {
       const loaded = await inner.load(loadOptions);
-      return { ...loaded, executor: authorize(loaded.executor) };
+      return { ...loaded, executor: authorize(execute) };
     },
     onSchemaLoadOrUpdate: inner.onSchemaLoadOrUpdate.bind(inner),
     stop: () => inner.stop(),

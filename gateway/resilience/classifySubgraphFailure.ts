@@ -20,28 +20,49 @@ const UNAVAILABLE_STATUSES = new Set([502, 503]);
  * Why an attempt to call a subgraph produced no GraphQL answer, as an error the client may see,
  * and whether it is worth retrying. `timeoutMs` is the time the attempt was given.
  */
+/** A subgraph answered with a status outside 2xx. */
+export class SubgraphHttpError extends Error {
+  constructor(readonly status: number) {
+    super(`HTTP ${status}`);
+    this.name = 'SubgraphHttpError';
+  }
+}
+
+// Errors (by `code`) of a connection that could not be made or broke before an answer came.
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+/**
+ * Why an attempt to call a subgraph produced no GraphQL answer, as an error the client may see,
+ * and whether it is worth retrying. `timeoutMs` is the time the attempt was given.
+ */
 export function classifySubgraphFailure(error: unknown, serviceName: string, timeoutMs: number): SubgraphFailure {
   const subgraph = `Subgraph "${serviceName}"`;
   const coded = (code: ErrorCode, message: string, cause: Error) =>
     new GraphQLError(message, { originalError: cause, extensions: { code, serviceName } });
 
-  if (isGraphQLError(error)) {
-    const status = statusOf(error);
-    const code = error.extensions.code;
-    if (status !== undefined) {
-      const message = `${subgraph} responded with HTTP ${status}`;
-      // 401/403 from a subgraph keep the code RemoteGraphQLDataSource gave them.
-      if (code === ErrorCode.UNAUTHENTICATED || code === ErrorCode.FORBIDDEN) {
-        return { error: coded(code, message, error), retryable: false, health: 'healthy' };
-      }
-      if (UNAVAILABLE_STATUSES.has(status)) return { error: coded(ErrorCode.SUBGRAPH_UNAVAILABLE, message, error), retryable: true, health: 'unhealthy' };
-      if (status === 504) return { error: coded(ErrorCode.SUBGRAPH_TIMEOUT, message, error), retryable: true, health: 'unhealthy' };
-      return { error: coded(ErrorCode.SUBGRAPH_ERROR, message, error), retryable: false, health: status >= 500 ? 'unhealthy' : 'healthy' };
-    }
-    if (typeof code === 'string') {
-      const passed = new GraphQLError(error.message, { originalError: error, extensions: { ...error.extensions, serviceName } });
-      return { error: passed, retryable: false, health: 'unknown' };
-    }
+  if (error instanceof SubgraphHttpError) {
+    const { status } = error;
+    const message = `${subgraph} responded with HTTP ${status}`;
+    if (status === 401) return { error: coded(ErrorCode.UNAUTHENTICATED, message, error), retryable: false, health: 'healthy' };
+    if (status === 403) return { error: coded(ErrorCode.FORBIDDEN, message, error), retryable: false, health: 'healthy' };
+    if (UNAVAILABLE_STATUSES.has(status)) return { error: coded(ErrorCode.SUBGRAPH_UNAVAILABLE, message, error), retryable: true, health: 'unhealthy' };
+    if (status === 504) return { error: coded(ErrorCode.SUBGRAPH_TIMEOUT, message, error), retryable: true, health: 'unhealthy' };
+    return { error: coded(ErrorCode.SUBGRAPH_ERROR, message, error), retryable: false, health: status >= 500 ? 'unhealthy' : 'healthy' };
+  }
+  if (isGraphQLError(error) && typeof error.extensions.code === 'string') {
+    const passed = new GraphQLError(error.message, { originalError: error, extensions: { ...error.extensions, serviceName } });
+    return { error: passed, retryable: false, health: 'unknown' };
   }
 
   const cause = error instanceof Error ? error : new Error(String(error));
@@ -53,10 +74,9 @@ export function classifySubgraphFailure(error: unknown, serviceName: string, tim
     const message = `The request to ${subgraph} was cancelled because the client went away`;
     return { error: coded(ErrorCode.SUBGRAPH_ERROR, message, cause), retryable: false, health: 'unknown' };
   }
-  if (cause instanceof TypeError && cause.message === 'fetch failed') {
-    const errno = (cause.cause as NodeJS.ErrnoException | undefined)?.code;
-    const message = `${subgraph} could not be reached${errno ? ` (${errno})` : ''}`;
-    return { error: coded(ErrorCode.SUBGRAPH_UNAVAILABLE, message, cause), retryable: true, health: 'unhealthy' };
+  const errno = (cause as NodeJS.ErrnoException).code;
+  if (errno !== undefined && UNREACHABLE_CODES.has(errno)) {
+    return { error: coded(ErrorCode.SUBGRAPH_UNAVAILABLE, `${subgraph} could not be reached (${errno})`, cause), retryable: true, health: 'unhealthy' };
   }
   return { error: coded(ErrorCode.SUBGRAPH_ERROR, `${subgraph} did not send a valid GraphQL response`, cause), retryable: false, health: 'unhealthy' };
 }
@@ -65,10 +85,4 @@ export function classifySubgraphFailure(error: unknown, serviceName: string, tim
 // class than the one this ES module imports, so `instanceof` would miss its errors.
 function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof Error && error.name === 'GraphQLError' && typeof (error as GraphQLError).extensions === 'object';
-}
-
-/** The HTTP status of a non-2xx subgraph response, as RemoteGraphQLDataSource records it. */
-function statusOf(error: GraphQLError): number | undefined {
-  const response = error.extensions.response as { status?: unknown } | undefined;
-  return typeof response?.status === 'number' ? response.status : undefined;
 }

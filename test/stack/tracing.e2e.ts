@@ -58,10 +58,13 @@ describe('with tracing on', () => {
     stack = undefined;
 
     const spans = receiver.spans.filter((span) => span.traceId === CLIENT_TRACE_ID);
-    const [gateway, ...moreGateway] = byScope(spans, 'portico-gateway');
+    const [gateway, ...moreGateway] = byScope(spans, 'portico-gateway').filter((span) => span.name !== 'gateway.fetch');
     expect(moreGateway).toEqual([]);
     expect(gateway).toMatchObject({ name: 'POST /graphql', parentSpanId: CLIENT_SPAN_ID, serviceName: 'portico-gateway' });
-    expect(byScope(spans, 'apollo/gateway-js').map((span) => span.name)).toContain('gateway.fetch');
+    // One span per request to a subgraph, each under the request's span.
+    const fetchSpans = byScope(spans, 'portico-gateway').filter((span) => span.name === 'gateway.fetch');
+    expect(fetchSpans.length).toBeGreaterThanOrEqual(4);
+    expect(fetchSpans.every((span) => span.parentSpanId === gateway!.spanId)).toBe(true);
     expect(byScope(spans, 'portico-subgraph').map((span) => span.name).sort()).toEqual(
       expect.arrayContaining(['subgraph accounts', 'subgraph inventory', 'subgraph products', 'subgraph reviews']),
     );
@@ -71,7 +74,7 @@ describe('with tracing on', () => {
     // Every span but the gateway's hangs under another span of the same trace: the hops link up.
     const ids = new Set(spans.map((span) => span.spanId));
     expect(spans.filter((span) => span !== gateway && !ids.has(span.parentSpanId))).toEqual([]);
-    // Each subgraph's span is the child of one of Apollo Gateway's fetch spans.
+    // Each subgraph's span is the child of one of the gateway's fetch spans.
     const fetches = new Set(spans.filter((span) => span.name === 'gateway.fetch').map((span) => span.spanId));
     expect(byScope(spans, 'portico-subgraph').every((span) => fetches.has(span.parentSpanId))).toBe(true);
   });
@@ -83,7 +86,7 @@ describe('with tracing on', () => {
     await stack.close();
     stack = undefined;
 
-    const roots = byScope(receiver.spans, 'portico-gateway');
+    const roots = byScope(receiver.spans, 'portico-gateway').filter((span) => span.name !== 'gateway.fetch');
     expect(roots).toHaveLength(1);
     expect(roots[0]!.parentSpanId).toBe('');
     const traceId = roots[0]!.traceId;

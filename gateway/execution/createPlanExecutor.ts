@@ -1,0 +1,203 @@
+import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
+import type { ApolloGateway } from '@apollo/gateway';
+import { QueryPlanner } from '@apollo/query-planner';
+import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import {
+  execute,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  typeFromAST,
+  valueFromAST,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { GatewayContext } from '../GatewayContext.js';
+import type { SubgraphCaller, SubgraphClient } from '../subgraphRequests/createSubgraphClient.js';
+import type { ResultObject } from './collectEntities.js';
+import type { TypeMatcher } from './compileRequires.js';
+import { executePlan } from './executePlan.js';
+import { preparePlan, type PreparedPlan } from './preparePlan.js';
+import { shapeResponse } from './shapeResponse.js';
+
+type Executor = Awaited<ReturnType<ApolloGateway['load']>>['executor'];
+type RequestContext = Parameters<Executor>[0];
+type ExecutionResult = Awaited<ReturnType<Executor>>;
+
+export interface PlanExecutorOptions {
+  /** The client for a subgraph of the supergraph being served. */
+  clientOf: (subgraph: string) => SubgraphClient | undefined;
+  /** Where prepared plans are kept, by operation; emptied on every supergraph load. */
+  planCache: KeyValueCache<PreparedPlan> & { clear(): void };
+  /** With tracing on: a `gateway.fetch` span around each request to a subgraph. */
+  tracer?: Tracer;
+}
+
+export interface PlanExecutor {
+  /** Takes a (re)loaded supergraph: plans from now on are made for it. */
+  load(coreSupergraphSdl: string, apiSchema: GraphQLSchema): void;
+  execute: Executor;
+}
+
+/** What planning and running needs of the supergraph being served. */
+interface Served {
+  planner: QueryPlanner;
+  supergraph: Supergraph;
+  apiSchema: GraphQLSchema;
+  matches: TypeMatcher;
+}
+
+/**
+ * Executes operations with Apollo's query planner and Portico's own plan runner: plans are
+ * cached per operation with what running them needs (schedules, merged fetches, representation
+ * builders); fetches run in waves, several entity fetches to one subgraph in one request; the
+ * response is shaped as Apollo Gateway shapes it. Variables are validated first, as Apollo
+ * Gateway does.
+ */
+export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
+  let served: Served | undefined;
+  const around = options.tracer ? tracedAround(options.tracer) : undefined;
+
+  const planFor = async (state: Served, requestContext: RequestContext): Promise<PreparedPlan> => {
+    const { queryHash, document, request } = requestContext;
+    const key = request.operationName ? `${queryHash}:${request.operationName}` : queryHash;
+    const cached = await options.planCache.get(key);
+    if (cached) return cached;
+    const operation = operationFromDocument(state.supergraph.apiSchema(), document, { operationName: request.operationName });
+    const prepared = preparePlan(state.planner.buildQueryPlan(operation), state.matches);
+    await options.planCache.set(key, prepared);
+    return prepared;
+  };
+
+  return {
+    load(coreSupergraphSdl, apiSchema) {
+      const supergraph = Supergraph.build(coreSupergraphSdl);
+      served = { planner: new QueryPlanner(supergraph), supergraph, apiSchema, matches: typeMatcher(supergraph) };
+      options.planCache.clear();
+    },
+    async execute(requestContext): Promise<ExecutionResult> {
+      const state = served;
+      if (!state) throw new Error('the gateway has no supergraph loaded yet');
+      const { operation, document, request } = requestContext;
+      const provided = request.variables ?? {};
+      const definitions = operation.variableDefinitions ?? [];
+      if (definitions.length > 0) {
+        const { errors } = getVariableValues(state.apiSchema, definitions, provided);
+        if (errors) return { errors };
+      }
+      let plan: PreparedPlan;
+      try {
+        plan = await planFor(state, requestContext);
+      } catch (error) {
+        if (error instanceof GraphQLError || (error as Error).name === 'GraphQLError') return { errors: [error as GraphQLError] };
+        throw error;
+      }
+      if (plan.subscription) throw new Error('Execution of subscriptions not supported by gateway');
+
+      const withDefaults = variablesWithDefaults(state.apiSchema, operation, provided);
+      const context = requestContext.context as GatewayContext;
+      const caller: SubgraphCaller = { context, clientHeaders: request.http?.headers ?? new Map<string, string>() };
+      const { data, errors } = await executePlan({
+        plan,
+        variables: provided,
+        conditionValues: withDefaults,
+        caller,
+        clientOf: options.clientOf,
+        matches: state.matches,
+        ...(around ? { around } : {}),
+      });
+      const fragments = fragmentsOf(document);
+      const shaped = shapeResponse(data, {
+        schema: state.apiSchema,
+        selections: operation.selectionSet.selections,
+        rootType: rootTypeOf(state.apiSchema, operation),
+        fragments,
+        variables: withDefaults,
+        introspect: (field) => introspect(state.apiSchema, field, operation, fragments, provided),
+      });
+      // As in Apollo Gateway: shaping errors are news only when fetching went well, and then
+      // they go in extensions, since clients long relied on not getting them as errors.
+      if (errors.length === 0 && shaped.errors.length > 0) return { data: shaped.data, extensions: { valueCompletion: shaped.errors } };
+      return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
+    },
+  };
+}
+
+/** Type-condition matching over the supergraph's types: a type matches itself and its supertypes. */
+function typeMatcher(supergraph: Supergraph): TypeMatcher {
+  const subtypes = new Map<string, Set<string>>();
+  for (const type of supergraph.schema.types()) {
+    if (type.kind === 'UnionType') subtypes.set(type.name, new Set(type.types().map((member) => member.name)));
+    if (type.kind === 'InterfaceType') subtypes.set(type.name, new Set(type.allImplementations().map((implementation) => implementation.name)));
+  }
+  return (condition, typename) => typeof typename === 'string' && (condition === typename || (subtypes.get(condition)?.has(typename) ?? false));
+}
+
+function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLCompositeType {
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  if (!root) throw new GraphQLError(`The schema has no ${operation.operation} type`);
+  return root;
+}
+
+function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
+  const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  return fragments;
+}
+
+/** The request's variables, with the operation's default values where a variable is not given. */
+function variablesWithDefaults(schema: GraphQLSchema, operation: OperationDefinitionNode, provided: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...provided };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (values[name] !== undefined || !definition.defaultValue) continue;
+    const type = typeFromAST(schema, definition.type);
+    if (type) values[name] = valueFromAST(definition.defaultValue, type as Parameters<typeof valueFromAST>[1]);
+  }
+  return values;
+}
+
+/** A `__schema` or `__type` field, answered from the API schema by graphql-js. */
+function introspect(
+  schema: GraphQLSchema,
+  field: FieldNode,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Readonly<Record<string, unknown>>,
+): unknown {
+  const document: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [
+      {
+        kind: Kind.OPERATION_DEFINITION,
+        operation: 'query' as OperationDefinitionNode['operation'],
+        variableDefinitions: operation.variableDefinitions ?? [],
+        selectionSet: { kind: Kind.SELECTION_SET, selections: [field] },
+      },
+      ...Object.values(fragments),
+    ],
+  };
+  const result = execute({ schema, document, variableValues: variables }) as { data?: ResultObject | null };
+  return result.data?.[field.alias?.value ?? field.name.value] ?? null;
+}
+
+/** Wraps each subgraph request in a `gateway.fetch` span, the parent of the subgraph's own. */
+function tracedAround(tracer: Tracer) {
+  return <T>(subgraph: string, send: () => Promise<T>): Promise<T> =>
+    tracer.startActiveSpan('gateway.fetch', { attributes: { 'portico.subgraph': subgraph } }, async (span) => {
+      try {
+        return await send();
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+}

@@ -1,0 +1,236 @@
+import type { ResponsePath } from '@apollo/query-planner';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { pathOfFetch } from '../resilience/pathOfFetch.js';
+import type { SubgraphCaller, SubgraphClient, SubgraphResponse } from '../subgraphRequests/createSubgraphClient.js';
+import { applyRewrites } from './applyRewrites.js';
+import { collectEntities, pathsOfEntities, type ResultObject } from './collectEntities.js';
+import type { TypeMatcher } from './compileRequires.js';
+import { mergeInto } from './mergeInto.js';
+import type { PreparedPlan } from './preparePlan.js';
+import type { ScheduledFetch } from './schedulePlan.js';
+
+export interface PlanRun {
+  plan: PreparedPlan;
+  /** The client's variables, as sent (Apollo Gateway passes them on uncoerced too). */
+  variables: Readonly<Record<string, unknown>>;
+  /** The operation's variables with their defaults, for `Condition` nodes. */
+  conditionValues: Readonly<Record<string, unknown>>;
+  caller: SubgraphCaller;
+  clientOf: (subgraph: string) => SubgraphClient | undefined;
+  matches: TypeMatcher;
+  /** Wraps each request to a subgraph (a tracing span, when tracing is on). */
+  around?: <T>(subgraph: string, send: () => Promise<T>) => Promise<T>;
+}
+
+/** One fetch made ready to send: the entities it fills and what it sends. */
+interface ReadyFetch {
+  scheduled: ScheduledFetch;
+  entities: ResultObject[];
+  /** Entity fetches: the distinct representations, and for each entity its representation (-1: none). */
+  representations?: ResultObject[];
+  representationOf?: number[];
+  variables: Record<string, unknown>;
+}
+
+/**
+ * Runs a query plan wave by wave (see `schedulePlan`): each wave's fetches go out together,
+ * entity fetches to one subgraph merged into one request, each with its representations
+ * de-duplicated. Results are merged into one tree, in place; subgraph errors get the paths of
+ * the entities they concern. Resolves with the tree and the errors; never rejects for a
+ * subgraph's failure.
+ */
+export async function executePlan(run: PlanRun): Promise<{ data: ResultObject; errors: GraphQLError[] }> {
+  const data: ResultObject = Object.create(null);
+  const errors: GraphQLError[] = [];
+  const waves = run.plan.schedule((name) => run.conditionValues[name] === true);
+  for (const wave of waves) {
+    const ready = wave.map((scheduled) => prepare(run, data, scheduled)).filter((fetch): fetch is ReadyFetch => fetch !== null);
+    const bySubgraph = new Map<string, ReadyFetch[]>();
+    for (const fetch of ready) {
+      const name = fetch.scheduled.fetch.serviceName;
+      const group = bySubgraph.get(name);
+      if (group) group.push(fetch);
+      else bySubgraph.set(name, [fetch]);
+    }
+    const sends: Promise<void>[] = [];
+    for (const [name, group] of bySubgraph) {
+      const entityFetches = group.filter((fetch) => fetch.representations !== undefined && fetch.scheduled.fetch.operationKind === 'query');
+      const merged = entityFetches.length > 1 ? run.plan.merged(entityFetches.map((fetch) => fetch.scheduled.fetch)) : null;
+      if (merged) {
+        sends.push(sendMerged(run, data, errors, name, entityFetches, merged));
+        for (const fetch of group) if (!entityFetches.includes(fetch)) sends.push(sendOne(run, data, errors, fetch));
+      } else {
+        for (const fetch of group) sends.push(sendOne(run, data, errors, fetch));
+      }
+    }
+    await Promise.all(sends);
+  }
+  return { data, errors };
+}
+
+function prepare(run: PlanRun, data: ResultObject, scheduled: ScheduledFetch): ReadyFetch | null {
+  const { fetch, path } = scheduled;
+  const entities = collectEntities(data, path);
+  if (entities.length === 0) return null;
+  const variables: Record<string, unknown> = {};
+  for (const name of fetch.variableUsages ?? []) {
+    if (Object.hasOwn(run.variables, name) && run.variables[name] !== undefined) variables[name] = run.variables[name];
+  }
+  if (!fetch.requires) return { scheduled, entities, variables };
+  const project = run.plan.projector(fetch);
+  const representations: ResultObject[] = [];
+  const representationOf: number[] = [];
+  const indexByKey = new Map<string, number>();
+  for (const entity of entities) {
+    const representation = project(entity);
+    if (!representation || !representation.__typename) {
+      representationOf.push(-1);
+      continue;
+    }
+    applyRewrites(fetch.inputRewrites, representation, run.matches);
+    const key = JSON.stringify(representation);
+    let index = indexByKey.get(key);
+    if (index === undefined) {
+      index = representations.push(representation) - 1;
+      indexByKey.set(key, index);
+    }
+    representationOf.push(index);
+  }
+  if (representations.length === 0) return null;
+  return { scheduled, entities, representations, representationOf, variables };
+}
+
+async function sendOne(run: PlanRun, data: ResultObject, errors: GraphQLError[], ready: ReadyFetch): Promise<void> {
+  const { fetch } = ready.scheduled;
+  const client = run.clientOf(fetch.serviceName);
+  try {
+    if (!client) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
+    const variables = ready.representations ? { ...ready.variables, representations: ready.representations } : ready.variables;
+    const request = { query: fetch.operation, operationName: fetch.operationName, variables, mutation: fetch.operationKind === 'mutation' };
+    const send = () => client.send(request, run.caller);
+    const response = await (run.around ? run.around(fetch.serviceName, send) : send());
+    absorb(run, data, errors, ready, response.data, response.errors ?? [], '_entities');
+  } catch (error) {
+    errors.push(fetchFailure(error, ready));
+  }
+}
+
+async function sendMerged(
+  run: PlanRun,
+  data: ResultObject,
+  errors: GraphQLError[],
+  name: string,
+  group: readonly ReadyFetch[],
+  merged: NonNullable<ReturnType<PreparedPlan['merged']>>,
+): Promise<void> {
+  const variables: Record<string, unknown> = {};
+  group.forEach((ready, index) => {
+    Object.assign(variables, ready.variables);
+    variables[merged.parts[index]!.variable] = ready.representations;
+  });
+  let response: SubgraphResponse;
+  try {
+    const client = run.clientOf(name);
+    if (!client) throw new Error(`Couldn't find service with name "${name}"`);
+    const send = () => client.send({ query: merged.query, operationName: merged.operationName, variables, mutation: false }, run.caller);
+    response = await (run.around ? run.around(name, send) : send());
+  } catch (error) {
+    for (const ready of group) errors.push(fetchFailure(error, ready));
+    return;
+  }
+  const byAlias = new Map(merged.parts.map((part, index) => [part.alias, index]));
+  const errorsOf = group.map((): GraphQLFormattedError[] => []);
+  const unplaced: GraphQLFormattedError[] = [];
+  for (const error of response.errors ?? []) {
+    const index = typeof error.path?.[0] === 'string' ? byAlias.get(error.path[0]) : undefined;
+    if (index === undefined) unplaced.push(error);
+    else errorsOf[index]!.push(error);
+  }
+  for (const error of unplaced) errors.push(subgraphError(error, name, undefined));
+  group.forEach((ready, index) => {
+    const part = merged.parts[index]!;
+    const entities = response.data && Object.hasOwn(response.data, part.alias) ? response.data[part.alias] : undefined;
+    absorb(run, data, errors, ready, response.data === null || response.data === undefined ? response.data : { _entities: entities }, errorsOf[index]!, part.alias);
+  });
+}
+
+/** Merges one fetch's answer into the tree and records its errors with client paths. */
+function absorb(
+  run: PlanRun,
+  data: ResultObject,
+  errors: GraphQLError[],
+  ready: ReadyFetch,
+  received: Record<string, unknown> | null | undefined,
+  subgraphErrors: readonly GraphQLFormattedError[],
+  entitiesKey: string,
+): void {
+  const { fetch } = ready.scheduled;
+  if (subgraphErrors.length > 0) {
+    const pathOf = errorPathFor(data, ready, entitiesKey);
+    for (const error of subgraphErrors) errors.push(...pathOf(error.path).map((errorPath) => subgraphError(error, fetch.serviceName, errorPath)));
+  }
+  if (received === null || received === undefined) return;
+  if (!ready.representations) {
+    applyRewrites(fetch.outputRewrites, received, run.matches);
+    for (const entity of ready.entities) mergeInto(entity, received);
+    return;
+  }
+  const entities = received._entities;
+  if (!Array.isArray(entities)) {
+    errors.push(new GraphQLError(`Expected "data._entities" in response to be an array`));
+    return;
+  }
+  if (entities.length !== ready.representations.length) {
+    errors.push(new GraphQLError(`Expected "data._entities" to contain ${ready.representations.length} elements`));
+    return;
+  }
+  for (const entity of entities) if (entity && typeof entity === 'object') applyRewrites(fetch.outputRewrites, entity, run.matches);
+  ready.entities.forEach((entity, index) => {
+    const representation = ready.representationOf![index]!;
+    const answer = representation === -1 ? undefined : (entities[representation] as ResultObject | null);
+    if (!answer || typeof answer !== 'object') return;
+    if (!answer.__typename) answer.__typename = entity.__typename;
+    mergeInto(entity, answer);
+  });
+}
+
+/**
+ * Where a subgraph error of this fetch belongs in the client's response: for an entity fetch,
+ * at every entity that sent the representation it names (`_entities.<i>`); for a root fetch,
+ * under the fetch's path. Paths are worked out only when there are errors.
+ */
+function errorPathFor(data: ResultObject, ready: ReadyFetch, entitiesKey: string): (path: GraphQLFormattedError['path']) => (ResponsePath | undefined)[] {
+  let entityPaths: ResponsePath[] | undefined;
+  const { path } = ready.scheduled;
+  return (errorPath) => {
+    if (errorPath === undefined) return [undefined];
+    if (ready.representations && typeof errorPath[1] === 'number') {
+      entityPaths ??= pathsOfEntities(data, path);
+      const matching = ready.representationOf!.flatMap((representation, index) => (representation === errorPath[1] ? [entityPaths![index] ?? []] : []));
+      return (matching.length > 0 ? matching : [[]]).map((entityPath) => [...entityPath, ...errorPath.slice(2)]);
+    }
+    const rest = ready.representations && errorPath[0] === entitiesKey ? ['_entities', ...errorPath.slice(1)] : [...errorPath];
+    return [[...path, ...rest]];
+  };
+}
+
+/** A subgraph's GraphQL error as the client sees it: its message, the client path, `serviceName`. */
+function subgraphError(error: GraphQLFormattedError, serviceName: string, path: ResponsePath | undefined): GraphQLError {
+  const message = error.message || `Error while fetching subquery from service "${serviceName}"`;
+  const code = error.extensions?.code ?? 'DOWNSTREAM_SERVICE_ERROR';
+  return new GraphQLError(message, { ...(path ? { path } : {}), extensions: { ...error.extensions, code, serviceName } });
+}
+
+/** A fetch that got no GraphQL answer: its coded error, at the place its data would have gone. */
+function fetchFailure(error: unknown, ready: ReadyFetch): GraphQLError {
+  const { fetch, path } = ready.scheduled;
+  const coded = isGraphQLError(error) ? error : new GraphQLError((error as Error).message ?? String(error), { originalError: error as Error });
+  if (coded.path !== undefined) return coded;
+  const at = pathOfFetch(fetch.operation, path);
+  if (at === undefined) return coded;
+  return new GraphQLError(coded.message, { path: at, originalError: coded.originalError ?? undefined, extensions: coded.extensions });
+}
+
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError' && typeof (error as GraphQLError).extensions === 'object';
+}

@@ -1,0 +1,80 @@
+import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
+import { compileRequires, type Projector, type TypeMatcher } from './compileRequires.js';
+import { mergeEntityFetches, type MergedOperation } from './mergeEntityFetches.js';
+import { schedulePlan, type ScheduledFetch } from './schedulePlan.js';
+
+/** A query plan with what running it needs, worked out once and kept with the cached plan. */
+export interface PreparedPlan {
+  /** The plan's root node; none when the operation needs no subgraph (introspection, `__typename`). */
+  node: PlanNode | undefined;
+  /** Whether the plan is a subscription's, which this gateway does not execute. */
+  subscription: boolean;
+  /** The fetches in waves, for these `Condition` outcomes. */
+  schedule(condition: (variable: string) => boolean): ScheduledFetch[][];
+  projector(fetch: FetchNode): Projector;
+  /** One operation for these entity fetches to one subgraph, or null if they cannot share one. */
+  merged(fetches: readonly FetchNode[]): MergedOperation | null;
+}
+
+export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan {
+  const node = plan.node?.kind === 'Subscription' ? undefined : plan.node;
+  const conditions = new Set<string>();
+  collectConditions(node, conditions);
+  const schedules = new Map<string, ScheduledFetch[][]>();
+  const projectors = new Map<FetchNode, Projector>();
+  const ids = new Map<FetchNode, number>();
+  const merges = new Map<string, MergedOperation | null>();
+  return {
+    node,
+    subscription: plan.node?.kind === 'Subscription',
+    schedule(condition) {
+      if (!node) return [];
+      // Keyed by the outcome of every condition of the plan: usually none, so one schedule.
+      const key = [...conditions].map((name) => (condition(name) ? '1' : '0')).join('');
+      let waves = schedules.get(key);
+      if (!waves) {
+        waves = schedulePlan(node, condition);
+        schedules.set(key, waves);
+      }
+      return waves;
+    },
+    projector(fetch) {
+      let projector = projectors.get(fetch);
+      if (!projector) {
+        projector = compileRequires(fetch.requires ?? [], matches);
+        projectors.set(fetch, projector);
+      }
+      return projector;
+    },
+    merged(fetches) {
+      const key = fetches
+        .map((fetch) => {
+          let id = ids.get(fetch);
+          if (id === undefined) ids.set(fetch, (id = ids.size));
+          return id;
+        })
+        .join(',');
+      if (!merges.has(key)) merges.set(key, mergeEntityFetches(fetches));
+      return merges.get(key)!;
+    },
+  };
+}
+
+function collectConditions(node: PlanNode | undefined, into: Set<string>): void {
+  if (!node) return;
+  switch (node.kind) {
+    case 'Sequence':
+    case 'Parallel':
+      for (const child of node.nodes) collectConditions(child, into);
+      return;
+    case 'Flatten':
+      return collectConditions(node.node, into);
+    case 'Condition':
+      into.add(node.condition);
+      collectConditions(node.ifClause, into);
+      collectConditions(node.elseClause, into);
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,220 @@
+import {
+  GraphQLError,
+  isAbstractType,
+  isCompositeType,
+  isEnumType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  Kind,
+  type DirectiveNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionNode,
+} from 'graphql';
+import type { ResultObject } from './collectEntities.js';
+
+type Path = (string | number)[];
+
+export interface ShapeOptions {
+  /** The API schema the operation was validated against. */
+  schema: GraphQLSchema;
+  selections: readonly SelectionNode[];
+  rootType: GraphQLCompositeType;
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>;
+  /** The request's variables with the operation's defaults filled in. */
+  variables: Readonly<Record<string, unknown>>;
+  /** Answers a `__schema` or `__type` field, which no subgraph is asked for. */
+  introspect: (field: FieldNode) => unknown;
+}
+
+export interface Shaped {
+  data: ResultObject | null;
+  /** Values that do not fit the schema: non-null fields without a value, invalid leaves. */
+  errors: GraphQLError[];
+}
+
+const INTEGER = /^[+-]?\d+$/;
+const BUILT_IN_SCALARS = new Set(['Boolean', 'Int', 'Float', 'ID', 'String']);
+
+/**
+ * The client's response from what the fetches gathered, as Apollo Gateway computes it: only the
+ * fields the operation asked for, in its order, with aliases, type conditions and skip/include
+ * applied, `__typename` filled in, and nulls propagated up from non-null fields per the GraphQL
+ * spec (each such null is reported once).
+ */
+export function shapeResponse(input: ResultObject, options: ShapeOptions): Shaped {
+  const { schema, fragments, variables, introspect } = options;
+  const errors: GraphQLError[] = [];
+  const path: Path = [];
+
+  const skipped = (directives: readonly DirectiveNode[] | undefined): boolean => {
+    if (!directives || directives.length === 0) return false;
+    for (const directive of directives) {
+      const name = directive.name.value;
+      if (name !== 'skip' && name !== 'include') continue;
+      const argument = directive.arguments?.find((candidate) => candidate.name.value === 'if')?.value;
+      const value = argument?.kind === Kind.VARIABLE ? variables[argument.name.value] : argument?.kind === Kind.BOOLEAN ? argument.value : undefined;
+      if (name === 'skip' && value === true) return true;
+      if (name === 'include' && value === false) return true;
+    }
+    return false;
+  };
+
+  const conditionApplies = (condition: string | undefined, typename: unknown, parentType: GraphQLCompositeType): boolean => {
+    if (condition === undefined) return true;
+    const conditionType = schema.getType(condition);
+    if (!conditionType || !isCompositeType(conditionType)) return false;
+    if (typeof typename === 'string' && typename !== '') {
+      const type = schema.getType(typename);
+      return !!type && isCompositeType(type) && isSubtype(schema, conditionType, type);
+    }
+    return isSubtype(schema, conditionType, parentType);
+  };
+
+  const description = (type: GraphQLOutputType, parentType: GraphQLCompositeType) => {
+    const last = path[path.length - 1];
+    return typeof last === 'string' ? `field ${parentType.name}.${last}` : `array element of type ${String(type)} at index ${String(last)}`;
+  };
+
+  /** Fills `output` from `source`; false when a non-null field's null makes the object null. */
+  const applySelections = (source: ResultObject, selections: readonly SelectionNode[], output: ResultObject, parentType: GraphQLCompositeType): boolean => {
+    for (const selection of selections) {
+      if (skipped(selection.directives)) continue;
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        const responseName = selection.alias?.value ?? name;
+        const outputValue = output[responseName];
+        if (name === '__schema' || name === '__type') {
+          if (outputValue === undefined) output[responseName] = introspect(selection);
+          continue;
+        }
+        let inputValue = Object.hasOwn(source, responseName) ? (source[responseName] ?? null) : null;
+        if (name === '__typename') {
+          if (outputValue !== undefined) continue;
+          if (inputValue === null && responseName !== '__typename') inputValue = source.__typename ?? null;
+          const type = typeof inputValue === 'string' ? (schema.getType(inputValue) ?? parentType) : parentType;
+          // An interface name (from an @interfaceObject subgraph whose follow-up fetch failed) is no answer.
+          if (!isObjectType(type)) return false;
+          output[responseName] = type.name;
+          continue;
+        }
+        if (isAbstractType(parentType) && !isInterfaceType(parentType)) continue;
+        const field = parentType.getFields()[name];
+        if (!field) continue;
+        path.push(responseName);
+        const { value, invalid } = complete(outputValue, field.type, inputValue, selection.selectionSet?.selections, parentType);
+        output[responseName] = value;
+        path.pop();
+        if (invalid) return false;
+        continue;
+      }
+      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
+      if (!fragment) continue;
+      const condition = fragment.typeCondition?.name.value;
+      if (!conditionApplies(condition, source.__typename, parentType)) continue;
+      const fragmentType = condition === undefined ? parentType : (schema.getType(condition) as GraphQLCompositeType);
+      if (!applySelections(source, fragment.selectionSet.selections, output, fragmentType)) return false;
+    }
+    return true;
+  };
+
+  /**
+   * The value of one field or list element. `invalid` when it is null where the type is non-null
+   * (the null moves up); `reported` once an error says why, so that it is said once.
+   */
+  const complete = (
+    outputValue: unknown,
+    type: GraphQLOutputType,
+    inputValue: unknown,
+    selections: readonly SelectionNode[] | undefined,
+    parentType: GraphQLCompositeType,
+  ): { value: unknown; invalid?: boolean; reported?: boolean } => {
+    if (outputValue === null || (outputValue !== undefined && !selections)) return { value: outputValue };
+    if (isNonNullType(type)) {
+      const inner = complete(outputValue, type.ofType, inputValue, selections, parentType);
+      if (inner.value !== null) return inner;
+      if (!inner.reported) errors.push(invalidGraphQL(`Cannot return null for non-nullable ${description(type.ofType, parentType)}.`, path));
+      return { value: null, invalid: true, reported: true };
+    }
+    if (inputValue === null || inputValue === undefined) return { value: null };
+    if (isListType(type)) {
+      if (!Array.isArray(inputValue)) {
+        errors.push(invalidGraphQL(`Invalid non-list value found for ${description(type, parentType)}.`, path));
+        return { value: null, reported: true };
+      }
+      const existing = Array.isArray(outputValue) ? outputValue : undefined;
+      let nullify = false;
+      let reported = false;
+      const list = inputValue.map((element: unknown, index) => {
+        path.push(index);
+        const completed = complete(existing?.[index], type.ofType, element ?? null, selections, parentType);
+        path.pop();
+        nullify ||= completed.invalid === true;
+        reported ||= completed.reported === true;
+        return completed.value;
+      });
+      return { value: nullify ? null : list, reported };
+    }
+    if (isCompositeType(type)) {
+      if (typeof inputValue !== 'object' || Array.isArray(inputValue)) {
+        errors.push(invalidGraphQL(`Invalid non-object value found for ${description(type, parentType)}.`, path));
+        return { value: null, reported: true };
+      }
+      const object = inputValue as ResultObject;
+      let objectType: GraphQLCompositeType = type;
+      const typename = object.__typename;
+      if (typeof typename === 'string' && typename !== '') {
+        const named = schema.getType(typename);
+        // Not in the API schema (an @inaccessible type): null, without naming the type.
+        if (!named || !isCompositeType(named)) {
+          errors.push(invalidGraphQL(`Invalid __typename found for object at ${description(type, parentType)}.`, path));
+          return { value: null, reported: true };
+        }
+        objectType = named;
+      }
+      const output = (outputValue as ResultObject | undefined) ?? Object.create(null);
+      const ok = applySelections(object, selections ?? [], output, objectType);
+      return ok ? { value: output } : { value: null, reported: true };
+    }
+    if (isValidLeaf(inputValue, type)) return { value: inputValue };
+    errors.push(invalidGraphQL(`Invalid value found for ${description(type, parentType)}.`, path));
+    return { value: null, reported: true };
+  };
+
+  const data: ResultObject = Object.create(null);
+  const ok = applySelections(input, options.selections, data, options.rootType);
+  return { data: ok ? data : null, errors };
+}
+
+function isSubtype(schema: GraphQLSchema, type: GraphQLCompositeType, maybeSubtype: GraphQLCompositeType): boolean {
+  if (type === maybeSubtype) return true;
+  return isAbstractType(type) && (isObjectType(maybeSubtype) || isInterfaceType(maybeSubtype)) && schema.isSubType(type, maybeSubtype);
+}
+
+/** Whether a scalar or enum value fits its type; custom scalars take anything. */
+function isValidLeaf(value: unknown, type: GraphQLOutputType): boolean {
+  if (isEnumType(type)) return typeof value === 'string' && type.getValue(value) !== undefined;
+  const name = isScalarType(type) ? type.name : '';
+  switch (typeof value) {
+    case 'boolean':
+      return name === 'Boolean' || !BUILT_IN_SCALARS.has(name);
+    case 'number':
+      if (!Number.isFinite(value)) return !BUILT_IN_SCALARS.has(name);
+      if (name === 'Int' || name === 'ID') return INTEGER.test(String(value));
+      return name === 'Float' || !BUILT_IN_SCALARS.has(name);
+    case 'string':
+      return name !== 'Boolean' && name !== 'Int' && name !== 'Float';
+    default:
+      return !BUILT_IN_SCALARS.has(name);
+  }
+}
+
+function invalidGraphQL(message: string, path: Path): GraphQLError {
+  return new GraphQLError(message, { path: [...path], extensions: { code: 'INVALID_GRAPHQL' } });
+}
