@@ -32,7 +32,7 @@ import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
 import { createRequestMetrics } from './metrics/createRequestMetrics.js';
-import { createCountingPlanCache } from './metrics/createCountingPlanCache.js';
+import { createPlanCache } from './execution/createPlanCache.js';
 import { rejectionReasonOf } from './metrics/rejectionReasonOf.js';
 import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
 import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
@@ -101,7 +101,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const tracingOn = tracingConfig.enabled && Boolean(tracingConfig.otlpEndpoint);
   const executor = createPlanExecutor({
     clientOf: (name) => clients.get(name),
-    planCache: createCountingPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })),
+    planCache: createPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })),
     ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
   });
   const supergraphWatcher = createSupergraphWatcher({

@@ -16,12 +16,12 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { GatewayContext } from '../GatewayContext.js';
 import type { SubgraphCaller, SubgraphClient } from '../subgraphRequests/createSubgraphClient.js';
 import type { ResultObject } from './collectEntities.js';
 import type { TypeMatcher } from './compileRequires.js';
 import { executePlan } from './executePlan.js';
+import type { PlanCache } from './createPlanCache.js';
 import { preparePlan, type PreparedPlan } from './preparePlan.js';
 import { shapeResponse } from './shapeResponse.js';
 
@@ -33,7 +33,7 @@ export interface PlanExecutorOptions {
   /** The client for a subgraph of the supergraph being served. */
   clientOf: (subgraph: string) => SubgraphClient | undefined;
   /** Where prepared plans are kept, by operation; emptied on every supergraph load. */
-  planCache: KeyValueCache<PreparedPlan> & { clear(): void };
+  planCache: PlanCache<PreparedPlan>;
   /** With tracing on: a `gateway.fetch` span around each request to a subgraph. */
   tracer?: Tracer;
 }
@@ -63,14 +63,14 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
   let served: Served | undefined;
   const around = options.tracer ? tracedAround(options.tracer) : undefined;
 
-  const planFor = async (state: Served, requestContext: RequestContext): Promise<PreparedPlan> => {
+  const planFor = (state: Served, requestContext: RequestContext): PreparedPlan => {
     const { queryHash, document, request } = requestContext;
     const key = request.operationName ? `${queryHash}:${request.operationName}` : queryHash;
-    const cached = await options.planCache.get(key);
+    const cached = options.planCache.get(key);
     if (cached) return cached;
     const operation = operationFromDocument(state.supergraph.apiSchema(), document, { operationName: request.operationName });
     const prepared = preparePlan(state.planner.buildQueryPlan(operation), state.matches);
-    await options.planCache.set(key, prepared);
+    options.planCache.set(key, prepared);
     return prepared;
   };
 
@@ -92,7 +92,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       }
       let plan: PreparedPlan;
       try {
-        plan = await planFor(state, requestContext);
+        plan = planFor(state, requestContext);
       } catch (error) {
         if (error instanceof GraphQLError || (error as Error).name === 'GraphQLError') return { errors: [error as GraphQLError] };
         throw error;

@@ -88,7 +88,7 @@ function prepare(run: PlanRun, data: ResultObject, scheduled: ScheduledFetch): R
       continue;
     }
     applyRewrites(fetch.inputRewrites, representation, run.matches);
-    const key = JSON.stringify(representation);
+    const key = keyOf(representation);
     let index = indexByKey.get(key);
     if (index === undefined) {
       index = representations.push(representation) - 1;
@@ -98,6 +98,22 @@ function prepare(run: PlanRun, data: ResultObject, scheduled: ScheduledFetch): R
   }
   if (representations.length === 0) return null;
   return { scheduled, entities, representations, representationOf, variables };
+}
+
+/**
+ * A representation's identity: its flat fields, length-prefixed so that no two differ in key
+ * (most are a typename and an id); its JSON when a field is not a string, number or boolean.
+ */
+function keyOf(representation: ResultObject): string {
+  let key = '';
+  for (const name in representation) {
+    const value = representation[name];
+    const type = typeof value;
+    if (type !== 'string' && type !== 'number' && type !== 'boolean') return JSON.stringify(representation);
+    const text = String(value);
+    key += `${name}:${type[0]}${text.length}:${text};`;
+  }
+  return key;
 }
 
 async function sendOne(run: PlanRun, data: ResultObject, errors: GraphQLError[], ready: ReadyFetch): Promise<void> {

@@ -40,6 +40,8 @@ export interface Shaped {
 }
 
 const INTEGER = /^[+-]?\d+$/;
+// A null that must move up to the nearest nullable parent.
+const BUBBLE = Symbol('bubble');
 const BUILT_IN_SCALARS = new Set(['Boolean', 'Int', 'Float', 'ID', 'String']);
 
 /**
@@ -52,6 +54,12 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
   const { schema, fragments, variables, introspect } = options;
   const errors: GraphQLError[] = [];
   const path: Path = [];
+  // Nulls explained so far: by an error, or (a bad __typename) by nothing the client should see.
+  let explained = 0;
+  const report = (message: string) => {
+    explained += 1;
+    errors.push(new GraphQLError(message, { path: [...path], extensions: { code: 'INVALID_GRAPHQL' } }));
+  };
 
   const skipped = (directives: readonly DirectiveNode[] | undefined): boolean => {
     if (!directives || directives.length === 0) return false;
@@ -100,7 +108,10 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
           if (inputValue === null && responseName !== '__typename') inputValue = source.__typename ?? null;
           const type = typeof inputValue === 'string' ? (schema.getType(inputValue) ?? parentType) : parentType;
           // An interface name (from an @interfaceObject subgraph whose follow-up fetch failed) is no answer.
-          if (!isObjectType(type)) return false;
+          if (!isObjectType(type)) {
+            explained += 1;
+            return false;
+          }
           output[responseName] = type.name;
           continue;
         }
@@ -108,10 +119,13 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
         const field = parentType.getFields()[name];
         if (!field) continue;
         path.push(responseName);
-        const { value, invalid } = complete(outputValue, field.type, inputValue, selection.selectionSet?.selections, parentType);
-        output[responseName] = value;
+        const value = complete(outputValue, field.type, inputValue, selection.selectionSet?.selections, parentType);
         path.pop();
-        if (invalid) return false;
+        if (value === BUBBLE) {
+          output[responseName] = null;
+          return false;
+        }
+        output[responseName] = value;
         continue;
       }
       const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
@@ -125,8 +139,9 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
   };
 
   /**
-   * The value of one field or list element. `invalid` when it is null where the type is non-null
-   * (the null moves up); `reported` once an error says why, so that it is said once.
+   * The value of one field or list element; `BUBBLE` when it is null where the type is non-null,
+   * so that the null moves up. Each null is explained by one error: a non-null field adds one
+   * only if nothing below it already did.
    */
   const complete = (
     outputValue: unknown,
@@ -134,37 +149,37 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
     inputValue: unknown,
     selections: readonly SelectionNode[] | undefined,
     parentType: GraphQLCompositeType,
-  ): { value: unknown; invalid?: boolean; reported?: boolean } => {
-    if (outputValue === null || (outputValue !== undefined && !selections)) return { value: outputValue };
+  ): unknown => {
+    if (outputValue === null || (outputValue !== undefined && !selections)) return outputValue;
     if (isNonNullType(type)) {
-      const inner = complete(outputValue, type.ofType, inputValue, selections, parentType);
-      if (inner.value !== null) return inner;
-      if (!inner.reported) errors.push(invalidGraphQL(`Cannot return null for non-nullable ${description(type.ofType, parentType)}.`, path));
-      return { value: null, invalid: true, reported: true };
+      const before = explained;
+      const value = complete(outputValue, type.ofType, inputValue, selections, parentType);
+      if (value !== null && value !== BUBBLE) return value;
+      if (explained === before) report(`Cannot return null for non-nullable ${description(type.ofType, parentType)}.`);
+      return BUBBLE;
     }
-    if (inputValue === null || inputValue === undefined) return { value: null };
+    if (inputValue === null || inputValue === undefined) return null;
     if (isListType(type)) {
       if (!Array.isArray(inputValue)) {
-        errors.push(invalidGraphQL(`Invalid non-list value found for ${description(type, parentType)}.`, path));
-        return { value: null, reported: true };
+        report(`Invalid non-list value found for ${description(type, parentType)}.`);
+        return null;
       }
       const existing = Array.isArray(outputValue) ? outputValue : undefined;
       let nullify = false;
-      let reported = false;
-      const list = inputValue.map((element: unknown, index) => {
+      const list = new Array<unknown>(inputValue.length);
+      for (let index = 0; index < inputValue.length; index += 1) {
         path.push(index);
-        const completed = complete(existing?.[index], type.ofType, element ?? null, selections, parentType);
+        const value = complete(existing?.[index], type.ofType, inputValue[index] ?? null, selections, parentType);
         path.pop();
-        nullify ||= completed.invalid === true;
-        reported ||= completed.reported === true;
-        return completed.value;
-      });
-      return { value: nullify ? null : list, reported };
+        if (value === BUBBLE) nullify = true;
+        list[index] = value === BUBBLE ? null : value;
+      }
+      return nullify ? null : list;
     }
     if (isCompositeType(type)) {
       if (typeof inputValue !== 'object' || Array.isArray(inputValue)) {
-        errors.push(invalidGraphQL(`Invalid non-object value found for ${description(type, parentType)}.`, path));
-        return { value: null, reported: true };
+        report(`Invalid non-object value found for ${description(type, parentType)}.`);
+        return null;
       }
       const object = inputValue as ResultObject;
       let objectType: GraphQLCompositeType = type;
@@ -173,18 +188,17 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
         const named = schema.getType(typename);
         // Not in the API schema (an @inaccessible type): null, without naming the type.
         if (!named || !isCompositeType(named)) {
-          errors.push(invalidGraphQL(`Invalid __typename found for object at ${description(type, parentType)}.`, path));
-          return { value: null, reported: true };
+          report(`Invalid __typename found for object at ${description(type, parentType)}.`);
+          return null;
         }
         objectType = named;
       }
       const output = (outputValue as ResultObject | undefined) ?? Object.create(null);
-      const ok = applySelections(object, selections ?? [], output, objectType);
-      return ok ? { value: output } : { value: null, reported: true };
+      return applySelections(object, selections ?? [], output, objectType) ? output : null;
     }
-    if (isValidLeaf(inputValue, type)) return { value: inputValue };
-    errors.push(invalidGraphQL(`Invalid value found for ${description(type, parentType)}.`, path));
-    return { value: null, reported: true };
+    if (isValidLeaf(inputValue, type)) return inputValue;
+    report(`Invalid value found for ${description(type, parentType)}.`);
+    return null;
   };
 
   const data: ResultObject = Object.create(null);
@@ -213,8 +227,4 @@ function isValidLeaf(value: unknown, type: GraphQLOutputType): boolean {
     default:
       return !BUILT_IN_SCALARS.has(name);
   }
-}
-
-function invalidGraphQL(message: string, path: Path): GraphQLError {
-  return new GraphQLError(message, { path: [...path], extensions: { code: 'INVALID_GRAPHQL' } });
 }

@@ -10,7 +10,7 @@ import type { Readiness, ReadinessStatus } from '../health/createReadiness.js';
 import type { Authenticator } from '../auth/createAuthenticator.js';
 import type { Cors } from './createCors.js';
 import type { LimitsConfig } from '../config/TrafficConfig.js';
-import { guardDocuments } from './guardDocuments.js';
+import { createDocumentGuard, type DocumentGuard } from './createDocumentGuard.js';
 import { explorerPath, type ExplorerRoute } from '../explorer/createExplorerRoute.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
@@ -63,10 +63,11 @@ interface Outcome {
  */
 export function createRequestHandler(options: RequestHandlerOptions): RequestListener {
   const { graphqlPath, readiness, failedRequestLog, logger } = options;
+  const guardDocuments = createDocumentGuard(options.limits);
 
   const route = async (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL, hop: ServerSpan | undefined): Promise<Outcome> => {
     const method = req.method ?? 'GET';
-    if (url.pathname === graphqlPath) return handleGraphQL(options, req, res, { requestId, traceparent: hop?.traceparent }, url);
+    if (url.pathname === graphqlPath) return handleGraphQL(options, guardDocuments, req, res, { requestId, traceparent: hop?.traceparent }, url);
     if (url.pathname === '/metrics' && options.metrics) {
       if (method !== 'GET') throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, '/metrics answers GET only', { allow: 'GET' });
       res.writeHead(200, { 'content-type': options.metrics.contentType });
@@ -141,6 +142,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
 /** The GraphQL path: CORS, body, then Apollo Server. */
 async function handleGraphQL(
   options: RequestHandlerOptions,
+  guardDocuments: DocumentGuard,
   req: IncomingMessage,
   res: ServerResponse,
   { requestId, traceparent }: { requestId: string; traceparent: string | undefined },
@@ -178,7 +180,7 @@ async function handleGraphQL(
   // Before the body: a refused caller costs no parsing.
   const viewer = await options.authenticator.authenticate(req.headers);
   const body = method === 'POST' ? parseJsonBody(req.headers, await readBody(req, options.bodyLimitBytes)) : undefined;
-  guardDocuments(body ?? { query: url.searchParams.get('query') }, options.limits);
+  guardDocuments(body ?? { query: url.searchParams.get('query') });
   const graphQLRequest = toHttpGraphQLRequest(req, url, body);
 
   // Subgraph calls made for this request stop when its client goes away.
