@@ -74,15 +74,21 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
     return false;
   };
 
+  // Whether a fragment on `condition` applies to an object of type `typename`, worked out once per pair.
+  const applies = new Map<string, Map<string, boolean>>();
   const conditionApplies = (condition: string | undefined, typename: unknown, parentType: GraphQLCompositeType): boolean => {
     if (condition === undefined) return true;
-    const conditionType = schema.getType(condition);
-    if (!conditionType || !isCompositeType(conditionType)) return false;
-    if (typeof typename === 'string' && typename !== '') {
-      const type = schema.getType(typename);
-      return !!type && isCompositeType(type) && isSubtype(schema, conditionType, type);
+    const runtime = typeof typename === 'string' && typename !== '' ? typename : parentType.name;
+    let byType = applies.get(condition);
+    if (byType === undefined) applies.set(condition, (byType = new Map()));
+    let answer = byType.get(runtime);
+    if (answer === undefined) {
+      const conditionType = schema.getType(condition);
+      const type = schema.getType(runtime);
+      answer = !!conditionType && isCompositeType(conditionType) && !!type && isCompositeType(type) && isSubtype(schema, conditionType, type);
+      byType.set(runtime, answer);
     }
-    return isSubtype(schema, conditionType, parentType);
+    return answer;
   };
 
   const description = (type: GraphQLOutputType, parentType: GraphQLCompositeType) => {
