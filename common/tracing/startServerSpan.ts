@@ -60,7 +60,22 @@ export function formatTraceparent(spanContext: SpanContext): string {
 // impossible, and a retry costs nothing.
 function randomHex(bytes: number): string {
   for (;;) {
-    const hex = randomBytes(bytes).toString('hex');
+    const hex = takeRandom(bytes).toString('hex');
     if (!/^0+$/.test(hex)) return hex;
   }
+}
+
+// Random bytes are drawn from the system a few kilobytes at a time: one call per request
+// (span ids on every request, tracing or not) costs more than the rest of the span.
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+function takeRandom(bytes: number): Buffer {
+  if (offset + bytes > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    offset = 0;
+  }
+  offset += bytes;
+  return pool.subarray(offset - bytes, offset);
 }
