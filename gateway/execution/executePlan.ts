@@ -154,6 +154,14 @@ async function sendMerged(
     for (const ready of group) errors.push(fetchFailure(error, ready));
     return;
   }
+  // One fetch's failure must not cost the others their data: when an `_entities` came back
+  // without a list (its error nulled it, or the whole data), each fetch is sent on its own, so
+  // that every fetch gets the answer and errors it would have had alone.
+  const answered = response.data !== null && response.data !== undefined && merged.parts.every((part) => Array.isArray(response.data![part.alias]));
+  if (!answered) {
+    await Promise.all(group.map((ready) => sendOne(run, data, errors, ready)));
+    return;
+  }
   const byAlias = new Map(merged.parts.map((part, index) => [part.alias, index]));
   const errorsOf = group.map((): GraphQLFormattedError[] => []);
   const unplaced: GraphQLFormattedError[] = [];
@@ -165,8 +173,7 @@ async function sendMerged(
   for (const error of unplaced) errors.push(subgraphError(error, name, undefined));
   group.forEach((ready, index) => {
     const part = merged.parts[index]!;
-    const entities = response.data && Object.hasOwn(response.data, part.alias) ? response.data[part.alias] : undefined;
-    absorb(run, data, errors, ready, response.data === null || response.data === undefined ? response.data : { _entities: entities }, errorsOf[index]!, part.alias);
+    absorb(run, data, errors, ready, { _entities: response.data![part.alias] }, errorsOf[index]!, part.alias);
   });
 }
 
