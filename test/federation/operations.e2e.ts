@@ -99,15 +99,15 @@ describe('operation features over a federated plan: Portico answers as Apollo Ga
   });
 
   it('a validation error: an unknown field', async () => {
-    await shop.expectSame({ query: '{ me { name shoeSize } }' }, { errors: true });
+    await shop.expectSame({ query: '{ me { name shoeSize } }' }, { failures: true });
   });
 
   it('a variable of the wrong type', async () => {
-    await shop.expectSame({ query: 'query ($first: Int) { topProducts(first: $first) { name } }', variables: { first: 'many' } }, { errors: true });
+    await shop.expectSame({ query: 'query ($first: Int) { topProducts(first: $first) { name } }', variables: { first: 'many' } }, { failures: true });
   });
 
   it('a missing required variable, and a syntax error', async () => {
-    await shop.expectSame({ query: 'query ($upc: String!) { product(upc: $upc) { name } }' }, { errors: true });
-    await shop.expectSame({ query: '{ me { name }' }, { errors: true });
+    await shop.expectSame({ query: 'query ($upc: String!) { product(upc: $upc) { name } }' }, { failures: true });
+    await shop.expectSame({ query: '{ me { name }' }, { failures: true });
   });
 });

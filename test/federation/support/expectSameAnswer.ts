@@ -3,11 +3,13 @@ import { askBoth, type AnswerBody, type GatewayOrigins, type Operation } from '.
 
 export interface SameAnswerOptions {
   /**
-   * Whether the operation is meant to fail somewhere. By default the reference answer must have
-   * data and no errors, so that two gateways agreeing on a broken fixture never passes.
+   * Whether something in the operation is meant to fail. Then the reference answer must report
+   * it, in `errors` or in Apollo Gateway's `extensions.valueCompletion` (where it puts nulls it
+   * made for values a subgraph should not have returned); otherwise it must have data and report
+   * nothing, so that two gateways agreeing on a broken fixture never pass.
    * @default false
    */
-  errors?: boolean;
+  failures?: boolean;
   /** Called before each gateway is asked: resets subgraph state for mutations. */
   before?: () => void;
 }
@@ -35,10 +37,11 @@ export interface ComparableError {
  */
 export async function expectSameAnswer(origins: GatewayOrigins, operation: Operation, options: SameAnswerOptions = {}): Promise<AnswerBody> {
   const { apollo, portico } = await askBoth(origins, operation, options.before);
-  if (options.errors) {
-    expect(apollo.body.errors?.length ?? 0, `Apollo Gateway answered without errors: ${apollo.text}`).toBeGreaterThan(0);
+  const reported = (apollo.body.errors?.length ?? 0) + ((apollo.body.extensions?.valueCompletion as unknown[] | undefined)?.length ?? 0);
+  if (options.failures) {
+    expect(reported, `Apollo Gateway reported no failure: ${apollo.text}`).toBeGreaterThan(0);
   } else {
-    expect(apollo.body.errors, `Apollo Gateway answered with errors: ${apollo.text}`).toBeUndefined();
+    expect(reported, `Apollo Gateway reported failures: ${apollo.text}`).toBe(0);
     expect(apollo.body.data, 'Apollo Gateway answered without data').toBeTruthy();
   }
   const context = `\nApollo Gateway: ${apollo.text}\nPortico:        ${portico.text}`;
