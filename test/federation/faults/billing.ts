@@ -1,0 +1,50 @@
+import { GraphQLError, parse } from 'graphql';
+import type { SubgraphFixture } from '../../gateway/fixtures/startSubgraph.js';
+
+/**
+ * The faults scenario's billing subgraph: adds fields to orders, each order failing its own way.
+ * o1 is fine; o2's total throws (coded); o3's non-null paidAt is null; o4 is unknown here
+ * (`_entities` answers null); o5's reference throws; o6's payments hold a null non-null amount.
+ */
+export const billingSubgraph: SubgraphFixture = {
+  name: 'billing',
+  typeDefs: parse(/* GraphQL */ `
+    extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+
+    type Order @key(fields: "id") {
+      id: ID!
+      total: Int
+      paidAt: String!
+      invoice: Invoice
+      payments: [Payment!]
+    }
+
+    type Invoice {
+      number: String!
+      "Null for o2: its non-null number is."
+      pdf: String
+    }
+
+    type Payment {
+      amount: Int!
+      method: String
+    }
+  `),
+  resolvers: {
+    Order: {
+      __resolveReference: (reference: { id: string }) => {
+        if (reference.id === 'o4') return null;
+        if (reference.id === 'o5') throw new GraphQLError('Order o5 is archived', { extensions: { code: 'ARCHIVED' } });
+        return { id: reference.id };
+      },
+      total: (order: { id: string }) => {
+        if (order.id === 'o2') throw new GraphQLError('Ledger unavailable for o2', { extensions: { code: 'LEDGER_DOWN' } });
+        return Number(order.id.slice(1)) * 100;
+      },
+      paidAt: (order: { id: string }) => (order.id === 'o3' ? null : `2024-01-0${order.id.slice(1)}`),
+      invoice: (order: { id: string }) => ({ number: order.id === 'o2' ? null : `INV-${order.id}`, pdf: `/invoices/${order.id}.pdf` }),
+      payments: (order: { id: string }) =>
+        order.id === 'o6' ? [{ amount: 5, method: 'card' }, { amount: null, method: 'cash' }] : [{ amount: 100, method: null }],
+    },
+  },
+};
