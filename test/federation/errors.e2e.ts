@@ -1,16 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingSubgraph } from './faults/billing.js';
 import { ordersSubgraph } from './faults/orders.js';
+import type { Answer } from './support/askBoth.js';
+import { expectSameStatusAndData } from './support/expectSameStatusAndData.js';
 import { startParity, type Parity } from './support/startParity.js';
 
 let faults: Parity;
+let faultsInProduction: Parity;
 
 beforeAll(async () => {
-  faults = await startParity([ordersSubgraph, billingSubgraph]);
+  // Development mode: subgraph errors reach the client as they do through vanilla Apollo Gateway.
+  faults = await startParity([ordersSubgraph, billingSubgraph], { porticoConfig: { mode: 'development' } });
+  faultsInProduction = await startParity([ordersSubgraph, billingSubgraph]);
 });
 
 afterAll(async () => {
-  await faults?.close();
+  await Promise.all([faults?.close(), faultsInProduction?.close()]);
 });
 
 const failures = { failures: true };
@@ -37,8 +42,17 @@ describe('subgraph errors with paths: Portico answers as Apollo Gateway does', (
     expect(body.errors?.map((error) => error.path)).toEqual([['ordersById', 1, 'total']]);
   });
 
-  it('an entity whose reference resolver throws', async () => {
-    await faults.expectSame({ query: '{ ordersById(ids: ["o1", "o5"]) { label total invoice { number } } }' }, failures);
+  it('an entity whose reference resolver rejects: that entity\'s fields are null', async () => {
+    const body = await faults.expectSame({ query: '{ ordersById(ids: ["o1", "o5", "o2"]) { label total invoice { number } } }' }, failures);
+    expect(body.errors?.map((error) => error.path)).toHaveLength(3);
+    expect(body.errors?.map((error) => error.path)).toEqual(
+      expect.arrayContaining([['ordersById', 1], ['ordersById', 2, 'total'], ['ordersById', 2, 'invoice', 'number']]),
+    );
+  });
+
+  it('an entity fetch that fails as a whole: every entity\'s fields are null, one error', async () => {
+    const body = await faults.expectSame({ query: '{ ordersById(ids: ["o1", "o7"]) { label total } }' }, failures);
+    expect(body.data).toEqual({ ordersById: [{ label: 'Order 1', total: null }, { label: 'Order 7', total: null }] });
   });
 
   it('a subgraph that answers errors and partial data, for a root list', async () => {
@@ -94,5 +108,39 @@ describe('nulls propagate per the GraphQL spec: Portico answers as Apollo Gatewa
   it('unknown ids and __typename only', async () => {
     const body = await faults.expectSame({ query: '{ ordersById(ids: ["o9", "o4", "o1"]) { __typename id } }' });
     expect(body.data).toEqual({ ordersById: [null, { __typename: 'Order', id: 'o4' }, { __typename: 'Order', id: 'o1' }] });
+  });
+});
+
+describe('in production mode Portico masks what Apollo Gateway shows, and keeps the rest', () => {
+  // Deliberate: an error whose code is not one Portico knows as deliberate (a subgraph's bug, a
+  // null where the schema promised a value, a subgraph's own code) goes out as "Internal server
+  // error" with its path and serviceName only. Status, data and every error's path and
+  // serviceName stay as Apollo Gateway has them, and so do errors with a deliberate code.
+  const masked = (path: (string | number)[], serviceName: string) => ({ message: 'Internal server error', path, extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName } });
+  const placeOf = (answer: Answer) =>
+    (answer.body.errors ?? []).map(({ path, extensions }) => JSON.stringify([path, extensions?.serviceName])).sort();
+
+  it('uncoded subgraph errors and null-propagation errors are masked; FORBIDDEN is not', async () => {
+    const answers = await faultsInProduction.ask({ query: '{ broken forbidden ordersById(ids: ["o1", "o3"]) { id paidAt } }' });
+    expectSameStatusAndData(answers);
+    expect(placeOf(answers.portico)).toEqual(placeOf(answers.apollo));
+    expect(answers.portico.body.errors).toHaveLength(3);
+    expect(answers.portico.body.errors).toEqual(
+      expect.arrayContaining([
+        masked(['broken'], 'orders'),
+        { message: 'Only auditors may read this', path: ['forbidden'], extensions: { code: 'FORBIDDEN', serviceName: 'orders' } },
+        masked(['ordersById', 1, 'paidAt'], 'billing'),
+      ]),
+    );
+  });
+
+  it('a subgraph\'s own code is masked, at Apollo Gateway\'s path', async () => {
+    const answers = await faultsInProduction.ask({ query: '{ ordersById(ids: ["o2", "o7"]) { total } }' });
+    expectSameStatusAndData(answers);
+    expect(answers.apollo.body.errors).toEqual([
+      // Apollo Gateway's own path for a failed entity fetch, "@" standing for every list item.
+      { message: 'Billing index corrupt', path: ['ordersById', '@', '_entities'], extensions: { code: 'INDEX_CORRUPT', serviceName: 'billing' } },
+    ]);
+    expect(answers.portico.body.errors).toEqual([masked(['ordersById', '@', '_entities'], 'billing')]);
   });
 });

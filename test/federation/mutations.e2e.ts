@@ -7,7 +7,9 @@ import { startParity, type Parity } from './support/startParity.js';
 let ledger: Parity;
 
 beforeAll(async () => {
-  ledger = await startParity([walletSubgraph, journalSubgraph]);
+  // Development mode: the refusals below carry a code of the wallet's own (INSUFFICIENT_FUNDS),
+  // which production would mask as INTERNAL_SERVER_ERROR.
+  ledger = await startParity([walletSubgraph, journalSubgraph], { porticoConfig: { mode: 'development' } });
 });
 
 afterAll(async () => {

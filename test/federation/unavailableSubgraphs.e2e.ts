@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingSubgraph } from './faults/billing.js';
 import { ordersSubgraph } from './faults/orders.js';
-import type { TwoAnswers } from './support/askBoth.js';
+import { expectSameStatusAndData } from './support/expectSameStatusAndData.js';
 import { startBrokenSubgraph, type BrokenSubgraph } from './support/startBrokenSubgraph.js';
 import { startParity, type Parity } from './support/startParity.js';
 
@@ -36,13 +36,6 @@ afterAll(async () => {
   await Promise.all([billingDown?.close(), billingCrashing?.close(), ordersDown?.close()]);
   await crashingServer?.stop();
 });
-
-/** Same HTTP status, same data, field order included. */
-function expectSameStatusAndData({ apollo, portico }: TwoAnswers): void {
-  expect(portico.status).toBe(apollo.status);
-  expect(portico.body.data).toEqual(apollo.body.data);
-  expect(JSON.stringify(portico.body.data)).toBe(JSON.stringify(apollo.body.data));
-}
 
 const refused = { message: expect.stringMatching(/ECONNREFUSED/), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 const porticoUnavailable = (subgraph: string, path: (string | number)[]) => ({

@@ -1,10 +1,18 @@
 import { GraphQLError, parse } from 'graphql';
 import type { SubgraphFixture } from '../../gateway/fixtures/startSubgraph.js';
 
+// As a resolver that loads would be: o5's failure is o5's alone.
+async function loadOrder(id: string): Promise<{ id: string } | null> {
+  if (id === 'o4') return null;
+  if (id === 'o5') throw new GraphQLError('Order o5 is archived', { extensions: { code: 'ARCHIVED' } });
+  return { id };
+}
+
 /**
  * The faults scenario's billing subgraph: adds fields to orders, each order failing its own way.
  * o1 is fine; o2's total throws (coded); o3's non-null paidAt is null; o4 is unknown here
- * (`_entities` answers null); o5's reference throws; o6's payments hold a null non-null amount.
+ * (`_entities` answers null); o5's reference rejects; o6's payments hold a null non-null amount;
+ * o7's reference throws at once, failing the whole entity fetch.
  */
 export const billingSubgraph: SubgraphFixture = {
   name: 'billing',
@@ -33,9 +41,9 @@ export const billingSubgraph: SubgraphFixture = {
   resolvers: {
     Order: {
       __resolveReference: (reference: { id: string }) => {
-        if (reference.id === 'o4') return null;
-        if (reference.id === 'o5') throw new GraphQLError('Order o5 is archived', { extensions: { code: 'ARCHIVED' } });
-        return { id: reference.id };
+        // Thrown before any promise exists: @apollo/subgraph's whole _entities field fails.
+        if (reference.id === 'o7') throw new GraphQLError('Billing index corrupt', { extensions: { code: 'INDEX_CORRUPT' } });
+        return loadOrder(reference.id);
       },
       total: (order: { id: string }) => {
         if (order.id === 'o2') throw new GraphQLError('Ledger unavailable for o2', { extensions: { code: 'LEDGER_DOWN' } });

@@ -9,8 +9,8 @@ interface OrderRecord {
   lines: { sku: string | null; qty: number }[];
 }
 
-// o1 to o6; what goes wrong with each is in billing.ts, except o6's reference.
-const orders: OrderRecord[] = Array.from({ length: 6 }, (_, i) => ({
+// o1 to o7; what goes wrong with each is in billing.ts, except o6's reference.
+const orders: OrderRecord[] = Array.from({ length: 7 }, (_, i) => ({
   id: `o${i + 1}`,
   label: `Order ${i + 1}`,
   reference: i === 5 ? null : `REF-${i + 1}`,

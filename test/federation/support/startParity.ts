@@ -12,7 +12,7 @@ import { startApolloGateway, type RunningApolloGateway } from './startApolloGate
 export interface ParityOptions {
   /** Subgraphs served by something else (a stopped port, a broken server): only composed. */
   elsewhere?: readonly { name: string; url: string; typeDefs: DocumentNode }[];
-  /** Portico config merged over `{ mode: 'development', supergraph }`. */
+  /** Portico config merged over `{ mode: 'production', introspection: true, supergraph }`. */
   porticoConfig?: Record<string, unknown>;
 }
 
@@ -31,16 +31,17 @@ export interface Parity {
 /**
  * Starts the fixture subgraphs on free ports, composes them (as `portico compose` does) into a
  * supergraph file, and serves it with vanilla Apollo Gateway and with Portico built from a config
- * file the way `portico gateway` builds it. Portico runs in development mode so that subgraph
- * errors reach the client unmasked, as they do through vanilla Apollo Gateway; production
- * masking is a formatting layer tested on its own (test/gateway/gatewayProduction.e2e.ts).
+ * file the way `portico gateway` builds it: in production mode, as deployed, with introspection
+ * on (vanilla Apollo Server allows it outside production). Production masks subgraph errors
+ * that carry no deliberate code, so scenarios about subgraph errors pass `mode: 'development'`,
+ * where errors reach the client as they do through vanilla Apollo Gateway.
  */
 export async function startParity(fixtures: readonly SubgraphFixture[], options: ParityOptions = {}): Promise<Parity> {
   const dir = mkdtempSync(path.join(tmpdir(), 'portico-parity-'));
   const running = await Promise.all(fixtures.map((fixture) => startSubgraph(fixture)));
   const supergraphPath = writeSupergraph(dir, [...running, ...(options.elsewhere ?? [])]);
   const apollo = await startApolloGateway(readFileSync(supergraphPath, 'utf8'));
-  const portico = await startGateway(dir, 'portico', { mode: 'development', supergraph: { path: supergraphPath }, ...options.porticoConfig });
+  const portico = await startGateway(dir, 'portico', { mode: 'production', introspection: true, supergraph: { path: supergraphPath }, ...options.porticoConfig });
   const gateways = { apollo: apollo.origin, portico: portico.origin };
   return {
     apollo,
