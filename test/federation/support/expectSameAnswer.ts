@@ -31,8 +31,8 @@ export interface ComparableError {
  *   the operation's selection order);
  * - the same errors on `message`, `path`, `locations`, `extensions.code` and
  *   `extensions.serviceName`, as a set: the spec gives errors no order, and fetches that run in
- *   parallel may fail in either order. Other extensions (a stack trace in development, Portico's
- *   request id) may differ.
+ *   parallel may fail in either order. Other extensions of an error (a stack trace, the
+ *   subgraph's response) may differ.
  * Returns the reference answer for the scenario's own assertions.
  */
 export async function expectSameAnswer(origins: GatewayOrigins, operation: Operation, options: SameAnswerOptions = {}): Promise<AnswerBody> {

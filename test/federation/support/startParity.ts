@@ -39,9 +39,20 @@ export interface Parity {
 export async function startParity(fixtures: readonly SubgraphFixture[], options: ParityOptions = {}): Promise<Parity> {
   const dir = mkdtempSync(path.join(tmpdir(), 'portico-parity-'));
   const running = await Promise.all(fixtures.map((fixture) => startSubgraph(fixture)));
-  const supergraphPath = writeSupergraph(dir, [...running, ...(options.elsewhere ?? [])]);
-  const apollo = await startApolloGateway(readFileSync(supergraphPath, 'utf8'));
-  const portico = await startGateway(dir, 'portico', { mode: 'production', introspection: true, supergraph: { path: supergraphPath }, ...options.porticoConfig });
+  const stopSubgraphs = () => Promise.all(running.map((subgraph) => subgraph.stop()));
+  let apollo: RunningApolloGateway | undefined;
+  let portico: RunningGateway;
+  try {
+    const supergraphPath = writeSupergraph(dir, [...running, ...(options.elsewhere ?? [])]);
+    apollo = await startApolloGateway(readFileSync(supergraphPath, 'utf8'));
+    portico = await startGateway(dir, 'portico', { mode: 'production', introspection: true, supergraph: { path: supergraphPath }, ...options.porticoConfig });
+  } catch (error) {
+    // A scenario that does not compose, or a config Portico refuses: close what did start.
+    await apollo?.stop();
+    await stopSubgraphs();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const gateways = { apollo: apollo.origin, portico: portico.origin };
   return {
     apollo,
@@ -51,7 +62,7 @@ export async function startParity(fixtures: readonly SubgraphFixture[], options:
     expectSame: (operation, sameOptions) => expectSameAnswer(gateways, operation, sameOptions),
     close: async () => {
       await Promise.all([apollo.stop(), portico.stop()]);
-      await Promise.all(running.map((subgraph) => subgraph.stop()));
+      await stopSubgraphs();
       rmSync(dir, { recursive: true, force: true });
     },
   };
