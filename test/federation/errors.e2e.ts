@@ -67,6 +67,13 @@ describe('subgraph errors with paths: Portico answers as Apollo Gateway does', (
     );
   });
 
+  it('one entity fetch failing as a whole leaves another fetch to the same subgraph intact', async () => {
+    // Two fetches to billing at the same level of the plan: o7 fails the first one entirely.
+    const body = await faults.expectSame({ query: '{ looseOrders { id total } ordersById(ids: ["o1", "o2"]) { id total } }' }, failures);
+    expect(body.data?.ordersById).toEqual([{ id: 'o1', total: 100 }, { id: 'o2', total: null }]);
+    expect(body.errors?.map((error) => error.path)).toEqual(expect.arrayContaining([['ordersById', 1, 'total'], ['looseOrders', '@', '_entities']]));
+  });
+
   it('the same failing entity several times in a list', async () => {
     await faults.expectSame({ query: '{ ordersById(ids: ["o2", "o2", "o1", "o2"]) { total paidAt } }' }, failures);
   });

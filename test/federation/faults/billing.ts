@@ -1,17 +1,19 @@
 import { GraphQLError, parse } from 'graphql';
 import type { SubgraphFixture } from '../../gateway/fixtures/startSubgraph.js';
 
-// As a resolver that loads would be: o5's failure is o5's alone.
-async function loadOrder(id: string): Promise<{ id: string } | null> {
+// As a resolver that loads would be: o5's failure is o5's alone. It resolves to the error rather
+// than rejecting (graphql-js fails the item either way): when o7 makes @apollo/subgraph give up
+// on a whole batch, nothing awaits the keys before it, and a rejection would go unhandled.
+async function loadOrder(id: string): Promise<{ id: string } | GraphQLError | null> {
   if (id === 'o4') return null;
-  if (id === 'o5') throw new GraphQLError('Order o5 is archived', { extensions: { code: 'ARCHIVED' } });
+  if (id === 'o5') return new GraphQLError('Order o5 is archived', { extensions: { code: 'ARCHIVED' } });
   return { id };
 }
 
 /**
  * The faults scenario's billing subgraph: adds fields to orders, each order failing its own way.
  * o1 is fine; o2's total throws (coded); o3's non-null paidAt is null; o4 is unknown here
- * (`_entities` answers null); o5's reference rejects; o6's payments hold a null non-null amount;
+ * (`_entities` answers null); o5's reference fails; o6's payments hold a null non-null amount;
  * o7's reference throws at once, failing the whole entity fetch.
  */
 export const billingSubgraph: SubgraphFixture = {
