@@ -4,7 +4,8 @@ import type { BackendCallsResult } from './report/BenchResults.js';
 /** The list sizes asked for. The demo's `users(first:)` takes 1 to 500, so 1,000 is refused. */
 export const backendCallsListSizes = [10, 100, 500, 1000] as const;
 
-const query = 'query ($first: Int!) { users(first: $first) { name reviews { product { upc name inStock } } } }';
+/** The query, with `$first` the list size. */
+export const backendCallsQuery = 'query ($first: Int!) { users(first: $first) { name reviews { product { upc name inStock } } } }';
 
 interface UsersAnswer {
   users: Array<{ reviews: Array<{ product: { upc: string } | null }> | null }> | null;
@@ -28,7 +29,7 @@ export async function measureBackendCalls(): Promise<BackendCallsResult[]> {
     const results: BackendCallsResult[] = [];
     for (const listSize of backendCallsListSizes) {
       await stack.backends.resetCounts();
-      const reply = await postGraphQL(stack.url, query, { first: listSize });
+      const reply = await postGraphQL(stack.url, backendCallsQuery, { first: listSize });
       if (reply.status !== 200 || reply.errors?.length || !reply.data) {
         results.push({ listSize, problem: reply.errors?.[0]?.message ?? `HTTP ${reply.status}` });
         continue;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { benchQuery } from './benchQuery.js';
 import { composeBenchSupergraph } from './composeBenchSupergraph.js';
 import { benchGateways } from './gateways/benchGateways.js';
-import { measureBackendCalls } from './measureBackendCalls.js';
+import { backendCallsQuery, measureBackendCalls } from './measureBackendCalls.js';
 import { measureGatewayOverhead } from './measureGatewayOverhead.js';
 import type { BenchOptions } from './parseBenchOptions.js';
 import { pinToCpu } from './pinToCpu.js';
@@ -80,7 +80,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     let backendCalls: BenchResults['backendCalls'] = null;
     if (options.backendCalls) {
       log('backend calls per query on the demo stack');
-      backendCalls = await measureBackendCalls();
+      backendCalls = { query: backendCallsQuery, results: await measureBackendCalls() };
     }
 
     const results: BenchResults = {
@@ -91,6 +91,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
         durationSeconds: options.durationSeconds,
         overheadDurationSeconds: options.overheadSeconds,
       },
+      gateways: gateways.map((gateway) => ({ name: gateway.name, dedup: gateway.dedup })),
       runs: rankAgainstApollo(runs),
       overhead,
       backendCalls,

@@ -14,6 +14,8 @@ export interface BenchGateway {
   name: string;
   /** The modes it is run in; empty for a gateway that has no de-duplication to switch. */
   dedupModes: readonly DedupMode[];
+  /** What its de-duplication is and how the bench switches it, for the report. */
+  dedup: string;
   /** `dedup` is null exactly when `dedupModes` is empty. */
   command(setup: { supergraphFile: string; port: number; dedup: DedupMode | null }): GatewayCommand;
 }
@@ -24,6 +26,10 @@ const hiveBin = join(dirname(require.resolve('@graphql-hive/gateway/package.json
 
 // Each gateway's own name for "on": Portico's config takes a boolean, Hive's config reads this.
 const dedupEnv = (dedup: DedupMode | null) => ({ BENCH_DEDUP: dedup === 'off' ? 'false' : 'true' });
+
+const hiveDedup =
+  "identical subgraph queries in flight share one request: `transportEntries['*.http'].options.deduplicateInflightRequests` " +
+  '(default on); its de-duplication of incoming client requests (`inboundInflightRequestDeduplication`) stays off, its default';
 
 const hive = (rustPlanner: boolean): BenchGateway['command'] => ({ supergraphFile, port, dedup }) => ({
   args: [
@@ -41,6 +47,7 @@ export const benchGateways: readonly BenchGateway[] = [
     id: 'portico',
     name: 'Portico',
     dedupModes: ['on', 'off'],
+    dedup: 'identical subgraph queries in flight share one request: `upstream.dedupQueries` (default on)',
     // Its real command line, so whatever the gateway becomes is what gets measured.
     command: ({ supergraphFile, port, dedup }) => ({
       args: [
@@ -56,8 +63,15 @@ export const benchGateways: readonly BenchGateway[] = [
     id: 'apollo-gateway',
     name: 'Apollo Gateway',
     dedupModes: [],
+    dedup: 'none: every fetch of every plan is sent; its one run is the baseline of both modes',
     command: ({ supergraphFile, port }) => ({ args: ['--import', 'tsx', here('./apolloGateway.ts'), supergraphFile, String(port)] }),
   },
-  { id: 'hive-gateway', name: 'Hive Gateway (JS planner)', dedupModes: ['on', 'off'], command: hive(false) },
-  { id: 'hive-gateway-rust-planner', name: 'Hive Gateway (Rust planner)', dedupModes: ['on', 'off'], command: hive(true) },
+  { id: 'hive-gateway', name: 'Hive Gateway (JS planner)', dedupModes: ['on', 'off'], dedup: hiveDedup, command: hive(false) },
+  {
+    id: 'hive-gateway-rust-planner',
+    name: 'Hive Gateway (Rust planner)',
+    dedupModes: ['on', 'off'],
+    dedup: `${hiveDedup}; \`--hive-router-runtime\``,
+    command: hive(true),
+  },
 ];

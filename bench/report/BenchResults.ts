@@ -4,12 +4,14 @@ import type { BenchGatewayId, DedupMode } from '../gateways/benchGateways.js';
 export interface BenchResults {
   machine: MachineInfo;
   settings: BenchSettings;
+  /** The gateways compared, and what "in-flight de-duplication" is in each. */
+  gateways: Array<{ name: string; dedup: string }>;
   /** One per gateway and mode, in the order they ran. */
   runs: GatewayRun[];
   /** Null when skipped. */
   overhead: OverheadResults | null;
   /** Null when skipped. */
-  backendCalls: BackendCallsResult[] | null;
+  backendCalls: { query: string; results: BackendCallsResult[] } | null;
 }
 
 export interface MachineInfo {

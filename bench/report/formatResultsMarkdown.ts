@@ -1,4 +1,4 @@
-import type { BackendCallsResult, BenchResults, GatewayRun, OverheadResults } from './BenchResults.js';
+import type { BenchResults, GatewayRun, OverheadResults } from './BenchResults.js';
 
 /** The results as markdown: what `bench/results/*.md` holds and what the bench prints at the end. */
 export function formatResultsMarkdown(results: BenchResults): string {
@@ -15,6 +15,7 @@ export function formatResultsMarkdown(results: BenchResults): string {
         `${settings.durationSeconds} s measured, the community benchmark query.`,
     ].join('\n'),
     formatRunsTable(results.runs),
+    ['In-flight de-duplication:', ...results.gateways.map((gateway) => `- ${gateway.name}: ${gateway.dedup}.`)].join('\n'),
   ];
   if (results.overhead) sections.push(formatOverhead(results.overhead, settings.overheadDurationSeconds));
   if (results.backendCalls) sections.push(formatBackendCalls(results.backendCalls));
@@ -63,7 +64,7 @@ function formatOverhead(overhead: OverheadResults, seconds: number): string {
   return [`Latency a gateway adds: \`${overhead.query}\`, one request at a time for ${seconds} s each.`, '', ...rows].join('\n');
 }
 
-function formatBackendCalls(results: readonly BackendCallsResult[]): string {
+function formatBackendCalls({ query, results }: NonNullable<BenchResults['backendCalls']>): string {
   const rows = [
     '| `users(first:)` | Users / reviews / products in the answer | users service | reviews service | catalog (gRPC) | inventory (gRPC) | All backend calls |',
     '|---:|---|---:|---:|---:|---:|---:|',
@@ -73,7 +74,7 @@ function formatBackendCalls(results: readonly BackendCallsResult[]): string {
         : `| ${number(row.listSize, 0)} | ${row.items.users} / ${row.items.reviews} / ${row.items.products} | ${row.calls.users} | ${row.calls.reviews} | ${row.calls.catalog} | ${row.calls.inventory} | ${row.calls.total} |`,
     ),
   ];
-  return ['Backend calls for one query on the demo stack: `{ users(first: N) { name reviews { product { name inStock } } } }`.', '', ...rows].join('\n');
+  return [`Backend calls for one query on the demo stack: \`${query}\`.`, '', ...rows].join('\n');
 }
 
 function number(value: number | undefined, digits: number): string {

@@ -70,19 +70,28 @@ describe('formatResultsMarkdown', () => {
         { gateway: 'hive-gateway', name: 'Hive Gateway (JS planner)', outcome: 'failed', problem: 'did not start: boom\nstack' },
       ],
     },
-    backendCalls: [
-      { listSize: 10, items: { users: 10, reviews: 98, products: 90 }, calls: { users: 1, reviews: 10, catalog: 1, inventory: 1, total: 13 } },
-      { listSize: 1000, problem: 'first must be between 1 and 500' },
+    gateways: [
+      { name: 'Portico', dedup: 'upstream.dedupQueries' },
+      { name: 'Apollo Gateway', dedup: 'none' },
     ],
+    backendCalls: {
+      query: 'query ($first: Int!) { users(first: $first) { name } }',
+      results: [
+        { listSize: 10, items: { users: 10, reviews: 98, products: 90 }, calls: { users: 1, reviews: 10, catalog: 1, inventory: 1, total: 13 } },
+        { listSize: 1000, problem: 'first must be between 1 and 500' },
+      ],
+    },
   };
 
-  it('says where and how it was measured, then the three tables', () => {
+  it('says where and how it was measured, what de-duplication each gateway has, then the three tables', () => {
     const markdown = formatResultsMarkdown(results);
+    expect(markdown).toContain('In-flight de-duplication:\n- Portico: upstream.dedupQueries.\n- Apollo Gateway: none.');
     expect(markdown).toContain('Measured 2026-01-02 03:04 UTC on Test CPU, 2 cores, 8 GiB, Node v20.19.0, Linux 6.1 x64; commit abc1234;');
     expect(markdown).toContain('Each gateway pinned to CPU 0; the load generator and the subgraphs to CPU 1.');
     expect(markdown).toContain('Load: 50 connections in a closed loop, 5 s warm-up, 30 s measured');
     expect(markdown).toContain('| through Portico | 1.20 | 2.50 | 1.00 | 2.00 |');
     expect(markdown).toContain('| Hive Gateway (JS planner) | FAILED: did not start: boom ||||');
+    expect(markdown).toContain('on the demo stack: `query ($first: Int!) { users(first: $first) { name } }`.');
     expect(markdown).toContain('| 10 | 10 / 98 / 90 | 1 | 10 | 1 | 1 | 13 |');
     expect(markdown).toContain('| 1,000 | refused: first must be between 1 and 500 |||||');
   });
