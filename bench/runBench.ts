@@ -13,7 +13,7 @@ import type { BenchResults, GatewayRun } from './report/BenchResults.js';
 import { createProgressLine } from './report/createProgressLine.js';
 import { formatResultsMarkdown } from './report/formatResultsMarkdown.js';
 import { rankAgainstApollo } from './report/rankAgainstApollo.js';
-import { readMachineInfo } from './report/readMachineInfo.js';
+import { loadAverage, readMachineInfo } from './report/readMachineInfo.js';
 import { runGatewayBench } from './runGatewayBench.js';
 import { spawnBenchSubgraphs } from './subgraphs/spawnBenchSubgraphs.js';
 
@@ -84,7 +84,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     }
 
     const results: BenchResults = {
-      machine,
+      machine: { ...machine, loadAverageAtEnd: loadAverage() },
       settings: {
         concurrency: options.concurrency,
         warmupSeconds: options.warmupSeconds,

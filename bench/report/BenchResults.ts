@@ -23,6 +23,8 @@ export interface MachineInfo {
   memoryGiB: number;
   /** 1-minute load average when the bench started: other work on the machine skews everything. */
   loadAverageAtStart: number;
+  /** The same when it ended: compare the two, a busy machine shows. */
+  loadAverageAtEnd: number;
   /** The commit measured, with `+changes` when the work tree differed from it. */
   commit: string;
   /** Whether gateways ran on CPU 0 and everything else on CPU 1. */

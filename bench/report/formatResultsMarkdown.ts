@@ -7,7 +7,7 @@ export function formatResultsMarkdown(results: BenchResults): string {
     [
       `Measured ${machine.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpuModel}, ${machine.cores} cores, ` +
         `${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}; commit ${machine.commit}; ` +
-        `1-minute load average ${machine.loadAverageAtStart} at start.`,
+        `1-minute load average ${machine.loadAverageAtStart} at start, ${machine.loadAverageAtEnd} at the end.`,
       machine.pinned
         ? 'Each gateway pinned to CPU 0; the load generator and the subgraphs to CPU 1.'
         : 'Not pinned (fewer than two CPUs, or no taskset): gateway, load and subgraphs shared every CPU.',

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { MachineInfo } from './BenchResults.js';
 
-/** What the numbers were measured on, for the results files. */
+/** What the numbers were measured on, for the results files; `loadAverageAtEnd` is set at the end. */
 export function readMachineInfo(pinned: boolean): MachineInfo {
   return {
     date: new Date().toISOString(),
@@ -12,10 +12,16 @@ export function readMachineInfo(pinned: boolean): MachineInfo {
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    loadAverageAtStart: Math.round(os.loadavg()[0]! * 100) / 100,
+    loadAverageAtStart: loadAverage(),
+    loadAverageAtEnd: Number.NaN,
     commit: gitCommit(),
     pinned,
   };
+}
+
+/** The 1-minute load average, to two decimals. */
+export function loadAverage(): number {
+  return Math.round(os.loadavg()[0]! * 100) / 100;
 }
 
 function gitCommit(): string {
