@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GatewayCommand } from './startGatewayProcess.js';
+
+/** In-flight de-duplication of identical subgraph requests, where a gateway has it. */
+export type DedupMode = 'on' | 'off';
+
+export type BenchGatewayId = 'portico' | 'apollo-gateway' | 'hive-gateway' | 'hive-gateway-rust-planner';
+
+export interface BenchGateway {
+  id: BenchGatewayId;
+  name: string;
+  /** The modes it is run in; empty for a gateway that has no de-duplication to switch. */
+  dedupModes: readonly DedupMode[];
+  /** What its de-duplication is and how the bench switches it, for the report. */
+  dedup: string;
+  /** `dedup` is null exactly when `dedupModes` is empty. */
+  command(setup: { supergraphFile: string; port: number; dedup: DedupMode | null }): GatewayCommand;
+}
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const require = createRequire(import.meta.url);
+const hiveBin = join(dirname(require.resolve('@graphql-hive/gateway/package.json')), 'dist/bin.js');
+
+// Each gateway's own name for "on": Portico's config takes a boolean, Hive's config reads this.
+const dedupEnv = (dedup: DedupMode | null) => ({ BENCH_DEDUP: dedup === 'off' ? 'false' : 'true' });
+
+const hiveDedup =
+  "identical subgraph queries in flight share one request: `transportEntries['*.http'].options.deduplicateInflightRequests` " +
+  '(default on); its de-duplication of incoming client requests (`inboundInflightRequestDeduplication`) stays off, its default';
+
+const hive = (rustPlanner: boolean): BenchGateway['command'] => ({ supergraphFile, port, dedup }) => ({
+  args: [
+    hiveBin, 'supergraph', supergraphFile,
+    '--config-path', here('./hive/gateway.config.ts'),
+    '--host', '127.0.0.1', '--port', String(port),
+    ...(rustPlanner ? ['--hive-router-runtime'] : []),
+  ],
+  env: dedupEnv(dedup),
+});
+
+/** The gateways `npm run bench` compares, in the order it runs them. */
+export const benchGateways: readonly BenchGateway[] = [
+  {
+    id: 'portico',
+    name: 'Portico',
+    dedupModes: ['on', 'off'],
+    dedup: 'identical subgraph queries in flight share one request: `upstream.dedupQueries` (default on)',
+    // Its real command line, so whatever the gateway becomes is what gets measured.
+    command: ({ supergraphFile, port, dedup }) => ({
+      args: [
+        here('../../bin/portico.js'), 'gateway',
+        '--config', here('./portico.yaml'), '--supergraph', supergraphFile,
+        '--host', '127.0.0.1', '--port', String(port),
+      ],
+      // Production needs a signing secret; the bench subgraphs do not check signatures.
+      env: { ...dedupEnv(dedup), PORTICO_SIGNING_SECRET: randomBytes(24).toString('hex') },
+    }),
+  },
+  {
+    id: 'apollo-gateway',
+    name: 'Apollo Gateway',
+    dedupModes: [],
+    dedup: 'none: every fetch of every plan is sent; its one run is the baseline of both modes',
+    command: ({ supergraphFile, port }) => ({ args: ['--import', 'tsx', here('./apolloGateway.ts'), supergraphFile, String(port)] }),
+  },
+  { id: 'hive-gateway', name: 'Hive Gateway (JS planner)', dedupModes: ['on', 'off'], dedup: hiveDedup, command: hive(false) },
+  {
+    id: 'hive-gateway-rust-planner',
+    name: 'Hive Gateway (Rust planner)',
+    dedupModes: ['on', 'off'],
+    dedup: `${hiveDedup}; \`--hive-router-runtime\``,
+    command: hive(true),
+  },
+];

@@ -1,0 +1,80 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { benchGateways, type BenchGatewayId } from './gateways/benchGateways.js';
+
+export interface BenchOptions {
+  concurrency: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  /** Measured seconds of each one-request-at-a-time run of the overhead measurement. */
+  overheadSeconds: number;
+  gateways: BenchGatewayId[];
+  overhead: boolean;
+  backendCalls: boolean;
+  /** Where the results go; the files are named `<name>.json` and `<name>.md`. */
+  outDir: string;
+  name: string;
+}
+
+const gatewayIds = benchGateways.map((gateway) => gateway.id);
+
+/**
+ * `npm run bench -- [flags]`. Defaults keep a full run within about eight minutes on two cores;
+ * `--quick` within about two. Each number flag also reads an environment variable.
+ */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const program = new Command('npm run bench --')
+    .description('Benchmarks Portico against vanilla Apollo Gateway and Hive Gateway on the community federation benchmark.')
+    .option('--quick', 'a short run: 2 s warm-up, 5 s measured, 3 s per overhead run; results named quick.*', false)
+    .addOption(new Option('--concurrency <n>', 'requests in flight').default(50).env('BENCH_CONCURRENCY').argParser(positive))
+    .addOption(new Option('--warmup <seconds>', 'warm-up before each measured run').env('BENCH_WARMUP').argParser(positive))
+    .addOption(new Option('--duration <seconds>', 'measured seconds per gateway and mode').env('BENCH_DURATION').argParser(positive))
+    .addOption(new Option('--overhead-duration <seconds>', 'measured seconds per overhead run').env('BENCH_OVERHEAD_DURATION').argParser(positive))
+    .addOption(
+      new Option('--gateways <ids>', `comma-separated, from ${gatewayIds.join(', ')}`)
+        .default(gatewayIds, 'all')
+        .env('BENCH_GATEWAYS')
+        .argParser(gatewayList),
+    )
+    .option('--no-overhead', 'skip the gateway overhead measurement')
+    .option('--no-backend-calls', 'skip the demo stack backend calls measurement')
+    .option('--out <dir>', 'where to write the results', 'bench/results')
+    .exitOverride();
+  program.parse([...argv], { from: 'user' });
+  const flags = program.opts<{
+    quick: boolean;
+    concurrency: number;
+    warmup?: number;
+    duration?: number;
+    overheadDuration?: number;
+    gateways: BenchGatewayId[];
+    overhead: boolean;
+    backendCalls: boolean;
+    out: string;
+  }>();
+  return {
+    concurrency: flags.concurrency,
+    warmupSeconds: flags.warmup ?? (flags.quick ? 2 : 5),
+    durationSeconds: flags.duration ?? (flags.quick ? 5 : 30),
+    overheadSeconds: flags.overheadDuration ?? (flags.quick ? 3 : 10),
+    gateways: flags.gateways,
+    overhead: flags.overhead,
+    backendCalls: flags.backendCalls,
+    outDir: flags.out,
+    name: flags.quick ? 'quick' : 'latest',
+  };
+}
+
+function positive(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  return number;
+}
+
+function gatewayList(value: string): BenchGatewayId[] {
+  const ids = value.split(',').map((id) => id.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !gatewayIds.includes(id as BenchGatewayId));
+  if (unknown.length > 0 || ids.length === 0) {
+    throw new InvalidArgumentError(`unknown gateway ${unknown.join(', ') || '(none given)'}; choose from ${gatewayIds.join(', ')}`);
+  }
+  return ids as BenchGatewayId[];
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchQuery } from '../../bench/benchQuery.js';
+import { composeBenchSupergraph } from '../../bench/composeBenchSupergraph.js';
+import { benchGateways } from '../../bench/gateways/benchGateways.js';
+import { findFreePort, startGatewayProcess, type GatewayProcess } from '../../bench/gateways/startGatewayProcess.js';
+import { runClosedLoop } from '../../bench/load/runClosedLoop.js';
+import { checkAnswer } from '../../bench/reference/checkAnswer.js';
+import { computeReference } from '../../bench/reference/computeReference.js';
+import { createAnswerChecker } from '../../bench/reference/createAnswerChecker.js';
+import { sendOnce } from '../../bench/sendOnce.js';
+import { fetchRequestCounts, requestsBetween } from '../../bench/subgraphs/fetchRequestCounts.js';
+import { startBenchSubgraphs, type RunningBenchSubgraphs } from '../../bench/subgraphs/startBenchSubgraphs.js';
+
+// The benchmark's own moving parts, end to end: if the bench subgraphs, the composition or the
+// reference drifted apart, Portico (run by its real command, as the bench runs it) would no
+// longer answer the reference, and `npm run bench` would report every gateway wrong.
+let subgraphs: RunningBenchSubgraphs;
+let portico: GatewayProcess;
+let reference: Record<string, unknown>;
+const body = JSON.stringify({ query: benchQuery });
+
+beforeAll(async () => {
+  subgraphs = await startBenchSubgraphs();
+  const supergraphFile = join(mkdtempSync(join(tmpdir(), 'portico-bench-test-')), 'supergraph.graphql');
+  writeFileSync(supergraphFile, composeBenchSupergraph(subgraphs.urls));
+  reference = await computeReference(benchQuery);
+  const port = await findFreePort();
+  const gateway = benchGateways.find((candidate) => candidate.id === 'portico')!;
+  portico = await startGatewayProcess(gateway.command({ supergraphFile, port, dedup: 'off' }), { port, cpu: null });
+});
+
+afterAll(async () => {
+  await portico?.stop();
+  await subgraphs?.close();
+});
+
+describe('the benchmark against Portico', () => {
+  it('has a reference that reaches every level of the query', () => {
+    const users = reference.users as Array<{ reviews: Array<{ product: { reviews: Array<{ author: { reviews: unknown[] } }> } }> }>;
+    expect(users).toHaveLength(6);
+    expect(users[0]!.reviews[0]!.product.reviews[0]!.author.reviews.length).toBeGreaterThan(0);
+    expect(reference.topProducts).toHaveLength(5);
+  });
+
+  it('gets the reference answer from Portico, through all four subgraphs', async () => {
+    const before = await fetchRequestCounts(subgraphs.urls);
+    const { status, answer } = await sendOnce(portico.url, body);
+    expect(status).toBe(200);
+    expect(checkAnswer(reference, answer)).toEqual({ ok: true });
+    const after = await fetchRequestCounts(subgraphs.urls);
+    for (const name of ['accounts', 'inventory', 'products', 'reviews'] as const) expect(after[name]).toBeGreaterThan(before[name]);
+    expect(requestsBetween(before, after)).toBeGreaterThan(4);
+  });
+
+  it('keeps answering it under a second of load', async () => {
+    const load = await runClosedLoop({ url: portico.url, body, concurrency: 4, warmupMs: 0, durationMs: 1000, check: createAnswerChecker(reference) });
+    expect(load.requests).toBeGreaterThan(0);
+    expect(load.errors).toEqual({ 'http-error': 0, 'graphql-errors': 0, wrong: 0, transport: 0 });
+  });
+});
