@@ -15,7 +15,7 @@ export type StopFor = (reason: string) => void;
 /**
  * Drains on the first SIGTERM or SIGINT, then exits with the code `drain` gives; exits 1 at
  * once on the same signal twice. Also drains when the parent that started this process with an
- * IPC channel (`portico dev`, a cluster primary) goes away. Install it before announcing: whoever
+ * IPC channel (`portico dev`) goes away. Install it before announcing: whoever
  * waits for the announcement may signal at once, and a signal that arrives before a handler
  * exists kills the process instead of draining it.
  */

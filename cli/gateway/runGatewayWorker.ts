@@ -9,8 +9,9 @@ import { startGateway } from './startGateway.js';
 /**
  * One gateway worker of `portico gateway --workers N`: builds the gateway from the config the
  * primary validated (not from the file again, which may have changed since), listens on the port
- * the workers share, and drains when the primary asks, on SIGTERM or SIGINT, or when the primary goes away.
- * Exits 1 when it cannot start, which the primary sees.
+ * the workers share, and drains when the primary asks, or on SIGTERM or SIGINT. Exits 1 when it
+ * cannot start, which the primary sees. If the primary goes away, Node's cluster ends the worker
+ * at once.
  */
 export async function runGatewayWorker(): Promise<void> {
   const logger = createLogger({ name: `gateway/${cluster.worker?.id ?? '?'}` });

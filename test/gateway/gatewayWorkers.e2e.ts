@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Agent, fetch } from 'undici';
 import type { EntryProcess } from '../support/runEntryProcess.js';
-import { nodeChildrenOf, processExists } from '../support/nodeChildrenOf.js';
+import { nodeChildrenOf, isRunning } from '../support/nodeChildrenOf.js';
 import { parsePrometheusText, valueOf } from '../support/parsePrometheusText.js';
 import { pendingSlowFields, releaseSlowFields } from './fixtures/products.js';
 import { postGraphQL } from './fixtures/postGraphQL.js';
@@ -135,7 +135,7 @@ describe('portico gateway --workers 2', () => {
       expect(body.data?.slow).toBe('finally');
     }
     expect(await run.exited).toBe(0);
-    for (const pid of workers) expect(processExists(pid), `worker ${pid}`).toBe(false);
+    for (const pid of workers) expect(isRunning(pid), `worker ${pid}`).toBe(false);
   });
 });
 
@@ -167,6 +167,17 @@ describe('portico gateway --workers: refusals and failures', () => {
     expect(run.output()).toMatch(/portico gateway: worker \d exited \(code 1\) before all 2 workers were listening; stopping/);
   });
 
+  it('leaves no worker behind when the primary is killed outright', async () => {
+    const run = runWorkers(2);
+    await run.port;
+    const workers = nodeChildrenOf(run.child.pid!);
+    expect(workers).toHaveLength(2);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    // Node's cluster ends a worker whose channel to the primary closes unexpectedly.
+    await vi.waitFor(() => expect(workers.filter(isRunning)).toEqual([]), { timeout: 20_000 });
+  });
+
   it('gives up with exit 1 when replacement workers keep dying before they listen', { timeout: 180_000 }, async () => {
     // Replacements are built from the supergraph file, which goes away once the first workers serve.
     const supergraph = path.join(shop.dir, 'crash-loop.graphql');
@@ -180,6 +191,6 @@ describe('portico gateway --workers: refusals and failures', () => {
     expect(run.output()).toContain('portico gateway: workers keep dying at start (5 workers in a row died before they could listen; the last exited with code 1); stopping');
     expect(run.output().match(/supergraph\.path: the gateway cannot load|supergraph\.path: .*crash-loop\.graphql/g)?.length).toBeGreaterThanOrEqual(5);
     // The worker that kept serving was drained, not left behind.
-    expect(processExists(survivor!)).toBe(false);
+    expect(isRunning(survivor!)).toBe(false);
   });
 });

@@ -23,11 +23,14 @@ export function nodeChildrenOf(pid: number): number[] {
   return children.sort((a, b) => a - b);
 }
 
-/** Whether a process with this id still exists (a zombie, dead but not reaped, counts). */
-export function processExists(pid: number): boolean {
+/**
+ * Whether a process with this id is still running. A zombie (dead, waiting for its parent to
+ * reap it, which an orphan's new parent may never do in a container) is not.
+ */
+export function isRunning(pid: number): boolean {
   try {
-    readFileSync(`/proc/${pid}/stat`);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
   } catch {
     return false;
   }
