@@ -33,6 +33,7 @@ import { createSubgraphProbe } from './health/createSubgraphProbe.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
 import { createRequestMetrics } from './metrics/createRequestMetrics.js';
 import { createPlanCache } from './execution/createPlanCache.js';
+import { exposeOwnMetrics, type ExposeMetrics } from './metrics/MetricsExposition.js';
 import { rejectionReasonOf } from './metrics/rejectionReasonOf.js';
 import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
 import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
@@ -45,6 +46,12 @@ import { createExplorerRoute } from './explorer/createExplorerRoute.js';
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
   logger?: Logger;
+  /**
+   * What `/metrics` serves, given this gateway's registry. Cluster workers serve every worker's
+   * metrics, aggregated, so that a counter does not depend on which worker answered.
+   * @default exposeOwnMetrics (this gateway's registry)
+   */
+  exposeMetrics?: ExposeMetrics;
 }
 
 export interface GatewayServer {
@@ -211,8 +218,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       ...(metrics
         ? {
             metrics: {
-              contentType: metrics.registry.contentType,
-              render: () => metrics.registry.metrics(),
+              ...(deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry),
               countRejection: (code: string) => {
                 const reason = rejectionReasonOf(code);
                 if (reason) metrics.rejections.inc({ reason, code });

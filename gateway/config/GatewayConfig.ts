@@ -133,6 +133,13 @@ export interface ServerConfig {
    */
   readyChecksSubgraphs: boolean;
   /**
+   * Gateway processes serving the port (Node cluster): each builds its own gateway, so in-memory
+   * state (rate-limit counters, APQ documents, the query plan cache) is per worker. `"auto"` in
+   * the file is resolved here to `os.availableParallelism()`. With 1 there is no cluster at all.
+   * @default 1
+   */
+  workers: number;
+  /**
    * Serve HTTPS with this certificate and key (PEM files). Both or neither.
    * @default null (plain HTTP)
    */

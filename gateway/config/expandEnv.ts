@@ -70,6 +70,11 @@ function expandString(
 
 /** Converts an expanded string to the schema's type when it unambiguously is one. */
 function coerce(value: string, schema: ConfigSchemaNode | undefined): unknown {
+  // The first alternative that converts the string, as `"4"` for `server.workers`.
+  for (const alternative of schema?.anyOf ?? []) {
+    const converted = coerce(value, alternative);
+    if (converted !== value) return converted;
+  }
   switch (schema?.type) {
     case 'integer':
       return /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;

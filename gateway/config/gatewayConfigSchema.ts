@@ -15,6 +15,8 @@ export type ConfigSchemaNode = {
   additionalProperties?: ConfigSchemaNode | false;
   required?: string[];
   items?: ConfigSchemaNode;
+  /** Values that match any one of these; give each the same `accepts`, which messages use. */
+  anyOf?: ConfigSchemaNode[];
   enum?: readonly string[];
   minimum?: number;
   maximum?: number;
@@ -26,6 +28,7 @@ export type ConfigSchemaNode = {
 };
 
 const MAX_PORT = 65_535;
+const WORKERS_ACCEPTS = 'a whole number of at least 1, or "auto" (one per available CPU)';
 
 // Origins as browsers send them: no path, no trailing slash.
 const ORIGIN_PATTERN = '^(\\*|https?://[^/\\s]+)$';
@@ -112,6 +115,13 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
         shutdownGracePeriodMs: { type: 'integer', minimum: 0, default: 10_000 },
         requestTimeoutMs: { ...positiveInteger(), default: 60_000 },
         readyChecksSubgraphs: { type: 'boolean', default: false },
+        workers: {
+          anyOf: [
+            { type: 'integer', minimum: 1, accepts: WORKERS_ACCEPTS },
+            { type: 'string', enum: ['auto'], accepts: WORKERS_ACCEPTS },
+          ],
+          default: 1,
+        },
         tls: {
           type: 'object',
           additionalProperties: false,

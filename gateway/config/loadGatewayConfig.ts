@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import YAML from 'yaml';
@@ -21,6 +22,8 @@ export interface GatewayConfigOverrides {
   host?: string;
   /** `subgraphs.<name>.url` for each name (`--subgraph-url name=url`). */
   subgraphUrls?: Record<string, string>;
+  /** `server.workers` (`--workers`): a number, `"auto"`, or a string converted like `port`. */
+  workers?: number | string;
 }
 
 export interface LoadGatewayConfigOptions {
@@ -73,7 +76,7 @@ type FileShape = Omit<
 > &
   SecurityFileShape &
   Partial<Pick<GatewayConfig, 'mode' | 'introspection' | 'landingPage' | 'explorer' | 'includeStacktraceInErrors'>> & {
-    server: Omit<GatewayConfig['server'], 'tls'> & { tls?: { certFile: string; keyFile: string } };
+    server: Omit<GatewayConfig['server'], 'tls' | 'workers'> & { tls?: { certFile: string; keyFile: string }; workers: number | 'auto' };
     subgraphs: Record<string, Partial<SubgraphConfig>>;
     redis: { url?: string; keyPrefix: string };
     trustedDocuments: { mode: GatewayConfig['trustedDocuments']['mode']; manifest?: string };
@@ -111,15 +114,18 @@ function applyOverrides(config: unknown, overrides: GatewayConfigOverrides): unk
   };
   if (overrides.supergraphPath !== undefined) section('supergraph').path = overrides.supergraphPath;
   if (overrides.host !== undefined) section('server').host = overrides.host;
-  if (overrides.port !== undefined) {
-    const port = overrides.port;
-    section('server').port = typeof port === 'string' && /^\d+$/.test(port.trim()) ? Number(port) : port;
-  }
+  if (overrides.port !== undefined) section('server').port = asNumberIfDigits(overrides.port);
+  if (overrides.workers !== undefined) section('server').workers = asNumberIfDigits(overrides.workers);
   if (overrides.subgraphUrls !== undefined) {
     const subgraphs = section('subgraphs');
     for (const [name, url] of Object.entries(overrides.subgraphUrls)) section(name, subgraphs).url = url;
   }
   return result;
+}
+
+/** A flag's value as the schema should see it: `"8080"` is 8080, anything else stays for the schema to judge. */
+function asNumberIfDigits(value: number | string): number | string {
+  return typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
 }
 
 /** Fills in the defaults that depend on other values and makes paths absolute. */
@@ -141,6 +147,7 @@ function complete(file: FileShape, env: Environment, cwd: string): { config: Gat
     supergraph: { ...file.supergraph, path: path.resolve(cwd, file.supergraph.path) },
     server: {
       ...file.server,
+      workers: file.server.workers === 'auto' ? availableParallelism() : file.server.workers,
       tls:
         tls === undefined ? null : { certFile: path.resolve(cwd, tls.certFile), keyFile: path.resolve(cwd, tls.keyFile) },
     },

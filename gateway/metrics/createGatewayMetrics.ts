@@ -21,6 +21,8 @@ export function createGatewayMetrics() {
     name: 'portico_subgraph_breaker_state',
     help: 'Circuit breaker of each subgraph: 0 closed, 1 half-open, 2 open.',
     labelNames: ['subgraph'],
+    // Across cluster workers, the worst state any worker's breaker is in (a sum would mean nothing).
+    aggregator: 'max',
     registers,
   });
 

@@ -1,10 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../gateway/config/ConfigError.js';
 import { gatewayConfigSchema } from '../../gateway/config/gatewayConfigSchema.js';
 import { loadGatewayConfig, type LoadGatewayConfigOptions } from '../../gateway/config/loadGatewayConfig.js';
+
+const workersAccepted = 'a whole number of at least 1, or "auto" (one per available CPU)';
 
 // Every top-level key, as the error messages list them.
 const topLevelKeys = Object.keys(gatewayConfigSchema.properties ?? {}).join(', ');
@@ -59,6 +61,7 @@ describe('loadGatewayConfig', () => {
         shutdownGracePeriodMs: 10_000,
         requestTimeoutMs: 60_000,
         readyChecksSubgraphs: false,
+        workers: 1,
         tls: null,
         cors: {
           origins: ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'],
@@ -168,6 +171,14 @@ subgraphs:
     expect(config.supergraph.path).toBe(path.join(dir, 'other.graphql'));
   });
 
+  it('takes server.workers as a number, from the environment, from --workers, or "auto" (one per CPU)', () => {
+    expect(load('server: { workers: 3 }\n').server.workers).toBe(3);
+    expect(load('server: { workers: "${env.WORKERS}" }\n', 'yaml', { env: { WORKERS: '4' } }).server.workers).toBe(4);
+    expect(load('server: { workers: 3 }\n', 'yaml', { overrides: { workers: '2' } }).server.workers).toBe(2);
+    expect(load('server: { workers: auto }\n').server.workers).toBe(availableParallelism());
+    expect(load('', 'yaml', { overrides: { workers: 'auto' } }).server.workers).toBe(availableParallelism());
+  });
+
   it('resolves TLS files against the working directory', () => {
     const config = load('server:\n  tls: { certFile: cert.pem, keyFile: key.pem }\n');
     expect(config.server.tls).toEqual({ certFile: path.join(dir, 'cert.pem'), keyFile: path.join(dir, 'key.pem') });
@@ -241,6 +252,10 @@ subgraphs:
       ['server: { graphqlPath: graphql }', 'server.graphqlPath: must be a URL path starting with "/", such as "/graphql" (got "graphql")'],
       ['server: { bodyLimitBytes: 0 }', 'server.bodyLimitBytes: must be an integer of at least 1 (got 0)'],
       ['server: { shutdownGracePeriodMs: -1 }', 'server.shutdownGracePeriodMs: must be an integer of at least 0 (got -1)'],
+      ['server: { workers: 0 }', `server.workers: must be ${workersAccepted} (got 0)`],
+      ['server: { workers: -1 }', `server.workers: must be ${workersAccepted} (got -1)`],
+      ['server: { workers: 1.5 }', `server.workers: must be ${workersAccepted} (got 1.5)`],
+      ['server: { workers: many }', `server.workers: must be ${workersAccepted} (got "many")`],
       ['server: { tls: true }', 'server.tls: must be an object with keys certFile, keyFile (got true)'],
       [
         'server: { cors: { origins: "https://a.example" } }',
@@ -278,6 +293,9 @@ subgraphs:
     it('refuses an override with a bad value', () => {
       expect(problemsOf(() => loadGatewayConfig({ cwd: dir, env: {}, overrides: { port: 'http' } }))).toEqual([
         'server.port: must be an integer from 0 to 65535 (got "http")',
+      ]);
+      expect(problemsOf(() => loadGatewayConfig({ cwd: dir, env: {}, overrides: { workers: 'abc' } }))).toEqual([
+        `server.workers: must be ${workersAccepted} (got "abc")`,
       ]);
     });
   });
@@ -318,7 +336,7 @@ subgraphs:
   describe('unknown keys', () => {
     it.each([
       ['port: 4000', `port: unknown key (accepted here: ${topLevelKeys})`],
-      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, tls, cors)'],
+      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, workers, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
       ['upstream: { retry: { retries: 1 } }', 'upstream.retry.retries: unknown key (accepted here: maxRetries, initialDelayMs, maxDelayMs, budgetPercent, budgetMinPerSecond)'],

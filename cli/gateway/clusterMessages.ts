@@ -1,0 +1,44 @@
+import type { AddressInfo } from 'node:net';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
+import type { SupergraphSubgraph } from '../../gateway/supergraph/readSupergraph.js';
+
+/** One worker's metrics, as `registry.getMetricsAsJSON()` gives them. */
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
+
+/**
+ * What the cluster primary and its gateway workers tell each other over the IPC channel. A
+ * worker asks for its config (rather than being sent it at fork) so that nothing arrives before
+ * it listens for messages.
+ */
+export interface ClusterMessages {
+  /** Worker → primary: ready to receive its config. */
+  'portico:config-request': Record<string, never>;
+  /** Primary → worker: the config the primary validated, with the port to listen on. */
+  'portico:config': { config: GatewayConfig };
+  /** Worker → primary: built, listening, and handling the stop signals. */
+  'portico:worker-listening': { address: AddressInfo; tls: boolean; subgraphs: SupergraphSubgraph[] };
+  /** Primary → worker: stop as on SIGTERM (a message, so that a worker also signalled by a service manager does not see SIGTERM twice). */
+  'portico:drain': Record<string, never>;
+  /** Worker → primary: a client asked this worker for `/metrics`. */
+  'portico:metrics-request': { id: number };
+  /** Primary → worker: send your own metrics for collection `id`. */
+  'portico:metrics-collect': { id: number };
+  /** Worker → primary: its own metrics, for collection `id`. */
+  'portico:metrics-snapshot': { id: number; metrics: MetricsSnapshot };
+  /** Primary → worker: every worker's metrics, aggregated, or why not. */
+  'portico:metrics-result': { id: number; text: string } | { id: number; error: string };
+}
+
+export type ClusterMessageType = keyof ClusterMessages;
+export type ClusterMessage<T extends ClusterMessageType> = { type: T } & ClusterMessages[T];
+
+/** Whether an IPC message is one of ours, of this type. */
+export function isClusterMessage<T extends ClusterMessageType>(value: unknown, type: T): value is ClusterMessage<T> {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === type;
+}
+
+/** Builds a message, typed by its `type`. */
+export function clusterMessage<T extends ClusterMessageType>(type: T, body: ClusterMessages[T]): ClusterMessage<T> {
+  return { type, ...body } as ClusterMessage<T>;
+}

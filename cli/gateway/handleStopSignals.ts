@@ -1,0 +1,47 @@
+import { stopWithParent } from '../../common/announceListening.js';
+import type { Logger } from '../../common/createLogger.js';
+
+export interface StopSignalsOptions {
+  logger: Logger;
+  /** Lets the requests in flight finish, then releases everything; resolves with the exit code. */
+  drain(): Promise<number>;
+  /** Runs just before the process exits on a second identical signal. */
+  beforeForcedExit?(): void;
+}
+
+/** Starts the drain for a reason other than a signal (a message from the cluster primary); once only. */
+export type StopFor = (reason: string) => void;
+
+/**
+ * Drains on the first SIGTERM or SIGINT, then exits with the code `drain` gives; exits 1 at
+ * once on the same signal twice. Also drains when the parent that started this process with an
+ * IPC channel (`portico dev`) goes away. Install it before announcing: whoever
+ * waits for the announcement may signal at once, and a signal that arrives before a handler
+ * exists kills the process instead of draining it.
+ */
+export function handleStopSignals({ logger, drain, beforeForcedExit }: StopSignalsOptions): StopFor {
+  let draining = false;
+  const stopFor: StopFor = (reason) => {
+    if (draining) return;
+    draining = true;
+    logger.info(`${reason}: draining requests in flight, then stopping`);
+    void drain().then((code) => process.exit(code));
+  };
+  // Ctrl-C under `portico dev` brings SIGINT from the terminal and SIGTERM from dev, and a
+  // service manager may signal a cluster's workers as well as its primary: only the same signal
+  // twice (Ctrl-C pressed again) cuts the drain short.
+  const received = new Set<NodeJS.Signals>();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received.has(signal)) {
+      logger.warn(`${signal} again: exiting without waiting for requests in flight`);
+      beforeForcedExit?.();
+      process.exit(1);
+    }
+    received.add(signal);
+    stopFor(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  stopWithParent(() => stopFor('the parent process went away'));
+  return stopFor;
+}

@@ -1,0 +1,180 @@
+import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { announceListening } from '../../common/announceListening.js';
+import type { Logger } from '../../common/createLogger.js';
+import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
+import { clusterMessage, isClusterMessage, type ClusterMessage } from './clusterMessages.js';
+import { createMetricsAggregator } from './createMetricsAggregator.js';
+import { createRestartPolicy } from './createRestartPolicy.js';
+import { handleStopSignals } from './handleStopSignals.js';
+import { logServing } from './logServing.js';
+
+// How long the primary waits, past the workers' own grace period, before it kills them.
+const STOP_MARGIN_MS = 5000;
+
+/**
+ * `portico gateway --workers N` (N > 1): a Node cluster primary that serves nothing itself. It
+ * forks N workers that build the gateway from the config it validated and share its port (Node
+ * hands each new connection to the next worker in turn); announces the port once all N listen;
+ * replaces a worker that dies, backing off and giving up when workers keep dying before they
+ * listen (`createRestartPolicy`); on SIGTERM or SIGINT has every worker drain, then exits; and
+ * answers the workers' `/metrics` with every worker's metrics, aggregated.
+ */
+export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
+  const size = config.server.workers;
+  warnAboutPerWorkerState(config, logger);
+  // Structured clone, not JSON: metric values may be NaN or Infinity.
+  cluster.setupPrimary({ serialization: 'advanced' });
+
+  const policy = createRestartPolicy();
+  const metrics = createMetricsAggregator();
+  let phase: 'starting' | 'serving' | 'stopping' = 'starting';
+  let exitCode = 0;
+  const alive = new Set<Worker>();
+  const listening = new Map<Worker, number>();
+  // The port each worker was told, which is the key of the listening socket the primary shares among workers.
+  const toldPort = new Map<Worker, number>();
+  let announcedPort: number | undefined;
+  const pendingForks = new Set<NodeJS.Timeout>();
+  let stopping: Promise<number> | undefined;
+  let stopped: (() => void) | undefined;
+
+  // Port 0: workers that all ask for port 0 share one socket on one free port. A replacement
+  // asks for what the listening workers asked for; if none is left, for the announced port.
+  const portForNewWorker = () => {
+    for (const worker of listening.keys()) return toldPort.get(worker)!;
+    return announcedPort ?? config.server.port;
+  };
+
+  const fork = () => {
+    const worker = cluster.fork();
+    alive.add(worker);
+    worker.on('message', (message: unknown) => onMessage(worker, message));
+    worker.once('exit', (code, signal) => onExit(worker, code, signal));
+  };
+
+  const onMessage = (worker: Worker, message: unknown) => {
+    if (isClusterMessage(message, 'portico:config-request')) {
+      const port = portForNewWorker();
+      toldPort.set(worker, port);
+      worker.send(clusterMessage('portico:config', { config: { ...config, server: { ...config.server, port } } }));
+    } else if (isClusterMessage(message, 'portico:worker-listening')) {
+      onListening(worker, message);
+    } else if (isClusterMessage(message, 'portico:metrics-request')) {
+      metrics.collect([...listening.keys()]).then(
+        (text) => worker.isConnected() && worker.send(clusterMessage('portico:metrics-result', { id: message.id, text })),
+        (error: Error) => worker.isConnected() && worker.send(clusterMessage('portico:metrics-result', { id: message.id, error: error.message })),
+      );
+    } else if (isClusterMessage(message, 'portico:metrics-snapshot')) {
+      metrics.receive(worker.id, message);
+    }
+  };
+
+  const onListening = (worker: Worker, { address, tls, subgraphs }: ClusterMessage<'portico:worker-listening'>) => {
+    const pid = worker.process.pid;
+    if (announcedPort !== undefined && address.port !== announcedPort) {
+      logger.error(`worker ${worker.id} (pid ${pid}) listens on port ${address.port}, not the gateway's port ${announcedPort}: stopping it`);
+      worker.process.kill('SIGTERM');
+      return;
+    }
+    listening.set(worker, address.port);
+    policy.workerListened();
+    logger.info(`worker ${worker.id} (pid ${pid}) listening`);
+    if (phase !== 'starting' || listening.size < size) return;
+    phase = 'serving';
+    announcedPort = address.port;
+    logServing(logger, config, { address, tls, subgraphs });
+    logger.info(`${size} workers serving port ${address.port}`);
+    announceListening('gateway', address.port);
+  };
+
+  const onExit = (worker: Worker, code: number | null, signal: string | null) => {
+    alive.delete(worker);
+    const wasListening = listening.delete(worker);
+    metrics.workerExited(worker.id);
+    const how = code === null ? `signal ${signal}` : `code ${code}`;
+    if (phase === 'stopping') {
+      // A worker still starting has no handler yet and ends by the signal itself: that is a stop too.
+      if (code !== null && code !== 0) exitCode = 1;
+      if (alive.size === 0) stopped?.();
+      return;
+    }
+    if (phase === 'starting') {
+      process.stderr.write(`portico gateway: worker ${worker.id} exited (${how}) before all ${size} workers were listening; stopping\n`);
+      void stopWorkers(1).then((exit) => process.exit(exit));
+      return;
+    }
+    const decision = policy.workerDied(wasListening);
+    if (!decision.restart) {
+      process.stderr.write(`portico gateway: workers keep dying at start (${decision.reason}; the last exited with ${how}); stopping\n`);
+      void stopWorkers(1).then((exit) => process.exit(exit));
+      return;
+    }
+    const when = decision.delayMs === 0 ? 'now' : `in ${decision.delayMs} ms`;
+    logger.warn(`worker ${worker.id} (pid ${worker.process.pid}) exited unexpectedly (${how}); starting a replacement ${when}`);
+    const timer = setTimeout(() => {
+      pendingForks.delete(timer);
+      if (phase !== 'stopping') fork();
+    }, decision.delayMs);
+    pendingForks.add(timer);
+  };
+
+  /** Tells every worker to drain, waits for them (killing stragglers), and gives the exit code. */
+  const stopWorkers = (code: number): Promise<number> => {
+    exitCode = Math.max(exitCode, code);
+    if (stopping) return stopping;
+    phase = 'stopping';
+    for (const timer of pendingForks) clearTimeout(timer);
+    // A listening worker has its handlers: ask it to drain. One still starting has none and
+    // nothing to drain: the signal ends it.
+    for (const worker of alive) {
+      if (listening.has(worker)) worker.send(clusterMessage('portico:drain', {}));
+      else worker.process.kill('SIGTERM');
+    }
+    stopping = new Promise((resolve) => {
+      if (alive.size === 0) {
+        resolve(exitCode);
+        return;
+      }
+      const deadline = setTimeout(() => {
+        logger.error(`workers still running ${config.server.shutdownGracePeriodMs + STOP_MARGIN_MS} ms after the stop: killing them`);
+        killAll();
+        exitCode = 1;
+      }, config.server.shutdownGracePeriodMs + STOP_MARGIN_MS);
+      stopped = () => {
+        clearTimeout(deadline);
+        resolve(exitCode);
+      };
+    });
+    return stopping;
+  };
+
+  const killAll = () => {
+    for (const worker of alive) worker.process.kill('SIGKILL');
+  };
+
+  handleStopSignals({
+    logger,
+    drain: () =>
+      stopWorkers(0).then((code) => {
+        if (code === 0) logger.info('stopped');
+        return code;
+      }),
+    // Workers never outlive the primary: the second signal takes them down with it.
+    beforeForcedExit: killAll,
+  });
+  logger.info(`starting ${size} workers (Node cluster)`);
+  for (let i = 0; i < size; i += 1) fork();
+}
+
+/** Says at start what is per worker and worth knowing before it surprises anyone. */
+function warnAboutPerWorkerState(config: GatewayConfig, logger: Logger): void {
+  const size = config.server.workers;
+  if (config.rateLimit.enabled && config.rateLimit.store === 'memory') {
+    logger.warn(
+      `rateLimit.store is "memory": each of the ${size} workers keeps its own counters, so a client may get up to ${size} times its limits; set rateLimit.store: redis for exact limits`,
+    );
+  }
+  const cpus = availableParallelism();
+  if (size > cpus) logger.warn(`${size} workers on ${cpus} available CPUs: the extra workers compete for the same cores`);
+}

@@ -1,0 +1,43 @@
+import cluster from 'node:cluster';
+import { createLogger } from '../../common/createLogger.js';
+import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
+import { clusterMessage, isClusterMessage } from './clusterMessages.js';
+import { exposeClusterMetrics } from './exposeClusterMetrics.js';
+import { handleStopSignals } from './handleStopSignals.js';
+import { startGateway } from './startGateway.js';
+
+/**
+ * One gateway worker of `portico gateway --workers N`: builds the gateway from the config the
+ * primary validated (not from the file again, which may have changed since), listens on the port
+ * the workers share, and drains when the primary asks, or on SIGTERM or SIGINT. Exits 1 when it
+ * cannot start, which the primary sees. If the primary goes away, Node's cluster ends the worker
+ * at once.
+ */
+export async function runGatewayWorker(): Promise<void> {
+  const logger = createLogger({ name: `gateway/${cluster.worker?.id ?? '?'}` });
+  const config = await receiveConfig();
+  const started = await startGateway(config, { logger, exposeMetrics: exposeClusterMetrics });
+  // The IPC channel keeps the process alive: leave explicitly.
+  if (!started) process.exit(1);
+  const stopFor = handleStopSignals({ logger, drain: started.stop });
+  process.on('message', (message: unknown) => {
+    if (isClusterMessage(message, 'portico:drain')) stopFor('asked by the cluster primary');
+  });
+  process.send?.(
+    clusterMessage('portico:worker-listening', { address: started.address, tls: started.server.tls, subgraphs: [...started.server.subgraphs] }),
+  );
+}
+
+/** Asks the primary for the config, once this process listens for the answer. */
+function receiveConfig(): Promise<GatewayConfig> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: unknown) => {
+      if (!isClusterMessage(message, 'portico:config')) return;
+      process.off('message', onMessage);
+      resolve(message.config);
+    };
+    process.on('message', onMessage);
+    if (!process.send) reject(new Error('a gateway worker needs the IPC channel of its cluster primary'));
+    else process.send(clusterMessage('portico:config-request', {}));
+  });
+}
