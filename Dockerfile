@@ -3,6 +3,9 @@ FROM node:20-bookworm-slim
 
 WORKDIR /app
 ENV NODE_ENV=production
+# A larger young generation: the gateway allocates much short-lived data per request, and
+# scavenges then cost less (+21 % requests/s in docs/performance.md).
+ENV NODE_OPTIONS=--max-semi-space-size=64
 
 # Dependencies first, so a code change does not reinstall them.
 COPY package.json package-lock.json ./
