@@ -55,9 +55,10 @@ export async function executePlan(run: PlanRun): Promise<{ data: ResultObject; e
     const sends: Promise<void>[] = [];
     for (const [name, group] of bySubgraph) {
       const entityFetches = group.filter((fetch) => fetch.representations !== undefined && fetch.scheduled.fetch.operationKind === 'query');
-      const merged = entityFetches.length > 1 ? run.plan.merged(entityFetches.map((fetch) => fetch.scheduled.fetch)) : null;
+      const units = entityFetches.length > 1 ? unitsOf(run.plan, entityFetches) : [];
+      const merged = units.length > 0 ? run.plan.merged(units.map((unit) => unit.members[0]!.scheduled.fetch)) : null;
       if (merged) {
-        sends.push(sendMerged(run, data, errors, name, entityFetches, merged));
+        sends.push(sendMerged(run, data, errors, name, units, merged));
         for (const fetch of group) if (!entityFetches.includes(fetch)) sends.push(sendOne(run, data, errors, fetch));
       } else {
         for (const fetch of group) sends.push(sendOne(run, data, errors, fetch));
@@ -131,18 +132,58 @@ async function sendOne(run: PlanRun, data: ResultObject, errors: GraphQLError[],
   }
 }
 
+/**
+ * Fetches of one wave and subgraph that ask the same of the same kind of entity (the same
+ * operation at different paths) as one `_entities` call: their representations joined and
+ * de-duplicated, so that the subgraph resolves each entity once.
+ */
+interface FetchUnit {
+  members: ReadyFetch[];
+  representations: ResultObject[];
+  /** Per member, for each of its representations, the unit's. */
+  indexOf: number[][];
+}
+
+function unitsOf(plan: PreparedPlan, fetches: readonly ReadyFetch[]): FetchUnit[] {
+  const bySignature = new Map<string, ReadyFetch[]>();
+  for (const fetch of fetches) {
+    const signature = plan.signature(fetch.scheduled.fetch);
+    const members = bySignature.get(signature);
+    if (members) members.push(fetch);
+    else bySignature.set(signature, [fetch]);
+  }
+  return [...bySignature.values()].map((members) => {
+    if (members.length === 1) {
+      const [only] = members as [ReadyFetch];
+      return { members, representations: only.representations!, indexOf: [only.representations!.map((_, index) => index)] };
+    }
+    const representations: ResultObject[] = [];
+    const indexByKey = new Map<string, number>();
+    const indexOf = members.map((member) =>
+      member.representations!.map((representation) => {
+        const key = keyOf(representation);
+        let index = indexByKey.get(key);
+        if (index === undefined) indexByKey.set(key, (index = representations.push(representation) - 1));
+        return index;
+      }),
+    );
+    return { members, representations, indexOf };
+  });
+}
+
 async function sendMerged(
   run: PlanRun,
   data: ResultObject,
   errors: GraphQLError[],
   name: string,
-  group: readonly ReadyFetch[],
+  units: readonly FetchUnit[],
   merged: NonNullable<ReturnType<PreparedPlan['merged']>>,
 ): Promise<void> {
+  const members = units.flatMap((unit) => unit.members);
   const variables: Record<string, unknown> = {};
-  group.forEach((ready, index) => {
-    Object.assign(variables, ready.variables);
-    variables[merged.parts[index]!.variable] = ready.representations;
+  units.forEach((unit, index) => {
+    for (const member of unit.members) Object.assign(variables, member.variables);
+    variables[merged.parts[index]!.variable] = unit.representations;
   });
   let response: SubgraphResponse;
   try {
@@ -151,7 +192,7 @@ async function sendMerged(
     const send = () => client.send({ query: merged.query, operationName: merged.operationName, variables, mutation: false }, run.caller);
     response = await (run.around ? run.around(name, send) : send());
   } catch (error) {
-    for (const ready of group) errors.push(fetchFailure(error, ready));
+    for (const member of members) errors.push(fetchFailure(error, member));
     return;
   }
   // One fetch's failure must not cost the others their data: when an `_entities` came back
@@ -159,21 +200,29 @@ async function sendMerged(
   // that every fetch gets the answer and errors it would have had alone.
   const answered = response.data !== null && response.data !== undefined && merged.parts.every((part) => Array.isArray(response.data![part.alias]));
   if (!answered) {
-    await Promise.all(group.map((ready) => sendOne(run, data, errors, ready)));
+    await Promise.all(members.map((member) => sendOne(run, data, errors, member)));
     return;
   }
   const byAlias = new Map(merged.parts.map((part, index) => [part.alias, index]));
-  const errorsOf = group.map((): GraphQLFormattedError[] => []);
-  const unplaced: GraphQLFormattedError[] = [];
+  const errorsOf = units.map((): GraphQLFormattedError[] => []);
   for (const error of response.errors ?? []) {
     const index = typeof error.path?.[0] === 'string' ? byAlias.get(error.path[0]) : undefined;
-    if (index === undefined) unplaced.push(error);
+    if (index === undefined) errors.push(subgraphError(error, name, undefined));
     else errorsOf[index]!.push(error);
   }
-  for (const error of unplaced) errors.push(subgraphError(error, name, undefined));
-  group.forEach((ready, index) => {
-    const part = merged.parts[index]!;
-    absorb(run, data, errors, ready, { _entities: response.data![part.alias] }, errorsOf[index]!, part.alias);
+  units.forEach((unit, index) => {
+    const { alias } = merged.parts[index]!;
+    const answers = response.data![alias] as unknown[];
+    unit.members.forEach((member, position) => {
+      const local = unit.indexOf[position]!;
+      // Each member sees its own `_entities`, and the errors on its own representations.
+      const memberErrors = errorsOf[index]!.flatMap((error) => {
+        const at = error.path?.[1];
+        if (typeof at !== 'number') return position === 0 ? [error] : [];
+        return local.flatMap((unitIndex, memberIndex) => (unitIndex === at ? [{ ...error, path: [alias, memberIndex, ...error.path!.slice(2)] }] : []));
+      });
+      absorb(run, data, errors, member, { _entities: local.map((unitIndex) => answers[unitIndex]) }, memberErrors, alias);
+    });
   });
 }
 

@@ -12,6 +12,8 @@ export interface PreparedPlan {
   /** The fetches in waves, for these `Condition` outcomes. */
   schedule(condition: (variable: string) => boolean): ScheduledFetch[][];
   projector(fetch: FetchNode): Projector;
+  /** Equal for fetches that send the same operation and read and rewrite entities alike. */
+  signature(fetch: FetchNode): string;
   /** One operation for these entity fetches to one subgraph, or null if they cannot share one. */
   merged(fetches: readonly FetchNode[]): MergedOperation | null;
 }
@@ -24,6 +26,7 @@ export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan
   const projectors = new Map<FetchNode, Projector>();
   const ids = new Map<FetchNode, number>();
   const merges = new Map<string, MergedOperation | null>();
+  const signatures = new Map<FetchNode, string>();
   return {
     node,
     subscription: plan.node?.kind === 'Subscription',
@@ -45,6 +48,16 @@ export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan
         projectors.set(fetch, projector);
       }
       return projector;
+    },
+    signature(fetch) {
+      let signature = signatures.get(fetch);
+      if (signature === undefined) {
+        // The planner names each fetch's operation; the rest is what it asks.
+        const operation = fetch.operationName ? fetch.operation.replace(fetch.operationName, '') : fetch.operation;
+        signature = JSON.stringify([fetch.serviceName, operation, fetch.requires, fetch.inputRewrites, fetch.outputRewrites, fetch.variableUsages]);
+        signatures.set(fetch, signature);
+      }
+      return signature;
     },
     merged(fetches) {
       const key = fetches
