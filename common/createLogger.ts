@@ -1,5 +1,9 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type prettyFactory from 'pino-pretty';
+
+// pino-pretty is loaded only for readable lines: production, logging JSON, never needs its memory.
+const require = createRequire(import.meta.url);
 
 export type { Logger };
 
@@ -22,6 +26,7 @@ export function createLogger(options: LoggerOptions): Logger {
     options.pretty ?? (process.env.NODE_ENV !== 'production' && process.env.LOG_FORMAT !== 'json');
   const base = { name: options.name, level };
   if (!usePretty) return pino(base);
+  const pretty = require('pino-pretty') as typeof prettyFactory;
   return pino(
     base,
     pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' }),

@@ -8,7 +8,6 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createLogger, type Logger } from '../common/createLogger.js';
-import { startTracing } from '../common/tracing/startTracing.js';
 import { ConfigError } from './config/ConfigError.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { subgraphDefaults } from './config/loadGatewayConfig.js';
@@ -186,9 +185,14 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   });
   // Started just before Apollo Server, so that no earlier failure leaves it registered.
   // Off, nothing is started: traceparent is still passed on, from startServerSpan's own ids.
+  // The OpenTelemetry SDK is loaded only when tracing is on: it is a sizeable part of the memory.
   const tracing =
     tracingOn && tracingConfig.otlpEndpoint
-      ? startTracing({ serviceName: tracingConfig.serviceName, otlpEndpoint: tracingConfig.otlpEndpoint, sampleRatio: tracingConfig.sampleRatio })
+      ? (await import('../common/tracing/startTracing.js')).startTracing({
+          serviceName: tracingConfig.serviceName,
+          otlpEndpoint: tracingConfig.otlpEndpoint,
+          sampleRatio: tracingConfig.sampleRatio,
+        })
       : undefined;
   try {
     await apollo.start();

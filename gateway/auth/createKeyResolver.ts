@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import jwksClient, { type JwksClient } from 'jwks-rsa';
+import { createRequire } from 'node:module';
+import type { default as jwksClientFactory, JwksClient } from 'jwks-rsa';
 import type { AuthenticationConfig } from '../config/SecurityConfig.js';
 import { AuthenticationFailure } from './AuthenticationFailure.js';
 
@@ -16,7 +17,8 @@ export type KeyResolver = (header: { alg: string; kid?: string }) => Promise<str
 export function createKeyResolver(config: AuthenticationConfig): KeyResolver {
   const publicKey = config.publicKeyFile ? createPublicKey(readFileSync(config.publicKeyFile)) : null;
   const jwks: JwksClient | null = config.jwks
-    ? jwksClient({
+    ? // Loaded only for JWKS keys: most deployments verify with a secret or a PEM file.
+      (createRequire(import.meta.url)('jwks-rsa') as typeof jwksClientFactory)({
         jwksUri: config.jwks.url,
         cache: true,
         cacheMaxAge: config.jwks.cacheMaxAgeMs,

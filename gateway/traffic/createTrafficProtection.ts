@@ -9,7 +9,6 @@ import { createRateLimitPlugin } from '../plugins/createRateLimitPlugin.js';
 import { createTrustedDocumentsPlugin } from '../plugins/createTrustedDocumentsPlugin.js';
 import { createClientResolver } from './createClientResolver.js';
 import { createLimiters } from './createLimiters.js';
-import { createRedisClient, whenReady } from './createRedisClient.js';
 import { createRedisDocumentCache } from './createRedisDocumentCache.js';
 import { readManifest } from './readManifest.js';
 
@@ -36,10 +35,12 @@ export async function createTrafficProtection(
 ): Promise<TrafficProtection> {
   const { rateLimit, persistedQueries, trustedDocuments, redis: redisConfig } = config;
   const wantsRedis = (rateLimit.enabled && rateLimit.store === 'redis') || (persistedQueries.enabled && persistedQueries.store === 'redis');
-  const redis: Redis | null = wantsRedis && redisConfig.url ? createRedisClient(redisConfig.url, logger.child({ component: 'redis' })) : null;
+  // Loaded only when used: the Redis client is a sizeable part of the gateway's memory.
+  const redisModule = wantsRedis && redisConfig.url ? await import('./createRedisClient.js') : null;
+  const redis: Redis | null = redisModule && redisConfig.url ? redisModule.createRedisClient(redisConfig.url, logger.child({ component: 'redis' })) : null;
 
   // Requests that arrive before the connection would otherwise all take the onStoreError path.
-  if (redis) await whenReady(redis, REDIS_STARTUP_WAIT_MS);
+  if (redis && redisModule) await redisModule.whenReady(redis, REDIS_STARTUP_WAIT_MS);
 
   const plugins: ApolloServerPlugin<GatewayContext>[] = [];
   if (trustedDocuments.mode !== 'off' && trustedDocuments.manifest) {
