@@ -103,9 +103,10 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         const responseName = selection.alias?.value ?? name;
-        const outputValue = output[responseName];
+        // Own fields only: a plain object inherits `toString`, `constructor` and the like.
+        const outputValue = Object.hasOwn(output, responseName) ? output[responseName] : undefined;
         if (name === '__schema' || name === '__type') {
-          if (outputValue === undefined) output[responseName] = introspect(selection);
+          if (outputValue === undefined) put(output, responseName, introspect(selection));
           continue;
         }
         let inputValue = Object.hasOwn(source, responseName) ? (source[responseName] ?? null) : null;
@@ -118,7 +119,7 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
             explained += 1;
             return false;
           }
-          output[responseName] = type.name;
+          put(output, responseName, type.name);
           continue;
         }
         if (isAbstractType(parentType) && !isInterfaceType(parentType)) continue;
@@ -128,10 +129,10 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
         const value = complete(outputValue, field.type, inputValue, selection.selectionSet?.selections, parentType);
         path.pop();
         if (value === BUBBLE) {
-          output[responseName] = null;
+          put(output, responseName, null);
           return false;
         }
-        output[responseName] = value;
+        put(output, responseName, value);
         continue;
       }
       const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
@@ -199,7 +200,7 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
         }
         objectType = named;
       }
-      const output = (outputValue as ResultObject | undefined) ?? Object.create(null);
+      const output = (outputValue as ResultObject | undefined) ?? {};
       return applySelections(object, selections ?? [], output, objectType) ? output : null;
     }
     if (isValidLeaf(inputValue, type)) return inputValue;
@@ -207,9 +208,19 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
     return null;
   };
 
-  const data: ResultObject = Object.create(null);
+  const data: ResultObject = {};
   const ok = applySelections(input, options.selections, data, options.rootType);
   return { data: ok ? data : null, errors };
+}
+
+/**
+ * Sets a field of an output object. Outputs are plain objects, which V8 keeps compact and
+ * serialises fast when they share a shape; a field aliased `__proto__` is defined, not assigned,
+ * so that it stays a field.
+ */
+function put(output: ResultObject, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(output, name, { value, enumerable: true, writable: true, configurable: true });
+  else output[name] = value;
 }
 
 function isSubtype(schema: GraphQLSchema, type: GraphQLCompositeType, maybeSubtype: GraphQLCompositeType): boolean {

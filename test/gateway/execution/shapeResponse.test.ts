@@ -65,6 +65,22 @@ describe('shapeResponse', () => {
     expect(hidden.errors).toEqual([{ message: 'Invalid __typename found for object at array element of type Item at index 0.', path: ['items', 0] }]);
   });
 
+  it('keeps aliases named like Object.prototype members as plain fields', () => {
+    const input = { shelf: { __typename: 'Shelf', toString: 'a', constructor: 'b', ['__proto__']: 'c', hasOwnProperty: 'd' } };
+    Object.defineProperty(input.shelf, '__proto__', { value: 'c', enumerable: true });
+    const result = shapeResponse(input, {
+      schema,
+      selections: (parse('{ shelf { toString: name constructor: name __proto__: name hasOwnProperty: name } }').definitions[0] as OperationDefinitionNode).selectionSet.selections,
+      rootType: schema.getQueryType() as GraphQLObjectType,
+      fragments: {},
+      variables: {},
+      introspect: () => null,
+    });
+    expect(JSON.stringify(result.data)).toBe('{"shelf":{"toString":"a","constructor":"b","__proto__":"c","hasOwnProperty":"d"}}');
+    expect(Object.getPrototypeOf(result.data!.shelf)).toBe(Object.prototype);
+    expect(result.errors).toEqual([]);
+  });
+
   it('answers __schema and __type through the introspection callback', () => {
     expect(shape('{ __schema { queryType { name } } count }', { count: 1 }).data).toEqual({ __schema: 'introspected', count: 1 });
   });
