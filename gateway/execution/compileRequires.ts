@@ -5,8 +5,12 @@ import { mergeInto } from './mergeInto.js';
 /** Whether an object of type `typename` matches the type condition `condition`. */
 export type TypeMatcher = (condition: string, typename: unknown) => boolean;
 
-/** Builds an entity's representation, or null when the entity lacks a required field. */
-export type Projector = (entity: ResultObject) => ResultObject | null;
+/**
+ * Builds an entity's representation, or null when the entity lacks a required field. `fields`,
+ * when set, are all the representation is made of: these fields of the entity, in this order
+ * (`__typename` among them), so that two entities alike in them have equal representations.
+ */
+export type Projector = ((entity: ResultObject) => ResultObject | null) & { fields?: readonly string[] };
 
 /**
  * A fetch's `requires` as a function: it picks from an entity what the subgraph needs to find it
@@ -55,7 +59,7 @@ function flatRequires(requires: readonly QueryPlanSelectionNode[]): { typeCondit
 
 /** The projector of flat requires: the same result as the general one, without its detours. */
 function projectFlat(typeCondition: string, fields: readonly string[], matches: TypeMatcher): Projector {
-  return (entity) => {
+  const project: Projector = (entity) => {
     const result: ResultObject = {};
     if (!matches(typeCondition, entity.__typename)) return result;
     for (const name of fields) {
@@ -65,4 +69,8 @@ function projectFlat(typeCondition: string, fields: readonly string[], matches: 
     }
     return result;
   };
+  // Whether the type condition holds is decided by `__typename`: with it among the fields, the
+  // fields decide the whole representation.
+  if (fields.includes('__typename')) project.fields = fields;
+  return project;
 }

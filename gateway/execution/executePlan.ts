@@ -5,6 +5,7 @@ import type { SubgraphCaller, SubgraphClient, SubgraphResponse } from '../subgra
 import { applyRewrites } from './applyRewrites.js';
 import { collectEntities, pathsOfEntities, type ResultObject } from './collectEntities.js';
 import type { TypeMatcher } from './compileRequires.js';
+import { createRepresentationIndex } from './createRepresentationIndex.js';
 import { mergeInto } from './mergeInto.js';
 import type { PreparedPlan } from './preparePlan.js';
 import type { ScheduledFetch } from './schedulePlan.js';
@@ -79,42 +80,22 @@ function prepare(run: PlanRun, data: ResultObject, scheduled: ScheduledFetch): R
   }
   if (!fetch.requires) return { scheduled, entities, variables };
   const project = run.plan.projector(fetch);
-  const representations: ResultObject[] = [];
-  const representationOf: number[] = [];
-  const indexByKey = new Map<string, number>();
-  for (const entity of entities) {
+  const index = createRepresentationIndex();
+  const build = (entity: ResultObject): ResultObject | null => {
     const representation = project(entity);
-    if (!representation || !representation.__typename) {
-      representationOf.push(-1);
-      continue;
-    }
+    if (!representation || !representation.__typename) return null;
     applyRewrites(fetch.inputRewrites, representation, run.matches);
-    const key = keyOf(representation);
-    let index = indexByKey.get(key);
-    if (index === undefined) {
-      index = representations.push(representation) - 1;
-      indexByKey.set(key, index);
-    }
-    representationOf.push(index);
-  }
-  if (representations.length === 0) return null;
-  return { scheduled, entities, representations, representationOf, variables };
-}
-
-/**
- * A representation's identity: its flat fields, length-prefixed so that no two differ in key
- * (most are a typename and an id); its JSON when a field is not a string, number or boolean.
- */
-function keyOf(representation: ResultObject): string {
-  let key = '';
-  for (const name in representation) {
-    const value = representation[name];
-    const type = typeof value;
-    if (type !== 'string' && type !== 'number' && type !== 'boolean') return JSON.stringify(representation);
-    const text = String(value);
-    key += `${name}:${type[0]}${text.length}:${text};`;
-  }
-  return key;
+    return representation;
+  };
+  const { fields } = project;
+  const representationOf = entities.map((entity) => {
+    // Entities alike in the fields their representation is made of share it, unbuilt.
+    if (fields) return index.addFields(entity, fields, build);
+    const representation = build(entity);
+    return representation === null ? -1 : index.add(representation);
+  });
+  if (index.representations.length === 0) return null;
+  return { scheduled, entities, representations: index.representations, representationOf, variables };
 }
 
 async function sendOne(run: PlanRun, data: ResultObject, errors: GraphQLError[], ready: ReadyFetch): Promise<void> {
@@ -157,17 +138,9 @@ function unitsOf(plan: PreparedPlan, fetches: readonly ReadyFetch[]): FetchUnit[
       const [only] = members as [ReadyFetch];
       return { members, representations: only.representations!, indexOf: [only.representations!.map((_, index) => index)] };
     }
-    const representations: ResultObject[] = [];
-    const indexByKey = new Map<string, number>();
-    const indexOf = members.map((member) =>
-      member.representations!.map((representation) => {
-        const key = keyOf(representation);
-        let index = indexByKey.get(key);
-        if (index === undefined) indexByKey.set(key, (index = representations.push(representation) - 1));
-        return index;
-      }),
-    );
-    return { members, representations, indexOf };
+    const index = createRepresentationIndex();
+    const indexOf = members.map((member) => member.representations!.map((representation) => index.add(representation)));
+    return { members, representations: index.representations, indexOf };
   });
 }
 
