@@ -1,4 +1,5 @@
 import type { ResultObject } from './collectEntities.js';
+import { setOwnField } from './setOwnField.js';
 
 const isObject = (value: unknown): value is ResultObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -21,10 +22,8 @@ export function mergeInto(target: ResultObject, source: ResultObject): ResultObj
         if (isObject(current) && isObject(element)) mergeInto(current, element);
         else existing[index] = element;
       }
-    } else if (key === '__proto__') {
-      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
     } else {
-      target[key] = value;
+      setOwnField(target, key, value);
     }
   }
   return target;

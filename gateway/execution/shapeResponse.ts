@@ -18,6 +18,7 @@ import {
   type SelectionNode,
 } from 'graphql';
 import type { ResultObject } from './collectEntities.js';
+import { setOwnField } from './setOwnField.js';
 
 type Path = (string | number)[];
 
@@ -106,7 +107,7 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
         // Own fields only: a plain object inherits `toString`, `constructor` and the like.
         const outputValue = Object.hasOwn(output, responseName) ? output[responseName] : undefined;
         if (name === '__schema' || name === '__type') {
-          if (outputValue === undefined) put(output, responseName, introspect(selection));
+          if (outputValue === undefined) setOwnField(output, responseName, introspect(selection));
           continue;
         }
         let inputValue = Object.hasOwn(source, responseName) ? (source[responseName] ?? null) : null;
@@ -119,7 +120,7 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
             explained += 1;
             return false;
           }
-          put(output, responseName, type.name);
+          setOwnField(output, responseName, type.name);
           continue;
         }
         if (isAbstractType(parentType) && !isInterfaceType(parentType)) continue;
@@ -129,10 +130,10 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
         const value = complete(outputValue, field.type, inputValue, selection.selectionSet?.selections, parentType);
         path.pop();
         if (value === BUBBLE) {
-          put(output, responseName, null);
+          setOwnField(output, responseName, null);
           return false;
         }
-        put(output, responseName, value);
+        setOwnField(output, responseName, value);
         continue;
       }
       const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
@@ -200,6 +201,8 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
         }
         objectType = named;
       }
+      // Plain objects: V8 keeps them compact and serialises them fast; prototype-less objects
+      // built key by key go to dictionary mode.
       const output = (outputValue as ResultObject | undefined) ?? {};
       return applySelections(object, selections ?? [], output, objectType) ? output : null;
     }
@@ -211,16 +214,6 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
   const data: ResultObject = {};
   const ok = applySelections(input, options.selections, data, options.rootType);
   return { data: ok ? data : null, errors };
-}
-
-/**
- * Sets a field of an output object. Outputs are plain objects, which V8 keeps compact and
- * serialises fast when they share a shape; a field aliased `__proto__` is defined, not assigned,
- * so that it stays a field.
- */
-function put(output: ResultObject, name: string, value: unknown): void {
-  if (name === '__proto__') Object.defineProperty(output, name, { value, enumerable: true, writable: true, configurable: true });
-  else output[name] = value;
 }
 
 function isSubtype(schema: GraphQLSchema, type: GraphQLCompositeType, maybeSubtype: GraphQLCompositeType): boolean {

@@ -67,7 +67,6 @@ describe('shapeResponse', () => {
 
   it('keeps aliases named like Object.prototype members as plain fields', () => {
     const input = { shelf: { __typename: 'Shelf', toString: 'a', constructor: 'b', ['__proto__']: 'c', hasOwnProperty: 'd' } };
-    Object.defineProperty(input.shelf, '__proto__', { value: 'c', enumerable: true });
     const result = shapeResponse(input, {
       schema,
       selections: (parse('{ shelf { toString: name constructor: name __proto__: name hasOwnProperty: name } }').definitions[0] as OperationDefinitionNode).selectionSet.selections,
