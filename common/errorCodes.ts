@@ -42,6 +42,8 @@ export const ErrorCode = {
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   SUBGRAPH_TIMEOUT: 'SUBGRAPH_TIMEOUT',
   SERVICE_NOT_READY: 'SERVICE_NOT_READY',
+  // The gateway is at capacity (server.admission): retry after `Retry-After`.
+  OVERLOADED: 'OVERLOADED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -81,5 +83,6 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   SUBGRAPH_UNAVAILABLE: 503,
   SUBGRAPH_TIMEOUT: 504,
   SERVICE_NOT_READY: 503,
+  OVERLOADED: 503,
   INTERNAL_SERVER_ERROR: 500,
 };

@@ -39,6 +39,7 @@ import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
 import { readCostDirectives } from './traffic/readCostDirectives.js';
 import { createTrafficProtection } from './traffic/createTrafficProtection.js';
+import { createAdmission } from './traffic/createAdmission.js';
 import { exampleOperation } from './landingPage/exampleOperation.js';
 import { createExplorerRoute } from './explorer/createExplorerRoute.js';
 
@@ -204,6 +205,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     throw new ConfigError([`${key}: the gateway cannot load ${supergraphUrl ?? supergraphPath}: ${(error as Error).message}`]);
   }
 
+  const admission = createAdmission(config.server.admission);
+  metrics?.observeAdmission(admission.state);
   httpServer.on(
     'request',
     createRequestHandler({
@@ -216,6 +219,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: exampleOperation(supergraph.sdl) }) : null,
       cors: createCors(config.server.cors),
       authenticator: createAuthenticator(config.authentication),
+      admission,
       readiness,
       failedRequestLog,
       logger,
@@ -242,6 +246,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     stop: () => {
       stopping ??= (async () => {
         await apollo.stop();
+        admission.close();
         await clients.close();
         await traffic.close();
         // Last, so that the spans of the requests that drained above are sent too.

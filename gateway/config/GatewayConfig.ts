@@ -145,6 +145,29 @@ export interface ServerConfig {
    */
   tls: TlsConfig | null;
   cors: CorsConfig;
+  admission: AdmissionConfig;
+}
+
+/** How many GraphQL operations execute at once, and what happens to the rest. */
+export interface AdmissionConfig {
+  /**
+   * Operations executing at once; more wait in a first-come, first-served queue. `'auto'` moves
+   * the limit with the event loop's delay: down while the process has more ready work than it
+   * keeps up with, up while requests wait and the process is idle (operations waiting on
+   * subgraphs), between 4 and 1024.
+   * @default 'auto'
+   */
+  maxConcurrent: number | 'auto';
+  /**
+   * Requests waiting for a slot; one more gets 503 `OVERLOADED` with `Retry-After`.
+   * @default 1000
+   */
+  maxQueue: number;
+  /**
+   * The longest a request waits for a slot before it gets 503 `OVERLOADED`.
+   * @default 10000
+   */
+  queueTimeoutMs: number;
 }
 
 export interface TlsConfig {

@@ -29,6 +29,7 @@ export type ConfigSchemaNode = {
 
 const MAX_PORT = 65_535;
 const WORKERS_ACCEPTS = 'a whole number of at least 1, or "auto" (one per available CPU)';
+const MAX_CONCURRENT_ACCEPTS = 'a whole number of at least 1, or "auto" (follows the event loop)';
 
 // Origins as browsers send them: no path, no trailing slash.
 const ORIGIN_PATTERN = '^(\\*|https?://[^/\\s]+)$';
@@ -121,6 +122,22 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
             { type: 'string', enum: ['auto'], accepts: WORKERS_ACCEPTS },
           ],
           default: 1,
+        },
+        admission: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            maxConcurrent: {
+              anyOf: [
+                { type: 'integer', minimum: 1, accepts: MAX_CONCURRENT_ACCEPTS },
+                { type: 'string', enum: ['auto'], accepts: MAX_CONCURRENT_ACCEPTS },
+              ],
+              default: 'auto',
+            },
+            maxQueue: { type: 'integer', minimum: 0, default: 1000 },
+            queueTimeoutMs: { ...positiveInteger(), default: 10_000 },
+          },
         },
         tls: {
           type: 'object',

@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { ApolloServer, HTTPGraphQLRequest } from '@apollo/server';
+import type { ApolloServer, HTTPGraphQLRequest, HTTPGraphQLResponse } from '@apollo/server';
 import { SpanStatusCode, context } from '@opentelemetry/api';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers as HeaderNames } from '../../common/headers.js';
@@ -9,6 +9,7 @@ import type { FailedRequestLog } from '../plugins/createFailedRequestLog.js';
 import type { Readiness, ReadinessStatus } from '../health/createReadiness.js';
 import type { Authenticator } from '../auth/createAuthenticator.js';
 import type { Cors } from './createCors.js';
+import type { Admission } from '../traffic/createAdmission.js';
 import type { LimitsConfig } from '../config/TrafficConfig.js';
 import { createDocumentGuard, type DocumentGuard } from './createDocumentGuard.js';
 import { explorerPath, type ExplorerRoute } from '../explorer/createExplorerRoute.js';
@@ -40,6 +41,8 @@ export interface RequestHandlerOptions {
   cors: Cors;
   /** Who is calling: run once per GraphQL request, before its body is read. */
   authenticator: Authenticator;
+  /** Operations executing at once: a GraphQL request waits for a slot before its body is read. */
+  admission: Admission;
   /** What `/ready` answers. */
   readiness: Readiness;
   /** What `/metrics` serves; without it `/metrics` is a 404. */
@@ -49,6 +52,9 @@ export interface RequestHandlerOptions {
   /** For failures of the HTTP layer itself. */
   logger: Logger;
 }
+
+// For the log only: the client left before the gateway answered (nginx's convention).
+const CLIENT_CLOSED_REQUEST = 499;
 
 interface Outcome {
   status: number;
@@ -179,21 +185,34 @@ async function handleGraphQL(
 
   // Before the body: a refused caller costs no parsing.
   const viewer = await options.authenticator.authenticate(req.headers);
-  const body = method === 'POST' ? parseJsonBody(req.headers, await readBody(req, options.bodyLimitBytes)) : undefined;
-  guardDocuments(body ?? { query: url.searchParams.get('query') });
-  const graphQLRequest = toHttpGraphQLRequest(req, url, body);
-
-  // Subgraph calls made for this request stop when its client goes away.
+  // A request waiting for a slot, and the subgraph calls made for it, stop when its client goes away.
   const abort = new AbortController();
-  const deadlineAt = Date.now() + options.requestTimeoutMs;
   res.once('close', () => {
     if (!res.writableFinished) abort.abort();
   });
-  const response = await options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: graphQLRequest,
-    context: async () => ({ requestId, signal: abort.signal, deadlineAt, clientAddress: req.socket.remoteAddress ?? '', viewer, ...(traceparent ? { traceparent } : {}) }),
-  });
-  await writeHttpGraphQLResponse(res, response);
+  let release: () => void;
+  try {
+    release = await options.admission.acquire(abort.signal);
+  } catch (error) {
+    if (abort.signal.aborted) return { status: CLIENT_CLOSED_REQUEST };
+    throw error;
+  }
+  let response: HTTPGraphQLResponse;
+  let graphQLRequest: HTTPGraphQLRequest;
+  try {
+    const body = method === 'POST' ? parseJsonBody(req.headers, await readBody(req, options.bodyLimitBytes)) : undefined;
+    guardDocuments(body ?? { query: url.searchParams.get('query') });
+    graphQLRequest = toHttpGraphQLRequest(req, url, body);
+    // The deadline starts once the request is taken; its wait is bounded by the queue's timeout.
+    const deadlineAt = Date.now() + options.requestTimeoutMs;
+    response = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: graphQLRequest,
+      context: async () => ({ requestId, signal: abort.signal, deadlineAt, clientAddress: req.socket.remoteAddress ?? '', viewer, ...(traceparent ? { traceparent } : {}) }),
+    });
+    await writeHttpGraphQLResponse(res, response);
+  } finally {
+    release();
+  }
   const status = response.status ?? 200;
   return {
     status,

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerState } from '../resilience/createCircuitBreaker.js';
+import type { AdmissionState } from '../traffic/createAdmission.js';
 
 // Seconds; GraphQL requests span from a cached single fetch to a slow fan-out.
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -26,8 +27,26 @@ export function createGatewayMetrics() {
     registers,
   });
 
+  // Read when scraped: the admission control's state at that moment.
+  let admission: (() => AdmissionState) | undefined;
+  const admissionGauge = (name: string, help: string, read: (state: AdmissionState) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        if (admission) this.set(read(admission()));
+      },
+    });
+  admissionGauge('portico_admission_limit', 'Operations allowed to execute at once (server.admission.maxConcurrent; moves under auto).', (state) => state.limit);
+  admissionGauge('portico_admission_in_flight', 'Operations executing now.', (state) => state.inFlight);
+  admissionGauge('portico_admission_queued', 'Requests waiting for a slot.', (state) => state.queued);
+
   return {
     registry,
+    observeAdmission: (read: () => AdmissionState) => {
+      admission = read;
+    },
     requests: new Counter({
       name: 'portico_requests_total',
       help: 'GraphQL requests by operation name, type, outcome (success, partial, error) and client.',
@@ -81,7 +100,7 @@ export function createGatewayMetrics() {
     }),
     rejections: new Counter({
       name: 'portico_rejections_total',
-      help: 'Requests refused before planning, by reason (rate_limit, demand_control, trusted_documents, body_limit, authentication) and error code.',
+      help: 'Requests refused before planning, by reason (rate_limit, demand_control, trusted_documents, body_limit, authentication, overloaded) and error code.',
       labelNames: ['reason', 'code'],
       registers,
     }),

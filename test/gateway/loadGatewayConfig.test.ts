@@ -62,6 +62,7 @@ describe('loadGatewayConfig', () => {
         requestTimeoutMs: 60_000,
         readyChecksSubgraphs: false,
         workers: 1,
+        admission: { maxConcurrent: 'auto', maxQueue: 1000, queueTimeoutMs: 10_000 },
         tls: null,
         cors: {
           origins: ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'],
@@ -255,6 +256,8 @@ subgraphs:
       ['server: { workers: 0 }', `server.workers: must be ${workersAccepted} (got 0)`],
       ['server: { workers: -1 }', `server.workers: must be ${workersAccepted} (got -1)`],
       ['server: { workers: 1.5 }', `server.workers: must be ${workersAccepted} (got 1.5)`],
+      ['server: { admission: { maxConcurrent: "many" } }', 'server.admission.maxConcurrent: must be a whole number of at least 1, or "auto" (follows the event loop) (got "many")'],
+      ['server: { admission: { maxQueue: -1 } }', 'server.admission.maxQueue: must be an integer of at least 0 (got -1)'],
       ['server: { workers: many }', `server.workers: must be ${workersAccepted} (got "many")`],
       ['server: { tls: true }', 'server.tls: must be an object with keys certFile, keyFile (got true)'],
       [
@@ -336,7 +339,7 @@ subgraphs:
   describe('unknown keys', () => {
     it.each([
       ['port: 4000', `port: unknown key (accepted here: ${topLevelKeys})`],
-      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, workers, tls, cors)'],
+      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, workers, admission, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
       ['upstream: { retry: { retries: 1 } }', 'upstream.retry.retries: unknown key (accepted here: maxRetries, initialDelayMs, maxDelayMs, budgetPercent, budgetMinPerSecond)'],

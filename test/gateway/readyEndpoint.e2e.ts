@@ -8,6 +8,7 @@ import { createCors } from '../../gateway/http/createCors.js';
 import { createRequestHandler } from '../../gateway/http/createRequestHandler.js';
 import { createFailedRequestLog } from '../../gateway/plugins/createFailedRequestLog.js';
 import { createReadiness } from '../../gateway/health/createReadiness.js';
+import { createAdmission } from '../../gateway/traffic/createAdmission.js';
 
 // The HTTP layer alone, with a readiness the test controls: a gateway built by
 // createGatewayServer has always loaded its supergraph by the time it can listen.
@@ -24,6 +25,7 @@ const server = http.createServer(
     explorer: null,
     cors: createCors({ origins: [], credentials: false, maxAgeSeconds: 600, allowHeaders: [] }),
     authenticator: { authenticate: async () => null },
+    admission: createAdmission({ maxConcurrent: 1, maxQueue: 0, queueTimeoutMs: 1000 }),
     readiness,
     failedRequestLog: createFailedRequestLog(logger),
     logger,

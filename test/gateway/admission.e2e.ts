@@ -1,0 +1,124 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fetch } from 'undici';
+import { parsePrometheusText, valueOf } from '../support/parsePrometheusText.js';
+import { pendingSlowFields, releaseSlowFields } from './fixtures/products.js';
+import { postGraphQL } from './fixtures/postGraphQL.js';
+import { startGateway, type RunningGateway } from './fixtures/startGateway.js';
+import { startShop, type Shop } from './fixtures/startShop.js';
+
+// One operation at a time and one waiting: `slowField` holds the slot until the test lets it go.
+let shop: Shop;
+const gateways: RunningGateway[] = [];
+
+beforeAll(async () => {
+  shop = await startShop();
+});
+
+afterEach(async () => {
+  releaseSlowFields();
+  await Promise.all(gateways.splice(0).map((gateway) => gateway.stop()));
+});
+
+afterAll(async () => {
+  await shop?.stop();
+});
+
+async function gatewayWith(name: string, admission: Record<string, unknown>) {
+  const gateway = await startGateway(shop.dir, name, { mode: 'production', supergraph: { path: shop.supergraphPath }, server: { admission } });
+  gateways.push(gateway);
+  return gateway;
+}
+
+const slow = (tag: string) => ({ query: `{ slowField(tag: "${tag}") }` });
+const admission = async (gateway: RunningGateway) => parsePrometheusText(await (await fetch(`${gateway.origin}/metrics`)).text());
+
+describe('admission control (server.admission)', () => {
+  it('runs maxConcurrent operations, queues the next in arrival order, refuses past maxQueue with 503 OVERLOADED', async () => {
+    const gateway = await gatewayWith('admission-queue', { maxConcurrent: 1, maxQueue: 1 });
+    const first = postGraphQL(gateway.origin, slow('first'));
+    await vi.waitFor(() => expect(pendingSlowFields('first')).toBe(1));
+    const second = postGraphQL(gateway.origin, slow('second'));
+    await vi.waitFor(async () => expect(valueOf(await admission(gateway), 'portico_admission_queued', {})).toBe(1));
+
+    const refused = await postGraphQL(gateway.origin, slow('third'));
+    expect(refused.response.status).toBe(503);
+    expect(refused.response.headers.get('retry-after')).toBe('1');
+    expect(refused.body).toEqual({
+      errors: [
+        {
+          message: 'The gateway is at capacity (1 operations running, 1 waiting: server.admission.maxQueue); retry shortly',
+          extensions: { code: 'OVERLOADED' },
+        },
+      ],
+    });
+    // Health checks are never queued behind GraphQL work.
+    expect((await fetch(`${gateway.origin}/health`)).status).toBe(200);
+    // The queued operation has not started: its subgraph has not been asked.
+    expect(pendingSlowFields('second')).toBe(0);
+
+    releaseSlowFields();
+    expect((await first).body).toEqual({ data: { slowField: 'finally' } });
+    await vi.waitFor(() => expect(pendingSlowFields('second')).toBe(1));
+    releaseSlowFields();
+    expect((await second).body).toEqual({ data: { slowField: 'finally' } });
+
+    const metrics = await admission(gateway);
+    expect(valueOf(metrics, 'portico_admission_limit', {})).toBe(1);
+    expect(valueOf(metrics, 'portico_admission_in_flight', {})).toBe(0);
+    expect(valueOf(metrics, 'portico_rejections_total', { reason: 'overloaded', code: 'OVERLOADED' })).toBe(1);
+  });
+
+  it('refuses a request that waited queueTimeoutMs, and the next one still gets the slot', async () => {
+    const gateway = await gatewayWith('admission-timeout', { maxConcurrent: 1, queueTimeoutMs: 300 });
+    const first = postGraphQL(gateway.origin, slow('holder'));
+    await vi.waitFor(() => expect(pendingSlowFields('holder')).toBe(1));
+
+    const waited = await postGraphQL(gateway.origin, slow('late'));
+    expect(waited.response.status).toBe(503);
+    expect(waited.body.errors?.[0]).toEqual({
+      message: 'The request waited 300 ms for the gateway to take it (server.admission.queueTimeoutMs); retry shortly',
+      extensions: { code: 'OVERLOADED' },
+    });
+    expect(pendingSlowFields('late')).toBe(0);
+
+    releaseSlowFields();
+    await first;
+    expect((await postGraphQL(gateway.origin, { query: '{ topProducts(first: 1) { name } }' })).body).toEqual({ data: { topProducts: [{ name: 'Table' }] } });
+  });
+
+  it('forgets a queued request whose client went away: it never runs and holds no place', async () => {
+    const gateway = await gatewayWith('admission-abort', { maxConcurrent: 1, maxQueue: 1 });
+    const first = postGraphQL(gateway.origin, slow('holder'));
+    await vi.waitFor(() => expect(pendingSlowFields('holder')).toBe(1));
+
+    const client = new AbortController();
+    const abandoned = postGraphQL(gateway.origin, slow('abandoned'), {}, undefined, client.signal).catch((error: unknown) => error);
+    await vi.waitFor(async () => expect(valueOf(await admission(gateway), 'portico_admission_queued', {})).toBe(1));
+    client.abort();
+    await abandoned;
+    await vi.waitFor(async () => expect(valueOf(await admission(gateway), 'portico_admission_queued', {})).toBe(0));
+
+    // Its place is free again: this one queues instead of being refused.
+    const next = postGraphQL(gateway.origin, slow('next'));
+    await vi.waitFor(async () => expect(valueOf(await admission(gateway), 'portico_admission_queued', {})).toBe(1));
+    releaseSlowFields();
+    await first;
+    await vi.waitFor(() => expect(pendingSlowFields('next')).toBe(1));
+    expect(pendingSlowFields('abandoned')).toBe(0);
+    releaseSlowFields();
+    expect((await next).body).toEqual({ data: { slowField: 'finally' } });
+  });
+
+  it('under auto, raises the limit while operations wait on a slow subgraph, so they are not starved', async () => {
+    const gateway = await gatewayWith('admission-auto', { maxConcurrent: 'auto' });
+    const startLimit = valueOf(await admission(gateway), 'portico_admission_limit', {});
+    const requests = Array.from({ length: startLimit + 24 }, (_, index) => postGraphQL(gateway.origin, slow(`auto-${index}`)));
+    // The event loop is idle while every slot waits on the subgraph: the limit grows until all run.
+    await vi.waitFor(() => expect(Array.from({ length: requests.length }, (_, index) => pendingSlowFields(`auto-${index}`)).every((n) => n === 1)).toBe(true), {
+      timeout: 10_000,
+    });
+    expect(valueOf(await admission(gateway), 'portico_admission_limit', {})).toBeGreaterThanOrEqual(requests.length);
+    releaseSlowFields();
+    for (const request of requests) expect((await request).body).toEqual({ data: { slowField: 'finally' } });
+  });
+});
