@@ -22,6 +22,7 @@ import { createSubgraphClient, type SubgraphObserver } from './subgraphRequests/
 import { createSubgraphClients } from './subgraphRequests/createSubgraphClients.js';
 import { createPlanExecutor } from './execution/createPlanExecutor.js';
 import { parseSupergraph } from './supergraph/parseSupergraph.js';
+import { createNameInterner } from './supergraph/createNameInterner.js';
 import { trace } from '@opentelemetry/api';
 import { createCors } from './http/createCors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
@@ -111,6 +112,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     planCache: createPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })),
     ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
   });
+  const internNames = createNameInterner();
   const supergraphWatcher = createSupergraphWatcher({
     source: supergraphUrl ?? supergraphPath,
     kind: supergraphUrl ? 'url' : 'file',
@@ -119,7 +121,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     watch: config.supergraph.watch,
     pollIntervalMs: config.supergraph.pollIntervalMs,
     logger,
-    prepare: acceptEnforcedSecurityLinks,
+    prepare: (sdl) => acceptEnforcedSecurityLinks(internNames(sdl)),
     onReload: (outcome, reloaded) => {
       metrics?.supergraphReloads.inc({ outcome });
       if (reloaded) served = reloaded.subgraphs.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));

@@ -50,6 +50,8 @@ interface Served {
   supergraph: Supergraph;
   apiSchema: GraphQLSchema;
   matches: TypeMatcher;
+  /** Type names as the API schema's type map keys them: the interned, one-byte copies. */
+  typeNames: ReadonlyMap<string, string>;
 }
 
 /**
@@ -77,7 +79,9 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
   return {
     load(coreSupergraphSdl, apiSchema) {
       const supergraph = Supergraph.build(coreSupergraphSdl);
-      served = { planner: new QueryPlanner(supergraph), supergraph, apiSchema, matches: typeMatcher(supergraph) };
+      // A key of the type map is the interned copy of the name, where `type.name` may be a two-byte slice.
+      const typeNames = new Map(Object.keys(apiSchema.getTypeMap()).map((name) => [name, name]));
+      served = { planner: new QueryPlanner(supergraph), supergraph, apiSchema, matches: typeMatcher(supergraph), typeNames };
       options.planCache.clear();
     },
     async execute(requestContext): Promise<ExecutionResult> {
@@ -119,6 +123,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
         fragments,
         variables: withDefaults,
         introspect: (field) => introspect(state.apiSchema, field, operation, fragments, provided),
+        typeNames: state.typeNames,
       });
       // As in Apollo Gateway: shaping errors are news only when fetching went well, and then
       // they go in extensions, since clients long relied on not getting them as errors.

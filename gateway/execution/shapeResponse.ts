@@ -32,6 +32,11 @@ export interface ShapeOptions {
   variables: Readonly<Record<string, unknown>>;
   /** Answers a `__schema` or `__type` field, which no subgraph is asked for. */
   introspect: (field: FieldNode) => unknown;
+  /**
+   * Each type's name as the one-byte string `__typename` answers with (see `createNameInterner`);
+   * a type missing here answers with `type.name`.
+   */
+  typeNames: ReadonlyMap<string, string>;
 }
 
 export interface Shaped {
@@ -52,7 +57,7 @@ const BUILT_IN_SCALARS = new Set(['Boolean', 'Int', 'Float', 'ID', 'String']);
  * spec (each such null is reported once).
  */
 export function shapeResponse(input: ResultObject, options: ShapeOptions): Shaped {
-  const { schema, fragments, variables, introspect } = options;
+  const { schema, fragments, variables, introspect, typeNames } = options;
   const errors: GraphQLError[] = [];
   const path: Path = [];
   // Nulls explained so far: by an error, or (a bad __typename) by nothing the client should see.
@@ -120,7 +125,7 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
             explained += 1;
             return false;
           }
-          setOwnField(output, responseName, type.name);
+          setOwnField(output, responseName, typeNames.get(type.name) ?? type.name);
           continue;
         }
         if (isAbstractType(parentType) && !isInterfaceType(parentType)) continue;

@@ -20,6 +20,7 @@ function shape(query: string, input: Record<string, unknown>, variables: Record<
     schema,
     selections: operation.selectionSet.selections,
     rootType: schema.getQueryType() as GraphQLObjectType,
+    typeNames: new Map(),
     fragments,
     variables,
     introspect: () => 'introspected',
@@ -70,6 +71,7 @@ describe('shapeResponse', () => {
     const result = shapeResponse(input, {
       schema,
       selections: (parse('{ shelf { toString: name constructor: name __proto__: name hasOwnProperty: name } }').definitions[0] as OperationDefinitionNode).selectionSet.selections,
+      typeNames: new Map(),
       rootType: schema.getQueryType() as GraphQLObjectType,
       fragments: {},
       variables: {},
