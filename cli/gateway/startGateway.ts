@@ -3,6 +3,7 @@ import type { Logger } from '../../common/createLogger.js';
 import { ConfigError } from '../../gateway/config/ConfigError.js';
 import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
 import { createGatewayServer, type GatewayServer, type GatewayServerDeps } from '../../gateway/createGatewayServer.js';
+import { limitHeapGrowth } from './limitHeapGrowth.js';
 
 export interface StartedGateway {
   server: GatewayServer;
@@ -18,6 +19,7 @@ export interface StartedGateway {
  */
 export async function startGateway(config: GatewayConfig, deps: GatewayServerDeps & { logger: Logger }): Promise<StartedGateway | undefined> {
   const { logger } = deps;
+  limitHeapGrowth(config.server.heapGrowthPercent);
   try {
     const server = await createGatewayServer(config, deps);
     const address = await server.listen();

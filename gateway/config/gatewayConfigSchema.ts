@@ -139,6 +139,7 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
             queueTimeoutMs: { ...positiveInteger(), default: 10_000 },
           },
         },
+        heapGrowthPercent: { type: 'integer', minimum: 0, maximum: 1000, default: 50 },
         tls: {
           type: 'object',
           additionalProperties: false,
