@@ -18,6 +18,8 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     req.resume();
     return Promise.reject(tooLarge());
   }
+  // A request whose client has gone emits nothing more: without this the read would never end.
+  if (req.destroyed) return Promise.reject(new Error('the request was closed before its body was read'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -35,5 +37,8 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('the request was closed before its body was complete'));
+    });
   });
 }

@@ -183,13 +183,14 @@ async function handleGraphQL(
     }
   }
 
-  // Before the body: a refused caller costs no parsing.
-  const viewer = await options.authenticator.authenticate(req.headers);
-  // A request waiting for a slot, and the subgraph calls made for it, stop when its client goes away.
+  // A request waiting for a slot, and the subgraph calls made for it, stop when its client goes
+  // away: watched from here, so that a client gone during authentication takes no slot.
   const abort = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) abort.abort();
   });
+  // Before the body: a refused caller costs no parsing.
+  const viewer = await options.authenticator.authenticate(req.headers);
   let release: () => void;
   try {
     release = await options.admission.acquire(abort.signal);
@@ -210,6 +211,10 @@ async function handleGraphQL(
       context: async () => ({ requestId, signal: abort.signal, deadlineAt, clientAddress: req.socket.remoteAddress ?? '', viewer, ...(traceparent ? { traceparent } : {}) }),
     });
     await writeHttpGraphQLResponse(res, response);
+  } catch (error) {
+    // A body cut short by a client that went away is no failure of the gateway's.
+    if (abort.signal.aborted && !(error instanceof HttpError)) return { status: CLIENT_CLOSED_REQUEST };
+    throw error;
   } finally {
     release();
   }

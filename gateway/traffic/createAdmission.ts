@@ -33,8 +33,6 @@ const RESOLUTION_MS = 10;
 
 interface Waiter {
   admit(): void;
-  /** Set once admitted, refused or abandoned; the queue skips it. */
-  done: boolean;
 }
 
 /**
@@ -48,29 +46,15 @@ export function createAdmission(config: AdmissionConfig): Admission {
   const auto = config.maxConcurrent === 'auto';
   let limit = auto ? AUTO_LIMIT.initial : (config.maxConcurrent as number);
   let inFlight = 0;
-  let queued = 0;
-  // A queue of waiters with a moving head: no O(n) shift.
-  let waiters: Waiter[] = [];
-  let head = 0;
+  // Waiting requests in arrival order (a Set iterates in insertion order); each leaves it once
+  // admitted, refused or abandoned, so nothing of a finished wait is kept.
+  const waiters = new Set<Waiter>();
   let queuedInWindow = false;
 
-  const next = (): Waiter | undefined => {
-    while (head < waiters.length) {
-      const waiter = waiters[head++]!;
-      if (!waiter.done) return waiter;
-    }
-    if (head > 0) {
-      waiters = [];
-      head = 0;
-    }
-    return undefined;
-  };
-
   const drain = () => {
-    while (inFlight < limit && queued > 0) {
-      const waiter = next();
-      if (!waiter) return;
-      waiter.admit();
+    while (inFlight < limit && waiters.size > 0) {
+      const [first] = waiters;
+      first!.admit();
     }
   };
 
@@ -87,7 +71,7 @@ export function createAdmission(config: AdmissionConfig): Admission {
     timer = setInterval(() => {
       const delayMs = Math.max(0, histogram!.percentile(50) / 1e6 - RESOLUTION_MS);
       histogram!.reset();
-      limit = adjustConcurrencyLimit(limit, { delayMs, queued: queuedInWindow || queued > 0 }, AUTO_LIMIT);
+      limit = adjustConcurrencyLimit(limit, { delayMs, queued: queuedInWindow || waiters.size > 0 }, AUTO_LIMIT);
       queuedInWindow = false;
       drain();
     }, WINDOW_MS);
@@ -96,26 +80,24 @@ export function createAdmission(config: AdmissionConfig): Admission {
 
   return {
     acquire(signal) {
-      if (inFlight < limit && queued === 0) {
+      if (signal.aborted) return Promise.reject(signal.reason);
+      if (inFlight < limit && waiters.size === 0) {
         inFlight += 1;
         return Promise.resolve(once(release));
       }
-      if (queued >= config.maxQueue) {
+      if (waiters.size >= config.maxQueue) {
         return Promise.reject(
-          overloaded(`The gateway is at capacity (${inFlight} operations running, ${queued} waiting: server.admission.maxQueue); retry shortly`),
+          overloaded(`The gateway is at capacity (${inFlight} operations running, ${waiters.size} waiting: server.admission.maxQueue); retry shortly`),
         );
       }
-      if (signal.aborted) return Promise.reject(signal.reason);
       queuedInWindow = true;
       return new Promise((resolve, reject) => {
         const settle = () => {
-          waiter.done = true;
-          queued -= 1;
+          waiters.delete(waiter);
           clearTimeout(timeout);
           signal.removeEventListener('abort', onAbort);
         };
         const waiter: Waiter = {
-          done: false,
           admit: () => {
             settle();
             inFlight += 1;
@@ -131,11 +113,10 @@ export function createAdmission(config: AdmissionConfig): Admission {
           reject(signal.reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });
-        waiters.push(waiter);
-        queued += 1;
+        waiters.add(waiter);
       });
     },
-    state: () => ({ limit, inFlight, queued }),
+    state: () => ({ limit, inFlight, queued: waiters.size }),
     close() {
       if (timer) clearInterval(timer);
       histogram?.disable();

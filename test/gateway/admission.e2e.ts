@@ -117,7 +117,8 @@ describe('admission control (server.admission)', () => {
     await vi.waitFor(() => expect(Array.from({ length: requests.length }, (_, index) => pendingSlowFields(`auto-${index}`)).every((n) => n === 1)).toBe(true), {
       timeout: 10_000,
     });
-    expect(valueOf(await admission(gateway), 'portico_admission_limit', {})).toBeGreaterThanOrEqual(requests.length);
+    // All of them run, so the limit rose; it may since have eased back while the test itself kept the loop busy.
+    expect(valueOf(await admission(gateway), 'portico_admission_limit', {})).toBeGreaterThan(startLimit);
     releaseSlowFields();
     for (const request of requests) expect((await request).body).toEqual({ data: { slowField: 'finally' } });
   });
