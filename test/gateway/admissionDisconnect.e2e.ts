@@ -1,47 +1,36 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import pino from 'pino';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createCors } from '../../gateway/http/createCors.js';
+import type { GatewayContext } from '../../gateway/GatewayContext.js';
 import { createRequestHandler } from '../../gateway/http/createRequestHandler.js';
-import { createFailedRequestLog } from '../../gateway/plugins/createFailedRequestLog.js';
-import { createReadiness } from '../../gateway/health/createReadiness.js';
 import { createAdmission } from '../../gateway/traffic/createAdmission.js';
+import { httpLayerOptions } from './fixtures/httpLayerOptions.js';
 
 // The HTTP layer alone, with an authenticator the test holds (as a JWKS fetch would): a client
 // that goes away while it is being authenticated must not take the one slot for good.
-const apollo = new ApolloServer({ typeDefs: 'type Query { a: Int }', resolvers: { Query: { a: () => 1 } } });
+const apollo = new ApolloServer<GatewayContext>({ typeDefs: 'type Query { a: Int }', resolvers: { Query: { a: () => 1 } } });
 const admission = createAdmission({ maxConcurrent: 1, maxQueue: 0, queueTimeoutMs: 1000 });
 let letAuthenticationFinish: () => void = () => {};
 let authenticating = 0;
-const logger = pino({ level: 'silent' });
 let server: http.Server;
 let origin: string;
 
 beforeAll(async () => {
   await apollo.start();
   server = http.createServer(
-    createRequestHandler({
-      apollo: apollo as never,
-      graphqlPath: '/graphql',
-      bodyLimitBytes: 1024,
-      requestTimeoutMs: 60_000,
-      limits: { maxDocumentBytes: 1024, maxTokens: 100, maxDepth: 5, maxAliases: 5, maxRootFields: 5, maxDirectives: 5, maxBatchSize: 2 },
-      landingPage: false,
-      explorer: null,
-      cors: createCors({ origins: [], credentials: false, maxAgeSeconds: 600, allowHeaders: [] }),
-      authenticator: {
-        authenticate: () => {
-          authenticating += 1;
-          return new Promise((resolve) => (letAuthenticationFinish = () => resolve(null)));
+    createRequestHandler(
+      httpLayerOptions({
+        apollo,
+        admission,
+        authenticator: {
+          authenticate: () => {
+            authenticating += 1;
+            return new Promise((resolve) => (letAuthenticationFinish = () => resolve(null)));
+          },
         },
-      },
-      admission,
-      readiness: createReadiness(),
-      failedRequestLog: createFailedRequestLog(logger),
-      logger,
-    }),
+      }),
+    ),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

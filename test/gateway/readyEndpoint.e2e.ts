@@ -1,36 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetch } from 'undici';
-import { createCors } from '../../gateway/http/createCors.js';
 import { createRequestHandler } from '../../gateway/http/createRequestHandler.js';
-import { createFailedRequestLog } from '../../gateway/plugins/createFailedRequestLog.js';
 import { createReadiness } from '../../gateway/health/createReadiness.js';
-import { createAdmission } from '../../gateway/traffic/createAdmission.js';
+import { httpLayerOptions } from './fixtures/httpLayerOptions.js';
 
 // The HTTP layer alone, with a readiness the test controls: a gateway built by
 // createGatewayServer has always loaded its supergraph by the time it can listen.
 const readiness = createReadiness();
-const logger = pino({ level: 'silent' });
-const server = http.createServer(
-  createRequestHandler({
-    apollo: new ApolloServer({ typeDefs: 'type Query { a: Int }' }), // never reached by these routes
-    graphqlPath: '/graphql',
-    bodyLimitBytes: 1024,
-    requestTimeoutMs: 60_000,
-    limits: { maxDocumentBytes: 1024, maxTokens: 100, maxDepth: 5, maxAliases: 5, maxRootFields: 5, maxDirectives: 5, maxBatchSize: 2 },
-    landingPage: false,
-    explorer: null,
-    cors: createCors({ origins: [], credentials: false, maxAgeSeconds: 600, allowHeaders: [] }),
-    authenticator: { authenticate: async () => null },
-    admission: createAdmission({ maxConcurrent: 1, maxQueue: 0, queueTimeoutMs: 1000 }),
-    readiness,
-    failedRequestLog: createFailedRequestLog(logger),
-    logger,
-  }),
-);
+const server = http.createServer(createRequestHandler(httpLayerOptions({ readiness })));
 let origin: string;
 
 beforeAll(async () => {
