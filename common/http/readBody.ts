@@ -18,8 +18,8 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     req.resume();
     return Promise.reject(tooLarge());
   }
-  // A request whose client has gone emits nothing more: without this the read would never end.
-  if (req.destroyed) return Promise.reject(new Error('the request was closed before its body was read'));
+  // A request destroyed before the read (its client gone) emits nothing more: refuse it now.
+  if (req.destroyed) return Promise.reject(new HttpError(ErrorCode.BAD_REQUEST, 'The connection closed before the whole request body arrived'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -37,8 +37,5 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
-    req.once('close', () => {
-      if (!req.complete) reject(new Error('the request was closed before its body was complete'));
-    });
   });
 }

@@ -212,8 +212,8 @@ async function handleGraphQL(
     });
     await writeHttpGraphQLResponse(res, response);
   } catch (error) {
-    // A body cut short by a client that went away is no failure of the gateway's.
-    if (abort.signal.aborted && !(error instanceof HttpError)) return { status: CLIENT_CLOSED_REQUEST };
+    // Nobody is left to answer: a client that went away is no failure of the gateway's.
+    if (abort.signal.aborted) return { status: CLIENT_CLOSED_REQUEST };
     throw error;
   } finally {
     release();

@@ -1,0 +1,51 @@
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, expect, it } from 'vitest';
+import { HttpError } from '../../../common/http/HttpError.js';
+import { readBody } from '../../../common/http/readBody.js';
+
+let server: http.Server | undefined;
+
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  server = undefined;
+});
+
+/** A server whose handler reads the body once `wait` resolves; resolves with what the read gave. */
+async function readWith(send: (socket: net.Socket) => void, wait: (req: http.IncomingMessage) => Promise<void>) {
+  let outcome!: Promise<unknown>;
+  const handled = new Promise<void>((resolve) => {
+    server = http.createServer((req) => {
+      outcome = wait(req).then(() => readBody(req, 1024)).catch((error: unknown) => error);
+      resolve();
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const socket = net.connect((server!.address() as AddressInfo).port, '127.0.0.1', () => send(socket));
+  await handled;
+  return outcome;
+}
+
+const head = 'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n';
+
+it('reads a whole body', async () => {
+  const body = '{"query":"{ a }"}';
+  const result = await readWith((socket) => socket.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`), async () => {});
+  expect(String(result)).toBe(body);
+});
+
+it('fails, instead of waiting for ever, when the client closes mid-body', async () => {
+  const result = await readWith((socket) => socket.end(`${head}{"query":`), async () => {});
+  expect(result).toBeInstanceOf(Error);
+});
+
+it('refuses with 400 BAD_REQUEST when the client had already gone before the read began', async () => {
+  const result = await readWith(
+    (socket) => socket.end(`${head}{"query":`),
+    (req) => new Promise((resolve) => (req.destroyed ? resolve() : req.once('close', () => resolve()))),
+  );
+  expect(result).toBeInstanceOf(HttpError);
+  expect(result).toMatchObject({ code: 'BAD_REQUEST', message: 'The connection closed before the whole request body arrived' });
+});
