@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { oneSubgraphQuery } from './benchQuery.js';
 import type { BenchGateway } from './gateways/benchGateways.js';
 import { latencySummary } from './load/percentile.js';
@@ -14,6 +15,8 @@ export interface OverheadSetup {
   warmupMs: number;
   durationMs: number;
   gatewayCpu: number | null;
+  /** Each gateway writes its V8 CPU profile under `<profileDir>/<gateway>-overhead/`; null: not profiled. */
+  profileDir: string | null;
   onProgress?: (label: string, progress: LoadProgress) => void;
 }
 
@@ -50,6 +53,7 @@ export async function measureGatewayOverhead(gateways: readonly BenchGateway[], 
       warmupMs: setup.warmupMs,
       durationMs: setup.durationMs,
       gatewayCpu: setup.gatewayCpu,
+      profileDir: setup.profileDir === null ? null : join(setup.profileDir, `${gateway.id}-overhead`),
       onProgress: (progress) => setup.onProgress?.(`through ${gateway.name}`, progress),
     });
     const latencyMs = run.latencyMs;

@@ -8,8 +8,11 @@ export interface BenchOptions {
   /** Measured seconds of each one-request-at-a-time run of the overhead measurement. */
   overheadSeconds: number;
   gateways: BenchGatewayId[];
+  throughput: boolean;
   overhead: boolean;
   backendCalls: boolean;
+  /** Where each gateway process writes its V8 CPU profile (`--cpu-prof`); null: not profiled. */
+  profileDir: string | null;
   /** Where the results go; the files are named `<name>.json` and `<name>.md`. */
   outDir: string;
   name: string;
@@ -35,9 +38,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         .env('BENCH_GATEWAYS')
         .argParser(gatewayList),
     )
+    .option('--no-throughput', 'skip the load runs of the benchmark query')
     .option('--no-overhead', 'skip the gateway overhead measurement')
     .option('--no-backend-calls', 'skip the demo stack backend calls measurement')
     .option('--out <dir>', 'where to write the results', 'bench/results')
+    .option('--profile <dir>', 'run each gateway with node --cpu-prof, writing its .cpuprofile files under <dir>/<gateway>-<mode>/')
     .exitOverride();
   program.parse([...argv], { from: 'user' });
   const flags = program.opts<{
@@ -47,9 +52,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     duration?: number;
     overheadDuration?: number;
     gateways: BenchGatewayId[];
+    throughput: boolean;
     overhead: boolean;
     backendCalls: boolean;
     out: string;
+    profile?: string;
   }>();
   return {
     concurrency: flags.concurrency,
@@ -57,9 +64,11 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     durationSeconds: flags.duration ?? (flags.quick ? 5 : 30),
     overheadSeconds: flags.overheadDuration ?? (flags.quick ? 3 : 10),
     gateways: flags.gateways,
+    throughput: flags.throughput,
     overhead: flags.overhead,
     backendCalls: flags.backendCalls,
     outDir: flags.out,
+    profileDir: flags.profile ?? null,
     name: flags.quick ? 'quick' : 'latest',
   };
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { benchQuery } from './benchQuery.js';
 import { composeBenchSupergraph } from './composeBenchSupergraph.js';
 import { benchGateways } from './gateways/benchGateways.js';
@@ -43,7 +43,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     const totalMs = (options.warmupSeconds + options.durationSeconds) * 1000;
 
     const runs: GatewayRun[] = [];
-    for (const gateway of gateways) {
+    for (const gateway of options.throughput ? gateways : []) {
       for (const dedup of gateway.dedupModes.length > 0 ? gateway.dedupModes : [null]) {
         const label = `${gateway.name}, de-dup ${dedup ?? 'none'}`;
         const run = await runGatewayBench(gateway, dedup, {
@@ -55,6 +55,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
           warmupMs: options.warmupSeconds * 1000,
           durationMs: options.durationSeconds * 1000,
           gatewayCpu: cpu,
+          profileDir: options.profileDir === null ? null : resolve(options.profileDir, `${gateway.id}-${dedup ?? 'none'}`),
           onProgress: (p) => progress.update(label, p, p.phase === 'warm-up' ? options.warmupSeconds * 1000 : options.durationSeconds * 1000),
         });
         progress.end();
@@ -72,6 +73,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
         warmupMs: Math.min(options.warmupSeconds, 2) * 1000,
         durationMs: options.overheadSeconds * 1000,
         gatewayCpu: cpu,
+        profileDir: options.profileDir === null ? null : resolve(options.profileDir),
         onProgress: (label, p) => progress.update(label, p, p.phase === 'warm-up' ? Math.min(options.warmupSeconds, 2) * 1000 : options.overheadSeconds * 1000),
       });
       progress.end();

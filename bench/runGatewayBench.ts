@@ -21,6 +21,8 @@ export interface GatewayBenchSetup {
   durationMs: number;
   /** Null: unpinned. */
   gatewayCpu: number | null;
+  /** Where the gateway writes its V8 CPU profile when it exits; null: not profiled. */
+  profileDir: string | null;
   onProgress?: (progress: LoadProgress) => void;
 }
 
@@ -34,7 +36,9 @@ export async function runGatewayBench(gateway: BenchGateway, dedup: DedupMode | 
   let child: GatewayProcess;
   try {
     const port = await findFreePort();
-    child = await startGatewayProcess(gateway.command({ supergraphFile: setup.supergraphFile, port, dedup }), { port, cpu: setup.gatewayCpu });
+    const command = gateway.command({ supergraphFile: setup.supergraphFile, port, dedup });
+    if (setup.profileDir !== null) command.args.unshift('--cpu-prof', '--cpu-prof-dir', setup.profileDir);
+    child = await startGatewayProcess(command, { port, cpu: setup.gatewayCpu });
   } catch (error) {
     return { ...run, outcome: 'failed', problem: `did not start: ${(error as Error).message}` };
   }
