@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createLogger, type Logger } from '../common/createLogger.js';
@@ -183,6 +183,9 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       ...traffic.plugins,
       demandControl.plugin,
       landingPagePlugin(config, supergraph.sdl),
+      // Its per-request hooks only ever computed `cache-control: no-store` here (the executor
+      // gathers no cache hints); the HTTP layer sends that header itself.
+      ApolloServerPluginCacheControlDisabled(),
       ...(metrics ? [createRequestMetrics({ metrics, ...config.metrics })] : []),
     ],
   });

@@ -119,6 +119,8 @@ describe('gateway (development)', () => {
     const response = await fetch(`${gateway.origin}/graphql?query=${encodeURIComponent('{ topProducts(first: 1) { upc } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(response.status).toBe(200);
     expect(((await response.json()) as GraphQLBody).data).toEqual({ topProducts: [{ upc: expect.any(String) }] });
+    // Answers can be personal (they depend on the token): no cache may keep them.
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
   it('allows a CORS preflight from a listed origin', async () => {
