@@ -10,6 +10,8 @@ export interface ClientResolverOptions {
   trustedProxies: readonly string[];
 }
 
+const MAX_REMEMBERED_ADDRESSES = 4096;
+
 /**
  * Who a request counts against: the token's subject when authentication has set a viewer, else
  * the API key header, else the client's IP. `X-Forwarded-For` is read right to left and only
@@ -23,10 +25,22 @@ export function createClientResolver(options: ClientResolverOptions): (request: 
     if (prefix === undefined) trusted.addAddress(address, family);
     else trusted.addSubnet(address, Number(prefix), family);
   }
-  const isTrusted = (address: string) => {
+  const check = (address: string) => {
     const plain = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
     const family = isIP(plain);
     return family !== 0 && trusted.check(plain, family === 6 ? 'ipv6' : 'ipv4');
+  };
+  // A BlockList check builds a SocketAddress each time; the addresses that call are few.
+  const verdicts = new Map<string, boolean>();
+  const isTrusted = (address: string) => {
+    if (options.trustedProxies.length === 0) return false;
+    let verdict = verdicts.get(address);
+    if (verdict === undefined) {
+      verdict = check(address);
+      if (verdicts.size >= MAX_REMEMBERED_ADDRESSES) verdicts.clear();
+      verdicts.set(address, verdict);
+    }
+    return verdict;
   };
 
   return ({ contextValue, request }) => {

@@ -32,4 +32,17 @@ describe('createClientResolver', () => {
     // A trusted proxy that forwards nothing is the client itself.
     expect(resolve(request('10.1.2.3'))).toBe('ip:10.1.2.3');
   });
+
+  it('answers the same for an address seen before, trusted or not (verdicts are remembered)', () => {
+    const forwarded = { 'x-forwarded-for': '198.51.100.9' };
+    for (let round = 0; round < 3; round++) {
+      expect(resolve(request('10.1.2.3', forwarded))).toBe('ip:198.51.100.9');
+      expect(resolve(request('192.0.2.1', forwarded))).toBe('ip:192.0.2.1');
+    }
+  });
+
+  it('trusts nobody when no proxy is listed', () => {
+    const open = createClientResolver({ apiKeyHeader: 'x-api-key', trustedProxies: [] });
+    expect(open(request('10.1.2.3', { 'x-forwarded-for': '198.51.100.9' }))).toBe('ip:10.1.2.3');
+  });
 });
