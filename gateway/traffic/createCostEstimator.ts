@@ -45,8 +45,17 @@ const OPERATION_COST = { query: 0, mutation: 10, subscription: 0 } as const;
  */
 export function createCostEstimator(options: CostEstimatorOptions): (request: CostRequest) => number {
   const { weights, listSizes } = options.directives;
+  // An estimate that read no variable holds for every request of the same parsed operation
+  // (Apollo Server hands out one document per query text) on the same schema.
+  const constant = new WeakMap<OperationDefinitionNode, { schema: GraphQLSchema; cost: number }>();
   return ({ schema, document, operation, variables: sent }) => {
-    const variables = withDefaults(operation, sent);
+    const known = constant.get(operation);
+    if (known?.schema === schema) return known.cost;
+    let variables: Readonly<Record<string, unknown>> | undefined;
+    const variable = (name: string) => {
+      variables ??= withDefaults(operation, sent);
+      return variables[name];
+    };
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of document.definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -56,7 +65,7 @@ export function createCostEstimator(options: CostEstimatorOptions): (request: Co
     const listSizeOf = (coordinate: string, field: GraphQLField<unknown, unknown>, node: FieldNode): number => {
       const listSize = listSizes.get(coordinate);
       const sliced = (listSize?.slicingArguments ?? []).flatMap((name) => {
-        const value = argumentValue(field, node, name, variables);
+        const value = argumentValue(field, node, name, variable);
         return typeof value === 'number' ? [value] : [];
       });
       // A negative size would make a costly list look cheap.
@@ -103,7 +112,9 @@ export function createCostEstimator(options: CostEstimatorOptions): (request: Co
     };
 
     const root = schema.getRootType(operation.operation);
-    return OPERATION_COST[operation.operation] + (root ? selectionCost(operation.selectionSet, root, new Map()) : 0);
+    const cost = OPERATION_COST[operation.operation] + (root ? selectionCost(operation.selectionSet, root, new Map()) : 0);
+    if (variables === undefined) constant.set(operation, { schema, cost });
+    return cost;
   };
 }
 
@@ -122,10 +133,10 @@ function argumentValue(
   field: GraphQLField<unknown, unknown>,
   node: FieldNode,
   name: string,
-  variables: Readonly<Record<string, unknown>>,
+  variable: (name: string) => unknown,
 ): unknown {
   const argument = node.arguments?.find((candidate) => candidate.name.value === name);
   if (argument?.value.kind === Kind.INT) return Number(argument.value.value);
-  if (argument?.value.kind === Kind.VARIABLE) return variables[argument.value.name.value];
+  if (argument?.value.kind === Kind.VARIABLE) return variable(argument.value.name.value);
   return argument ? undefined : field.args.find((definition) => definition.name === name)?.defaultValue;
 }

@@ -64,4 +64,19 @@ describe('createCostEstimator', () => {
     expect(cost('{ plain { ...F } } fragment F on Item { heavy { id } }')).toBe(10 * (1 + 9));
     expect(cost('{ items(first: 3) { ... on Item { slow } } }')).toBe(3 * (1 + 4));
   });
+
+  it('estimates the same parsed operation again for other variables, and again on another schema', () => {
+    const document = parse('query ($n: Int) { items(first: $n) { id } plain { id } }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    expect(estimate({ schema, document, operation, variables: { n: 2 } })).toBe(12);
+    expect(estimate({ schema, document, operation, variables: { n: 30 } })).toBe(40);
+
+    const fixed = parse('{ plain { id heavy { id } } }');
+    const fixedOperation = fixed.definitions[0] as OperationDefinitionNode;
+    expect(estimate({ schema, document: fixed, operation: fixedOperation, variables: {} })).toBe(100);
+    expect(estimate({ schema, document: fixed, operation: fixedOperation, variables: {} })).toBe(100);
+    // A reloaded schema where `heavy` became a list: 10 items × (1 + 10 × 9).
+    const reloaded = buildSchema(sdl.replace('heavy: Heavy', 'heavy: [Heavy]'));
+    expect(estimate({ schema: reloaded, document: fixed, operation: fixedOperation, variables: {} })).toBe(910);
+  });
 });
