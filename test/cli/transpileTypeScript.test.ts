@@ -1,0 +1,31 @@
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+// @ts-expect-error: plain JavaScript (it runs on the module hooks thread, before any TypeScript loader)
+import { load } from '../../bin/transpileTypeScript.js';
+
+type Load = (url: string, context: object, next: (url: string, context: object) => unknown) => Promise<{ format: string; source: string; shortCircuit?: boolean }>;
+const transpile = load as Load;
+const url = (path: string) => pathToFileURL(new URL(`../../${path}`, import.meta.url).pathname).href;
+
+describe('bin/transpileTypeScript.js (the load hook `portico` runs with)', () => {
+  it('turns a source file into an ES module without keepNames wrappers, with an inline source map', async () => {
+    const next = vi.fn();
+    const { format, source, shortCircuit } = await transpile(url('gateway/http/createRequestHandler.ts'), {}, next);
+    expect(next).not.toHaveBeenCalled();
+    expect({ format, shortCircuit }).toEqual({ format: 'module', shortCircuit: true });
+    expect(source).toMatch(/^function createRequestHandler\(options\) \{$/m);
+    expect(source).toMatch(/export \{\s*createRequestHandler\s*\}/);
+    // Types are gone, and no function is wrapped in esbuild's `__name(fn, "name")`.
+    expect(source).not.toMatch(/\binterface RequestHandlerOptions\b/);
+    expect(source).not.toContain('__name');
+    expect(source).toMatch(/\/\/# sourceMappingURL=data:application\/json;base64,/);
+  });
+
+  it('leaves JavaScript, dependencies and builtins to the next loader', async () => {
+    const next = vi.fn(async () => ({ format: 'module', source: 'next' }));
+    for (const other of [url('bin/portico.js'), url('node_modules/undici/index.js'), 'node:fs']) {
+      await expect(transpile(other, {}, next)).resolves.toEqual({ format: 'module', source: 'next' });
+    }
+    expect(next).toHaveBeenCalledTimes(3);
+  });
+});
