@@ -1,10 +1,12 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { oneSubgraphQuery } from './benchQuery.js';
 import type { BenchGateway } from './gateways/benchGateways.js';
+import { findFreePort, startGatewayProcess, type GatewayProcess } from './gateways/startGatewayProcess.js';
 import { latencySummary } from './load/percentile.js';
 import { runClosedLoop, type LoadProgress } from './load/runClosedLoop.js';
 import { createAnswerChecker } from './reference/createAnswerChecker.js';
-import type { OverheadResults } from './report/BenchResults.js';
+import type { LatencyMs, OverheadResults } from './report/BenchResults.js';
 import { runGatewayBench } from './runGatewayBench.js';
 import { sendOnce } from './sendOnce.js';
 import type { BenchSubgraphName } from './subgraphs/startBenchSubgraphs.js';
@@ -42,7 +44,13 @@ export async function measureGatewayOverhead(gateways: readonly BenchGateway[], 
   });
   const directLatency = latencySummary(directLoad.latenciesMs);
 
-  const results: OverheadResults = { query: oneSubgraphQuery, direct: directLatency, gateways: [] };
+  const floor = await measureBareProxy(setup, body, reference);
+  const results: OverheadResults = {
+    query: oneSubgraphQuery,
+    direct: directLatency,
+    floor: 'latencyMs' in floor ? { latencyMs: floor.latencyMs, addedMs: added(floor.latencyMs, directLatency) } : floor,
+    gateways: [],
+  };
   for (const gateway of gateways) {
     const run = await runGatewayBench(gateway, gateway.dedupModes[0] ?? null, {
       supergraphFile: setup.supergraphFile,
@@ -59,9 +67,43 @@ export async function measureGatewayOverhead(gateways: readonly BenchGateway[], 
     const latencyMs = run.latencyMs;
     results.gateways.push(
       run.outcome === 'ok' && latencyMs
-        ? { gateway: gateway.id, name: gateway.name, outcome: 'ok', latencyMs, addedMs: { p50: latencyMs.p50 - directLatency.p50, p99: latencyMs.p99 - directLatency.p99 } }
+        ? { gateway: gateway.id, name: gateway.name, outcome: 'ok', latencyMs, addedMs: added(latencyMs, directLatency) }
         : { gateway: gateway.id, name: gateway.name, outcome: run.outcome, problem: run.problem ?? 'no latency measured' },
     );
   }
   return results;
+}
+
+const added = (through: LatencyMs, direct: LatencyMs) => ({ p50: through.p50 - direct.p50, p99: through.p99 - direct.p99 });
+
+/**
+ * The same requests through `bareProxy.ts` (node:http and undici, no GraphQL work), pinned as
+ * the gateways are: the least any Node.js process in the middle adds on this machine.
+ */
+async function measureBareProxy(setup: OverheadSetup, body: string, reference: unknown): Promise<{ latencyMs: LatencyMs } | { problem: string }> {
+  let proxy: GatewayProcess;
+  try {
+    const port = await findFreePort();
+    proxy = await startGatewayProcess(
+      { args: ['--import', 'tsx', fileURLToPath(new URL('./gateways/bareProxy.ts', import.meta.url)), setup.subgraphUrls.products, String(port)] },
+      { port, cpu: setup.gatewayCpu },
+    );
+  } catch (error) {
+    return { problem: `did not start: ${(error as Error).message}` };
+  }
+  try {
+    const load = await runClosedLoop({
+      url: proxy.url,
+      body,
+      concurrency: 1,
+      warmupMs: setup.warmupMs,
+      durationMs: setup.durationMs,
+      check: createAnswerChecker(reference),
+      onProgress: (progress) => setup.onProgress?.('through a bare Node.js proxy', progress),
+    });
+    const failed = Object.values(load.errors).reduce((sum, count) => sum + count, 0);
+    return failed > 0 ? { problem: `${failed} of ${load.requests} answers were not right` } : { latencyMs: latencySummary(load.latenciesMs) };
+  } finally {
+    await proxy.stop();
+  }
 }

@@ -70,6 +70,8 @@ export interface GatewayRun {
 export interface OverheadResults {
   query: string;
   direct: LatencyMs;
+  /** Through a bare Node.js proxy (node:http and undici, no GraphQL work): the floor of what a hop adds here. */
+  floor: { latencyMs: LatencyMs; addedMs: { p50: number; p99: number } } | { problem: string };
   gateways: Array<{
     gateway: BenchGatewayId;
     name: string;

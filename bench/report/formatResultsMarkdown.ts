@@ -55,13 +55,21 @@ function formatOverhead(overhead: OverheadResults, seconds: number): string {
     '| Path | p50 ms | p99 ms | Added p50 ms | Added p99 ms |',
     '|---|---:|---:|---:|---:|',
     `| products subgraph, directly | ${number(overhead.direct.p50, 2)} | ${number(overhead.direct.p99, 2)} | – | – |`,
+    'latencyMs' in overhead.floor
+      ? `| through a bare Node.js proxy (the floor) | ${number(overhead.floor.latencyMs.p50, 2)} | ${number(overhead.floor.latencyMs.p99, 2)} | ${number(overhead.floor.addedMs.p50, 2)} | ${number(overhead.floor.addedMs.p99, 2)} |`
+      : `| a bare Node.js proxy (the floor) | FAILED: ${oneLine(overhead.floor.problem)} ||||`,
     ...overhead.gateways.map((row) =>
       row.outcome !== 'ok'
         ? `| ${row.name} | ${row.outcome === 'wrong' ? 'WRONG ANSWER' : 'FAILED'}: ${oneLine(row.problem ?? '')} ||||`
         : `| through ${row.name} | ${number(row.latencyMs?.p50, 2)} | ${number(row.latencyMs?.p99, 2)} | ${number(row.addedMs?.p50, 2)} | ${number(row.addedMs?.p99, 2)} |`,
     ),
   ];
-  return [`Latency a gateway adds: \`${overhead.query}\`, one request at a time for ${seconds} s each.`, '', ...rows].join('\n');
+  return [
+    `Latency a gateway adds: \`${overhead.query}\`, one request at a time for ${seconds} s each.`,
+    'The bare proxy (node:http in, undici out, JSON parsed and written again, no GraphQL work) is the floor: what any Node.js process in the middle adds on this machine.',
+    '',
+    ...rows,
+  ].join('\n');
 }
 
 function formatBackendCalls({ query, results }: NonNullable<BenchResults['backendCalls']>): string {

@@ -66,6 +66,7 @@ describe('formatResultsMarkdown', () => {
     overhead: {
       query: '{ topProducts { upc name price } }',
       direct: { p50: 0.2, p95: 0.3, p99: 0.5 },
+      floor: { latencyMs: { p50: 0.5, p95: 0.7, p99: 1.1 }, addedMs: { p50: 0.3, p99: 0.6 } },
       gateways: [
         { gateway: 'portico', name: 'Portico', outcome: 'ok', latencyMs: { p50: 1.2, p95: 1.5, p99: 2.5 }, addedMs: { p50: 1, p99: 2 } },
         { gateway: 'hive-gateway', name: 'Hive Gateway (JS planner)', outcome: 'failed', problem: 'did not start: boom\nstack' },
@@ -90,11 +91,17 @@ describe('formatResultsMarkdown', () => {
     expect(markdown).toContain('Measured 2026-01-02 03:04 UTC on Test CPU, 2 cores, 8 GiB, Node v20.19.0, Linux 6.1 x64; commit abc1234; 1-minute load average 0.5 at start, 0.75 at the end.');
     expect(markdown).toContain('Each gateway pinned to CPU 0; the load generator and the subgraphs to CPU 1.');
     expect(markdown).toContain('Load: 50 connections in a closed loop, 5 s warm-up, 30 s measured');
+    expect(markdown).toContain('| through a bare Node.js proxy (the floor) | 0.50 | 1.10 | 0.30 | 0.60 |');
     expect(markdown).toContain('| through Portico | 1.20 | 2.50 | 1.00 | 2.00 |');
     expect(markdown).toContain('| Hive Gateway (JS planner) | FAILED: did not start: boom ||||');
     expect(markdown).toContain('on the demo stack: `query ($first: Int!) { users(first: $first) { name } }`.');
     expect(markdown).toContain('| 10 | 10 / 98 / 90 | 1 | 10 | 1 | 1 | 13 |');
     expect(markdown).toContain('| 1,000 | refused: first must be between 1 and 500 |||||');
+  });
+
+  it('says so when the bare proxy failed', () => {
+    const overhead = { ...results.overhead!, floor: { problem: 'did not start: boom\nstack' } };
+    expect(formatResultsMarkdown({ ...results, overhead })).toContain('| a bare Node.js proxy (the floor) | FAILED: did not start: boom ||||');
   });
 
   it('says so when the processes were not pinned', () => {
