@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto';
 import { identityHeaders } from '../headers.js';
 
 /** What a signature covers: enough that no part of a request can be changed or moved. */
@@ -23,7 +23,7 @@ export const signatureVersion = 'v1';
  * would want to change.
  */
 export function computeSignature(secret: string, parts: SignedParts): string {
-  const bodyDigest = createHash('sha256').update(parts.body).digest('hex');
+  const bodyDigest = hash('sha256', parts.body, 'hex');
   const lines = [
     signatureVersion,
     parts.method.toUpperCase(),
@@ -32,5 +32,12 @@ export function computeSignature(secret: string, parts: SignedParts): string {
     bodyDigest,
     ...identityHeaders.map((name) => parts.identity[name] ?? ''),
   ];
-  return `${signatureVersion}=${createHmac('sha256', secret).update(lines.join('\n')).digest('hex')}`;
+  return `${signatureVersion}=${createHmac('sha256', keyOf(secret)).update(lines.join('\n')).digest('hex')}`;
+}
+
+// The secret as a key object, made once: HMAC from a string key converts it on every call.
+let key: { secret: string; object: KeyObject } | undefined;
+function keyOf(secret: string): KeyObject {
+  if (key?.secret !== secret) key = { secret, object: createSecretKey(Buffer.from(secret, 'utf8')) };
+  return key.object;
 }
