@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { context as otelContext, trace } from '@opentelemetry/api';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Pool } from 'undici';
@@ -122,9 +123,9 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
   };
 
   const attempt = async (body: string, headers: Record<string, string>, signal: AbortSignal | undefined, timeoutMs: number, caller: SubgraphCaller, traceparent: string | undefined) => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-    const onAbort = () => controller.abort(signal?.reason);
+    const cancel = new AttemptSignal();
+    const timer = setTimeout(() => cancel.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const onAbort = () => cancel.abort(signal?.reason);
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -133,13 +134,13 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       if (Number.isFinite(timeoutMs)) outgoing[HeaderNames.deadline] = String(Math.floor(timeoutMs));
       if (traceparent) outgoing[TRACEPARENT] = traceparent;
       Object.assign(outgoing, signRequest(options.signingSecret, { method: 'POST', path, body, headers: outgoing }));
-      const response = await pool.request({ method: 'POST', path, headers: outgoing, body, signal: controller.signal });
+      const response = await pool.request({ method: 'POST', path, headers: outgoing, body, signal: cancel });
       const text = await response.body.text();
       if (response.statusCode < 200 || response.statusCode > 299) throw new SubgraphHttpError(response.statusCode);
       return text;
     } catch (error) {
       // undici reports an abort as its own error; the reason says why.
-      throw controller.signal.aborted ? (controller.signal.reason ?? error) : error;
+      throw cancel.aborted ? (cancel.reason ?? error) : error;
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -214,6 +215,22 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     },
     close: () => pool.close(),
   };
+}
+
+/**
+ * What aborts one attempt (its timeout, or the caller's signal), as undici accepts it: an
+ * EventEmitter costs a fraction of an AbortController, whose signal is an EventTarget.
+ */
+class AttemptSignal extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
+  }
 }
 
 /** The subgraph's body as a GraphQL response; anything else is a coded error. */
