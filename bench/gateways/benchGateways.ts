@@ -41,6 +41,22 @@ const hive = (rustPlanner: boolean): BenchGateway['command'] => ({ supergraphFil
   env: dedupEnv(dedup),
 });
 
+/**
+ * Portico's real command line, so that whatever the gateway becomes is what gets measured; run
+ * from the checkout at `root` (`npm run bench:compare` runs two).
+ */
+export function porticoCommand(root: string): BenchGateway['command'] {
+  return ({ supergraphFile, port, dedup }) => ({
+    args: [
+      join(root, 'bin/portico.js'), 'gateway',
+      '--config', here('./portico.yaml'), '--supergraph', supergraphFile,
+      '--host', '127.0.0.1', '--port', String(port),
+    ],
+    // Production needs a signing secret; the bench subgraphs do not check signatures.
+    env: { ...dedupEnv(dedup), PORTICO_SIGNING_SECRET: randomBytes(24).toString('hex') },
+  });
+}
+
 /** The gateways `npm run bench` compares, in the order it runs them. */
 export const benchGateways: readonly BenchGateway[] = [
   {
@@ -48,16 +64,7 @@ export const benchGateways: readonly BenchGateway[] = [
     name: 'Portico',
     dedupModes: ['on', 'off'],
     dedup: 'identical subgraph queries in flight share one request: `upstream.dedupQueries` (default on)',
-    // Its real command line, so whatever the gateway becomes is what gets measured.
-    command: ({ supergraphFile, port, dedup }) => ({
-      args: [
-        here('../../bin/portico.js'), 'gateway',
-        '--config', here('./portico.yaml'), '--supergraph', supergraphFile,
-        '--host', '127.0.0.1', '--port', String(port),
-      ],
-      // Production needs a signing secret; the bench subgraphs do not check signatures.
-      env: { ...dedupEnv(dedup), PORTICO_SIGNING_SECRET: randomBytes(24).toString('hex') },
-    }),
+    command: porticoCommand(here('../..')),
   },
   {
     id: 'apollo-gateway',

@@ -1,0 +1,56 @@
+// `npm run bench:compare -- --base DIR`: this checkout against another build of Portico,
+// interleaved slice by slice (see "Comparing two builds" in the README).
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { compareBuilds } from './compare/compareBuilds.js';
+import type { BuildSummary } from './compare/summarizeComparison.js';
+
+const positive = (value: string) => {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  return number;
+};
+
+try {
+  const program = new Command('npm run bench:compare --')
+    .description('Compares two builds of Portico under the same load, in alternating slices on the same CPU.')
+    .requiredOption('--base <dir>', 'the checkout to measure against, e.g. a `git worktree` of the commit before')
+    .option('--candidate <dir>', 'the checkout with the change', fileURLToPath(new URL('..', import.meta.url)))
+    .addOption(new Option('--query <name>', 'what each request asks').choices(['one-subgraph', 'benchmark']).default('one-subgraph'))
+    .addOption(new Option('--dedup <mode>', 'upstream.dedupQueries').choices(['on', 'off']).default('on'))
+    .addOption(new Option('--concurrency <n>', 'requests in flight').default(20).argParser(positive))
+    .addOption(new Option('--warmup <seconds>', 'load on each build before the first slice').default(4).argParser(positive))
+    .addOption(new Option('--slices <n>', 'slices per build').default(20).argParser(positive))
+    .addOption(new Option('--slice-seconds <seconds>', 'length of one slice').default(1).argParser(positive))
+    .exitOverride();
+  program.parse(process.argv.slice(2), { from: 'user' });
+  const flags = program.opts<{ base: string; candidate: string; query: 'one-subgraph' | 'benchmark'; dedup: 'on' | 'off'; concurrency: number; warmup: number; slices: number; sliceSeconds: number }>();
+
+  const comparison = await compareBuilds({
+    baseRoot: resolve(flags.base),
+    candidateRoot: resolve(flags.candidate),
+    query: flags.query,
+    dedup: flags.dedup,
+    concurrency: flags.concurrency,
+    warmupSeconds: flags.warmup,
+    slices: Math.round(flags.slices),
+    sliceSeconds: flags.sliceSeconds,
+    onSlice: (index, base, candidate) =>
+      process.stderr.write(`slice ${index + 1}/${Math.round(flags.slices)}: base ${Math.round(base.requests / base.seconds)} req/s, candidate ${Math.round(candidate.requests / candidate.seconds)} req/s\n`),
+  });
+  const row = (name: string, build: BuildSummary) =>
+    `| ${name} | ${build.requestsPerSecond.toFixed(0)} | ${build.cpuPerRequestUs.toFixed(0)} | ${build.p50Ms.toFixed(2)} | ${build.p99Ms.toFixed(2)} |`;
+  console.log(`\n${flags.query} query, de-dup ${flags.dedup}, ${flags.concurrency} connections, ${Math.round(flags.slices)} slices of ${flags.sliceSeconds} s per build\n`);
+  console.log('| build | req/s | gateway CPU µs per request | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|');
+  console.log(row(`base (${flags.base})`, comparison.base));
+  console.log(row(`candidate (${flags.candidate})`, comparison.candidate));
+  const { median, lowerQuartile, upperQuartile } = comparison.ratio;
+  console.log(`\ncandidate ÷ base, requests/s of neighbouring slices: median ${median.toFixed(3)} (quartiles ${lowerQuartile.toFixed(3)} to ${upperQuartile.toFixed(3)})`);
+} catch (error) {
+  if (error instanceof CommanderError) process.exitCode = error.exitCode;
+  else {
+    console.error(`bench:compare: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}

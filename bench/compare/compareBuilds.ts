@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchQuery, oneSubgraphQuery } from '../benchQuery.js';
+import { composeBenchSupergraph } from '../composeBenchSupergraph.js';
+import { porticoCommand, type DedupMode } from '../gateways/benchGateways.js';
+import { findFreePort, startGatewayProcess, type GatewayProcess } from '../gateways/startGatewayProcess.js';
+import { runClosedLoop } from '../load/runClosedLoop.js';
+import { pinToCpu } from '../pinToCpu.js';
+import { checkAnswer } from '../reference/checkAnswer.js';
+import { computeReference } from '../reference/computeReference.js';
+import { createAnswerChecker } from '../reference/createAnswerChecker.js';
+import { sendOnce } from '../sendOnce.js';
+import { spawnBenchSubgraphs } from '../subgraphs/spawnBenchSubgraphs.js';
+import { readCpuSeconds } from './readCpuSeconds.js';
+import { summarizeComparison, type Comparison, type Slice } from './summarizeComparison.js';
+
+export interface CompareOptions {
+  /** The checkout measured against (another worktree of this repository, say). */
+  baseRoot: string;
+  /** The checkout with the change. */
+  candidateRoot: string;
+  query: 'one-subgraph' | 'benchmark';
+  dedup: DedupMode;
+  concurrency: number;
+  warmupSeconds: number;
+  slices: number;
+  sliceSeconds: number;
+  onSlice?: (index: number, base: Slice, candidate: Slice) => void;
+}
+
+/**
+ * Two builds of Portico side by side: both gateways start on CPU 0 (the load and the bench
+ * subgraphs on CPU 1), each is checked against the reference answer and warmed up, then they
+ * take the same load in turns of one slice each, ABBA, so that the machine's drift in speed
+ * falls on both alike. A build that answers wrong stops the comparison.
+ */
+export async function compareBuilds(options: CompareOptions): Promise<Comparison> {
+  const pinned = pinToCpu(1);
+  const subgraphs = await spawnBenchSubgraphs();
+  const gateways: GatewayProcess[] = [];
+  try {
+    const supergraphFile = join(mkdtempSync(join(tmpdir(), 'portico-compare-')), 'supergraph.graphql');
+    writeFileSync(supergraphFile, composeBenchSupergraph(subgraphs.urls));
+    const query = options.query === 'benchmark' ? benchQuery : oneSubgraphQuery;
+    const body = JSON.stringify({ query });
+    const reference = options.query === 'benchmark' ? await computeReference(benchQuery) : ((await sendOnce(subgraphs.urls.products, body)).answer as { data?: unknown }).data;
+
+    for (const root of [options.baseRoot, options.candidateRoot]) {
+      const port = await findFreePort();
+      const gateway = await startGatewayProcess(porticoCommand(root)({ supergraphFile, port, dedup: options.dedup }), { port, cpu: pinned ? 0 : null });
+      gateways.push(gateway);
+      const { status, answer } = await sendOnce(gateway.url, body);
+      const verdict = status === 200 ? checkAnswer(reference, answer) : { ok: false as const, problem: `HTTP ${status}` };
+      if (!verdict.ok) throw new Error(`the build at ${root} answers wrong: ${verdict.problem}`);
+    }
+
+    const check = createAnswerChecker(reference);
+    const slice = async (gateway: GatewayProcess, seconds: number): Promise<Slice> => {
+      const cpuBefore = readCpuSeconds(gateway.pid);
+      const startedAt = performance.now();
+      const load = await runClosedLoop({ url: gateway.url, body, concurrency: options.concurrency, warmupMs: 0, durationMs: seconds * 1000, check });
+      const failed = Object.values(load.errors).reduce((sum, count) => sum + count, 0);
+      if (failed > 0) throw new Error(`${failed} wrong or failed answers from ${gateway.url}: ${JSON.stringify(load.errors)}`);
+      return { seconds: (performance.now() - startedAt) / 1000, requests: load.totalRequests, cpuSeconds: readCpuSeconds(gateway.pid) - cpuBefore, latenciesMs: load.latenciesMs };
+    };
+
+    const [base, candidate] = gateways as [GatewayProcess, GatewayProcess];
+    for (const gateway of gateways) await slice(gateway, options.warmupSeconds);
+    const baseSlices: Slice[] = [];
+    const candidateSlices: Slice[] = [];
+    for (let index = 0; index < options.slices; index += 1) {
+      // ABBA: neither build always runs first after the other.
+      if (index % 2 === 0) {
+        baseSlices.push(await slice(base, options.sliceSeconds));
+        candidateSlices.push(await slice(candidate, options.sliceSeconds));
+      } else {
+        candidateSlices.push(await slice(candidate, options.sliceSeconds));
+        baseSlices.push(await slice(base, options.sliceSeconds));
+      }
+      options.onSlice?.(index, baseSlices[index]!, candidateSlices[index]!);
+    }
+    return summarizeComparison(baseSlices, candidateSlices);
+  } finally {
+    await Promise.all(gateways.map((gateway) => gateway.stop()));
+    await subgraphs.close();
+  }
+}
