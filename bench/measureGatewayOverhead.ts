@@ -22,9 +22,14 @@ export interface OverheadSetup {
   onProgress?: (label: string, progress: LoadProgress) => void;
 }
 
+// Each path is warmed up under load first: one request at a time, a gateway is still compiling
+// its hot code thousands of requests after its start (Portico took twice the CPU per request).
+const WARMUP_CONCURRENCY = 16;
+
 /**
  * The latency a gateway adds: a query only the products subgraph answers, one request at a
- * time, sent to that subgraph directly and then through each gateway (in its default mode).
+ * time (after a warm-up with 16 in flight), sent to that subgraph directly, through a bare
+ * proxy, and then through each gateway (in its default mode).
  * The subgraph's own answer is the reference the gateways must match.
  */
 export async function measureGatewayOverhead(gateways: readonly BenchGateway[], setup: OverheadSetup): Promise<OverheadResults> {
@@ -37,6 +42,7 @@ export async function measureGatewayOverhead(gateways: readonly BenchGateway[], 
     url: setup.subgraphUrls.products,
     body,
     concurrency: 1,
+    warmupConcurrency: WARMUP_CONCURRENCY,
     warmupMs: setup.warmupMs,
     durationMs: setup.durationMs,
     check: createAnswerChecker(reference),
@@ -58,6 +64,7 @@ export async function measureGatewayOverhead(gateways: readonly BenchGateway[], 
       body,
       reference,
       concurrency: 1,
+      warmupConcurrency: WARMUP_CONCURRENCY,
       warmupMs: setup.warmupMs,
       durationMs: setup.durationMs,
       gatewayCpu: setup.gatewayCpu,
@@ -96,6 +103,7 @@ async function measureBareProxy(setup: OverheadSetup, body: string, reference: u
       url: proxy.url,
       body,
       concurrency: 1,
+      warmupConcurrency: WARMUP_CONCURRENCY,
       warmupMs: setup.warmupMs,
       durationMs: setup.durationMs,
       check: createAnswerChecker(reference),

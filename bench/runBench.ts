@@ -70,11 +70,11 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       overhead = await measureGatewayOverhead(gateways, {
         supergraphFile,
         subgraphUrls: subgraphs.urls,
-        warmupMs: Math.min(options.warmupSeconds, 2) * 1000,
+        warmupMs: options.warmupSeconds * 1000,
         durationMs: options.overheadSeconds * 1000,
         gatewayCpu: cpu,
         profileDir: options.profileDir === null ? null : resolve(options.profileDir),
-        onProgress: (label, p) => progress.update(label, p, p.phase === 'warm-up' ? Math.min(options.warmupSeconds, 2) * 1000 : options.overheadSeconds * 1000),
+        onProgress: (label, p) => progress.update(label, p, p.phase === 'warm-up' ? options.warmupSeconds * 1000 : options.overheadSeconds * 1000),
       });
       progress.end();
     }

@@ -18,6 +18,8 @@ export interface GatewayBenchSetup {
   reference: unknown;
   concurrency: number;
   warmupMs: number;
+  /** Requests in flight during the warm-up; default `concurrency`. */
+  warmupConcurrency?: number;
   durationMs: number;
   /** Null: unpinned. */
   gatewayCpu: number | null;
@@ -54,6 +56,7 @@ export async function runGatewayBench(gateway: BenchGateway, dedup: DedupMode | 
       body: setup.body,
       concurrency: setup.concurrency,
       warmupMs: setup.warmupMs,
+      ...(setup.warmupConcurrency ? { warmupConcurrency: setup.warmupConcurrency } : {}),
       durationMs: setup.durationMs,
       check: createAnswerChecker(setup.reference),
       ...(setup.onProgress ? { onProgress: setup.onProgress } : {}),

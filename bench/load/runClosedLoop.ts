@@ -11,6 +11,12 @@ export interface ClosedLoopOptions {
   concurrency: number;
   /** Requests before this are not counted. */
   warmupMs: number;
+  /**
+   * Requests in flight during the warm-up (default `concurrency`): a one-at-a-time measurement
+   * still warms the gateway up under load, so that it measures a JIT-compiled gateway, as one
+   * in service is, rather than the first few thousand requests after its start.
+   */
+  warmupConcurrency?: number;
   /** How long the counted part lasts. */
   durationMs: number;
   check: AnswerChecker;
@@ -44,6 +50,18 @@ export interface LoadResult {
  * window in which each completed answer is checked and its latency recorded.
  */
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadResult> {
+  const { warmupConcurrency = options.concurrency } = options;
+  if (options.warmupMs > 0 && warmupConcurrency !== options.concurrency) {
+    const warmup = await runClosedLoop({
+      ...options,
+      concurrency: warmupConcurrency,
+      warmupMs: 0,
+      durationMs: options.warmupMs,
+      onProgress: (progress) => options.onProgress?.({ ...progress, phase: 'warm-up' }),
+    });
+    const measured = await runClosedLoop({ ...options, warmupMs: 0 });
+    return { ...measured, totalRequests: warmup.totalRequests + measured.totalRequests };
+  }
   const target = new URL(options.url);
   const pool = new Pool(target.origin, { connections: options.concurrency, pipelining: 1 });
   const headers = { 'content-type': 'application/json', accept: 'application/json' };
