@@ -235,7 +235,8 @@ function isValidLeaf(value: unknown, type: GraphQLOutputType): boolean {
       return name === 'Boolean' || !BUILT_IN_SCALARS.has(name);
     case 'number':
       if (!Number.isFinite(value)) return !BUILT_IN_SCALARS.has(name);
-      if (name === 'Int' || name === 'ID') return INTEGER.test(String(value));
+      // A safe integer prints as digits: the common case skips the string and the pattern.
+      if (name === 'Int' || name === 'ID') return Number.isSafeInteger(value) || INTEGER.test(String(value));
       return name === 'Float' || !BUILT_IN_SCALARS.has(name);
     case 'string':
       return name !== 'Boolean' && name !== 'Int' && name !== 'Float';

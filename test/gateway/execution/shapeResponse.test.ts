@@ -61,6 +61,9 @@ describe('shapeResponse', () => {
   it('refuses values that do not fit their type, without naming a type the schema does not show', () => {
     const leaf = shape('{ count }', { count: 'many' });
     expect(leaf).toEqual({ data: { count: null }, errors: [{ message: 'Invalid value found for field Query.count.', path: ['count'] }] });
+    // An Int is a number that prints as an integer: 1e21 prints as "1e+21".
+    for (const count of [7, -3, 2 ** 53 + 2]) expect(shape('{ count }', { count })).toEqual({ data: { count }, errors: [] });
+    for (const count of [1.5, 1e21]) expect(shape('{ count }', { count }).data).toEqual({ count: null });
     const hidden = shape('{ items { id } }', { items: [{ __typename: 'Secret', id: '1' }] });
     expect(hidden.data).toEqual({ items: null });
     expect(hidden.errors).toEqual([{ message: 'Invalid __typename found for object at array element of type Item at index 0.', path: ['items', 0] }]);
