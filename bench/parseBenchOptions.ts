@@ -21,7 +21,7 @@ export interface BenchOptions {
 const gatewayIds = benchGateways.map((gateway) => gateway.id);
 
 /**
- * `npm run bench -- [flags]`. Defaults keep a full run within about eight minutes on two cores;
+ * `npm run bench -- [flags]`. Defaults keep a full run within about ten minutes on two cores;
  * `--quick` within about two. Each number flag also reads an environment variable.
  */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
