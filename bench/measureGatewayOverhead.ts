@@ -38,16 +38,7 @@ export async function measureGatewayOverhead(gateways: readonly BenchGateway[], 
   const reference = (direct.answer as { data?: unknown }).data;
   if (direct.status !== 200 || reference === undefined) throw new Error(`the products subgraph did not answer ${oneSubgraphQuery}`);
 
-  const directLoad = await runClosedLoop({
-    url: setup.subgraphUrls.products,
-    body,
-    concurrency: 1,
-    warmupConcurrency: WARMUP_CONCURRENCY,
-    warmupMs: setup.warmupMs,
-    durationMs: setup.durationMs,
-    check: createAnswerChecker(reference),
-    onProgress: (progress) => setup.onProgress?.('products subgraph, directly', progress),
-  });
+  const directLoad = await oneAtATime(setup, setup.subgraphUrls.products, body, reference, 'products subgraph, directly');
   const directLatency = latencySummary(directLoad.latenciesMs);
 
   const floor = await measureBareProxy(setup, body, reference);
@@ -81,6 +72,19 @@ export async function measureGatewayOverhead(gateways: readonly BenchGateway[], 
   return results;
 }
 
+/** One request at a time, after the warm-up under load, every answer checked. */
+const oneAtATime = (setup: OverheadSetup, url: string, body: string, reference: unknown, label: string) =>
+  runClosedLoop({
+    url,
+    body,
+    concurrency: 1,
+    warmupConcurrency: WARMUP_CONCURRENCY,
+    warmupMs: setup.warmupMs,
+    durationMs: setup.durationMs,
+    check: createAnswerChecker(reference),
+    onProgress: (progress) => setup.onProgress?.(label, progress),
+  });
+
 const added = (through: LatencyMs, direct: LatencyMs) => ({ p50: through.p50 - direct.p50, p99: through.p99 - direct.p99 });
 
 /**
@@ -99,16 +103,7 @@ async function measureBareProxy(setup: OverheadSetup, body: string, reference: u
     return { problem: `did not start: ${(error as Error).message}` };
   }
   try {
-    const load = await runClosedLoop({
-      url: proxy.url,
-      body,
-      concurrency: 1,
-      warmupConcurrency: WARMUP_CONCURRENCY,
-      warmupMs: setup.warmupMs,
-      durationMs: setup.durationMs,
-      check: createAnswerChecker(reference),
-      onProgress: (progress) => setup.onProgress?.('through a bare Node.js proxy', progress),
-    });
+    const load = await oneAtATime(setup, proxy.url, body, reference, 'through a bare Node.js proxy');
     const failed = Object.values(load.errors).reduce((sum, count) => sum + count, 0);
     return failed > 0 ? { problem: `${failed} of ${load.requests} answers were not right` } : { latencyMs: latencySummary(load.latenciesMs) };
   } finally {
