@@ -11,6 +11,11 @@ const positive = (value: string) => {
   if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
   return number;
 };
+const count = (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError(`expected a positive whole number, got "${value}"`);
+  return number;
+};
 
 try {
   const program = new Command('npm run bench:compare --')
@@ -19,9 +24,9 @@ try {
     .option('--candidate <dir>', 'the checkout with the change', fileURLToPath(new URL('..', import.meta.url)))
     .addOption(new Option('--query <name>', 'what each request asks').choices(['one-subgraph', 'benchmark']).default('one-subgraph'))
     .addOption(new Option('--dedup <mode>', 'upstream.dedupQueries').choices(['on', 'off']).default('on'))
-    .addOption(new Option('--concurrency <n>', 'requests in flight').default(20).argParser(positive))
+    .addOption(new Option('--concurrency <n>', 'requests in flight').default(20).argParser(count))
     .addOption(new Option('--warmup <seconds>', 'load on each build before the first slice').default(4).argParser(positive))
-    .addOption(new Option('--slices <n>', 'slices per build').default(20).argParser(positive))
+    .addOption(new Option('--slices <n>', 'slices per build').default(20).argParser(count))
     .addOption(new Option('--slice-seconds <seconds>', 'length of one slice').default(1).argParser(positive))
     .exitOverride();
   program.parse(process.argv.slice(2), { from: 'user' });
@@ -34,14 +39,14 @@ try {
     dedup: flags.dedup,
     concurrency: flags.concurrency,
     warmupSeconds: flags.warmup,
-    slices: Math.round(flags.slices),
+    slices: flags.slices,
     sliceSeconds: flags.sliceSeconds,
     onSlice: (index, base, candidate) =>
-      process.stderr.write(`slice ${index + 1}/${Math.round(flags.slices)}: base ${Math.round(base.requests / base.seconds)} req/s, candidate ${Math.round(candidate.requests / candidate.seconds)} req/s\n`),
+      process.stderr.write(`slice ${index + 1}/${flags.slices}: base ${Math.round(base.requests / base.seconds)} req/s, candidate ${Math.round(candidate.requests / candidate.seconds)} req/s\n`),
   });
   const row = (name: string, build: BuildSummary) =>
     `| ${name} | ${build.requestsPerSecond.toFixed(0)} | ${build.cpuPerRequestUs.toFixed(0)} | ${build.p50Ms.toFixed(2)} | ${build.p99Ms.toFixed(2)} |`;
-  console.log(`\n${flags.query} query, de-dup ${flags.dedup}, ${flags.concurrency} connections, ${Math.round(flags.slices)} slices of ${flags.sliceSeconds} s per build\n`);
+  console.log(`\n${flags.query} query, de-dup ${flags.dedup}, ${flags.concurrency} connections, ${flags.slices} slices of ${flags.sliceSeconds} s per build\n`);
   console.log('| build | req/s | gateway CPU µs per request | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|');
   console.log(row(`base (${flags.base})`, comparison.base));
   console.log(row(`candidate (${flags.candidate})`, comparison.candidate));

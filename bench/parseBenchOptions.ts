@@ -13,7 +13,7 @@ export interface BenchOptions {
   backendCalls: boolean;
   /** Where each gateway process writes its V8 CPU profile (`--cpu-prof`); null: not profiled. */
   profileDir: string | null;
-  /** Where the results go; the files are named `<name>.json` and `<name>.md`. */
+  /** Where the results go; the files are named `<name>.json` and `<name>.md`: `latest`, `quick` or `partial`. */
   outDir: string;
   name: string;
 }
@@ -69,7 +69,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     backendCalls: flags.backendCalls,
     outDir: flags.out,
     profileDir: flags.profile ?? null,
-    name: flags.quick ? 'quick' : 'latest',
+    // Only a whole run at full length replaces the committed latest.*.
+    name: flags.quick ? 'quick' : !flags.throughput || !flags.overhead || !flags.backendCalls || flags.profile !== undefined ? 'partial' : 'latest',
   };
 }
 

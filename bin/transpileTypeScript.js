@@ -7,13 +7,15 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 
+// Plain JSON: a comment in tsconfig.json would stop `portico` from starting.
 const tsconfig = JSON.parse(await readFile(new URL('../tsconfig.json', import.meta.url), 'utf8'));
 
 /** @type {import('node:module').LoadHook} */
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:')) return nextLoad(url, context);
   const { pathname } = new URL(url);
-  if (!pathname.endsWith('.ts') || pathname.includes('/node_modules/')) return nextLoad(url, context);
+  // CommonJS (a `.ts` policy module under a package.json without "type": "module") stays tsx's.
+  if (!pathname.endsWith('.ts') || pathname.includes('/node_modules/') || context.format === 'commonjs') return nextLoad(url, context);
   const file = fileURLToPath(url);
   const { code } = await transform(await readFile(file, 'utf8'), {
     loader: 'ts',

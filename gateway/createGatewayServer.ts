@@ -184,7 +184,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       demandControl.plugin,
       landingPagePlugin(config, supergraph.sdl),
       // Its per-request hooks only ever computed `cache-control: no-store` here (the executor
-      // gathers no cache hints); the HTTP layer sends that header itself.
+      // gathers no cache hints); the HTTP layer sends that header itself, on the GraphQL path.
       ApolloServerPluginCacheControlDisabled(),
       ...(metrics ? [createRequestMetrics({ metrics, ...config.metrics })] : []),
     ],

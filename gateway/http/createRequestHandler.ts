@@ -206,7 +206,8 @@ async function handleGraphQL(
     graphQLRequest = toHttpGraphQLRequest(req, url, body);
     // The deadline starts once the request is taken; its wait is bounded by the queue's timeout.
     const deadlineAt = Date.now() + options.requestTimeoutMs;
-    // An answer can depend on who asked: no HTTP cache may keep it.
+    // An answer can depend on who asked: no HTTP cache may keep anything Apollo Server answers
+    // here (the Sandbox page too); a header it sets itself, such as APQ's, still wins.
     res.setHeader('cache-control', 'no-store');
     response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: graphQLRequest,

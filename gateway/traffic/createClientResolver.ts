@@ -25,21 +25,20 @@ export function createClientResolver(options: ClientResolverOptions): (request: 
     if (prefix === undefined) trusted.addAddress(address, family);
     else trusted.addSubnet(address, Number(prefix), family);
   }
-  const check = (address: string) => {
-    const plain = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
-    const family = isIP(plain);
-    return family !== 0 && trusted.check(plain, family === 6 ? 'ipv6' : 'ipv4');
-  };
-  // A BlockList check builds a SocketAddress each time; the addresses that call are few.
+  // A BlockList check builds a SocketAddress each time: verdicts on addresses are remembered
+  // (behind a load balancer, its few addresses; facing clients, the last few thousand).
   const verdicts = new Map<string, boolean>();
   const isTrusted = (address: string) => {
     if (options.trustedProxies.length === 0) return false;
     let verdict = verdicts.get(address);
-    if (verdict === undefined) {
-      verdict = check(address);
-      if (verdicts.size >= MAX_REMEMBERED_ADDRESSES) verdicts.clear();
-      verdicts.set(address, verdict);
-    }
+    if (verdict !== undefined) return verdict;
+    const plain = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+    const family = isIP(plain);
+    // Not an address (a forwarded hop can be any text): refused, and not remembered.
+    if (family === 0) return false;
+    verdict = trusted.check(plain, family === 6 ? 'ipv6' : 'ipv4');
+    if (verdicts.size >= MAX_REMEMBERED_ADDRESSES) verdicts.clear();
+    verdicts.set(address, verdict);
     return verdict;
   };
 

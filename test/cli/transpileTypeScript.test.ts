@@ -21,11 +21,18 @@ describe('bin/transpileTypeScript.js (the load hook `portico` runs with)', () =>
     expect(source).toMatch(/\/\/# sourceMappingURL=data:application\/json;base64,/);
   });
 
-  it('leaves JavaScript, dependencies and builtins to the next loader', async () => {
+  it('leaves JavaScript, TypeScript in dependencies or in CommonJS scope, and builtins to the next loader', async () => {
     const next = vi.fn(async () => ({ format: 'module', source: 'next' }));
-    for (const other of [url('bin/portico.js'), url('node_modules/undici/index.js'), 'node:fs']) {
-      await expect(transpile(other, {}, next)).resolves.toEqual({ format: 'module', source: 'next' });
+    // None of these is read by the hook, so they need not exist.
+    const others: [string, object][] = [
+      [url('bin/portico.js'), {}],
+      ['file:///srv/app/node_modules/some-package/index.ts', {}],
+      ['file:///etc/portico/policy.ts', { format: 'commonjs' }],
+      ['node:fs', {}],
+    ];
+    for (const [other, context] of others) {
+      await expect(transpile(other, context, next)).resolves.toEqual({ format: 'module', source: 'next' });
     }
-    expect(next).toHaveBeenCalledTimes(3);
+    expect(next).toHaveBeenCalledTimes(others.length);
   });
 });
