@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 // @ts-expect-error: plain JavaScript (it runs on the module hooks thread, before any TypeScript loader)
@@ -21,18 +25,27 @@ describe('bin/transpileTypeScript.js (the load hook `portico` runs with)', () =>
     expect(source).toMatch(/\/\/# sourceMappingURL=data:application\/json;base64,/);
   });
 
-  it('leaves JavaScript, TypeScript in dependencies or in CommonJS scope, and builtins to the next loader', async () => {
+  it('leaves JavaScript, TypeScript in dependencies, and builtins to the next loader', async () => {
     const next = vi.fn(async () => ({ format: 'module', source: 'next' }));
     // None of these is read by the hook, so they need not exist.
-    const others: [string, object][] = [
-      [url('bin/portico.js'), {}],
-      ['file:///srv/app/node_modules/some-package/index.ts', {}],
-      ['file:///etc/portico/policy.ts', { format: 'commonjs' }],
-      ['node:fs', {}],
-    ];
-    for (const [other, context] of others) {
-      await expect(transpile(other, context, next)).resolves.toEqual({ format: 'module', source: 'next' });
+    const others = [url('bin/portico.js'), 'file:///srv/app/node_modules/some-package/index.ts', 'node:fs'];
+    for (const other of others) {
+      await expect(transpile(other, {}, next)).resolves.toEqual({ format: 'module', source: 'next' });
     }
     expect(next).toHaveBeenCalledTimes(others.length);
+  });
+
+  it('loads an operator\'s .ts policy module outside any package, as `portico` does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portico-policy-'));
+    writeFileSync(join(dir, 'esm.ts'), 'const decide = (input: { policies: string[] }): string[] => input.policies;\nexport default decide;\n');
+    writeFileSync(join(dir, 'commonjs.ts'), 'const decide = (input: { policies: string[] }): string[] => input.policies.slice(1);\nmodule.exports = decide;\n');
+    const script = `const { loadPolicyModule } = await import(${JSON.stringify(url('gateway/authorization/loadPolicyModule.ts'))});
+      for (const name of ['esm.ts', 'commonjs.ts']) {
+        const decide = await loadPolicyModule(${JSON.stringify(dir)} + '/' + name);
+        console.log(name, JSON.stringify([...decide({ claims: {}, policies: ['a', 'b'] })]));
+      }`;
+    const run = spawnSync(process.execPath, ['--import', new URL('../../bin/registerLoaders.js', import.meta.url).pathname, '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('esm.ts ["a","b"]\ncommonjs.ts ["b"]\n');
   });
 });
