@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchQuery, oneSubgraphQuery } from '../benchQuery.js';
@@ -36,6 +36,10 @@ export interface CompareOptions {
  * falls on both alike. A build that answers wrong stops the comparison.
  */
 export async function compareBuilds(options: CompareOptions): Promise<Comparison> {
+  for (const root of [options.baseRoot, options.candidateRoot]) {
+    if (!existsSync(join(root, 'bin/portico.js'))) throw new Error(`${root} is not a Portico checkout: it has no bin/portico.js`);
+    if (!existsSync(join(root, 'node_modules'))) throw new Error(`${root} has no node_modules: run npm ci there, or link this checkout's (ln -s "$PWD/node_modules" ${root}/)`);
+  }
   const pinned = pinToCpu(1);
   const subgraphs = await spawnBenchSubgraphs();
   const gateways: GatewayProcess[] = [];
