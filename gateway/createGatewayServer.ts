@@ -128,6 +128,10 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     },
   });
   // Apollo Gateway loads, checks and reloads the supergraph; Portico plans and runs operations.
+  // Without this, Apollo Gateway probes the cloud metadata services at start and sends usage data
+  // to Apollo (usage-reporting.api.apollographql.com) every hour and at stop. A gateway connects
+  // to what its config names, nothing else.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({ supergraphSdl: supergraphWatcher.hook, logger: logger.child({ component: 'apollo-gateway' }) });
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
     // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.

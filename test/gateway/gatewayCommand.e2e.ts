@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetch } from 'undici';
 import { postGraphQL } from './fixtures/postGraphQL.js';
 import { runGatewayProcess as runCommand } from './fixtures/runGatewayProcess.js';
+import { runEntryProcess } from '../support/runEntryProcess.js';
 import { startShop, type Shop } from './fixtures/startShop.js';
 
 let shop: Shop;
@@ -30,6 +32,27 @@ describe('portico gateway', () => {
     expect(run.output()).toContain(`GraphQL: http://127.0.0.1:${port}/graphql`);
     expect(run.output()).toContain(`health: http://127.0.0.1:${port}/health`);
     expect(run.output()).toContain('stopped');
+  });
+
+  it('connects to nothing but its subgraphs: no usage reporting to Apollo, no cloud metadata probes', async () => {
+    // Apollo Gateway alone, unless APOLLO_TELEMETRY_DISABLED is set, probes the AWS, GCP, Azure
+    // and Alibaba metadata services at start and sends usage data to Apollo (hourly, and at stop).
+    const recorder = fileURLToPath(new URL('./fixtures/recordConnections.cjs', import.meta.url));
+    const command = fileURLToPath(new URL('./fixtures/runGatewayCommand.ts', import.meta.url));
+    const env = { NODE_OPTIONS: `--require ${recorder}`, APOLLO_TELEMETRY_DISABLED: '' };
+    const run = runEntryProcess(command, ['--supergraph', shop.supergraphPath, '--port', '0', '--host', '127.0.0.1'], env);
+    const origin = `http://127.0.0.1:${await run.port}`;
+    const { body } = await postGraphQL(origin, { query: '{ topProducts(first: 1) { name reviews { body } } }' });
+    expect(body.errors).toBeUndefined();
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+
+    const outbound = run.output().split('\n').filter((line) => line.startsWith('outbound: '));
+    const subgraphPorts = [shop.products.url, shop.reviews.url].map((url) => new URL(url).port);
+    // The recorder works: the calls to the subgraphs are there.
+    expect(outbound).toEqual(expect.arrayContaining(subgraphPorts.map((port) => `outbound: connect 127.0.0.1:${port}`)));
+    const elsewhere = outbound.filter((line) => !/^outbound: (connect 127\.0\.0\.1:\d+|lookup 127\.0\.0\.1)$/.test(line));
+    expect(elsewhere).toEqual([]);
   });
 
   it('takes the config file, with flags winning over it and --subgraph-url routing a subgraph', async () => {
