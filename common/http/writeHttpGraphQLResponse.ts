@@ -6,7 +6,9 @@ export async function writeHttpGraphQLResponse(res: ServerResponse, response: HT
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    res.end(response.body.string);
+    // As bytes: a string body would be copied twice more on the way out (flattened to count its
+    // length, then again joined to the head), each copy as large as the answer.
+    res.end(Buffer.from(response.body.string));
     return;
   }
   for await (const chunk of response.body.asyncIterator) {

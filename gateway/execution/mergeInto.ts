@@ -9,7 +9,9 @@ const isObject = (value: unknown): value is ResultObject => typeof value === 'ob
  * values are skipped; `__proto__` is set as an own key, never as the prototype.
  */
 export function mergeInto(target: ResultObject, source: ResultObject): ResultObject {
-  for (const key of Object.keys(source)) {
+  // for…in rather than Object.keys: no array of keys per merged object.
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
     const value = source[key];
     if (value === undefined) continue;
     const existing = Object.hasOwn(target, key) ? target[key] : undefined;
