@@ -25,8 +25,10 @@ export interface Admission {
 
 // Under `auto`: where the limit starts and the range it moves in. The floor keeps a few
 // operations going however busy the process is; the ceiling is there to bound memory.
-// The target delay: a few milliseconds is a handful of operations' callbacks waiting their turn.
-export const AUTO_LIMIT: ConcurrencyBounds & { initial: number } = { initial: 16, min: 4, max: 1024, targetDelayMs: 5 };
+// The target delay: a couple of milliseconds is a handful of operations' callbacks waiting their
+// turn. Higher targets admit more operations than it takes to keep the CPU busy, and each one's
+// garbage is then alive at more young-generation collections (docs/performance.md, step 23).
+export const AUTO_LIMIT: ConcurrencyBounds & { initial: number } = { initial: 16, min: 4, max: 1024, targetDelayMs: 2 };
 const WINDOW_MS = 200;
 // How often the event loop's delay is sampled; a sample counts this interval in, taken off below.
 const RESOLUTION_MS = 10;
