@@ -7,12 +7,11 @@ import { parseIdList } from '../rest/parseIdList.js';
 
 export interface UsersServerDeps {
   users: readonly User[];
+  /** Most users one `?first=` listing returns. @default 500 */
+  maxListSize?: number;
   /** @default a logger named 'users' */
   logger?: Logger;
 }
-
-/** Most users one `?first=` listing returns. */
-export const maxListSize = 500;
 
 /**
  * The users REST service: one user by id, a batch of up to 100 by `?ids=`, or the first users
@@ -20,6 +19,7 @@ export const maxListSize = 500;
  */
 export function createUsersServer(deps: UsersServerDeps): Server {
   const byId = new Map(deps.users.map((user) => [user.id, structuredClone(user)]));
+  const maxListSize = deps.maxListSize ?? 500;
   return createRestServer({
     logger: deps.logger ?? createLogger({ name: 'users' }),
     routes: [
@@ -36,7 +36,7 @@ export function createUsersServer(deps: UsersServerDeps): Server {
         method: 'GET',
         pattern: '/users',
         handler: ({ query }) => {
-          if (query.has('first')) return { status: 200, body: { users: [...byId.values()].slice(0, parseFirst(query.get('first')!)) } };
+          if (query.has('first')) return { status: 200, body: { users: [...byId.values()].slice(0, parseFirst(query.get('first')!, maxListSize)) } };
           const users = parseIdList(query, 'ids').flatMap((id) => byId.get(id) ?? []);
           return { status: 200, body: { users } };
         },
@@ -45,7 +45,7 @@ export function createUsersServer(deps: UsersServerDeps): Server {
   });
 }
 
-function parseFirst(value: string): number {
+function parseFirst(value: string, maxListSize: number): number {
   const first = Number(value);
   if (!Number.isInteger(first) || first < 1 || first > maxListSize) {
     throw RestError.badRequest(`query parameter 'first' must be an integer from 1 to ${maxListSize}, got '${value}'`);

@@ -5,15 +5,18 @@ import { usersBatchLimit, type UserRecord, type UsersApi } from './usersApi.js';
 
 export interface AccountsContext extends RequestScope {
   usersApi: UsersApi;
+  /** Most users `users(first:)` lists. */
+  usersListLimit: number;
   /** Users by id, batched into `GET /users?ids=`; null for an unknown id. */
   users: DataLoader<string, UserRecord | null>;
 }
 
 /** Builds each request's context: its own loaders, so no cache is shared between callers. */
-export function accountsContext(usersApi: UsersApi) {
+export function accountsContext(usersApi: UsersApi, usersListLimit: number) {
   return (scope: RequestScope): AccountsContext => ({
     ...scope,
     usersApi,
+    usersListLimit,
     users: createBatchLoader({
       maxBatchSize: usersBatchLimit,
       fetch: (ids) => usersApi.byIds(ids, scope),

@@ -6,6 +6,8 @@ import type { UsersApi } from './usersApi.js';
 
 export interface AccountsDeps extends SubgraphRuntime {
   usersApi: UsersApi;
+  /** Most users `users(first:)` lists; the users service must list as many. @default 500 */
+  usersListLimit?: number;
 }
 
 /** The accounts subgraph: users, from the users REST service. */
@@ -14,7 +16,7 @@ export function createAccountsServer(deps: AccountsDeps): SubgraphServer {
     name: 'accounts',
     typeDefs: readSubgraphSchema('accounts'),
     resolvers,
-    createContext: accountsContext(deps.usersApi),
+    createContext: accountsContext(deps.usersApi, deps.usersListLimit ?? 500),
     ...deps,
   });
 }

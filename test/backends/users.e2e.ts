@@ -83,6 +83,21 @@ describe('GET /users?first=', () => {
     expect(reply.status).toBe(400);
     expect(errorOf(reply).message).toBe(`query parameter 'first' must be an integer from 1 to 500, got '${first}'`);
   });
+
+  it('takes another limit and more data (the bench lists 1,000 users)', async () => {
+    const more = generateDemoData({ userCount: 1000 }).users;
+    const server = await startHttp(createUsersServer({ users: more, maxListSize: 1000, logger: log.logger }));
+    try {
+      const all = await request(`${server.url}/users?first=1000`);
+      expect(all.status).toBe(200);
+      expect((all.body as { users: unknown[] }).users).toEqual(more);
+      const over = await request(`${server.url}/users?first=1001`);
+      expect(over.status).toBe(400);
+      expect(errorOf(over).message).toBe("query parameter 'first' must be an integer from 1 to 1000, got '1001'");
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('routing', () => {

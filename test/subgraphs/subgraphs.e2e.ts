@@ -52,6 +52,21 @@ describe('accounts', () => {
     expect(reply.errors?.[0]).toMatchObject({ message: 'first must be from 1 to 500 (got 501).', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
+  it('lists as many users as it is configured to, when the users service has them', async () => {
+    const more = await startDemoBackends({ data: { userCount: 1000 }, usersListLimit: 1000 });
+    const wide = await startSubgraphs(more, { usersListLimit: 1000 });
+    try {
+      const reply = await post(wide.urls.accounts, '{ users(first: 1000) { id } }');
+      expect(reply.errors).toBeUndefined();
+      expect((reply.data!.users as unknown[]).length).toBe(1000);
+      const over = await post(wide.urls.accounts, '{ users(first: 1001) { id } }');
+      expect(over.errors?.[0]).toMatchObject({ message: 'first must be from 1 to 1000 (got 1001).', extensions: { code: 'BAD_USER_INPUT' } });
+    } finally {
+      await wide.close();
+      await more.close();
+    }
+  });
+
   it('echoes the request id it was given and passes it to the backend', async () => {
     const reply = await post(subgraphs.urls.accounts, '{ user(id: "1") { id } }', undefined, { 'x-request-id': 'trace-me-1' });
     expect(reply.headers.get('x-request-id')).toBe('trace-me-1');

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import { createCatalogServer } from '../../backends/catalog/server.js';
 import { generateDemoData } from '../../backends/data/generateDemoData.js';
+import type { DemoDataOptions } from '../../backends/data/generateDemoData.js';
 import type { DemoData } from '../../backends/data/types.js';
 import { bindGrpc, shutdownGrpc } from '../../backends/entry/bindGrpc.js';
 import { closeHttp, listenHttp } from '../../backends/entry/listenHttp.js';
@@ -58,9 +59,17 @@ const host = '127.0.0.1';
 
 type Stoppers = Map<BackendName, () => Promise<void>>;
 
+export interface DemoBackendsOptions {
+  logger?: Logger;
+  /** How much data to generate. @default the demo's (500 users, 500 products, 5,000 reviews) */
+  data?: DemoDataOptions;
+  /** Most users `GET /users?first=` lists. @default 500, the demo's */
+  usersListLimit?: number;
+}
+
 /** Starts the four demo backends in this process on free ports, with freshly generated data. */
-export async function startDemoBackends(options: { logger?: Logger } = {}): Promise<DemoBackends> {
-  const data = generateDemoData();
+export async function startDemoBackends(options: DemoBackendsOptions = {}): Promise<DemoBackends> {
+  const data = generateDemoData(options.data);
   // Quiet unless asked: backend logs would bury test output.
   const logger = (name: string) => options.logger?.child({ name }) ?? createLogger({ name, level: process.env.LOG_LEVEL ?? 'warn' });
   const stoppers: Stoppers = new Map();
@@ -76,7 +85,7 @@ export async function startDemoBackends(options: { logger?: Logger } = {}): Prom
 
   // Builders rather than servers, so that a stopped REST backend can come back.
   const restServers = {
-    users: () => createUsersServer({ users: data.users, logger: logger('users') }),
+    users: () => createUsersServer({ users: data.users, ...(options.usersListLimit ? { maxListSize: options.usersListLimit } : {}), logger: logger('users') }),
     reviews: () => createReviewsServer({ reviews: data.reviews, logger: logger('reviews') }),
   };
   try {

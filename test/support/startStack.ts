@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../../common/createLogger.js';
 import { signRequest } from '../../common/signing/signRequest.js';
 import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
 import { createGatewayServer, type GatewayServer } from '../../gateway/createGatewayServer.js';
-import { startDemoBackends, type DemoBackends } from './startDemoBackends.js';
+import { startDemoBackends, type DemoBackends, type DemoBackendsOptions } from './startDemoBackends.js';
 import { startSubgraphs, testSigningSecret, type RunningSubgraphs } from './startSubgraphs.js';
 
 export interface Stack {
@@ -26,6 +26,8 @@ export interface StackOptions {
   backendOverrides?: Partial<Pick<DemoBackends, 'usersUrl' | 'reviewsUrl' | 'catalogAddress' | 'inventoryAddress'>>;
   /** Where every server of the stack logs. @default quiet loggers, louder with LOG_LEVEL */
   logger?: Logger;
+  /** The demo backends' data and list limit. @default the demo's */
+  backends?: Pick<DemoBackendsOptions, 'data' | 'usersListLimit'>;
 }
 
 /**
@@ -34,8 +36,12 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const { logger } = options;
-  const backends = await startDemoBackends({ ...(logger ? { logger } : {}) });
-  const subgraphs = await startSubgraphs({ ...backends, ...options.backendOverrides }, { development: options.mode !== 'production', ...(logger ? { logger } : {}) });
+  const backends = await startDemoBackends({ ...options.backends, ...(logger ? { logger } : {}) });
+  const subgraphs = await startSubgraphs({ ...backends, ...options.backendOverrides }, {
+    development: options.mode !== 'production',
+    ...(options.backends?.usersListLimit ? { usersListLimit: options.backends.usersListLimit } : {}),
+    ...(logger ? { logger } : {}),
+  });
   const config = {
     mode: options.mode ?? 'development',
     supergraph: { path: resolve('schema/supergraph.graphql') },

@@ -31,7 +31,7 @@ export interface RunningSubgraphs {
  */
 export async function startSubgraphs(
   backends: DemoBackends,
-  options: { development?: boolean; requireSignature?: boolean; logger?: Logger } = {},
+  options: { development?: boolean; requireSignature?: boolean; logger?: Logger; usersListLimit?: number } = {},
 ): Promise<RunningSubgraphs> {
   const logger = options.logger?.child({ name: 'test-subgraphs' }) ?? createLogger({ name: 'test-subgraphs', level: process.env.LOG_LEVEL ?? 'silent' });
   const users = createRestClient({ backend: 'users', baseUrl: backends.usersUrl, timeoutMs: 2000 });
@@ -45,7 +45,7 @@ export async function startSubgraphs(
     signing: { secret: testSigningSecret, requireSignature: options.requireSignature ?? true, maxAgeMs: 60_000 },
   };
   const servers: Record<SubgraphName, SubgraphServer> = {
-    accounts: createAccountsServer({ usersApi: createUsersApi(users), ...runtime }),
+    accounts: createAccountsServer({ usersApi: createUsersApi(users), ...(options.usersListLimit ? { usersListLimit: options.usersListLimit } : {}), ...runtime }),
     products: createProductsServer({ catalog, ...runtime }),
     inventory: createInventoryServer({ stockApi, ...runtime }),
     reviews: createReviewsServer({ reviewsApi: createReviewsApi(reviews), ...runtime }),
