@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetch } from 'undici';
 import { postGraphQL } from './fixtures/postGraphQL.js';
 import { runGatewayProcess as runCommand } from './fixtures/runGatewayProcess.js';
-import { runEntryProcess } from '../support/runEntryProcess.js';
 import { startShop, type Shop } from './fixtures/startShop.js';
 
 let shop: Shop;
@@ -38,9 +37,8 @@ describe('portico gateway', () => {
     // Apollo Gateway alone, unless APOLLO_TELEMETRY_DISABLED is set, probes the AWS, GCP, Azure
     // and Alibaba metadata services at start and sends usage data to Apollo (hourly, and at stop).
     const recorder = fileURLToPath(new URL('./fixtures/recordConnections.cjs', import.meta.url));
-    const command = fileURLToPath(new URL('./fixtures/runGatewayCommand.ts', import.meta.url));
     const env = { NODE_OPTIONS: `--require ${recorder}`, APOLLO_TELEMETRY_DISABLED: '' };
-    const run = runEntryProcess(command, ['--supergraph', shop.supergraphPath, '--port', '0', '--host', '127.0.0.1'], env);
+    const run = runCommand(['--supergraph', shop.supergraphPath, '--port', '0', '--host', '127.0.0.1'], env);
     const origin = `http://127.0.0.1:${await run.port}`;
     const { body } = await postGraphQL(origin, { query: '{ topProducts(first: 1) { name reviews { body } } }' });
     expect(body.errors).toBeUndefined();
