@@ -227,7 +227,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       landingPage: config.landingPage,
       explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: exampleOperation(supergraph.sdl) }) : null,
       cors: createCors(config.server.cors),
-      authenticator: createAuthenticator(config.authentication),
+      authenticator: createAuthenticator(config.authentication, logger.child({ component: 'authentication' })),
       admission,
       readiness,
       failedRequestLog,

@@ -1,4 +1,5 @@
 import { httpStatusOf, type ErrorCode } from '../errorCodes.js';
+import { toHeaderValue } from './toHeaderValue.js';
 
 /**
  * A request the HTTP layer refuses before GraphQL runs. Its body has the same shape as a
@@ -6,16 +7,19 @@ import { httpStatusOf, type ErrorCode } from '../errorCodes.js';
  */
 export class HttpError extends Error {
   override readonly name = 'HttpError';
+  /** Headers the refusal needs, such as `allow` on a 405; each value made a valid header value. */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    /** Headers the refusal needs, such as `allow` on a 405. */
-    readonly headers: Readonly<Record<string, string>> = {},
+    /** Any text: values are passed through `toHeaderValue` here, so a refusal can quote the client. */
+    headers: Readonly<Record<string, string>> = {},
     /** More for `extensions`, such as the limit a refusal enforces and the measured value. */
     readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
+    this.headers = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, toHeaderValue(String(value))]));
   }
 
   get status(): number {

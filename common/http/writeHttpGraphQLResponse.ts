@@ -1,9 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import type { HTTPGraphQLResponse } from '@apollo/server';
+import { toHeaderValue } from './toHeaderValue.js';
 
 /** Writes Apollo Server's answer to a Node response, streaming it when it comes in chunks. */
 export async function writeHttpGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
-  for (const [name, value] of response.headers) res.setHeader(name, value);
+  // Plugins set some of these from request data (rate-limit keys, cost): never raw.
+  for (const [name, value] of response.headers) res.setHeader(name, toHeaderValue(value));
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
     // As bytes: a string body would be copied twice more on the way out (flattened to count its

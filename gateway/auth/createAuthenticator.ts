@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ErrorCode } from '../../common/errorCodes.js';
+import type { Logger } from '../../common/createLogger.js';
 import { HttpError } from '../../common/http/HttpError.js';
+import { toHeaderValue } from '../../common/http/toHeaderValue.js';
 import type { AuthenticationConfig } from '../config/SecurityConfig.js';
 import type { Viewer } from '../GatewayContext.js';
 import { AuthenticationFailure } from './AuthenticationFailure.js';
@@ -16,10 +18,15 @@ export interface Authenticator {
   authenticate(headers: IncomingHttpHeaders): Promise<Viewer | null>;
 }
 
-/** Authentication at the gateway: once per request, before anything else runs. */
-export function createAuthenticator(config: AuthenticationConfig): Authenticator {
+/**
+ * Authentication at the gateway: once per request, before anything else runs. `logger` hears
+ * what the client is not told, such as why the key set could not be fetched.
+ */
+export function createAuthenticator(config: AuthenticationConfig, logger?: Logger): Authenticator {
   if (config.mode === 'off') return { authenticate: async () => null };
-  const verify = createTokenVerifier(config);
+  const verify = createTokenVerifier(config, {
+    onFetchError: (error) => logger?.warn({ err: error, url: config.jwks?.url }, 'the JWKS key set could not be fetched; known keys are still used'),
+  });
   return {
     async authenticate(headers) {
       try {
@@ -37,9 +44,10 @@ export function createAuthenticator(config: AuthenticationConfig): Authenticator
   };
 }
 
-// RFC 6750 §3: no error attribute when no credentials were sent.
+// RFC 6750 §3: no error attribute when no credentials were sent. The description is the
+// message made a valid quoted string (it may quote the token's header, which is client text).
 function challengeOf(failure: AuthenticationFailure): string {
   if (failure.kind === 'missing') return 'Bearer realm="portico"';
-  const description = failure.message.replace(/["\\]/g, "'");
+  const description = toHeaderValue(failure.message, { quoted: true, maxLength: 256 });
   return `Bearer realm="portico", error="${failure.kind}", error_description="${description}"`;
 }

@@ -1,52 +1,50 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { default as jwksClientFactory, JwksClient } from 'jwks-rsa';
 import type { AuthenticationConfig } from '../config/SecurityConfig.js';
 import { AuthenticationFailure } from './AuthenticationFailure.js';
+import { createKeySetCache, type KeySetCacheOptions } from './createKeySetCache.js';
+import { quoteClientValue } from './quoteClientValue.js';
 
-/** Finds the key that verifies a token, from its header's `alg` and `kid`. */
+/** Finds the key that verifies a token, from its header's `alg` (one of the pinned algorithms) and `kid`. */
 export type KeyResolver = (header: { alg: string; kid?: string }) => Promise<string | KeyObject>;
 
 /**
  * Keys by algorithm family, so that an HS token is only ever checked against the shared secret
  * and an asymmetric one only against a public key: a public key used as an HMAC secret is the
- * classic algorithm-confusion forgery. JWKS keys are cached and re-fetched for an unknown `kid`
- * at a bounded rate, so rotation needs no restart.
+ * classic algorithm-confusion forgery. JWKS keys come from `createKeySetCache`, which follows
+ * rotation without a restart and never lets tokens with invented `kid`s lock out real ones.
  */
-export function createKeyResolver(config: AuthenticationConfig): KeyResolver {
+export function createKeyResolver(config: AuthenticationConfig, keySetOptions: KeySetCacheOptions = {}): KeyResolver {
   const publicKey = config.publicKeyFile ? createPublicKey(readFileSync(config.publicKeyFile)) : null;
-  const jwks: JwksClient | null = config.jwks
-    ? // Loaded only for JWKS keys: most deployments verify with a secret or a PEM file.
-      (createRequire(import.meta.url)('jwks-rsa') as typeof jwksClientFactory)({
-        jwksUri: config.jwks.url,
-        cache: true,
-        cacheMaxAge: config.jwks.cacheMaxAgeMs,
-        rateLimit: true,
-        jwksRequestsPerMinute: config.jwks.refetchPerMinute,
-        timeout: config.jwks.timeoutMs,
-      })
-    : null;
+  const keySet = config.jwks ? createKeySetCache(config.jwks, keySetOptions) : null;
 
   return async ({ alg, kid }) => {
     if (alg.startsWith('HS')) {
       if (config.secret === null) throw new AuthenticationFailure(`tokens signed with ${alg} are not accepted here`, 'invalid_token');
       return config.secret;
     }
-    if (jwks && kid !== undefined) return signingKeyFromJwks(jwks, kid, config.jwks!.url);
+    if (keySet && kid !== undefined) {
+      const found = await keySet.lookup(kid);
+      if ('key' in found) return found.key;
+      throw new AuthenticationFailure(messageOf(found.missing, kid), 'invalid_token');
+    }
     if (publicKey) return publicKey;
     throw new AuthenticationFailure('the token has no key id ("kid") to look up in the key set', 'invalid_token');
   };
 }
 
-async function signingKeyFromJwks(jwks: JwksClient, kid: string, url: string): Promise<KeyObject> {
-  try {
-    const key = await jwks.getSigningKey(kid);
-    return createPublicKey(key.getPublicKey());
-  } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'SigningKeyNotFoundError') throw new AuthenticationFailure(`no key with id "${kid}" in the key set`, 'invalid_token');
-    if (name === 'JwksRateLimitError') throw new AuthenticationFailure(`no key with id "${kid}" in the key set, and too many key set lookups were made lately; try again in a minute`, 'invalid_token');
-    throw new AuthenticationFailure(`the key set at ${url} could not be fetched, so the token cannot be verified`, 'invalid_token');
+// Never the key set's URL: that is the operator's to know (it is in the gateway's log).
+function messageOf(missing: 'unknown' | 'throttled' | 'unavailable', kid: string): string {
+  switch (missing) {
+    case 'unknown':
+      return `no key with id ${quoteClientValue(kid)} in the key set`;
+    case 'throttled':
+      return `no key with id ${quoteClientValue(kid)} in the key set, which was checked for unknown key ids too often lately; try again in a minute`;
+    case 'unavailable':
+      return 'the key set could not be fetched, so the token cannot be verified';
+    default: {
+      const unreachable: never = missing;
+      return unreachable;
+    }
   }
 }

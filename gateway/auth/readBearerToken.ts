@@ -16,7 +16,16 @@ export function readBearerToken(headers: IncomingHttpHeaders, cookie: string | n
   if (cookie === null || headers.cookie === undefined) return null;
   for (const pair of headers.cookie.split(';')) {
     const [name, ...value] = pair.trim().split('=');
-    if (name === cookie) return decodeURIComponent(value.join('='));
+    if (name === cookie) return decodeCookieValue(value.join('='), cookie);
   }
   return null;
+}
+
+// A cookie value the client percent-encoded badly is its mistake (400-class), not a crash.
+function decodeCookieValue(raw: string, cookie: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AuthenticationFailure(`the cookie "${cookie}" is not valid percent-encoding`, 'invalid_request');
+  }
 }

@@ -12,7 +12,9 @@ export interface JwksConfig {
   cacheMaxAgeMs: number;
   /**
    * Most fetches per minute when tokens name a `kid` the cache does not hold, so a flood of
-   * forged `kid`s cannot hammer the key server.
+   * forged `kid`s cannot hammer the key server; a separate budget of the same size bounds the
+   * refreshes of an expired set. Keys the cache holds are always served, expired or not, while a
+   * refresh is tried, so forged `kid`s can never lock out real ones.
    * @default 10
    */
   refetchPerMinute: number;
@@ -50,6 +52,17 @@ export interface AuthenticationConfig {
   audience: string[];
   /** Leeway for `exp` and `nbf`, for clocks that disagree a little. @default 5 */
   clockToleranceSeconds: number;
+  /**
+   * Refuse tokens without an `exp` claim: one that never expires is a credential forever.
+   * @default true
+   */
+  requireExpiry: boolean;
+  /**
+   * Refuse tokens issued (`iat`) more than this many seconds ago, whatever their `exp`; tokens
+   * without `iat` are then refused too. null: no limit beyond `exp`.
+   * @default null
+   */
+  maxTokenAgeSeconds: number | null;
   /** Claims every token must carry, besides `sub`. @default [] */
   requiredClaims: string[];
   /** Also read the token from this cookie when there is no Authorization header. @default null */

@@ -7,7 +7,7 @@ import type { AuthenticationConfig, HeaderRule, JwtAlgorithm, SecurityConfig } f
 
 /** The security sections as the schema leaves them: static defaults filled, the rest not. */
 export interface SecurityFileShape {
-  authentication: Partial<Omit<AuthenticationConfig, 'jwks'>> & Pick<AuthenticationConfig, 'issuer' | 'audience' | 'clockToleranceSeconds' | 'requiredClaims' | 'forwardToken' | 'forwardClaims'> & {
+  authentication: Partial<Omit<AuthenticationConfig, 'jwks'>> & Pick<AuthenticationConfig, 'issuer' | 'audience' | 'clockToleranceSeconds' | 'requireExpiry' | 'requiredClaims' | 'forwardToken' | 'forwardClaims'> & {
     jwks?: AuthenticationConfig['jwks'];
   };
   authorization: { unauthorized: 'filter' | 'reject'; policyModule?: string };
@@ -72,6 +72,8 @@ export function completeSecurityConfig(
         issuer: auth.issuer,
         audience: auth.audience,
         clockToleranceSeconds: auth.clockToleranceSeconds,
+        requireExpiry: auth.requireExpiry,
+        maxTokenAgeSeconds: auth.maxTokenAgeSeconds ?? null,
         requiredClaims: auth.requiredClaims,
         cookie: auth.cookie ?? null,
         forwardToken: auth.forwardToken,

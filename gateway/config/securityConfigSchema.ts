@@ -49,6 +49,8 @@ export const securityConfigProperties: Record<string, ConfigSchemaNode> = {
       issuer: strings('a list of accepted issuers'),
       audience: strings('a list of accepted audiences'),
       clockToleranceSeconds: { type: 'integer', minimum: 0, default: 5 },
+      requireExpiry: { type: 'boolean', default: true },
+      maxTokenAgeSeconds: { type: 'integer', minimum: 1, accepts: 'a whole number of seconds, at least 1' },
       requiredClaims: strings('a list of claim names'),
       cookie: { type: 'string', minLength: 1 },
       forwardToken: { type: 'boolean', default: false },

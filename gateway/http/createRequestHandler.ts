@@ -122,8 +122,14 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
         const refusal =
           error instanceof HttpError ? error : new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
         if (!(error instanceof HttpError)) logger.error({ err: error, requestId }, 'unexpected error in the HTTP layer');
-        if (!res.headersSent) writeJson(res, refusal.status, refusal.toBody(), refusal.headers);
-        else res.destroy();
+        // The error path must not throw: if even the refusal cannot be written, the connection goes.
+        try {
+          if (!res.headersSent) writeJson(res, refusal.status, refusal.toBody(), refusal.headers);
+          else res.destroy();
+        } catch (writeError) {
+          logger.error({ err: writeError, requestId }, 'could not write an error response; closing the connection');
+          res.destroy();
+        }
         return { status: refusal.status, clientErrors: refusal.toBody().errors.map(({ message, extensions }) => ({ message, code: extensions.code })) };
       }
     };
@@ -141,6 +147,14 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
         if (typeof code === 'string') options.metrics?.countRejection(code);
       }
       failedRequestLog.finish({ ...outcome, requestId, ...traceId, method, path, durationMs: Math.round(performance.now() - startedAt) });
+    }).catch((error: unknown) => {
+      // Nothing may escape a request as an unhandled rejection: that would end the process.
+      try {
+        logger.error({ err: error, requestId }, 'unexpected error finishing a request; closing the connection');
+      } catch {
+        // The logger itself failed: there is nobody left to tell, and throwing here would end the process.
+      }
+      res.destroy();
     });
   };
 }

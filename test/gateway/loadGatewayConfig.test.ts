@@ -100,6 +100,8 @@ describe('loadGatewayConfig', () => {
         issuer: [],
         audience: [],
         clockToleranceSeconds: 5,
+        requireExpiry: true,
+        maxTokenAgeSeconds: null,
         requiredClaims: [],
         cookie: null,
         forwardToken: false,
