@@ -15,7 +15,7 @@ let authenticate: Authenticator['authenticate'] = async () => null;
 let finish: FailedRequestLog['finish'] = () => undefined;
 const logged: string[] = [];
 const logger = pino({ level: 'error' }, { write: (line: string) => void logged.push(line) });
-const options = httpLayerOptions({ authenticator: { authenticate: (headers) => authenticate(headers) }, failedRequestLog: { finish: (entry) => finish(entry) }, logger });
+const options = httpLayerOptions({ authenticator: { authenticate: (headers) => authenticate(headers) }, failedRequestLog: { plugin: {}, finish: (entry) => finish(entry) }, logger });
 const server = http.createServer(createRequestHandler(options));
 let url: string;
 const unhandled: unknown[] = [];
