@@ -27,7 +27,9 @@ export interface KeySetCacheOptions {
  *   set that is slow or down does not refuse the tokens it already vouched for.
  * - A refresh that is due (the set is expired or was never fetched) and a fetch for a `kid` the
  *   cache does not hold draw on two separate budgets of `refetchPerMinute`: a flood of invented
- *   `kid`s spends only the second, and then gets refused without a fetch.
+ *   `kid`s spends only the second, and then gets refused without a fetch. Each of its fetches
+ *   reloads the whole set, so a key rotated in during a flood is still found within
+ *   60 / `refetchPerMinute` seconds.
  * - At most one fetch is in flight; every lookup that needs it waits for that one.
  *
  * Invented `kid`s never become cache entries, so they cannot grow memory either.

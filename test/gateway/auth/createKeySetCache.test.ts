@@ -61,6 +61,18 @@ describe('createKeySetCache', () => {
     expect(state.fetches).toBeLessThanOrEqual(1 + 3 + 3);
   });
 
+  it('finds a key rotated in during a flood, through the fetches the flood is allowed', async () => {
+    const { state, cache } = fixture(600_000);
+    await cache.lookup('a');
+    for (let i = 0; i < 100; i += 1) await cache.lookup(`invented-${i}`);
+    state.set.set('b', keyB);
+    expect(await cache.lookup('b')).toEqual({ missing: 'throttled' });
+    state.time += 20_000; // one unknown-kid fetch's worth, which the flood takes
+    for (let i = 0; i < 100; i += 1) await cache.lookup(`invented-again-${i}`);
+    expect(await cache.lookup('b')).toEqual({ key: keyB });
+    expect(state.fetches).toBe(1 + 3 + 1);
+  });
+
   it('serves an expired key while the set is down, refreshing at a bounded rate, and drops it once the set no longer has it', async () => {
     const { state, cache } = fixture(1000);
     await cache.lookup('a');
