@@ -22,7 +22,7 @@ export function createTokenVerifier(config: AuthenticationConfig, keySetOptions:
   const accepted = config.algorithms.join(', ');
 
   return async (token) => {
-    const decoded = jwt.decode(token, { complete: true });
+    const decoded = decode(token);
     if (decoded === null || typeof decoded.payload === 'string') throw new AuthenticationFailure('the token is not a well-formed JWT', 'invalid_token');
     // The header is client JSON: neither field is trusted to have the type jsonwebtoken declares.
     const { alg, kid } = decoded.header as { alg?: unknown; kid?: unknown };
@@ -52,6 +52,16 @@ export function createTokenVerifier(config: AuthenticationConfig, keySetOptions:
     }
     return { subject: payload.sub, scopes: scopesOf(payload), claims: payload };
   };
+}
+
+// jws parses the payload of a token whose header says `"typ":"JWT"` without catching: a
+// payload that is not JSON would throw out of jwt.decode (a 500), so it is a malformed token.
+function decode(token: string): jwt.Jwt | null {
+  try {
+    return jwt.decode(token, { complete: true });
+  } catch {
+    return null;
+  }
 }
 
 // jsonwebtoken's own messages are terse and some echo configuration (accepted issuers and

@@ -120,6 +120,17 @@ describe.each(['development', 'production'] as const)('authentication under atta
     await expectStillServing(target);
   });
 
+  it('refuses tokens whose payload is generated text, not JSON (typ JWT makes jws parse it)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hostileText, sendableText), fc.constantFrom('JWT', 'jwt', undefined), async (payload, typ) => {
+        const value = `${segment({ alg: 'HS256', ...(typ ? { typ } : {}) }, true)}.${Buffer.from(payload).toString('base64url')}.c2ln`;
+        expectUnauthenticated(await postRaw(target, query, bearer(value)));
+      }),
+      { numRuns: 40 },
+    );
+    await expectStillServing(target);
+  });
+
   it('refuses generated claims in tokens without exp (required by default), or badly signed', async () => {
     const claims = fc.record(
       { sub: headerValue, scope: headerValue, scp: fc.array(hostileText, { maxLength: 3 }), tenant: hostileText, iat: fc.oneof(fc.integer(), hostileText) },

@@ -99,6 +99,7 @@ describe('every bad token is refused, saying why', () => {
     ['a disallowed algorithm', bearer(sign({}, secret, { algorithm: 'HS512' })), 'the token is signed with "HS512", which is not accepted (accepted: HS256)', 'invalid_token'],
     ['alg none', bearer(jwt.sign({ sub: '7' }, '', { algorithm: 'none' })), 'the token is signed with "none", which is not accepted', 'invalid_token'],
     ['no subject', bearer(jwt.sign({ iss: 'https://issuer.example', aud: 'portico', exp: now() + 60 }, secret)), 'the token has no subject ("sub" claim)', 'invalid_token'],
+    ['a "typ":"JWT" token whose payload is not JSON', bearer(`${base64url({ alg: 'HS256', typ: 'JWT' })}.${Buffer.from('not json').toString('base64url')}.c2ln`), 'the token is not a well-formed JWT', 'invalid_token'],
     ['no expiry', bearer(jwt.sign({ sub: '7', iss: 'https://issuer.example', aud: 'portico' }, secret)), 'the token has no expiry ("exp" claim)', 'invalid_token'],
     ['an "exp" that is no number', bearer(withHeader({ alg: 'HS256' }, { sub: '7', iss: 'https://issuer.example', aud: 'portico', exp: 'tomorrow' })), 'the token\'s "exp" claim is not a time in seconds', 'invalid_token'],
     ['an "exp" far out of range', bearer(withHeader({ alg: 'HS256' }, { sub: '7', iss: 'https://issuer.example', aud: 'portico', exp: -1e300 })), 'the token expired at a time out of range', 'invalid_token'],
