@@ -47,6 +47,8 @@ function token(header: unknown, claims: unknown, { escaped = true, secret = targ
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 const wrongSecret = 'not-the-target-secret-0123456789';
+// Under Node's 16 KiB header limit once base64url-encoded (a larger one gets Node's own bare 431, never reaching the gateway).
+const fitsInAHeader = (value: unknown) => (JSON.stringify(value) ?? '').length <= 8000;
 const query = { query: '{ __typename }' };
 
 // --- what is generated ---
@@ -113,6 +115,7 @@ describe.each(['development', 'production'] as const)('authentication under atta
     await fc.assert(
       fc.asyncProperty(headerValue, fc.option(headerValue, { nil: undefined }), fc.dictionary(fc.string({ maxLength: 5 }), headerValue, { maxKeys: 2 }), fc.boolean(), async (alg, kid, extra, escaped) => {
         const header = { ...extra, alg, ...(kid === undefined ? {} : { kid }) };
+        if (!fitsInAHeader(header)) return;
         expectUnauthenticated(await postRaw(target, query, bearer(token(header, { sub: '1', exp: now() + 60 }, { escaped, secret: wrongSecret }))));
       }),
       { numRuns: 60 },
@@ -135,7 +138,7 @@ describe.each(['development', 'production'] as const)('authentication under atta
     const claims = fc.record(
       { sub: headerValue, scope: headerValue, scp: fc.array(hostileText, { maxLength: 3 }), tenant: hostileText, iat: fc.oneof(fc.integer(), hostileText) },
       { requiredKeys: [] },
-    );
+    ).filter(fitsInAHeader);
     await fc.assert(
       fc.asyncProperty(claims, fc.boolean(), fc.boolean(), async (generated, signedRight, escaped) => {
         const refused = signedRight ? token({ alg: 'HS256' }, generated, { escaped }) : token({ alg: 'HS256' }, { ...generated, exp: now() + 60 }, { escaped, secret: wrongSecret });
