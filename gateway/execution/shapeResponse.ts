@@ -18,6 +18,7 @@ import {
   type SelectionNode,
 } from 'graphql';
 import type { ResultObject } from './collectEntities.js';
+import type { VariableValues } from './coercedVariablesOf.js';
 import { setOwnField } from './setOwnField.js';
 
 type Path = (string | number)[];
@@ -28,8 +29,8 @@ export interface ShapeOptions {
   selections: readonly SelectionNode[];
   rootType: GraphQLCompositeType;
   fragments: Readonly<Record<string, FragmentDefinitionNode>>;
-  /** The request's variables with the operation's defaults filled in. */
-  variables: Readonly<Record<string, unknown>>;
+  /** The request's coerced variables (`coercedVariablesOf`), the values authorization judged `@skip`/`@include` by. */
+  variables: VariableValues;
   /** Answers a `__schema` or `__type` field, which no subgraph is asked for. */
   introspect: (field: FieldNode) => unknown;
   /**
@@ -73,7 +74,7 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
       const name = directive.name.value;
       if (name !== 'skip' && name !== 'include') continue;
       const argument = directive.arguments?.find((candidate) => candidate.name.value === 'if')?.value;
-      const value = argument?.kind === Kind.VARIABLE ? variables[argument.name.value] : argument?.kind === Kind.BOOLEAN ? argument.value : undefined;
+      const value = argument?.kind === Kind.VARIABLE ? variables.get(argument.name.value) : argument?.kind === Kind.BOOLEAN ? argument.value : undefined;
       if (name === 'skip' && value === true) return true;
       if (name === 'include' && value === false) return true;
     }

@@ -1,6 +1,7 @@
-import { buildSchema, parse, print } from 'graphql';
+import { buildSchema, Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { denial } from '../../../gateway/authorization/AuthorizationRules.js';
+import { coercedVariablesOf } from '../../../gateway/execution/coercedVariablesOf.js';
 import { acceptEnforcedSecurityLinks } from '../../../gateway/authorization/acceptEnforcedSecurityLinks.js';
 import { filterOperation } from '../../../gateway/authorization/filterOperation.js';
 import { patchResult } from '../../../gateway/authorization/patchResult.js';
@@ -37,8 +38,13 @@ const anonymous = null;
 const reader: Viewer = { subject: 'u1', scopes: ['bank:read'], claims: {} };
 const plain: Viewer = { subject: 'u2', scopes: [], claims: {} };
 
+// As the gateway calls it: the first operation, its variables coerced with their defaults.
 function filter(query: string, viewer: Viewer | null, variables: Record<string, unknown> = {}) {
-  return filterOperation(schema, rules, parse(query), undefined, variables, (requirement) => denial(requirement, viewer, new Set()));
+  const document = parse(query);
+  const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)!;
+  const coerced = coercedVariablesOf({ context: {}, schema, operation, variables });
+  if (coerced.errors) throw coerced.errors[0];
+  return filterOperation(schema, rules, document, operation, coerced.values, (requirement) => denial(requirement, viewer, new Set()));
 }
 
 describe('filterOperation', () => {

@@ -60,7 +60,7 @@ describe('executePlan', () => {
     const { data, errors } = await executePlan({
       plan: preparePlan(plan, matches),
       variables: {},
-      conditionValues: {},
+      conditionValues: new Map(),
       caller: { context, clientHeaders: new Map() },
       clientOf: (name) => clients.get(name),
       matches,

@@ -22,7 +22,7 @@ function shape(query: string, input: Record<string, unknown>, variables: Record<
     rootType: schema.getQueryType() as GraphQLObjectType,
     typeNames: new Map(),
     fragments,
-    variables,
+    variables: new Map(Object.entries(variables)),
     introspect: () => 'introspected',
   });
   return { data: JSON.parse(JSON.stringify(result.data)) as unknown, errors: result.errors.map((error) => ({ message: error.message, path: error.path })) };
@@ -77,7 +77,7 @@ describe('shapeResponse', () => {
       typeNames: new Map(),
       rootType: schema.getQueryType() as GraphQLObjectType,
       fragments: {},
-      variables: {},
+      variables: new Map(),
       introspect: () => null,
     });
     expect(JSON.stringify(result.data)).toBe('{"shelf":{"toString":"a","constructor":"b","__proto__":"c","hasOwnProperty":"d"}}');
