@@ -15,7 +15,7 @@ schema
   @link(url: "https://specs.apollo.dev/link/v1.0")
   @link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)
   @link(url: "https://specs.apollo.dev/requiresScopes/v0.1", as: "scopes", for: SECURITY)
-{ query: Query }
+{ query: Query mutation: Mutation }
 directive @link(url: String, as: String, for: String) repeatable on SCHEMA
 directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE
 directive @scopes(scopes: [[String!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE
@@ -30,6 +30,9 @@ type Query {
   search: [Result!]!
   account: Account
   accounts: [Account!]
+}
+type Mutation {
+  close(id: ID!): Boolean @scopes(scopes: [["bank:admin"]])
 }
 `;
 const schema = buildSchema(sdl);
@@ -91,6 +94,34 @@ describe('filterOperation', () => {
     expect(print(result.document)).toBe('{\n  account {\n    portico__typename: __typename\n  }\n}');
   });
 
+  it('judges @skip and @include by the coerced variables: a defaulted variable counts with its default', () => {
+    const query = 'query ($s: Boolean = true) { account @skip(if: $s) { balance } }';
+    // Skipped by its default: execution will not select it, so there is nothing to refuse.
+    expect(filter(query, plain)).toBeNull();
+    expect(filter(query, plain, { s: false })?.removals).toMatchObject([{ what: 'Account.balance', errorPath: ['account', 'balance'] }]);
+    expect(filter('query ($i: Boolean! = false) { account @include(if: $i) { balance } }', plain)).toBeNull();
+  });
+
+  it('takes aliases, variables and fragments named like Object.prototype members as plain names', () => {
+    const query = `query ($__proto__: Boolean = false, $constructor: Boolean! = true) {
+      __proto__: account @skip(if: $__proto__) { ...toString @include(if: $constructor) }
+      hasOwnProperty: account @skip(if: $constructor) { balance }
+    }
+    fragment toString on Account { constructor: balance valueOf: owner }`;
+    const result = filter(query, plain)!;
+    expect(result.removals).toMatchObject([{ what: 'Account.balance', errorPath: ['__proto__', 'constructor'] }]);
+    expect(print(result.document)).toContain('__proto__: account');
+    expect(print(result.document)).not.toContain('hasOwnProperty');
+  });
+
+  it("says a mutation's root field is used, any other field read", () => {
+    const mutation = filter('mutation { close(id: "1") }', plain)!;
+    expect(mutation.removals).toMatchObject([{ what: 'Mutation.close', action: 'use' }]);
+    expect(patchResult({}, mutation.removals).errors[0]!.message).toBe('Forbidden: the caller may not use Mutation.close.');
+    const query = filter('{ account { balance } }', plain)!;
+    expect(patchResult({ account: {} }, query.removals).errors[0]!.message).toBe('Forbidden: the caller may not read Account.balance.');
+  });
+
   it('refuses a document whose fragments expand past the limit', () => {
     // Each fragment uses the next one twice: 2^15 copies of the last, a small document.
     const levels = Array.from({ length: 15 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ... on Query { ...F${i + 1} } }`);
@@ -121,6 +152,30 @@ describe('patchResult', () => {
     expect(asPublic.data).toEqual({ node: { title: 't' } });
     const asAccount = patchResult({ node: { owner: 'o', portico__typename: 'Account' } }, limited.removals);
     expect(asAccount.data).toEqual({ node: null });
+  });
+});
+
+describe('patchResult with client-chosen keys', () => {
+  const polluted = () => [...['balance', 'owner'].filter((name) => Object.hasOwn(Object.prototype, name)), ...(Object.prototype.constructor === Object ? [] : ['constructor'])];
+
+  it('never follows a key the response does not own: a missing __proto__ alias writes nothing anywhere', () => {
+    const { removals } = filter('{ __proto__: account { owner balance } toString: account { balance } }', plain)!;
+    const { data } = patchResult({}, removals);
+    expect(data).toEqual({});
+    expect(polluted()).toEqual([]);
+    expect(({} as Record<string, unknown>).balance).toBeUndefined();
+  });
+
+  it('writes nulls as own keys, __proto__ included, and never changes a prototype', () => {
+    const { removals } = filter('{ __proto__: accounts { constructor: owner balance } }', plain)!;
+    const received = JSON.parse('{"__proto__": [{"constructor": "a", "portico__typename": "Account"}]}') as Record<string, unknown>;
+    const { data } = patchResult(received, removals);
+    expect(JSON.stringify(data)).toBe('{"__proto__":null}');
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    const nullable = filter('{ __proto__: node(id: "1") { ... on Account { owner balance } } }', plain)!;
+    const node = patchResult(JSON.parse('{"__proto__": {"owner": "o", "portico__typename": "Account"}}') as Record<string, unknown>, nullable.removals);
+    expect(JSON.stringify(node.data)).toBe('{"__proto__":null}');
+    expect(polluted()).toEqual([]);
   });
 });
 
