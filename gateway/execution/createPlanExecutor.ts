@@ -146,9 +146,9 @@ function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode): 
   return root;
 }
 
-function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
-  const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   return fragments;
 }
 
@@ -157,7 +157,7 @@ function introspect(
   schema: GraphQLSchema,
   field: FieldNode,
   operation: OperationDefinitionNode,
-  fragments: Record<string, FragmentDefinitionNode>,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   variables: Readonly<Record<string, unknown>>,
 ): unknown {
   const document: DocumentNode = {
@@ -169,7 +169,7 @@ function introspect(
         variableDefinitions: operation.variableDefinitions ?? [],
         selectionSet: { kind: Kind.SELECTION_SET, selections: [field] },
       },
-      ...Object.values(fragments),
+      ...fragments.values(),
     ],
   };
   const result = execute({ schema, document, variableValues: variables }) as { data?: ResultObject | null };

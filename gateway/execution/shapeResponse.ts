@@ -28,7 +28,8 @@ export interface ShapeOptions {
   schema: GraphQLSchema;
   selections: readonly SelectionNode[];
   rootType: GraphQLCompositeType;
-  fragments: Readonly<Record<string, FragmentDefinitionNode>>;
+  /** The document's fragments by name (a client's names: a `Map`, never a plain object). */
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   /** The request's coerced variables (`coercedVariablesOf`), the values authorization judged `@skip`/`@include` by. */
   variables: VariableValues;
   /** Answers a `__schema` or `__type` field, which no subgraph is asked for. */
@@ -142,7 +143,7 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
         setOwnField(output, responseName, value);
         continue;
       }
-      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
+      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
       if (!fragment) continue;
       const condition = fragment.typeCondition?.name.value;
       if (!conditionApplies(condition, source.__typename, parentType)) continue;

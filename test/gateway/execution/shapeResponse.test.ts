@@ -13,7 +13,7 @@ const schema = buildSchema(`
 function shape(query: string, input: Record<string, unknown>, variables: Record<string, unknown> = {}) {
   const document = parse(query);
   const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)!;
-  const fragments = Object.fromEntries(
+  const fragments = new Map(
     document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
   );
   const result = shapeResponse(input, {
@@ -76,7 +76,7 @@ describe('shapeResponse', () => {
       selections: (parse('{ shelf { toString: name constructor: name __proto__: name hasOwnProperty: name } }').definitions[0] as OperationDefinitionNode).selectionSet.selections,
       typeNames: new Map(),
       rootType: schema.getQueryType() as GraphQLObjectType,
-      fragments: {},
+      fragments: new Map(),
       variables: new Map(),
       introspect: () => null,
     });
