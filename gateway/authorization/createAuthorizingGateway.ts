@@ -83,7 +83,7 @@ export function createAuthorizingGateway(inner: ApolloGateway, execute: Executor
       source,
       queryHash: createHash('sha256').update(source).digest('hex'),
     });
-    const patched = patchResult(result.data, filtered.removals);
+    const patched = patchResult(result.data, filtered.removals, filtered.placeholderKey);
     return { ...result, data: patched.data, errors: [...patched.errors, ...(result.errors ?? [])] };
   };
 

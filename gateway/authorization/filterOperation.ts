@@ -14,6 +14,7 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
+  visit,
 } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { VariableValues } from '../execution/coercedVariablesOf.js';
@@ -43,9 +44,15 @@ export interface Removal {
 export interface FilteredOperation {
   document: DocumentNode;
   removals: Removal[];
+  /** The response key of the placeholders this operation got (see `placeholderKey`). */
+  placeholderKey: string;
 }
 
-/** The alias of the `__typename` Portico adds (to keep a selection set valid, or to tell runtime types apart); stripped from the response. */
+/**
+ * The alias of the `__typename` Portico adds (to keep a selection set valid, or to tell runtime
+ * types apart); stripped from the response. An operation whose own aliases use it gets the
+ * first of `portico__typename_`, `portico__typename__`, … it does not use.
+ */
 export const placeholderKey = 'portico__typename';
 
 // Fragments are inlined as they are walked; this bounds what a fragment-heavy document can cost.
@@ -80,6 +87,8 @@ export function filterOperation(
   );
   const removals: Removal[] = [];
   let visited = 0;
+  let placeholderNode: FieldNode | undefined;
+  const placeholder = () => (placeholderNode ??= placeholderSelection(unusedKey(document)));
 
   const typeRule = (name: string) => rules.types.get(name) ?? noRequirement;
   const fieldRule = (type: string, field: string) => rules.fields.get(`${type}.${field}`) ?? noRequirement;
@@ -159,7 +168,7 @@ export function filterOperation(
       });
     }
     // Kept valid when emptied, and able to tell runtime types apart when a typed fragment lost fields.
-    if (selections.length === 0 || typedRemovals) selections.push(placeholderSelection);
+    if (selections.length === 0 || typedRemovals) selections.push(placeholder());
     return { kind: Kind.SELECTION_SET, selections };
   };
 
@@ -168,14 +177,25 @@ export function filterOperation(
   return {
     document: { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet }] },
     removals,
+    placeholderKey: placeholderNode?.alias?.value ?? placeholderKey,
   };
 }
 
-const placeholderSelection: FieldNode = {
+const placeholderSelection = (key: string): FieldNode => ({
   kind: Kind.FIELD,
-  alias: { kind: Kind.NAME, value: placeholderKey },
+  alias: { kind: Kind.NAME, value: key },
   name: { kind: Kind.NAME, value: '__typename' },
-};
+});
+
+// A response key no field of the document has: a client's own `portico__typename` alias must
+// neither clash with a placeholder nor be stripped as one.
+function unusedKey(document: DocumentNode): string {
+  const taken = new Set<string>();
+  visit(document, { Field: (node) => void taken.add(node.alias?.value ?? node.name.value) });
+  let key = placeholderKey;
+  while (taken.has(key)) key = `${key}_`;
+  return key;
+}
 
 // Router's convention: response keys, and `@` where a list stands for each of its items.
 function errorPathOf(steps: Step[]): string[] {

@@ -1,6 +1,6 @@
 import { GraphQLError, isListType, isNonNullType, type GraphQLOutputType } from 'graphql';
 import { setOwnField } from '../execution/setOwnField.js';
-import { placeholderKey, type Removal, type Step } from './filterOperation.js';
+import type { Removal, Step } from './filterOperation.js';
 
 type Data = Record<string, unknown>;
 
@@ -13,16 +13,20 @@ type Data = Record<string, unknown>;
  * own properties of the response's objects and arrays are ever followed, and a null is written
  * as an own property, so that no key can reach or change a prototype.
  */
-export function patchResult(data: Data | null | undefined, removals: readonly Removal[]): { data: Data | null | undefined; errors: GraphQLError[] } {
+export function patchResult(
+  data: Data | null | undefined,
+  removals: readonly Removal[],
+  placeholderKey: string,
+): { data: Data | null | undefined; errors: GraphQLError[] } {
   let patched = data;
   if (patched) {
     for (const removal of removals) {
-      if (removal.steps && nullInObject(patched, removal.steps, 0)) {
+      if (removal.steps && nullInObject(patched, removal.steps, 0, placeholderKey)) {
         patched = null;
         break;
       }
     }
-    if (patched) stripPlaceholders(patched);
+    if (patched) stripPlaceholders(patched, placeholderKey);
   }
   return { data: patched, errors: removals.map(errorOf) };
 }
@@ -36,15 +40,15 @@ export function errorOf(removal: Removal): GraphQLError {
 }
 
 // Nulls the field of `steps` below `object`; true when `object` itself must then become null.
-function nullInObject(object: Data, steps: readonly Step[], index: number): boolean {
+function nullInObject(object: Data, steps: readonly Step[], index: number, placeholderKey: string): boolean {
   const step = steps[index]!;
   if (step.onlyFor && !step.onlyFor.has(String(ownValue(object, placeholderKey)))) return false;
   if (index === steps.length - 1) return setNull(object, step.key, step.type);
-  return nullBelow(object, step.key, step.type, steps, index + 1);
+  return nullBelow(object, step.key, step.type, steps, index + 1, placeholderKey);
 }
 
 // Follows `holder[key]` through lists to the objects at the next step.
-function nullBelow(holder: Data | unknown[], key: string | number, type: GraphQLOutputType, steps: readonly Step[], index: number): boolean {
+function nullBelow(holder: Data | unknown[], key: string | number, type: GraphQLOutputType, steps: readonly Step[], index: number, placeholderKey: string): boolean {
   const value = ownValue(holder, key);
   // Not there (skipped, or nulled by a failure) or not the shape the type says: nothing to null below.
   if (typeof value !== 'object' || value === null) return false;
@@ -52,12 +56,12 @@ function nullBelow(holder: Data | unknown[], key: string | number, type: GraphQL
   if (isListType(inner)) {
     if (!Array.isArray(value)) return false;
     for (let item = 0; item < value.length; item += 1) {
-      if (nullBelow(value, item, inner.ofType as GraphQLOutputType, steps, index)) return setNull(holder, key, type);
+      if (nullBelow(value, item, inner.ofType as GraphQLOutputType, steps, index, placeholderKey)) return setNull(holder, key, type);
     }
     return false;
   }
   if (Array.isArray(value)) return false;
-  return nullInObject(value as Data, steps, index) ? setNull(holder, key, type) : false;
+  return nullInObject(value as Data, steps, index, placeholderKey) ? setNull(holder, key, type) : false;
 }
 
 // A response value's own property: never one inherited from Object.prototype or Array.prototype.
@@ -72,11 +76,11 @@ function setNull(holder: Data | unknown[], key: string | number, type: GraphQLOu
   return isNonNullType(type);
 }
 
-function stripPlaceholders(value: unknown): void {
+function stripPlaceholders(value: unknown, placeholderKey: string): void {
   if (Array.isArray(value)) {
-    for (const item of value) stripPlaceholders(item);
+    for (const item of value) stripPlaceholders(item, placeholderKey);
   } else if (typeof value === 'object' && value !== null) {
     delete (value as Data)[placeholderKey];
-    for (const inner of Object.values(value)) stripPlaceholders(inner);
+    for (const inner of Object.values(value)) stripPlaceholders(inner, placeholderKey);
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { denial } from '../../../gateway/authorization/AuthorizationRules.js';
 import { coercedVariablesOf } from '../../../gateway/execution/coercedVariablesOf.js';
 import { acceptEnforcedSecurityLinks } from '../../../gateway/authorization/acceptEnforcedSecurityLinks.js';
-import { filterOperation } from '../../../gateway/authorization/filterOperation.js';
+import { filterOperation, placeholderKey } from '../../../gateway/authorization/filterOperation.js';
 import { patchResult } from '../../../gateway/authorization/patchResult.js';
 import { readAuthorizationRules } from '../../../gateway/authorization/readAuthorizationRules.js';
 import type { Viewer } from '../../../gateway/GatewayContext.js';
@@ -114,12 +114,21 @@ describe('filterOperation', () => {
     expect(print(result.document)).not.toContain('hasOwnProperty');
   });
 
+  it("picks a placeholder key the client's own aliases do not use, and strips only that", () => {
+    const result = filter('{ node(id: "1") { portico__typename: id ... on Account { balance } } account { portico__typename_: owner balance } }', plain)!;
+    expect(result.placeholderKey).toBe('portico__typename__');
+    expect(print(result.document)).toContain('portico__typename__: __typename');
+    const received = { node: { portico__typename: '1', portico__typename__: 'Public' }, account: { portico__typename_: 'o', portico__typename__: 'Account' } };
+    const { data } = patchResult(received, result.removals, result.placeholderKey);
+    expect(data).toEqual({ node: { portico__typename: '1' }, account: null });
+  });
+
   it("says a mutation's root field is used, any other field read", () => {
     const mutation = filter('mutation { close(id: "1") }', plain)!;
     expect(mutation.removals).toMatchObject([{ what: 'Mutation.close', action: 'use' }]);
-    expect(patchResult({}, mutation.removals).errors[0]!.message).toBe('Forbidden: the caller may not use Mutation.close.');
+    expect(patchResult({}, mutation.removals, placeholderKey).errors[0]!.message).toBe('Forbidden: the caller may not use Mutation.close.');
     const query = filter('{ account { balance } }', plain)!;
-    expect(patchResult({ account: {} }, query.removals).errors[0]!.message).toBe('Forbidden: the caller may not read Account.balance.');
+    expect(patchResult({ account: {} }, query.removals, placeholderKey).errors[0]!.message).toBe('Forbidden: the caller may not read Account.balance.');
   });
 
   it('refuses a document whose fragments expand past the limit', () => {
@@ -133,7 +142,7 @@ describe('filterOperation', () => {
 describe('patchResult', () => {
   it('puts nulls where fields were removed and one error per removed path', () => {
     const { removals } = filter('{ accounts { owner balance } }', plain)!;
-    const { data, errors } = patchResult({ accounts: [{ owner: 'a', portico__typename: 'Account' }, { owner: 'b' }] }, removals);
+    const { data, errors } = patchResult({ accounts: [{ owner: 'a', portico__typename: 'Account' }, { owner: 'b' }] }, removals, placeholderKey);
     // balance is Int!: its null bubbles to the (nullable) list item... which is non-null, so to the list.
     expect(data).toEqual({ accounts: null });
     expect(errors.map((error) => [error.path, error.extensions.code])).toEqual([[['accounts', '@', 'balance'], 'FORBIDDEN']]);
@@ -141,16 +150,16 @@ describe('patchResult', () => {
 
   it('bubbles a removed non-null field up to the nearest nullable parent', () => {
     const { removals } = filter('{ account { owner balance } }', plain)!;
-    expect(patchResult({ account: { owner: 'a' } }, removals).data).toEqual({ account: null });
+    expect(patchResult({ account: { owner: 'a' } }, removals, placeholderKey).data).toEqual({ account: null });
   });
 
   it('nulls fields only on objects of the fragment\'s type, and strips the placeholders', () => {
     const { removals } = filter('{ node(id: "1") { id ... on Account { balance } } }', reader) ?? { removals: [] };
     expect(removals).toEqual([]);
     const limited = filter('{ node(id: "1") { ... on Public { title } ... on Account { owner balance } } }', plain)!;
-    const asPublic = patchResult({ node: { title: 't', portico__typename: 'Public' } }, limited.removals);
+    const asPublic = patchResult({ node: { title: 't', portico__typename: 'Public' } }, limited.removals, placeholderKey);
     expect(asPublic.data).toEqual({ node: { title: 't' } });
-    const asAccount = patchResult({ node: { owner: 'o', portico__typename: 'Account' } }, limited.removals);
+    const asAccount = patchResult({ node: { owner: 'o', portico__typename: 'Account' } }, limited.removals, placeholderKey);
     expect(asAccount.data).toEqual({ node: null });
   });
 });
@@ -160,7 +169,7 @@ describe('patchResult with client-chosen keys', () => {
 
   it('never follows a key the response does not own: a missing __proto__ alias writes nothing anywhere', () => {
     const { removals } = filter('{ __proto__: account { owner balance } toString: account { balance } }', plain)!;
-    const { data } = patchResult({}, removals);
+    const { data } = patchResult({}, removals, placeholderKey);
     expect(data).toEqual({});
     expect(polluted()).toEqual([]);
     expect(({} as Record<string, unknown>).balance).toBeUndefined();
@@ -169,11 +178,11 @@ describe('patchResult with client-chosen keys', () => {
   it('writes nulls as own keys, __proto__ included, and never changes a prototype', () => {
     const { removals } = filter('{ __proto__: accounts { constructor: owner balance } }', plain)!;
     const received = JSON.parse('{"__proto__": [{"constructor": "a", "portico__typename": "Account"}]}') as Record<string, unknown>;
-    const { data } = patchResult(received, removals);
+    const { data } = patchResult(received, removals, placeholderKey);
     expect(JSON.stringify(data)).toBe('{"__proto__":null}');
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
     const nullable = filter('{ __proto__: node(id: "1") { ... on Account { owner balance } } }', plain)!;
-    const node = patchResult(JSON.parse('{"__proto__": {"owner": "o", "portico__typename": "Account"}}') as Record<string, unknown>, nullable.removals);
+    const node = patchResult(JSON.parse('{"__proto__": {"owner": "o", "portico__typename": "Account"}}') as Record<string, unknown>, nullable.removals, placeholderKey);
     expect(JSON.stringify(node.data)).toBe('{"__proto__":null}');
     expect(polluted()).toEqual([]);
   });
