@@ -28,6 +28,7 @@ import { createCors } from './http/createCors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { createDemandControl } from './plugins/createDemandControl.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
+import { createVariableCoercion } from './plugins/createVariableCoercion.js';
 import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
@@ -183,6 +184,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       }),
       readiness.plugin,
       failedRequestLog.plugin,
+      // Unknown operation names refused; variables coerced once, for every stage after it.
+      createVariableCoercion(),
       // Persisted documents, then rate limits (they charge the cost), then demand control.
       ...traffic.plugins,
       demandControl.plugin,

@@ -3,6 +3,8 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { print, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from '../../common/createLogger.js';
 import type { AuthorizationConfig } from '../config/SecurityConfig.js';
+import { coercedVariablesOf } from '../execution/coercedVariablesOf.js';
+import { operationResolutionError } from '../execution/operationResolutionError.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import { denial, type AuthorizationRules } from './AuthorizationRules.js';
 import { filterOperation } from './filterOperation.js';
@@ -51,9 +53,14 @@ export function createAuthorizingGateway(inner: ApolloGateway, execute: Executor
     const noRules = rules.types.size === 0 && rules.fields.size === 0;
     const apiSchema = schema;
     if (noRules || !apiSchema) return execute(requestContext);
+    const { operation, document, request } = requestContext;
+    if (!operation) return { errors: [operationResolutionError(document, request.operationName)] };
     const context = requestContext.context as GatewayContext;
+    // Judged on the values execution will read, never on the variables as sent.
+    const variables = coercedVariablesOf({ context, schema: apiSchema, operation, variables: request.variables });
+    if (variables.errors) return { errors: [...variables.errors] };
     const filter = (policies: ReadonlySet<string>, onPolicy?: () => void) =>
-      filterOperation(apiSchema, rules, requestContext.document, requestContext.request.operationName, requestContext.request.variables ?? {}, (requirement) => {
+      filterOperation(apiSchema, rules, document, operation, variables.values, (requirement) => {
         if (requirement.policies.length > 0) onPolicy?.();
         return denial(requirement, context.viewer, policies);
       });
@@ -76,7 +83,7 @@ export function createAuthorizingGateway(inner: ApolloGateway, execute: Executor
       source,
       queryHash: createHash('sha256').update(source).digest('hex'),
     });
-    const patched = patchResult(result.data, filtered.removals);
+    const patched = patchResult(result.data, filtered.removals, filtered.placeholderKey);
     return { ...result, data: patched.data, errors: [...patched.errors, ...(result.errors ?? [])] };
   };
 

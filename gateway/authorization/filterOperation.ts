@@ -14,8 +14,10 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
+  visit,
 } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
+import type { VariableValues } from '../execution/coercedVariablesOf.js';
 import { combine, noRequirement, type AuthorizationRules, type Requirement } from './AuthorizationRules.js';
 
 /** One step from the response root to a removed field. */
@@ -31,6 +33,8 @@ export interface Removal {
   code: 'UNAUTHENTICATED' | 'FORBIDDEN';
   /** What was refused, for the error message: a coordinate such as `User.email`, or a type. */
   what: string;
+  /** What the caller asked to do with it: `use` for a mutation's (or subscription's) root field, else `read`. */
+  action: 'read' | 'use';
   /** Where the error is reported: response keys, with `@` for each list level. */
   errorPath: string[];
   /** Where the response gets a null; none for a removed fragment, whose fields are simply absent. */
@@ -40,9 +44,15 @@ export interface Removal {
 export interface FilteredOperation {
   document: DocumentNode;
   removals: Removal[];
+  /** The response key of the placeholders this operation got (see `placeholderKey`). */
+  placeholderKey: string;
 }
 
-/** The alias of the `__typename` Portico adds (to keep a selection set valid, or to tell runtime types apart); stripped from the response. */
+/**
+ * The alias of the `__typename` Portico adds (to keep a selection set valid, or to tell runtime
+ * types apart); stripped from the response. An operation whose own aliases use it gets the
+ * first of `portico__typename_`, `portico__typename__`, … it does not use.
+ */
 export const placeholderKey = 'portico__typename';
 
 // Fragments are inlined as they are walked; this bounds what a fragment-heavy document can cost.
@@ -56,26 +66,29 @@ export type Decide = (requirement: Requirement) => 'UNAUTHENTICATED' | 'FORBIDDE
  * are dropped, and every field, and every fragment on a type, whose requirement `decide`
  * refuses is removed. A selection on an abstract type can read any of its possible types, so
  * it needs each of their requirements too. Returns null when nothing is removed.
+ *
+ * `operation` is the one Apollo Server resolved, and `variables` the request's coerced values
+ * (`coercedVariablesOf`): the very values execution reads, so that what is judged here is
+ * exactly what runs.
  */
 export function filterOperation(
   schema: GraphQLSchema,
   rules: AuthorizationRules,
   document: DocumentNode,
-  operationName: string | null | undefined,
-  variables: Readonly<Record<string, unknown>>,
+  operation: OperationDefinitionNode,
+  variables: VariableValues,
   decide: Decide,
 ): FilteredOperation | null {
-  const operation = document.definitions.find(
-    (definition): definition is OperationDefinitionNode =>
-      definition.kind === Kind.OPERATION_DEFINITION && (operationName ? definition.name?.value === operationName : true),
-  );
-  const root = operation && schema.getRootType(operation.operation);
-  if (!operation || !root) return null;
+  const root = schema.getRootType(operation.operation);
+  if (!root) return null;
+  const query = schema.getQueryType();
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
   const removals: Removal[] = [];
   let visited = 0;
+  let placeholderNode: FieldNode | undefined;
+  const placeholder = () => (placeholderNode ??= placeholderSelection(unusedKey(document)));
 
   const typeRule = (name: string) => rules.types.get(name) ?? noRequirement;
   const fieldRule = (type: string, field: string) => rules.fields.get(`${type}.${field}`) ?? noRequirement;
@@ -86,7 +99,7 @@ export function filterOperation(
       if (name !== 'skip' && name !== 'include') continue;
       const condition = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
       // An unknown value counts as included, so that authorization still applies.
-      const value = condition?.kind === Kind.BOOLEAN ? condition.value : condition?.kind === Kind.VARIABLE ? variables[condition.name.value] : true;
+      const value = condition?.kind === Kind.BOOLEAN ? condition.value : condition?.kind === Kind.VARIABLE ? variables.get(condition.name.value) : true;
       if (name === 'skip' && value === true) return false;
       if (name === 'include' && value === false) return false;
     }
@@ -124,7 +137,9 @@ export function filterOperation(
         const step: Step = { key, type: type as GraphQLOutputType, onlyFor };
         const code = decide(requirement);
         if (code) {
-          removals.push({ code, what: `${parent.name}.${name}`, errorPath: errorPathOf([...path, step]), steps: [...path, step] });
+          // A mutation's root field is something the caller does; any other field, something it reads.
+          const action = path.length === 0 && parent === root && root !== query ? 'use' : 'read';
+          removals.push({ code, what: `${parent.name}.${name}`, action, errorPath: errorPathOf([...path, step]), steps: [...path, step] });
           if (onlyFor) typedRemovals = true;
           continue;
         }
@@ -140,7 +155,7 @@ export function filterOperation(
       const narrows = condition.name !== parent.name;
       const code = narrows ? decide(typeRule(condition.name)) : null;
       if (code) {
-        removals.push({ code, what: condition.name, errorPath: errorPathOf(path), steps: null });
+        removals.push({ code, what: condition.name, action: 'read', errorPath: errorPathOf(path), steps: null });
         continue;
       }
       const narrowed = narrows ? new Set((isAbstractType(condition) ? schema.getPossibleTypes(condition) : [condition]).map((type) => type.name)) : onlyFor;
@@ -153,7 +168,7 @@ export function filterOperation(
       });
     }
     // Kept valid when emptied, and able to tell runtime types apart when a typed fragment lost fields.
-    if (selections.length === 0 || typedRemovals) selections.push(placeholderSelection);
+    if (selections.length === 0 || typedRemovals) selections.push(placeholder());
     return { kind: Kind.SELECTION_SET, selections };
   };
 
@@ -162,14 +177,25 @@ export function filterOperation(
   return {
     document: { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet }] },
     removals,
+    placeholderKey: placeholderNode?.alias?.value ?? placeholderKey,
   };
 }
 
-const placeholderSelection: FieldNode = {
+const placeholderSelection = (key: string): FieldNode => ({
   kind: Kind.FIELD,
-  alias: { kind: Kind.NAME, value: placeholderKey },
+  alias: { kind: Kind.NAME, value: key },
   name: { kind: Kind.NAME, value: '__typename' },
-};
+});
+
+// A response key no field of the document has: a client's own `portico__typename` alias must
+// neither clash with a placeholder nor be stripped as one.
+function unusedKey(document: DocumentNode): string {
+  const taken = new Set<string>();
+  visit(document, { Field: (node) => void taken.add(node.alias?.value ?? node.name.value) });
+  let key = placeholderKey;
+  while (taken.has(key)) key = `${key}_`;
+  return key;
+}
 
 // Router's convention: response keys, and `@` where a list stands for each of its items.
 function errorPathOf(steps: Step[]): string[] {

@@ -1,6 +1,7 @@
 import type { FetchDataRewrite } from '@apollo/query-planner';
 import type { ResultObject } from './collectEntities.js';
 import type { TypeMatcher } from './compileRequires.js';
+import { setOwnField } from './setOwnField.js';
 
 const FRAGMENT_PREFIX = '... on ';
 
@@ -14,12 +15,13 @@ export function applyRewrites(rewrites: readonly FetchDataRewrite[] | undefined,
   for (const rewrite of rewrites) {
     if (rewrite.path.length === 0) continue;
     const last = rewrite.path[rewrite.path.length - 1]!;
+    // A renamed key may be the client's alias (`__proto__` among them): set as own fields.
     applyAt(rewrite.path.slice(0, -1), value, matches, (object) => {
       if (rewrite.kind === 'ValueSetter') {
-        object[last] = rewrite.setValueTo;
+        setOwnField(object, last, rewrite.setValueTo);
       } else if (Object.hasOwn(object, last) && object[last]) {
-        object[rewrite.renameKeyTo] = object[last];
-        object[last] = undefined;
+        setOwnField(object, rewrite.renameKeyTo, object[last]);
+        setOwnField(object, last, undefined);
       }
     });
   }

@@ -1,6 +1,7 @@
 import type { QueryPlanSelectionNode } from '@apollo/query-planner';
 import type { ResultObject } from './collectEntities.js';
 import { mergeInto } from './mergeInto.js';
+import { setOwnField } from './setOwnField.js';
 
 /** Whether an object of type `typename` matches the type condition `condition`. */
 export type TypeMatcher = (condition: string, typename: unknown) => boolean;
@@ -33,7 +34,7 @@ export function compileRequires(requires: readonly QueryPlanSelectionNode[], mat
       const value = Object.hasOwn(source, name) ? source[name] : undefined;
       // A missing input means the fetch that should have given it failed: skip the entity.
       if (value === undefined) return null;
-      result[name] = selection.selections ? projectValue(selection.selections, value) : value;
+      setOwnField(result, name, selection.selections ? projectValue(selection.selections, value) : value);
     }
     return result;
   };
@@ -65,7 +66,7 @@ function projectFlat(typeCondition: string, fields: readonly string[], matches: 
     for (const name of fields) {
       const value = Object.hasOwn(entity, name) ? entity[name] : undefined;
       if (value === undefined) return null;
-      result[name] = value;
+      setOwnField(result, name, value);
     }
     return result;
   };

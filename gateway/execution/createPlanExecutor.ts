@@ -4,11 +4,8 @@ import { QueryPlanner } from '@apollo/query-planner';
 import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import {
   execute,
-  getVariableValues,
   GraphQLError,
   Kind,
-  typeFromAST,
-  valueFromAST,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -17,6 +14,8 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { GatewayContext } from '../GatewayContext.js';
+import { coercedVariablesOf } from './coercedVariablesOf.js';
+import { operationResolutionError } from './operationResolutionError.js';
 import type { SubgraphCaller, SubgraphClient } from '../subgraphRequests/createSubgraphClient.js';
 import type { ResultObject } from './collectEntities.js';
 import type { TypeMatcher } from './compileRequires.js';
@@ -58,8 +57,9 @@ interface Served {
  * Executes operations with Apollo's query planner and Portico's own plan runner: plans are
  * cached per operation with what running them needs (schedules, merged fetches, representation
  * builders); fetches run in waves, several entity fetches to one subgraph in one request; the
- * response is shaped as Apollo Gateway shapes it. Variables are validated first, as Apollo
- * Gateway does.
+ * response is shaped as Apollo Gateway shapes it. Variables are coerced first (as Apollo
+ * Gateway validates them), and the coerced values decide `Condition` nodes and `@skip`/`@include`
+ * in shaping; subgraphs get the variables as sent, as Apollo Gateway sends them.
  */
 export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
   let served: Served | undefined;
@@ -88,12 +88,11 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       const state = served;
       if (!state) throw new Error('the gateway has no supergraph loaded yet');
       const { operation, document, request } = requestContext;
+      if (!operation) return { errors: [operationResolutionError(document, request.operationName)] };
+      const context = requestContext.context as GatewayContext;
+      const coerced = coercedVariablesOf({ context, schema: state.apiSchema, operation, variables: request.variables });
+      if (coerced.errors) return { errors: [...coerced.errors] };
       const provided = request.variables ?? {};
-      const definitions = operation.variableDefinitions ?? [];
-      if (definitions.length > 0) {
-        const { errors } = getVariableValues(state.apiSchema, definitions, provided);
-        if (errors) return { errors };
-      }
       let plan: PreparedPlan;
       try {
         plan = planFor(state, requestContext);
@@ -103,13 +102,11 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       }
       if (plan.subscription) throw new Error('Execution of subscriptions not supported by gateway');
 
-      const withDefaults = variablesWithDefaults(state.apiSchema, operation, provided);
-      const context = requestContext.context as GatewayContext;
       const caller: SubgraphCaller = { context, clientHeaders: request.http?.headers ?? new Map<string, string>() };
       const { data, errors } = await executePlan({
         plan,
         variables: provided,
-        conditionValues: withDefaults,
+        conditionValues: coerced.values,
         caller,
         clientOf: options.clientOf,
         matches: state.matches,
@@ -121,7 +118,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
         selections: operation.selectionSet.selections,
         rootType: rootTypeOf(state.apiSchema, operation),
         fragments,
-        variables: withDefaults,
+        variables: coerced.values,
         introspect: (field) => introspect(state.apiSchema, field, operation, fragments, provided),
         typeNames: state.typeNames,
       });
@@ -149,22 +146,10 @@ function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode): 
   return root;
 }
 
-function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
-  const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   return fragments;
-}
-
-/** The request's variables, with the operation's default values where a variable is not given. */
-function variablesWithDefaults(schema: GraphQLSchema, operation: OperationDefinitionNode, provided: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const values: Record<string, unknown> = { ...provided };
-  for (const definition of operation.variableDefinitions ?? []) {
-    const name = definition.variable.name.value;
-    if (values[name] !== undefined || !definition.defaultValue) continue;
-    const type = typeFromAST(schema, definition.type);
-    if (type) values[name] = valueFromAST(definition.defaultValue, type as Parameters<typeof valueFromAST>[1]);
-  }
-  return values;
 }
 
 /** A `__schema` or `__type` field, answered from the API schema by graphql-js. */
@@ -172,7 +157,7 @@ function introspect(
   schema: GraphQLSchema,
   field: FieldNode,
   operation: OperationDefinitionNode,
-  fragments: Record<string, FragmentDefinitionNode>,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   variables: Readonly<Record<string, unknown>>,
 ): unknown {
   const document: DocumentNode = {
@@ -184,7 +169,7 @@ function introspect(
         variableDefinitions: operation.variableDefinitions ?? [],
         selectionSet: { kind: Kind.SELECTION_SET, selections: [field] },
       },
-      ...Object.values(fragments),
+      ...fragments.values(),
     ],
   };
   const result = execute({ schema, document, variableValues: variables }) as { data?: ResultObject | null };

@@ -3,19 +3,21 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { pathOfFetch } from '../resilience/pathOfFetch.js';
 import type { SubgraphCaller, SubgraphClient, SubgraphResponse } from '../subgraphRequests/createSubgraphClient.js';
 import { applyRewrites } from './applyRewrites.js';
+import type { VariableValues } from './coercedVariablesOf.js';
 import { collectEntities, pathsOfEntities, type ResultObject } from './collectEntities.js';
 import type { TypeMatcher } from './compileRequires.js';
 import { createRepresentationIndex } from './createRepresentationIndex.js';
 import { mergeInto } from './mergeInto.js';
 import type { PreparedPlan } from './preparePlan.js';
 import type { ScheduledFetch } from './schedulePlan.js';
+import { setOwnField } from './setOwnField.js';
 
 export interface PlanRun {
   plan: PreparedPlan;
   /** The client's variables, as sent (Apollo Gateway passes them on uncoerced too). */
   variables: Readonly<Record<string, unknown>>;
-  /** The operation's variables with their defaults, for `Condition` nodes. */
-  conditionValues: Readonly<Record<string, unknown>>;
+  /** The operation's coerced variables (`coercedVariablesOf`), for `Condition` nodes. */
+  conditionValues: VariableValues;
   caller: SubgraphCaller;
   clientOf: (subgraph: string) => SubgraphClient | undefined;
   matches: TypeMatcher;
@@ -43,7 +45,7 @@ interface ReadyFetch {
 export async function executePlan(run: PlanRun): Promise<{ data: ResultObject; errors: GraphQLError[] }> {
   const data: ResultObject = Object.create(null);
   const errors: GraphQLError[] = [];
-  const waves = run.plan.schedule((name) => run.conditionValues[name] === true);
+  const waves = run.plan.schedule((name) => run.conditionValues.get(name) === true);
   for (const wave of waves) {
     const ready = wave.map((scheduled) => prepare(run, data, scheduled)).filter((fetch): fetch is ReadyFetch => fetch !== null);
     const bySubgraph = new Map<string, ReadyFetch[]>();
@@ -74,9 +76,10 @@ function prepare(run: PlanRun, data: ResultObject, scheduled: ScheduledFetch): R
   const { fetch, path } = scheduled;
   const entities = collectEntities(data, path);
   if (entities.length === 0) return null;
+  // Variable names are the client's: `__proto__` is defined as an own key, not assigned.
   const variables: Record<string, unknown> = {};
   for (const name of fetch.variableUsages ?? []) {
-    if (Object.hasOwn(run.variables, name) && run.variables[name] !== undefined) variables[name] = run.variables[name];
+    if (Object.hasOwn(run.variables, name) && run.variables[name] !== undefined) setOwnField(variables, name, run.variables[name]);
   }
   if (!fetch.requires) return { scheduled, entities, variables };
   const project = run.plan.projector(fetch);
@@ -155,7 +158,8 @@ async function sendMerged(
   const members = units.flatMap((unit) => unit.members);
   const variables: Record<string, unknown> = {};
   units.forEach((unit, index) => {
-    for (const member of unit.members) Object.assign(variables, member.variables);
+    // Not Object.assign: it would assign a variable named `__proto__` as the object's prototype.
+    for (const member of unit.members) for (const name of Object.keys(member.variables)) setOwnField(variables, name, member.variables[name]);
     variables[merged.parts[index]!.variable] = unit.representations;
   });
   let response: SubgraphResponse;

@@ -18,6 +18,7 @@ import {
   type SelectionNode,
 } from 'graphql';
 import type { ResultObject } from './collectEntities.js';
+import type { VariableValues } from './coercedVariablesOf.js';
 import { setOwnField } from './setOwnField.js';
 
 type Path = (string | number)[];
@@ -27,9 +28,10 @@ export interface ShapeOptions {
   schema: GraphQLSchema;
   selections: readonly SelectionNode[];
   rootType: GraphQLCompositeType;
-  fragments: Readonly<Record<string, FragmentDefinitionNode>>;
-  /** The request's variables with the operation's defaults filled in. */
-  variables: Readonly<Record<string, unknown>>;
+  /** The document's fragments by name (a client's names: a `Map`, never a plain object). */
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  /** The request's coerced variables (`coercedVariablesOf`), the values authorization judged `@skip`/`@include` by. */
+  variables: VariableValues;
   /** Answers a `__schema` or `__type` field, which no subgraph is asked for. */
   introspect: (field: FieldNode) => unknown;
   /**
@@ -73,7 +75,7 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
       const name = directive.name.value;
       if (name !== 'skip' && name !== 'include') continue;
       const argument = directive.arguments?.find((candidate) => candidate.name.value === 'if')?.value;
-      const value = argument?.kind === Kind.VARIABLE ? variables[argument.name.value] : argument?.kind === Kind.BOOLEAN ? argument.value : undefined;
+      const value = argument?.kind === Kind.VARIABLE ? variables.get(argument.name.value) : argument?.kind === Kind.BOOLEAN ? argument.value : undefined;
       if (name === 'skip' && value === true) return true;
       if (name === 'include' && value === false) return true;
     }
@@ -141,7 +143,7 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
         setOwnField(output, responseName, value);
         continue;
       }
-      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments[selection.name.value] : selection;
+      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
       if (!fragment) continue;
       const condition = fragment.typeCondition?.name.value;
       if (!conditionApplies(condition, source.__typename, parentType)) continue;

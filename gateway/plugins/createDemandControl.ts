@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } fro
 import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers as HeaderNames } from '../../common/headers.js';
 import type { DemandControlConfig } from '../config/TrafficConfig.js';
+import { coercedVariablesOf } from '../execution/coercedVariablesOf.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import { createCostEstimator } from '../traffic/createCostEstimator.js';
 import { createLimitError } from '../traffic/createLimitError.js';
@@ -33,12 +34,10 @@ export function createDemandControl(config: DemandControlConfig, directives: () 
     let cost = costs.get(request.request);
     if (cost === undefined && request.operation === undefined) return 0;
     if (cost === undefined && request.operation) {
-      cost = estimate({
-        schema: request.schema,
-        document: request.document,
-        operation: request.operation,
-        variables: request.request.variables ?? {},
-      });
+      const { schema, document, operation } = request;
+      const variables = coercedVariablesOf({ context: request.contextValue, schema, operation, variables: request.request.variables });
+      // Variables that do not coerce: execution refuses the operation (BAD_USER_INPUT) before any work.
+      cost = variables.errors ? 0 : estimate({ schema, document, operation, variables: variables.values });
       costs.set(request.request, cost);
     }
     return cost ?? 0;

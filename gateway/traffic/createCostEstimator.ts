@@ -15,6 +15,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import type { VariableValues } from '../execution/coercedVariablesOf.js';
 import type { CostDirectives } from './readCostDirectives.js';
 
 export interface CostEstimatorOptions {
@@ -27,7 +28,8 @@ export interface CostRequest {
   schema: GraphQLSchema;
   document: DocumentNode;
   operation: OperationDefinitionNode;
-  variables: Readonly<Record<string, unknown>>;
+  /** The request's coerced variables, defaults applied (`coercedVariablesOf`). */
+  variables: VariableValues;
 }
 
 /** Mutations cost 10 before their fields, queries 0: the weights Apollo Router and Hive use. */
@@ -48,13 +50,13 @@ export function createCostEstimator(options: CostEstimatorOptions): (request: Co
   // An estimate that read no variable holds for every request of the same parsed operation
   // (Apollo Server hands out one document per query text) on the same schema.
   const constant = new WeakMap<OperationDefinitionNode, { schema: GraphQLSchema; cost: number }>();
-  return ({ schema, document, operation, variables: sent }) => {
+  return ({ schema, document, operation, variables }) => {
     const known = constant.get(operation);
     if (known?.schema === schema) return known.cost;
-    let variables: Readonly<Record<string, unknown>> | undefined;
+    let readVariable = false;
     const variable = (name: string) => {
-      variables ??= withDefaults(operation, sent);
-      return variables[name];
+      readVariable = true;
+      return variables.get(name);
     };
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of document.definitions) {
@@ -113,19 +115,9 @@ export function createCostEstimator(options: CostEstimatorOptions): (request: Co
 
     const root = schema.getRootType(operation.operation);
     const cost = OPERATION_COST[operation.operation] + (root ? selectionCost(operation.selectionSet, root, new Map()) : 0);
-    if (variables === undefined) constant.set(operation, { schema, cost });
+    if (!readVariable) constant.set(operation, { schema, cost });
     return cost;
   };
-}
-
-/** The variables as sent, plus the operation's integer defaults for those not sent. */
-function withDefaults(operation: OperationDefinitionNode, sent: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  const variables: Record<string, unknown> = { ...sent };
-  for (const definition of operation.variableDefinitions ?? []) {
-    const name = definition.variable.name.value;
-    if (variables[name] === undefined && definition.defaultValue?.kind === Kind.INT) variables[name] = Number(definition.defaultValue.value);
-  }
-  return variables;
 }
 
 /** A numeric argument's value: literal, variable, or the argument's default. */

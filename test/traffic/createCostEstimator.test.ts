@@ -1,5 +1,6 @@
 import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { coercedVariablesOf } from '../../gateway/execution/coercedVariablesOf.js';
 import { createCostEstimator } from '../../gateway/traffic/createCostEstimator.js';
 import { readCostDirectives } from '../../gateway/traffic/readCostDirectives.js';
 
@@ -23,10 +24,15 @@ const sdl = `
 const schema = buildSchema(sdl);
 const estimate = createCostEstimator({ directives: readCostDirectives(sdl), defaultListSize: 10 });
 
+// Variables as the gateway hands them over: coerced, with the operation's defaults.
+function coerced(operation: OperationDefinitionNode, variables: Record<string, unknown>) {
+  return coercedVariablesOf({ context: {}, schema, operation, variables }).values!;
+}
+
 function cost(query: string, variables: Record<string, unknown> = {}): number {
   const document = parse(query);
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-  return estimate({ schema, document, operation, variables });
+  return estimate({ schema, document, operation, variables: coerced(operation, variables) });
 }
 
 describe('createCostEstimator', () => {
@@ -68,15 +74,15 @@ describe('createCostEstimator', () => {
   it('estimates the same parsed operation again for other variables, and again on another schema', () => {
     const document = parse('query ($n: Int) { items(first: $n) { id } plain { id } }');
     const operation = document.definitions[0] as OperationDefinitionNode;
-    expect(estimate({ schema, document, operation, variables: { n: 2 } })).toBe(12);
-    expect(estimate({ schema, document, operation, variables: { n: 30 } })).toBe(40);
+    expect(estimate({ schema, document, operation, variables: coerced(operation, { n: 2 }) })).toBe(12);
+    expect(estimate({ schema, document, operation, variables: coerced(operation, { n: 30 }) })).toBe(40);
 
     const fixed = parse('{ plain { id heavy { id } } }');
     const fixedOperation = fixed.definitions[0] as OperationDefinitionNode;
-    expect(estimate({ schema, document: fixed, operation: fixedOperation, variables: {} })).toBe(100);
-    expect(estimate({ schema, document: fixed, operation: fixedOperation, variables: {} })).toBe(100);
+    expect(estimate({ schema, document: fixed, operation: fixedOperation, variables: new Map() })).toBe(100);
+    expect(estimate({ schema, document: fixed, operation: fixedOperation, variables: new Map() })).toBe(100);
     // A reloaded schema where `heavy` became a list: 10 items × (1 + 10 × 9).
     const reloaded = buildSchema(sdl.replace('heavy: Heavy', 'heavy: [Heavy]'));
-    expect(estimate({ schema: reloaded, document: fixed, operation: fixedOperation, variables: {} })).toBe(910);
+    expect(estimate({ schema: reloaded, document: fixed, operation: fixedOperation, variables: new Map() })).toBe(910);
   });
 });

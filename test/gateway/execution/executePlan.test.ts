@@ -60,7 +60,7 @@ describe('executePlan', () => {
     const { data, errors } = await executePlan({
       plan: preparePlan(plan, matches),
       variables: {},
-      conditionValues: {},
+      conditionValues: new Map(),
       caller: { context, clientHeaders: new Map() },
       clientOf: (name) => clients.get(name),
       matches,
@@ -76,5 +76,35 @@ describe('executePlan', () => {
     expect(nameRequests[0]!.variables).toEqual({ representations_0: [{ __typename: 'Product', upc: 'p1' }, { __typename: 'Product', upc: 'p2' }] });
     // The two reviews fetches (users and topProducts) went out together too.
     expect(reviews.sent).toHaveLength(1);
+  });
+
+  it('sends a client variable named __proto__ on to the subgraph as an own key', async () => {
+    const query = 'query ($__proto__: Int, $constructor: Int) { topProducts(first: $__proto__) { reviews { product { name } } } users { reviews { product { name } } } t2: topProducts(first: $constructor) { upc } }';
+    const { plan } = planFor(shopSubgraphs, query);
+    const accounts = recordingSubgraph('accounts', () => ({ data: { users: [{ __typename: 'User', id: 'u1' }] } }));
+    const products = recordingSubgraph('products', (request) =>
+      request.query.includes('topProducts')
+        ? { data: { topProducts: [{ __typename: 'Product', upc: 'p1' }], t2: [{ upc: 'p1' }] } }
+        : entities(request, (representation) => ({ __typename: 'Product', name: `Name of ${representation.upc}` })),
+    );
+    const reviews = recordingSubgraph('reviews', (request) =>
+      entities(request, (representation) => ({ __typename: representation.__typename, reviews: [{ product: { __typename: 'Product', upc: 'p2' } }] })),
+    );
+    const clients = new Map([accounts, products, reviews].map(({ client }) => [client.name, client]));
+    const context = { requestId: 'r2', signal: new AbortController().signal, deadlineAt: Date.now() + 5000, clientAddress: '127.0.0.1', viewer: null } satisfies GatewayContext;
+    const matches = (condition: string, typename: unknown) => condition === typename;
+    const variables = JSON.parse('{"__proto__": 1, "constructor": 2}') as Record<string, unknown>;
+    const { errors } = await executePlan({
+      plan: preparePlan(plan, matches),
+      variables,
+      conditionValues: new Map(),
+      caller: { context, clientHeaders: new Map() },
+      clientOf: (name) => clients.get(name),
+      matches,
+    });
+    expect(errors).toEqual([]);
+    const root = products.sent.find((request) => request.query.includes('topProducts'))!;
+    expect(JSON.stringify(root.variables)).toBe('{"__proto__":1,"constructor":2}');
+    expect(Object.getPrototypeOf(root.variables)).toBe(Object.prototype);
   });
 });

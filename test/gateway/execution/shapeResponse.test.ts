@@ -13,7 +13,7 @@ const schema = buildSchema(`
 function shape(query: string, input: Record<string, unknown>, variables: Record<string, unknown> = {}) {
   const document = parse(query);
   const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)!;
-  const fragments = Object.fromEntries(
+  const fragments = new Map(
     document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
   );
   const result = shapeResponse(input, {
@@ -22,7 +22,7 @@ function shape(query: string, input: Record<string, unknown>, variables: Record<
     rootType: schema.getQueryType() as GraphQLObjectType,
     typeNames: new Map(),
     fragments,
-    variables,
+    variables: new Map(Object.entries(variables)),
     introspect: () => 'introspected',
   });
   return { data: JSON.parse(JSON.stringify(result.data)) as unknown, errors: result.errors.map((error) => ({ message: error.message, path: error.path })) };
@@ -76,8 +76,8 @@ describe('shapeResponse', () => {
       selections: (parse('{ shelf { toString: name constructor: name __proto__: name hasOwnProperty: name } }').definitions[0] as OperationDefinitionNode).selectionSet.selections,
       typeNames: new Map(),
       rootType: schema.getQueryType() as GraphQLObjectType,
-      fragments: {},
-      variables: {},
+      fragments: new Map(),
+      variables: new Map(),
       introspect: () => null,
     });
     expect(JSON.stringify(result.data)).toBe('{"shelf":{"toString":"a","constructor":"b","__proto__":"c","hasOwnProperty":"d"}}');
