@@ -1,13 +1,6 @@
-/** The attacks of the "under attack" scenario, in the order they run (issue 15's denial-of-service findings). */
-export type AttackId =
-  | 'jwt-header-injection'
-  | 'prototype-pollution'
-  | 'slow-bodies'
-  | 'invented-api-keys'
-  | 'label-explosion'
-  | 'cpu-bombs'
-  | 'refused-flood'
-  | 'breaker-opening';
+import type { AttackId } from './attackIds.js';
+
+export type { AttackId };
 
 /** What one attack runs against. */
 export interface AttackContext {

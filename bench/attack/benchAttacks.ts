@@ -8,7 +8,7 @@ import { prototypePollution } from './attacks/prototypePollution.js';
 import { refusedFlood } from './attacks/refusedFlood.js';
 import { slowBodies } from './attacks/slowBodies.js';
 
-/** Issue 15's denial-of-service attacks, in the order the scenario runs them. */
+/** Issue 15's denial-of-service attacks, in the order the scenario runs them (that of `attackIds`). */
 export const benchAttacks: readonly BenchAttack[] = [
   jwtHeaderInjection,
   prototypePollution,

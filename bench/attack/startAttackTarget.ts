@@ -5,9 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { testSigningSecret, type SubgraphName } from '../../test/support/startSubgraphs.js';
 import { findFreePort, startGatewayProcess, type GatewayProcess } from '../gateways/startGatewayProcess.js';
-
-/** The HS256 secret of the attacked gateway: the legitimate client and the "signed-in attacker" sign with it. */
-export const attackJwtSecret = 'bench-attack-jwt-secret-0123456789abcdef';
+import { attackJwtSecret } from './attackJwtSecret.js';
 
 /** Operations and cost units one client (address, API key or token subject) may spend per second. */
 export interface AttackRateLimit {

@@ -1,7 +1,7 @@
 import type { BenchAttack } from '../BenchAttack.js';
 import { floodRequests } from '../floodRequests.js';
 import { signJwt } from '../signJwt.js';
-import { attackJwtSecret } from '../startAttackTarget.js';
+import { attackJwtSecret } from '../attackJwtSecret.js';
 import { attackConcurrency } from './attackConcurrency.js';
 
 // A real, validly signed token, as an identity provider issues for a user named in Japanese.
