@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import { failureReason } from './failureReason.js';
 
 export interface LegitimateClientOptions {
   url: string;
@@ -20,7 +21,10 @@ export interface LegitimateClientRun {
   requests: number;
   /** Requests answered 200 with the right answer. */
   succeeded: number;
-  /** Requests that were not, by reason: `HTTP 503`, `wrong answer`, `timed out`, `no connection`. */
+  /**
+   * Requests that were not, by reason: `HTTP 503 OVERLOADED` (status and first error code),
+   * `200 SUBGRAPH_UNAVAILABLE`, `wrong answer`, `timed out`, `no connection`.
+   */
   failures: Record<string, number>;
   /** Latency of every request, failed ones included (a timed-out one counts its timeout), ms. */
   latenciesMs: number[];
@@ -59,7 +63,7 @@ export async function runLegitimateClient(options: LegitimateClientOptions): Pro
         const response = await pool.request({ path: target.pathname, method: 'POST', headers, body: options.body });
         const body = Buffer.from(await response.body.arrayBuffer());
         if (options.isRight(response.statusCode, body)) run.succeeded += 1;
-        else fail(response.statusCode === 200 ? 'wrong answer' : `HTTP ${response.statusCode}`);
+        else fail(failureReason(response.statusCode, body));
         run.latenciesMs.push(performance.now() - sentAt);
       } catch (error) {
         const timedOut = /timeout/i.test((error as Error).name + (error as Error).message);
