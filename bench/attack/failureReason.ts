@@ -7,6 +7,5 @@ export function failureReason(status: number, body: Buffer): string {
     code = undefined;
   }
   const named = typeof code === 'string' ? ` ${code.slice(0, 40)}` : '';
-  if (status !== 200) return `HTTP ${status}${named}`;
-  return named ? `200${named}` : 'wrong answer';
+  return status === 200 && !named ? 'wrong answer' : `HTTP ${status}${named}`;
 }

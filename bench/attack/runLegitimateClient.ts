@@ -23,7 +23,7 @@ export interface LegitimateClientRun {
   succeeded: number;
   /**
    * Requests that were not, by reason: `HTTP 503 OVERLOADED` (status and first error code),
-   * `200 SUBGRAPH_UNAVAILABLE`, `wrong answer`, `timed out`, `no connection`.
+   * `HTTP 200 SUBGRAPH_UNAVAILABLE`, `wrong answer`, `timed out`, `no connection`.
    */
   failures: Record<string, number>;
   /** Latency of every request, failed ones included (a timed-out one counts its timeout), ms. */

@@ -60,7 +60,7 @@ function formatTally(tally: AttackTally | null): string {
     .sort(([, a], [, b]) => b - a)
     .map(([status, count]) => `${number(count, 0)} × ${status}`);
   if (tally.transportErrors > 0) answers.push(`${number(tally.transportErrors, 0)} no answer`);
-  return `${number(tally.requests, 0)}: ${answers.join(', ') || 'none yet'}`;
+  return `${number(tally.requests, 0)}: ${answers.join(', ') || 'no answers'}`;
 }
 
 function number(value: number, digits: number): string {
