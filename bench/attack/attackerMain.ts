@@ -1,6 +1,6 @@
 // One attack of the "under attack" bench scenario, as a process of its own (see spawnAttacker).
-// Waits for its orders over IPC, attacks until told to stop (or for at most `maxMs`), sends its
-// tally and exits.
+// Says it is ready, waits for its orders over IPC, attacks until told to stop (or for at most
+// `maxMs`), sends its tally and exits.
 import type { AttackerCommand, AttackerMessage } from './spawnAttacker.js';
 import { benchAttacks } from './benchAttacks.js';
 
@@ -23,3 +23,4 @@ process.on('message', (command: AttackerCommand) => {
   });
 });
 process.once('disconnect', () => controller.abort());
+send({ type: 'ready' });

@@ -19,6 +19,8 @@ const legitimateAddress = '127.0.0.1';
 const attackerAddress = '127.0.0.2';
 /** The attack runs this long before the legitimate client's window opens (connections opened, process warm). */
 const attackRampMs = 1000;
+/** Loading an attacker process takes a second or two; far longer means it is stuck. */
+const attackerStartTimeoutMs = 60_000;
 /** The per-client rate limit is never below this many operations a second. */
 const minOperationsPerSecond = 50;
 /** Limits the quiet run cannot reach: it measures the client alone and sizes the real ones. */
@@ -124,7 +126,18 @@ async function runPhase(
     const scraper = scrapeMetrics(new URL(gateway.url).origin);
     const attacker = attack && spawnAttacker(attack.id, gateway.url, attackerAddress, options.durationSeconds * 1000 + attackRampMs + 30_000);
     if (attacker) {
-      await attacker.attacking;
+      const timer = new AbortController();
+      const started = await Promise.race([
+        attacker.attacking.then(() => true),
+        sleep(attackerStartTimeoutMs, false, { signal: timer.signal }).catch(() => false),
+      ])
+        .catch(() => false)
+        .finally(() => timer.abort());
+      if (!started) {
+        await attacker.stop();
+        await scraper.stop();
+        throw new Error(`the attacker did not start within ${attackerStartTimeoutMs / 1000} s`);
+      }
       await sleep(attackRampMs);
     }
     const run = await runLegitimateClient({ ...client, durationMs: options.durationSeconds * 1000 });

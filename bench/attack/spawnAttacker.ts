@@ -7,7 +7,7 @@ import type { AttackId, AttackTally } from './BenchAttack.js';
 export type AttackerCommand = { type: 'start'; attack: AttackId; url: string; localAddress: string; maxMs: number } | { type: 'stop' };
 
 /** What `attackerMain.ts` tells its parent. */
-export type AttackerMessage = { type: 'attacking' } | { type: 'tally'; tally: AttackTally };
+export type AttackerMessage = { type: 'ready' } | { type: 'attacking' } | { type: 'tally'; tally: AttackTally };
 
 export interface RunningAttacker {
   /** Resolves once the attack has started. */
@@ -34,14 +34,14 @@ export function spawnAttacker(attack: AttackId, url: string, localAddress: strin
   let tally: AttackTally | null = null;
   const attacking = new Promise<void>((resolve, reject) => {
     child.on('message', (message: AttackerMessage) => {
+      // Orders go out once it listens for them (loading it takes a while).
+      if (message.type === 'ready') child.send({ type: 'start', attack, url, localAddress, maxMs } satisfies AttackerCommand);
       if (message.type === 'attacking') resolve();
       if (message.type === 'tally') tally = message.tally;
     });
     void exited.then(() => reject(new Error(`the attacker (${attack}) exited before attacking`)));
   });
   attacking.catch(() => undefined);
-  const start: AttackerCommand = { type: 'start', attack, url, localAddress, maxMs };
-  child.send(start);
   return {
     attacking,
     async stop() {
