@@ -136,7 +136,7 @@ async function runPhase(
       if (!started) {
         await attacker.stop();
         await scraper.stop();
-        throw new Error(`the attacker did not start within ${attackerStartTimeoutMs / 1000} s`);
+        throw new Error(`the attacker exited or did not start within ${attackerStartTimeoutMs / 1000} s`);
       }
       await sleep(attackRampMs);
     }
