@@ -23,6 +23,8 @@ const attackRampMs = 1000;
 const attackerStartTimeoutMs = 60_000;
 /** The per-client rate limit is never below this many operations a second. */
 const minOperationsPerSecond = 50;
+/** The legitimate query's cost when the gateway does not tell it: the default `demandControl.maxCost`. */
+const unknownCost = 5000;
 /** Limits the quiet run cannot reach: it measures the client alone and sizes the real ones. */
 const unlimited: AttackRateLimit = { operationsPerSecond: 1_000_000_000, costPerSecond: 1_000_000_000_000 };
 
@@ -51,7 +53,9 @@ export async function runAttackScenario(options: AttackScenarioOptions): Promise
     // An operator allows the heaviest legitimate client about twice what it uses (and some
     // room on a slow machine, where a fixed one-second window meets the client's bursts).
     const operationsPerSecond = Math.max(minOperationsPerSecond, Math.ceil(2 * quietRun.requestsPerSecond));
-    const rateLimit: AttackRateLimit = { operationsPerSecond, costPerSecond: Math.max(1000, operationsPerSecond * quietRun.cost) };
+    // A gateway that did not say the query's cost gets a budget no operation of the client can exceed.
+    const cost = quietRun.cost > 0 ? quietRun.cost : unknownCost;
+    const rateLimit: AttackRateLimit = { operationsPerSecond, costPerSecond: operationsPerSecond * cost };
     const quietP99 = quiet.outcome === 'ok' ? (quiet.legitimate?.latencyMs.p99 ?? null) : null;
     const attacks: AttackPhaseResult[] = [];
     for (const attack of benchAttacks.filter((candidate) => options.attacks.includes(candidate.id))) {
@@ -84,7 +88,7 @@ interface PhaseRun {
   /** The right answer's `data`, taken from the quiet gateway; null when it did not answer right. */
   reference: unknown;
   requestsPerSecond: number;
-  /** The legitimate query's estimated cost. */
+  /** The legitimate query's estimated cost (`extensions.cost`); 0 when the gateway did not say. */
   cost: number;
 }
 
