@@ -33,11 +33,12 @@ export function formatPhaseRow(phase: AttackPhaseResult): string {
   if (phase.outcome === 'failed' || !phase.legitimate) return `| ${phase.name} | FAILED: ${oneLine(phase.problem ?? '')} ||||||||`;
   const target =
     phase.outcome === 'gateway-died' ? `**not met: gateway died** (${oneLine(phase.problem ?? '')})` : phase.id === 'quiet' ? '–' : phase.targetMet ? 'met' : '**not met**';
+  // The count too: on a slow machine a few seconds of a 4-connection loop is few requests.
   const { successRate, latencyMs, failures } = phase.legitimate;
   return [
     phase.name,
     target,
-    `${number(successRate * 100, 1)} %${formatFailures(failures)}`,
+    `${number(successRate * 100, 1)} % of ${number(phase.legitimate.requests, 0)}${formatFailures(failures)}`,
     number(latencyMs.p50, 1),
     number(latencyMs.p99, 1),
     phase.id === 'quiet' ? '1.00×' : phase.p99VsQuiet === undefined ? '–' : `${number(phase.p99VsQuiet, 2)}×`,
