@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runAttackScenario } from './attack/runAttackScenario.js';
 import { benchQuery } from './benchQuery.js';
 import { composeBenchSupergraph } from './composeBenchSupergraph.js';
 import { benchGateways } from './gateways/benchGateways.js';
@@ -22,8 +23,8 @@ const loadCpu = 1;
 
 /**
  * The whole benchmark: subgraphs up, supergraph composed, reference computed; then every
- * gateway in every mode, one after another; then the overhead and backend-call measurements.
- * Writes `<out>/<name>.json` and `.md` and returns the results.
+ * gateway in every mode, one after another; then the overhead and backend-call measurements,
+ * and the "under attack" scenario. Writes `<out>/<name>.json` and `.md` and returns the results.
  */
 export async function runBench(options: BenchOptions, log: (line: string) => void): Promise<BenchResults> {
   // This process (the load generator) and the subgraphs it starts share one CPU; each gateway
@@ -85,6 +86,18 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       backendCalls = { query: backendCallsQuery, results: await measureBackendCalls() };
     }
 
+    let attack: BenchResults['attack'] = null;
+    if (options.attack) {
+      log(`under attack: a legitimate client alone, then during each of ${options.attacks.length} attacks (${options.attackSeconds} s each)`);
+      attack = await runAttackScenario({
+        attacks: options.attacks,
+        warmupSeconds: options.warmupSeconds,
+        durationSeconds: options.attackSeconds,
+        gatewayCpu: cpu,
+        log,
+      });
+    }
+
     const results: BenchResults = {
       machine: { ...machine, loadAverageAtEnd: loadAverage() },
       settings: {
@@ -97,6 +110,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       runs: rankAgainstApollo(runs),
       overhead,
       backendCalls,
+      attack,
     };
     mkdirSync(options.outDir, { recursive: true });
     writeFileSync(join(options.outDir, `${options.name}.json`), JSON.stringify(results, null, 2) + '\n');

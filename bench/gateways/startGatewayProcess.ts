@@ -19,6 +19,8 @@ export interface GatewayProcess {
   exited(): boolean;
   /** The process's peak resident set size so far (VmHWM), in bytes; null where /proc is missing. */
   peakRssBytes(): number | null;
+  /** Its resident set size now (VmRSS), in bytes; null where /proc is missing or it has exited. */
+  rssBytes(): number | null;
   /** The last lines it printed, for error messages. */
   output(): string;
   stop(): Promise<void>;
@@ -71,7 +73,8 @@ export async function startGatewayProcess(command: GatewayCommand, options: Star
     pid: child.pid ?? -1,
     url,
     exited: () => exited && !stopping,
-    peakRssBytes: () => peakRssOf(child.pid),
+    peakRssBytes: () => statusBytesOf(child.pid, 'VmHWM'),
+    rssBytes: () => statusBytesOf(child.pid, 'VmRSS'),
     output: () => output,
     async stop() {
       stopping = true;
@@ -110,11 +113,11 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** VmHWM of /proc/PID/status, in bytes. */
-function peakRssOf(pid: number | undefined): number | null {
+/** A size field of /proc/PID/status (`VmHWM`, `VmRSS`), in bytes. */
+function statusBytesOf(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | null {
   if (pid === undefined) return null;
   try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : null;
   } catch {
     return null;

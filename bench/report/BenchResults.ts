@@ -1,4 +1,5 @@
 import type { BenchGatewayId, DedupMode } from '../gateways/benchGateways.js';
+import type { AttackResults } from './AttackResults.js';
 
 /** What `npm run bench` writes to `bench/results/*.json`. */
 export interface BenchResults {
@@ -12,6 +13,8 @@ export interface BenchResults {
   overhead: OverheadResults | null;
   /** Null when skipped. */
   backendCalls: { query: string; results: BackendCallsResult[] } | null;
+  /** The "under attack" scenario; null when skipped (absent in results written before it existed). */
+  attack?: AttackResults | null;
 }
 
 export interface MachineInfo {

@@ -1,24 +1,33 @@
 import type { BenchResults, GatewayRun, OverheadResults } from './BenchResults.js';
+import { formatAttackResults } from './formatAttackResults.js';
 
 /** The results as markdown: what `bench/results/*.md` holds and what the bench prints at the end. */
 export function formatResultsMarkdown(results: BenchResults): string {
   const { machine, settings } = results;
-  const sections = [
-    [
-      `Measured ${machine.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpuModel}, ${machine.cores} cores, ` +
-        `${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}; commit ${machine.commit}; ` +
-        `1-minute load average ${machine.loadAverageAtStart} at start, ${machine.loadAverageAtEnd} at the end.`,
-      machine.pinned
-        ? 'Each gateway pinned to CPU 0; the load generator and the subgraphs to CPU 1.'
-        : 'Not pinned (fewer than two CPUs, or no taskset): gateway, load and subgraphs shared every CPU.',
-      `Load: ${settings.concurrency} connections in a closed loop, ${settings.warmupSeconds} s warm-up, ` +
-        `${settings.durationSeconds} s measured, the community benchmark query.`,
-    ].join('\n'),
-    formatRunsTable(results.runs),
-    ['In-flight de-duplication:', ...results.gateways.map((gateway) => `- ${gateway.name}: ${gateway.dedup}.`)].join('\n'),
+  const measuredOn = [
+    `Measured ${machine.date.slice(0, 16).replace('T', ' ')} UTC on ${machine.cpuModel}, ${machine.cores} cores, ` +
+      `${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}; commit ${machine.commit}; ` +
+      `1-minute load average ${machine.loadAverageAtStart} at start, ${machine.loadAverageAtEnd} at the end.`,
+    machine.pinned
+      ? 'Each gateway pinned to CPU 0; the load generator and the subgraphs to CPU 1.'
+      : 'Not pinned (fewer than two CPUs, or no taskset): gateway, load and subgraphs shared every CPU.',
   ];
+  // A run with the load runs skipped (`--only attack`) has no table of them to show.
+  const sections =
+    results.runs.length === 0
+      ? [measuredOn.join('\n')]
+      : [
+          [
+            ...measuredOn,
+            `Load: ${settings.concurrency} connections in a closed loop, ${settings.warmupSeconds} s warm-up, ` +
+              `${settings.durationSeconds} s measured, the community benchmark query.`,
+          ].join('\n'),
+          formatRunsTable(results.runs),
+          ['In-flight de-duplication:', ...results.gateways.map((gateway) => `- ${gateway.name}: ${gateway.dedup}.`)].join('\n'),
+        ];
   if (results.overhead) sections.push(formatOverhead(results.overhead, settings.overheadDurationSeconds));
   if (results.backendCalls) sections.push(formatBackendCalls(results.backendCalls));
+  if (results.attack) sections.push(formatAttackResults(results.attack));
   return sections.join('\n\n') + '\n';
 }
 

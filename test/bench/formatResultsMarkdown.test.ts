@@ -107,4 +107,12 @@ describe('formatResultsMarkdown', () => {
   it('says so when the processes were not pinned', () => {
     expect(formatResultsMarkdown({ ...results, machine: { ...results.machine, pinned: false } })).toContain('Not pinned');
   });
+
+  it('has no load table when the load runs were skipped', () => {
+    const markdown = formatResultsMarkdown({ ...results, runs: [], overhead: null, backendCalls: null });
+    expect(markdown).toContain('Measured 2026-01-02 03:04 UTC');
+    expect(markdown).not.toContain('| Gateway |');
+    expect(markdown).not.toContain('Load:');
+    expect(markdown).not.toContain('In-flight de-duplication');
+  });
 });

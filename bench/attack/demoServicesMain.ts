@@ -1,0 +1,16 @@
+// The demo backends and subgraphs as a process of their own, for the "under attack" scenario of
+// `npm run bench` (on the load generator's CPU, whose affinity it inherits). Subgraphs verify the
+// gateway's signature with the test signing secret, as in production. Tells its parent the URLs
+// over IPC; stops with the parent.
+import { startDemoBackends } from '../../test/support/startDemoBackends.js';
+import { startSubgraphs } from '../../test/support/startSubgraphs.js';
+import type { DemoServicesMessage } from './spawnDemoServices.js';
+
+const backends = await startDemoBackends();
+const subgraphs = await startSubgraphs(backends, { development: false });
+const stop = () => void subgraphs.close().then(() => backends.close()).then(() => process.exit(0));
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+process.once('disconnect', stop);
+const message: DemoServicesMessage = { type: 'bench:demo-services', urls: subgraphs.urls };
+process.send?.(message);

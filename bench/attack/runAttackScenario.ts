@@ -1,0 +1,204 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import type { AttackPhaseResult, AttackResults } from '../report/AttackResults.js';
+import { createAnswerChecker } from '../reference/createAnswerChecker.js';
+import type { AttackId, BenchAttack } from './BenchAttack.js';
+import { benchAttacks } from './benchAttacks.js';
+import { runLegitimateClient } from './runLegitimateClient.js';
+import { scrapeMetrics } from './scrapeMetrics.js';
+import { spawnAttacker } from './spawnAttacker.js';
+import { spawnDemoServices, type RunningDemoServices } from './spawnDemoServices.js';
+import { startAttackTarget, type AttackRateLimit } from './startAttackTarget.js';
+import { attackTarget, judgeAttackPhase, summarizeLegitimateRun } from './summarizeAttackPhase.js';
+
+/** The legitimate client's query: the demo shop's storefront, across all four subgraphs. */
+export const legitimateQuery = 'query Storefront { topProducts(first: 5) { upc name price inStock shippingEstimate reviews { body author { name } } } }';
+
+const legitimateConcurrency = 4;
+const legitimateAddress = '127.0.0.1';
+const attackerAddress = '127.0.0.2';
+/** The attack runs this long before the legitimate client's window opens (connections opened, process warm). */
+const attackRampMs = 1000;
+/** Loading an attacker process takes a second or two; far longer means it is stuck. */
+const attackerStartTimeoutMs = 60_000;
+/** The per-client rate limit is never below this many operations a second. */
+const minOperationsPerSecond = 50;
+/** The legitimate query's cost when the gateway does not tell it: the default `demandControl.maxCost`. */
+const unknownCost = 5000;
+/** Limits the quiet run cannot reach: it measures the client alone and sizes the real ones. */
+const unlimited: AttackRateLimit = { operationsPerSecond: 1_000_000_000, costPerSecond: 1_000_000_000_000 };
+
+export interface AttackScenarioOptions {
+  attacks: readonly AttackId[];
+  warmupSeconds: number;
+  durationSeconds: number;
+  /** Pin each gateway to this CPU; null: unpinned. */
+  gatewayCpu: number | null;
+  log(line: string): void;
+}
+
+/**
+ * The "under attack" scenario: the demo stack behind a production gateway configured as issue
+ * 15's operator would, a legitimate client measured alone (quiet), then while one other loopback
+ * address runs each attack at full speed. Every phase gets a fresh gateway process, so that one
+ * attack's damage (a crash, a polluted prototype, an open breaker) is reported for that attack
+ * and not carried into the next.
+ */
+export async function runAttackScenario(options: AttackScenarioOptions): Promise<AttackResults> {
+  const services = await spawnDemoServices();
+  try {
+    const quietRun = await runPhase(services, null, unlimited, options, null);
+    const quiet = judgeAttackPhase(quietRun.phase, null);
+    options.log(describe(quiet));
+    // An operator allows the heaviest legitimate client about twice what it uses (and some
+    // room on a slow machine, where a fixed one-second window meets the client's bursts).
+    const operationsPerSecond = Math.max(minOperationsPerSecond, Math.ceil(2 * quietRun.requestsPerSecond));
+    // A gateway that did not say the query's cost gets a budget no operation of the client can exceed.
+    const cost = quietRun.cost > 0 ? quietRun.cost : unknownCost;
+    const rateLimit: AttackRateLimit = { operationsPerSecond, costPerSecond: operationsPerSecond * cost };
+    const quietP99 = quiet.outcome === 'ok' ? (quiet.legitimate?.latencyMs.p99 ?? null) : null;
+    const attacks: AttackPhaseResult[] = [];
+    for (const attack of benchAttacks.filter((candidate) => options.attacks.includes(candidate.id))) {
+      const { phase } = await runPhase(services, attack, rateLimit, options, quietRun.reference);
+      const judged = judgeAttackPhase(phase, quietP99);
+      options.log(describe(judged));
+      attacks.push(judged);
+    }
+    return {
+      settings: {
+        legitimateQuery,
+        legitimateConcurrency,
+        warmupSeconds: options.warmupSeconds,
+        durationSeconds: options.durationSeconds,
+        rateLimit,
+        ...attackTarget,
+      },
+      quiet,
+      attacks,
+    };
+  } finally {
+    await services.close();
+  }
+}
+
+type Phase = Omit<AttackPhaseResult, 'p99VsQuiet' | 'targetMet'>;
+
+interface PhaseRun {
+  phase: Phase;
+  /** The right answer's `data`, taken from the quiet gateway; null when it did not answer right. */
+  reference: unknown;
+  requestsPerSecond: number;
+  /** The legitimate query's estimated cost (`extensions.cost`); 0 when the gateway did not say. */
+  cost: number;
+}
+
+/** One phase on a fresh gateway: warm-up, then the measured window, with `attack` running (null: quiet). */
+async function runPhase(
+  services: RunningDemoServices,
+  attack: BenchAttack | null,
+  rateLimit: AttackRateLimit,
+  options: AttackScenarioOptions,
+  knownReference: unknown,
+): Promise<PhaseRun> {
+  const base = { id: attack?.id ?? ('quiet' as const), name: attack?.name ?? 'Quiet (no attack)', what: attack?.what ?? '', attacker: null };
+  const failed = (problem: string): PhaseRun => ({
+    phase: { ...base, outcome: 'failed', problem, rssMiB: { before: null, after: null }, slowestMetricsScrapeMs: null },
+    reference: knownReference,
+    requestsPerSecond: 0,
+    cost: 0,
+  });
+  let gateway;
+  try {
+    gateway = await startAttackTarget(services.urls, rateLimit, options.gatewayCpu);
+  } catch (error) {
+    return failed(`the gateway did not start: ${(error as Error).message}`);
+  }
+  try {
+    const probe = await askOnce(gateway.url);
+    const reference = knownReference ?? probe.data;
+    if (reference === null) return failed(`the legitimate query was not answered right: ${probe.problem}`);
+    const check = createAnswerChecker(reference);
+    const client = {
+      url: gateway.url,
+      body: JSON.stringify({ query: legitimateQuery }),
+      concurrency: legitimateConcurrency,
+      localAddress: legitimateAddress,
+      isRight: (status: number, body: Buffer) => check(status, body) === 'ok',
+    };
+    await runLegitimateClient({ ...client, durationMs: options.warmupSeconds * 1000 });
+    const before = mib(gateway.rssBytes());
+    const scraper = scrapeMetrics(new URL(gateway.url).origin);
+    const attacker = attack && spawnAttacker(attack.id, gateway.url, attackerAddress, options.durationSeconds * 1000 + attackRampMs + 30_000);
+    if (attacker) {
+      const timer = new AbortController();
+      const started = await Promise.race([
+        attacker.attacking.then(() => true),
+        sleep(attackerStartTimeoutMs, false, { signal: timer.signal }).catch(() => false),
+      ])
+        .catch(() => false)
+        .finally(() => timer.abort());
+      if (!started) {
+        await attacker.stop();
+        await scraper.stop();
+        throw new Error(`the attacker exited or did not start within ${attackerStartTimeoutMs / 1000} s`);
+      }
+      await sleep(attackRampMs);
+    }
+    const run = await runLegitimateClient({ ...client, durationMs: options.durationSeconds * 1000 });
+    const tally = attacker ? await attacker.stop() : null;
+    const slowestMetricsScrapeMs = await scraper.stop();
+    const died = gateway.exited();
+    return {
+      phase: {
+        ...base,
+        outcome: died ? 'gateway-died' : 'ok',
+        ...(died ? { problem: fatalLine(gateway.output()) } : {}),
+        legitimate: summarizeLegitimateRun(run),
+        attacker: tally,
+        rssMiB: { before, after: died ? null : mib(gateway.rssBytes()) },
+        slowestMetricsScrapeMs,
+      },
+      reference,
+      requestsPerSecond: run.requests / options.durationSeconds,
+      cost: probe.cost,
+    };
+  } catch (error) {
+    return failed((error as Error).message);
+  } finally {
+    await gateway.stop();
+  }
+}
+
+/** Sends the legitimate query once, asking for its estimated cost. */
+async function askOnce(url: string): Promise<{ data: unknown; cost: number; problem?: string }> {
+  const response = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-portico-cost': 'true' },
+    body: JSON.stringify({ query: legitimateQuery }),
+  });
+  const text = await response.body.text();
+  const body = JSON.parse(text) as { data?: unknown; errors?: unknown[]; extensions?: { cost?: { estimated?: number } } };
+  const cost = body.extensions?.cost?.estimated ?? 0;
+  if (response.statusCode !== 200 || body.errors || !body.data) return { data: null, cost, problem: `HTTP ${response.statusCode}: ${text.slice(0, 200)}` };
+  return { data: body.data, cost };
+}
+
+function mib(bytes: number | null): number | null {
+  return bytes === null ? null : Math.round(bytes / (1024 * 1024));
+}
+
+/** What a dead gateway printed last that names an error (Node ends with its version line). */
+function fatalLine(output: string): string {
+  const lines = output.trim().split('\n').map((line) => line.trim()).filter(Boolean);
+  const line = lines.findLast((candidate) => /error|ERR_/i.test(candidate)) ?? lines.at(-1);
+  return line === undefined ? 'the gateway exited' : `the gateway exited: ${line.slice(0, 300)}`;
+}
+
+function describe(phase: AttackPhaseResult): string {
+  const head = `under attack: ${phase.name}`;
+  if (phase.outcome === 'failed' || !phase.legitimate) return `${head}: FAILED: ${phase.problem ?? ''}`;
+  const { successRate, latencyMs } = phase.legitimate;
+  const vs = phase.p99VsQuiet === undefined ? '' : ` (${phase.p99VsQuiet.toFixed(1)}× quiet)`;
+  const died = phase.outcome === 'gateway-died' ? ', GATEWAY DIED' : '';
+  return `${head}: ${(successRate * 100).toFixed(1)} % right, p99 ${latencyMs.p99.toFixed(1)} ms${vs}${died}; target ${phase.targetMet ? 'met' : 'NOT met'}`;
+}

@@ -1,0 +1,59 @@
+import type { AttackId, AttackTally } from '../attack/BenchAttack.js';
+
+/** The "under attack" scenario of `npm run bench`, as written to `bench/results/*.json`. */
+export interface AttackResults {
+  settings: AttackSettings;
+  /** The legitimate client alone, measured the same way: the baseline of every attack. */
+  quiet: AttackPhaseResult;
+  /** One per attack, in the order they ran. */
+  attacks: AttackPhaseResult[];
+}
+
+export interface AttackSettings {
+  /** The legitimate client's operation (anonymous, from 127.0.0.1). */
+  legitimateQuery: string;
+  /** Its connections in a closed loop. */
+  legitimateConcurrency: number;
+  /** Its requests run this long before each measured window (and before each attack starts). */
+  warmupSeconds: number;
+  /** Measured seconds per phase, while the attack runs. */
+  durationSeconds: number;
+  /** The per-client limits the attacked gateway ran with (sized from the quiet run). */
+  rateLimit: { operationsPerSecond: number; costPerSecond: number };
+  /** Target per attack: at least this share of the legitimate client's requests right… */
+  minSuccessRate: number;
+  /** …and its p99 at most this many times the quiet p99. */
+  maxP99VsQuiet: number;
+}
+
+export interface AttackPhaseResult {
+  id: AttackId | 'quiet';
+  name: string;
+  /** What the attacker sent (empty for the quiet run). */
+  what: string;
+  /** `gateway-died`: the gateway process exited during the phase; `failed`: the phase could not run. */
+  outcome: 'ok' | 'gateway-died' | 'failed';
+  /** Why, when the outcome is not ok. */
+  problem?: string;
+  /** Absent when the phase could not run. */
+  legitimate?: LegitimateSummary;
+  /** Null for the quiet run, or when the attacker never reported. */
+  attacker: AttackTally | null;
+  /** The gateway's resident set size when the phase started and ended (null once it died). */
+  rssMiB: { before: number | null; after: number | null };
+  /** The slowest `/metrics` scrape (one a second, as Prometheus would) during the phase; null when none answered. */
+  slowestMetricsScrapeMs: number | null;
+  /** p99 over the quiet p99; absent without both. */
+  p99VsQuiet?: number;
+  /** Whether the phase met the target (always true for a quiet run that worked). */
+  targetMet: boolean;
+}
+
+export interface LegitimateSummary {
+  requests: number;
+  /** Right answers over requests, 0 to 1 (0 when none was sent). */
+  successRate: number;
+  latencyMs: { p50: number; p99: number };
+  /** Requests that failed, by reason (`HTTP 503`, `timed out`, …). */
+  failures: Record<string, number>;
+}
