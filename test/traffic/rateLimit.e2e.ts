@@ -123,7 +123,7 @@ describe('rate limiting in memory', () => {
     expect(badToken.headers.get('ratelimit')).toMatch(/^"address";r=2;t=\d+$/);
     expect((await send(gw, ping, { 'x-api-key': known })).status).toBe(200);
     expect((await send(gw, ping)).status).toBe(200);
-    for (const headers of [{}, { 'x-api-key': known }, { authorization: 'Bearer not.a.token' }]) {
+    for (const headers of [{}, { 'x-api-key': known }, { authorization: 'Bearer not.a.token' }] as Record<string, string>[]) {
       const refused = await send(gw, ping, headers);
       expect(refused.status).toBe(429);
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'address', limit: 4, windowSeconds: 60 });
