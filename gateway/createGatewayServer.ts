@@ -33,6 +33,7 @@ import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
 import { createRequestMetrics } from './metrics/createRequestMetrics.js';
+import { createMetricsListener } from './metrics/createMetricsListener.js';
 import { createPlanCache } from './execution/createPlanCache.js';
 import { exposeOwnMetrics, type ExposeMetrics } from './metrics/MetricsExposition.js';
 import { rejectionReasonOf } from './metrics/rejectionReasonOf.js';
@@ -54,6 +55,12 @@ export interface GatewayServerDeps {
    * @default exposeOwnMetrics (this gateway's registry)
    */
   exposeMetrics?: ExposeMetrics;
+  /**
+   * Open the internal metrics listener (`metrics.listener: internal`) here. Cluster workers do
+   * not: their primary serves every worker's metrics on it.
+   * @default true
+   */
+  metricsListener?: boolean;
 }
 
 export interface GatewayServer {
@@ -63,8 +70,10 @@ export interface GatewayServer {
   tls: boolean;
   /** Every subgraph of the supergraph loaded at start, with the URL the gateway sends its requests to. */
   subgraphs: readonly SupergraphSubgraph[];
-  /** Listens (by default on `server.port` / `server.host`) and resolves with the bound address. */
+  /** Listens (by default on `server.port` / `server.host`) and resolves with the bound address; the internal metrics listener too. */
   listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Where the internal metrics listener listens, once `listen` has resolved; null without one. */
+  metricsAddress(): AddressInfo | null;
   /** Stops taking requests, lets in-flight ones finish (up to the grace period), closes pools. */
   stop(): Promise<void>;
   /** Whether `/ready` answers 200. */
@@ -91,7 +100,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   let served: readonly SupergraphSubgraph[] = subgraphs;
 
   const propagateHeaders = createHeaderPropagation(config.headers);
-  const metrics = config.metrics.enabled ? createGatewayMetrics() : undefined;
+  const metrics = config.metrics.enabled ? createGatewayMetrics(config.metrics.maxLabelValues) : undefined;
   const clients = createSubgraphClients(({ name, url }) =>
     createSubgraphClient({
       name,
@@ -217,6 +226,9 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     throw new ConfigError([`${key}: the gateway cannot load ${supergraphUrl ?? supergraphPath}: ${(error as Error).message}`]);
   }
 
+  const exposition = metrics ? (deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry) : undefined;
+  const metricsListener =
+    exposition && config.metrics.listener === 'internal' && deps.metricsListener !== false ? createMetricsListener(exposition, logger) : null;
   const admission = createAdmission(config.server.admission);
   metrics?.observeAdmission(admission.state);
   httpServer.on(
@@ -232,13 +244,14 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       cors: createCors(config.server.cors),
       authenticator: createAuthenticator(config.authentication, logger.child({ component: 'authentication' })),
       admission,
+      limitAddress: traffic.limitAddress,
       readiness,
       failedRequestLog,
       logger,
       ...(metrics
         ? {
             metrics: {
-              ...(deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry),
+              ...(config.metrics.listener === 'public' ? { exposition: exposition! } : {}),
               countRejection: (code: string) => {
                 const reason = rejectionReasonOf(code);
                 if (reason) metrics.rejections.inc({ reason, code });
@@ -254,10 +267,21 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     httpServer,
     tls: tls !== null,
     subgraphs,
-    listen: (port = config.server.port, host = config.server.host) => listen(httpServer, port, host),
+    listen: async (port = config.server.port, host = config.server.host) => {
+      const address = await listen(httpServer, port, host);
+      if (metricsListener) await listen(metricsListener, config.metrics.port, config.metrics.host);
+      return address;
+    },
+    metricsAddress: () => (metricsListener?.listening ? (metricsListener.address() as AddressInfo) : null),
     stop: () => {
       stopping ??= (async () => {
         await apollo.stop();
+        if (metricsListener?.listening) {
+          // A scraper's keep-alive connection would hold close() open.
+          const closed = new Promise((resolve) => metricsListener.close(resolve));
+          metricsListener.closeAllConnections();
+          await closed;
+        }
         admission.close();
         await clients.close();
         await traffic.close();

@@ -5,17 +5,21 @@ import type { SupergraphSubgraph } from '../../gateway/supergraph/readSupergraph
 
 export interface Serving {
   address: AddressInfo;
+  /** The internal metrics listener's address, when there is one. */
+  metrics?: AddressInfo | null;
   tls: boolean;
   subgraphs: readonly SupergraphSubgraph[];
 }
 
 /** The start-up lines: mode and supergraph, where each subgraph is called, the gateway's URLs. */
-export function logServing(logger: Logger, config: GatewayConfig, { address, tls, subgraphs }: Serving): void {
+export function logServing(logger: Logger, config: GatewayConfig, { address, tls, subgraphs, metrics }: Serving): void {
   logger.info(`mode ${config.mode}; supergraph ${config.supergraph.url ?? config.supergraph.path}`);
   for (const subgraph of subgraphs) logger.info(`subgraph ${subgraph.name} at ${subgraph.url}`);
   const base = `${tls ? 'https' : 'http'}://${displayHost(address)}:${address.port}`;
   logger.info(`GraphQL: ${base}/graphql`);
   logger.info(`health: ${base}/health  readiness: ${base}/ready`);
+  if (metrics) logger.info(`metrics: http://${displayHost(metrics)}:${metrics.port}/metrics (internal listener)`);
+  else if (config.metrics.enabled) logger.info(`metrics: ${base}/metrics`);
 }
 
 /** Where a person on this machine reaches the address: `localhost` for the wildcard addresses. */

@@ -1,8 +1,14 @@
 import cluster, { type Worker } from 'node:cluster';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
 import { availableParallelism } from 'node:os';
 import { announceListening } from '../../common/announceListening.js';
 import type { Logger } from '../../common/createLogger.js';
+import { ErrorCode } from '../../common/errorCodes.js';
+import { HttpError } from '../../common/http/HttpError.js';
 import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
+import { createMetricsListener } from '../../gateway/metrics/createMetricsListener.js';
 import { clusterMessage, isClusterMessage, type ClusterMessage } from './clusterMessages.js';
 import { createMetricsAggregator } from './createMetricsAggregator.js';
 import { createRestartPolicy } from './createRestartPolicy.js';
@@ -18,7 +24,8 @@ const STOP_MARGIN_MS = 5000;
  * hands each new connection to the next worker in turn); announces the port once all N listen;
  * replaces a worker that dies, backing off and giving up when workers keep dying before they
  * listen (`createRestartPolicy`); on SIGTERM or SIGINT has every worker drain, then exits; and
- * answers the workers' `/metrics` with every worker's metrics, aggregated.
+ * answers the workers' `/metrics` with every worker's metrics, aggregated, or, with
+ * `metrics.listener: internal`, serves that aggregate on the internal metrics listener itself.
  */
 export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
   const size = config.server.workers;
@@ -38,6 +45,7 @@ export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
   const pendingForks = new Set<NodeJS.Timeout>();
   let stopping: Promise<number> | undefined;
   let stopped: (() => void) | undefined;
+  let metricsListener: Server | undefined;
 
   // Port 0: workers that all ask for port 0 share one socket on one free port. A replacement
   // asks for what the listening workers asked for; if none is left, for the announced port.
@@ -83,9 +91,43 @@ export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
     if (phase !== 'starting' || listening.size < size) return;
     phase = 'serving';
     announcedPort = address.port;
-    logServing(logger, config, { address, tls, subgraphs });
-    logger.info(`${size} workers serving port ${address.port}`);
-    announceListening('gateway', address.port);
+    void listenForMetrics().then((metricsAddress) => {
+      if (phase !== 'serving') return;
+      logServing(logger, config, { address, tls, subgraphs, metrics: metricsAddress });
+      logger.info(`${size} workers serving port ${address.port}`);
+      announceListening('gateway', address.port);
+      if (metricsAddress) announceListening('gateway-metrics', metricsAddress.port);
+    });
+  };
+
+  /** With `metrics.listener: internal`, the primary serves every worker's metrics, summed; null otherwise. */
+  const listenForMetrics = async (): Promise<AddressInfo | null> => {
+    if (!config.metrics.enabled || config.metrics.listener !== 'internal') return null;
+    metricsListener = createMetricsListener(
+      {
+        contentType: Registry.PROMETHEUS_CONTENT_TYPE,
+        render: () =>
+          metrics.collect([...listening.keys()]).catch((error: Error) => {
+            throw new HttpError(ErrorCode.SERVICE_NOT_READY, `Metrics are unavailable: ${error.message}`);
+          }),
+      },
+      logger,
+    );
+    const server = metricsListener;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.metrics.port, config.metrics.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      process.stderr.write(`portico gateway: ${(error as Error).message} (metrics.port)\n`);
+      void stopWorkers(1).then((exit) => process.exit(exit));
+      return null;
+    }
+    return server.address() as AddressInfo;
   };
 
   const onExit = (worker: Worker, code: number | null, signal: string | null) => {
@@ -125,6 +167,8 @@ export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
     if (stopping) return stopping;
     phase = 'stopping';
     for (const timer of pendingForks) clearTimeout(timer);
+    metricsListener?.close();
+    metricsListener?.closeAllConnections();
     // A listening worker has its handlers: ask it to drain. One still starting has none and
     // nothing to drain: the signal ends it.
     for (const worker of alive) {

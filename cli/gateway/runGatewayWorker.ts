@@ -16,7 +16,8 @@ import { startGateway } from './startGateway.js';
 export async function runGatewayWorker(): Promise<void> {
   const logger = createLogger({ name: `gateway/${cluster.worker?.id ?? '?'}` });
   const config = await receiveConfig();
-  const started = await startGateway(config, { logger, exposeMetrics: exposeClusterMetrics });
+  // The primary serves the internal metrics listener, summing every worker's metrics.
+  const started = await startGateway(config, { logger, exposeMetrics: exposeClusterMetrics, metricsListener: false });
   // The IPC channel keeps the process alive: leave explicitly.
   if (!started) process.exit(1);
   const stopFor = handleStopSignals({ logger, drain: started.stop });

@@ -16,6 +16,9 @@ export async function runSingleGateway(config: GatewayConfig, logger: Logger): P
     return;
   }
   handleStopSignals({ logger, drain: started.stop });
-  logServing(logger, config, { address: started.address, tls: started.server.tls, subgraphs: started.server.subgraphs });
+  const metrics = started.server.metricsAddress();
+  logServing(logger, config, { address: started.address, tls: started.server.tls, subgraphs: started.server.subgraphs, metrics });
   announceListening('gateway', started.address.port);
+  // After the gateway's own: whoever waits for "the port" gets the public one.
+  if (metrics) announceListening('gateway-metrics', metrics.port);
 }

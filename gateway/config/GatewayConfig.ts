@@ -65,6 +65,29 @@ export interface MetricsConfig {
    * @default 'apollographql-client-version'
    */
   clientVersionHeader: string;
+  /**
+   * Where `/metrics` is served: `internal`, on its own listener (`port`, `host`), which the
+   * public port does not answer (404); or `public`, on the gateway's port.
+   * @default 'internal' in production, 'public' in development
+   */
+  listener: 'internal' | 'public';
+  /**
+   * The internal listener's port (with `listener: internal`); 0 picks a free one.
+   * @default 9464 (0 when server.port is 0)
+   */
+  port: number;
+  /**
+   * The internal listener's interface (with `listener: internal`).
+   * @default server.host
+   */
+  host: string;
+  /**
+   * Most distinct values kept per label of a metric; further values (operation and client names
+   * are the client's to choose) are counted under `other`, and a metric keeps at most ten times
+   * as many series.
+   * @default 100
+   */
+  maxLabelValues: number;
 }
 
 export type GatewayMode = 'development' | 'production';

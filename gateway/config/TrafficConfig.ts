@@ -88,13 +88,31 @@ export interface RateLimitConfig {
    * @default 'open'
    */
   onStoreError: 'open' | 'closed';
-  /** A client without a token is known by this request header, if present. @default 'x-api-key' */
+  /**
+   * A client without a token is known by this request header, when its value is a known key (one
+   * of `apiKeys`, or with `store: redis` one whose SHA-256 is in the Redis set `<redis.keyPrefix>apikeys`).
+   * An unknown key counts as no key: the client is its address.
+   * @default 'x-api-key'
+   */
   apiKeyHeader: string;
+  /**
+   * The API keys the gateway knows, typically `\${env.PORTICO_API_KEYS}` (comma-separated); kept
+   * in memory as SHA-256 hashes only.
+   * @default []
+   */
+  apiKeys: string[];
   /**
    * Proxy addresses or CIDR ranges whose `X-Forwarded-For` is believed.
    * @default [] (the TCP peer is the client)
    */
   trustedProxies: string[];
+  /**
+   * HTTP requests per client address (IPv6 by /64), whatever the token or API key, checked before
+   * authentication and before the body is read: refused requests count too. Higher than `default`,
+   * since many users can share an address (NAT).
+   * @default { windowSeconds: 60, limit: 3000 }
+   */
+  perAddress: { windowSeconds: number; limit: number };
   /** Every operation counts here. @default { windowSeconds: 60, limit: 600 } */
   default: { windowSeconds: number; limit: number };
   /** Further limits for some operations; each one that matches counts too. @default [] */

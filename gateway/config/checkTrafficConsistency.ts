@@ -18,14 +18,14 @@ export function checkTrafficConsistency(config: TrafficConfig): string[] {
   }
   if (manifest !== null && !isFile(manifest)) problems.push(`trustedDocuments.manifest: no file at ${manifest}`);
 
-  const names = new Set<string>(['default', 'cost']);
+  const names = new Set<string>(['address', 'default', 'cost']);
   config.rateLimit.rules.forEach((rule, index) => {
     const key = `rateLimit.rules[${index}]`;
     if ((rule.operationName === undefined) === (rule.rootField === undefined)) {
       problems.push(`${key}: set exactly one of operationName and rootField (rule "${rule.name}")`);
     }
     if (names.has(rule.name)) {
-      problems.push(`${key}.name: "${rule.name}" is taken (rule names are unique; "default" and "cost" are built in)`);
+      problems.push(`${key}.name: "${rule.name}" is taken (rule names are unique; "address", "default" and "cost" are built in)`);
     }
     names.add(rule.name);
   });

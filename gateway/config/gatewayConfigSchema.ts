@@ -196,6 +196,10 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
         enabled: { type: 'boolean', default: true },
         clientNameHeader: { type: 'string', pattern: HEADER_NAME_PATTERN, accepts: 'an HTTP header name', default: 'apollographql-client-name' },
         clientVersionHeader: { type: 'string', pattern: HEADER_NAME_PATTERN, accepts: 'an HTTP header name', default: 'apollographql-client-version' },
+        listener: { type: 'string', enum: ['internal', 'public'] },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        host: { type: 'string', minLength: 1 },
+        maxLabelValues: { type: 'integer', minimum: 1, default: 100 },
       },
     },
     subgraphs: {

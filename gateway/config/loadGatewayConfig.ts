@@ -37,6 +37,9 @@ export interface LoadGatewayConfigOptions {
   cwd?: string;
 }
 
+// The Prometheus exporter port of OpenTelemetry's conventions.
+const DEFAULT_METRICS_PORT = 9464;
+
 // Compiled once per process: the schema never changes.
 const validate = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true })
   .addKeyword('accepts')
@@ -81,6 +84,7 @@ type FileShape = Omit<
     redis: { url?: string; keyPrefix: string };
     trustedDocuments: { mode: GatewayConfig['trustedDocuments']['mode']; manifest?: string };
     telemetry: { tracing: Omit<GatewayConfig['telemetry']['tracing'], 'otlpEndpoint'> & { otlpEndpoint?: string } };
+    metrics: Omit<GatewayConfig['metrics'], 'listener' | 'host' | 'port'> & Partial<Pick<GatewayConfig['metrics'], 'listener' | 'host' | 'port'>>;
   };
 
 /** Reads and parses the file; an unreadable or unparsable file is a `ConfigError`. */
@@ -152,7 +156,14 @@ function complete(file: FileShape, env: Environment, cwd: string): { config: Gat
         tls === undefined ? null : { certFile: path.resolve(cwd, tls.certFile), keyFile: path.resolve(cwd, tls.keyFile) },
     },
     upstream: file.upstream,
-    metrics: file.metrics,
+    // Metrics name operations and clients: production keeps them off the public port. A gateway
+    // on a free port (tests, several on one machine) gets its metrics listener on one too.
+    metrics: {
+      ...file.metrics,
+      listener: file.metrics.listener ?? (development ? 'public' : 'internal'),
+      port: file.metrics.port ?? (file.server.port === 0 ? 0 : DEFAULT_METRICS_PORT),
+      host: file.metrics.host ?? file.server.host,
+    },
     subgraphs,
     redis: { url: file.redis.url ?? null, keyPrefix: file.redis.keyPrefix },
     limits: file.limits,
@@ -210,6 +221,10 @@ function checkConsistency(config: GatewayConfig): string[] {
   }
   if (graphqlPath === '/health' || graphqlPath === '/ready' || graphqlPath === '/metrics') {
     problems.push(`server.graphqlPath: "${graphqlPath}" is taken by the gateway's own endpoint`);
+  }
+  const { metrics } = config;
+  if (metrics.enabled && metrics.listener === 'internal' && metrics.port !== 0 && metrics.port === config.server.port) {
+    problems.push(`metrics.port: ${metrics.port} is server.port; the internal metrics listener needs a port of its own (or metrics.listener: public)`);
   }
   const tracing = config.telemetry.tracing;
   if (tracing.enabled && tracing.otlpEndpoint === null) {

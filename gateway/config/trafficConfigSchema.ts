@@ -42,6 +42,12 @@ export const trafficConfigSchema: Record<string, ConfigSchemaNode> = {
       items: { type: 'string', pattern: '^[0-9A-Fa-f:.]+(/\\d{1,3})?$', accepts: 'an IP address or CIDR range such as "10.0.0.0/8"' },
       default: [],
     },
+    apiKeys: {
+      type: 'array',
+      items: { type: 'string', minLength: 1, accepts: 'a non-empty API key' },
+      default: [],
+    },
+    perAddress: section({ windowSeconds: limit(60), limit: limit(3_000) }),
     default: section({ windowSeconds: limit(60), limit: limit(600) }),
     rules: {
       type: 'array',

@@ -10,6 +10,8 @@ import type { Readiness, ReadinessStatus } from '../health/createReadiness.js';
 import type { Authenticator } from '../auth/createAuthenticator.js';
 import type { Cors } from './createCors.js';
 import type { Admission } from '../traffic/createAdmission.js';
+import type { AddressLimit } from '../traffic/createAddressLimit.js';
+import type { MetricsExposition } from '../metrics/MetricsExposition.js';
 import type { LimitsConfig } from '../config/TrafficConfig.js';
 import { createDocumentGuard, type DocumentGuard } from './createDocumentGuard.js';
 import { explorerPath, type ExplorerRoute } from '../explorer/createExplorerRoute.js';
@@ -45,8 +47,10 @@ export interface RequestHandlerOptions {
   admission: Admission;
   /** What `/ready` answers. */
   readiness: Readiness;
-  /** What `/metrics` serves; without it `/metrics` is a 404. */
-  metrics?: { contentType: string; render(): Promise<string>; countRejection(code: string): void };
+  /** Counts refusals; with `exposition`, `/metrics` serves it (without, `/metrics` is a 404 here). */
+  metrics?: { exposition?: MetricsExposition; countRejection(code: string): void };
+  /** `rateLimit.perAddress`, run on every GraphQL request before authentication and the body. */
+  limitAddress?: AddressLimit | null;
   /** Where each finished request is reported. */
   failedRequestLog: FailedRequestLog;
   /** For failures of the HTTP layer itself. */
@@ -74,10 +78,12 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
   const route = async (req: IncomingMessage, res: ServerResponse, requestId: string, url: URL, hop: ServerSpan | undefined): Promise<Outcome> => {
     const method = req.method ?? 'GET';
     if (url.pathname === graphqlPath) return handleGraphQL(options, guardDocuments, req, res, { requestId, traceparent: hop?.traceparent }, url);
-    if (url.pathname === '/metrics' && options.metrics) {
+    if (url.pathname === '/metrics' && options.metrics?.exposition) {
       if (method !== 'GET') throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, '/metrics answers GET only', { allow: 'GET' });
-      res.writeHead(200, { 'content-type': options.metrics.contentType });
-      res.end(await options.metrics.render());
+      // Rendered before the head: a failure (a cluster that cannot sum) is then still a 503.
+      const text = await options.metrics.exposition.render();
+      res.writeHead(200, { 'content-type': options.metrics.exposition.contentType });
+      res.end(text);
       return { status: 200 };
     }
     if (options.explorer && (url.pathname === explorerPath || url.pathname.startsWith(`${explorerPath}/`))) return { status: options.explorer(req, res, url) };
@@ -170,6 +176,8 @@ async function handleGraphQL(
 ): Promise<Outcome> {
   const method = req.method ?? 'GET';
   options.cors.decorate(req, res);
+  // First: whatever this request is refused for later has counted against its address.
+  if (method !== 'OPTIONS') await options.limitAddress?.(req, res);
   if (method === 'OPTIONS') {
     const answer = options.cors.preflight(req);
     if (answer instanceof HttpError) throw answer;

@@ -1,6 +1,7 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration, type GaugeConfiguration, type HistogramConfiguration } from 'prom-client';
 import type { BreakerState } from '../resilience/createCircuitBreaker.js';
 import type { AdmissionState } from '../traffic/createAdmission.js';
+import { createLabelBounds, type LabelBounds } from './createLabelBounds.js';
 
 // Seconds; GraphQL requests span from a cached single fetch to a slow fan-out.
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -8,24 +9,45 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1,
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
+/** A labelled metric as the gateway uses it: every call's labels go through the label bounds. */
+export interface BoundedMetric<L extends string> {
+  name: string;
+  labelNames: readonly L[];
+  /** Counters: add `value` (1). Histograms: observe it. Gauges: set it. */
+  record(labels: Partial<Record<L, string | number>>, value?: number): void;
+}
+
 /**
  * Every metric the gateway exports on `/metrics`, in one registry per gateway (so that tests
  * and several gateways in one process do not share counters). Names and labels are documented
- * in the README's "Metrics" section.
+ * in the README's "Metrics" section. Labelled metrics are only reachable through `BoundedMetric`,
+ * whose every label value is bounded (`metrics.maxLabelValues`, see createLabelBounds): no
+ * caller can put a client's text into a label unbounded.
  */
-export function createGatewayMetrics() {
+export function createGatewayMetrics(maxLabelValues = 100) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'portico_' });
   const registers = [registry];
+  const bounds = createLabelBounds(maxLabelValues);
+  const labelled: BoundedMetric<string>[] = [];
+  const keep = <L extends string>(metric: BoundedMetric<L>): BoundedMetric<L> => (labelled.push(metric), metric);
+  const counter = <L extends string>(config: CounterConfiguration<L> & { labelNames: readonly L[] }) => {
+    const metric = keep(bounded(new Counter({ ...config, registers }), config, bounds, (c, labels, value) => c.inc(labels, value ?? 1)));
+    return { ...metric, inc: metric.record };
+  };
+  const histogram = <L extends string>(config: HistogramConfiguration<L> & { labelNames: readonly L[] }) => {
+    const metric = keep(bounded(new Histogram({ ...config, registers }), config, bounds, (h, labels, value) => h.observe(labels, value ?? 0)));
+    return { ...metric, observe: (labels: Partial<Record<L, string | number>>, value: number) => metric.record(labels, value) };
+  };
 
-  const breakerState = new Gauge({
+  const breakerState = gauge({
     name: 'portico_subgraph_breaker_state',
     help: 'Circuit breaker of each subgraph: 0 closed, 1 half-open, 2 open.',
     labelNames: ['subgraph'],
     // Across cluster workers, the worst state any worker's breaker is in (a sum would mean nothing).
     aggregator: 'max',
     registers,
-  });
+  }, bounds);
 
   // Read when scraped: the admission control's state at that moment.
   let admission: (() => AdmissionState) | undefined;
@@ -47,68 +69,79 @@ export function createGatewayMetrics() {
     observeAdmission: (read: () => AdmissionState) => {
       admission = read;
     },
-    requests: new Counter({
+    requests: counter({
       name: 'portico_requests_total',
       help: 'GraphQL requests by operation name, type, outcome (success, partial, error) and client.',
       labelNames: ['operation_name', 'operation_type', 'outcome', 'client_name', 'client_version'],
-      registers,
     }),
-    requestDuration: new Histogram({
+    requestDuration: histogram({
       name: 'portico_request_duration_seconds',
       help: 'GraphQL request latency, from the parsed request to the response.',
       labelNames: ['operation_type', 'outcome'],
       buckets: LATENCY_BUCKETS,
-      registers,
     }),
-    deprecatedFields: new Counter({
+    deprecatedFields: counter({
       name: 'portico_deprecated_field_usage_total',
       help: 'Operations that selected a @deprecated field, by field (Type.field) and client.',
       labelNames: ['field', 'client_name', 'client_version'],
-      registers,
     }),
-    subgraphFetchDuration: new Histogram({
+    subgraphFetchDuration: histogram({
       name: 'portico_subgraph_fetch_duration_seconds',
       help: 'Latency of each attempt to call a subgraph.',
       labelNames: ['subgraph'],
       buckets: LATENCY_BUCKETS,
-      registers,
     }),
-    subgraphFetches: new Counter({
+    subgraphFetches: counter({
       name: 'portico_subgraph_fetches_total',
       help: 'Attempts to call a subgraph, by outcome: success or the error code.',
       labelNames: ['subgraph', 'outcome'],
-      registers,
     }),
-    subgraphRetries: new Counter({
+    subgraphRetries: counter({
       name: 'portico_subgraph_retries_total',
       help: 'Retries of failed subgraph queries.',
       labelNames: ['subgraph'],
-      registers,
     }),
-    subgraphDeduplicated: new Counter({
+    subgraphDeduplicated: counter({
       name: 'portico_subgraph_deduplicated_total',
       help: 'Subgraph requests saved by sharing an identical one in flight.',
       labelNames: ['subgraph'],
-      registers,
     }),
-    setBreakerState: (subgraph: string, state: BreakerState) => breakerState.set({ subgraph }, BREAKER_VALUE[state]),
-    queryPlanCache: new Counter({
+    setBreakerState: (subgraph: string, state: BreakerState) => breakerState.record({ subgraph }, BREAKER_VALUE[state]),
+    /** Every labelled metric, for the test that proves none escapes the bounds. */
+    labelled: (): readonly BoundedMetric<string>[] => [breakerState, ...labelled],
+    queryPlanCache: counter({
       name: 'portico_query_plan_cache_total',
       help: 'Query plan cache lookups, by outcome: hit (planned before) or miss (planned now).',
       labelNames: ['outcome'],
-      registers,
     }),
-    rejections: new Counter({
+    rejections: counter({
       name: 'portico_rejections_total',
       help: 'Requests refused before planning, by reason (rate_limit, demand_control, trusted_documents, body_limit, authentication, overloaded) and error code.',
       labelNames: ['reason', 'code'],
-      registers,
     }),
-    supergraphReloads: new Counter({
+    supergraphReloads: counter({
       name: 'portico_supergraph_reloads_total',
       help: 'Supergraph reloads, by outcome: success, or failure (the previous supergraph kept serving).',
       labelNames: ['outcome'],
-      registers,
     }),
+  };
+}
+
+/** A gauge with labels, through the bounds. */
+function gauge<L extends string>(config: GaugeConfiguration<L> & { labelNames: readonly L[] }, bounds: LabelBounds): BoundedMetric<L> {
+  return bounded(new Gauge(config), config, bounds, (metric, labels, value) => metric.set(labels, value ?? 0));
+}
+
+/** `metric`, reachable only through `record`, whose labels are bounded first. */
+function bounded<M, L extends string>(
+  metric: M,
+  config: { name: string; labelNames: readonly L[] },
+  bounds: LabelBounds,
+  record: (metric: M, labels: Partial<Record<L, string | number>>, value: number | undefined) => void,
+): BoundedMetric<L> {
+  return {
+    name: config.name,
+    labelNames: config.labelNames,
+    record: (labels, value) => record(metric, bounds.bound(config.name, labels) as Partial<Record<L, string | number>>, value),
   };
 }

@@ -11,9 +11,8 @@ export interface RequestMetricsOptions {
   clientVersionHeader: string;
 }
 
-// Client-chosen label values are cut short: a label is for grouping, not for storing input.
-const MAX_LABEL_LENGTH = 64;
-const label = (value: string | undefined | null): string => (value ?? '').slice(0, MAX_LABEL_LENGTH);
+// Client-chosen label values: the metrics bound them (first metrics.maxLabelValues, then `other`).
+const label = (value: string | undefined | null): string => value ?? '';
 
 /**
  * An Apollo Server plugin that counts every GraphQL request by operation name, type, outcome and

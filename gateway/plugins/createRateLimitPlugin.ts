@@ -6,13 +6,17 @@ import type { Logger } from '../../common/createLogger.js';
 import type { RateLimitConfig } from '../config/TrafficConfig.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import type { Limiter } from '../traffic/createLimiters.js';
+import { rateLimitFields, type QuotaPolicy, type QuotaState } from '../traffic/rateLimitFields.js';
 import type { DemandControl, ResolvedRequest } from './createDemandControl.js';
 
 export interface RateLimitPluginOptions {
   config: RateLimitConfig;
+  /** The per-client rules: `default`, `cost` and `rateLimit.rules`. */
   limiters: readonly Limiter[];
+  /** The per-address rule, counted in the HTTP layer; listed in `RateLimit-Policy` here. */
+  addressPolicy: QuotaPolicy;
   /** Who a request counts against (see createClientResolver). */
-  clientOf: (request: ResolvedRequest) => string;
+  clientOf: (request: ResolvedRequest) => Promise<string>;
   demandControl: DemandControl;
   /** `demandControl.maxCost`: costlier operations are refused there and not charged here. */
   maxCost: number;
@@ -26,20 +30,22 @@ const STORE_WARNING_INTERVAL_MS = 10_000;
  * Rate limits per client, once the operation is known (its name, root fields and estimated
  * cost) and before it is planned. Every operation counts against `default` and `cost` (charged
  * its estimated cost) and every matching rule; the first rule used up refuses it with 429
- * `RATE_LIMITED`, `Retry-After` and `RateLimit-*`. Answers carry the `RateLimit-*` of the rule
- * closest to its limit.
+ * `RATE_LIMITED` and `Retry-After`. Answers carry the IETF `RateLimit-Policy` (every rule the
+ * operation counted against, the per-address one included) and `RateLimit` (where the client
+ * stands against each per-client rule it was counted against), each item named after its rule.
  */
 export function createRateLimitPlugin(options: RateLimitPluginOptions): ApolloServerPlugin<GatewayContext> {
   const { config, limiters, logger } = options;
   let lastStoreWarning = 0;
   return {
     async requestDidStart() {
-      let tightest: { limiter: Limiter; result: RateLimiterRes } | undefined;
+      let counted: QuotaState[] = [];
+      let policiesSeen: QuotaPolicy[] = [];
       return {
         async didResolveOperation(request) {
           const cost = options.demandControl.costOf(request);
           if (cost > options.maxCost) return;
-          const client = options.clientOf(request);
+          const client = await options.clientOf(request);
           const roots = rootFieldsOf(request);
           const applicable = limiters.filter(
             (limiter) =>
@@ -51,14 +57,15 @@ export function createRateLimitPlugin(options: RateLimitPluginOptions): ApolloSe
           const outcomes = await Promise.allSettled(
             applicable.map((limiter) => limiter.counter.consume(client, limiter.byCost ? cost : 1)),
           );
+          const states = outcomes.flatMap((outcome, index) =>
+            outcome.status === 'fulfilled' ? [{ policy: applicable[index]!, remaining: outcome.value.remainingPoints, resetSeconds: outcome.value.msBeforeNext / 1000 }] : [],
+          );
+          const policies = [options.addressPolicy, ...applicable];
           for (const [index, outcome] of outcomes.entries()) {
             const limiter = applicable[index]!;
-            if (outcome.status === 'fulfilled') {
-              if (!tightest || outcome.value.remainingPoints / limiter.limit < tightest.result.remainingPoints / tightest.limiter.limit) {
-                tightest = { limiter, result: outcome.value };
-              }
-            } else if (outcome.reason instanceof RateLimiterRes) {
-              throw rateLimited(limiter, outcome.reason, limiter.byCost ? cost : 1);
+            if (outcome.status === 'fulfilled') continue;
+            if (outcome.reason instanceof RateLimiterRes) {
+              throw rateLimited(limiter, outcome.reason, limiter.byCost ? cost : 1, policies, states);
             } else if (config.onStoreError === 'closed') {
               throw new GraphQLError('Rate limiting is unavailable (its store cannot be reached); try again shortly', {
                 extensions: { code: ErrorCode.SERVICE_NOT_READY, http: { status: httpStatusOf.SERVICE_NOT_READY } },
@@ -68,25 +75,19 @@ export function createRateLimitPlugin(options: RateLimitPluginOptions): ApolloSe
               logger.warn({ err: String(outcome.reason), rule: limiter.name }, 'rate limit store unreachable; letting requests through (rateLimit.onStoreError: open)');
             }
           }
+          counted = states;
+          policiesSeen = policies;
         },
         async willSendResponse({ response }) {
-          if (!tightest || !response.http) return;
-          for (const [name, value] of Object.entries(headersOf(tightest.limiter, tightest.result))) response.http.headers.set(name, value);
+          if (counted.length === 0 || !response.http) return;
+          for (const [name, value] of Object.entries(rateLimitFields(policiesSeen, counted))) response.http.headers.set(name, value);
         },
       };
     },
   };
 }
 
-function headersOf(limiter: Limiter, result: RateLimiterRes): Record<string, string> {
-  return {
-    'ratelimit-limit': String(limiter.limit),
-    'ratelimit-remaining': String(Math.max(0, result.remainingPoints)),
-    'ratelimit-reset': String(Math.ceil(result.msBeforeNext / 1000)),
-  };
-}
-
-function rateLimited(limiter: Limiter, result: RateLimiterRes, charged: number): GraphQLError {
+function rateLimited(limiter: Limiter, result: RateLimiterRes, charged: number, policies: readonly QuotaPolicy[], states: readonly QuotaState[]): GraphQLError {
   const retryAfterSeconds = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
   const unit = limiter.byCost ? 'cost units' : 'operations';
   return new GraphQLError(
@@ -101,7 +102,11 @@ function rateLimited(limiter: Limiter, result: RateLimiterRes, charged: number):
         retryAfterSeconds,
         http: {
           status: httpStatusOf.RATE_LIMITED,
-          headers: new Map([['retry-after', String(retryAfterSeconds)], ...Object.entries(headersOf(limiter, result))]),
+          // The refusing rule first, at zero.
+          headers: new Map([
+            ['retry-after', String(retryAfterSeconds)],
+            ...Object.entries(rateLimitFields(policies, [{ policy: limiter, remaining: 0, resetSeconds: retryAfterSeconds }, ...states])),
+          ]),
         },
       },
     },

@@ -4,7 +4,7 @@ import type { RateLimitConfig } from '../config/TrafficConfig.js';
 
 /** One counter per rule: what it counts and how many per window. */
 export interface Limiter {
-  /** The rule's name: `default`, `cost`, or one of `rateLimit.rules`. */
+  /** The rule's name: `address`, `default`, `cost`, or one of `rateLimit.rules`. */
   name: string;
   /** Counts operations with this name or this root field (`Query.users`); neither: every operation. */
   operationName?: string;
@@ -16,12 +16,19 @@ export interface Limiter {
   counter: RateLimiterAbstract;
 }
 
+export interface Limiters {
+  /** `rateLimit.perAddress`: HTTP requests per client address, counted in the HTTP layer. */
+  address: Limiter;
+  /** Operations per client (token subject, known API key or address): `default`, `cost` and `rules`. */
+  perClient: Limiter[];
+}
+
 /**
  * The counters of the configured rules, in memory or in Redis. Redis counters are fixed windows
  * keyed by rule and client, so every replica on the same Redis shares them; the client
  * `rejectIfRedisNotReady` turns an unreachable Redis into an immediate error (see onStoreError).
  */
-export function createLimiters(config: RateLimitConfig, redis: Redis | null, keyPrefix: string): Limiter[] {
+export function createLimiters(config: RateLimitConfig, redis: Redis | null, keyPrefix: string): Limiters {
   const counter = (name: string, points: number, duration: number): RateLimiterAbstract => {
     const options = { points, duration, keyPrefix: `${keyPrefix}rl:${name}` };
     if (config.store === 'memory') return new RateLimiterMemory(options);
@@ -35,13 +42,16 @@ export function createLimiters(config: RateLimitConfig, redis: Redis | null, key
     windowSeconds,
     counter: counter(name, limit, windowSeconds),
   });
-  return [
-    fromRule('default', config.default.windowSeconds, config.default.limit, false),
-    fromRule('cost', config.cost.windowSeconds, config.cost.budget, true),
-    ...config.rules.map((rule) => ({
-      ...fromRule(rule.name, rule.windowSeconds, rule.limit, false),
-      ...(rule.operationName === undefined ? {} : { operationName: rule.operationName }),
-      ...(rule.rootField === undefined ? {} : { rootField: rule.rootField }),
-    })),
-  ];
+  return {
+    address: fromRule('address', config.perAddress.windowSeconds, config.perAddress.limit, false),
+    perClient: [
+      fromRule('default', config.default.windowSeconds, config.default.limit, false),
+      fromRule('cost', config.cost.windowSeconds, config.cost.budget, true),
+      ...config.rules.map((rule) => ({
+        ...fromRule(rule.name, rule.windowSeconds, rule.limit, false),
+        ...(rule.operationName === undefined ? {} : { operationName: rule.operationName }),
+        ...(rule.rootField === undefined ? {} : { rootField: rule.rootField }),
+      })),
+    ],
+  };
 }

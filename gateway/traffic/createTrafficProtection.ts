@@ -7,7 +7,10 @@ import type { GatewayContext } from '../GatewayContext.js';
 import type { DemandControl } from '../plugins/createDemandControl.js';
 import { createRateLimitPlugin } from '../plugins/createRateLimitPlugin.js';
 import { createTrustedDocumentsPlugin } from '../plugins/createTrustedDocumentsPlugin.js';
+import { createAddressLimit, type AddressLimit } from './createAddressLimit.js';
+import { createAddressResolver } from './createAddressResolver.js';
 import { createClientResolver } from './createClientResolver.js';
+import { createKnownApiKeys } from './createKnownApiKeys.js';
 import { createLimiters } from './createLimiters.js';
 import { createRedisDocumentCache } from './createRedisDocumentCache.js';
 import { readManifest } from './readManifest.js';
@@ -17,6 +20,8 @@ const REDIS_STARTUP_WAIT_MS = 3_000;
 export interface TrafficProtection {
   /** Trusted documents and rate limiting, in that order. */
   plugins: ApolloServerPlugin<GatewayContext>[];
+  /** The per-address rule, for the HTTP layer to run before authentication; null with rate limiting off. */
+  limitAddress: AddressLimit | null;
   /** Apollo Server's APQ option: its own in-memory cache, Redis, or off. */
   persistedQueries: PersistedQueryOptions | false;
   /** Closes the Redis connection, if there is one. */
@@ -53,12 +58,23 @@ export async function createTrafficProtection(
     }
     plugins.push(createTrustedDocumentsPlugin({ mode: trustedDocuments.mode, manifest, logger }));
   }
+  let limitAddress: AddressLimit | null = null;
   if (rateLimit.enabled) {
+    const limiters = createLimiters(rateLimit, redis, redisConfig.keyPrefix);
+    const addressOf = createAddressResolver(rateLimit.trustedProxies);
+    limitAddress = createAddressLimit({ limiter: limiters.address, addressOf, onStoreError: rateLimit.onStoreError, logger });
+    const apiKeys = createKnownApiKeys({
+      keys: rateLimit.apiKeys,
+      redis: rateLimit.store === 'redis' ? redis : null,
+      keyPrefix: redisConfig.keyPrefix,
+      logger,
+    });
     plugins.push(
       createRateLimitPlugin({
         config: rateLimit,
-        limiters: createLimiters(rateLimit, redis, redisConfig.keyPrefix),
-        clientOf: createClientResolver(rateLimit),
+        limiters: limiters.perClient,
+        addressPolicy: limiters.address,
+        clientOf: createClientResolver({ apiKeyHeader: rateLimit.apiKeyHeader, apiKeys, addressOf }),
         demandControl,
         maxCost: config.demandControl.maxCost,
         logger,
@@ -68,6 +84,7 @@ export async function createTrafficProtection(
 
   return {
     plugins,
+    limitAddress,
     persistedQueries: !persistedQueries.enabled
       ? false
       : {

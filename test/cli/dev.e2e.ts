@@ -87,7 +87,7 @@ describe('portico dev', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data.topProducts).toHaveLength(2);
     expect(body.data.topProducts.flatMap((product) => product.reviews).every((review) => typeof review.author.name === 'string')).toBe(true);
-    expect(response.headers.get('ratelimit-limit')).toBe('600');
+    expect(response.headers.get('ratelimit-policy')).toMatch(/^"address";q=3000;w=60, "default";q=600;w=60, "cost";q=50000;w=60;qu="cost"$/);
 
     // Traffic protection is on out of the box: a cost explosion is refused before planning.
     const costly = await fetch(url, {

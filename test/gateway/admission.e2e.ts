@@ -30,7 +30,9 @@ async function gatewayWith(name: string, admission: Record<string, unknown>) {
 }
 
 const slow = (tag: string) => ({ query: `{ slowField(tag: "${tag}") }` });
-const admission = async (gateway: RunningGateway) => parsePrometheusText(await (await fetch(`${gateway.origin}/metrics`)).text());
+// Production mode: /metrics is on the internal listener.
+const admission = async (gateway: RunningGateway) =>
+  parsePrometheusText(await (await fetch(`http://127.0.0.1:${gateway.server.metricsAddress()!.port}/metrics`)).text());
 
 describe('admission control (server.admission)', () => {
   it('runs maxConcurrent operations, queues the next in arrival order, refuses past maxQueue with 503 OVERLOADED', async () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Agent, fetch } from 'undici';
@@ -136,6 +136,46 @@ describe('portico gateway --workers 2', () => {
     }
     expect(await run.exited).toBe(0);
     for (const pid of workers) expect(isRunning(pid), `worker ${pid}`).toBe(false);
+  });
+});
+
+describe('portico gateway --workers 2 with metrics.listener: internal', () => {
+  let run: EntryProcess;
+  let origin: string;
+  let metricsOrigin: string;
+
+  beforeAll(async () => {
+    const config = path.join(shop.dir, 'internal-metrics.yaml');
+    writeFileSync(config, 'metrics:\n  listener: internal\n');
+    run = runWorkers(2, ['--config', config]);
+    origin = `http://127.0.0.1:${await run.port}`;
+    const line = /metrics: (http:\/\/127\.0\.0\.1:\d+)\/metrics \(internal listener\)/;
+    await vi.waitFor(() => expect(run.output()).toMatch(line));
+    metricsOrigin = line.exec(run.output())![1]!;
+  });
+
+  afterAll(async () => {
+    if (run.child.exitCode === null) {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+  });
+
+  it('serves every worker\'s metrics, summed, on the primary\'s internal listener, and none on the public port', async () => {
+    const requests = 5;
+    for (let i = 0; i < requests; i += 1) expect((await topProduct(origin, 'Internal')).status).toBe(200);
+    for (let scrape = 0; scrape < 3; scrape += 1) {
+      const { status, text } = await onNewConnection(async (agent) => {
+        const response = await fetch(`${metricsOrigin}/metrics`, { dispatcher: agent });
+        return { status: response.status, text: await response.text() };
+      });
+      expect(status).toBe(200);
+      expect(valueOf(parsePrometheusText(text), 'portico_requests_total', { operation_name: 'Internal', outcome: 'success' })).toBe(requests);
+    }
+    for (let i = 0; i < 2; i += 1) {
+      const status = await onNewConnection((agent) => fetch(`${origin}/metrics`, { dispatcher: agent }).then(async (response) => (await response.text(), response.status)));
+      expect(status).toBe(404);
+    }
   });
 });
 

@@ -88,7 +88,15 @@ describe('loadGatewayConfig', () => {
         retry: { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 1000, budgetPercent: 20, budgetMinPerSecond: 5 },
         breaker: { enabled: true, failureThreshold: 5, resetTimeoutMs: 10_000 },
       },
-      metrics: { enabled: true, clientNameHeader: 'apollographql-client-name', clientVersionHeader: 'apollographql-client-version' },
+      metrics: {
+        enabled: true,
+        clientNameHeader: 'apollographql-client-name',
+        clientVersionHeader: 'apollographql-client-version',
+        listener: 'public',
+        port: 9464,
+        host: '0.0.0.0',
+        maxLabelValues: 100,
+      },
       telemetry: { tracing: { enabled: false, otlpEndpoint: null, serviceName: 'portico-gateway', sampleRatio: 1 } },
       subgraphs: {},
       authentication: {
@@ -126,7 +134,9 @@ describe('loadGatewayConfig', () => {
         store: 'memory',
         onStoreError: 'open',
         apiKeyHeader: 'x-api-key',
+        apiKeys: [],
         trustedProxies: [],
+        perAddress: { windowSeconds: 60, limit: 3000 },
         default: { windowSeconds: 60, limit: 600 },
         rules: [],
         cost: { windowSeconds: 60, budget: 50_000 },
@@ -139,6 +149,23 @@ describe('loadGatewayConfig', () => {
   it('defaults to production, without introspection, landing page or stack traces, when NODE_ENV=production', () => {
     const config = loadGatewayConfig({ cwd: dir, env: { NODE_ENV: 'production', ...signing } });
     expect(config).toMatchObject({ mode: 'production', introspection: false, landingPage: false, explorer: false, includeStacktraceInErrors: false });
+  });
+
+  it('serves metrics on the internal listener in production (port 9464, or a free one with server.port 0), on the public port in development', () => {
+    const production = loadGatewayConfig({ cwd: dir, env: { NODE_ENV: 'production', ...signing } });
+    expect(production.metrics).toMatchObject({ listener: 'internal', port: 9464, host: '0.0.0.0' });
+    const ephemeral = loadGatewayConfig({ cwd: dir, env: { NODE_ENV: 'production', ...signing }, overrides: { port: 0, host: '127.0.0.1' } });
+    expect(ephemeral.metrics).toMatchObject({ listener: 'internal', port: 0, host: '127.0.0.1' });
+    expect(load('metrics: { listener: internal, port: 9100, host: 10.0.0.5 }').metrics).toMatchObject({ listener: 'internal', port: 9100, host: '10.0.0.5' });
+    expect(problemsOf(() => load('server: { port: 9464 }\nmetrics: { listener: internal }'))).toEqual([
+      'metrics.port: 9464 is server.port; the internal metrics listener needs a port of its own (or metrics.listener: public)',
+    ]);
+  });
+
+  it('reads API keys from the environment, and refuses the names of built-in rate-limit rules', () => {
+    const config = load('rateLimit: { apiKeys: "${env.PORTICO_API_KEYS}" }', 'yaml', { env: { PORTICO_API_KEYS: 'key-one-0123456789, key-two-0123456789' } });
+    expect(config.rateLimit.apiKeys).toEqual(['key-one-0123456789', 'key-two-0123456789']);
+    expect(problemsOf(() => load('rateLimit: { rules: [{ name: address, operationName: A, windowSeconds: 1, limit: 1 }] }'))[0]).toMatch(/^rateLimit\.rules\[0\]\.name: "address" is taken/);
   });
 
   it('lets the file choose the mode and turn single features back on', () => {

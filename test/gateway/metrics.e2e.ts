@@ -100,3 +100,27 @@ describe('/metrics', () => {
     }
   });
 });
+
+describe('/metrics on the internal listener (production by default)', () => {
+  it('is served there, not on the public port, and the listener serves nothing else', async () => {
+    const production = await startGateway(shop.dir, 'metrics-production', { mode: 'production', supergraph: { path: shop.supergraphPath } });
+    try {
+      expect((await postGraphQL(production.origin, { query: 'query Seen { topProducts(first: 1) { name } }' })).response.status).toBe(200);
+      const publicScrape = await fetch(`${production.origin}/metrics`);
+      expect(publicScrape.status).toBe(404);
+      expect(((await publicScrape.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('NOT_FOUND');
+
+      const internal = `http://127.0.0.1:${production.server.metricsAddress()!.port}`;
+      expect(internal).not.toBe(production.origin);
+      const response = await fetch(`${internal}/metrics`);
+      expect(response.status).toBe(200);
+      expect(valueOf(parsePrometheusText(await response.text()), 'portico_requests_total', { operation_name: 'Seen', outcome: 'success' })).toBe(1);
+      expect((await fetch(`${internal}/graphql`, { method: 'POST' })).status).toBe(404);
+      const post = await fetch(`${internal}/metrics`, { method: 'POST' });
+      expect(post.status).toBe(405);
+      expect(post.headers.get('allow')).toBe('GET');
+    } finally {
+      await production.stop();
+    }
+  });
+});

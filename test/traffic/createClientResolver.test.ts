@@ -1,7 +1,11 @@
 import { HeaderMap, type GraphQLRequestContext } from '@apollo/server';
+import fc from 'fast-check';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { GatewayContext, Viewer } from '../../gateway/GatewayContext.js';
+import { createAddressResolver } from '../../gateway/traffic/createAddressResolver.js';
 import { createClientResolver } from '../../gateway/traffic/createClientResolver.js';
+import { createKnownApiKeys } from '../../gateway/traffic/createKnownApiKeys.js';
 
 // Only the parts of a request context the resolver reads.
 function request(peer: string, headers: Record<string, string> = {}, viewer: Viewer | null = null) {
@@ -11,38 +15,60 @@ function request(peer: string, headers: Record<string, string> = {}, viewer: Vie
   } as unknown as GraphQLRequestContext<GatewayContext>;
 }
 
-const resolve = createClientResolver({ apiKeyHeader: 'x-api-key', trustedProxies: ['10.0.0.0/8', '::1'] });
+const logger = pino({ level: 'silent' });
+const issuedKey = 'issued-key-0123456789abcdef';
+const apiKeys = createKnownApiKeys({ keys: [issuedKey], redis: null, keyPrefix: 'portico:', logger });
+const addressOf = createAddressResolver(['10.0.0.0/8', '::1']);
+const resolve = createClientResolver({ apiKeyHeader: 'x-api-key', apiKeys, addressOf });
 
 describe('createClientResolver', () => {
-  it('prefers the token subject, then the API key, then the address', () => {
+  it('prefers the token subject, then a known API key, then the address', async () => {
     const viewer: Viewer = { subject: 'user-7', scopes: [], claims: {} };
-    expect(resolve(request('192.0.2.1', { 'x-api-key': 'k' }, viewer))).toBe('sub:user-7');
-    const byKey = resolve(request('192.0.2.1', { 'x-api-key': 'k' }));
-    expect(byKey).toMatch(/^key:/);
-    expect(byKey).not.toContain(':k');
-    expect(resolve(request('192.0.2.1', { 'x-api-key': 'other' }))).not.toBe(byKey);
-    expect(resolve(request('192.0.2.1'))).toBe('ip:192.0.2.1');
+    expect(await resolve(request('192.0.2.1', { 'x-api-key': issuedKey }, viewer))).toBe('sub:user-7');
+    const byKey = await resolve(request('192.0.2.1', { 'x-api-key': issuedKey }));
+    expect(byKey).toMatch(/^key:[0-9a-f]{32}$/);
+    expect(byKey).not.toContain(issuedKey);
+    expect(await resolve(request('192.0.2.1'))).toBe('ip:192.0.2.1');
+  });
+
+  it('counts an unknown API key as no key: invented keys are the same client, their address', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 600 }), async (invented) => {
+        fc.pre(invented !== issuedKey);
+        expect(await resolve(request('192.0.2.1', { 'x-api-key': invented }))).toBe('ip:192.0.2.1');
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('reads X-Forwarded-For through trusted proxies only, right to left', () => {
-    expect(resolve(request('192.0.2.1', { 'x-forwarded-for': '198.51.100.9' }))).toBe('ip:192.0.2.1');
-    expect(resolve(request('10.1.2.3', { 'x-forwarded-for': '198.51.100.9' }))).toBe('ip:198.51.100.9');
-    expect(resolve(request('::ffff:10.1.2.3', { 'x-forwarded-for': '203.0.113.5, 198.51.100.9, 10.9.9.9' }))).toBe('ip:198.51.100.9');
-    expect(resolve(request('::1', { 'x-forwarded-for': '2001:db8::1' }))).toBe('ip:2001:db8::1');
+    expect(addressOf('192.0.2.1', '198.51.100.9')).toBe('192.0.2.1');
+    expect(addressOf('10.1.2.3', '198.51.100.9')).toBe('198.51.100.9');
+    expect(addressOf('::ffff:10.1.2.3', '203.0.113.5, 198.51.100.9, 10.9.9.9')).toBe('198.51.100.9');
+    expect(addressOf('::1', '2001:db8::1')).toBe('2001:db8:0:0::/64');
     // A trusted proxy that forwards nothing is the client itself.
-    expect(resolve(request('10.1.2.3'))).toBe('ip:10.1.2.3');
+    expect(addressOf('10.1.2.3', undefined)).toBe('10.1.2.3');
+    expect(addressOf('::ffff:192.0.2.1', undefined)).toBe('192.0.2.1');
+  });
+
+  it('counts IPv6 clients by their /64, so a subscriber cannot rotate through its 2^64 addresses', () => {
+    const open = createAddressResolver([]);
+    expect(open('2001:db8:1:2::1', undefined)).toBe('2001:db8:1:2::/64');
+    expect(open('2001:db8:1:2:ffff:eeee:dddd:cccc', undefined)).toBe('2001:db8:1:2::/64');
+    expect(open('2001:0db8:0001:0003::1', undefined)).toBe('2001:db8:1:3::/64');
+    expect(open('::1', undefined)).toBe('0:0:0:0::/64');
   });
 
   it('answers the same for an address seen before, trusted or not (verdicts are remembered)', () => {
-    const forwarded = { 'x-forwarded-for': '198.51.100.9' };
     for (let round = 0; round < 3; round++) {
-      expect(resolve(request('10.1.2.3', forwarded))).toBe('ip:198.51.100.9');
-      expect(resolve(request('192.0.2.1', forwarded))).toBe('ip:192.0.2.1');
+      expect(addressOf('10.1.2.3', '198.51.100.9')).toBe('198.51.100.9');
+      expect(addressOf('192.0.2.1', '198.51.100.9')).toBe('192.0.2.1');
     }
   });
 
-  it('trusts nobody when no proxy is listed', () => {
-    const open = createClientResolver({ apiKeyHeader: 'x-api-key', trustedProxies: [] });
-    expect(open(request('10.1.2.3', { 'x-forwarded-for': '198.51.100.9' }))).toBe('ip:10.1.2.3');
+  it('trusts nobody when no proxy is listed, and keeps a forwarded hop that is no address short', () => {
+    const open = createAddressResolver([]);
+    expect(open('10.1.2.3', '198.51.100.9')).toBe('10.1.2.3');
+    expect(addressOf('10.1.2.3', `not-an-address-${'x'.repeat(500)}`)).toHaveLength(64);
   });
 });

@@ -17,36 +17,46 @@ async function gateway(rateLimit: Record<string, unknown>): Promise<RunningGatew
 const ping = { query: '{ __typename }' };
 
 describe('rate limiting in memory', () => {
-  it('counts each client against the default rule and answers 429 with Retry-After and RateLimit headers', async () => {
+  it('counts each client against the default rule and answers 429 with Retry-After and the IETF RateLimit fields', async () => {
     const gw = await gateway({ default: { windowSeconds: 60, limit: 3 } });
     const remaining: (string | null)[] = [];
     for (let i = 0; i < 3; i += 1) {
       const ok = await send(gw, ping);
       expect(ok.status).toBe(200);
-      expect(ok.headers.get('ratelimit-limit')).toBe('3');
-      remaining.push(ok.headers.get('ratelimit-remaining'));
+      // Every rule the operation counted against, each named: no header that means one rule now and another next time.
+      expect(ok.headers.get('ratelimit-policy')).toBe('"address";q=3000;w=60, "default";q=3;w=60');
+      remaining.push(ok.headers.get('ratelimit'));
     }
-    expect(remaining).toEqual(['2', '1', '0']);
+    expect(remaining.map((field) => field?.replace(/;t=\d+/, ''))).toEqual(['"default";r=2', '"default";r=1', '"default";r=0']);
+    expect(remaining[0]).toMatch(/^"default";r=2;t=(\d|[1-5]\d|60)$/);
 
     const refused = await send(gw, ping);
     expect(refused.status).toBe(429);
-    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-    expect(refused.headers.get('ratelimit-remaining')).toBe('0');
-    expect(refused.headers.get('ratelimit-reset')).toBe(refused.headers.get('retry-after'));
+    const retryAfter = refused.headers.get('retry-after');
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(retryAfter)).toBeLessThanOrEqual(60);
+    expect(refused.headers.get('ratelimit')).toBe(`"default";r=0;t=${retryAfter}`);
+    expect(refused.headers.get('ratelimit-limit')).toBeNull();
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'default', limit: 3, windowSeconds: 60 });
     expect(refused.errors?.[0]?.message).toMatch(/^Rate limit "default" exceeded: 3 operations per 60 s for this client; retry in \d+ s$/);
     expect(refused.data).toBeUndefined();
   });
 
-  it('keeps API keys apart, and believes X-Forwarded-For only from trusted proxies', async () => {
-    const gw = await gateway({ default: { windowSeconds: 60, limit: 1 } });
-    expect((await send(gw, ping, { 'x-api-key': 'alpha' })).status).toBe(200);
-    expect((await send(gw, ping, { 'x-api-key': 'beta' })).status).toBe(200);
-    expect((await send(gw, ping, { 'x-api-key': 'alpha' })).status).toBe(429);
+  it('keeps known API keys apart, counts unknown ones as their address, and believes X-Forwarded-For only from trusted proxies', async () => {
+    const alpha = 'alpha-key-0123456789';
+    const beta = 'beta-key-0123456789';
+    const gw = await gateway({ default: { windowSeconds: 60, limit: 1 }, apiKeys: [alpha, beta] });
+    expect((await send(gw, ping, { 'x-api-key': alpha })).status).toBe(200);
+    expect((await send(gw, ping, { 'x-api-key': beta })).status).toBe(200);
+    expect((await send(gw, ping, { 'x-api-key': alpha })).status).toBe(429);
+    // Unknown keys are no keys: the first counts as 127.0.0.1, and so does the second.
+    expect((await send(gw, ping, { 'x-api-key': 'invented-1' })).status).toBe(200);
+    expect((await send(gw, ping, { 'x-api-key': 'invented-2' })).errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'default' });
+
+    const proxied = await gateway({ default: { windowSeconds: 60, limit: 1 } });
     // Untrusted peer: the header is ignored, so both count as 127.0.0.1.
-    expect((await send(gw, ping, { 'x-forwarded-for': '203.0.113.1' })).status).toBe(200);
-    expect((await send(gw, ping, { 'x-forwarded-for': '203.0.113.2' })).status).toBe(429);
+    expect((await send(proxied, ping, { 'x-forwarded-for': '203.0.113.1' })).status).toBe(200);
+    expect((await send(proxied, ping, { 'x-forwarded-for': '203.0.113.2' })).status).toBe(429);
 
     const behindProxy = await gateway({ default: { windowSeconds: 60, limit: 1 }, trustedProxies: ['127.0.0.0/8'] });
     expect((await send(behindProxy, ping, { 'x-forwarded-for': '203.0.113.1' })).status).toBe(200);
@@ -82,6 +92,8 @@ describe('rate limiting in memory', () => {
     expect(refused.status).toBe(429);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'cost', limit: 25 });
     expect(refused.errors?.[0]?.message).toContain('this operation costs 10');
+    expect(refused.headers.get('ratelimit-policy')).toBe('"address";q=3000;w=60, "default";q=600;w=60, "cost";q=25;w=60;qu="cost"');
+    expect(refused.headers.get('ratelimit')).toMatch(/^"cost";r=0;t=\d+, "default";r=597;t=\d+$/);
     // A free operation still runs.
     expect((await send(gw, ping)).status).toBe(200);
   });
@@ -91,6 +103,32 @@ describe('rate limiting in memory', () => {
     expect((await send(gw, ping)).status).toBe(200);
     const second = await send(gw, ping);
     expect(second.status).toBe(200);
-    expect(second.headers.get('ratelimit-limit')).toBeNull();
+    expect(second.headers.get('ratelimit')).toBeNull();
+    expect(second.headers.get('ratelimit-policy')).toBeNull();
+  });
+
+  it('limits each address whatever its keys or tokens, before authentication and parsing, counting the requests refused', async () => {
+    const known = 'known-key-0123456789';
+    const gw = await startTrafficGateway({
+      mode: 'production',
+      authentication: { mode: 'optional', secret: 'rate-limit-test-secret-0123456789' },
+      rateLimit: { perAddress: { windowSeconds: 60, limit: 4 }, apiKeys: [known] },
+    });
+    gateways.push(gw);
+    // Refused for their body and for their token: they count all the same.
+    expect((await send(gw, { query: '{ nope' })).status).toBe(400);
+    const badToken = await send(gw, ping, { authorization: 'Bearer not.a.token' });
+    expect(badToken.status).toBe(401);
+    expect(badToken.headers.get('ratelimit-policy')).toBe('"address";q=4;w=60');
+    expect(badToken.headers.get('ratelimit')).toMatch(/^"address";r=2;t=\d+$/);
+    expect((await send(gw, ping, { 'x-api-key': known })).status).toBe(200);
+    expect((await send(gw, ping)).status).toBe(200);
+    for (const headers of [{}, { 'x-api-key': known }, { authorization: 'Bearer not.a.token' }] as Record<string, string>[]) {
+      const refused = await send(gw, ping, headers);
+      expect(refused.status).toBe(429);
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'address', limit: 4, windowSeconds: 60 });
+      expect(refused.errors?.[0]?.message).toMatch(/^Rate limit "address" exceeded: 4 requests per 60 s from this address; retry in \d+ s$/);
+      expect(refused.headers.get('ratelimit')).toBe(`"address";r=0;t=${refused.headers.get('retry-after')}`);
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningGateway } from '../gateway/fixtures/startGateway.js';
 import { startRedis, type RunningRedis } from '../support/startRedis.js';
@@ -33,9 +35,39 @@ describe('rate limiting in Redis', () => {
     expect((await send(b, ping)).status).toBe(200);
     const third = await send(a, ping);
     expect(third.status).toBe(200);
-    expect(third.headers.get('ratelimit-remaining')).toBe('0');
+    expect(third.headers.get('ratelimit')).toMatch(/^"default";r=0;t=\d+$/);
     expect((await send(b, ping)).status).toBe(429);
     expect((await send(a, ping)).status).toBe(429);
+  });
+
+  it('knows the API keys whose SHA-256 is in the set <prefix>apikeys, and no others', async () => {
+    prefix += 1;
+    const keyPrefix = `t${prefix}:`;
+    const issued = 'issued-in-redis-0123456789';
+    const client = new Redis(redis.url);
+    try {
+      await client.sadd(`${keyPrefix}apikeys`, createHash('sha256').update(issued).digest('hex'));
+    } finally {
+      client.disconnect();
+    }
+    const gw = await replica(redis.url, { default: { windowSeconds: 60, limit: 1 } }, keyPrefix);
+    expect((await send(gw, ping, { 'x-api-key': issued })).status).toBe(200);
+    // Invented keys are the address: the first one gets its one operation, the next none.
+    expect((await send(gw, ping, { 'x-api-key': 'invented-a' })).status).toBe(200);
+    expect((await send(gw, ping, { 'x-api-key': 'invented-b' })).status).toBe(429);
+    expect((await send(gw, ping, { 'x-api-key': issued })).status).toBe(429);
+  });
+
+  it('shares the per-address limit between replicas, whatever the keys', async () => {
+    prefix += 1;
+    const options = { perAddress: { windowSeconds: 60, limit: 3 } };
+    const [a, b] = [await replica(redis.url, options, `t${prefix}:`), await replica(redis.url, options, `t${prefix}:`)];
+    expect((await send(a, ping)).status).toBe(200);
+    expect((await send(b, { query: '{ nope' })).status).toBe(400);
+    expect((await send(a, ping, { 'x-api-key': 'anything' })).status).toBe(200);
+    const refused = await send(b, ping);
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'address' });
   });
 
   it('lets the client in again once the window has passed', async () => {
