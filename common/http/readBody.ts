@@ -6,9 +6,11 @@ import { HttpError } from './HttpError.js';
  * Reads a request body of at most `limitBytes`. A bigger one (by its Content-Length, or once
  * that many bytes have arrived) is refused with 413 `PAYLOAD_TOO_LARGE` without buffering the
  * rest; what still arrives is discarded until the connection closes (the refusal carries
- * `connection: close`).
+ * `connection: close`). With `timeoutMs`, a body that has not wholly arrived by then is refused
+ * with 408 `BODY_TIMEOUT` (and `connection: close`): a client sending a byte now and then holds
+ * nothing but its own connection, and not for long.
  */
-export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limitBytes: number, timeoutMs?: number): Promise<Buffer> {
   const tooLarge = () =>
     new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than the limit of ${limitBytes} bytes`, {
       connection: 'close',
@@ -19,23 +21,50 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     return Promise.reject(tooLarge());
   }
   // A request destroyed before the read (its client gone) emits nothing more: refuse it now.
-  if (req.destroyed) return Promise.reject(new HttpError(ErrorCode.BAD_REQUEST, 'The connection closed before the whole request body arrived'));
+  if (req.destroyed) return Promise.reject(closedEarly());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
+    const finish = (error: Error | null) => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (error) {
+        // Discard the rest (if it comes): the refusal closes the connection once it is written.
+        req.resume();
+        reject(error);
+      } else resolve(Buffer.concat(chunks));
+    };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
-      if (received <= limitBytes) {
-        chunks.push(chunk);
-        return;
-      }
-      // Stop keeping the body, but keep reading so the client is not cut off mid-send.
-      req.off('data', onData);
-      req.resume();
-      reject(tooLarge());
+      if (received <= limitBytes) chunks.push(chunk);
+      else finish(tooLarge());
     };
+    const onEnd = () => finish(null);
+    const onError = (error: Error) => finish(error);
+    // Without an 'end' first, the client went away mid-body ('error' does not always come).
+    const onClose = () => finish(closedEarly());
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () =>
+              finish(
+                new HttpError(ErrorCode.BODY_TIMEOUT, `The request body did not arrive within ${timeoutMs} ms (server.bodyTimeoutMs)`, {
+                  connection: 'close',
+                }),
+              ),
+            timeoutMs,
+          );
     req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
+    req.once('end', onEnd);
+    req.once('error', onError);
+    req.once('close', onClose);
   });
+}
+
+function closedEarly(): HttpError {
+  return new HttpError(ErrorCode.BAD_REQUEST, 'The connection closed before the whole request body arrived');
 }
