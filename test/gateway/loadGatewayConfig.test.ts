@@ -58,6 +58,9 @@ describe('loadGatewayConfig', () => {
         port: 4000,
         graphqlPath: '/graphql',
         bodyLimitBytes: 1_048_576,
+        bodyTimeoutMs: 10_000,
+        headersTimeoutMs: 10_000,
+        keepAliveTimeoutMs: 5_000,
         shutdownGracePeriodMs: 10_000,
         requestTimeoutMs: 60_000,
         readyChecksSubgraphs: false,
@@ -116,6 +119,9 @@ describe('loadGatewayConfig', () => {
         maxRootFields: 20,
         maxDirectives: 50,
         maxBatchSize: 10,
+        maxExpandedFields: 2_000,
+        maxJsonDepth: 32,
+        maxVariablesBytes: 65_536,
       },
       demandControl: { maxCost: 5_000, defaultListSize: 10, exposeCost: true },
       redis: { url: null, keyPrefix: 'portico:' },
@@ -340,7 +346,7 @@ subgraphs:
   describe('unknown keys', () => {
     it.each([
       ['port: 4000', `port: unknown key (accepted here: ${topLevelKeys})`],
-      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, workers, admission, heapGrowthPercent, tls, cors)'],
+      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, workers, admission, heapGrowthPercent, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
       ['upstream: { retry: { retries: 1 } }', 'upstream.retry.retries: unknown key (accepted here: maxRetries, initialDelayMs, maxDelayMs, budgetPercent, budgetMinPerSecond)'],
