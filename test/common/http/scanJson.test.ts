@@ -17,7 +17,8 @@ const json = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
     tricky,
-    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    // -0 is written as 0: no JSON text keeps it.
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (n === 0 ? 0 : n)),
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
