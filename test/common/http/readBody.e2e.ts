@@ -49,3 +49,26 @@ it('refuses with 400 BAD_REQUEST when the client had already gone before the rea
   expect(result).toBeInstanceOf(HttpError);
   expect(result).toMatchObject({ code: 'BAD_REQUEST', message: 'The connection closed before the whole request body arrived' });
 });
+
+it('refuses with 408 BODY_TIMEOUT a body still arriving when the timeout passes, however steadily it trickles', async () => {
+  let outcome!: Promise<unknown>;
+  const handled = new Promise<void>((resolve) => {
+    server = http.createServer((req) => {
+      outcome = readBody(req, 1024, 300).catch((error: unknown) => error);
+      resolve();
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const socket = net.connect((server!.address() as AddressInfo).port, '127.0.0.1', () => socket.write(head));
+  // A byte every 50 ms: never idle, never done.
+  const trickle = setInterval(() => socket.write('x'), 50);
+  try {
+    await handled;
+    const result = await outcome;
+    expect(result).toBeInstanceOf(HttpError);
+    expect(result).toMatchObject({ code: 'BODY_TIMEOUT', status: 408, headers: { connection: 'close' } });
+  } finally {
+    clearInterval(trickle);
+    socket.destroy();
+  }
+});
