@@ -95,7 +95,7 @@ describe('gateway (development)', () => {
     expect(modern.response.status).toBe(400);
     expect(modern.response.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
     expect(modern.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    for (const accept of [{ accept: 'application/json' }, {}]) {
+    for (const accept of [{ accept: 'application/json' }, {}] as Record<string, string>[]) {
       const legacy = await post(gateway, query, accept);
       expect(legacy.response.status).toBe(200);
       expect(legacy.response.headers.get('content-type')).toMatch(/^application\/json/);
