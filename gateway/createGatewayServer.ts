@@ -35,6 +35,7 @@ import { createRequestMetrics } from './metrics/createRequestMetrics.js';
 import { createPlanCache } from './execution/createPlanCache.js';
 import { exposeOwnMetrics, type ExposeMetrics } from './metrics/MetricsExposition.js';
 import { rejectionReasonOf } from './metrics/rejectionReasonOf.js';
+import { createByteBudget } from '../common/http/createByteBudget.js';
 import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
 import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
@@ -223,6 +224,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       graphqlPath: config.server.graphqlPath,
       bodyLimitBytes: config.server.bodyLimitBytes,
       bodyTimeoutMs: config.server.bodyTimeoutMs,
+      bodyBudget: createByteBudget(config.server.maxBodyBytesInFlight),
       requestTimeoutMs: config.server.requestTimeoutMs,
       limits: config.limits,
       landingPage: config.landingPage,

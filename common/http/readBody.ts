@@ -1,6 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import { ErrorCode } from '../errorCodes.js';
+import type { ByteBudget } from './createByteBudget.js';
 import { HttpError } from './HttpError.js';
+
+export interface ReadBodyOptions {
+  /** Refuse with 408 `BODY_TIMEOUT` a body that has not wholly arrived this long after the read began. */
+  timeoutMs?: number;
+  /**
+   * Bytes shared by every body being held: each chunk is taken from it as it arrives. One that
+   * does not fit is refused with 503 `OVERLOADED`. On success the caller owns the body's bytes
+   * and gives them back when done with it; on failure they are given back here.
+   */
+  budget?: ByteBudget;
+}
 
 /**
  * Reads a request body of at most `limitBytes`. A bigger one (by its Content-Length, or once
@@ -10,7 +22,7 @@ import { HttpError } from './HttpError.js';
  * with 408 `BODY_TIMEOUT` (and `connection: close`): a client sending a byte now and then holds
  * nothing but its own connection, and not for long.
  */
-export function readBody(req: IncomingMessage, limitBytes: number, timeoutMs?: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limitBytes: number, { timeoutMs, budget }: ReadBodyOptions = {}): Promise<Buffer> {
   const tooLarge = () =>
     new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than the limit of ${limitBytes} bytes`, {
       connection: 'close',
@@ -25,6 +37,7 @@ export function readBody(req: IncomingMessage, limitBytes: number, timeoutMs?: n
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
+    let taken = 0;
     const finish = (error: Error | null) => {
       clearTimeout(timer);
       req.off('data', onData);
@@ -32,6 +45,7 @@ export function readBody(req: IncomingMessage, limitBytes: number, timeoutMs?: n
       req.off('error', onError);
       req.off('close', onClose);
       if (error) {
+        budget?.give(taken);
         // Discard the rest (if it comes): the refusal closes the connection once it is written.
         req.resume();
         reject(error);
@@ -39,8 +53,12 @@ export function readBody(req: IncomingMessage, limitBytes: number, timeoutMs?: n
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
-      if (received <= limitBytes) chunks.push(chunk);
-      else finish(tooLarge());
+      if (received > limitBytes) return finish(tooLarge());
+      if (budget) {
+        if (!budget.take(chunk.length)) return finish(overloaded());
+        taken += chunk.length;
+      }
+      chunks.push(chunk);
     };
     const onEnd = () => finish(null);
     const onError = (error: Error) => finish(error);
@@ -63,6 +81,14 @@ export function readBody(req: IncomingMessage, limitBytes: number, timeoutMs?: n
     req.once('error', onError);
     req.once('close', onClose);
   });
+}
+
+function overloaded(): HttpError {
+  return new HttpError(
+    ErrorCode.OVERLOADED,
+    'The gateway holds as many request bodies as it allows (server.maxBodyBytesInFlight); retry shortly',
+    { 'retry-after': '1', connection: 'close' },
+  );
 }
 
 function closedEarly(): HttpError {

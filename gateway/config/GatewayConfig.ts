@@ -125,6 +125,13 @@ export interface ServerConfig {
    */
   bodyTimeoutMs: number;
   /**
+   * Bytes of request bodies held at once, across all requests, from their first byte until the
+   * request is done. Bodies are read before a request waits for an admission slot, so this, not
+   * the slots, bounds their memory; past it a request gets 503 `OVERLOADED` with `Retry-After`.
+   * @default 67108864 (64 MiB)
+   */
+  maxBodyBytesInFlight: number;
+  /**
    * How long a client has to send a request's headers (Node's `headersTimeout`); past it Node
    * answers 408 and closes the connection. Node also ends any request whose headers and body
    * together take longer than `headersTimeoutMs + bodyTimeoutMs` (its `requestTimeout`).

@@ -114,6 +114,7 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
         },
         bodyLimitBytes: { ...positiveInteger(), default: 1_048_576 },
         bodyTimeoutMs: { ...positiveInteger(), default: 10_000 },
+        maxBodyBytesInFlight: { ...positiveInteger(), default: 67_108_864 },
         headersTimeoutMs: { ...positiveInteger(), default: 10_000 },
         keepAliveTimeoutMs: { ...positiveInteger(), default: 5_000 },
         shutdownGracePeriodMs: { type: 'integer', minimum: 0, default: 10_000 },

@@ -15,6 +15,7 @@ import { createDocumentGuard, type DocumentGuard } from './createDocumentGuard.j
 import { explorerPath, type ExplorerRoute } from '../explorer/createExplorerRoute.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { checkJsonText } from '../../common/http/checkJsonText.js';
+import type { ByteBudget } from '../../common/http/createByteBudget.js';
 import { graphQLOverHttpStatus } from '../../common/http/graphQLOverHttpStatus.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
 import { readBody } from '../../common/http/readBody.js';
@@ -33,6 +34,8 @@ export interface RequestHandlerOptions {
   bodyLimitBytes: number;
   /** `server.bodyTimeoutMs`: the body is read under it, before the request takes an admission slot. */
   bodyTimeoutMs: number;
+  /** `server.maxBodyBytesInFlight`: what every body being held shares, until its request is done. */
+  bodyBudget: ByteBudget;
   /** `server.requestTimeoutMs`: what is left of it bounds the subgraph calls. */
   requestTimeoutMs: number;
   /** `limits`: the most operations in one JSON array body, and the document limits. */
@@ -197,14 +200,33 @@ async function handleGraphQL(
   const viewer = await options.authenticator.authenticate(req.headers);
   // The whole request, read under server.bodyTimeoutMs and measured within every limit, before it
   // waits for a slot: a client that sends slowly, or sends what will be refused, never holds one.
-  let body: unknown;
+  let raw: Buffer | undefined;
   try {
-    body = method === 'POST' ? parseJsonBody(req.headers, await readBody(req, options.bodyLimitBytes, options.bodyTimeoutMs), options.limits) : undefined;
+    raw = method === 'POST' ? await readBody(req, options.bodyLimitBytes, { timeoutMs: options.bodyTimeoutMs, budget: options.bodyBudget }) : undefined;
   } catch (error) {
     if (abort.signal.aborted) return { status: CLIENT_CLOSED_REQUEST };
     throw error;
   }
-  if (method === 'GET') checkGetParameters(url, options.limits);
+  // Its bytes count against server.maxBodyBytesInFlight until the request is done.
+  try {
+    return await serveGraphQL(options, guardDocuments, req, res, { requestId, traceparent }, url, { viewer, abort, raw });
+  } finally {
+    if (raw) options.bodyBudget.give(raw.length);
+  }
+}
+
+/** A GraphQL request whose body has arrived: its limits, an admission slot, then Apollo Server. */
+async function serveGraphQL(
+  options: RequestHandlerOptions,
+  guardDocuments: DocumentGuard,
+  req: IncomingMessage,
+  res: ServerResponse,
+  { requestId, traceparent }: { requestId: string; traceparent: string | undefined },
+  url: URL,
+  { viewer, abort, raw }: { viewer: Awaited<ReturnType<Authenticator['authenticate']>>; abort: AbortController; raw: Buffer | undefined },
+): Promise<Outcome> {
+  const body = raw ? parseJsonBody(req.headers, raw, options.limits) : undefined;
+  if (!raw) checkGetParameters(url, options.limits);
   guardDocuments(body ?? { query: url.searchParams.get('query') });
   let release: () => void;
   try {

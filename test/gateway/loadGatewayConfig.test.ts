@@ -59,6 +59,7 @@ describe('loadGatewayConfig', () => {
         graphqlPath: '/graphql',
         bodyLimitBytes: 1_048_576,
         bodyTimeoutMs: 10_000,
+        maxBodyBytesInFlight: 67_108_864,
         headersTimeoutMs: 10_000,
         keepAliveTimeoutMs: 5_000,
         shutdownGracePeriodMs: 10_000,
@@ -346,7 +347,7 @@ subgraphs:
   describe('unknown keys', () => {
     it.each([
       ['port: 4000', `port: unknown key (accepted here: ${topLevelKeys})`],
-      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, workers, admission, heapGrowthPercent, tls, cors)'],
+      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, maxBodyBytesInFlight, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, workers, admission, heapGrowthPercent, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
       ['upstream: { retry: { retries: 1 } }', 'upstream.retry.retries: unknown key (accepted here: maxRetries, initialDelayMs, maxDelayMs, budgetPercent, budgetMinPerSecond)'],

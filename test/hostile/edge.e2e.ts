@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectRefused, expectStillServing, postRaw, send, type Reply } from './support/expectRefused.js';
 import { openSlowConnections } from './support/openSlowConnections.js';
 import { startTarget, type Target } from './support/startTarget.js';
@@ -14,6 +14,7 @@ const config = {
   server: {
     bodyTimeoutMs: BODY_TIMEOUT_MS,
     headersTimeoutMs: HEADERS_TIMEOUT_MS,
+    maxBodyBytesInFlight: 4 * 2 ** 20,
     admission: { maxConcurrent: 4, maxQueue: 8, queueTimeoutMs: 2000 },
   },
   limits: { maxVariablesBytes: MAX_VARIABLES_BYTES },
@@ -92,6 +93,26 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
       await expectStillServing(target);
       await Promise.all(attack.connections.map((connection) => connection.closed));
       for (const connection of attack.connections) expect(connection.reply()).toMatch(/^(HTTP\/1\.1 408 |$)/);
+    } finally {
+      attack.close();
+    }
+    await expectStillServing(target);
+  }, 30_000);
+
+  it('bounds the bytes of bodies held at once (server.maxBodyBytesInFlight): stalled large bodies past it get 503 OVERLOADED at once', async () => {
+    const chunk = 900 * 1024;
+    const head = `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${chunk + 100}\r\n\r\n{"query":"${' '.repeat(chunk)}`;
+    // 8 x 900 KiB sent and then stalled: 4 MiB holds four of them, the rest are refused.
+    const attack = await openSlowConnections(target, 8, head, 60_000);
+    try {
+      await vi.waitFor(() => expect(attack.connections.filter((connection) => connection.reply() !== '').length).toBeGreaterThanOrEqual(4), { timeout: 10_000 });
+      for (const connection of attack.connections.filter((c) => c.reply() !== '')) {
+        expect(connection.reply()).toMatch(/^HTTP\/1\.1 503 /);
+        expect(connection.reply()).toContain('"code":"OVERLOADED"');
+        expect(connection.reply()).toMatch(/\r\nretry-after: 1\r\n/i);
+      }
+      // Those held are let go at server.bodyTimeoutMs, and then everyone is served again.
+      await Promise.all(attack.connections.map((connection) => connection.closed));
     } finally {
       attack.close();
     }
