@@ -37,6 +37,7 @@ import { createMetricsListener } from './metrics/createMetricsListener.js';
 import { createPlanCache } from './execution/createPlanCache.js';
 import { exposeOwnMetrics, type ExposeMetrics } from './metrics/MetricsExposition.js';
 import { rejectionReasonOf } from './metrics/rejectionReasonOf.js';
+import { createByteBudget } from '../common/http/createByteBudget.js';
 import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
 import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
@@ -158,7 +159,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
 
   const tls = config.server.tls;
-  const httpServer = tls ? createHttpsServer(tls) : http.createServer();
+  const httpServer = tls ? createHttpsServer(tls, connectionTimeouts(config.server)) : http.createServer(connectionTimeouts(config.server));
   const failedRequestLog = createFailedRequestLog(logger);
   // The cost directives of the supergraph being served, after every reload too.
   let costDirectives = readCostDirectives(supergraph.sdl);
@@ -237,6 +238,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       apollo,
       graphqlPath: config.server.graphqlPath,
       bodyLimitBytes: config.server.bodyLimitBytes,
+      bodyTimeoutMs: config.server.bodyTimeoutMs,
+      bodyBudget: createByteBudget(config.server.maxBodyBytesInFlight),
       requestTimeoutMs: config.server.requestTimeoutMs,
       limits: config.limits,
       landingPage: config.landingPage,
@@ -322,10 +325,27 @@ function routeSubgraphs(config: GatewayConfig, composed: readonly SupergraphSubg
   return composed.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));
 }
 
+/**
+ * Node's own connection timeouts, set deliberately rather than left at its defaults (5 minutes
+ * for a request, 1 minute for headers, checked every 30 s): a client has `headersTimeoutMs` for
+ * its headers, and headers and body together may take no longer than `headersTimeoutMs +
+ * bodyTimeoutMs` (the handler's own body timer answers first, with a coded 408; Node's is the
+ * backstop for requests the handler never reads, such as a body sent to /health). Checked every
+ * second so that they hold to within a second.
+ */
+function connectionTimeouts(server: GatewayConfig['server']): http.ServerOptions {
+  return {
+    headersTimeout: server.headersTimeoutMs,
+    requestTimeout: server.headersTimeoutMs + server.bodyTimeoutMs,
+    keepAliveTimeout: server.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, server.headersTimeoutMs),
+  };
+}
+
 /** An HTTPS server; a certificate or key that cannot be read or used is a `ConfigError`. */
-function createHttpsServer(tls: NonNullable<GatewayConfig['server']['tls']>): https.Server {
+function createHttpsServer(tls: NonNullable<GatewayConfig['server']['tls']>, timeouts: http.ServerOptions): https.Server {
   try {
-    return https.createServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) });
+    return https.createServer({ ...timeouts, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) });
   } catch (error) {
     throw new ConfigError([
       `server.tls: cannot use ${tls.certFile} and ${tls.keyFile} (PEM certificate and its private key): ${(error as Error).message}`,

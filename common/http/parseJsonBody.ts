@@ -1,13 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ErrorCode } from '../errorCodes.js';
 import { HttpError } from './HttpError.js';
+import { checkJsonText, type JsonLimits } from './checkJsonText.js';
 
 /**
  * The body of a GraphQL POST: `application/json` in UTF-8 (what Apollo Server accepts), parsed.
  * Another content type is 415 `UNSUPPORTED_MEDIA_TYPE`; a body that is not JSON is 400
- * `BAD_REQUEST`. Both say what to send instead.
+ * `BAD_REQUEST`. Both say what to send instead. With `limits`, the raw text is measured first
+ * (nesting depth, `variables` size) and refused before `JSON.parse` spends anything on it.
  */
-export function parseJsonBody(headers: IncomingHttpHeaders, body: Buffer): unknown {
+export function parseJsonBody(headers: IncomingHttpHeaders, body: Buffer, limits?: JsonLimits): unknown {
   const contentType = headers['content-type'];
   const [essence = '', ...parameters] = (contentType ?? '').split(';').map((part) => part.trim().toLowerCase());
   if (essence !== 'application/json') {
@@ -25,6 +27,7 @@ export function parseJsonBody(headers: IncomingHttpHeaders, body: Buffer): unkno
   if (body.length === 0) {
     throw new HttpError(ErrorCode.BAD_REQUEST, 'The request body is empty; send a JSON object such as {"query": "{ __typename }"}');
   }
+  if (limits) checkJsonText(body, limits, 'The request body');
   try {
     return JSON.parse(body.toString('utf8')) as unknown;
   } catch (error) {

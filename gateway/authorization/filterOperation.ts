@@ -114,7 +114,8 @@ export function filterOperation(
       visited += 1;
       if (visited > maxSelections) {
         throw new GraphQLError(`The operation is too large to authorize (more than ${maxSelections} selections once fragments are expanded).`, {
-          extensions: { code: ErrorCode.BAD_REQUEST },
+          // A status of its own: thrown from the executor without one, Apollo Server answers 500.
+          extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 400 } },
         });
       }
       if (!included(selection)) continue;

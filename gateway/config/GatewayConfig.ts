@@ -140,6 +140,35 @@ export interface ServerConfig {
    */
   bodyLimitBytes: number;
   /**
+   * How long a client has to send a GraphQL request's whole body, once its headers have arrived
+   * and it is authenticated;
+   * a slower one gets 408 `BODY_TIMEOUT` and its connection is closed. The body is read before
+   * the request waits for an admission slot, so a slow sender never holds one.
+   * @default 10000
+   */
+  bodyTimeoutMs: number;
+  /**
+   * Bytes of request bodies held at once, across all requests, from their first byte until the
+   * request is done. Bodies are read before a request waits for an admission slot, so this, not
+   * the slots, bounds their memory; past it a request gets 503 `OVERLOADED` with `Retry-After`.
+   * @default 67108864 (64 MiB)
+   */
+  maxBodyBytesInFlight: number;
+  /**
+   * How long a client has to send a request's headers (Node's `headersTimeout`); past it Node
+   * answers 408 and closes the connection. Node also ends any request whose headers and body
+   * together take longer than `headersTimeoutMs + bodyTimeoutMs` (its `requestTimeout`).
+   * @default 10000
+   */
+  headersTimeoutMs: number;
+  /**
+   * How long an idle keep-alive connection stays open (Node's `keepAliveTimeout`). Behind a load
+   * balancer that reuses connections, set it above the balancer's idle timeout (60 s for nginx's
+   * upstream keep-alive and AWS ALB), so that the balancer, not the gateway, closes them.
+   * @default 5000
+   */
+  keepAliveTimeoutMs: number;
+  /**
    * How long a stopping gateway waits for in-flight requests before closing their connections.
    * @default 10000
    */

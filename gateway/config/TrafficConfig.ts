@@ -41,6 +41,24 @@ export interface LimitsConfig {
   maxDirectives: number;
   /** Most operations in one batched (JSON array) request. @default 10 */
   maxBatchSize: number;
+  /**
+   * Most fields one operation selects once every fragment spread is written out (a fragment spread
+   * twice counts twice), so that fragments spreading fragments cannot make validation, planning
+   * and authorization walk millions of fields. The benchmark query (bench/benchQuery.ts) has 55.
+   * @default 2000
+   */
+  maxExpandedFields: number;
+  /**
+   * Deepest nesting of arrays and objects in a request's JSON (a POST body, or GET's `variables`
+   * and `extensions`), measured on the raw text before it is parsed.
+   * @default 32
+   */
+  maxJsonDepth: number;
+  /**
+   * Largest `variables` of one operation, in bytes as sent, measured before the body is parsed.
+   * @default 65536 (64 KiB)
+   */
+  maxVariablesBytes: number;
 }
 
 export interface DemandControlConfig {

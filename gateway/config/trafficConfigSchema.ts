@@ -26,6 +26,9 @@ export const trafficConfigSchema: Record<string, ConfigSchemaNode> = {
     maxRootFields: limit(20),
     maxDirectives: limit(50),
     maxBatchSize: limit(10),
+    maxExpandedFields: limit(2_000),
+    maxJsonDepth: limit(32),
+    maxVariablesBytes: limit(65_536),
   }),
   demandControl: section({
     maxCost: limit(5_000),

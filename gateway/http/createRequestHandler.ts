@@ -16,6 +16,9 @@ import type { LimitsConfig } from '../config/TrafficConfig.js';
 import { createDocumentGuard, type DocumentGuard } from './createDocumentGuard.js';
 import { explorerPath, type ExplorerRoute } from '../explorer/createExplorerRoute.js';
 import { HttpError } from '../../common/http/HttpError.js';
+import { checkJsonText } from '../../common/http/checkJsonText.js';
+import type { ByteBudget } from '../../common/http/createByteBudget.js';
+import { graphQLOverHttpStatus } from '../../common/http/graphQLOverHttpStatus.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
 import { readBody } from '../../common/http/readBody.js';
 import { resolveRequestId } from '../../common/http/resolveRequestId.js';
@@ -31,6 +34,10 @@ export interface RequestHandlerOptions {
   graphqlPath: string;
   /** `server.bodyLimitBytes`. */
   bodyLimitBytes: number;
+  /** `server.bodyTimeoutMs`: the body is read under it, before the request takes an admission slot. */
+  bodyTimeoutMs: number;
+  /** `server.maxBodyBytesInFlight`: what every body being held shares, until its request is done. */
+  bodyBudget: ByteBudget;
   /** `server.requestTimeoutMs`: what is left of it bounds the subgraph calls. */
   requestTimeoutMs: number;
   /** `limits`: the most operations in one JSON array body, and the document limits. */
@@ -43,7 +50,7 @@ export interface RequestHandlerOptions {
   cors: Cors;
   /** Who is calling: run once per GraphQL request, before its body is read. */
   authenticator: Authenticator;
-  /** Operations executing at once: a GraphQL request waits for a slot before its body is read. */
+  /** Operations executing at once: a GraphQL request waits for a slot once its body is read and checked. */
   admission: Admission;
   /** What `/ready` answers. */
   readiness: Readiness;
@@ -165,7 +172,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
   };
 }
 
-/** The GraphQL path: CORS, body, then Apollo Server. */
+/** The GraphQL path: CORS, authentication, body and limits, an admission slot, then Apollo Server. */
 async function handleGraphQL(
   options: RequestHandlerOptions,
   guardDocuments: DocumentGuard,
@@ -213,6 +220,36 @@ async function handleGraphQL(
   });
   // Before the body: a refused caller costs no parsing.
   const viewer = await options.authenticator.authenticate(req.headers);
+  // The whole request, read under server.bodyTimeoutMs and measured within every limit, before it
+  // waits for a slot: a client that sends slowly, or sends what will be refused, never holds one.
+  let raw: Buffer | undefined;
+  try {
+    raw = method === 'POST' ? await readBody(req, options.bodyLimitBytes, { timeoutMs: options.bodyTimeoutMs, budget: options.bodyBudget }) : undefined;
+  } catch (error) {
+    if (abort.signal.aborted) return { status: CLIENT_CLOSED_REQUEST };
+    throw error;
+  }
+  // Its bytes count against server.maxBodyBytesInFlight until the request is done.
+  try {
+    return await serveGraphQL(options, guardDocuments, req, res, { requestId, traceparent }, url, { viewer, abort, raw });
+  } finally {
+    if (raw) options.bodyBudget.give(raw.length);
+  }
+}
+
+/** A GraphQL request whose body has arrived: its limits, an admission slot, then Apollo Server. */
+async function serveGraphQL(
+  options: RequestHandlerOptions,
+  guardDocuments: DocumentGuard,
+  req: IncomingMessage,
+  res: ServerResponse,
+  { requestId, traceparent }: { requestId: string; traceparent: string | undefined },
+  url: URL,
+  { viewer, abort, raw }: { viewer: Awaited<ReturnType<Authenticator['authenticate']>>; abort: AbortController; raw: Buffer | undefined },
+): Promise<Outcome> {
+  const body = raw ? parseJsonBody(req.headers, raw, options.limits) : undefined;
+  if (!raw) checkGetParameters(url, options.limits);
+  guardDocuments(body ?? { query: url.searchParams.get('query') });
   let release: () => void;
   try {
     release = await options.admission.acquire(abort.signal);
@@ -223,18 +260,17 @@ async function handleGraphQL(
   let response: HTTPGraphQLResponse;
   let graphQLRequest: HTTPGraphQLRequest;
   try {
-    const body = method === 'POST' ? parseJsonBody(req.headers, await readBody(req, options.bodyLimitBytes)) : undefined;
-    guardDocuments(body ?? { query: url.searchParams.get('query') });
     graphQLRequest = toHttpGraphQLRequest(req, url, body);
     // The deadline starts once the request is taken; its wait is bounded by the queue's timeout.
     const deadlineAt = Date.now() + options.requestTimeoutMs;
     // An answer can depend on who asked: no HTTP cache may keep anything Apollo Server answers
     // here (the Sandbox page too); a header it sets itself, such as APQ's, still wins.
     res.setHeader('cache-control', 'no-store');
-    response = await options.apollo.executeHTTPGraphQLRequest({
+    const answer = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: graphQLRequest,
       context: async () => ({ requestId, signal: abort.signal, deadlineAt, clientAddress: req.socket.remoteAddress ?? '', viewer, ...(traceparent ? { traceparent } : {}) }),
     });
+    response = { ...answer, status: graphQLOverHttpStatus(answer) };
     await writeHttpGraphQLResponse(res, response);
   } catch (error) {
     // Nobody is left to answer: a client that went away is no failure of the gateway's.
@@ -249,6 +285,14 @@ async function handleGraphQL(
     graphQLRequest,
     ...(status >= 400 && response.body.kind === 'complete' ? { clientErrors: errorsIn(response.body.string) } : {}),
   };
+}
+
+/** GET's JSON parameters, measured before Apollo Server parses them. */
+function checkGetParameters(url: URL, limits: LimitsConfig): void {
+  const variables = url.searchParams.get('variables');
+  if (variables !== null) checkJsonText(Buffer.from(variables, 'utf8'), limits, 'The "variables" parameter', { variables: true });
+  const extensions = url.searchParams.get('extensions');
+  if (extensions !== null) checkJsonText(Buffer.from(extensions, 'utf8'), limits, 'The "extensions" parameter');
 }
 
 /** The errors of a JSON error body Apollo Server wrote, for the log. */

@@ -25,7 +25,9 @@ export function checkDocument(source: string, limits: LimitsConfig): LimitBreach
   } catch (error) {
     // Other syntax errors are Apollo Server's to report, with their location.
     if (!(error instanceof GraphQLError) || !/tokens/i.test(error.message)) return null;
-    return breach(ErrorCode.MAX_TOKENS_EXCEEDED, 'maxTokens', `more than ${limits.maxTokens}`, limits.maxTokens, 'The document has');
+    // Parsing stopped at the limit: the document has at least one token more (a number, as every
+    // other limit's `measured` is; the message says "more than").
+    return breach(ErrorCode.MAX_TOKENS_EXCEEDED, 'maxTokens', limits.maxTokens + 1, limits.maxTokens, 'The document has more than', limits.maxTokens);
   }
   const measures = measureDocument(document);
   const checks: [keyof DocumentMeasures, ErrorCode, keyof LimitsConfig][] = [
@@ -33,6 +35,8 @@ export function checkDocument(source: string, limits: LimitsConfig): LimitBreach
     ['aliases', ErrorCode.MAX_ALIASES_EXCEEDED, 'maxAliases'],
     ['rootFields', ErrorCode.MAX_ROOT_FIELDS_EXCEEDED, 'maxRootFields'],
     ['directives', ErrorCode.MAX_DIRECTIVES_EXCEEDED, 'maxDirectives'],
+    // Before validation, which would walk every expanded field (a fragment bomb's million).
+    ['expandedFields', ErrorCode.MAX_EXPANDED_FIELDS_EXCEEDED, 'maxExpandedFields'],
   ];
   for (const [measure, code, limit] of checks) {
     if (measures[measure] > limits[limit]) return breach(code, limit, measures[measure], limits[limit], 'The operation has');
@@ -42,7 +46,8 @@ export function checkDocument(source: string, limits: LimitsConfig): LimitBreach
     return {
       code: ErrorCode.MAX_INTROSPECTION_DEPTH_EXCEEDED,
       limit: 'introspection list depth',
-      measured: 'more than 3',
+      // The rule stops at the first list past three: "at least four".
+      measured: 4,
       allowed: 3,
       message: `${introspection.message} (introspection may nest fields, interfaces, possibleTypes or inputFields at most 3 lists deep)`,
     };
@@ -57,14 +62,18 @@ const nouns: Record<string, string> = {
   maxAliases: 'aliases',
   maxRootFields: 'root fields',
   maxDirectives: 'directives',
+  maxExpandedFields: 'fields once fragments are expanded',
 };
 
-function breach(code: ErrorCode, limit: keyof LimitsConfig, measured: number | string, allowed: number, subject: string): LimitBreach {
+/** `shown` is the number the message gives, where it is not `measured` ("more than 5000"). */
+function breach(code: ErrorCode, limit: keyof LimitsConfig, measured: number, allowed: number, subject: string, shown = measured): LimitBreach {
+  // A fragment bomb's counts pass what JSON can carry exactly (or at all: Infinity is null).
+  const reported = Math.min(measured, Number.MAX_SAFE_INTEGER);
   return {
     code,
     limit: `limits.${limit}`,
-    measured,
+    measured: reported,
     allowed,
-    message: `${subject} ${measured} ${nouns[limit]}; the gateway allows at most ${allowed} (limits.${limit})`,
+    message: `${subject} ${Math.min(shown, Number.MAX_SAFE_INTEGER)} ${nouns[limit]}; the gateway allows at most ${allowed} (limits.${limit})`,
   };
 }

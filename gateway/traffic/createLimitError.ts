@@ -5,8 +5,11 @@ export interface LimitBreach {
   code: ErrorCode;
   /** The config key of the limit, such as `limits.maxDepth`. */
   limit: string;
-  /** What the request has; a string when only a bound is known ("more than 5000"). */
-  measured: number | string;
+  /**
+   * What the request has. Where only a bound is known (parsing stopped at the limit), the least
+   * it can be: the limit + 1, with the message saying "more than".
+   */
+  measured: number;
   allowed: number;
   message: string;
 }

@@ -16,12 +16,21 @@ export interface DocumentMeasures {
   rootFields: number;
   /** Directives written anywhere in the document. */
   directives: number;
+  /**
+   * Fields of the operation with the most, fragments expanded (a fragment spread twice counts
+   * twice): what validation, planning and authorization would walk. It can pass 2 ** 53 (it is
+   * then no longer exact, and may be `Infinity`), which only ever makes it larger than a limit.
+   */
+  expandedFields: number;
 }
 
 interface Shape {
   depth: number;
   aliases: number;
+  fields: number;
 }
+
+const leaf: Shape = { depth: 0, aliases: 0, fields: 0 };
 
 /**
  * Measures a document in one pass per fragment: each fragment's shape is computed once and
@@ -40,11 +49,12 @@ export function measureDocument(document: DocumentNode): DocumentMeasures {
   const shapeOf = (selectionSet: SelectionSetNode): Shape => {
     let depth = 0;
     let aliases = 0;
+    let fields = 0;
     for (const selection of selectionSet.selections) {
       let inner: Shape;
       if (selection.kind === Kind.FIELD) {
-        const child = selection.selectionSet ? shapeOf(selection.selectionSet) : { depth: 0, aliases: 0 };
-        inner = { depth: child.depth + 1, aliases: child.aliases + (selection.alias ? 1 : 0) };
+        const child = selection.selectionSet ? shapeOf(selection.selectionSet) : leaf;
+        inner = { depth: child.depth + 1, aliases: child.aliases + (selection.alias ? 1 : 0), fields: child.fields + 1 };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         inner = shapeOf(selection.selectionSet);
       } else {
@@ -52,15 +62,16 @@ export function measureDocument(document: DocumentNode): DocumentMeasures {
       }
       depth = Math.max(depth, inner.depth);
       aliases += inner.aliases;
+      fields += inner.fields;
     }
-    return { depth, aliases };
+    return { depth, aliases, fields };
   };
 
   const fragmentShape = (name: string): Shape => {
     const known = shapes.get(name);
     if (known) return known;
     const fragment = fragments.get(name);
-    if (!fragment || walking.has(name)) return { depth: 0, aliases: 0 };
+    if (!fragment || walking.has(name)) return leaf;
     walking.add(name);
     const shape = shapeOf(fragment.selectionSet);
     walking.delete(name);
@@ -84,12 +95,13 @@ export function measureDocument(document: DocumentNode): DocumentMeasures {
       return count + (rootCounts.get(name) ?? 0);
     }, 0);
 
-  const measures: DocumentMeasures = { depth: 0, aliases: 0, rootFields: 0, directives: 0 };
+  const measures: DocumentMeasures = { depth: 0, aliases: 0, rootFields: 0, directives: 0, expandedFields: 0 };
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     const shape = shapeOf(definition.selectionSet);
     measures.depth = Math.max(measures.depth, shape.depth);
     measures.aliases = Math.max(measures.aliases, shape.aliases);
+    measures.expandedFields = Math.max(measures.expandedFields, shape.fields);
     measures.rootFields = Math.max(measures.rootFields, rootFieldsOf(definition.selectionSet));
   }
   visit(document, {

@@ -85,19 +85,51 @@ describe('gateway (development)', () => {
     expect(body.errors?.[0]?.message).toMatch(/application\/json/);
   });
 
-  it('refuses an unknown field with 400 GRAPHQL_VALIDATION_FAILED', async () => {
-    const { response, body } = await post(gateway, { query: '{ topProducts { upc colour } }' });
-    expect(response.status).toBe(400);
-    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  // GraphQL over HTTP: request errors are 400 in application/graphql-response+json, and 200
+  // (clients read `errors`) in the legacy application/json, which a request without Accept gets.
+  const graphQLResponse = { accept: 'application/graphql-response+json' };
+
+  it('refuses an unknown field with GRAPHQL_VALIDATION_FAILED: 400 in graphql-response+json, 200 in application/json', async () => {
+    const query = { query: '{ topProducts { upc colour } }' };
+    const modern = await post(gateway, query, graphQLResponse);
+    expect(modern.response.status).toBe(400);
+    expect(modern.response.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+    expect(modern.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    for (const accept of [{ accept: 'application/json' }, {}] as Record<string, string>[]) {
+      const legacy = await post(gateway, query, accept);
+      expect(legacy.response.status).toBe(200);
+      expect(legacy.response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(legacy.body.data).toBeUndefined();
+      expect(legacy.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
   });
 
-  it('refuses a variable of the wrong type with 400 BAD_USER_INPUT', async () => {
-    const { response, body } = await post(gateway, {
+  it('refuses a document that does not parse with GRAPHQL_PARSE_FAILED: 400 in graphql-response+json, 200 in application/json', async () => {
+    const query = { query: '{ topProducts { upc ' };
+    expect((await post(gateway, query, graphQLResponse)).response.status).toBe(400);
+    const legacy = await post(gateway, query, { accept: 'application/json' });
+    expect(legacy.response.status).toBe(200);
+    expect(legacy.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('refuses a variable of the wrong type with BAD_USER_INPUT: 400 in graphql-response+json, 200 in application/json', async () => {
+    const query = {
       query: 'query Top($first: Int) { topProducts(first: $first) { upc } }',
       variables: { first: 'two' },
-    });
+    };
+    const modern = await post(gateway, query, graphQLResponse);
+    expect(modern.response.status).toBe(400);
+    expect(modern.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const legacy = await post(gateway, query, { accept: 'application/json' });
+    expect(legacy.response.status).toBe(200);
+    expect(legacy.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it("keeps the gateway's own refusals 4xx in application/json too (policy, not a GraphQL request error)", async () => {
+    const deep = { query: `{ topProducts { reviews { product { reviews { product { reviews { product { reviews { product { reviews { product { reviews { product { reviews { product { upc } } } } } } } } } } } } } } } }` };
+    const { response, body } = await post(gateway, deep, { accept: 'application/json' });
     expect(response.status).toBe(400);
-    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(body.errors?.[0]?.extensions?.code).toBe('MAX_DEPTH_EXCEEDED');
   });
 
   it('refuses a mutation over GET with 405', async () => {

@@ -25,7 +25,8 @@ describe('gateway (production)', () => {
   });
 
   it('refuses introspection', async () => {
-    const { response, body } = await postGraphQL(gateway.origin, { query: '{ __schema { types { name } } }' });
+    // A validation error: 400 in application/graphql-response+json (200 in legacy application/json).
+    const { response, body } = await postGraphQL(gateway.origin, { query: '{ __schema { types { name } } }' }, { accept: 'application/graphql-response+json' });
     expect(response.status).toBe(400);
     expect(body.data).toBeUndefined();
     expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -85,7 +85,7 @@ describe.each(['development', 'production'] as const)('operations against a %s g
       [{ query: '{ __typename }', operationName: '__proto__' }, 'Unknown operation named "__proto__".'],
       [{ query: 'query A { __typename } query B { __typename }' }, 'Must provide operation name if query contains multiple operations.'],
     ] as const) {
-      const reply = await postRaw(target, body);
+      const reply = await postRaw(target, body, { accept: 'application/graphql-response+json' });
       expectRefused(reply, ['OPERATION_RESOLUTION_FAILURE']);
       expect(reply.status).toBe(400);
       expect(reply.body?.errors?.[0]?.message).toBe(message);
@@ -105,7 +105,7 @@ describe.each(['development', 'production'] as const)('operations against a %s g
     await fc.assert(
       fc.asyncProperty(operationArbitrary, fc.constantFrom(...callers), async (generated, caller) => {
         const { body, expected } = render(generated, caller, { users, product });
-        const reply = await postRaw(target, body, headersOf(caller));
+        const reply = await postRaw(target, body, { ...headersOf(caller), accept: 'application/graphql-response+json' });
         const context = `${JSON.stringify(body)}\n→ ${reply.status} ${JSON.stringify(reply.body)}`;
         expect(reply.status, context).not.toBeGreaterThanOrEqual(500);
         expect(target.alive(), target.output()).toBe(true);

@@ -26,33 +26,35 @@ describe('checkDocument', () => {
     expect(checkDocument(aliases(10_000), loose)).toMatchObject({ code: 'MAX_ALIASES_EXCEEDED', measured: 10_000, allowed: 30 });
   });
 
-  it('stops parsing past maxTokens', () => {
-    expect(checkDocument(aliases(10_000), { ...loose, maxTokens: 5_000 })).toMatchObject({
+  it('stops parsing past maxTokens, reporting the least the document can have as a number', () => {
+    expect(checkDocument(aliases(10_000), { ...loose, maxTokens: 5_000 })).toEqual({
       code: 'MAX_TOKENS_EXCEEDED',
       limit: 'limits.maxTokens',
-      measured: 'more than 5000',
+      measured: 5_001,
+      allowed: 5_000,
+      message: 'The document has more than 5000 tokens; the gateway allows at most 5000 (limits.maxTokens)',
     });
   });
 
-  it('counts bytes in UTF-8', () => {
-    const query = `{ __typename } # ${'é'.repeat(20)}`;
-    expect(checkDocument(query, { ...defaults, maxDocumentBytes: 50 })).toMatchObject({
-      code: 'MAX_DOCUMENT_BYTES_EXCEEDED',
-      measured: Buffer.byteLength(query),
-      allowed: 50,
+  it('counts fields with fragments expanded, before validation, and refuses a fragment bomb by that count', () => {
+    // 20 levels of fragments, each spreading the one below twice, below a root field: no aliases,
+    // shallow, one root field, yet 2 ** 20 fields to validate, plan and authorize.
+    const fragments = Array.from({ length: 20 }, (_, i) => `fragment F${i + 1} on Product { ...F${i} ...F${i} }`).join(' ');
+    const bomb = `{ topProducts { ...F20 } } fragment F0 on Product { upc } ${fragments}`;
+    expect(checkDocument(bomb, defaults)).toEqual({
+      code: 'MAX_EXPANDED_FIELDS_EXCEEDED',
+      limit: 'limits.maxExpandedFields',
+      measured: 2 ** 20 + 1,
+      allowed: 2_000,
+      message: 'The operation has 1048577 fields once fragments are expanded; the gateway allows at most 2000 (limits.maxExpandedFields)',
     });
   });
 
-  it('expands fragments for depth and aliases, counting a fragment each time it is spread', () => {
-    const query = '{ ...F ...F } fragment F on Query { x: topProducts { y: reviews { z: body } } }';
-    expect(checkDocument(query, { ...defaults, maxDepth: 2 })).toMatchObject({ code: 'MAX_DEPTH_EXCEEDED', measured: 3 });
-    expect(checkDocument(query, { ...defaults, maxAliases: 5 })).toMatchObject({ code: 'MAX_ALIASES_EXCEEDED', measured: 6 });
-  });
-
-  it('measures a fragment bomb without expanding it', () => {
-    const fragments = Array.from({ length: 40 }, (_, i) => `fragment F${i + 1} on Query { ...F${i} ...F${i} }`).join(' ');
-    const query = `{ ...F40 } fragment F0 on Query { a: __typename } ${fragments}`;
-    expect(checkDocument(query, loose)).toMatchObject({ code: 'MAX_ALIASES_EXCEEDED', measured: 2 ** 40 });
+  it('reports a count past what JSON carries exactly as Number.MAX_SAFE_INTEGER, never Infinity (null in JSON)', () => {
+    const fragments = Array.from({ length: 1100 }, (_, i) => `fragment F${i + 1} on Product { ...F${i} ...F${i} }`).join(' ');
+    const breach = checkDocument(`{ topProducts { ...F1100 } } fragment F0 on Product { upc } ${fragments}`, loose);
+    expect(breach).toMatchObject({ code: 'MAX_EXPANDED_FIELDS_EXCEEDED', measured: Number.MAX_SAFE_INTEGER });
+    expect(JSON.parse(JSON.stringify(breach)).measured).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it('ends at a fragment cycle instead of looping (validation reports the cycle)', () => {

@@ -29,7 +29,17 @@ const abuse: [string, () => unknown, number, string][] = [
   ['1,000-level nesting', () => ({ query: nested(999) }), 400, 'MAX_DEPTH_EXCEEDED'],
   ['10,000 aliases', () => ({ query: `{ ${Array.from({ length: 10_000 }, (_, i) => `a${i}: __typename`).join(' ')} }` }), 400, 'MAX_DOCUMENT_BYTES_EXCEEDED'],
   ['a 5 MB query string', () => ({ query: `{ __typename ${' '.repeat(5 * 1024 * 1024)}}` }), 413, 'PAYLOAD_TOO_LARGE'],
-  ['a fragment cycle', () => ({ query: '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }' }), 400, 'GRAPHQL_VALIDATION_FAILED'],
+  // A validation error: GraphQL over HTTP answers it 200 in application/json (which fetch's */* gets).
+  ['a fragment cycle', () => ({ query: '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }' }), 200, 'GRAPHQL_VALIDATION_FAILED'],
+  [
+    'a fragment bomb (20 levels, each spreading the one below twice)',
+    () => ({
+      query: `{ topProducts { ...F20 } } fragment F0 on Product { upc } ${Array.from({ length: 20 }, (_, i) => `fragment F${i + 1} on Product { ...F${i} ...F${i} }`).join(' ')}`,
+    }),
+    400,
+    'MAX_EXPANDED_FIELDS_EXCEEDED',
+  ],
+  ['variables nested 2,000 deep', () => ({ query: '{ __typename }', variables: { v: JSON.parse(`${'['.repeat(2_000)}${']'.repeat(2_000)}`) as unknown } }), 400, 'MAX_JSON_DEPTH_EXCEEDED'],
   [
     'nested introspection',
     () => ({ query: '{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }' }),
