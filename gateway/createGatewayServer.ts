@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createLogger, type Logger } from '../common/createLogger.js';
 import { ConfigError } from './config/ConfigError.js';
@@ -28,6 +27,7 @@ import { createCors } from './http/createCors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { createDemandControl } from './plugins/createDemandControl.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
+import { createHttpDrain } from './health/createHttpDrain.js';
 import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
@@ -176,12 +176,14 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     allowBatchedHttpRequests: true,
     persistedQueries: traffic.persistedQueries,
     plugins: [
-      ApolloServerPluginDrainHttpServer({
-        // https.Server has every member the plugin uses; Node's types do not relate the two.
-        httpServer: httpServer as http.Server,
-        stopGracePeriodMillis: config.server.shutdownGracePeriodMs,
-      }),
-      readiness.plugin,
+      // Before the request handler is attached, so that its request listener runs first.
+      createHttpDrain({
+        httpServer,
+        delayMs: config.server.drainDelayMs,
+        gracePeriodMs: config.server.shutdownGracePeriodMs,
+        onDrainStart: readiness.markDraining,
+        logger,
+      }).plugin,
       failedRequestLog.plugin,
       // Persisted documents, then rate limits (they charge the cost), then demand control.
       ...traffic.plugins,

@@ -114,6 +114,7 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
         },
         bodyLimitBytes: { ...positiveInteger(), default: 1_048_576 },
         shutdownGracePeriodMs: { type: 'integer', minimum: 0, default: 10_000 },
+        drainDelayMs: { type: 'integer', minimum: 0, default: 0 },
         requestTimeoutMs: { ...positiveInteger(), default: 60_000 },
         readyChecksSubgraphs: { type: 'boolean', default: false },
         workers: {

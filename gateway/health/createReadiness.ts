@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { SupergraphStatus } from '../supergraph/createSupergraphWatcher.js';
 
 /** What `/ready` shows besides pass or fail. */
@@ -18,8 +17,8 @@ export interface Readiness {
   check(): Promise<ReadinessStatus>;
   /** Called when the gateway has a supergraph to plan with. */
   markLoaded(): void;
-  /** Marks the gateway draining as soon as Apollo Server starts to stop. */
-  plugin: ApolloServerPlugin;
+  /** Called when the gateway starts to drain: from then on, never ready again. */
+  markDraining(): void;
 }
 
 export interface ReadinessOptions {
@@ -63,14 +62,8 @@ export function createReadiness(options: ReadinessOptions = {}): Readiness {
     markLoaded() {
       loaded = true;
     },
-    plugin: {
-      async serverWillStart() {
-        return {
-          async drainServer() {
-            draining = true;
-          },
-        };
-      },
+    markDraining() {
+      draining = true;
     },
   };
 }
