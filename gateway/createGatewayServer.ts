@@ -144,6 +144,9 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const readiness = createReadiness({
     supergraph: supergraphWatcher.status,
     ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => served, probeTimeoutMs) } : {}),
+    // /ready is public: files and URLs in its answers only where the developer is the one asking.
+    showDetails: config.mode === 'development',
+    logger,
   });
   gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
 
