@@ -80,7 +80,7 @@ export function createHttpDrain(options: HttpDrainOptions): HttpDrain {
     const grace = AbortSignal.timeout(options.gracePeriodMs);
     const forced = new Promise<'forced'>((resolve) => grace.addEventListener('abort', () => resolve('forced'), { once: true }));
     if ((await Promise.race([closed, forced])) === 'forced') {
-      logger.warn(`${sockets.size} connections still open ${options.gracePeriodMs} ms into the stop (server.shutdownGracePeriodMs): closing them`);
+      logger.warn(`${sockets.size} connection${sockets.size === 1 ? '' : 's'} still open ${options.gracePeriodMs} ms into the stop (server.shutdownGracePeriodMs): closing them`);
       for (const socket of sockets) socket.destroy();
       await closed;
     }
