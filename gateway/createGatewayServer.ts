@@ -144,7 +144,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const readiness = createReadiness({
     supergraph: supergraphWatcher.status,
     ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => served, probeTimeoutMs) } : {}),
-    // /ready is public: files and URLs in its answers only where the developer is the one asking.
+    // /ready is public: details (reloads, subgraph states, never a file or URL) in development only.
     showDetails: config.mode === 'development',
     logger,
   });
