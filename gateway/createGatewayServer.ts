@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createLogger, type Logger } from '../common/createLogger.js';
 import { ConfigError } from './config/ConfigError.js';
@@ -29,6 +28,7 @@ import { createRequestHandler } from './http/createRequestHandler.js';
 import { createDemandControl } from './plugins/createDemandControl.js';
 import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
 import { createVariableCoercion } from './plugins/createVariableCoercion.js';
+import { createHttpDrain } from './health/createHttpDrain.js';
 import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
@@ -155,6 +155,9 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const readiness = createReadiness({
     supergraph: supergraphWatcher.status,
     ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => served, probeTimeoutMs) } : {}),
+    // /ready is public: details (reloads, subgraph states, never a file or URL) in development only.
+    showDetails: config.mode === 'development',
+    logger,
   });
   gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
 
@@ -187,12 +190,14 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     allowBatchedHttpRequests: true,
     persistedQueries: traffic.persistedQueries,
     plugins: [
-      ApolloServerPluginDrainHttpServer({
-        // https.Server has every member the plugin uses; Node's types do not relate the two.
-        httpServer: httpServer as http.Server,
-        stopGracePeriodMillis: config.server.shutdownGracePeriodMs,
-      }),
-      readiness.plugin,
+      // Before the request handler is attached, so that its request listener runs first.
+      createHttpDrain({
+        httpServer,
+        delayMs: config.server.drainDelayMs,
+        gracePeriodMs: config.server.shutdownGracePeriodMs,
+        onDrainStart: readiness.markDraining,
+        logger,
+      }).plugin,
       failedRequestLog.plugin,
       // Unknown operation names refused; variables coerced once, for every stage after it.
       createVariableCoercion(),

@@ -180,11 +180,13 @@ export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
         resolve(exitCode);
         return;
       }
+      // A worker keeps its listener open for the drain delay, then gives its requests the grace period.
+      const patienceMs = config.server.drainDelayMs + config.server.shutdownGracePeriodMs + STOP_MARGIN_MS;
       const deadline = setTimeout(() => {
-        logger.error(`workers still running ${config.server.shutdownGracePeriodMs + STOP_MARGIN_MS} ms after the stop: killing them`);
+        logger.error(`workers still running ${patienceMs} ms after the stop: killing them`);
         killAll();
         exitCode = 1;
-      }, config.server.shutdownGracePeriodMs + STOP_MARGIN_MS);
+      }, patienceMs);
       stopped = () => {
         clearTimeout(deadline);
         resolve(exitCode);

@@ -174,6 +174,14 @@ export interface ServerConfig {
    */
   shutdownGracePeriodMs: number;
   /**
+   * On SIGTERM, how long the listener stays open after `/ready` starts failing, so that load
+   * balancers see the failure and stop sending new connections before they would be refused.
+   * Set it to the load balancer's health check interval times its failure threshold. The
+   * grace period starts after it.
+   * @default 0
+   */
+  drainDelayMs: number;
+  /**
    * The deadline of one client request. What is left of it bounds every subgraph call made for
    * the request (and is sent on, so that subgraphs bound their backend calls by it too).
    * @default 60000

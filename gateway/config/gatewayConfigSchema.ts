@@ -118,6 +118,7 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
         headersTimeoutMs: { ...positiveInteger(), default: 10_000 },
         keepAliveTimeoutMs: { ...positiveInteger(), default: 5_000 },
         shutdownGracePeriodMs: { type: 'integer', minimum: 0, default: 10_000 },
+        drainDelayMs: { type: 'integer', minimum: 0, default: 0 },
         requestTimeoutMs: { ...positiveInteger(), default: 60_000 },
         readyChecksSubgraphs: { type: 'boolean', default: false },
         workers: {

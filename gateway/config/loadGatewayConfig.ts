@@ -142,6 +142,13 @@ function complete(file: FileShape, env: Environment, cwd: string): { config: Gat
     subgraphs[name] = subgraphDefaults(file.upstream, subgraph);
   }
   const { security, problems } = completeSecurityConfig(file, { mode, env, cwd });
+  // NODE_ENV=production is how a platform says "this is production"; a file copied from a
+  // development setup must not quietly turn on introspection, the sandbox and development secrets.
+  if (file.mode === 'development' && env.NODE_ENV === 'production') {
+    problems.push(
+      'mode: "development" in the config file, but NODE_ENV=production: remove mode from the file (NODE_ENV then decides), set mode: production, or unset NODE_ENV to run in development',
+    );
+  }
   const config: GatewayConfig = {
     mode,
     introspection: file.introspection ?? development,

@@ -1,14 +1,22 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '../../common/createLogger.js';
 import type { SupergraphStatus } from '../supergraph/createSupergraphWatcher.js';
+import type { SubgraphProbeResult } from './createSubgraphProbe.js';
 
-/** What `/ready` shows besides pass or fail. */
+/**
+ * What `/ready` shows besides pass or fail, in development only. Never a file, URL or host, nor
+ * an error message (they name them): those are in the log.
+ */
 export interface ReadinessDetails {
-  /** The supergraph served, its reloads, and the last one refused. */
-  supergraph?: SupergraphStatus;
+  /** When the supergraph served was loaded, its reloads, and when a reload was last refused. */
+  supergraph?: { loadedAt: string; reloads: number; lastError?: { at: string } };
   /** `"reachable"`, or why a subgraph is not. */
   subgraphs?: Record<string, string>;
 }
 
+/**
+ * Pass or fail; when failing, a short reason that names no file, URL or host (it is served to
+ * anyone who asks `/ready`); `details` only where the gateway was built to show them.
+ */
 export type ReadinessStatus = { ready: true; details?: ReadinessDetails } | { ready: false; reason: string; details?: ReadinessDetails };
 
 export interface Readiness {
@@ -18,15 +26,23 @@ export interface Readiness {
   check(): Promise<ReadinessStatus>;
   /** Called when the gateway has a supergraph to plan with. */
   markLoaded(): void;
-  /** Marks the gateway draining as soon as Apollo Server starts to stop. */
-  plugin: ApolloServerPlugin;
+  /** Called when the gateway starts to drain: from then on, never ready again. */
+  markDraining(): void;
 }
 
 export interface ReadinessOptions {
   /** What to show about the supergraph. */
   supergraph?: () => SupergraphStatus;
   /** Asks every subgraph; resolves with `"reachable"` or a reason for each (`server.readyChecksSubgraphs`). */
-  probeSubgraphs?: () => Promise<Record<string, string>>;
+  probeSubgraphs?: () => Promise<SubgraphProbeResult[]>;
+  /**
+   * Whether `check()` gives `details` (the supergraph's reloads, each subgraph's state): in
+   * development. `/ready` is public: a load balancer needs pass or fail, nothing more.
+   * @default false
+   */
+  showDetails?: boolean;
+  /** Where a subgraph that stops or starts answering the probes is reported, with its URL. */
+  logger?: Logger;
 }
 
 /**
@@ -39,7 +55,7 @@ export function createReadiness(options: ReadinessOptions = {}): Readiness {
   let loaded = false;
   let draining = false;
   // Concurrent /ready calls share one round of probes.
-  let probing: Promise<Record<string, string>> | undefined;
+  let probing: Promise<SubgraphProbeResult[]> | undefined;
 
   const status = (): ReadinessStatus => {
     if (draining) return { ready: false, reason: 'the gateway is shutting down' };
@@ -47,30 +63,43 @@ export function createReadiness(options: ReadinessOptions = {}): Readiness {
     return { ready: true };
   };
 
+  // The subgraphs that did not answer the last round of probes, to log changes only: load
+  // balancers ask /ready every few seconds.
+  let unreachableBefore = '';
+  const report = (results: readonly SubgraphProbeResult[]) => {
+    const unreachable = results.filter((result) => result.state !== 'reachable');
+    const key = unreachable.map(({ name, state }) => `${name}:${state}`).join(',');
+    if (key === unreachableBefore) return;
+    unreachableBefore = key;
+    if (unreachable.length === 0) options.logger?.info('/ready: every subgraph answers again');
+    else options.logger?.warn(`/ready: subgraphs not reachable: ${unreachable.map(({ name, url, state }) => `${name} at ${url} (${state})`).join('; ')}`);
+  };
+
   return {
     status,
     async check() {
       const own = status();
-      const supergraph = options.supergraph ? { supergraph: options.supergraph() } : {};
-      if (!own.ready || !options.probeSubgraphs) return { ...own, details: supergraph };
+      const details: ReadinessDetails = options.supergraph ? { supergraph: withoutInternals(options.supergraph()) } : {};
+      const shown = (answer: ReadinessStatus): ReadinessStatus => (options.showDetails ? { ...answer, details } : answer);
+      if (!own.ready || !options.probeSubgraphs) return shown(own);
       probing ??= options.probeSubgraphs().finally(() => (probing = undefined));
-      const subgraphs = await probing;
-      const details = { ...supergraph, subgraphs };
-      const unreachable = Object.keys(subgraphs).filter((name) => subgraphs[name] !== 'reachable');
-      if (unreachable.length === 0) return { ready: true, details };
-      return { ready: false, reason: `subgraphs not reachable: ${unreachable.join(', ')}`, details };
+      const results = await probing;
+      report(results);
+      details.subgraphs = Object.fromEntries(results.map(({ name, state }) => [name, state]));
+      const unreachable = results.filter(({ state }) => state !== 'reachable').map(({ name }) => name);
+      if (unreachable.length === 0) return shown({ ready: true });
+      return shown({ ready: false, reason: `subgraphs not reachable: ${unreachable.join(', ')}` });
     },
     markLoaded() {
       loaded = true;
     },
-    plugin: {
-      async serverWillStart() {
-        return {
-          async drainServer() {
-            draining = true;
-          },
-        };
-      },
+    markDraining() {
+      draining = true;
     },
   };
+}
+
+/** The supergraph's status without its source or the message of the last refusal, which name files and URLs. */
+function withoutInternals({ loadedAt, reloads, lastError }: SupergraphStatus): NonNullable<ReadinessDetails['supergraph']> {
+  return { loadedAt, reloads, ...(lastError ? { lastError: { at: lastError.at } } : {}) };
 }

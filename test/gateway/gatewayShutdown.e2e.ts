@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Agent, fetch } from 'undici';
+import { probeKeepAliveDrain } from '../support/probeKeepAliveDrain.js';
 import { runLoad } from '../support/runLoad.js';
 import { wasNotAccepted } from '../support/wasNotAccepted.js';
 import { pendingSlowFields, releaseSlowFields } from './fixtures/products.js';
@@ -64,5 +67,47 @@ describe('portico gateway on SIGTERM under load', () => {
     }
     expect(load.replies.filter(({ reply }) => !(reply instanceof Error)).length).toBeGreaterThanOrEqual(30);
     expect(run.output()).toContain('stopped');
+  });
+
+  it('under keep-alive load from several connections, answers every request it accepted, each after the drain began with connection: close, and resets none', async () => {
+    const config = path.join(shop.dir, 'drain.yaml');
+    // Time for the probe, as for a load balancer, to see /ready fail while the port is open.
+    writeFileSync(config, 'server:\n  drainDelayMs: 300\n');
+    const run = runGatewayProcess(['--config', config, '--supergraph', shop.supergraphPath, '--port', '0', '--host', '127.0.0.1']);
+    const origin = `http://127.0.0.1:${await run.port}`;
+
+    // Requests the gateway has surely accepted on keep-alive connections, still being processed
+    // when the drain begins: they wait in the subgraph until the listener is closed.
+    const dispatcher = new Agent({ connections: 4 });
+    const tags = ['keepalive-1', 'keepalive-2', 'keepalive-3'];
+    const slow = tags.map((tag) => postGraphQL(origin, { query: `{ slow: slowField(tag: "${tag}") }` }, {}, dispatcher));
+    await vi.waitFor(() => expect(tags.map(pendingSlowFields)).toEqual([1, 1, 1]), { timeout: 10_000 });
+
+    const result = await probeKeepAliveDrain({
+      origin,
+      child: run.child,
+      exited: run.exited,
+      body: JSON.stringify({ query: '{ topProducts(first: 2) { name reviews { body } } }' }),
+      loadConnections: 4,
+      idleConnections: 2,
+      requestsBeforeSignal: 40,
+      maxRequests: 2000,
+      onClosed: releaseSlowFields,
+    });
+    for (const { response, body } of await Promise.all(slow)) {
+      expect(response.status).toBe(200);
+      expect(body).toEqual({ data: { slow: 'finally' } });
+      expect(response.headers.get('connection')).toBe('close');
+    }
+    await dispatcher.close();
+
+    expect(result.replies.filter((reply) => reply.error !== undefined), run.output()).toEqual([]);
+    expect(result.replies.filter((reply) => reply.status !== 200)).toEqual([]);
+    const afterDrain = result.replies.filter((reply) => reply.sentIn === 'draining' || reply.sentIn === 'closed');
+    expect(afterDrain.filter((reply) => reply.connection !== 'close')).toEqual([]);
+    // The idle keep-alive connections were not cut: each carried its request, during the drain or after the port closed.
+    expect(result.replies.filter((reply) => reply.from.startsWith('idle-') && !reply.newConnection).map((reply) => reply.sentIn).sort()).toEqual(['closed', 'draining']);
+    expect(result.readyFailedBeforeClose).toBe(true);
+    expect(result.exitCode, run.output()).toBe(0);
   });
 });

@@ -63,6 +63,7 @@ describe('loadGatewayConfig', () => {
         headersTimeoutMs: 10_000,
         keepAliveTimeoutMs: 5_000,
         shutdownGracePeriodMs: 10_000,
+        drainDelayMs: 0,
         requestTimeoutMs: 60_000,
         readyChecksSubgraphs: false,
         workers: 1,
@@ -178,6 +179,17 @@ describe('loadGatewayConfig', () => {
   it('lets the file choose the mode and turn single features back on', () => {
     const config = load('mode: production\nintrospection: true\n', 'yaml', { env: { NODE_ENV: 'development' } });
     expect(config).toMatchObject({ mode: 'production', introspection: true, landingPage: false });
+  });
+
+  it('refuses mode: development in the file when NODE_ENV=production, saying how to fix it', () => {
+    expect(problemsOf(() => load('mode: development\n', 'yaml', { env: { NODE_ENV: 'production' } }))).toEqual([
+      'mode: "development" in the config file, but NODE_ENV=production: remove mode from the file (NODE_ENV then decides), set mode: production, or unset NODE_ENV to run in development',
+    ]);
+    // Through an expanded variable too: what counts is the value the file ends up with.
+    expect(problemsOf(() => load('mode: ${env.MODE}\n', 'yaml', { env: { NODE_ENV: 'production', MODE: 'development' } }))).toHaveLength(1);
+    // The other way round is stricter than the environment asks, and allowed.
+    expect(load('mode: development\n', 'yaml', { env: { NODE_ENV: 'development' } }).mode).toBe('development');
+    expect(load('mode: production\n', 'yaml', { env: { NODE_ENV: 'development' } }).mode).toBe('production');
   });
 
   it('reads JSON as well as YAML', () => {
@@ -376,7 +388,7 @@ subgraphs:
   describe('unknown keys', () => {
     it.each([
       ['port: 4000', `port: unknown key (accepted here: ${topLevelKeys})`],
-      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, maxBodyBytesInFlight, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, requestTimeoutMs, readyChecksSubgraphs, workers, admission, heapGrowthPercent, tls, cors)'],
+      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, maxBodyBytesInFlight, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, drainDelayMs, requestTimeoutMs, readyChecksSubgraphs, workers, admission, heapGrowthPercent, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
       ['upstream: { retry: { retries: 1 } }', 'upstream.retry.retries: unknown key (accepted here: maxRetries, initialDelayMs, maxDelayMs, budgetPercent, budgetMinPerSecond)'],

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { probeKeepAliveDrain } from '../support/probeKeepAliveDrain.js';
+import { send } from './support/expectRefused.js';
+import { startTarget, type Target } from './support/startTarget.js';
+
+// A path (absolute or relative, POSIX or Windows) or a URL, anywhere in a body.
+const INTERNALS = /[a-z][a-z0-9+.-]*:\/\/|(^|[\s"'(=])\.{0,2}\/[\w.-]+\/|[A-Za-z]:\\|\.graphql\b|127\.0\.0\.1|localhost/i;
+
+for (const mode of ['development', 'production'] as const) {
+  describe(`a ${mode} gateway's lifecycle`, () => {
+    let target: Target;
+
+    beforeAll(async () => {
+      // Probing the subgraphs gives /ready the most to say: nothing of it may name a host.
+      target = await startTarget({ mode, config: { server: { drainDelayMs: 300 } } });
+    });
+
+    afterAll(async () => {
+      await target?.close();
+    });
+
+    it('answers /health and /ready with a status and a short reason, naming no file, URL or host', async () => {
+      const health = await send(`${target.origin}/health`);
+      expect(health.status).toBe(200);
+      expect(health.body).toEqual({ status: 'pass' });
+      const ready = await send(`${target.origin}/ready`);
+      expect(ready.status).toBe(200);
+      // Development adds the supergraph's reloads; neither mode says where it comes from.
+      expect(ready.body).toEqual(mode === 'production' ? { status: 'pass' } : { status: 'pass', details: { supergraph: { loadedAt: expect.any(String), reloads: 0 } } });
+      expect(JSON.stringify(ready.body)).not.toMatch(INTERNALS);
+    });
+
+    it('drains on SIGTERM under keep-alive load: no request sent to an open port is lost, every answer after the drain says connection: close, exit 0', async () => {
+      const result = await probe(target);
+      expectCleanDrain(result, target.output());
+    });
+  });
+}
+
+/** What every keep-alive drain must show (also used for the cluster below). */
+function expectCleanDrain(result: Awaited<ReturnType<typeof probeKeepAliveDrain>>, output: string): void {
+  // Not one request lost: no reset, no refusal (a load balancer opens no connection once /ready fails).
+  expect(result.replies.filter((reply) => reply.error !== undefined), output).toEqual([]);
+  expect(result.replies.filter((reply) => reply.status !== 200)).toEqual([]);
+  const afterDrain = result.replies.filter((reply) => reply.sentIn === 'draining' || reply.sentIn === 'closed');
+  expect(afterDrain.filter((reply) => reply.connection !== 'close')).toEqual([]);
+  // Idle kept-alive connections were neither cut nor replaced: one carried a request during the
+  // drain, the other after the listener closed, both answered.
+  for (const [from, then] of [['idle-0', 'draining'], ['idle-1', 'closed']] as const) {
+    expect(result.replies.filter((reply) => reply.from === from).map(({ sentIn, newConnection }) => ({ sentIn, newConnection }))).toEqual([
+      { sentIn: 'serving', newConnection: true },
+      { sentIn: then, newConnection: false },
+    ]);
+  }
+  expect(result.replies.filter((reply) => reply.sentIn === 'serving').length).toBeGreaterThanOrEqual(60);
+  expect(result.readyFailedBeforeClose).toBe(true);
+  expect(result.exitCode, output).toBe(0);
+}
+
+/** The probe both tests run: bounded (3,000 requests at most), six busy connections and two idle ones. */
+function probe(target: Target) {
+  return probeKeepAliveDrain({
+    origin: target.origin,
+    child: target.gateway.child,
+    exited: target.gateway.exited,
+    body: JSON.stringify({ query: '{ topProducts(first: 2) { upc name } }' }),
+    loadConnections: 6,
+    idleConnections: 2,
+    requestsBeforeSignal: 60,
+    maxRequests: 3000,
+  });
+}
+
+describe('a production gateway whose /ready probes a subgraph that does not answer', () => {
+  let target: Target;
+
+  beforeAll(async () => {
+    // Port 9 (discard) on loopback: nothing listens there, the connection is refused.
+    target = await startTarget({
+      mode: 'production',
+      config: { server: { readyChecksSubgraphs: true }, subgraphs: { reviews: { url: 'http://127.0.0.1:9/graphql' } } },
+    });
+  });
+
+  afterAll(async () => {
+    await target?.close();
+  });
+
+  it('fails /ready with a short reason naming no file, URL or host, and logs the details', async () => {
+    const reply = await send(`${target.origin}/ready`);
+    expect(reply.status).toBe(503);
+    expect(JSON.stringify(reply.body)).not.toMatch(INTERNALS);
+    expect(reply.body).toMatchObject({ status: 'fail', errors: [{ extensions: { code: 'SERVICE_NOT_READY' } }] });
+    // Liveness is the process's own: it does not depend on the subgraphs.
+    expect((await send(`${target.origin}/health`)).body).toEqual({ status: 'pass' });
+    // The operator still learns where, from the log.
+    await vi.waitFor(() => expect(target.output()).toContain('127.0.0.1:9'));
+  });
+});
+
+describe('a gateway of two workers (Node cluster)', () => {
+  let target: Target;
+
+  beforeAll(async () => {
+    target = await startTarget({ mode: 'production', config: { server: { workers: 2, drainDelayMs: 300 } } });
+  });
+
+  afterAll(async () => {
+    await target?.close();
+  });
+
+  it('drains both workers on SIGTERM under keep-alive load, losing nothing, and exits 0', async () => {
+    const result = await probe(target);
+    expectCleanDrain(result, target.output());
+  });
+});

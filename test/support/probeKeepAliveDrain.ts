@@ -1,0 +1,167 @@
+import type { ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'undici';
+
+export type DrainPhase = 'serving' | 'signalled' | 'draining' | 'closed';
+
+/** One request of the probe. */
+export interface DrainProbeReply {
+  /** Which connection sent it: `load-N` or `idle-N`. */
+  from: string;
+  /** The probe's phase when the request was sent. */
+  sentIn: DrainPhase;
+  /** Whether the request opened a new connection (rather than reusing a kept-alive one). */
+  newConnection: boolean;
+  /** The HTTP status, or the connection error when there was no answer. */
+  status?: number;
+  error?: string;
+  /** The response's `connection` header. */
+  connection?: string | undefined;
+}
+
+export interface DrainProbeResult {
+  replies: DrainProbeReply[];
+  /** What the process exited with. */
+  exitCode: number | null;
+  /** Whether /ready was seen failing on a new connection before the listener refused them. */
+  readyFailedBeforeClose: boolean;
+}
+
+export interface DrainProbeOptions {
+  /** `http://127.0.0.1:PORT` of the process. */
+  origin: string;
+  /** The process to signal, and whose exit is awaited. */
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** A JSON GraphQL request body that the gateway answers with 200. */
+  body: string;
+  /** Connections that send one request after the other. */
+  loadConnections: number;
+  /**
+   * Connections kept alive but idle when the signal comes: each sends one request just before
+   * the signal and then one more, on the same connection: the even-numbered ones as soon as the
+   * drain is seen, the odd-numbered ones once the listener is closed.
+   */
+  idleConnections: number;
+  /** The load before the signal: this many answered requests. */
+  requestsBeforeSignal: number;
+  /** The bound on the load, whatever happens. */
+  maxRequests: number;
+  /** Called once the listener refuses connections. */
+  onClosed?: () => void;
+}
+
+/**
+ * SIGTERM in the middle of a keep-alive load, as a load balancer sends it. Each connection is
+ * its own undici Client (keep-alive, honouring the server's `Keep-Alive: timeout` hint). Load
+ * connections send one request after the other; once the signal is sent, a load connection that
+ * the server closes (`connection: close`) is not replaced, as a load balancer takes a backend
+ * out of rotation. Idle connections send once before the signal and then stay idle: they send
+ * again when the drain is seen and when the listener is closed, on the connection kept alive.
+ * A watcher opens a fresh connection for each `/ready`, to see when the drain begins (a 503) and
+ * when the listener closes (connection refused). Every request is labelled with the phase it
+ * was sent in.
+ */
+export async function probeKeepAliveDrain(options: DrainProbeOptions): Promise<DrainProbeResult> {
+  const clients: Client[] = [];
+  const replies: DrainProbeReply[] = [];
+  let phase: DrainPhase = 'serving';
+  let sent = 0;
+  let readyFailedBeforeClose = false;
+  const reached = new Map<DrainPhase | 'loaded', () => void>();
+  const phaseReached = new Map<DrainPhase | 'loaded', Promise<void>>(
+    (['loaded', 'signalled', 'draining', 'closed'] as const).map((name) => [name, new Promise<void>((resolve) => reached.set(name, resolve))]),
+  );
+  const enter = (next: DrainPhase) => {
+    phase = next;
+    reached.get(next)?.();
+  };
+  const loaded = () => reached.get('loaded')?.();
+
+  /** One request on `client`; false when the connection is done (an error, or closed during the stop). */
+  const sendOn = async (client: Client, from: string, counter: { connects: number }): Promise<boolean> => {
+    sent += 1;
+    const sentIn = phase;
+    const connectsBefore = counter.connects;
+    try {
+      const response = await client.request({ path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' }, body: options.body });
+      await response.body.text();
+      const header = response.headers.connection;
+      const connection = Array.isArray(header) ? header.join(', ') : header;
+      replies.push({ from, sentIn, newConnection: counter.connects > connectsBefore, status: response.statusCode, connection });
+      return !(connection === 'close' && phase !== 'serving');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
+      replies.push({ from, sentIn, newConnection: counter.connects > connectsBefore, error: `${code}: ${(error as Error).message}` });
+      return false;
+    }
+  };
+
+  const newClient = () => {
+    const client = new Client(options.origin, { pipelining: 1, headersTimeout: 15_000, bodyTimeout: 15_000 });
+    clients.push(client);
+    const counter = { connects: 0 };
+    client.on('connect', () => (counter.connects += 1));
+    return { client, counter };
+  };
+
+  const load = async (index: number) => {
+    const { client, counter } = newClient();
+    while (sent < options.maxRequests && (await sendOn(client, `load-${index}`, counter))) {
+      if (replies.length >= options.requestsBeforeSignal) loaded();
+    }
+    // A run that ends before the signal (maxRequests) must still signal.
+    loaded();
+  };
+
+  // Just before the signal, so that no connection outlives the keep-alive timeout while idle.
+  const idle = async (index: number) => {
+    const { client, counter } = newClient();
+    await phaseReached.get('loaded');
+    if (!(await sendOn(client, `idle-${index}`, counter))) return;
+    await phaseReached.get(index % 2 === 0 ? 'draining' : 'closed');
+    await sendOn(client, `idle-${index}`, counter);
+  };
+  const idles = Array.from({ length: options.idleConnections }, (_, index) => idle(index));
+
+  const watch = async () => {
+    await phaseReached.get('loaded');
+    // Every idle connection has answered its first request and is idle now.
+    while (replies.filter((reply) => reply.from.startsWith('idle-')).length < options.idleConnections) await sleep(5);
+    enter('signalled');
+    options.child.kill('SIGTERM');
+    for (;;) {
+      const answer = await readyOnFreshConnection(options.origin);
+      if (answer === 'refused') {
+        if (phase !== 'draining') enter('draining');
+        enter('closed');
+        options.onClosed?.();
+        return;
+      }
+      if (answer === 503 && phase === 'signalled') {
+        readyFailedBeforeClose = true;
+        enter('draining');
+      }
+      await sleep(5);
+    }
+  };
+
+  await Promise.all([watch(), ...idles, ...Array.from({ length: options.loadConnections }, (_, index) => load(index))]);
+  const exitCode = await options.exited;
+  await Promise.all(clients.map((client) => client.destroy()));
+  return { replies, exitCode, readyFailedBeforeClose };
+}
+
+/** `GET /ready` on a connection of its own (`connection: close`): its status, or `refused`. */
+function readyOnFreshConnection(origin: string): Promise<number | 'refused'> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    let text = '';
+    socket.on('connect', () => socket.write(`GET /ready HTTP/1.1\r\nhost: ${hostname}\r\nconnection: close\r\n\r\n`));
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : -1));
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? -1)));
+  });
+}
