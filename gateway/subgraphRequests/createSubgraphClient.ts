@@ -9,7 +9,7 @@ import { signRequest } from '../../common/signing/signRequest.js';
 import { formatTraceparent, TRACEPARENT } from '../../common/tracing/startServerSpan.js';
 import type { SubgraphConfig } from '../config/GatewayConfig.js';
 import type { GatewayContext } from '../GatewayContext.js';
-import { classifySubgraphFailure, SubgraphHttpError } from '../resilience/classifySubgraphFailure.js';
+import { classifySubgraphFailure, InvalidSubgraphAnswer, SubgraphHttpError } from '../resilience/classifySubgraphFailure.js';
 import { createCircuitBreaker, type BreakerState } from '../resilience/createCircuitBreaker.js';
 import { createInflightDedup } from '../resilience/createInflightDedup.js';
 import { createRetryBudget } from '../resilience/createRetryBudget.js';
@@ -239,10 +239,10 @@ function parseAnswer(raw: string, name: string): SubgraphResponse {
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    throw classifySubgraphFailure(error, name, 0).error;
+    throw classifySubgraphFailure(new InvalidSubgraphAnswer('the body is not JSON', { cause: error }), name, 0).error;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw classifySubgraphFailure(new Error('the body is not a JSON object'), name, 0).error;
+    throw classifySubgraphFailure(new InvalidSubgraphAnswer('the body is not a JSON object'), name, 0).error;
   }
   return parsed as SubgraphResponse;
 }
