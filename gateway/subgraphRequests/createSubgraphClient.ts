@@ -133,7 +133,7 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       const outgoing: Record<string, string> = { ...headers, 'content-type': 'application/json', accept: 'application/json', [HeaderNames.requestId]: caller.context.requestId };
       if (Number.isFinite(timeoutMs)) outgoing[HeaderNames.deadline] = String(Math.floor(timeoutMs));
       if (traceparent) outgoing[TRACEPARENT] = traceparent;
-      Object.assign(outgoing, signRequest(options.signingSecret, { method: 'POST', path, body, headers: outgoing }));
+      Object.assign(outgoing, signRequest(options.signingSecret, { method: 'POST', path, audience: name, body, headers: outgoing }));
       const response = await pool.request({ method: 'POST', path, headers: outgoing, body, signal: cancel });
       const text = await response.body.text();
       if (response.statusCode < 200 || response.statusCode > 299) throw new SubgraphHttpError(response.statusCode);
