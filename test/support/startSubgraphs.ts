@@ -5,6 +5,7 @@ import { createUsersApi } from '../../subgraphs/accounts/usersApi.js';
 import { createInventoryServer } from '../../subgraphs/inventory/server.js';
 import { createStockApi } from '../../subgraphs/inventory/stockApi.js';
 import type { SubgraphRuntime, SubgraphServer } from '../../subgraphs/kit/createSubgraphServer.js';
+import type { NonceStore } from '../../subgraphs/kit/nonces/NonceStore.js';
 import { createRestClient } from '../../subgraphs/kit/rest/createRestClient.js';
 import { createCatalogApi } from '../../subgraphs/products/catalogApi.js';
 import { createProductsServer } from '../../subgraphs/products/server.js';
@@ -31,7 +32,7 @@ export interface RunningSubgraphs {
  */
 export async function startSubgraphs(
   backends: DemoBackends,
-  options: { development?: boolean; requireSignature?: boolean; logger?: Logger; usersListLimit?: number } = {},
+  options: { development?: boolean; requireSignature?: boolean; logger?: Logger; usersListLimit?: number; nonces?: NonceStore } = {},
 ): Promise<RunningSubgraphs> {
   const logger = options.logger?.child({ name: 'test-subgraphs' }) ?? createLogger({ name: 'test-subgraphs', level: process.env.LOG_LEVEL ?? 'silent' });
   const users = createRestClient({ backend: 'users', baseUrl: backends.usersUrl, timeoutMs: 2000 });
@@ -42,7 +43,7 @@ export async function startSubgraphs(
     logger,
     development: options.development,
     // As in production unless asked otherwise: every request must carry the gateway's signature.
-    signing: { secret: testSigningSecret, requireSignature: options.requireSignature ?? true, maxAgeMs: 60_000 },
+    signing: { secret: testSigningSecret, requireSignature: options.requireSignature ?? true, maxAgeMs: 60_000, ...(options.nonces ? { nonces: options.nonces } : {}) },
   };
   const servers: Record<SubgraphName, SubgraphServer> = {
     accounts: createAccountsServer({ usersApi: createUsersApi(users), ...(options.usersListLimit ? { usersListLimit: options.usersListLimit } : {}), ...runtime }),
