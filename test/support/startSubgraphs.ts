@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../common/createLogger.js';
 import { createAccountsServer } from '../../subgraphs/accounts/server.js';
@@ -21,6 +22,8 @@ export const testSigningSecret = 'test-signing-secret-0123456789';
 export interface RunningSubgraphs {
   /** Each subgraph's GraphQL URL. */
   urls: Record<SubgraphName, string>;
+  /** One subgraph's HTTP server, for tests that watch what the gateway sends it. */
+  httpServer(name: SubgraphName): Server;
   /** Stops one subgraph, as if its process died. */
   stop(name: SubgraphName): Promise<void>;
   close(): Promise<void>;
@@ -65,6 +68,7 @@ export async function startSubgraphs(
   };
   return {
     urls,
+    httpServer: (name) => servers[name].httpServer,
     stop,
     async close() {
       for (const name of Object.keys(servers) as SubgraphName[]) await stop(name);

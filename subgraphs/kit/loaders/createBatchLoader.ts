@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { defaultMaxKeyLength, keyTooLong } from './keyTooLong.js';
+import { defaultMaxKeyLength, unsendableKey } from './unsendableKey.js';
 
 export interface BatchLoaderOptions<K, V> {
   /**
@@ -24,7 +24,7 @@ export interface BatchLoaderOptions<K, V> {
 /**
  * A per-request loader over a batch endpoint: every key asked for in one tick goes to the
  * backend in as few calls as its limit allows, each key once. A key the backend left out
- * resolves to null; a key too long to send fails alone. When a call fails, the keys it carried fail and the other calls' keys do not.
+ * resolves to null; a key too long to send, or not Unicode, fails alone. When a call fails, the keys it carried fail and the other calls' keys do not.
  */
 export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): DataLoader<K, V | null> {
   const { maxBatchSize, fetch, keyOf, maxKeyLength = defaultMaxKeyLength } = options;
@@ -33,7 +33,7 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Data
   }
   return new DataLoader<K, V | null>(
     async (keys) => {
-      const refused = keys.map((key) => keyTooLong(key, maxKeyLength));
+      const refused = keys.map((key) => unsendableKey(key, maxKeyLength));
       const sent = keys.filter((_key, index) => refused[index] === undefined);
       const values = sent.length > 0 ? await fetch(sent) : [];
       const byKey = new Map<K, V>();

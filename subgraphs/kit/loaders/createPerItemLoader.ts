@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { defaultMaxKeyLength, keyTooLong } from './keyTooLong.js';
+import { defaultMaxKeyLength, unsendableKey } from './unsendableKey.js';
 
 export interface PerItemLoaderOptions<K, V> {
   /** Fetches one key's value from an endpoint that serves one item per call. */
@@ -24,7 +24,7 @@ export interface PerItemLoaderOptions<K, V> {
 
 /**
  * A per-request loader over per-item endpoints: each distinct key is fetched once, at most
- * `concurrency` at a time, and a failed key (or one too long to send) fails alone.
+ * `concurrency` at a time, and a failed key (or one too long to send, or not Unicode) fails alone.
  */
 export function createPerItemLoader<K, V>(options: PerItemLoaderOptions<K, V>): DataLoader<K, V> {
   const { fetch, concurrency = 8, signal, maxKeyLength = defaultMaxKeyLength } = options;
@@ -33,7 +33,7 @@ export function createPerItemLoader<K, V>(options: PerItemLoaderOptions<K, V>): 
   }
   const limit = createLimiter(concurrency, signal);
   return new DataLoader<K, V>((keys) =>
-    Promise.all(keys.map((key) => keyTooLong(key, maxKeyLength) ?? limit(() => fetch(key)).catch((error: unknown) => asError(error)))),
+    Promise.all(keys.map((key) => unsendableKey(key, maxKeyLength) ?? limit(() => fetch(key)).catch((error: unknown) => asError(error)))),
   );
 }
 

@@ -39,6 +39,15 @@ describe('createBatchLoader', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('fails a key that is not well-formed Unicode (a lone surrogate) alone, and sends the others', async () => {
+    const { calls, fetch } = recordingFetch(new Set(['😀']));
+    const loader = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id });
+    const results = await Promise.allSettled(['😀', '\ud800', 'a\udc00'].map((key) => loader.load(key)));
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(results[1]).toMatchObject({ reason: { extensions: { code: 'BAD_USER_INPUT' } } });
+    expect(calls).toEqual([['😀']]);
+  });
+
   it('resolves a key the backend left out to null', async () => {
     const { fetch } = recordingFetch(new Set(['a']));
     const loader = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id });
