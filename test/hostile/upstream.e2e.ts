@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import fc from 'fast-check';
+import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeIdentity, type ForwardedIdentity } from '../../common/identityHeader.js';
 import { runEntryProcess, type EntryProcess } from '../support/runEntryProcess.js';
+import { startRedis, type RunningRedis } from '../support/startRedis.js';
 import { signedHeaders } from '../support/startStack.js';
 import { testSigningSecret } from '../support/startSubgraphs.js';
 import { expectRefused, expectStillServing, postRaw, send } from './support/expectRefused.js';
@@ -111,8 +113,12 @@ describe('a real subgraph process, sent requests that did not come from the gate
     REVIEWS_SERVICE_URL: target.backends.reviewsUrl,
   });
 
+  let redis: RunningRedis;
+
   beforeAll(async () => {
-    accounts = runEntryProcess('subgraphs/accounts/index.ts', [], env());
+    // Accounts remembers nonces in Redis (as replicas would share them), reviews in memory.
+    redis = await startRedis();
+    accounts = runEntryProcess('subgraphs/accounts/index.ts', [], { ...env(), REDIS_URL: redis.url });
     reviews = runEntryProcess('subgraphs/reviews/index.ts', [], env());
     accountsUrl = `http://127.0.0.1:${await accounts.port}/graphql`;
     reviewsUrl = `http://127.0.0.1:${await reviews.port}/graphql`;
@@ -125,6 +131,7 @@ describe('a real subgraph process, sent requests that did not come from the gate
         await subgraph.exited;
       }
     }
+    await redis?.stop();
   });
 
   const reviewsCreated = async () => (await target.backends.counts()).reviewsPaths['POST /reviews'] ?? 0;
@@ -143,6 +150,22 @@ describe('a real subgraph process, sent requests that did not come from the gate
       expect(again.body?.errors?.[0]?.message).toMatch(/a replay/);
     }
     expect((await reviewsCreated()) - before).toBe(1);
+  });
+
+  it('refuses a replay to a subgraph that keeps its nonces in Redis', async () => {
+    const body = JSON.stringify({ query: '{ user(id: "2") { id } }' });
+    const captured = signedHeaders(accountsUrl, body, { audience: 'accounts' });
+    expect((await send(accountsUrl, { method: 'POST', headers: captured, body })).body?.data).toEqual({ user: { id: '2' } });
+    const again = await send(accountsUrl, { method: 'POST', headers: captured, body });
+    expectRefused(again, ['UNAUTHENTICATED']);
+    expect(again.body?.errors?.[0]?.message).toMatch(/a replay/);
+    // Remembered in Redis, where the subgraph's other replicas look too, until the signature expires.
+    const client = new Redis(redis.url);
+    try {
+      expect(await client.pttl(`portico:nonce:accounts:${captured['x-portico-nonce']}`)).toBeGreaterThan(0);
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('refuses a request signed for another subgraph', async () => {
