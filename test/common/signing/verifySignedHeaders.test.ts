@@ -7,7 +7,7 @@ const secret = 'unit-test-signing-secret-0123';
 const body = '{"query":"{ me { id } }"}';
 const now = 1_800_000_000_000;
 const sent = { 'x-request-id': 'req-9', 'x-portico-deadline-ms': '1500', 'x-portico-identity': '{"sub":"7","scopes":[],"claims":{}}' };
-const headers = { ...sent, ...signRequest(secret, { method: 'POST', path: '/graphql', audience: 'reviews', body, headers: sent, now }) };
+const headers: Record<string, string> = { ...sent, ...signRequest(secret, { method: 'POST', path: '/graphql', audience: 'reviews', body, headers: sent, now }) };
 const verify = (overrides: Record<string, string | undefined> = {}, options: { audience?: string; path?: string; method?: string; now?: number } = {}) =>
   verifySignedHeaders({
     secret,
