@@ -2,14 +2,20 @@
 export const Headers = {
   /** Correlates one client request across every hop; taken from the client or minted. */
   requestId: 'x-request-id',
-  /** The caller's subject (`sub`), as the gateway verified it; absent for anonymous requests. */
-  subject: 'x-portico-subject',
-  /** The caller's scopes, space-separated. */
-  scopes: 'x-portico-scopes',
-  /** The claims the gateway is configured to forward, as a JSON object. */
-  claims: 'x-portico-claims',
+  /**
+   * The caller as the gateway verified it (subject, scopes, forwarded claims), as header-safe
+   * JSON (common/identityHeader.ts); absent for anonymous requests.
+   */
+  identity: 'x-portico-identity',
   /** When the gateway signed the request, in milliseconds since the epoch. */
   timestamp: 'x-portico-timestamp',
+  /** A random value, new for every request sent, so that a subgraph can refuse a replay. */
+  nonce: 'x-portico-nonce',
+  /**
+   * `sha256=<base64url>;length=<bytes>` of the body: signed, so that a subgraph checks every
+   * header-level part before it reads a byte of the body, then reads at most `length` bytes.
+   */
+  bodyDigest: 'x-portico-body-digest',
   /** The gateway's HMAC over the request (see common/signing). */
   signature: 'x-portico-signature',
   /**
@@ -20,6 +26,3 @@ export const Headers = {
   /** A client sends `true` to get the operation's estimated cost in `extensions.cost`. */
   cost: 'x-portico-cost',
 } as const;
-
-/** The identity headers, in the order they are signed. */
-export const identityHeaders = [Headers.subject, Headers.scopes, Headers.claims] as const;

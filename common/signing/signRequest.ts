@@ -1,25 +1,38 @@
-import { Headers, identityHeaders } from '../headers.js';
+import { randomBytes } from 'node:crypto';
+import { Headers } from '../headers.js';
+import { bodyDigestOf } from './bodyDigest.js';
 import { computeSignature } from './signingPayload.js';
 
 export interface RequestToSign {
   method: string;
   /** Path and query string of the target URL. */
   path: string;
-  body: string;
-  /** The outgoing headers, lower-case names; the identity headers among them are signed. */
+  /** The name of the subgraph the request is for. */
+  audience: string;
+  body: string | Uint8Array;
+  /** The outgoing headers, lower-case names; request id, deadline and identity among them are signed. */
   headers: Readonly<Record<string, string>>;
   /** @default Date.now() */
   now?: number;
+  /** @default 16 random bytes, base64url */
+  nonce?: string;
 }
 
-/** The timestamp and signature headers to add to a gateway → subgraph request. */
+/** The timestamp, nonce, body digest and signature headers to add to a gateway → subgraph request. */
 export function signRequest(secret: string, request: RequestToSign): Record<string, string> {
   const timestamp = String(request.now ?? Date.now());
-  const identity: Record<string, string> = {};
-  for (const name of identityHeaders) {
-    const value = request.headers[name];
-    if (value !== undefined) identity[name] = value;
-  }
-  const signature = computeSignature(secret, { method: request.method, path: request.path, body: request.body, identity, timestamp });
-  return { [Headers.timestamp]: timestamp, [Headers.signature]: signature };
+  const nonce = request.nonce ?? randomBytes(16).toString('base64url');
+  const bodyDigest = bodyDigestOf(request.body);
+  const signature = computeSignature(secret, {
+    method: request.method,
+    path: request.path,
+    audience: request.audience,
+    timestamp,
+    nonce,
+    bodyDigest,
+    requestId: request.headers[Headers.requestId] ?? '',
+    deadline: request.headers[Headers.deadline] ?? '',
+    identity: request.headers[Headers.identity] ?? '',
+  });
+  return { [Headers.timestamp]: timestamp, [Headers.nonce]: nonce, [Headers.bodyDigest]: bodyDigest, [Headers.signature]: signature };
 }

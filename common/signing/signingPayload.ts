@@ -1,37 +1,55 @@
-import { createHmac, createSecretKey, hash, type KeyObject } from 'node:crypto';
-import { identityHeaders } from '../headers.js';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
-/** What a signature covers: enough that no part of a request can be changed or moved. */
+/**
+ * What a signature covers: enough that no part of a request can be changed, moved to another
+ * subgraph, or sent twice. Every part is a header or the request line, so a subgraph can check
+ * the whole signature before it reads the body; the body is bound by its digest and length.
+ */
 export interface SignedParts {
   method: string;
   /** The request path with its query string, as the subgraph receives it. */
   path: string;
-  /** The exact body bytes (or text) sent. */
-  body: string | Uint8Array;
-  /** The identity headers' values; a missing header signs as empty. */
-  identity: Partial<Record<(typeof identityHeaders)[number], string>>;
+  /** The name of the subgraph the request is for, so that it is refused by every other one. */
+  audience: string;
   /** Milliseconds since the epoch, as sent in the timestamp header. */
   timestamp: string;
+  /** The nonce header: new for every request, remembered by the subgraph while the signature is valid. */
+  nonce: string;
+  /** The body digest header (`sha256=…;length=…`, see bodyDigest.ts). */
+  bodyDigest: string;
+  /** The request id header; empty when absent. */
+  requestId: string;
+  /** The deadline header; empty when absent. */
+  deadline: string;
+  /** The identity header; empty for an anonymous request. */
+  identity: string;
 }
 
 /** Version tag of the signing scheme, so that it can change without ambiguity. */
-export const signatureVersion = 'v1';
+export const signatureVersion = 'v2';
+
+// No part may contain a line break, or two different requests could sign the same text. Every
+// part is a header value (which cannot hold one) or the method, path and audience, checked here.
+const lineSafe = /^[^\r\n]*$/;
 
 /**
- * The HMAC-SHA256 (hex) of a request's parts: method, path, timestamp, body digest and the
- * identity headers, one per line. Identity headers are signed because they are what a forger
- * would want to change.
+ * The HMAC-SHA256 (hex) of a request's parts, one per line after the version tag: method, path,
+ * audience, timestamp, nonce, body digest, request id, deadline, identity.
  */
 export function computeSignature(secret: string, parts: SignedParts): string {
-  const bodyDigest = hash('sha256', parts.body, 'hex');
   const lines = [
     signatureVersion,
     parts.method.toUpperCase(),
     parts.path,
+    parts.audience,
     parts.timestamp,
-    bodyDigest,
-    ...identityHeaders.map((name) => parts.identity[name] ?? ''),
+    parts.nonce,
+    parts.bodyDigest,
+    parts.requestId,
+    parts.deadline,
+    parts.identity,
   ];
+  for (const line of lines) if (!lineSafe.test(line)) throw new TypeError('A signed part of a subgraph request holds a line break.');
   return `${signatureVersion}=${createHmac('sha256', keyOf(secret)).update(lines.join('\n')).digest('hex')}`;
 }
 

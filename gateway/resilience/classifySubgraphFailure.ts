@@ -9,17 +9,15 @@ export interface SubgraphFailure {
   error: GraphQLError;
   /** Another attempt may succeed, and sending one twice is harmless for a query. */
   retryable: boolean;
-  /** For the circuit breaker: unreachable, timed out and 5xx count against the subgraph. */
+  /**
+   * For the circuit breaker: only a failure positively attributable to the subgraph (it could
+   * not be reached, timed out, broke the connection, answered 5xx or an invalid body) is
+   * `unhealthy`; a failure the caller or the gateway itself caused is `unknown` and never
+   * counts, so that no caller can open a subgraph's breaker for everyone.
+   */
   health: SubgraphHealth;
 }
 
-// Statuses a proxy or a restarting subgraph gives for a request it did not process.
-const UNAVAILABLE_STATUSES = new Set([502, 503]);
-
-/**
- * Why an attempt to call a subgraph produced no GraphQL answer, as an error the client may see,
- * and whether it is worth retrying. `timeoutMs` is the time the attempt was given.
- */
 /** A subgraph answered with a status outside 2xx. */
 export class SubgraphHttpError extends Error {
   constructor(readonly status: number) {
@@ -28,7 +26,22 @@ export class SubgraphHttpError extends Error {
   }
 }
 
-// Errors (by `code`) of a connection that could not be made or broke before an answer came.
+/** A subgraph answered 2xx with a body that is not a GraphQL response. */
+export class InvalidSubgraphAnswer extends Error {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`invalid answer: ${reason}`, options);
+    this.name = 'InvalidSubgraphAnswer';
+  }
+}
+
+// Statuses a proxy or a restarting subgraph gives for a request it did not process.
+const UNAVAILABLE_STATUSES = new Set([502, 503]);
+
+// Errors (by `code`) that only the subgraph's side can cause: the connection could not be made,
+// or the peer broke it before a whole answer came. This is an allow-list on purpose: an error
+// that is not here (an invalid header value undici refused, a TypeError, a closed pool during a
+// reload) happened in the gateway, before or without the subgraph's part, and tells nothing of
+// its health.
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -37,14 +50,19 @@ const UNREACHABLE_CODES = new Set([
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
+  'ETIMEDOUT',
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_CLOSED',
 ]);
+// The subgraph was reached but its answer could not be read: too slow or malformed.
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+// (And undici's HTTPParserError, llhttp's verdict on bytes that are not HTTP.)
+const MALFORMED_ANSWER_CODES = new Set(['UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_EXCEEDED_MAX_SIZE']);
 
 /**
  * Why an attempt to call a subgraph produced no GraphQL answer, as an error the client may see,
- * and whether it is worth retrying. `timeoutMs` is the time the attempt was given.
+ * whether it is worth retrying, and whether it counts against the subgraph's health.
+ * `timeoutMs` is the time the attempt was given.
  */
 export function classifySubgraphFailure(error: unknown, serviceName: string, timeoutMs: number): SubgraphFailure {
   const subgraph = `Subgraph "${serviceName}"`;
@@ -59,6 +77,9 @@ export function classifySubgraphFailure(error: unknown, serviceName: string, tim
     if (UNAVAILABLE_STATUSES.has(status)) return { error: coded(ErrorCode.SUBGRAPH_UNAVAILABLE, message, error), retryable: true, health: 'unhealthy' };
     if (status === 504) return { error: coded(ErrorCode.SUBGRAPH_TIMEOUT, message, error), retryable: true, health: 'unhealthy' };
     return { error: coded(ErrorCode.SUBGRAPH_ERROR, message, error), retryable: false, health: status >= 500 ? 'unhealthy' : 'healthy' };
+  }
+  if (error instanceof InvalidSubgraphAnswer) {
+    return { error: coded(ErrorCode.SUBGRAPH_ERROR, `${subgraph} did not send a valid GraphQL response`, error), retryable: false, health: 'unhealthy' };
   }
   if (isGraphQLError(error) && typeof error.extensions.code === 'string') {
     const passed = new GraphQLError(error.message, { originalError: error, extensions: { ...error.extensions, serviceName } });
@@ -78,7 +99,15 @@ export function classifySubgraphFailure(error: unknown, serviceName: string, tim
   if (errno !== undefined && UNREACHABLE_CODES.has(errno)) {
     return { error: coded(ErrorCode.SUBGRAPH_UNAVAILABLE, `${subgraph} could not be reached (${errno})`, cause), retryable: true, health: 'unhealthy' };
   }
-  return { error: coded(ErrorCode.SUBGRAPH_ERROR, `${subgraph} did not send a valid GraphQL response`, cause), retryable: false, health: 'unhealthy' };
+  if (errno !== undefined && TIMEOUT_CODES.has(errno)) {
+    return { error: coded(ErrorCode.SUBGRAPH_TIMEOUT, `${subgraph} did not answer in time (${errno})`, cause), retryable: false, health: 'unhealthy' };
+  }
+  if ((errno !== undefined && MALFORMED_ANSWER_CODES.has(errno)) || cause.name === 'HTTPParserError') {
+    return { error: coded(ErrorCode.SUBGRAPH_ERROR, `${subgraph} did not send a valid HTTP response (${errno})`, cause), retryable: false, health: 'unhealthy' };
+  }
+  // Anything else happened in the gateway (undici refused an argument, a TypeError, a pool
+  // closed by a reload): the gateway's own fault, masked as internal, and the breaker untouched.
+  return { error: coded(ErrorCode.INTERNAL_SERVER_ERROR, `The gateway could not send its request to ${subgraph}`, cause), retryable: false, health: 'unknown' };
 }
 
 // @apollo/gateway is CommonJS and loads graphql's CommonJS build, whose GraphQLError is another

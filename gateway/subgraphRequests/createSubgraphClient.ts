@@ -9,7 +9,7 @@ import { signRequest } from '../../common/signing/signRequest.js';
 import { formatTraceparent, TRACEPARENT } from '../../common/tracing/startServerSpan.js';
 import type { SubgraphConfig } from '../config/GatewayConfig.js';
 import type { GatewayContext } from '../GatewayContext.js';
-import { classifySubgraphFailure, SubgraphHttpError } from '../resilience/classifySubgraphFailure.js';
+import { classifySubgraphFailure, InvalidSubgraphAnswer, SubgraphHttpError } from '../resilience/classifySubgraphFailure.js';
 import { createCircuitBreaker, type BreakerState } from '../resilience/createCircuitBreaker.js';
 import { createInflightDedup } from '../resilience/createInflightDedup.js';
 import { createRetryBudget } from '../resilience/createRetryBudget.js';
@@ -133,7 +133,7 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
       const outgoing: Record<string, string> = { ...headers, 'content-type': 'application/json', accept: 'application/json', [HeaderNames.requestId]: caller.context.requestId };
       if (Number.isFinite(timeoutMs)) outgoing[HeaderNames.deadline] = String(Math.floor(timeoutMs));
       if (traceparent) outgoing[TRACEPARENT] = traceparent;
-      Object.assign(outgoing, signRequest(options.signingSecret, { method: 'POST', path, body, headers: outgoing }));
+      Object.assign(outgoing, signRequest(options.signingSecret, { method: 'POST', path, audience: name, body, headers: outgoing }));
       const response = await pool.request({ method: 'POST', path, headers: outgoing, body, signal: cancel });
       const text = await response.body.text();
       if (response.statusCode < 200 || response.statusCode > 299) throw new SubgraphHttpError(response.statusCode);
@@ -239,10 +239,10 @@ function parseAnswer(raw: string, name: string): SubgraphResponse {
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    throw classifySubgraphFailure(error, name, 0).error;
+    throw classifySubgraphFailure(new InvalidSubgraphAnswer('the body is not JSON', { cause: error }), name, 0).error;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw classifySubgraphFailure(new Error('the body is not a JSON object'), name, 0).error;
+    throw classifySubgraphFailure(new InvalidSubgraphAnswer('the body is not a JSON object'), name, 0).error;
   }
   return parsed as SubgraphResponse;
 }

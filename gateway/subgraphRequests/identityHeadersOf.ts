@@ -1,15 +1,16 @@
 import { Headers } from '../../common/headers.js';
+import { encodeIdentity } from '../../common/identityHeader.js';
 import type { Viewer } from '../GatewayContext.js';
 
 /**
- * The headers that tell a subgraph who is calling: subject, scopes and the claims the config
- * forwards. None for an anonymous request. The gateway signs them, so a subgraph can trust them.
+ * The header that tells a subgraph who is calling: subject, scopes and the claims the config
+ * forwards, as header-safe JSON, so that any value an identity provider issues (any script, a
+ * newline) arrives intact and can never make the request invalid. None for an anonymous
+ * request. The gateway signs it, so a subgraph can trust it.
  */
 export function identityHeadersOf(viewer: Viewer | null, forwardClaims: readonly string[]): Record<string, string> {
   if (viewer === null) return {};
-  const headers: Record<string, string> = { [Headers.subject]: viewer.subject };
-  if (viewer.scopes.length > 0) headers[Headers.scopes] = viewer.scopes.join(' ');
-  const claims = Object.fromEntries(forwardClaims.filter((claim) => viewer.claims[claim] !== undefined).map((claim) => [claim, viewer.claims[claim]]));
-  if (Object.keys(claims).length > 0) headers[Headers.claims] = JSON.stringify(claims);
-  return headers;
+  const claims: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const claim of forwardClaims) if (Object.hasOwn(viewer.claims, claim) && viewer.claims[claim] !== undefined) claims[claim] = viewer.claims[claim];
+  return { [Headers.identity]: encodeIdentity({ sub: viewer.subject, scopes: viewer.scopes, claims }) };
 }

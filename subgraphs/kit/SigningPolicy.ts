@@ -1,4 +1,5 @@
 import { developmentSecrets } from '../../common/developmentSecrets.js';
+import type { NonceStore } from './nonces/NonceStore.js';
 
 /** How a subgraph checks that a request comes from the gateway. */
 export interface SigningPolicy {
@@ -15,6 +16,12 @@ export interface SigningPolicy {
    * @default 60000
    */
   maxAgeMs: number;
+  /**
+   * Where the nonces of accepted requests are remembered, so that a replayed request is refused.
+   * The entry uses Redis when REDIS_URL is set (shared by the subgraph's replicas).
+   * @default one in this process's memory, made and closed by the server
+   */
+  nonces?: NonceStore;
 }
 
 /**

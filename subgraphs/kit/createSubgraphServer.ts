@@ -10,7 +10,8 @@ import { ErrorCode } from '../../common/errorCodes.js';
 import type { Logger } from '../../common/createLogger.js';
 import { Headers } from '../../common/headers.js';
 import { HttpError } from '../../common/http/HttpError.js';
-import { verifySignature } from '../../common/signing/verifySignature.js';
+import type { BodyDigest } from '../../common/signing/bodyDigest.js';
+import { bodyMatchesDigest, verifySignedHeaders } from '../../common/signing/verifySignature.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
 import { readBody } from '../../common/http/readBody.js';
 import { writeJson } from '../../common/http/writeJson.js';
@@ -18,6 +19,8 @@ import { toHttpGraphQLRequest } from '../../common/http/toHttpGraphQLRequest.js'
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import { startServerSpan, TRACEPARENT } from '../../common/tracing/startServerSpan.js';
 import { errorLoggingPlugin } from './errorLoggingPlugin.js';
+import { createMemoryNonceStore } from './nonces/createMemoryNonceStore.js';
+import type { NonceStore } from './nonces/NonceStore.js';
 import { requestScopeOf, type RequestScope } from './requestScope.js';
 import type { SigningPolicy } from './SigningPolicy.js';
 
@@ -39,7 +42,10 @@ export interface SubgraphRuntime {
 }
 
 export interface SubgraphServerOptions<TContext extends RequestScope> extends SubgraphRuntime {
-  /** The subgraph's name, as in the supergraph config. */
+  /**
+   * The subgraph's name, as in the supergraph config. The gateway signs it into every request,
+   * so a request signed for another subgraph is refused here.
+   */
   name: string;
   typeDefs: DocumentNode;
   /** The subgraph's resolvers, typed by its generated `Resolvers`. */
@@ -69,6 +75,9 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
   const httpServer = createServer();
   let started = false;
   let draining = false;
+  // The server owns (and closes) the nonce store only when the caller gave none.
+  const ownNonces = options.signing.nonces === undefined ? createMemoryNonceStore() : undefined;
+  const nonces = options.signing.nonces ?? ownNonces!;
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({
       typeDefs: options.typeDefs,
@@ -100,8 +109,9 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
       return writeJson(res, error.status, { status: 'fail', reason, ...error.toBody() });
     }
     if (url.pathname !== '/graphql') throw new HttpError(ErrorCode.NOT_FOUND, `No route ${url.pathname}; GraphQL is served at /graphql`);
-    const raw = req.method === 'POST' ? await readBody(req, bodyLimitBytes) : Buffer.alloc(0);
-    const signed = checkSignature(options.signing, req, raw);
+    // Every header-level check, the nonce included, passes before a byte of the body is read.
+    const signed = await checkSignature(options.signing, nonces, options.name, req);
+    const raw = await readSignedBody(req, signed, bodyLimitBytes);
     const body = req.method === 'POST' ? parseJsonBody(req.headers, raw) : undefined;
     const aborted = new AbortController();
     res.on('close', () => {
@@ -113,7 +123,7 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
       traceparent: req.headers[TRACEPARENT],
       attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname },
     });
-    const scope = requestScopeOf(req, aborted.signal, logger, signed, hop);
+    const scope = requestScopeOf(req, aborted.signal, logger, signed !== undefined, hop);
     res.setHeader('x-request-id', scope.requestId);
     scope.logger.debug({ method: req.method, url: req.url }, 'request');
     try {
@@ -148,24 +158,49 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
       await apollo.start();
       started = true;
     },
-    stop: () => {
+    stop: async () => {
       draining = true;
-      return apollo.stop();
+      await apollo.stop();
+      await ownNonces?.close();
     },
   };
 }
 
-// Runs before anything reads the identity headers: a request that is not the gateway's, or that
-// was changed on the way, never reaches a resolver. Without a signature at all, only development
-// lets it through (so a developer can query a subgraph directly), and then as anonymous.
-// Returns whether the request is signed, that is, whether its identity headers can be trusted.
-function checkSignature(policy: SigningPolicy, req: IncomingMessage, body: Buffer): boolean {
-  if (req.headers[Headers.signature] === undefined && !policy.requireSignature) return false;
-  const verdict = verifySignature({ secret: policy.secret, method: req.method ?? 'GET', path: req.url ?? '/', body, headers: req.headers, maxAgeMs: policy.maxAgeMs });
-  if (!verdict.ok) {
-    throw new HttpError(ErrorCode.UNAUTHENTICATED, `Request refused: ${verdict.reason}. This subgraph answers only requests signed by the Portico gateway.`);
+// Runs before anything reads the identity headers or the body: a request that is not the
+// gateway's, was changed on the way, was signed for another subgraph, or was seen before never
+// reaches a resolver, and its body is never read (the refusal closes the connection). Without a
+// signature at all, only development lets it through (so a developer can query a subgraph
+// directly), and then as anonymous. Resolves with the digest the body must match when signed.
+async function checkSignature(policy: SigningPolicy, nonces: NonceStore, audience: string, req: IncomingMessage): Promise<BodyDigest | undefined> {
+  if (req.headers[Headers.signature] === undefined && !policy.requireSignature) return undefined;
+  const verdict = verifySignedHeaders({ secret: policy.secret, method: req.method ?? 'GET', path: req.url ?? '/', audience, headers: req.headers, maxAgeMs: policy.maxAgeMs });
+  if (!verdict.ok) throw refusal(verdict.reason);
+  let first: boolean;
+  try {
+    first = await nonces.claim(verdict.nonce, verdict.expiresAt);
+  } catch {
+    throw new HttpError(ErrorCode.SERVICE_NOT_READY, 'The subgraph cannot check signed requests for replays now (its nonce store is unreachable); retry shortly.', { connection: 'close' });
   }
-  return true;
+  if (!first) throw refusal('the request was seen before (a replay)');
+  return verdict.body;
+}
+
+// Reads the body of a request: a signed one exactly as long as its digest says, then checked
+// against it; an unsigned one (development only) under the body limit.
+async function readSignedBody(req: IncomingMessage, digest: BodyDigest | undefined, limitBytes: number): Promise<Buffer> {
+  if (digest === undefined) return req.method === 'POST' ? readBody(req, limitBytes) : Buffer.alloc(0);
+  if (digest.length > limitBytes) {
+    throw new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than the limit of ${limitBytes} bytes`, { connection: 'close' });
+  }
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && declared !== String(digest.length)) throw refusal('the body length is not the signed one');
+  const body = digest.length === 0 && declared === undefined ? Buffer.alloc(0) : await readBody(req, digest.length);
+  if (!bodyMatchesDigest(body, digest)) throw refusal('the body is not the signed one');
+  return body;
+}
+
+function refusal(reason: string): HttpError {
+  return new HttpError(ErrorCode.UNAUTHENTICATED, `Request refused: ${reason}. This subgraph answers only requests signed by the Portico gateway.`, { connection: 'close' });
 }
 
 // Outside development, an error nobody gave a code is a bug whose message may hold internals.

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers } from '../../common/headers.js';
+import { decodeIdentity } from '../../common/identityHeader.js';
 import type { Logger } from '../../common/createLogger.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { resolveRequestId } from '../../common/http/resolveRequestId.js';
@@ -64,24 +65,13 @@ function deadlineOf(header: string | string[] | undefined): number | undefined {
   return Date.now() + Number(header);
 }
 
+// The identity header is header-safe JSON (common/identityHeader.ts), so a subject or claim in
+// any script, with any character, arrives exactly as the identity provider issued it.
 function viewerOf(req: IncomingMessage): Viewer | null {
-  const subject = req.headers[Headers.subject];
-  if (typeof subject !== 'string' || subject === '') return null;
-  const scopes = req.headers[Headers.scopes];
-  const claims = req.headers[Headers.claims];
-  return {
-    id: subject,
-    scopes: typeof scopes === 'string' ? scopes.split(' ').filter(Boolean) : [],
-    claims: typeof claims === 'string' ? parseClaims(claims) : {},
-  };
-}
-
-function parseClaims(text: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // Reported below.
-  }
-  throw new HttpError(ErrorCode.BAD_REQUEST, `The ${Headers.claims} header must be a JSON object.`);
+  const header = req.headers[Headers.identity];
+  if (header === undefined) return null;
+  const decoded = typeof header === 'string' ? decodeIdentity(header) : { ok: false as const, reason: 'is repeated' };
+  if (!decoded.ok) throw new HttpError(ErrorCode.BAD_REQUEST, `The ${Headers.identity} header ${decoded.reason}.`);
+  const { sub, scopes, claims } = decoded.identity;
+  return { id: sub, scopes, claims };
 }

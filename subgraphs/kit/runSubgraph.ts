@@ -4,6 +4,8 @@ import { createLogger } from '../../common/createLogger.js';
 import { startTracing, type Tracing } from '../../common/tracing/startTracing.js';
 import { tracingFromEnv } from '../../common/tracing/tracingFromEnv.js';
 import type { SubgraphRuntime, SubgraphServer } from './createSubgraphServer.js';
+import { createRedisNonceStore } from './nonces/createRedisNonceStore.js';
+import type { NonceStore } from './nonces/NonceStore.js';
 import { signingPolicyFromEnv } from './SigningPolicy.js';
 import { serviceEnv } from './serviceEnv.js';
 
@@ -32,11 +34,14 @@ export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
   let built: BuiltSubgraph;
   let port: number;
   let tracing: Tracing | undefined;
+  let nonces: NonceStore | undefined;
   try {
     const env = serviceEnv(process.env);
     port = env.int('PORT', options.defaultPort, 0);
     const development = process.env.NODE_ENV !== 'production';
     const signing = signingPolicyFromEnv(process.env, development, env.int('PORTICO_SIGNATURE_MAX_AGE_MS', 60_000));
+    // Replicas share the nonces of the requests they accepted, so a replay to another one is seen.
+    if (process.env.REDIS_URL) signing.nonces = nonces = createRedisNonceStore(env.url('REDIS_URL', 'redis://localhost:6379', ['redis:', 'rediss:']), { subgraph: options.name });
     const tracingOptions = tracingFromEnv(process.env, `portico-${options.name}`);
     built = options.build(env, { logger, signing, development, shutdownGracePeriodMs: env.int('SHUTDOWN_GRACE_PERIOD_MS', 10_000, 0) });
     // Off unless an OTLP endpoint is set; traceparent is passed on either way.
@@ -69,6 +74,7 @@ export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
     server
       .stop()
       .then(() => built.closeClients())
+      .then(() => nonces?.close())
       .then(() => tracing?.shutdown())
       .then(
         () => process.exit(0),

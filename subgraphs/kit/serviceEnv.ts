@@ -4,17 +4,17 @@
  */
 export function serviceEnv(env: NodeJS.ProcessEnv) {
   return {
-    /** An http(s) base URL. */
-    url(name: string, fallback: string): string {
+    /** A URL, http(s) unless other `protocols` are given. */
+    url(name: string, fallback: string, protocols: readonly string[] = ['http:', 'https:']): string {
       const value = env[name] || fallback;
       let url: URL;
       try {
         url = new URL(value);
       } catch {
-        throw new TypeError(`${name} must be an http(s) URL such as ${fallback} (got "${value}").`);
+        throw new TypeError(`${name} must be a URL such as ${fallback} (got "${value}").`);
       }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new TypeError(`${name} must be an http(s) URL such as ${fallback} (got "${value}").`);
+      if (!protocols.includes(url.protocol)) {
+        throw new TypeError(`${name} must be a ${protocols.join(' or ')} URL such as ${fallback} (got "${value}").`);
       }
       return value;
     },

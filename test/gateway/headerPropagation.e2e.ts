@@ -19,7 +19,7 @@ const client = {
   'x-feature-dark-mode': 'on',
   'x-unlisted': 'stays home',
   'accept-language': 'fr',
-  'x-portico-subject': 'admin',
+  'x-portico-identity': '{"sub":"admin","scopes":["admin"],"claims":{}}',
 };
 
 beforeAll(async () => {
@@ -64,11 +64,11 @@ describe('header rules', () => {
 
   it('send the verified identity, signed, whatever identity the client claims', async () => {
     const { products } = await headersSeen(gateway);
-    expect(products['x-portico-subject']).toBe('7');
-    expect(products['x-portico-scopes']).toBe('a b');
-    expect(products['x-portico-claims']).toBe('{"tenant":"acme"}');
-    expect(products['x-portico-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(products['x-portico-identity']).toBe('{"sub":"7","scopes":["a","b"],"claims":{"tenant":"acme"}}');
+    expect(products['x-portico-signature']).toMatch(/^v2=[0-9a-f]{64}$/);
     expect(Number(products['x-portico-timestamp'])).toBeGreaterThan(0);
+    expect(products['x-portico-nonce']).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(products['x-portico-body-digest']).toMatch(/^sha256=[A-Za-z0-9_-]{43};length=\d+$/);
   });
 
   it('forward the raw token only when authentication.forwardToken is on', async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDemoBackends, type DemoBackends } from '../support/startDemoBackends.js';
+import { encodeIdentity } from '../../common/identityHeader.js';
 import { signRequest } from '../../common/signing/signRequest.js';
-import { postSigned } from '../support/startStack.js';
+import { postSigned, type SignedAs } from '../support/startStack.js';
 import { startSubgraphs, testSigningSecret, type RunningSubgraphs } from '../support/startSubgraphs.js';
 
 // The subgraphs called directly, as the gateway calls them: entity lookups, identity, errors.
@@ -18,8 +19,9 @@ afterAll(async () => {
 });
 beforeEach(() => backends.resetCounts());
 
-// The subgraphs answer only signed requests, as in production.
-const post = postSigned;
+// The subgraphs answer only signed requests, as in production, each signed for its subgraph.
+const nameOf = (url: string) => Object.entries(subgraphs.urls).find(([, at]) => at === url)?.[0] ?? 'accounts';
+const post = (url: string, query: string, variables?: Record<string, unknown>, identity?: SignedAs['identity']) => postSigned(url, query, variables, { audience: nameOf(url), identity });
 
 const userEntities = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id name } } }';
 
@@ -43,7 +45,7 @@ describe('accounts', () => {
   it('knows the caller from the identity header, and no one without it', async () => {
     const query = '{ me { id username } }';
     expect((await post(subgraphs.urls.accounts, query)).data).toEqual({ me: null });
-    const signedIn = await post(subgraphs.urls.accounts, query, undefined, { 'x-portico-subject': '7' });
+    const signedIn = await post(subgraphs.urls.accounts, query, undefined, { sub: '7' });
     expect(signedIn.data).toEqual({ me: { id: '7', username: backends.data.users[6]!.username } });
   });
 
@@ -68,7 +70,7 @@ describe('accounts', () => {
   });
 
   it('echoes the request id it was given and passes it to the backend', async () => {
-    const reply = await post(subgraphs.urls.accounts, '{ user(id: "1") { id } }', undefined, { 'x-request-id': 'trace-me-1' });
+    const reply = await postSigned(subgraphs.urls.accounts, '{ user(id: "1") { id } }', undefined, { audience: 'accounts', headers: { 'x-request-id': 'trace-me-1' } });
     expect(reply.headers.get('x-request-id')).toBe('trace-me-1');
   });
 });
@@ -119,9 +121,9 @@ describe('reviews', () => {
     const input = { productUpc: '5', body: 'Sturdy and quiet.', rating: 4 };
     const anonymous = await post(subgraphs.urls.reviews, mutation, { input });
     expect(anonymous.errors?.[0]).toMatchObject({ message: 'Sign in to write a review.', extensions: { code: 'UNAUTHENTICATED' } });
-    const created = await post(subgraphs.urls.reviews, mutation, { input }, { 'x-portico-subject': '3' });
+    const created = await post(subgraphs.urls.reviews, mutation, { input }, { sub: '3' });
     expect(created.data!.createReview).toMatchObject({ body: 'Sturdy and quiet.', rating: 4, author: { id: '3' }, product: { upc: '5' } });
-    const badRating = await post(subgraphs.urls.reviews, mutation, { input: { ...input, rating: 9 } }, { 'x-portico-subject': '3' });
+    const badRating = await post(subgraphs.urls.reviews, mutation, { input: { ...input, rating: 9 } }, { sub: '3' });
     expect(badRating.errors?.[0]).toMatchObject({ message: 'input.rating must be from 1 to 5 (got 9).', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
@@ -134,7 +136,7 @@ describe('the subgraph HTTP surface', () => {
   it('answers a signed body that is not JSON with 400 BAD_REQUEST', async () => {
     const body = '{"query":';
     const path = new URL(subgraphs.urls.accounts).pathname;
-    const signed = signRequest(testSigningSecret, { method: 'POST', path, body, headers: {} });
+    const signed = signRequest(testSigningSecret, { method: 'POST', path, audience: 'accounts', body, headers: {} });
     const response = await fetch(subgraphs.urls.accounts, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body });
     expect(response.status).toBe(400);
     const reply = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
@@ -154,7 +156,7 @@ describe('the subgraph HTTP surface', () => {
 describe('requests that did not come from the gateway', () => {
   const query = JSON.stringify({ query: '{ me { id email } }' });
   const path = () => new URL(subgraphs.urls.accounts).pathname;
-  const identity = { 'x-portico-subject': '42' };
+  const identity = { 'x-portico-identity': encodeIdentity({ sub: '42', scopes: [], claims: {} }) };
 
   async function send(headers: Record<string, string>, body = query) {
     const response = await fetch(subgraphs.urls.accounts, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
@@ -176,32 +178,35 @@ describe('requests that did not come from the gateway', () => {
   });
 
   it('refuses a request signed with another secret', async () => {
-    const forged = signRequest('some-other-secret-0123456789', { method: 'POST', path: path(), body: query, headers: identity });
+    const forged = signRequest('some-other-secret-0123456789', { method: 'POST', path: path(), body: query, audience: 'accounts', headers: identity });
     await refused({ ...identity, ...forged }, /the signature does not match the request/);
   });
 
   it('refuses a signed request whose identity was changed on the way', async () => {
-    const signed = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, headers: identity });
-    await refused({ ...identity, ...signed, 'x-portico-subject': '1' }, /the signature does not match the request/);
+    const signed = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, audience: 'accounts', headers: identity });
+    await refused({ ...identity, ...signed, 'x-portico-identity': encodeIdentity({ sub: '1', scopes: [], claims: {} }) }, /the signature does not match the request/);
   });
 
   it('refuses a signed request whose body was changed on the way', async () => {
-    const signed = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, headers: identity });
-    await refused({ ...identity, ...signed }, /the signature does not match the request/, JSON.stringify({ query: '{ users(first: 500) { email } }' }));
+    const signed = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, audience: 'accounts', headers: identity });
+    await refused({ ...identity, ...signed }, /the body length is not the signed one/, JSON.stringify({ query: '{ users(first: 500) { email } }' }));
+    // The same length, other bytes: the digest tells. (Signed anew: the nonce above is spent.)
+    const again = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, audience: 'accounts', headers: identity });
+    await refused({ ...identity, ...again }, /the body is not the signed one/, query.replace('email', 'EMAIL'));
   });
 
   it('refuses a signed request replayed after the signature window', async () => {
-    const old = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, headers: identity, now: Date.now() - 5 * 60_000 });
+    const old = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, audience: 'accounts', headers: identity, now: Date.now() - 5 * 60_000 });
     await refused({ ...identity, ...old }, /the signature is stale \(300 s; at most 60 s allowed\)/);
   });
 
   it('refuses a signature dated in the future', async () => {
-    const early = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, headers: identity, now: Date.now() + 5 * 60_000 });
+    const early = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, audience: 'accounts', headers: identity, now: Date.now() + 5 * 60_000 });
     await refused({ ...identity, ...early }, /the signature is from the future/);
   });
 
   it('answers the same request when it is signed', async () => {
-    const signed = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, headers: identity });
+    const signed = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, audience: 'accounts', headers: identity });
     const { status, reply } = await send({ ...identity, ...signed });
     expect(status).toBe(200);
     expect(reply.data).toEqual({ me: { id: '42', email: backends.data.users[41]!.email } });
@@ -214,7 +219,7 @@ describe('a subgraph in development', () => {
     try {
       const response = await fetch(development.urls.accounts, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-portico-subject': '1' },
+        headers: { 'content-type': 'application/json', 'x-portico-identity': encodeIdentity({ sub: '1', scopes: [], claims: {} }) },
         body: JSON.stringify({ query: '{ me { id } }' }),
       });
       expect(response.status).toBe(200);

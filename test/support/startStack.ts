@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { createLogger, type Logger } from '../../common/createLogger.js';
+import { Headers as HeaderNames } from '../../common/headers.js';
+import { encodeIdentity } from '../../common/identityHeader.js';
 import { signRequest } from '../../common/signing/signRequest.js';
 import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
 import { createGatewayServer, type GatewayServer } from '../../gateway/createGatewayServer.js';
@@ -84,15 +86,27 @@ export async function postGraphQL(url: string, query: string, variables?: Record
   return { status: response.status, headers: response.headers, ...((await response.json()) as object) };
 }
 
-/**
- * POSTs one operation straight to a subgraph, signed as the gateway signs it, with the given
- * identity headers (`x-portico-subject`, …).
- */
-export async function postSigned(url: string, query: string, variables?: Record<string, unknown>, identity: Record<string, string> = {}): Promise<GraphQLReply> {
-  const body = JSON.stringify({ query, variables });
+/** Who a signed request is for and on whose behalf, as the gateway would sign it. */
+export interface SignedAs {
+  /** The subgraph's name: the signature is valid for it alone. */
+  audience: string;
+  /** The caller, sent in `x-portico-identity`; anonymous when absent. */
+  identity?: { sub: string; scopes?: readonly string[]; claims?: Record<string, unknown> };
+  /** More headers (request id, deadline…), signed along with the rest. */
+  headers?: Record<string, string>;
+}
+
+/** The headers of a request signed as the gateway signs it: identity, timestamp, nonce, digest, signature. */
+export function signedHeaders(url: string, body: string, as: SignedAs): Record<string, string> {
   const target = new URL(url);
-  const headers = { 'content-type': 'application/json', ...identity };
-  const signed = signRequest(testSigningSecret, { method: 'POST', path: target.pathname + target.search, body, headers });
-  const response = await fetch(url, { method: 'POST', headers: { ...headers, ...signed }, body });
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...as.headers };
+  if (as.identity) headers[HeaderNames.identity] = encodeIdentity({ sub: as.identity.sub, scopes: as.identity.scopes ?? [], claims: as.identity.claims ?? {} });
+  return { ...headers, ...signRequest(testSigningSecret, { method: 'POST', path: target.pathname + target.search, audience: as.audience, body, headers }) };
+}
+
+/** POSTs one operation straight to a subgraph, signed as the gateway signs it. */
+export async function postSigned(url: string, query: string, variables: Record<string, unknown> | undefined, as: SignedAs): Promise<GraphQLReply> {
+  const body = JSON.stringify({ query, variables });
+  const response = await fetch(url, { method: 'POST', headers: signedHeaders(url, body, as), body });
   return { status: response.status, headers: response.headers, ...((await response.json()) as object) };
 }

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../common/createLogger.js';
 import { createAccountsServer } from '../../subgraphs/accounts/server.js';
@@ -5,6 +6,7 @@ import { createUsersApi } from '../../subgraphs/accounts/usersApi.js';
 import { createInventoryServer } from '../../subgraphs/inventory/server.js';
 import { createStockApi } from '../../subgraphs/inventory/stockApi.js';
 import type { SubgraphRuntime, SubgraphServer } from '../../subgraphs/kit/createSubgraphServer.js';
+import type { NonceStore } from '../../subgraphs/kit/nonces/NonceStore.js';
 import { createRestClient } from '../../subgraphs/kit/rest/createRestClient.js';
 import { createCatalogApi } from '../../subgraphs/products/catalogApi.js';
 import { createProductsServer } from '../../subgraphs/products/server.js';
@@ -20,6 +22,8 @@ export const testSigningSecret = 'test-signing-secret-0123456789';
 export interface RunningSubgraphs {
   /** Each subgraph's GraphQL URL. */
   urls: Record<SubgraphName, string>;
+  /** One subgraph's HTTP server, for tests that watch what the gateway sends it. */
+  httpServer(name: SubgraphName): Server;
   /** Stops one subgraph, as if its process died. */
   stop(name: SubgraphName): Promise<void>;
   close(): Promise<void>;
@@ -31,7 +35,7 @@ export interface RunningSubgraphs {
  */
 export async function startSubgraphs(
   backends: DemoBackends,
-  options: { development?: boolean; requireSignature?: boolean; logger?: Logger; usersListLimit?: number } = {},
+  options: { development?: boolean; requireSignature?: boolean; logger?: Logger; usersListLimit?: number; nonces?: NonceStore } = {},
 ): Promise<RunningSubgraphs> {
   const logger = options.logger?.child({ name: 'test-subgraphs' }) ?? createLogger({ name: 'test-subgraphs', level: process.env.LOG_LEVEL ?? 'silent' });
   const users = createRestClient({ backend: 'users', baseUrl: backends.usersUrl, timeoutMs: 2000 });
@@ -42,7 +46,7 @@ export async function startSubgraphs(
     logger,
     development: options.development,
     // As in production unless asked otherwise: every request must carry the gateway's signature.
-    signing: { secret: testSigningSecret, requireSignature: options.requireSignature ?? true, maxAgeMs: 60_000 },
+    signing: { secret: testSigningSecret, requireSignature: options.requireSignature ?? true, maxAgeMs: 60_000, ...(options.nonces ? { nonces: options.nonces } : {}) },
   };
   const servers: Record<SubgraphName, SubgraphServer> = {
     accounts: createAccountsServer({ usersApi: createUsersApi(users), ...(options.usersListLimit ? { usersListLimit: options.usersListLimit } : {}), ...runtime }),
@@ -64,6 +68,7 @@ export async function startSubgraphs(
   };
   return {
     urls,
+    httpServer: (name) => servers[name].httpServer,
     stop,
     async close() {
       for (const name of Object.keys(servers) as SubgraphName[]) await stop(name);

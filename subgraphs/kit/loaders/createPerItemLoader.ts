@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { defaultMaxKeyLength, unsendableKey } from './unsendableKey.js';
 
 export interface PerItemLoaderOptions<K, V> {
   /** Fetches one key's value from an endpoint that serves one item per call. */
@@ -14,20 +15,25 @@ export interface PerItemLoaderOptions<K, V> {
    * instead of starting, so a client that went away stops costing the backend anything.
    */
   signal?: AbortSignal;
+  /**
+   * Longest string key sent to the backend; a longer one fails alone with BAD_USER_INPUT.
+   * @default 256
+   */
+  maxKeyLength?: number;
 }
 
 /**
  * A per-request loader over per-item endpoints: each distinct key is fetched once, at most
- * `concurrency` at a time, and a failed key fails alone.
+ * `concurrency` at a time, and a failed key (or one too long to send, or not Unicode) fails alone.
  */
 export function createPerItemLoader<K, V>(options: PerItemLoaderOptions<K, V>): DataLoader<K, V> {
-  const { fetch, concurrency = 8, signal } = options;
+  const { fetch, concurrency = 8, signal, maxKeyLength = defaultMaxKeyLength } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new TypeError(`concurrency must be a positive integer (got ${String(concurrency)}).`);
   }
   const limit = createLimiter(concurrency, signal);
   return new DataLoader<K, V>((keys) =>
-    Promise.all(keys.map((key) => limit(() => fetch(key)).catch((error: unknown) => asError(error)))),
+    Promise.all(keys.map((key) => unsendableKey(key, maxKeyLength) ?? limit(() => fetch(key)).catch((error: unknown) => asError(error)))),
   );
 }
 

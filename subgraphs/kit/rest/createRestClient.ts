@@ -19,6 +19,13 @@ export interface RestClientOptions {
    * @default 64
    */
   connections?: number;
+  /**
+   * Longest request target (path and query, base path included) sent, in bytes: a longer one is
+   * refused with BAD_USER_INPUT before anything is sent, since it can only come from an argument
+   * too long (servers refuse targets past about 8 KiB, and reading one costs them).
+   * @default 8192
+   */
+  maxUrlBytes?: number;
 }
 
 /** What one call carries from the GraphQL request it serves. */
@@ -48,12 +55,17 @@ export interface RestClient {
  * every call, and failures turned into GraphQL errors with a code the client can act on.
  */
 export function createRestClient(options: RestClientOptions): RestClient {
-  const { backend, timeoutMs = 5000, connections = 64 } = options;
+  const { backend, timeoutMs = 5000, connections = 64, maxUrlBytes = 8192 } = options;
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/$/, '');
   const pool = new Pool(base.origin, { connections, keepAliveTimeout: 30_000 });
 
   async function call<T>(method: 'GET' | 'POST', path: string, body: unknown, callOptions: CallOptions = {}): Promise<T> {
+    const target = prefix + path;
+    const targetBytes = Buffer.byteLength(target);
+    if (targetBytes > maxUrlBytes) {
+      throw backendError(ErrorCode.BAD_USER_INPUT, backend, `The call to the ${backend} service would need a URL of ${targetBytes} bytes; at most ${maxUrlBytes} are sent. An argument is too long.`);
+    }
     const allowedMs = callTimeoutMs(timeoutMs, callOptions);
     const deadline = AbortSignal.timeout(allowedMs);
     const signal = callOptions.signal ? AbortSignal.any([deadline, callOptions.signal]) : deadline;
@@ -67,7 +79,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     try {
       response = await pool.request({
         method,
-        path: prefix + path,
+        path: target,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,

@@ -25,6 +25,29 @@ describe('createBatchLoader', () => {
     expect(calls).toEqual([['c', 'a', 'b']]);
   });
 
+  it('fails a key longer than maxKeyLength alone with BAD_USER_INPUT, and never sends it', async () => {
+    const { calls, fetch } = recordingFetch(new Set(['a', 'b']));
+    const loader = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id });
+    const huge = 'x'.repeat(1024 * 1024);
+    const results = await Promise.allSettled(['a', huge, 'b'].map((key) => loader.load(key)));
+    expect(results[0]).toEqual({ status: 'fulfilled', value: { id: 'a' } });
+    expect(results[2]).toEqual({ status: 'fulfilled', value: { id: 'b' } });
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: { message: 'An id of 1048576 characters is longer than the 256 accepted.', extensions: { code: 'BAD_USER_INPUT' } } });
+    expect(calls).toEqual([['a', 'b']]);
+    const alone = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id, maxKeyLength: 1 });
+    await expect(alone.load('ab')).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', maxLength: 1 } });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('fails a key that is not well-formed Unicode (a lone surrogate) alone, and sends the others', async () => {
+    const { calls, fetch } = recordingFetch(new Set(['😀']));
+    const loader = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id });
+    const results = await Promise.allSettled(['😀', '\ud800', 'a\udc00'].map((key) => loader.load(key)));
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(results[1]).toMatchObject({ reason: { extensions: { code: 'BAD_USER_INPUT' } } });
+    expect(calls).toEqual([['😀']]);
+  });
+
   it('resolves a key the backend left out to null', async () => {
     const { fetch } = recordingFetch(new Set(['a']));
     const loader = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id });

@@ -32,6 +32,15 @@ function gatedFetch() {
 }
 
 describe('createPerItemLoader', () => {
+  it('fails a key longer than maxKeyLength alone with BAD_USER_INPUT, without calling the backend for it', async () => {
+    const seen: string[] = [];
+    const loader = createPerItemLoader({ fetch: async (key: string) => (seen.push(key), `value of ${key}`) });
+    const results = await Promise.allSettled(['a', 'y'.repeat(257)].map((key) => loader.load(key)));
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 'value of a' });
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: { extensions: { code: 'BAD_USER_INPUT', maxLength: 256 } } });
+    expect(seen).toEqual(['a']);
+  });
+
   it('fetches each distinct key once', async () => {
     const gate = gatedFetch();
     const loader = createPerItemLoader({ fetch: gate.fetch, concurrency: 4 });

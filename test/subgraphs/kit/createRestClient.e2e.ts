@@ -64,6 +64,24 @@ describe('createRestClient', () => {
     expect(seenHeaders.at(-1)?.['x-request-id']).toBe('req-42');
   });
 
+  it('refuses to send a URL longer than maxUrlBytes, with BAD_USER_INPUT naming the backend, before sending anything', async () => {
+    const before = seenHeaders.length;
+    const id = 'x'.repeat(1024 * 1024);
+    const refused = await codeOf(client.get(`/items/${encodeURIComponent(id)}`));
+    expect(refused.code).toBe('BAD_USER_INPUT');
+    expect(refused.backend).toBe('items');
+    expect(refused.message).toMatch(/would need a URL of 1048587 bytes; at most 8192 are sent/);
+    // Just under the limit still goes out.
+    const small = createRestClient({ backend: 'items', baseUrl, maxUrlBytes: 12 });
+    try {
+      expect(await small.get('/items/1')).toEqual({ id: '1' });
+      expect((await codeOf(small.get('/items/12'))).code).toBe('BAD_USER_INPUT');
+    } finally {
+      await small.close();
+    }
+    expect(seenHeaders.length).toBe(before + 1);
+  });
+
   it('posts JSON', async () => {
     expect(await client.post('/items', { name: 'x' })).toEqual({ received: { name: 'x' } });
     expect(seenHeaders.at(-1)?.['content-type']).toBe('application/json');
