@@ -39,7 +39,7 @@ describe('a subgraph in production', () => {
     const { child, exited, port, lines } = start({ PORTICO_SIGNING_SECRET: 'production-signing-secret-0123' });
     const response = await fetch(`http://127.0.0.1:${await port}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-portico-subject': '1' },
+      headers: { 'content-type': 'application/json', 'x-portico-identity': '{"sub":"1","scopes":[],"claims":{}}' },
       body: JSON.stringify({ query: '{ me { email } }' }),
     });
     expect(response.status).toBe(401);
