@@ -43,7 +43,7 @@ describe('portico subgraph add', () => {
       [['kit', '--rest', 'http://localhost:1'], /^portico: "kit" is reserved/],
       [['things', '--rest', 'ftp://example.com'], /^portico: --rest must be an http\(s\) base URL/],
       [['things'], /^portico: give exactly one of --rest BASE_URL and --grpc PROTO_FILE\.$/],
-      [['things', '--grpc', 'test/cli/fixtures/broken.proto'], /^portico: test\/cli\/fixtures\/broken\.proto does not parse: illegal id/],
+      [['things', '--grpc', 'test/cli/fixtures/broken.proto'], /^portico: test\/cli\/fixtures\/broken\.proto does not parse: line 3: unexpected ";", where a field number should be\.$/],
       [['things', '--grpc', 'test/cli/fixtures/missing.proto'], /^portico: test\/cli\/fixtures\/missing\.proto does not exist\.$/],
       [['things', '--grpc', 'test/cli/fixtures/twoServices.proto'], /^portico: .* defines several services \(First, Second\); choose one with --service\.$/],
       [['things', '--grpc', 'test/cli/fixtures/twoServices.proto', '--service', 'Third'], /^portico: .* has no service "Third" \(it defines First, Second\)\.$/],
@@ -94,7 +94,7 @@ describe('portico subgraph add', () => {
       paris: forecast(cityId: "paris") { cityId sky highCelsius issuedAt warnings }
       oslo: forecast(cityId: "oslo") { sky warnings }
       nowhere: forecast(cityId: "nowhere") { cityId }
-      listStations(region: "north", first: 2) { stations { id name } }
+      stations(region: "north", first: 2) { stations { id name } }
       one: widget(id: "1") { id name }
       two: widget(id: "2") { name }
       again: widget(id: "1") { name }
@@ -107,7 +107,7 @@ describe('portico subgraph add', () => {
       paris: { cityId: 'paris', sky: 'SUNNY', highCelsius: 21.5, issuedAt: '1700000000000', warnings: [] },
       oslo: { sky: 'RAIN', warnings: ['wind'] },
       nowhere: null,
-      listStations: { stations: [{ id: 'north-1', name: 'Station 1' }, { id: 'north-2', name: 'Station 2' }] },
+      stations: { stations: [{ id: 'north-1', name: 'Station 1' }, { id: 'north-2', name: 'Station 2' }] },
       one: { id: '1', name: 'Sprocket' },
       two: { name: 'Flange' },
       again: { name: 'Sprocket' },
