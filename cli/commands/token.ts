@@ -14,7 +14,7 @@ interface TokenOptions {
 
 /** `portico token`: a development JWT the gateway accepts, signed with the development secret. */
 export function tokenCommand(): Command {
-  const command = new Command('token');
+  const command: Command = new Command('token');
   return command
     .description('Mint a development token (HS256) for the gateway, signed with PORTICO_JWT_SECRET or the development secret.')
     // Checked in the action, not with requiredOption: commander checks required options before
