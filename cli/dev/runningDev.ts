@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeAtomically } from '../fs/writeAtomically.js';
 
 /** A `portico dev` running in a checkout, as it announced itself there. */
 export interface RunningDev {
@@ -15,8 +16,7 @@ const stateFile = (root: string) => join(root, '.portico', 'dev.json');
 export function announceRunningDev(root: string, gatewayUrl: string): () => void {
   const file = stateFile(root);
   mkdirSync(join(root, '.portico'), { recursive: true });
-  writeFileSync(`${file}.next`, JSON.stringify({ pid: process.pid, gatewayUrl } satisfies RunningDev));
-  renameSync(`${file}.next`, file);
+  writeAtomically(file, JSON.stringify({ pid: process.pid, gatewayUrl } satisfies RunningDev));
   return () => {
     // Only its own record: a second `portico dev` may have replaced it.
     if (readRunningDev(root)?.pid === process.pid) rmSync(file, { force: true });

@@ -1,7 +1,7 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { CompositionError, composeSupergraphFile } from '../compose/composeSupergraphFile.js';
 import { readSupergraphConfig, type SubgraphEntry } from '../compose/readSupergraphConfig.js';
 import { readOrEmpty } from '../fs/readOrEmpty.js';
+import { writeAtomically } from '../fs/writeAtomically.js';
 
 /** What changed in the subgraph list and SDL since the last supergraph that composed. */
 export interface SubgraphChanges {
@@ -87,8 +87,7 @@ export function watchSubgraphSchemas(options: SchemaWatchOptions): SchemaWatch {
     }
     await options.beforeWrite?.(changes);
     if (text !== readOrEmpty(options.output)) {
-      writeFileSync(`${options.output}.next`, text);
-      renameSync(`${options.output}.next`, options.output);
+      writeAtomically(options.output, text);
     }
     await options.afterWrite?.(changes);
     write(`dev | ${what}: recomposed ${options.output}; the gateway reloads it.${again}`);

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { composeSupergraphFile } from '../compose/composeSupergraphFile.js';
 import { readSupergraphConfig } from '../compose/readSupergraphConfig.js';
+import { writeAtomically } from '../fs/writeAtomically.js';
 import { nextSubgraphPort } from './nextSubgraphPort.js';
 import { planGrpcSchema } from './planGrpcSchema.js';
 import { readProtoService } from './readProtoService.js';
@@ -98,11 +99,6 @@ export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
   for (const line of nextSteps(spec, readRunningDev(root))) options.write(line);
 }
 
-// A running `portico dev` polls the registries and the supergraph: it must never read half a file.
-function writeAtomically(file: string, text: string): void {
-  writeFileSync(`${file}.next`, text);
-  renameSync(`${file}.next`, file);
-}
 
 function refuseTaken(root: string, name: string, registries: Registries): void {
   const listed = (parseYaml(registries.supergraphYaml) as { subgraphs?: Record<string, unknown> }).subgraphs ?? {};

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { CompositionError, composeSupergraphFile } from '../compose/composeSupergraphFile.js';
 import { readSupergraphConfig } from '../compose/readSupergraphConfig.js';
+import { writeAtomically } from '../fs/writeAtomically.js';
 import { readRunningDev } from '../dev/runningDev.js';
 import { findDependents } from './findDependents.js';
 import type { Registries } from './registerSubgraph.js';
@@ -115,11 +116,6 @@ function filesUnder(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-// A running `portico dev` polls the registries and the supergraph: it must never read half a file.
-function writeAtomically(file: string, text: string): void {
-  writeFileSync(`${file}.next`, text);
-  renameSync(`${file}.next`, file);
-}
 
 function runCodegen(root: string): void {
   try {
