@@ -59,7 +59,7 @@ describe('portico subgraph add', () => {
       expect(result.stderr.trim()).toMatch(message);
     }
     expect(snapshot()).toEqual(before);
-  });
+  }, 240_000);
 
   it('puts every file back when the new subgraph does not compose', async () => {
     const before = snapshot();
