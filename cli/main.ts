@@ -1,11 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { applyCommandConventions } from './applyCommandConventions.js';
 import { registerCommands } from './registerCommands.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('portico')
   .description('Portico: a federated GraphQL gateway in front of your REST and gRPC services.')
-  .showHelpAfterError('(run with --help for usage)');
+  .version(version, '-v, --version', 'print the version of portico');
 
 registerCommands(program);
+applyCommandConventions(program);
 
 try {
   await program.parseAsync(process.argv);

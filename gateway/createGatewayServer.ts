@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createLogger, type Logger } from '../common/createLogger.js';
 import { ConfigError } from './config/ConfigError.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
@@ -45,7 +44,8 @@ import { readCostDirectives } from './traffic/readCostDirectives.js';
 import { createTrafficProtection } from './traffic/createTrafficProtection.js';
 import { createAdmission } from './traffic/createAdmission.js';
 import { exampleOperation } from './landingPage/exampleOperation.js';
-import { createExplorerRoute } from './explorer/createExplorerRoute.js';
+import { createExplorerRoute, explorerPath } from './explorer/createExplorerRoute.js';
+import { createLandingPagePlugin } from './landingPage/createLandingPagePlugin.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
@@ -248,7 +248,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       requestTimeoutMs: config.server.requestTimeoutMs,
       limits: config.limits,
       landingPage: config.landingPage,
-      explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: exampleOperation(supergraph.sdl) }) : null,
+      explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: exampleOperation(supergraph.sdl, 'graphiql') }) : null,
       cors: createCors(config.server.cors),
       authenticator: createAuthenticator(config.authentication, logger.child({ component: 'authentication' })),
       admission,
@@ -364,7 +364,7 @@ function createHttpsServer(tls: NonNullable<GatewayConfig['server']['tls']>, tim
  */
 function landingPagePlugin(config: GatewayConfig, supergraphSdl: string): ApolloServerPlugin {
   return config.landingPage
-    ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: exampleOperation(supergraphSdl) })
+    ? createLandingPagePlugin({ document: exampleOperation(supergraphSdl), explorerPath: config.explorer ? explorerPath : undefined })
     : ApolloServerPluginLandingPageDisabled();
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { Command } from 'commander';
 
@@ -24,11 +24,19 @@ export function codegenCommand(): Command {
         process.stdout.write(`Generated code is up to date (${expected.size} files).\n`);
         return;
       }
-      for (const file of orphans) rmSync(file);
+      for (const file of orphans) {
+        rmSync(file);
+        removeEmptyFolders(dirname(file), protoTypesDir);
+      }
       for (const [file, content] of changed) {
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, content);
       }
       process.stdout.write(`Generated ${expected.size} files (${changed.length} changed, ${orphans.length} removed).\n`);
     });
+}
+
+// A removed proto's package folders (`acme/weather/v1/`) go with its last generated file.
+function removeEmptyFolders(folder: string, stopAt: string): void {
+  for (let at = folder; at.startsWith(`${stopAt}/`) && readdirSync(at).length === 0; at = dirname(at)) rmdirSync(at);
 }

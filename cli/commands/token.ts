@@ -3,7 +3,7 @@ import { developmentSecrets } from '../../common/developmentSecrets.js';
 import { mintToken } from '../token/mintToken.js';
 
 interface TokenOptions {
-  sub: string;
+  sub?: string;
   scope: string[];
   claim: Record<string, string>;
   expiresIn: number;
@@ -14,9 +14,12 @@ interface TokenOptions {
 
 /** `portico token`: a development JWT the gateway accepts, signed with the development secret. */
 export function tokenCommand(): Command {
-  return new Command('token')
+  const command: Command = new Command('token');
+  return command
     .description('Mint a development token (HS256) for the gateway, signed with PORTICO_JWT_SECRET or the development secret.')
-    .requiredOption('--sub <subject>', 'the caller: the token\'s "sub" claim (a user id, e.g. 7)')
+    // Checked in the action, not with requiredOption: commander checks required options before
+    // unknown ones, so a mistyped --sbu would be answered "--sub not specified", not "did you mean --sub?".
+    .option('--sub <subject>', 'required: the caller, the token\'s "sub" claim (a user id, e.g. 7)')
     .option('--scope <scope>', 'a scope to grant, e.g. catalog:write (repeatable)', collect, [])
     .option('--claim <name=value>', 'another claim, e.g. role=staff (repeatable; JSON values stay typed)', claimPair, {})
     .option('--expires-in <seconds>', 'lifetime in seconds', positiveInteger, 3600)
@@ -24,6 +27,7 @@ export function tokenCommand(): Command {
     .option('--issuer <iss>', 'the "iss" claim, when the gateway checks issuers')
     .option('--audience <aud>', 'the "aud" claim, when the gateway checks audiences')
     .action((options: TokenOptions) => {
+      if (options.sub === undefined) command.error("error: required option '--sub <subject>' not specified");
       const secret = options.secret ?? process.env.PORTICO_JWT_SECRET ?? developmentSecrets.jwt;
       if (secret === developmentSecrets.jwt && process.env.NODE_ENV === 'production') {
         throw new Error('refusing to mint with the development secret when NODE_ENV=production; pass --secret or set PORTICO_JWT_SECRET.');

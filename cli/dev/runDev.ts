@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { composeSupergraphFile } from '../compose/composeSupergraphFile.js';
-import { readSupergraphConfig } from '../compose/readSupergraphConfig.js';
+import { readSupergraphConfig, type SubgraphEntry } from '../compose/readSupergraphConfig.js';
 import { readOrEmpty } from '../fs/readOrEmpty.js';
 import { devServices, type DevService } from './devServices.js';
+import { announceRunningDev } from './runningDev.js';
 import { startChild, stopChild, type RunningChild } from './startChild.js';
 import { watchSubgraphSchemas } from './watchSubgraphSchemas.js';
 
@@ -43,9 +46,9 @@ const demoGatewayConfig = 'gateway/demo/gateway.config.yaml';
  */
 export async function runDev(options: DevOptions): Promise<DevStack> {
   const { root, write } = options;
-  const composed = composeSupergraphFile(readSupergraphConfig(`${root}/${supergraphConfig}`));
-  if (readOrEmpty(`${root}/${supergraphFile}`) !== composed.text) {
-    writeFileSync(`${root}/${supergraphFile}`, composed.text);
+  const composed = composeSupergraphFile(readSupergraphConfig(join(root, supergraphConfig)));
+  if (readOrEmpty(join(root, supergraphFile)) !== composed.text) {
+    writeFileSync(join(root, supergraphFile), composed.text);
     write(`dev | recomposed ${supergraphFile} from the subgraphs' SDL`);
   }
 
@@ -61,8 +64,10 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
       if (!replaced.has(child)) for (const listener of listeners) listener(child, code);
     });
   let schemaWatch: { close(): void } | undefined;
+  let forget: (() => void) | undefined;
   const stop = async () => {
     schemaWatch?.close();
+    forget?.();
     for (const child of [...children].reverse()) await stopChild(child);
   };
 
@@ -76,16 +81,45 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
       write,
     });
   // A subgraph reads its SDL at start: restart it on the same port, so the gateway's routes hold.
-  const restart = async (name: string) => {
-    const index = children.findIndex((child) => child.name === name);
-    const service = devServices.find((candidate) => candidate.name === name);
-    if (index === -1 || !service) return;
+  // One that is not running (added while the stack runs) is started.
+  const restart = async (entry: SubgraphEntry) => {
+    const index = children.findIndex((child) => child.name === entry.name);
+    if (index === -1) return startAdded(entry);
+    const service = devServices.find((candidate) => candidate.name === entry.name) ?? (await currentDevService(root, entry.name));
+    if (!service) return;
     const old = children[index]!;
     replaced.add(old);
     await stopChild(old);
     const fresh = await startService(service, old.port);
     children[index] = fresh;
     watchExit(fresh);
+  };
+  // A subgraph added while the stack runs (`portico subgraph add`) listens where the supergraph
+  // routes it, since the running gateway was given no other URL for it.
+  const startAdded = async (entry: SubgraphEntry) => {
+    const service = await currentDevService(root, entry.name);
+    if (!service) {
+      write(`dev | ${entry.name} is not in cli/dev/devServices.ts, so portico dev does not run it: start it yourself at ${entry.routingUrl}`);
+      return;
+    }
+    try {
+      const child = await startService(service, Number(new URL(entry.routingUrl).port) || service.defaultPort);
+      // Before the gateway, which stops first.
+      children.splice(children.findIndex((candidate) => candidate.name === 'gateway'), 0, child);
+      ports.set(child.name, child.port);
+      watchExit(child);
+      write(`dev | started ${entry.name} at ${service.url(child.port)}`);
+    } catch (error) {
+      write(`dev | ${entry.name} could not be started: ${(error as Error).message}`);
+    }
+  };
+  const stopRemoved = async (name: string) => {
+    const index = children.findIndex((child) => child.name === name);
+    if (index === -1) return;
+    const [child] = children.splice(index, 1);
+    replaced.add(child!);
+    await stopChild(child!);
+    write(`dev | stopped ${name}: it is no longer in ${supergraphConfig}`);
   };
 
   const startTier = async (services: DevService[]) => {
@@ -112,13 +146,27 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
   const gateway = children[children.length - 1]!;
   for (const service of devServices) write(`dev | ${service.name.padEnd(18)} ${service.url(portOf(service.name))}`);
   children.forEach(watchExit);
+  const configFile = join(root, supergraphConfig);
   schemaWatch = watchSubgraphSchemas({
-    configFile: `${root}/${supergraphConfig}`,
-    output: `${root}/${supergraphFile}`,
+    configFile,
+    output: join(root, supergraphFile),
     write,
-    beforeWrite: async (changed) => {
-      for (const name of changed) await restart(name);
+    beforeWrite: async ({ changed, added }) => {
+      const listed = readSupergraphConfig(configFile).subgraphs;
+      for (const entry of [...added, ...listed.filter((candidate) => changed.includes(candidate.name))]) await restart(entry);
+    },
+    afterWrite: async ({ removed }) => {
+      for (const name of removed) await stopRemoved(name);
     },
   });
-  return { gatewayUrl: `http://localhost:${gateway.port}/graphql`, children, stop, onExit: (listener) => void listeners.add(listener) };
+  const gatewayUrl = `http://localhost:${gateway.port}/graphql`;
+  forget = announceRunningDev(root, gatewayUrl);
+  return { gatewayUrl, children, stop, onExit: (listener) => void listeners.add(listener) };
+}
+
+// devServices.ts as it is on disk now: `portico subgraph add` appends to it while the stack runs.
+async function currentDevService(root: string, name: string): Promise<DevService | undefined> {
+  const url = `${pathToFileURL(join(root, 'cli/dev/devServices.ts')).href}?at=${Date.now()}`;
+  const module = (await import(url)) as { devServices: DevService[] };
+  return module.devServices.find((service) => service.name === name);
 }

@@ -1,7 +1,17 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { CompositionError, composeSupergraphFile } from '../compose/composeSupergraphFile.js';
-import { readSupergraphConfig } from '../compose/readSupergraphConfig.js';
+import { readSupergraphConfig, type SubgraphEntry } from '../compose/readSupergraphConfig.js';
 import { readOrEmpty } from '../fs/readOrEmpty.js';
+import { writeAtomically } from '../fs/writeAtomically.js';
+
+/** What changed in the subgraph list and SDL since the last supergraph that composed. */
+export interface SubgraphChanges {
+  /** Subgraphs whose SDL file changed. */
+  changed: string[];
+  /** Subgraphs newly listed in the config (`portico subgraph add`). */
+  added: SubgraphEntry[];
+  /** Subgraphs no longer listed (`portico subgraph remove`). */
+  removed: string[];
+}
 
 export interface SchemaWatchOptions {
   /** The subgraph list, `schema/supergraph.yaml`. */
@@ -12,11 +22,13 @@ export interface SchemaWatchOptions {
   pollIntervalMs?: number;
   write(line: string): void;
   /**
-   * Runs before the new supergraph is written, with the subgraphs whose SDL changed, so that
-   * they can be restarted first: a subgraph that already serves the new SDL answers the old
+   * Runs before the new supergraph is written, so that changed subgraphs can be restarted and
+   * added ones started first: a subgraph that already serves the new SDL answers the old
    * supergraph's plans too, when the change adds to it.
    */
-  beforeWrite?(changed: string[]): Promise<void>;
+  beforeWrite?(changes: SubgraphChanges): Promise<void>;
+  /** Runs once the supergraph without them is written: removed subgraphs can then be stopped. */
+  afterWrite?(changes: SubgraphChanges): Promise<void>;
 }
 
 export interface SchemaWatch {
@@ -24,36 +36,61 @@ export interface SchemaWatch {
 }
 
 /**
- * For `portico dev`: recomposes the supergraph whenever a subgraph's SDL file changes and
- * replaces the supergraph file atomically, so that the gateway, which watches it, reloads.
- * Composition errors are printed and change nothing.
+ * For `portico dev`: recomposes the supergraph whenever a subgraph's SDL file changes, or a
+ * subgraph is added to or removed from the list, and replaces the supergraph file atomically,
+ * so that the gateway, which watches it, reloads. Composition errors are printed and change
+ * nothing; the next change that composes again says so.
  */
 export function watchSubgraphSchemas(options: SchemaWatchOptions): SchemaWatch {
   const { write } = options;
-  const files = new Map(readSupergraphConfig(options.configFile).subgraphs.map((s) => [s.schemaFile, s.name]));
-  const seen = new Map([...files.keys()].map((file) => [file, readOrEmpty(file)]));
+  let listed = new Map(readSupergraphConfig(options.configFile).subgraphs.map((s) => [s.name, s]));
+  const seen = new Map([...listed.values()].map((s) => [s.schemaFile, readOrEmpty(s.schemaFile)]));
+  let failing = false;
+  let unreadable = false;
   let queue = Promise.resolve();
 
   const recompose = async () => {
-    const changed = [...files].filter(([file]) => readOrEmpty(file) !== seen.get(file)).map(([file, name]) => {
-      seen.set(file, readOrEmpty(file));
-      return name;
-    });
-    if (changed.length === 0) return;
+    let current: Map<string, SubgraphEntry>;
+    try {
+      current = new Map(readSupergraphConfig(options.configFile).subgraphs.map((s) => [s.name, s]));
+    } catch (error) {
+      // Being edited, or wrong: said once, then quiet until it reads again.
+      if (!unreadable) write(`dev | ${(error as Error).message.split('\n').join(' ')}`);
+      unreadable = true;
+      return;
+    }
+    unreadable = false;
+    const added = [...current.values()].filter((s) => !listed.has(s.name));
+    const removed = [...listed.keys()].filter((name) => !current.has(name));
+    const changed = [...current.values()].filter((s) => listed.has(s.name) && readOrEmpty(s.schemaFile) !== seen.get(s.schemaFile)).map((s) => s.name);
+    if (added.length + removed.length + changed.length === 0) return;
+    listed = current;
+    for (const s of current.values()) seen.set(s.schemaFile, readOrEmpty(s.schemaFile));
+    const what = describe({ changed, added, removed });
+
     let text: string;
     try {
       text = composeSupergraphFile(readSupergraphConfig(options.configFile)).text;
     } catch (error) {
       if (!(error instanceof CompositionError)) throw error;
-      write(`dev | ${changed.join(', ')} changed, but the subgraphs no longer compose; the gateway keeps the previous supergraph:`);
+      failing = true;
+      write(`dev | ${what}, but the subgraphs no longer compose; the gateway keeps the previous supergraph:`);
       for (const line of error.message.split('\n')) write(`dev | ${line}`);
       return;
     }
-    if (text === readOrEmpty(options.output)) return;
-    await options.beforeWrite?.(changed);
-    writeFileSync(`${options.output}.next`, text);
-    renameSync(`${options.output}.next`, options.output);
-    write(`dev | ${changed.join(', ')} changed: recomposed ${options.output}; the gateway reloads it`);
+    const again = failing ? ' The subgraphs compose again.' : '';
+    failing = false;
+    const changes = { changed, added, removed };
+    if (text === readOrEmpty(options.output) && added.length + removed.length === 0) {
+      if (again) write(`dev | ${what}:${again} The supergraph is as the gateway serves it already.`);
+      return;
+    }
+    await options.beforeWrite?.(changes);
+    if (text !== readOrEmpty(options.output)) {
+      writeAtomically(options.output, text);
+    }
+    await options.afterWrite?.(changes);
+    write(`dev | ${what}: recomposed ${options.output}; the gateway reloads it.${again}`);
   };
 
   // Content is compared rather than file times: a few small files, and no change is missed
@@ -69,3 +106,10 @@ export function watchSubgraphSchemas(options: SchemaWatchOptions): SchemaWatch {
   };
 }
 
+function describe({ changed, added, removed }: { changed: string[]; added: SubgraphEntry[]; removed: string[] }): string {
+  return [
+    changed.length > 0 ? `${changed.join(', ')} changed` : '',
+    added.length > 0 ? `${added.map((s) => s.name).join(', ')} added` : '',
+    removed.length > 0 ? `${removed.join(', ')} removed` : '',
+  ].filter(Boolean).join('; ');
+}

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { composeSupergraphFile } from '../compose/composeSupergraphFile.js';
 import { readSupergraphConfig } from '../compose/readSupergraphConfig.js';
+import { writeAtomically } from '../fs/writeAtomically.js';
 import { nextSubgraphPort } from './nextSubgraphPort.js';
 import { planGrpcSchema } from './planGrpcSchema.js';
 import { readProtoService } from './readProtoService.js';
@@ -12,6 +13,7 @@ import { apiModule, type ScaffoldSpec } from './ScaffoldSpec.js';
 import { singular, subgraphNames } from './subgraphNames.js';
 import { renderSubgraphFiles } from './renderSubgraphFiles.js';
 import { nextSteps } from './nextSteps.js';
+import { readRunningDev } from '../dev/runningDev.js';
 
 export interface AddSubgraphOptions {
   /** The repository root. */
@@ -23,8 +25,8 @@ export interface AddSubgraphOptions {
   grpc?: string;
   /** The service in the proto, when it defines several. */
   service?: string;
-  /** The gRPC service's default address. */
-  address: string;
+  /** The gRPC service's default address, `host:port`: required with `grpc`. */
+  address?: string;
   write(line: string): void;
 }
 
@@ -44,6 +46,13 @@ export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
   const { root } = options;
   const names = subgraphNames(options.name);
   if ((options.rest === undefined) === (options.grpc === undefined)) throw new Error('give exactly one of --rest BASE_URL and --grpc PROTO_FILE.');
+  // No default address: one that happened to be another service's (the demo catalog's) would
+  // point the new subgraph at the wrong service without a word.
+  if (options.grpc !== undefined && options.address === undefined) throw new Error('--grpc needs --address HOST:PORT, where your gRPC service listens (e.g. --address localhost:50070).');
+  if (options.rest !== undefined && options.address !== undefined) throw new Error('--address is for --grpc; a REST service\'s address is its --rest URL.');
+  if (options.address !== undefined && !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(options.address)) {
+    throw new Error(`--address must be HOST:PORT, e.g. localhost:50070 (got "${options.address}").`);
+  }
   const registries = Object.fromEntries(Object.entries(registryFiles).map(([key, file]) => [key, readFileSync(join(root, file), 'utf8')])) as unknown as Registries;
   refuseTaken(root, names.name, registries);
   const port = nextSubgraphPort(registries);
@@ -61,7 +70,7 @@ export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
     const text = readFileSync(source, 'utf8');
     if (existsSync(target) && readFileSync(target, 'utf8') !== text) throw new Error(`schema/protos/${service.file} exists and differs from ${options.grpc}; rename your proto file.`);
     proto = { target, text };
-    spec = { kind: 'grpc', names, port, address: options.address, plan: planGrpcSchema(service) };
+    spec = { kind: 'grpc', names, port, address: options.address!, plan: planGrpcSchema(service) };
   }
 
   const files = new Map<string, string>(renderSubgraphFiles(spec).map(({ path, text }) => [join(root, path), text]));
@@ -75,11 +84,11 @@ export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
   try {
     for (const [file, text] of files) {
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, text);
+      writeAtomically(file, text);
     }
     options.write(`Wrote ${names.name}: schema/${names.name}.graphql, subgraphs/${names.name}/ (server, index, context, resolvers, ${apiModule(spec)}), and its entries in ${Object.values(registryFiles).join(', ')}.`);
     const composed = composeSupergraphFile(readSupergraphConfig(join(root, registryFiles.supergraphYaml)));
-    writeFileSync(supergraph, composed.text);
+    writeAtomically(supergraph, composed.text);
     options.write('Composed schema/supergraph.graphql.');
     runCodegen(root);
     options.write('Generated typed resolvers' + (proto ? ' and gRPC types.' : '.'));
@@ -87,8 +96,9 @@ export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
     rollBack(root, names.name, originals, proto !== undefined);
     throw new Error(`${(error as Error).message}\nNothing was added: every file is as it was.`);
   }
-  for (const line of nextSteps(spec)) options.write(line);
+  for (const line of nextSteps(spec, readRunningDev(root))) options.write(line);
 }
+
 
 function refuseTaken(root: string, name: string, registries: Registries): void {
   const listed = (parseYaml(registries.supergraphYaml) as { subgraphs?: Record<string, unknown> }).subgraphs ?? {};
@@ -109,9 +119,10 @@ function runCodegen(root: string): void {
 
 // Restores every file it touched; generated proto types of a removed proto go with a fresh codegen run.
 function rollBack(root: string, name: string, originals: Map<string, string | undefined>, hadProto: boolean): void {
-  for (const [file, text] of originals) {
+  // Registries before the subgraph's own files, so a running `portico dev` never sees one listed without its SDL.
+  for (const [file, text] of [...originals].reverse()) {
     if (text === undefined) rmSync(file, { force: true });
-    else writeFileSync(file, text);
+    else writeAtomically(file, text);
   }
   rmSync(join(root, 'subgraphs', name), { recursive: true, force: true });
   if (hadProto) {

@@ -1,5 +1,5 @@
 import { lowerFirst, singular } from './subgraphNames.js';
-import type { ProtoField, ProtoService } from './readProtoService.js';
+import type { ProtoField, ProtoMethod, ProtoService } from './readProtoService.js';
 
 export interface GraphqlField {
   name: string;
@@ -73,6 +73,7 @@ export function planGrpcSchema(proto: ProtoService): GrpcSchemaPlan {
   }
   const lookups: LookupPlan[] = [];
   const queries: QueryPlan[] = [];
+  const plain: Array<{ method: ProtoMethod; args: GraphqlField[] }> = [];
   for (const method of reads) {
     const lookup = lookupOf(proto, method.name, method.requestType, method.responseType);
     if (lookup && !lookups.some((other) => other.entity === lookup.entity)) lookups.push(lookup);
@@ -81,8 +82,15 @@ export function planGrpcSchema(proto: ProtoService): GrpcSchemaPlan {
         const type = scalars[field.type];
         return type ? [{ name: field.name, type: field.repeated ? `[${type}!]!` : `${type}!` }] : [];
       });
-      queries.push({ method: method.name, queryField: lowerFirst(method.name), args, returns: method.responseType });
+      plain.push({ method, args });
     }
+  }
+  // Named after the lookups, so that a plain read never takes a lookup's name.
+  const taken = new Set(lookups.map((lookup) => lookup.queryField));
+  for (const { method, args } of plain) {
+    const queryField = queryFieldName(method.name, taken);
+    taken.add(queryField);
+    queries.push({ method: method.name, queryField, args, returns: method.responseType });
   }
   if (lookups.length === 0 && queries.length === 0) throw new Error(`service ${proto.service} in ${proto.file} has no read method that returns fields GraphQL can show.`);
 
@@ -112,6 +120,17 @@ export function planGrpcSchema(proto: ProtoService): GrpcSchemaPlan {
     queries,
     skipped: proto.methods.filter((method) => !readMethod.test(method.name)).map((method) => method.name),
   };
+}
+
+// Verbs that only say "read": GraphQL names a query field after what it returns (`city`, not
+// `getCity`; `stations`, not `listStations`). Search, Find and Query say how, and stay.
+const plainReadVerb = /^(BatchGet|Get|List|Fetch|Read|Lookup|Describe)(?=[A-Z])/;
+
+/** `GetCity` → `city`, `BatchGetCities` → `cities`; the method's own name when that is taken. */
+export function queryFieldName(method: string, taken: ReadonlySet<string>): string {
+  const noun = lowerFirst(method.replace(plainReadVerb, ''));
+  if (!taken.has(noun)) return noun;
+  return lowerFirst(method);
 }
 
 // `GetForecasts({ repeated string cityIds })` → `{ repeated Forecast forecasts }` where Forecast

@@ -1,6 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoLoaderOptions } from '../../common/grpc/loadProto.js';
+import { describeProtoError } from './describeProtoError.js';
 
 /** One field of a message, as proto-loader describes it (camelCase name, like the generated types). */
 export interface ProtoField {
@@ -55,7 +56,7 @@ export function readProtoService(file: string, service: string | undefined): Pro
     // Loaded by its name from its own folder, as it will be from schema/protos/ once copied there.
     definition = protoLoader.loadSync(basename(file), { ...protoLoaderOptions, includeDirs: [dirname(resolve(file))] });
   } catch (error) {
-    throw new Error(`${file} does not parse: ${firstLine(error)}`);
+    throw new Error(`${file} does not parse: ${describeProtoError(error)}`);
   }
   const services = Object.entries(definition).filter(([, value]) => !('format' in value) && !('fileDescriptorProtos' in value));
   const names = services.map(([fullName]) => fullName);
@@ -89,8 +90,4 @@ export function readProtoService(file: string, service: string | undefined): Pro
     .filter(([, method]) => !method.requestStream && !method.responseStream)
     .map(([name, method]) => ({ name, requestType: method.requestType.type.name, responseType: method.responseType.type.name }));
   return { file: basename(file), packageName, service: chosen.split('.').pop()!, methods, messages, enums };
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

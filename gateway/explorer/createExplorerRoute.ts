@@ -48,6 +48,7 @@ function explorerPage({ graphqlPath, exampleQuery }: ExplorerRouteOptions): stri
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Portico explorer</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${explorerPath}/explorer.css">
   <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
 </head>

@@ -93,6 +93,12 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       res.end(text);
       return { status: 200 };
     }
+    // Browsers ask for it on every page they open here; there is none, and that is no failure worth a log line.
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204, { 'cache-control': 'public, max-age=86400' });
+      res.end();
+      return { status: 204 };
+    }
     if (options.explorer && (url.pathname === explorerPath || url.pathname.startsWith(`${explorerPath}/`))) return { status: options.explorer(req, res, url) };
     if (url.pathname === '/health' || url.pathname === '/ready') {
       if (method !== 'GET' && method !== 'HEAD') {

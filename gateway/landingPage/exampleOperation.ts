@@ -1,18 +1,32 @@
 import { buildASTSchema, getNamedType, isLeafType, isObjectType, isNonNullType, parse, type GraphQLField, type GraphQLSchema } from 'graphql';
 
-// Where a token goes, said where a person looks first: above the operation they are about to run.
-const tokenHint = `# Portico. Press Run to try this query.
+// Where a token goes, said where a person looks first: above the operation they are about to
+// run, in the words of the explorer at hand. Short lines: the editor is half a window wide.
+const tokenHints = {
+  sandbox: `# Portico. Press Run to try this query.
 # To call as a signed-in user, mint a development token:
 #   npx portico token --sub 7 --scope users:read-pii
 # and send it as the header  Authorization: Bearer <token>
 # (connection settings → shared headers, or the Headers tab below).
-`;
+`,
+  graphiql: `# Portico. Press ▶ (Ctrl-Enter) to run it.
+# To call as a signed-in user, mint a token:
+#   npx portico token --sub 7
+# (add --scope users:read-pii for emails)
+# and set it in the Headers tab below:
+#   "Authorization": "Bearer <token>"
+`,
+};
+
+/** The explorer an example is written for: Apollo's Sandbox, or the bundled GraphiQL. */
+export type ExampleExplorer = keyof typeof tokenHints;
 
 /**
  * The operation the landing page opens with: the token hint, then the first query field that
  * needs no argument, with its leaf fields. Just the hint when the supergraph has no such field.
  */
-export function exampleOperation(supergraphSdl: string): string {
+export function exampleOperation(supergraphSdl: string, explorer: ExampleExplorer = 'sandbox'): string {
+  const tokenHint = tokenHints[explorer];
   let schema: GraphQLSchema;
   try {
     // The supergraph defines every directive it uses, so its SDL builds without validation.

@@ -11,6 +11,7 @@ import { launchChromium } from './launchChromium.js';
 let shop: Shop;
 let gateway: RunningGateway;
 let production: RunningGateway;
+let noExplorer: RunningGateway;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let context: BrowserContext;
 const external: string[] = [];
@@ -19,6 +20,7 @@ beforeAll(async () => {
   shop = await startShop();
   gateway = await startGateway(shop.dir, 'development', { mode: 'development', supergraph: { path: shop.supergraphPath } });
   production = await startGateway(shop.dir, 'production', { mode: 'production', supergraph: { path: shop.supergraphPath } });
+  noExplorer = await startGateway(shop.dir, 'no-explorer', { mode: 'development', explorer: false, supergraph: { path: shop.supergraphPath } });
   browser = await launchChromium();
   context = browser.context;
   await context.route('**/*', (route) => {
@@ -33,6 +35,7 @@ afterAll(async () => {
   await browser?.close();
   await gateway?.stop();
   await production?.stop();
+  await noExplorer?.stop();
   await shop?.stop();
 });
 
@@ -79,17 +82,70 @@ describe('the bundled GraphiQL explorer', () => {
 });
 
 describe('the development landing page', () => {
-  it('embeds the Apollo Sandbox pointed at this gateway', async () => {
+  it('embeds the Apollo Sandbox pointed at this gateway when the Sandbox loads', async () => {
+    external.length = 0;
+    const page = await context.newPage();
+    // A stand-in for Apollo's CDN script that records how the page starts it.
+    await page.route('https://embeddable-sandbox.cdn.apollographql.com/**', (route) =>
+      route.fulfill({ contentType: 'text/javascript', body: 'window.EmbeddedSandbox = function (options) { window.sandboxOptions = options; };' }),
+    );
+    await page.goto(`${gateway.origin}/graphql`);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { sandboxOptions?: { initialEndpoint: string } }).sandboxOptions?.initialEndpoint), { timeout: 20_000 }).toBe(`${gateway.origin}/graphql`);
+    expect(await page.locator('#embeddableSandbox').count()).toBe(1);
+    // Loaded: no fallback, no redirect.
+    expect(page.url()).toBe(`${gateway.origin}/graphql`);
+    await page.close();
+  });
+
+  it('opens the offline explorer instead when the Sandbox cannot be loaded (no internet)', async () => {
     external.length = 0;
     const page = await context.newPage();
     await page.goto(`${gateway.origin}/graphql`);
-    // The Sandbox itself comes from Apollo's CDN, which is aborted here: the page is checked for
-    // the embed and its endpoint, not for the remote app.
-    await expect.poll(() => external.some((url) => url.includes('embeddable-sandbox.cdn.apollographql.com')), { timeout: 20_000 }).toBe(true);
-    expect(await page.locator('#embeddableSandbox').count()).toBe(1);
-    expect(page.url()).toBe(`${gateway.origin}/graphql`);
-    const html = await page.content();
-    expect(html).toMatch(/initialEndpoint = window\.location\.href/);
+    await page.waitForURL(`${gateway.origin}/graphiql`, { timeout: 30_000 });
+    await page.locator('.graphiql-query-editor .CodeMirror').first().waitFor({ timeout: 30_000 });
+    // The Sandbox was asked for, and refused: that is the case being handled.
+    expect(external.some((url) => url.includes('embeddable-sandbox.cdn.apollographql.com'))).toBe(true);
+    await page.close();
+  });
+
+  it('says what to do instead where the offline explorer is off', async () => {
+    const page = await context.newPage();
+    await page.goto(`${noExplorer.origin}/graphql`);
+    const fallback = page.locator('.fallback');
+    await expect.poll(async () => fallback.innerText(), { timeout: 20_000 }).toContain('the offline explorer is off here (explorer: false)');
+    expect(page.url()).toBe(`${noExplorer.origin}/graphql`);
+    await page.close();
+  });
+});
+
+describe('the pages a browser opens on the gateway', () => {
+  it('do not make the gateway log a missing favicon', async () => {
+    const page = await context.newPage();
+    const notFound: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() === 404) notFound.push(response.url());
+    });
+    for (const path of ['/graphiql', '/health']) {
+      await page.goto(`${gateway.origin}${path}`);
+      await page.waitForLoadState('networkidle');
+    }
+    const favicon = await fetch(`${gateway.origin}/favicon.ico`);
+    expect(favicon.status).toBe(204);
+    expect(notFound).toEqual([]);
+    expect(gateway.logs.filter((line) => JSON.stringify(line).includes('favicon'))).toEqual([]);
+    await page.close();
+  });
+
+  it('show the explorer\'s example whole in a 1400 px wide window', async () => {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(`${gateway.origin}/graphiql`);
+    const scroller = page.locator('.graphiql-query-editor .CodeMirror-scroll').first();
+    await scroller.waitFor({ timeout: 30_000 });
+    await expect.poll(async () => page.locator('.graphiql-query-editor .CodeMirror-line').count(), { timeout: 20_000 }).toBeGreaterThan(5);
+    const { scrollWidth, clientWidth } = await scroller.evaluate((element) => ({ scrollWidth: element.scrollWidth, clientWidth: element.clientWidth }));
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    expect(await page.locator('.graphiql-query-editor').innerText()).not.toMatch(/connection settings|shared headers/);
     await page.close();
   });
 });

@@ -30,10 +30,47 @@ describe('planGrpcSchema', () => {
     `);
     expect(result.lookups).toEqual([expect.objectContaining({ method: 'BatchGetItems', entity: 'Item', keyField: 'itemId', keyType: 'Int', requestField: 'itemIds', responseField: 'items', queryField: 'item' })]);
     // Message arguments have no GraphQL input type here; 64-bit integers travel as strings.
-    expect(result.queries).toEqual([{ method: 'ListItems', queryField: 'listItems', args: [{ name: 'first', type: 'Int!' }, { name: 'after', type: 'String!' }], returns: 'Items' }]);
+    expect(result.queries).toEqual([{ method: 'ListItems', queryField: 'items', args: [{ name: 'first', type: 'Int!' }, { name: 'after', type: 'String!' }], returns: 'Items' }]);
     // bytes, maps and nested messages are left out; the key makes Item an entity.
     expect(result.objects.find((object) => object.name === 'Item')).toEqual({ name: 'Item', fields: [{ name: 'itemId', type: 'Int!' }], key: 'itemId' });
     expect(result.skipped).toEqual(['DeleteItem']);
+  });
+
+  it('names query fields as GraphQL does, after what they return: city, not getCity; cities for a batch read', () => {
+    const result = plan(`
+      service Cities {
+        rpc GetCity(CityRequest) returns (City);
+        rpc BatchGetCities(CitiesRequest) returns (CityList);
+        rpc ListCities(Page) returns (CityList);
+        rpc SearchCities(Page) returns (CityList);
+        rpc GetWeatherStation(CityRequest) returns (City);
+      }
+      message CityRequest { string name = 1; }
+      message CitiesRequest { repeated string names = 1; int32 limit = 2; }
+      message Page { int32 first = 1; }
+      message City { string name = 1; }
+      message CityList { repeated City cities = 1; }
+    `);
+    // ListCities would be "cities" too: the second read of that name keeps the method's own.
+    expect(result.queries.map((query) => [query.method, query.queryField])).toEqual([
+      ['GetCity', 'city'],
+      ['BatchGetCities', 'cities'],
+      ['ListCities', 'listCities'],
+      ['SearchCities', 'searchCities'],
+      ['GetWeatherStation', 'weatherStation'],
+    ]);
+  });
+
+  it('never gives a plain read the name of a lookup', () => {
+    const result = plan(`
+      service S { rpc GetItems(Keys) returns (Items); rpc GetItem(One) returns (Item); }
+      message Keys { repeated string item_ids = 1; }
+      message One { string item_id = 1; }
+      message Items { repeated Item items = 1; }
+      message Item { string item_id = 1; }
+    `);
+    expect(result.lookups.map((lookup) => lookup.queryField)).toEqual(['item']);
+    expect(result.queries.map((query) => query.queryField)).toEqual(['getItem']);
   });
 
   it('maps enums, and refuses a service with nothing to read', () => {

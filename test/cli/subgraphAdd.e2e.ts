@@ -43,10 +43,14 @@ describe('portico subgraph add', () => {
       [['kit', '--rest', 'http://localhost:1'], /^portico: "kit" is reserved/],
       [['things', '--rest', 'ftp://example.com'], /^portico: --rest must be an http\(s\) base URL/],
       [['things'], /^portico: give exactly one of --rest BASE_URL and --grpc PROTO_FILE\.$/],
-      [['things', '--grpc', 'test/cli/fixtures/broken.proto'], /^portico: test\/cli\/fixtures\/broken\.proto does not parse: illegal id/],
-      [['things', '--grpc', 'test/cli/fixtures/missing.proto'], /^portico: test\/cli\/fixtures\/missing\.proto does not exist\.$/],
-      [['things', '--grpc', 'test/cli/fixtures/twoServices.proto'], /^portico: .* defines several services \(First, Second\); choose one with --service\.$/],
-      [['things', '--grpc', 'test/cli/fixtures/twoServices.proto', '--service', 'Third'], /^portico: .* has no service "Third" \(it defines First, Second\)\.$/],
+      [['things', '--grpc', 'test/cli/fixtures/broken.proto', '--address', 'localhost:1'], /^portico: test\/cli\/fixtures\/broken\.proto does not parse: line 3: unexpected ";", where a field number should be\.$/],
+      // No default address: a forgotten flag must not point the subgraph at another service.
+      [['things', '--grpc', 'test/cli/fixtures/weather.proto'], /^portico: --grpc needs --address HOST:PORT, where your gRPC service listens/],
+      [['things', '--grpc', 'test/cli/fixtures/weather.proto', '--address', 'localhost'], /^portico: --address must be HOST:PORT/],
+      [['things', '--rest', 'http://localhost:1', '--address', 'localhost:1'], /^portico: --address is for --grpc/],
+      [['things', '--grpc', 'test/cli/fixtures/missing.proto', '--address', 'localhost:1'], /^portico: test\/cli\/fixtures\/missing\.proto does not exist\.$/],
+      [['things', '--grpc', 'test/cli/fixtures/twoServices.proto', '--address', 'localhost:1'], /^portico: .* defines several services \(First, Second\); choose one with --service\.$/],
+      [['things', '--grpc', 'test/cli/fixtures/twoServices.proto', '--service', 'Third', '--address', 'localhost:1'], /^portico: .* has no service "Third" \(it defines First, Second\)\.$/],
     ];
     for (const [args, message] of refusals) {
       const result = await runPortico(copy.root, ['subgraph', 'add', ...args]);
@@ -55,7 +59,7 @@ describe('portico subgraph add', () => {
       expect(result.stderr.trim()).toMatch(message);
     }
     expect(snapshot()).toEqual(before);
-  });
+  }, 240_000);
 
   it('puts every file back when the new subgraph does not compose', async () => {
     const before = snapshot();
@@ -94,7 +98,7 @@ describe('portico subgraph add', () => {
       paris: forecast(cityId: "paris") { cityId sky highCelsius issuedAt warnings }
       oslo: forecast(cityId: "oslo") { sky warnings }
       nowhere: forecast(cityId: "nowhere") { cityId }
-      listStations(region: "north", first: 2) { stations { id name } }
+      stations(region: "north", first: 2) { stations { id name } }
       one: widget(id: "1") { id name }
       two: widget(id: "2") { name }
       again: widget(id: "1") { name }
@@ -107,7 +111,7 @@ describe('portico subgraph add', () => {
       paris: { cityId: 'paris', sky: 'SUNNY', highCelsius: 21.5, issuedAt: '1700000000000', warnings: [] },
       oslo: { sky: 'RAIN', warnings: ['wind'] },
       nowhere: null,
-      listStations: { stations: [{ id: 'north-1', name: 'Station 1' }, { id: 'north-2', name: 'Station 2' }] },
+      stations: { stations: [{ id: 'north-1', name: 'Station 1' }, { id: 'north-2', name: 'Station 2' }] },
       one: { id: '1', name: 'Sprocket' },
       two: { name: 'Flange' },
       again: { name: 'Sprocket' },

@@ -26,4 +26,15 @@ describe('exampleOperation', () => {
     expect(exampleOperation('type Query { user(id: ID!): String }')).toMatch(/^# [\s\S]*\)\.\n$/);
     expect(exampleOperation('type Query {')).toMatch(hint);
   });
+
+  it('speaks GraphiQL\'s language in the offline explorer, in lines that fit half a 1400 px window', () => {
+    const sdl = readFileSync('schema/supergraph.graphql', 'utf8');
+    const operation = exampleOperation(sdl, 'graphiql');
+    // GraphiQL has a Headers tab and no connection settings or shared headers.
+    expect(operation).not.toMatch(/connection settings|shared headers/);
+    expect(operation).toMatch(/^# Portico[\s\S]*npx portico token --sub 7[\s\S]*Headers tab below[\s\S]*"Authorization": "Bearer <token>"/);
+    const longest = Math.max(...operation.split('\n').map((line) => [...line].length));
+    expect(longest).toBeLessThanOrEqual(46);
+    expect(operation).toContain('query Example {\n  users {');
+  });
 });
