@@ -92,9 +92,12 @@ describe('requests refused for other reasons count against their address', () =>
   it('a flood of invalid documents and bad tokens is refused, then answered 429 before any parsing', async () => {
     const attacker = from('127.0.0.4');
     const forged = jwt.sign({ sub: 'mallory' }, 'not-the-target-secret-0123456789', { algorithm: 'HS256', expiresIn: 60 });
+    // GraphQL over HTTP answers a document that does not parse with 200 under the legacy
+    // application/json; the modern media type keeps it a 400, which this test counts.
+    const modern = { accept: 'application/graphql-response+json' };
     const invalid = fc.oneof(
-      fc.string({ maxLength: 40 }).map((text) => ({ body: { query: `{ ${text}` } as unknown, headers: {} })),
-      fc.string({ maxLength: 40 }).map((text) => ({ body: text as unknown, headers: {} })),
+      fc.string({ maxLength: 40 }).map((text) => ({ body: { query: `{ ${text}` } as unknown, headers: modern })),
+      fc.string({ maxLength: 40 }).map((text) => ({ body: text as unknown, headers: modern })),
       fc.stringMatching(/^[A-Za-z0-9._-]{1,60}$/).map((token) => ({ body: ping as unknown, headers: { authorization: `Bearer ${token}` } })),
       fc.constant({ body: ping as unknown, headers: { authorization: `Bearer ${forged}` } }),
     );

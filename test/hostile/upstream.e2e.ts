@@ -89,11 +89,17 @@ describe('signed-in callers with any identity', () => {
     expect(seen.get('upstream-forged-identity')).toBe('undecodable: undefined');
   });
 
-  it('an over-long id in a variable (200,000 characters) is refused as the caller\'s mistake, not sent to a backend', async () => {
-    const reply = await postRaw(target, { query: 'query($id: ID!) { user(id: $id) { id } review(id: $id) { id } }', variables: { id: 'x'.repeat(200_000) } });
+  it('an over-long id in a variable (60,000 characters, under limits.maxVariablesBytes) is refused as the caller\'s mistake, not sent to a backend', async () => {
+    const reply = await postRaw(target, { query: 'query($id: ID!) { user(id: $id) { id } review(id: $id) { id } }', variables: { id: 'x'.repeat(60_000) } });
     expect(reply.status).toBe(200);
     expect(reply.body?.errors?.length).toBeGreaterThan(0);
     for (const error of reply.body?.errors ?? []) expect(error.extensions?.code, JSON.stringify(error)).toBe('BAD_USER_INPUT');
+    await expectStillServing(target);
+  });
+
+  it('a larger one (200,000 characters) is refused at the edge, before anything parses it', async () => {
+    const reply = await postRaw(target, { query: 'query($id: ID!) { user(id: $id) { id } }', variables: { id: 'x'.repeat(200_000) } });
+    expectRefused(reply, ['MAX_VARIABLES_BYTES_EXCEEDED']);
     await expectStillServing(target);
   });
 });

@@ -116,7 +116,7 @@ describe('rate limiting in memory', () => {
     });
     gateways.push(gw);
     // Refused for their body and for their token: they count all the same.
-    expect((await send(gw, { query: '{ nope' })).status).toBe(400);
+    expect((await send(gw, { query: '{ nope' }, { accept: 'application/graphql-response+json' })).status).toBe(400);
     const badToken = await send(gw, ping, { authorization: 'Bearer not.a.token' });
     expect(badToken.status).toBe(401);
     expect(badToken.headers.get('ratelimit-policy')).toBe('"address";q=4;w=60');

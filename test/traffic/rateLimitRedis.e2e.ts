@@ -63,7 +63,7 @@ describe('rate limiting in Redis', () => {
     const options = { perAddress: { windowSeconds: 60, limit: 3 } };
     const [a, b] = [await replica(redis.url, options, `t${prefix}:`), await replica(redis.url, options, `t${prefix}:`)];
     expect((await send(a, ping)).status).toBe(200);
-    expect((await send(b, { query: '{ nope' })).status).toBe(400);
+    expect((await send(b, { query: '{ nope' }, { accept: 'application/graphql-response+json' })).status).toBe(400);
     expect((await send(a, ping, { 'x-api-key': 'anything' })).status).toBe(200);
     const refused = await send(b, ping);
     expect(refused.status).toBe(429);
