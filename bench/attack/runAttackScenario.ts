@@ -8,7 +8,7 @@ import { runLegitimateClient } from './runLegitimateClient.js';
 import { scrapeMetrics } from './scrapeMetrics.js';
 import { spawnAttacker } from './spawnAttacker.js';
 import { spawnDemoServices, type RunningDemoServices } from './spawnDemoServices.js';
-import { startAttackTarget, type AttackRateLimit } from './startAttackTarget.js';
+import { attackBodyTimeoutMs, startAttackTarget, type AttackRateLimit } from './startAttackTarget.js';
 import { attackTarget, judgeAttackPhase, summarizeLegitimateRun } from './summarizeAttackPhase.js';
 
 /** The legitimate client's query: the demo shop's storefront, across all four subgraphs. */
@@ -26,7 +26,12 @@ const minOperationsPerSecond = 50;
 /** The legitimate query's cost when the gateway does not tell it: the default `demandControl.maxCost`. */
 const unknownCost = 5000;
 /** Limits the quiet run cannot reach: it measures the client alone and sizes the real ones. */
-const unlimited: AttackRateLimit = { operationsPerSecond: 1_000_000_000, costPerSecond: 1_000_000_000_000 };
+const unlimited: AttackRateLimit = { requestsPerAddressPerSecond: 1_000_000_000, operationsPerSecond: 1_000_000_000, costPerSecond: 1_000_000_000_000 };
+/**
+ * An address may send this many times the requests one client may run operations: several clients
+ * share an address behind a NAT, and it counts requests refused before they are operations too.
+ */
+const addressAllowanceOverClient = 2;
 
 export interface AttackScenarioOptions {
   attacks: readonly AttackId[];
@@ -55,7 +60,11 @@ export async function runAttackScenario(options: AttackScenarioOptions): Promise
     const operationsPerSecond = Math.max(minOperationsPerSecond, Math.ceil(2 * quietRun.requestsPerSecond));
     // A gateway that did not say the query's cost gets a budget no operation of the client can exceed.
     const cost = quietRun.cost > 0 ? quietRun.cost : unknownCost;
-    const rateLimit: AttackRateLimit = { operationsPerSecond, costPerSecond: operationsPerSecond * cost };
+    const rateLimit: AttackRateLimit = {
+      requestsPerAddressPerSecond: addressAllowanceOverClient * operationsPerSecond,
+      operationsPerSecond,
+      costPerSecond: operationsPerSecond * cost,
+    };
     const quietP99 = quiet.outcome === 'ok' ? (quiet.legitimate?.latencyMs.p99 ?? null) : null;
     const attacks: AttackPhaseResult[] = [];
     for (const attack of benchAttacks.filter((candidate) => options.attacks.includes(candidate.id))) {
@@ -71,6 +80,7 @@ export async function runAttackScenario(options: AttackScenarioOptions): Promise
         warmupSeconds: options.warmupSeconds,
         durationSeconds: options.durationSeconds,
         rateLimit,
+        bodyTimeoutMs: attackBodyTimeoutMs,
         ...attackTarget,
       },
       quiet,
@@ -114,6 +124,8 @@ async function runPhase(
     return failed(`the gateway did not start: ${(error as Error).message}`);
   }
   try {
+    const metricsProblem = await checkMetricsListener(gateway.url, gateway.metricsUrl);
+    if (metricsProblem) return failed(metricsProblem);
     const probe = await askOnce(gateway.url);
     const reference = knownReference ?? probe.data;
     if (reference === null) return failed(`the legitimate query was not answered right: ${probe.problem}`);
@@ -127,7 +139,7 @@ async function runPhase(
     };
     await runLegitimateClient({ ...client, durationMs: options.warmupSeconds * 1000 });
     const before = mib(gateway.rssBytes());
-    const scraper = scrapeMetrics(new URL(gateway.url).origin);
+    const scraper = scrapeMetrics(gateway.metricsUrl);
     const attacker = attack && spawnAttacker(attack.id, gateway.url, attackerAddress, options.durationSeconds * 1000 + attackRampMs + 30_000);
     if (attacker) {
       const timer = new AbortController();
@@ -181,6 +193,24 @@ async function askOnce(url: string): Promise<{ data: unknown; cost: number; prob
   const cost = body.extensions?.cost?.estimated ?? 0;
   if (response.statusCode !== 200 || body.errors || !body.data) return { data: null, cost, problem: `HTTP ${response.statusCode}: ${text.slice(0, 200)}` };
   return { data: body.data, cost };
+}
+
+/**
+ * That `/metrics` is where production puts it: 200 on the internal listener, 404 on the public
+ * port. Otherwise the scrapes would measure nothing, silently.
+ */
+async function checkMetricsListener(graphqlUrl: string, metricsUrl: string): Promise<string | null> {
+  const status = async (url: string) => {
+    const response = await request(url);
+    await response.body.dump();
+    return response.statusCode;
+  };
+  const internal = await status(metricsUrl);
+  if (internal !== 200) return `the internal metrics listener answered ${metricsUrl} with HTTP ${internal}`;
+  const publicUrl = new URL('/metrics', graphqlUrl).href;
+  const exposed = await status(publicUrl);
+  if (exposed !== 404) return `the public port answered ${publicUrl} with HTTP ${exposed}, not 404`;
+  return null;
 }
 
 function mib(bytes: number | null): number | null {

@@ -18,8 +18,10 @@ export interface AttackSettings {
   warmupSeconds: number;
   /** Measured seconds per phase, while the attack runs. */
   durationSeconds: number;
-  /** The per-client limits the attacked gateway ran with (sized from the quiet run). */
-  rateLimit: { operationsPerSecond: number; costPerSecond: number };
+  /** The limits the attacked gateway ran with (sized from the quiet run): per address, then per client. */
+  rateLimit: { requestsPerAddressPerSecond: number; operationsPerSecond: number; costPerSecond: number };
+  /** Its `server.bodyTimeoutMs`. */
+  bodyTimeoutMs: number;
   /** Target per attack: at least this share of the legitimate client's requests right… */
   minSuccessRate: number;
   /** …and its p99 at most this many times the quiet p99. */

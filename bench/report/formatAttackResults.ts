@@ -13,8 +13,10 @@ export function formatAttackResults(attack: AttackResults): string {
   return [
     `Under attack: a legitimate client (${settings.legitimateConcurrency} connections in a closed loop, anonymous, from 127.0.0.1) sends ` +
       `\`${settings.legitimateQuery}\` to a fresh production Portico process per phase (HS256 authentication, rate limits on the memory store ` +
-      `at ${number(settings.rateLimit.operationsPerSecond, 0)} operations and ${number(settings.rateLimit.costPerSecond, 0)} cost units per client a second, ` +
-      `twice what the client used alone; metrics on, \`/metrics\` scraped once a second), ${settings.warmupSeconds} s warm-up then ` +
+      `at ${number(settings.rateLimit.requestsPerAddressPerSecond, 0)} requests per address and ` +
+      `${number(settings.rateLimit.operationsPerSecond, 0)} operations and ${number(settings.rateLimit.costPerSecond, 0)} cost units per client a second, ` +
+      `twice what the client used alone, one known API key, bodies within ${number(settings.bodyTimeoutMs / 1000, 0)} s; ` +
+      `\`/metrics\` on the internal listener, scraped once a second), ${settings.warmupSeconds} s warm-up then ` +
       `${settings.durationSeconds} s measured: alone, then while 127.0.0.2 runs each attack at full speed. Target per attack: at least ` +
       `${number(settings.minSuccessRate * 100, 0)} % right answers and a p99 at most ${settings.maxP99VsQuiet}× the quiet one.`,
     '',
