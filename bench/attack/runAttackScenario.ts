@@ -1,9 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import type { AttackPhaseResult, AttackResults } from '../report/AttackResults.js';
+import type { AttackPhaseResult, AttackResults, CpuPercent } from '../report/AttackResults.js';
 import { createAnswerChecker } from '../reference/createAnswerChecker.js';
 import type { AttackId, BenchAttack } from './BenchAttack.js';
 import { benchAttacks } from './benchAttacks.js';
+import { cpuSecondsOf } from './cpuSecondsOf.js';
 import { runLegitimateClient } from './runLegitimateClient.js';
 import { scrapeMetrics } from './scrapeMetrics.js';
 import { spawnAttacker } from './spawnAttacker.js';
@@ -156,7 +158,9 @@ async function runPhase(
       }
       await sleep(attackRampMs);
     }
+    const cpu = measureCpu({ gateway: gateway.pid, attacker: attacker?.pid, services: services.pid });
     const run = await runLegitimateClient({ ...client, durationMs: options.durationSeconds * 1000 });
+    const cpuPercent = cpu.stop();
     const tally = attacker ? await attacker.stop() : null;
     const slowestMetricsScrapeMs = await scraper.stop();
     const died = gateway.exited();
@@ -169,6 +173,7 @@ async function runPhase(
         attacker: tally,
         rssMiB: { before, after: died ? null : mib(gateway.rssBytes()) },
         slowestMetricsScrapeMs,
+        cpuPercent,
       },
       reference,
       requestsPerSecond: run.requests / options.durationSeconds,
@@ -179,6 +184,29 @@ async function runPhase(
   } finally {
     await gateway.stop();
   }
+}
+
+/**
+ * Starts counting the CPU time each process uses (this one is the legitimate client and the
+ * scraper); `stop` gives each as a percentage of one core over the time since, null where unknown.
+ */
+function measureCpu(pids: Record<'gateway' | 'attacker' | 'services', number | undefined>): { stop(): CpuPercent } {
+  const startedAt = performance.now();
+  const ownBefore = process.cpuUsage();
+  const before = { gateway: cpuSecondsOf(pids.gateway), attacker: cpuSecondsOf(pids.attacker), services: cpuSecondsOf(pids.services) };
+  return {
+    stop() {
+      const seconds = (performance.now() - startedAt) / 1000;
+      const own = process.cpuUsage(ownBefore);
+      const percent = (from: number | null, to: number | null) => (from === null || to === null ? null : Math.round((100 * (to - from)) / seconds));
+      return {
+        gateway: percent(before.gateway, cpuSecondsOf(pids.gateway)),
+        attacker: percent(before.attacker, cpuSecondsOf(pids.attacker)),
+        client: Math.round((own.user + own.system) / 1e4 / seconds),
+        services: percent(before.services, cpuSecondsOf(pids.services)),
+      };
+    },
+  };
 }
 
 /** Sends the legitimate query once, asking for its estimated cost. */

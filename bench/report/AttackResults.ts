@@ -45,6 +45,8 @@ export interface AttackPhaseResult {
   rssMiB: { before: number | null; after: number | null };
   /** The slowest `/metrics` scrape (one a second, as Prometheus would) during the phase; null when none answered. */
   slowestMetricsScrapeMs: number | null;
+  /** CPU each process used during the measured window; absent when the phase did not get that far. */
+  cpuPercent?: CpuPercent;
   /** p99 over the quiet p99; absent without both. */
   p99VsQuiet?: number;
   /** Whether the phase met the target (always true for a quiet run that worked). */
@@ -58,4 +60,15 @@ export interface LegitimateSummary {
   latencyMs: { p50: number; p99: number };
   /** Requests that failed, by reason (`HTTP 503`, `timed out`, …). */
   failures: Record<string, number>;
+}
+
+/**
+ * CPU time over the measured window, in % of one core (null where unknown): the gateway has a core
+ * of its own; the attacker, the legitimate client (and scraper) and the demo services share the other.
+ */
+export interface CpuPercent {
+  gateway: number | null;
+  attacker: number | null;
+  client: number;
+  services: number | null;
 }

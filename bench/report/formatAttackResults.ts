@@ -1,12 +1,12 @@
 import type { AttackTally } from '../attack/BenchAttack.js';
-import type { AttackPhaseResult, AttackResults } from './AttackResults.js';
+import type { AttackPhaseResult, AttackResults, CpuPercent } from './AttackResults.js';
 
 /** The "under attack" section of the markdown results: how it was run, one row per phase, the verdict. */
 export function formatAttackResults(attack: AttackResults): string {
   const { settings } = attack;
   const header = [
-    '| Phase | Target | Right answers | p50 ms | p99 ms | × quiet p99 | Gateway RSS MiB (before → after) | Slowest `/metrics` scrape ms | Attacker requests: answers |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+    '| Phase | Target | Right answers | p50 ms | p99 ms | × quiet p99 | Gateway RSS MiB (before → after) | Slowest `/metrics` scrape ms | CPU % gateway / attacker / client / services | Attacker requests: answers |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   const phases = [attack.quiet, ...attack.attacks];
   const met = attack.attacks.filter((phase) => phase.targetMet).length;
@@ -32,7 +32,7 @@ export function formatAttackResults(attack: AttackResults): string {
 
 /** One table row; a phase that could not run, or whose gateway died, says so. */
 export function formatPhaseRow(phase: AttackPhaseResult): string {
-  if (phase.outcome === 'failed' || !phase.legitimate) return `| ${phase.name} | FAILED: ${oneLine(phase.problem ?? '')} ||||||||`;
+  if (phase.outcome === 'failed' || !phase.legitimate) return `| ${phase.name} | FAILED: ${oneLine(phase.problem ?? '')} |||||||||`;
   const target =
     phase.outcome === 'gateway-died' ? `**not met: gateway died** (${oneLine(phase.problem ?? '')})` : phase.id === 'quiet' ? '–' : phase.targetMet ? 'met' : '**not met**';
   // The count too: on a slow machine a few seconds of a 4-connection loop is few requests.
@@ -46,8 +46,15 @@ export function formatPhaseRow(phase: AttackPhaseResult): string {
     phase.id === 'quiet' ? '1.00×' : phase.p99VsQuiet === undefined ? '–' : `${number(phase.p99VsQuiet, 2)}×`,
     `${phase.rssMiB.before ?? '–'} → ${phase.rssMiB.after ?? '–'}`,
     phase.slowestMetricsScrapeMs === null ? '–' : number(phase.slowestMetricsScrapeMs, 0),
+    formatCpu(phase.cpuPercent),
     phase.id === 'quiet' ? '–' : formatTally(phase.attacker),
   ].reduce((line, cell) => `${line} ${cell} |`, '|');
+}
+
+/** CPU use as `97 / 60 / 25 / 14` (% of one core; `–` where unknown). */
+function formatCpu(cpu: CpuPercent | undefined): string {
+  if (!cpu) return '–';
+  return [cpu.gateway, cpu.attacker, cpu.client, cpu.services].map((value) => (value === null ? '–' : number(value, 0))).join(' / ');
 }
 
 /** The legitimate client's failures, most frequent first, as ` (12 HTTP 503, 3 timed out)`. */
