@@ -6,6 +6,7 @@ import { createAnswerChecker } from '../reference/createAnswerChecker.js';
 import type { AttackId, BenchAttack } from './BenchAttack.js';
 import { benchAttacks } from './benchAttacks.js';
 import { cpuSecondsOf } from './cpuSecondsOf.js';
+import { runQueueSecondsOf } from './runQueueSecondsOf.js';
 import { runLegitimateClient } from './runLegitimateClient.js';
 import { scrapeMetrics } from './scrapeMetrics.js';
 import { spawnAttacker } from './spawnAttacker.js';
@@ -188,12 +189,14 @@ async function runPhase(
 
 /**
  * Starts counting the CPU time each process uses (this one is the legitimate client and the
- * scraper); `stop` gives each as a percentage of one core over the time since, null where unknown.
+ * scraper), and the time the gateway's and the client's main threads wait for a CPU; `stop` gives
+ * each as a percentage of the time since (of one core), null where unknown.
  */
 function measureCpu(pids: Record<'gateway' | 'attacker' | 'services', number | undefined>): { stop(): CpuPercent } {
   const startedAt = performance.now();
   const ownBefore = process.cpuUsage();
   const before = { gateway: cpuSecondsOf(pids.gateway), attacker: cpuSecondsOf(pids.attacker), services: cpuSecondsOf(pids.services) };
+  const waitingBefore = { gateway: runQueueSecondsOf(pids.gateway), client: runQueueSecondsOf(process.pid) };
   return {
     stop() {
       const seconds = (performance.now() - startedAt) / 1000;
@@ -204,6 +207,8 @@ function measureCpu(pids: Record<'gateway' | 'attacker' | 'services', number | u
         attacker: percent(before.attacker, cpuSecondsOf(pids.attacker)),
         client: Math.round((own.user + own.system) / 1e4 / seconds),
         services: percent(before.services, cpuSecondsOf(pids.services)),
+        gatewayWaiting: percent(waitingBefore.gateway, runQueueSecondsOf(pids.gateway)),
+        clientWaiting: percent(waitingBefore.client, runQueueSecondsOf(process.pid)),
       };
     },
   };

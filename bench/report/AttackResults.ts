@@ -71,4 +71,8 @@ export interface CpuPercent {
   attacker: number | null;
   client: number;
   services: number | null;
+  /** The share of the window the gateway's main thread was ready to run but waited for a CPU (other work on its core). */
+  gatewayWaiting?: number | null;
+  /** The same for the legitimate client's main thread. */
+  clientWaiting?: number | null;
 }

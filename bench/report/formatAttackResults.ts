@@ -5,8 +5,8 @@ import type { AttackPhaseResult, AttackResults, CpuPercent } from './AttackResul
 export function formatAttackResults(attack: AttackResults): string {
   const { settings } = attack;
   const header = [
-    '| Phase | Target | Right answers | p50 ms | p99 ms | × quiet p99 | Gateway RSS MiB (before → after) | Slowest `/metrics` scrape ms | CPU % gateway / attacker / client / services | Attacker requests: answers |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| Phase | Target | Right answers | p50 ms | p99 ms | × quiet p99 | Gateway RSS MiB (before → after) | Slowest `/metrics` scrape ms | CPU % gateway / attacker / client / services | % waiting for a CPU: gateway / client | Attacker requests: answers |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   const phases = [attack.quiet, ...attack.attacks];
   const met = attack.attacks.filter((phase) => phase.targetMet).length;
@@ -32,7 +32,7 @@ export function formatAttackResults(attack: AttackResults): string {
 
 /** One table row; a phase that could not run, or whose gateway died, says so. */
 export function formatPhaseRow(phase: AttackPhaseResult): string {
-  if (phase.outcome === 'failed' || !phase.legitimate) return `| ${phase.name} | FAILED: ${oneLine(phase.problem ?? '')} |||||||||`;
+  if (phase.outcome === 'failed' || !phase.legitimate) return `| ${phase.name} | FAILED: ${oneLine(phase.problem ?? '')} ||||||||||`;
   const target =
     phase.outcome === 'gateway-died' ? `**not met: gateway died** (${oneLine(phase.problem ?? '')})` : phase.id === 'quiet' ? '–' : phase.targetMet ? 'met' : '**not met**';
   // The count too: on a slow machine a few seconds of a 4-connection loop is few requests.
@@ -47,6 +47,7 @@ export function formatPhaseRow(phase: AttackPhaseResult): string {
     `${phase.rssMiB.before ?? '–'} → ${phase.rssMiB.after ?? '–'}`,
     phase.slowestMetricsScrapeMs === null ? '–' : number(phase.slowestMetricsScrapeMs, 0),
     formatCpu(phase.cpuPercent),
+    formatWaiting(phase.cpuPercent),
     phase.id === 'quiet' ? '–' : formatTally(phase.attacker),
   ].reduce((line, cell) => `${line} ${cell} |`, '|');
 }
@@ -55,6 +56,12 @@ export function formatPhaseRow(phase: AttackPhaseResult): string {
 function formatCpu(cpu: CpuPercent | undefined): string {
   if (!cpu) return '–';
   return [cpu.gateway, cpu.attacker, cpu.client, cpu.services].map((value) => (value === null ? '–' : number(value, 0))).join(' / ');
+}
+
+/** Run-queue waits as `40 / 12` (% of the window; `–` where unknown). */
+function formatWaiting(cpu: CpuPercent | undefined): string {
+  if (!cpu) return '–';
+  return [cpu.gatewayWaiting, cpu.clientWaiting].map((value) => (value === undefined || value === null ? '–' : number(value, 0))).join(' / ');
 }
 
 /** The legitimate client's failures, most frequent first, as ` (12 HTTP 503, 3 timed out)`. */

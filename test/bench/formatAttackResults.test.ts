@@ -12,7 +12,7 @@ const quiet: AttackPhaseResult = {
   attacker: null,
   rssMiB: { before: 150, after: 152 },
   slowestMetricsScrapeMs: 12.4,
-  cpuPercent: { gateway: 97, attacker: null, client: 25, services: 14 },
+  cpuPercent: { gateway: 97, attacker: null, client: 25, services: 14, gatewayWaiting: 40, clientWaiting: null },
   targetMet: true,
 };
 
@@ -56,12 +56,12 @@ const refused: AttackPhaseResult = {
 
 describe('formatPhaseRow', () => {
   it('shows the quiet run as the baseline, with no target and no attacker', () => {
-    expect(formatPhaseRow(quiet)).toBe('| Quiet (no attack) | – | 100.0 % of 2,000 | 8.0 | 20.0 | 1.00× | 150 → 152 | 12 | 97 / – / 25 / 14 | – |');
+    expect(formatPhaseRow(quiet)).toBe('| Quiet (no attack) | – | 100.0 % of 2,000 | 8.0 | 20.0 | 1.00× | 150 → 152 | 12 | 97 / – / 25 / 14 | 40 / – | – |');
   });
 
   it('spells out a missed target, the failures most frequent first and what the attacker got', () => {
     expect(formatPhaseRow(slowBodies)).toBe(
-      '| Slow bodies | **not met** | 25.0 % of 1,000 (600 timed out, 150 HTTP 503) | 4,000.0 | 5,000.0 | 250.00× | 150 → 210 | – | – | 500: 1,200 × 408, 20 × 503, 3 no answer |',
+      '| Slow bodies | **not met** | 25.0 % of 1,000 (600 timed out, 150 HTTP 503) | 4,000.0 | 5,000.0 | 250.00× | 150 → 210 | – | – | – | 500: 1,200 × 408, 20 × 503, 3 no answer |',
     );
     expect(formatPhaseRow(refused)).toContain('| met | 99.5 % of 1,900 (10 HTTP 429) |');
     expect(formatPhaseRow(refused)).toContain('| 40,000: 39,000 × 429, 600 × 400, 400 × 401 |');
@@ -77,7 +77,7 @@ describe('formatPhaseRow', () => {
   it('says a phase that could not run failed, and why', () => {
     const { legitimate: _, ...noLoad } = slowBodies;
     expect(formatPhaseRow({ ...noLoad, outcome: 'failed', problem: 'the gateway did not start: EADDRINUSE\nmore' })).toBe(
-      '| Slow bodies | FAILED: the gateway did not start: EADDRINUSE |||||||||',
+      '| Slow bodies | FAILED: the gateway did not start: EADDRINUSE ||||||||||',
     );
   });
 });
