@@ -34,7 +34,8 @@ export async function floodRequests(context: AttackContext, options: FloodOption
   const pool = new Pool(target.origin, {
     connections: options.concurrency,
     pipelining: 1,
-    connect: { localAddress: context.localAddress },
+    // Top level: undici ignores `connect.localAddress`, and every request would come from 127.0.0.1.
+    localAddress: context.localAddress,
     headersTimeout: requestTimeoutMs,
     bodyTimeout: requestTimeoutMs,
   });

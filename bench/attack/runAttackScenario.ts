@@ -1,14 +1,17 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import type { AttackPhaseResult, AttackResults } from '../report/AttackResults.js';
+import type { AttackPhaseResult, AttackResults, CpuPercent } from '../report/AttackResults.js';
 import { createAnswerChecker } from '../reference/createAnswerChecker.js';
 import type { AttackId, BenchAttack } from './BenchAttack.js';
 import { benchAttacks } from './benchAttacks.js';
+import { cpuSecondsOf } from './cpuSecondsOf.js';
+import { runQueueSecondsOf } from './runQueueSecondsOf.js';
 import { runLegitimateClient } from './runLegitimateClient.js';
 import { scrapeMetrics } from './scrapeMetrics.js';
 import { spawnAttacker } from './spawnAttacker.js';
 import { spawnDemoServices, type RunningDemoServices } from './spawnDemoServices.js';
-import { startAttackTarget, type AttackRateLimit } from './startAttackTarget.js';
+import { attackBodyTimeoutMs, startAttackTarget, type AttackRateLimit } from './startAttackTarget.js';
 import { attackTarget, judgeAttackPhase, summarizeLegitimateRun } from './summarizeAttackPhase.js';
 
 /** The legitimate client's query: the demo shop's storefront, across all four subgraphs. */
@@ -26,7 +29,12 @@ const minOperationsPerSecond = 50;
 /** The legitimate query's cost when the gateway does not tell it: the default `demandControl.maxCost`. */
 const unknownCost = 5000;
 /** Limits the quiet run cannot reach: it measures the client alone and sizes the real ones. */
-const unlimited: AttackRateLimit = { operationsPerSecond: 1_000_000_000, costPerSecond: 1_000_000_000_000 };
+const unlimited: AttackRateLimit = { requestsPerAddressPerSecond: 1_000_000_000, operationsPerSecond: 1_000_000_000, costPerSecond: 1_000_000_000_000 };
+/**
+ * An address may send this many times the requests one client may run operations: several clients
+ * share an address behind a NAT, and it counts requests refused before they are operations too.
+ */
+const addressAllowanceOverClient = 2;
 
 export interface AttackScenarioOptions {
   attacks: readonly AttackId[];
@@ -55,7 +63,11 @@ export async function runAttackScenario(options: AttackScenarioOptions): Promise
     const operationsPerSecond = Math.max(minOperationsPerSecond, Math.ceil(2 * quietRun.requestsPerSecond));
     // A gateway that did not say the query's cost gets a budget no operation of the client can exceed.
     const cost = quietRun.cost > 0 ? quietRun.cost : unknownCost;
-    const rateLimit: AttackRateLimit = { operationsPerSecond, costPerSecond: operationsPerSecond * cost };
+    const rateLimit: AttackRateLimit = {
+      requestsPerAddressPerSecond: addressAllowanceOverClient * operationsPerSecond,
+      operationsPerSecond,
+      costPerSecond: operationsPerSecond * cost,
+    };
     const quietP99 = quiet.outcome === 'ok' ? (quiet.legitimate?.latencyMs.p99 ?? null) : null;
     const attacks: AttackPhaseResult[] = [];
     for (const attack of benchAttacks.filter((candidate) => options.attacks.includes(candidate.id))) {
@@ -71,6 +83,7 @@ export async function runAttackScenario(options: AttackScenarioOptions): Promise
         warmupSeconds: options.warmupSeconds,
         durationSeconds: options.durationSeconds,
         rateLimit,
+        bodyTimeoutMs: attackBodyTimeoutMs,
         ...attackTarget,
       },
       quiet,
@@ -114,6 +127,8 @@ async function runPhase(
     return failed(`the gateway did not start: ${(error as Error).message}`);
   }
   try {
+    const metricsProblem = await checkMetricsListener(gateway.url, gateway.metricsUrl);
+    if (metricsProblem) return failed(metricsProblem);
     const probe = await askOnce(gateway.url);
     const reference = knownReference ?? probe.data;
     if (reference === null) return failed(`the legitimate query was not answered right: ${probe.problem}`);
@@ -127,7 +142,7 @@ async function runPhase(
     };
     await runLegitimateClient({ ...client, durationMs: options.warmupSeconds * 1000 });
     const before = mib(gateway.rssBytes());
-    const scraper = scrapeMetrics(new URL(gateway.url).origin);
+    const scraper = scrapeMetrics(gateway.metricsUrl);
     const attacker = attack && spawnAttacker(attack.id, gateway.url, attackerAddress, options.durationSeconds * 1000 + attackRampMs + 30_000);
     if (attacker) {
       const timer = new AbortController();
@@ -144,7 +159,9 @@ async function runPhase(
       }
       await sleep(attackRampMs);
     }
+    const cpu = measureCpu({ gateway: gateway.pid, attacker: attacker?.pid, services: services.pid });
     const run = await runLegitimateClient({ ...client, durationMs: options.durationSeconds * 1000 });
+    const cpuPercent = cpu.stop();
     const tally = attacker ? await attacker.stop() : null;
     const slowestMetricsScrapeMs = await scraper.stop();
     const died = gateway.exited();
@@ -157,6 +174,7 @@ async function runPhase(
         attacker: tally,
         rssMiB: { before, after: died ? null : mib(gateway.rssBytes()) },
         slowestMetricsScrapeMs,
+        cpuPercent,
       },
       reference,
       requestsPerSecond: run.requests / options.durationSeconds,
@@ -167,6 +185,33 @@ async function runPhase(
   } finally {
     await gateway.stop();
   }
+}
+
+/**
+ * Starts counting the CPU time each process uses (this one is the legitimate client and the
+ * scraper), and the time the gateway's and the client's main threads wait for a CPU; `stop` gives
+ * each as a percentage of the time since (of one core), null where unknown.
+ */
+function measureCpu(pids: Record<'gateway' | 'attacker' | 'services', number | undefined>): { stop(): CpuPercent } {
+  const startedAt = performance.now();
+  const ownBefore = process.cpuUsage();
+  const before = { gateway: cpuSecondsOf(pids.gateway), attacker: cpuSecondsOf(pids.attacker), services: cpuSecondsOf(pids.services) };
+  const waitingBefore = { gateway: runQueueSecondsOf(pids.gateway), client: runQueueSecondsOf(process.pid) };
+  return {
+    stop() {
+      const seconds = (performance.now() - startedAt) / 1000;
+      const own = process.cpuUsage(ownBefore);
+      const percent = (from: number | null, to: number | null) => (from === null || to === null ? null : Math.round((100 * (to - from)) / seconds));
+      return {
+        gateway: percent(before.gateway, cpuSecondsOf(pids.gateway)),
+        attacker: percent(before.attacker, cpuSecondsOf(pids.attacker)),
+        client: Math.round((own.user + own.system) / 1e4 / seconds),
+        services: percent(before.services, cpuSecondsOf(pids.services)),
+        gatewayWaiting: percent(waitingBefore.gateway, runQueueSecondsOf(pids.gateway)),
+        clientWaiting: percent(waitingBefore.client, runQueueSecondsOf(process.pid)),
+      };
+    },
+  };
 }
 
 /** Sends the legitimate query once, asking for its estimated cost. */
@@ -181,6 +226,24 @@ async function askOnce(url: string): Promise<{ data: unknown; cost: number; prob
   const cost = body.extensions?.cost?.estimated ?? 0;
   if (response.statusCode !== 200 || body.errors || !body.data) return { data: null, cost, problem: `HTTP ${response.statusCode}: ${text.slice(0, 200)}` };
   return { data: body.data, cost };
+}
+
+/**
+ * That `/metrics` is where production puts it: 200 on the internal listener, 404 on the public
+ * port. Otherwise the scrapes would measure nothing, silently.
+ */
+async function checkMetricsListener(graphqlUrl: string, metricsUrl: string): Promise<string | null> {
+  const status = async (url: string) => {
+    const response = await request(url);
+    await response.body.dump();
+    return response.statusCode;
+  };
+  const internal = await status(metricsUrl);
+  if (internal !== 200) return `the internal metrics listener answered ${metricsUrl} with HTTP ${internal}`;
+  const publicUrl = new URL('/metrics', graphqlUrl).href;
+  const exposed = await status(publicUrl);
+  if (exposed !== 404) return `the public port answered ${publicUrl} with HTTP ${exposed}, not 404`;
+  return null;
 }
 
 function mib(bytes: number | null): number | null {

@@ -46,7 +46,8 @@ export async function runLegitimateClient(options: LegitimateClientOptions): Pro
   const pool = new Pool(target.origin, {
     connections: options.concurrency,
     pipelining: 1,
-    connect: { localAddress: options.localAddress },
+    // Top level: undici ignores `connect.localAddress`, and every request would come from 127.0.0.1.
+    localAddress: options.localAddress,
     headersTimeout: legitimateTimeoutMs,
     bodyTimeout: legitimateTimeoutMs,
   });

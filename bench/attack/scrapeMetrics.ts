@@ -7,21 +7,21 @@ export interface MetricsScraper {
 }
 
 /**
- * Scrapes `origin/metrics` once a second from 127.0.0.1, as Prometheus would during an attack:
+ * Scrapes `url` (the gateway's internal metrics listener) once a second, as Prometheus would during an attack:
  * what the attack costs a scrape (label explosion) and what a scrape costs the gateway are part
  * of what the scenario measures.
  */
-export function scrapeMetrics(origin: string, intervalMs = 1000): MetricsScraper {
+export function scrapeMetrics(url: string, intervalMs = 1000): MetricsScraper {
   let slowestMs: number | null = null;
   let inFlight: Promise<void> = Promise.resolve();
   const scrape = async () => {
     const startedAt = performance.now();
     try {
-      const response = await request(`${origin}/metrics`, { headersTimeout: 10_000, bodyTimeout: 10_000 });
+      const response = await request(url, { headersTimeout: 10_000, bodyTimeout: 10_000 });
       await response.body.dump({ limit: 64 * 1024 * 1024 });
       if (response.statusCode === 200) slowestMs = Math.max(slowestMs ?? 0, performance.now() - startedAt);
     } catch {
-      // A dead gateway or one that moved /metrics elsewhere: the legitimate client's numbers tell.
+      // A dead gateway: the legitimate client's numbers tell.
     }
   };
   const timer = setInterval(() => {

@@ -10,6 +10,8 @@ export type AttackerCommand = { type: 'start'; attack: AttackId; url: string; lo
 export type AttackerMessage = { type: 'ready' } | { type: 'attacking' } | { type: 'tally'; tally: AttackTally };
 
 export interface RunningAttacker {
+  /** Its process id (undefined if it could not be spawned). */
+  pid: number | undefined;
   /** Resolves once the attack has started. */
   attacking: Promise<void>;
   /** Ends the attack; resolves with its tally, or null when the attacker had to be killed. */
@@ -43,6 +45,7 @@ export function spawnAttacker(attack: AttackId, url: string, localAddress: strin
   });
   attacking.catch(() => undefined);
   return {
+    pid: child.pid,
     attacking,
     async stop() {
       if (child.connected) child.send({ type: 'stop' } satisfies AttackerCommand);

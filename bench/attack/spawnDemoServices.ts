@@ -11,6 +11,8 @@ export interface DemoServicesMessage {
 export interface RunningDemoServices {
   /** Each demo subgraph's GraphQL URL. */
   urls: Record<SubgraphName, string>;
+  /** Its process id (undefined if it could not be spawned). */
+  pid: number | undefined;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export function spawnDemoServices(): Promise<RunningDemoServices> {
       if (message.type !== 'bench:demo-services') return;
       resolve({
         urls: message.urls,
+        pid: child.pid,
         async close() {
           child.kill('SIGTERM');
           await exited;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,53 +8,83 @@ import { testSigningSecret, type SubgraphName } from '../../test/support/startSu
 import { findFreePort, startGatewayProcess, type GatewayProcess } from '../gateways/startGatewayProcess.js';
 import { attackJwtSecret } from './attackJwtSecret.js';
 
-/** Operations and cost units one client (address, API key or token subject) may spend per second. */
+/** The attacked gateway's limits, per second so that an attack of a few seconds meets them. */
 export interface AttackRateLimit {
+  /** HTTP requests one client address may send (`rateLimit.perAddress`, counted before auth and body). */
+  requestsPerAddressPerSecond: number;
+  /** Operations one client (token subject, known API key, else address) may run (`rateLimit.default`). */
   operationsPerSecond: number;
+  /** Estimated cost units one client may spend (`rateLimit.cost`). */
   costPerSecond: number;
 }
+
+/**
+ * The time a client has to send its whole body (`server.bodyTimeoutMs`): a JSON body of a few KB
+ * arrives in one packet, so an operator facing the Internet sets a few seconds rather than the
+ * 10 s default; shorter than the measured window, so that the slow-body attack meets it.
+ */
+export const attackBodyTimeoutMs = 3000;
+
+/** The one API key this operator has issued (a partner's); the attacker does not know it. */
+const knownApiKey = randomBytes(24).toString('base64url');
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * The gateway config an operator would write after reading issue 15: production mode, HS256
- * authentication (optional, so anonymous shoppers are served), rate limits on the memory store,
- * metrics on; everything else at its production default. The limits are per second so that an
- * attack of a few seconds meets them: `runAttackScenario` sizes them from the quiet run.
+ * The gateway config an operator would write after reading issue 15 and the README's security
+ * model: production mode, HS256 authentication (optional, so anonymous shoppers are served; tokens
+ * must expire, the default), a per-address limit on every HTTP request (before auth and body) and
+ * per-client operation and cost limits on the memory store, the API keys it issued, a short body
+ * timeout, and `/metrics` on the internal listener (production's default) at `metricsPort`;
+ * everything else at its production default. `runAttackScenario` sizes the limits from the quiet
+ * run so that the legitimate client (127.0.0.1) never meets them and the attacker (127.0.0.2) does.
  */
-export function attackGatewayConfig(subgraphUrls: Record<SubgraphName, string>, rateLimit: AttackRateLimit): Record<string, unknown> {
+export function attackGatewayConfig(subgraphUrls: Record<SubgraphName, string>, rateLimit: AttackRateLimit, metricsPort: number): Record<string, unknown> {
   return {
     mode: 'production',
+    server: { bodyTimeoutMs: attackBodyTimeoutMs },
     supergraph: { path: resolve(root, 'schema/supergraph.graphql') },
     subgraphs: Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [name, { url }])),
     authentication: { mode: 'optional', secret: '${env.PORTICO_JWT_SECRET}' },
     rateLimit: {
       enabled: true,
       store: 'memory',
+      apiKeys: [knownApiKey],
+      perAddress: { windowSeconds: 1, limit: rateLimit.requestsPerAddressPerSecond },
       default: { windowSeconds: 1, limit: rateLimit.operationsPerSecond },
       cost: { windowSeconds: 1, budget: rateLimit.costPerSecond },
     },
-    metrics: { enabled: true },
+    metrics: { enabled: true, listener: 'internal', port: metricsPort },
   };
+}
+
+/** The attacked gateway, and where its internal listener serves `/metrics`. */
+export interface AttackTarget extends GatewayProcess {
+  /** `http://127.0.0.1:PORT/metrics` on the internal listener (the public port answers 404 there). */
+  metricsUrl: string;
 }
 
 /**
  * A fresh `portico gateway` process (its real command, NODE_ENV=production) with
- * `attackGatewayConfig`, on a free port of 127.0.0.1; resolves once it answers.
+ * `attackGatewayConfig`, on a free port of 127.0.0.1 and its metrics on another; resolves once it
+ * answers.
  */
 export async function startAttackTarget(
   subgraphUrls: Record<SubgraphName, string>,
   rateLimit: AttackRateLimit,
   cpu: number | null,
-): Promise<GatewayProcess> {
-  const file = join(mkdtempSync(join(tmpdir(), 'portico-bench-attack-')), 'gateway.yaml');
-  writeFileSync(file, stringify(attackGatewayConfig(subgraphUrls, rateLimit)));
+): Promise<AttackTarget> {
   const port = await findFreePort();
-  return startGatewayProcess(
+  let metricsPort = await findFreePort();
+  while (metricsPort === port) metricsPort = await findFreePort();
+  const file = join(mkdtempSync(join(tmpdir(), 'portico-bench-attack-')), 'gateway.yaml');
+  writeFileSync(file, stringify(attackGatewayConfig(subgraphUrls, rateLimit, metricsPort)));
+  const gateway = await startGatewayProcess(
     {
       args: [join(root, 'bin/portico.js'), 'gateway', '--config', file, '--host', '127.0.0.1', '--port', String(port)],
       env: { PORTICO_SIGNING_SECRET: testSigningSecret, PORTICO_JWT_SECRET: attackJwtSecret, LOG_LEVEL: 'warn' },
     },
     { port, cpu },
   );
+  return Object.assign(gateway, { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });
 }

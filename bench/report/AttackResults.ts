@@ -18,8 +18,10 @@ export interface AttackSettings {
   warmupSeconds: number;
   /** Measured seconds per phase, while the attack runs. */
   durationSeconds: number;
-  /** The per-client limits the attacked gateway ran with (sized from the quiet run). */
-  rateLimit: { operationsPerSecond: number; costPerSecond: number };
+  /** The limits the attacked gateway ran with (sized from the quiet run): per address, then per client. */
+  rateLimit: { requestsPerAddressPerSecond: number; operationsPerSecond: number; costPerSecond: number };
+  /** Its `server.bodyTimeoutMs`. */
+  bodyTimeoutMs: number;
   /** Target per attack: at least this share of the legitimate client's requests right… */
   minSuccessRate: number;
   /** …and its p99 at most this many times the quiet p99. */
@@ -43,6 +45,8 @@ export interface AttackPhaseResult {
   rssMiB: { before: number | null; after: number | null };
   /** The slowest `/metrics` scrape (one a second, as Prometheus would) during the phase; null when none answered. */
   slowestMetricsScrapeMs: number | null;
+  /** CPU each process used during the measured window; absent when the phase did not get that far. */
+  cpuPercent?: CpuPercent;
   /** p99 over the quiet p99; absent without both. */
   p99VsQuiet?: number;
   /** Whether the phase met the target (always true for a quiet run that worked). */
@@ -56,4 +60,19 @@ export interface LegitimateSummary {
   latencyMs: { p50: number; p99: number };
   /** Requests that failed, by reason (`HTTP 503`, `timed out`, …). */
   failures: Record<string, number>;
+}
+
+/**
+ * CPU time over the measured window, in % of one core (null where unknown): the gateway has a core
+ * of its own; the attacker, the legitimate client (and scraper) and the demo services share the other.
+ */
+export interface CpuPercent {
+  gateway: number | null;
+  attacker: number | null;
+  client: number;
+  services: number | null;
+  /** The share of the window the gateway's main thread was ready to run but waited for a CPU (other work on its core). */
+  gatewayWaiting?: number | null;
+  /** The same for the legitimate client's main thread. */
+  clientWaiting?: number | null;
 }

@@ -12,6 +12,7 @@ const quiet: AttackPhaseResult = {
   attacker: null,
   rssMiB: { before: 150, after: 152 },
   slowestMetricsScrapeMs: 12.4,
+  cpuPercent: { gateway: 97, attacker: null, client: 25, services: 14, gatewayWaiting: 40, clientWaiting: null },
   targetMet: true,
 };
 
@@ -55,12 +56,12 @@ const refused: AttackPhaseResult = {
 
 describe('formatPhaseRow', () => {
   it('shows the quiet run as the baseline, with no target and no attacker', () => {
-    expect(formatPhaseRow(quiet)).toBe('| Quiet (no attack) | – | 100.0 % of 2,000 | 8.0 | 20.0 | 1.00× | 150 → 152 | 12 | – |');
+    expect(formatPhaseRow(quiet)).toBe('| Quiet (no attack) | – | 100.0 % of 2,000 | 8.0 | 20.0 | 1.00× | 150 → 152 | 12 | 97 / – / 25 / 14 | 40 / – | – |');
   });
 
   it('spells out a missed target, the failures most frequent first and what the attacker got', () => {
     expect(formatPhaseRow(slowBodies)).toBe(
-      '| Slow bodies | **not met** | 25.0 % of 1,000 (600 timed out, 150 HTTP 503) | 4,000.0 | 5,000.0 | 250.00× | 150 → 210 | – | 500: 1,200 × 408, 20 × 503, 3 no answer |',
+      '| Slow bodies | **not met** | 25.0 % of 1,000 (600 timed out, 150 HTTP 503) | 4,000.0 | 5,000.0 | 250.00× | 150 → 210 | – | – | – | 500: 1,200 × 408, 20 × 503, 3 no answer |',
     );
     expect(formatPhaseRow(refused)).toContain('| met | 99.5 % of 1,900 (10 HTTP 429) |');
     expect(formatPhaseRow(refused)).toContain('| 40,000: 39,000 × 429, 600 × 400, 400 × 401 |');
@@ -76,7 +77,7 @@ describe('formatPhaseRow', () => {
   it('says a phase that could not run failed, and why', () => {
     const { legitimate: _, ...noLoad } = slowBodies;
     expect(formatPhaseRow({ ...noLoad, outcome: 'failed', problem: 'the gateway did not start: EADDRINUSE\nmore' })).toBe(
-      '| Slow bodies | FAILED: the gateway did not start: EADDRINUSE ||||||||',
+      '| Slow bodies | FAILED: the gateway did not start: EADDRINUSE ||||||||||',
     );
   });
 });
@@ -88,7 +89,8 @@ describe('formatAttackResults', () => {
       legitimateConcurrency: 4,
       warmupSeconds: 2,
       durationSeconds: 5,
-      rateLimit: { operationsPerSecond: 800, costPerSecond: 96_000 },
+      rateLimit: { requestsPerAddressPerSecond: 1600, operationsPerSecond: 800, costPerSecond: 96_000 },
+      bodyTimeoutMs: 3000,
       minSuccessRate: 0.99,
       maxP99VsQuiet: 2,
     },
@@ -99,7 +101,8 @@ describe('formatAttackResults', () => {
   it('says how it ran, then the table, the verdict and what each attack sends', () => {
     const markdown = formatAttackResults(results);
     expect(markdown).toContain('4 connections in a closed loop, anonymous, from 127.0.0.1) sends `query Storefront { topProducts { upc } }`');
-    expect(markdown).toContain('at 800 operations and 96,000 cost units per client a second');
+    expect(markdown).toContain('at 1,600 requests per address and 800 operations and 96,000 cost units per client a second');
+    expect(markdown).toContain('one known API key, bodies within 3 s');
     expect(markdown).toContain('2 s warm-up then 5 s measured');
     expect(markdown).toContain('Target per attack: at least 99 % right answers and a p99 at most 2× the quiet one.');
     expect(markdown).toContain('Target met for 1 of 3 attacks.');

@@ -3,9 +3,10 @@ import { floodRequests } from '../floodRequests.js';
 import { signJwt } from '../signJwt.js';
 import { attackJwtSecret } from '../attackJwtSecret.js';
 import { attackConcurrency } from './attackConcurrency.js';
+import { validityClaims } from '../validityClaims.js';
 
 // A real, validly signed token, as an identity provider issues for a user named in Japanese.
-const token = signJwt({ alg: 'HS256', typ: 'JWT' }, { sub: '山田太郎', exp: 4_102_444_800 }, attackJwtSecret);
+const token = signJwt({ alg: 'HS256', typ: 'JWT' }, { sub: '山田太郎', ...validityClaims() }, attackJwtSecret);
 // Reaches the products subgraph, which the legitimate client's query needs too.
 const body = JSON.stringify({ query: '{ topProducts(first: 1) { upc name } }' });
 

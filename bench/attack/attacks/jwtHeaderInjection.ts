@@ -1,8 +1,9 @@
 import type { BenchAttack } from '../BenchAttack.js';
 import { floodRequests } from '../floodRequests.js';
 import { attackConcurrency } from './attackConcurrency.js';
+import { validityClaims } from '../validityClaims.js';
 
-const payload = { sub: 'mallory', exp: 4_102_444_800 };
+const payload = { sub: 'mallory', ...validityClaims() };
 const headers = [
   { alg: 'HS256\r\nX-Injected: 1', typ: 'JWT' },
   { alg: 'HS256', kid: 'k\r\nX-Injected: 1', typ: 'JWT' },

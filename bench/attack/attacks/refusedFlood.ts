@@ -3,6 +3,7 @@ import type { BenchAttack } from '../BenchAttack.js';
 import { floodRequests } from '../floodRequests.js';
 import { signJwt } from '../signJwt.js';
 import { attackConcurrency } from './attackConcurrency.js';
+import { validityClaims } from '../validityClaims.js';
 
 const query = JSON.stringify({ query: '{ topProducts(first: 1) { upc } }' });
 const invalidQueries = ['{ topProducts(first: 1) { upc ', '{ noSuchField }', '{ topProducts(first: "x") { upc } }'].map((text) => JSON.stringify({ query: text }));
@@ -17,7 +18,7 @@ export const refusedFlood: BenchAttack = {
       concurrency: attackConcurrency,
       next: (n) =>
         n % 2 === 0
-          ? { body: query, headers: { authorization: `Bearer ${signJwt({ alg: 'HS256', typ: 'JWT' }, { sub: `u${n}`, exp: 4_102_444_800 }, randomBytes(16).toString('hex'))}` } }
+          ? { body: query, headers: { authorization: `Bearer ${signJwt({ alg: 'HS256', typ: 'JWT' }, { sub: `u${n}`, ...validityClaims() }, randomBytes(16).toString('hex'))}` } }
           : { body: invalidQueries[(n >> 1) % invalidQueries.length]! },
     }),
 };

@@ -7,16 +7,19 @@ const connections = 500;
 /** One body byte per connection this often. */
 const byteEveryMs = 2000;
 const declaredBodyBytes = 100_000;
+/** A connection the gateway closed is opened again this much later. */
+const reopenAfterMs = 1000;
 
 /**
  * Issue 15, item 4: many connections that send a request's full headers, then its body one byte
- * every few seconds. Each connection is counted a request; what the gateway answers (when it
- * answers before the attack ends) is tallied by status.
+ * every few seconds, opening a connection again when the gateway closes it. Each connection is
+ * counted a request; what the gateway answers (when it answers before the attack ends) is tallied
+ * by status.
  */
 export const slowBodies: BenchAttack = {
   id: 'slow-bodies',
   name: 'Slow bodies',
-  what: `${connections} connections sending full headers, then one body byte every ${byteEveryMs / 1000} s`,
+  what: `${connections} connections sending full headers, then one body byte every ${byteEveryMs / 1000} s, each opened again ${reopenAfterMs / 1000} s after the gateway closes it`,
   async run(context) {
     const target = new URL(context.url);
     const head =
@@ -50,6 +53,9 @@ export const slowBodies: BenchAttack = {
         socket.once('close', () => {
           sockets.delete(socket);
           resolve();
+          // The attacker keeps its connections: one the gateway closed (a body timeout, a 429) is
+          // opened again, a little later, as long as the attack goes on.
+          if (!context.signal.aborted) setTimeout(() => void (context.signal.aborted || open()), reopenAfterMs).unref();
         });
       });
     for (let i = 0; i < connections && !context.signal.aborted; i += 1) await open();
