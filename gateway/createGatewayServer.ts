@@ -37,6 +37,7 @@ import { createPlanCache } from './execution/createPlanCache.js';
 import { exposeOwnMetrics, type ExposeMetrics } from './metrics/MetricsExposition.js';
 import { rejectionReasonOf } from './metrics/rejectionReasonOf.js';
 import { createByteBudget } from '../common/http/createByteBudget.js';
+import { createAddressResolver } from './traffic/createAddressResolver.js';
 import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
 import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
@@ -237,6 +238,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     exposition && config.metrics.listener === 'internal' && deps.metricsListener !== false ? createMetricsListener(exposition, logger) : null;
   const admission = createAdmission(config.server.admission);
   metrics?.observeAdmission(admission.state);
+  const addressOf = createAddressResolver(config.rateLimit.trustedProxies);
   httpServer.on(
     'request',
     createRequestHandler({
@@ -244,7 +246,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       graphqlPath: config.server.graphqlPath,
       bodyLimitBytes: config.server.bodyLimitBytes,
       bodyTimeoutMs: config.server.bodyTimeoutMs,
-      bodyBudget: createByteBudget(config.server.maxBodyBytesInFlight),
+      bodyBudget: createByteBudget(config.server.maxBodyBytesInFlight, bodyShareOf(config.server)),
+      clientAddressOf: (req) => addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']),
       requestTimeoutMs: config.server.requestTimeoutMs,
       limits: config.limits,
       landingPage: config.landingPage,
@@ -378,4 +381,13 @@ function listen(server: http.Server | https.Server, port: number, host: string):
       resolve(server.address() as AddressInfo);
     });
   });
+}
+
+/**
+ * The most body bytes one client may hold at once: an eighth of `maxBodyBytesInFlight`, and never
+ * less than one whole body. One address sending large bodies slowly then leaves seven eighths
+ * to everyone else.
+ */
+function bodyShareOf(server: GatewayConfig['server']): number {
+  return Math.max(server.bodyLimitBytes, Math.floor(server.maxBodyBytesInFlight / 8));
 }

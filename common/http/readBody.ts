@@ -1,17 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import { ErrorCode } from '../errorCodes.js';
-import type { ByteBudget } from './createByteBudget.js';
+import type { ByteAccount } from './createByteBudget.js';
 import { HttpError } from './HttpError.js';
 
 export interface ReadBodyOptions {
   /** Refuse with 408 `BODY_TIMEOUT` a body that has not wholly arrived this long after the read began. */
   timeoutMs?: number;
   /**
-   * Bytes shared by every body being held: each chunk is taken from it as it arrives. One that
-   * does not fit is refused with 503 `OVERLOADED`. On success the caller owns the body's bytes
+   * The client's account of the bytes shared by every body being held: each chunk is taken from
+   * it as it arrives. One that does not fit (the client's share, or the whole) is refused with
+   * 503 `OVERLOADED`. On success the caller owns the body's bytes
    * and gives them back when done with it; on failure they are given back here.
    */
-  budget?: ByteBudget;
+  budget?: ByteAccount;
 }
 
 /**
@@ -86,7 +87,7 @@ export function readBody(req: IncomingMessage, limitBytes: number, { timeoutMs, 
 function overloaded(): HttpError {
   return new HttpError(
     ErrorCode.OVERLOADED,
-    'The gateway holds as many request bodies as it allows (server.maxBodyBytesInFlight); retry shortly',
+    'The gateway holds as many request bodies as it allows, from this client or in all (server.maxBodyBytesInFlight); retry shortly',
     { 'retry-after': '1', connection: 'close' },
   );
 }

@@ -151,6 +151,8 @@ export interface ServerConfig {
    * Bytes of request bodies held at once, across all requests, from their first byte until the
    * request is done. Bodies are read before a request waits for an admission slot, so this, not
    * the slots, bounds their memory; past it a request gets 503 `OVERLOADED` with `Retry-After`.
+   * One client address may hold an eighth of it (at least one whole body), so that one sender of
+   * large, slow bodies cannot refuse everyone else.
    * @default 67108864 (64 MiB)
    */
   maxBodyBytesInFlight: number;

@@ -36,8 +36,10 @@ export interface RequestHandlerOptions {
   bodyLimitBytes: number;
   /** `server.bodyTimeoutMs`: the body is read under it, before the request takes an admission slot. */
   bodyTimeoutMs: number;
-  /** `server.maxBodyBytesInFlight`: what every body being held shares, until its request is done. */
+  /** `server.maxBodyBytesInFlight`: what every body being held shares, until its request is done, with a share per client. */
   bodyBudget: ByteBudget;
+  /** A request's client address (through trusted proxies), whose share of `bodyBudget` its body takes. */
+  clientAddressOf: (req: IncomingMessage) => string;
   /** `server.requestTimeoutMs`: what is left of it bounds the subgraph calls. */
   requestTimeoutMs: number;
   /** `limits`: the most operations in one JSON array body, and the document limits. */
@@ -229,8 +231,9 @@ async function handleGraphQL(
   // The whole request, read under server.bodyTimeoutMs and measured within every limit, before it
   // waits for a slot: a client that sends slowly, or sends what will be refused, never holds one.
   let raw: Buffer | undefined;
+  const account = options.bodyBudget.account(options.clientAddressOf(req));
   try {
-    raw = method === 'POST' ? await readBody(req, options.bodyLimitBytes, { timeoutMs: options.bodyTimeoutMs, budget: options.bodyBudget }) : undefined;
+    raw = method === 'POST' ? await readBody(req, options.bodyLimitBytes, { timeoutMs: options.bodyTimeoutMs, budget: account }) : undefined;
   } catch (error) {
     if (abort.signal.aborted) return { status: CLIENT_CLOSED_REQUEST };
     throw error;
@@ -239,7 +242,7 @@ async function handleGraphQL(
   try {
     return await serveGraphQL(options, guardDocuments, req, res, { requestId, traceparent }, url, { viewer, abort, raw });
   } finally {
-    if (raw) options.bodyBudget.give(raw.length);
+    if (raw) account.give(raw.length);
   }
 }
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectRefused, expectStillServing, postRaw, send, type Reply } from './support/expectRefused.js';
 import { openSlowConnections } from './support/openSlowConnections.js';
+import { clientFrom } from './support/sendFromAddress.js';
 import { startTarget, type Target } from './support/startTarget.js';
 
 // The gateway's HTTP layer before Apollo Server: slow connections, JSON that costs more to parse
@@ -117,6 +118,25 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
       attack.close();
     }
     await expectStillServing(target);
+  }, 30_000);
+
+  it('keeps one address from holding the whole body budget: its stalled large bodies leave room for another address\'s', async () => {
+    const chunk = 900 * 1024;
+    const head = `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${chunk + 100}\r\n\r\n{"query":"${' '.repeat(chunk)}`;
+    // From 127.0.0.1: as many stalled 900 KiB bodies as the whole 4 MiB budget would hold.
+    const attack = await openSlowConnections(target, 5, head, 60_000);
+    const other = clientFrom(target, '127.0.0.2');
+    try {
+      await vi.waitFor(() => expect(attack.connections.filter((connection) => connection.reply() !== '').length).toBeGreaterThanOrEqual(4), { timeout: 10_000 });
+      // Another address still gets its own large body read and answered.
+      const padded = { query: normalQuery, extensions: { padding: 'x'.repeat(chunk) } };
+      const reply = await other.post(padded);
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+      expect(reply.body?.data).toEqual({ topProducts: [{ upc: expect.any(String) }] });
+    } finally {
+      other.close();
+      attack.close();
+    }
   }, 30_000);
 
   it('refuses 1 MiB of nested arrays in variables before parsing them: 400 MAX_JSON_DEPTH_EXCEEDED', async () => {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
-import { createByteBudget, type ByteBudget } from '../../../common/http/createByteBudget.js';
+import { createByteBudget, type ByteAccount } from '../../../common/http/createByteBudget.js';
 import { HttpError } from '../../../common/http/HttpError.js';
 import { readBody } from '../../../common/http/readBody.js';
 
@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 /** A server whose handler reads the body once `wait` resolves; resolves with what the read gave. */
-async function readWith(send: (socket: net.Socket) => void, wait: (req: http.IncomingMessage) => Promise<void>, budget?: ByteBudget) {
+async function readWith(send: (socket: net.Socket) => void, wait: (req: http.IncomingMessage) => Promise<void>, budget?: ByteAccount) {
   let outcome!: Promise<unknown>;
   const handled = new Promise<void>((resolve) => {
     server = http.createServer((req) => {
@@ -76,14 +76,31 @@ it('refuses with 408 BODY_TIMEOUT a body still arriving when the timeout passes,
 
 it('takes each chunk from a shared budget: refuses with 503 OVERLOADED past it and gives back what it took', async () => {
   const budget = createByteBudget(100);
-  expect(budget.take(90)).toBe(true); // other requests' bodies
-  const refused = await readWith((socket) => socket.write(`${head}${'x'.repeat(50)}`), async () => {}, budget);
+  const others = budget.account('other clients');
+  expect(others.take(90)).toBe(true);
+  const refused = await readWith((socket) => socket.write(`${head}${'x'.repeat(50)}`), async () => {}, budget.account('client'));
   expect(refused).toMatchObject({ code: 'OVERLOADED', status: 503, headers: { 'retry-after': '1', connection: 'close' } });
   expect(budget.used()).toBe(90);
-  budget.give(90);
+  others.give(90);
   const body = '{"query":"{ a }"}';
-  const read = await readWith((socket) => socket.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`), async () => {}, budget);
+  const read = await readWith((socket) => socket.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`), async () => {}, budget.account('client'));
   expect(String(read)).toBe(body);
   // Now the caller's, until it gives them back.
+  expect(budget.used()).toBe(body.length);
+  expect(budget.usedBy('client')).toBe(body.length);
+});
+
+it("refuses a client past its share while the budget has room for others, and forgets a client that holds nothing", async () => {
+  const budget = createByteBudget(100, 40);
+  const greedy = budget.account('greedy');
+  expect(greedy.take(40)).toBe(true);
+  const refused = await readWith((socket) => socket.write(`${head}${'x'.repeat(10)}`), async () => {}, budget.account('greedy'));
+  expect(refused).toMatchObject({ code: 'OVERLOADED', status: 503 });
+  expect(budget.usedBy('greedy')).toBe(40);
+  const body = '{"query":"{ a }"}';
+  const read = await readWith((socket) => socket.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`), async () => {}, budget.account('polite'));
+  expect(String(read)).toBe(body);
+  greedy.give(40);
+  expect(budget.usedBy('greedy')).toBe(0);
   expect(budget.used()).toBe(body.length);
 });
