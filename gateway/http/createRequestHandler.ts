@@ -116,7 +116,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       writeJson(res, error.status, { status: 'fail', reason: status.reason, ...details, ...error.toBody() });
       return { status: error.status };
     }
-    throw new HttpError(ErrorCode.NOT_FOUND, `No route for ${method} ${url.pathname}; GraphQL is served at ${graphqlPath}`);
+    throw new HttpError(ErrorCode.NOT_FOUND, `No route for ${method} ${bounded(url.pathname)}; GraphQL is served at ${graphqlPath}`);
   };
 
   return (req, res) => {
@@ -124,7 +124,8 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
     const requestId = resolveRequestId(req.headers[HeaderNames.requestId]);
     res.setHeader(HeaderNames.requestId, requestId);
     const method = req.method ?? 'GET';
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // For the log and the span: a path is the client's text, up to Node's header size.
+    const path = bounded((req.url ?? '/').split('?')[0] ?? '/');
     // GraphQL requests only: a span for every health probe would bury the traces worth reading.
     const hop =
       path === graphqlPath
@@ -312,4 +313,11 @@ function errorsIn(body: string): { message: string; code?: unknown }[] {
   } catch {
     return [];
   }
+}
+
+const MAX_LOGGED_PATH = 256;
+
+/** A client's path, cut to what a log line or an error message needs. */
+function bounded(path: string): string {
+  return path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}...` : path;
 }

@@ -62,9 +62,10 @@ const MALFORMED_ANSWER_CODES = new Set(['UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES
 /**
  * Why an attempt to call a subgraph produced no GraphQL answer, as an error the client may see,
  * whether it is worth retrying, and whether it counts against the subgraph's health.
- * `timeoutMs` is the time the attempt was given.
+ * `timeoutMs` is the time the attempt was given; `subgraphTimeoutMs` the subgraph's own timeout (a timeout counts
+ * against the subgraph only when the attempt had all of it).
  */
-export function classifySubgraphFailure(error: unknown, serviceName: string, timeoutMs: number): SubgraphFailure {
+export function classifySubgraphFailure(error: unknown, serviceName: string, timeoutMs: number, subgraphTimeoutMs = timeoutMs): SubgraphFailure {
   const subgraph = `Subgraph "${serviceName}"`;
   const coded = (code: ErrorCode, message: string, cause: Error) =>
     new GraphQLError(message, { originalError: cause, extensions: { code, serviceName } });
@@ -89,7 +90,10 @@ export function classifySubgraphFailure(error: unknown, serviceName: string, tim
   const cause = error instanceof Error ? error : new Error(String(error));
   if (cause.name === 'TimeoutError') {
     // Not retried: the time the request could spend on this subgraph is spent.
-    return { error: coded(ErrorCode.SUBGRAPH_TIMEOUT, `${subgraph} did not answer within ${timeoutMs} ms`, cause), retryable: false, health: 'unhealthy' };
+    // Only a subgraph that had its whole timeout is slow: an attempt the request's own deadline
+    // cut short (the time went to other subgraphs, or a query's own waiting) says nothing of it.
+    const health = timeoutMs >= subgraphTimeoutMs ? 'unhealthy' : 'unknown';
+    return { error: coded(ErrorCode.SUBGRAPH_TIMEOUT, `${subgraph} did not answer within ${timeoutMs} ms`, cause), retryable: false, health };
   }
   if (cause.name === 'AbortError') {
     const message = `The request to ${subgraph} was cancelled because the client went away`;

@@ -19,7 +19,8 @@ export function createHeaderPropagation(config: HeadersConfig): HeaderPropagatio
     if (rules.length === 0) return {};
     const byName = new Map<string, string>();
     for (const [name, value] of incoming) byName.set(name.toLowerCase(), value);
-    const out: Record<string, string> = {};
+    // Keyed by the client's header names: no prototype, so `__proto__` or `constructor` is just a name.
+    const out = Object.create(null) as Record<string, string>;
     for (const rule of rules) rule(byName, out);
     return out;
   };

@@ -167,7 +167,7 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
         observer?.attempt(performance.now() - startedAt, 'success');
         return raw;
       } catch (error) {
-        const failure = classifySubgraphFailure(error, name, timeoutMs);
+        const failure = classifySubgraphFailure(error, name, timeoutMs, settings.timeoutMs);
         observer?.attempt(performance.now() - startedAt, String(failure.error.extensions.code));
         if (failure.health === 'unhealthy') breaker.recordFailure();
         else if (failure.health === 'healthy') breaker.recordSuccess();

@@ -139,6 +139,20 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
     }
   }, 30_000);
 
+  it('answers a 15 KB path with a short 404, and logs it cut short', async () => {
+    const before = target.output().length;
+    const path = `/${'a'.repeat(15_000)}`;
+    for (let i = 0; i < 5; i += 1) {
+      const reply = await send(`${target.origin}${path}`);
+      expectRefused(reply, ['NOT_FOUND']);
+      expect(reply.body?.errors?.[0]?.message.length).toBeLessThan(400);
+    }
+    const logged = target.output().slice(before).split('\n');
+    expect(logged.some((line) => line.includes('aaaaaaaa'))).toBe(true);
+    expect(Math.max(...logged.map((line) => line.length))).toBeLessThan(2000);
+    await expectStillServing(target);
+  });
+
   it('refuses 1 MiB of nested arrays in variables before parsing them: 400 MAX_JSON_DEPTH_EXCEEDED', async () => {
     const half = (MiB - 200) / 2;
     const body = `{"query":"query($v: [[Int]]) { __typename }","variables":{"v":${'['.repeat(half)}${']'.repeat(half)}}}`;

@@ -110,6 +110,13 @@ describe('classifySubgraphFailure: what counts against a subgraph', () => {
     expect(classify(new DOMException('gone', 'AbortError')).health).toBe('unknown');
   });
 
+  it("a timeout the request's own deadline cut short does not count: the subgraph did not have its whole time", () => {
+    const timedOut = new DOMException('timed out', 'TimeoutError');
+    expect(classifySubgraphFailure(timedOut, 'products', 5, 1000)).toMatchObject({ health: 'unknown', retryable: false });
+    expect(classifySubgraphFailure(timedOut, 'products', 5, 1000).error.extensions.code).toBe('SUBGRAPH_TIMEOUT');
+    expect(classifySubgraphFailure(timedOut, 'products', 1000, 1000).health).toBe('unhealthy');
+  });
+
   it('5xx and invalid bodies count; 4xx answers are the subgraph alive and well', () => {
     expect(classify(new SubgraphHttpError(500)).health).toBe('unhealthy');
     expect(classify(new SubgraphHttpError(503)).health).toBe('unhealthy');
