@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { context, SpanStatusCode } from '@opentelemetry/api';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
@@ -9,6 +8,7 @@ import type { GraphQLFormattedError, DocumentNode } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { Logger } from '../../common/createLogger.js';
 import { Headers } from '../../common/headers.js';
+import { createHttpDrain } from '../../common/http/createHttpDrain.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import type { BodyDigest } from '../../common/signing/bodyDigest.js';
 import { bodyMatchesDigest, verifySignedHeaders } from '../../common/signing/verifySignature.js';
@@ -39,6 +39,12 @@ export interface SubgraphRuntime {
    * @default 10000
    */
   shutdownGracePeriodMs?: number;
+  /**
+   * How long the listener stays open (answering with `connection: close`) after `/ready` starts
+   * failing on `stop`, so that a load balancer stops sending first. The grace period starts after it.
+   * @default 0
+   */
+  drainDelayMs?: number;
 }
 
 export interface SubgraphServerOptions<TContext extends RequestScope> extends SubgraphRuntime {
@@ -64,7 +70,11 @@ export interface SubgraphServer {
   httpServer: Server;
   /** Starts Apollo Server; call before listening. */
   start(): Promise<void>;
-  /** Fails `/ready` at once, refuses new connections, lets in-flight requests finish (up to the grace period). */
+  /**
+   * Fails `/ready` at once and answers every later response with `connection: close`, refuses new
+   * connections after the drain delay, lets in-flight requests finish (up to the grace period).
+   * Idle keep-alive connections are not cut while a request may be arriving on them.
+   */
   stop(): Promise<void>;
 }
 
@@ -75,6 +85,18 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
   const httpServer = createServer();
   let started = false;
   let draining = false;
+  // Apollo's ApolloServerPluginDrainHttpServer (and Node's server.close()) end idle keep-alive
+  // connections, resetting a gateway request sent on one at that moment: a mutation is never
+  // retried, and the failure counts against this subgraph's breaker. Created before the request
+  // handler is attached, so that its request listener runs first.
+  const httpDrain = createHttpDrain({
+    httpServer,
+    delayMs: options.drainDelayMs ?? 0,
+    gracePeriodMs: options.shutdownGracePeriodMs ?? 10_000,
+    onDrainStart: () => (draining = true),
+    logger,
+    settings: { delay: 'DRAIN_DELAY_MS', gracePeriod: 'SHUTDOWN_GRACE_PERIOD_MS' },
+  });
   // The server owns (and closes) the nonce store only when the caller gave none.
   const ownNonces = options.signing.nonces === undefined ? createMemoryNonceStore() : undefined;
   const nonces = options.signing.nonces ?? ownNonces!;
@@ -91,7 +113,8 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
     // handler would stop too and then re-raise the signal, killing the process mid-drain.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGracePeriodMs ?? 10_000 }),
+      // Apollo Server's stop drains the HTTP server before it stops executing operations.
+      { serverWillStart: async () => ({ drainServer: httpDrain.drain }) },
       ApolloServerPluginLandingPageDisabled(),
       // Per-field timings for Apollo Studio: a cost on every request, and no Studio here.
       ApolloServerPluginInlineTraceDisabled(),
@@ -159,7 +182,6 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
       started = true;
     },
     stop: async () => {
-      draining = true;
       await apollo.stop();
       await ownNonces?.close();
     },

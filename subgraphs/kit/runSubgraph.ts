@@ -43,7 +43,7 @@ export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
     // Replicas share the nonces of the requests they accepted, so a replay to another one is seen.
     if (process.env.REDIS_URL) signing.nonces = nonces = createRedisNonceStore(env.url('REDIS_URL', 'redis://localhost:6379', ['redis:', 'rediss:']), { subgraph: options.name });
     const tracingOptions = tracingFromEnv(process.env, `portico-${options.name}`);
-    built = options.build(env, { logger, signing, development, shutdownGracePeriodMs: env.int('SHUTDOWN_GRACE_PERIOD_MS', 10_000, 0) });
+    built = options.build(env, { logger, signing, development, shutdownGracePeriodMs: env.int('SHUTDOWN_GRACE_PERIOD_MS', 10_000, 0), drainDelayMs: env.int('DRAIN_DELAY_MS', 0, 0) });
     // Off unless an OTLP endpoint is set; traceparent is passed on either way.
     tracing = tracingOptions && startTracing(tracingOptions);
   } catch (error) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Agent, fetch } from 'undici';
+import { probeKeepAliveDrain } from '../support/probeKeepAliveDrain.js';
 import { runEntryProcess } from '../support/runEntryProcess.js';
 import { runLoad } from '../support/runLoad.js';
 import { startDemoBackends, type DemoBackends } from '../support/startDemoBackends.js';
@@ -54,5 +55,47 @@ describe('a subgraph process on SIGTERM under load', () => {
       expect(reply).toEqual({ status: 200, body: { data: { topProducts: names } } });
     }
     expect(run.output()).toContain('SIGTERM: finishing in-flight requests');
+  });
+
+  // As the gateway's pooled connections see a rolling deploy of a subgraph: a request reset on a
+  // kept-alive connection fails the client's mutation (never retried) and counts against the
+  // subgraph's breaker.
+  it('under keep-alive load from several connections, answers every request it accepted, each after the drain began with connection: close, and resets none', async () => {
+    const run = runEntryProcess('subgraphs/products/index.ts', [], {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CATALOG_SERVICE_ADDRESS: backends.catalogAddress,
+      SHUTDOWN_GRACE_PERIOD_MS: '5000',
+      // Time for the probe, as for a load balancer, to see /ready fail while the port is open.
+      DRAIN_DELAY_MS: '300',
+    });
+    const origin = `http://127.0.0.1:${await run.port}`;
+    const result = await probeKeepAliveDrain({
+      origin,
+      child: run.child,
+      exited: run.exited,
+      body: JSON.stringify({ query: '{ topProducts(first: 2) { upc name } }' }),
+      loadConnections: 4,
+      idleConnections: 2,
+      requestsBeforeSignal: 40,
+      maxRequests: 2000,
+    });
+
+    expect(result.replies.filter((reply) => reply.error !== undefined), run.output()).toEqual([]);
+    expect(result.replies.filter((reply) => reply.status !== 200)).toEqual([]);
+    const afterDrain = result.replies.filter((reply) => reply.sentIn === 'draining' || reply.sentIn === 'closed');
+    expect(afterDrain.filter((reply) => reply.connection !== 'close')).toEqual([]);
+    // Idle kept-alive connections were neither cut nor replaced: one carried a request during the
+    // drain, the other after the listener closed, both answered.
+    for (const [from, then] of [['idle-0', 'draining'], ['idle-1', 'closed']] as const) {
+      expect(result.replies.filter((reply) => reply.from === from).map(({ sentIn, newConnection }) => ({ sentIn, newConnection }))).toEqual([
+        { sentIn: 'serving', newConnection: true },
+        { sentIn: then, newConnection: false },
+      ]);
+    }
+    expect(result.replies.filter((reply) => reply.sentIn === 'serving').length).toBeGreaterThanOrEqual(40);
+    expect(result.readyFailedBeforeClose).toBe(true);
+    expect(result.exitCode, run.output()).toBe(0);
+    expect(run.output()).toContain('not ready; the listener closes in 300 ms (DRAIN_DELAY_MS)');
   });
 });
