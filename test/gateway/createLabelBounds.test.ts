@@ -46,12 +46,27 @@ describe('createLabelBounds', () => {
 
   it('never rewrites the labels the gateway chooses, even past the series cap', () => {
     const bounds = createLabelBounds(2);
-    for (let i = 0; i < 10_000; i += 1) {
-      const labels = { operation_name: `op${i % 7}`, client_name: `c${i % 5}`, client_version: `v${i}`, operation_type: 'query', outcome: i % 3 === 0 ? 'error' : 'success' };
-      const bounded = bounds.bound('requests', labels);
-      expect(bounded.outcome).toBe(labels.outcome);
-      expect(bounded.operation_type).toBe('query');
+    // 3 × 3 × 3 successful combinations (2 kept values and `other` each) fill the cap of 20 series...
+    for (const operation_name of ['op0', 'op1', 'op2']) {
+      for (const client_name of ['c0', 'c1', 'c2']) {
+        for (const client_version of ['v0', 'v1', 'v2']) bounds.bound('requests', { operation_name, client_name, client_version, operation_type: 'query', outcome: 'success' });
+      }
     }
+    // ...and a real operation's error, a new series past it, is still an error.
+    expect(bounds.bound('requests', { operation_name: 'op0', client_name: 'c0', client_version: 'v0', operation_type: 'mutation', outcome: 'error' })).toEqual({
+      operation_name: OTHER,
+      client_name: OTHER,
+      client_version: OTHER,
+      operation_type: 'mutation',
+      outcome: 'error',
+    });
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.constantFrom('success', 'partial', 'error'), fc.constantFrom('query', 'mutation', 'unknown'), (operation_name, client_name, outcome, operation_type) => {
+        const bounded = bounds.bound('requests', { operation_name, client_name, client_version: client_name, operation_type, outcome });
+        expect([bounded.outcome, bounded.operation_type]).toEqual([outcome, operation_type]);
+      }),
+      { numRuns: 2000 },
+    );
     for (const code of ['SUBGRAPH_TIMEOUT', 'SUBGRAPH_UNAVAILABLE', 'success']) {
       expect(bounds.bound('fetches', { subgraph: 'accounts', outcome: code })).toEqual({ subgraph: 'accounts', outcome: code });
     }
