@@ -82,9 +82,9 @@ export interface MetricsConfig {
    */
   host: string;
   /**
-   * Most distinct values kept per label of a metric; further values (operation and client names
-   * are the client's to choose) are counted under `other`, and a metric keeps at most ten times
-   * as many series.
+   * Most values of each client-chosen label (operation name, client name and version) reported
+   * at a time, those most used recently; the others are counted under `other`, and a metric keeps
+   * at most ten times as many series with client-chosen values. The gateway's own labels are never bounded.
    * @default 100
    */
   maxLabelValues: number;

@@ -21,8 +21,8 @@ export interface BoundedMetric<L extends string> {
  * Every metric the gateway exports on `/metrics`, in one registry per gateway (so that tests
  * and several gateways in one process do not share counters). Names and labels are documented
  * in the README's "Metrics" section. Labelled metrics are only reachable through `BoundedMetric`,
- * whose every label value is bounded (`metrics.maxLabelValues`, see createLabelBounds): no
- * caller can put a client's text into a label unbounded.
+ * whose every client-chosen label value is bounded (`metrics.maxLabelValues`, see createLabelBounds):
+ * no caller can put a client's text into a label unbounded.
  */
 export function createGatewayMetrics(maxLabelValues = 100) {
   const registry = new Registry();
@@ -132,13 +132,14 @@ function gauge<L extends string>(config: GaugeConfiguration<L> & { labelNames: r
   return bounded(new Gauge(config), config, bounds, (metric, labels, value) => metric.set(labels, value ?? 0));
 }
 
-/** `metric`, reachable only through `record`, whose labels are bounded first. */
-function bounded<M, L extends string>(
+/** `metric`, reachable only through `record`, whose labels are bounded first; the series the bounds drop are removed. */
+function bounded<M extends { remove(labels: Partial<Record<L, string | number>>): void }, L extends string>(
   metric: M,
   config: { name: string; labelNames: readonly L[] },
   bounds: LabelBounds,
   record: (metric: M, labels: Partial<Record<L, string | number>>, value: number | undefined) => void,
 ): BoundedMetric<L> {
+  bounds.onDrop(config.name, (labels) => metric.remove(labels as Partial<Record<L, string | number>>));
   return {
     name: config.name,
     labelNames: config.labelNames,

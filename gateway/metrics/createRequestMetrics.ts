@@ -11,7 +11,7 @@ export interface RequestMetricsOptions {
   clientVersionHeader: string;
 }
 
-// Client-chosen label values: the metrics bound them (first metrics.maxLabelValues, then `other`).
+// Client-chosen label values: the metrics bound them (the metrics.maxLabelValues most used, the rest `other`).
 const label = (value: string | undefined | null): string => value ?? '';
 
 /**
