@@ -38,7 +38,7 @@ export interface RequestHandlerOptions {
   bodyTimeoutMs: number;
   /** `server.maxBodyBytesInFlight`: what every body being held shares, until its request is done, with a share per client. */
   bodyBudget: ByteBudget;
-  /** A request's client address (through trusted proxies), whose share of `bodyBudget` its body takes. */
+  /** A request's client address (through trusted proxies): whose share of `bodyBudget` its body takes, whose turn it waits for in admission. */
   clientAddressOf: (req: IncomingMessage) => string;
   /** `server.requestTimeoutMs`: what is left of it bounds the subgraph calls. */
   requestTimeoutMs: number;
@@ -232,7 +232,8 @@ async function handleGraphQL(
   // The whole request, read under server.bodyTimeoutMs and measured within every limit, before it
   // waits for a slot: a client that sends slowly, or sends what will be refused, never holds one.
   let raw: Buffer | undefined;
-  const account = options.bodyBudget.account(options.clientAddressOf(req));
+  const client = options.clientAddressOf(req);
+  const account = options.bodyBudget.account(client);
   try {
     raw = method === 'POST' ? await readBody(req, options.bodyLimitBytes, { timeoutMs: options.bodyTimeoutMs, budget: account }) : undefined;
   } catch (error) {
@@ -241,7 +242,7 @@ async function handleGraphQL(
   }
   // Its bytes count against server.maxBodyBytesInFlight until the request is done.
   try {
-    return await serveGraphQL(options, guardDocuments, req, res, { requestId, traceparent }, url, { viewer, abort, raw });
+    return await serveGraphQL(options, guardDocuments, req, res, { requestId, traceparent }, url, { viewer, abort, raw, client });
   } finally {
     if (raw) account.give(raw.length);
   }
@@ -255,14 +256,14 @@ async function serveGraphQL(
   res: ServerResponse,
   { requestId, traceparent }: { requestId: string; traceparent: string | undefined },
   url: URL,
-  { viewer, abort, raw }: { viewer: Awaited<ReturnType<Authenticator['authenticate']>>; abort: AbortController; raw: Buffer | undefined },
+  { viewer, abort, raw, client }: { viewer: Awaited<ReturnType<Authenticator['authenticate']>>; abort: AbortController; raw: Buffer | undefined; client: string },
 ): Promise<Outcome> {
   const body = raw ? parseJsonBody(req.headers, raw, options.limits) : undefined;
   if (!raw) checkGetParameters(url, options.limits);
   guardDocuments(body ?? { query: url.searchParams.get('query') });
   let release: () => void;
   try {
-    release = await options.admission.acquire(abort.signal);
+    release = await options.admission.acquire(abort.signal, client);
   } catch (error) {
     if (abort.signal.aborted) return { status: CLIENT_CLOSED_REQUEST };
     throw error;

@@ -14,10 +14,12 @@ export interface AdmissionState {
 export interface Admission {
   /**
    * Waits for a slot and resolves with its release, which must be called once the response is
-   * written. Rejects with 503 `OVERLOADED` when the queue is full or the wait outlasts
-   * `queueTimeoutMs`, and with the signal's reason when the client goes away first.
+   * written. `client` (the request's address) is whose turn it waits for: queued requests are
+   * admitted one client at a time, in turn. Rejects with 503 `OVERLOADED` when the queue is full
+   * (or this request is the newest of the client queueing most, pushed out by another client's)
+   * or the wait outlasts `queueTimeoutMs`, and with the signal's reason when the client goes away first.
    */
-  acquire(signal: AbortSignal): Promise<() => void>;
+  acquire(signal: AbortSignal, client?: string): Promise<() => void>;
   state(): AdmissionState;
   /** Stops measuring the event loop (under `auto`). */
   close(): void;
@@ -35,11 +37,16 @@ const RESOLUTION_MS = 10;
 
 interface Waiter {
   admit(): void;
+  /** Refuses it with 503: another client's request takes its place in a full queue. */
+  evict(): void;
 }
 
 /**
  * Admission control for GraphQL requests: at most `limit` operations execute at once, the rest
- * wait first come, first served, in a bounded queue. Past the point where the CPU is busy,
+ * wait in a bounded queue, fairly between clients: each client's requests in arrival order, the
+ * clients in turn (round robin), so that one address sending many requests at once waits behind
+ * its own and not in front of everyone else's; a full queue makes room for a client by refusing
+ * the newest request of the client that queues most. Past the point where the CPU is busy,
  * more operations at once only stretch every one of them (and the garbage each keeps alive);
  * queued requests cost nothing until they start. With `maxConcurrent: 'auto'` the limit follows
  * the event loop's delay (see `adjustConcurrencyLimit`), measured every 200 ms.
@@ -48,16 +55,34 @@ export function createAdmission(config: AdmissionConfig): Admission {
   const auto = config.maxConcurrent === 'auto';
   let limit = auto ? AUTO_LIMIT.initial : (config.maxConcurrent as number);
   let inFlight = 0;
-  // Waiting requests in arrival order (a Set iterates in insertion order); each leaves it once
-  // admitted, refused or abandoned, so nothing of a finished wait is kept.
-  const waiters = new Set<Waiter>();
+  // Waiting requests by client, clients in turn order (a Map and a Set iterate in insertion
+  // order); each request leaves once admitted, refused or abandoned, and a client once it has
+  // none waiting, so nothing of a finished wait is kept.
+  const queues = new Map<string, Set<Waiter>>();
+  let queued = 0;
   let queuedInWindow = false;
 
   const drain = () => {
-    while (inFlight < limit && waiters.size > 0) {
-      const [first] = waiters;
+    while (inFlight < limit && queued > 0) {
+      const [[client, waiting]] = queues;
+      const [first] = waiting!;
       first!.admit();
+      // Its turn is over: to the back of the line, if it has more waiting.
+      if (queues.get(client!) === waiting) {
+        queues.delete(client!);
+        queues.set(client!, waiting!);
+      }
     }
+  };
+
+  /** The newest request of the client with the most waiting, if it has more than `than`. */
+  const newestOfLongest = (than: number): Waiter | undefined => {
+    let longest: Set<Waiter> | undefined;
+    for (const waiting of queues.values()) if (!longest || waiting.size > longest.size) longest = waiting;
+    if (!longest || longest.size <= than) return undefined;
+    let newest: Waiter | undefined;
+    for (const waiter of longest) newest = waiter;
+    return newest;
   };
 
   const release = () => {
@@ -73,7 +98,7 @@ export function createAdmission(config: AdmissionConfig): Admission {
     timer = setInterval(() => {
       const delayMs = Math.max(0, histogram!.percentile(50) / 1e6 - RESOLUTION_MS);
       histogram!.reset();
-      limit = adjustConcurrencyLimit(limit, { delayMs, queued: queuedInWindow || waiters.size > 0 }, AUTO_LIMIT);
+      limit = adjustConcurrencyLimit(limit, { delayMs, queued: queuedInWindow || queued > 0 }, AUTO_LIMIT);
       queuedInWindow = false;
       drain();
     }, WINDOW_MS);
@@ -81,21 +106,30 @@ export function createAdmission(config: AdmissionConfig): Admission {
   }
 
   return {
-    acquire(signal) {
+    acquire(signal, client = '') {
       if (signal.aborted) return Promise.reject(signal.reason);
-      if (inFlight < limit && waiters.size === 0) {
+      if (inFlight < limit && queued === 0) {
         inFlight += 1;
         return Promise.resolve(once(release));
       }
-      if (waiters.size >= config.maxQueue) {
-        return Promise.reject(
-          overloaded(`The gateway is at capacity (${inFlight} operations running, ${waiters.size} waiting: server.admission.maxQueue); retry shortly`),
-        );
+      if (queued >= config.maxQueue) {
+        const pushedOut = newestOfLongest((queues.get(client)?.size ?? 0) + 1);
+        if (!pushedOut) {
+          return Promise.reject(
+            overloaded(`The gateway is at capacity (${inFlight} operations running, ${queued} waiting: server.admission.maxQueue); retry shortly`),
+          );
+        }
+        pushedOut.evict();
       }
       queuedInWindow = true;
+      let waiting = queues.get(client);
+      if (!waiting) queues.set(client, (waiting = new Set()));
+      const own = waiting;
       return new Promise((resolve, reject) => {
         const settle = () => {
-          waiters.delete(waiter);
+          own.delete(waiter);
+          if (own.size === 0 && queues.get(client) === own) queues.delete(client);
+          queued -= 1;
           clearTimeout(timeout);
           signal.removeEventListener('abort', onAbort);
         };
@@ -104,6 +138,10 @@ export function createAdmission(config: AdmissionConfig): Admission {
             settle();
             inFlight += 1;
             resolve(once(release));
+          },
+          evict: () => {
+            settle();
+            reject(overloaded(`The gateway is at capacity and this client has the most requests waiting (server.admission.maxQueue); retry shortly`));
           },
         };
         const timeout = setTimeout(() => {
@@ -115,10 +153,11 @@ export function createAdmission(config: AdmissionConfig): Admission {
           reject(signal.reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });
-        waiters.add(waiter);
+        own.add(waiter);
+        queued += 1;
       });
     },
-    state: () => ({ limit, inFlight, queued: waiters.size }),
+    state: () => ({ limit, inFlight, queued }),
     close() {
       if (timer) clearInterval(timer);
       histogram?.disable();

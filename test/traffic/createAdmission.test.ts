@@ -25,6 +25,46 @@ const settled = async (promise: Promise<unknown>) => {
 };
 
 describe('createAdmission', () => {
+  it('admits waiting clients in turn: one address with many requests queued waits behind its own, not in front of others', async () => {
+    const admission = open({ maxConcurrent: 1, maxQueue: 100, queueTimeoutMs: 10_000 });
+    const first = await admission.acquire(signal(), 'attacker');
+    const order: string[] = [];
+    const releases: Array<() => void> = [];
+    const wait = (client: string, name: string) =>
+      void admission.acquire(signal(), client).then((release) => {
+        order.push(name);
+        releases.push(release);
+      });
+    for (const name of ['a1', 'a2', 'a3', 'a4']) wait('attacker', name);
+    for (const name of ['c1', 'c2']) wait('client', name);
+    first();
+    for (let turn = 0; turn < 6; turn += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      releases.shift()?.();
+    }
+    expect(order).toEqual(['a1', 'c1', 'a2', 'c2', 'a3', 'a4']);
+    expect(admission.state()).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
+  it('makes room in a full queue by refusing the newest request of the client queueing most, never its own', async () => {
+    const admission = open({ maxConcurrent: 1, maxQueue: 3, queueTimeoutMs: 10_000 });
+    const held = await admission.acquire(signal(), 'attacker');
+    const attackers = [1, 2, 3].map(() => admission.acquire(signal(), 'attacker'));
+    for (const waiting of attackers) waiting.catch(() => undefined);
+    // The attacker cannot push out its own requests: its fourth is refused.
+    await expect(admission.acquire(signal(), 'attacker')).rejects.toBeInstanceOf(HttpError);
+    // Another client's request takes the place of the attacker's newest.
+    const client = admission.acquire(signal(), 'client');
+    await expect(attackers[2]).rejects.toBeInstanceOf(HttpError);
+    expect(admission.state()).toMatchObject({ inFlight: 1, queued: 3 });
+    held();
+    (await attackers[0]!)();
+    expect(await settled(client)).toBe(true);
+    (await client)();
+    (await attackers[1]!)();
+    expect(admission.state()).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
   it('admits up to the limit at once, then in arrival order as slots are released', async () => {
     const admission = open({ maxConcurrent: 2, maxQueue: 10, queueTimeoutMs: 10_000 });
     const a = await admission.acquire(signal());
