@@ -8,7 +8,7 @@ import { writeAtomically } from '../fs/writeAtomically.js';
 import { nextSubgraphPort } from './nextSubgraphPort.js';
 import { planGrpcSchema } from './planGrpcSchema.js';
 import { readProtoService } from './readProtoService.js';
-import { registerSubgraph, type Registries } from './registerSubgraph.js';
+import { readRegistries, registerSubgraph, registryFiles, type Registries } from './registerSubgraph.js';
 import { apiModule, type ScaffoldSpec } from './ScaffoldSpec.js';
 import { singular, subgraphNames } from './subgraphNames.js';
 import { renderSubgraphFiles } from './renderSubgraphFiles.js';
@@ -30,12 +30,6 @@ export interface AddSubgraphOptions {
   write(line: string): void;
 }
 
-const registryFiles: Record<keyof Registries, string> = {
-  supergraphYaml: 'schema/supergraph.yaml',
-  codegenYml: 'codegen.yml',
-  dockerComposeYml: 'docker-compose.yml',
-  devServicesTs: 'cli/dev/devServices.ts',
-};
 
 /**
  * Writes a new subgraph and registers it everywhere, then composes and generates its types.
@@ -53,7 +47,7 @@ export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
   if (options.address !== undefined && !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(options.address)) {
     throw new Error(`--address must be HOST:PORT, e.g. localhost:50070 (got "${options.address}").`);
   }
-  const registries = Object.fromEntries(Object.entries(registryFiles).map(([key, file]) => [key, readFileSync(join(root, file), 'utf8')])) as unknown as Registries;
+  const registries = readRegistries(root);
   refuseTaken(root, names.name, registries);
   const port = nextSubgraphPort(registries);
 

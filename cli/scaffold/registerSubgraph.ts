@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type ToStringOptions, type YAMLMap, type YAMLSeq } from 'yaml';
 import { apiModule, type ScaffoldSpec } from './ScaffoldSpec.js';
 
@@ -7,6 +9,19 @@ export interface Registries {
   codegenYml: string;
   dockerComposeYml: string;
   devServicesTs: string;
+}
+
+/** Where each registry lives, relative to the repository root. */
+export const registryFiles: Record<keyof Registries, string> = {
+  supergraphYaml: 'schema/supergraph.yaml',
+  codegenYml: 'codegen.yml',
+  dockerComposeYml: 'docker-compose.yml',
+  devServicesTs: 'cli/dev/devServices.ts',
+};
+
+/** Every registry's text, read from the repository at `root`. */
+export function readRegistries(root: string): Registries {
+  return Object.fromEntries(Object.entries(registryFiles).map(([key, file]) => [key, readFileSync(join(root, file), 'utf8')])) as unknown as Registries;
 }
 
 /**

@@ -6,7 +6,7 @@ import { readSupergraphConfig } from '../compose/readSupergraphConfig.js';
 import { writeAtomically } from '../fs/writeAtomically.js';
 import { readRunningDev } from '../dev/runningDev.js';
 import { findDependents } from './findDependents.js';
-import type { Registries } from './registerSubgraph.js';
+import { readRegistries, registryFiles, type Registries } from './registerSubgraph.js';
 import { unregisterSubgraph } from './unregisterSubgraph.js';
 
 export interface RemoveSubgraphOptions {
@@ -18,12 +18,6 @@ export interface RemoveSubgraphOptions {
   write(line: string): void;
 }
 
-const registryFiles: Record<keyof Registries, string> = {
-  supergraphYaml: 'schema/supergraph.yaml',
-  codegenYml: 'codegen.yml',
-  dockerComposeYml: 'docker-compose.yml',
-  devServicesTs: 'cli/dev/devServices.ts',
-};
 const supergraphFile = 'schema/supergraph.graphql';
 
 /**
@@ -53,7 +47,7 @@ export async function removeSubgraph(options: RemoveSubgraphOptions): Promise<vo
     throw new Error(`without ${name} the other subgraphs do not compose:\n${error.message.replace(/\n\ncomposition failed.*$/s, '')}\nNothing was removed.`);
   }
 
-  const registries = Object.fromEntries(Object.entries(registryFiles).map(([key, file]) => [key, readFileSync(join(root, file), 'utf8')])) as unknown as Registries;
+  const registries = readRegistries(root);
   const unregistered = unregisterSubgraph(registries, name);
   const changed = (Object.keys(registryFiles) as Array<keyof Registries>).filter((key) => unregistered[key] !== registries[key]);
   const folder = join(root, 'subgraphs', name);
