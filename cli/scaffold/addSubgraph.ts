@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -14,6 +13,7 @@ import { singular, subgraphNames } from './subgraphNames.js';
 import { renderSubgraphFiles } from './renderSubgraphFiles.js';
 import { nextSteps } from './nextSteps.js';
 import { readRunningDev } from '../dev/runningDev.js';
+import { runCodegen } from './runCodegen.js';
 
 export interface AddSubgraphOptions {
   /** The repository root. */
@@ -29,7 +29,6 @@ export interface AddSubgraphOptions {
   address?: string;
   write(line: string): void;
 }
-
 
 /**
  * Writes a new subgraph and registers it everywhere, then composes and generates its types.
@@ -93,22 +92,12 @@ export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
   for (const line of nextSteps(spec, readRunningDev(root))) options.write(line);
 }
 
-
 function refuseTaken(root: string, name: string, registries: Registries): void {
   const listed = (parseYaml(registries.supergraphYaml) as { subgraphs?: Record<string, unknown> }).subgraphs ?? {};
   const services = (parseYaml(registries.dockerComposeYml, { merge: true }) as { services?: Record<string, unknown> }).services ?? {};
   const taken = name in listed || name in services || existsSync(join(root, 'subgraphs', name)) || existsSync(join(root, 'schema', `${name}.graphql`));
   if (taken) throw new Error(`a subgraph or service named "${name}" already exists; choose another name.`);
   readSupergraphConfig(join(root, registryFiles.supergraphYaml));
-}
-
-function runCodegen(root: string): void {
-  try {
-    execFileSync(process.execPath, [join(root, 'bin/portico.js'), 'codegen'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`portico codegen failed: ${stderr || (error as Error).message}`);
-  }
 }
 
 // Restores every file it touched; generated proto types of a removed proto go with a fresh codegen run.

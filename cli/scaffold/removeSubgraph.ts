@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { CompositionError, composeSupergraphFile } from '../compose/composeSupergraphFile.js';
@@ -8,6 +7,7 @@ import { readRunningDev } from '../dev/runningDev.js';
 import { findDependents } from './findDependents.js';
 import { readRegistries, registryFiles, type Registries } from './registerSubgraph.js';
 import { unregisterSubgraph } from './unregisterSubgraph.js';
+import { runCodegen } from './runCodegen.js';
 
 export interface RemoveSubgraphOptions {
   /** The repository root. */
@@ -108,14 +108,4 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name));
-}
-
-
-function runCodegen(root: string): void {
-  try {
-    execFileSync(process.execPath, [join(root, 'bin/portico.js'), 'codegen'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`portico codegen failed: ${stderr || (error as Error).message}`);
-  }
 }
