@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'undici';
+import { expect } from 'vitest';
 
 export type DrainPhase = 'serving' | 'signalled' | 'draining' | 'closed';
 
@@ -164,4 +165,29 @@ function readyOnFreshConnection(origin: string): Promise<number | 'refused'> {
     socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : -1));
     socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? -1)));
   });
+}
+
+/**
+ * What every keep-alive drain must show: not one request lost (no reset, no refusal), every
+ * answer after the drain began with `connection: close`, the idle connections neither cut nor
+ * replaced, /ready failing before the port closed, exit code 0, and at least `minServing`
+ * requests answered before the signal.
+ */
+export function expectCleanDrain(result: DrainProbeResult, output: string, minServing: number): void {
+  // Not one request lost: no reset, no refusal (a load balancer opens no connection once /ready fails).
+  expect(result.replies.filter((reply) => reply.error !== undefined), output).toEqual([]);
+  expect(result.replies.filter((reply) => reply.status !== 200)).toEqual([]);
+  const afterDrain = result.replies.filter((reply) => reply.sentIn === 'draining' || reply.sentIn === 'closed');
+  expect(afterDrain.filter((reply) => reply.connection !== 'close')).toEqual([]);
+  // Idle kept-alive connections were neither cut nor replaced: one carried a request during the
+  // drain, the other after the listener closed, both answered.
+  for (const [from, then] of [['idle-0', 'draining'], ['idle-1', 'closed']] as const) {
+    expect(result.replies.filter((reply) => reply.from === from).map(({ sentIn, newConnection }) => ({ sentIn, newConnection }))).toEqual([
+      { sentIn: 'serving', newConnection: true },
+      { sentIn: then, newConnection: false },
+    ]);
+  }
+  expect(result.replies.filter((reply) => reply.sentIn === 'serving').length).toBeGreaterThanOrEqual(minServing);
+  expect(result.readyFailedBeforeClose).toBe(true);
+  expect(result.exitCode, output).toBe(0);
 }
