@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration, type GaugeConfiguration, type HistogramConfiguration } from 'prom-client';
-import type { BreakerState } from '../resilience/createCircuitBreaker.js';
+import type { BreakerState } from '../resilience/createSubgraphBreaker.js';
 import type { AdmissionState } from '../traffic/createAdmission.js';
 import { createLabelBounds, type LabelBounds } from './createLabelBounds.js';
 

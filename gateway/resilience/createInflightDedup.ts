@@ -18,15 +18,15 @@ interface Shared<T> {
 /**
  * In-flight de-duplication: identical requests made while one is under way wait for its answer
  * instead of sending their own. Nothing is cached: the entry goes when the run settles. Every
- * caller but the first gets `copy(result)`, since the gateway merges into what it receives.
+ * caller gets the same result: share only what no caller changes (the subgraph client shares the
+ * answer's text, and each caller parses its own).
  */
-export function createInflightDedup<T>(copy: (result: T) => T): InflightDedup<T> {
+export function createInflightDedup<T>(): InflightDedup<T> {
   const inflight = new Map<string, Shared<T>>();
 
   return {
     run(key, signal, start, joined) {
       let shared = inflight.get(key);
-      const first = shared === undefined;
       if (shared === undefined) {
         const controller = new AbortController();
         const created: Shared<T> = { controller, waiting: 0, promise: Promise.resolve().then(() => start(controller.signal)) };
@@ -39,14 +39,14 @@ export function createInflightDedup<T>(copy: (result: T) => T): InflightDedup<T>
       } else {
         joined?.();
       }
-      return wait(shared, signal, first ? (result: T) => result : copy);
+      return wait(shared, signal);
     },
     size: () => inflight.size,
   };
 }
 
 /** One caller's wait on a shared run; when the last waiting caller leaves, the run is aborted. */
-function wait<T>(shared: Shared<T>, signal: AbortSignal | undefined, view: (result: T) => T): Promise<T> {
+function wait<T>(shared: Shared<T>, signal: AbortSignal | undefined): Promise<T> {
   shared.waiting += 1;
   return new Promise<T>((resolve, reject) => {
     let left = false;
@@ -67,7 +67,7 @@ function wait<T>(shared: Shared<T>, signal: AbortSignal | undefined, view: (resu
       (result) => {
         if (left) return;
         leave();
-        resolve(view(result));
+        resolve(result);
       },
       (error: unknown) => {
         if (left) return;

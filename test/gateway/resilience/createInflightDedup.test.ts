@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { createInflightDedup } from '../../../gateway/resilience/createInflightDedup.js';
+
+describe('createInflightDedup', () => {
+  const deferred = () => {
+    let resolve!: (value: { n: number[] }) => void;
+    const promise = new Promise<{ n: number[] }>((r) => (resolve = r));
+    return { promise, resolve };
+  };
+
+  it('runs once for callers with the same key and gives every one its result', async () => {
+    const dedup = createInflightDedup<{ n: number[] }>();
+    const call = deferred();
+    let starts = 0;
+    let joins = 0;
+    const start = () => {
+      starts += 1;
+      return call.promise;
+    };
+    const a = dedup.run('k', undefined, start, () => joins++);
+    const b = dedup.run('k', undefined, start, () => joins++);
+    const other = dedup.run('other', undefined, async () => ({ n: [9] }));
+    call.resolve({ n: [1] });
+    const [ra, rb] = await Promise.all([a, b]);
+    expect(starts).toBe(1);
+    expect(joins).toBe(1);
+    expect(ra).toEqual({ n: [1] });
+    expect(rb).toBe(ra);
+    expect(await other).toEqual({ n: [9] });
+    expect(dedup.size()).toBe(0);
+  });
+
+  it('keeps the shared run while one caller still waits, aborts it when the last one leaves', async () => {
+    const dedup = createInflightDedup<{ n: number[] }>();
+    let sharedSignal: AbortSignal | undefined;
+    const start = (signal: AbortSignal) => {
+      sharedSignal = signal;
+      return new Promise<{ n: number[] }>(() => {});
+    };
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = dedup.run('k', first.signal, start);
+    const b = dedup.run('k', second.signal, start);
+    await Promise.resolve();
+    first.abort();
+    await expect(a).rejects.toThrow();
+    expect(sharedSignal?.aborted).toBe(false);
+    second.abort();
+    await expect(b).rejects.toThrow();
+    expect(sharedSignal?.aborted).toBe(true);
+  });
+
+  it('gives every caller of a failed run its error, and forgets the run', async () => {
+    const dedup = createInflightDedup<string>();
+    let starts = 0;
+    const failing = async () => {
+      starts += 1;
+      throw new Error('down');
+    };
+    await Promise.all([expect(dedup.run('k', undefined, failing)).rejects.toThrow('down'), expect(dedup.run('k', undefined, failing)).rejects.toThrow('down')]);
+    expect(starts).toBe(1);
+    expect(dedup.size()).toBe(0);
+    expect(await dedup.run('k', undefined, async () => 'up')).toBe('up');
+  });
+});

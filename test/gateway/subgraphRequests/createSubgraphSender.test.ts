@@ -1,0 +1,156 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { verifySignedHeaders } from '../../../common/signing/verifySignature.js';
+import { createSubgraphSender, type Attempt, type AttemptOutcome, type SubgraphSender } from '../../../gateway/subgraphRequests/createSubgraphSender.js';
+
+// The send layer against a real HTTP server on port 0, which answers as each test tells it.
+interface Received {
+  headers: IncomingMessage['headers'];
+  path: string;
+  body: string;
+}
+let server: Server;
+let url: string;
+let received: Received[] = [];
+let answer: (res: ServerResponse) => void;
+const secret = 'sender-test-signing-secret-0123456';
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, path: req.url ?? '', body });
+      answer(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql?x=1`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+beforeEach(() => {
+  received = [];
+  answer = (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"ok":true}}');
+});
+
+const attempts: { durationMs: number; outcome: string }[] = [];
+function senderWith(overrides: { url?: string; timeoutMs?: number } = {}): SubgraphSender {
+  attempts.length = 0;
+  return createSubgraphSender({
+    name: 'products',
+    url: overrides.url ?? url,
+    timeoutMs: overrides.timeoutMs ?? 5_000,
+    maxConnections: 2,
+    signingSecret: secret,
+    onAttempt: (durationMs, outcome) => attempts.push({ durationMs, outcome }),
+  });
+}
+const attemptOf = (overrides: Partial<Attempt> = {}): Attempt => ({
+  body: '{"query":"{ ok }"}',
+  headers: { 'x-passed-on': 'yes' },
+  requestId: 'req-1',
+  deadlineAt: Date.now() + 10_000,
+  traceparent: undefined,
+  signal: undefined,
+  ...overrides,
+});
+async function sendWith(sender: SubgraphSender, attempt: Attempt): Promise<AttemptOutcome> {
+  try {
+    return await sender.send(attempt);
+  } finally {
+    await sender.close();
+  }
+}
+const failureOf = (outcome: AttemptOutcome) => {
+  if (outcome.ok) throw new Error('expected a failure');
+  return { code: outcome.failure.error.extensions.code, serviceName: outcome.failure.error.extensions.serviceName, retryable: outcome.failure.retryable, health: outcome.failure.health };
+};
+
+describe('the send layer of a subgraph client', () => {
+  it('posts the body, signed over the exact bytes and headers that leave, with the caller headers and the time left', async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const outcome = await sendWith(senderWith(), attemptOf({ traceparent }));
+    expect(outcome).toEqual({ ok: true, raw: '{"data":{"ok":true}}' });
+    const [request] = received;
+    expect(request?.path).toBe('/graphql?x=1');
+    expect(request?.body).toBe('{"query":"{ ok }"}');
+    expect(request?.headers).toMatchObject({ 'x-passed-on': 'yes', 'x-request-id': 'req-1', 'content-type': 'application/json', traceparent });
+    const deadline = Number(request?.headers['x-portico-deadline-ms']);
+    expect(deadline).toBeGreaterThan(0);
+    expect(deadline).toBeLessThanOrEqual(5_000);
+    const verdict = verifySignedHeaders({ secret, method: 'POST', path: '/graphql?x=1', audience: 'products', headers: request!.headers, maxAgeMs: 60_000 });
+    expect(verdict.ok).toBe(true);
+    expect(verifySignedHeaders({ secret, method: 'POST', path: '/graphql?x=1', audience: 'accounts', headers: request!.headers, maxAgeMs: 60_000 }).ok).toBe(false);
+    expect(attempts.map(({ outcome }) => outcome)).toEqual(['success']);
+  });
+
+  it('lets no caller header set the request id, deadline or signature', async () => {
+    const headers = { 'x-request-id': 'forged', 'x-portico-deadline-ms': '999999', 'x-portico-signature': 'forged', 'content-type': 'text/plain' };
+    await sendWith(senderWith(), attemptOf({ headers }));
+    const sent = received[0]!.headers;
+    expect(sent['x-request-id']).toBe('req-1');
+    expect(Number(sent['x-portico-deadline-ms'])).toBeLessThanOrEqual(5_000);
+    expect(sent['x-portico-signature']).not.toBe('forged');
+    expect(sent['content-type']).toBe('application/json');
+  });
+
+  it('classifies a 5xx as the subgraph unwell and worth a retry, a 4xx as neither', async () => {
+    answer = (res) => res.writeHead(503).end('busy');
+    expect(failureOf(await sendWith(senderWith(), attemptOf()))).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'products', retryable: true, health: 'unhealthy' });
+    expect(attempts.map(({ outcome }) => outcome)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+    answer = (res) => res.writeHead(403).end();
+    expect(failureOf(await sendWith(senderWith(), attemptOf()))).toEqual({ code: 'FORBIDDEN', serviceName: 'products', retryable: false, health: 'healthy' });
+  });
+
+  it('gives up on a subgraph slower than its timeout, and blames it', async () => {
+    answer = () => {}; // never answers
+    expect(failureOf(await sendWith(senderWith({ timeoutMs: 50 }), attemptOf()))).toEqual({ code: 'SUBGRAPH_TIMEOUT', serviceName: 'products', retryable: false, health: 'unhealthy' });
+  });
+
+  it('bounds an attempt by what is left of the request, and then does not blame the subgraph', async () => {
+    answer = () => {};
+    const outcome = await sendWith(senderWith({ timeoutMs: 60_000 }), attemptOf({ deadlineAt: Date.now() + 100 }));
+    expect(failureOf(outcome)).toEqual({ code: 'SUBGRAPH_TIMEOUT', serviceName: 'products', retryable: false, health: 'unknown' });
+    expect(Number(received[0]!.headers['x-portico-deadline-ms'])).toBeLessThanOrEqual(100);
+  });
+
+  it('makes no attempt once the request deadline has passed', async () => {
+    const outcome = await sendWith(senderWith(), attemptOf({ deadlineAt: Date.now() - 1 }));
+    expect(failureOf(outcome)).toEqual({ code: 'SUBGRAPH_TIMEOUT', serviceName: 'products', retryable: false, health: 'unknown' });
+    expect(received).toEqual([]);
+    expect(attempts).toEqual([]);
+  });
+
+  it('stops when the caller goes away, without blaming the subgraph', async () => {
+    answer = () => {};
+    const controller = new AbortController();
+    const sender = senderWith();
+    const pending = sendWith(sender, attemptOf({ signal: controller.signal }));
+    await expect.poll(() => received.length).toBe(1);
+    controller.abort();
+    expect(failureOf(await pending)).toEqual({ code: 'SUBGRAPH_ERROR', serviceName: 'products', retryable: false, health: 'unknown' });
+    const already = new AbortController();
+    already.abort();
+    expect(failureOf(await sendWith(senderWith(), attemptOf({ signal: already.signal })))).toMatchObject({ health: 'unknown' });
+    expect(received).toHaveLength(1);
+  });
+
+  it('reports a subgraph it cannot reach as unavailable, worth a retry', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    expect(failureOf(await sendWith(senderWith({ url: `http://127.0.0.1:${port}/graphql` }), attemptOf()))).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'products', retryable: true, health: 'unhealthy' });
+  });
+
+  it('blames the gateway, not the subgraph, for a header it cannot send', async () => {
+    const outcome = await sendWith(senderWith(), attemptOf({ headers: { 'x-bad': 'line\nbreak' } }));
+    expect(failureOf(outcome)).toEqual({ code: 'INTERNAL_SERVER_ERROR', serviceName: 'products', retryable: false, health: 'unknown' });
+    expect(received).toEqual([]);
+  });
+});
