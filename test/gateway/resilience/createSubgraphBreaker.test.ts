@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { GraphQLError } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SubgraphHealth } from '../../../gateway/resilience/classifySubgraphFailure.js';
@@ -136,5 +137,29 @@ describe('createSubgraphBreaker', () => {
     expect(await code(answered)).toBe('answered');
     expect(breaker.state()).toBe('closed');
     expect(states).toEqual([]);
+  });
+
+  it('for any run of outcomes, opens exactly when failureThreshold failures the subgraph caused follow one another, whatever the others in between', async () => {
+    const outcome = fc.constantFrom<AttemptOutcome>(answered, failed('healthy'), failed('unhealthy'), failed('unknown'));
+    await fc.assert(
+      fc.asyncProperty(fc.array(outcome, { maxLength: 30 }), async (outcomes) => {
+        const { breaker, run } = setup();
+        // The model: a count of the subgraph's own failures, reset by whatever shows it up.
+        let consecutive = 0;
+        for (const next of outcomes) {
+          const open = consecutive >= 3;
+          const got = await run(next);
+          if (open) {
+            expect(got).toMatchObject({ ok: false, failure: { error: { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } } } });
+            continue;
+          }
+          expect(got).toBe(next);
+          if (next.ok || next.failure.health === 'healthy') consecutive = 0;
+          else if (next.failure.health === 'unhealthy') consecutive += 1;
+          expect(breaker.state()).toBe(consecutive >= 3 ? 'open' : 'closed');
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });
