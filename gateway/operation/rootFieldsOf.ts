@@ -1,7 +1,6 @@
-import { Kind, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { FieldNode, FragmentDefinitionNode, OperationDefinitionNode } from 'graphql';
 import type { VariableValues } from '../execution/coercedVariablesOf.js';
-import { fragmentOf } from './fragmentOf.js';
-import { isIncluded } from './isIncluded.js';
+import { walkFields } from './walkFields.js';
 
 /**
  * The operation's root fields, in document order, through inline fragments and fragment spreads
@@ -15,22 +14,11 @@ export function rootFieldsOf(
   variables?: VariableValues,
 ): FieldNode[] {
   const fields: FieldNode[] = [];
-  const spread = new Set<string>();
-  const walk = (selectionSet: SelectionSetNode) => {
-    for (const selection of selectionSet.selections) {
-      if (variables !== undefined && !isIncluded(selection, variables)) continue;
-      if (selection.kind === Kind.FIELD) {
-        fields.push(selection);
-        continue;
-      }
-      if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        if (spread.has(selection.name.value)) continue;
-        spread.add(selection.name.value);
-      }
-      const fragment = fragmentOf(selection, fragments);
-      if (fragment) walk(fragment.selectionSet);
-    }
-  };
-  walk(operation.selectionSet);
+  walkFields<null>(operation.selectionSet, null, {
+    fragments,
+    ...(variables === undefined ? {} : { variables }),
+    field: (node) => void fields.push(node),
+    fragment: (_, scope) => scope,
+  });
   return fields;
 }
