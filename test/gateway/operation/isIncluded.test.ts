@@ -1,4 +1,5 @@
-import { buildSchema, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
+import fc from 'fast-check';
+import { buildSchema, getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { coercedVariablesOf } from '../../../gateway/execution/coercedVariablesOf.js';
 import { isIncluded, isInclusionDirective } from '../../../gateway/operation/isIncluded.js';
@@ -58,5 +59,47 @@ describe('isIncluded', () => {
   it('tells @skip and @include from other directives', () => {
     const field = (parse('{ a @skip(if: true) @include(if: true) @deprecated }').definitions[0] as OperationDefinitionNode).selectionSet.selections[0] as FieldNode;
     expect(field.directives?.map(isInclusionDirective)).toEqual([true, true, false]);
+  });
+
+  it('agrees with graphql-js execution on every combination of conditions, literals, sent and defaulted variables', () => {
+    // Variable names a client may choose, the prototype's own among them.
+    const names = ['v', '__proto__', 'constructor', 'toString'];
+    const condition = fc.oneof(fc.constant('true'), fc.constant('false'), ...names.map((name) => fc.constant(`$${name}`)));
+    const variable = fc.record({ defaultValue: fc.option(fc.boolean(), { nil: undefined }), sent: fc.option(fc.boolean(), { nil: undefined }) });
+    fc.assert(
+      fc.property(
+        fc.option(condition, { nil: undefined }),
+        fc.option(condition, { nil: undefined }),
+        fc.boolean(),
+        fc.tuple(...names.map(() => variable)),
+        (skip, include, includeFirst, variables) => {
+          const directives = [skip === undefined ? '' : `@skip(if: ${skip})`, include === undefined ? '' : `@include(if: ${include})`];
+          if (includeFirst) directives.reverse();
+          // Boolean! where a variable has no default, as validation requires in an `if`.
+          const definitions = names.map((name, index) => {
+            const { defaultValue } = variables[index]!;
+            return defaultValue === undefined ? `$${name}: Boolean!` : `$${name}: Boolean = ${defaultValue}`;
+          });
+          const sent = Object.fromEntries(
+            names.flatMap((name, index) => {
+              const { defaultValue, sent: value } = variables[index]!;
+              // A Boolean! variable must be sent; one with a default may be left out.
+              const chosen = value ?? (defaultValue === undefined ? false : undefined);
+              return chosen === undefined ? [] : [[name, chosen]];
+            }),
+          );
+          const operation = parse(`query (${definitions.join(', ')}) { a ${directives.join(' ')} }`).definitions[0] as OperationDefinitionNode;
+          const { values, errors } = coercedVariablesOf({ context: {}, schema, operation, variables: sent });
+          expect(errors).toBeUndefined();
+          const field = operation.selectionSet.selections[0] as FieldNode;
+          // graphql-js's shouldIncludeNode, on the same coerced values in an object without a prototype.
+          const coerced = Object.assign(Object.create(null) as Record<string, unknown>, Object.fromEntries(values!));
+          const skipped = getDirectiveValues(GraphQLSkipDirective, field, coerced)?.if === true;
+          const excluded = getDirectiveValues(GraphQLIncludeDirective, field, coerced)?.if === false;
+          expect(isIncluded(field, values!)).toBe(!skipped && !excluded);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
