@@ -1,4 +1,7 @@
-import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import fc from 'fast-check';
+import { buildSchema, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+// graphql-js's own field collection (internal, stable across 16.x): the reference this is compared with.
+import { collectFields } from 'graphql/execution/collectFields.js';
 import { describe, expect, it } from 'vitest';
 import { coercedVariablesOf } from '../../../gateway/execution/coercedVariablesOf.js';
 import { fragmentsOf } from '../../../gateway/operation/fragmentsOf.js';
@@ -47,5 +50,28 @@ describe('rootFieldsOf', () => {
 
   it('without variables, lists every field the document names', () => {
     expect(roots('{ a @skip(if: true) ...C @include(if: false) } fragment C on Query { c }', 'unconditioned')).toEqual(['a', 'c']);
+  });
+
+  it('collects the root fields graphql-js execution collects, on generated documents with cycles, unknown and hostile names', () => {
+    const names = ['A', '__proto__', 'constructor', 'toString'];
+    const condition = fc.constantFrom('', '@skip(if: true)', '@include(if: false)', '@skip(if: $v)', '@include(if: $v)', '@include(if: true)');
+    const field = fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.constantFrom('', ...names.map((name) => `${name}: `)), condition).map(([name, alias, when]) => `${alias}${name} ${when}`);
+    const spread = fc.tuple(fc.constantFrom(...names, 'Missing'), condition).map(([name, when]) => `...${name} ${when}`);
+    const selections = (inline: fc.Arbitrary<string>) => fc.array(fc.oneof(field, spread, inline), { minLength: 1, maxLength: 5 }).map((list) => list.join(' '));
+    const inline = fc.tuple(selections(fc.oneof(field, spread)), condition).map(([inner, when]) => `... on Query ${when} { ${inner} }`);
+    fc.assert(
+      fc.property(selections(inline), fc.array(selections(inline), { minLength: names.length, maxLength: names.length }), fc.boolean(), (root, bodies, v) => {
+        const fragmentsText = names.map((name, index) => `fragment ${name} on Query { ${bodies[index]} }`).join(' ');
+        const document = parse(`query ($v: Boolean!) { ${root} } ${fragmentsText}`);
+        const operation = document.definitions[0] as OperationDefinitionNode;
+        const variables = new Map<string, unknown>([['v', v]]);
+        const reference = Object.create(null) as Record<string, FragmentDefinitionNode>;
+        for (const [name, fragment] of fragmentsOf(document)) reference[name] = fragment;
+        const expected = [...collectFields(schema, reference, { v }, schema.getQueryType()!, operation.selectionSet).keys()];
+        const keys = rootFieldsOf(operation, fragmentsOf(document), variables).map((node) => node.alias?.value ?? node.name.value);
+        expect([...new Set(keys)]).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
