@@ -7,7 +7,6 @@ import {
   Kind,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLOutputType,
   type GraphQLSchema,
@@ -18,6 +17,9 @@ import {
 } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { VariableValues } from '../execution/coercedVariablesOf.js';
+import { fragmentOf } from '../operation/fragmentOf.js';
+import { fragmentsOf } from '../operation/fragmentsOf.js';
+import { isIncluded, isInclusionDirective } from '../operation/isIncluded.js';
 import { combine, noRequirement, type AuthorizationRules, type Requirement } from './AuthorizationRules.js';
 
 /** One step from the response root to a removed field. */
@@ -82,9 +84,7 @@ export function filterOperation(
   const root = schema.getRootType(operation.operation);
   if (!root) return null;
   const query = schema.getQueryType();
-  const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-  );
+  const fragments = fragmentsOf(document);
   const removals: Removal[] = [];
   let visited = 0;
   let placeholderNode: FieldNode | undefined;
@@ -92,19 +92,6 @@ export function filterOperation(
 
   const typeRule = (name: string) => rules.types.get(name) ?? noRequirement;
   const fieldRule = (type: string, field: string) => rules.fields.get(`${type}.${field}`) ?? noRequirement;
-
-  const included = (selection: SelectionNode): boolean => {
-    for (const directive of selection.directives ?? []) {
-      const name = directive.name.value;
-      if (name !== 'skip' && name !== 'include') continue;
-      const condition = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
-      // An unknown value counts as included, so that authorization still applies.
-      const value = condition?.kind === Kind.BOOLEAN ? condition.value : condition?.kind === Kind.VARIABLE ? variables.get(condition.name.value) : true;
-      if (name === 'skip' && value === true) return false;
-      if (name === 'include' && value === false) return false;
-    }
-    return true;
-  };
 
   const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, path: Step[], onlyFor: ReadonlySet<string> | null): SelectionSetNode => {
     const possible = isAbstractType(parent) ? schema.getPossibleTypes(parent) : [];
@@ -118,7 +105,8 @@ export function filterOperation(
           extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 400 } },
         });
       }
-      if (!included(selection)) continue;
+      // An unknown value counts as included, so that authorization still applies.
+      if (!isIncluded(selection, variables)) continue;
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         // Introspection answers with the schema, never with data.
@@ -148,7 +136,7 @@ export function filterOperation(
         selections.push(child ? ({ ...selection, selectionSet: child } satisfies FieldNode) : selection);
         continue;
       }
-      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
+      const fragment = fragmentOf(selection, fragments);
       if (!fragment) continue;
       const conditionName = fragment.typeCondition?.name.value;
       const condition = conditionName ? (schema.getType(conditionName) as GraphQLCompositeType | undefined) : parent;
@@ -164,7 +152,7 @@ export function filterOperation(
       selections.push({
         kind: Kind.INLINE_FRAGMENT,
         typeCondition: fragment.typeCondition,
-        directives: selection.directives?.filter((directive) => directive.name.value !== 'skip' && directive.name.value !== 'include'),
+        directives: selection.directives?.filter((directive) => !isInclusionDirective(directive)),
         selectionSet: child,
       });
     }

@@ -14,6 +14,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { GatewayContext } from '../GatewayContext.js';
+import { fragmentsOf } from '../operation/fragmentsOf.js';
 import { coercedVariablesOf } from './coercedVariablesOf.js';
 import { operationResolutionError } from './operationResolutionError.js';
 import type { SubgraphCaller, SubgraphClient } from '../subgraphRequests/createSubgraphClient.js';
@@ -144,12 +145,6 @@ function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode): 
   const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
   if (!root) throw new GraphQLError(`The schema has no ${operation.operation} type`);
   return root;
-}
-
-function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  return fragments;
 }
 
 /** A `__schema` or `__type` field, answered from the API schema by graphql-js. */

@@ -10,6 +10,7 @@ import {
   type OperationDefinitionNode,
   type VariableDefinitionNode,
 } from 'graphql';
+import { fragmentsOf } from '../operation/fragmentsOf.js';
 
 /** Several entity fetches to one subgraph as one request. */
 export interface MergedOperation {
@@ -33,15 +34,18 @@ export function mergeEntityFetches(fetches: readonly FetchNode[]): MergedOperati
 
   const selections: FieldNode[] = [];
   const variableDefinitions = new Map<string, VariableDefinitionNode>();
-  const fragments = new Map<string, { printed: string; node: FragmentDefinitionNode }>();
+  // The merged document's fragments, each name once, in the order first met; printed, to tell a clash.
+  const fragments: FragmentDefinitionNode[] = [];
+  const printed = new Map<string, string>();
   fetches.forEach((fetch, index) => {
-    const document = renameFragments(fetch.operationDocumentNode ?? parse(fetch.operation, { noLocation: true }), fragments, index);
+    const document = renameFragments(fetch.operationDocumentNode ?? parse(fetch.operation, { noLocation: true }), printed, index);
     const part = parts[index]!;
+    for (const [name, fragment] of fragmentsOf(document)) {
+      if (printed.has(name)) continue;
+      printed.set(name, print(fragment));
+      fragments.push(fragment);
+    }
     for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-        fragments.set(definition.name.value, { printed: print(definition), node: definition });
-        continue;
-      }
       if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
       const operation = visit(definition, {
         Variable: (node) => (node.name.value === 'representations' ? { ...node, name: { ...node.name, value: part.variable } } : undefined),
@@ -64,7 +68,7 @@ export function mergeEntityFetches(fetches: readonly FetchNode[]): MergedOperati
         variableDefinitions: [...variableDefinitions.values()],
         selectionSet: { kind: Kind.SELECTION_SET, selections },
       },
-      ...[...fragments.values()].map(({ node }) => node),
+      ...fragments,
     ],
   };
   return { query: print(merged), operationName, parts };
@@ -74,11 +78,10 @@ export function mergeEntityFetches(fetches: readonly FetchNode[]): MergedOperati
  * The fetch's document, with every fragment renamed when one of them has the name of a
  * different fragment already taken (all of them, since fragments may spread each other).
  */
-function renameFragments(document: DocumentNode, taken: ReadonlyMap<string, { printed: string }>, index: number): DocumentNode {
-  const own = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION);
-  const clashes = own.some((definition) => {
-    const existing = taken.get(definition.name.value);
-    return existing !== undefined && existing.printed !== print(definition);
+function renameFragments(document: DocumentNode, taken: ReadonlyMap<string, string>, index: number): DocumentNode {
+  const clashes = [...fragmentsOf(document)].some(([name, definition]) => {
+    const existing = taken.get(name);
+    return existing !== undefined && existing !== print(definition);
   });
   if (!clashes) return document;
   const rename = <T extends { name: { value: string } }>(node: T) => ({ ...node, name: { ...node.name, value: `${node.name.value}_${index}` } });

@@ -9,7 +9,6 @@ import {
   isObjectType,
   isScalarType,
   Kind,
-  type DirectiveNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -19,6 +18,8 @@ import {
 } from 'graphql';
 import type { ResultObject } from './collectEntities.js';
 import type { VariableValues } from './coercedVariablesOf.js';
+import { fragmentOf } from '../operation/fragmentOf.js';
+import { isIncluded } from '../operation/isIncluded.js';
 import { setOwnField } from './setOwnField.js';
 
 type Path = (string | number)[];
@@ -28,7 +29,7 @@ export interface ShapeOptions {
   schema: GraphQLSchema;
   selections: readonly SelectionNode[];
   rootType: GraphQLCompositeType;
-  /** The document's fragments by name (a client's names: a `Map`, never a plain object). */
+  /** The document's fragments by name (`fragmentsOf`). */
   fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   /** The request's coerced variables (`coercedVariablesOf`), the values authorization judged `@skip`/`@include` by. */
   variables: VariableValues;
@@ -69,19 +70,6 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
     errors.push(new GraphQLError(message, { path: [...path], extensions: { code: 'INVALID_GRAPHQL' } }));
   };
 
-  const skipped = (directives: readonly DirectiveNode[] | undefined): boolean => {
-    if (!directives || directives.length === 0) return false;
-    for (const directive of directives) {
-      const name = directive.name.value;
-      if (name !== 'skip' && name !== 'include') continue;
-      const argument = directive.arguments?.find((candidate) => candidate.name.value === 'if')?.value;
-      const value = argument?.kind === Kind.VARIABLE ? variables.get(argument.name.value) : argument?.kind === Kind.BOOLEAN ? argument.value : undefined;
-      if (name === 'skip' && value === true) return true;
-      if (name === 'include' && value === false) return true;
-    }
-    return false;
-  };
-
   // Whether a fragment on `condition` applies to an object of type `typename`, worked out once per pair.
   const applies = new Map<string, Map<string, boolean>>();
   const conditionApplies = (condition: string | undefined, typename: unknown, parentType: GraphQLCompositeType): boolean => {
@@ -107,7 +95,7 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
   /** Fills `output` from `source`; false when a non-null field's null makes the object null. */
   const applySelections = (source: ResultObject, selections: readonly SelectionNode[], output: ResultObject, parentType: GraphQLCompositeType): boolean => {
     for (const selection of selections) {
-      if (skipped(selection.directives)) continue;
+      if (!isIncluded(selection, variables)) continue;
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         const responseName = selection.alias?.value ?? name;
@@ -143,7 +131,7 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
         setOwnField(output, responseName, value);
         continue;
       }
-      const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
+      const fragment = fragmentOf(selection, fragments);
       if (!fragment) continue;
       const condition = fragment.typeCondition?.name.value;
       if (!conditionApplies(condition, source.__typename, parentType)) continue;

@@ -29,8 +29,9 @@ export function createRequestMetrics(options: RequestMetricsOptions): ApolloServ
         client_version: label(request.http?.headers.get(options.clientVersionHeader)),
       };
       return {
-        async didResolveOperation({ schema, document, queryHash }) {
-          for (const field of deprecatedFieldsOf(schema, document, queryHash)) metrics.deprecatedFields.inc({ field, ...client });
+        async didResolveOperation({ schema, document, operation, operationName, queryHash }) {
+          if (!operation) return;
+          for (const field of deprecatedFieldsOf(schema, document, operation, `${queryHash}:${operationName ?? ''}`)) metrics.deprecatedFields.inc({ field, ...client });
         },
         async willSendResponse({ response, operation, operationName, errors }) {
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;

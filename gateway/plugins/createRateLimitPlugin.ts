@@ -1,10 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type SelectionSetNode } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode, httpStatusOf } from '../../common/errorCodes.js';
 import type { Logger } from '../../common/createLogger.js';
 import type { RateLimitConfig } from '../config/TrafficConfig.js';
 import type { GatewayContext } from '../GatewayContext.js';
+import { fragmentsOf } from '../operation/fragmentsOf.js';
+import { rootFieldsOf } from '../operation/rootFieldsOf.js';
 import type { Limiter } from '../traffic/createLimiters.js';
 import { rateLimitFields, type QuotaPolicy, type QuotaState } from '../traffic/rateLimitFields.js';
 import type { DemandControl, ResolvedRequest } from './createDemandControl.js';
@@ -46,7 +48,7 @@ export function createRateLimitPlugin(options: RateLimitPluginOptions): ApolloSe
           const cost = options.demandControl.costOf(request);
           if (cost > options.maxCost) return;
           const client = await options.clientOf(request);
-          const roots = rootFieldsOf(request);
+          const roots = rootCoordinatesOf(request);
           const applicable = limiters.filter(
             (limiter) =>
               // A free operation (introspection, __typename) spends nothing from the budget.
@@ -113,22 +115,9 @@ function rateLimited(limiter: Limiter, result: RateLimiterRes, charged: number, 
   );
 }
 
-/** The operation's root fields as `Type.field`, through inline fragments and fragment spreads. */
-function rootFieldsOf({ operation, document, schema }: ResolvedRequest): Set<string> {
-  const roots = new Set<string>();
-  const type = operation && schema.getRootType(operation.operation)?.name;
-  const visited = new Set<string>();
-  const walk = (selectionSet: SelectionSetNode) => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) roots.add(`${type}.${selection.name.value}`);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
-      else if (!visited.has(selection.name.value)) {
-        visited.add(selection.name.value);
-        const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
-        if (fragment?.kind === Kind.FRAGMENT_DEFINITION) walk(fragment.selectionSet);
-      }
-    }
-  };
-  if (operation) walk(operation.selectionSet);
-  return roots;
+/** The operation's root fields as `Type.field`: every one it names, `@skip`/`@include` not applied. */
+function rootCoordinatesOf({ operation, document, schema }: ResolvedRequest): Set<string> {
+  if (!operation) return new Set();
+  const type = schema.getRootType(operation.operation)?.name;
+  return new Set(rootFieldsOf(operation, fragmentsOf(document)).map((field) => `${type}.${field.name.value}`));
 }

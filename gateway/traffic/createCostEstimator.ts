@@ -8,7 +8,6 @@ import {
   Kind,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLSchema,
@@ -16,6 +15,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { VariableValues } from '../execution/coercedVariablesOf.js';
+import { createFragmentMemo } from '../operation/createFragmentMemo.js';
+import { fragmentsOf } from '../operation/fragmentsOf.js';
 import type { CostDirectives } from './readCostDirectives.js';
 
 export interface CostEstimatorOptions {
@@ -58,11 +59,8 @@ export function createCostEstimator(options: CostEstimatorOptions): (request: Co
       readVariable = true;
       return variables.get(name);
     };
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
-    const memo = new Map<string, number>();
+    // Keyed by the sizes passed down too: the same fragment under another list costs otherwise.
+    const fragmentCost = createFragmentMemo(fragmentsOf(document), 0);
 
     const listSizeOf = (coordinate: string, field: GraphQLField<unknown, unknown>, node: FieldNode): number => {
       const listSize = listSizes.get(coordinate);
@@ -82,12 +80,15 @@ export function createCostEstimator(options: CostEstimatorOptions): (request: Co
           const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
           if (type && isCompositeType(type)) total += selectionCost(selection.selectionSet, type, sized);
         } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
-          const fragment = fragments.get(selection.name.value);
-          const type = fragment && schema.getType(fragment.typeCondition.name.value);
-          if (!fragment || !type || !isCompositeType(type)) continue;
-          const key = `${fragment.name.value}|${[...sized].join(',')}`;
-          if (!memo.has(key)) memo.set(key, selectionCost(fragment.selectionSet, type, sized));
-          total += memo.get(key) ?? 0;
+          const name = selection.name.value;
+          total += fragmentCost(
+            name,
+            (fragment) => {
+              const type = schema.getType(fragment.typeCondition.name.value);
+              return type && isCompositeType(type) ? selectionCost(fragment.selectionSet, type, sized) : 0;
+            },
+            `${name}|${[...sized].join(',')}`,
+          );
         } else {
           total += fieldCost(selection, parent, sized);
         }

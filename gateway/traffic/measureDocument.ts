@@ -1,10 +1,6 @@
-import {
-  Kind,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-  visit,
-} from 'graphql';
+import { Kind, type DocumentNode, type SelectionSetNode, visit } from 'graphql';
+import { createFragmentMemo } from '../operation/createFragmentMemo.js';
+import { fragmentsOf } from '../operation/fragmentsOf.js';
 
 /** What `limits` constrains, measured over a parsed document. */
 export interface DocumentMeasures {
@@ -39,12 +35,9 @@ const leaf: Shape = { depth: 0, aliases: 0, fields: 0 };
  * looping.
  */
 export function measureDocument(document: DocumentNode): DocumentMeasures {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  const shapes = new Map<string, Shape>();
-  const walking = new Set<string>();
+  const fragments = fragmentsOf(document);
+  const shapes = createFragmentMemo(fragments, leaf);
+  const rootCounts = createFragmentMemo(fragments, 0);
 
   const shapeOf = (selectionSet: SelectionSetNode): Shape => {
     let depth = 0;
@@ -58,7 +51,7 @@ export function measureDocument(document: DocumentNode): DocumentMeasures {
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         inner = shapeOf(selection.selectionSet);
       } else {
-        inner = fragmentShape(selection.name.value);
+        inner = shapes(selection.name.value, (fragment) => shapeOf(fragment.selectionSet));
       }
       depth = Math.max(depth, inner.depth);
       aliases += inner.aliases;
@@ -67,32 +60,11 @@ export function measureDocument(document: DocumentNode): DocumentMeasures {
     return { depth, aliases, fields };
   };
 
-  const fragmentShape = (name: string): Shape => {
-    const known = shapes.get(name);
-    if (known) return known;
-    const fragment = fragments.get(name);
-    if (!fragment || walking.has(name)) return leaf;
-    walking.add(name);
-    const shape = shapeOf(fragment.selectionSet);
-    walking.delete(name);
-    shapes.set(name, shape);
-    return shape;
-  };
-
-  const rootCounts = new Map<string, number>();
-  const rootFieldsOf = (selectionSet: SelectionSetNode): number =>
+  const rootFieldCount = (selectionSet: SelectionSetNode): number =>
     selectionSet.selections.reduce((count, selection) => {
       if (selection.kind === Kind.FIELD) return count + 1;
-      if (selection.kind === Kind.INLINE_FRAGMENT) return count + rootFieldsOf(selection.selectionSet);
-      const name = selection.name.value;
-      const fragment = fragments.get(name);
-      if (!fragment || walking.has(name)) return count;
-      if (!rootCounts.has(name)) {
-        walking.add(name);
-        rootCounts.set(name, rootFieldsOf(fragment.selectionSet));
-        walking.delete(name);
-      }
-      return count + (rootCounts.get(name) ?? 0);
+      if (selection.kind === Kind.INLINE_FRAGMENT) return count + rootFieldCount(selection.selectionSet);
+      return count + rootCounts(selection.name.value, (fragment) => rootFieldCount(fragment.selectionSet));
     }, 0);
 
   const measures: DocumentMeasures = { depth: 0, aliases: 0, rootFields: 0, directives: 0, expandedFields: 0 };
@@ -102,7 +74,7 @@ export function measureDocument(document: DocumentNode): DocumentMeasures {
     measures.depth = Math.max(measures.depth, shape.depth);
     measures.aliases = Math.max(measures.aliases, shape.aliases);
     measures.expandedFields = Math.max(measures.expandedFields, shape.fields);
-    measures.rootFields = Math.max(measures.rootFields, rootFieldsOf(definition.selectionSet));
+    measures.rootFields = Math.max(measures.rootFields, rootFieldCount(definition.selectionSet));
   }
   visit(document, {
     Directive() {

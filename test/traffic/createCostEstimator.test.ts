@@ -71,6 +71,17 @@ describe('createCostEstimator', () => {
     expect(cost('{ items(first: 3) { ... on Item { slow } } }')).toBe(3 * (1 + 4));
   });
 
+  it('costs a fragment bomb in linear time, and ends at a cycle or an unknown fragment', () => {
+    const levels = 30;
+    const fragments = Array.from({ length: levels }, (_, index) => `fragment F${index} on Item { ...F${index + 1} ...F${index + 1} }`).join(' ');
+    expect(cost(`{ search { ...F0 } } ${fragments} fragment F${levels} on Item { heavy { id } }`)).toBe(1 + 2 ** levels * 9);
+    expect(cost('{ search { ...A ...Missing ...toString } } fragment A on Item { heavy { id } ...B } fragment B on Item { slow ...A }')).toBe(1 + 9 + 4);
+  });
+
+  it('takes fragments and aliases named like Object.prototype members as plain names', () => {
+    expect(cost('{ __proto__: plain { ...constructor } } fragment constructor on Item { constructor: heavy { id } ...__proto__ } fragment __proto__ on Item { slow }')).toBe(10 * (1 + 9 + 4));
+  });
+
   it('estimates the same parsed operation again for other variables, and again on another schema', () => {
     const document = parse('query ($n: Int) { items(first: $n) { id } plain { id } }');
     const operation = document.definitions[0] as OperationDefinitionNode;

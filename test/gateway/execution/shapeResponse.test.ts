@@ -1,6 +1,7 @@
-import { buildSchema, Kind, parse, type FragmentDefinitionNode, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, Kind, parse, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { shapeResponse } from '../../../gateway/execution/shapeResponse.js';
+import { fragmentsOf } from '../../../gateway/operation/fragmentsOf.js';
 
 const schema = buildSchema(`
   type Query { shelf: Shelf items: [Item!] item: Item! count: Int }
@@ -13,9 +14,7 @@ const schema = buildSchema(`
 function shape(query: string, input: Record<string, unknown>, variables: Record<string, unknown> = {}) {
   const document = parse(query);
   const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)!;
-  const fragments = new Map(
-    document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
-  );
+  const fragments = fragmentsOf(document);
   const result = shapeResponse(input, {
     schema,
     selections: operation.selectionSet.selections,
