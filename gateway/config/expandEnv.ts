@@ -1,4 +1,5 @@
-import type { ConfigSchemaNode } from './gatewayConfigSchema.js';
+import { childSchemaOf } from './childSchemaOf.js';
+import type { ConfigSchemaNode } from './configOptions.js';
 import { formatConfigPath } from './formatConfigPath.js';
 
 export type Environment = Record<string, string | undefined>;
@@ -31,7 +32,7 @@ export function expandEnv(
   if (isPlainObject(value)) {
     const result: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      result[key] = expandEnv(child, childSchema(schema, key), env, problems, [...path, key]);
+      result[key] = expandEnv(child, childSchemaOf(schema, key), env, problems, [...path, key]);
     }
     return result;
   }
@@ -90,13 +91,6 @@ function coerce(value: string, schema: ConfigSchemaNode | undefined): unknown {
     default:
       return value;
   }
-}
-
-/** The schema of `key` inside an object schema, if the schema says. */
-function childSchema(schema: ConfigSchemaNode | undefined, key: string): ConfigSchemaNode | undefined {
-  const declared = schema?.properties?.[key];
-  if (declared) return declared;
-  return typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

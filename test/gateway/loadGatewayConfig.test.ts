@@ -3,13 +3,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../gateway/config/ConfigError.js';
-import { gatewayConfigSchema } from '../../gateway/config/gatewayConfigSchema.js';
+import { gatewayConfigSchema } from '../../gateway/config/GatewayConfig.js';
 import { loadGatewayConfig, type LoadGatewayConfigOptions } from '../../gateway/config/loadGatewayConfig.js';
 
 const workersAccepted = 'a whole number of at least 1, or "auto" (one per available CPU)';
 
 // Every top-level key, as the error messages list them.
-const topLevelKeys = Object.keys(gatewayConfigSchema.properties ?? {}).join(', ');
+const topLevelKeys = Object.keys(gatewayConfigSchema.properties).join(', ');
 
 let dir: string;
 
