@@ -30,11 +30,9 @@ export function expandEnv(
     return value.map((item, index) => expandEnv(item, schema?.items, env, problems, [...path, index]));
   }
   if (isPlainObject(value)) {
-    const result: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
-      result[key] = expandEnv(child, childSchemaOf(schema, key), env, problems, [...path, key]);
-    }
-    return result;
+    // Built from entries so that a map key of the file (a subgraph's name) such as `__proto__`
+    // stays a key, never the object's prototype.
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, expandEnv(child, childSchemaOf(schema, key), env, problems, [...path, key])]));
   }
   return value;
 }

@@ -229,6 +229,12 @@ subgraphs:
     expect(load('', 'yaml', { overrides: { workers: 'auto' } }).server.workers).toBe(availableParallelism());
   });
 
+  it('keeps a subgraph named __proto__ a subgraph (refused later as unknown), never a prototype', () => {
+    const config = load('{"subgraphs": {"__proto__": {"timeoutMs": 5}}}', 'json');
+    expect(Object.hasOwn(config.subgraphs, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(config.subgraphs)).toBe(Object.prototype);
+  });
+
   it('resolves TLS files against the working directory', () => {
     const config = load('server:\n  tls: { certFile: cert.pem, keyFile: key.pem }\n');
     expect(config.server.tls).toEqual({ certFile: path.join(dir, 'cert.pem'), keyFile: path.join(dir, 'key.pem') });
