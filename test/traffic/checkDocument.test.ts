@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LimitsConfig } from '../../gateway/config/TrafficConfig.js';
 import { asConfigSchemaNode } from '../../gateway/config/configOptions.js';
-import { limitsConfigSchema } from '../../gateway/config/TrafficConfig.js';
+import { type LimitsConfig, limitsConfigSchema } from '../../gateway/config/TrafficConfig.js';
 import { checkDocument } from '../../gateway/traffic/checkDocument.js';
 
 // The shipped defaults, read from the config schema so that these tests follow them.
