@@ -8,7 +8,6 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { createLogger, type Logger } from '../common/createLogger.js';
 import { ConfigError } from './config/ConfigError.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
-import { subgraphDefaults } from './config/loadGatewayConfig.js';
 import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
 import { createAuthenticator } from './auth/createAuthenticator.js';
@@ -107,7 +106,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     createSubgraphClient({
       name,
       url,
-      settings: config.subgraphs[name] ?? subgraphDefaults(config.upstream),
+      // A subgraph without settings of its own has upstream's (the config gives each configured one all of them).
+      settings: (Object.hasOwn(config.subgraphs, name) ? config.subgraphs[name] : undefined) ?? config.upstream,
       maxConnections: config.upstream.maxConnectionsPerSubgraph,
       signingSecret: config.subgraphSigning.secret,
       propagateHeaders: (incoming) => propagateHeaders(name, incoming),

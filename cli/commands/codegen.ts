@@ -2,17 +2,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, wr
 import { dirname, relative } from 'node:path';
 import { Command } from 'commander';
 
-/** `portico codegen`: typed resolvers from each subgraph's SDL and typed gRPC clients from the protos. */
+/** `portico codegen`: typed resolvers from each subgraph's SDL, typed gRPC clients from the protos, the README's config table. */
 export function codegenCommand(): Command {
   return new Command('codegen')
-    .description('Generate typed resolvers (codegen.yml), gRPC types (schema/protos) and the bundled GraphiQL explorer into the repository.')
+    .description('Generate typed resolvers (codegen.yml), gRPC types (schema/protos), the bundled GraphiQL explorer and the README\'s config table into the repository.')
     .option('--check', 'write nothing; fail when committed generated code differs from what would be generated')
     .action(async (options: { check?: boolean }) => {
       // Loaded here: graphql-codegen is a development dependency, absent from production installs.
       const { generateProtoTypes, listFiles, protoTypesDir } = await import('../codegen/generateProtoTypes.js');
       const { generateResolverTypes } = await import('../codegen/generateResolverTypes.js');
       const { bundleExplorer } = await import('../../gateway/explorer/bundleExplorer.js');
-      const expected = new Map([...(await generateResolverTypes()), ...generateProtoTypes(), ...(await bundleExplorer())]);
+      const { generateConfigTable } = await import('../codegen/generateConfigTable.js');
+      const expected = new Map([...(await generateResolverTypes()), ...generateProtoTypes(), ...(await bundleExplorer()), ...generateConfigTable()]);
       // A generated file whose source is gone is stale too.
       const existing = existsSync(protoTypesDir) ? listFiles(protoTypesDir) : [];
       const orphans = existing.filter((file) => !expected.has(file));

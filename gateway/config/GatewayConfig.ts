@@ -1,357 +1,69 @@
-import type { SecurityConfig } from './SecurityConfig.js';
-import type { TelemetryConfig } from './TelemetryConfig.js';
-import type { TrafficConfig } from './TrafficConfig.js';
+import { Type, type StaticDecode } from 'typebox';
+import { byMode, derivedDefault, fromOption, headerName, positive, section } from './configOptions.js';
+import { securityConfigProperties } from './SecurityConfig.js';
+import { serverConfigSchema } from './ServerConfig.js';
+import { telemetryConfigProperties } from './TelemetryConfig.js';
+import { trafficConfigProperties } from './TrafficConfig.js';
+import { subgraphsConfigSchema, upstreamConfigSchema } from './UpstreamConfig.js';
+
+export type { AdmissionConfig, CorsConfig, ServerConfig, TlsConfig } from './ServerConfig.js';
+export type { BreakerConfig, RetryConfig, SubgraphConfig, UpstreamConfig } from './UpstreamConfig.js';
 
 /**
- * The gateway's configuration after `loadGatewayConfig` has validated it and filled in every
- * default. The file on disk has the same shape with every key optional; the README's "Gateway
- * configuration" table lists every option with its default (a test keeps the two in step).
+ * The gateway config, described once: the file's keys (all optional), their types, defaults,
+ * validation and README rows all come from here and the section files it composes. The order of
+ * the keys is the README's and the one defaults are applied in (`mode` first: other defaults
+ * follow it). To add an option, add one line to its section: see `configOptions.ts`.
  */
-export interface GatewayConfig extends SecurityConfig, TrafficConfig, TelemetryConfig {
-  /**
-   * `development` turns on introspection, the Sandbox landing page and stack traces in errors;
-   * `production` turns them off and masks unexpected errors.
-   * @default 'production' when NODE_ENV is 'production', else 'development'
-   */
-  mode: GatewayMode;
-  /**
-   * Answer introspection queries (`__schema`, `__type`).
-   * @default true in development, false in production
-   */
-  introspection: boolean;
-  /**
-   * Serve the Apollo Sandbox when a browser opens the GraphQL path.
-   * @default true in development, false in production
-   */
-  landingPage: boolean;
-  /**
-   * Serve the bundled GraphiQL explorer at `/graphiql`: no internet needed, for air-gapped
-   * networks. It shows the schema, so production leaves it off unless enabled.
-   * @default true in development, false in production
-   */
-  explorer: boolean;
-  /**
-   * Put `extensions.stacktrace` on errors, for debugging the gateway itself. Off by default in
-   * development too: a validation error's stack is graphql-js internals, not help. Refused in
-   * production.
-   * @default false
-   */
-  includeStacktraceInErrors: boolean;
-  supergraph: SupergraphConfig;
-  server: ServerConfig;
-  upstream: UpstreamConfig;
-  metrics: MetricsConfig;
-  /**
-   * Per-subgraph settings, keyed by the subgraph's name in the supergraph. A name the supergraph
-   * does not know is refused at start.
-   * @default {}
-   */
-  subgraphs: Record<string, SubgraphConfig>;
-}
+export const gatewayConfigSchema = section({
+  mode: Type.Enum(['development', 'production'], {
+    derived: derivedDefault('`production` when `NODE_ENV=production`, else `development`', ({ env }) => (env.NODE_ENV === 'production' ? 'production' : 'development')),
+    description: '`development` or `production`. Sets the defaults of the next three options; production masks unexpected errors as `Internal server error`.',
+  }),
+  introspection: Type.Boolean({ derived: byMode(true, false), description: 'Answer introspection queries (`__schema`, `__type`). When off, validation errors no longer suggest field names.' }),
+  landingPage: Type.Boolean({ derived: byMode(true, false), description: 'Serve the Apollo Sandbox when a browser opens the GraphQL path, opened on an example query of the supergraph with a note on where a token goes. A browser that cannot load the Sandbox from Apollo (offline) is sent to the offline explorer when `explorer` is on.' }),
+  explorer: Type.Boolean({ derived: byMode(true, false), description: 'Serve the bundled GraphiQL explorer (schema docs, history, headers editor) at `/graphiql`. It needs no internet: for air-gapped networks.' }),
+  includeStacktraceInErrors: Type.Boolean({ default: false, description: 'Put `extensions.stacktrace` on errors, for debugging the gateway itself. Refused in production.' }),
+  supergraph: section({
+    path: Type.String({ minLength: 1, filePath: true, default: 'schema/supergraph.graphql', description: 'The composed supergraph (`portico compose` writes it), relative to the working directory. Flag: `--supergraph`.' }),
+    url: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s]+$',
+        accepts: 'an http:// or https:// URL',
+        defaultNote: 'the file at `supergraph.path`',
+        description: 'Download the supergraph from this `http://` or `https://` URL instead (a plain GET answering 200 with the SDL); `supergraph.path` is then ignored. The gateway does not start if the first download fails.',
+      }),
+    ),
+    watch: Type.Boolean({ default: true, description: 'Reload the supergraph when the file (or what the URL serves) changes, without a restart and without failing requests in flight. A file that cannot be used is refused: the previous supergraph keeps serving, and the reason is logged (in development, `/ready` shows when, under `details.supergraph.lastError.at`).' }),
+    pollIntervalMs: positive(1000, { description: 'How often the file is checked, or the URL fetched, for changes.' }),
+  }),
+  server: serverConfigSchema,
+  upstream: upstreamConfigSchema,
+  metrics: section({
+    enabled: Type.Boolean({ default: true, description: 'Serve Prometheus metrics at `/metrics` (see "Metrics").' }),
+    clientNameHeader: headerName({ default: 'apollographql-client-name', description: 'The request header that names the client, for the `client_name` label.' }),
+    clientVersionHeader: headerName({ default: 'apollographql-client-version', description: 'The request header that gives the client\'s version, for the `client_version` label.' }),
+    // Metrics name operations and clients: production keeps them off the public port.
+    listener: Type.Enum(['internal', 'public'], { derived: byMode('public', 'internal'), description: 'Where `/metrics` is served: `internal`, on a listener of its own (`metrics.port`, `metrics.host`; the public port answers 404), or `public`, on the gateway\'s port.' }),
+    // 9464 is the Prometheus exporter port of OpenTelemetry's conventions. A gateway on a free
+    // port (tests, several on one machine) gets its metrics listener on one too.
+    port: Type.Integer({
+      minimum: 0,
+      maximum: 65_535,
+      derived: derivedDefault('`9464` (`0` when `server.port` is `0`)', (context) => (context.get('server.port') === 0 ? 0 : 9464)),
+      description: 'The internal metrics listener\'s port; `0` picks a free one.',
+    }),
+    host: Type.String({ minLength: 1, derived: fromOption('server.host'), description: 'The internal metrics listener\'s interface.' }),
+    maxLabelValues: positive(100, { description: 'Most values of each client-chosen label (operation name, client name and version) reported at a time, the most used recently (see Metrics); others count as `other`, and a metric keeps at most 10 × this many series with client-chosen values. The gateway\'s own labels are never bounded.' }),
+  }),
+  telemetry: telemetryConfigProperties.telemetry,
+  subgraphs: subgraphsConfigSchema,
+  ...securityConfigProperties,
+  ...trafficConfigProperties,
+});
 
-export interface MetricsConfig {
-  /**
-   * Serve Prometheus metrics at `/metrics`.
-   * @default true
-   */
-  enabled: boolean;
-  /**
-   * The request header that names the client, for the `client_name` label.
-   * @default 'apollographql-client-name'
-   */
-  clientNameHeader: string;
-  /**
-   * The request header that gives the client's version, for the `client_version` label.
-   * @default 'apollographql-client-version'
-   */
-  clientVersionHeader: string;
-  /**
-   * Where `/metrics` is served: `internal`, on its own listener (`port`, `host`), which the
-   * public port does not answer (404); or `public`, on the gateway's port.
-   * @default 'internal' in production, 'public' in development
-   */
-  listener: 'internal' | 'public';
-  /**
-   * The internal listener's port (with `listener: internal`); 0 picks a free one.
-   * @default 9464 (0 when server.port is 0)
-   */
-  port: number;
-  /**
-   * The internal listener's interface (with `listener: internal`).
-   * @default server.host
-   */
-  host: string;
-  /**
-   * Most values of each client-chosen label (operation name, client name and version) reported
-   * at a time, those most used recently; the others are counted under `other`, and a metric keeps
-   * at most ten times as many series with client-chosen values. The gateway's own labels are never bounded.
-   * @default 100
-   */
-  maxLabelValues: number;
-}
-
-export type GatewayMode = 'development' | 'production';
-
-export interface SupergraphConfig {
-  /**
-   * The composed supergraph SDL file (`portico compose` writes it). Relative paths are resolved
-   * against the working directory; the value here is always absolute.
-   * @default 'schema/supergraph.graphql'
-   */
-  path: string;
-  /**
-   * Download the supergraph from this http(s) URL instead of reading `path` (which is then
-   * ignored); with `watch`, it is fetched again every `pollIntervalMs`.
-   * @default none (the file at `path`)
-   */
-  url?: string;
-  /**
-   * Reload the supergraph when the file changes, without a restart and without failing requests
-   * in flight. A new file that cannot be used is refused and the previous one keeps serving.
-   * @default true
-   */
-  watch: boolean;
-  /**
-   * How often the file is checked for changes.
-   * @default 1000
-   */
-  pollIntervalMs: number;
-}
-
-export interface ServerConfig {
-  /**
-   * The interface to listen on.
-   * @default '0.0.0.0'
-   */
-  host: string;
-  /**
-   * The TCP port; 0 picks a free one.
-   * @default 4000
-   */
-  port: number;
-  /**
-   * Where GraphQL requests (and the landing page) are served.
-   * @default '/graphql'
-   */
-  graphqlPath: string;
-  /**
-   * The largest request body accepted; bigger ones get 413 `PAYLOAD_TOO_LARGE`.
-   * @default 1048576 (1 MiB)
-   */
-  bodyLimitBytes: number;
-  /**
-   * How long a client has to send a GraphQL request's whole body, once its headers have arrived
-   * and it is authenticated;
-   * a slower one gets 408 `BODY_TIMEOUT` and its connection is closed. The body is read before
-   * the request waits for an admission slot, so a slow sender never holds one.
-   * @default 10000
-   */
-  bodyTimeoutMs: number;
-  /**
-   * Bytes of request bodies held at once, across all requests, from their first byte until the
-   * request is done. Bodies are read before a request waits for an admission slot, so this, not
-   * the slots, bounds their memory; past it a request gets 503 `OVERLOADED` with `Retry-After`.
-   * One client address may hold an eighth of it (at least one whole body), so that one sender of
-   * large, slow bodies cannot refuse everyone else.
-   * @default 67108864 (64 MiB)
-   */
-  maxBodyBytesInFlight: number;
-  /**
-   * How long a client has to send a request's headers (Node's `headersTimeout`); past it Node
-   * answers 408 and closes the connection. Node also ends any request whose headers and body
-   * together take longer than `headersTimeoutMs + bodyTimeoutMs` (its `requestTimeout`).
-   * @default 10000
-   */
-  headersTimeoutMs: number;
-  /**
-   * How long an idle keep-alive connection stays open (Node's `keepAliveTimeout`). Behind a load
-   * balancer that reuses connections, set it above the balancer's idle timeout (60 s for nginx's
-   * upstream keep-alive and AWS ALB), so that the balancer, not the gateway, closes them.
-   * @default 5000
-   */
-  keepAliveTimeoutMs: number;
-  /**
-   * How long a stopping gateway waits for in-flight requests before closing their connections.
-   * @default 10000
-   */
-  shutdownGracePeriodMs: number;
-  /**
-   * On SIGTERM, how long the listener stays open after `/ready` starts failing, so that load
-   * balancers see the failure and stop sending new connections before they would be refused.
-   * Set it to the load balancer's health check interval times its failure threshold. The
-   * grace period starts after it.
-   * @default 0
-   */
-  drainDelayMs: number;
-  /**
-   * The deadline of one client request. What is left of it bounds every subgraph call made for
-   * the request (and is sent on, so that subgraphs bound their backend calls by it too).
-   * @default 60000
-   */
-  requestTimeoutMs: number;
-  /**
-   * `/ready` also asks every subgraph `{ __typename }` and fails while one does not answer.
-   * @default false
-   */
-  readyChecksSubgraphs: boolean;
-  /**
-   * Gateway processes serving the port (Node cluster): each builds its own gateway, so in-memory
-   * state (rate-limit counters, APQ documents, the query plan cache) is per worker. `"auto"` in
-   * the file is resolved here to `os.availableParallelism()`. With 1 there is no cluster at all.
-   * @default 1
-   */
-  workers: number;
-  /**
-   * Serve HTTPS with this certificate and key (PEM files). Both or neither.
-   * @default null (plain HTTP)
-   */
-  tls: TlsConfig | null;
-  cors: CorsConfig;
-  admission: AdmissionConfig;
-  /**
-   * How far (in percent) the JavaScript heap may grow past what survived the last full garbage
-   * collection before the next one: lower keeps the process smaller at the cost of more
-   * collections. 0 leaves it to V8, whose factor under load reaches 300 % and more. Set by
-   * `portico gateway` for its process.
-   * @default 50
-   */
-  heapGrowthPercent: number;
-}
-
-/** How many GraphQL operations execute at once, and what happens to the rest. */
-export interface AdmissionConfig {
-  /**
-   * Operations executing at once; more wait in a first-come, first-served queue. `'auto'` moves
-   * the limit with the event loop's delay: down while the process has more ready work than it
-   * keeps up with, up while requests wait and the process is idle (operations waiting on
-   * subgraphs), between 4 and 1024.
-   * @default 'auto'
-   */
-  maxConcurrent: number | 'auto';
-  /**
-   * Requests waiting for a slot; one more gets 503 `OVERLOADED` with `Retry-After`.
-   * @default 1000
-   */
-  maxQueue: number;
-  /**
-   * The longest a request waits for a slot before it gets 503 `OVERLOADED`.
-   * @default 10000
-   */
-  queueTimeoutMs: number;
-}
-
-export interface TlsConfig {
-  /** Absolute path of the PEM certificate (chain). */
-  certFile: string;
-  /** Absolute path of the PEM private key. */
-  keyFile: string;
-}
-
-export interface CorsConfig {
-  /**
-   * Browser origins allowed to call the gateway (`scheme://host[:port]`), or `"*"` for any.
-   * @default ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com']
-   */
-  origins: string[];
-  /**
-   * Send `Access-Control-Allow-Credentials: true` (cookies). Refused together with `"*"`.
-   * @default false
-   */
-  credentials: boolean;
-  /**
-   * How long browsers may cache a preflight answer.
-   * @default 600
-   */
-  maxAgeSeconds: number;
-  /**
-   * Request headers browsers may send.
-   * @default ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'apollographql-client-name', 'apollographql-client-version', 'x-request-id', 'x-portico-cost']
-   */
-  allowHeaders: string[];
-}
-
-export interface UpstreamConfig {
-  /**
-   * The deadline of one request to a subgraph; `subgraphs.<name>.timeoutMs` overrides it.
-   * @default 30000
-   */
-  timeoutMs: number;
-  /**
-   * The most keep-alive connections the gateway opens to one subgraph.
-   * @default 128
-   */
-  maxConnectionsPerSubgraph: number;
-  /**
-   * Share one subgraph request among identical queries in flight at the same time (same
-   * subgraph, same body, same caller). Mutations are never shared.
-   * @default true
-   */
-  dedupQueries: boolean;
-  retry: RetryConfig;
-  breaker: BreakerConfig;
-}
-
-/** Retries of failed subgraph queries (never mutations). */
-export interface RetryConfig {
-  /**
-   * Retries after the first attempt; 0 turns retrying off.
-   * @default 2
-   */
-  maxRetries: number;
-  /**
-   * The backoff before the first retry; it doubles for each further one, with full jitter.
-   * @default 50
-   */
-  initialDelayMs: number;
-  /**
-   * The longest backoff.
-   * @default 1000
-   */
-  maxDelayMs: number;
-  /**
-   * Retries may add at most this percentage to the requests sent to the subgraph (over the last
-   * 10 seconds), so that retries cannot multiply the load on a failing subgraph.
-   * @default 20
-   */
-  budgetPercent: number;
-  /**
-   * Retries allowed per second on top of `budgetPercent`, so that a quiet gateway still retries.
-   * @default 5
-   */
-  budgetMinPerSecond: number;
-}
-
-/** The circuit breaker in front of one subgraph. */
-export interface BreakerConfig {
-  /** @default true */
-  enabled: boolean;
-  /**
-   * Consecutive failed requests (unreachable, timed out, HTTP 5xx) that open the circuit.
-   * @default 5
-   */
-  failureThreshold: number;
-  /**
-   * How long an open circuit fails requests at once before letting one probe through.
-   * @default 10000
-   */
-  resetTimeoutMs: number;
-}
-
-export interface SubgraphConfig {
-  /**
-   * Where to send this subgraph's requests instead of the routing URL in the supergraph.
-   * @default the routing URL in the supergraph
-   */
-  url?: string;
-  /**
-   * The deadline of one request to this subgraph.
-   * @default upstream.timeoutMs
-   */
-  timeoutMs: number;
-  /** @default upstream.dedupQueries */
-  dedupQueries: boolean;
-  /** Each key defaults to the one in `upstream.retry`. */
-  retry: RetryConfig;
-  /** Each key defaults to the one in `upstream.breaker`. */
-  breaker: BreakerConfig;
-}
+/** The gateway's configuration as `loadGatewayConfig` returns it: checked, every default filled in. */
+export type GatewayConfig = StaticDecode<typeof gatewayConfigSchema>;
+export type GatewayMode = GatewayConfig['mode'];
+export type SupergraphConfig = GatewayConfig['supergraph'];
+export type MetricsConfig = GatewayConfig['metrics'];

@@ -1,164 +1,97 @@
-/**
- * The traffic-protection part of `GatewayConfig`: document limits, demand control, rate limits,
- * persisted documents and the Redis they can share. Every limit is on by default.
- */
-export interface TrafficConfig {
-  redis: RedisConfig;
-  limits: LimitsConfig;
-  demandControl: DemandControlConfig;
-  rateLimit: RateLimitConfig;
-  persistedQueries: PersistedQueriesConfig;
-  trustedDocuments: TrustedDocumentsConfig;
-}
+import { Type, type StaticDecode } from 'typebox';
+import { headerName, nullable, positive, section } from './configOptions.js';
+
+// The traffic-protection sections of the config: document limits, demand control, rate limits,
+// persisted documents and the Redis they can share. Every limit is on by default.
+
+const store = (description: string) => Type.Enum(['memory', 'redis'], { default: 'memory', description });
+const window = (seconds: number, description: string) => positive(seconds, { description });
 
 /** Where `store: redis` keeps rate-limit counters and APQ documents. */
-export interface RedisConfig {
-  /**
-   * `redis://[user:password@]host:port[/db]`; required when any store is `redis`.
-   * @default null (no Redis)
-   */
-  url: string | null;
-  /**
-   * Prefix of every key the gateway writes, so that several deployments can share one Redis.
-   * @default 'portico:'
-   */
-  keyPrefix: string;
-}
+export const redisConfigSchema = section({
+  url: nullable(Type.String({ pattern: '^rediss?://[^\\s]+$', accepts: 'a redis:// or rediss:// URL', description: '`redis://[user:password@]host:port[/db]`. Needed when a `store` below is `redis`.' })),
+  keyPrefix: Type.String({ default: 'portico:', description: 'Prefix of every key the gateway writes to Redis.' }),
+});
 
 /** Limits on the shape of each operation, checked before it is validated or planned. */
-export interface LimitsConfig {
-  /** Largest operation text in bytes (UTF-8). @default 32768 */
-  maxDocumentBytes: number;
-  /** Most lexical tokens in one document; parsing stops past it. @default 5000 */
-  maxTokens: number;
-  /** Deepest field nesting, fragments expanded. @default 15 */
-  maxDepth: number;
-  /** Most aliased fields in one operation, fragments expanded. @default 30 */
-  maxAliases: number;
-  /** Most fields selected at the root of one operation. @default 20 */
-  maxRootFields: number;
-  /** Most directives used in one document. @default 50 */
-  maxDirectives: number;
-  /** Most operations in one batched (JSON array) request. @default 10 */
-  maxBatchSize: number;
-  /**
-   * Most fields one operation selects once every fragment spread is written out (a fragment spread
-   * twice counts twice), so that fragments spreading fragments cannot make validation, planning
-   * and authorization walk millions of fields. The benchmark query (bench/benchQuery.ts) has 55.
-   * @default 2000
-   */
-  maxExpandedFields: number;
-  /**
-   * Deepest nesting of arrays and objects in a request's JSON (a POST body, or GET's `variables`
-   * and `extensions`), measured on the raw text before it is parsed.
-   * @default 32
-   */
-  maxJsonDepth: number;
-  /**
-   * Largest `variables` of one operation, in bytes as sent, measured before the body is parsed.
-   * @default 65536 (64 KiB)
-   */
-  maxVariablesBytes: number;
-}
+export const limitsConfigSchema = section({
+  maxDocumentBytes: positive(32_768, { description: 'Largest operation text (UTF-8 bytes). Over it: 400 `MAX_DOCUMENT_BYTES_EXCEEDED`.' }),
+  maxTokens: positive(5000, { description: 'Most lexical tokens in one document; parsing stops past it. 400 `MAX_TOKENS_EXCEEDED`.' }),
+  maxDepth: positive(15, { description: 'Deepest field nesting, fragments expanded. 400 `MAX_DEPTH_EXCEEDED`.' }),
+  maxAliases: positive(30, { description: 'Most aliases in one operation, fragments expanded. 400 `MAX_ALIASES_EXCEEDED`.' }),
+  maxRootFields: positive(20, { description: 'Most root fields in one operation. 400 `MAX_ROOT_FIELDS_EXCEEDED`.' }),
+  maxDirectives: positive(50, { description: 'Most directives in one document. 400 `MAX_DIRECTIVES_EXCEEDED`.' }),
+  maxBatchSize: positive(10, { description: 'Most operations in one batched (JSON array) request. 400 `MAX_BATCH_SIZE_EXCEEDED`.' }),
+  maxExpandedFields: positive(2000, { description: 'Most fields in one operation once every fragment spread is written out (a fragment spread twice counts twice), checked before validation. The benchmark query has 55. 400 `MAX_EXPANDED_FIELDS_EXCEEDED`.' }),
+  maxJsonDepth: positive(32, { description: 'Deepest nesting of arrays and objects in a request\'s JSON (a POST body, or GET\'s `variables` and `extensions`), measured on the raw text before it is parsed. 400 `MAX_JSON_DEPTH_EXCEEDED`.' }),
+  maxVariablesBytes: positive(65_536, { defaultNote: '64 KiB', description: 'Largest `variables` of one operation, in bytes as sent, measured before the body is parsed. 400 `MAX_VARIABLES_BYTES_EXCEEDED`.' }),
+});
 
-export interface DemandControlConfig {
-  /**
-   * Largest estimated cost (see the README's "Demand control") of one operation.
-   * @default 5000
-   */
-  maxCost: number;
-  /**
-   * The size assumed for a list field with no `@listSize` and no slicing argument.
-   * @default 10
-   */
-  defaultListSize: number;
-  /**
-   * Let clients ask for `extensions.cost` (`{ estimated, max }`) with the request header
-   * `x-portico-cost: true`.
-   * @default true
-   */
-  exposeCost: boolean;
-}
+export const demandControlConfigSchema = section({
+  maxCost: positive(5000, { description: 'Largest estimated cost of one operation. 400 `COST_LIMIT_EXCEEDED`.' }),
+  defaultListSize: Type.Integer({ minimum: 0, default: 10, description: 'Size assumed for a list field without `@listSize` or a slicing argument.' }),
+  exposeCost: Type.Boolean({ default: true, description: 'Answer `x-portico-cost: true` with `extensions.cost` (`estimated`, `max`).' }),
+});
 
-export type StoreKind = 'memory' | 'redis';
-
-export interface RateLimitRule {
+export const rateLimitRuleSchema = section({
   /** Named in `RATE_LIMITED` errors and logs. */
-  name: string;
-  /** Counts the operations with this name. */
-  operationName?: string;
-  /** Counts the operations that select this root field, as `Query.users` or `Mutation.createReview`. */
-  rootField?: string;
-  /** Length of the fixed window. */
-  windowSeconds: number;
-  /** Operations a client may send per window. */
-  limit: number;
-}
+  name: Type.String({ minLength: 1 }),
+  operationName: Type.Optional(Type.String({ minLength: 1 })),
+  rootField: Type.Optional(Type.String({ pattern: '^(Query|Mutation|Subscription)\\.[_A-Za-z][_0-9A-Za-z]*$', accepts: 'a root field such as "Query.users" or "Mutation.createReview"' })),
+  windowSeconds: Type.Integer({ minimum: 1 }),
+  limit: Type.Integer({ minimum: 1 }),
+}, { default: undefined });
 
-export interface RateLimitConfig {
-  /** @default true */
-  enabled: boolean;
-  /** Where counters live: `redis` shares them between replicas. @default 'memory' */
-  store: StoreKind;
-  /**
-   * What to do when the store fails (Redis unreachable): `open` lets requests through and logs a
-   * warning, `closed` answers 503 `SERVICE_NOT_READY`.
-   * @default 'open'
-   */
-  onStoreError: 'open' | 'closed';
-  /**
-   * A client without a token is known by this request header, when its value is a known key (one
-   * of `apiKeys`, or with `store: redis` one whose SHA-256 is in the Redis set `<redis.keyPrefix>apikeys`).
-   * An unknown key counts as no key: the client is its address.
-   * @default 'x-api-key'
-   */
-  apiKeyHeader: string;
-  /**
-   * The API keys the gateway knows, typically `\${env.PORTICO_API_KEYS}` (comma-separated); kept
-   * in memory as SHA-256 hashes only.
-   * @default []
-   */
-  apiKeys: string[];
-  /**
-   * Proxy addresses or CIDR ranges whose `X-Forwarded-For` is believed.
-   * @default [] (the TCP peer is the client)
-   */
-  trustedProxies: string[];
-  /**
-   * HTTP requests per client address (IPv6 by /64), whatever the token or API key, checked before
-   * authentication and before the body is read: refused requests count too. Higher than `default`,
-   * since many users can share an address (NAT).
-   * @default { windowSeconds: 60, limit: 3000 }
-   */
-  perAddress: { windowSeconds: number; limit: number };
-  /** Every operation counts here. @default { windowSeconds: 60, limit: 600 } */
-  default: { windowSeconds: number; limit: number };
-  /** Further limits for some operations; each one that matches counts too. @default [] */
-  rules: RateLimitRule[];
-  /** Cost units a client may spend per window (estimated costs). @default { windowSeconds: 60, budget: 50000 } */
-  cost: { windowSeconds: number; budget: number };
-}
+export const rateLimitConfigSchema = section({
+  enabled: Type.Boolean({ default: true, description: 'Rate limit each client address, and each client (token subject, else known API key, else address). Over a limit: 429 `RATE_LIMITED`.' }),
+  store: store('`memory` (one process) or `redis` (counters shared by every replica on `redis.url`).'),
+  onStoreError: Type.Enum(['open', 'closed'], { default: 'open', description: 'When Redis cannot be reached: `open` lets requests through and logs a warning; `closed` answers 503 `SERVICE_NOT_READY`.' }),
+  apiKeyHeader: headerName({ default: 'x-api-key', description: 'The header that identifies a client without a token, when its value is a known key (`rateLimit.apiKeys`, or in Redis); an unknown key counts as no key.' }),
+  apiKeys: Type.Array(Type.String({ minLength: 1, accepts: 'a non-empty API key' }), { default: [], description: 'The API keys the gateway knows, typically `${env.PORTICO_API_KEYS}` (comma-separated); kept in memory as SHA-256 hashes. With `store: redis`, keys whose SHA-256 (hex) is in the set `<redis.keyPrefix>apikeys` are known too.' }),
+  trustedProxies: Type.Array(Type.String({ pattern: '^[0-9A-Fa-f:.]+(/\\d{1,3})?$', accepts: 'an IP address or CIDR range such as "10.0.0.0/8"' }), { default: [], description: 'Proxy addresses or CIDR ranges whose `X-Forwarded-For` is believed; elsewhere the TCP peer is the client.' }),
+  perAddress: section({
+    windowSeconds: window(60, 'Window of the per-address rule (`address`).'),
+    limit: positive(3000, { description: 'HTTP requests per window and client address (IPv6 by /64), whatever the token or key; counted before authentication and the body, so refused requests count too.' }),
+  }),
+  default: section({
+    windowSeconds: window(60, 'Window of the rule every operation counts against (`default`).'),
+    limit: positive(600, { description: 'Operations per window and client under `default`.' }),
+  }),
+  rules: Type.Array(rateLimitRuleSchema, { accepts: 'a list of { name, operationName or rootField, windowSeconds, limit }', default: [], description: 'More rules: `{ name, operationName \\| rootField ("Query.users"), windowSeconds, limit }`; each matching rule counts too.' }),
+  cost: section({
+    windowSeconds: window(60, 'Window of the cost budget (`cost`).'),
+    budget: positive(50_000, { description: 'Estimated cost units a client may spend per window.' }),
+  }),
+});
 
-export interface PersistedQueriesConfig {
-  /** Automatic persisted queries (Apollo's APQ protocol). @default true */
-  enabled: boolean;
-  /** @default 'memory' */
-  store: StoreKind;
-  /** How long a registered document is kept. @default 86400 */
-  ttlSeconds: number;
-}
+export const persistedQueriesConfigSchema = section({
+  enabled: Type.Boolean({ default: true, description: 'Automatic persisted queries (Apollo\'s APQ protocol).' }),
+  store: store('`memory` (Apollo Server\'s bounded cache) or `redis` (shared by every replica).'),
+  ttlSeconds: positive(86_400, { description: 'How long a registered document is kept.' }),
+});
 
-export interface TrustedDocumentsConfig {
-  /**
-   * `off`; `log-unknown` runs any operation and logs those missing from the manifest; `require`
-   * runs only the manifest's operations (others get `PERSISTED_QUERY_NOT_ALLOWED`).
-   * @default 'off'
-   */
-  mode: 'off' | 'log-unknown' | 'require';
-  /**
-   * An Apollo persisted query manifest (`{ format: "apollo-persisted-query-manifest", version: 1,
-   * operations: [{ id, name, type, body }] }`); required unless `mode` is `off`.
-   * @default null
-   */
-  manifest: string | null;
-}
+export const trustedDocumentsConfigSchema = section({
+  mode: Type.Enum(['off', 'log-unknown', 'require'], { default: 'off', description: '`off`, `log-unknown` (run anything, log what the manifest lacks) or `require` (run only manifest documents; others get 400 `PERSISTED_QUERY_NOT_ALLOWED`).' }),
+  manifest: nullable(Type.String({ minLength: 1, filePath: true, description: 'An Apollo persisted query manifest (JSON), relative to the working directory. Required unless `mode` is `off`.' })),
+});
+
+/** The traffic sections, spread into the top level of the gateway config. */
+export const trafficConfigProperties = {
+  redis: redisConfigSchema,
+  limits: limitsConfigSchema,
+  demandControl: demandControlConfigSchema,
+  rateLimit: rateLimitConfigSchema,
+  persistedQueries: persistedQueriesConfigSchema,
+  trustedDocuments: trustedDocumentsConfigSchema,
+};
+
+export type RedisConfig = StaticDecode<typeof redisConfigSchema>;
+export type LimitsConfig = StaticDecode<typeof limitsConfigSchema>;
+export type DemandControlConfig = StaticDecode<typeof demandControlConfigSchema>;
+export type RateLimitRule = StaticDecode<typeof rateLimitRuleSchema>;
+export type RateLimitConfig = StaticDecode<typeof rateLimitConfigSchema>;
+export type StoreKind = RateLimitConfig['store'];
+export type PersistedQueriesConfig = StaticDecode<typeof persistedQueriesConfigSchema>;
+export type TrustedDocumentsConfig = StaticDecode<typeof trustedDocumentsConfigSchema>;
+/** The traffic-protection part of `GatewayConfig`. */
+export type TrafficConfig = { [Key in keyof typeof trafficConfigProperties]: StaticDecode<(typeof trafficConfigProperties)[Key]> };

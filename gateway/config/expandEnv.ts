@@ -1,4 +1,5 @@
-import type { ConfigSchemaNode } from './gatewayConfigSchema.js';
+import { childSchemaOf } from './childSchemaOf.js';
+import type { ConfigSchemaNode } from './configOptions.js';
 import { formatConfigPath } from './formatConfigPath.js';
 
 export type Environment = Record<string, string | undefined>;
@@ -29,11 +30,9 @@ export function expandEnv(
     return value.map((item, index) => expandEnv(item, schema?.items, env, problems, [...path, index]));
   }
   if (isPlainObject(value)) {
-    const result: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
-      result[key] = expandEnv(child, childSchema(schema, key), env, problems, [...path, key]);
-    }
-    return result;
+    // Built from entries so that a map key of the file (a subgraph's name) such as `__proto__`
+    // stays a key, never the object's prototype.
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, expandEnv(child, childSchemaOf(schema, key), env, problems, [...path, key])]));
   }
   return value;
 }
@@ -90,13 +89,6 @@ function coerce(value: string, schema: ConfigSchemaNode | undefined): unknown {
     default:
       return value;
   }
-}
-
-/** The schema of `key` inside an object schema, if the schema says. */
-function childSchema(schema: ConfigSchemaNode | undefined, key: string): ConfigSchemaNode | undefined {
-  const declared = schema?.properties?.[key];
-  if (declared) return declared;
-  return typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

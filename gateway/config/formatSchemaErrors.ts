@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import type { ConfigSchemaNode } from './gatewayConfigSchema.js';
+import type { ConfigSchemaNode } from './configOptions.js';
 import { formatConfigPath } from './formatConfigPath.js';
 
 /**

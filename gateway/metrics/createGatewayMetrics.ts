@@ -24,7 +24,7 @@ export interface BoundedMetric<L extends string> {
  * whose every client-chosen label value is bounded (`metrics.maxLabelValues`, see createLabelBounds):
  * no caller can put a client's text into a label unbounded.
  */
-export function createGatewayMetrics(maxLabelValues = 100) {
+export function createGatewayMetrics(maxLabelValues: number) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'portico_' });
   const registers = [registry];

@@ -1,43 +1,39 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { gatewayConfigSchema, type ConfigSchemaNode } from '../../gateway/config/gatewayConfigSchema.js';
+import { asConfigSchemaNode, type ConfigSchemaNode } from '../../gateway/config/configOptions.js';
+import { gatewayConfigSchema } from '../../gateway/config/GatewayConfig.js';
+import { configTableMarkers, renderConfigTable, withConfigTable } from '../../gateway/config/renderConfigTable.js';
 
-/** Every option a config file can set, as the doc table names it (`subgraphs.<name>.url`). */
-function optionsOf(schema: ConfigSchemaNode, prefix = ''): string[] {
-  const children: [string, ConfigSchemaNode][] = Object.entries(schema.properties ?? {});
-  if (typeof schema.additionalProperties === 'object') children.push(['<name>', schema.additionalProperties]);
-  if (schema.type !== 'object' || children.length === 0) return [prefix];
-  return children.flatMap(([key, child]) => optionsOf(child, prefix ? `${prefix}.${key}` : key));
-}
-
-// The option table in the README's "Gateway configuration" section.
-function configSection(): string {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const start = readme.indexOf('## Gateway configuration');
-  expect(start, 'the README has a "Gateway configuration" section').toBeGreaterThan(-1);
-  const end = readme.indexOf('\n#', start + 3);
-  return readme.slice(start, end === -1 ? undefined : end);
-}
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const schema = asConfigSchemaNode(gatewayConfigSchema);
 
 describe('the README option table', () => {
-  const doc = configSection();
-  const documented = [...doc.matchAll(/^\| `([^`]+)` \|/gm)].map((match) => match[1]);
-
-  it('has a row for every option of the schema, and no other', () => {
-    expect(documented.sort()).toEqual(optionsOf(gatewayConfigSchema).sort());
+  it('is the one the schema generates (run `npm run codegen` after changing an option)', () => {
+    expect(withConfigTable(readme, renderConfigTable(schema))).toBe(readme);
   });
 
-  it('shows the schema default of every option that has one', () => {
-    const walk = (schema: ConfigSchemaNode, prefix: string): void => {
-      for (const [key, child] of Object.entries(schema.properties ?? {})) {
-        const option = prefix ? `${prefix}.${key}` : key;
-        if (child.type === 'object') walk(child, option);
-        else if (typeof child.default === 'string' || typeof child.default === 'number' || typeof child.default === 'boolean') {
-          const row = doc.split('\n').find((line) => line.startsWith(`| \`${option}\` |`));
-          expect(row, option).toContain(`\`${String(child.default)}\``);
-        }
-      }
-    };
-    walk(gatewayConfigSchema, '');
+  it('sits in the "Gateway configuration" section', () => {
+    const section = readme.indexOf('## Gateway configuration');
+    expect(section).toBeGreaterThan(-1);
+    expect(readme.indexOf(configTableMarkers.start)).toBeGreaterThan(section);
+    expect(readme.indexOf('\n## ', section + 3)).toBeGreaterThan(readme.indexOf(configTableMarkers.end));
+  });
+
+  it('has a row for every option, with its default, and fails for an option without a description', () => {
+    const table = renderConfigTable(schema);
+    expect(table).toContain('| `server.port` | `4000` | ');
+    expect(table).toContain('| `server.bodyLimitBytes` | `1048576` (1 MiB) | ');
+    expect(table).toContain('| `subgraphs.<name>.timeoutMs` | `upstream.timeoutMs` | ');
+    expect(table).toContain('| `headers.subgraphs.<name>` | `[]` | ');
+    expect(table).toContain('| `introspection` | `true` in development, `false` in production | ');
+    expect(table).toContain('| `redis.url` | none | ');
+    const undocumented: ConfigSchemaNode = { type: 'object', properties: { added: { type: 'integer', default: 1 } } };
+    expect(() => renderConfigTable(undocumented)).toThrow('config option added has no description');
+  });
+
+  it('replaces only what is between its markers', () => {
+    const text = `before\n${configTableMarkers.start}\nold\n${configTableMarkers.end}\nafter`;
+    expect(withConfigTable(text, 'new')).toBe(`before\n${configTableMarkers.start}\nnew\n${configTableMarkers.end}\nafter`);
+    expect(() => withConfigTable('no markers', 'new')).toThrow('markers are missing');
   });
 });

@@ -3,13 +3,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../gateway/config/ConfigError.js';
-import { gatewayConfigSchema } from '../../gateway/config/gatewayConfigSchema.js';
+import { gatewayConfigSchema } from '../../gateway/config/GatewayConfig.js';
 import { loadGatewayConfig, type LoadGatewayConfigOptions } from '../../gateway/config/loadGatewayConfig.js';
 
 const workersAccepted = 'a whole number of at least 1, or "auto" (one per available CPU)';
 
 // Every top-level key, as the error messages list them.
-const topLevelKeys = Object.keys(gatewayConfigSchema.properties ?? {}).join(', ');
+const topLevelKeys = Object.keys(gatewayConfigSchema.properties).join(', ');
 
 let dir: string;
 
@@ -227,6 +227,12 @@ subgraphs:
     expect(load('server: { workers: 3 }\n', 'yaml', { overrides: { workers: '2' } }).server.workers).toBe(2);
     expect(load('server: { workers: auto }\n').server.workers).toBe(availableParallelism());
     expect(load('', 'yaml', { overrides: { workers: 'auto' } }).server.workers).toBe(availableParallelism());
+  });
+
+  it('keeps a subgraph named __proto__ a subgraph (refused later as unknown), never a prototype', () => {
+    const config = load('{"subgraphs": {"__proto__": {"timeoutMs": 5}}}', 'json');
+    expect(Object.hasOwn(config.subgraphs, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(config.subgraphs)).toBe(Object.prototype);
   });
 
   it('resolves TLS files against the working directory', () => {

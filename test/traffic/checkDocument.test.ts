@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { LimitsConfig } from '../../gateway/config/TrafficConfig.js';
-import { trafficConfigSchema } from '../../gateway/config/trafficConfigSchema.js';
+import { asConfigSchemaNode } from '../../gateway/config/configOptions.js';
+import { type LimitsConfig, limitsConfigSchema } from '../../gateway/config/TrafficConfig.js';
 import { checkDocument } from '../../gateway/traffic/checkDocument.js';
 
 // The shipped defaults, read from the config schema so that these tests follow them.
 const defaults = Object.fromEntries(
-  Object.entries(trafficConfigSchema.limits?.properties ?? {}).map(([key, node]) => [key, node.default]),
+  Object.entries(asConfigSchemaNode(limitsConfigSchema).properties ?? {}).map(([key, node]) => [key, node.default]),
 ) as unknown as LimitsConfig;
 // Limits so loose that only the one under test can trip.
 const loose: LimitsConfig = { ...defaults, maxDocumentBytes: 10_000_000, maxTokens: 1_000_000 };
