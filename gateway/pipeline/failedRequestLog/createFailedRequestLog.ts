@@ -1,28 +1,7 @@
-import type { ApolloServerPlugin, HTTPGraphQLRequest } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
-import type { Logger } from '../../common/createLogger.js';
-import type { GatewayContext } from '../GatewayContext.js';
-
-export interface FinishedRequest {
-  requestId: string;
-  /** The request's trace, for GraphQL requests. */
-  traceId?: string;
-  method: string;
-  path: string;
-  status: number;
-  durationMs: number;
-  /** The request as handed to Apollo Server, when it got that far. */
-  graphQLRequest?: HTTPGraphQLRequest;
-  /** What the client was told, for failures no plugin saw (HTTP-level refusals). */
-  clientErrors?: readonly { message: string; code?: unknown }[];
-}
-
-export interface FailedRequestLog {
-  /** Collects the GraphQL errors of each request, before they are masked. */
-  plugin: ApolloServerPlugin<GatewayContext>;
-  /** Logs one warn line when the request failed: status ≥ 400 or any GraphQL error. */
-  finish(request: FinishedRequest): void;
-}
+import type { Logger } from '../../../common/createLogger.js';
+import { HttpError } from '../../../common/http/HttpError.js';
+import type { Feature, ProducedError } from '../Feature.js';
 
 interface LoggedError {
   message: string;
@@ -33,29 +12,15 @@ interface LoggedError {
 }
 
 /**
- * One log line per failed request, with the errors as they really were: the log is where a
- * masked `Internal server error` can be traced back to its cause.
+ * One warn line per failed request (status ≥ 400 or any GraphQL error), with the errors as the
+ * gateway produced them, before Apollo Server formatted them: the log is where a masked
+ * `Internal server error` can be traced back to its cause.
  */
-export function createFailedRequestLog(logger: Logger): FailedRequestLog {
-  // Keyed by the request object Apollo Server passes back to plugins as `request.http`.
-  const errorsByRequest = new WeakMap<HTTPGraphQLRequest, LoggedError[]>();
-
+export function createFailedRequestLog(logger: Logger): Feature {
   return {
-    plugin: {
-      async requestDidStart() {
-        return {
-          async didEncounterErrors({ request, errors }) {
-            if (!request.http) return;
-            const logged = errorsByRequest.get(request.http) ?? [];
-            logged.push(...errors.map(toLoggedError));
-            errorsByRequest.set(request.http, logged);
-          },
-        };
-      },
-    },
-
-    finish({ graphQLRequest, clientErrors, ...request }) {
-      const errors = (graphQLRequest && errorsByRequest.get(graphQLRequest)) ?? clientErrors ?? [];
+    name: 'failedRequestLog',
+    finish({ errors: produced = [], unseenAnswer, ...request }) {
+      const errors = produced.length > 0 ? produced.map(toLoggedError) : unseenAnswer !== undefined ? errorsIn(unseenAnswer) : [];
       if (request.status < 400 && errors.length === 0) return;
       logger.warn({ ...request, errors }, `${request.method} ${request.path} failed (${request.status})`);
     },
@@ -63,7 +28,12 @@ export function createFailedRequestLog(logger: Logger): FailedRequestLog {
 }
 
 /** The parts of an error worth a log line; the stack only for errors nobody coded. */
-function toLoggedError(error: GraphQLError): LoggedError {
+function toLoggedError(error: ProducedError): LoggedError {
+  if (error instanceof HttpError) return { message: error.message, code: error.code };
+  return toLoggedGraphQLError(error);
+}
+
+function toLoggedGraphQLError(error: GraphQLError): LoggedError {
   const code = error.extensions.code;
   const cause = error.originalError;
   return {
@@ -73,4 +43,14 @@ function toLoggedError(error: GraphQLError): LoggedError {
     ...(error.path ? { path: error.path } : {}),
     ...(code === undefined || code === 'INTERNAL_SERVER_ERROR' ? { stack: (cause ?? error).stack } : {}),
   };
+}
+
+/** The errors of a JSON answer Apollo Server wrote itself, before any plugin ran. */
+function errorsIn(answer: string): LoggedError[] {
+  try {
+    const parsed = JSON.parse(answer) as { errors?: { message: string; extensions?: { code?: unknown } }[] };
+    return (parsed.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code }));
+  } catch {
+    return [];
+  }
 }

@@ -1,7 +1,6 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import { coercedVariablesOf } from '../execution/coercedVariablesOf.js';
-import { operationResolutionError } from '../execution/operationResolutionError.js';
-import type { GatewayContext } from '../GatewayContext.js';
+import { coercedVariablesOf } from '../../execution/coercedVariablesOf.js';
+import { operationResolutionError } from '../../execution/operationResolutionError.js';
+import type { Feature } from '../Feature.js';
 
 /**
  * The first operation-layer step: once Apollo Server has picked the operation, an operation
@@ -10,15 +9,18 @@ import type { GatewayContext } from '../GatewayContext.js';
  * estimate with them, authorization and the executor run with them. Coercion errors are
  * answered by execution, all of them, as graphql-js answers them.
  */
-export function createVariableCoercion(): ApolloServerPlugin<GatewayContext> {
+export function createVariableCoercion(): Feature {
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, document, request, schema, contextValue }) {
-          if (!operation) throw operationResolutionError(document, request.operationName);
-          coercedVariablesOf({ context: contextValue, schema, operation, variables: request.variables });
-        },
-      };
+    name: 'variableCoercion',
+    plugin: {
+      async requestDidStart() {
+        return {
+          async didResolveOperation({ operation, document, request, schema, contextValue }) {
+            if (!operation) throw operationResolutionError(document, request.operationName);
+            coercedVariablesOf({ context: contextValue, schema, operation, variables: request.variables });
+          },
+        };
+      },
     },
   };
 }
