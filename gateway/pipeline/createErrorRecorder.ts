@@ -11,24 +11,25 @@ export interface ErrorRecorder {
 
 /**
  * The operation-layer half of "what went wrong with this request": each error as the gateway
- * produced it, before Apollo Server formats (and in production masks) it. Keyed by the context
- * object, which Apollo Server builds once per HTTP request and shares between a batch's operations.
+ * produced it, before Apollo Server formats (and in production masks) it. Apollo Server gives
+ * each operation a shallow copy of the context, so the key is what every copy shares and no
+ * other request has: the request's abort signal.
  */
 export function createErrorRecorder(): ErrorRecorder {
-  const recorded = new WeakMap<GatewayContext, GraphQLError[]>();
+  const recorded = new WeakMap<AbortSignal, GraphQLError[]>();
   return {
     plugin: {
       async requestDidStart() {
         return {
           async didEncounterErrors({ contextValue, errors }) {
-            recorded.get(contextValue)?.push(...errors);
+            recorded.get(contextValue.signal)?.push(...errors);
           },
         };
       },
     },
     record(context) {
       const errors: GraphQLError[] = [];
-      recorded.set(context, errors);
+      recorded.set(context.signal, errors);
       return errors;
     },
   };
