@@ -1,6 +1,8 @@
+import type { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { describe, expect, it } from 'vitest';
 import { createPipeline } from '../../../gateway/pipeline/createPipeline.js';
+import { createPipelineGateway } from '../../../gateway/pipeline/createPipelineGateway.js';
 import type { Feature, OperationExecutor } from '../../../gateway/pipeline/Feature.js';
 import { exchangeOf } from './fixtures/exchangeOf.js';
 
@@ -109,5 +111,31 @@ describe('createPipeline', () => {
     } finally {
       await apollo.stop();
     }
+  });
+});
+
+describe('createPipelineGateway', () => {
+  it("hands Apollo Server the pipeline's executor in place of Apollo Gateway's, and passes the rest through", async () => {
+    const listeners: unknown[] = [];
+    let stopped = false;
+    const inner = {
+      load: async () => ({ schema: 'the api schema', executor: async () => ({ data: { from: 'apollo gateway' } }) }),
+      onSchemaLoadOrUpdate(listener: unknown) {
+        listeners.push(listener);
+        return () => undefined;
+      },
+      stop: async () => {
+        stopped = true;
+      },
+    } as unknown as ApolloGateway;
+    const ours: OperationExecutor = async () => ({ data: { from: 'the pipeline' } });
+    const gateway = createPipelineGateway(inner, ours);
+    const loaded = await gateway.load({} as Parameters<ApolloGateway['load']>[0]);
+    expect(loaded.schema).toBe('the api schema');
+    expect(loaded.executor).toBe(ours);
+    gateway.onSchemaLoadOrUpdate(() => undefined);
+    expect(listeners).toHaveLength(1);
+    await gateway.stop();
+    expect(stopped).toBe(true);
   });
 });
