@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { buildSchema, GraphQLError, Kind, parse, print, type OperationDefinitionNode } from 'graphql';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +30,14 @@ describe('requestMetrics: refusals', () => {
       { reason: 'demand_control', code: 'MAX_DEPTH_EXCEEDED', value: 1 },
       { reason: 'authentication', code: 'UNAUTHENTICATED', value: 1 },
     ]);
+  });
+
+  it('is the one place refusals are counted (no other file in gateway/ touches the counter)', () => {
+    const counting = readdirSync('gateway', { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+      .map((entry) => path.join(entry.parentPath, entry.name))
+      .filter((file) => /\brejections\.inc\(/.test(readFileSync(file, 'utf8')));
+    expect(counting).toEqual([path.join('gateway', 'pipeline', 'requestMetrics', 'createRequestMetrics.ts')]);
   });
 
   it('counts nothing for an answer that is no refusal: a 200 with errors (a field nulled), a 499', async () => {
