@@ -31,7 +31,7 @@ const requestPath = [
 function deps(): FeatureDeps {
   return {
     logger: pino({ level: 'silent' }),
-    metrics: createGatewayMetrics(),
+    metrics: createGatewayMetrics(100),
     redis: null,
     addressOf: createAddressResolver([]),
     costDirectives: () => readCostDirectives('type Query { a: Int }'),

@@ -14,7 +14,7 @@ import type { Viewer } from '../../../gateway/GatewayContext.js';
 const finished = (outcome: Partial<FinishedRequest>): FinishedRequest => ({ status: 200, requestId: 'r1', method: 'POST', path: '/graphql', durationMs: 3, ...outcome });
 
 describe('requestMetrics: refusals', () => {
-  const metricsFor = () => createGatewayMetrics();
+  const metricsFor = () => createGatewayMetrics(100);
   const count = async (metrics: ReturnType<typeof createGatewayMetrics>) =>
     (await metrics.registry.getSingleMetric('portico_rejections_total')!.get()).values.map(({ labels, value }) => ({ ...labels, value }));
 
