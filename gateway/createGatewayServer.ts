@@ -1,51 +1,47 @@
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { createLogger, type Logger } from '../common/createLogger.js';
 import { ConfigError } from './config/ConfigError.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
-import { createAuthenticator } from './auth/createAuthenticator.js';
 import { acceptEnforcedSecurityLinks } from './authorization/acceptEnforcedSecurityLinks.js';
-import { createAuthorizingGateway } from './authorization/createAuthorizingGateway.js';
 import { loadPolicyModule } from './authorization/loadPolicyModule.js';
 import { createHeaderPropagation } from './subgraphRequests/createHeaderPropagation.js';
-import { createSubgraphClient, type SubgraphObserver } from './subgraphRequests/createSubgraphClient.js';
+import { createSubgraphClient } from './subgraphRequests/createSubgraphClient.js';
 import { createSubgraphClients } from './subgraphRequests/createSubgraphClients.js';
 import { createPlanExecutor } from './execution/createPlanExecutor.js';
 import { parseSupergraph } from './supergraph/parseSupergraph.js';
 import { createNameInterner } from './supergraph/createNameInterner.js';
 import { trace } from '@opentelemetry/api';
 import { createCors } from './http/createCors.js';
+import { createNodeServer } from './http/createNodeServer.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
-import { createDemandControl } from './plugins/createDemandControl.js';
-import { createFailedRequestLog } from './plugins/createFailedRequestLog.js';
-import { createVariableCoercion } from './plugins/createVariableCoercion.js';
+import { listen } from './http/listen.js';
+import { createFeatures, type Features } from './pipeline/createFeatures.js';
+import { createPipeline } from './pipeline/createPipeline.js';
+import { createPipelineGateway } from './pipeline/createPipelineGateway.js';
 import { createHttpDrain } from './health/createHttpDrain.js';
 import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
-import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
-import { createRequestMetrics } from './metrics/createRequestMetrics.js';
+import { createGatewayMetrics } from './metrics/createGatewayMetrics.js';
+import { createSubgraphObserver } from './metrics/createSubgraphObserver.js';
 import { createMetricsListener } from './metrics/createMetricsListener.js';
 import { createPlanCache } from './execution/createPlanCache.js';
 import { exposeOwnMetrics, type ExposeMetrics } from './metrics/MetricsExposition.js';
-import { rejectionReasonOf } from './metrics/rejectionReasonOf.js';
-import { createByteBudget } from '../common/http/createByteBudget.js';
 import { createAddressResolver } from './traffic/createAddressResolver.js';
 import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
 import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
 import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
 import { readCostDirectives } from './traffic/readCostDirectives.js';
-import { createTrafficProtection } from './traffic/createTrafficProtection.js';
-import { createAdmission } from './traffic/createAdmission.js';
+import { connectRedis } from './traffic/connectRedis.js';
 import { exampleOperation } from './landingPage/exampleOperation.js';
-import { createExplorerRoute, explorerPath } from './explorer/createExplorerRoute.js';
-import { createLandingPagePlugin } from './landingPage/createLandingPagePlugin.js';
+import { createExplorerRoute } from './explorer/createExplorerRoute.js';
+import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
@@ -114,7 +110,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       forwardClaims: config.authentication.forwardClaims,
       forwardToken: config.authentication.forwardToken,
       logger,
-      ...(metrics ? { observer: subgraphObserver(metrics, name) } : {}),
+      ...(metrics ? { observer: createSubgraphObserver(metrics, name) } : {}),
     }),
   );
   const { tracing: tracingConfig } = config.telemetry;
@@ -162,23 +158,27 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   });
   gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
 
-  const tls = config.server.tls;
-  const httpServer = tls ? createHttpsServer(tls, connectionTimeouts(config.server)) : http.createServer(connectionTimeouts(config.server));
-  const failedRequestLog = createFailedRequestLog(logger);
+  const httpServer = createNodeServer(config.server);
   // The cost directives of the supergraph being served, after every reload too.
   let costDirectives = readCostDirectives(supergraph.sdl);
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     costDirectives = readCostDirectives(coreSupergraphSdl);
   });
-  const demandControl = createDemandControl(config.demandControl, () => costDirectives);
-  const traffic = await createTrafficProtection(config, demandControl, logger);
+  const redis = await connectRedis(config, logger);
+  const addressOf = createAddressResolver(config.rateLimit.trustedProxies);
+  let features: Features;
+  try {
+    const decidePolicies = config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null;
+    const onSchemaLoadOrUpdate = gateway.onSchemaLoadOrUpdate.bind(gateway);
+    features = createFeatures(config, { logger, metrics, redis: redis.redis, addressOf, costDirectives: () => costDirectives, onSchemaLoadOrUpdate, decidePolicies });
+  } catch (error) {
+    await redis.close();
+    throw error;
+  }
+  const pipeline = createPipeline(features.features);
 
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: createAuthorizingGateway(gateway, executor.execute, {
-      unauthorized: config.authorization.unauthorized,
-      decidePolicies: config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null,
-      logger,
-    }),
+    gateway: createPipelineGateway(gateway, pipeline.execute(executor.execute)),
     logger: logger.child({ component: 'apollo-server' }),
     introspection: config.introspection,
     // Without introspection, "did you mean" suggestions would leak the schema instead.
@@ -187,9 +187,9 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     formatError: createFormatError({ mode: config.mode }),
     // The CLI handles signals, so that it can exit 0 after a clean stop.
     stopOnTerminationSignals: false,
-    // Batches are capped by limits.maxBatchSize in the HTTP layer (guardDocuments).
+    // Batches are capped by limits.maxBatchSize in the HTTP layer (the documentLimits feature).
     allowBatchedHttpRequests: true,
-    persistedQueries: traffic.persistedQueries,
+    persistedQueries: features.persistedQueries,
     plugins: [
       // Before the request handler is attached, so that its request listener runs first.
       createHttpDrain({
@@ -199,17 +199,12 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
         onDrainStart: readiness.markDraining,
         logger,
       }).plugin,
-      failedRequestLog.plugin,
-      // Unknown operation names refused; variables coerced once, for every stage after it.
-      createVariableCoercion(),
-      // Persisted documents, then rate limits (they charge the cost), then demand control.
-      ...traffic.plugins,
-      demandControl.plugin,
-      landingPagePlugin(config, supergraph.sdl),
+      // The request path's features, in order (see createFeatures).
+      ...pipeline.plugins,
+      chooseLandingPage(config, supergraph.sdl),
       // Its per-request hooks only ever computed `cache-control: no-store` here (the executor
       // gathers no cache hints); the HTTP layer sends that header itself, on the GraphQL path.
       ApolloServerPluginCacheControlDisabled(),
-      ...(metrics ? [createRequestMetrics({ metrics, ...config.metrics })] : []),
     ],
   });
   // Started just before Apollo Server, so that no earlier failure leaves it registered.
@@ -226,8 +221,9 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   try {
     await apollo.start();
   } catch (error) {
+    await pipeline.close();
     await clients.close();
-    await traffic.close();
+    await redis.close();
     await tracing?.shutdown();
     const key = supergraphUrl ? 'supergraph.url' : 'supergraph.path';
     throw new ConfigError([`${key}: the gateway cannot load ${supergraphUrl ?? supergraphPath}: ${(error as Error).message}`]);
@@ -236,47 +232,27 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const exposition = metrics ? (deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry) : undefined;
   const metricsListener =
     exposition && config.metrics.listener === 'internal' && deps.metricsListener !== false ? createMetricsListener(exposition, logger) : null;
-  const admission = createAdmission(config.server.admission);
-  metrics?.observeAdmission(admission.state);
-  const addressOf = createAddressResolver(config.rateLimit.trustedProxies);
   httpServer.on(
     'request',
     createRequestHandler({
       apollo,
+      pipeline,
       graphqlPath: config.server.graphqlPath,
-      bodyLimitBytes: config.server.bodyLimitBytes,
-      bodyTimeoutMs: config.server.bodyTimeoutMs,
-      bodyBudget: createByteBudget(config.server.maxBodyBytesInFlight, bodyShareOf(config.server)),
       clientAddressOf: (req) => addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']),
       requestTimeoutMs: config.server.requestTimeoutMs,
-      limits: config.limits,
       landingPage: config.landingPage,
       explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: exampleOperation(supergraph.sdl, 'graphiql') }) : null,
       cors: createCors(config.server.cors),
-      authenticator: createAuthenticator(config.authentication, logger.child({ component: 'authentication' })),
-      admission,
-      limitAddress: traffic.limitAddress,
       readiness,
-      failedRequestLog,
+      ...(exposition && config.metrics.listener === 'public' ? { exposition } : {}),
       logger,
-      ...(metrics
-        ? {
-            metrics: {
-              ...(config.metrics.listener === 'public' ? { exposition: exposition! } : {}),
-              countRejection: (code: string) => {
-                const reason = rejectionReasonOf(code);
-                if (reason) metrics.rejections.inc({ reason, code });
-              },
-            },
-          }
-        : {}),
     }),
   );
 
   let stopping: Promise<void> | undefined;
   return {
     httpServer,
-    tls: tls !== null,
+    tls: config.server.tls !== null,
     subgraphs,
     listen: async (port = config.server.port, host = config.server.host) => {
       const address = await listen(httpServer, port, host);
@@ -293,28 +269,15 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
           metricsListener.closeAllConnections();
           await closed;
         }
-        admission.close();
+        await pipeline.close();
         await clients.close();
-        await traffic.close();
+        await redis.close();
         // Last, so that the spans of the requests that drained above are sent too.
         await tracing?.shutdown();
       })();
       return stopping;
     },
     isReady: () => readiness.status().ready,
-  };
-}
-
-/** Feeds one subgraph's attempts, retries, shared requests and breaker state to the metrics. */
-function subgraphObserver(metrics: GatewayMetrics, subgraph: string): SubgraphObserver {
-  return {
-    attempt: (durationMs, outcome) => {
-      metrics.subgraphFetchDuration.observe({ subgraph }, durationMs / 1000);
-      metrics.subgraphFetches.inc({ subgraph, outcome });
-    },
-    retry: () => metrics.subgraphRetries.inc({ subgraph }),
-    deduplicated: () => metrics.subgraphDeduplicated.inc({ subgraph }),
-    breakerState: (state) => metrics.setBreakerState(subgraph, state),
   };
 }
 
@@ -331,63 +294,4 @@ function routeSubgraphs(config: GatewayConfig, composed: readonly SupergraphSubg
     );
   }
   return composed.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));
-}
-
-/**
- * Node's own connection timeouts, set deliberately rather than left at its defaults (5 minutes
- * for a request, 1 minute for headers, checked every 30 s): a client has `headersTimeoutMs` for
- * its headers, and headers and body together may take no longer than `headersTimeoutMs +
- * bodyTimeoutMs` (the handler's own body timer answers first, with a coded 408; Node's is the
- * backstop for requests the handler never reads, such as a body sent to /health). Checked every
- * second so that they hold to within a second.
- */
-function connectionTimeouts(server: GatewayConfig['server']): http.ServerOptions {
-  return {
-    headersTimeout: server.headersTimeoutMs,
-    requestTimeout: server.headersTimeoutMs + server.bodyTimeoutMs,
-    keepAliveTimeout: server.keepAliveTimeoutMs,
-    connectionsCheckingInterval: Math.min(1000, server.headersTimeoutMs),
-  };
-}
-
-/** An HTTPS server; a certificate or key that cannot be read or used is a `ConfigError`. */
-function createHttpsServer(tls: NonNullable<GatewayConfig['server']['tls']>, timeouts: http.ServerOptions): https.Server {
-  try {
-    return https.createServer({ ...timeouts, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) });
-  } catch (error) {
-    throw new ConfigError([
-      `server.tls: cannot use ${tls.certFile} and ${tls.keyFile} (PEM certificate and its private key): ${(error as Error).message}`,
-    ]);
-  }
-}
-
-/**
- * The Sandbox where `landingPage` is on, opened on an example operation that says where a token
- * goes; nothing (not even Apollo's default page) elsewhere.
- */
-function landingPagePlugin(config: GatewayConfig, supergraphSdl: string): ApolloServerPlugin {
-  return config.landingPage
-    ? createLandingPagePlugin({ document: exampleOperation(supergraphSdl), explorerPath: config.explorer ? explorerPath : undefined })
-    : ApolloServerPluginLandingPageDisabled();
-}
-
-/** `server.listen` as a promise that rejects on EADDRINUSE and friends. */
-function listen(server: http.Server | https.Server, port: number, host: string): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve(server.address() as AddressInfo);
-    });
-  });
-}
-
-/**
- * The most body bytes one client may hold at once: an eighth of `maxBodyBytesInFlight`, and never
- * less than one whole body. One address sending large bodies slowly then leaves seven eighths
- * to everyone else.
- */
-function bodyShareOf(server: GatewayConfig['server']): number {
-  return Math.max(server.bodyLimitBytes, Math.floor(server.maxBodyBytesInFlight / 8));
 }

@@ -20,16 +20,18 @@ beforeAll(async () => {
   await apollo.start();
   server = http.createServer(
     createRequestHandler(
-      httpLayerOptions({
-        apollo,
-        admission,
-        authenticator: {
-          authenticate: () => {
-            authenticating += 1;
-            return new Promise((resolve) => (letAuthenticationFinish = () => resolve(null)));
+      httpLayerOptions(
+        { apollo },
+        {
+          admission,
+          authenticator: {
+            authenticate: () => {
+              authenticating += 1;
+              return new Promise((resolve) => (letAuthenticationFinish = () => resolve(null)));
+            },
           },
         },
-      }),
+      ),
     ),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -6,16 +6,16 @@ import { ErrorCode } from '../../common/errorCodes.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { createAuthenticator, type Authenticator } from '../../gateway/auth/createAuthenticator.js';
 import { createRequestHandler } from '../../gateway/http/createRequestHandler.js';
-import type { FailedRequestLog } from '../../gateway/plugins/createFailedRequestLog.js';
+import type { Feature } from '../../gateway/pipeline/Feature.js';
 import { httpLayerOptions } from './fixtures/httpLayerOptions.js';
 
 // The HTTP layer alone, with an authenticator and a request log the test swaps, to drive the
 // error path with what used to end the process.
 let authenticate: Authenticator['authenticate'] = async () => null;
-let finish: FailedRequestLog['finish'] = () => undefined;
+let finish: NonNullable<Feature['finish']> = () => undefined;
 const logged: string[] = [];
 const logger = pino({ level: 'error' }, { write: (line: string) => void logged.push(line) });
-const options = httpLayerOptions({ authenticator: { authenticate: (headers) => authenticate(headers) }, failedRequestLog: { plugin: {}, finish: (entry) => finish(entry) }, logger });
+const options = httpLayerOptions({ logger }, { authenticator: { authenticate: (headers) => authenticate(headers) }, finish: (entry) => finish(entry) });
 const server = http.createServer(createRequestHandler(options));
 let url: string;
 const unhandled: unknown[] = [];

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 // reads the variables as sent (or coerces them again, or applies defaults its own way) can judge
 // a different operation than the one that runs: authorization once let a defaulted @skip hide a
 // field that execution then selected. This fails when someone bypasses it.
-const operationLayer = ['gateway/authorization', 'gateway/execution', 'gateway/plugins', 'gateway/traffic', 'gateway/metrics', 'gateway/operation'];
+const operationLayer = ['gateway/authorization', 'gateway/execution', 'gateway/pipeline', 'gateway/traffic', 'gateway/metrics', 'gateway/operation'];
 
 // The variables as sent may go only to coercion, or on to subgraphs (as Apollo Gateway sends them).
 const allowed: Record<string, RegExp> = {

@@ -1,10 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, httpStatusOf } from '../../common/errorCodes.js';
-import type { Logger } from '../../common/createLogger.js';
-import type { TrustedDocumentsConfig } from '../config/TrafficConfig.js';
-import type { GatewayContext } from '../GatewayContext.js';
-import type { TrustedManifest } from '../traffic/readManifest.js';
+import { ErrorCode, httpStatusOf } from '../../../common/errorCodes.js';
+import type { Logger } from '../../../common/createLogger.js';
+import type { TrustedDocumentsConfig } from '../../config/TrafficConfig.js';
+import type { GatewayContext } from '../../GatewayContext.js';
+import type { TrustedManifest } from '../../traffic/readManifest.js';
 
 export interface TrustedDocumentsOptions {
   mode: Exclude<TrustedDocumentsConfig['mode'], 'off'>;

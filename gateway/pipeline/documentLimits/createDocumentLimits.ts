@@ -1,27 +1,26 @@
 import { LRUCache } from 'lru-cache';
-import { ErrorCode } from '../../common/errorCodes.js';
-import { HttpError } from '../../common/http/HttpError.js';
-import type { LimitsConfig } from '../config/TrafficConfig.js';
-import { checkDocument } from '../traffic/checkDocument.js';
-import type { LimitBreach } from '../traffic/createLimitError.js';
-
-/** Refuses a request body (one operation or a batch) that breaks a limit, with an `HttpError`. */
-export type DocumentGuard = (body: unknown) => void;
+import { ErrorCode } from '../../../common/errorCodes.js';
+import { HttpError } from '../../../common/http/HttpError.js';
+import type { LimitsConfig } from '../../config/TrafficConfig.js';
+import { checkDocument } from '../../traffic/checkDocument.js';
+import type { LimitBreach } from '../../traffic/createLimitError.js';
+import type { Feature } from '../Feature.js';
 
 // Documents known to keep within the limits, so that a repeated one is not parsed again: at
 // most this many bytes of them (each is at most limits.maxDocumentBytes).
 const ACCEPTED_BYTES = 8 * 2 ** 20;
 
 /**
- * Demand control before Apollo Server sees the request: the batch size, then each operation's
- * document limits. One operation over a limit refuses the whole request with HTTP 400, since a
+ * Document limits (`limits`), before Apollo Server sees the request: the batch size, then each
+ * operation's shape. One operation over a limit refuses the whole request with HTTP 400, since a
  * batch is one request from one client. Requests without a query (an APQ hash) pass: a document
  * was checked when it was registered, and manifest documents are the operator's own. Documents
  * that passed are remembered (an LRU by size), since clients send the same few again and again.
  */
-export function createDocumentGuard(limits: LimitsConfig): DocumentGuard {
+export function createDocumentLimits(limits: LimitsConfig): Feature {
   const accepted = new LRUCache<string, true>({ maxSize: ACCEPTED_BYTES, sizeCalculation: (_, query) => Math.max(1, query.length) });
-  return (body) => {
+  /** Refuses a request body (one operation or a batch) that breaks a limit, with an `HttpError`. */
+  const guard = (body: unknown): void => {
     const operations = Array.isArray(body) ? body : [body];
     if (operations.length > limits.maxBatchSize) {
       throw refusal({
@@ -39,6 +38,13 @@ export function createDocumentGuard(limits: LimitsConfig): DocumentGuard {
       if (breach) throw refusal(breach);
       accepted.set(query, true);
     }
+  };
+  return {
+    name: 'documentLimits',
+    async handle(exchange, next) {
+      guard(exchange.body ?? { query: exchange.url.searchParams.get('query') });
+      return next();
+    },
   };
 }
 

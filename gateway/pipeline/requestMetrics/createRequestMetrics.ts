@@ -1,10 +1,12 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import type { GatewayContext } from '../GatewayContext.js';
-import type { GatewayMetrics } from './createGatewayMetrics.js';
-import { deprecatedFieldsOf } from './deprecatedFieldsOf.js';
+import type { GatewayMetrics } from '../../metrics/createGatewayMetrics.js';
+import { deprecatedFieldsOf } from '../../metrics/deprecatedFieldsOf.js';
+import { rejectionReasonOf } from '../../metrics/rejectionReasonOf.js';
+import { codeOf } from '../codeOf.js';
+import type { Feature } from '../Feature.js';
 
 export interface RequestMetricsOptions {
-  metrics: GatewayMetrics;
+  /** Undefined with `metrics.enabled: false`: nothing is counted. */
+  metrics: GatewayMetrics | undefined;
   /** The header naming the client (`metrics.clientNameHeader`). */
   clientNameHeader: string;
   /** The header giving its version (`metrics.clientVersionHeader`). */
@@ -15,13 +17,17 @@ export interface RequestMetricsOptions {
 const label = (value: string | undefined | null): string => value ?? '';
 
 /**
- * An Apollo Server plugin that counts every GraphQL request by operation name, type, outcome and
- * client (`apollographql-client-name` / `-version` by default), times it, and counts the
- * `@deprecated` fields each client still selects.
+ * Request metrics. In the operation layer, every GraphQL request counted by operation name,
+ * type, outcome and client (`apollographql-client-name` / `-version` by default), timed, and the
+ * `@deprecated` fields each client still selects counted. Once a request is answered, its
+ * refusals counted (`portico_rejections_total`): the one place they are, from the errors the
+ * gateway produced for it, each distinct code once (a batch of ten refused operations is one
+ * request), whichever layer refused it.
  */
-export function createRequestMetrics(options: RequestMetricsOptions): ApolloServerPlugin<GatewayContext> {
+export function createRequestMetrics(options: RequestMetricsOptions): Feature {
   const { metrics } = options;
-  return {
+  if (!metrics) return { name: 'requestMetrics' };
+  const plugin: Feature['plugin'] = {
     async requestDidStart({ request }) {
       const startedAt = performance.now();
       const client = {
@@ -43,6 +49,18 @@ export function createRequestMetrics(options: RequestMetricsOptions): ApolloServ
           metrics.requestDuration.observe({ operation_type: operationType, outcome }, (performance.now() - startedAt) / 1000);
         },
       };
+    },
+  };
+  return {
+    name: 'requestMetrics',
+    plugin,
+    finish({ status, errors = [] }) {
+      // A GraphQL error in a 200 answer (a subgraph's, or a field authorization nulled) is no refusal.
+      if (status < 400) return;
+      for (const code of new Set(errors.map(codeOf))) {
+        const reason = rejectionReasonOf(code);
+        if (reason) metrics.rejections.inc({ reason, code: code as string });
+      }
     },
   };
 }

@@ -1,39 +1,40 @@
 import { createHash } from 'node:crypto';
 import type { ApolloGateway } from '@apollo/gateway';
 import { print, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import type { Logger } from '../../common/createLogger.js';
-import type { AuthorizationConfig } from '../config/SecurityConfig.js';
-import { coercedVariablesOf } from '../execution/coercedVariablesOf.js';
-import { operationResolutionError } from '../execution/operationResolutionError.js';
-import type { GatewayContext } from '../GatewayContext.js';
-import { denial, type AuthorizationRules } from './AuthorizationRules.js';
-import { filterOperation } from './filterOperation.js';
-import type { PolicyDecider } from './loadPolicyModule.js';
-import { errorOf, patchResult } from './patchResult.js';
-import { readAuthorizationRules } from './readAuthorizationRules.js';
+import type { Logger } from '../../../common/createLogger.js';
+import { denial, type AuthorizationRules } from '../../authorization/AuthorizationRules.js';
+import { filterOperation } from '../../authorization/filterOperation.js';
+import type { PolicyDecider } from '../../authorization/loadPolicyModule.js';
+import { errorOf, patchResult } from '../../authorization/patchResult.js';
+import { readAuthorizationRules } from '../../authorization/readAuthorizationRules.js';
+import type { AuthorizationConfig } from '../../config/SecurityConfig.js';
+import { coercedVariablesOf } from '../../execution/coercedVariablesOf.js';
+import { operationResolutionError } from '../../execution/operationResolutionError.js';
+import type { GatewayContext } from '../../GatewayContext.js';
+import type { Feature, OperationExecutor } from '../Feature.js';
 
-type LoadResult = Awaited<ReturnType<ApolloGateway['load']>>;
-type Executor = LoadResult['executor'];
+type Executor = OperationExecutor;
 type RequestContext = Parameters<Executor>[0];
 
-export interface AuthorizingGatewayOptions {
+export interface AuthorizationOptions {
   unauthorized: AuthorizationConfig['unauthorized'];
   /** The operator's `@policy` decider; without one, no policy holds. */
   decidePolicies: PolicyDecider | null;
+  /** Where the gateway announces each supergraph it loads: the rules are re-read from it. */
+  onSchemaLoadOrUpdate: ApolloGateway['onSchemaLoadOrUpdate'];
   logger: Logger;
 }
 
 /**
- * The gateway as Apollo Server sees it: `inner` loads the supergraph, `execute` runs
- * operations, and this wrapper enforces `@authenticated`, `@requiresScopes` and
- * `@policy` before planning: each operation is planned without what its caller may not see,
- * so no subgraph is ever asked for it, and the response gets nulls and errors in its place.
+ * Enforces `@authenticated`, `@requiresScopes` and `@policy` before planning: each operation
+ * is planned without what its caller may not see, so no subgraph is ever asked for it, and the
+ * response gets nulls and errors in its place (or, with `unauthorized: reject`, only errors).
  * Rules are re-read whenever the gateway loads a supergraph.
  */
-export function createAuthorizingGateway(inner: ApolloGateway, execute: Executor, options: AuthorizingGatewayOptions) {
+export function createAuthorization(options: AuthorizationOptions): Feature {
   let rules: AuthorizationRules = { types: new Map(), fields: new Map(), policyNames: new Set() };
   let schema: GraphQLSchema | undefined;
-  inner.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+  options.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
     rules = readAuthorizationRules(coreSupergraphSdl);
     schema = apiSchema;
   });
@@ -87,14 +88,7 @@ export function createAuthorizingGateway(inner: ApolloGateway, execute: Executor
     return { ...result, data: patched.data, errors: [...patched.errors, ...(result.errors ?? [])] };
   };
 
-  return {
-    async load(loadOptions: Parameters<ApolloGateway['load']>[0]): Promise<LoadResult> {
-      const loaded = await inner.load(loadOptions);
-      return { ...loaded, executor: authorize(execute) };
-    },
-    onSchemaLoadOrUpdate: inner.onSchemaLoadOrUpdate.bind(inner),
-    stop: () => inner.stop(),
-  };
+  return { name: 'authorization', execute: authorize };
 }
 
 // Apollo Server takes the response status from `extensions.http` and removes it from the body.

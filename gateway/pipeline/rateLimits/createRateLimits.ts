@@ -1,26 +1,31 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { Redis } from 'ioredis';
 import { GraphQLError } from 'graphql';
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import { ErrorCode, httpStatusOf } from '../../common/errorCodes.js';
-import type { Logger } from '../../common/createLogger.js';
-import type { RateLimitConfig } from '../config/TrafficConfig.js';
-import type { GatewayContext } from '../GatewayContext.js';
-import { fragmentsOf } from '../operation/fragmentsOf.js';
-import { rootFieldsOf } from '../operation/rootFieldsOf.js';
-import type { Limiter } from '../traffic/createLimiters.js';
-import { rateLimitFields, type QuotaPolicy, type QuotaState } from '../traffic/rateLimitFields.js';
-import type { DemandControl, ResolvedRequest } from './createDemandControl.js';
+import { ErrorCode, httpStatusOf } from '../../../common/errorCodes.js';
+import type { Logger } from '../../../common/createLogger.js';
+import type { RateLimitConfig } from '../../config/TrafficConfig.js';
+import type { AddressResolver } from '../../traffic/createAddressResolver.js';
+import { createClientResolver } from '../../traffic/createClientResolver.js';
+import { createKnownApiKeys } from '../../traffic/createKnownApiKeys.js';
+import type { Limiter, Limiters } from '../../traffic/createLimiters.js';
+import type { OperationCost, ResolvedRequest } from '../../traffic/createOperationCost.js';
+import { rateLimitFields, type QuotaPolicy, type QuotaState } from '../../traffic/rateLimitFields.js';
+import type { Feature } from '../Feature.js';
+import { fragmentsOf } from '../../operation/fragmentsOf.js';
+import { rootFieldsOf } from '../../operation/rootFieldsOf.js';
 
-export interface RateLimitPluginOptions {
+export interface RateLimitsOptions {
   config: RateLimitConfig;
-  /** The per-client rules: `default`, `cost` and `rateLimit.rules`. */
-  limiters: readonly Limiter[];
-  /** The per-address rule, counted in the HTTP layer; listed in `RateLimit-Policy` here. */
-  addressPolicy: QuotaPolicy;
-  /** Who a request counts against (see createClientResolver). */
-  clientOf: (request: ResolvedRequest) => Promise<string>;
-  demandControl: DemandControl;
-  /** `demandControl.maxCost`: costlier operations are refused there and not charged here. */
+  /** The rules' counters; null with rate limiting off. The per-address rule is counted as a request arrives (createAddressRateLimit) and listed in `RateLimit-Policy` here. */
+  limiters: Limiters | null;
+  /** Where known API keys are kept with `rateLimit.store: redis`. */
+  redis: Redis | null;
+  keyPrefix: string;
+  /** The client address, through `rateLimit.trustedProxies`. */
+  addressOf: AddressResolver;
+  /** What each operation costs: the `cost` rule charges it. */
+  cost: OperationCost;
+  /** `demandControl.maxCost`: costlier operations are refused by demand control and not charged here. */
   maxCost: number;
   logger: Logger;
 }
@@ -36,18 +41,27 @@ const STORE_WARNING_INTERVAL_MS = 10_000;
  * operation counted against, the per-address one included) and `RateLimit` (where the client
  * stands against each per-client rule it was counted against), each item named after its rule.
  */
-export function createRateLimitPlugin(options: RateLimitPluginOptions): ApolloServerPlugin<GatewayContext> {
-  const { config, limiters, logger } = options;
+export function createRateLimits(options: RateLimitsOptions): Feature {
+  const { config, logger } = options;
+  if (!options.limiters) return { name: 'rateLimits' };
+  const limiters = options.limiters.perClient;
+  const addressPolicy: QuotaPolicy = options.limiters.address;
+  // Who a request counts against (see createClientResolver).
+  const clientOf = createClientResolver({
+    apiKeyHeader: config.apiKeyHeader,
+    apiKeys: createKnownApiKeys({ keys: config.apiKeys, redis: config.store === 'redis' ? options.redis : null, keyPrefix: options.keyPrefix, logger }),
+    addressOf: options.addressOf,
+  });
   let lastStoreWarning = 0;
-  return {
+  const plugin: Feature['plugin'] = {
     async requestDidStart() {
       let counted: QuotaState[] = [];
       let policiesSeen: QuotaPolicy[] = [];
       return {
         async didResolveOperation(request) {
-          const cost = options.demandControl.costOf(request);
+          const cost = options.cost.costOf(request);
           if (cost > options.maxCost) return;
-          const client = await options.clientOf(request);
+          const client = await clientOf(request);
           const roots = rootCoordinatesOf(request);
           const applicable = limiters.filter(
             (limiter) =>
@@ -62,7 +76,7 @@ export function createRateLimitPlugin(options: RateLimitPluginOptions): ApolloSe
           const states = outcomes.flatMap((outcome, index) =>
             outcome.status === 'fulfilled' ? [{ policy: applicable[index]!, remaining: outcome.value.remainingPoints, resetSeconds: outcome.value.msBeforeNext / 1000 }] : [],
           );
-          const policies = [options.addressPolicy, ...applicable];
+          const policies = [addressPolicy, ...applicable];
           for (const [index, outcome] of outcomes.entries()) {
             const limiter = applicable[index]!;
             if (outcome.status === 'fulfilled') continue;
@@ -87,6 +101,7 @@ export function createRateLimitPlugin(options: RateLimitPluginOptions): ApolloSe
       };
     },
   };
+  return { name: 'rateLimits', plugin };
 }
 
 function rateLimited(limiter: Limiter, result: RateLimiterRes, charged: number, policies: readonly QuotaPolicy[], states: readonly QuotaState[]): GraphQLError {

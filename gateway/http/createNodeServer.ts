@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { ConfigError } from '../config/ConfigError.js';
+import type { GatewayConfig } from '../config/GatewayConfig.js';
+
+/**
+ * The gateway's Node server, not yet listening: HTTPS when `server.tls` is set (a certificate
+ * or key that cannot be read or used is a `ConfigError`), with Node's own connection timeouts
+ * set deliberately rather than left at its defaults (5 minutes for a request, 1 minute for
+ * headers, checked every 30 s): a client has `headersTimeoutMs` for its headers, and headers and
+ * body together may take no longer than `headersTimeoutMs + bodyTimeoutMs` (the handler's own
+ * body timer answers first, with a coded 408; Node's is the backstop for requests the handler
+ * never reads, such as a body sent to /health). Checked every second so that they hold to
+ * within a second.
+ */
+export function createNodeServer(server: GatewayConfig['server']): http.Server | https.Server {
+  const timeouts: http.ServerOptions = {
+    headersTimeout: server.headersTimeoutMs,
+    requestTimeout: server.headersTimeoutMs + server.bodyTimeoutMs,
+    keepAliveTimeout: server.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, server.headersTimeoutMs),
+  };
+  const { tls } = server;
+  if (!tls) return http.createServer(timeouts);
+  try {
+    return https.createServer({ ...timeouts, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) });
+  } catch (error) {
+    throw new ConfigError([
+      `server.tls: cannot use ${tls.certFile} and ${tls.keyFile} (PEM certificate and its private key): ${(error as Error).message}`,
+    ]);
+  }
+}

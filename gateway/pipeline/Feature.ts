@@ -1,0 +1,82 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloGateway } from '@apollo/gateway';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
+import type { HttpError } from '../../common/http/HttpError.js';
+import type { GatewayContext, Viewer } from '../GatewayContext.js';
+
+/** One GraphQL request (GET or POST) on its way through the HTTP-layer steps to Apollo Server. */
+export interface GraphQLExchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  readonly method: 'GET' | 'POST';
+  readonly requestId: string;
+  /** The `traceparent` of this request's gateway span, when it has one. */
+  readonly traceparent: string | undefined;
+  /** The client's address, through `rateLimit.trustedProxies`: whose share of the body budget and whose turn in admission. */
+  readonly clientAddress: string;
+  /** Aborted when the client goes away: what waits for it, and the subgraph calls made for it, stop. */
+  readonly signal: AbortSignal;
+  /** The caller: set by authentication (null: anonymous). */
+  viewer: Viewer | null;
+  /** The parsed JSON body of a POST, set by body reading; undefined for a GET. */
+  body: unknown;
+}
+
+/** An error the gateway produced for a request: an HTTP-layer refusal, or one Apollo Server reported to the plugins. */
+export type ProducedError = HttpError | GraphQLError;
+
+/** How a request ended, as the transport and the steps report it. */
+export interface Outcome {
+  status: number;
+  /** Every error produced for it, as it was before Apollo Server formatted (and maybe masked) it. */
+  errors?: readonly ProducedError[];
+  /**
+   * Apollo Server's JSON answer where it refused the request before its request pipeline ran (a
+   * malformed GraphQL-over-HTTP request, such as CSRF prevention's): no plugin sees those errors.
+   */
+  unseenAnswer?: string;
+}
+
+/** A request once answered (or abandoned by its client), for the `finish` hooks. */
+export interface FinishedRequest extends Outcome {
+  requestId: string;
+  /** The request's trace, for GraphQL requests. */
+  traceId?: string;
+  method: string;
+  path: string;
+  durationMs: number;
+}
+
+/** How Apollo Gateway runs one operation (the executor its `load` returns). */
+export type OperationExecutor = Awaited<ReturnType<ApolloGateway['load']>>['executor'];
+
+/**
+ * One cross-cutting feature of the request path. Every hook is optional; `createFeatures` lists
+ * the features in the order a request meets them, and each layer runs its hooks in that order.
+ */
+export interface Feature {
+  /** Names it in the pipeline's order (and its test). */
+  readonly name: string;
+  /**
+   * HTTP layer, as a GraphQL request arrives: before the transport checks its method, for every
+   * request but a CORS preflight. Refuses by throwing an `HttpError`.
+   */
+  arrive?(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /**
+   * HTTP layer, one step of a GET or POST on its way to Apollo Server. A step refuses by throwing
+   * an `HttpError`, holds something until the request is done by calling `next` inside
+   * try/finally, or takes the request over by answering it itself without calling `next` (as a
+   * subscription transport would).
+   */
+  handle?(exchange: GraphQLExchange, next: () => Promise<Outcome>): Promise<Outcome>;
+  /** Operation layer: an Apollo Server plugin, run in the features' order. */
+  plugin?: ApolloServerPlugin<GatewayContext>;
+  /** Operation layer, after every plugin has passed the operation: wraps how it is planned and run (authorization rewrites it first). */
+  execute?(next: OperationExecutor): OperationExecutor;
+  /** Once the request is answered or its client gone. */
+  finish?(request: FinishedRequest): void;
+  /** Frees what it holds, when the gateway stops. */
+  close?(): void | Promise<void>;
+}

@@ -1,0 +1,28 @@
+import type { Admission } from '../../traffic/createAdmission.js';
+import { clientGone } from '../clientGone.js';
+import type { Feature } from '../Feature.js';
+
+/**
+ * Operations executing at once (`server.admission`): a GraphQL request whose body has arrived
+ * and passed its limits waits here for a slot, its client's turn among the clients waiting, and
+ * holds it until its answer is written. A client that goes away while it waits takes no slot.
+ */
+export function createAdmissionControl(admission: Admission): Feature {
+  return {
+    name: 'admission',
+    async handle(exchange, next) {
+      let release: () => void;
+      try {
+        release = await admission.acquire(exchange.signal, exchange.clientAddress);
+      } catch (error) {
+        return clientGone(exchange.signal, error);
+      }
+      try {
+        return await next();
+      } finally {
+        release();
+      }
+    },
+    close: () => admission.close(),
+  };
+}

@@ -1,0 +1,101 @@
+import type { PersistedQueryOptions } from '@apollo/server';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../common/createLogger.js';
+import { createByteBudget } from '../../common/http/createByteBudget.js';
+import { createAuthenticator } from '../auth/createAuthenticator.js';
+import type { PolicyDecider } from '../authorization/loadPolicyModule.js';
+import type { GatewayConfig } from '../config/GatewayConfig.js';
+import type { GatewayMetrics } from '../metrics/createGatewayMetrics.js';
+import type { AddressResolver } from '../traffic/createAddressResolver.js';
+import { createAdmission } from '../traffic/createAdmission.js';
+import { createLimiters } from '../traffic/createLimiters.js';
+import { createOperationCost } from '../traffic/createOperationCost.js';
+import type { CostDirectives } from '../traffic/readCostDirectives.js';
+import { createAdmissionControl } from './admission/createAdmissionControl.js';
+import { createAuthentication } from './authentication/createAuthentication.js';
+import { createAuthorization, type AuthorizationOptions } from './authorization/createAuthorization.js';
+import { createBodyReading } from './bodyReading/createBodyReading.js';
+import { createDemandControl } from './demandControl/createDemandControl.js';
+import { createDocumentLimits } from './documentLimits/createDocumentLimits.js';
+import { createFailedRequestLog } from './failedRequestLog/createFailedRequestLog.js';
+import type { Feature } from './Feature.js';
+import { createPersistedDocuments } from './persistedDocuments/createPersistedDocuments.js';
+import { createAddressRateLimit } from './rateLimits/createAddressRateLimit.js';
+import { createRateLimits } from './rateLimits/createRateLimits.js';
+import { createRequestMetrics } from './requestMetrics/createRequestMetrics.js';
+import { createVariableCoercion } from './variableCoercion/createVariableCoercion.js';
+
+export interface FeatureDeps {
+  logger: Logger;
+  /** Undefined with `metrics.enabled: false`. */
+  metrics: GatewayMetrics | undefined;
+  /** The shared Redis connection, where rate limiting or APQ keep their state there. */
+  redis: Redis | null;
+  /** A client's address through `rateLimit.trustedProxies`. */
+  addressOf: AddressResolver;
+  /** The cost directives of the supergraph being served. */
+  costDirectives: () => CostDirectives;
+  /** Where the gateway announces each supergraph it loads (authorization re-reads its rules). */
+  onSchemaLoadOrUpdate: AuthorizationOptions['onSchemaLoadOrUpdate'];
+  /** The operator's `@policy` decider (`authorization.policyModule`), loaded. */
+  decidePolicies: PolicyDecider | null;
+}
+
+export interface Features {
+  /** Every cross-cutting feature, in the order a request meets it. */
+  features: Feature[];
+  /** Apollo Server's APQ option (see createPersistedDocuments). */
+  persistedQueries: PersistedQueryOptions | false;
+}
+
+/**
+ * The request path: one factory call per feature, in the order a GraphQL request meets them.
+ * The HTTP layer runs their `arrive` and `handle` hooks in this order, Apollo Server their
+ * plugins, the gateway their `execute` hooks, and the transport their `finish` hooks once the
+ * request is answered. A feature that is off is still listed (without hooks), so that this
+ * list reads the same whatever the config. Its order is the gateway's behaviour (which error a
+ * request that breaks two rules gets; what has counted against a client when it is refused):
+ * `test/gateway/pipeline/createFeatures.test.ts` pins it.
+ */
+export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Features {
+  const { logger, metrics, redis, addressOf } = deps;
+  const { server, rateLimit } = config;
+  const limiters = rateLimit.enabled ? createLimiters(rateLimit, redis, config.redis.keyPrefix) : null;
+  const cost = createOperationCost(config.demandControl, deps.costDirectives);
+  // First: a manifest that cannot be read is a ConfigError, and nothing is left running.
+  const persistedDocuments = createPersistedDocuments({ persistedQueries: config.persistedQueries, trustedDocuments: config.trustedDocuments, redis, keyPrefix: config.redis.keyPrefix, logger });
+  const admission = createAdmission(server.admission);
+  metrics?.observeAdmission(admission.state);
+  const features: Feature[] = [
+    createAddressRateLimit({ limiter: limiters?.address ?? null, addressOf, onStoreError: rateLimit.onStoreError, logger }),
+    createAuthentication(createAuthenticator(config.authentication, logger.child({ component: 'authentication' }))),
+    createBodyReading({
+      bodyLimitBytes: server.bodyLimitBytes,
+      bodyTimeoutMs: server.bodyTimeoutMs,
+      bodyBudget: createByteBudget(server.maxBodyBytesInFlight, bodyShareOf(server)),
+      limits: config.limits,
+    }),
+    createDocumentLimits(config.limits),
+    createAdmissionControl(admission),
+    // Apollo Server parses and validates here. Unknown operation names refused; variables coerced once, for every stage after it.
+    createVariableCoercion(),
+    persistedDocuments,
+    // They charge the estimated cost, but not for an operation demand control refuses.
+    createRateLimits({ config: rateLimit, limiters, redis, keyPrefix: config.redis.keyPrefix, addressOf, cost, maxCost: config.demandControl.maxCost, logger }),
+    createDemandControl(config.demandControl, cost),
+    createAuthorization({ unauthorized: config.authorization.unauthorized, decidePolicies: deps.decidePolicies, onSchemaLoadOrUpdate: deps.onSchemaLoadOrUpdate, logger }),
+    // Portico's executor plans and runs the operation here (see createPipelineGateway).
+    createRequestMetrics({ metrics, ...config.metrics }),
+    createFailedRequestLog(logger),
+  ];
+  return { features, persistedQueries: persistedDocuments.persistedQueries };
+}
+
+/**
+ * The most body bytes one client may hold at once: an eighth of `maxBodyBytesInFlight`, and never
+ * less than one whole body. One address sending large bodies slowly then leaves seven eighths
+ * to everyone else.
+ */
+function bodyShareOf(server: GatewayConfig['server']): number {
+  return Math.max(server.bodyLimitBytes, Math.floor(server.maxBodyBytesInFlight / 8));
+}

@@ -1,0 +1,46 @@
+import type { PersistedQueryOptions } from '@apollo/server';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../../common/createLogger.js';
+import { ConfigError } from '../../config/ConfigError.js';
+import type { PersistedQueriesConfig, TrustedDocumentsConfig } from '../../config/TrafficConfig.js';
+import { createRedisDocumentCache } from '../../traffic/createRedisDocumentCache.js';
+import { readManifest } from '../../traffic/readManifest.js';
+import type { Feature } from '../Feature.js';
+import { createTrustedDocumentsPlugin } from './createTrustedDocumentsPlugin.js';
+
+export interface PersistedDocumentsOptions {
+  persistedQueries: PersistedQueriesConfig;
+  trustedDocuments: TrustedDocumentsConfig;
+  /** The shared Redis connection, where `persistedQueries.store` is `redis`. */
+  redis: Redis | null;
+  keyPrefix: string;
+  logger: Logger;
+}
+
+export interface PersistedDocuments extends Feature {
+  /** Apollo Server's APQ option: its own in-memory cache, Redis, or off. Apollo Server runs APQ itself. */
+  persistedQueries: PersistedQueryOptions | false;
+}
+
+/**
+ * Documents a client names by hash: automatic persisted queries (APQ, registered by clients,
+ * in memory or in Redis so that every replica finds them) and the operator's trusted document
+ * manifest (see `createTrustedDocumentsPlugin`). A manifest that cannot be read is a `ConfigError`.
+ */
+export function createPersistedDocuments(options: PersistedDocumentsOptions): PersistedDocuments {
+  const { persistedQueries, trustedDocuments, redis, keyPrefix, logger } = options;
+  const apq: PersistedQueryOptions | false = !persistedQueries.enabled
+    ? false
+    : {
+        ttl: persistedQueries.ttlSeconds,
+        ...(persistedQueries.store === 'redis' && redis ? { cache: createRedisDocumentCache(redis, keyPrefix, logger) } : {}),
+      };
+  if (trustedDocuments.mode === 'off' || !trustedDocuments.manifest) return { name: 'persistedDocuments', persistedQueries: apq };
+  let manifest;
+  try {
+    manifest = readManifest(trustedDocuments.manifest);
+  } catch (error) {
+    throw new ConfigError([`trustedDocuments.manifest: ${(error as Error).message}`]);
+  }
+  return { name: 'persistedDocuments', persistedQueries: apq, plugin: createTrustedDocumentsPlugin({ mode: trustedDocuments.mode, manifest, logger }) };
+}

@@ -1,0 +1,42 @@
+import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import type { DemandControlConfig } from '../config/TrafficConfig.js';
+import { coercedVariablesOf } from '../execution/coercedVariablesOf.js';
+import type { GatewayContext } from '../GatewayContext.js';
+import { createCostEstimator } from './createCostEstimator.js';
+import type { CostDirectives } from './readCostDirectives.js';
+
+export type ResolvedRequest = GraphQLRequestContextDidResolveOperation<GatewayContext>;
+
+export interface OperationCost {
+  /** The estimated cost of a resolved operation, computed once per request: demand control refuses on it, rate limiting charges it. */
+  costOf(request: ResolvedRequest): number;
+}
+
+/**
+ * The static cost estimate of each operation (see `createCostEstimator`), over the cost
+ * directives of the supergraph being served, with the variables as execution will read them.
+ */
+export function createOperationCost(config: Pick<DemandControlConfig, 'defaultListSize'>, directives: () => CostDirectives): OperationCost {
+  // Rebuilt only when the supergraph (and so its directives) changes.
+  let estimator = { directives: directives(), estimate: createCostEstimator({ directives: directives(), defaultListSize: config.defaultListSize }) };
+  const estimate: ReturnType<typeof createCostEstimator> = (input) => {
+    const current = directives();
+    if (current !== estimator.directives) estimator = { directives: current, estimate: createCostEstimator({ directives: current, defaultListSize: config.defaultListSize }) };
+    return estimator.estimate(input);
+  };
+  const costs = new WeakMap<object, number>();
+  return {
+    costOf(request) {
+      let cost = costs.get(request.request);
+      if (cost === undefined && request.operation === undefined) return 0;
+      if (cost === undefined && request.operation) {
+        const { schema, document, operation } = request;
+        const variables = coercedVariablesOf({ context: request.contextValue, schema, operation, variables: request.request.variables });
+        // Variables that do not coerce: execution refuses the operation (BAD_USER_INPUT) before any work.
+        cost = variables.errors ? 0 : estimate({ schema, document, operation, variables: variables.values });
+        costs.set(request.request, cost);
+      }
+      return cost ?? 0;
+    },
+  };
+}
