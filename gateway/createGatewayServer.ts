@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createLogger, type Logger } from '../common/createLogger.js';
@@ -19,7 +18,6 @@ import { createHeaderPropagation } from './subgraphRequests/createHeaderPropagat
 import { createSubgraphClient, type SubgraphObserver } from './subgraphRequests/createSubgraphClient.js';
 import { createSubgraphClients } from './subgraphRequests/createSubgraphClients.js';
 import { createPlanExecutor } from './execution/createPlanExecutor.js';
-import { parseSupergraph } from './supergraph/parseSupergraph.js';
 import { createNameInterner } from './supergraph/createNameInterner.js';
 import { trace } from '@opentelemetry/api';
 import { createCors } from './http/createCors.js';
@@ -38,13 +36,15 @@ import { exposeOwnMetrics, type ExposeMetrics } from './metrics/MetricsExpositio
 import { rejectionReasonOf } from './metrics/rejectionReasonOf.js';
 import { createByteBudget } from '../common/http/createByteBudget.js';
 import { createAddressResolver } from './traffic/createAddressResolver.js';
-import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
+import { createApolloGateway } from './supergraph/createApolloGateway.js';
+import { createServedSupergraph } from './supergraph/createServedSupergraph.js';
+import { createSupergraphManager } from './supergraph/createSupergraphManager.js';
+import { explainSupergraphError } from './supergraph/explainSupergraphError.js';
 import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
-import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
-import { readCostDirectives } from './traffic/readCostDirectives.js';
+import { readSupergraph } from './supergraph/readSupergraph.js';
+import { buildSupergraphSnapshot, type SupergraphSubgraph } from './supergraph/SupergraphSnapshot.js';
 import { createTrafficProtection } from './traffic/createTrafficProtection.js';
 import { createAdmission } from './traffic/createAdmission.js';
-import { exampleOperation } from './landingPage/exampleOperation.js';
 import { createExplorerRoute, explorerPath } from './explorer/createExplorerRoute.js';
 import { createLandingPagePlugin } from './landingPage/createLandingPagePlugin.js';
 
@@ -91,15 +91,14 @@ export interface GatewayServer {
 export async function createGatewayServer(config: GatewayConfig, deps: GatewayServerDeps = {}): Promise<GatewayServer> {
   const logger = deps.logger ?? createLogger({ name: 'gateway' });
   const { url: supergraphUrl, path: supergraphPath } = config.supergraph;
+  const supergraphSource = supergraphUrl ?? supergraphPath;
+  const supergraphKey = supergraphUrl ? 'supergraph.url' : 'supergraph.path';
   // A download is given what a subgraph call is given, and never less than a few seconds.
   const downloadTimeoutMs = Math.max(5000, config.upstream.timeoutMs);
-  const readSource = async () => (supergraphUrl ? fetchSupergraph(supergraphUrl, downloadTimeoutMs) : readSupergraph(supergraphPath));
-  const supergraph = await readSource().catch((error: unknown) => {
-    throw new ConfigError([`${supergraphUrl ? 'supergraph.url' : 'supergraph.path'}: ${(error as Error).message}`]);
+  const readSource = () => (supergraphUrl ? fetchSupergraph(supergraphUrl, downloadTimeoutMs) : readSupergraph(supergraphPath));
+  const initialSdl = await readSource().catch((error: unknown) => {
+    throw new ConfigError([`${supergraphKey}: ${(error as Error).message}`]);
   });
-  const subgraphs = routeSubgraphs(config, supergraph.subgraphs);
-  // The subgraphs of the supergraph served now, for /ready's probes.
-  let served: readonly SupergraphSubgraph[] = subgraphs;
 
   const propagateHeaders = createHeaderPropagation(config.headers);
   const metrics = config.metrics.enabled ? createGatewayMetrics(config.metrics.maxLabelValues) : undefined;
@@ -119,62 +118,57 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   );
   const { tracing: tracingConfig } = config.telemetry;
   const tracingOn = tracingConfig.enabled && Boolean(tracingConfig.otlpEndpoint);
-  const executor = createPlanExecutor({
-    clientOf: (name) => clients.get(name),
-    planCache: createPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })),
-    ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
-  });
+  // Apollo Gateway loads the supergraph (through Portico's manager), checks it, and builds the API
+  // schema and the query planner; Portico derives one snapshot per load from them, and runs plans.
   const internNames = createNameInterner();
-  const supergraphWatcher = createSupergraphWatcher({
-    source: supergraphUrl ?? supergraphPath,
+  const supergraphManager = createSupergraphManager({
+    source: supergraphSource,
     kind: supergraphUrl ? 'url' : 'file',
     read: readSource,
-    initialSdl: supergraph.sdl,
+    initialSdl,
     watch: config.supergraph.watch,
     pollIntervalMs: config.supergraph.pollIntervalMs,
     logger,
     prepare: (sdl) => acceptEnforcedSecurityLinks(internNames(sdl)),
-    onReload: (outcome, reloaded) => {
-      metrics?.supergraphReloads.inc({ outcome });
-      if (reloaded) served = reloaded.subgraphs.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));
+    onReload: (outcome) => metrics?.supergraphReloads.inc({ outcome }),
+    confirm: () => supergraph.confirm(),
+  });
+  const gateway = createApolloGateway(supergraphManager, logger.child({ component: 'apollo-gateway' }));
+  const supergraph = createServedSupergraph({
+    gateway,
+    build: (served, apiSchema) =>
+      buildSupergraphSnapshot({ served, apiSchema, config, planCache: createPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })) }),
+    onSwap: (snapshot) => {
+      // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.
+      clients.sync(snapshot.subgraphs);
+      readiness.markLoaded();
     },
   });
-  // Apollo Gateway loads, checks and reloads the supergraph; Portico plans and runs operations.
-  // Without this, Apollo Gateway probes the cloud metadata services at start and sends usage data
-  // to Apollo (usage-reporting.api.apollographql.com) every hour and at stop. A gateway connects
-  // to what its config names, nothing else.
-  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-  const gateway = new ApolloGateway({ supergraphSdl: supergraphWatcher.hook, logger: logger.child({ component: 'apollo-gateway' }) });
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
-    // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.
-    clients.sync(parseSupergraph(coreSupergraphSdl, 'the loaded supergraph').subgraphs.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url })));
-    executor.load(coreSupergraphSdl, apiSchema);
+  const executor = createPlanExecutor({
+    clientOf: (name) => clients.get(name),
+    snapshot: supergraph.current,
+    ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
   });
   // A probe answers in a moment or not at all: never let it hold /ready longer than a load
   // balancer's usual check timeout.
   const probeTimeoutMs = Math.min(2000, config.upstream.timeoutMs);
   const readiness = createReadiness({
-    supergraph: supergraphWatcher.status,
-    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => served, probeTimeoutMs) } : {}),
+    supergraph: supergraphManager.status,
+    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => supergraph.current().subgraphs, probeTimeoutMs) } : {}),
     // /ready is public: details (reloads, subgraph states, never a file or URL) in development only.
     showDetails: config.mode === 'development',
     logger,
   });
-  gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
 
   const tls = config.server.tls;
   const httpServer = tls ? createHttpsServer(tls, connectionTimeouts(config.server)) : http.createServer(connectionTimeouts(config.server));
   const failedRequestLog = createFailedRequestLog(logger);
-  // The cost directives of the supergraph being served, after every reload too.
-  let costDirectives = readCostDirectives(supergraph.sdl);
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
-    costDirectives = readCostDirectives(coreSupergraphSdl);
-  });
-  const demandControl = createDemandControl(config.demandControl, () => costDirectives);
+  const demandControl = createDemandControl(config.demandControl, () => supergraph.current().costDirectives);
   const traffic = await createTrafficProtection(config, demandControl, logger);
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway: createAuthorizingGateway(gateway, executor.execute, {
+      snapshot: supergraph.current,
       unauthorized: config.authorization.unauthorized,
       decidePolicies: config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null,
       logger,
@@ -205,7 +199,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       // Persisted documents, then rate limits (they charge the cost), then demand control.
       ...traffic.plugins,
       demandControl.plugin,
-      landingPagePlugin(config, supergraph.sdl),
+      landingPagePlugin(config, () => supergraph.current().examples.sandbox),
       // Its per-request hooks only ever computed `cache-control: no-store` here (the executor
       // gathers no cache hints); the HTTP layer sends that header itself, on the GraphQL path.
       ApolloServerPluginCacheControlDisabled(),
@@ -223,14 +217,24 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
           sampleRatio: tracingConfig.sampleRatio,
         })
       : undefined;
-  try {
-    await apollo.start();
-  } catch (error) {
+  const closeOnFailure = async () => {
     await clients.close();
     await traffic.close();
     await tracing?.shutdown();
-    const key = supergraphUrl ? 'supergraph.url' : 'supergraph.path';
-    throw new ConfigError([`${key}: the gateway cannot load ${supergraphUrl ?? supergraphPath}: ${(error as Error).message}`]);
+  };
+  try {
+    await apollo.start();
+  } catch (error) {
+    await closeOnFailure();
+    throw new ConfigError([`${supergraphKey}: the gateway cannot load ${supergraphSource}: ${explainSupergraphError(error, supergraphSource)}`]);
+  }
+  try {
+    // Config that does not fit the supergraph (an override for a subgraph it lacks).
+    supergraph.confirm();
+  } catch (error) {
+    await gateway.stop();
+    await closeOnFailure();
+    throw error;
   }
 
   const exposition = metrics ? (deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry) : undefined;
@@ -251,7 +255,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       requestTimeoutMs: config.server.requestTimeoutMs,
       limits: config.limits,
       landingPage: config.landingPage,
-      explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: exampleOperation(supergraph.sdl, 'graphiql') }) : null,
+      explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: supergraph.current().examples.graphiql }) : null,
       cors: createCors(config.server.cors),
       authenticator: createAuthenticator(config.authentication, logger.child({ component: 'authentication' })),
       admission,
@@ -277,7 +281,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   return {
     httpServer,
     tls: tls !== null,
-    subgraphs,
+    subgraphs: supergraph.current().subgraphs,
     listen: async (port = config.server.port, host = config.server.host) => {
       const address = await listen(httpServer, port, host);
       if (metricsListener) await listen(metricsListener, config.metrics.port, config.metrics.host);
@@ -318,21 +322,6 @@ function subgraphObserver(metrics: GatewayMetrics, subgraph: string): SubgraphOb
   };
 }
 
-/** The supergraph's subgraphs with config's URL overrides; refuses overrides for unknown names. */
-function routeSubgraphs(config: GatewayConfig, composed: readonly SupergraphSubgraph[]): SupergraphSubgraph[] {
-  const known = new Set(composed.map((subgraph) => subgraph.name));
-  const unknown = [
-    ...Object.keys(config.subgraphs).map((name) => ({ at: `subgraphs.${name}`, name })),
-    ...Object.keys(config.headers.subgraphs).map((name) => ({ at: `headers.subgraphs.${name}`, name })),
-  ].filter(({ name }) => !known.has(name));
-  if (unknown.length > 0) {
-    throw new ConfigError(
-      unknown.map(({ at }) => `${at}: no subgraph of that name in ${config.supergraph.url ?? config.supergraph.path} (known: ${[...known].join(', ')})`),
-    );
-  }
-  return composed.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));
-}
-
 /**
  * Node's own connection timeouts, set deliberately rather than left at its defaults (5 minutes
  * for a request, 1 minute for headers, checked every 30 s): a client has `headersTimeoutMs` for
@@ -365,9 +354,9 @@ function createHttpsServer(tls: NonNullable<GatewayConfig['server']['tls']>, tim
  * The Sandbox where `landingPage` is on, opened on an example operation that says where a token
  * goes; nothing (not even Apollo's default page) elsewhere.
  */
-function landingPagePlugin(config: GatewayConfig, supergraphSdl: string): ApolloServerPlugin {
+function landingPagePlugin(config: GatewayConfig, document: () => string): ApolloServerPlugin {
   return config.landingPage
-    ? createLandingPagePlugin({ document: exampleOperation(supergraphSdl), explorerPath: config.explorer ? explorerPath : undefined })
+    ? createLandingPagePlugin({ document, explorerPath: config.explorer ? explorerPath : undefined })
     : ApolloServerPluginLandingPageDisabled();
 }
 

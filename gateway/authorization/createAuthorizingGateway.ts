@@ -1,22 +1,26 @@
 import { createHash } from 'node:crypto';
 import type { ApolloGateway } from '@apollo/gateway';
-import { print, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { print, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from '../../common/createLogger.js';
 import type { AuthorizationConfig } from '../config/SecurityConfig.js';
 import { coercedVariablesOf } from '../execution/coercedVariablesOf.js';
 import { operationResolutionError } from '../execution/operationResolutionError.js';
 import type { GatewayContext } from '../GatewayContext.js';
+import type { SupergraphSnapshot } from '../supergraph/SupergraphSnapshot.js';
 import { denial, type AuthorizationRules } from './AuthorizationRules.js';
 import { filterOperation } from './filterOperation.js';
 import type { PolicyDecider } from './loadPolicyModule.js';
 import { errorOf, patchResult } from './patchResult.js';
-import { readAuthorizationRules } from './readAuthorizationRules.js';
 
 type LoadResult = Awaited<ReturnType<ApolloGateway['load']>>;
 type Executor = LoadResult['executor'];
 type RequestContext = Parameters<Executor>[0];
+/** Runs an operation against the snapshot it was authorized with. */
+type SnapshotExecutor = (requestContext: RequestContext, snapshot: SupergraphSnapshot) => ReturnType<Executor>;
 
 export interface AuthorizingGatewayOptions {
+  /** The supergraph being served: its authorization rules and API schema. */
+  snapshot: () => SupergraphSnapshot;
   unauthorized: AuthorizationConfig['unauthorized'];
   /** The operator's `@policy` decider; without one, no policy holds. */
   decidePolicies: PolicyDecider | null;
@@ -28,17 +32,11 @@ export interface AuthorizingGatewayOptions {
  * operations, and this wrapper enforces `@authenticated`, `@requiresScopes` and
  * `@policy` before planning: each operation is planned without what its caller may not see,
  * so no subgraph is ever asked for it, and the response gets nulls and errors in its place.
- * Rules are re-read whenever the gateway loads a supergraph.
+ * Rules are those of the supergraph snapshot served when the request starts, and the operation
+ * runs against that same snapshot, whatever loads meanwhile.
  */
-export function createAuthorizingGateway(inner: ApolloGateway, execute: Executor, options: AuthorizingGatewayOptions) {
-  let rules: AuthorizationRules = { types: new Map(), fields: new Map(), policyNames: new Set() };
-  let schema: GraphQLSchema | undefined;
-  inner.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    rules = readAuthorizationRules(coreSupergraphSdl);
-    schema = apiSchema;
-  });
-
-  const satisfiedPolicies = async (context: GatewayContext): Promise<ReadonlySet<string>> => {
+export function createAuthorizingGateway(inner: ApolloGateway, execute: SnapshotExecutor, options: AuthorizingGatewayOptions) {
+  const satisfiedPolicies = async (rules: AuthorizationRules, context: GatewayContext): Promise<ReadonlySet<string>> => {
     if (rules.policyNames.size === 0 || options.decidePolicies === null) return new Set();
     try {
       return new Set(await options.decidePolicies({ claims: context.viewer?.claims ?? {}, policies: [...rules.policyNames] }));
@@ -49,10 +47,10 @@ export function createAuthorizingGateway(inner: ApolloGateway, execute: Executor
     }
   };
 
-  const authorize = (execute: Executor): Executor => async (requestContext: RequestContext) => {
-    const noRules = rules.types.size === 0 && rules.fields.size === 0;
-    const apiSchema = schema;
-    if (noRules || !apiSchema) return execute(requestContext);
+  const authorize: Executor = async (requestContext: RequestContext) => {
+    const snapshot = options.snapshot();
+    const { authorizationRules: rules, apiSchema } = snapshot;
+    if (rules.types.size === 0 && rules.fields.size === 0) return execute(requestContext, snapshot);
     const { operation, document, request } = requestContext;
     if (!operation) return { errors: [operationResolutionError(document, request.operationName)] };
     const context = requestContext.context as GatewayContext;
@@ -67,8 +65,8 @@ export function createAuthorizingGateway(inner: ApolloGateway, execute: Executor
     // The operator's policy module is asked only for operations that reach a @policy field.
     let reachesPolicy = false;
     let filtered = filter(new Set(), () => (reachesPolicy = true));
-    if (reachesPolicy) filtered = filter(await satisfiedPolicies(context));
-    if (filtered === null) return execute(requestContext);
+    if (reachesPolicy) filtered = filter(await satisfiedPolicies(rules, context));
+    if (filtered === null) return execute(requestContext, snapshot);
 
     if (options.unauthorized === 'reject') {
       const status = filtered.removals.some((removal) => removal.code === 'UNAUTHENTICATED') ? 401 : 403;
@@ -82,7 +80,7 @@ export function createAuthorizingGateway(inner: ApolloGateway, execute: Executor
       operation: filtered.document.definitions[0] as OperationDefinitionNode,
       source,
       queryHash: createHash('sha256').update(source).digest('hex'),
-    });
+    }, snapshot);
     const patched = patchResult(result.data, filtered.removals, filtered.placeholderKey);
     return { ...result, data: patched.data, errors: [...patched.errors, ...(result.errors ?? [])] };
   };
@@ -90,7 +88,7 @@ export function createAuthorizingGateway(inner: ApolloGateway, execute: Executor
   return {
     async load(loadOptions: Parameters<ApolloGateway['load']>[0]): Promise<LoadResult> {
       const loaded = await inner.load(loadOptions);
-      return { ...loaded, executor: authorize(execute) };
+      return { ...loaded, executor: authorize };
     },
     onSchemaLoadOrUpdate: inner.onSchemaLoadOrUpdate.bind(inner),
     stop: () => inner.stop(),
