@@ -22,11 +22,12 @@ export interface DemandControl {
  * it in `extensions.cost` when it sends `x-portico-cost: true` and `exposeCost` is on.
  */
 export function createDemandControl(config: DemandControlConfig, directives: () => CostDirectives): DemandControl {
-  // Rebuilt only when the supergraph (and so its directives) changes.
-  let estimator = { directives: directives(), estimate: createCostEstimator({ directives: directives(), defaultListSize: config.defaultListSize }) };
+  // Built at the first request (the supergraph loads after this is made), and again only when
+  // the supergraph (and so its directives) changes.
+  let estimator: { directives: CostDirectives; estimate: ReturnType<typeof createCostEstimator> } | undefined;
   const estimate: ReturnType<typeof createCostEstimator> = (input) => {
     const current = directives();
-    if (current !== estimator.directives) estimator = { directives: current, estimate: createCostEstimator({ directives: current, defaultListSize: config.defaultListSize }) };
+    if (current !== estimator?.directives) estimator = { directives: current, estimate: createCostEstimator({ directives: current, defaultListSize: config.defaultListSize }) };
     return estimator.estimate(input);
   };
   const costs = new WeakMap<object, number>();
