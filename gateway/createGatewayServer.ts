@@ -217,24 +217,17 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
           sampleRatio: tracingConfig.sampleRatio,
         })
       : undefined;
-  const closeOnFailure = async () => {
-    await clients.close();
-    await traffic.close();
-    await tracing?.shutdown();
-  };
   try {
     await apollo.start();
-  } catch (error) {
-    await closeOnFailure();
-    throw new ConfigError([`${supergraphKey}: the gateway cannot load ${supergraphSource}: ${explainSupergraphError(error, supergraphSource)}`]);
-  }
-  try {
     // Config that does not fit the supergraph (an override for a subgraph it lacks).
     supergraph.confirm();
   } catch (error) {
     await gateway.stop();
-    await closeOnFailure();
-    throw error;
+    await clients.close();
+    await traffic.close();
+    await tracing?.shutdown();
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError([`${supergraphKey}: the gateway cannot load ${supergraphSource}: ${explainSupergraphError(error, supergraphSource)}`]);
   }
 
   const exposition = metrics ? (deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry) : undefined;

@@ -13,7 +13,7 @@ export interface ServedSupergraphOptions {
 }
 
 export interface ServedSupergraph {
-  /** The snapshot being served: the one getter everything reads it through. Throws before the first load. */
+  /** The snapshot being served: the one getter everything reads it through. Throws before the first one is built. */
   current(): SupergraphSnapshot;
   /**
    * Throws why the snapshot of Apollo Gateway's last load could not be built (the previous one
@@ -44,7 +44,9 @@ export function createServedSupergraph(options: ServedSupergraphOptions): Served
   });
   return {
     current() {
-      if (!snapshot) throw new Error('the gateway has no supergraph loaded yet');
+      // Before the first snapshot, why there is none: config that does not fit the supergraph
+      // fails the start with its own message, whoever asks first.
+      if (!snapshot) throw refused ?? new Error('the gateway has no supergraph loaded yet');
       return snapshot;
     },
     confirm() {

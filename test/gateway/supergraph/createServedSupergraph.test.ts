@@ -1,5 +1,6 @@
 import { composeServices } from '@apollo/composition';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError } from '../../../gateway/config/ConfigError.js';
 import { productsSubgraph } from '../fixtures/products.js';
 import { reviewsSubgraph } from '../fixtures/reviews.js';
 import { snapshotConfig, wireApolloGateway } from './loadApolloGateway.js';
@@ -20,6 +21,15 @@ describe('createServedSupergraph', () => {
     const { served } = wireApolloGateway({ sdl: compose([productsSubgraph, reviewsSubgraph]) });
     expect(() => served.current()).toThrow('the gateway has no supergraph loaded yet');
     expect(() => served.confirm()).not.toThrow();
+  });
+
+  it('says why there is nothing to serve when the first snapshot could not be built', async () => {
+    const wired = wireApolloGateway({ sdl: compose([productsSubgraph]), config: snapshotConfig({ reviews: { url: 'http://reviews.invalid/graphql' } }) });
+    gateways.push(wired.gateway);
+    await wired.gateway.load();
+    expect(() => wired.served.current()).toThrow(ConfigError);
+    expect(() => wired.served.current()).toThrow('subgraphs.reviews: no subgraph of that name in schema/supergraph.graphql (known: products)');
+    expect(() => wired.served.confirm()).toThrow(ConfigError);
   });
 
   it('swaps in a snapshot per load; one it cannot build is refused, and Apollo Gateway is given the served one back', async () => {
