@@ -11,14 +11,12 @@ import { subgraphDefaults } from './config/loadGatewayConfig.js';
 import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
 import { createAuthenticator } from './auth/createAuthenticator.js';
-import { acceptEnforcedSecurityLinks } from './authorization/acceptEnforcedSecurityLinks.js';
 import { createAuthorizingGateway } from './authorization/createAuthorizingGateway.js';
 import { loadPolicyModule } from './authorization/loadPolicyModule.js';
 import { createHeaderPropagation } from './subgraphRequests/createHeaderPropagation.js';
 import { createSubgraphClient, type SubgraphObserver } from './subgraphRequests/createSubgraphClient.js';
 import { createSubgraphClients } from './subgraphRequests/createSubgraphClients.js';
 import { createPlanExecutor } from './execution/createPlanExecutor.js';
-import { createNameInterner } from './supergraph/createNameInterner.js';
 import { trace } from '@opentelemetry/api';
 import { createCors } from './http/createCors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
@@ -36,13 +34,8 @@ import { exposeOwnMetrics, type ExposeMetrics } from './metrics/MetricsExpositio
 import { rejectionReasonOf } from './metrics/rejectionReasonOf.js';
 import { createByteBudget } from '../common/http/createByteBudget.js';
 import { createAddressResolver } from './traffic/createAddressResolver.js';
-import { createApolloGateway } from './supergraph/createApolloGateway.js';
-import { createServedSupergraph } from './supergraph/createServedSupergraph.js';
-import { createSupergraphManager } from './supergraph/createSupergraphManager.js';
-import { explainSupergraphError } from './supergraph/explainSupergraphError.js';
-import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
-import { readSupergraph } from './supergraph/readSupergraph.js';
-import { buildSupergraphSnapshot, type SupergraphSubgraph } from './supergraph/SupergraphSnapshot.js';
+import { createGatewaySupergraph } from './supergraph/createGatewaySupergraph.js';
+import type { SupergraphSubgraph } from './supergraph/SupergraphSnapshot.js';
 import { createTrafficProtection } from './traffic/createTrafficProtection.js';
 import { createAdmission } from './traffic/createAdmission.js';
 import { createExplorerRoute, explorerPath } from './explorer/createExplorerRoute.js';
@@ -90,16 +83,6 @@ export interface GatewayServer {
  */
 export async function createGatewayServer(config: GatewayConfig, deps: GatewayServerDeps = {}): Promise<GatewayServer> {
   const logger = deps.logger ?? createLogger({ name: 'gateway' });
-  const { url: supergraphUrl, path: supergraphPath } = config.supergraph;
-  const supergraphSource = supergraphUrl ?? supergraphPath;
-  const supergraphKey = supergraphUrl ? 'supergraph.url' : 'supergraph.path';
-  // A download is given what a subgraph call is given, and never less than a few seconds.
-  const downloadTimeoutMs = Math.max(5000, config.upstream.timeoutMs);
-  const readSource = () => (supergraphUrl ? fetchSupergraph(supergraphUrl, downloadTimeoutMs) : readSupergraph(supergraphPath));
-  const initialSdl = await readSource().catch((error: unknown) => {
-    throw new ConfigError([`${supergraphKey}: ${(error as Error).message}`]);
-  });
-
   const propagateHeaders = createHeaderPropagation(config.headers);
   const metrics = config.metrics.enabled ? createGatewayMetrics(config.metrics.maxLabelValues) : undefined;
   const clients = createSubgraphClients(({ name, url }) =>
@@ -120,29 +103,15 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const tracingOn = tracingConfig.enabled && Boolean(tracingConfig.otlpEndpoint);
   // Apollo Gateway loads the supergraph (through Portico's manager), checks it, and builds the API
   // schema and the query planner; Portico derives one snapshot per load from them, and runs plans.
-  const internNames = createNameInterner();
-  const supergraphManager = createSupergraphManager({
-    source: supergraphSource,
-    kind: supergraphUrl ? 'url' : 'file',
-    read: readSource,
-    initialSdl,
-    watch: config.supergraph.watch,
-    pollIntervalMs: config.supergraph.pollIntervalMs,
+  const supergraph = await createGatewaySupergraph(config, {
     logger,
-    prepare: (sdl) => acceptEnforcedSecurityLinks(internNames(sdl)),
-    onReload: (outcome) => metrics?.supergraphReloads.inc({ outcome }),
-    confirm: () => supergraph.confirm(),
-  });
-  const gateway = createApolloGateway(supergraphManager, logger.child({ component: 'apollo-gateway' }));
-  const supergraph = createServedSupergraph({
-    gateway,
-    build: (served, apiSchema) =>
-      buildSupergraphSnapshot({ served, apiSchema, config, planCache: createPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })) }),
+    createPlanCache: () => createPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })),
     onSwap: (snapshot) => {
       // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.
       clients.sync(snapshot.subgraphs);
       readiness.markLoaded();
     },
+    onReload: (outcome) => metrics?.supergraphReloads.inc({ outcome }),
   });
   const executor = createPlanExecutor({
     clientOf: (name) => clients.get(name),
@@ -153,7 +122,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   // balancer's usual check timeout.
   const probeTimeoutMs = Math.min(2000, config.upstream.timeoutMs);
   const readiness = createReadiness({
-    supergraph: supergraphManager.status,
+    supergraph: supergraph.status,
     ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => supergraph.current().subgraphs, probeTimeoutMs) } : {}),
     // /ready is public: details (reloads, subgraph states, never a file or URL) in development only.
     showDetails: config.mode === 'development',
@@ -167,7 +136,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const traffic = await createTrafficProtection(config, demandControl, logger);
 
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: createAuthorizingGateway(gateway, executor.execute, {
+    gateway: createAuthorizingGateway(supergraph.gateway, executor.execute, {
       snapshot: supergraph.current,
       unauthorized: config.authorization.unauthorized,
       decidePolicies: config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null,
@@ -222,12 +191,11 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     // Config that does not fit the supergraph (an override for a subgraph it lacks).
     supergraph.confirm();
   } catch (error) {
-    await gateway.stop();
+    await supergraph.gateway.stop();
     await clients.close();
     await traffic.close();
     await tracing?.shutdown();
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError([`${supergraphKey}: the gateway cannot load ${supergraphSource}: ${explainSupergraphError(error, supergraphSource)}`]);
+    throw supergraph.loadError(error);
   }
 
   const exposition = metrics ? (deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry) : undefined;

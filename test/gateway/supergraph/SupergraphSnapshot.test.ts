@@ -3,15 +3,15 @@ import { ConfigError } from '../../../gateway/config/ConfigError.js';
 import { createPlanCache } from '../../../gateway/execution/createPlanCache.js';
 import { servedByApolloGateway } from '../../../gateway/supergraph/servedByApolloGateway.js';
 import { buildSupergraphSnapshot } from '../../../gateway/supergraph/SupergraphSnapshot.js';
-import { demoSupergraph, snapshotConfig, wireApolloGateway } from './loadApolloGateway.js';
+import { demoSupergraph, snapshotConfig, wireApolloGateway } from './wireApolloGateway.js';
 
 const gateways: { stop(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const gateway of gateways.splice(0)) await gateway.stop();
 });
 
-async function loaded(config = snapshotConfig()) {
-  const wired = wireApolloGateway({ sdl: demoSupergraph, config });
+async function loaded(subgraphs: Record<string, { url: string }> = {}) {
+  const wired = await wireApolloGateway({ sdl: demoSupergraph, subgraphs });
   gateways.push(wired.gateway);
   await wired.gateway.load();
   return wired;
@@ -49,7 +49,7 @@ describe('buildSupergraphSnapshot', () => {
   });
 
   it('applies config URL overrides, and only there', async () => {
-    const { served } = await loaded(snapshotConfig({ reviews: { url: 'http://reviews.override.invalid/graphql' } }));
+    const { served } = await loaded({ reviews: { url: 'http://reviews.override.invalid/graphql' } });
     expect(served.current().subgraphs).toContainEqual({ name: 'reviews', url: 'http://reviews.override.invalid/graphql' });
     expect(served.current().subgraphs).toContainEqual({ name: 'products', url: 'http://localhost:4002/graphql' });
   });

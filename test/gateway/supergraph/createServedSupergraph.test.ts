@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../gateway/config/ConfigError.js';
 import { productsSubgraph } from '../fixtures/products.js';
 import { reviewsSubgraph } from '../fixtures/reviews.js';
-import { snapshotConfig, wireApolloGateway } from './loadApolloGateway.js';
+import { wireApolloGateway } from './wireApolloGateway.js';
 
 function compose(subgraphs: readonly (typeof productsSubgraph)[]): string {
   const result = composeServices(subgraphs.map(({ name, typeDefs }) => ({ name, url: `http://${name}.invalid/graphql`, typeDefs })));
@@ -17,26 +17,26 @@ afterEach(async () => {
 });
 
 describe('createServedSupergraph', () => {
-  it('has nothing to serve before the first load', () => {
-    const { served } = wireApolloGateway({ sdl: compose([productsSubgraph, reviewsSubgraph]) });
+  it('has nothing to serve before the first load', async () => {
+    const { served } = await wireApolloGateway({ sdl: compose([productsSubgraph, reviewsSubgraph]) });
     expect(() => served.current()).toThrow('the gateway has no supergraph loaded yet');
     expect(() => served.confirm()).not.toThrow();
   });
 
   it('says why there is nothing to serve when the first snapshot could not be built', async () => {
-    const wired = wireApolloGateway({ sdl: compose([productsSubgraph]), config: snapshotConfig({ reviews: { url: 'http://reviews.invalid/graphql' } }) });
+    const wired = await wireApolloGateway({ sdl: compose([productsSubgraph]), subgraphs: { reviews: { url: 'http://reviews.invalid/graphql' } } });
     gateways.push(wired.gateway);
     await wired.gateway.load();
     expect(() => wired.served.current()).toThrow(ConfigError);
-    expect(() => wired.served.current()).toThrow('subgraphs.reviews: no subgraph of that name in schema/supergraph.graphql (known: products)');
+    expect(() => wired.served.current()).toThrow(`subgraphs.reviews: no subgraph of that name in ${wired.file} (known: products)`);
     expect(() => wired.served.confirm()).toThrow(ConfigError);
   });
 
   it('swaps in a snapshot per load; one it cannot build is refused, and Apollo Gateway is given the served one back', async () => {
     // Config routes `reviews` elsewhere: a supergraph without it does not fit the config.
-    const wired = wireApolloGateway({
+    const wired = await wireApolloGateway({
       sdl: compose([productsSubgraph, reviewsSubgraph]),
-      config: snapshotConfig({ reviews: { url: 'http://reviews.override.invalid/graphql' } }),
+      subgraphs: { reviews: { url: 'http://reviews.override.invalid/graphql' } },
     });
     gateways.push(wired.gateway);
     await wired.gateway.load();

@@ -27,6 +27,8 @@ async function started(options: Omit<SupergraphManagerOptions, 'logger' | 'pollI
   };
   const { supergraphSdl, cleanup } = await manager.initialize({ update, healthCheck: async () => {}, getDataSource: () => ({}) as never });
   cleanups.push(() => cleanup?.());
+  // The file watcher compares each stat with the one before: let it take its first.
+  await new Promise((resolve) => setTimeout(resolve, 300));
   const refusals = () => logs.filter((line) => line.msg.startsWith('kept the previous supergraph: ')).map((line) => line.msg);
   return { manager, supergraphSdl, updates, outcomes, refusals };
 }
@@ -57,7 +59,7 @@ describe('createSupergraphManager', () => {
     expect(supergraphSdl).toBe('prepared first');
     expect(manager.status()).toMatchObject({ source: file, reloads: 0 });
     replace('second');
-    await vi.waitFor(() => expect(updates).toEqual(['prepared second']));
+    await vi.waitFor(() => expect(updates).toEqual(['prepared second']), { timeout: 10_000 });
     expect(manager.status()).toMatchObject({ reloads: 1 });
     expect(manager.status().lastError).toBeUndefined();
     expect(outcomes).toEqual(['success']);
@@ -71,16 +73,16 @@ describe('createSupergraphManager', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/supergraph.graphql`;
     const { manager, updates, outcomes, refusals } = await started({ source: url, kind: 'url', read: () => fetchSupergraph(url, 1000), initialSdl: 'first' });
     served = { status: 200, body: 'second' };
-    await vi.waitFor(() => expect(updates).toEqual(['second']));
+    await vi.waitFor(() => expect(updates).toEqual(['second']), { timeout: 10_000 });
     served = { status: 503, body: 'maintenance' };
-    await vi.waitFor(() => expect(manager.status().lastError?.message).toBe(`Cannot download the supergraph ${url}: it answered HTTP 503`));
+    await vi.waitFor(() => expect(manager.status().lastError?.message).toBe(`Cannot download the supergraph ${url}: it answered HTTP 503`), { timeout: 10_000 });
     // Polled many times more while down: reported once.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(refusals()).toHaveLength(1);
     expect(outcomes).toEqual(['success', 'failure']);
     expect(manager.status().reloads).toBe(1);
     served = { status: 200, body: 'third' };
-    await vi.waitFor(() => expect(updates).toEqual(['second', 'third']));
+    await vi.waitFor(() => expect(updates).toEqual(['second', 'third']), { timeout: 10_000 });
     expect(manager.status().lastError).toBeUndefined();
   });
 
@@ -96,13 +98,13 @@ describe('createSupergraphManager', () => {
       },
     });
     replace('bad');
-    await vi.waitFor(() => expect(manager.status().lastError?.message).toMatch(/cannot be used: The supergraph .* names no subgraphs/));
+    await vi.waitFor(() => expect(manager.status().lastError?.message).toMatch(/cannot be used: The supergraph .* names no subgraphs/), { timeout: 10_000 });
     expect(refusals()).toHaveLength(1);
     expect(updates).toEqual([]);
     expect(manager.status().reloads).toBe(0);
     // The next good one is taken, and clears the refusal.
     replace('good');
-    await vi.waitFor(() => expect(updates).toEqual(['good']));
+    await vi.waitFor(() => expect(updates).toEqual(['good']), { timeout: 10_000 });
     expect(manager.status()).toMatchObject({ reloads: 1 });
     expect(manager.status().lastError).toBeUndefined();
   });
@@ -121,7 +123,7 @@ describe('createSupergraphManager', () => {
     });
     derivable = false;
     replace('second');
-    await vi.waitFor(() => expect(updates).toEqual(['second', 'first']));
+    await vi.waitFor(() => expect(updates).toEqual(['second', 'first']), { timeout: 10_000 });
     expect(manager.status().lastError?.message).toContain('subgraphs.gone: no subgraph of that name');
     expect(manager.status().reloads).toBe(0);
   });

@@ -2,13 +2,13 @@ import { QueryPlanner } from '@apollo/query-planner';
 import { GraphQLSchema, isEnumType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { servedByApolloGateway } from '../../../gateway/supergraph/servedByApolloGateway.js';
-import { demoSupergraph, wireApolloGateway } from './loadApolloGateway.js';
+import { demoSupergraph, wireApolloGateway } from './wireApolloGateway.js';
 
 // Pins what Portico reads of Apollo Gateway beyond its public API: an upgrade that moves the
 // planner or the graphql-js supergraph schema fails here, not in production.
 describe('servedByApolloGateway', () => {
   it("is Apollo Gateway's own planner, its supergraph, and the graphql-js supergraph schema it built", async () => {
-    const { gateway } = wireApolloGateway({ sdl: demoSupergraph });
+    const { gateway } = await wireApolloGateway({ sdl: demoSupergraph });
     let inListener: ReturnType<typeof servedByApolloGateway> | undefined;
     gateway.onSchemaLoadOrUpdate(() => (inListener = servedByApolloGateway(gateway)));
     await gateway.load();
@@ -29,8 +29,8 @@ describe('servedByApolloGateway', () => {
     }
   });
 
-  it('refuses a gateway with nothing loaded, rather than let anyone build a planner of their own', () => {
-    const { gateway } = wireApolloGateway({ sdl: demoSupergraph });
+  it('refuses a gateway with nothing loaded, rather than let anyone build a planner of their own', async () => {
+    const { gateway } = await wireApolloGateway({ sdl: demoSupergraph });
     expect(() => servedByApolloGateway(gateway)).toThrow(/has @apollo\/gateway changed/);
   });
 });
