@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../gateway/config/ConfigError.js';
 import { loadGatewayConfig } from '../../../gateway/config/loadGatewayConfig.js';
 import { createPlanCache } from '../../../gateway/execution/createPlanCache.js';
-import { createGatewaySupergraph } from '../../../gateway/supergraph/createGatewaySupergraph.js';
+import { createGatewaySupergraph, type GatewaySupergraphOptions } from '../../../gateway/supergraph/createGatewaySupergraph.js';
 import { demoSupergraph, wireApolloGateway } from './wireApolloGateway.js';
 
 const gateways: { stop(): Promise<void> }[] = [];
@@ -20,7 +20,7 @@ function configWith(supergraph: Record<string, unknown>) {
   return loadGatewayConfig({ file, env: {} });
 }
 
-const options = { logger: pino({ level: 'silent' }), createPlanCache: () => createPlanCache(() => {}), onSwap: () => {} };
+const options: GatewaySupergraphOptions = { logger: pino({ level: 'silent' }), createPlanCache: () => createPlanCache(() => {}), onSwap: () => {} };
 
 describe('createGatewaySupergraph', () => {
   it('refuses a supergraph file it cannot read, as config, before building anything', async () => {
