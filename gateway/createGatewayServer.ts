@@ -1,22 +1,17 @@
 import type http from 'node:http';
 import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { createLogger, type Logger } from '../common/createLogger.js';
-import { ConfigError } from './config/ConfigError.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
-import { acceptEnforcedSecurityLinks } from './authorization/acceptEnforcedSecurityLinks.js';
 import { loadPolicyModule } from './authorization/loadPolicyModule.js';
 import { createHeaderPropagation } from './subgraphRequests/createHeaderPropagation.js';
 import { createSubgraphClient } from './subgraphRequests/createSubgraphClient.js';
 import { createSubgraphClients } from './subgraphRequests/createSubgraphClients.js';
 import { createPlanExecutor } from './execution/createPlanExecutor.js';
-import { parseSupergraph } from './supergraph/parseSupergraph.js';
-import { createNameInterner } from './supergraph/createNameInterner.js';
 import { trace } from '@opentelemetry/api';
 import { createCors } from './http/createCors.js';
 import { createNodeServer } from './http/createNodeServer.js';
@@ -34,12 +29,9 @@ import { createMetricsListener } from './metrics/createMetricsListener.js';
 import { createPlanCache } from './execution/createPlanCache.js';
 import { exposeOwnMetrics, type ExposeMetrics } from './metrics/MetricsExposition.js';
 import { createAddressResolver } from './traffic/createAddressResolver.js';
-import { createSupergraphWatcher } from './supergraph/createSupergraphWatcher.js';
-import { fetchSupergraph } from './supergraph/fetchSupergraph.js';
-import { readSupergraph, type SupergraphSubgraph } from './supergraph/readSupergraph.js';
-import { readCostDirectives } from './traffic/readCostDirectives.js';
+import { createGatewaySupergraph } from './supergraph/createGatewaySupergraph.js';
+import type { SupergraphSubgraph } from './supergraph/SupergraphSnapshot.js';
 import { connectRedis } from './traffic/connectRedis.js';
-import { exampleOperation } from './landingPage/exampleOperation.js';
 import { createExplorerRoute } from './explorer/createExplorerRoute.js';
 import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
 
@@ -85,17 +77,6 @@ export interface GatewayServer {
  */
 export async function createGatewayServer(config: GatewayConfig, deps: GatewayServerDeps = {}): Promise<GatewayServer> {
   const logger = deps.logger ?? createLogger({ name: 'gateway' });
-  const { url: supergraphUrl, path: supergraphPath } = config.supergraph;
-  // A download is given what a subgraph call is given, and never less than a few seconds.
-  const downloadTimeoutMs = Math.max(5000, config.upstream.timeoutMs);
-  const readSource = async () => (supergraphUrl ? fetchSupergraph(supergraphUrl, downloadTimeoutMs) : readSupergraph(supergraphPath));
-  const supergraph = await readSource().catch((error: unknown) => {
-    throw new ConfigError([`${supergraphUrl ? 'supergraph.url' : 'supergraph.path'}: ${(error as Error).message}`]);
-  });
-  const subgraphs = routeSubgraphs(config, supergraph.subgraphs);
-  // The subgraphs of the supergraph served now, for /ready's probes.
-  let served: readonly SupergraphSubgraph[] = subgraphs;
-
   const propagateHeaders = createHeaderPropagation(config.headers);
   const metrics = config.metrics.enabled ? createGatewayMetrics(config.metrics.maxLabelValues) : undefined;
   const clients = createSubgraphClients(({ name, url }) =>
@@ -115,62 +96,42 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   );
   const { tracing: tracingConfig } = config.telemetry;
   const tracingOn = tracingConfig.enabled && Boolean(tracingConfig.otlpEndpoint);
+  // Apollo Gateway loads the supergraph (through Portico's manager), checks it, and builds the API
+  // schema and the query planner; Portico derives one snapshot per load from them, and runs plans.
+  const supergraph = await createGatewaySupergraph(config, {
+    logger,
+    createPlanCache: () => createPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })),
+    onSwap: (snapshot) => {
+      // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.
+      clients.sync(snapshot.subgraphs);
+      readiness.markLoaded();
+    },
+    onReload: (outcome) => metrics?.supergraphReloads.inc({ outcome }),
+  });
   const executor = createPlanExecutor({
     clientOf: (name) => clients.get(name),
-    planCache: createPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })),
+    snapshot: supergraph.current,
     ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
-  });
-  const internNames = createNameInterner();
-  const supergraphWatcher = createSupergraphWatcher({
-    source: supergraphUrl ?? supergraphPath,
-    kind: supergraphUrl ? 'url' : 'file',
-    read: readSource,
-    initialSdl: supergraph.sdl,
-    watch: config.supergraph.watch,
-    pollIntervalMs: config.supergraph.pollIntervalMs,
-    logger,
-    prepare: (sdl) => acceptEnforcedSecurityLinks(internNames(sdl)),
-    onReload: (outcome, reloaded) => {
-      metrics?.supergraphReloads.inc({ outcome });
-      if (reloaded) served = reloaded.subgraphs.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));
-    },
-  });
-  // Apollo Gateway loads, checks and reloads the supergraph; Portico plans and runs operations.
-  // Without this, Apollo Gateway probes the cloud metadata services at start and sends usage data
-  // to Apollo (usage-reporting.api.apollographql.com) every hour and at stop. A gateway connects
-  // to what its config names, nothing else.
-  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-  const gateway = new ApolloGateway({ supergraphSdl: supergraphWatcher.hook, logger: logger.child({ component: 'apollo-gateway' }) });
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => {
-    // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.
-    clients.sync(parseSupergraph(coreSupergraphSdl, 'the loaded supergraph').subgraphs.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url })));
-    executor.load(coreSupergraphSdl, apiSchema);
   });
   // A probe answers in a moment or not at all: never let it hold /ready longer than a load
   // balancer's usual check timeout.
   const probeTimeoutMs = Math.min(2000, config.upstream.timeoutMs);
   const readiness = createReadiness({
-    supergraph: supergraphWatcher.status,
-    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => served, probeTimeoutMs) } : {}),
+    supergraph: supergraph.status,
+    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => supergraph.current().subgraphs, probeTimeoutMs) } : {}),
     // /ready is public: details (reloads, subgraph states, never a file or URL) in development only.
     showDetails: config.mode === 'development',
     logger,
   });
-  gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
+
 
   const httpServer = createNodeServer(config.server);
-  // The cost directives of the supergraph being served, after every reload too.
-  let costDirectives = readCostDirectives(supergraph.sdl);
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
-    costDirectives = readCostDirectives(coreSupergraphSdl);
-  });
   const redis = await connectRedis(config, logger);
   const addressOf = createAddressResolver(config.rateLimit.trustedProxies);
   let features: Features;
   try {
     const decidePolicies = config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null;
-    const onSchemaLoadOrUpdate = gateway.onSchemaLoadOrUpdate.bind(gateway);
-    features = createFeatures(config, { logger, metrics, redis: redis.redis, addressOf, costDirectives: () => costDirectives, onSchemaLoadOrUpdate, decidePolicies });
+    features = createFeatures(config, { logger, metrics, redis: redis.redis, addressOf, costDirectives: () => supergraph.current().costDirectives, decidePolicies });
   } catch (error) {
     await redis.close();
     throw error;
@@ -178,7 +139,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const pipeline = createPipeline(features.features);
 
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: createPipelineGateway(gateway, pipeline.execute(executor.execute)),
+    gateway: createPipelineGateway(supergraph.gateway, pipeline.execute(executor.execute), supergraph.current),
     logger: logger.child({ component: 'apollo-server' }),
     introspection: config.introspection,
     // Without introspection, "did you mean" suggestions would leak the schema instead.
@@ -201,7 +162,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       }).plugin,
       // The request path's features, in order (see createFeatures).
       ...pipeline.plugins,
-      chooseLandingPage(config, supergraph.sdl),
+      chooseLandingPage(config, () => supergraph.current().examples.sandbox),
       // Its per-request hooks only ever computed `cache-control: no-store` here (the executor
       // gathers no cache hints); the HTTP layer sends that header itself, on the GraphQL path.
       ApolloServerPluginCacheControlDisabled(),
@@ -220,13 +181,15 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       : undefined;
   try {
     await apollo.start();
+    // Config that does not fit the supergraph (an override for a subgraph it lacks).
+    supergraph.confirm();
   } catch (error) {
+    await supergraph.gateway.stop();
     await pipeline.close();
     await clients.close();
     await redis.close();
     await tracing?.shutdown();
-    const key = supergraphUrl ? 'supergraph.url' : 'supergraph.path';
-    throw new ConfigError([`${key}: the gateway cannot load ${supergraphUrl ?? supergraphPath}: ${(error as Error).message}`]);
+    throw supergraph.loadError(error);
   }
 
   const exposition = metrics ? (deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry) : undefined;
@@ -241,7 +204,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       clientAddressOf: (req) => addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']),
       requestTimeoutMs: config.server.requestTimeoutMs,
       landingPage: config.landingPage,
-      explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: exampleOperation(supergraph.sdl, 'graphiql') }) : null,
+      explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: supergraph.current().examples.graphiql }) : null,
       cors: createCors(config.server.cors),
       readiness,
       ...(exposition && config.metrics.listener === 'public' ? { exposition } : {}),
@@ -253,7 +216,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   return {
     httpServer,
     tls: config.server.tls !== null,
-    subgraphs,
+    subgraphs: supergraph.current().subgraphs,
     listen: async (port = config.server.port, host = config.server.host) => {
       const address = await listen(httpServer, port, host);
       if (metricsListener) await listen(metricsListener, config.metrics.port, config.metrics.host);
@@ -279,19 +242,4 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     },
     isReady: () => readiness.status().ready,
   };
-}
-
-/** The supergraph's subgraphs with config's URL overrides; refuses overrides for unknown names. */
-function routeSubgraphs(config: GatewayConfig, composed: readonly SupergraphSubgraph[]): SupergraphSubgraph[] {
-  const known = new Set(composed.map((subgraph) => subgraph.name));
-  const unknown = [
-    ...Object.keys(config.subgraphs).map((name) => ({ at: `subgraphs.${name}`, name })),
-    ...Object.keys(config.headers.subgraphs).map((name) => ({ at: `headers.subgraphs.${name}`, name })),
-  ].filter(({ name }) => !known.has(name));
-  if (unknown.length > 0) {
-    throw new ConfigError(
-      unknown.map(({ at }) => `${at}: no subgraph of that name in ${config.supergraph.url ?? config.supergraph.path} (known: ${[...known].join(', ')})`),
-    );
-  }
-  return composed.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url }));
 }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
-import type { SupergraphSubgraph } from '../../gateway/supergraph/readSupergraph.js';
+import type { SupergraphSubgraph } from '../../gateway/supergraph/routeSubgraphs.js';
 
 /** One worker's metrics, as `registry.getMetricsAsJSON()` gives them. */
 export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];

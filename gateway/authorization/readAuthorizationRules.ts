@@ -1,4 +1,4 @@
-import { Kind, parse, type ConstDirectiveNode, type ConstValueNode, type DocumentNode } from 'graphql';
+import { Kind, type ConstDirectiveNode, type ConstValueNode, type DocumentNode } from 'graphql';
 import { noRequirement, type AuthorizationRules, type Requirement } from './AuthorizationRules.js';
 
 /** The specs whose directives Portico enforces, by the name their @link gives them by default. */
@@ -10,10 +10,10 @@ export const enforcedSecuritySpecs = {
 
 /**
  * Reads `@authenticated`, `@requiresScopes` and `@policy` from a supergraph, under whatever name
- * its `@link(as:)` gives them, into requirements per type and per field.
+ * its `@link(as:)` gives them, into requirements per type and per field. Takes the supergraph's
+ * definitions as parsed once (see `SupergraphSnapshot`).
  */
-export function readAuthorizationRules(supergraphSdl: string | DocumentNode): AuthorizationRules {
-  const document = typeof supergraphSdl === 'string' ? parse(supergraphSdl) : supergraphSdl;
+export function readAuthorizationRules(document: DocumentNode): AuthorizationRules {
   const names = directiveNames(document);
   const types = new Map<string, Requirement>();
   const fields = new Map<string, Requirement>();

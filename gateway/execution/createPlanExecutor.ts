@@ -1,6 +1,5 @@
-import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
+import { operationFromDocument } from '@apollo/federation-internals';
 import type { ApolloGateway } from '@apollo/gateway';
-import { QueryPlanner } from '@apollo/query-planner';
 import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import {
   execute,
@@ -18,10 +17,9 @@ import { fragmentsOf } from '../operation/fragmentsOf.js';
 import { coercedVariablesOf } from './coercedVariablesOf.js';
 import { operationResolutionError } from './operationResolutionError.js';
 import type { SubgraphCaller, SubgraphClient } from '../subgraphRequests/createSubgraphClient.js';
+import type { SupergraphSnapshot } from '../supergraph/SupergraphSnapshot.js';
 import type { ResultObject } from './collectEntities.js';
-import type { TypeMatcher } from './compileRequires.js';
 import { executePlan } from './executePlan.js';
-import type { PlanCache } from './createPlanCache.js';
 import { preparePlan, type PreparedPlan } from './preparePlan.js';
 import { shapeResponse } from './shapeResponse.js';
 
@@ -32,26 +30,15 @@ type ExecutionResult = Awaited<ReturnType<Executor>>;
 export interface PlanExecutorOptions {
   /** The client for a subgraph of the supergraph being served. */
   clientOf: (subgraph: string) => SubgraphClient | undefined;
-  /** Where prepared plans are kept, by operation; emptied on every supergraph load. */
-  planCache: PlanCache<PreparedPlan>;
+  /** The supergraph being served: Apollo Gateway's planner, and a plan cache per load. */
+  snapshot: () => SupergraphSnapshot;
   /** With tracing on: a `gateway.fetch` span around each request to a subgraph. */
   tracer?: Tracer;
 }
 
 export interface PlanExecutor {
-  /** Takes a (re)loaded supergraph: plans from now on are made for it. */
-  load(coreSupergraphSdl: string, apiSchema: GraphQLSchema): void;
-  execute: Executor;
-}
-
-/** What planning and running needs of the supergraph being served. */
-interface Served {
-  planner: QueryPlanner;
-  supergraph: Supergraph;
-  apiSchema: GraphQLSchema;
-  matches: TypeMatcher;
-  /** Type names as the API schema's type map keys them: the interned, one-byte copies. */
-  typeNames: ReadonlyMap<string, string>;
+  /** Runs an operation against `snapshot` (by default the one served now), start to end. */
+  execute(requestContext: RequestContext, snapshot?: SupergraphSnapshot): Promise<ExecutionResult>;
 }
 
 /**
@@ -63,31 +50,21 @@ interface Served {
  * in shaping; subgraphs get the variables as sent, as Apollo Gateway sends them.
  */
 export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
-  let served: Served | undefined;
   const around = options.tracer ? tracedAround(options.tracer) : undefined;
 
-  const planFor = (state: Served, requestContext: RequestContext): PreparedPlan => {
+  const planFor = (state: SupergraphSnapshot, requestContext: RequestContext): PreparedPlan => {
     const { queryHash, document, request } = requestContext;
     const key = request.operationName ? `${queryHash}:${request.operationName}` : queryHash;
-    const cached = options.planCache.get(key);
+    const cached = state.planCache.get(key);
     if (cached) return cached;
     const operation = operationFromDocument(state.supergraph.apiSchema(), document, { operationName: request.operationName });
     const prepared = preparePlan(state.planner.buildQueryPlan(operation), state.matches);
-    options.planCache.set(key, prepared);
+    state.planCache.set(key, prepared);
     return prepared;
   };
 
   return {
-    load(coreSupergraphSdl, apiSchema) {
-      const supergraph = Supergraph.build(coreSupergraphSdl);
-      // A key of the type map is the interned copy of the name, where `type.name` may be a two-byte slice.
-      const typeNames = new Map(Object.keys(apiSchema.getTypeMap()).map((name) => [name, name]));
-      served = { planner: new QueryPlanner(supergraph), supergraph, apiSchema, matches: typeMatcher(supergraph), typeNames };
-      options.planCache.clear();
-    },
-    async execute(requestContext): Promise<ExecutionResult> {
-      const state = served;
-      if (!state) throw new Error('the gateway has no supergraph loaded yet');
+    async execute(requestContext, state = options.snapshot()): Promise<ExecutionResult> {
       const { operation, document, request } = requestContext;
       if (!operation) return { errors: [operationResolutionError(document, request.operationName)] };
       const context = requestContext.context as GatewayContext;
@@ -129,16 +106,6 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
     },
   };
-}
-
-/** Type-condition matching over the supergraph's types: a type matches itself and its supertypes. */
-function typeMatcher(supergraph: Supergraph): TypeMatcher {
-  const subtypes = new Map<string, Set<string>>();
-  for (const type of supergraph.schema.types()) {
-    if (type.kind === 'UnionType') subtypes.set(type.name, new Set(type.types().map((member) => member.name)));
-    if (type.kind === 'InterfaceType') subtypes.set(type.name, new Set(type.allImplementations().map((implementation) => implementation.name)));
-  }
-  return (condition, typename) => typeof typename === 'string' && (condition === typename || (subtypes.get(condition)?.has(typename) ?? false));
 }
 
 function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLCompositeType {

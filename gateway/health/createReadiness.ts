@@ -1,5 +1,5 @@
 import type { Logger } from '../../common/createLogger.js';
-import type { SupergraphStatus } from '../supergraph/createSupergraphWatcher.js';
+import type { SupergraphStatus } from '../supergraph/createSupergraphManager.js';
 import type { SubgraphProbeResult } from './createSubgraphProbe.js';
 
 /**

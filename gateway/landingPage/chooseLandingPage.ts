@@ -3,14 +3,13 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import { explorerPath } from '../explorer/createExplorerRoute.js';
 import { createLandingPagePlugin } from './createLandingPagePlugin.js';
-import { exampleOperation } from './exampleOperation.js';
 
 /**
  * The Sandbox where `landingPage` is on, opened on an example operation that says where a token
- * goes; nothing (not even Apollo's default page) elsewhere.
+ * goes (`document`, asked once the supergraph is loaded); nothing (not even Apollo's default page) elsewhere.
  */
-export function chooseLandingPage(config: Pick<GatewayConfig, 'landingPage' | 'explorer'>, supergraphSdl: string): ApolloServerPlugin {
+export function chooseLandingPage(config: Pick<GatewayConfig, 'landingPage' | 'explorer'>, document: () => string): ApolloServerPlugin {
   return config.landingPage
-    ? createLandingPagePlugin({ document: exampleOperation(supergraphSdl), explorerPath: config.explorer ? explorerPath : undefined })
+    ? createLandingPagePlugin({ document, explorerPath: config.explorer ? explorerPath : undefined })
     : ApolloServerPluginLandingPageDisabled();
 }

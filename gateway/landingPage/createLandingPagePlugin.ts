@@ -2,8 +2,8 @@ import type { ApolloServerPlugin, GraphQLServerListener, LandingPage } from '@ap
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 
 export interface LandingPageOptions {
-  /** The operation the Sandbox opens with. */
-  document: string;
+  /** The operation the Sandbox opens with; asked at start, once the supergraph is loaded. */
+  document: () => string;
   /** Where the bundled explorer is served; undefined where `explorer` is off. */
   explorerPath: string | undefined;
 }
@@ -15,9 +15,9 @@ export interface LandingPageOptions {
  * how else to send a query.
  */
 export function createLandingPagePlugin(options: LandingPageOptions): ApolloServerPlugin {
-  const sandbox = ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: options.document });
   return {
     async serverWillStart(service) {
+      const sandbox = ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: options.document() });
       const listener = (await sandbox.serverWillStart?.(service)) as GraphQLServerListener | undefined;
       const page: LandingPage | undefined = await listener?.renderLandingPage?.();
       if (!page) throw new Error('the Sandbox landing page rendered nothing');

@@ -1,4 +1,4 @@
-import { buildASTSchema, getNamedType, isLeafType, isObjectType, isNonNullType, parse, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { getNamedType, isLeafType, isObjectType, isNonNullType, type GraphQLField, type GraphQLSchema } from 'graphql';
 
 // Where a token goes, said where a person looks first: above the operation they are about to
 // run, in the words of the explorer at hand. Short lines: the editor is half a window wide.
@@ -24,16 +24,10 @@ export type ExampleExplorer = keyof typeof tokenHints;
 /**
  * The operation the landing page opens with: the token hint, then the first query field that
  * needs no argument, with its leaf fields. Just the hint when the supergraph has no such field.
+ * Takes the supergraph schema (not the API schema: the directives that guard a field are in it).
  */
-export function exampleOperation(supergraphSdl: string, explorer: ExampleExplorer = 'sandbox'): string {
+export function exampleOperation(schema: GraphQLSchema, explorer: ExampleExplorer = 'sandbox'): string {
   const tokenHint = tokenHints[explorer];
-  let schema: GraphQLSchema;
-  try {
-    // The supergraph defines every directive it uses, so its SDL builds without validation.
-    schema = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
-  } catch {
-    return tokenHint;
-  }
   const field = Object.values(schema.getQueryType()?.getFields() ?? {}).find((candidate) => isOpen(candidate) && candidate.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined));
   if (!field) return tokenHint;
   const type = getNamedType(field.type);

@@ -4,6 +4,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { HttpError } from '../../common/http/HttpError.js';
 import type { GatewayContext, Viewer } from '../GatewayContext.js';
+import type { SupergraphSnapshot } from '../supergraph/SupergraphSnapshot.js';
 
 /** One GraphQL request (GET or POST) on its way through the HTTP-layer steps to Apollo Server. */
 export interface GraphQLExchange {
@@ -49,8 +50,14 @@ export interface FinishedRequest extends Outcome {
   durationMs: number;
 }
 
-/** How Apollo Gateway runs one operation (the executor its `load` returns). */
-export type OperationExecutor = Awaited<ReturnType<ApolloGateway['load']>>['executor'];
+type ApolloExecutor = Awaited<ReturnType<ApolloGateway['load']>>['executor'];
+
+/**
+ * How one operation is planned and run: Apollo Gateway's executor signature, plus the supergraph
+ * snapshot it runs against (taken once as execution starts, so that every `execute` hook and the
+ * plan see the same supergraph whatever loads meanwhile).
+ */
+export type OperationExecutor = (requestContext: Parameters<ApolloExecutor>[0], snapshot: SupergraphSnapshot) => ReturnType<ApolloExecutor>;
 
 /**
  * One cross-cutting feature of the request path. Every hook is optional; `createFeatures` lists

@@ -13,7 +13,7 @@ import { createOperationCost } from '../traffic/createOperationCost.js';
 import type { CostDirectives } from '../traffic/readCostDirectives.js';
 import { createAdmissionControl } from './admission/createAdmissionControl.js';
 import { createAuthentication } from './authentication/createAuthentication.js';
-import { createAuthorization, type AuthorizationOptions } from './authorization/createAuthorization.js';
+import { createAuthorization } from './authorization/createAuthorization.js';
 import { createBodyReading } from './bodyReading/createBodyReading.js';
 import { createDemandControl } from './demandControl/createDemandControl.js';
 import { createDocumentLimits } from './documentLimits/createDocumentLimits.js';
@@ -35,8 +35,6 @@ export interface FeatureDeps {
   addressOf: AddressResolver;
   /** The cost directives of the supergraph being served. */
   costDirectives: () => CostDirectives;
-  /** Where the gateway announces each supergraph it loads (authorization re-reads its rules). */
-  onSchemaLoadOrUpdate: AuthorizationOptions['onSchemaLoadOrUpdate'];
   /** The operator's `@policy` decider (`authorization.policyModule`), loaded. */
   decidePolicies: PolicyDecider | null;
 }
@@ -83,7 +81,7 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
     // They charge the estimated cost, but not for an operation demand control refuses.
     createRateLimits({ config: rateLimit, limiters, redis, keyPrefix: config.redis.keyPrefix, addressOf, cost, maxCost: config.demandControl.maxCost, logger }),
     createDemandControl(config.demandControl, cost),
-    createAuthorization({ unauthorized: config.authorization.unauthorized, decidePolicies: deps.decidePolicies, onSchemaLoadOrUpdate: deps.onSchemaLoadOrUpdate, logger }),
+    createAuthorization({ unauthorized: config.authorization.unauthorized, decidePolicies: deps.decidePolicies, logger }),
     // Portico's executor plans and runs the operation here (see createPipelineGateway).
     createRequestMetrics({ metrics, ...config.metrics }),
     createFailedRequestLog(logger),

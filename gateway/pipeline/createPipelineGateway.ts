@@ -1,16 +1,18 @@
 import type { ApolloGateway } from '@apollo/gateway';
+import type { SupergraphSnapshot } from '../supergraph/SupergraphSnapshot.js';
 import type { OperationExecutor } from './Feature.js';
 
 /**
  * The gateway as Apollo Server sees it: `inner` loads, checks and reloads the supergraph, and
  * every operation runs through `execute` (Portico's executor inside the features' `execute`
- * hooks, see `Pipeline.execute`) instead of Apollo Gateway's own.
+ * hooks, see `Pipeline.execute`) instead of Apollo Gateway's own, against the snapshot served
+ * when it starts.
  */
-export function createPipelineGateway(inner: ApolloGateway, execute: OperationExecutor) {
+export function createPipelineGateway(inner: ApolloGateway, execute: OperationExecutor, snapshot: () => SupergraphSnapshot) {
   return {
     async load(loadOptions: Parameters<ApolloGateway['load']>[0]): Promise<Awaited<ReturnType<ApolloGateway['load']>>> {
       const loaded = await inner.load(loadOptions);
-      return { ...loaded, executor: execute };
+      return { ...loaded, executor: (requestContext) => execute(requestContext, snapshot()) };
     },
     onSchemaLoadOrUpdate: inner.onSchemaLoadOrUpdate.bind(inner),
     stop: () => inner.stop(),

@@ -1,4 +1,4 @@
-import type { SupergraphSubgraph } from '../supergraph/parseSupergraph.js';
+import type { SupergraphSubgraph } from '../supergraph/routeSubgraphs.js';
 import type { SubgraphClient } from './createSubgraphClient.js';
 
 export interface SubgraphClients {

@@ -1,19 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { parseSupergraph, type Supergraph } from './parseSupergraph.js';
-
-export type { Supergraph, SupergraphSubgraph } from './parseSupergraph.js';
+import { readFile } from 'node:fs/promises';
 
 /**
- * Reads a composed supergraph file and lists its subgraphs, so that config can be checked
- * against it before the gateway starts. Throws an `Error` naming the file when it cannot be read
- * or is not a supergraph.
+ * Reads a composed supergraph file (`supergraph.path`). Throws an `Error` naming the file when it
+ * cannot be read; whether it is a supergraph is Apollo Gateway's to check, when it loads it.
  */
-export function readSupergraph(file: string): Supergraph {
-  let sdl: string;
+export async function readSupergraph(file: string): Promise<string> {
   try {
-    sdl = readFileSync(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     throw new Error(`Cannot read the supergraph ${file}: ${(error as Error).message}`);
   }
-  return parseSupergraph(sdl, file);
 }

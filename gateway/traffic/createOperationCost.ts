@@ -18,10 +18,12 @@ export interface OperationCost {
  */
 export function createOperationCost(config: Pick<DemandControlConfig, 'defaultListSize'>, directives: () => CostDirectives): OperationCost {
   // Rebuilt only when the supergraph (and so its directives) changes.
-  let estimator = { directives: directives(), estimate: createCostEstimator({ directives: directives(), defaultListSize: config.defaultListSize }) };
+  // Built at the first request (the supergraph loads after this is made), and again only when
+  // the supergraph (and so its directives) changes.
+  let estimator: { directives: CostDirectives; estimate: ReturnType<typeof createCostEstimator> } | undefined;
   const estimate: ReturnType<typeof createCostEstimator> = (input) => {
     const current = directives();
-    if (current !== estimator.directives) estimator = { directives: current, estimate: createCostEstimator({ directives: current, defaultListSize: config.defaultListSize }) };
+    if (current !== estimator?.directives) estimator = { directives: current, estimate: createCostEstimator({ directives: current, defaultListSize: config.defaultListSize }) };
     return estimator.estimate(input);
   };
   const costs = new WeakMap<object, number>();

@@ -1,4 +1,4 @@
-import { isTypeDefinitionNode, isTypeExtensionNode, Kind, parse, type ConstDirectiveNode, type ConstValueNode } from 'graphql';
+import { isTypeDefinitionNode, isTypeExtensionNode, Kind, type ConstDirectiveNode, type ConstValueNode, type DocumentNode } from 'graphql';
 
 /** `@listSize` as written on a field of the supergraph. */
 export interface ListSize {
@@ -20,8 +20,11 @@ export interface CostDirectives {
 const isNamed = (directive: ConstDirectiveNode, name: string) =>
   directive.name.value === name || directive.name.value === `cost__${name}` || directive.name.value === `federation__${name}`;
 
-/** Reads the directives out of the supergraph SDL (the API schema Apollo plans with has none). */
-export function readCostDirectives(supergraphSdl: string): CostDirectives {
+/**
+ * Reads the directives out of the supergraph's definitions as parsed once (see
+ * `SupergraphSnapshot`); the API schema Apollo plans with has none.
+ */
+export function readCostDirectives(document: DocumentNode): CostDirectives {
   const weights = new Map<string, number>();
   const listSizes = new Map<string, ListSize>();
   const weightOf = (directives: readonly ConstDirectiveNode[] | undefined) => {
@@ -29,7 +32,7 @@ export function readCostDirectives(supergraphSdl: string): CostDirectives {
     const weight = cost?.arguments?.find((argument) => argument.name.value === 'weight')?.value;
     return weight?.kind === Kind.INT ? Number(weight.value) : undefined;
   };
-  for (const definition of parse(supergraphSdl, { noLocation: true }).definitions) {
+  for (const definition of document.definitions) {
     if (!isTypeDefinitionNode(definition) && !isTypeExtensionNode(definition)) continue;
     const type = definition.name.value;
     const typeWeight = weightOf(definition.directives);

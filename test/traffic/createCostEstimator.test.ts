@@ -22,7 +22,7 @@ const sdl = `
   type Heavy @cost(weight: 9) { id: ID! }
 `;
 const schema = buildSchema(sdl);
-const estimate = createCostEstimator({ directives: readCostDirectives(sdl), defaultListSize: 10 });
+const estimate = createCostEstimator({ directives: readCostDirectives(parse(sdl)), defaultListSize: 10 });
 
 // Variables as the gateway hands them over: coerced, with the operation's defaults.
 function coerced(operation: OperationDefinitionNode, variables: Record<string, unknown>) {

@@ -1,27 +1,20 @@
 import { createHash } from 'node:crypto';
-import type { ApolloGateway } from '@apollo/gateway';
-import { print, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { print, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from '../../../common/createLogger.js';
 import { denial, type AuthorizationRules } from '../../authorization/AuthorizationRules.js';
 import { filterOperation } from '../../authorization/filterOperation.js';
 import type { PolicyDecider } from '../../authorization/loadPolicyModule.js';
 import { errorOf, patchResult } from '../../authorization/patchResult.js';
-import { readAuthorizationRules } from '../../authorization/readAuthorizationRules.js';
 import type { AuthorizationConfig } from '../../config/SecurityConfig.js';
 import { coercedVariablesOf } from '../../execution/coercedVariablesOf.js';
 import { operationResolutionError } from '../../execution/operationResolutionError.js';
 import type { GatewayContext } from '../../GatewayContext.js';
 import type { Feature, OperationExecutor } from '../Feature.js';
 
-type Executor = OperationExecutor;
-type RequestContext = Parameters<Executor>[0];
-
 export interface AuthorizationOptions {
   unauthorized: AuthorizationConfig['unauthorized'];
   /** The operator's `@policy` decider; without one, no policy holds. */
   decidePolicies: PolicyDecider | null;
-  /** Where the gateway announces each supergraph it loads: the rules are re-read from it. */
-  onSchemaLoadOrUpdate: ApolloGateway['onSchemaLoadOrUpdate'];
   logger: Logger;
 }
 
@@ -29,17 +22,11 @@ export interface AuthorizationOptions {
  * Enforces `@authenticated`, `@requiresScopes` and `@policy` before planning: each operation
  * is planned without what its caller may not see, so no subgraph is ever asked for it, and the
  * response gets nulls and errors in its place (or, with `unauthorized: reject`, only errors).
- * Rules are re-read whenever the gateway loads a supergraph.
+ * Rules are those of the supergraph snapshot the operation runs against (see
+ * `createPipelineGateway`), whatever loads meanwhile.
  */
 export function createAuthorization(options: AuthorizationOptions): Feature {
-  let rules: AuthorizationRules = { types: new Map(), fields: new Map(), policyNames: new Set() };
-  let schema: GraphQLSchema | undefined;
-  options.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
-    rules = readAuthorizationRules(coreSupergraphSdl);
-    schema = apiSchema;
-  });
-
-  const satisfiedPolicies = async (context: GatewayContext): Promise<ReadonlySet<string>> => {
+  const satisfiedPolicies = async (rules: AuthorizationRules, context: GatewayContext): Promise<ReadonlySet<string>> => {
     if (rules.policyNames.size === 0 || options.decidePolicies === null) return new Set();
     try {
       return new Set(await options.decidePolicies({ claims: context.viewer?.claims ?? {}, policies: [...rules.policyNames] }));
@@ -50,10 +37,9 @@ export function createAuthorization(options: AuthorizationOptions): Feature {
     }
   };
 
-  const authorize = (execute: Executor): Executor => async (requestContext: RequestContext) => {
-    const noRules = rules.types.size === 0 && rules.fields.size === 0;
-    const apiSchema = schema;
-    if (noRules || !apiSchema) return execute(requestContext);
+  const authorize = (execute: OperationExecutor): OperationExecutor => async (requestContext, snapshot) => {
+    const { authorizationRules: rules, apiSchema } = snapshot;
+    if (rules.types.size === 0 && rules.fields.size === 0) return execute(requestContext, snapshot);
     const { operation, document, request } = requestContext;
     if (!operation) return { errors: [operationResolutionError(document, request.operationName)] };
     const context = requestContext.context as GatewayContext;
@@ -68,8 +54,8 @@ export function createAuthorization(options: AuthorizationOptions): Feature {
     // The operator's policy module is asked only for operations that reach a @policy field.
     let reachesPolicy = false;
     let filtered = filter(new Set(), () => (reachesPolicy = true));
-    if (reachesPolicy) filtered = filter(await satisfiedPolicies(context));
-    if (filtered === null) return execute(requestContext);
+    if (reachesPolicy) filtered = filter(await satisfiedPolicies(rules, context));
+    if (filtered === null) return execute(requestContext, snapshot);
 
     if (options.unauthorized === 'reject') {
       const status = filtered.removals.some((removal) => removal.code === 'UNAUTHENTICATED') ? 401 : 403;
@@ -83,7 +69,7 @@ export function createAuthorization(options: AuthorizationOptions): Feature {
       operation: filtered.document.definitions[0] as OperationDefinitionNode,
       source,
       queryHash: createHash('sha256').update(source).digest('hex'),
-    });
+    }, snapshot);
     const patched = patchResult(result.data, filtered.removals, filtered.placeholderKey);
     return { ...result, data: patched.data, errors: [...patched.errors, ...(result.errors ?? [])] };
   };

@@ -36,7 +36,7 @@ type Mutation {
 }
 `;
 const schema = buildSchema(sdl);
-const rules = readAuthorizationRules(sdl);
+const rules = readAuthorizationRules(parse(sdl));
 const anonymous = null;
 const reader: Viewer = { subject: 'u1', scopes: ['bank:read'], claims: {} };
 const plain: Viewer = { subject: 'u2', scopes: [], claims: {} };

@@ -1,3 +1,4 @@
+import { parse } from 'graphql';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,8 +35,7 @@ function deps(): FeatureDeps {
     metrics: createGatewayMetrics(100),
     redis: null,
     addressOf: createAddressResolver([]),
-    costDirectives: () => readCostDirectives('type Query { a: Int }'),
-    onSchemaLoadOrUpdate: () => () => undefined,
+    costDirectives: () => readCostDirectives(parse('type Query { a: Int }')),
     decidePolicies: null,
   };
 }

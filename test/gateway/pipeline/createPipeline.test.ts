@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createPipeline } from '../../../gateway/pipeline/createPipeline.js';
 import { createPipelineGateway } from '../../../gateway/pipeline/createPipelineGateway.js';
 import type { Feature, OperationExecutor } from '../../../gateway/pipeline/Feature.js';
+import type { SupergraphSnapshot } from '../../../gateway/supergraph/SupergraphSnapshot.js';
 import { exchangeOf } from './fixtures/exchangeOf.js';
 
 /** A feature with every hook, each writing `<name>.<hook>` to `trace` when it runs. */
@@ -20,9 +21,9 @@ function traced(name: string, trace: string[]): Feature {
       }
     },
     plugin: { async requestDidStart() { trace.push(`${name}.plugin`); } },
-    execute: (next): OperationExecutor => async (request) => {
+    execute: (next): OperationExecutor => async (request, snapshot) => {
       trace.push(`${name}.execute`);
-      return next(request);
+      return next(request, snapshot);
     },
     finish: () => void trace.push(`${name}.finish`),
     close: () => void trace.push(`${name}.close`),
@@ -42,7 +43,7 @@ describe('createPipeline', () => {
     await pipeline.execute(async () => {
       trace.push('executor');
       return {};
-    })({} as Parameters<OperationExecutor>[0]);
+    })({} as Parameters<OperationExecutor>[0], {} as SupergraphSnapshot);
     pipeline.finish({ status: 200, requestId: 'r', method: 'POST', path: '/graphql', durationMs: 1 });
     await pipeline.close();
     expect(trace).toEqual([
@@ -128,11 +129,18 @@ describe('createPipelineGateway', () => {
         stopped = true;
       },
     } as unknown as ApolloGateway;
-    const ours: OperationExecutor = async () => ({ data: { from: 'the pipeline' } });
-    const gateway = createPipelineGateway(inner, ours);
+    const served = { apiSchema: 'the snapshot' } as unknown as SupergraphSnapshot;
+    const seen: SupergraphSnapshot[] = [];
+    const ours: OperationExecutor = async (_request, snapshot) => {
+      seen.push(snapshot);
+      return { data: { from: 'the pipeline' } };
+    };
+    const gateway = createPipelineGateway(inner, ours, () => served);
     const loaded = await gateway.load({} as Parameters<ApolloGateway['load']>[0]);
     expect(loaded.schema).toBe('the api schema');
-    expect(loaded.executor).toBe(ours);
+    // Apollo Server's executor is the pipeline's, given the snapshot served as it starts.
+    expect(await loaded.executor({} as Parameters<OperationExecutor>[0])).toEqual({ data: { from: 'the pipeline' } });
+    expect(seen).toEqual([served]);
     gateway.onSchemaLoadOrUpdate(() => undefined);
     expect(listeners).toHaveLength(1);
     await gateway.stop();

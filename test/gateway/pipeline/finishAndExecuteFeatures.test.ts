@@ -10,6 +10,8 @@ import { createFailedRequestLog } from '../../../gateway/pipeline/failedRequestL
 import type { FinishedRequest, OperationExecutor } from '../../../gateway/pipeline/Feature.js';
 import { createRequestMetrics } from '../../../gateway/pipeline/requestMetrics/createRequestMetrics.js';
 import type { Viewer } from '../../../gateway/GatewayContext.js';
+import { readAuthorizationRules } from '../../../gateway/authorization/readAuthorizationRules.js';
+import type { SupergraphSnapshot } from '../../../gateway/supergraph/SupergraphSnapshot.js';
 
 const finished = (outcome: Partial<FinishedRequest>): FinishedRequest => ({ status: 200, requestId: 'r1', method: 'POST', path: '/graphql', durationMs: 3, ...outcome });
 
@@ -94,35 +96,33 @@ type Query { open: Int secret: Int @authenticated }
       unauthorized,
       decidePolicies: null,
       logger: pino({ level: 'silent' }),
-      onSchemaLoadOrUpdate: (listener) => {
-        listener({ apiSchema, coreSupergraphSdl: sdl });
-        return () => undefined;
-      },
     }).execute!;
+  const snapshot = { apiSchema, authorizationRules: readAuthorizationRules(parse(sdl)) } as SupergraphSnapshot;
   const requestOf = (query: string, viewer: Viewer | null) => {
     const document = parse(query);
     const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
     return { document, operation, source: query, queryHash: 'h', request: { variables: {} }, context: { requestId: 'r', viewer } } as unknown as Parameters<OperationExecutor>[0];
   };
   const seen: string[] = [];
-  const executor: OperationExecutor = async (request) => {
+  const executor: OperationExecutor = async (request, given) => {
+    expect(given).toBe(snapshot);
     seen.push(print(request.document));
     return { data: { open: 1, secret: 2 } };
   };
 
   it('plans an operation without what its caller may not see, and answers null and an error in its place', async () => {
     seen.length = 0;
-    const result = await authorize('filter')(executor)(requestOf('{ open secret }', null));
+    const result = await authorize('filter')(executor)(requestOf('{ open secret }', null), snapshot);
     expect(seen[0]).not.toContain('secret');
     expect(result.data).toEqual({ open: 1, secret: null });
     expect(result.errors?.map((error) => [error.extensions?.code, error.path])).toEqual([['UNAUTHENTICATED', ['secret']]]);
-    await authorize('filter')(executor)(requestOf('{ open secret }', { subject: 'u', scopes: [], claims: {} }));
+    await authorize('filter')(executor)(requestOf('{ open secret }', { subject: 'u', scopes: [], claims: {} }), snapshot);
     expect(seen[1]).toContain('secret');
   });
 
   it('with unauthorized: reject, refuses the whole operation with 401 and runs nothing', async () => {
     seen.length = 0;
-    const result = await authorize('reject')(executor)(requestOf('{ open secret }', null));
+    const result = await authorize('reject')(executor)(requestOf('{ open secret }', null), snapshot);
     expect(seen).toEqual([]);
     expect(result.errors?.map((error) => error.extensions)).toEqual([expect.objectContaining({ code: 'UNAUTHENTICATED', http: { status: 401 } })]);
   });

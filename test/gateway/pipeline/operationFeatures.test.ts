@@ -1,3 +1,4 @@
+import { parse } from 'graphql';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { readCostDirectives } from '../../../gateway/traffic/readCostDirectives.
 import { typeDefs, withFeatures } from './fixtures/runOperation.js';
 
 const logger = pino({ level: 'silent' });
-const cost = createOperationCost({ defaultListSize: 10 }, () => readCostDirectives(typeDefs));
+const cost = createOperationCost({ defaultListSize: 10 }, () => readCostDirectives(parse(typeDefs)));
 const demandControl = (maxCost: number, exposeCost = true) => createDemandControl({ maxCost, defaultListSize: 10, exposeCost }, cost);
 // Ten items, each an object: 10; their nested lists: 10 × 10 more.
 const costly = '{ items { id more { id } } }';
