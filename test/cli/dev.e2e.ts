@@ -16,8 +16,8 @@ afterEach(() => {
   services.length = 0;
 });
 
-// Every Node process whose parent is `pid`, from /proc. (tsx's esbuild service is a child of
-// the dev process too, but it is not one of the services.)
+// Every Node process whose parent is `pid`, from /proc: the services, and no helper process
+// another program may run (such as esbuild's service, which a build starts).
 function nodeChildrenOf(pid: number): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
