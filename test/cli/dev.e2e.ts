@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { compiledPath } from '../../scripts/buildDist.js';
 import { startDev as startDevStack } from '../support/startDev.js';
 
 // `portico dev` as a person runs it (what `npm start` runs), with free ports so it cannot
@@ -113,7 +114,7 @@ describe('portico dev', () => {
 
   it('keeps running when a backend dies, so its failure shows in the answers', async () => {
     const { dev, lines, url, children, exited } = await startDev();
-    const catalog = childRunning(children, 'backends/catalog/index.ts');
+    const catalog = childRunning(children, compiledPath('backends/catalog/index.ts'));
     process.kill(catalog, 'SIGTERM');
     expect(await allExit([catalog], 20_000)).toEqual([]);
     while (!lines.some((line) => line.startsWith('dev | catalog-service stopped'))) await new Promise((resolve) => setTimeout(resolve, 50));
