@@ -23,6 +23,9 @@ ENV NODE_ENV=production
 # A larger young generation: the gateway allocates much short-lived data per request, and
 # scavenges then cost less (+21 % requests/s in docs/performance.md).
 ENV NODE_OPTIONS=--max-semi-space-size=64
+# Node keeps the code it compiles here, so a restarted container starts faster (most of a start
+# is compiling the dependencies' JavaScript).
+ENV NODE_COMPILE_CACHE=/tmp/node-compile-cache
 
 # Dependencies first, so a code change does not reinstall them. --ignore-scripts: `prepare`
 # builds, which needs the development dependencies this stage leaves out.
