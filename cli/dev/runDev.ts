@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { composeSupergraphFile } from '../compose/composeSupergraphFile.js';
 import { readSupergraphConfig, type SubgraphEntry } from '../compose/readSupergraphConfig.js';
 import { readOrEmpty } from '../fs/readOrEmpty.js';
-import { devServices, type DevService } from './devServices.js';
+import type { DevService } from './devServices.js';
 import { announceRunningDev } from './runningDev.js';
 import { startChild, stopChild, type RunningChild } from './startChild.js';
 import { watchSubgraphSchemas } from './watchSubgraphSchemas.js';
@@ -53,6 +53,8 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
   }
 
   await buildDist(root);
+  // Read after the build: `portico subgraph add` may have added to it since this process was built.
+  const devServices = await readDevServices(root);
   const children: RunningChild[] = [];
   const ports = new Map<string, number>();
   const portOf = (name: string) => ports.get(name)!;
@@ -167,11 +169,15 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
   return { gatewayUrl, children, stop, onExit: (listener) => void listeners.add(listener) };
 }
 
-// devServices.ts as it is on disk now (built): `portico subgraph add` appends to it while the stack runs.
+// A service in devServices.ts as it is on disk now: `portico subgraph add` appends to it while the stack runs.
 async function currentDevService(root: string, name: string): Promise<DevService | undefined> {
+  return (await readDevServices(root)).find((service) => service.name === name);
+}
+
+// devServices.ts as last built (a fresh module each time, not the one this process started with).
+async function readDevServices(root: string): Promise<DevService[]> {
   const url = `${pathToFileURL(join(root, compiledEntry('cli/dev/devServices.ts'))).href}?at=${Date.now()}`;
-  const module = (await import(url)) as { devServices: DevService[] };
-  return module.devServices.find((service) => service.name === name);
+  return ((await import(url)) as { devServices: DevService[] }).devServices;
 }
 
 /**
