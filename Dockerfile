@@ -1,26 +1,46 @@
 # One image for every Portico service; each compose service picks its entry with `command`.
-FROM node:20-bookworm-slim
+# Two stages: the first compiles the TypeScript (it needs the development dependencies), the
+# second holds only the production dependencies and the compiled JavaScript. Node is pinned to a
+# release of the current LTS line; change both stages together.
 
+FROM node:26.12.1-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` would build before the sources are here; the build is the next step.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY backends ./backends
+COPY cli ./cli
+COPY common ./common
+COPY gateway ./gateway
+COPY subgraphs ./subgraphs
+RUN npm run build
+
+FROM node:26.12.1-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 # A larger young generation: the gateway allocates much short-lived data per request, and
 # scavenges then cost less (+21 % requests/s in docs/performance.md).
 ENV NODE_OPTIONS=--max-semi-space-size=64
+# Node keeps the code it compiles here, so a restarted container starts faster (most of a start
+# is compiling the dependencies' JavaScript).
+ENV NODE_COMPILE_CACHE=/tmp/node-compile-cache
 
-# Dependencies first, so a code change does not reinstall them.
+# Dependencies first, so a code change does not reinstall them. --ignore-scripts: `prepare`
+# builds, which needs the development dependencies this stage leaves out.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
+COPY --from=build /app/dist ./dist
 COPY bin ./bin
-COPY cli ./cli
-COPY common ./common
-COPY backends ./backends
-COPY gateway ./gateway
-COPY deploy ./deploy
-COPY subgraphs ./subgraphs
+# What the compiled code reads from the root (common/projectRoot.ts): the SDL and protos, the
+# gateway config compose runs, the explorer bundle the gateway serves.
 COPY schema ./schema
-COPY tsconfig.json ./
+COPY deploy ./deploy
+COPY gateway/explorer/generated ./gateway/explorer/generated
 
+# Non-root: the image's `node` user owns nothing it runs.
 USER node
 # The gateway, as deployed; the other services override this.
 CMD ["node", "bin/portico.js", "gateway", "--supergraph", "schema/supergraph.graphql"]

@@ -10,6 +10,8 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
+    // Processes the tests start run the compiled code (bin/portico.js, dist/): build it first.
+    globalSetup: ['test/support/buildBeforeTests.ts'],
     projects: [
       {
         extends: true,

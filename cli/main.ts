@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { projectRoot } from '../common/projectRoot.js';
 import { applyCommandConventions } from './applyCommandConventions.js';
 import { registerCommands } from './registerCommands.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
 
 const program = new Command('portico')
   .description('Portico: a federated GraphQL gateway in front of your REST and gRPC services.')

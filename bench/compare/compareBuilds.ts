@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,8 @@ export async function compareBuilds(options: CompareOptions): Promise<Comparison
   for (const root of [options.baseRoot, options.candidateRoot]) {
     if (!existsSync(join(root, 'bin/portico.js'))) throw new Error(`${root} is not a Portico checkout: it has no bin/portico.js`);
     if (!existsSync(join(root, 'node_modules'))) throw new Error(`${root} has no node_modules: run npm ci there, or link this checkout's (ln -s "$PWD/node_modules" ${root}/)`);
+    // A checkout with a build step runs its compiled code: build it as it is now (older ones run TypeScript).
+    if (existsSync(join(root, 'scripts/buildDist.js'))) execFileSync(process.execPath, ['scripts/buildDist.js'], { cwd: root, stdio: 'inherit' });
   }
   const pinned = pinToCpu(1);
   const subgraphs = await spawnBenchSubgraphs();

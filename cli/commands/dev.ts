@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
+import { projectRoot } from '../../common/projectRoot.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = projectRoot;
 
 /** `portico dev` (what `npm start` runs): the whole demo stack on this machine. */
 export function devCommand(): Command {

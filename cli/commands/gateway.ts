@@ -1,12 +1,6 @@
 import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
-import { createLogger } from '../../common/createLogger.js';
-import { ConfigError } from '../../gateway/config/ConfigError.js';
 import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
-import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
-import { runGatewayPrimary } from '../gateway/runGatewayPrimary.js';
-import { runGatewayWorker } from '../gateway/runGatewayWorker.js';
-import { runSingleGateway } from '../gateway/runSingleGateway.js';
 
 interface GatewayOptions {
   supergraph?: string;
@@ -33,20 +27,25 @@ export function gatewayCommand(): Command {
     .option('--workers <n>', 'gateway processes sharing the port (Node cluster), or "auto" for one per CPU (overrides server.workers; default 1)')
     .option('--subgraph-url <name=url>', "send a subgraph's requests to this URL (overrides subgraphs.<name>.url; repeatable)", collectSubgraphUrl)
     .action(async (options: GatewayOptions) => {
+      // The gateway is loaded here, when it runs, so that other commands (and --help) do not pay for it.
       if (cluster.isWorker) {
+        const { runGatewayWorker } = await import('../gateway/runGatewayWorker.js');
         await runGatewayWorker();
         return;
       }
+      const { createLogger } = await import('../../common/createLogger.js');
       const logger = createLogger({ name: 'gateway' });
-      const config = loadConfig(options);
+      const config = await loadConfig(options);
       if (!config) process.exitCode = 1;
-      else if (config.server.workers === 1) await runSingleGateway(config, logger);
-      else runGatewayPrimary(config, logger);
+      else if (config.server.workers === 1) await (await import('../gateway/runSingleGateway.js')).runSingleGateway(config, logger);
+      else (await import('../gateway/runGatewayPrimary.js')).runGatewayPrimary(config, logger);
     });
 }
 
 /** The config from the file and flags; a wrong one is reported on stderr, without a stack. */
-function loadConfig(options: GatewayOptions): GatewayConfig | undefined {
+async function loadConfig(options: GatewayOptions): Promise<GatewayConfig | undefined> {
+  const { ConfigError } = await import('../../gateway/config/ConfigError.js');
+  const { loadGatewayConfig } = await import('../../gateway/config/loadGatewayConfig.js');
   try {
     return loadGatewayConfig({
       file: options.config,

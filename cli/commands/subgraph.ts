@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { projectRoot } from '../../common/projectRoot.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = projectRoot;
 
 interface AddOptions {
   rest?: string;

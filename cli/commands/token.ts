@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { developmentSecrets } from '../../common/developmentSecrets.js';
-import { mintToken } from '../token/mintToken.js';
 
 interface TokenOptions {
   sub?: string;
@@ -26,12 +25,14 @@ export function tokenCommand(): Command {
     .option('--secret <secret>', 'the HS256 secret (default: PORTICO_JWT_SECRET, else the development secret)')
     .option('--issuer <iss>', 'the "iss" claim, when the gateway checks issuers')
     .option('--audience <aud>', 'the "aud" claim, when the gateway checks audiences')
-    .action((options: TokenOptions) => {
+    .action(async (options: TokenOptions) => {
       if (options.sub === undefined) command.error("error: required option '--sub <subject>' not specified");
       const secret = options.secret ?? process.env.PORTICO_JWT_SECRET ?? developmentSecrets.jwt;
       if (secret === developmentSecrets.jwt && process.env.NODE_ENV === 'production') {
         throw new Error('refusing to mint with the development secret when NODE_ENV=production; pass --secret or set PORTICO_JWT_SECRET.');
       }
+      // Loaded here, so that other commands (and --help) do not pay for loading jsonwebtoken.
+      const { mintToken } = await import('../token/mintToken.js');
       const token = mintToken({
         subject: options.sub,
         scopes: options.scope,

@@ -3,7 +3,7 @@ export interface DevService {
   /** Label on its log lines; the same name as its docker-compose service. */
   name: string;
   tier: 'backend' | 'subgraph' | 'gateway';
-  /** The TypeScript entry file, relative to the repository root. */
+  /** The TypeScript entry file, relative to the repository root; `portico dev` runs what the build compiles it to. */
   entry: string;
   defaultPort: number;
   /** What it needs to find the services below it, from their actual ports. */

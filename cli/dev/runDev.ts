@@ -4,13 +4,13 @@ import { pathToFileURL } from 'node:url';
 import { composeSupergraphFile } from '../compose/composeSupergraphFile.js';
 import { readSupergraphConfig, type SubgraphEntry } from '../compose/readSupergraphConfig.js';
 import { readOrEmpty } from '../fs/readOrEmpty.js';
-import { devServices, type DevService } from './devServices.js';
+import type { DevService } from './devServices.js';
 import { announceRunningDev } from './runningDev.js';
 import { startChild, stopChild, type RunningChild } from './startChild.js';
 import { watchSubgraphSchemas } from './watchSubgraphSchemas.js';
 
 export interface DevOptions {
-  /** The repository root: where entries, schema/ and bin/ are. */
+  /** The repository root: where entries, schema/, scripts/ and bin/ are. */
   root: string;
   /** The gateway's port; 0 picks a free one. */
   port: number;
@@ -52,7 +52,9 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
     write(`dev | recomposed ${supergraphFile} from the subgraphs' SDL`);
   }
 
-  const tsx = import.meta.resolve('tsx');
+  await buildDist(root);
+  // Read after the build: `portico subgraph add` may have added to it since this process was built.
+  const devServices = await readDevServices(root);
   const children: RunningChild[] = [];
   const ports = new Map<string, number>();
   const portOf = (name: string) => ports.get(name)!;
@@ -74,7 +76,7 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
   const startService = (service: DevService, port: number) =>
     startChild({
       name: service.name,
-      args: ['--import', tsx, service.entry],
+      args: [compiledEntry(service.entry)],
       cwd: root,
       // Loopback only: a developer's subgraphs and backends are not for the network.
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...service.env(portOf) },
@@ -83,6 +85,8 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
   // A subgraph reads its SDL at start: restart it on the same port, so the gateway's routes hold.
   // One that is not running (added while the stack runs) is started.
   const restart = async (entry: SubgraphEntry) => {
+    // Its code may have changed with its SDL.
+    await buildDist(root);
     const index = children.findIndex((child) => child.name === entry.name);
     if (index === -1) return startAdded(entry);
     const service = devServices.find((candidate) => candidate.name === entry.name) ?? (await currentDevService(root, entry.name));
@@ -97,6 +101,7 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
   // A subgraph added while the stack runs (`portico subgraph add`) listens where the supergraph
   // routes it, since the running gateway was given no other URL for it.
   const startAdded = async (entry: SubgraphEntry) => {
+    await buildDist(root);
     const service = await currentDevService(root, entry.name);
     if (!service) {
       write(`dev | ${entry.name} is not in cli/dev/devServices.ts, so portico dev does not run it: start it yourself at ${entry.routingUrl}`);
@@ -164,9 +169,28 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
   return { gatewayUrl, children, stop, onExit: (listener) => void listeners.add(listener) };
 }
 
-// devServices.ts as it is on disk now: `portico subgraph add` appends to it while the stack runs.
+// A service in devServices.ts as it is on disk now: `portico subgraph add` appends to it while the stack runs.
 async function currentDevService(root: string, name: string): Promise<DevService | undefined> {
-  const url = `${pathToFileURL(join(root, 'cli/dev/devServices.ts')).href}?at=${Date.now()}`;
-  const module = (await import(url)) as { devServices: DevService[] };
-  return module.devServices.find((service) => service.name === name);
+  return (await readDevServices(root)).find((service) => service.name === name);
+}
+
+// devServices.ts as last built (a fresh module each time, not the one this process started with).
+async function readDevServices(root: string): Promise<DevService[]> {
+  const url = `${pathToFileURL(join(root, compiledEntry('cli/dev/devServices.ts'))).href}?at=${Date.now()}`;
+  return ((await import(url)) as { devServices: DevService[] }).devServices;
+}
+
+/**
+ * Compiles the checkout (scripts/buildDist.js, incremental), so that every child runs the code as
+ * it is now: `npm start` builds before starting, but a subgraph restarted or added while the stack
+ * runs may have new code. esbuild, which it needs, is a development dependency, as `dev` is.
+ */
+async function buildDist(root: string): Promise<void> {
+  const build = (await import(pathToFileURL(join(root, 'scripts/buildDist.js')).href)) as { buildDist(options: { root: string }): Promise<unknown> };
+  await build.buildDist({ root });
+}
+
+/** Where the build puts an entry: `subgraphs/accounts/index.ts` runs as `dist/subgraphs/accounts/index.js`. */
+function compiledEntry(entry: string): string {
+  return join('dist', entry.replace(/\.ts$/, '.js'));
 }

@@ -6,7 +6,7 @@ import { isListeningMessage } from '../../common/announceListening.js';
 export interface ChildOptions {
   /** Label on every line the child prints. */
   name: string;
-  /** Arguments to node: loader flags and the entry file. */
+  /** Arguments to node: the entry file and its arguments. */
   args: string[];
   env: NodeJS.ProcessEnv;
   cwd: string;

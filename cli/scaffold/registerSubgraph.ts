@@ -73,7 +73,7 @@ function addToDockerCompose(text: string, spec: ScaffoldSpec): string {
 
   const service = doc.createNode({}) as YAMLMap;
   service.add(doc.createPair('<<', doc.createAlias(doc.get('x-service', true) as YAMLMap)));
-  service.add(doc.createPair('command', quoted(flow(doc, ['node', '--import', 'tsx', `subgraphs/${name}/index.ts`]))));
+  service.add(doc.createPair('command', quoted(flow(doc, ['node', `dist/subgraphs/${name}/index.js`]))));
   const environment = doc.createNode({ PORT: String(spec.port), PORTICO_SIGNING_SECRET: secret }) as YAMLMap;
   const variable = spec.kind === 'rest' ? `${env}_SERVICE_URL` : `${env}_SERVICE_ADDRESS`;
   const fallback = spec.kind === 'rest' ? spec.baseUrl : spec.address;

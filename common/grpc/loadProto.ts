@@ -1,9 +1,10 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { projectRoot } from '../projectRoot.js';
 
 /** Where the demo contracts live. */
-export const protosDir = fileURLToPath(new URL('../../schema/protos/', import.meta.url));
+export const protosDir = join(projectRoot, 'schema', 'protos');
 
 /**
  * The options the generated types in `./generated` were made with (`portico codegen`);

@@ -1,8 +1,10 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+import { projectRoot } from '../../common/projectRoot.js';
 import { explorerAssetsDir } from './explorerAssetsDir.js';
 
-const entry = fileURLToPath(new URL('./client/explorerMain.ts', import.meta.url));
+// From the sources: the build compiles no browser code into dist/.
+const entry = join(projectRoot, 'gateway', 'explorer', 'client', 'explorerMain.ts');
 
 /**
  * Bundles GraphiQL (from the npm package, React included) into one script and one stylesheet,

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse, type DocumentNode } from 'graphql';
+import { projectRoot } from '../../common/projectRoot.js';
 
 /** A subgraph's SDL from `schema/<name>.graphql`: the same file composition reads. */
 export function readSubgraphSchema(name: string): DocumentNode {
-  const file = new URL(`../../schema/${name}.graphql`, import.meta.url);
-  return parse(readFileSync(file, 'utf8'));
+  return parse(readFileSync(join(projectRoot, 'schema', `${name}.graphql`), 'utf8'));
 }

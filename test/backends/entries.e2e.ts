@@ -3,15 +3,16 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isListeningMessage } from '../../common/announceListening.js';
+import { compiledPath } from '../../scripts/buildDist.js';
 import { countersClient, unary } from './helpers/grpcClients.js';
 import { request } from './helpers/http.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const children: ChildProcess[] = [];
 
-/** Starts `backends/<name>/index.ts` as a real process, with an IPC channel like `portico dev`. */
+/** Starts `backends/<name>/index.ts` as a real process (compiled, as deployed), with an IPC channel like `portico dev`. */
 function startEntry(name: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', `backends/${name}/index.ts`], {
+  const child = spawn(process.execPath, [compiledPath(`backends/${name}/index.ts`)], {
     cwd: root,
     env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { compiledPath } from '../../scripts/buildDist.js';
 import { startDev as startDevStack } from '../support/startDev.js';
 
 // `portico dev` as a person runs it (what `npm start` runs), with free ports so it cannot
@@ -16,8 +17,8 @@ afterEach(() => {
   services.length = 0;
 });
 
-// Every Node process whose parent is `pid`, from /proc. (tsx's esbuild service is a child of
-// the dev process too, but it is not one of the services.)
+// Every Node process whose parent is `pid`, from /proc: the services, and no helper process
+// another program may run (such as esbuild's service, which a build starts).
 function nodeChildrenOf(pid: number): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
@@ -113,7 +114,7 @@ describe('portico dev', () => {
 
   it('keeps running when a backend dies, so its failure shows in the answers', async () => {
     const { dev, lines, url, children, exited } = await startDev();
-    const catalog = childRunning(children, 'backends/catalog/index.ts');
+    const catalog = childRunning(children, compiledPath('backends/catalog/index.ts'));
     process.kill(catalog, 'SIGTERM');
     expect(await allExit([catalog], 20_000)).toEqual([]);
     while (!lines.some((line) => line.startsWith('dev | catalog-service stopped'))) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readSupergraphConfig } from '../../cli/compose/readSupergraphConfig.js';
 import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
+import { compiledPath, sourceFolders } from '../../scripts/buildDist.js';
 
 // No Docker engine runs on the build machines, so the compose file is checked rather than run:
 // against the Compose specification, and against the repository it describes.
@@ -21,9 +22,16 @@ const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true 
 const services = compose.services;
 const subgraphs = readSupergraphConfig('schema/supergraph.yaml').subgraphs;
 
+/** The TypeScript source of the compiled entry a service runs (`node dist/x/index.js` → `x/index.ts`). */
 function entryOf(service: ComposeService): string {
   const command = service.command ?? [];
-  return command[0] === 'node' && command[1] === '--import' ? command[3]! : command[1]!;
+  expect(command[0], 'a service runs node').toBe('node');
+  const entry = command[1]!;
+  if (entry === 'bin/portico.js') return 'cli/main.ts';
+  expect(entry, 'a service runs compiled JavaScript, never TypeScript through a loader').toMatch(/^dist\/.+\.js$/);
+  const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+  expect(compiledPath(source), `${entry} is what the build makes of ${source}`).toBe(entry);
+  return source;
 }
 
 function portOf(name: string): string {
@@ -61,11 +69,13 @@ describe('docker-compose.yml', () => {
     expect(valid).toBe(true);
   });
 
-  it('starts every service from an entry file that exists, with a health check', () => {
+  it('starts every service from the build of an entry file that exists, with a health check', () => {
     for (const [name, service] of Object.entries(services)) {
       // Redis runs its own image.
       if (service.image !== 'portico:local') continue;
-      expect(existsSync(entryOf(service)), `${name}: ${entryOf(service)} exists`).toBe(true);
+      const source = entryOf(service);
+      expect(existsSync(source), `${name}: ${source} exists`).toBe(true);
+      expect(sourceFolders, `${name}: the build compiles ${source}`).toContain(source.split('/')[0]);
       expect(service.healthcheck?.test[0], `${name} has a health check`).toBe('CMD');
     }
   });
@@ -136,20 +146,42 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = readFileSync('Dockerfile', 'utf8');
+  // Each stage's lines, from its FROM to the next.
+  const [build, runtime] = dockerfile.split(/^(?=FROM )/m).filter((stage) => stage.startsWith('FROM ')) as [string, string];
+  const copies = (stage: string) => [...stage.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((match) => match[1]!.split(' '));
+  const runtimeLines = runtime.split('\n');
 
-  it('builds on a supported Node release and installs from the lock file', () => {
-    const base = /^FROM node:(\d+)/m.exec(dockerfile);
-    expect(Number(base?.[1])).toBeGreaterThanOrEqual(20);
-    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev/m);
+  it('builds in one stage and runs in another, both on the same pinned release of the current Node LTS', () => {
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    const images = [build, runtime].map((stage) => /^FROM (\S+)/.exec(stage)![1]);
+    expect(images[0]).toMatch(/^node:26\.\d+\.\d+-[a-z]+-slim$/);
+    expect(build).toMatch(/^FROM \S+ AS build$/m);
+    expect(images[1]).toBe(images[0]);
   });
 
-  it('copies only paths that exist, including every entry compose starts', () => {
-    const copied = [...dockerfile.matchAll(/^COPY (.+) \S+$/gm)].flatMap((match) => match[1]!.split(' '));
-    for (const path of copied) expect(existsSync(path), `${path} exists`).toBe(true);
-    for (const service of Object.values(services)) {
-      if (service.image !== 'portico:local') continue;
-      const top = entryOf(service).split('/')[0]!;
-      expect(copied, `the image contains ${top}`).toContain(top);
-    }
+  it('compiles with the development dependencies, and runs with the production ones only', () => {
+    const install = build.search(/^RUN npm ci --ignore-scripts/m);
+    expect(install).toBeGreaterThan(-1);
+    expect(build.indexOf('RUN npm run build')).toBeGreaterThan(install);
+    for (const folder of sourceFolders) expect(copies(build), `the build stage has ${folder}`).toContain(folder);
+    expect(runtime).toMatch(/^RUN npm ci --omit=dev --ignore-scripts/m);
+    expect(runtime).not.toMatch(/npm run build|tsx|esbuild/);
+    expect(runtimeLines).toContain('COPY --from=build /app/dist ./dist');
+    for (const folder of sourceFolders) expect(copies(runtime), `the image runs ${folder} compiled, not its sources`).not.toContain(folder);
+  });
+
+  it('runs as a user other than root', () => {
+    expect(runtime).toMatch(/^USER node$/m);
+  });
+
+  it('copies only paths that exist, with what the compiled code reads from the root', () => {
+    for (const path of [...copies(build), ...copies(runtime)]) expect(existsSync(path), `${path} exists`).toBe(true);
+    for (const path of ['bin', 'schema', 'package.json', 'gateway/explorer/generated']) expect(copies(runtime), `the image has ${path}`).toContain(path);
+  });
+
+  it('starts the gateway from bin/portico.js, which runs what the build makes of cli/main.ts', () => {
+    const cmd = JSON.parse(/^CMD (.+)$/m.exec(runtime)![1]!) as string[];
+    expect(cmd.slice(0, 3)).toEqual(['node', 'bin/portico.js', 'gateway']);
+    expect(readFileSync('bin/portico.js', 'utf8')).toContain(`import('../${compiledPath('cli/main.ts')}')`);
   });
 });

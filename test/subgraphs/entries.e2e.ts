@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { isListeningMessage } from '../../common/announceListening.js';
+import { compiledPath } from '../../scripts/buildDist.js';
 
-// A subgraph's entry file as it runs in production: what it refuses to start with, and what it
-// refuses to answer.
+// A subgraph's entry file as it runs in production (compiled): what it refuses to start with, and
+// what it refuses to answer.
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/accounts/index.ts'], {
+  const child = spawn(process.execPath, [compiledPath('subgraphs/accounts/index.ts')], {
     env: { ...process.env, NODE_ENV: 'production', LOG_FORMAT: 'json', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

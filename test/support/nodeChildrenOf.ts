@@ -4,7 +4,7 @@ const node = realpathSync(process.execPath);
 
 /**
  * The Node processes whose parent is `pid`, read from /proc (Linux): a cluster primary's
- * workers, without the helpers it may also run (tsx's esbuild service).
+ * workers, and no other process it may run.
  */
 export function nodeChildrenOf(pid: number): number[] {
   const children: number[] = [];

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isListeningMessage } from '../../common/announceListening.js';
+import { compiledPath } from '../../scripts/buildDist.js';
 
-// The repository root, where tsx resolves from.
+// The repository root: entries and dist/ are relative to it.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface EntryProcess {
@@ -14,11 +15,13 @@ export interface EntryProcess {
 }
 
 /**
- * Runs a TypeScript entry (`subgraphs/products/index.ts`, a test fixture, …) as a real process
- * under tsx, from the repository root, with JSON logs at info and an IPC channel.
+ * Runs an entry as a real process, as deployed: `bin/portico.js`, or a TypeScript entry
+ * (`subgraphs/products/index.ts`) compiled by the build the tests run first, from the repository
+ * root, with JSON logs at info and an IPC channel.
  */
 export function runEntryProcess(entry: string, args: string[] = [], env: Record<string, string> = {}): EntryProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const file = entry.endsWith('.ts') ? compiledPath(entry) : entry;
+  const child = spawn(process.execPath, [file, ...args], {
     cwd: root,
     env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 
 /**
  * A scratch copy of this repository's files (tracked, and new ones not yet committed), sharing
- * node_modules through a symlink, so a test can run commands that change the repository.
+ * node_modules through a symlink and built, so a test can run commands that change the repository.
  * Returns the copy's path and a function that removes it.
  */
 export function copyRepository(): { root: string; remove(): void } {
@@ -19,5 +19,7 @@ export function copyRepository(): { root: string; remove(): void } {
     cpSync(join(source, file), join(root, file));
   }
   symlinkSync(join(source, 'node_modules'), join(root, 'node_modules'), 'dir');
+  // dist/ is ignored by git, so the copy builds its own, as `npm install` would.
+  execFileSync(process.execPath, ['scripts/buildDist.js'], { cwd: root, stdio: 'ignore' });
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }

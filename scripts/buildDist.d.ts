@@ -1,0 +1,10 @@
+// Types for buildDist.js, which is plain JavaScript so that it runs before anything is built.
+
+/** The folders compiled, relative to the repository root. */
+export declare const sourceFolders: readonly string[];
+
+/** Where `source` (relative to the root, `cli/main.ts`) is compiled to, relative to the root (`dist/cli/main.js`). */
+export declare function compiledPath(source: string): string;
+
+/** Builds dist/ under `root` (default: this checkout), writing only what changed. */
+export declare function buildDist(options?: { root?: string }): Promise<{ files: number; written: number; removed: number; ms: number }>;

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildDist, compiledPath, sourceFolders } from '../../scripts/buildDist.js';
+
+// A scratch repository with a few sources, built the way `npm run build` builds this one.
+let root: string;
+function write(file: string, text: string): void {
+  mkdirSync(dirname(join(root, file)), { recursive: true });
+  writeFileSync(join(root, file), text);
+}
+function scratch(): void {
+  root = mkdtempSync(join(tmpdir(), 'portico-build-'));
+  write('package.json', '{ "type": "module" }\n');
+  symlinkSync(resolve('node_modules'), join(root, 'node_modules'), 'dir');
+  write('cli/main.ts', "import { greet } from '../common/greet.js';\nimport type { Name } from '../common/greet.js';\nconst who: Name = 'portico';\nconsole.log(greet(who));\n");
+  write('common/greet.ts', "export type Name = string;\nexport const greet = (name: Name): string => ['hello', name].map((word) => word).join(' ');\n");
+  write('common/types.d.ts', 'export interface Nothing {}\n');
+  write('gateway/explorer/client/page.ts', 'document.title = "browser code";\n');
+  write('gateway/explorer/generated/explorer.js', 'bundled();\n');
+  write('test/some.test.ts', 'export {};\n');
+}
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('buildDist (npm run build)', () => {
+  it('compiles each runtime source to dist/ at the same path, as ES modules that run with plain node', async () => {
+    scratch();
+    const result = await buildDist({ root });
+    expect(result).toMatchObject({ files: 4, written: 4, removed: 0 });
+    const main = readFileSync(join(root, 'dist/cli/main.js'), 'utf8');
+    // Types gone, the `.js` specifier kept, no esbuild `__name` wrappers (keepNames costs CPU per request).
+    expect(main).toContain('from "../common/greet.js"');
+    expect(main).not.toMatch(/\bName\b|__name/);
+    expect(readFileSync(join(root, 'dist/common/greet.js'), 'utf8')).not.toContain('__name');
+    expect(main).toMatch(/\/\/# sourceMappingURL=main\.js\.map\n$/);
+    expect(JSON.parse(readFileSync(join(root, 'dist/cli/main.js.map'), 'utf8')).sources).toEqual(['../../cli/main.ts']);
+    const run = spawnSync(process.execPath, [join(root, 'dist/cli/main.js')], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('hello portico\n');
+  });
+
+  it('leaves out declarations, browser code, tests and files that are not TypeScript', async () => {
+    scratch();
+    await buildDist({ root });
+    for (const absent of ['dist/common/types.js', 'dist/common/types.d.js', 'dist/gateway/explorer/client/page.js', 'dist/gateway/explorer/generated/explorer.js', 'dist/test/some.test.js']) {
+      expect(existsSync(join(root, absent)), absent).toBe(false);
+    }
+  });
+
+  it('writes only what changed, and removes what has no source any more', async () => {
+    scratch();
+    await buildDist({ root });
+    write('cli/keep.ts', 'export const keep = 1;\n');
+    await buildDist({ root });
+    const untouched = statSync(join(root, 'dist/cli/keep.js')).mtimeMs;
+    await new Promise((done) => setTimeout(done, 20));
+    write('cli/main.ts', "console.log('changed');\n");
+    write('cli/extra.ts', 'export const extra = 1;\n');
+    rmSync(join(root, 'common/greet.ts'));
+    const result = await buildDist({ root });
+    expect(result).toMatchObject({ files: 6, written: 4, removed: 2 });
+    expect(readFileSync(join(root, 'dist/cli/main.js'), 'utf8')).toContain('changed');
+    expect(existsSync(join(root, 'dist/cli/extra.js'))).toBe(true);
+    expect(existsSync(join(root, 'dist/common'))).toBe(false);
+    expect(statSync(join(root, 'dist/cli/keep.js')).mtimeMs, 'an unchanged file is not rewritten').toBe(untouched);
+    expect(await buildDist({ root })).toMatchObject({ written: 0, removed: 0 });
+  });
+
+  it('names where an entry is compiled to, for every folder it compiles', () => {
+    expect(compiledPath('subgraphs/accounts/index.ts')).toBe('dist/subgraphs/accounts/index.js');
+    expect([...sourceFolders].sort()).toEqual(['backends', 'cli', 'common', 'gateway', 'subgraphs']);
+  });
+});
