@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../../common/projectRoot.js';
 import { asConfigSchemaNode } from '../../gateway/config/configOptions.js';
 import { gatewayConfigSchema } from '../../gateway/config/GatewayConfig.js';
 import { renderConfigTable, withConfigTable } from '../../gateway/config/renderConfigTable.js';
 
-const readmeFile = fileURLToPath(new URL('../../README.md', import.meta.url));
+const readmeFile = join(projectRoot, 'README.md');
 
 /** The README with the "Gateway configuration" option table generated from the config schema. */
 export function generateConfigTable(): [string, string][] {
