@@ -30,6 +30,7 @@ import { createVariableCoercion } from './plugins/createVariableCoercion.js';
 import { createHttpDrain } from './health/createHttpDrain.js';
 import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
+import { createRedisProbe } from './health/createRedisProbe.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/createGatewayMetrics.js';
 import { createRequestMetrics } from './metrics/createRequestMetrics.js';
 import { createMetricsListener } from './metrics/createMetricsListener.js';
@@ -150,17 +151,6 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     clients.sync(parseSupergraph(coreSupergraphSdl, 'the loaded supergraph').subgraphs.map(({ name, url }) => ({ name, url: config.subgraphs[name]?.url ?? url })));
     executor.load(coreSupergraphSdl, apiSchema);
   });
-  // A probe answers in a moment or not at all: never let it hold /ready longer than a load
-  // balancer's usual check timeout.
-  const probeTimeoutMs = Math.min(2000, config.upstream.timeoutMs);
-  const readiness = createReadiness({
-    supergraph: supergraphWatcher.status,
-    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => served, probeTimeoutMs) } : {}),
-    // /ready is public: details (reloads, subgraph states, never a file or URL) in development only.
-    showDetails: config.mode === 'development',
-    logger,
-  });
-  gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
 
   const tls = config.server.tls;
   const httpServer = tls ? createHttpsServer(tls, connectionTimeouts(config.server)) : http.createServer(connectionTimeouts(config.server));
@@ -172,6 +162,19 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   });
   const demandControl = createDemandControl(config.demandControl, () => costDirectives);
   const traffic = await createTrafficProtection(config, demandControl, logger);
+  // A probe answers in a moment or not at all: never let it hold /ready longer than a load
+  // balancer's usual check timeout.
+  const probeTimeoutMs = Math.min(2000, config.upstream.timeoutMs);
+  const readiness = createReadiness({
+    supergraph: supergraphWatcher.status,
+    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => served, { timeoutMs: probeTimeoutMs, signingSecret: config.subgraphSigning.secret }) } : {}),
+    ...(config.server.readyChecksSubgraphs === 'any' ? { subgraphsNeeded: 'any' as const } : {}),
+    ...(config.server.readyChecksRedis && traffic.redis ? { probeRedis: createRedisProbe(traffic.redis, probeTimeoutMs) } : {}),
+    // /ready is public: details (reloads, subgraph states, never a file or URL) in development only.
+    showDetails: config.mode === 'development',
+    logger,
+  });
+  gateway.onSchemaLoadOrUpdate(() => readiness.markLoaded());
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway: createAuthorizingGateway(gateway, executor.execute, {

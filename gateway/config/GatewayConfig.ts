@@ -190,10 +190,19 @@ export interface ServerConfig {
    */
   requestTimeoutMs: number;
   /**
-   * `/ready` also asks every subgraph `{ __typename }` and fails while one does not answer.
+   * `/ready` also asks every subgraph `{ __typename }` (signed, like every subgraph request):
+   * `true` fails while one does not answer, `"any"` only while none answers (with replicas, a
+   * subgraph's own outage then does not take every gateway out of the load balancer).
    * @default false
    */
-  readyChecksSubgraphs: boolean;
+  readyChecksSubgraphs: boolean | 'any';
+  /**
+   * `/ready` also sends Redis a PING (when a store is `redis`) and fails while it does not
+   * answer. For deployments whose rate limits fail closed (`rateLimit.onStoreError: closed`):
+   * failing open, a gateway without Redis still serves.
+   * @default false
+   */
+  readyChecksRedis: boolean;
   /**
    * Gateway processes serving the port (Node cluster): each builds its own gateway, so in-memory
    * state (rate-limit counters, APQ documents, the query plan cache) is per worker. `"auto"` in

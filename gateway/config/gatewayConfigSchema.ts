@@ -29,6 +29,7 @@ export type ConfigSchemaNode = {
 
 const MAX_PORT = 65_535;
 const WORKERS_ACCEPTS = 'a whole number of at least 1, or "auto" (one per available CPU)';
+const READY_CHECKS_SUBGRAPHS_ACCEPTS = 'true (every subgraph must answer), "any" (one must) or false';
 const MAX_CONCURRENT_ACCEPTS = 'a whole number of at least 1, or "auto" (follows the event loop)';
 
 // Origins as browsers send them: no path, no trailing slash.
@@ -120,7 +121,14 @@ export const gatewayConfigSchema: ConfigSchemaNode = {
         shutdownGracePeriodMs: { type: 'integer', minimum: 0, default: 10_000 },
         drainDelayMs: { type: 'integer', minimum: 0, default: 0 },
         requestTimeoutMs: { ...positiveInteger(), default: 60_000 },
-        readyChecksSubgraphs: { type: 'boolean', default: false },
+        readyChecksSubgraphs: {
+          anyOf: [
+            { type: 'boolean', accepts: READY_CHECKS_SUBGRAPHS_ACCEPTS },
+            { type: 'string', enum: ['any'], accepts: READY_CHECKS_SUBGRAPHS_ACCEPTS },
+          ],
+          default: false,
+        },
+        readyChecksRedis: { type: 'boolean', default: false },
         workers: {
           anyOf: [
             { type: 'integer', minimum: 1, accepts: WORKERS_ACCEPTS },

@@ -24,6 +24,8 @@ export interface TrafficProtection {
   limitAddress: AddressLimit | null;
   /** Apollo Server's APQ option: its own in-memory cache, Redis, or off. */
   persistedQueries: PersistedQueryOptions | false;
+  /** The Redis connection rate limits and APQ share; null without one. */
+  redis: Redis | null;
   /** Closes the Redis connection, if there is one. */
   close(): Promise<void>;
 }
@@ -85,6 +87,7 @@ export async function createTrafficProtection(
   return {
     plugins,
     limitAddress,
+    redis,
     persistedQueries: !persistedQueries.enabled
       ? false
       : {
