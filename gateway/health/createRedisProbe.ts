@@ -1,12 +1,10 @@
-import type { Redis } from 'ioredis';
-
 /**
  * For `/ready` with `server.readyChecksRedis`: sends Redis a PING and resolves with `"reachable"`
  * once it answers, or why not (never the URL: the log has it). A disconnected client refuses at
  * once (the gateway's client queues nothing offline); a Redis that accepts and never answers
  * counts as unreachable after `timeoutMs`. Never rejects.
  */
-export function createRedisProbe(client: Pick<Redis, 'ping'>, timeoutMs: number): () => Promise<string> {
+export function createRedisProbe(client: { ping(): Promise<string> }, timeoutMs: number): () => Promise<string> {
   return async () => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<string>((resolve) => {
