@@ -25,7 +25,7 @@ describe('deploy/haproxy.cfg', () => {
   });
 
   it('is valid as Compose sets it (replicas found by DNS), with the certificate where the secret puts it', () => {
-    const environment = { ...compose.services.lb!.environment!, PORTICO_LB_CERT: certificate };
+    const environment: Record<string, string> = { ...compose.services.lb!.environment, PORTICO_LB_CERT: certificate };
     expect(environment.PORTICO_GATEWAY_DNS).toBe('gateway:4000');
     const { status, output } = check(environment);
     expect(output).not.toMatch(/ALERT/);
