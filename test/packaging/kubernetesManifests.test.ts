@@ -122,7 +122,7 @@ describe('deploy/kubernetes', () => {
 
   it('routes the gateway to every subgraph of the supergraph config by Service name', () => {
     const args = container.args!;
-    const routes = args.flatMap((word, index) => (args[index - 1] === '--subgraph-url' ? [word.split('=')[0]] : []));
+    const routes = args.flatMap((word, index) => (args[index - 1] === '--subgraph-url' ? [word.split('=')[0]!] : []));
     expect(routes.sort()).toEqual(readSupergraphConfig('schema/supergraph.yaml').subgraphs.map((subgraph) => subgraph.name).sort());
   });
 });
