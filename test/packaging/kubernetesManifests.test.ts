@@ -107,7 +107,7 @@ describe('deploy/kubernetes', () => {
     for (const variable of container.env!) {
       const reference = variable.valueFrom?.secretKeyRef;
       if (reference) {
-        expect(secrets.get(reference.name)?.[reference.key!], `${variable.name}: ${reference.name}/${reference.key}`).toBeDefined();
+        expect(secrets.get(reference.name!)?.[reference.key!], `${variable.name}: ${reference.name}/${reference.key}`).toBeDefined();
         env[variable.name] = variable.name === 'REDIS_URL' ? 'redis://redis.invalid:6379' : `stand-in-${variable.name}-0123456789`;
       } else env[variable.name] = variable.value!;
     }
