@@ -14,7 +14,9 @@ export interface TrafficConfig {
 /** Where `store: redis` keeps rate-limit counters and APQ documents. */
 export interface RedisConfig {
   /**
-   * `redis://[user:password@]host:port[/db]`; required when any store is `redis`.
+   * `redis://[user:password@]host:port[/db]`, or through Redis Sentinel
+   * `redis+sentinel://[user:password@]host:port[,host:port…]/<primary name>[/db]`
+   * (`rediss://`, `rediss+sentinel://` for TLS); required when any store is `redis`.
    * @default null (no Redis)
    */
   url: string | null;

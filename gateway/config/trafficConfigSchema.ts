@@ -15,7 +15,11 @@ const HEADER_NAME_PATTERN = "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$";
 
 export const trafficConfigSchema: Record<string, ConfigSchemaNode> = {
   redis: section({
-    url: { type: 'string', pattern: '^rediss?://[^\\s]+$', accepts: 'a redis:// or rediss:// URL' },
+    url: {
+      type: 'string',
+      pattern: '^rediss?(\\+sentinel)?://[^\\s]+$',
+      accepts: 'a redis:// or rediss:// URL, or redis+sentinel://host:port[,host:port…]/<primary name>',
+    },
     keyPrefix: { type: 'string', default: 'portico:' },
   }),
   limits: section({

@@ -44,7 +44,13 @@ export async function createTrafficProtection(
   const wantsRedis = (rateLimit.enabled && rateLimit.store === 'redis') || (persistedQueries.enabled && persistedQueries.store === 'redis');
   // Loaded only when used: the Redis client is a sizeable part of the gateway's memory.
   const redisModule = wantsRedis && redisConfig.url ? await import('./createRedisClient.js') : null;
-  const redis: Redis | null = redisModule && redisConfig.url ? redisModule.createRedisClient(redisConfig.url, logger.child({ component: 'redis' })) : null;
+  let redis: Redis | null = null;
+  try {
+    if (redisModule && redisConfig.url) redis = redisModule.createRedisClient(redisConfig.url, logger.child({ component: 'redis' }));
+  } catch (error) {
+    // A Sentinel URL the schema's pattern let through but that does not parse.
+    throw new ConfigError([(error as Error).message]);
+  }
 
   // Requests that arrive before the connection would otherwise all take the onStoreError path.
   if (redis && redisModule) await redisModule.whenReady(redis, REDIS_STARTUP_WAIT_MS);
