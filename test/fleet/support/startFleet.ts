@@ -63,15 +63,33 @@ export async function startFleet(replicas = 3): Promise<Fleet> {
   mkdirSync(join(dir, 'deploy'));
   const made = spawnSync('bash', [resolve('deploy/make-secrets.sh'), dir, 'localhost'], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`deploy/make-secrets.sh failed: ${made.stderr}`);
-  const certificate = readFileSync(join(dir, 'deploy/secrets/portico.crt'));
 
+  // What has started, stopped in reverse order by close(), or at once when the start fails midway.
+  const stops: Array<() => Promise<unknown>> = [];
+  const stopAll = async () => {
+    for (const stopOne of stops.splice(0).reverse()) await stopOne().catch(() => undefined);
+  };
+  try {
+    return await startParts(dir, replicas, stops, stopAll);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function startParts(dir: string, replicas: number, stops: Array<() => Promise<unknown>>, stopAll: () => Promise<void>): Promise<Fleet> {
+  const certificate = readFileSync(join(dir, 'deploy/secrets/portico.crt'));
   const backends: DemoBackends = await startDemoBackends();
+  stops.push(() => backends.close());
   const subgraphs: RunningSubgraphs = await startSubgraphs(backends);
+  stops.push(() => subgraphs.close());
   const redis = await startRedis();
+  stops.push(() => redis.stop());
   const supergraphSdl = readFileSync('schema/supergraph.graphql', 'utf8');
   let served = supergraphSdl;
   const supergraphServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(served));
   await new Promise<void>((done) => supergraphServer.listen(0, '127.0.0.1', done));
+  stops.push(() => new Promise((done) => supergraphServer.close(done)));
   const supergraphUrl = `http://127.0.0.1:${(supergraphServer.address() as net.AddressInfo).port}/supergraph.graphql`;
 
   // deploy/gateway.yaml as Compose runs it, with loopback addresses, the supergraph from a URL,
@@ -107,7 +125,13 @@ export async function startFleet(replicas = 3): Promise<Fleet> {
     return { name, origin: `http://127.0.0.1:${port}`, port, process: child };
   };
   const ports = await Promise.all(Array.from({ length: replicas }, freePort));
-  const gateways = await Promise.all(ports.map((port, index) => startGateway(`gateway${index + 1}`, port)));
+  const gateways: FleetGateway[] = [];
+  // Whichever replica is in a slot now, replacements included.
+  stops.push(() => Promise.all(gateways.map((gateway) => stop(gateway.process.child))));
+  const starting = await Promise.allSettled(ports.map((port, index) => startGateway(`gateway${index + 1}`, port)));
+  for (const started of starting) if (started.status === 'fulfilled') gateways.push(started.value);
+  const failed = starting.find((started) => started.status === 'rejected');
+  if (failed) throw failed.reason;
 
   const [lbPort, statsPort] = [await freePort(), await freePort()];
   const lb = spawn('haproxy', ['-db', '-f', resolve('deploy/haproxy.cfg')], {
@@ -123,6 +147,7 @@ export async function startFleet(replicas = 3): Promise<Fleet> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  stops.push(() => stop(lb));
   let lbOutput = '';
   lb.stdout.on('data', (chunk: Buffer) => (lbOutput += chunk.toString()));
   lb.stderr.on('data', (chunk: Buffer) => (lbOutput += chunk.toString()));
@@ -151,10 +176,12 @@ export async function startFleet(replicas = 3): Promise<Fleet> {
   await whenUp(gateways.map((gateway) => gateway.name));
 
   const timings: Fleet['timings'] = [];
+  const dispatcher = new Agent({ connect: { ca: certificate, servername: 'localhost' }, keepAliveTimeout: 4000 });
+  stops.push(() => dispatcher.close());
   return {
     timings,
     origin: `https://127.0.0.1:${lbPort}`,
-    dispatcher: new Agent({ connect: { ca: certificate, servername: 'localhost' }, keepAliveTimeout: 4000 }),
+    dispatcher,
     gateways,
     redis,
     supergraphSdl,
@@ -175,14 +202,7 @@ export async function startFleet(replicas = 3): Promise<Fleet> {
     },
     serverStates,
     lbOutput: () => lbOutput,
-    async close() {
-      await stop(lb);
-      await Promise.all(gateways.map((gateway) => stop(gateway.process.child)));
-      await new Promise((done) => supergraphServer.close(done));
-      await subgraphs.close();
-      await backends.close();
-      await redis.stop();
-    },
+    close: stopAll,
   };
 }
 
