@@ -16,7 +16,8 @@ export interface RedisConfig {
   /**
    * `redis://[user:password@]host:port[/db]`, or through Redis Sentinel
    * `redis+sentinel://[user:password@]host:port[,host:port…]/<primary name>[/db]`
-   * (`rediss://`, `rediss+sentinel://` for TLS); required when any store is `redis`.
+   * or a Redis Cluster `redis+cluster://[user:password@]host:port[,host:port…]` (`rediss://`,
+   * `rediss+sentinel://`, `rediss+cluster://` for TLS); required when any store is `redis`.
    * @default null (no Redis)
    */
   url: string | null;

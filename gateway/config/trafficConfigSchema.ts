@@ -17,8 +17,8 @@ export const trafficConfigSchema: Record<string, ConfigSchemaNode> = {
   redis: section({
     url: {
       type: 'string',
-      pattern: '^rediss?(\\+sentinel)?://[^\\s]+$',
-      accepts: 'a redis:// or rediss:// URL, or redis+sentinel://host:port[,host:port…]/<primary name>',
+      pattern: '^rediss?(\\+sentinel|\\+cluster)?://[^\\s]+$',
+      accepts: 'a redis:// or rediss:// URL, redis+sentinel://host:port[,host:port…]/<primary name> or redis+cluster://host:port[,host:port…]',
     },
     keyPrefix: { type: 'string', default: 'portico:' },
   }),

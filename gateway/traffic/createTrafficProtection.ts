@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, PersistedQueryOptions } from '@apollo/server';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './createRedisClient.js';
 import type { Logger } from '../../common/createLogger.js';
 import { ConfigError } from '../config/ConfigError.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
@@ -25,7 +25,7 @@ export interface TrafficProtection {
   /** Apollo Server's APQ option: its own in-memory cache, Redis, or off. */
   persistedQueries: PersistedQueryOptions | false;
   /** The Redis connection rate limits and APQ share; null without one. */
-  redis: Redis | null;
+  redis: RedisClient | null;
   /** Closes the Redis connection, if there is one. */
   close(): Promise<void>;
 }
@@ -44,7 +44,7 @@ export async function createTrafficProtection(
   const wantsRedis = (rateLimit.enabled && rateLimit.store === 'redis') || (persistedQueries.enabled && persistedQueries.store === 'redis');
   // Loaded only when used: the Redis client is a sizeable part of the gateway's memory.
   const redisModule = wantsRedis && redisConfig.url ? await import('./createRedisClient.js') : null;
-  let redis: Redis | null = null;
+  let redis: RedisClient | null = null;
   try {
     if (redisModule && redisConfig.url) redis = redisModule.createRedisClient(redisConfig.url, logger.child({ component: 'redis' }));
   } catch (error) {

@@ -1,13 +1,31 @@
-import type { RedisOptions } from 'ioredis';
+import type { ClusterNode, RedisOptions } from 'ioredis';
+
+/** What `redis.url` names: one node, a primary behind Sentinel, or a Redis Cluster. */
+export type RedisTarget = { url: string } | { options: RedisOptions } | { cluster: { nodes: ClusterNode[]; username?: string; password?: string; tls: boolean } };
 
 /**
  * ioredis options for `redis.url`: a single node (`redis://` or `rediss://`, as ioredis reads
  * them), or a primary found through Redis Sentinel:
  * `redis+sentinel://[user:password@]host:port[,host:port…]/<primary name>[/<db>]`, where the
  * password is the Redis nodes' (and the sentinels' too, unless `?sentinelPassword=` gives theirs)
- * and `rediss+sentinel://` speaks TLS to the nodes. Throws a `TypeError` that says what is wrong.
+ * and `rediss+sentinel://` speaks TLS to the nodes; or a Redis Cluster, from any of its nodes:
+ * `redis+cluster://[user:password@]host:port[,host:port…]` (`rediss+cluster://` for TLS).
+ * Throws a `TypeError` that says what is wrong.
  */
-export function redisOptionsOf(url: string): { url: string } | { options: RedisOptions } {
+export function redisOptionsOf(url: string): RedisTarget {
+  const cluster = /^(rediss?)\+cluster:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]+)\/?$/.exec(url);
+  if (cluster) {
+    const [, scheme, username, password, hosts] = cluster;
+    return {
+      cluster: {
+        nodes: addressesOf(hosts!, 'cluster node'),
+        ...(username ? { username: decodeURIComponent(username) } : {}),
+        ...(password ? { password: decodeURIComponent(password) } : {}),
+        tls: scheme === 'rediss',
+      },
+    };
+  }
+  if (/^rediss?\+cluster:/.test(url)) throw new TypeError('redis.url: a Cluster URL is redis+cluster://[user:password@]host:port[,host:port…]');
   const sentinel = /^(rediss?)\+sentinel:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]+)\/([^/?]+)(?:\/(\d+))?\/?(?:\?(.*))?$/.exec(url);
   if (!sentinel) {
     if (/^rediss?\+sentinel:/.test(url)) {
@@ -16,11 +34,7 @@ export function redisOptionsOf(url: string): { url: string } | { options: RedisO
     return { url };
   }
   const [, scheme, username, password, hosts, name, db, query] = sentinel;
-  const sentinels = hosts!.split(',').map((address) => {
-    const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(address.trim());
-    if (!match) throw new TypeError(`redis.url: sentinel address "${address}" is not host:port`);
-    return { host: match[1]!, port: Number(match[2]) };
-  });
+  const sentinels = addressesOf(hosts!, 'sentinel address');
   const sentinelPassword = new URLSearchParams(query ?? '').get('sentinelPassword');
   const decodedPassword = password ? decodeURIComponent(password) : undefined;
   return {
@@ -36,4 +50,13 @@ export function redisOptionsOf(url: string): { url: string } | { options: RedisO
       failoverDetector: true,
     },
   };
+}
+
+/** `host:port[,host:port…]` (IPv6 in brackets) as ioredis takes them. */
+function addressesOf(list: string, what: string): Array<{ host: string; port: number }> {
+  return list.split(',').map((address) => {
+    const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(address.trim());
+    if (!match) throw new TypeError(`redis.url: ${what} "${address}" is not host:port`);
+    return { host: match[1]!, port: Number(match[2]) };
+  });
 }

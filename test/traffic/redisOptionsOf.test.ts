@@ -31,6 +31,14 @@ describe('redisOptionsOf', () => {
     });
   });
 
+  it('reads the nodes and password of a Cluster URL', () => {
+    expect(redisOptionsOf('rediss+cluster://:secret@n1:6379,n2:6380')).toEqual({
+      cluster: { nodes: [{ host: 'n1', port: 6379 }, { host: 'n2', port: 6380 }], password: 'secret', tls: true },
+    });
+    expect(() => redisOptionsOf('redis+cluster://n1:6379/primary')).toThrow(/a Cluster URL is redis\+cluster:\/\//);
+    expect(() => redisOptionsOf('redis+cluster://n1')).toThrow(/cluster node "n1" is not host:port/);
+  });
+
   it('says what a Sentinel URL must look like when it is not one', () => {
     expect(() => redisOptionsOf('redis+sentinel://s1:26379')).toThrow(/redis\+sentinel:\/\/\[user:password@\]host:port/);
     expect(() => redisOptionsOf('redis+sentinel://s1/primary')).toThrow(/sentinel address "s1" is not host:port/);
