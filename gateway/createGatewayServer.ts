@@ -23,6 +23,7 @@ import { createPipelineGateway } from './pipeline/createPipelineGateway.js';
 import { createHttpDrain } from './health/createHttpDrain.js';
 import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
+import { createRedisProbe } from './health/createRedisProbe.js';
 import { createGatewayMetrics } from './metrics/createGatewayMetrics.js';
 import { createSubgraphObserver } from './metrics/createSubgraphObserver.js';
 import { createMetricsListener } from './metrics/createMetricsListener.js';
@@ -113,21 +114,23 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     snapshot: supergraph.current,
     ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
   });
+  const httpServer = createNodeServer(config.server);
+  const redis = await connectRedis(config, logger);
+  const addressOf = createAddressResolver(config.rateLimit.trustedProxies);
   // A probe answers in a moment or not at all: never let it hold /ready longer than a load
   // balancer's usual check timeout.
   const probeTimeoutMs = Math.min(2000, config.upstream.timeoutMs);
   const readiness = createReadiness({
     supergraph: supergraph.status,
-    ...(config.server.readyChecksSubgraphs ? { probeSubgraphs: createSubgraphProbe(() => supergraph.current().subgraphs, probeTimeoutMs) } : {}),
+    ...(config.server.readyChecksSubgraphs
+      ? { probeSubgraphs: createSubgraphProbe(() => supergraph.current().subgraphs, { timeoutMs: probeTimeoutMs, signingSecret: config.subgraphSigning.secret }) }
+      : {}),
+    ...(config.server.readyChecksSubgraphs === 'any' ? { subgraphsNeeded: 'any' as const } : {}),
+    ...(config.server.readyChecksRedis && redis.redis ? { probeRedis: createRedisProbe(redis.redis, probeTimeoutMs) } : {}),
     // /ready is public: details (reloads, subgraph states, never a file or URL) in development only.
     showDetails: config.mode === 'development',
     logger,
   });
-
-
-  const httpServer = createNodeServer(config.server);
-  const redis = await connectRedis(config, logger);
-  const addressOf = createAddressResolver(config.rateLimit.trustedProxies);
   let features: Features;
   try {
     const decidePolicies = config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null;

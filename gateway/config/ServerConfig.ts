@@ -5,6 +5,7 @@ import { headerName, nullable, positive, section } from './configOptions.js';
 // Origins as browsers send them: no path, no trailing slash.
 const ORIGIN_PATTERN = '^(\\*|https?://[^/\\s]+)$';
 const WORKERS_ACCEPTS = 'a whole number of at least 1, or "auto" (one per available CPU)';
+const READY_CHECKS_SUBGRAPHS_ACCEPTS = 'true (every subgraph must answer), "any" (one must) or false';
 const MAX_CONCURRENT_ACCEPTS = 'a whole number of at least 1, or "auto" (follows the event loop)';
 
 export const tlsConfigSchema = nullable(
@@ -52,7 +53,11 @@ export const serverConfigSchema = section({
   shutdownGracePeriodMs: Type.Integer({ minimum: 0, default: 10_000, description: 'On SIGTERM, how long in-flight requests may run before their connections are closed.' }),
   drainDelayMs: Type.Integer({ minimum: 0, default: 0, description: 'On SIGTERM, how long the listener stays open (answering with `connection: close`) after `/ready` starts failing, so that a load balancer stops sending before connections are refused: its check interval times its failure threshold. The grace period starts after it.' }),
   requestTimeoutMs: positive(60_000, { description: 'The deadline of one client request. What is left of it bounds each subgraph call and is sent on as `x-portico-deadline-ms`, so subgraphs bound their backend calls by it too.' }),
-  readyChecksSubgraphs: Type.Boolean({ default: false, description: '`/ready` also asks every subgraph `{ __typename }` (within 2 s) and answers 503 (naming the subgraphs, never their URLs) while one does not answer; the log says where, once per change (in development, each subgraph\'s state is under `details.subgraphs`).' }),
+  readyChecksSubgraphs: Type.Union([Type.Boolean({ accepts: READY_CHECKS_SUBGRAPHS_ACCEPTS }), Type.Literal('any', { accepts: READY_CHECKS_SUBGRAPHS_ACCEPTS })], {
+    default: false,
+    description: '`/ready` also asks every subgraph `{ __typename }` (signed like every subgraph request, within 2 s): `true` answers 503 (naming the subgraphs, never their URLs) while one does not answer; `any` only while none answers (with replicas: a subgraph\'s own outage, which every replica sees alike, then does not take every gateway out of the load balancer). The log says where, once per change (in development, each subgraph\'s state is under `details.subgraphs`). See [Readiness policy](#readiness-policy).',
+  }),
+  readyChecksRedis: Type.Boolean({ default: false, description: '`/ready` also sends the gateway\'s Redis a `PING` (within 2 s, when a store is `redis`) and answers 503 `Redis not reachable` while it does not answer. For rate limits that fail closed (`rateLimit.onStoreError: closed`); failing open, a gateway without Redis still serves. See [Readiness policy](#readiness-policy).' }),
   // The loaded value is always a number: "auto" becomes the CPUs available.
   workers: Type.Decode(
     Type.Union([Type.Integer({ minimum: 1, accepts: WORKERS_ACCEPTS }), Type.Literal('auto', { accepts: WORKERS_ACCEPTS })], {

@@ -9,7 +9,11 @@ const window = (seconds: number, description: string) => positive(seconds, { des
 
 /** Where `store: redis` keeps rate-limit counters and APQ documents. */
 export const redisConfigSchema = section({
-  url: nullable(Type.String({ pattern: '^rediss?://[^\\s]+$', accepts: 'a redis:// or rediss:// URL', description: '`redis://[user:password@]host:port[/db]`. Needed when a `store` below is `redis`.' })),
+  url: nullable(Type.String({
+      pattern: '^rediss?(\\+sentinel|\\+cluster)?://[^\\s]+$',
+      accepts: 'a redis:// or rediss:// URL, redis+sentinel://host:port[,host:port…]/<primary name> or redis+cluster://host:port[,host:port…]',
+      description: '`redis://[user:password@]host:port[/db]`; a primary found through Redis Sentinel, `redis+sentinel://[user:password@]host:port[,host:port…]/<primary name>[/db]` (`?sentinelPassword=` when the sentinels\' password differs); or a Redis Cluster, `redis+cluster://[user:password@]host:port[,host:port…]` (`rediss://`, `rediss+sentinel://`, `rediss+cluster://` for TLS). Needed when a `store` below is `redis`. See [Redis beyond one node](#redis-beyond-one-node).',
+    })),
   keyPrefix: Type.String({ default: 'portico:', description: 'Prefix of every key the gateway writes to Redis.' }),
 });
 

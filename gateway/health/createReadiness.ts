@@ -11,6 +11,8 @@ export interface ReadinessDetails {
   supergraph?: { loadedAt: string; reloads: number; lastError?: { at: string } };
   /** `"reachable"`, or why a subgraph is not. */
   subgraphs?: Record<string, string>;
+  /** `"reachable"`, or why the gateway's Redis is not (`server.readyChecksRedis`). */
+  redis?: string;
 }
 
 /**
@@ -22,7 +24,7 @@ export type ReadinessStatus = { ready: true; details?: ReadinessDetails } | { re
 export interface Readiness {
   /** Serves or not, from the gateway's own state only; when not, why. */
   status(): ReadinessStatus;
-  /** `status()`, and when the gateway was built to, whether every subgraph answers. */
+  /** `status()`, and when the gateway was built to, whether Redis and the subgraphs answer. */
   check(): Promise<ReadinessStatus>;
   /** Called when the gateway has a supergraph to plan with. */
   markLoaded(): void;
@@ -36,6 +38,15 @@ export interface ReadinessOptions {
   /** Asks every subgraph; resolves with `"reachable"` or a reason for each (`server.readyChecksSubgraphs`). */
   probeSubgraphs?: () => Promise<SubgraphProbeResult[]>;
   /**
+   * With `probeSubgraphs`, which answers make the gateway ready: `every` subgraph, or `any` one
+   * (then a subgraph's own outage, which every replica sees alike, does not take every replica
+   * out of the load balancer; only a gateway that reaches none of them is taken out).
+   * @default 'every'
+   */
+  subgraphsNeeded?: 'every' | 'any';
+  /** Asks Redis; resolves with `"reachable"` or why not (`server.readyChecksRedis`). Never rejects. */
+  probeRedis?: () => Promise<string>;
+  /**
    * Whether `check()` gives `details` (the supergraph's reloads, each subgraph's state): in
    * development. `/ready` is public: a load balancer needs pass or fail, nothing more.
    * @default false
@@ -48,14 +59,17 @@ export interface ReadinessOptions {
 /**
  * Whether the gateway should receive traffic (`/ready`): once it has loaded its supergraph, and
  * no longer once it has started to drain, so that load balancers stop sending it requests.
- * Optionally also only while every subgraph answers, for deployments that would rather route
- * around a gateway whose subgraphs it cannot reach.
+ * Optionally also only while its Redis answers (for deployments whose rate limits fail closed,
+ * where a gateway without Redis refuses every request anyway), and while every subgraph (or
+ * any subgraph) answers, for deployments that would rather route around a gateway whose
+ * subgraphs it cannot reach.
  */
 export function createReadiness(options: ReadinessOptions = {}): Readiness {
   let loaded = false;
   let draining = false;
   // Concurrent /ready calls share one round of probes.
   let probing: Promise<SubgraphProbeResult[]> | undefined;
+  let askingRedis: Promise<string> | undefined;
 
   const status = (): ReadinessStatus => {
     if (draining) return { ready: false, reason: 'the gateway is shutting down' };
@@ -81,13 +95,20 @@ export function createReadiness(options: ReadinessOptions = {}): Readiness {
       const own = status();
       const details: ReadinessDetails = options.supergraph ? { supergraph: withoutInternals(options.supergraph()) } : {};
       const shown = (answer: ReadinessStatus): ReadinessStatus => (options.showDetails ? { ...answer, details } : answer);
-      if (!own.ready || !options.probeSubgraphs) return shown(own);
+      if (!own.ready) return shown(own);
+      if (options.probeRedis) {
+        askingRedis ??= options.probeRedis().finally(() => (askingRedis = undefined));
+        details.redis = await askingRedis;
+        if (details.redis !== 'reachable') return shown({ ready: false, reason: 'Redis not reachable' });
+      }
+      if (!options.probeSubgraphs) return shown(own);
       probing ??= options.probeSubgraphs().finally(() => (probing = undefined));
       const results = await probing;
       report(results);
       details.subgraphs = Object.fromEntries(results.map(({ name, state }) => [name, state]));
       const unreachable = results.filter(({ state }) => state !== 'reachable').map(({ name }) => name);
-      if (unreachable.length === 0) return shown({ ready: true });
+      const enough = options.subgraphsNeeded === 'any' ? unreachable.length < results.length : unreachable.length === 0;
+      if (enough) return shown({ ready: true });
       return shown({ ready: false, reason: `subgraphs not reachable: ${unreachable.join(', ')}` });
     },
     markLoaded() {

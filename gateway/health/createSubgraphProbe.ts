@@ -1,4 +1,6 @@
 import { fetch } from 'undici';
+import { Headers } from '../../common/headers.js';
+import { signRequest } from '../../common/signing/signRequest.js';
 
 export interface ProbedSubgraph {
   name: string;
@@ -10,26 +12,36 @@ export interface SubgraphProbeResult extends ProbedSubgraph {
   state: string;
 }
 
-/**
- * For `/ready` with `server.readyChecksSubgraphs`: asks every subgraph `{ __typename }` (which any
- * GraphQL server answers, Portico's or not) and reports `"reachable"` or why not, each within
- * `timeoutMs`. A probe is one small POST per subgraph per `/ready` call. `subgraphs` gives the
- * subgraphs of the supergraph served now, which a reload may change.
- */
-export function createSubgraphProbe(subgraphs: () => readonly ProbedSubgraph[], timeoutMs: number): () => Promise<SubgraphProbeResult[]> {
-  return () => Promise.all(subgraphs().map(async ({ name, url }) => ({ name, url, state: await probe(url, timeoutMs) })));
+export interface SubgraphProbeOptions {
+  /** How long one probe may take before it counts as no answer. */
+  timeoutMs: number;
+  /**
+   * `subgraphSigning.secret`: a probe is signed like every other subgraph request, since
+   * subgraphs that verify signatures (Portico's, in production) refuse anything unsigned, and
+   * an unsigned probe would call every such subgraph unreachable.
+   */
+  signingSecret: string;
 }
 
-async function probe(url: string, timeoutMs: number): Promise<string> {
+/**
+ * For `/ready` with `server.readyChecksSubgraphs`: asks every subgraph `{ __typename }` (which any
+ * GraphQL server answers, Portico's or not), signed as the gateway signs its requests, and reports
+ * `"reachable"` or why not, each within `timeoutMs`. A probe is one small POST per subgraph per
+ * `/ready` call. `subgraphs` gives the subgraphs of the supergraph served now, which a reload may change.
+ */
+export function createSubgraphProbe(subgraphs: () => readonly ProbedSubgraph[], options: SubgraphProbeOptions): () => Promise<SubgraphProbeResult[]> {
+  return () => Promise.all(subgraphs().map(async ({ name, url }) => ({ name, url, state: await probe(name, url, options) })));
+}
+
+async function probe(name: string, url: string, { timeoutMs, signingSecret }: SubgraphProbeOptions): Promise<string> {
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ __typename }' }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = (await response.json().catch(() => undefined)) as { data?: { __typename?: unknown } } | undefined;
-    if (response.status === 200 && body?.data?.__typename) return 'reachable';
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const { pathname, search } = new URL(url);
+    const headers: Record<string, string> = { 'content-type': 'application/json', [Headers.deadline]: String(timeoutMs) };
+    Object.assign(headers, signRequest(signingSecret, { method: 'POST', path: `${pathname}${search}`, audience: name, body, headers }));
+    const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    const answer = (await response.json().catch(() => undefined)) as { data?: { __typename?: unknown } } | undefined;
+    if (response.status === 200 && answer?.data?.__typename) return 'reachable';
     return `answered HTTP ${response.status} without a GraphQL result`;
   } catch (error) {
     if ((error as Error).name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;

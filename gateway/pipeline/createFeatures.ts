@@ -1,5 +1,5 @@
 import type { PersistedQueryOptions } from '@apollo/server';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../traffic/createRedisClient.js';
 import type { Logger } from '../../common/createLogger.js';
 import { createByteBudget } from '../../common/http/createByteBudget.js';
 import { createAuthenticator } from '../auth/createAuthenticator.js';
@@ -30,7 +30,7 @@ export interface FeatureDeps {
   /** Undefined with `metrics.enabled: false`. */
   metrics: GatewayMetrics | undefined;
   /** The shared Redis connection, where rate limiting or APQ keep their state there. */
-  redis: Redis | null;
+  redis: RedisClient | null;
   /** A client's address through `rateLimit.trustedProxies`. */
   addressOf: AddressResolver;
   /** The cost directives of the supergraph being served. */

@@ -1,12 +1,13 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../common/createLogger.js';
+import { ConfigError } from '../config/ConfigError.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
+import type { RedisClient } from './createRedisClient.js';
 
 const REDIS_STARTUP_WAIT_MS = 3_000;
 
 export interface RedisConnection {
   /** The connection, where rate limiting or APQ keep their state in Redis; null otherwise. */
-  redis: Redis | null;
+  redis: RedisClient | null;
   /** Closes the connection, if there is one. */
   close(): Promise<void>;
 }
@@ -21,7 +22,13 @@ export async function connectRedis(config: Pick<GatewayConfig, 'rateLimit' | 'pe
   const wantsRedis = (rateLimit.enabled && rateLimit.store === 'redis') || (persistedQueries.enabled && persistedQueries.store === 'redis');
   // Loaded only when used: the Redis client is a sizeable part of the gateway's memory.
   const redisModule = wantsRedis && redisConfig.url ? await import('./createRedisClient.js') : null;
-  const redis = redisModule && redisConfig.url ? redisModule.createRedisClient(redisConfig.url, logger.child({ component: 'redis' })) : null;
+  let redis: RedisClient | null = null;
+  try {
+    if (redisModule && redisConfig.url) redis = redisModule.createRedisClient(redisConfig.url, logger.child({ component: 'redis' }));
+  } catch (error) {
+    // A Sentinel or Cluster URL the schema's pattern let through but that does not parse.
+    throw new ConfigError([`redis.url: ${(error as Error).message}`]);
+  }
   if (redis && redisModule) await redisModule.whenReady(redis, REDIS_STARTUP_WAIT_MS);
   return {
     redis,

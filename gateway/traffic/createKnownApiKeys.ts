@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './createRedisClient.js';
 import type { Logger } from '../../common/createLogger.js';
 
 export interface KnownApiKeysOptions {
   /** `rateLimit.apiKeys`: kept as their SHA-256 hashes only. */
   keys: readonly string[];
   /** With `rateLimit.store: redis`: keys whose SHA-256 (hex) is in the set `<keyPrefix>apikeys` are known too. */
-  redis: Redis | null;
+  redis: RedisClient | null;
   keyPrefix: string;
   logger: Logger;
 }

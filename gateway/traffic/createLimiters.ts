@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './createRedisClient.js';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitConfig } from '../config/TrafficConfig.js';
 
@@ -28,7 +28,7 @@ export interface Limiters {
  * keyed by rule and client, so every replica on the same Redis shares them; the client
  * `rejectIfRedisNotReady` turns an unreachable Redis into an immediate error (see onStoreError).
  */
-export function createLimiters(config: RateLimitConfig, redis: Redis | null, keyPrefix: string): Limiters {
+export function createLimiters(config: RateLimitConfig, redis: RedisClient | null, keyPrefix: string): Limiters {
   const counter = (name: string, points: number, duration: number): RateLimiterAbstract => {
     const options = { points, duration, keyPrefix: `${keyPrefix}rl:${name}` };
     if (config.store === 'memory') return new RateLimiterMemory(options);

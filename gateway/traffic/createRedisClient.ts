@@ -1,19 +1,43 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../common/createLogger.js';
+import { redisOptionsOf } from './redisOptionsOf.js';
+
+/** The gateway's Redis connection: to one node (directly or through Sentinel), or to a Cluster. */
+export type RedisClient = Redis | Cluster;
 
 /**
- * The one Redis connection a gateway shares between its rate limiter and its APQ store. It
- * never queues commands while disconnected and gives up on a command after one retry, so
- * that an unreachable Redis costs a request milliseconds, not a hang (the callers then fail
- * open or closed); it keeps reconnecting in the background and logs each change of state once.
+ * The one Redis connection a gateway shares between its rate limiter and its APQ store, to one
+ * node, to the primary Sentinel names, or to a Redis Cluster (`redisOptionsOf`). It never queues commands while
+ * disconnected and gives up on a command after one retry, so that an unreachable Redis (or one
+ * failing over) costs a request milliseconds, not a hang (the callers then fail open or closed);
+ * it keeps reconnecting in the background and logs each change of state once. A primary that
+ * became a replica (after a failover, the old one answers `READONLY`) is left for the new one.
  */
-export function createRedisClient(url: string, logger: Logger): Redis {
-  const client = new Redis(url, {
+export function createRedisClient(url: string, logger: Logger): RedisClient {
+  const options: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
-  });
+    reconnectOnError: (error) => error.message.startsWith('READONLY'),
+  };
+  const target = redisOptionsOf(url);
+  const client: RedisClient =
+    'cluster' in target
+      ? new Cluster(target.cluster.nodes, {
+          enableOfflineQueue: false,
+          clusterRetryStrategy: options.retryStrategy,
+          redisOptions: {
+            maxRetriesPerRequest: options.maxRetriesPerRequest,
+            connectTimeout: options.connectTimeout,
+            ...(target.cluster.username ? { username: target.cluster.username } : {}),
+            ...(target.cluster.password ? { password: target.cluster.password } : {}),
+            ...(target.cluster.tls ? { tls: {} } : {}),
+          },
+        })
+      : 'url' in target
+        ? new Redis(target.url, options)
+        : new Redis({ ...options, ...target.options });
   let healthy = true;
   client.on('ready', () => {
     if (!healthy) logger.warn({ redis: redact(url) }, 'Redis is reachable again');
@@ -30,7 +54,7 @@ export function createRedisClient(url: string, logger: Logger): Redis {
  * Resolves once `client` is connected, or after `timeoutMs` (then the gateway starts anyway and
  * fails open or closed per request until Redis answers); never rejects.
  */
-export function whenReady(client: Redis, timeoutMs: number): Promise<void> {
+export function whenReady(client: RedisClient, timeoutMs: number): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
@@ -43,7 +67,7 @@ export function whenReady(client: Redis, timeoutMs: number): Promise<void> {
   });
 }
 
-/** The URL without its password, for logs. */
+/** The URL without its passwords, for logs. */
 function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@').replace(/([?&]sentinelPassword=)[^&]*/, '$1***');
 }

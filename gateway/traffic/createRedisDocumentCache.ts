@@ -1,5 +1,5 @@
 import type { PersistedQueryOptions } from '@apollo/server';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './createRedisClient.js';
 import type { Logger } from '../../common/createLogger.js';
 
 /** Apollo Server's `KeyValueCache<string>`, as its APQ option names it. */
@@ -10,7 +10,7 @@ export type DocumentCache = NonNullable<PersistedQueryOptions['cache']>;
  * replica is found by every other. A Redis failure is a cache miss, not an error: the client's
  * APQ link then sends the full document, which still runs.
  */
-export function createRedisDocumentCache(redis: Redis, keyPrefix: string, logger: Logger): DocumentCache {
+export function createRedisDocumentCache(redis: RedisClient, keyPrefix: string, logger: Logger): DocumentCache {
   const key = (hash: string) => `${keyPrefix}apq:${hash}`;
   const warn = (error: unknown) => logger.warn({ err: String(error) }, 'APQ store unreachable; treating it as a miss');
   return {

@@ -66,6 +66,7 @@ describe('loadGatewayConfig', () => {
         drainDelayMs: 0,
         requestTimeoutMs: 60_000,
         readyChecksSubgraphs: false,
+        readyChecksRedis: false,
         workers: 1,
         admission: { maxConcurrent: 'auto', maxQueue: 1000, queueTimeoutMs: 10_000 },
         heapGrowthPercent: 50,
@@ -394,7 +395,7 @@ subgraphs:
   describe('unknown keys', () => {
     it.each([
       ['port: 4000', `port: unknown key (accepted here: ${topLevelKeys})`],
-      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, maxBodyBytesInFlight, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, drainDelayMs, requestTimeoutMs, readyChecksSubgraphs, workers, admission, heapGrowthPercent, tls, cors)'],
+      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, maxBodyBytesInFlight, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, drainDelayMs, requestTimeoutMs, readyChecksSubgraphs, readyChecksRedis, workers, admission, heapGrowthPercent, tls, cors)'],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
       ['upstream: { retry: { retries: 1 } }', 'upstream.retry.retries: unknown key (accepted here: maxRetries, initialDelayMs, maxDelayMs, budgetPercent, budgetMinPerSecond)'],

@@ -11,14 +11,20 @@ import { compiledPath, sourceFolders } from '../../scripts/buildDist.js';
 // against the Compose specification, and against the repository it describes.
 interface ComposeService {
   image?: string;
-  deploy?: { replicas?: number };
+  deploy?: { replicas?: number; resources?: { limits?: { cpus?: string; memory?: string } } };
+  volumes?: string[];
+  secrets?: Array<{ source: string; target: string }>;
+  networks?: Record<string, { ipv4_address?: string } | null>;
   command?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   ports?: string[];
 }
-const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+  secrets?: Record<string, { file: string }>;
+};
 const services = compose.services;
 const subgraphs = readSupergraphConfig('schema/supergraph.yaml').subgraphs;
 
@@ -38,6 +44,19 @@ function portOf(name: string): string {
   const port = services[name]?.environment?.PORT;
   expect(port, `service ${name} sets PORT`).toMatch(/^\d+$/);
   return port!;
+}
+
+/**
+ * A service's environment as Compose would give it with nothing set in the operator's shell:
+ * `${NAME:-default}` is its default, and a required `${NAME:?message}` a stand-in secret.
+ */
+function composeEnvironment(service: ComposeService): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([name, value]) => [
+      name,
+      value.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)\}/g, (_match, variable: string, fallback: string | undefined) => fallback ?? `stand-in-${variable}-0123456789`),
+    ]),
+  );
 }
 
 function withoutIdAnnotations(value: unknown): unknown {
@@ -123,7 +142,7 @@ describe('docker-compose.yml', () => {
     expect(gateway.deploy?.replicas).toBeGreaterThanOrEqual(2);
     const command = gateway.command!;
     const configFile = command[command.indexOf('--config') + 1]!;
-    const config = loadGatewayConfig({ file: configFile, env: gateway.environment ?? {}, overrides: { supergraphPath: 'schema/supergraph.graphql' } });
+    const config = loadGatewayConfig({ file: configFile, env: composeEnvironment(gateway), overrides: { supergraphPath: 'schema/supergraph.graphql' } });
     expect(readFileSync('Dockerfile', 'utf8'), 'the image contains the config').toMatch(new RegExp(`^COPY ${configFile.split('/')[0]} `, 'm'));
     expect(config.rateLimit.store).toBe('redis');
     expect(config.persistedQueries.store).toBe('redis');
@@ -131,10 +150,57 @@ describe('docker-compose.yml', () => {
     expect(redisUrl.hostname).toBe('redis');
     expect(redisUrl.port).toBe('6379');
     expect(gateway.depends_on).toHaveProperty('redis');
-    expect(services.redis?.image).toMatch(/^redis:/);
+    expect(services.redis?.image).toMatch(/^redis:\d+\.\d+/);
     expect(services.redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
-    // One host port per replica.
-    expect(gateway.ports).toEqual([`4000-${4000 + gateway.deploy!.replicas! - 1}:4000`]);
+  });
+
+  it('publishes no gateway port: HAProxy, with deploy/haproxy.cfg, terminates TLS in front of every replica', () => {
+    const gateway = services.gateway!;
+    expect(gateway.ports).toBeUndefined();
+    const lb = services.lb!;
+    // A pinned release line of the load balancer the fleet test runs (deploy/haproxy.cfg).
+    expect(lb.image).toMatch(/^haproxy:\d+\.\d+[.\w-]*$/);
+    expect(lb.volumes).toContain('./deploy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro');
+    expect(lb.environment?.PORTICO_GATEWAY_DNS).toBe('gateway:4000');
+    expect(lb.ports).toEqual(['443:8443', '80:8080']);
+    expect(lb.depends_on?.gateway).toEqual({ condition: 'service_healthy' });
+    // Every other service publishes nothing either.
+    for (const [name, service] of Object.entries(services)) if (name !== 'lb') expect(service.ports, name).toBeUndefined();
+    // The certificate is a Compose secret from the git-ignored folder deploy/make-secrets.sh writes.
+    const secret = lb.secrets?.[0];
+    expect(lb.environment?.PORTICO_LB_CERT).toBe(`/run/secrets/${secret?.target}`);
+    expect(compose.secrets?.[secret!.source]?.file).toBe('./deploy/secrets/portico.pem');
+    expect(readFileSync('.gitignore', 'utf8')).toMatch(/^\/deploy\/secrets\/$/m);
+    expect(readFileSync('.gitignore', 'utf8')).toMatch(/^\/\.env$/m);
+  });
+
+  it('believes X-Forwarded-For from the load balancer only, allows a browser origin, keeps /metrics internal, and checks /ready', () => {
+    const gateway = services.gateway!;
+    const command = gateway.command!;
+    const config = loadGatewayConfig({
+      file: command[command.indexOf('--config') + 1]!,
+      env: composeEnvironment(gateway),
+      overrides: { supergraphPath: 'schema/supergraph.graphql' },
+    });
+    const lbAddress = services.lb!.networks?.default?.ipv4_address;
+    expect(lbAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(config.rateLimit.trustedProxies).toEqual([lbAddress]);
+    expect(config.server.cors.origins).toEqual(['https://localhost']);
+    expect(config.mode).toBe('production');
+    expect(config.metrics.listener).toBe('internal');
+    expect(config.server.readyChecksSubgraphs).toBe('any');
+    // The listener stays open until HAProxy (every 2 s, out after 2 failures) has seen /ready fail.
+    expect(config.server.drainDelayMs).toBeGreaterThanOrEqual(2 * 2000);
+    expect(gateway.healthcheck?.test.join(' ')).toContain('/ready');
+  });
+
+  it('limits the CPU and memory of every container', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (name === 'redis') continue;
+      expect(service.deploy?.resources?.limits?.cpus, `${name} has a CPU limit`).toMatch(/^\d+(\.\d+)?$/);
+      expect(service.deploy?.resources?.limits?.memory, `${name} has a memory limit`).toMatch(/^\d+[MG]$/);
+    }
+    expect(services.gateway!.deploy?.resources?.limits?.cpus).toBe('1.0');
   });
 
   it('depends only on services it defines', () => {

@@ -1,5 +1,5 @@
 import type { PersistedQueryOptions } from '@apollo/server';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../traffic/createRedisClient.js';
 import type { Logger } from '../../../common/createLogger.js';
 import { ConfigError } from '../../config/ConfigError.js';
 import type { PersistedQueriesConfig, TrustedDocumentsConfig } from '../../config/TrafficConfig.js';
@@ -12,7 +12,7 @@ export interface PersistedDocumentsOptions {
   persistedQueries: PersistedQueriesConfig;
   trustedDocuments: TrustedDocumentsConfig;
   /** The shared Redis connection, where `persistedQueries.store` is `redis`. */
-  redis: Redis | null;
+  redis: RedisClient | null;
   keyPrefix: string;
   logger: Logger;
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../traffic/createRedisClient.js';
 import { GraphQLError } from 'graphql';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode, httpStatusOf } from '../../../common/errorCodes.js';
@@ -19,7 +19,7 @@ export interface RateLimitsOptions {
   /** The rules' counters; null with rate limiting off. The per-address rule is counted as a request arrives (createAddressRateLimit) and listed in `RateLimit-Policy` here. */
   limiters: Limiters | null;
   /** Where known API keys are kept with `rateLimit.store: redis`. */
-  redis: Redis | null;
+  redis: RedisClient | null;
   keyPrefix: string;
   /** The client address, through `rateLimit.trustedProxies`. */
   addressOf: AddressResolver;
