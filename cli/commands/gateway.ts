@@ -1,12 +1,5 @@
-import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
-import { createLogger } from '../../common/createLogger.js';
-import { ConfigError } from '../../gateway/config/ConfigError.js';
-import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
-import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
-import { runGatewayPrimary } from '../gateway/runGatewayPrimary.js';
-import { runGatewayWorker } from '../gateway/runGatewayWorker.js';
-import { runSingleGateway } from '../gateway/runSingleGateway.js';
+import { runGateway } from '../../gateway/runtime/runGateway.js';
 
 interface GatewayOptions {
   supergraph?: string;
@@ -33,36 +26,9 @@ export function gatewayCommand(): Command {
     .option('--workers <n>', 'gateway processes sharing the port (Node cluster), or "auto" for one per CPU (overrides server.workers; default 1)')
     .option('--subgraph-url <name=url>', "send a subgraph's requests to this URL (overrides subgraphs.<name>.url; repeatable)", collectSubgraphUrl)
     .action(async (options: GatewayOptions) => {
-      if (cluster.isWorker) {
-        await runGatewayWorker();
-        return;
-      }
-      const logger = createLogger({ name: 'gateway' });
-      const config = loadConfig(options);
-      if (!config) process.exitCode = 1;
-      else if (config.server.workers === 1) await runSingleGateway(config, logger);
-      else runGatewayPrimary(config, logger);
+      const { supergraph, port, host, workers, subgraphUrl } = options;
+      await runGateway({ file: options.config, overrides: { supergraphPath: supergraph, port, host, workers, subgraphUrls: subgraphUrl } });
     });
-}
-
-/** The config from the file and flags; a wrong one is reported on stderr, without a stack. */
-function loadConfig(options: GatewayOptions): GatewayConfig | undefined {
-  try {
-    return loadGatewayConfig({
-      file: options.config,
-      overrides: {
-        supergraphPath: options.supergraph,
-        port: options.port,
-        host: options.host,
-        workers: options.workers,
-        subgraphUrls: options.subgraphUrl,
-      },
-    });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`portico gateway: ${error.message}\n`);
-    return undefined;
-  }
 }
 
 /** `products=http://localhost:4002/graphql`, collected into `{ products: 'http://…' }`. */

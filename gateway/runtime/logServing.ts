@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../common/createLogger.js';
-import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
-import type { SupergraphSubgraph } from '../../gateway/supergraph/readSupergraph.js';
+import type { GatewayConfig } from '../config/GatewayConfig.js';
+import type { SupergraphSubgraph } from '../supergraph/readSupergraph.js';
 
 export interface Serving {
   address: AddressInfo;
