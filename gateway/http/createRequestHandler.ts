@@ -22,6 +22,7 @@ import { graphQLOverHttpStatus } from '../../common/http/graphQLOverHttpStatus.j
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
 import { readBody } from '../../common/http/readBody.js';
 import { resolveRequestId } from '../../common/http/resolveRequestId.js';
+import { respondWithError } from '../../common/http/respondWithError.js';
 import { toHttpGraphQLRequest } from '../../common/http/toHttpGraphQLRequest.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import { writeJson } from '../../common/http/writeJson.js';
@@ -141,17 +142,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       try {
         return await route(req, res, requestId, new URL(req.url ?? '/', 'http://gateway.invalid'), hop);
       } catch (error) {
-        const refusal =
-          error instanceof HttpError ? error : new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
-        if (!(error instanceof HttpError)) logger.error({ err: error, requestId }, 'unexpected error in the HTTP layer');
-        // The error path must not throw: if even the refusal cannot be written, the connection goes.
-        try {
-          if (!res.headersSent) writeJson(res, refusal.status, refusal.toBody(), refusal.headers);
-          else res.destroy();
-        } catch (writeError) {
-          logger.error({ err: writeError, requestId }, 'could not write an error response; closing the connection');
-          res.destroy();
-        }
+        const refusal = respondWithError(res, error, { logger, context: { requestId } });
         return { status: refusal.status, clientErrors: refusal.toBody().errors.map(({ message, extensions }) => ({ message, code: extensions.code })) };
       }
     };
