@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { runGateway } from '../../gateway/runtime/runGateway.js';
 
 interface GatewayOptions {
   supergraph?: string;
@@ -26,6 +25,8 @@ export function gatewayCommand(): Command {
     .option('--workers <n>', 'gateway processes sharing the port (Node cluster), or "auto" for one per CPU (overrides server.workers; default 1)')
     .option('--subgraph-url <name=url>', "send a subgraph's requests to this URL (overrides subgraphs.<name>.url; repeatable)", collectSubgraphUrl)
     .action(async (options: GatewayOptions) => {
+      // The gateway is loaded here, when it runs, so that other commands (and --help) do not pay for it.
+      const { runGateway } = await import('../../gateway/runtime/runGateway.js');
       const { supergraph, port, host, workers, subgraphUrl } = options;
       await runGateway({ file: options.config, overrides: { supergraphPath: supergraph, port, host, workers, subgraphUrls: subgraphUrl } });
     });
