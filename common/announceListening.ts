@@ -25,11 +25,3 @@ export function announceListening(service: string, port: number): void {
   process.send?.(message);
 }
 
-/**
- * Calls `stop` when the parent that started this process with an IPC channel goes away, so a
- * `portico dev` that was killed outright leaves no service behind holding its port. A no-op
- * for a process started without a channel.
- */
-export function stopWithParent(stop: () => void): void {
-  if (process.send) process.once('disconnect', stop);
-}

@@ -1,12 +1,7 @@
-/** The caller, once authentication has verified a token. */
-export interface Viewer {
-  /** The token's `sub` claim. */
-  subject: string;
-  /** The token's scopes (`scope` claim, space-separated, or `scp` array). */
-  scopes: readonly string[];
-  /** Every verified claim, for policies and forwarding. */
-  claims: Readonly<Record<string, unknown>>;
-}
+// One type for the gateway and the subgraphs: the identity header carries it from one to the other.
+import type { Viewer } from '../common/Viewer.js';
+
+export type { Viewer };
 
 /** The per-request context every gateway plugin and the subgraph data sources see. */
 export interface GatewayContext {

@@ -1,6 +1,7 @@
-import { announceListening, stopWithParent } from '../../common/announceListening.js';
+import { announceListening } from '../../common/announceListening.js';
 import type { Logger } from '../../common/createLogger.js';
-import { startTracing, type Tracing } from '../../common/tracing/startTracing.js';
+import { runService } from '../../common/process/runService.js';
+import { startTracing } from '../../common/tracing/startTracing.js';
 import { tracingFromEnv } from '../../common/tracing/tracingFromEnv.js';
 import { readListenOptions } from './readListenOptions.js';
 
@@ -20,46 +21,31 @@ export interface RunBackendOptions {
 
 /**
  * What every backend's `index.ts` does: read `PORT`/`HOST`, listen, print one start line,
- * announce the port, and on SIGTERM/SIGINT close gracefully and exit 0. Start-up failures
- * (bad `PORT`, port taken) exit 1 with the reason.
+ * announce the port, and on SIGTERM/SIGINT close gracefully and exit 0 (runService). Start-up
+ * failures (bad `PORT`, port taken) exit 1 with the reason.
  */
 export async function runBackend(options: RunBackendOptions): Promise<void> {
   const { name, logger } = options;
-  let port: number;
-  let tracing: Tracing | undefined;
-  try {
-    const listen = readListenOptions(process.env, options.defaultPort);
-    // Off unless an OTLP endpoint is set; traceparent is passed on either way.
-    const tracingOptions = tracingFromEnv(process.env, `portico-${name}`);
-    tracing = tracingOptions && startTracing(tracingOptions);
-    port = await options.listen(listen.port, listen.host);
-    const shownHost = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
-    const address = `${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
-    logger.info(`${name} listening on ${options.protocol === 'http' ? `http://${address}` : `${address} (gRPC)`}`);
-  } catch (error) {
-    logger.error(`${name} could not start: ${(error as Error).message}`);
-    process.exit(1);
-  }
-
-  let closing = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    // A second signal while closing changes nothing: the close already has a force timeout.
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, `${name} shutting down`);
-    options
-      .close()
-      .then(() => tracing?.shutdown())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, `${name} did not close cleanly`);
-          process.exit(1);
+  await runService({
+    logger,
+    start: async () => {
+      const listen = readListenOptions(process.env, options.defaultPort);
+      // Off unless an OTLP endpoint is set; traceparent is passed on either way.
+      const tracingOptions = tracingFromEnv(process.env, `portico-${name}`);
+      const tracing = tracingOptions && startTracing(tracingOptions);
+      const port = await options.listen(listen.port, listen.host);
+      const shownHost = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
+      const address = `${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+      return {
+        announce: () => {
+          logger.info(`${name} listening on ${options.protocol === 'http' ? `http://${address}` : `${address} (gRPC)`}`);
+          announceListening(name, port);
         },
-      );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
-  stopWithParent(() => shutdown('SIGTERM'));
-  announceListening(name, port);
+        stop: async () => {
+          await options.close();
+          await tracing?.shutdown();
+        },
+      };
+    },
+  });
 }

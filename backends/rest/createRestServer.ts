@@ -1,13 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from '../../common/createLogger.js';
+import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers } from '../../common/headers.js';
+import { HttpError } from '../../common/http/HttpError.js';
+import { respondWithError } from '../../common/http/respondWithError.js';
 import { startServerSpan, TRACEPARENT, type ServerSpan } from '../../common/tracing/startServerSpan.js';
 import { createCallCounter, type CallCounter } from '../shared/createCallCounter.js';
 import { createRouter, type RestRequest, type Route } from './createRouter.js';
-import { RestError } from './RestError.js';
 import { readJsonBody } from './readJsonBody.js';
-import { sendError, sendJson } from './sendJson.js';
+import { sendJson, writeRestError } from './sendJson.js';
 
 export interface RestServerOptions {
   /** The service's routes; `/health` and `/_admin/counts` are added. */
@@ -33,10 +35,10 @@ export function createRestServer(options: RestServerOptions): Server {
     logger.debug({ requestId: req.headers[Headers.requestId], traceId: hop.traceId, method, url: req.url }, 'request');
 
     const match = router.match(method, url.pathname);
-    if (match.kind === 'none') throw RestError.notFound(`no route for ${url.pathname}`);
+    if (match.kind === 'none') throw new HttpError(ErrorCode.NOT_FOUND, `no route for ${url.pathname}`);
     if (match.kind === 'wrongMethod') {
       const allow = match.allow.join(', ');
-      throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, { allow });
+      throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, `${method} is not allowed here; use ${allow}`, { allow });
     }
     const { route, params } = match;
     if (route.counted !== false) counter.record(`${method} ${route.pattern}`, `${method} ${req.url}`);
@@ -58,20 +60,8 @@ export function createRestServer(options: RestServerOptions): Server {
       if (res.statusCode >= 500) hop.span.setStatus({ code: SpanStatusCode.ERROR });
       hop.span.end();
     });
-    handle(req, res, hop).catch((error: unknown) => {
-      if (res.headersSent) {
-        logger.error({ err: error }, 'failed after the response had started');
-        res.destroy();
-        return;
-      }
-      if (error instanceof RestError) {
-        sendError(res, error);
-        return;
-      }
-      // Internals stay in the log; the client learns only that it was our fault.
-      logger.error({ err: error, url: req.url }, 'unexpected error');
-      sendError(res, new RestError(500, 'INTERNAL_SERVER_ERROR', 'internal error'));
-    });
+    // Internals stay in the log; the client learns only that it was our fault.
+    handle(req, res, hop).catch((error: unknown) => respondWithError(res, error, { logger, write: writeRestError, context: { url: req.url } }));
   });
 }
 

@@ -1,4 +1,5 @@
-import { RestError } from './RestError.js';
+import { ErrorCode } from '../../common/errorCodes.js';
+import { HttpError } from '../../common/http/HttpError.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -9,7 +10,7 @@ export interface RestRequest {
   query: URLSearchParams;
   /** The request's headers, names in lower case. */
   headers: Record<string, string | string[] | undefined>;
-  /** Reads and parses the JSON body (415, 413 and 400 as `RestError`). */
+  /** Reads and parses the JSON body (415, 413 and 400 as `HttpError`). */
   readJson(): Promise<unknown>;
 }
 
@@ -80,6 +81,6 @@ function decodeSegment(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    throw RestError.badRequest(`malformed percent-encoding in path segment '${value}'`);
+    throw new HttpError(ErrorCode.BAD_REQUEST, `malformed percent-encoding in path segment '${value}'`);
   }
 }

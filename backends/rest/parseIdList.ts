@@ -1,4 +1,5 @@
-import { RestError } from './RestError.js';
+import { ErrorCode } from '../../common/errorCodes.js';
+import { HttpError } from '../../common/http/HttpError.js';
 
 /** The most ids one batch request may ask for. */
 export const maxBatchSize = 100;
@@ -14,9 +15,9 @@ export function parseIdList(query: URLSearchParams, name: string, limit: number 
     .flatMap((value) => value.split(','))
     .map((id) => id.trim())
     .filter((id) => id !== '');
-  if (raw.length === 0) throw RestError.badRequest(`query parameter '${name}' is required, e.g. ?${name}=1,2,3`);
+  if (raw.length === 0) throw new HttpError(ErrorCode.BAD_REQUEST, `query parameter '${name}' is required, e.g. ?${name}=1,2,3`);
   if (raw.length > limit) {
-    throw RestError.badRequest(`at most ${limit} ${name} per request, got ${raw.length}`);
+    throw new HttpError(ErrorCode.BAD_REQUEST, `at most ${limit} ${name} per request, got ${raw.length}`);
   }
   return [...new Set(raw)];
 }

@@ -1,13 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import type { ErrorBody, RestError } from './RestError.js';
+import type { ErrorWriter } from '../../common/http/respondWithError.js';
+
+/** The JSON body of every error response of the demo REST backends. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
 
 /** Writes a complete JSON response; `body` undefined means no body (204). */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
   if (body === undefined) {
     res.writeHead(status, headers).end();
     return;
@@ -22,7 +22,8 @@ export function sendJson(
     .end(payload);
 }
 
-export function sendError(res: ServerResponse, error: RestError): void {
-  const body: ErrorBody = { error: { code: error.code, message: error.message } };
-  sendJson(res, error.status, body, error.headers);
-}
+/** A refusal in the REST backends' own shape, `{ "error": { "code", "message" } }`. */
+export const writeRestError: ErrorWriter = (res, refusal) => {
+  const body: ErrorBody = { error: { code: refusal.code, message: refusal.message } };
+  sendJson(res, refusal.status, body, refusal.headers);
+};

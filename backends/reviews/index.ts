@@ -1,6 +1,6 @@
 import { createLogger } from '../../common/createLogger.js';
 import { generateDemoData } from '../data/generateDemoData.js';
-import { closeHttp, listenHttp } from '../entry/listenHttp.js';
+import { closeHttp, listenHttp } from '../../common/process/listenHttp.js';
 import { runBackend } from '../entry/runBackend.js';
 import { createReviewsServer } from './server.js';
 

@@ -1,4 +1,5 @@
-import { RestError } from '../rest/RestError.js';
+import { ErrorCode } from '../../common/errorCodes.js';
+import { HttpError } from '../../common/http/HttpError.js';
 
 /** What `POST /reviews` accepts. */
 export interface NewReview {
@@ -15,13 +16,13 @@ const allowedFields = new Set(['authorId', 'productUpc', 'body', 'rating']);
 /** Validates a parsed JSON body; every 400 names the field at fault. */
 export function parseNewReview(input: unknown): NewReview {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw RestError.badRequest('request body must be a JSON object');
+    throw new HttpError(ErrorCode.BAD_REQUEST, 'request body must be a JSON object');
   }
   const record = input as Record<string, unknown>;
   // Unknown fields are refused rather than dropped, so a typo ('raiting') is not lost silently.
   const unknown = Object.keys(record).find((key) => !allowedFields.has(key));
   if (unknown !== undefined) {
-    throw RestError.badRequest(`unknown field '${unknown}'; allowed: ${[...allowedFields].join(', ')}`);
+    throw new HttpError(ErrorCode.BAD_REQUEST, `unknown field '${unknown}'; allowed: ${[...allowedFields].join(', ')}`);
   }
   return {
     authorId: requireId(record, 'authorId'),
@@ -34,7 +35,7 @@ export function parseNewReview(input: unknown): NewReview {
 function requireId(record: Record<string, unknown>, field: string): string {
   const value = record[field];
   if (typeof value !== 'string' || value.trim() === '' || value.length > maxIdLength) {
-    throw RestError.badRequest(`field '${field}' must be a non-empty string of at most ${maxIdLength} characters`);
+    throw new HttpError(ErrorCode.BAD_REQUEST, `field '${field}' must be a non-empty string of at most ${maxIdLength} characters`);
   }
   return value;
 }
@@ -42,7 +43,7 @@ function requireId(record: Record<string, unknown>, field: string): string {
 function requireBody(record: Record<string, unknown>): string {
   const value = record.body;
   if (typeof value !== 'string' || value.trim() === '' || value.length > maxBodyLength) {
-    throw RestError.badRequest(`field 'body' must be a non-empty string of at most ${maxBodyLength} characters`);
+    throw new HttpError(ErrorCode.BAD_REQUEST, `field 'body' must be a non-empty string of at most ${maxBodyLength} characters`);
   }
   return value;
 }
@@ -50,7 +51,7 @@ function requireBody(record: Record<string, unknown>): string {
 function requireRating(record: Record<string, unknown>): number {
   const value = record.rating;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 5) {
-    throw RestError.badRequest(`field 'rating' must be an integer from 1 to 5, got ${JSON.stringify(value)}`);
+    throw new HttpError(ErrorCode.BAD_REQUEST, `field 'rating' must be an integer from 1 to 5, got ${JSON.stringify(value)}`);
   }
   return value;
 }

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { createLogger, type Logger } from '../../common/createLogger.js';
 import type { Review } from '../data/types.js';
 import { createRestServer } from '../rest/createRestServer.js';
-import { RestError } from '../rest/RestError.js';
+import { ErrorCode } from '../../common/errorCodes.js';
+import { HttpError } from '../../common/http/HttpError.js';
 import { createReviewStore } from './createReviewStore.js';
 import { parseNewReview } from './parseNewReview.js';
 
@@ -26,7 +27,7 @@ export function createReviewsServer(deps: ReviewsServerDeps): Server {
         pattern: '/reviews/:id',
         handler: ({ params }) => {
           const review = store.byId(params.id!);
-          if (!review) throw RestError.notFound(`no review with id '${params.id}'`);
+          if (!review) throw new HttpError(ErrorCode.NOT_FOUND, `no review with id '${params.id}'`);
           return { status: 200, body: review };
         },
       },

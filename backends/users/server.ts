@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { createLogger, type Logger } from '../../common/createLogger.js';
 import type { User } from '../data/types.js';
 import { createRestServer } from '../rest/createRestServer.js';
-import { RestError } from '../rest/RestError.js';
+import { ErrorCode } from '../../common/errorCodes.js';
+import { HttpError } from '../../common/http/HttpError.js';
 import { parseIdList } from '../rest/parseIdList.js';
 
 export interface UsersServerDeps {
@@ -28,7 +29,7 @@ export function createUsersServer(deps: UsersServerDeps): Server {
         pattern: '/users/:id',
         handler: ({ params }) => {
           const user = byId.get(params.id!);
-          if (!user) throw RestError.notFound(`no user with id '${params.id}'`);
+          if (!user) throw new HttpError(ErrorCode.NOT_FOUND, `no user with id '${params.id}'`);
           return { status: 200, body: user };
         },
       },
@@ -48,7 +49,7 @@ export function createUsersServer(deps: UsersServerDeps): Server {
 function parseFirst(value: string, maxListSize: number): number {
   const first = Number(value);
   if (!Number.isInteger(first) || first < 1 || first > maxListSize) {
-    throw RestError.badRequest(`query parameter 'first' must be an integer from 1 to ${maxListSize}, got '${value}'`);
+    throw new HttpError(ErrorCode.BAD_REQUEST, `query parameter 'first' must be an integer from 1 to ${maxListSize}, got '${value}'`);
   }
   return first;
 }

@@ -1,5 +1,5 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { closeHttp, listenHttp } from '../../backends/entry/listenHttp.js';
+import { closeHttp, listenHttp } from '../../common/process/listenHttp.js';
 import { accounts } from './accounts.js';
 import type { BenchSubgraph } from './BenchSubgraph.js';
 import { createMemoisedServer, type MemoisedServer } from './createMemoisedServer.js';

@@ -1,6 +1,4 @@
-import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
-import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
 
 interface GatewayOptions {
   supergraph?: string;
@@ -28,40 +26,10 @@ export function gatewayCommand(): Command {
     .option('--subgraph-url <name=url>', "send a subgraph's requests to this URL (overrides subgraphs.<name>.url; repeatable)", collectSubgraphUrl)
     .action(async (options: GatewayOptions) => {
       // The gateway is loaded here, when it runs, so that other commands (and --help) do not pay for it.
-      if (cluster.isWorker) {
-        const { runGatewayWorker } = await import('../gateway/runGatewayWorker.js');
-        await runGatewayWorker();
-        return;
-      }
-      const { createLogger } = await import('../../common/createLogger.js');
-      const logger = createLogger({ name: 'gateway' });
-      const config = await loadConfig(options);
-      if (!config) process.exitCode = 1;
-      else if (config.server.workers === 1) await (await import('../gateway/runSingleGateway.js')).runSingleGateway(config, logger);
-      else (await import('../gateway/runGatewayPrimary.js')).runGatewayPrimary(config, logger);
+      const { runGateway } = await import('../../gateway/runtime/runGateway.js');
+      const { supergraph, port, host, workers, subgraphUrl } = options;
+      await runGateway({ file: options.config, overrides: { supergraphPath: supergraph, port, host, workers, subgraphUrls: subgraphUrl } });
     });
-}
-
-/** The config from the file and flags; a wrong one is reported on stderr, without a stack. */
-async function loadConfig(options: GatewayOptions): Promise<GatewayConfig | undefined> {
-  const { ConfigError } = await import('../../gateway/config/ConfigError.js');
-  const { loadGatewayConfig } = await import('../../gateway/config/loadGatewayConfig.js');
-  try {
-    return loadGatewayConfig({
-      file: options.config,
-      overrides: {
-        supergraphPath: options.supergraph,
-        port: options.port,
-        host: options.host,
-        workers: options.workers,
-        subgraphUrls: options.subgraphUrl,
-      },
-    });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`portico gateway: ${error.message}\n`);
-    return undefined;
-  }
 }
 
 /** `products=http://localhost:4002/graphql`, collected into `{ products: 'http://…' }`. */

@@ -9,6 +9,7 @@ import type { Outcome } from '../pipeline/Feature.js';
 import { explorerPath, type ExplorerRoute } from '../explorer/createExplorerRoute.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { resolveRequestId } from '../../common/http/resolveRequestId.js';
+import { respondWithError } from '../../common/http/respondWithError.js';
 import { writeJson } from '../../common/http/writeJson.js';
 import { startServerSpan, TRACEPARENT, type ServerSpan } from '../../common/tracing/startServerSpan.js';
 import { createGraphQLRoute, type GraphQLRouteOptions } from './createGraphQLRoute.js';
@@ -94,17 +95,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       try {
         return await route(req, res, requestId, new URL(req.url ?? '/', 'http://gateway.invalid'), hop);
       } catch (error) {
-        const refusal =
-          error instanceof HttpError ? error : new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
-        if (!(error instanceof HttpError)) logger.error({ err: error, requestId }, 'unexpected error in the HTTP layer');
-        // The error path must not throw: if even the refusal cannot be written, the connection goes.
-        try {
-          if (!res.headersSent) writeJson(res, refusal.status, refusal.toBody(), refusal.headers);
-          else res.destroy();
-        } catch (writeError) {
-          logger.error({ err: writeError, requestId }, 'could not write an error response; closing the connection');
-          res.destroy();
-        }
+        const refusal = respondWithError(res, error, { logger, context: { requestId } });
         return { status: refusal.status, errors: [refusal] };
       }
     };

@@ -8,7 +8,7 @@ export interface MetricsExposition {
 
 /**
  * Chooses what `/metrics` serves given the gateway's own registry: by default that registry;
- * a cluster worker serves every worker's metrics, aggregated (`cli/gateway/exposeClusterMetrics.ts`).
+ * a cluster worker serves every worker's metrics, aggregated (`gateway/runtime/exposeClusterMetrics.ts`).
  */
 export type ExposeMetrics = (registry: Registry) => MetricsExposition;
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { Logger } from '../../common/createLogger.js';
 import { HttpError } from '../../common/http/HttpError.js';
-import { writeJson } from '../../common/http/writeJson.js';
+import { respondWithError } from '../../common/http/respondWithError.js';
 import type { MetricsExposition } from './MetricsExposition.js';
 
 /**
@@ -20,11 +20,6 @@ export function createMetricsListener(exposition: MetricsExposition, logger: Log
       res.writeHead(200, { 'content-type': exposition.contentType });
       res.end(text);
     };
-    answer().catch((error: unknown) => {
-      const refusal = error instanceof HttpError ? error : new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
-      if (!(error instanceof HttpError)) logger.error({ err: error }, 'unexpected error on the metrics listener');
-      if (res.headersSent) res.destroy();
-      else writeJson(res, refusal.status, refusal.toBody(), refusal.headers);
-    });
+    answer().catch((error: unknown) => respondWithError(res, error, { logger, context: { listener: 'metrics' } }));
   });
 }

@@ -3,7 +3,7 @@ import type { Resolvers } from './generated/resolvers-types.js';
 
 export const resolvers: Resolvers = {
   Query: {
-    me: (_parent, _args, { viewer, users }) => (viewer ? users.load(viewer.id) : null),
+    me: (_parent, _args, { viewer, users }) => (viewer ? users.load(viewer.subject) : null),
     user: (_parent, { id }, { users }) => users.load(id),
     users: async (_parent, { first }, context) => {
       const found = await context.usersApi.first(requireIntInRange('first', first, 1, context.usersListLimit), context);

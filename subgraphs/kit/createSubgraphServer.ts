@@ -14,6 +14,7 @@ import type { BodyDigest } from '../../common/signing/bodyDigest.js';
 import { bodyMatchesDigest, verifySignedHeaders } from '../../common/signing/verifySignature.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
 import { readBody } from '../../common/http/readBody.js';
+import { respondWithError } from '../../common/http/respondWithError.js';
 import { writeJson } from '../../common/http/writeJson.js';
 import { toHttpGraphQLRequest } from '../../common/http/toHttpGraphQLRequest.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
@@ -167,12 +168,7 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
   }
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!(error instanceof HttpError)) logger.error({ err: error }, 'request failed outside GraphQL execution');
-      const refusal = error instanceof HttpError ? error : new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
-      if (!res.headersSent) writeJson(res, refusal.status, refusal.toBody(), refusal.headers);
-      else res.destroy();
-    });
+    handle(req, res).catch((error: unknown) => respondWithError(res, error, { logger }));
   });
 
   return {

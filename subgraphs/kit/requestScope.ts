@@ -6,15 +6,7 @@ import type { Logger } from '../../common/createLogger.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { resolveRequestId } from '../../common/http/resolveRequestId.js';
 import type { ServerSpan } from '../../common/tracing/startServerSpan.js';
-
-/** Who is asking, as the gateway verified it. */
-export interface Viewer {
-  /** The token's subject (`sub`). */
-  id: string;
-  scopes: readonly string[];
-  /** The claims the gateway is configured to forward. */
-  claims: Readonly<Record<string, unknown>>;
-}
+import type { Viewer } from '../../common/Viewer.js';
 
 /** What every subgraph's per-request context starts from. */
 export interface RequestScope {
@@ -73,5 +65,5 @@ function viewerOf(req: IncomingMessage): Viewer | null {
   const decoded = typeof header === 'string' ? decodeIdentity(header) : { ok: false as const, reason: 'is repeated' };
   if (!decoded.ok) throw new HttpError(ErrorCode.BAD_REQUEST, `The ${Headers.identity} header ${decoded.reason}.`);
   const { sub, scopes, claims } = decoded.identity;
-  return { id: sub, scopes, claims };
+  return { subject: sub, scopes, claims };
 }

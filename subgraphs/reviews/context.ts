@@ -1,11 +1,13 @@
 import type DataLoader from 'dataloader';
+import { createLimiter } from '../kit/loaders/createLimiter.js';
 import { createPerItemLoader } from '../kit/loaders/createPerItemLoader.js';
 import type { RequestScope } from '../kit/requestScope.js';
 import type { ReviewRecord, ReviewsApi } from './reviewsApi.js';
 
 /**
- * Calls in flight to the reviews service per request. The service has no batch endpoint, so a
- * list of 200 users means 200 calls; this keeps one request from opening 200 at once.
+ * Calls in flight to the reviews service per request, across all three loaders. The service has
+ * no batch endpoint, so a list of 200 users means 200 calls; this keeps one request from opening
+ * 200 at once.
  */
 export const reviewsConcurrency = 16;
 
@@ -22,12 +24,13 @@ export interface ReviewsContext extends RequestScope {
 /** Builds each request's context: its own loaders, so no cache is shared between callers. */
 export function reviewsContext(reviewsApi: ReviewsApi) {
   return (scope: RequestScope): ReviewsContext => {
-    const review = createPerItemLoader({ concurrency: reviewsConcurrency, signal: scope.signal, fetch: (id: string) => reviewsApi.byId(id, scope) });
+    // One limiter for the service: a loader each would allow three times the cap.
+    const limiter = createLimiter(reviewsConcurrency, scope.signal);
+    const review = createPerItemLoader({ limiter, fetch: (id: string) => reviewsApi.byId(id, scope) });
     // Reviews that arrive in a list are primed so that resolving one by id needs no call.
     const listLoader = (fetch: (key: string) => Promise<ReviewRecord[]>) =>
       createPerItemLoader({
-        concurrency: reviewsConcurrency,
-        signal: scope.signal,
+        limiter,
         fetch: async (key: string) => {
           const found = await fetch(key);
           for (const item of found) review.prime(item.id, item);

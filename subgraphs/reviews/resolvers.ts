@@ -14,7 +14,7 @@ export const resolvers: Resolvers = {
       }
       const created = await context.reviewsApi.create(
         {
-          authorId: context.viewer.id,
+          authorId: context.viewer.subject,
           productUpc: input.productUpc,
           body: input.body,
           rating: requireIntInRange('input.rating', input.rating, 1, 5),

@@ -177,6 +177,24 @@ describe('portico gateway --workers 2 with metrics.listener: internal', () => {
       expect(status).toBe(404);
     }
   });
+
+  it('answers 503 SERVICE_NOT_READY rather than a partial sum while a worker cannot answer, and sums again once it can', async () => {
+    const [stopped] = nodeChildrenOf(run.child.pid!);
+    const scrape = () =>
+      onNewConnection(async (agent) => {
+        const response = await fetch(`${metricsOrigin}/metrics`, { dispatcher: agent });
+        return { status: response.status, text: await response.text() };
+      });
+    process.kill(stopped!, 'SIGSTOP');
+    try {
+      const { status, text } = await scrape();
+      expect(status).toBe(503);
+      expect(JSON.parse(text)).toEqual({ errors: [{ message: expect.stringMatching(/^Metrics are unavailable: /), extensions: { code: 'SERVICE_NOT_READY' } }] });
+    } finally {
+      process.kill(stopped!, 'SIGCONT');
+    }
+    await vi.waitFor(async () => expect((await scrape()).status).toBe(200), { timeout: 20_000 });
+  });
 });
 
 describe('portico gateway --workers: refusals and failures', () => {

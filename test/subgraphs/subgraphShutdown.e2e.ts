@@ -54,7 +54,7 @@ describe('a subgraph process on SIGTERM under load', () => {
       }
       expect(reply).toEqual({ status: 200, body: { data: { topProducts: names } } });
     }
-    expect(run.output()).toContain('SIGTERM: finishing in-flight requests');
+    expect(run.output()).toContain('SIGTERM: draining requests in flight, then stopping');
   });
 
   // As the gateway's pooled connections see a rolling deploy of a subgraph: a request reset on a

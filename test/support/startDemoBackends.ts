@@ -5,7 +5,7 @@ import { createCatalogServer } from '../../backends/catalog/server.js';
 import { generateDemoData, type DemoDataOptions } from '../../backends/data/generateDemoData.js';
 import type { DemoData } from '../../backends/data/types.js';
 import { bindGrpc, shutdownGrpc } from '../../backends/entry/bindGrpc.js';
-import { closeHttp, listenHttp } from '../../backends/entry/listenHttp.js';
+import { closeHttp, listenHttp } from '../../common/process/listenHttp.js';
 import { createInventoryServer } from '../../backends/inventory/server.js';
 import { createReviewsServer } from '../../backends/reviews/server.js';
 import { createUsersServer } from '../../backends/users/server.js';

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { createLimiter, type Limiter } from './createLimiter.js';
 import { defaultMaxKeyLength, unsendableKey } from './unsendableKey.js';
 
 export interface PerItemLoaderOptions<K, V> {
@@ -20,42 +21,24 @@ export interface PerItemLoaderOptions<K, V> {
    * @default 256
    */
   maxKeyLength?: number;
+  /**
+   * A limiter shared with the request's other loaders that call the same service (see
+   * `createLimiter`); when set, it caps the calls instead of `concurrency` and `signal`.
+   */
+  limiter?: Limiter;
 }
 
 /**
  * A per-request loader over per-item endpoints: each distinct key is fetched once, at most
- * `concurrency` at a time, and a failed key (or one too long to send, or not Unicode) fails alone.
+ * `concurrency` at a time (or as its shared `limiter` allows), and a failed key (or one too long
+ * to send, or not Unicode) fails alone.
  */
 export function createPerItemLoader<K, V>(options: PerItemLoaderOptions<K, V>): DataLoader<K, V> {
   const { fetch, concurrency = 8, signal, maxKeyLength = defaultMaxKeyLength } = options;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new TypeError(`concurrency must be a positive integer (got ${String(concurrency)}).`);
-  }
-  const limit = createLimiter(concurrency, signal);
+  const limit = options.limiter ?? createLimiter(concurrency, signal);
   return new DataLoader<K, V>((keys) =>
     Promise.all(keys.map((key) => unsendableKey(key, maxKeyLength) ?? limit(() => fetch(key)).catch((error: unknown) => asError(error)))),
   );
-}
-
-// Runs tasks with at most `max` of them pending; the rest start in arrival order, unless the
-// signal has fired by their turn.
-function createLimiter(max: number, signal: AbortSignal | undefined) {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async function limit<T>(task: () => Promise<T>): Promise<T> {
-    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    if (signal?.aborted) {
-      waiting.shift()?.();
-      throw new Error('The request was cancelled before this call started.');
-    }
-    active += 1;
-    try {
-      return await task();
-    } finally {
-      active -= 1;
-      waiting.shift()?.();
-    }
-  };
 }
 
 // DataLoader fails a key when its slot holds an Error; anything else thrown is wrapped.

@@ -3,7 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { bindGrpc, shutdownGrpc } from '../../../backends/entry/bindGrpc.js';
-import { closeHttp, listenHttp } from '../../../backends/entry/listenHttp.js';
+import { closeHttp, listenHttp } from '../../../common/process/listenHttp.js';
 
 /** Listens on a free port of 127.0.0.1; `close` must be called by the test. */
 export async function startHttp(server: Server): Promise<{ url: string; close(): Promise<void> }> {

@@ -39,7 +39,7 @@ describe('the identity a subgraph reads', () => {
         expect(header).toMatch(/^[\x21-\x7e][\x20-\x7e]*[\x21-\x7e]$/);
         expect(validateHeaderValue('x-portico-identity', header)).toBeUndefined();
         const viewer = signedScope({ 'x-portico-identity': header }).viewer;
-        expect(viewer?.id).toBe(sub);
+        expect(viewer?.subject).toBe(sub);
         expect(viewer?.scopes).toEqual(scopes);
         expect(viewer?.claims).toEqual(JSON.parse(JSON.stringify(claims)));
       }),

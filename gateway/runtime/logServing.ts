@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../common/createLogger.js';
-import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
-import type { SupergraphSubgraph } from '../../gateway/supergraph/routeSubgraphs.js';
+import type { GatewayConfig } from '../config/GatewayConfig.js';
+import type { SupergraphSubgraph } from '../supergraph/routeSubgraphs.js';
 
 export interface Serving {
   address: AddressInfo;

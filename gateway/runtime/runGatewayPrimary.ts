@@ -1,19 +1,17 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Registry } from 'prom-client';
 import { availableParallelism } from 'node:os';
+import { AggregatorRegistry, Registry } from 'prom-client';
 import { announceListening } from '../../common/announceListening.js';
 import type { Logger } from '../../common/createLogger.js';
-import { ErrorCode } from '../../common/errorCodes.js';
-import { HttpError } from '../../common/http/HttpError.js';
-import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
-import { createMetricsListener } from '../../gateway/metrics/createMetricsListener.js';
+import { handleStopSignals } from '../../common/process/handleStopSignals.js';
+import type { GatewayConfig } from '../config/GatewayConfig.js';
+import { createMetricsListener } from '../metrics/createMetricsListener.js';
 import { clusterMessage, isClusterMessage, type ClusterMessage } from './clusterMessages.js';
-import { createMetricsAggregator } from './createMetricsAggregator.js';
 import { createRestartPolicy } from './createRestartPolicy.js';
-import { handleStopSignals } from './handleStopSignals.js';
 import { logServing } from './logServing.js';
+import { metricsUnavailable } from './metricsUnavailable.js';
 
 // How long the primary waits, past the workers' own grace period, before it kills them.
 const STOP_MARGIN_MS = 5000;
@@ -24,8 +22,9 @@ const STOP_MARGIN_MS = 5000;
  * hands each new connection to the next worker in turn); announces the port once all N listen;
  * replaces a worker that dies, backing off and giving up when workers keep dying before they
  * listen (`createRestartPolicy`); on SIGTERM or SIGINT has every worker drain, then exits; and
- * answers the workers' `/metrics` with every worker's metrics, aggregated, or, with
- * `metrics.listener: internal`, serves that aggregate on the internal metrics listener itself.
+ * answers the workers' `/metrics` with every worker's metrics, summed by prom-client's
+ * `AggregatorRegistry`, or, with `metrics.listener: internal`, serves that sum on the internal
+ * metrics listener itself.
  */
 export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
   const size = config.server.workers;
@@ -34,7 +33,8 @@ export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
   cluster.setupPrimary({ serialization: 'advanced' });
 
   const policy = createRestartPolicy();
-  const metrics = createMetricsAggregator();
+  // Its constructor has prom-client listen for the workers' answers to `clusterMetrics`.
+  const aggregator = new AggregatorRegistry();
   let phase: 'starting' | 'serving' | 'stopping' = 'starting';
   let exitCode = 0;
   const alive = new Set<Worker>();
@@ -54,6 +54,15 @@ export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
     return announcedPort ?? config.server.port;
   };
 
+  /**
+   * Every worker's metrics, summed, or why not. A worker that has not yet asked for its config
+   * may not answer prom-client's collection, which would then wait 5 s to fail: refuse at once.
+   */
+  const collectMetrics = async (): Promise<string> => {
+    for (const worker of alive) if (!toldPort.has(worker)) throw new Error(`worker ${worker.id} is starting`);
+    return aggregator.clusterMetrics();
+  };
+
   const fork = () => {
     const worker = cluster.fork();
     alive.add(worker);
@@ -69,12 +78,10 @@ export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
     } else if (isClusterMessage(message, 'portico:worker-listening')) {
       onListening(worker, message);
     } else if (isClusterMessage(message, 'portico:metrics-request')) {
-      metrics.collect([...listening.keys()]).then(
+      collectMetrics().then(
         (text) => worker.isConnected() && worker.send(clusterMessage('portico:metrics-result', { id: message.id, text })),
         (error: Error) => worker.isConnected() && worker.send(clusterMessage('portico:metrics-result', { id: message.id, error: error.message })),
       );
-    } else if (isClusterMessage(message, 'portico:metrics-snapshot')) {
-      metrics.receive(worker.id, message);
     }
   };
 
@@ -107,8 +114,8 @@ export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
       {
         contentType: Registry.PROMETHEUS_CONTENT_TYPE,
         render: () =>
-          metrics.collect([...listening.keys()]).catch((error: Error) => {
-            throw new HttpError(ErrorCode.SERVICE_NOT_READY, `Metrics are unavailable: ${error.message}`);
+          collectMetrics().catch((error: Error) => {
+            throw metricsUnavailable(error.message);
           }),
       },
       logger,
@@ -133,7 +140,7 @@ export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
   const onExit = (worker: Worker, code: number | null, signal: string | null) => {
     alive.delete(worker);
     const wasListening = listening.delete(worker);
-    metrics.workerExited(worker.id);
+    toldPort.delete(worker);
     const how = code === null ? `signal ${signal}` : `code ${code}`;
     if (phase === 'stopping') {
       // A worker still starting has no handler yet and ends by the signal itself: that is a stop too.

@@ -1,10 +1,10 @@
 import cluster from 'node:cluster';
 import { createLogger } from '../../common/createLogger.js';
-import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
+import { runService } from '../../common/process/runService.js';
+import type { GatewayConfig } from '../config/GatewayConfig.js';
 import { clusterMessage, isClusterMessage } from './clusterMessages.js';
-import { exposeClusterMetrics } from './exposeClusterMetrics.js';
-import { handleStopSignals } from './handleStopSignals.js';
-import { startGateway } from './startGateway.js';
+import { answerMetricsCollections, exposeClusterMetrics } from './exposeClusterMetrics.js';
+import { reportStartFailure, startGateway } from './startGateway.js';
 
 /**
  * One gateway worker of `portico gateway --workers N`: builds the gateway from the config the
@@ -15,18 +15,23 @@ import { startGateway } from './startGateway.js';
  */
 export async function runGatewayWorker(): Promise<void> {
   const logger = createLogger({ name: `gateway/${cluster.worker?.id ?? '?'}` });
+  answerMetricsCollections();
   const config = await receiveConfig();
-  // The primary serves the internal metrics listener, summing every worker's metrics.
-  const started = await startGateway(config, { logger, exposeMetrics: exposeClusterMetrics, metricsListener: false });
-  // The IPC channel keeps the process alive: leave explicitly.
-  if (!started) process.exit(1);
-  const stopFor = handleStopSignals({ logger, drain: started.stop });
-  process.on('message', (message: unknown) => {
-    if (isClusterMessage(message, 'portico:drain')) stopFor('asked by the cluster primary');
+  const running = await runService({
+    logger,
+    reportStartFailure: (error) => reportStartFailure(error, logger),
+    start: async () => {
+      // The primary serves the internal metrics listener, summing every worker's metrics.
+      const { server, address } = await startGateway(config, { logger, exposeMetrics: exposeClusterMetrics, metricsListener: false });
+      return {
+        stop: () => server.stop(),
+        announce: () => process.send?.(clusterMessage('portico:worker-listening', { address, tls: server.tls, subgraphs: [...server.subgraphs] })),
+      };
+    },
   });
-  process.send?.(
-    clusterMessage('portico:worker-listening', { address: started.address, tls: started.server.tls, subgraphs: [...started.server.subgraphs] }),
-  );
+  process.on('message', (message: unknown) => {
+    if (isClusterMessage(message, 'portico:drain')) running?.stopFor('asked by the cluster primary');
+  });
 }
 
 /** Asks the primary for the config, once this process listens for the answer. */

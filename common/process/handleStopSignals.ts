@@ -1,12 +1,16 @@
-import { stopWithParent } from '../../common/announceListening.js';
-import type { Logger } from '../../common/createLogger.js';
+import type { Logger } from '../createLogger.js';
+
+/** The part of `process` a service's stop handling uses; tests pass an `EventEmitter` in its place. */
+export type ServiceProcess = Pick<NodeJS.Process, 'on' | 'once' | 'exit' | 'send'>;
 
 export interface StopSignalsOptions {
   logger: Logger;
-  /** Lets the requests in flight finish, then releases everything; resolves with the exit code. */
+  /** Lets the work in flight finish, then releases everything; resolves with the exit code. */
   drain(): Promise<number>;
   /** Runs just before the process exits on a second identical signal. */
   beforeForcedExit?(): void;
+  /** @default process */
+  process?: ServiceProcess;
 }
 
 /** Starts the drain for a reason other than a signal (a message from the cluster primary); once only. */
@@ -15,17 +19,18 @@ export type StopFor = (reason: string) => void;
 /**
  * Drains on the first SIGTERM or SIGINT, then exits with the code `drain` gives; exits 1 at
  * once on the same signal twice. Also drains when the parent that started this process with an
- * IPC channel (`portico dev`) goes away. Install it before announcing: whoever
- * waits for the announcement may signal at once, and a signal that arrives before a handler
- * exists kills the process instead of draining it.
+ * IPC channel (`portico dev`, a cluster primary) goes away, so that a parent killed outright
+ * leaves no service behind holding its port. Install it before announcing: whoever waits for
+ * the announcement may signal at once, and a signal that arrives before a handler exists kills
+ * the process instead of draining it.
  */
-export function handleStopSignals({ logger, drain, beforeForcedExit }: StopSignalsOptions): StopFor {
+export function handleStopSignals({ logger, drain, beforeForcedExit, process: proc = process }: StopSignalsOptions): StopFor {
   let draining = false;
   const stopFor: StopFor = (reason) => {
     if (draining) return;
     draining = true;
     logger.info(`${reason}: draining requests in flight, then stopping`);
-    void drain().then((code) => process.exit(code));
+    void drain().then((code) => proc.exit(code));
   };
   // Ctrl-C under `portico dev` brings SIGINT from the terminal and SIGTERM from dev, and a
   // service manager may signal a cluster's workers as well as its primary: only the same signal
@@ -35,13 +40,16 @@ export function handleStopSignals({ logger, drain, beforeForcedExit }: StopSigna
     if (received.has(signal)) {
       logger.warn(`${signal} again: exiting without waiting for requests in flight`);
       beforeForcedExit?.();
-      process.exit(1);
+      proc.exit(1);
+      return;
     }
     received.add(signal);
     stopFor(signal);
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  stopWithParent(() => stopFor('the parent process went away'));
+  // `on`, not `once`: the listener must stay while draining, or a loader's own handler (tsx's),
+  // seeing none left, re-raises the signal and the process dies mid-drain.
+  proc.on('SIGTERM', onSignal);
+  proc.on('SIGINT', onSignal);
+  if (proc.send) proc.once('disconnect', () => stopFor('the parent process went away'));
   return stopFor;
 }

@@ -1,18 +1,15 @@
 import type { AddressInfo } from 'node:net';
-import type { MetricObjectWithValues, MetricValue } from 'prom-client';
-import type { GatewayConfig } from '../../gateway/config/GatewayConfig.js';
-import type { SupergraphSubgraph } from '../../gateway/supergraph/routeSubgraphs.js';
-
-/** One worker's metrics, as `registry.getMetricsAsJSON()` gives them. */
-export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
+import type { GatewayConfig } from '../config/GatewayConfig.js';
+import type { SupergraphSubgraph } from '../supergraph/routeSubgraphs.js';
 
 /**
- * What the cluster primary and its gateway workers tell each other over the IPC channel. A
- * worker asks for its config (rather than being sent it at fork) so that nothing arrives before
- * it listens for messages.
+ * What the cluster primary and its gateway workers tell each other over the IPC channel, besides
+ * prom-client's own collection of each worker's registry (`AggregatorRegistry`). A worker asks
+ * for its config (rather than being sent it at fork) so that nothing arrives before it listens
+ * for messages; asking also tells the primary that prom-client in the worker answers collections.
  */
 export interface ClusterMessages {
-  /** Worker → primary: ready to receive its config. */
+  /** Worker → primary: ready to receive its config, and to answer metrics collections. */
   'portico:config-request': Record<string, never>;
   /** Primary → worker: the config the primary validated, with the port to listen on. */
   'portico:config': { config: GatewayConfig };
@@ -20,13 +17,12 @@ export interface ClusterMessages {
   'portico:worker-listening': { address: AddressInfo; tls: boolean; subgraphs: SupergraphSubgraph[] };
   /** Primary → worker: stop as on SIGTERM (a message, so that a worker also signalled by a service manager does not see SIGTERM twice). */
   'portico:drain': Record<string, never>;
-  /** Worker → primary: a client asked this worker for `/metrics`. */
+  /**
+   * Worker → primary: a client asked this worker for `/metrics`. prom-client aggregates only in
+   * the primary, on the primary's call: a worker has to ask for the sum.
+   */
   'portico:metrics-request': { id: number };
-  /** Primary → worker: send your own metrics for collection `id`. */
-  'portico:metrics-collect': { id: number };
-  /** Worker → primary: its own metrics, for collection `id`. */
-  'portico:metrics-snapshot': { id: number; metrics: MetricsSnapshot };
-  /** Primary → worker: every worker's metrics, aggregated, or why not. */
+  /** Primary → worker: every worker's metrics, summed, or why not. */
   'portico:metrics-result': { id: number; text: string } | { id: number; error: string };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRestartPolicy } from '../../cli/gateway/createRestartPolicy.js';
+import { createRestartPolicy } from '../../../gateway/runtime/createRestartPolicy.js';
 
 /** A policy on a clock the test moves. */
 function policyAt(start = 0) {

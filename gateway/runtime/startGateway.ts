@@ -1,0 +1,32 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../common/createLogger.js';
+import { ConfigError } from '../config/ConfigError.js';
+import type { GatewayConfig } from '../config/GatewayConfig.js';
+import { createGatewayServer, type GatewayServer, type GatewayServerDeps } from '../createGatewayServer.js';
+import { limitHeapGrowth } from './limitHeapGrowth.js';
+
+export interface StartedGateway {
+  server: GatewayServer;
+  address: AddressInfo;
+}
+
+/** Builds the gateway and listens, in a process of its own (a single gateway or a cluster worker). */
+export async function startGateway(config: GatewayConfig, deps: GatewayServerDeps & { logger: Logger }): Promise<StartedGateway> {
+  limitHeapGrowth(config.server.heapGrowthPercent);
+  const server = await createGatewayServer(config, deps);
+  return { server, address: await server.listen() };
+}
+
+/**
+ * Why the gateway could not start: config and port problems are the operator's to fix, so they
+ * get the message (no stack) on stderr; anything else is a bug, and its stack is logged.
+ */
+export function reportStartFailure(error: unknown, logger: Logger): void {
+  if (error instanceof ConfigError || isListenError(error)) process.stderr.write(`portico gateway: ${error.message}\n`);
+  else logger.error({ err: error }, 'the gateway could not start');
+}
+
+/** EADDRINUSE, EACCES and friends: Node's messages name the address, which is what to fix. */
+function isListenError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && (error as NodeJS.ErrnoException).syscall === 'listen';
+}
