@@ -26,7 +26,7 @@ export function createReviewStore(reviews: readonly Review[]): ReviewStore {
     const numeric = Number(review.id);
     if (Number.isInteger(numeric) && numeric > lastId) lastId = numeric;
   };
-  [...reviews].sort((a, b) => Number(a.id) - Number(b.id)).forEach((review) => index(structuredClone(review)));
+  for (const review of [...reviews].sort((a, b) => Number(a.id) - Number(b.id))) index(structuredClone(review));
 
   return {
     byId: (id) => byId.get(id),

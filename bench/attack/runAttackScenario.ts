@@ -120,7 +120,7 @@ async function runPhase(
     requestsPerSecond: 0,
     cost: 0,
   });
-  let gateway;
+  let gateway: Awaited<ReturnType<typeof startAttackTarget>> | undefined;
   try {
     gateway = await startAttackTarget(services.urls, rateLimit, options.gatewayCpu);
   } catch (error) {

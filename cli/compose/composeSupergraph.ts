@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { GraphQLError, parse, Source, type ASTNode, type DocumentNode } from 'graphql';
+import { type GraphQLError, parse, Source, type ASTNode, type DocumentNode } from 'graphql';
 import type { SupergraphConfig } from './readSupergraphConfig.js';
 
 /** One composition problem, ready to print. */

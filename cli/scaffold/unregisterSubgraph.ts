@@ -61,11 +61,11 @@ function removeFromDockerCompose(text: string, name: string): string {
 // Entries are written one per object literal, on one line or several (as registerSubgraph does).
 function removeFromDevServices(text: string, name: string): string {
   const quoted = `'${name}'`;
-  const multiLine = new RegExp(`^  \\{\\n    name: ${escape(quoted)},\\n[\\s\\S]*?^  \\},\\n`, 'm');
-  const oneLine = new RegExp(`^  \\{ name: ${escape(quoted)},.*\\},\\n`, 'm');
+  const multiLine = new RegExp(`^  \\{\\n    name: ${escapeRegExp(quoted)},\\n[\\s\\S]*?^  \\},\\n`, 'm');
+  const oneLine = new RegExp(`^  \\{ name: ${escapeRegExp(quoted)},.*\\},\\n`, 'm');
   return text.replace(multiLine, '').replace(oneLine, '');
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

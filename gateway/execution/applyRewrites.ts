@@ -34,7 +34,10 @@ function applyAt(path: readonly string[], value: unknown, matches: TypeMatcher, 
   }
   if (typeof value !== 'object' || value === null) return;
   const object = value as ResultObject;
-  if (path.length === 0) return apply(object);
+  if (path.length === 0) {
+    apply(object);
+    return;
+  }
   const [first, ...rest] = path as [string, ...string[]];
   if (first.startsWith(FRAGMENT_PREFIX)) {
     if (object.__typename === undefined || matches(first.slice(FRAGMENT_PREFIX.length), object.__typename)) applyAt(rest, object, matches, apply);

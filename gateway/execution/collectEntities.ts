@@ -35,7 +35,9 @@ export function pathsOfEntities(root: ResultObject, path: ResponsePath): Respons
     if (value === null || value === undefined) return;
     if (Array.isArray(value)) {
       const next = path[at] === '@' ? at + 1 : at;
-      value.forEach((element, index) => walk(element, next, [...current, index]));
+      value.forEach((element, index) => {
+        walk(element, next, [...current, index]);
+      });
       return;
     }
     if (typeof value !== 'object') return;

@@ -86,7 +86,7 @@ function prepare(run: PlanRun, data: ResultObject, scheduled: ScheduledFetch): R
   const index = createRepresentationIndex();
   const build = (entity: ResultObject): ResultObject | null => {
     const representation = project(entity);
-    if (!representation || !representation.__typename) return null;
+    if (!representation?.__typename) return null;
     applyRewrites(fetch.inputRewrites, representation, run.matches);
     return representation;
   };

@@ -81,7 +81,8 @@ function collectConditions(node: PlanNode | undefined, into: Set<string>): void 
       for (const child of node.nodes) collectConditions(child, into);
       return;
     case 'Flatten':
-      return collectConditions(node.node, into);
+      collectConditions(node.node, into);
+      return;
     case 'Condition':
       into.add(node.condition);
       collectConditions(node.ifClause, into);

@@ -36,7 +36,7 @@ export function createPersistedDocuments(options: PersistedDocumentsOptions): Pe
         ...(persistedQueries.store === 'redis' && redis ? { cache: createRedisDocumentCache(redis, keyPrefix, logger) } : {}),
       };
   if (trustedDocuments.mode === 'off' || !trustedDocuments.manifest) return { name: 'persistedDocuments', persistedQueries: apq };
-  let manifest;
+  let manifest: ReturnType<typeof readManifest>;
   try {
     manifest = readManifest(trustedDocuments.manifest);
   } catch (error) {
