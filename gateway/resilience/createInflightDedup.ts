@@ -27,7 +27,9 @@ export function createInflightDedup<T>(): InflightDedup<T> {
   return {
     run(key, signal, start, joined) {
       let shared = inflight.get(key);
-      if (shared === undefined) {
+      // A run every caller has left is cancelled, though it stays listed until it settles: a new
+      // caller starts its own run rather than share that cancellation.
+      if (shared === undefined || shared.controller.signal.aborted) {
         const controller = new AbortController();
         const created: Shared<T> = { controller, waiting: 0, promise: Promise.resolve().then(() => start(controller.signal)) };
         const forget = () => {

@@ -1,4 +1,4 @@
-import { DelegateBackoff, ExponentialBackoff, fullJitterGenerator, handleWhenResult, retry, type IBackoff } from 'cockatiel';
+import { ConstantBackoff, ExponentialBackoff, fullJitterGenerator, handleWhenResult, retry, type IBackoff } from 'cockatiel';
 import type { Logger } from '../../common/createLogger.js';
 import type { SubgraphConfig } from '../config/GatewayConfig.js';
 import type { Attempt, AttemptOutcome, SendAttempt } from '../subgraphRequests/createSubgraphSender.js';
@@ -41,7 +41,9 @@ export function createResilience(next: SendAttempt, options: ResilienceOptions):
   const exponential = new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: settings.retry.initialDelayMs, maxDelay: settings.retry.maxDelayMs });
   const policy = retry(handleWhenResult((tried) => (tried as Tried).retryInMs !== undefined), {
     maxAttempts: settings.retry.maxRetries,
-    backoff: new DelegateBackoff((context) => ('value' in context.result ? ((context.result.value as Tried).retryInMs ?? 0) : 0)),
+    // cockatiel's own wait between attempts cannot be cancelled: the backoff is waited in the
+    // attempt instead, under the client's signal (see below).
+    backoff: new ConstantBackoff(0),
   });
 
   return async (attempt, retryable) => {
@@ -57,14 +59,35 @@ export function createResilience(next: SendAttempt, options: ResilienceOptions):
       options.onRetry?.();
       return delay;
     };
+    let waitMs = 0;
     const last = await policy.execute(async ({ attempt: retries }): Promise<Tried> => {
-      // A client that left during the backoff gets its abort, and no attempt is made for it.
-      if (retries > 0 && attempt.signal?.aborted) return { ok: false, failure: classifySubgraphFailure(attempt.signal.reason, name, settings.timeoutMs) };
+      // A client that leaves during the backoff gets its abort at once, and no attempt is made for it.
+      if (retries > 0 && !(await waited(waitMs, attempt.signal))) {
+        return { ok: false, failure: classifySubgraphFailure(attempt.signal?.reason, name, settings.timeoutMs) };
+      }
       const outcome = await breaker.run(() => next(attempt));
       const retryInMs = retryAfter(outcome, retries);
-      return retryInMs === undefined ? outcome : { ...outcome, retryInMs };
+      if (retryInMs === undefined) return outcome;
+      waitMs = retryInMs;
+      return { ...outcome, retryInMs };
     });
     if (last.ok) return last.raw;
     throw last.failure.error;
   };
+}
+
+/** Waits `ms`; false, at once, when `signal` aborts first (or already has). */
+function waited(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

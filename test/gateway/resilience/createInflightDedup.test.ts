@@ -50,6 +50,28 @@ describe('createInflightDedup', () => {
     expect(sharedSignal?.aborted).toBe(true);
   });
 
+  it('starts a new run for a caller that comes after every caller of the run in flight has left', async () => {
+    const dedup = createInflightDedup<string>();
+    let starts = 0;
+    const hanging = (signal: AbortSignal) => {
+      starts += 1;
+      // Settles only when told to stop, as a subgraph call does some time after its abort.
+      return new Promise<string>((_, reject) => signal.addEventListener('abort', () => setTimeout(() => reject(new Error('cancelled')), 50)));
+    };
+    const gone = new AbortController();
+    const first = dedup.run('k', gone.signal, hanging);
+    await Promise.resolve();
+    gone.abort();
+    await expect(first).rejects.toThrow();
+    // The cancelled run is still settling: a newcomer must not inherit its cancellation.
+    const second = dedup.run('k', undefined, async () => {
+      starts += 1;
+      return 'fresh';
+    });
+    expect(await second).toBe('fresh');
+    expect(starts).toBe(2);
+  });
+
   it('gives every caller of a failed run its error, and forgets the run', async () => {
     const dedup = createInflightDedup<string>();
     let starts = 0;

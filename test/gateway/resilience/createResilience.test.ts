@@ -87,7 +87,8 @@ describe('createResilience', () => {
     }) as typeof setTimeout);
     const { send } = setup({ retry: { maxRetries: 4, initialDelayMs: 100, maxDelayMs: 300 } });
     await expect(send(attemptOf(), true)).rejects.toThrow();
-    expect(delays).toEqual([50, 100, 150, 150]);
+    // cockatiel's own zero waits between attempts aside: the backoff is waited in the attempt.
+    expect(delays.filter((ms) => ms > 0)).toEqual([50, 100, 150, 150]);
   });
 
   it('makes no retry whose backoff would outlive the request, and lets the budget keep it', async () => {
@@ -120,6 +121,18 @@ describe('createResilience', () => {
     await expect(send(attemptOf({ signal: controller.signal }), true)).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'products' } });
     expect(sent).toHaveLength(1);
     expect(retries).toEqual([1]);
+  });
+
+  it('stops waiting out a backoff the moment its client leaves', async () => {
+    const controller = new AbortController();
+    const { send, sent } = setup({ retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const sending = send(attemptOf({ signal: controller.signal, deadlineAt: Date.now() + 600_000 }), true);
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    controller.abort();
+    // Within a minute-long backoff: the abort, not the end of the wait, settles it.
+    const outcome = await Promise.race([sending.then(() => 'answered', () => 'refused'), new Promise((resolve) => setTimeout(resolve, 2_000, 'still waiting'))]);
+    expect(outcome).toBe('refused');
+    expect(sent).toHaveLength(1);
   });
 
   it('fails fast behind an open breaker, without an attempt or a retry, and reports its state', async () => {
