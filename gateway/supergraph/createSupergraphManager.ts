@@ -59,6 +59,9 @@ export interface PorticoSupergraphManager extends SupergraphManager {
 export function createSupergraphManager(options: SupergraphManagerOptions): PorticoSupergraphManager {
   const { source, logger, prepare = (sdl: string) => sdl } = options;
   let current = options.initialSdl;
+  // The last text refused: a URL that keeps serving it is not loaded (twice: it, then the one
+  // served, back) at every poll.
+  let refused: string | undefined;
   let reloading = false;
   const status: SupergraphStatus = { source, loadedAt: new Date().toISOString(), reloads: 0 };
 
@@ -74,7 +77,8 @@ export function createSupergraphManager(options: SupergraphManagerOptions): Port
     status: () => ({ ...status }),
     async initialize({ update }) {
       const apply = (sdl: string) => {
-        if (sdl === current) return;
+        if (sdl === current || sdl === refused) return;
+        refused = sdl;
         try {
           update(prepare(sdl));
         } catch (error) {
@@ -94,6 +98,7 @@ export function createSupergraphManager(options: SupergraphManagerOptions): Port
           return refuse(`the new supergraph from ${source} cannot be used: ${(error as Error).message}`);
         }
         current = sdl;
+        refused = undefined;
         status.loadedAt = new Date().toISOString();
         status.reloads += 1;
         delete status.lastError;

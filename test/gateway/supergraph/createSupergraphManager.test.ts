@@ -128,6 +128,33 @@ describe('createSupergraphManager', () => {
     expect(manager.status().reloads).toBe(0);
   });
 
+  it('loads a refused supergraph a URL keeps serving once, not at every poll', async () => {
+    let body = 'first';
+    const server = createServer((_req, res) => res.writeHead(200).end(body));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/supergraph.graphql`;
+    let derivable = true;
+    const { manager, updates } = await started({
+      source: url,
+      kind: 'url',
+      read: () => fetchSupergraph(url, 1000),
+      initialSdl: 'first',
+      confirm: () => {
+        if (!derivable) throw new Error('subgraphs.gone: no subgraph of that name');
+      },
+    });
+    derivable = false;
+    body = 'second';
+    await vi.waitFor(() => expect(manager.status().lastError?.message).toContain('subgraphs.gone'), { timeout: 10_000 });
+    // Polled every 10 ms meanwhile: Apollo Gateway was handed the refused one, and the served one back, once.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(updates).toEqual(['second', 'first']);
+    derivable = true;
+    body = 'third';
+    await vi.waitFor(() => expect(updates).toEqual(['second', 'first', 'third']), { timeout: 10_000 });
+  });
+
   it('stops watching at cleanup', async () => {
     const { file, replace } = supergraphFile('first');
     const { updates } = await started({ source: file, kind: 'file', read: () => readSupergraph(file), initialSdl: 'first' });
