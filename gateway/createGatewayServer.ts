@@ -134,7 +134,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   let features: Features;
   try {
     const decidePolicies = config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null;
-    features = createFeatures(config, { logger, metrics, redis: redis.redis, addressOf, costDirectives: () => supergraph.current().costDirectives, decidePolicies });
+    features = createFeatures(config, { logger, metrics, redis: redis.redis, addressOf, costDirectives: (schema) => supergraph.of(schema).costDirectives, decidePolicies });
   } catch (error) {
     await redis.close();
     throw error;
@@ -142,7 +142,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const pipeline = createPipeline(features.features);
 
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: createPipelineGateway(supergraph.gateway, pipeline.execute(executor.execute), supergraph.current),
+    gateway: createPipelineGateway(supergraph.gateway, pipeline.execute(executor.execute), supergraph.of),
     logger: logger.child({ component: 'apollo-server' }),
     introspection: config.introspection,
     // Without introspection, "did you mean" suggestions would leak the schema instead.

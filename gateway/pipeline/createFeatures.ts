@@ -1,3 +1,4 @@
+import type { GraphQLSchema } from 'graphql';
 import type { PersistedQueryOptions } from '@apollo/server';
 import type { RedisClient } from '../traffic/createRedisClient.js';
 import type { Logger } from '../../common/createLogger.js';
@@ -34,7 +35,7 @@ export interface FeatureDeps {
   /** A client's address through `rateLimit.trustedProxies`. */
   addressOf: AddressResolver;
   /** The cost directives of the supergraph being served. */
-  costDirectives: () => CostDirectives;
+  costDirectives: (schema: GraphQLSchema) => CostDirectives;
   /** The operator's `@policy` decider (`authorization.policyModule`), loaded. */
   decidePolicies: PolicyDecider | null;
 }

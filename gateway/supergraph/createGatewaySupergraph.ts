@@ -71,6 +71,7 @@ export async function createGatewaySupergraph(config: GatewayConfig, options: Ga
   return {
     gateway,
     current: served.current,
+    of: served.of,
     confirm: served.confirm,
     status: manager.status,
     loadError: (error) =>

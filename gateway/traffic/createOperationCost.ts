@@ -1,4 +1,5 @@
 import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import type { DemandControlConfig } from '../config/TrafficConfig.js';
 import { coercedVariablesOf } from '../execution/coercedVariablesOf.js';
 import type { GatewayContext } from '../GatewayContext.js';
@@ -14,17 +15,19 @@ export interface OperationCost {
 
 /**
  * The static cost estimate of each operation (see `createCostEstimator`), over the cost
- * directives of the supergraph being served, with the variables as execution will read them.
+ * directives of the supergraph the request was validated against, with the variables as execution will read them.
  */
-export function createOperationCost(config: Pick<DemandControlConfig, 'defaultListSize'>, directives: () => CostDirectives): OperationCost {
-  // Rebuilt only when the supergraph (and so its directives) changes.
-  // Built at the first request (the supergraph loads after this is made), and again only when
-  // the supergraph (and so its directives) changes.
-  let estimator: { directives: CostDirectives; estimate: ReturnType<typeof createCostEstimator> } | undefined;
+export function createOperationCost(
+  config: Pick<DemandControlConfig, 'defaultListSize'>,
+  directives: (schema: GraphQLSchema) => CostDirectives,
+): OperationCost {
+  // One estimator per supergraph (per set of directives), built at its first request.
+  const estimators = new WeakMap<CostDirectives, ReturnType<typeof createCostEstimator>>();
   const estimate: ReturnType<typeof createCostEstimator> = (input) => {
-    const current = directives();
-    if (current !== estimator?.directives) estimator = { directives: current, estimate: createCostEstimator({ directives: current, defaultListSize: config.defaultListSize }) };
-    return estimator.estimate(input);
+    const current = directives(input.schema);
+    let estimator = estimators.get(current);
+    if (!estimator) estimators.set(current, (estimator = createCostEstimator({ directives: current, defaultListSize: config.defaultListSize })));
+    return estimator(input);
   };
   const costs = new WeakMap<object, number>();
   return {

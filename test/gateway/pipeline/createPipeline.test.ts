@@ -135,11 +135,12 @@ describe('createPipelineGateway', () => {
       seen.push(snapshot);
       return { data: { from: 'the pipeline' } };
     };
-    const gateway = createPipelineGateway(inner, ours, () => served);
+    const validatedAgainst = { name: 'the schema the request was validated against' };
+    const gateway = createPipelineGateway(inner, ours, (schema) => (schema === (validatedAgainst as unknown) ? served : ({} as SupergraphSnapshot)));
     const loaded = await gateway.load({} as Parameters<ApolloGateway['load']>[0]);
     expect(loaded.schema).toBe('the api schema');
-    // Apollo Server's executor is the pipeline's, given the snapshot served as it starts.
-    expect(await loaded.executor({} as Parameters<OperationExecutor>[0])).toEqual({ data: { from: 'the pipeline' } });
+    // Apollo Server's executor is the pipeline's, given the snapshot of the schema the request was validated against.
+    expect(await loaded.executor({ schema: validatedAgainst } as unknown as Parameters<OperationExecutor>[0])).toEqual({ data: { from: 'the pipeline' } });
     expect(seen).toEqual([served]);
     gateway.onSchemaLoadOrUpdate(() => undefined);
     expect(listeners).toHaveLength(1);

@@ -1,4 +1,5 @@
 import { composeServices } from '@apollo/composition';
+import { GraphQLSchema } from 'graphql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../gateway/config/ConfigError.js';
 import { productsSubgraph } from '../fixtures/products.js';
@@ -54,5 +55,21 @@ describe('createServedSupergraph', () => {
     expect(now.planner === wired.gateway.__testing().queryPlanner).toBe(true);
     expect(wired.swaps.every((snapshot) => snapshot.subgraphs.length === 2)).toBe(true);
     expect(() => wired.served.confirm()).not.toThrow();
+  });
+
+  it("gives a request the snapshot of the schema it was validated against, after a reload too", async () => {
+    const wired = await wireApolloGateway({ sdl: compose([productsSubgraph]) });
+    gateways.push(wired.gateway);
+    await wired.gateway.load();
+    const before = wired.served.current();
+    wired.replace(compose([productsSubgraph, reviewsSubgraph]));
+    await vi.waitFor(() => expect(wired.served.current()).not.toBe(before), { timeout: 10_000 });
+    const after = wired.served.current();
+    // A request Apollo Server validated before the reload runs on the supergraph it was validated against.
+    expect(wired.served.of(before.apiSchema) === before).toBe(true);
+    expect(wired.served.of(after.apiSchema) === after).toBe(true);
+    expect(before.subgraphs.map(({ name }) => name)).toEqual(['products']);
+    // A schema it never served: the current snapshot.
+    expect(wired.served.of(new GraphQLSchema({})) === after).toBe(true);
   });
 });
