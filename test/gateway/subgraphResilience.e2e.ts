@@ -189,6 +189,8 @@ describe('in-flight de-duplication', () => {
     const query = { query: '{ slowField(tag: "dedup") }' };
     const replies = [postGraphQL(gateway.origin, query), postGraphQL(gateway.origin, query), postGraphQL(gateway.origin, query)];
     await vi.waitFor(() => expect(gateway.logs.filter((line) => String(line.msg).startsWith('shares an identical request'))).toHaveLength(2));
+    // The one request sent may still be on its way through the proxy: let it go once it has arrived.
+    await vi.waitFor(() => expect(pendingSlowFields('dedup')).toBe(1));
     releaseSlowFields();
     for (const reply of await Promise.all(replies)) expect(reply.body).toEqual({ data: { slowField: 'finally' } });
     expect(proxy.received).toHaveLength(1);
