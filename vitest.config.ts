@@ -45,7 +45,8 @@ export default defineConfig({
           include: ['test/**/*.e2e.ts'],
           exclude: serialEndToEnd,
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Starting a stack and a gateway process while other files do the same takes longer.
+          hookTimeout: 120_000,
           maxWorkers: workers,
           sequence: { groupOrder: 0 },
         },
