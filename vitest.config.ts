@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 // everything else, one at a time.
 const serialEndToEnd = [
   'test/browser/explorer.e2e.ts', // a Chromium: the heaviest process of the suite
+  'test/cli/dev.e2e.ts', // nine TypeScript processes starting at once (until the build step)
+  'test/cli/devReload.e2e.ts', // the same, in a scratch copy
   'test/cli/limitHeapGrowth.e2e.ts', // compares two processes' peak heap
   'test/gateway/admission.e2e.ts', // `maxConcurrent: auto` follows this process's event-loop delay
   'test/gateway/gatewayWorkers.e2e.ts', // a cluster of workers under load
