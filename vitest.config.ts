@@ -1,7 +1,26 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests (`*.test.ts`) run in-process; end-to-end tests (`*.e2e.ts`) start real
-// servers and processes on port 0, so they get longer timeouts and run one file at a time.
+// End-to-end files that must have the machine to themselves: they measure memory, hold the
+// event loop's delay or a cluster's CPU to a bound, or time slow connections against the
+// gateway's timeouts, so a neighbour's load would change what they observe. They run after
+// everything else, one at a time.
+const serialEndToEnd = [
+  'test/browser/explorer.e2e.ts', // a Chromium: the heaviest process of the suite
+  'test/cli/dev.e2e.ts', // nine TypeScript processes starting at once (until the build step)
+  'test/cli/devReload.e2e.ts', // the same, in a scratch copy
+  'test/cli/limitHeapGrowth.e2e.ts', // compares two processes' peak heap
+  'test/gateway/admission.e2e.ts', // `maxConcurrent: auto` follows this process's event-loop delay
+  'test/gateway/gatewayWorkers.e2e.ts', // a cluster of workers under load
+  'test/hostile/edge.e2e.ts', // slow connections against short timeouts, and an RSS bound
+  'test/hostile/lifecycle.e2e.ts', // drains under keep-alive load, two of them clustered
+];
+
+// Unit tests (`*.test.ts`) run in-process; end-to-end tests (`*.e2e.ts`) start real servers
+// and processes on port 0 (never a fixed port, files in a temporary directory, never in the
+// repository), so files run side by side: most of their time is spent waiting on sockets and
+// child processes. Workers: one more than the two cores of CI, for that waiting.
+const workers = 3;
+
 export default defineConfig({
   // Node resolves `graphql` to its CommonJS build, as Apollo's packages (loaded by Node) do;
   // Vite would pick the ES build for our sources, and two graphql instances reject each
@@ -19,6 +38,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           testTimeout: 10_000,
+          maxWorkers: workers,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -26,9 +47,23 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.e2e.ts'],
+          exclude: serialEndToEnd,
+          testTimeout: 60_000,
+          // Starting a stack and a gateway process while other files do the same takes longer.
+          hookTimeout: 120_000,
+          maxWorkers: workers,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e-serial',
+          include: serialEndToEnd,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

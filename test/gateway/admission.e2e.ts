@@ -1,42 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { fetch } from 'undici';
 import { parsePrometheusText, valueOf } from '../support/parsePrometheusText.js';
 import { pendingSlowFields, releaseSlowFields } from './fixtures/products.js';
 import { postGraphQL } from './fixtures/postGraphQL.js';
-import { startGateway, type RunningGateway } from './fixtures/startGateway.js';
-import { startShop, type Shop } from './fixtures/startShop.js';
+import { shopTest as it } from './fixtures/shopTest.js';
+import type { RunningGateway } from './fixtures/startGateway.js';
 
-// One operation at a time and one waiting: `slowField` holds the slot until the test lets it go.
-let shop: Shop;
-const gateways: RunningGateway[] = [];
-
-beforeAll(async () => {
-  shop = await startShop();
-});
-
-afterEach(async () => {
-  releaseSlowFields();
-  await Promise.all(gateways.splice(0).map((gateway) => gateway.stop()));
-});
-
-afterAll(async () => {
-  await shop?.stop();
-});
-
-async function gatewayWith(name: string, admission: Record<string, unknown>) {
-  const gateway = await startGateway(shop.dir, name, { mode: 'production', supergraph: { path: shop.supergraphPath }, server: { admission } });
-  gateways.push(gateway);
-  return gateway;
-}
-
+// Production gateways with each test's admission settings; `slowField` holds a slot until the test lets it go.
+const admitting = (admission: Record<string, unknown>) => ({ mode: 'production', server: { admission } });
 const slow = (tag: string) => ({ query: `{ slowField(tag: "${tag}") }` });
 // Production mode: /metrics is on the internal listener.
 const admission = async (gateway: RunningGateway) =>
   parsePrometheusText(await (await fetch(`http://127.0.0.1:${gateway.server.metricsAddress()!.port}/metrics`)).text());
 
 describe('admission control (server.admission)', () => {
-  it('runs maxConcurrent operations, queues the next in arrival order, refuses past maxQueue with 503 OVERLOADED', async () => {
-    const gateway = await gatewayWith('admission-queue', { maxConcurrent: 1, maxQueue: 1 });
+  it('runs maxConcurrent operations, queues the next in arrival order, refuses past maxQueue with 503 OVERLOADED', async ({ gatewayWith }) => {
+    const gateway = await gatewayWith('admission-queue', admitting({ maxConcurrent: 1, maxQueue: 1 }));
     const first = postGraphQL(gateway.origin, slow('first'));
     await vi.waitFor(() => expect(pendingSlowFields('first')).toBe(1));
     const second = postGraphQL(gateway.origin, slow('second'));
@@ -70,8 +49,8 @@ describe('admission control (server.admission)', () => {
     expect(valueOf(metrics, 'portico_rejections_total', { reason: 'overloaded', code: 'OVERLOADED' })).toBe(1);
   });
 
-  it('refuses a request that waited queueTimeoutMs, and the next one still gets the slot', async () => {
-    const gateway = await gatewayWith('admission-timeout', { maxConcurrent: 1, queueTimeoutMs: 300 });
+  it('refuses a request that waited queueTimeoutMs, and the next one still gets the slot', async ({ gatewayWith }) => {
+    const gateway = await gatewayWith('admission-timeout', admitting({ maxConcurrent: 1, queueTimeoutMs: 300 }));
     const first = postGraphQL(gateway.origin, slow('holder'));
     await vi.waitFor(() => expect(pendingSlowFields('holder')).toBe(1));
 
@@ -88,8 +67,8 @@ describe('admission control (server.admission)', () => {
     expect((await postGraphQL(gateway.origin, { query: '{ topProducts(first: 1) { name } }' })).body).toEqual({ data: { topProducts: [{ name: 'Table' }] } });
   });
 
-  it('forgets a queued request whose client went away: it never runs and holds no place', async () => {
-    const gateway = await gatewayWith('admission-abort', { maxConcurrent: 1, maxQueue: 1 });
+  it('forgets a queued request whose client went away: it never runs and holds no place', async ({ gatewayWith }) => {
+    const gateway = await gatewayWith('admission-abort', admitting({ maxConcurrent: 1, maxQueue: 1 }));
     const first = postGraphQL(gateway.origin, slow('holder'));
     await vi.waitFor(() => expect(pendingSlowFields('holder')).toBe(1));
 
@@ -111,8 +90,8 @@ describe('admission control (server.admission)', () => {
     expect((await next).body).toEqual({ data: { slowField: 'finally' } });
   });
 
-  it('under auto, raises the limit while operations wait on a slow subgraph, so they are not starved', async () => {
-    const gateway = await gatewayWith('admission-auto', { maxConcurrent: 'auto' });
+  it('under auto, raises the limit while operations wait on a slow subgraph, so they are not starved', async ({ gatewayWith }) => {
+    const gateway = await gatewayWith('admission-auto', admitting({ maxConcurrent: 'auto' }));
     const startLimit = valueOf(await admission(gateway), 'portico_admission_limit', {});
     const requests = Array.from({ length: startLimit + 24 }, (_, index) => postGraphQL(gateway.origin, slow(`auto-${index}`)));
     // The event loop is idle while every slot waits on the subgraph: the limit grows until all run.

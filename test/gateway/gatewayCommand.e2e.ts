@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetch } from 'undici';
+import { closeClientConnections } from '../support/closeClientConnections.js';
 import { postGraphQL } from './fixtures/postGraphQL.js';
 import { runGatewayProcess as runCommand } from './fixtures/runGatewayProcess.js';
 import { startShop, type Shop } from './fixtures/startShop.js';
@@ -26,6 +27,8 @@ describe('portico gateway', () => {
     const { body } = await postGraphQL(origin, { query: '{ topProducts(first: 1) { name reviews { body } } }' });
     expect(body.data).toEqual({ topProducts: [{ name: 'Table', reviews: [{ body: 'Love it!' }, { body: 'Too expensive.' }] }] });
 
+    // Not a test of the keep-alive drain (that is hostile/lifecycle's): no idle connection to wait out.
+    await closeClientConnections();
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain(`GraphQL: http://127.0.0.1:${port}/graphql`);
@@ -42,6 +45,7 @@ describe('portico gateway', () => {
     const origin = `http://127.0.0.1:${await run.port}`;
     const { body } = await postGraphQL(origin, { query: '{ topProducts(first: 1) { name reviews { body } } }' });
     expect(body.errors).toBeUndefined();
+    await closeClientConnections();
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
 

@@ -1,33 +1,14 @@
 import { fetch } from 'undici';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { pendingSlowFields, releaseSlowFields } from './fixtures/products.js';
 import { postGraphQL } from './fixtures/postGraphQL.js';
 import { reviewsSubgraph } from './fixtures/reviews.js';
-import { startGateway, type RunningGateway } from './fixtures/startGateway.js';
-import { startShop, type Shop } from './fixtures/startShop.js';
+import { shopTest as it } from './fixtures/shopTest.js';
+import type { RunningGateway } from './fixtures/startGateway.js';
 import { startSubgraph } from './fixtures/startSubgraph.js';
 
-let shop: Shop;
-const gateways: RunningGateway[] = [];
-
-beforeAll(async () => {
-  shop = await startShop();
-});
-
-afterAll(async () => {
-  releaseSlowFields();
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
-  await shop?.stop();
-});
-
-async function gatewayWith(name: string, config: Record<string, unknown>): Promise<RunningGateway> {
-  const gateway = await startGateway(shop.dir, name, { supergraph: { path: shop.supergraphPath }, ...config });
-  gateways.push(gateway);
-  return gateway;
-}
-
 describe('gateway when subgraphs fail', () => {
-  it('answers with the data it has when a subgraph is down, naming the service', async () => {
+  it('answers with the data it has when a subgraph is down, naming the service', async ({ gatewayWith }) => {
     // A reviews subgraph that has been stopped: its port refuses connections.
     const dead = await startSubgraph(reviewsSubgraph);
     await dead.stop();
@@ -47,7 +28,7 @@ describe('gateway when subgraphs fail', () => {
     ]);
   });
 
-  it('gives up on a subgraph after its deadline', async () => {
+  it('gives up on a subgraph after its deadline', async ({ gatewayWith }) => {
     const gateway = await gatewayWith('deadline', { mode: 'production', subgraphs: { products: { timeoutMs: 50 } } });
     const { response, body } = await postGraphQL(gateway.origin, { query: '{ slowField(tag: "deadline") }' });
     expect(response.status).toBe(200);
@@ -62,7 +43,7 @@ describe('gateway when subgraphs fail', () => {
     releaseSlowFields();
   });
 
-  it('cancels the subgraph call when the client goes away', async () => {
+  it('cancels the subgraph call when the client goes away', async ({ gatewayWith }) => {
     const gateway = await gatewayWith('client-abort', { mode: 'production' });
     const client = new AbortController();
     const request = postGraphQL(gateway.origin, { query: '{ slowField(tag: "abort") }' }, {}, undefined, client.signal);
@@ -75,13 +56,13 @@ describe('gateway when subgraphs fail', () => {
     );
   });
 
-  it('refuses a subgraph override the supergraph does not know, listing the known names', async () => {
+  it('refuses a subgraph override the supergraph does not know, listing the known names', async ({ gatewayWith }) => {
     await expect(gatewayWith('unknown-subgraph', { subgraphs: { inventory: { url: 'http://inventory.invalid/graphql' } } })).rejects.toThrow(
       /subgraphs\.inventory: no subgraph of that name .*\(known: products, reviews\)/,
     );
   });
 
-  it('with readyChecksSubgraphs, /ready lists every subgraph and fails while one does not answer', async () => {
+  it('with readyChecksSubgraphs, /ready lists every subgraph and fails while one does not answer', async ({ gatewayWith }) => {
     const dead = await startSubgraph(reviewsSubgraph);
     await dead.stop();
     const ready = async (gateway: RunningGateway) => {
@@ -101,13 +82,14 @@ describe('gateway when subgraphs fail', () => {
     });
   });
 
-  it('stops being ready when it drains, and finishes the requests in flight', async () => {
+  it('stops being ready when it drains, and finishes the requests in flight', async ({ gatewayWith }) => {
     const gateway = await gatewayWith('drain', { mode: 'production' });
     expect(gateway.server.isReady()).toBe(true);
     const inFlight = postGraphQL(gateway.origin, { query: '{ slowField(tag: "drain") }' });
     await vi.waitFor(() => expect(pendingSlowFields('drain')).toBe(1));
 
-    const stopped = gateway.stop();
+    // The server's own stop: the drain under test, with the client's keep-alive connection as it is.
+    const stopped = gateway.server.stop();
     await vi.waitFor(() => expect(gateway.server.isReady()).toBe(false));
     releaseSlowFields();
 

@@ -1,52 +1,42 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { runLoad } from '../support/runLoad.js';
 import { pendingSlowFields, releaseSlowFields } from './fixtures/products.js';
 import { postGraphQL } from './fixtures/postGraphQL.js';
+import { shopTest } from './fixtures/shopTest.js';
 import { startFlakyProxy, type FlakyProxy } from './fixtures/startFlakyProxy.js';
-import { startGateway, type RunningGateway } from './fixtures/startGateway.js';
-import { startShop, type Shop } from './fixtures/startShop.js';
+import type { RunningGateway } from './fixtures/startGateway.js';
 
-// The products subgraph behind a proxy that fails on demand; the gateway routes to the proxy.
-let shop: Shop;
+// A production gateway routing one subgraph (products unless said) through a proxy that fails on demand.
+type ProxiedGateway = (name: string, settings: Record<string, unknown>, extra?: Record<string, unknown>, logLevel?: string, proxied?: 'products' | 'reviews') => Promise<RunningGateway>;
+
+// The test's proxy: one per test, closed with it.
 let proxy: FlakyProxy;
-const gateways: RunningGateway[] = [];
 
-beforeAll(async () => {
-  shop = await startShop();
-});
-
-afterEach(async () => {
-  releaseSlowFields();
-  await Promise.all(gateways.splice(0).map((gateway) => gateway.stop()));
-  await proxy?.close();
-});
-
-afterAll(async () => {
-  await shop?.stop();
+const it = shopTest.extend<{ $test: { proxiedGateway: ProxiedGateway } }>({
+  // A tuple: the fixture's value is itself a function, which the bare form would be taken for.
+  proxiedGateway: [
+    async ({ shop, gatewayWith }, use) => {
+      let started: FlakyProxy | undefined;
+      await use(async (name, settings, extra = {}, logLevel = 'warn', proxied = 'products') => {
+        started = proxy = await startFlakyProxy(shop[proxied].url);
+        return gatewayWith(name, { mode: 'production', subgraphs: { [proxied]: { url: proxy.url, ...settings } }, ...extra }, logLevel);
+      });
+      await started?.close();
+    },
+    { scope: 'test' },
+  ],
 });
 
 const noBreaker = { enabled: false };
 const fastRetries = { initialDelayMs: 1, maxDelayMs: 5 };
-
-async function gatewayWith(name: string, settings: Record<string, unknown>, extra: Record<string, unknown> = {}, logLevel = 'warn', proxied: 'products' | 'reviews' = 'products') {
-  proxy = await startFlakyProxy(shop[proxied].url);
-  const gateway = await startGateway(
-    shop.dir,
-    name,
-    { mode: 'production', supergraph: { path: shop.supergraphPath }, subgraphs: { [proxied]: { url: proxy.url, ...settings } }, ...extra },
-    logLevel,
-  );
-  gateways.push(gateway);
-  return gateway;
-}
 
 const topProducts = { query: '{ topProducts(first: 1) { name } }' };
 const setPrice = { query: 'mutation { setPrice(upc: "1", price: 1) { price } }' };
 const queriesReceived = () => proxy.received.filter((request) => request.query.startsWith('{') || request.query.startsWith('query')).length;
 
 describe('retries', () => {
-  it('retries a query on 503 up to maxRetries, then answers SUBGRAPH_UNAVAILABLE naming the subgraph', async () => {
-    const gateway = await gatewayWith('retry-503', { retry: { maxRetries: 2, ...fastRetries }, breaker: noBreaker });
+  it('retries a query on 503 up to maxRetries, then answers SUBGRAPH_UNAVAILABLE naming the subgraph', async ({ proxiedGateway }) => {
+    const gateway = await proxiedGateway('retry-503', { retry: { maxRetries: 2, ...fastRetries }, breaker: noBreaker });
     await proxy.setMode('unavailable');
     const { response, body } = await postGraphQL(gateway.origin, topProducts);
     expect(response.status).toBe(200);
@@ -58,16 +48,16 @@ describe('retries', () => {
     expect(proxy.received).toHaveLength(3);
   });
 
-  it('never retries a mutation', async () => {
-    const gateway = await gatewayWith('retry-mutation', { retry: { maxRetries: 3, ...fastRetries }, breaker: noBreaker });
+  it('never retries a mutation', async ({ proxiedGateway }) => {
+    const gateway = await proxiedGateway('retry-mutation', { retry: { maxRetries: 3, ...fastRetries }, breaker: noBreaker });
     await proxy.setMode('unavailable');
     const { body } = await postGraphQL(gateway.origin, setPrice);
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'products' });
     expect(proxy.received.map((request) => request.query.split(/[ {(]/)[0])).toEqual(['mutation']);
   });
 
-  it('answers every query of a flapping subgraph, retrying the failed attempts', async () => {
-    const gateway = await gatewayWith('flapping', { retry: { maxRetries: 2, ...fastRetries }, breaker: noBreaker });
+  it('answers every query of a flapping subgraph, retrying the failed attempts', async ({ proxiedGateway }) => {
+    const gateway = await proxiedGateway('flapping', { retry: { maxRetries: 2, ...fastRetries }, breaker: noBreaker });
     await proxy.setMode('flapping');
     for (let i = 0; i < 10; i += 1) {
       const { body } = await postGraphQL(gateway.origin, topProducts);
@@ -76,10 +66,10 @@ describe('retries', () => {
     expect(proxy.received.length).toBeGreaterThan(10);
   });
 
-  it('stops retrying when the retry budget is spent', async () => {
+  it('stops retrying when the retry budget is spent', async ({ proxiedGateway }) => {
     // No share of traffic, one retry a second over the 10-second window: 10 retries in all.
     const retry = { maxRetries: 2, budgetPercent: 0, budgetMinPerSecond: 1, ...fastRetries };
-    const gateway = await gatewayWith('budget', { retry, breaker: noBreaker });
+    const gateway = await proxiedGateway('budget', { retry, breaker: noBreaker });
     await proxy.setMode('unavailable');
     for (let i = 0; i < 8; i += 1) {
       const { body } = await postGraphQL(gateway.origin, topProducts);
@@ -90,8 +80,8 @@ describe('retries', () => {
 });
 
 describe('timeouts and deadlines', () => {
-  it('gives up on a subgraph slower than its timeout with SUBGRAPH_TIMEOUT, sending the time it has as a header', async () => {
-    const gateway = await gatewayWith('slow', { timeoutMs: 80 });
+  it('gives up on a subgraph slower than its timeout with SUBGRAPH_TIMEOUT, sending the time it has as a header', async ({ proxiedGateway }) => {
+    const gateway = await proxiedGateway('slow', { timeoutMs: 80 });
     const { body } = await postGraphQL(gateway.origin, { query: '{ slowField(tag: "slow") }' });
     expect(body).toEqual({
       data: { slowField: null },
@@ -100,8 +90,8 @@ describe('timeouts and deadlines', () => {
     expect(Number(proxy.received[0]?.deadline)).toBe(80);
   });
 
-  it('bounds the subgraph call by what is left of the client request', async () => {
-    const gateway = await gatewayWith('request-deadline', { timeoutMs: 30_000 }, { server: { requestTimeoutMs: 150 } });
+  it('bounds the subgraph call by what is left of the client request', async ({ proxiedGateway }) => {
+    const gateway = await proxiedGateway('request-deadline', { timeoutMs: 30_000 }, { server: { requestTimeoutMs: 150 } });
     const { body } = await postGraphQL(gateway.origin, { query: '{ slowField(tag: "request-deadline") }' });
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'SUBGRAPH_TIMEOUT', serviceName: 'products' });
     const sent = Number(proxy.received[0]?.deadline);
@@ -111,8 +101,8 @@ describe('timeouts and deadlines', () => {
 });
 
 describe('the circuit breaker', () => {
-  it('opens after repeated failures, fails fast while open, probes, and closes when the subgraph is back', async () => {
-    const gateway = await gatewayWith('breaker', { retry: { maxRetries: 0 }, breaker: { failureThreshold: 3, resetTimeoutMs: 200 } });
+  it('opens after repeated failures, fails fast while open, probes, and closes when the subgraph is back', async ({ proxiedGateway }) => {
+    const gateway = await proxiedGateway('breaker', { retry: { maxRetries: 0 }, breaker: { failureThreshold: 3, resetTimeoutMs: 200 } });
     await proxy.setMode('unavailable');
     for (let i = 0; i < 3; i += 1) await postGraphQL(gateway.origin, topProducts);
     expect(proxy.received).toHaveLength(3);
@@ -133,9 +123,9 @@ describe('the circuit breaker', () => {
     expect(states).toEqual(['open', 'half-open', 'closed']);
   });
 
-  it('under constant load, a subgraph going down costs only its fields; the breaker opens, then closes when it is back', async () => {
+  it('under constant load, a subgraph going down costs only its fields; the breaker opens, then closes when it is back', async ({ proxiedGateway }) => {
     const breaker = { failureThreshold: 3, resetTimeoutMs: 100 };
-    const gateway = await gatewayWith('breaker-load', { retry: fastRetries, breaker }, {}, 'warn', 'reviews');
+    const gateway = await proxiedGateway('breaker-load', { retry: fastRetries, breaker }, {}, 'warn', 'reviews');
     const states = () => gateway.logs.map((line) => line.breaker).filter(Boolean);
     const query = { query: '{ topProducts(first: 2) { name reviews { body } } }' };
     let phase = 'healthy';
@@ -175,8 +165,8 @@ describe('the circuit breaker', () => {
     expect(states().slice(0, 3)).toEqual(['open', 'half-open', expect.stringMatching(/^(open|closed)$/)]);
   });
 
-  it('reports an unreachable subgraph as SUBGRAPH_UNAVAILABLE', async () => {
-    const gateway = await gatewayWith('refused', { retry: { maxRetries: 0 } });
+  it('reports an unreachable subgraph as SUBGRAPH_UNAVAILABLE', async ({ proxiedGateway }) => {
+    const gateway = await proxiedGateway('refused', { retry: { maxRetries: 0 } });
     await proxy.setMode('down');
     const { body } = await postGraphQL(gateway.origin, topProducts);
     expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Subgraph "products" could not be reached/), extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
@@ -184,18 +174,20 @@ describe('the circuit breaker', () => {
 });
 
 describe('in-flight de-duplication', () => {
-  it('sends identical concurrent queries to the subgraph once', async () => {
-    const gateway = await gatewayWith('dedup', {}, {}, 'debug');
+  it('sends identical concurrent queries to the subgraph once', async ({ proxiedGateway }) => {
+    const gateway = await proxiedGateway('dedup', {}, {}, 'debug');
     const query = { query: '{ slowField(tag: "dedup") }' };
     const replies = [postGraphQL(gateway.origin, query), postGraphQL(gateway.origin, query), postGraphQL(gateway.origin, query)];
     await vi.waitFor(() => expect(gateway.logs.filter((line) => String(line.msg).startsWith('shares an identical request'))).toHaveLength(2));
+    // The one request sent may still be on its way through the proxy: let it go once it has arrived.
+    await vi.waitFor(() => expect(pendingSlowFields('dedup')).toBe(1));
     releaseSlowFields();
     for (const reply of await Promise.all(replies)) expect(reply.body).toEqual({ data: { slowField: 'finally' } });
     expect(proxy.received).toHaveLength(1);
   });
 
-  it('sends each one when dedupQueries is off', async () => {
-    const gateway = await gatewayWith('no-dedup', { dedupQueries: false });
+  it('sends each one when dedupQueries is off', async ({ proxiedGateway }) => {
+    const gateway = await proxiedGateway('no-dedup', { dedupQueries: false });
     const query = { query: '{ slowField(tag: "no-dedup") }' };
     const replies = [postGraphQL(gateway.origin, query), postGraphQL(gateway.origin, query)];
     await vi.waitFor(() => expect(pendingSlowFields('no-dedup')).toBe(2));

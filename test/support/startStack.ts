@@ -10,6 +10,7 @@ import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
 import { createGatewayServer, type GatewayServer } from '../../gateway/createGatewayServer.js';
 import { startDemoBackends, type DemoBackends, type DemoBackendsOptions } from './startDemoBackends.js';
 import { startSubgraphs, testSigningSecret, type RunningSubgraphs } from './startSubgraphs.js';
+import { stopServer } from './stopServer.js';
 
 export interface Stack {
   backends: DemoBackends;
@@ -62,7 +63,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gateway,
     url: `http://127.0.0.1:${address.port}/graphql`,
     async close() {
-      await gateway.stop();
+      await stopServer(gateway);
       await subgraphs.close();
       await backends.close();
     },

@@ -13,6 +13,7 @@ import { createProductsServer } from '../../subgraphs/products/server.js';
 import { createReviewsApi } from '../../subgraphs/reviews/reviewsApi.js';
 import { createReviewsServer } from '../../subgraphs/reviews/server.js';
 import type { DemoBackends } from './startDemoBackends.js';
+import { stopServer } from './stopServer.js';
 
 export type SubgraphName = 'accounts' | 'products' | 'inventory' | 'reviews';
 
@@ -64,7 +65,7 @@ export async function startSubgraphs(
   const stop = async (name: SubgraphName) => {
     if (stopped.has(name)) return;
     stopped.add(name);
-    await servers[name].stop();
+    await stopServer(servers[name]);
   };
   return {
     urls,

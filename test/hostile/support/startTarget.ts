@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { runGatewayProcess } from '../../gateway/fixtures/runGatewayProcess.js';
+import { closeClientConnections } from '../../support/closeClientConnections.js';
 import type { EntryProcess } from '../../support/runEntryProcess.js';
 import { startDemoBackends, type DemoBackends } from '../../support/startDemoBackends.js';
 import { startSubgraphs, testSigningSecret, type RunningSubgraphs } from '../../support/startSubgraphs.js';
@@ -82,6 +83,7 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
     output: gateway.output,
     async close() {
       if (gateway.child.exitCode === null && gateway.child.signalCode === null) {
+        await closeClientConnections();
         gateway.child.kill('SIGTERM');
         await gateway.exited;
       }
