@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 // End-to-end files that must have the machine to themselves: they measure memory, hold the
@@ -6,9 +7,9 @@ import { defineConfig } from 'vitest/config';
 // everything else, one at a time.
 const serialEndToEnd = [
   'test/browser/explorer.e2e.ts', // a Chromium: the heaviest process of the suite
-  'test/cli/dev.e2e.ts', // nine TypeScript processes starting at once (until the build step)
+  'test/cli/dev.e2e.ts', // nine processes starting at once, each against a 60 s start timeout
   'test/cli/devReload.e2e.ts', // the same, in a scratch copy
-  'test/cli/limitHeapGrowth.e2e.ts', // compares two processes' peak heap
+  'test/gateway/runtime/limitHeapGrowth.e2e.ts', // compares two processes' peak heap
   'test/gateway/admission.e2e.ts', // `maxConcurrent: auto` follows this process's event-loop delay
   'test/gateway/gatewayWorkers.e2e.ts', // a cluster of workers under load
   'test/hostile/edge.e2e.ts', // slow connections against short timeouts, and an RSS bound
@@ -20,6 +21,11 @@ const serialEndToEnd = [
 // repository), so files run side by side: most of their time is spent waiting on sockets and
 // child processes. Workers: one more than the two cores of CI, for that waiting.
 const workers = 3;
+
+for (const file of serialEndToEnd) {
+  // A file moved away would silently leave the serial group and run beside the others.
+  if (!existsSync(file)) throw new Error(`vitest.config.ts: ${file} (in serialEndToEnd) does not exist`);
+}
 
 export default defineConfig({
   // Node resolves `graphql` to its CommonJS build, as Apollo's packages (loaded by Node) do;
