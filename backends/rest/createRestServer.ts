@@ -4,6 +4,7 @@ import type { Logger } from '../../common/createLogger.js';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers } from '../../common/headers.js';
 import { HttpError } from '../../common/http/HttpError.js';
+import { parseRequestTarget } from '../../common/http/parseRequestTarget.js';
 import { respondWithError } from '../../common/http/respondWithError.js';
 import { startServerSpan, TRACEPARENT, type ServerSpan } from '../../common/tracing/startServerSpan.js';
 import { createCallCounter, type CallCounter } from '../shared/createCallCounter.js';
@@ -31,7 +32,7 @@ export function createRestServer(options: RestServerOptions): Server {
 
   const handle = async (req: IncomingMessage, res: ServerResponse, hop: ServerSpan): Promise<void> => {
     const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://backend.invalid');
+    const url = parseRequestTarget(req.url);
     logger.debug({ requestId: req.headers[Headers.requestId], traceId: hop.traceId, method, url: req.url }, 'request');
 
     const match = router.match(method, url.pathname);

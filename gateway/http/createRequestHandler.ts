@@ -9,6 +9,7 @@ import type { Outcome } from '../pipeline/Feature.js';
 import { explorerPath, type ExplorerRoute } from '../explorer/createExplorerRoute.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { resolveRequestId } from '../../common/http/resolveRequestId.js';
+import { parseRequestTarget } from '../../common/http/parseRequestTarget.js';
 import { respondWithError } from '../../common/http/respondWithError.js';
 import { writeJson } from '../../common/http/writeJson.js';
 import { startServerSpan, TRACEPARENT, type ServerSpan } from '../../common/tracing/startServerSpan.js';
@@ -93,7 +94,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
 
     const respond = async (): Promise<Outcome> => {
       try {
-        return await route(req, res, requestId, new URL(req.url ?? '/', 'http://gateway.invalid'), hop);
+        return await route(req, res, requestId, parseRequestTarget(req.url), hop);
       } catch (error) {
         const refusal = respondWithError(res, error, { logger, context: { requestId } });
         return { status: refusal.status, errors: [refusal] };

@@ -10,6 +10,7 @@ import type { Logger } from '../../common/createLogger.js';
 import { Headers } from '../../common/headers.js';
 import { createHttpDrain } from '../../common/http/createHttpDrain.js';
 import { HttpError } from '../../common/http/HttpError.js';
+import { parseRequestTarget } from '../../common/http/parseRequestTarget.js';
 import type { BodyDigest } from '../../common/signing/bodyDigest.js';
 import { bodyMatchesDigest, verifySignedHeaders } from '../../common/signing/verifySignature.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
@@ -124,7 +125,7 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://subgraph');
+    const url = parseRequestTarget(req.url);
     if (url.pathname === '/health') return writeJson(res, 200, { status: 'pass' });
     if (url.pathname === '/ready') {
       if (started && !draining) return writeJson(res, 200, { status: 'pass' });

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectRefused, expectStillServing, postRaw, send, type Reply } from './support/expectRefused.js';
@@ -155,6 +156,19 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
     await expectStillServing(target);
   });
 
+  it('answers request targets Node accepts but no URL parser does with 400 BAD_REQUEST, never 500', async () => {
+    const before = target.output().length;
+    const targets = ['http://[/', 'http://[::1/graphql', 'http://a:99999/graphql', 'https://[/health'];
+    for (const requestTarget of targets) {
+      const reply = await rawRequest(target.origin, `GET ${requestTarget} HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n`);
+      expect(reply.status, requestTarget).toBe(400);
+      expect(JSON.parse(reply.body).errors[0].extensions.code, requestTarget).toBe('BAD_REQUEST');
+    }
+    // The client's mistake: no error logged for it.
+    expect(target.output().slice(before)).not.toMatch(/"level":50/);
+    await expectStillServing(target);
+  });
+
   it('refuses 1 MiB of nested arrays in variables before parsing them: 400 MAX_JSON_DEPTH_EXCEEDED', async () => {
     const half = (MiB - 200) / 2;
     const body = `{"query":"query($v: [[Int]]) { __typename }","variables":{"v":${'['.repeat(half)}${']'.repeat(half)}}}`;
@@ -261,3 +275,19 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
     expect(growth, `RSS grew by ${Math.round(growth / MiB)} MiB`).toBeLessThan(64 * MiB);
   });
 });
+
+/** Writes `request` as is on a new connection to `origin` and reads the answer until the server closes it. */
+function rawRequest(origin: string, request: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), body });
+    });
+  });
+}
