@@ -17,8 +17,8 @@ import { createCors } from './http/createCors.js';
 import { createNodeServer } from './http/createNodeServer.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { listen } from './http/listen.js';
-import { createFeatures, type Features } from './pipeline/createFeatures.js';
-import { createPipeline } from './pipeline/createPipeline.js';
+import { createFeatures } from './pipeline/createFeatures.js';
+import { createPipeline, type Pipeline } from './pipeline/createPipeline.js';
 import { createPipelineGateway } from './pipeline/createPipelineGateway.js';
 import { createHttpDrain } from './health/createHttpDrain.js';
 import { createReadiness } from './health/createReadiness.js';
@@ -102,6 +102,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const supergraph = await createGatewaySupergraph(config, {
     logger,
     createPlanCache: () => createPlanCache((outcome) => metrics?.queryPlanCache.inc({ outcome })),
+    // Called from Apollo Server's start on (nothing loads before it), when `readiness` exists.
     onSwap: (snapshot) => {
       // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.
       clients.sync(snapshot.subgraphs);
@@ -131,68 +132,71 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     showDetails: config.mode === 'development',
     logger,
   });
-  let features: Features;
+  // Whatever is running when the start fails is stopped again, in the order `stop` uses.
+  let pipeline!: Pipeline;
+  let tracing: { shutdown(): Promise<void> } | undefined;
+  let apollo!: ApolloServer<GatewayContext>;
+  let stage: 'building' | 'loading' | 'started' = 'building';
   try {
     const decidePolicies = config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null;
-    features = createFeatures(config, { logger, metrics, redis: redis.redis, addressOf, costDirectives: (schema) => supergraph.of(schema).costDirectives, decidePolicies });
-  } catch (error) {
-    await redis.close();
-    throw error;
-  }
-  const pipeline = createPipeline(features.features);
+    const features = createFeatures(config, { logger, metrics, redis: redis.redis, addressOf, costDirectives: (schema) => supergraph.of(schema).costDirectives, decidePolicies });
+    pipeline = createPipeline(features.features);
 
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway: createPipelineGateway(supergraph.gateway, pipeline.execute(executor.execute), supergraph.of),
-    logger: logger.child({ component: 'apollo-server' }),
-    introspection: config.introspection,
-    // Without introspection, "did you mean" suggestions would leak the schema instead.
-    hideSchemaDetailsFromClientErrors: !config.introspection,
-    includeStacktraceInErrorResponses: config.includeStacktraceInErrors,
-    formatError: createFormatError({ mode: config.mode }),
-    // The CLI handles signals, so that it can exit 0 after a clean stop.
-    stopOnTerminationSignals: false,
-    // Batches are capped by limits.maxBatchSize in the HTTP layer (the documentLimits feature).
-    allowBatchedHttpRequests: true,
-    persistedQueries: features.persistedQueries,
-    plugins: [
-      // Before the request handler is attached, so that its request listener runs first.
-      createHttpDrain({
-        httpServer,
-        delayMs: config.server.drainDelayMs,
-        gracePeriodMs: config.server.shutdownGracePeriodMs,
-        onDrainStart: readiness.markDraining,
-        logger,
-      }).plugin,
-      // The request path's features, in order (see createFeatures).
-      ...pipeline.plugins,
-      chooseLandingPage(config, () => supergraph.current().examples.sandbox),
-      // Its per-request hooks only ever computed `cache-control: no-store` here (the executor
-      // gathers no cache hints); the HTTP layer sends that header itself, on the GraphQL path.
-      ApolloServerPluginCacheControlDisabled(),
-    ],
-  });
-  // Started just before Apollo Server, so that no earlier failure leaves it registered.
-  // Off, nothing is started: traceparent is still passed on, from startServerSpan's own ids.
-  // The OpenTelemetry SDK is loaded only when tracing is on: it is a sizeable part of the memory.
-  const tracing =
-    tracingOn && tracingConfig.otlpEndpoint
-      ? (await import('../common/tracing/startTracing.js')).startTracing({
-          serviceName: tracingConfig.serviceName,
-          otlpEndpoint: tracingConfig.otlpEndpoint,
-          sampleRatio: tracingConfig.sampleRatio,
-        })
-      : undefined;
-  try {
+    apollo = new ApolloServer<GatewayContext>({
+      gateway: createPipelineGateway(supergraph.gateway, pipeline.execute(executor.execute), supergraph.of),
+      logger: logger.child({ component: 'apollo-server' }),
+      introspection: config.introspection,
+      // Without introspection, "did you mean" suggestions would leak the schema instead.
+      hideSchemaDetailsFromClientErrors: !config.introspection,
+      includeStacktraceInErrorResponses: config.includeStacktraceInErrors,
+      formatError: createFormatError({ mode: config.mode }),
+      // The CLI handles signals, so that it can exit 0 after a clean stop.
+      stopOnTerminationSignals: false,
+      // Batches are capped by limits.maxBatchSize in the HTTP layer (the documentLimits feature).
+      allowBatchedHttpRequests: true,
+      persistedQueries: features.persistedQueries,
+      plugins: [
+        // Before the request handler is attached, so that its request listener runs first.
+        createHttpDrain({
+          httpServer,
+          delayMs: config.server.drainDelayMs,
+          gracePeriodMs: config.server.shutdownGracePeriodMs,
+          onDrainStart: readiness.markDraining,
+          logger,
+        }).plugin,
+        // The request path's features, in order (see createFeatures).
+        ...pipeline.plugins,
+        chooseLandingPage(config, () => supergraph.current().examples.sandbox),
+        // Its per-request hooks only ever computed `cache-control: no-store` here (the executor
+        // gathers no cache hints); the HTTP layer sends that header itself, on the GraphQL path.
+        ApolloServerPluginCacheControlDisabled(),
+      ],
+    });
+    // Started just before Apollo Server, so that no earlier failure leaves it registered.
+    // Off, nothing is started: traceparent is still passed on, from startServerSpan's own ids.
+    // The OpenTelemetry SDK is loaded only when tracing is on: it is a sizeable part of the memory.
+    tracing =
+      tracingOn && tracingConfig.otlpEndpoint
+        ? (await import('../common/tracing/startTracing.js')).startTracing({
+            serviceName: tracingConfig.serviceName,
+            otlpEndpoint: tracingConfig.otlpEndpoint,
+            sampleRatio: tracingConfig.sampleRatio,
+          })
+        : undefined;
+    stage = 'loading';
     await apollo.start();
+    stage = 'started';
     // Config that does not fit the supergraph (an override for a subgraph it lacks).
     supergraph.confirm();
   } catch (error) {
-    await supergraph.gateway.stop();
-    await pipeline.close();
+    // A started Apollo Server stops its plugins and the gateway; otherwise the gateway alone.
+    await (stage === 'started' ? apollo.stop() : supergraph.gateway.stop());
+    await pipeline?.close();
     await clients.close();
     await redis.close();
     await tracing?.shutdown();
-    throw supergraph.loadError(error);
+    // Loading is where the supergraph is refused; anything before says its own reason.
+    throw stage === 'building' ? error : supergraph.loadError(error);
   }
 
   const exposition = metrics ? (deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry) : undefined;

@@ -14,7 +14,13 @@ export interface StartedGateway {
 export async function startGateway(config: GatewayConfig, deps: GatewayServerDeps & { logger: Logger }): Promise<StartedGateway> {
   limitHeapGrowth(config.server.heapGrowthPercent);
   const server = await createGatewayServer(config, deps);
-  return { server, address: await server.listen() };
+  try {
+    return { server, address: await server.listen() };
+  } catch (error) {
+    // The port (or the metrics port) is taken: nothing that started may keep running.
+    await server.stop();
+    throw error;
+  }
 }
 
 /**
