@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { developmentSecrets } from '../../common/developmentSecrets.js';
 import { isReservedHeader } from '../subgraphRequests/isReservedHeader.js';
 import type { Environment } from './expandEnv.js';
@@ -60,6 +61,9 @@ function checkSecurity(config: GatewayConfig, env: Environment): string[] {
   if (secret !== null && secret.length < 16) problems.push('authentication.secret (or PORTICO_JWT_SECRET): must be at least 16 characters');
   if (!development && secret === developmentSecrets.jwt) problems.push('authentication.secret: the development secret cannot be used in production');
   if (publicKeyFile !== null && !isFile(publicKeyFile)) problems.push(`authentication.publicKeyFile: no file at ${publicKeyFile}`);
+  else if (publicKeyFile !== null && !isPublicKey(publicKeyFile)) {
+    problems.push(`authentication.publicKeyFile: ${publicKeyFile} is not a public key (PEM, such as "-----BEGIN PUBLIC KEY-----", or a certificate)`);
+  }
   if (mode !== 'off' && !secret && !asymmetric) {
     problems.push(`authentication.mode: "${mode}" needs a key: set authentication.secret (or PORTICO_JWT_SECRET), authentication.publicKeyFile or authentication.jwks.url`);
   }
@@ -129,4 +133,14 @@ function checkTraffic(config: GatewayConfig): string[] {
     names.add(rule.name);
   });
   return problems;
+}
+
+/** Whether the file holds a key Node can verify signatures with (the gateway reads it once, at start). */
+function isPublicKey(file: string): boolean {
+  try {
+    createPublicKey(readFileSync(file));
+    return true;
+  } catch {
+    return false;
+  }
 }

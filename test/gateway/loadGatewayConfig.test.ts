@@ -520,4 +520,11 @@ describe('security settings', () => {
       `authorization.policyModule: no file at ${path.join(dir, 'nope.mjs')}`,
     ]);
   });
+
+  it('refuses a public key file that holds no public key, at load rather than at the first token', () => {
+    writeFileSync(path.join(dir, 'not-a-key.pem'), 'hello\n');
+    expect(problemsOf(() => load('authentication: { publicKeyFile: not-a-key.pem }\n'))).toEqual([
+      `authentication.publicKeyFile: ${path.join(dir, 'not-a-key.pem')} is not a public key (PEM, such as "-----BEGIN PUBLIC KEY-----", or a certificate)`,
+    ]);
+  });
 });
