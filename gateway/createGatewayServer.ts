@@ -112,7 +112,6 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   });
   const executor = createPlanExecutor({
     clientOf: (name) => clients.get(name),
-    snapshot: supergraph.current,
     ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
   });
   const httpServer = createNodeServer(config.server);

@@ -68,7 +68,8 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
   }
   let removed = 0;
   for (const file of listFiles(root, 'dist')) {
-    if (expected.has(file)) continue;
+    // Another build's scratch file, about to be renamed into place, is not an orphan.
+    if (expected.has(file) || file.endsWith('.tmp')) continue;
     rmSync(join(root, file), { force: true });
     removed += 1;
   }

@@ -46,8 +46,8 @@ export function handleStopSignals({ logger, drain, beforeForcedExit, process: pr
     received.add(signal);
     stopFor(signal);
   };
-  // `on`, not `once`: the listener must stay while draining, or a loader's own handler (tsx's),
-  // seeing none left, re-raises the signal and the process dies mid-drain.
+  // `on`, not `once`: the listener must stay while draining, so that a second signal finds it
+  // (and is counted) instead of ending the process with Node's default action mid-drain.
   proc.on('SIGTERM', onSignal);
   proc.on('SIGINT', onSignal);
   if (proc.send) proc.once('disconnect', () => stopFor('the parent process went away'));

@@ -30,15 +30,13 @@ type ExecutionResult = Awaited<ReturnType<Executor>>;
 export interface PlanExecutorOptions {
   /** The client for a subgraph of the supergraph being served. */
   clientOf: (subgraph: string) => SubgraphClient | undefined;
-  /** The supergraph being served: Apollo Gateway's planner, and a plan cache per load. */
-  snapshot: () => SupergraphSnapshot;
   /** With tracing on: a `gateway.fetch` span around each request to a subgraph. */
   tracer?: Tracer;
 }
 
 export interface PlanExecutor {
-  /** Runs an operation against `snapshot` (by default the one served now), start to end. */
-  execute(requestContext: RequestContext, snapshot?: SupergraphSnapshot): Promise<ExecutionResult>;
+  /** Runs an operation against `snapshot` (Apollo Gateway's planner, a plan cache per load), start to end. */
+  execute(requestContext: RequestContext, snapshot: SupergraphSnapshot): Promise<ExecutionResult>;
 }
 
 /**
@@ -64,7 +62,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
   };
 
   return {
-    async execute(requestContext, state = options.snapshot()): Promise<ExecutionResult> {
+    async execute(requestContext, state): Promise<ExecutionResult> {
       const { operation, document, request } = requestContext;
       if (!operation) return { errors: [operationResolutionError(document, request.operationName)] };
       const context = requestContext.context as GatewayContext;
