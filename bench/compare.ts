@@ -30,7 +30,16 @@ try {
     .addOption(new Option('--slice-seconds <seconds>', 'length of one slice').default(1).argParser(positive))
     .exitOverride();
   program.parse(process.argv.slice(2), { from: 'user' });
-  const flags = program.opts<{ base: string; candidate: string; query: 'one-subgraph' | 'benchmark'; dedup: 'on' | 'off'; concurrency: number; warmup: number; slices: number; sliceSeconds: number }>();
+  const flags = program.opts<{
+    base: string;
+    candidate: string;
+    query: 'one-subgraph' | 'benchmark';
+    dedup: 'on' | 'off';
+    concurrency: number;
+    warmup: number;
+    slices: number;
+    sliceSeconds: number;
+  }>();
 
   const comparison = await compareBuilds({
     baseRoot: resolve(flags.base),
@@ -42,7 +51,9 @@ try {
     slices: flags.slices,
     sliceSeconds: flags.sliceSeconds,
     onSlice: (index, base, candidate) =>
-      process.stderr.write(`slice ${index + 1}/${flags.slices}: base ${Math.round(base.requests / base.seconds)} req/s, candidate ${Math.round(candidate.requests / candidate.seconds)} req/s\n`),
+      process.stderr.write(
+        `slice ${index + 1}/${flags.slices}: base ${Math.round(base.requests / base.seconds)} req/s, candidate ${Math.round(candidate.requests / candidate.seconds)} req/s\n`,
+      ),
   });
   const row = (name: string, build: BuildSummary) =>
     `| ${name} | ${build.requestsPerSecond.toFixed(0)} | ${build.cpuPerRequestUs.toFixed(0)} | ${build.p50Ms.toFixed(2)} | ${build.p99Ms.toFixed(2)} |`;
@@ -51,7 +62,9 @@ try {
   console.log(row(`base (${flags.base})`, comparison.base));
   console.log(row(`candidate (${flags.candidate})`, comparison.candidate));
   const { median, lowerQuartile, upperQuartile } = comparison.ratio;
-  console.log(`\ncandidate ÷ base, requests/s of neighbouring slices: median ${median.toFixed(3)} (quartiles ${lowerQuartile.toFixed(3)} to ${upperQuartile.toFixed(3)})`);
+  console.log(
+    `\ncandidate ÷ base, requests/s of neighbouring slices: median ${median.toFixed(3)} (quartiles ${lowerQuartile.toFixed(3)} to ${upperQuartile.toFixed(3)})`,
+  );
 } catch (error) {
   if (error instanceof CommanderError) process.exitCode = error.exitCode;
   else {

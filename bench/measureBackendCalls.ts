@@ -40,7 +40,11 @@ export async function measureBackendCalls(): Promise<BackendCallsResult[]> {
       const counts = await stack.backends.counts();
       const sum = (calls: Record<string, number>) => Object.values(calls).reduce((total, n) => total + n, 0);
       const calls = { users: sum(counts.users), reviews: sum(counts.reviews), catalog: sum(counts.catalog), inventory: sum(counts.inventory) };
-      results.push({ listSize, items: itemsOf(reply.data as unknown as UsersAnswer), calls: { ...calls, total: calls.users + calls.reviews + calls.catalog + calls.inventory } });
+      results.push({
+        listSize,
+        items: itemsOf(reply.data as unknown as UsersAnswer),
+        calls: { ...calls, total: calls.users + calls.reviews + calls.catalog + calls.inventory },
+      });
     }
     return results;
   } finally {

@@ -43,17 +43,16 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .addOption(new Option('--duration <seconds>', 'measured seconds per gateway and mode').env('BENCH_DURATION').argParser(positive))
     .addOption(new Option('--overhead-duration <seconds>', 'measured seconds per overhead run').env('BENCH_OVERHEAD_DURATION').argParser(positive))
     .addOption(
-      new Option('--gateways <ids>', `comma-separated, from ${gatewayIds.join(', ')}`)
-        .default(gatewayIds, 'all')
-        .env('BENCH_GATEWAYS')
-        .argParser(gatewayList),
+      new Option('--gateways <ids>', `comma-separated, from ${gatewayIds.join(', ')}`).default(gatewayIds, 'all').env('BENCH_GATEWAYS').argParser(gatewayList),
     )
     .option('--no-throughput', 'skip the load runs of the benchmark query')
     .option('--no-overhead', 'skip the gateway overhead measurement')
     .option('--no-backend-calls', 'skip the demo stack backend calls measurement')
     .option('--no-attack', 'skip the "under attack" scenario')
     .addOption(new Option('--only <measurements>', `run only these, comma-separated, from ${measurements.join(', ')}`).argParser(measurementList))
-    .addOption(new Option('--attack-duration <seconds>', 'measured seconds of the quiet run and of each attack').env('BENCH_ATTACK_DURATION').argParser(positive))
+    .addOption(
+      new Option('--attack-duration <seconds>', 'measured seconds of the quiet run and of each attack').env('BENCH_ATTACK_DURATION').argParser(positive),
+    )
     .addOption(
       new Option('--attacks <ids>', `comma-separated, from ${attackIds.join(', ')}`).default(attackIds, 'all').env('BENCH_ATTACKS').argParser(attackList),
     )
@@ -110,7 +109,10 @@ function positive(value: string): number {
 }
 
 function gatewayList(value: string): BenchGatewayId[] {
-  const ids = value.split(',').map((id) => id.trim()).filter(Boolean);
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
   const unknown = ids.filter((id) => !gatewayIds.includes(id as BenchGatewayId));
   if (unknown.length > 0 || ids.length === 0) {
     throw new InvalidArgumentError(`unknown gateway ${unknown.join(', ') || '(none given)'}; choose from ${gatewayIds.join(', ')}`);
@@ -119,7 +121,10 @@ function gatewayList(value: string): BenchGatewayId[] {
 }
 
 function measurementList(value: string): Measurement[] {
-  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = names.filter((name) => !measurements.includes(name as Measurement));
   if (unknown.length > 0 || names.length === 0) {
     throw new InvalidArgumentError(`unknown measurement ${unknown.join(', ') || '(none given)'}; choose from ${measurements.join(', ')}`);
@@ -128,7 +133,10 @@ function measurementList(value: string): Measurement[] {
 }
 
 function attackList(value: string): AttackId[] {
-  const ids = value.split(',').map((id) => id.trim()).filter(Boolean);
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
   const unknown = ids.filter((id) => !attackIds.includes(id as AttackId));
   if (unknown.length > 0 || ids.length === 0) {
     throw new InvalidArgumentError(`unknown attack ${unknown.join(', ') || '(none given)'}; choose from ${attackIds.join(', ')}`);

@@ -24,4 +24,3 @@ export function announceListening(service: string, port: number): void {
   const message: ListeningMessage = { type: 'portico:listening', service, port };
   process.send?.(message);
 }
-

@@ -22,13 +22,9 @@ export interface LoggerOptions {
 /** One logger per process: JSON in production, readable lines in development. */
 export function createLogger(options: LoggerOptions): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
-  const usePretty =
-    options.pretty ?? (process.env.NODE_ENV !== 'production' && process.env.LOG_FORMAT !== 'json');
+  const usePretty = options.pretty ?? (process.env.NODE_ENV !== 'production' && process.env.LOG_FORMAT !== 'json');
   const base = { name: options.name, level };
   if (!usePretty) return pino(base);
   const pretty = require('pino-pretty') as typeof prettyFactory;
-  return pino(
-    base,
-    pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' }),
-  );
+  return pino(base, pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' }));
 }

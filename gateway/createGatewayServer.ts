@@ -123,7 +123,12 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const readiness = createReadiness({
     supergraph: supergraph.status,
     ...(config.server.readyChecksSubgraphs
-      ? { probeSubgraphs: createSubgraphProbe(() => supergraph.current().subgraphs, { timeoutMs: probeTimeoutMs, signingSecret: config.subgraphSigning.secret }) }
+      ? {
+          probeSubgraphs: createSubgraphProbe(() => supergraph.current().subgraphs, {
+            timeoutMs: probeTimeoutMs,
+            signingSecret: config.subgraphSigning.secret,
+          }),
+        }
       : {}),
     ...(config.server.readyChecksSubgraphs === 'any' ? { subgraphsNeeded: 'any' as const } : {}),
     ...(config.server.readyChecksRedis && redis.redis ? { probeRedis: createRedisProbe(redis.redis, probeTimeoutMs) } : {}),
@@ -138,7 +143,14 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   let stage: 'building' | 'loading' | 'started' = 'building';
   try {
     const decidePolicies = config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null;
-    const features = createFeatures(config, { logger, metrics, redis: redis.redis, addressOf, costDirectives: (schema) => supergraph.of(schema).costDirectives, decidePolicies });
+    const features = createFeatures(config, {
+      logger,
+      metrics,
+      redis: redis.redis,
+      addressOf,
+      costDirectives: (schema) => supergraph.of(schema).costDirectives,
+      decidePolicies,
+    });
     pipeline = createPipeline(features.features);
 
     apollo = new ApolloServer<GatewayContext>({

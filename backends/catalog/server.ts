@@ -35,11 +35,7 @@ export function createCatalogServer(deps: CatalogServerDeps): grpc.Server {
   const ranked = [...byUpc.values()].sort((a, b) => compareUpcs(a.upc, b.upc));
 
   const handlers: CatalogHandlers = {
-    GetProducts: countedUnary(
-      'GetProducts',
-      ({ upcs }) => ({ products: uniqueKeys(upcs, 'upcs').flatMap((upc) => byUpc.get(upc) ?? []) }),
-      context,
-    ),
+    GetProducts: countedUnary('GetProducts', ({ upcs }) => ({ products: uniqueKeys(upcs, 'upcs').flatMap((upc) => byUpc.get(upc) ?? []) }), context),
     ListTopProducts: countedUnary(
       'ListTopProducts',
       ({ first }) => {

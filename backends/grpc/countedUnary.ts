@@ -17,11 +17,7 @@ export interface UnaryContext {
  * continues the caller's trace with a span, and hides unexpected errors behind INTERNAL.
  * Handlers stay free of callback plumbing.
  */
-export function countedUnary<Req, Res>(
-  method: string,
-  handle: (request: Req) => Res,
-  context: UnaryContext,
-): grpc.handleUnaryCall<Req, Res> {
+export function countedUnary<Req, Res>(method: string, handle: (request: Req) => Res, context: UnaryContext): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     context.counter.record(method);
     const requestId = call.metadata.get(Headers.requestId)[0];

@@ -28,11 +28,7 @@ export function createInventoryServer(deps: InventoryServerDeps): grpc.Server {
   const byUpc = new Map(deps.stock.map((level) => [level.upc, { ...level }]));
 
   const handlers: InventoryHandlers = {
-    GetStock: countedUnary(
-      'GetStock',
-      ({ upcs }) => ({ items: uniqueKeys(upcs, 'upcs').flatMap((upc) => byUpc.get(upc) ?? []) }),
-      context,
-    ),
+    GetStock: countedUnary('GetStock', ({ upcs }) => ({ items: uniqueKeys(upcs, 'upcs').flatMap((upc) => byUpc.get(upc) ?? []) }), context),
   };
 
   const proto = loadProto<ProtoGrpcType>(join(protosDir, 'inventory.proto'));

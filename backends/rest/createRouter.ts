@@ -30,10 +30,7 @@ export interface Route {
   counted?: boolean;
 }
 
-export type RouteMatch =
-  | { kind: 'found'; route: Route; params: Record<string, string> }
-  | { kind: 'wrongMethod'; allow: HttpMethod[] }
-  | { kind: 'none' };
+export type RouteMatch = { kind: 'found'; route: Route; params: Record<string, string> } | { kind: 'wrongMethod'; allow: HttpMethod[] } | { kind: 'none' };
 
 export interface Router {
   match(method: string, pathname: string): RouteMatch;

@@ -8,7 +8,11 @@ import type { DemoServicesMessage } from './spawnDemoServices.js';
 
 const backends = await startDemoBackends();
 const subgraphs = await startSubgraphs(backends, { development: false });
-const stop = () => void subgraphs.close().then(() => backends.close()).then(() => process.exit(0));
+const stop = () =>
+  void subgraphs
+    .close()
+    .then(() => backends.close())
+    .then(() => process.exit(0));
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
 process.once('disconnect', stop);

@@ -252,7 +252,11 @@ function mib(bytes: number | null): number | null {
 
 /** What a dead gateway printed last that names an error (Node ends with its version line). */
 function fatalLine(output: string): string {
-  const lines = output.trim().split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = output
+    .trim()
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const line = lines.findLast((candidate) => /error|ERR_/i.test(candidate)) ?? lines.at(-1);
   return line === undefined ? 'the gateway exited' : `the gateway exited: ${line.slice(0, 300)}`;
 }

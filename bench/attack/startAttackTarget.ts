@@ -69,11 +69,7 @@ export interface AttackTarget extends GatewayProcess {
  * `attackGatewayConfig`, on a free port of 127.0.0.1 and its metrics on another; resolves once it
  * answers.
  */
-export async function startAttackTarget(
-  subgraphUrls: Record<SubgraphName, string>,
-  rateLimit: AttackRateLimit,
-  cpu: number | null,
-): Promise<AttackTarget> {
+export async function startAttackTarget(subgraphUrls: Record<SubgraphName, string>, rateLimit: AttackRateLimit, cpu: number | null): Promise<AttackTarget> {
   const port = await findFreePort();
   let metricsPort = await findFreePort();
   while (metricsPort === port) metricsPort = await findFreePort();

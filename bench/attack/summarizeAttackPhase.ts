@@ -21,10 +21,7 @@ export function summarizeLegitimateRun(run: LegitimateClientRun): LegitimateSumm
  * rate is at least `minSuccessRate` and its p99 at most `maxP99VsQuiet` times `quietP99`. A
  * missing quiet p99 (the quiet run failed) fails every attack: nothing to compare with.
  */
-export function judgeAttackPhase(
-  phase: Omit<AttackPhaseResult, 'p99VsQuiet' | 'targetMet'>,
-  quietP99: number | null,
-): AttackPhaseResult {
+export function judgeAttackPhase(phase: Omit<AttackPhaseResult, 'p99VsQuiet' | 'targetMet'>, quietP99: number | null): AttackPhaseResult {
   const p99 = phase.legitimate?.latencyMs.p99;
   const p99VsQuiet = p99 !== undefined && quietP99 !== null && quietP99 > 0 && !Number.isNaN(p99) ? p99 / quietP99 : undefined;
   const targetMet =

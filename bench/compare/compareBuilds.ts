@@ -39,7 +39,8 @@ export interface CompareOptions {
 export async function compareBuilds(options: CompareOptions): Promise<Comparison> {
   for (const root of [options.baseRoot, options.candidateRoot]) {
     if (!existsSync(join(root, 'bin/portico.js'))) throw new Error(`${root} is not a Portico checkout: it has no bin/portico.js`);
-    if (!existsSync(join(root, 'node_modules'))) throw new Error(`${root} has no node_modules: run npm ci there, or link this checkout's (ln -s "$PWD/node_modules" ${root}/)`);
+    if (!existsSync(join(root, 'node_modules')))
+      throw new Error(`${root} has no node_modules: run npm ci there, or link this checkout's (ln -s "$PWD/node_modules" ${root}/)`);
     // A checkout with a build step runs its compiled code: build it as it is now (older ones run TypeScript).
     if (existsSync(join(root, 'scripts/buildDist.js'))) execFileSync(process.execPath, ['scripts/buildDist.js'], { cwd: root, stdio: 'inherit' });
   }
@@ -51,7 +52,8 @@ export async function compareBuilds(options: CompareOptions): Promise<Comparison
     writeFileSync(supergraphFile, composeBenchSupergraph(subgraphs.urls));
     const query = options.query === 'benchmark' ? benchQuery : oneSubgraphQuery;
     const body = JSON.stringify({ query });
-    const reference = options.query === 'benchmark' ? await computeReference(benchQuery) : ((await sendOnce(subgraphs.urls.products, body)).answer as { data?: unknown }).data;
+    const reference =
+      options.query === 'benchmark' ? await computeReference(benchQuery) : ((await sendOnce(subgraphs.urls.products, body)).answer as { data?: unknown }).data;
 
     for (const root of [options.baseRoot, options.candidateRoot]) {
       const port = await findFreePort();
@@ -69,7 +71,12 @@ export async function compareBuilds(options: CompareOptions): Promise<Comparison
       const load = await runClosedLoop({ url: gateway.url, body, concurrency: options.concurrency, warmupMs: 0, durationMs: seconds * 1000, check });
       const failed = Object.values(load.errors).reduce((sum, count) => sum + count, 0);
       if (failed > 0) throw new Error(`${failed} wrong or failed answers from ${gateway.url}: ${JSON.stringify(load.errors)}`);
-      return { seconds: (performance.now() - startedAt) / 1000, requests: load.totalRequests, cpuSeconds: readCpuSeconds(gateway.pid) - cpuBefore, latenciesMs: load.latenciesMs };
+      return {
+        seconds: (performance.now() - startedAt) / 1000,
+        requests: load.totalRequests,
+        cpuSeconds: readCpuSeconds(gateway.pid) - cpuBefore,
+        latenciesMs: load.latenciesMs,
+      };
     };
 
     const [base, candidate] = gateways as [GatewayProcess, GatewayProcess];

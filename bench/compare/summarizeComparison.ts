@@ -29,7 +29,8 @@ export interface Comparison {
  * slice `i` of the candidate, so drift in the machine's speed touches both of a pair alike.
  */
 export function summarizeComparison(base: readonly Slice[], candidate: readonly Slice[]): Comparison {
-  if (base.length === 0 || base.length !== candidate.length) throw new RangeError('summarizeComparison: needs as many base slices as candidate slices, at least one');
+  if (base.length === 0 || base.length !== candidate.length)
+    throw new RangeError('summarizeComparison: needs as many base slices as candidate slices, at least one');
   const ratios = Float64Array.from(base, (slice, index) => rate(candidate[index]!) / rate(slice)).sort();
   return {
     base: summarize(base),

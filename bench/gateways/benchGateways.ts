@@ -31,15 +31,23 @@ const hiveDedup =
   "identical subgraph queries in flight share one request: `transportEntries['*.http'].options.deduplicateInflightRequests` " +
   '(default on); its de-duplication of incoming client requests (`inboundInflightRequestDeduplication`) stays off, its default';
 
-const hive = (rustPlanner: boolean): BenchGateway['command'] => ({ supergraphFile, port, dedup }) => ({
-  args: [
-    hiveBin, 'supergraph', supergraphFile,
-    '--config-path', here('./hive/gateway.config.ts'),
-    '--host', '127.0.0.1', '--port', String(port),
-    ...(rustPlanner ? ['--hive-router-runtime'] : []),
-  ],
-  env: dedupEnv(dedup),
-});
+const hive =
+  (rustPlanner: boolean): BenchGateway['command'] =>
+  ({ supergraphFile, port, dedup }) => ({
+    args: [
+      hiveBin,
+      'supergraph',
+      supergraphFile,
+      '--config-path',
+      here('./hive/gateway.config.ts'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      ...(rustPlanner ? ['--hive-router-runtime'] : []),
+    ],
+    env: dedupEnv(dedup),
+  });
 
 /**
  * Portico's real command line, so that whatever the gateway becomes is what gets measured; run
@@ -48,9 +56,16 @@ const hive = (rustPlanner: boolean): BenchGateway['command'] => ({ supergraphFil
 export function porticoCommand(root: string): BenchGateway['command'] {
   return ({ supergraphFile, port, dedup }) => ({
     args: [
-      join(root, 'bin/portico.js'), 'gateway',
-      '--config', here('./portico.yaml'), '--supergraph', supergraphFile,
-      '--host', '127.0.0.1', '--port', String(port),
+      join(root, 'bin/portico.js'),
+      'gateway',
+      '--config',
+      here('./portico.yaml'),
+      '--supergraph',
+      supergraphFile,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
     ],
     // Production needs a signing secret; the bench subgraphs do not check signatures.
     env: { ...dedupEnv(dedup), PORTICO_SIGNING_SECRET: randomBytes(24).toString('hex') },

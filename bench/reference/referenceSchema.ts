@@ -1,5 +1,14 @@
 import { buildSchema, type GraphQLSchema } from 'graphql';
-import { benchProducts, benchReviews, benchStock, benchUsers, shippingEstimate, type BenchProduct, type BenchReview, type BenchUser } from '../subgraphs/benchData.js';
+import {
+  benchProducts,
+  benchReviews,
+  benchStock,
+  benchUsers,
+  shippingEstimate,
+  type BenchProduct,
+  type BenchReview,
+  type BenchUser,
+} from '../subgraphs/benchData.js';
 
 /**
  * The bench graph as one ordinary, non-federated schema over the same data: no entities, no

@@ -34,7 +34,13 @@ export function formatAttackResults(attack: AttackResults): string {
 export function formatPhaseRow(phase: AttackPhaseResult): string {
   if (phase.outcome === 'failed' || !phase.legitimate) return `| ${phase.name} | FAILED: ${oneLine(phase.problem ?? '')} ||||||||||`;
   const target =
-    phase.outcome === 'gateway-died' ? `**not met: gateway died** (${oneLine(phase.problem ?? '')})` : phase.id === 'quiet' ? '–' : phase.targetMet ? 'met' : '**not met**';
+    phase.outcome === 'gateway-died'
+      ? `**not met: gateway died** (${oneLine(phase.problem ?? '')})`
+      : phase.id === 'quiet'
+        ? '–'
+        : phase.targetMet
+          ? 'met'
+          : '**not met**';
   // The count too: on a slow machine a few seconds of a 4-connection loop is few requests.
   const { successRate, latencyMs, failures } = phase.legitimate;
   return [

@@ -51,7 +51,15 @@ export const benchProducts: readonly BenchProduct[] = [
 
 /** Whether each product is in stock, by UPC: what the inventory subgraph knows. */
 export const benchStock: Readonly<Record<string, boolean>> = {
-  '1': true, '2': false, '3': false, '4': false, '5': true, '6': true, '7': true, '8': false, '9': true,
+  '1': true,
+  '2': false,
+  '3': false,
+  '4': false,
+  '5': true,
+  '6': true,
+  '7': true,
+  '8': false,
+  '9': true,
 };
 
 const sentence = 'The quick brown fox jumps over the lazy dog while the shop keeps its promises. ';

@@ -33,15 +33,17 @@ export function createMemoisedServer(schema: GraphQLSchema): MemoisedServer {
       return;
     }
     requests += 1;
-    void readText(request).then(async (body) => {
-      let answer = answers.get(body);
-      if (answer === undefined) {
-        answer = answerOf(schema, body);
-        if (answers.size < maxMemoisedBodies) answers.set(body, answer);
-      }
-      const bytes = await answer;
-      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length }).end(bytes);
-    }).catch(() => response.destroy());
+    void readText(request)
+      .then(async (body) => {
+        let answer = answers.get(body);
+        if (answer === undefined) {
+          answer = answerOf(schema, body);
+          if (answers.size < maxMemoisedBodies) answers.set(body, answer);
+        }
+        const bytes = await answer;
+        response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length }).end(bytes);
+      })
+      .catch(() => response.destroy());
   });
   // Gateways keep their connections; do not make them reconnect between bursts.
   server.keepAliveTimeout = 60_000;

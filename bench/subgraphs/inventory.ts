@@ -16,8 +16,7 @@ export const inventory: BenchSubgraph = {
     Product: {
       __resolveReference: (reference: ProductReference) => reference,
       inStock: ({ upc }: ProductReference) => benchStock[upc] ?? null,
-      shippingEstimate: ({ price, weight }: ProductReference) =>
-        price === undefined || weight === undefined ? null : shippingEstimate({ price, weight }),
+      shippingEstimate: ({ price, weight }: ProductReference) => (price === undefined || weight === undefined ? null : shippingEstimate({ price, weight })),
     },
   },
 };

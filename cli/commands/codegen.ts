@@ -5,7 +5,9 @@ import { Command } from 'commander';
 /** `portico codegen`: typed resolvers from each subgraph's SDL, typed gRPC clients from the protos, the README's config table. */
 export function codegenCommand(): Command {
   return new Command('codegen')
-    .description('Generate typed resolvers (codegen.yml), gRPC types (schema/protos), the bundled GraphiQL explorer and the README\'s config table into the repository.')
+    .description(
+      "Generate typed resolvers (codegen.yml), gRPC types (schema/protos), the bundled GraphiQL explorer and the README's config table into the repository.",
+    )
     .option('--check', 'write nothing; fail when committed generated code differs from what would be generated')
     .action(async (options: { check?: boolean }) => {
       // Loaded here: graphql-codegen is a development dependency, absent from production installs.

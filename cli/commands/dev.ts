@@ -38,7 +38,9 @@ export function devCommand(): Command {
           write(`dev | the gateway stopped (exit code ${code}); stopping everything.`);
           void stopAll(1);
         } else {
-          write(`dev | ${child.name} stopped (exit code ${code}); the rest keep running, and requests that need it get errors. Restart with Ctrl-C and npm start.`);
+          write(
+            `dev | ${child.name} stopped (exit code ${code}); the rest keep running, and requests that need it get errors. Restart with Ctrl-C and npm start.`,
+          );
         }
       });
     });

@@ -20,11 +20,14 @@ export function subgraphCommand(): Command {
         'codegen.yml, docker-compose.yml and portico dev; then generate its types and compose.',
     )
     .argument('<name>', 'the subgraph name: lowercase letters, digits and dashes, e.g. weather')
-    .option('--rest <base-url>', 'the REST service\'s base URL; the starter entity is read with GET <base-url>/{id}')
-    .option('--grpc <proto-file>', 'the gRPC service\'s .proto file; copied to schema/protos/, the SDL is derived from it')
+    .option('--rest <base-url>', "the REST service's base URL; the starter entity is read with GET <base-url>/{id}")
+    .option('--grpc <proto-file>', "the gRPC service's .proto file; copied to schema/protos/, the SDL is derived from it")
     .option('--service <name>', 'with --grpc: the service to expose, when the proto defines several')
-    .option('--address <host:port>', 'with --grpc (required): where the service listens; the subgraph\'s default for NAME_SERVICE_ADDRESS')
-    .addHelpText('after', '\nExamples:\n  portico subgraph add widgets --rest http://localhost:8080/widgets\n  portico subgraph add weather --grpc ./weather.proto --service Weather --address localhost:50070')
+    .option('--address <host:port>', "with --grpc (required): where the service listens; the subgraph's default for NAME_SERVICE_ADDRESS")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  portico subgraph add widgets --rest http://localhost:8080/widgets\n  portico subgraph add weather --grpc ./weather.proto --service Weather --address localhost:50070',
+    )
     .action(async (name: string, options: AddOptions) => {
       // Loaded here, so that other commands do not pay for loading composition.
       const { addSubgraph } = await import('../scaffold/addSubgraph.js');

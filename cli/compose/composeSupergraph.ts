@@ -12,9 +12,7 @@ export interface CompositionProblem {
   locations: string[];
 }
 
-export type CompositionResult =
-  | { ok: true; supergraphSdl: string; hints: CompositionProblem[] }
-  | { ok: false; errors: CompositionProblem[] };
+export type CompositionResult = { ok: true; supergraphSdl: string; hints: CompositionProblem[] } | { ok: false; errors: CompositionProblem[] };
 
 /** Composes the listed subgraphs' SDL files into a supergraph, or says precisely why not. */
 export function composeSupergraph(config: SupergraphConfig): CompositionResult {
@@ -68,7 +66,5 @@ function locationOf(node: ASTNode & { subgraph?: string }, subgraph: string | un
 
 /** Problems as a person reads them: one block each, code first, then every place. */
 export function formatProblems(kind: 'error' | 'hint', problems: CompositionProblem[]): string {
-  return problems
-    .map((problem) => [`${kind}[${problem.code}]: ${problem.message}`, ...problem.locations.map((at) => `  --> ${at}`)].join('\n'))
-    .join('\n\n');
+  return problems.map((problem) => [`${kind}[${problem.code}]: ${problem.message}`, ...problem.locations.map((at) => `  --> ${at}`)].join('\n')).join('\n\n');
 }

@@ -110,7 +110,11 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
     try {
       const child = await startService(service, Number(new URL(entry.routingUrl).port) || service.defaultPort);
       // Before the gateway, which stops first.
-      children.splice(children.findIndex((candidate) => candidate.name === 'gateway'), 0, child);
+      children.splice(
+        children.findIndex((candidate) => candidate.name === 'gateway'),
+        0,
+        child,
+      );
       ports.set(child.name, child.port);
       watchExit(child);
       write(`dev | started ${entry.name} at ${service.url(child.port)}`);

@@ -111,5 +111,7 @@ function describe({ changed, added, removed }: { changed: string[]; added: Subgr
     changed.length > 0 ? `${changed.join(', ')} changed` : '',
     added.length > 0 ? `${added.map((s) => s.name).join(', ')} added` : '',
     removed.length > 0 ? `${removed.join(', ')} removed` : '',
-  ].filter(Boolean).join('; ');
+  ]
+    .filter(Boolean)
+    .join('; ');
 }

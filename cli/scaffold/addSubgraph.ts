@@ -41,8 +41,9 @@ export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
   if ((options.rest === undefined) === (options.grpc === undefined)) throw new Error('give exactly one of --rest BASE_URL and --grpc PROTO_FILE.');
   // No default address: one that happened to be another service's (the demo catalog's) would
   // point the new subgraph at the wrong service without a word.
-  if (options.grpc !== undefined && options.address === undefined) throw new Error('--grpc needs --address HOST:PORT, where your gRPC service listens (e.g. --address localhost:50070).');
-  if (options.rest !== undefined && options.address !== undefined) throw new Error('--address is for --grpc; a REST service\'s address is its --rest URL.');
+  if (options.grpc !== undefined && options.address === undefined)
+    throw new Error('--grpc needs --address HOST:PORT, where your gRPC service listens (e.g. --address localhost:50070).');
+  if (options.rest !== undefined && options.address !== undefined) throw new Error("--address is for --grpc; a REST service's address is its --rest URL.");
   if (options.address !== undefined && !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(options.address)) {
     throw new Error(`--address must be HOST:PORT, e.g. localhost:50070 (got "${options.address}").`);
   }
@@ -53,7 +54,8 @@ export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
   let spec: ScaffoldSpec;
   let proto: { target: string; text: string } | undefined;
   if (options.rest !== undefined) {
-    if (!/^https?:\/\/[^/]/.test(options.rest) || !URL.canParse(options.rest)) throw new Error(`--rest must be an http(s) base URL such as http://localhost:8080 (got "${options.rest}").`);
+    if (!/^https?:\/\/[^/]/.test(options.rest) || !URL.canParse(options.rest))
+      throw new Error(`--rest must be an http(s) base URL such as http://localhost:8080 (got "${options.rest}").`);
     spec = { kind: 'rest', names, port, baseUrl: options.rest.replace(/\/$/, ''), entity: singular(names.pascal) };
   } else {
     const source = resolve(options.grpc!);
@@ -61,7 +63,8 @@ export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
     const service = readProtoService(options.grpc!, options.service);
     const target = join(root, 'schema/protos', service.file);
     const text = readFileSync(source, 'utf8');
-    if (existsSync(target) && readFileSync(target, 'utf8') !== text) throw new Error(`schema/protos/${service.file} exists and differs from ${options.grpc}; rename your proto file.`);
+    if (existsSync(target) && readFileSync(target, 'utf8') !== text)
+      throw new Error(`schema/protos/${service.file} exists and differs from ${options.grpc}; rename your proto file.`);
     proto = { target, text };
     spec = { kind: 'grpc', names, port, address: options.address!, plan: planGrpcSchema(service) };
   }
@@ -79,7 +82,9 @@ export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
       mkdirSync(dirname(file), { recursive: true });
       writeAtomically(file, text);
     }
-    options.write(`Wrote ${names.name}: schema/${names.name}.graphql, subgraphs/${names.name}/ (server, index, context, resolvers, ${apiModule(spec)}), and its entries in ${Object.values(registryFiles).join(', ')}.`);
+    options.write(
+      `Wrote ${names.name}: schema/${names.name}.graphql, subgraphs/${names.name}/ (server, index, context, resolvers, ${apiModule(spec)}), and its entries in ${Object.values(registryFiles).join(', ')}.`,
+    );
     const composed = composeSupergraphFile(readSupergraphConfig(join(root, registryFiles.supergraphYaml)));
     writeAtomically(supergraph, composed.text);
     options.write('Composed schema/supergraph.graphql.');

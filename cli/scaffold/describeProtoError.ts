@@ -17,7 +17,13 @@ export function describeProtoError(error: unknown): string {
   if (expected) return `${at}expected "${expected[2]}" before "${expected[1]}".`;
   const illegal = /^illegal (token|id|name|string|value|number|type|option|syntax)[^']*'([^']*)'/.exec(message);
   if (illegal) {
-    const wanted: Record<string, string> = { id: 'a field number', name: 'a name', string: 'a quoted string', number: 'a number', syntax: '"proto2" or "proto3"' };
+    const wanted: Record<string, string> = {
+      id: 'a field number',
+      name: 'a name',
+      string: 'a quoted string',
+      number: 'a number',
+      syntax: '"proto2" or "proto3"',
+    };
     const hint = wanted[illegal[1]!];
     return `${at}unexpected "${illegal[2]}"${hint ? `, where ${hint} should be` : ''}.`;
   }

@@ -32,8 +32,14 @@ export function findDependents(subgraphs: SubgraphSdl[], target: string): Depend
     for (const [typeName, nodes] of objectTypes(parse(other.sdl))) {
       const resolvedThere = ownerTypes.get(typeName);
       if (!resolvedThere) continue;
-      const ownerFields = new Set(resolvedThere.flatMap((node) => (node.fields ?? []).filter((field) => !hasDirective(field.directives, 'external')).map((field) => field.name.value)));
-      const external = nodes.flatMap((node) => (node.fields ?? []).filter((field) => hasDirective(field.directives, 'external') && ownerFields.has(field.name.value)).map((field) => `${typeName}.${field.name.value}`));
+      const ownerFields = new Set(
+        resolvedThere.flatMap((node) => (node.fields ?? []).filter((field) => !hasDirective(field.directives, 'external')).map((field) => field.name.value)),
+      );
+      const external = nodes.flatMap((node) =>
+        (node.fields ?? [])
+          .filter((field) => hasDirective(field.directives, 'external') && ownerFields.has(field.name.value))
+          .map((field) => `${typeName}.${field.name.value}`),
+      );
       if (external.length > 0) reasons.push(`${joinWords(external)} ${external.length === 1 ? 'is' : 'are'} @external (resolved by ${target})`);
       const keys = nodes.flatMap((node) => (node.directives ?? []).filter((directive) => directive.name.value === 'key'));
       const keyFields = new Set(keys.flatMap((key) => keyFieldsOf(key)));
@@ -65,7 +71,10 @@ function hasDirective(directives: readonly ConstDirectiveNode[] | undefined, nam
 function keyFieldsOf(key: ConstDirectiveNode): string[] {
   const fields = key.arguments?.find((argument) => argument.name.value === 'fields')?.value;
   if (fields?.kind !== Kind.STRING) return [];
-  return fields.value.replace(/\{[^{}]*\}/g, ' ').split(/\s+/).filter(Boolean);
+  return fields.value
+    .replace(/\{[^{}]*\}/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
 }
 
 function isUnresolvable(key: ConstDirectiveNode): boolean {

@@ -55,9 +55,20 @@ const readMethod = /^(Get|List|Find|Search|Lookup|Read|Fetch|Query|Describe|Batc
 // longs: String in the loader options, so 64-bit integers arrive as strings; uint32 can pass
 // GraphQL's 32-bit signed Int.
 const scalars: Record<string, GraphqlField['type']> = {
-  TYPE_STRING: 'String', TYPE_BOOL: 'Boolean', TYPE_DOUBLE: 'Float', TYPE_FLOAT: 'Float',
-  TYPE_INT32: 'Int', TYPE_SINT32: 'Int', TYPE_SFIXED32: 'Int', TYPE_UINT32: 'Float', TYPE_FIXED32: 'Float',
-  TYPE_INT64: 'String', TYPE_UINT64: 'String', TYPE_SINT64: 'String', TYPE_FIXED64: 'String', TYPE_SFIXED64: 'String',
+  TYPE_STRING: 'String',
+  TYPE_BOOL: 'Boolean',
+  TYPE_DOUBLE: 'Float',
+  TYPE_FLOAT: 'Float',
+  TYPE_INT32: 'Int',
+  TYPE_SINT32: 'Int',
+  TYPE_SFIXED32: 'Int',
+  TYPE_UINT32: 'Float',
+  TYPE_FIXED32: 'Float',
+  TYPE_INT64: 'String',
+  TYPE_UINT64: 'String',
+  TYPE_SINT64: 'String',
+  TYPE_FIXED64: 'String',
+  TYPE_SFIXED64: 'String',
 };
 
 /**
@@ -92,7 +103,8 @@ export function planGrpcSchema(proto: ProtoService): GrpcSchemaPlan {
     taken.add(queryField);
     queries.push({ method: method.name, queryField, args, returns: method.responseType });
   }
-  if (lookups.length === 0 && queries.length === 0) throw new Error(`service ${proto.service} in ${proto.file} has no read method that returns fields GraphQL can show.`);
+  if (lookups.length === 0 && queries.length === 0)
+    throw new Error(`service ${proto.service} in ${proto.file} has no read method that returns fields GraphQL can show.`);
 
   const objects = new Map<string, ObjectPlan>();
   const enums = new Set<string>();
@@ -146,7 +158,11 @@ function lookupOf(proto: ProtoService, method: string, request: string, response
     if (!key) continue;
     const entity = items.typeName;
     return {
-      method, entity, keyField, requestField: keys.name, responseField: items.name,
+      method,
+      entity,
+      keyField,
+      requestField: keys.name,
+      responseField: items.name,
       keyType: scalars[key.type] as LookupPlan['keyType'],
       queryField: lowerFirst(entity),
       loader: `${lowerFirst(entity)}Loader`,
@@ -171,5 +187,10 @@ function hasFields(proto: ProtoService, message: string, seen: Set<string>): boo
   const fields = proto.messages.get(message);
   if (!fields || seen.has(message)) return false;
   seen.add(message);
-  return fields.some((field) => scalars[field.type] !== undefined || (field.type === 'TYPE_ENUM' && proto.enums.has(field.typeName)) || (field.type === 'TYPE_MESSAGE' && hasFields(proto, field.typeName, seen)));
+  return fields.some(
+    (field) =>
+      scalars[field.type] !== undefined ||
+      (field.type === 'TYPE_ENUM' && proto.enums.has(field.typeName)) ||
+      (field.type === 'TYPE_MESSAGE' && hasFields(proto, field.typeName, seen)),
+  );
 }

@@ -61,10 +61,15 @@ export function readProtoService(file: string, service: string | undefined): Pro
   const services = Object.entries(definition).filter(([, value]) => !('format' in value) && !('fileDescriptorProtos' in value));
   const names = services.map(([fullName]) => fullName);
   if (names.length === 0) throw new Error(`${file} defines no service.`);
-  const chosen = service === undefined ? (names.length === 1 ? names[0] : undefined) : names.find((fullName) => fullName === service || fullName.endsWith(`.${service}`));
+  const chosen =
+    service === undefined ? (names.length === 1 ? names[0] : undefined) : names.find((fullName) => fullName === service || fullName.endsWith(`.${service}`));
   if (chosen === undefined) {
     const listed = names.map((fullName) => fullName.split('.').pop()).join(', ');
-    throw new Error(service === undefined ? `${file} defines several services (${listed}); choose one with --service.` : `${file} has no service "${service}" (it defines ${listed}).`);
+    throw new Error(
+      service === undefined
+        ? `${file} defines several services (${listed}); choose one with --service.`
+        : `${file} has no service "${service}" (it defines ${listed}).`,
+    );
   }
   const packageName = chosen.split('.').slice(0, -1).join('.');
   const prefix = packageName === '' ? '' : `${packageName}.`;
@@ -76,14 +81,20 @@ export function readProtoService(file: string, service: string | undefined): Pro
     if (!fullName.startsWith(prefix) || local.includes('.')) continue;
     if (!('format' in value)) continue;
     if (value.format === 'Protocol Buffer 3 EnumDescriptorProto') {
-      enums.set(local, (value.type as EnumDescriptor).value.map((item) => item.name));
+      enums.set(
+        local,
+        (value.type as EnumDescriptor).value.map((item) => item.name),
+      );
     } else if (value.format === 'Protocol Buffer 3 DescriptorProto') {
-      messages.set(local, (value.type as MessageDescriptor).field.map((field) => ({
-        name: field.name,
-        type: field.type,
-        typeName: field.typeName,
-        repeated: field.label === 'LABEL_REPEATED',
-      })));
+      messages.set(
+        local,
+        (value.type as MessageDescriptor).field.map((field) => ({
+          name: field.name,
+          type: field.type,
+          typeName: field.typeName,
+          repeated: field.label === 'LABEL_REPEATED',
+        })),
+      );
     }
   }
   const methods = Object.entries(definition[chosen] as unknown as Record<string, MethodDescriptor>)

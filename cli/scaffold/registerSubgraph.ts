@@ -82,11 +82,20 @@ function addToDockerCompose(text: string, spec: ScaffoldSpec): string {
   service.add(doc.createPair('environment', environment));
   const check = doc.createNode({}) as YAMLMap;
   check.add(doc.createPair('<<', doc.createAlias(doc.get('x-http-check', true) as YAMLMap)));
-  check.add(doc.createPair('test', quoted(flow(doc, ['CMD', 'node', '-e', `fetch('http://localhost:${spec.port}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`]))));
+  check.add(
+    doc.createPair(
+      'test',
+      quoted(flow(doc, ['CMD', 'node', '-e', `fetch('http://localhost:${spec.port}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`])),
+    ),
+  );
   service.add(doc.createPair('healthcheck', check));
   const pair = doc.createPair(name, service);
   // Beside the other subgraphs, before the gateway, as a person would add it.
-  services.items.splice(services.items.findIndex((item) => (item.key as { value?: unknown }).value === 'gateway'), 0, pair);
+  services.items.splice(
+    services.items.findIndex((item) => (item.key as { value?: unknown }).value === 'gateway'),
+    0,
+    pair,
+  );
 
   const command = gateway.get('command') as YAMLSeq;
   const words = command.items.map((item) => String((item as { value?: unknown }).value));

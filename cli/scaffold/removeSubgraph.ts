@@ -30,11 +30,17 @@ export async function removeSubgraph(options: RemoveSubgraphOptions): Promise<vo
   const { root, name, write } = options;
   const config = readSupergraphConfig(join(root, registryFiles.supergraphYaml));
   const entry = config.subgraphs.find((subgraph) => subgraph.name === name);
-  if (!entry) throw new Error(`no subgraph named "${name}" in ${registryFiles.supergraphYaml} (it lists ${config.subgraphs.map((subgraph) => subgraph.name).join(', ')}).`);
+  if (!entry)
+    throw new Error(
+      `no subgraph named "${name}" in ${registryFiles.supergraphYaml} (it lists ${config.subgraphs.map((subgraph) => subgraph.name).join(', ')}).`,
+    );
   const rest = config.subgraphs.filter((subgraph) => subgraph !== entry);
   if (rest.length === 0) throw new Error(`${name} is the only subgraph; a supergraph needs at least one.`);
 
-  const dependents = findDependents(config.subgraphs.map((subgraph) => ({ name: subgraph.name, sdl: readFileSync(subgraph.schemaFile, 'utf8') })), name);
+  const dependents = findDependents(
+    config.subgraphs.map((subgraph) => ({ name: subgraph.name, sdl: readFileSync(subgraph.schemaFile, 'utf8') })),
+    name,
+  );
   if (dependents.length > 0) {
     const lines = dependents.map((dependent) => `  ${dependent.name}: ${dependent.reasons.join('; ')}`);
     throw new Error(`other subgraphs depend on ${name}; change them first:\n${lines.join('\n')}\nNothing was removed.`);
@@ -85,7 +91,8 @@ export async function removeSubgraph(options: RemoveSubgraphOptions): Promise<vo
   }
   write(`Removed ${name}; composed ${supergraphFile} without it and regenerated the types.`);
   const running = readRunningDev(root);
-  if (running) write(`portico dev (process ${running.pid}) is running here: it stops ${name}, and its gateway at ${running.gatewayUrl} serves the supergraph without it.`);
+  if (running)
+    write(`portico dev (process ${running.pid}) is running here: it stops ${name}, and its gateway at ${running.gatewayUrl} serves the supergraph without it.`);
   write('Commit the removed files and the changed registries, generated code included.');
 }
 
@@ -93,7 +100,9 @@ export async function removeSubgraph(options: RemoveSubgraphOptions): Promise<vo
 function unsharedProtos(root: string, name: string): string[] {
   const folder = join(root, 'subgraphs', name);
   if (!existsSync(folder)) return [];
-  const loaded = new Set(filesUnder(folder).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/loadProto(?:<[^>]*>)?\('([^']+\.proto)'\)/g)].map((match) => match[1]!)));
+  const loaded = new Set(
+    filesUnder(folder).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/loadProto(?:<[^>]*>)?\('([^']+\.proto)'\)/g)].map((match) => match[1]!)),
+  );
   if (loaded.size === 0) return [];
   const elsewhere = ['subgraphs', 'backends', 'common']
     .map((dir) => join(root, dir))

@@ -20,7 +20,9 @@ const reserved = new Set(['kit', 'generated', 'gateway']);
 /** Spells `name` every way the scaffold needs, or throws a one-line refusal that says why. */
 export function subgraphNames(name: string): SubgraphNames {
   if (!validName.test(name) || name.length > 63) {
-    throw new Error(`"${name}" is not a valid subgraph name: use lowercase letters, digits and single dashes, starting with a letter (e.g. weather or order-history).`);
+    throw new Error(
+      `"${name}" is not a valid subgraph name: use lowercase letters, digits and single dashes, starting with a letter (e.g. weather or order-history).`,
+    );
   }
   if (reserved.has(name)) throw new Error(`"${name}" is reserved; choose another subgraph name.`);
   const words = name.split('-');

@@ -84,7 +84,9 @@ export function createHttpDrain(options: HttpDrainOptions): HttpDrain {
     const grace = AbortSignal.timeout(options.gracePeriodMs);
     const forced = new Promise<'forced'>((resolve) => grace.addEventListener('abort', () => resolve('forced'), { once: true }));
     if ((await Promise.race([closed, forced])) === 'forced') {
-      logger.warn(`${sockets.size} connection${sockets.size === 1 ? '' : 's'} still open ${options.gracePeriodMs} ms into the stop (${options.settings.gracePeriod}): closing them`);
+      logger.warn(
+        `${sockets.size} connection${sockets.size === 1 ? '' : 's'} still open ${options.gracePeriodMs} ms into the stop (${options.settings.gracePeriod}): closing them`,
+      );
       for (const socket of sockets) socket.destroy();
       await closed;
     }

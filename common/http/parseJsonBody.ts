@@ -20,7 +20,10 @@ export function parseJsonBody(headers: IncomingHttpHeaders, body: Buffer, limits
         : `A GraphQL POST must have Content-Type: application/json, not ${JSON.stringify(contentType)}`,
     );
   }
-  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const charset = parameters
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     throw new HttpError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Unsupported charset ${JSON.stringify(charset)}; send UTF-8 JSON`);
   }

@@ -5,10 +5,7 @@ import type { Server } from 'node:http';
 /** Starts listening and resolves with the port actually bound (the point of asking for 0). */
 export async function listenHttp(server: Server, port: number, host: string): Promise<number> {
   server.listen(port, host);
-  await Promise.race([
-    once(server, 'listening'),
-    once(server, 'error').then(([error]) => Promise.reject(error as Error)),
-  ]);
+  await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error as Error))]);
   return (server.address() as AddressInfo).port;
 }
 

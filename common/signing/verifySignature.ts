@@ -51,7 +51,10 @@ export function verifySignedHeaders(options: VerifyOptions): Verification {
   const signedAt = Number(timestamp);
   const age = (options.now ?? Date.now()) - signedAt;
   if (Math.abs(age) > options.maxAgeMs) {
-    return { ok: false, reason: `the signature is ${age > 0 ? 'stale' : 'from the future'} (${Math.round(age / 1000)} s; at most ${options.maxAgeMs / 1000} s allowed)` };
+    return {
+      ok: false,
+      reason: `the signature is ${age > 0 ? 'stale' : 'from the future'} (${Math.round(age / 1000)} s; at most ${options.maxAgeMs / 1000} s allowed)`,
+    };
   }
   const nonce = single(headers[Headers.nonce]);
   if (nonce === undefined || !nonceFormat.test(nonce)) return { ok: false, reason: 'the signature nonce is missing or malformed' };

@@ -69,7 +69,10 @@ function decode(token: string): jwt.Jwt | null {
 function failureOf(error: unknown, config: AuthenticationConfig): AuthenticationFailure {
   if (error instanceof jwt.TokenExpiredError) {
     if (error.message === 'maxAge exceeded') {
-      return new AuthenticationFailure(`the token is too old: this gateway accepts tokens for ${config.maxTokenAgeSeconds} seconds after they are issued ("iat")`, 'invalid_token');
+      return new AuthenticationFailure(
+        `the token is too old: this gateway accepts tokens for ${config.maxTokenAgeSeconds} seconds after they are issued ("iat")`,
+        'invalid_token',
+      );
     }
     return new AuthenticationFailure(`the token expired at ${isoOf(error.expiredAt)}`, 'invalid_token');
   }
@@ -79,10 +82,12 @@ function failureOf(error: unknown, config: AuthenticationConfig): Authentication
   if (message.startsWith('jwt issuer invalid')) return new AuthenticationFailure('the token issuer ("iss" claim) is not accepted', 'invalid_token');
   if (message.startsWith('jwt audience invalid')) return new AuthenticationFailure('the token audience ("aud" claim) is not accepted', 'invalid_token');
   if (message === 'invalid algorithm') return new AuthenticationFailure('the token algorithm does not match its key', 'invalid_token');
-  if (message === 'iat required when maxAge is specified') return new AuthenticationFailure('the token has no issue time ("iat" claim), which this gateway needs to check its age', 'invalid_token');
+  if (message === 'iat required when maxAge is specified')
+    return new AuthenticationFailure('the token has no issue time ("iat" claim), which this gateway needs to check its age', 'invalid_token');
   const badTime = /^invalid (exp|nbf|iat) value$/.exec(message);
   if (badTime) return new AuthenticationFailure(`the token's "${badTime[1]}" claim is not a time in seconds`, 'invalid_token');
-  if (message.startsWith('jwt malformed') || message === 'invalid token') return new AuthenticationFailure('the token is not a well-formed JWT', 'invalid_token');
+  if (message.startsWith('jwt malformed') || message === 'invalid token')
+    return new AuthenticationFailure('the token is not a well-formed JWT', 'invalid_token');
   return new AuthenticationFailure('the token could not be verified', 'invalid_token');
 }
 

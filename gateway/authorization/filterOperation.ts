@@ -132,7 +132,10 @@ export function filterOperation(
           if (onlyFor) typedRemovals = true;
           continue;
         }
-        const child = selection.selectionSet && definition ? walk(selection.selectionSet, getNamedType(definition.type) as GraphQLCompositeType, [...path, step], null) : undefined;
+        const child =
+          selection.selectionSet && definition
+            ? walk(selection.selectionSet, getNamedType(definition.type) as GraphQLCompositeType, [...path, step], null)
+            : undefined;
         selections.push(child ? ({ ...selection, selectionSet: child } satisfies FieldNode) : selection);
         continue;
       }

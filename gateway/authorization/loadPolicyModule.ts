@@ -23,7 +23,9 @@ export async function loadPolicyModule(file: string): Promise<PolicyDecider> {
     throw new ConfigError([`authorization.policyModule: ${file} could not be loaded: ${whyNotLoaded(file, error)}`]);
   }
   if (typeof module.default !== 'function') {
-    throw new ConfigError([`authorization.policyModule: ${file} must have a default export that is a function ({ claims, policies }) => names of the policies that hold`]);
+    throw new ConfigError([
+      `authorization.policyModule: ${file} must have a default export that is a function ({ claims, policies }) => names of the policies that hold`,
+    ]);
   }
   return module.default as PolicyDecider;
 }

@@ -48,7 +48,14 @@ function nullInObject(object: Data, steps: readonly Step[], index: number, place
 }
 
 // Follows `holder[key]` through lists to the objects at the next step.
-function nullBelow(holder: Data | unknown[], key: string | number, type: GraphQLOutputType, steps: readonly Step[], index: number, placeholderKey: string): boolean {
+function nullBelow(
+  holder: Data | unknown[],
+  key: string | number,
+  type: GraphQLOutputType,
+  steps: readonly Step[],
+  index: number,
+  placeholderKey: string,
+): boolean {
   const value = ownValue(holder, key);
   // Not there (skipped, or nulled by a failure) or not the shape the type says: nothing to null below.
   if (typeof value !== 'object' || value === null) return false;

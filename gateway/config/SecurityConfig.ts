@@ -18,20 +18,31 @@ const jwtSecretOf = (context: DefaultContext): string | null =>
 const hasPublicKey = (context: DefaultContext) => context.get('authentication.publicKeyFile') != null || context.get('authentication.jwks') != null;
 
 export const jwksConfigSchema = nullable(
-  section(
-    {
-      url: httpUrl({ description: 'A JSON Web Key Set; the key is chosen by the token\'s `kid`.' }),
-      cacheMaxAgeMs: Type.Integer({ minimum: 0, default: 600_000, description: 'How long fetched keys are fresh. An expired key is still used while the set is re-fetched in the background, so a slow or unreachable key server does not refuse tokens it already vouched for.' }),
-      refetchPerMinute: Type.Integer({ minimum: 1, default: 10, description: 'Most key-set fetches per minute for unknown `kid`s, so key rotation needs no restart and forged `kid`s cannot hammer the key server; refreshes of an expired set have their own budget of the same size, so forged `kid`s can never lock out known keys.' }),
-      timeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'Deadline of one key-set fetch.' }),
-    },
-  ),
+  section({
+    url: httpUrl({ description: "A JSON Web Key Set; the key is chosen by the token's `kid`." }),
+    cacheMaxAgeMs: Type.Integer({
+      minimum: 0,
+      default: 600_000,
+      description:
+        'How long fetched keys are fresh. An expired key is still used while the set is re-fetched in the background, so a slow or unreachable key server does not refuse tokens it already vouched for.',
+    }),
+    refetchPerMinute: Type.Integer({
+      minimum: 1,
+      default: 10,
+      description:
+        'Most key-set fetches per minute for unknown `kid`s, so key rotation needs no restart and forged `kid`s cannot hammer the key server; refreshes of an expired set have their own budget of the same size, so forged `kid`s can never lock out known keys.',
+    }),
+    timeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'Deadline of one key-set fetch.' }),
+  }),
 );
 
 export const authenticationConfigSchema = section({
   mode: Type.Enum(['off', 'optional', 'required'], {
-    derived: derivedDefault('`optional` when a key is configured (always in development), else `off`', (context) => (jwtSecretOf(context) || hasPublicKey(context) ? 'optional' : 'off')),
-    description: '`required`: no valid token → 401. `optional`: anonymous requests pass and the authorization directives decide field by field. `off`: tokens are ignored (every `@authenticated` field is refused).',
+    derived: derivedDefault('`optional` when a key is configured (always in development), else `off`', (context) =>
+      jwtSecretOf(context) || hasPublicKey(context) ? 'optional' : 'off',
+    ),
+    description:
+      '`required`: no valid token → 401. `optional`: anonymous requests pass and the authorization directives decide field by field. `off`: tokens are ignored (every `@authenticated` field is refused).',
   }),
   algorithms: Type.Array(Type.Enum(jwtAlgorithms, { accepts: `one of ${jwtAlgorithms.join(', ')}` }), {
     minItems: 1,
@@ -40,7 +51,8 @@ export const authenticationConfigSchema = section({
       ...(jwtSecretOf(context) ? ['HS256'] : []),
       ...(hasPublicKey(context) ? ['RS256'] : []),
     ]),
-    description: 'The JWT algorithms accepted (`HS256/384/512`, `RS*`, `PS*`, `ES*`); anything else, `none` included, is refused. Each needs a key of its family.',
+    description:
+      'The JWT algorithms accepted (`HS256/384/512`, `RS*`, `PS*`, `ES*`); anything else, `none` included, is refused. Each needs a key of its family.',
   }),
   // Never null in the file: only the default can leave it unset.
   secret: Type.Unsafe<string | null>(
@@ -57,16 +69,32 @@ export const authenticationConfigSchema = section({
   audience: strings('a list of accepted audiences', 'Accepted `aud` values.', 'any'),
   clockToleranceSeconds: Type.Integer({ minimum: 0, default: 5, description: 'Leeway for `exp` and `nbf`.' }),
   requireExpiry: Type.Boolean({ default: true, description: 'Refuse tokens without an `exp` claim (one that never expires is a credential forever).' }),
-  maxTokenAgeSeconds: nullable(Type.Integer({ minimum: 1, accepts: 'a whole number of seconds, at least 1', description: 'Refuse tokens issued (`iat`) longer ago than this, whatever their `exp`; tokens without `iat` are then refused too.' })),
+  maxTokenAgeSeconds: nullable(
+    Type.Integer({
+      minimum: 1,
+      accepts: 'a whole number of seconds, at least 1',
+      description: 'Refuse tokens issued (`iat`) longer ago than this, whatever their `exp`; tokens without `iat` are then refused too.',
+    }),
+  ),
   requiredClaims: strings('a list of claim names', 'Claims every token must carry besides `sub`.'),
   cookie: nullable(Type.String({ minLength: 1, description: 'Also read the token from this cookie when there is no `Authorization` header.' })),
-  forwardToken: Type.Boolean({ default: false, description: 'Send the client\'s raw `Authorization` header to subgraphs too.' }),
+  forwardToken: Type.Boolean({ default: false, description: "Send the client's raw `Authorization` header to subgraphs too." }),
   forwardClaims: strings('a list of claim names', 'Claims sent to subgraphs (in `x-portico-identity`) besides subject and scopes.'),
 });
 
 export const authorizationConfigSchema = section({
-  unauthorized: Type.Enum(['filter', 'reject'], { default: 'filter', description: '`filter`: remove what the caller may not see and answer the rest. `reject`: refuse the whole request (401/403) if anything would be removed.' }),
-  policyModule: nullable(Type.String({ minLength: 1, filePath: true, defaultNote: 'every `@policy` field is refused', description: 'A module whose default export decides `@policy` (see [Authorization](#authorization)).' })),
+  unauthorized: Type.Enum(['filter', 'reject'], {
+    default: 'filter',
+    description: '`filter`: remove what the caller may not see and answer the rest. `reject`: refuse the whole request (401/403) if anything would be removed.',
+  }),
+  policyModule: nullable(
+    Type.String({
+      minLength: 1,
+      filePath: true,
+      defaultNote: 'every `@policy` field is refused',
+      description: 'A module whose default export decides `@policy` (see [Authorization](#authorization)).',
+    }),
+  ),
 });
 
 export const subgraphSigningConfigSchema = section({
@@ -74,8 +102,9 @@ export const subgraphSigningConfigSchema = section({
   secret: Type.String({
     minLength: 16,
     accepts: SECRET_ACCEPTS,
-    derived: derivedDefault('`$PORTICO_SIGNING_SECRET`; in development, the development secret', (context) =>
-      context.env.PORTICO_SIGNING_SECRET ?? (development(context) ? developmentSecrets.signing : ''),
+    derived: derivedDefault(
+      '`$PORTICO_SIGNING_SECRET`; in development, the development secret',
+      (context) => context.env.PORTICO_SIGNING_SECRET ?? (development(context) ? developmentSecrets.signing : ''),
     ),
     description: 'The secret every subgraph request is signed with; the subgraphs verify with the same one. Required in production.',
   }),
@@ -104,7 +133,9 @@ const headerRules = (description: string) =>
   );
 
 export const headersConfigSchema = section({
-  all: headerRules('Header rules for every subgraph: `{ propagate: NAME }`, `{ propagate: NAME, rename: NAME }`, `{ matching: REGEX }`, `{ set: NAME, value: TEXT }`. Nothing from the client is passed on otherwise.'),
+  all: headerRules(
+    'Header rules for every subgraph: `{ propagate: NAME }`, `{ propagate: NAME, rename: NAME }`, `{ matching: REGEX }`, `{ set: NAME, value: TEXT }`. Nothing from the client is passed on otherwise.',
+  ),
   subgraphs: Type.Record(Type.String(), headerRules('Header rules for one subgraph, applied after `headers.all`.'), {
     accepts: 'a mapping from subgraph name to a list of header rules',
     default: {},

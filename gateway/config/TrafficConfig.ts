@@ -9,11 +9,14 @@ const window = (seconds: number, description: string) => positive(seconds, { des
 
 /** Where `store: redis` keeps rate-limit counters and APQ documents. */
 export const redisConfigSchema = section({
-  url: nullable(Type.String({
+  url: nullable(
+    Type.String({
       pattern: '^rediss?(\\+sentinel|\\+cluster)?://[^\\s]+$',
       accepts: 'a redis:// or rediss:// URL, redis+sentinel://host:port[,host:port…]/<primary name> or redis+cluster://host:port[,host:port…]',
-      description: '`redis://[user:password@]host:port[/db]`; a primary found through Redis Sentinel, `redis+sentinel://[user:password@]host:port[,host:port…]/<primary name>[/db]` (`?sentinelPassword=` when the sentinels\' password differs); or a Redis Cluster, `redis+cluster://[user:password@]host:port[,host:port…]` (`rediss://`, `rediss+sentinel://`, `rediss+cluster://` for TLS). Needed when a `store` below is `redis`. See [Redis beyond one node](#redis-beyond-one-node).',
-    })),
+      description:
+        "`redis://[user:password@]host:port[/db]`; a primary found through Redis Sentinel, `redis+sentinel://[user:password@]host:port[,host:port…]/<primary name>[/db]` (`?sentinelPassword=` when the sentinels' password differs); or a Redis Cluster, `redis+cluster://[user:password@]host:port[,host:port…]` (`rediss://`, `rediss+sentinel://`, `rediss+cluster://` for TLS). Needed when a `store` below is `redis`. See [Redis beyond one node](#redis-beyond-one-node).",
+    }),
+  ),
   keyPrefix: Type.String({ default: 'portico:', description: 'Prefix of every key the gateway writes to Redis.' }),
 });
 
@@ -26,9 +29,18 @@ export const limitsConfigSchema = section({
   maxRootFields: positive(20, { description: 'Most root fields in one operation. 400 `MAX_ROOT_FIELDS_EXCEEDED`.' }),
   maxDirectives: positive(50, { description: 'Most directives in one document. 400 `MAX_DIRECTIVES_EXCEEDED`.' }),
   maxBatchSize: positive(10, { description: 'Most operations in one batched (JSON array) request. 400 `MAX_BATCH_SIZE_EXCEEDED`.' }),
-  maxExpandedFields: positive(2000, { description: 'Most fields in one operation once every fragment spread is written out (a fragment spread twice counts twice), checked before validation. The benchmark query has 55. 400 `MAX_EXPANDED_FIELDS_EXCEEDED`.' }),
-  maxJsonDepth: positive(32, { description: 'Deepest nesting of arrays and objects in a request\'s JSON (a POST body, or GET\'s `variables` and `extensions`), measured on the raw text before it is parsed. 400 `MAX_JSON_DEPTH_EXCEEDED`.' }),
-  maxVariablesBytes: positive(65_536, { defaultNote: '64 KiB', description: 'Largest `variables` of one operation, in bytes as sent, measured before the body is parsed. 400 `MAX_VARIABLES_BYTES_EXCEEDED`.' }),
+  maxExpandedFields: positive(2000, {
+    description:
+      'Most fields in one operation once every fragment spread is written out (a fragment spread twice counts twice), checked before validation. The benchmark query has 55. 400 `MAX_EXPANDED_FIELDS_EXCEEDED`.',
+  }),
+  maxJsonDepth: positive(32, {
+    description:
+      "Deepest nesting of arrays and objects in a request's JSON (a POST body, or GET's `variables` and `extensions`), measured on the raw text before it is parsed. 400 `MAX_JSON_DEPTH_EXCEEDED`.",
+  }),
+  maxVariablesBytes: positive(65_536, {
+    defaultNote: '64 KiB',
+    description: 'Largest `variables` of one operation, in bytes as sent, measured before the body is parsed. 400 `MAX_VARIABLES_BYTES_EXCEEDED`.',
+  }),
 });
 
 export const demandControlConfigSchema = section({
@@ -37,31 +49,63 @@ export const demandControlConfigSchema = section({
   exposeCost: Type.Boolean({ default: true, description: 'Answer `x-portico-cost: true` with `extensions.cost` (`estimated`, `max`).' }),
 });
 
-export const rateLimitRuleSchema = section({
-  /** Named in `RATE_LIMITED` errors and logs. */
-  name: Type.String({ minLength: 1 }),
-  operationName: Type.Optional(Type.String({ minLength: 1 })),
-  rootField: Type.Optional(Type.String({ pattern: '^(Query|Mutation|Subscription)\\.[_A-Za-z][_0-9A-Za-z]*$', accepts: 'a root field such as "Query.users" or "Mutation.createReview"' })),
-  windowSeconds: Type.Integer({ minimum: 1 }),
-  limit: Type.Integer({ minimum: 1 }),
-}, { default: undefined });
+export const rateLimitRuleSchema = section(
+  {
+    /** Named in `RATE_LIMITED` errors and logs. */
+    name: Type.String({ minLength: 1 }),
+    operationName: Type.Optional(Type.String({ minLength: 1 })),
+    rootField: Type.Optional(
+      Type.String({
+        pattern: '^(Query|Mutation|Subscription)\\.[_A-Za-z][_0-9A-Za-z]*$',
+        accepts: 'a root field such as "Query.users" or "Mutation.createReview"',
+      }),
+    ),
+    windowSeconds: Type.Integer({ minimum: 1 }),
+    limit: Type.Integer({ minimum: 1 }),
+  },
+  { default: undefined },
+);
 
 export const rateLimitConfigSchema = section({
-  enabled: Type.Boolean({ default: true, description: 'Rate limit each client address, and each client (token subject, else known API key, else address). Over a limit: 429 `RATE_LIMITED`.' }),
+  enabled: Type.Boolean({
+    default: true,
+    description: 'Rate limit each client address, and each client (token subject, else known API key, else address). Over a limit: 429 `RATE_LIMITED`.',
+  }),
   store: store('`memory` (one process) or `redis` (counters shared by every replica on `redis.url`).'),
-  onStoreError: Type.Enum(['open', 'closed'], { default: 'open', description: 'When Redis cannot be reached: `open` lets requests through and logs a warning; `closed` answers 503 `SERVICE_NOT_READY`.' }),
-  apiKeyHeader: headerName({ default: 'x-api-key', description: 'The header that identifies a client without a token, when its value is a known key (`rateLimit.apiKeys`, or in Redis); an unknown key counts as no key.' }),
-  apiKeys: Type.Array(Type.String({ minLength: 1, accepts: 'a non-empty API key' }), { default: [], description: 'The API keys the gateway knows, typically `${env.PORTICO_API_KEYS}` (comma-separated); kept in memory as SHA-256 hashes. With `store: redis`, keys whose SHA-256 (hex) is in the set `<redis.keyPrefix>apikeys` are known too.' }),
-  trustedProxies: Type.Array(Type.String({ pattern: '^[0-9A-Fa-f:.]+(/\\d{1,3})?$', accepts: 'an IP address or CIDR range such as "10.0.0.0/8"' }), { default: [], description: 'Proxy addresses or CIDR ranges whose `X-Forwarded-For` is believed; elsewhere the TCP peer is the client.' }),
+  onStoreError: Type.Enum(['open', 'closed'], {
+    default: 'open',
+    description: 'When Redis cannot be reached: `open` lets requests through and logs a warning; `closed` answers 503 `SERVICE_NOT_READY`.',
+  }),
+  apiKeyHeader: headerName({
+    default: 'x-api-key',
+    description:
+      'The header that identifies a client without a token, when its value is a known key (`rateLimit.apiKeys`, or in Redis); an unknown key counts as no key.',
+  }),
+  apiKeys: Type.Array(Type.String({ minLength: 1, accepts: 'a non-empty API key' }), {
+    default: [],
+    description:
+      'The API keys the gateway knows, typically `${env.PORTICO_API_KEYS}` (comma-separated); kept in memory as SHA-256 hashes. With `store: redis`, keys whose SHA-256 (hex) is in the set `<redis.keyPrefix>apikeys` are known too.',
+  }),
+  trustedProxies: Type.Array(Type.String({ pattern: '^[0-9A-Fa-f:.]+(/\\d{1,3})?$', accepts: 'an IP address or CIDR range such as "10.0.0.0/8"' }), {
+    default: [],
+    description: 'Proxy addresses or CIDR ranges whose `X-Forwarded-For` is believed; elsewhere the TCP peer is the client.',
+  }),
   perAddress: section({
     windowSeconds: window(60, 'Window of the per-address rule (`address`).'),
-    limit: positive(3000, { description: 'HTTP requests per window and client address (IPv6 by /64), whatever the token or key; counted before authentication and the body, so refused requests count too.' }),
+    limit: positive(3000, {
+      description:
+        'HTTP requests per window and client address (IPv6 by /64), whatever the token or key; counted before authentication and the body, so refused requests count too.',
+    }),
   }),
   default: section({
     windowSeconds: window(60, 'Window of the rule every operation counts against (`default`).'),
     limit: positive(600, { description: 'Operations per window and client under `default`.' }),
   }),
-  rules: Type.Array(rateLimitRuleSchema, { accepts: 'a list of { name, operationName or rootField, windowSeconds, limit }', default: [], description: 'More rules: `{ name, operationName \\| rootField ("Query.users"), windowSeconds, limit }`; each matching rule counts too.' }),
+  rules: Type.Array(rateLimitRuleSchema, {
+    accepts: 'a list of { name, operationName or rootField, windowSeconds, limit }',
+    default: [],
+    description: 'More rules: `{ name, operationName \\| rootField ("Query.users"), windowSeconds, limit }`; each matching rule counts too.',
+  }),
   cost: section({
     windowSeconds: window(60, 'Window of the cost budget (`cost`).'),
     budget: positive(50_000, { description: 'Estimated cost units a client may spend per window.' }),
@@ -69,14 +113,24 @@ export const rateLimitConfigSchema = section({
 });
 
 export const persistedQueriesConfigSchema = section({
-  enabled: Type.Boolean({ default: true, description: 'Automatic persisted queries (Apollo\'s APQ protocol).' }),
-  store: store('`memory` (Apollo Server\'s bounded cache) or `redis` (shared by every replica).'),
+  enabled: Type.Boolean({ default: true, description: "Automatic persisted queries (Apollo's APQ protocol)." }),
+  store: store("`memory` (Apollo Server's bounded cache) or `redis` (shared by every replica)."),
   ttlSeconds: positive(86_400, { description: 'How long a registered document is kept.' }),
 });
 
 export const trustedDocumentsConfigSchema = section({
-  mode: Type.Enum(['off', 'log-unknown', 'require'], { default: 'off', description: '`off`, `log-unknown` (run anything, log what the manifest lacks) or `require` (run only manifest documents; others get 400 `PERSISTED_QUERY_NOT_ALLOWED`).' }),
-  manifest: nullable(Type.String({ minLength: 1, filePath: true, description: 'An Apollo persisted query manifest (JSON), relative to the working directory. Required unless `mode` is `off`.' })),
+  mode: Type.Enum(['off', 'log-unknown', 'require'], {
+    default: 'off',
+    description:
+      '`off`, `log-unknown` (run anything, log what the manifest lacks) or `require` (run only manifest documents; others get 400 `PERSISTED_QUERY_NOT_ALLOWED`).',
+  }),
+  manifest: nullable(
+    Type.String({
+      minLength: 1,
+      filePath: true,
+      description: 'An Apollo persisted query manifest (JSON), relative to the working directory. Required unless `mode` is `off`.',
+    }),
+  ),
 });
 
 /** The traffic sections, spread into the top level of the gateway config. */

@@ -15,32 +15,84 @@ const fromUpstream =
 /** Retries of failed subgraph queries (never mutations). */
 const retrySchema = (fallback: Fallback) =>
   section({
-    maxRetries: Type.Integer({ minimum: 0, maximum: 10, ...fallback('maxRetries', 2, 'Retries of a failed query (unreachable, HTTP 502/503/504) after the first attempt; `0` turns retries off. Mutations are never retried.') }),
-    initialDelayMs: Type.Integer({ minimum: 0, ...fallback('initialDelayMs', 50, 'The backoff before the first retry; it doubles for each further one, with full jitter.') }),
-    maxDelayMs: Type.Integer({ minimum: 0, ...fallback('maxDelayMs', 1000, 'The longest backoff. No retry starts if its backoff would outlast the request\'s deadline.') }),
-    budgetPercent: Type.Integer({ minimum: 0, maximum: 100, ...fallback('budgetPercent', 20, 'Retries may add at most this percentage to the requests sent to a subgraph over the last 10 seconds.') }),
-    budgetMinPerSecond: Type.Integer({ minimum: 0, ...fallback('budgetMinPerSecond', 5, 'Retries allowed per second on top of `budgetPercent`, so that a quiet gateway still retries.') }),
+    maxRetries: Type.Integer({
+      minimum: 0,
+      maximum: 10,
+      ...fallback(
+        'maxRetries',
+        2,
+        'Retries of a failed query (unreachable, HTTP 502/503/504) after the first attempt; `0` turns retries off. Mutations are never retried.',
+      ),
+    }),
+    initialDelayMs: Type.Integer({
+      minimum: 0,
+      ...fallback('initialDelayMs', 50, 'The backoff before the first retry; it doubles for each further one, with full jitter.'),
+    }),
+    maxDelayMs: Type.Integer({
+      minimum: 0,
+      ...fallback('maxDelayMs', 1000, "The longest backoff. No retry starts if its backoff would outlast the request's deadline."),
+    }),
+    budgetPercent: Type.Integer({
+      minimum: 0,
+      maximum: 100,
+      ...fallback('budgetPercent', 20, 'Retries may add at most this percentage to the requests sent to a subgraph over the last 10 seconds.'),
+    }),
+    budgetMinPerSecond: Type.Integer({
+      minimum: 0,
+      ...fallback('budgetMinPerSecond', 5, 'Retries allowed per second on top of `budgetPercent`, so that a quiet gateway still retries.'),
+    }),
   });
 
 /** The circuit breaker in front of one subgraph. */
 const breakerSchema = (fallback: Fallback) =>
   section({
     enabled: Type.Boolean(fallback('enabled', true, 'A circuit breaker per subgraph.')),
-    failureThreshold: Type.Integer({ minimum: 1, ...fallback('failureThreshold', 5, 'Consecutive failed requests (unreachable, timed out, HTTP 5xx) that open the circuit; while open, requests fail at once with `SUBGRAPH_UNAVAILABLE`.') }),
-    resetTimeoutMs: Type.Integer({ minimum: 1, ...fallback('resetTimeoutMs', 10_000, 'How long the circuit stays open before one probe request is let through; its success closes the circuit, its failure opens it again.') }),
+    failureThreshold: Type.Integer({
+      minimum: 1,
+      ...fallback(
+        'failureThreshold',
+        5,
+        'Consecutive failed requests (unreachable, timed out, HTTP 5xx) that open the circuit; while open, requests fail at once with `SUBGRAPH_UNAVAILABLE`.',
+      ),
+    }),
+    resetTimeoutMs: Type.Integer({
+      minimum: 1,
+      ...fallback(
+        'resetTimeoutMs',
+        10_000,
+        'How long the circuit stays open before one probe request is let through; its success closes the circuit, its failure opens it again.',
+      ),
+    }),
   });
 
 export const upstreamConfigSchema = section({
-  timeoutMs: Type.Integer({ minimum: 1, default: 30_000, description: 'The deadline of one attempt to call a subgraph (response included), cut short by what is left of `server.requestTimeoutMs`. A subgraph that misses it gives `SUBGRAPH_TIMEOUT`.' }),
-  maxConnectionsPerSubgraph: Type.Integer({ minimum: 1, default: 128, description: 'The most keep-alive connections opened to one subgraph. Connections are always kept alive and reused.' }),
-  dedupQueries: Type.Boolean({ default: true, description: 'Identical queries to a subgraph in flight at the same time (same subgraph, body and caller) share one request. Mutations never do.' }),
+  timeoutMs: Type.Integer({
+    minimum: 1,
+    default: 30_000,
+    description:
+      'The deadline of one attempt to call a subgraph (response included), cut short by what is left of `server.requestTimeoutMs`. A subgraph that misses it gives `SUBGRAPH_TIMEOUT`.',
+  }),
+  maxConnectionsPerSubgraph: Type.Integer({
+    minimum: 1,
+    default: 128,
+    description: 'The most keep-alive connections opened to one subgraph. Connections are always kept alive and reused.',
+  }),
+  dedupQueries: Type.Boolean({
+    default: true,
+    description: 'Identical queries to a subgraph in flight at the same time (same subgraph, body and caller) share one request. Mutations never do.',
+  }),
   retry: retrySchema(shipped),
   breaker: breakerSchema(shipped),
 });
 
 /** One subgraph's settings; each unset one is `upstream`'s. */
 export const subgraphConfigSchema = section({
-  url: Type.Optional(httpUrl({ defaultNote: 'the routing URL in the supergraph', description: 'Send this subgraph\'s requests elsewhere (per deployment). `<name>` must be a subgraph of the supergraph. Flag: `--subgraph-url NAME=URL`.' })),
+  url: Type.Optional(
+    httpUrl({
+      defaultNote: 'the routing URL in the supergraph',
+      description: "Send this subgraph's requests elsewhere (per deployment). `<name>` must be a subgraph of the supergraph. Flag: `--subgraph-url NAME=URL`.",
+    }),
+  ),
   timeoutMs: Type.Integer({ minimum: 1, derived: fromOption('upstream.timeoutMs'), description: 'The deadline of one attempt to call this subgraph.' }),
   dedupQueries: Type.Boolean({ derived: fromOption('upstream.dedupQueries'), description: 'De-duplication for this subgraph.' }),
   retry: retrySchema(fromUpstream('retry')),

@@ -30,7 +30,8 @@ function checkServing(config: GatewayConfig, env: Environment): string[] {
   }
   const { tls, cors, graphqlPath } = config.server;
   for (const key of ['certFile', 'keyFile'] as const) {
-    if (tls && !isFile(tls[key])) problems.push(existsSync(tls[key]) ? `server.tls.${key}: ${tls[key]} is not a file` : `server.tls.${key}: no file at ${tls[key]}`);
+    if (tls && !isFile(tls[key]))
+      problems.push(existsSync(tls[key]) ? `server.tls.${key}: ${tls[key]} is not a file` : `server.tls.${key}: no file at ${tls[key]}`);
   }
   if (config.mode === 'production' && config.includeStacktraceInErrors) {
     problems.push('includeStacktraceInErrors: cannot be true in production mode (it would send internals to clients)');
@@ -65,11 +66,14 @@ function checkSecurity(config: GatewayConfig, env: Environment): string[] {
     problems.push(`authentication.publicKeyFile: ${publicKeyFile} is not a public key (PEM, such as "-----BEGIN PUBLIC KEY-----", or a certificate)`);
   }
   if (mode !== 'off' && !secret && !asymmetric) {
-    problems.push(`authentication.mode: "${mode}" needs a key: set authentication.secret (or PORTICO_JWT_SECRET), authentication.publicKeyFile or authentication.jwks.url`);
+    problems.push(
+      `authentication.mode: "${mode}" needs a key: set authentication.secret (or PORTICO_JWT_SECRET), authentication.publicKeyFile or authentication.jwks.url`,
+    );
   }
   for (const algorithm of algorithms) {
     if (algorithm.startsWith('HS') && !secret) problems.push(`authentication.algorithms: ${algorithm} needs authentication.secret (or PORTICO_JWT_SECRET)`);
-    if (!algorithm.startsWith('HS') && !asymmetric) problems.push(`authentication.algorithms: ${algorithm} needs authentication.publicKeyFile or authentication.jwks.url`);
+    if (!algorithm.startsWith('HS') && !asymmetric)
+      problems.push(`authentication.algorithms: ${algorithm} needs authentication.publicKeyFile or authentication.jwks.url`);
   }
   const { policyModule } = config.authorization;
   if (policyModule !== null && !isFile(policyModule)) problems.push(`authorization.policyModule: no file at ${policyModule}`);
@@ -94,11 +98,14 @@ function checkHeaderRules(at: string, rules: readonly HeaderRule[]): string[] {
     const where = `${at}[${index}]`;
     const keys = Object.keys(rule).sort().join(',');
     if (!['propagate', 'propagate,rename', 'matching', 'set,value'].includes(keys)) {
-      problems.push(`${where}: must be one of { propagate: NAME }, { propagate: NAME, rename: NAME }, { matching: REGEX }, { set: NAME, value: TEXT } (got keys ${keys || 'none'})`);
+      problems.push(
+        `${where}: must be one of { propagate: NAME }, { propagate: NAME, rename: NAME }, { matching: REGEX }, { set: NAME, value: TEXT } (got keys ${keys || 'none'})`,
+      );
       return;
     }
     for (const name of [(rule as { propagate?: string }).propagate, (rule as { rename?: string }).rename, (rule as { set?: string }).set]) {
-      if (name !== undefined && isReservedHeader(name)) problems.push(`${where}: "${name}" is reserved (hop-by-hop, content or x-portico-*; forward tokens with authentication.forwardToken)`);
+      if (name !== undefined && isReservedHeader(name))
+        problems.push(`${where}: "${name}" is reserved (hop-by-hop, content or x-portico-*; forward tokens with authentication.forwardToken)`);
     }
     if ('matching' in rule) {
       try {

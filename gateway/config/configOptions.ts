@@ -101,13 +101,10 @@ export function byMode<Value extends string | number | boolean>(development: Val
 export const HEADER_NAME_PATTERN = "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$";
 
 /** An HTTP header name, such as a client-name header or a header rule's. */
-export const headerName = (settings: OptionSettings = {}) =>
-  Type.String({ pattern: HEADER_NAME_PATTERN, accepts: 'an HTTP header name', ...settings });
+export const headerName = (settings: OptionSettings = {}) => Type.String({ pattern: HEADER_NAME_PATTERN, accepts: 'an HTTP header name', ...settings });
 
 /** An http(s) URL. */
-export const httpUrl = (settings: OptionSettings = {}) =>
-  Type.String({ pattern: '^https?://[^\\s]+$', accepts: 'an http:// or https:// URL', ...settings });
+export const httpUrl = (settings: OptionSettings = {}) => Type.String({ pattern: '^https?://[^\\s]+$', accepts: 'an http:// or https:// URL', ...settings });
 
 /** A whole number of at least 1 with a default, the most common kind of option. */
-export const positive = (defaultValue: number, settings: OptionSettings = {}) =>
-  Type.Integer({ minimum: 1, default: defaultValue, ...settings });
+export const positive = (defaultValue: number, settings: OptionSettings = {}) => Type.Integer({ minimum: 1, default: defaultValue, ...settings });

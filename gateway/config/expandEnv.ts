@@ -15,13 +15,7 @@ const PLACEHOLDER = /\$\$\{|\$\{env\.([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$
  * report. Problems (an unset variable without a default, a malformed placeholder) are pushed to
  * `problems`. Returns a new value; the input is not changed.
  */
-export function expandEnv(
-  value: unknown,
-  schema: ConfigSchemaNode | undefined,
-  env: Environment,
-  problems: string[],
-  path: (string | number)[] = [],
-): unknown {
+export function expandEnv(value: unknown, schema: ConfigSchemaNode | undefined, env: Environment, problems: string[], path: (string | number)[] = []): unknown {
   if (typeof value === 'string') {
     const expanded = expandString(value, env, problems, path);
     return expanded === value ? value : coerce(expanded, schema);
@@ -38,12 +32,7 @@ export function expandEnv(
 }
 
 /** Substitutes the placeholders of one string. */
-function expandString(
-  value: string,
-  env: Environment,
-  problems: string[],
-  path: (string | number)[],
-): string {
+function expandString(value: string, env: Environment, problems: string[], path: (string | number)[]): string {
   return value.replace(PLACEHOLDER, (match, name: string | undefined, fallback: string | undefined) => {
     if (match === '$${') return '${';
     if (name === undefined) {
@@ -57,10 +46,7 @@ function expandString(
     // Like the shell's `:-`: the default also applies when the variable is set but empty.
     if (fallback !== undefined) return set === undefined || set === '' ? fallback : set;
     if (set === undefined) {
-      problems.push(
-        `${formatConfigPath(path)}: environment variable ${name} is not set ` +
-          `(set it, or give a default with \${env.${name}:-default})`,
-      );
+      problems.push(`${formatConfigPath(path)}: environment variable ${name} is not set ` + `(set it, or give a default with \${env.${name}:-default})`);
       return match;
     }
     return set;

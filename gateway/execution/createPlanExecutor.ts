@@ -107,7 +107,12 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
 }
 
 function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLCompositeType {
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) throw new GraphQLError(`The schema has no ${operation.operation} type`);
   return root;
 }

@@ -33,7 +33,8 @@ export function createExplorerRoute(options: ExplorerRouteOptions): ExplorerRout
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, `${url.pathname} answers GET and HEAD only`, { allow: 'GET, HEAD' });
     }
-    const asset = url.pathname === explorerPath || url.pathname === `${explorerPath}/` ? { type: 'text/html; charset=utf-8', body: page } : assets.get(url.pathname);
+    const asset =
+      url.pathname === explorerPath || url.pathname === `${explorerPath}/` ? { type: 'text/html; charset=utf-8', body: page } : assets.get(url.pathname);
     if (!asset) throw new HttpError(ErrorCode.NOT_FOUND, `No route for ${url.pathname}; the explorer is at ${explorerPath}`);
     res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
     res.end(req.method === 'HEAD' ? undefined : asset.body);

@@ -18,7 +18,12 @@ export interface GraphQLRouteOptions extends ApolloCallOptions {
 }
 
 /** Answers one request to the GraphQL path. */
-export type GraphQLRoute = (req: IncomingMessage, res: ServerResponse, url: URL, ids: { requestId: string; traceparent: string | undefined }) => Promise<Outcome>;
+export type GraphQLRoute = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ids: { requestId: string; traceparent: string | undefined },
+) => Promise<Outcome>;
 
 /**
  * The GraphQL path: CORS (a preflight is answered here), the features' `arrive` hooks, the

@@ -26,8 +26,6 @@ export function createNodeServer(server: GatewayConfig['server']): http.Server |
   try {
     return https.createServer({ ...timeouts, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) });
   } catch (error) {
-    throw new ConfigError([
-      `server.tls: cannot use ${tls.certFile} and ${tls.keyFile} (PEM certificate and its private key): ${(error as Error).message}`,
-    ]);
+    throw new ConfigError([`server.tls: cannot use ${tls.certFile} and ${tls.keyFile} (PEM certificate and its private key): ${(error as Error).message}`]);
   }
 }

@@ -102,23 +102,25 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
     };
 
     // Apollo Gateway's own spans (plan, fetch) become children of the request's span.
-    void (hop ? context.with(hop.context, respond) : respond()).then((outcome) => {
-      if (hop) {
-        hop.span.setAttribute('http.response.status_code', outcome.status);
-        if (outcome.status >= 500) hop.span.setStatus({ code: SpanStatusCode.ERROR });
-        hop.span.end();
-      }
-      const traceId = hop ? { traceId: hop.traceId } : {};
-      pipeline.finish({ ...outcome, requestId, ...traceId, method, path, durationMs: Math.round(performance.now() - startedAt) });
-    }).catch((error: unknown) => {
-      // Nothing may escape a request as an unhandled rejection: that would end the process.
-      try {
-        logger.error({ err: error, requestId }, 'unexpected error finishing a request; closing the connection');
-      } catch {
-        // The logger itself failed: there is nobody left to tell, and throwing here would end the process.
-      }
-      res.destroy();
-    });
+    void (hop ? context.with(hop.context, respond) : respond())
+      .then((outcome) => {
+        if (hop) {
+          hop.span.setAttribute('http.response.status_code', outcome.status);
+          if (outcome.status >= 500) hop.span.setStatus({ code: SpanStatusCode.ERROR });
+          hop.span.end();
+        }
+        const traceId = hop ? { traceId: hop.traceId } : {};
+        pipeline.finish({ ...outcome, requestId, ...traceId, method, path, durationMs: Math.round(performance.now() - startedAt) });
+      })
+      .catch((error: unknown) => {
+        // Nothing may escape a request as an unhandled rejection: that would end the process.
+        try {
+          logger.error({ err: error, requestId }, 'unexpected error finishing a request; closing the connection');
+        } catch {
+          // The logger itself failed: there is nobody left to tell, and throwing here would end the process.
+        }
+        res.destroy();
+      });
   };
 }
 

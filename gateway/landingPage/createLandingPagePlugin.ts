@@ -44,7 +44,7 @@ export function withOfflineFallback(html: string, explorerPath: string | undefin
 function fallbackScript(explorerPath: string | undefined): string {
   const message = explorerPath
     ? `<h1>Portico</h1><p>The Apollo Sandbox could not be loaded from Apollo's servers (this browser may have no internet). Opening the offline explorer: <a href="${explorerPath}">${explorerPath}</a>.</p>`
-    : "<h1>Portico</h1><p>The Apollo Sandbox could not be loaded from Apollo's servers (this browser may have no internet), and the offline explorer is off here (explorer: false). Send GraphQL requests as POST with a JSON body such as {\"query\": \"{ __typename }\"}.</p>";
+    : '<h1>Portico</h1><p>The Apollo Sandbox could not be loaded from Apollo\'s servers (this browser may have no internet), and the offline explorer is off here (explorer: false). Send GraphQL requests as POST with a JSON body such as {"query": "{ __typename }"}.</p>';
   return `
   if (typeof window.EmbeddedSandbox !== 'function') {
     var fallback = document.querySelector('.fallback');

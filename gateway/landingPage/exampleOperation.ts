@@ -28,11 +28,15 @@ export type ExampleExplorer = keyof typeof tokenHints;
  */
 export function exampleOperation(schema: GraphQLSchema, explorer: ExampleExplorer = 'sandbox'): string {
   const tokenHint = tokenHints[explorer];
-  const field = Object.values(schema.getQueryType()?.getFields() ?? {}).find((candidate) => isOpen(candidate) && candidate.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined));
+  const field = Object.values(schema.getQueryType()?.getFields() ?? {}).find(
+    (candidate) => isOpen(candidate) && candidate.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined),
+  );
   if (!field) return tokenHint;
   const type = getNamedType(field.type);
   const leaves = isObjectType(type)
-    ? Object.values(type.getFields()).filter((inner) => isOpen(inner) && isLeafType(getNamedType(inner.type)) && inner.args.length === 0).map((inner) => inner.name)
+    ? Object.values(type.getFields())
+        .filter((inner) => isOpen(inner) && isLeafType(getNamedType(inner.type)) && inner.args.length === 0)
+        .map((inner) => inner.name)
     : [];
   if (isObjectType(type) && leaves.length === 0) return tokenHint;
   const selection = leaves.length > 0 ? ` {\n    ${leaves.join('\n    ')}\n  }` : '';

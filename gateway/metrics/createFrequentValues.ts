@@ -47,7 +47,12 @@ export function createFrequentValues(maxValues: number, dropped: (value: string)
 
   /** Ends the window: the most used values that reached MIN_USES are kept, the others dropped. */
   const endWindow = (): void => {
-    const next = new Set([...frequent].sort(([, a], [, b]) => b - a).slice(0, maxValues).map(([value]) => value));
+    const next = new Set(
+      [...frequent]
+        .sort(([, a], [, b]) => b - a)
+        .slice(0, maxValues)
+        .map(([value]) => value),
+    );
     const before = kept;
     kept = next;
     frequent.clear();

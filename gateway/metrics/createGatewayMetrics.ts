@@ -1,4 +1,13 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration, type GaugeConfiguration, type HistogramConfiguration } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type CounterConfiguration,
+  type GaugeConfiguration,
+  type HistogramConfiguration,
+} from 'prom-client';
 import type { BreakerState } from '../resilience/createSubgraphBreaker.js';
 import type { AdmissionState } from '../traffic/createAdmission.js';
 import { createLabelBounds, type LabelBounds } from './createLabelBounds.js';
@@ -40,14 +49,17 @@ export function createGatewayMetrics(maxLabelValues: number) {
     return { ...metric, observe: (labels: Partial<Record<L, string | number>>, value: number) => metric.record(labels, value) };
   };
 
-  const breakerState = gauge({
-    name: 'portico_subgraph_breaker_state',
-    help: 'Circuit breaker of each subgraph: 0 closed, 1 half-open, 2 open.',
-    labelNames: ['subgraph'],
-    // Across cluster workers, the worst state any worker's breaker is in (a sum would mean nothing).
-    aggregator: 'max',
-    registers,
-  }, bounds);
+  const breakerState = gauge(
+    {
+      name: 'portico_subgraph_breaker_state',
+      help: 'Circuit breaker of each subgraph: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['subgraph'],
+      // Across cluster workers, the worst state any worker's breaker is in (a sum would mean nothing).
+      aggregator: 'max',
+      registers,
+    },
+    bounds,
+  );
 
   // Read when scraped: the admission control's state at that moment.
   let admission: (() => AdmissionState) | undefined;
@@ -60,7 +72,11 @@ export function createGatewayMetrics(maxLabelValues: number) {
         if (admission) this.set(read(admission()));
       },
     });
-  admissionGauge('portico_admission_limit', 'Operations allowed to execute at once (server.admission.maxConcurrent; moves under auto).', (state) => state.limit);
+  admissionGauge(
+    'portico_admission_limit',
+    'Operations allowed to execute at once (server.admission.maxConcurrent; moves under auto).',
+    (state) => state.limit,
+  );
   admissionGauge('portico_admission_in_flight', 'Operations executing now.', (state) => state.inFlight);
   admissionGauge('portico_admission_queued', 'Requests waiting for a slot.', (state) => state.queued);
 

@@ -46,7 +46,11 @@ export function createLabelBounds(maxValues: number): LabelBounds {
   const metrics = new Map<string, MetricSeries>();
   const maxSeries = maxValues * SERIES_PER_VALUE;
   const frequent = new Map<string, FrequentValues>();
-  for (const label of CLIENT_CHOSEN_LABELS) frequent.set(label, createFrequentValues(maxValues, (value) => dropValue(label, value)));
+  for (const label of CLIENT_CHOSEN_LABELS)
+    frequent.set(
+      label,
+      createFrequentValues(maxValues, (value) => dropValue(label, value)),
+    );
 
   const metricSeries = (metric: string): MetricSeries => {
     let seen = metrics.get(metric);

@@ -14,7 +14,8 @@ export function createMetricsListener(exposition: MetricsExposition, logger: Log
   return http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const answer = async () => {
-      if (path !== '/metrics') throw new HttpError(ErrorCode.NOT_FOUND, `No route for ${req.method ?? 'GET'} ${path ?? '/'}; this listener serves GET /metrics`);
+      if (path !== '/metrics')
+        throw new HttpError(ErrorCode.NOT_FOUND, `No route for ${req.method ?? 'GET'} ${path ?? '/'}; this listener serves GET /metrics`);
       if (req.method !== 'GET') throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, '/metrics answers GET only', { allow: 'GET' });
       const text = await exposition.render();
       res.writeHead(200, { 'content-type': exposition.contentType });

@@ -1,4 +1,13 @@
-import { getNamedType, isCompositeType, isInterfaceType, isObjectType, type DocumentNode, type GraphQLCompositeType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  getNamedType,
+  isCompositeType,
+  isInterfaceType,
+  isObjectType,
+  type DocumentNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { fragmentsOf } from '../operation/fragmentsOf.js';
 import { walkFields } from '../operation/walkFields.js';
 

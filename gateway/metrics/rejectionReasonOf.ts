@@ -2,7 +2,9 @@
  * Why the gateway refused a request before it cost the subgraphs anything, for the
  * `portico_rejections_total` metric; undefined for codes that are not a refusal.
  */
-export function rejectionReasonOf(code: unknown): 'rate_limit' | 'demand_control' | 'trusted_documents' | 'body_limit' | 'authentication' | 'overloaded' | undefined {
+export function rejectionReasonOf(
+  code: unknown,
+): 'rate_limit' | 'demand_control' | 'trusted_documents' | 'body_limit' | 'authentication' | 'overloaded' | undefined {
   if (typeof code !== 'string') return undefined;
   if (code === 'RATE_LIMITED') return 'rate_limit';
   if (code === 'COST_LIMIT_EXCEEDED' || /^MAX_[A-Z_]+_EXCEEDED$/.test(code)) return 'demand_control';

@@ -62,7 +62,13 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
   const limiters = rateLimit.enabled ? createLimiters(rateLimit, redis, config.redis.keyPrefix) : null;
   const cost = createOperationCost(config.demandControl, deps.costDirectives);
   // First: a manifest that cannot be read is a ConfigError, and nothing is left running.
-  const persistedDocuments = createPersistedDocuments({ persistedQueries: config.persistedQueries, trustedDocuments: config.trustedDocuments, redis, keyPrefix: config.redis.keyPrefix, logger });
+  const persistedDocuments = createPersistedDocuments({
+    persistedQueries: config.persistedQueries,
+    trustedDocuments: config.trustedDocuments,
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    logger,
+  });
   const admission = createAdmission(server.admission);
   metrics?.observeAdmission(admission.state);
   const features: Feature[] = [

@@ -67,8 +67,7 @@ const MALFORMED_ANSWER_CODES = new Set(['UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES
  */
 export function classifySubgraphFailure(error: unknown, serviceName: string, timeoutMs: number, subgraphTimeoutMs = timeoutMs): SubgraphFailure {
   const subgraph = `Subgraph "${serviceName}"`;
-  const coded = (code: ErrorCode, message: string, cause: Error) =>
-    new GraphQLError(message, { originalError: cause, extensions: { code, serviceName } });
+  const coded = (code: ErrorCode, message: string, cause: Error) => new GraphQLError(message, { originalError: cause, extensions: { code, serviceName } });
 
   if (error instanceof SubgraphHttpError) {
     const { status } = error;
@@ -107,7 +106,11 @@ export function classifySubgraphFailure(error: unknown, serviceName: string, tim
     return { error: coded(ErrorCode.SUBGRAPH_TIMEOUT, `${subgraph} did not answer in time (${errno})`, cause), retryable: false, health: 'unhealthy' };
   }
   if ((errno !== undefined && MALFORMED_ANSWER_CODES.has(errno)) || cause.name === 'HTTPParserError') {
-    return { error: coded(ErrorCode.SUBGRAPH_ERROR, `${subgraph} did not send a valid HTTP response (${errno})`, cause), retryable: false, health: 'unhealthy' };
+    return {
+      error: coded(ErrorCode.SUBGRAPH_ERROR, `${subgraph} did not send a valid HTTP response (${errno})`, cause),
+      retryable: false,
+      health: 'unhealthy',
+    };
   }
   // Anything else happened in the gateway (undici refused an argument, a TypeError, a pool
   // closed by a reload): the gateway's own fault, masked as internal, and the breaker untouched.

@@ -38,13 +38,20 @@ export function createResilience(next: SendAttempt, options: ResilienceOptions):
   });
   const budget = createRetryBudget(settings.retry);
   // Before retry n: a random delay below min(maxDelayMs, initialDelayMs × 2^(n-1)).
-  const exponential = new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: settings.retry.initialDelayMs, maxDelay: settings.retry.maxDelayMs });
-  const policy = retry(handleWhenResult((tried) => (tried as Tried).retryInMs !== undefined), {
-    maxAttempts: settings.retry.maxRetries,
-    // cockatiel's own wait between attempts cannot be cancelled: the backoff is waited in the
-    // attempt instead, under the client's signal (see below).
-    backoff: new ConstantBackoff(0),
+  const exponential = new ExponentialBackoff({
+    generator: fullJitterGenerator,
+    initialDelay: settings.retry.initialDelayMs,
+    maxDelay: settings.retry.maxDelayMs,
   });
+  const policy = retry(
+    handleWhenResult((tried) => (tried as Tried).retryInMs !== undefined),
+    {
+      maxAttempts: settings.retry.maxRetries,
+      // cockatiel's own wait between attempts cannot be cancelled: the backoff is waited in the
+      // attempt instead, under the client's signal (see below).
+      backoff: new ConstantBackoff(0),
+    },
+  );
 
   return async (attempt, retryable) => {
     budget.recordRequest();
@@ -55,7 +62,10 @@ export function createResilience(next: SendAttempt, options: ResilienceOptions):
       backoff = backoff ? backoff.next(undefined) : exponential.next();
       const delay = backoff.duration;
       if (delay >= attempt.deadlineAt - Date.now() || !budget.tryWithdraw()) return undefined;
-      logger.debug({ requestId: attempt.requestId, retry: retries + 1, delayMs: delay, code: outcome.failure.error.extensions.code }, `retrying a query to subgraph ${name}`);
+      logger.debug(
+        { requestId: attempt.requestId, retry: retries + 1, delayMs: delay, code: outcome.failure.error.extensions.code },
+        `retrying a query to subgraph ${name}`,
+      );
       options.onRetry?.();
       return delay;
     };

@@ -1,4 +1,13 @@
-import { circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhenResult, isBrokenCircuitError, type FailureReason, type IBackoff, type IHalfOpenAfterBackoffContext } from 'cockatiel';
+import {
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  handleWhenResult,
+  isBrokenCircuitError,
+  type FailureReason,
+  type IBackoff,
+  type IHalfOpenAfterBackoffContext,
+} from 'cockatiel';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { BreakerConfig } from '../config/GatewayConfig.js';
@@ -51,10 +60,13 @@ export function createSubgraphBreaker(name: string, config: BreakerConfig, onSta
     duration,
     next: (context) => reopenAfter(isRelease(context.result) ? 0 : config.resetTimeoutMs),
   });
-  const policy = circuitBreaker(handleWhenResult((judged) => (judged as Judged).verdict !== 'success'), {
-    halfOpenAfter: reopenAfter(config.resetTimeoutMs),
-    breaker: new ConsecutiveBreaker(config.failureThreshold),
-  });
+  const policy = circuitBreaker(
+    handleWhenResult((judged) => (judged as Judged).verdict !== 'success'),
+    {
+      halfOpenAfter: reopenAfter(config.resetTimeoutMs),
+      breaker: new ConsecutiveBreaker(config.failureThreshold),
+    },
+  );
   const stateOf = (state: CircuitState): BreakerState => (state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open');
   let reported: BreakerState = 'closed';
   policy.onStateChange((state) => {
@@ -66,7 +78,14 @@ export function createSubgraphBreaker(name: string, config: BreakerConfig, onSta
   });
   const unavailable = (): AttemptOutcome => {
     const message = `Subgraph "${name}" is unavailable: its circuit breaker is open after repeated failures`;
-    return { ok: false, failure: { error: new GraphQLError(message, { extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: name } }), retryable: false, health: 'unknown' } };
+    return {
+      ok: false,
+      failure: {
+        error: new GraphQLError(message, { extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: name } }),
+        retryable: false,
+        health: 'unknown',
+      },
+    };
   };
 
   return {

@@ -122,10 +122,15 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
           // Only requests the subgraph cannot tell apart share an answer: same caller headers
           // (identity, passed-on headers), same operation and variables.
           const key = `${JSON.stringify(attempt.headers)}\n${attempt.body}`;
-          raw = await dedup.run(key, attempt.signal, (shared) => sendResiliently({ ...attempt, signal: shared }, true), () => {
-            observer?.deduplicated();
-            logger.debug({ requestId: context.requestId }, `shares an identical request to subgraph ${name} already in flight`);
-          });
+          raw = await dedup.run(
+            key,
+            attempt.signal,
+            (shared) => sendResiliently({ ...attempt, signal: shared }, true),
+            () => {
+              observer?.deduplicated();
+              logger.debug({ requestId: context.requestId }, `shares an identical request to subgraph ${name} already in flight`);
+            },
+          );
         }
       } catch (error) {
         // A caller that stopped waiting on a shared request gets its abort reason, classified.

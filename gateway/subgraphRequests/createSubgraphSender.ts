@@ -69,7 +69,12 @@ export function createSubgraphSender(options: SubgraphSenderOptions): SubgraphSe
     else signal?.addEventListener('abort', onAbort, { once: true });
     try {
       // Portico's own headers last, so that no header rule can set them.
-      const outgoing: Record<string, string> = { ...attempt.headers, 'content-type': 'application/json', accept: 'application/json', [HeaderNames.requestId]: attempt.requestId };
+      const outgoing: Record<string, string> = {
+        ...attempt.headers,
+        'content-type': 'application/json',
+        accept: 'application/json',
+        [HeaderNames.requestId]: attempt.requestId,
+      };
       if (Number.isFinite(timeoutMs)) outgoing[HeaderNames.deadline] = String(Math.floor(timeoutMs));
       const traceparent = activeTraceparent() ?? attempt.traceparent;
       if (traceparent) outgoing[TRACEPARENT] = traceparent;
@@ -92,7 +97,9 @@ export function createSubgraphSender(options: SubgraphSenderOptions): SubgraphSe
       const timeoutMs = Math.min(options.timeoutMs, attempt.deadlineAt - Date.now());
       if (timeoutMs <= 0) {
         // No attempt is made: the subgraph had no part in it.
-        const error = new GraphQLError(`The request's deadline passed before subgraph "${name}" could answer`, { extensions: { code: ErrorCode.SUBGRAPH_TIMEOUT, serviceName: name } });
+        const error = new GraphQLError(`The request's deadline passed before subgraph "${name}" could answer`, {
+          extensions: { code: ErrorCode.SUBGRAPH_TIMEOUT, serviceName: name },
+        });
         return { ok: false, failure: { error, retryable: false, health: 'unknown' } };
       }
       const startedAt = performance.now();

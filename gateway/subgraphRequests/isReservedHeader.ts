@@ -1,5 +1,6 @@
 // Headers of the connection itself, of the body, or of Portico's own gateway → subgraph contract.
-const reserved = /^(x-portico-.*|connection|keep-alive|transfer-encoding|te|trailer|upgrade|proxy-.*|host|content-length|content-type|content-encoding|authorization)$/i;
+const reserved =
+  /^(x-portico-.*|connection|keep-alive|transfer-encoding|te|trailer|upgrade|proxy-.*|host|content-length|content-type|content-encoding|authorization)$/i;
 
 /**
  * Whether a header may never be copied from a client to a subgraph by a header rule. The raw

@@ -13,7 +13,7 @@ export async function fetchSupergraph(url: string, timeoutMs: number): Promise<s
     return sdl;
   } catch (error) {
     const cause = (error as Error).cause as NodeJS.ErrnoException | undefined;
-    const why = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause?.code ?? (error as Error).message;
+    const why = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? (error as Error).message);
     throw new Error(`Cannot download the supergraph ${url}: ${why}`);
   }
 }

@@ -41,7 +41,10 @@ export function createAddressResolver(trustedProxies: readonly string[]): Addres
     let client = peer;
     if (isTrusted(client)) {
       const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? '');
-      const hops = header.split(',').map((hop) => hop.trim()).filter(Boolean);
+      const hops = header
+        .split(',')
+        .map((hop) => hop.trim())
+        .filter(Boolean);
       while (hops.length > 0 && isTrusted(client)) client = hops.pop() ?? client;
     }
     return keyOf(unmapped(client));
@@ -63,5 +66,8 @@ function keyOf(address: string): string {
   const right = tail === '' ? [] : tail.split(':');
   // An embedded IPv4 tail (::ffff:a.b.c.d is handled above) fills two groups.
   const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((group) => (parseInt(group, 16) || 0).toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (parseInt(group, 16) || 0).toString(16))
+    .join(':')}::/64`;
 }

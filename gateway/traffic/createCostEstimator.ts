@@ -103,10 +103,7 @@ export function createCostEstimator(options: CostEstimatorOptions): (request: Co
       const coordinate = `${parent.name}.${field.name}`;
       const named = getNamedType(field.type);
       const weight = weights.get(coordinate) ?? weights.get(named.name) ?? (isCompositeType(named) ? 1 : 0);
-      const argumentsCost = (node.arguments ?? []).reduce(
-        (sum, argument) => sum + (weights.get(`${coordinate}(${argument.name.value}:)`) ?? 0),
-        0,
-      );
+      const argumentsCost = (node.arguments ?? []).reduce((sum, argument) => sum + (weights.get(`${coordinate}(${argument.name.value}:)`) ?? 0), 0);
       const size = listSizeOf(coordinate, field, node);
       const childSized = new Map((listSizes.get(coordinate)?.sizedFields ?? []).map((name) => [name, size]));
       const childCost = node.selectionSet && isCompositeType(named) ? selectionCost(node.selectionSet, named, childSized) : 0;
@@ -122,12 +119,7 @@ export function createCostEstimator(options: CostEstimatorOptions): (request: Co
 }
 
 /** A numeric argument's value: literal, variable, or the argument's default. */
-function argumentValue(
-  field: GraphQLField<unknown, unknown>,
-  node: FieldNode,
-  name: string,
-  variable: (name: string) => unknown,
-): unknown {
+function argumentValue(field: GraphQLField<unknown, unknown>, node: FieldNode, name: string, variable: (name: string) => unknown): unknown {
   const argument = node.arguments?.find((candidate) => candidate.name.value === name);
   if (argument?.value.kind === Kind.INT) return Number(argument.value.value);
   if (argument?.value.kind === Kind.VARIABLE) return variable(argument.value.name.value);

@@ -25,9 +25,7 @@ export interface QuotaState {
 export function rateLimitFields(policies: readonly QuotaPolicy[], states: readonly QuotaState[]): Record<string, string> {
   const fields: Record<string, string> = {};
   if (policies.length > 0) {
-    fields['ratelimit-policy'] = policies
-      .map((p) => `${sfString(p.name)};q=${p.limit};w=${p.windowSeconds}${p.byCost ? ';qu="cost"' : ''}`)
-      .join(', ');
+    fields['ratelimit-policy'] = policies.map((p) => `${sfString(p.name)};q=${p.limit};w=${p.windowSeconds}${p.byCost ? ';qu="cost"' : ''}`).join(', ');
   }
   if (states.length > 0) {
     fields.ratelimit = states

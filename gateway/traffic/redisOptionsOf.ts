@@ -1,7 +1,10 @@
 import type { ClusterNode, RedisOptions } from 'ioredis';
 
 /** What `redis.url` names: one node, a primary behind Sentinel, or a Redis Cluster. */
-export type RedisTarget = { url: string } | { options: RedisOptions } | { cluster: { nodes: ClusterNode[]; username?: string; password?: string; tls: boolean } };
+export type RedisTarget =
+  | { url: string }
+  | { options: RedisOptions }
+  | { cluster: { nodes: ClusterNode[]; username?: string; password?: string; tls: boolean } };
 
 /**
  * ioredis options for `redis.url`: a single node (`redis://` or `rediss://`, as ioredis reads

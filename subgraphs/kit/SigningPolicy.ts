@@ -31,8 +31,10 @@ export interface SigningPolicy {
  */
 export function signingPolicyFromEnv(env: NodeJS.ProcessEnv, development: boolean, maxAgeMs: number): SigningPolicy {
   const secret = env.PORTICO_SIGNING_SECRET || (development ? developmentSecrets.signing : undefined);
-  if (secret === undefined) throw new TypeError('PORTICO_SIGNING_SECRET must be set outside development: the same secret as the gateway\'s subgraphSigning.secret.');
-  if (!development && secret === developmentSecrets.signing) throw new TypeError('PORTICO_SIGNING_SECRET is the public development secret, which cannot be used in production.');
+  if (secret === undefined)
+    throw new TypeError("PORTICO_SIGNING_SECRET must be set outside development: the same secret as the gateway's subgraphSigning.secret.");
+  if (!development && secret === developmentSecrets.signing)
+    throw new TypeError('PORTICO_SIGNING_SECRET is the public development secret, which cannot be used in production.');
   if (secret.length < 16) throw new TypeError('PORTICO_SIGNING_SECRET must be at least 16 characters.');
   return { secret, requireSignature: !development, maxAgeMs };
 }

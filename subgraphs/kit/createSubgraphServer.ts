@@ -192,13 +192,24 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
 // directly), and then as anonymous. Resolves with the digest the body must match when signed.
 async function checkSignature(policy: SigningPolicy, nonces: NonceStore, audience: string, req: IncomingMessage): Promise<BodyDigest | undefined> {
   if (req.headers[Headers.signature] === undefined && !policy.requireSignature) return undefined;
-  const verdict = verifySignedHeaders({ secret: policy.secret, method: req.method ?? 'GET', path: req.url ?? '/', audience, headers: req.headers, maxAgeMs: policy.maxAgeMs });
+  const verdict = verifySignedHeaders({
+    secret: policy.secret,
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    audience,
+    headers: req.headers,
+    maxAgeMs: policy.maxAgeMs,
+  });
   if (!verdict.ok) throw refusal(verdict.reason);
   let first: boolean;
   try {
     first = await nonces.claim(verdict.nonce, verdict.expiresAt);
   } catch {
-    throw new HttpError(ErrorCode.SERVICE_NOT_READY, 'The subgraph cannot check signed requests for replays now (its nonce store is unreachable); retry shortly.', { connection: 'close' });
+    throw new HttpError(
+      ErrorCode.SERVICE_NOT_READY,
+      'The subgraph cannot check signed requests for replays now (its nonce store is unreachable); retry shortly.',
+      { connection: 'close' },
+    );
   }
   if (!first) throw refusal('the request was seen before (a replay)');
   return verdict.body;
@@ -219,7 +230,9 @@ async function readSignedBody(req: IncomingMessage, digest: BodyDigest | undefin
 }
 
 function refusal(reason: string): HttpError {
-  return new HttpError(ErrorCode.UNAUTHENTICATED, `Request refused: ${reason}. This subgraph answers only requests signed by the Portico gateway.`, { connection: 'close' });
+  return new HttpError(ErrorCode.UNAUTHENTICATED, `Request refused: ${reason}. This subgraph answers only requests signed by the Portico gateway.`, {
+    connection: 'close',
+  });
 }
 
 // Outside development, an error nobody gave a code is a bug whose message may hold internals.

@@ -30,7 +30,10 @@ export function errorLoggingPlugin(): ApolloServerPlugin<RequestScope> {
             }
           }
           const first = errors[0]!;
-          contextValue.logger.warn({ operationName, errors: counts, firstPath: first.path?.join('.') }, `request failed with ${errors.length} error(s): ${first.message}`);
+          contextValue.logger.warn(
+            { operationName, errors: counts, firstPath: first.path?.join('.') },
+            `request failed with ${errors.length} error(s): ${first.message}`,
+          );
         },
       };
     },

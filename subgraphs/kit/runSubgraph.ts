@@ -41,9 +41,16 @@ export async function runSubgraph(options: RunSubgraphOptions): Promise<void> {
       const signing = signingPolicyFromEnv(process.env, development, env.int('PORTICO_SIGNATURE_MAX_AGE_MS', 60_000));
       let nonces: NonceStore | undefined;
       // Replicas share the nonces of the requests they accepted, so a replay to another one is seen.
-      if (process.env.REDIS_URL) signing.nonces = nonces = createRedisNonceStore(env.url('REDIS_URL', 'redis://localhost:6379', ['redis:', 'rediss:']), { subgraph: options.name });
+      if (process.env.REDIS_URL)
+        signing.nonces = nonces = createRedisNonceStore(env.url('REDIS_URL', 'redis://localhost:6379', ['redis:', 'rediss:']), { subgraph: options.name });
       const tracingOptions = tracingFromEnv(process.env, `portico-${options.name}`);
-      const built = options.build(env, { logger, signing, development, shutdownGracePeriodMs: env.int('SHUTDOWN_GRACE_PERIOD_MS', 10_000, 0), drainDelayMs: env.int('DRAIN_DELAY_MS', 0, 0) });
+      const built = options.build(env, {
+        logger,
+        signing,
+        development,
+        shutdownGracePeriodMs: env.int('SHUTDOWN_GRACE_PERIOD_MS', 10_000, 0),
+        drainDelayMs: env.int('DRAIN_DELAY_MS', 0, 0),
+      });
       // Off unless an OTLP endpoint is set; traceparent is passed on either way.
       const tracing = tracingOptions && startTracing(tracingOptions);
       const { server } = built;

@@ -33,8 +33,7 @@ beforeEach(() => unary((md, opts, cb) => counters.resetCounts({}, md, opts, cb))
 // Explicit response types: inference cannot see through the clients' overloaded methods.
 const getProducts = (upcs: string[], metadata?: grpc.Metadata) =>
   unary<GetProductsResponse__Output>((md, opts, cb) => catalog.getProducts({ upcs }, md, opts, cb), metadata);
-const listTop = (first: number) =>
-  unary<ListTopProductsResponse__Output>((md, opts, cb) => catalog.listTopProducts({ first }, md, opts, cb));
+const listTop = (first: number) => unary<ListTopProductsResponse__Output>((md, opts, cb) => catalog.listTopProducts({ first }, md, opts, cb));
 const updatePrice = (client: CatalogClient, upc: string, price: number) =>
   unary<Product__Output>((md, opts, cb) => client.updatePrice({ upc, price }, md, opts, cb));
 const getCounts = () => unary<GetCountsResponse__Output>((md, opts, cb) => counters.getCounts({}, md, opts, cb));
@@ -116,7 +115,5 @@ it('logs the x-request-id metadata at debug level', async () => {
   const metadata = new grpc.Metadata();
   metadata.set('x-request-id', 'req-catalog-1');
   await getProducts(['1'], metadata);
-  expect(log.lines()).toContainEqual(
-    expect.objectContaining({ level: 20, requestId: 'req-catalog-1', method: 'GetProducts' }),
-  );
+  expect(log.lines()).toContainEqual(expect.objectContaining({ level: 20, requestId: 'req-catalog-1', method: 'GetProducts' }));
 });

@@ -6,7 +6,9 @@ const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 describe('failureReason', () => {
   it('names the status and the first error code', () => {
     expect(failureReason(503, json({ errors: [{ message: 'busy', extensions: { code: 'OVERLOADED' } }] }))).toBe('HTTP 503 OVERLOADED');
-    expect(failureReason(200, json({ data: null, errors: [{ message: 'x', extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] }))).toBe('HTTP 200 SUBGRAPH_UNAVAILABLE');
+    expect(failureReason(200, json({ data: null, errors: [{ message: 'x', extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] }))).toBe(
+      'HTTP 200 SUBGRAPH_UNAVAILABLE',
+    );
   });
 
   it('falls back to the status, or to a wrong answer for a 200 without a code', () => {

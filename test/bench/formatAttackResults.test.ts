@@ -108,19 +108,39 @@ describe('formatAttackResults', () => {
     expect(markdown).toContain('Target met for 1 of 3 attacks.');
     expect(markdown).toContain('- Slow bodies: 500 connections sending full headers, then one body byte every 2 s.');
     const rows = markdown.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Phase'));
-    expect(rows.map((row) => row.split(' | ')[0])).toEqual(['| Quiet (no attack)', '| JWT header injection', '| Slow bodies', '| Invalid tokens and invalid queries']);
+    expect(rows.map((row) => row.split(' | ')[0])).toEqual([
+      '| Quiet (no attack)',
+      '| JWT header injection',
+      '| Slow bodies',
+      '| Invalid tokens and invalid queries',
+    ]);
   });
 
   it('is the last section of the results when the scenario ran, and absent when it did not', () => {
     const bench = {
-      machine: { date: '2026-01-02T03:04:05.000Z', cpuModel: 'CPU', cores: 2, node: 'v20', os: 'Linux', memoryGiB: 8, loadAverageAtStart: 0, loadAverageAtEnd: 0, commit: 'abc', pinned: true },
+      machine: {
+        date: '2026-01-02T03:04:05.000Z',
+        cpuModel: 'CPU',
+        cores: 2,
+        node: 'v20',
+        os: 'Linux',
+        memoryGiB: 8,
+        loadAverageAtStart: 0,
+        loadAverageAtEnd: 0,
+        commit: 'abc',
+        pinned: true,
+      },
       settings: { concurrency: 50, warmupSeconds: 2, durationSeconds: 5, overheadDurationSeconds: 3 },
       gateways: [],
       runs: [],
       overhead: null,
       backendCalls: null,
     };
-    expect(formatResultsMarkdown({ ...bench, attack: results }).trimEnd().endsWith(formatAttackResults(results))).toBe(true);
+    expect(
+      formatResultsMarkdown({ ...bench, attack: results })
+        .trimEnd()
+        .endsWith(formatAttackResults(results)),
+    ).toBe(true);
     expect(formatResultsMarkdown({ ...bench, attack: null })).not.toContain('Under attack');
   });
 });

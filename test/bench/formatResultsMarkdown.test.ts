@@ -88,7 +88,9 @@ describe('formatResultsMarkdown', () => {
   it('says where and how it was measured, what de-duplication each gateway has, then the three tables', () => {
     const markdown = formatResultsMarkdown(results);
     expect(markdown).toContain('In-flight de-duplication:\n- Portico: upstream.dedupQueries.\n- Apollo Gateway: none.');
-    expect(markdown).toContain('Measured 2026-01-02 03:04 UTC on Test CPU, 2 cores, 8 GiB, Node v20.19.0, Linux 6.1 x64; commit abc1234; 1-minute load average 0.5 at start, 0.75 at the end.');
+    expect(markdown).toContain(
+      'Measured 2026-01-02 03:04 UTC on Test CPU, 2 cores, 8 GiB, Node v20.19.0, Linux 6.1 x64; commit abc1234; 1-minute load average 0.5 at start, 0.75 at the end.',
+    );
     expect(markdown).toContain('Each gateway pinned to CPU 0; the load generator and the subgraphs to CPU 1.');
     expect(markdown).toContain('Load: 50 connections in a closed loop, 5 s warm-up, 30 s measured');
     expect(markdown).toContain('| through a bare Node.js proxy (the floor) | 0.50 | 1.10 | 0.30 | 0.60 |');

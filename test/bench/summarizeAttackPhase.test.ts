@@ -46,7 +46,9 @@ describe('judgeAttackPhase', () => {
     const judged = judgeAttackPhase(phase(1, 10), null);
     expect(judged.targetMet).toBe(false);
     expect(judged).not.toHaveProperty('p99VsQuiet');
-    expect(judgeAttackPhase({ ...phase(1, 10), legitimate: { requests: 0, successRate: 0, latencyMs: { p50: NaN, p99: NaN }, failures: {} } }, 10).targetMet).toBe(false);
+    expect(
+      judgeAttackPhase({ ...phase(1, 10), legitimate: { requests: 0, successRate: 0, latencyMs: { p50: NaN, p99: NaN }, failures: {} } }, 10).targetMet,
+    ).toBe(false);
   });
 
   it('judges the quiet run by its success rate alone', () => {

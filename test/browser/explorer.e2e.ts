@@ -50,7 +50,9 @@ describe('the bundled GraphiQL explorer', () => {
     await page.locator('.graphiql-query-editor .CodeMirror').first().waitFor({ timeout: 30_000 });
 
     // It opens on the example operation of this supergraph; run it.
-    const field = /query Example \{\n {2}(\w+)/.exec(exampleOperation(buildASTSchema(parse(readFileSync(shop.supergraphPath, 'utf8')), { assumeValidSDL: true })))![1]!;
+    const field = /query Example \{\n {2}(\w+)/.exec(
+      exampleOperation(buildASTSchema(parse(readFileSync(shop.supergraphPath, 'utf8')), { assumeValidSDL: true })),
+    )![1]!;
     await page.locator('.graphiql-execute-button').click();
     const result = page.locator('.result-window');
     await expect.poll(async () => result.innerText(), { timeout: 20_000 }).toContain(`"${field}"`);
@@ -91,7 +93,11 @@ describe('the development landing page', () => {
       route.fulfill({ contentType: 'text/javascript', body: 'window.EmbeddedSandbox = function (options) { window.sandboxOptions = options; };' }),
     );
     await page.goto(`${gateway.origin}/graphql`);
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { sandboxOptions?: { initialEndpoint: string } }).sandboxOptions?.initialEndpoint), { timeout: 20_000 }).toBe(`${gateway.origin}/graphql`);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { sandboxOptions?: { initialEndpoint: string } }).sandboxOptions?.initialEndpoint), {
+        timeout: 20_000,
+      })
+      .toBe(`${gateway.origin}/graphql`);
     expect(await page.locator('#embeddableSandbox').count()).toBe(1);
     // Loaded: no fallback, no redirect.
     expect(page.url()).toBe(`${gateway.origin}/graphql`);
@@ -137,7 +143,7 @@ describe('the pages a browser opens on the gateway', () => {
     await page.close();
   });
 
-  it('show the explorer\'s example whole in a 1400 px wide window', async () => {
+  it("show the explorer's example whole in a 1400 px wide window", async () => {
     const page = await context.newPage();
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.goto(`${gateway.origin}/graphiql`);

@@ -15,7 +15,10 @@ function scratch(): void {
   root = mkdtempSync(join(tmpdir(), 'portico-build-'));
   write('package.json', '{ "type": "module" }\n');
   symlinkSync(resolve('node_modules'), join(root, 'node_modules'), 'dir');
-  write('cli/main.ts', "import { greet } from '../common/greet.js';\nimport type { Name } from '../common/greet.js';\nconst who: Name = 'portico';\nconsole.log(greet(who));\n");
+  write(
+    'cli/main.ts',
+    "import { greet } from '../common/greet.js';\nimport type { Name } from '../common/greet.js';\nconst who: Name = 'portico';\nconsole.log(greet(who));\n",
+  );
   write('common/greet.ts', "export type Name = string;\nexport const greet = (name: Name): string => ['hello', name].map((word) => word).join(' ');\n");
   write('common/types.d.ts', 'export interface Nothing {}\n');
   write('gateway/explorer/client/page.ts', 'document.title = "browser code";\n');
@@ -44,7 +47,13 @@ describe('buildDist (npm run build)', () => {
   it('leaves out declarations, browser code, tests and files that are not TypeScript', async () => {
     scratch();
     await buildDist({ root });
-    for (const absent of ['dist/common/types.js', 'dist/common/types.d.js', 'dist/gateway/explorer/client/page.js', 'dist/gateway/explorer/generated/explorer.js', 'dist/test/some.test.js']) {
+    for (const absent of [
+      'dist/common/types.js',
+      'dist/common/types.d.js',
+      'dist/gateway/explorer/client/page.js',
+      'dist/gateway/explorer/generated/explorer.js',
+      'dist/test/some.test.js',
+    ]) {
       expect(existsSync(join(root, absent)), absent).toBe(false);
     }
   });

@@ -14,7 +14,10 @@ describe('projectRoot', () => {
 
   it('is the same root from the compiled code in dist/, one folder deeper', () => {
     const compiled = pathToFileURL(resolve(compiledPath('common/projectRoot.ts'))).href;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', `console.log((await import(${JSON.stringify(compiled)})).projectRoot)`], { encoding: 'utf8', cwd: '/' });
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', `console.log((await import(${JSON.stringify(compiled)})).projectRoot)`], {
+      encoding: 'utf8',
+      cwd: '/',
+    });
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe(resolve('.'));
   });

@@ -13,7 +13,7 @@ describe('the portico command line', () => {
     }
   });
 
-  it('suggests the nearest option on every subcommand, and points at that subcommand\'s --help', async () => {
+  it("suggests the nearest option on every subcommand, and points at that subcommand's --help", async () => {
     const cases: Array<[string[], string, string]> = [
       [['dev', '--prot', '4100'], '--port', 'portico dev --help'],
       // An unknown option is named before a missing required one: --sbu is a typo of --sub.
@@ -23,7 +23,9 @@ describe('the portico command line', () => {
     for (const [args, nearest, help] of cases) {
       const result = await runPortico('.', args);
       expect(result.code, args.join(' ')).toBe(1);
-      expect(result.stderr, args.join(' ')).toContain(`error: unknown option '${args.find((arg) => arg.startsWith('--'))}'\n(Did you mean ${nearest}?)\n(run ${help} for usage)`);
+      expect(result.stderr, args.join(' ')).toContain(
+        `error: unknown option '${args.find((arg) => arg.startsWith('--'))}'\n(Did you mean ${nearest}?)\n(run ${help} for usage)`,
+      );
     }
   });
 

@@ -22,16 +22,20 @@ function refusal(text: string): string {
 describe('a proto that does not parse', () => {
   it('is refused with the file, the line and what is wrong, in words', () => {
     expect(refusal('syntax = "proto3";\nmessage')).toBe('FILE does not parse: the file ends inside a definition; a closing } or a ; is missing.');
-    expect(refusal('syntax = "proto3";\nmessage A {\n  string id = 1;\n')).toBe('FILE does not parse: the file ends inside a definition; a closing } or a ; is missing.');
+    expect(refusal('syntax = "proto3";\nmessage A {\n  string id = 1;\n')).toBe(
+      'FILE does not parse: the file ends inside a definition; a closing } or a ; is missing.',
+    );
     expect(refusal('syntax = "proto3"\nmessage A { string id = 1; }\n')).toBe('FILE does not parse: line 2: expected ";" before "message".');
-    expect(refusal('syntax = "proto3";\nmessage A {\n  string id = ;\n}\n')).toBe('FILE does not parse: line 3: unexpected ";", where a field number should be.');
+    expect(refusal('syntax = "proto3";\nmessage A {\n  string id = ;\n}\n')).toBe(
+      'FILE does not parse: line 3: unexpected ";", where a field number should be.',
+    );
     expect(refusal('hello\n')).toBe('FILE does not parse: line 1: unexpected "hello".');
     expect(refusal('syntax = "proto3";\nmessage A { strin id = 1; }\nservice S { rpc GetA(A) returns (A); }\n')).toBe(
       'FILE does not parse: message A uses the type "strin", which is neither defined in it nor imported.',
     );
   });
 
-  it('never shows protobufjs\'s token names or its absolute paths', () => {
+  it("never shows protobufjs's token names or its absolute paths", () => {
     for (const text of ['syntax = "proto3";\nmessage', 'syntax = "proto3";\nmessage A { string id = 1 }\n', 'package ;\n']) {
       const message = refusal(text);
       expect(message, text).toMatch(/^FILE does not parse: /);

@@ -40,7 +40,9 @@ function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     // A zombie has exited; it only waits for its parent to collect it.
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).startsWith('Z');
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2)
+      .startsWith('Z');
   } catch {
     return false;
   }
@@ -75,8 +77,14 @@ describe('portico dev', () => {
 
     // Every service says where it is, and its log lines are prefixed by its name.
     for (const name of ['users-service', 'reviews-service', 'catalog-service', 'inventory-service', 'accounts', 'products', 'inventory', 'reviews']) {
-      expect(lines.some((line) => line.startsWith(`dev | ${name} `)), `${name} listed`).toBe(true);
-      expect(lines.some((line) => line.startsWith(`${name} | `)), `${name} log lines are prefixed`).toBe(true);
+      expect(
+        lines.some((line) => line.startsWith(`dev | ${name} `)),
+        `${name} listed`,
+      ).toBe(true);
+      expect(
+        lines.some((line) => line.startsWith(`${name} | `)),
+        `${name} log lines are prefixed`,
+      ).toBe(true);
     }
 
     const response = await fetch(url, {
@@ -125,7 +133,10 @@ describe('portico dev', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ topProducts(first: 1) { name } users(first: 1) { name } }' }),
     });
-    const body = (await response.json()) as { data: { topProducts: unknown; users: unknown[] }; errors: Array<{ extensions: { code: string; serviceName: string } }> };
+    const body = (await response.json()) as {
+      data: { topProducts: unknown; users: unknown[] };
+      errors: Array<{ extensions: { code: string; serviceName: string } }>;
+    };
     expect(body.data.topProducts).toBeNull();
     expect(body.data.users).toHaveLength(1);
     expect(body.errors[0]!.extensions).toMatchObject({ code: 'BACKEND_UNAVAILABLE', serviceName: 'products' });

@@ -53,7 +53,7 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
   }
 }
 
-describe('portico dev, when a subgraph\'s SDL is edited', () => {
+describe("portico dev, when a subgraph's SDL is edited", () => {
   const sdlFile = () => join(copy.root, 'schema/products.graphql');
   const query = '{ topProducts(first: 1) { name description } }';
 
@@ -73,7 +73,10 @@ describe('portico dev, when a subgraph\'s SDL is edited', () => {
     expect((await ask(query)).errors?.[0]?.message).toMatch(/Cannot query field "description"/);
     const gatewayLines = () => stack.lines.filter((line) => line.startsWith('gateway | ')).length;
     const before = gatewayLines();
-    writeFileSync(sdlFile(), readFileSync(sdlFile(), 'utf8').replace('  name: String!\n', '  name: String!\n  "Not in the catalog yet."\n  description: String\n'));
+    writeFileSync(
+      sdlFile(),
+      readFileSync(sdlFile(), 'utf8').replace('  name: String!\n', '  name: String!\n  "Not in the catalog yet."\n  description: String\n'),
+    );
     await until(async () => (await ask(query)).errors === undefined, 'the gateway serves Product.description');
     const body = await ask(query);
     expect(body.data).toEqual({ topProducts: [{ name: expect.any(String), description: null }] });
@@ -111,7 +114,10 @@ describe('portico dev, when a subgraph is added or removed while it runs', () =>
     expect(removed.code, removed.stderr).toBe(0);
     expect(removed.stdout).toContain(`its gateway at ${stack.url} serves the supergraph without it`);
     await until(async () => stack.lines.includes('dev | stopped widgets: it is no longer in schema/supergraph.yaml'), 'dev stops widgets');
-    await until(async () => /Cannot query field "widget"/.test((await ask('{ widget(id: "1") { id } }')).errors?.[0]?.message ?? ''), 'the gateway drops Query.widget');
+    await until(
+      async () => /Cannot query field "widget"/.test((await ask('{ widget(id: "1") { id } }')).errors?.[0]?.message ?? ''),
+      'the gateway drops Query.widget',
+    );
     expect((await ask('{ topProducts(first: 1) { name } }')).errors).toBeUndefined();
     expect(stack.dev.exitCode).toBeNull();
   }, 180_000);

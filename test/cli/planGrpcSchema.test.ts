@@ -28,9 +28,29 @@ describe('planGrpcSchema', () => {
       message Items { repeated Item items = 1; }
       message Item { int32 item_id = 1; bytes blob = 2; map<string, string> labels = 3; Inner inner = 4; message Inner { bool x = 1; } }
     `);
-    expect(result.lookups).toEqual([expect.objectContaining({ method: 'BatchGetItems', entity: 'Item', keyField: 'itemId', keyType: 'Int', requestField: 'itemIds', responseField: 'items', queryField: 'item' })]);
+    expect(result.lookups).toEqual([
+      expect.objectContaining({
+        method: 'BatchGetItems',
+        entity: 'Item',
+        keyField: 'itemId',
+        keyType: 'Int',
+        requestField: 'itemIds',
+        responseField: 'items',
+        queryField: 'item',
+      }),
+    ]);
     // Message arguments have no GraphQL input type here; 64-bit integers travel as strings.
-    expect(result.queries).toEqual([{ method: 'ListItems', queryField: 'items', args: [{ name: 'first', type: 'Int!' }, { name: 'after', type: 'String!' }], returns: 'Items' }]);
+    expect(result.queries).toEqual([
+      {
+        method: 'ListItems',
+        queryField: 'items',
+        args: [
+          { name: 'first', type: 'Int!' },
+          { name: 'after', type: 'String!' },
+        ],
+        returns: 'Items',
+      },
+    ]);
     // bytes, maps and nested messages are left out; the key makes Item an entity.
     expect(result.objects.find((object) => object.name === 'Item')).toEqual({ name: 'Item', fields: [{ name: 'itemId', type: 'Int!' }], key: 'itemId' });
     expect(result.skipped).toEqual(['DeleteItem']);
@@ -81,7 +101,15 @@ describe('planGrpcSchema', () => {
       message Res { Color color = 1; repeated Color others = 2; }
     `);
     expect(result.enums).toEqual([{ name: 'Color', values: ['COLOR_UNSPECIFIED', 'RED'] }]);
-    expect(result.objects).toEqual([{ name: 'Res', fields: [{ name: 'color', type: 'Color!' }, { name: 'others', type: '[Color!]!' }] }]);
+    expect(result.objects).toEqual([
+      {
+        name: 'Res',
+        fields: [
+          { name: 'color', type: 'Color!' },
+          { name: 'others', type: '[Color!]!' },
+        ],
+      },
+    ]);
     expect(() => plan('service S { rpc SetThing(M) returns (M); }\nmessage M { string id = 1; }')).toThrow(/has no unary read method/);
   });
 });

@@ -43,14 +43,23 @@ describe('portico subgraph add', () => {
       [['kit', '--rest', 'http://localhost:1'], /^portico: "kit" is reserved/],
       [['things', '--rest', 'ftp://example.com'], /^portico: --rest must be an http\(s\) base URL/],
       [['things'], /^portico: give exactly one of --rest BASE_URL and --grpc PROTO_FILE\.$/],
-      [['things', '--grpc', 'test/cli/fixtures/broken.proto', '--address', 'localhost:1'], /^portico: test\/cli\/fixtures\/broken\.proto does not parse: line 3: unexpected ";", where a field number should be\.$/],
+      [
+        ['things', '--grpc', 'test/cli/fixtures/broken.proto', '--address', 'localhost:1'],
+        /^portico: test\/cli\/fixtures\/broken\.proto does not parse: line 3: unexpected ";", where a field number should be\.$/,
+      ],
       // No default address: a forgotten flag must not point the subgraph at another service.
       [['things', '--grpc', 'test/cli/fixtures/weather.proto'], /^portico: --grpc needs --address HOST:PORT, where your gRPC service listens/],
       [['things', '--grpc', 'test/cli/fixtures/weather.proto', '--address', 'localhost'], /^portico: --address must be HOST:PORT/],
       [['things', '--rest', 'http://localhost:1', '--address', 'localhost:1'], /^portico: --address is for --grpc/],
       [['things', '--grpc', 'test/cli/fixtures/missing.proto', '--address', 'localhost:1'], /^portico: test\/cli\/fixtures\/missing\.proto does not exist\.$/],
-      [['things', '--grpc', 'test/cli/fixtures/twoServices.proto', '--address', 'localhost:1'], /^portico: .* defines several services \(First, Second\); choose one with --service\.$/],
-      [['things', '--grpc', 'test/cli/fixtures/twoServices.proto', '--service', 'Third', '--address', 'localhost:1'], /^portico: .* has no service "Third" \(it defines First, Second\)\.$/],
+      [
+        ['things', '--grpc', 'test/cli/fixtures/twoServices.proto', '--address', 'localhost:1'],
+        /^portico: .* defines several services \(First, Second\); choose one with --service\.$/,
+      ],
+      [
+        ['things', '--grpc', 'test/cli/fixtures/twoServices.proto', '--service', 'Third', '--address', 'localhost:1'],
+        /^portico: .* has no service "Third" \(it defines First, Second\)\.$/,
+      ],
     ];
     for (const [args, message] of refusals) {
       const result = await runPortico(copy.root, ['subgraph', 'add', ...args]);
@@ -82,7 +91,9 @@ describe('portico subgraph add', () => {
     expect(grpc.stdout).toContain('Not exposed (not reads; add mutations by hand if you want them): ReportReading.');
 
     // Next free ports, and the generated code and supergraph are what the checks expect.
-    expect(readFileSync(join(copy.root, 'schema/supergraph.yaml'), 'utf8')).toMatch(/widgets:\n {4}routing_url: http:\/\/localhost:4005\/graphql[\s\S]*weather:\n {4}routing_url: http:\/\/localhost:4006\/graphql/);
+    expect(readFileSync(join(copy.root, 'schema/supergraph.yaml'), 'utf8')).toMatch(
+      /widgets:\n {4}routing_url: http:\/\/localhost:4005\/graphql[\s\S]*weather:\n {4}routing_url: http:\/\/localhost:4006\/graphql/,
+    );
     expect(readFileSync(join(copy.root, 'codegen.yml'), 'utf8')).toContain('# Typed resolvers for every subgraph');
     expect((await runPortico(copy.root, ['codegen', '--check'])).code).toBe(0);
     expect((await runPortico(copy.root, ['compose', '--check'])).code).toBe(0);
@@ -111,14 +122,21 @@ describe('portico subgraph add', () => {
       paris: { cityId: 'paris', sky: 'SUNNY', highCelsius: 21.5, issuedAt: '1700000000000', warnings: [] },
       oslo: { sky: 'RAIN', warnings: ['wind'] },
       nowhere: null,
-      stations: { stations: [{ id: 'north-1', name: 'Station 1' }, { id: 'north-2', name: 'Station 2' }] },
+      stations: {
+        stations: [
+          { id: 'north-1', name: 'Station 1' },
+          { id: 'north-2', name: 'Station 2' },
+        ],
+      },
       one: { id: '1', name: 'Sprocket' },
       two: { name: 'Flange' },
       again: { name: 'Sprocket' },
       missing: null,
     });
     // Three forecasts, one GetForecasts call; each widget id fetched once however often asked.
-    expect(weather.calls.filter((call) => call.method === 'GetForecasts')).toEqual([{ method: 'GetForecasts', request: { cityIds: ['paris', 'oslo', 'nowhere'] } }]);
+    expect(weather.calls.filter((call) => call.method === 'GetForecasts')).toEqual([
+      { method: 'GetForecasts', request: { cityIds: ['paris', 'oslo', 'nowhere'] } },
+    ]);
     expect([...widgets.calls].sort()).toEqual(['GET /widgets/1', 'GET /widgets/2', 'GET /widgets/404']);
 
     stack.dev.kill('SIGINT');

@@ -39,14 +39,22 @@ describe('portico subgraph remove', () => {
 
     const dryRun = await runPortico(copy.root, ['subgraph', 'remove', 'weather', '--dry-run']);
     expect(dryRun.code, dryRun.stderr).toBe(0);
-    expect(dryRun.stdout).toMatch(/^Would remove weather:\n {2}delete schema\/weather\.graphql\n[\s\S]* {2}delete schema\/protos\/weather\.proto\n[\s\S]* {2}edit {3}schema\/supergraph\.yaml \(its entries\)\n[\s\S]*Nothing was changed \(--dry-run\)\.\n$/);
+    expect(dryRun.stdout).toMatch(
+      /^Would remove weather:\n {2}delete schema\/weather\.graphql\n[\s\S]* {2}delete schema\/protos\/weather\.proto\n[\s\S]* {2}edit {3}schema\/supergraph\.yaml \(its entries\)\n[\s\S]*Nothing was changed \(--dry-run\)\.\n$/,
+    );
     expect(existsSync(join(copy.root, 'subgraphs/weather/index.ts'))).toBe(true);
     expect(snapshot()).not.toEqual(before);
 
     const removed = await runPortico(copy.root, ['subgraph', 'remove', 'weather']);
     expect(removed.code, removed.stderr).toBe(0);
     expect(snapshot()).toEqual(before);
-    for (const gone of ['subgraphs/weather', 'schema/weather.graphql', 'schema/protos/weather.proto', 'common/grpc/generated/weather.ts', 'common/grpc/generated/acme']) {
+    for (const gone of [
+      'subgraphs/weather',
+      'schema/weather.graphql',
+      'schema/protos/weather.proto',
+      'common/grpc/generated/weather.ts',
+      'common/grpc/generated/acme',
+    ]) {
       expect(existsSync(join(copy.root, gone)), gone).toBe(false);
     }
   }, 600_000);

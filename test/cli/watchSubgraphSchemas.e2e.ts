@@ -20,7 +20,9 @@ afterEach(() => {
 
 const inventory = `${link}\ntype Product @key(fields: "upc") { upc: String! inStock: Boolean }\n`;
 const listing = (names: string[]) =>
-  ['subgraphs:', ...names.flatMap((name) => [`  ${name}:`, `    routing_url: http://localhost/${name}`, '    schema:', `      file: ./${name}.graphql`])].join('\n');
+  ['subgraphs:', ...names.flatMap((name) => [`  ${name}:`, `    routing_url: http://localhost/${name}`, '    schema:', `      file: ./${name}.graphql`])].join(
+    '\n',
+  );
 
 function setUp(options: { composed?: boolean } = {}) {
   dir = mkdtempSync(path.join(tmpdir(), 'portico-watch-'));

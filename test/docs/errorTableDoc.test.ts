@@ -17,7 +17,14 @@ function errorRows(): Map<string, string> {
 
 // Codes that only ever come as an error on a field, in an HTTP 200 response with the rest of
 // the data: a failing backend or subgraph costs the client only the fields it serves.
-const fieldErrorsOnly = new Set<string>(['BACKEND_ERROR', 'BACKEND_UNAVAILABLE', 'BACKEND_TIMEOUT', 'SUBGRAPH_ERROR', 'SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_TIMEOUT']);
+const fieldErrorsOnly = new Set<string>([
+  'BACKEND_ERROR',
+  'BACKEND_UNAVAILABLE',
+  'BACKEND_TIMEOUT',
+  'SUBGRAPH_ERROR',
+  'SUBGRAPH_UNAVAILABLE',
+  'SUBGRAPH_TIMEOUT',
+]);
 
 describe('the README errors table', () => {
   const rows = errorRows();

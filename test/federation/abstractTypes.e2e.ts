@@ -54,7 +54,8 @@ describe('interfaces, unions and @interfaceObject across subgraphs: Portico answ
 
   it('an interface implemented by entities of different subgraphs, with ids of nothing', async () => {
     const body = await library.expectSame({
-      query: '{ nodes(ids: ["a2", "b3", "zz", "m2"]) { __typename id ... on Person { name } ... on Book { title pages author { id } } ... on Media { averageRating } } }',
+      query:
+        '{ nodes(ids: ["a2", "b3", "zz", "m2"]) { __typename id ... on Person { name } ... on Book { title pages author { id } } ... on Media { averageRating } } }',
     });
     expect((body.data?.nodes as unknown[])[2]).toBeNull();
   });

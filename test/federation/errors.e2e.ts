@@ -42,17 +42,26 @@ describe('subgraph errors with paths: Portico answers as Apollo Gateway does', (
     expect(body.errors?.map((error) => error.path)).toEqual([['ordersById', 1, 'total']]);
   });
 
-  it('an entity whose reference resolver rejects: that entity\'s fields are null', async () => {
+  it("an entity whose reference resolver rejects: that entity's fields are null", async () => {
     const body = await faults.expectSame({ query: '{ ordersById(ids: ["o1", "o5", "o2"]) { label total invoice { number } } }' }, failures);
     expect(body.errors?.map((error) => error.path)).toHaveLength(3);
     expect(body.errors?.map((error) => error.path)).toEqual(
-      expect.arrayContaining([['ordersById', 1], ['ordersById', 2, 'total'], ['ordersById', 2, 'invoice', 'number']]),
+      expect.arrayContaining([
+        ['ordersById', 1],
+        ['ordersById', 2, 'total'],
+        ['ordersById', 2, 'invoice', 'number'],
+      ]),
     );
   });
 
-  it('an entity fetch that fails as a whole: every entity\'s fields are null, one error', async () => {
+  it("an entity fetch that fails as a whole: every entity's fields are null, one error", async () => {
     const body = await faults.expectSame({ query: '{ ordersById(ids: ["o1", "o7"]) { label total } }' }, failures);
-    expect(body.data).toEqual({ ordersById: [{ label: 'Order 1', total: null }, { label: 'Order 7', total: null }] });
+    expect(body.data).toEqual({
+      ordersById: [
+        { label: 'Order 1', total: null },
+        { label: 'Order 7', total: null },
+      ],
+    });
   });
 
   it('a subgraph that answers errors and partial data, for a root list', async () => {
@@ -70,8 +79,16 @@ describe('subgraph errors with paths: Portico answers as Apollo Gateway does', (
   it('one entity fetch failing as a whole leaves another fetch to the same subgraph intact', async () => {
     // Two fetches to billing at the same level of the plan: o7 fails the first one entirely.
     const body = await faults.expectSame({ query: '{ looseOrders { id total } ordersById(ids: ["o1", "o2"]) { id total } }' }, failures);
-    expect(body.data?.ordersById).toEqual([{ id: 'o1', total: 100 }, { id: 'o2', total: null }]);
-    expect(body.errors?.map((error) => error.path)).toEqual(expect.arrayContaining([['ordersById', 1, 'total'], ['looseOrders', '@', '_entities']]));
+    expect(body.data?.ordersById).toEqual([
+      { id: 'o1', total: 100 },
+      { id: 'o2', total: null },
+    ]);
+    expect(body.errors?.map((error) => error.path)).toEqual(
+      expect.arrayContaining([
+        ['ordersById', 1, 'total'],
+        ['looseOrders', '@', '_entities'],
+      ]),
+    );
   });
 
   it('the same failing entity several times in a list', async () => {
@@ -108,7 +125,7 @@ describe('nulls propagate per the GraphQL spec: Portico answers as Apollo Gatewa
     await faults.expectSame({ query: '{ ordersById(ids: ["o1", "o2", "o6"]) { id invoice { number pdf } payments { amount method } } }' }, failures);
   });
 
-  it('a null inside the originating subgraph\'s own list of non-null objects', async () => {
+  it("a null inside the originating subgraph's own list of non-null objects", async () => {
     await faults.expectSame({ query: '{ ordersById(ids: ["o2", "o1"]) { id lines { sku qty } total } }' }, failures);
   });
 
@@ -123,9 +140,12 @@ describe('in production mode Portico masks what Apollo Gateway shows, and keeps 
   // null where the schema promised a value, a subgraph's own code) goes out as "Internal server
   // error" with its path and serviceName only. Status, data and every error's path and
   // serviceName stay as Apollo Gateway has them, and so do errors with a deliberate code.
-  const masked = (path: (string | number)[], serviceName: string) => ({ message: 'Internal server error', path, extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName } });
-  const placeOf = (answer: Answer) =>
-    (answer.body.errors ?? []).map(({ path, extensions }) => JSON.stringify([path, extensions?.serviceName])).sort();
+  const masked = (path: (string | number)[], serviceName: string) => ({
+    message: 'Internal server error',
+    path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName },
+  });
+  const placeOf = (answer: Answer) => (answer.body.errors ?? []).map(({ path, extensions }) => JSON.stringify([path, extensions?.serviceName])).sort();
 
   it('uncoded subgraph errors and null-propagation errors are masked; FORBIDDEN is not', async () => {
     const answers = await faultsInProduction.ask({ query: '{ broken forbidden ordersById(ids: ["o1", "o3"]) { id paidAt } }' });
@@ -141,7 +161,7 @@ describe('in production mode Portico masks what Apollo Gateway shows, and keeps 
     );
   });
 
-  it('a subgraph\'s own code is masked, at Apollo Gateway\'s path', async () => {
+  it("a subgraph's own code is masked, at Apollo Gateway's path", async () => {
     const answers = await faultsInProduction.ask({ query: '{ ordersById(ids: ["o2", "o7"]) { total } }' });
     expectSameStatusAndData(answers);
     expect(answers.apollo.body.errors).toEqual([

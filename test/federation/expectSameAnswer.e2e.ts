@@ -54,7 +54,12 @@ describe('expectSameAnswer', () => {
 
   it('fails on a different value, field order, status or top-level key', async () => {
     const apollo = ok('{"data":{"a":1,"b":2}}');
-    for (const portico of [ok('{"data":{"a":1,"b":3}}'), ok('{"data":{"b":2,"a":1}}'), { status: 500, text: apollo.text }, ok('{"data":{"a":1,"b":2},"extensions":{"x":1}}')]) {
+    for (const portico of [
+      ok('{"data":{"a":1,"b":3}}'),
+      ok('{"data":{"b":2,"a":1}}'),
+      { status: 500, text: apollo.text },
+      ok('{"data":{"a":1,"b":2},"extensions":{"x":1}}'),
+    ]) {
       answers = { apollo, portico };
       await expect(expectSameAnswer(origins, operation)).rejects.toThrow();
     }
@@ -62,7 +67,13 @@ describe('expectSameAnswer', () => {
 
   it('fails on an error with another message, path, location, code or serviceName, or a missing one', async () => {
     const apollo = withErrors(error({}));
-    for (const changed of [{ message: 'other' }, { path: ['b'] }, { locations: [{ line: 1, column: 3 }] }, { extensions: { code: 'Y', serviceName: 's' } }, { extensions: { code: 'X' } }]) {
+    for (const changed of [
+      { message: 'other' },
+      { path: ['b'] },
+      { locations: [{ line: 1, column: 3 }] },
+      { extensions: { code: 'Y', serviceName: 's' } },
+      { extensions: { code: 'X' } },
+    ]) {
       answers = { apollo, portico: withErrors(error(changed)) };
       await expect(expectSameAnswer(origins, operation, { failures: true })).rejects.toThrow(/errors/);
     }

@@ -66,7 +66,11 @@ describe('mutations: Portico answers as Apollo Gateway does', () => {
       },
       { ...fresh, failures: true },
     );
-    expect(body.data).toEqual({ withdraw: null, note: { seq: 1, text: 'after a refusal', account: { history: ['1 journal: after a refusal'] } }, deposit: { seq: 2 } });
+    expect(body.data).toEqual({
+      withdraw: null,
+      note: { seq: 1, text: 'after a refusal', account: { history: ['1 journal: after a refusal'] } },
+      deposit: { seq: 2 },
+    });
   });
 
   it('a failing non-null mutation field nulls the whole data, after the fields before it ran', async () => {
@@ -79,7 +83,10 @@ describe('mutations: Portico answers as Apollo Gateway does', () => {
 
   it('the same mutation field several times under aliases, with a query after it', async () => {
     await ledger.expectSame(
-      { query: 'mutation { a: deposit(amount: 1) { seq balance } b: deposit(amount: 2) { seq balance } c: deposit(amount: 3) { seq balance account { history } } }' },
+      {
+        query:
+          'mutation { a: deposit(amount: 1) { seq balance } b: deposit(amount: 2) { seq balance } c: deposit(amount: 3) { seq balance account { history } } }',
+      },
       fresh,
     );
     await ledger.expectSame({ query: '{ account { id balance history } }' }, fresh);

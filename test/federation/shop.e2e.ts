@@ -51,10 +51,7 @@ describe('entities across subgraphs: Portico answers as Apollo Gateway does', ()
   });
 
   it('lists of lists with null lists, null items and products that do not exist', async () => {
-    const body = await shop.expectSame(
-      { query: '{ usersById(ids: ["u1", "u3", "u4", "nobody"]) { id wishlists { upc name inStock } } }' },
-      { failures: true },
-    );
+    const body = await shop.expectSame({ query: '{ usersById(ids: ["u1", "u3", "u4", "nobody"]) { id wishlists { upc name inStock } } }' }, { failures: true });
     expect(body.data).toMatchObject({ usersById: [{ id: 'u1' }, { id: 'u3', wishlists: null }, { id: 'u4' }, null] });
     // The product "gone" is unknown to the products subgraph: `_entities` answers null for it,
     // its non-null `name` makes the item null, and Apollo Gateway says so in extensions only.
@@ -135,7 +132,7 @@ describe('@requires, @provides and @external: Portico answers as Apollo Gateway 
     expect(body.data?.topProducts).toHaveLength(100);
   });
 
-  it('@provides: the author\'s username comes with the review', async () => {
+  it("@provides: the author's username comes with the review", async () => {
     const body = await shop.expectSame({ query: '{ latestReviews(first: 3) { id author { id username } } }' });
     expect(body.data).toEqual({
       latestReviews: [
@@ -174,7 +171,8 @@ describe('operation features over a federated plan: Portico answers as Apollo Ga
 
   it('variables of list, nullable and default values', async () => {
     await shop.expectSame({
-      query: 'query Products($upcs: [String!]!, $first: Int = 2, $count: Int) { productsByUpc(upcs: $upcs) { upc inStock } topProducts(first: $first) { upc } users(first: $count) { id } }',
+      query:
+        'query Products($upcs: [String!]!, $first: Int = 2, $count: Int) { productsByUpc(upcs: $upcs) { upc inStock } topProducts(first: $first) { upc } users(first: $count) { id } }',
       variables: { upcs: ['p5', 'p6', 'nope'], count: 2 },
     });
   });

@@ -45,11 +45,16 @@ const porticoUnavailable = (subgraph: string, path: (string | number)[]) => ({
   extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: subgraph },
 });
 
-describe('a subgraph that is down or broken: Portico keeps Apollo Gateway\'s data and status, and codes the error', () => {
+describe("a subgraph that is down or broken: Portico keeps Apollo Gateway's data and status, and codes the error", () => {
   it('connection refused in an entity fetch: nullable fields null', async () => {
     const answers = await billingDown.ask({ query: '{ ordersById(ids: ["o1", "o2"]) { id label total } }' });
     expectSameStatusAndData(answers);
-    expect(answers.apollo.body.data).toEqual({ ordersById: [{ id: 'o1', label: 'Order 1', total: null }, { id: 'o2', label: 'Order 2', total: null }] });
+    expect(answers.apollo.body.data).toEqual({
+      ordersById: [
+        { id: 'o1', label: 'Order 1', total: null },
+        { id: 'o2', label: 'Order 2', total: null },
+      ],
+    });
     expect(answers.apollo.body.errors).toEqual([refused]);
     expect(answers.portico.body.errors).toEqual([porticoUnavailable('billing', ['ordersById'])]);
   });
@@ -73,7 +78,10 @@ describe('a subgraph that is down or broken: Portico keeps Apollo Gateway\'s dat
     const answers = await billingCrashing.ask({ query: '{ ordersById(ids: ["o1", "o3"]) { id total } }' });
     expectSameStatusAndData(answers);
     expect(answers.apollo.body.errors).toEqual([
-      { message: '500: Internal Server Error', extensions: { code: 'INTERNAL_SERVER_ERROR', response: expect.objectContaining({ status: 500, body: 'upstream crashed' }) } },
+      {
+        message: '500: Internal Server Error',
+        extensions: { code: 'INTERNAL_SERVER_ERROR', response: expect.objectContaining({ status: 500, body: 'upstream crashed' }) },
+      },
     ]);
     expect(answers.portico.body.errors).toEqual([
       { message: 'Subgraph "billing" responded with HTTP 500', path: ['ordersById'], extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'billing' } },

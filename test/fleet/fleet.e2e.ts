@@ -45,7 +45,12 @@ function failed(reply: LoadReply<Answer | Error>): boolean {
 }
 
 function describeFailures(replies: LoadReply<Answer | Error>[]): string {
-  return JSON.stringify(replies.filter(failed).slice(0, 5).map((reply) => (reply.reply instanceof Error ? reply.reply.message : reply.reply)));
+  return JSON.stringify(
+    replies
+      .filter(failed)
+      .slice(0, 5)
+      .map((reply) => (reply.reply instanceof Error ? reply.reply.message : reply.reply)),
+  );
 }
 
 function replicasIn(replies: LoadReply<Answer | Error>[]): Set<string> {
@@ -73,7 +78,8 @@ describe('a fleet of three gateways behind HAProxy', () => {
     const limited = { query: 'query FleetLimited { topProducts(first: 1) { upc } }', operationName: 'FleetLimited' };
     const answers: Answer[] = [];
     // Three at a time, through HAProxy, which spreads them over the replicas.
-    for (let sent = 0; sent < fleetRuleLimit * 2; sent += 3) answers.push(...(await Promise.all([0, 1, 2].map(() => post(`${fleet.origin}/graphql`, limited)))));
+    for (let sent = 0; sent < fleetRuleLimit * 2; sent += 3)
+      answers.push(...(await Promise.all([0, 1, 2].map(() => post(`${fleet.origin}/graphql`, limited)))));
     const allowed = answers.filter((answer) => answer.status === 200 && answer.body?.errors === undefined);
     const refused = answers.filter((answer) => answer.body?.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
     expect(allowed.length).toBe(fleetRuleLimit);
@@ -88,7 +94,8 @@ describe('a fleet of three gateways behind HAProxy', () => {
     const introspect = { query: '{ __type(name: "Query") { fields { name description } } }' };
     const describesUser = async (origin: string) => {
       const { body } = await post(`${origin}/graphql`, introspect, undefined);
-      return (body?.data as { __type: { fields: Array<{ name: string; description: string }> } }).__type.fields.find((field) => field.name === 'user')?.description;
+      return (body?.data as { __type: { fields: Array<{ name: string; description: string }> } }).__type.fields.find((field) => field.name === 'user')
+        ?.description;
     };
     const publishedAt = Date.now();
     fleet.publishSupergraph(fleet.supergraphSdl.replace(before, `"""${description}"""`));
@@ -108,7 +115,9 @@ describe('a fleet of three gateways behind HAProxy', () => {
     try {
       for (let index = 0; index < fleet.gateways.length; index += 1) {
         await fleet.replace(index);
-        console.info(`[fleet] ${JSON.stringify(fleet.timings.at(-1))}, ${load.replies.length} replies, ${load.replies.filter(failed).length} failed ${describeFailures(load.replies)}`);
+        console.info(
+          `[fleet] ${JSON.stringify(fleet.timings.at(-1))}, ${load.replies.length} replies, ${load.replies.filter(failed).length} failed ${describeFailures(load.replies)}`,
+        );
       }
     } finally {
       phase = 'done';
@@ -145,7 +154,10 @@ describe('a fleet of three gateways behind HAProxy', () => {
     // Only requests sent before it died: HAProxy sent every later one elsewhere (a refused
     // connection is retried on another replica), before and after its checks took it out.
     expect(lost.length).toBeLessThanOrEqual(concurrency);
-    expect(lost.filter((reply) => reply.phase !== 'before'), describeFailures(lost)).toEqual([]);
+    expect(
+      lost.filter((reply) => reply.phase !== 'before'),
+      describeFailures(lost),
+    ).toEqual([]);
     const after = load.replies.filter((reply) => reply.phase === 'after');
     expect(after.filter(failed)).toEqual([]);
     expect(replicasIn(after)).not.toContain(victim.name);

@@ -49,7 +49,8 @@ describe('createLabelBounds', () => {
     // 3 × 3 × 3 successful combinations (2 kept values and `other` each) fill the cap of 20 series...
     for (const operation_name of ['op0', 'op1', 'op2']) {
       for (const client_name of ['c0', 'c1', 'c2']) {
-        for (const client_version of ['v0', 'v1', 'v2']) bounds.bound('requests', { operation_name, client_name, client_version, operation_type: 'query', outcome: 'success' });
+        for (const client_version of ['v0', 'v1', 'v2'])
+          bounds.bound('requests', { operation_name, client_name, client_version, operation_type: 'query', outcome: 'success' });
       }
     }
     // ...and a real operation's error, a new series past it, is still an error.
@@ -61,10 +62,16 @@ describe('createLabelBounds', () => {
       outcome: 'error',
     });
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.constantFrom('success', 'partial', 'error'), fc.constantFrom('query', 'mutation', 'unknown'), (operation_name, client_name, outcome, operation_type) => {
-        const bounded = bounds.bound('requests', { operation_name, client_name, client_version: client_name, operation_type, outcome });
-        expect([bounded.outcome, bounded.operation_type]).toEqual([outcome, operation_type]);
-      }),
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.constantFrom('success', 'partial', 'error'),
+        fc.constantFrom('query', 'mutation', 'unknown'),
+        (operation_name, client_name, outcome, operation_type) => {
+          const bounded = bounds.bound('requests', { operation_name, client_name, client_version: client_name, operation_type, outcome });
+          expect([bounded.outcome, bounded.operation_type]).toEqual([outcome, operation_type]);
+        },
+      ),
       { numRuns: 2000 },
     );
     for (const code of ['SUBGRAPH_TIMEOUT', 'SUBGRAPH_UNAVAILABLE', 'success']) {
@@ -112,11 +119,20 @@ describe('createGatewayMetrics', () => {
     // gateway's own labels take values from a small fixed set, and must come out unchanged.
     const fixed = ['success', 'error', 'query'];
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('Hot', 'Warm')), { minLength: 1, maxLength: 8 }), fc.nat(2), (values, pick) => {
-        for (const metric of labelled) {
-          metric.record(Object.fromEntries(metric.labelNames.map((label, index) => [label, CLIENT_CHOSEN_LABELS.has(label) ? values[index % values.length]! : fixed[pick]!])), 1);
-        }
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('Hot', 'Warm')), { minLength: 1, maxLength: 8 }),
+        fc.nat(2),
+        (values, pick) => {
+          for (const metric of labelled) {
+            metric.record(
+              Object.fromEntries(
+                metric.labelNames.map((label, index) => [label, CLIENT_CHOSEN_LABELS.has(label) ? values[index % values.length]! : fixed[pick]!]),
+              ),
+              1,
+            );
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
     for (const metric of await metrics.registry.getMetricsAsJSON()) {

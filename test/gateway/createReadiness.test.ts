@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { createReadiness } from '../../gateway/health/createReadiness.js';
 import type { SubgraphProbeResult } from '../../gateway/health/createSubgraphProbe.js';
 
-const states = (...entries: Array<[string, string]>): SubgraphProbeResult[] => entries.map(([name, state]) => ({ name, url: `http://${name}.internal/graphql`, state }));
+const states = (...entries: Array<[string, string]>): SubgraphProbeResult[] =>
+  entries.map(([name, state]) => ({ name, url: `http://${name}.internal/graphql`, state }));
 
 function loaded(options: Parameters<typeof createReadiness>[0]) {
   const readiness = createReadiness(options);
@@ -34,7 +35,7 @@ describe('createReadiness', () => {
     expect(await readiness.check()).toEqual({ ready: true });
   });
 
-  it('shows Redis\'s state in the details where details are shown', async () => {
+  it("shows Redis's state in the details where details are shown", async () => {
     const readiness = loaded({ probeRedis: async () => 'no answer within 2000 ms', showDetails: true });
     expect(await readiness.check()).toEqual({ ready: false, reason: 'Redis not reachable', details: { redis: 'no answer within 2000 ms' } });
   });

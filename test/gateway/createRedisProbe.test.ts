@@ -7,7 +7,7 @@ describe('createRedisProbe', () => {
   });
 
   it('says unreachable, without rejecting, when the command is refused (a disconnected client)', async () => {
-    expect(await createRedisProbe({ ping: () => Promise.reject(new Error('Stream isn\'t writeable')) }, 100)()).toBe('unreachable');
+    expect(await createRedisProbe({ ping: () => Promise.reject(new Error("Stream isn't writeable")) }, 100)()).toBe('unreachable');
   });
 
   it('gives up on a Redis that never answers', async () => {

@@ -14,7 +14,8 @@ let keys = 0;
 function deprecated(query: string, operationName?: string): readonly string[] {
   const document = parse(query);
   const operation = document.definitions.find(
-    (definition): definition is OperationDefinitionNode => definition.kind === 'OperationDefinition' && (operationName === undefined || definition.name?.value === operationName),
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === 'OperationDefinition' && (operationName === undefined || definition.name?.value === operationName),
   )!;
   keys += 1;
   return deprecatedFieldsOf(schema, document, operation, `test-${keys}`);

@@ -18,7 +18,8 @@ describe('exampleOperation', () => {
   });
 
   it('is a valid operation against a plain schema, skipping required arguments and federation fields', () => {
-    const sdl = 'type Query { _service: String, user(id: ID!): String, top(first: Int = 5): [Item] }\ntype Item { id: ID!, tags(first: Int): [String], name: String }';
+    const sdl =
+      'type Query { _service: String, user(id: ID!): String, top(first: Int = 5): [Item] }\ntype Item { id: ID!, tags(first: Int): [String], name: String }';
     const operation = exampleOperation(schemaOf(sdl));
     expect(operation).toContain('query Example {\n  top {\n    id\n    name\n  }\n}');
     expect(validate(buildSchema(sdl), parse(operation))).toEqual([]);
@@ -29,7 +30,7 @@ describe('exampleOperation', () => {
     expect(exampleOperation(schemaOf('type Item { id: ID }'))).toMatch(hint);
   });
 
-  it('speaks GraphiQL\'s language in the offline explorer, in lines that fit half a 1400 px window', () => {
+  it("speaks GraphiQL's language in the offline explorer, in lines that fit half a 1400 px window", () => {
     const sdl = readFileSync('schema/supergraph.graphql', 'utf8');
     const operation = exampleOperation(schemaOf(sdl), 'graphiql');
     // GraphiQL has a Headers tab and no connection settings or shared headers.

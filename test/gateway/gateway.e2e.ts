@@ -25,8 +25,7 @@ afterAll(async () => {
   await shop?.stop();
 });
 
-const post = (target: RunningGateway, body: unknown, headers: Record<string, string> = {}) =>
-  postGraphQL(target.origin, body, headers);
+const post = (target: RunningGateway, body: unknown, headers: Record<string, string> = {}) => postGraphQL(target.origin, body, headers);
 
 describe('gateway (development)', () => {
   it('merges data from two subgraphs in one response', async () => {
@@ -127,7 +126,9 @@ describe('gateway (development)', () => {
   });
 
   it("keeps the gateway's own refusals 4xx in application/json too (policy, not a GraphQL request error)", async () => {
-    const deep = { query: `{ topProducts { reviews { product { reviews { product { reviews { product { reviews { product { reviews { product { reviews { product { reviews { product { upc } } } } } } } } } } } } } } } }` };
+    const deep = {
+      query: `{ topProducts { reviews { product { reviews { product { reviews { product { reviews { product { reviews { product { reviews { product { reviews { product { upc } } } } } } } } } } } } } } } }`,
+    };
     const { response, body } = await post(gateway, deep, { accept: 'application/json' });
     expect(response.status).toBe(400);
     expect(body.errors?.[0]?.extensions?.code).toBe('MAX_DEPTH_EXCEEDED');
@@ -149,7 +150,9 @@ describe('gateway (development)', () => {
   });
 
   it('answers a GET query with the CSRF header', async () => {
-    const response = await fetch(`${gateway.origin}/graphql?query=${encodeURIComponent('{ topProducts(first: 1) { upc } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const response = await fetch(`${gateway.origin}/graphql?query=${encodeURIComponent('{ topProducts(first: 1) { upc } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(response.status).toBe(200);
     expect(((await response.json()) as GraphQLBody).data).toEqual({ topProducts: [{ upc: expect.any(String) }] });
     // Answers can be personal (they depend on the token): no cache may keep them.
@@ -236,9 +239,13 @@ describe('gateway (development)', () => {
   });
 
   it('echoes the client request id and passes it to the subgraphs', async () => {
-    const { response } = await post(gateway, { query: '{ topProducts(first: 1) { name reviews { body } } }' }, {
-      'x-request-id': 'client-id-123',
-    });
+    const { response } = await post(
+      gateway,
+      { query: '{ topProducts(first: 1) { name reviews { body } } }' },
+      {
+        'x-request-id': 'client-id-123',
+      },
+    );
     expect(response.headers.get('x-request-id')).toBe('client-id-123');
     expect(products.requestIds.at(-1)).toBe('client-id-123');
     expect(reviews.requestIds.at(-1)).toBe('client-id-123');

@@ -49,7 +49,10 @@ describe('portico gateway', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
 
-    const outbound = run.output().split('\n').filter((line) => line.startsWith('outbound: '));
+    const outbound = run
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('outbound: '));
     const subgraphPorts = [shop.products.url, shop.reviews.url].map((url) => new URL(url).port);
     // The recorder works: the calls to the subgraphs are there.
     expect(outbound).toEqual(expect.arrayContaining(subgraphPorts.map((port) => `outbound: connect 127.0.0.1:${port}`)));

@@ -51,9 +51,7 @@ describe('gateway when subgraphs fail', () => {
     client.abort();
     await expect(request).rejects.toThrow();
     // The subgraph never answered: the gateway gave up on it because the client left.
-    await vi.waitFor(() =>
-      expect(JSON.stringify(gateway.logs)).toMatch(/The request to Subgraph \\"products\\" was cancelled because the client went away/),
-    );
+    await vi.waitFor(() => expect(JSON.stringify(gateway.logs)).toMatch(/The request to Subgraph \\"products\\" was cancelled because the client went away/));
   });
 
   it('refuses a subgraph override the supergraph does not know, listing the known names', async ({ gatewayWith }) => {
@@ -70,7 +68,10 @@ describe('gateway when subgraphs fail', () => {
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
     const healthy = await gatewayWith('ready-checks', { server: { readyChecksSubgraphs: true } });
-    expect(await ready(healthy)).toMatchObject({ status: 200, body: { status: 'pass', details: { subgraphs: { products: 'reachable', reviews: 'reachable' } } } });
+    expect(await ready(healthy)).toMatchObject({
+      status: 200,
+      body: { status: 'pass', details: { subgraphs: { products: 'reachable', reviews: 'reachable' } } },
+    });
 
     const broken = await gatewayWith('ready-checks-dead', { server: { readyChecksSubgraphs: true }, subgraphs: { reviews: { url: dead.url } } });
     const { status, body } = await ready(broken);

@@ -42,10 +42,20 @@ describe('portico gateway on SIGTERM under load', () => {
     run.child.kill('SIGTERM');
     // /ready stops answering 200 at once: 503 while the port is still open, refused after.
     await vi.waitFor(async () => {
-      const ready = await fetch(`${origin}/ready`).then((response) => response.status, () => 'refused');
+      const ready = await fetch(`${origin}/ready`).then(
+        (response) => response.status,
+        () => 'refused',
+      );
       expect(ready).not.toBe(200);
     });
-    await vi.waitFor(async () => expect(await fetch(`${origin}/health`).then(() => 'open', () => 'refused')).toBe('refused'));
+    await vi.waitFor(async () =>
+      expect(
+        await fetch(`${origin}/health`).then(
+          () => 'open',
+          () => 'refused',
+        ),
+      ).toBe('refused'),
+    );
 
     releaseSlowFields();
     for (const { response, body } of await Promise.all(slow)) {
@@ -101,12 +111,20 @@ describe('portico gateway on SIGTERM under load', () => {
     }
     await dispatcher.close();
 
-    expect(result.replies.filter((reply) => reply.error !== undefined), run.output()).toEqual([]);
+    expect(
+      result.replies.filter((reply) => reply.error !== undefined),
+      run.output(),
+    ).toEqual([]);
     expect(result.replies.filter((reply) => reply.status !== 200)).toEqual([]);
     const afterDrain = result.replies.filter((reply) => reply.sentIn === 'draining' || reply.sentIn === 'closed');
     expect(afterDrain.filter((reply) => reply.connection !== 'close')).toEqual([]);
     // The idle keep-alive connections were not cut: each carried its request, during the drain or after the port closed.
-    expect(result.replies.filter((reply) => reply.from.startsWith('idle-') && !reply.newConnection).map((reply) => reply.sentIn).sort()).toEqual(['closed', 'draining']);
+    expect(
+      result.replies
+        .filter((reply) => reply.from.startsWith('idle-') && !reply.newConnection)
+        .map((reply) => reply.sentIn)
+        .sort(),
+    ).toEqual(['closed', 'draining']);
     expect(result.readyFailedBeforeClose).toBe(true);
     expect(result.exitCode, run.output()).toBe(0);
   });

@@ -42,7 +42,9 @@ async function onNewConnection<T>(send: (dispatcher: Agent) => Promise<T>): Prom
 }
 
 async function topProduct(origin: string, operationName = 'Top') {
-  const { response, body } = await onNewConnection((agent) => postGraphQL(origin, { query: `query ${operationName} { topProducts(first: 1) { name } }` }, {}, agent));
+  const { response, body } = await onNewConnection((agent) =>
+    postGraphQL(origin, { query: `query ${operationName} { topProducts(first: 1) { name } }` }, {}, agent),
+  );
   return { status: response.status, body };
 }
 
@@ -56,7 +58,11 @@ async function pidsAnswering(run: EntryProcess, origin: string, count: number): 
     const status = await onNewConnection((agent) => fetch(`${origin}${marker}`, { dispatcher: agent }).then((response) => response.status));
     expect(status).toBe(404);
   }
-  const lines = () => run.output().split('\n').filter((line) => line.includes(`"path":"${marker}"`));
+  const lines = () =>
+    run
+      .output()
+      .split('\n')
+      .filter((line) => line.includes(`"path":"${marker}"`));
   await vi.waitFor(() => expect(lines()).toHaveLength(count));
   return [...new Set(lines().map((line) => (JSON.parse(line) as { pid: number }).pid))].sort((a, b) => a - b);
 }
@@ -161,7 +167,7 @@ describe('portico gateway --workers 2 with metrics.listener: internal', () => {
     }
   });
 
-  it('serves every worker\'s metrics, summed, on the primary\'s internal listener, and none on the public port', async () => {
+  it("serves every worker's metrics, summed, on the primary's internal listener, and none on the public port", async () => {
     const requests = 5;
     for (let i = 0; i < requests; i += 1) expect((await topProduct(origin, 'Internal')).status).toBe(200);
     for (let scrape = 0; scrape < 3; scrape += 1) {
@@ -173,7 +179,9 @@ describe('portico gateway --workers 2 with metrics.listener: internal', () => {
       expect(valueOf(parsePrometheusText(text), 'portico_requests_total', { operation_name: 'Internal', outcome: 'success' })).toBe(requests);
     }
     for (let i = 0; i < 2; i += 1) {
-      const status = await onNewConnection((agent) => fetch(`${origin}/metrics`, { dispatcher: agent }).then(async (response) => (await response.text(), response.status)));
+      const status = await onNewConnection((agent) =>
+        fetch(`${origin}/metrics`, { dispatcher: agent }).then(async (response) => (await response.text(), response.status)),
+      );
       expect(status).toBe(404);
     }
   });
@@ -189,7 +197,9 @@ describe('portico gateway --workers 2 with metrics.listener: internal', () => {
     try {
       const { status, text } = await scrape();
       expect(status).toBe(503);
-      expect(JSON.parse(text)).toEqual({ errors: [{ message: expect.stringMatching(/^Metrics are unavailable: /), extensions: { code: 'SERVICE_NOT_READY' } }] });
+      expect(JSON.parse(text)).toEqual({
+        errors: [{ message: expect.stringMatching(/^Metrics are unavailable: /), extensions: { code: 'SERVICE_NOT_READY' } }],
+      });
     } finally {
       process.kill(stopped!, 'SIGCONT');
     }
@@ -217,7 +227,7 @@ describe('portico gateway --workers: refusals and failures', () => {
     expect(seen.size).toBe(0);
   });
 
-  it('exits 1 when a worker cannot start, with the worker\'s message', async () => {
+  it("exits 1 when a worker cannot start, with the worker's message", async () => {
     // Only building the gateway finds that the supergraph has no such subgraph.
     const run = runWorkers(2, ['--subgraph-url', 'inventory=http://inventory.invalid/graphql']);
     expect(await run.exited).toBe(1);
@@ -246,7 +256,9 @@ describe('portico gateway --workers: refusals and failures', () => {
     const [victim, survivor] = nodeChildrenOf(run.child.pid!);
     process.kill(victim!, 'SIGKILL');
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain('portico gateway: workers keep dying at start (5 workers in a row died before they could listen; the last exited with code 1); stopping');
+    expect(run.output()).toContain(
+      'portico gateway: workers keep dying at start (5 workers in a row died before they could listen; the last exited with code 1); stopping',
+    );
     expect(run.output().match(/supergraph\.path: the gateway cannot load|supergraph\.path: .*crash-loop\.graphql/g)?.length).toBeGreaterThanOrEqual(5);
     // The worker that kept serving was drained, not left behind.
     expect(isRunning(survivor!)).toBe(false);

@@ -174,7 +174,9 @@ describe('loadGatewayConfig', () => {
   it('reads API keys from the environment, and refuses the names of built-in rate-limit rules', () => {
     const config = load('rateLimit: { apiKeys: "${env.PORTICO_API_KEYS}" }', 'yaml', { env: { PORTICO_API_KEYS: 'key-one-0123456789, key-two-0123456789' } });
     expect(config.rateLimit.apiKeys).toEqual(['key-one-0123456789', 'key-two-0123456789']);
-    expect(problemsOf(() => load('rateLimit: { rules: [{ name: address, operationName: A, windowSeconds: 1, limit: 1 }] }'))[0]).toMatch(/^rateLimit\.rules\[0\]\.name: "address" is taken/);
+    expect(problemsOf(() => load('rateLimit: { rules: [{ name: address, operationName: A, windowSeconds: 1, limit: 1 }] }'))[0]).toMatch(
+      /^rateLimit\.rules\[0\]\.name: "address" is taken/,
+    );
   });
 
   it('lets the file choose the mode and turn single features back on', () => {
@@ -286,9 +288,7 @@ subgraphs:
     });
 
     it('refuses a placeholder of another form', () => {
-      expect(problemsOf(() => load('server: { host: "${HOST}" }'))[0]).toMatch(
-        /^server\.host: unsupported placeholder "\$\{HOST\}"; use \$\{env\.NAME\}/,
-      );
+      expect(problemsOf(() => load('server: { host: "${HOST}" }'))[0]).toMatch(/^server\.host: unsupported placeholder "\$\{HOST\}"; use \$\{env\.NAME\}/);
     });
   });
 
@@ -312,7 +312,10 @@ subgraphs:
       ['server: { workers: 0 }', `server.workers: must be ${workersAccepted} (got 0)`],
       ['server: { workers: -1 }', `server.workers: must be ${workersAccepted} (got -1)`],
       ['server: { workers: 1.5 }', `server.workers: must be ${workersAccepted} (got 1.5)`],
-      ['server: { admission: { maxConcurrent: "many" } }', 'server.admission.maxConcurrent: must be a whole number of at least 1, or "auto" (follows the event loop) (got "many")'],
+      [
+        'server: { admission: { maxConcurrent: "many" } }',
+        'server.admission.maxConcurrent: must be a whole number of at least 1, or "auto" (follows the event loop) (got "many")',
+      ],
       ['server: { admission: { maxQueue: -1 } }', 'server.admission.maxQueue: must be an integer of at least 0 (got -1)'],
       ['server: { workers: many }', `server.workers: must be ${workersAccepted} (got "many")`],
       ['server: { tls: true }', 'server.tls: must be an object with keys certFile, keyFile (got true)'],
@@ -368,7 +371,10 @@ subgraphs:
       ['trustedDocuments: { mode: require, manifest: nope.json }', 'trustedDocuments.manifest: no file at'],
       ['rateLimit: { rules: [{ name: a, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0]: set exactly one of operationName and rootField'],
       ['rateLimit: { rules: [{ name: default, operationName: A, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0].name: "default" is taken'],
-      ['rateLimit: { rules: [{ name: a, rootField: users, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0].rootField: must be a root field such as "Query.users"'],
+      [
+        'rateLimit: { rules: [{ name: a, rootField: users, windowSeconds: 1, limit: 1 }] }',
+        'rateLimit.rules[0].rootField: must be a root field such as "Query.users"',
+      ],
       ['redis: { url: "http://x" }', 'redis.url'],
     ])('%s is refused, naming the key', (content, problem) => {
       expect(problemsOf(() => load(content)).join('\n')).toContain(problem);
@@ -395,10 +401,16 @@ subgraphs:
   describe('unknown keys', () => {
     it.each([
       ['port: 4000', `port: unknown key (accepted here: ${topLevelKeys})`],
-      ['server: { prot: 1 }', 'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, maxBodyBytesInFlight, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, drainDelayMs, requestTimeoutMs, readyChecksSubgraphs, readyChecksRedis, workers, admission, heapGrowthPercent, tls, cors)'],
+      [
+        'server: { prot: 1 }',
+        'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, maxBodyBytesInFlight, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, drainDelayMs, requestTimeoutMs, readyChecksSubgraphs, readyChecksRedis, workers, admission, heapGrowthPercent, tls, cors)',
+      ],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
-      ['upstream: { retry: { retries: 1 } }', 'upstream.retry.retries: unknown key (accepted here: maxRetries, initialDelayMs, maxDelayMs, budgetPercent, budgetMinPerSecond)'],
+      [
+        'upstream: { retry: { retries: 1 } }',
+        'upstream.retry.retries: unknown key (accepted here: maxRetries, initialDelayMs, maxDelayMs, budgetPercent, budgetMinPerSecond)',
+      ],
       ['subgraphs: { products: { URL: "http://x" } }', 'subgraphs.products.URL: unknown key (accepted here: url, timeoutMs, dedupQueries, retry, breaker)'],
     ])('%s', (content, problem) => {
       expect(problemsOf(() => load(content))).toEqual([problem]);
@@ -504,9 +516,7 @@ describe('security settings', () => {
 
   it('refuses header rules of no known form, or that touch reserved headers', () => {
     expect(
-      problemsOf(() =>
-        load('headers:\n  all:\n    - { propagate: x-portico-subject }\n    - { propagate: a, set: b }\n    - { matching: "(" }\n'),
-      ),
+      problemsOf(() => load('headers:\n  all:\n    - { propagate: x-portico-subject }\n    - { propagate: a, set: b }\n    - { matching: "(" }\n')),
     ).toEqual([
       'headers.all[0]: "x-portico-subject" is reserved (hop-by-hop, content or x-portico-*; forward tokens with authentication.forwardToken)',
       'headers.all[1]: must be one of { propagate: NAME }, { propagate: NAME, rename: NAME }, { matching: REGEX }, { set: NAME, value: TEXT } (got keys propagate,set)',

@@ -57,8 +57,12 @@ describe('/metrics', () => {
     expect(valueOf(after, 'portico_subgraph_fetch_duration_seconds_count', { subgraph: 'products' })).toBeGreaterThanOrEqual(2);
     expect(valueOf(after, 'portico_subgraph_breaker_state', { subgraph: 'products' })).toBe(0);
     // The same operation twice: planned once, then served from the plan cache.
-    expect(valueOf(after, 'portico_query_plan_cache_total', { outcome: 'miss' }) - valueOf(before, 'portico_query_plan_cache_total', { outcome: 'miss' })).toBe(1);
-    expect(valueOf(after, 'portico_query_plan_cache_total', { outcome: 'hit' }) - valueOf(before, 'portico_query_plan_cache_total', { outcome: 'hit' })).toBe(1);
+    expect(valueOf(after, 'portico_query_plan_cache_total', { outcome: 'miss' }) - valueOf(before, 'portico_query_plan_cache_total', { outcome: 'miss' })).toBe(
+      1,
+    );
+    expect(valueOf(after, 'portico_query_plan_cache_total', { outcome: 'hit' }) - valueOf(before, 'portico_query_plan_cache_total', { outcome: 'hit' })).toBe(
+      1,
+    );
   });
 
   it('counts partial results, failed subgraph attempts and retries, and requests that fail outright', async () => {

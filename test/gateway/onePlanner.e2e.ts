@@ -48,11 +48,17 @@ describe('one supergraph state', () => {
     const builds = vi.spyOn(Supergraph, 'build');
     // Routing comes from config, so that a reload can change the supergraph and nothing else.
     const routing = { products: { url: shop.products.url }, reviews: { url: shop.reviews.url } };
-    gateway = await startGateway(shop.dir, 'one-planner', { mode: 'development', subgraphs: routing, supergraph: { path: shop.supergraphPath, pollIntervalMs: 20 } });
+    gateway = await startGateway(shop.dir, 'one-planner', {
+      mode: 'development',
+      subgraphs: routing,
+      supergraph: { path: shop.supergraphPath, pollIntervalMs: 20 },
+    });
     expect(built).toHaveLength(1);
     expect(builds).toHaveBeenCalledTimes(1);
     const query = { query: '{ topProducts(first: 1) { name reviews { body } } }' };
-    expect((await postGraphQL(gateway.origin, query)).body).toEqual({ data: { topProducts: [{ name: 'Table', reviews: [{ body: 'Love it!' }, { body: 'Too expensive.' }] }] } });
+    expect((await postGraphQL(gateway.origin, query)).body).toEqual({
+      data: { topProducts: [{ name: 'Table', reviews: [{ body: 'Love it!' }, { body: 'Too expensive.' }] }] },
+    });
     // Booleans: a failing toBe would print the planners' whole graphs.
     expect(plannedWith.size === 1 && plannedWith.has(built[0]!)).toBe(true);
 
@@ -71,7 +77,9 @@ describe('one supergraph state', () => {
     expect(built).toHaveLength(2);
     expect(builds).toHaveBeenCalledTimes(2);
     plannedWith.clear();
-    expect((await postGraphQL(gateway.origin, { query: '{ topProducts(first: 2) { name } }' })).body).toEqual({ data: { topProducts: [{ name: 'Table' }, { name: 'Couch' }] } });
+    expect((await postGraphQL(gateway.origin, { query: '{ topProducts(first: 2) { name } }' })).body).toEqual({
+      data: { topProducts: [{ name: 'Table' }, { name: 'Couch' }] },
+    });
     expect(plannedWith.size === 1 && plannedWith.has(built[1]!)).toBe(true);
   });
 });

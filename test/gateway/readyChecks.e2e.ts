@@ -57,14 +57,24 @@ describe('/ready with readyChecksSubgraphs', () => {
 
   it('is refused by a subgraph that checks signatures with another secret', async () => {
     const gateway = await gatewayWith('wrong-secret', { server: { readyChecksSubgraphs: true }, subgraphSigning: { secret: 'another-secret-0123456789' } });
-    expect(await ready(gateway)).toMatchObject({ status: 503, body: { status: 'fail', reason: 'subgraphs not reachable: accounts, inventory, products, reviews' } });
+    expect(await ready(gateway)).toMatchObject({
+      status: 503,
+      body: { status: 'fail', reason: 'subgraphs not reachable: accounts, inventory, products, reviews' },
+    });
   });
 
   it('with "any", stays ready while one subgraph answers, and fails once none does', async () => {
     const someDown = await gatewayWith('any-some', { server: { readyChecksSubgraphs: 'any' } }, { ...subgraphs.urls, reviews: dead, inventory: dead });
     expect(await ready(someDown)).toEqual({ status: 200, body: { status: 'pass' } });
-    const allDown = await gatewayWith('any-none', { server: { readyChecksSubgraphs: 'any' } }, { accounts: dead, products: dead, inventory: dead, reviews: dead });
-    expect(await ready(allDown)).toMatchObject({ status: 503, body: { status: 'fail', reason: 'subgraphs not reachable: accounts, inventory, products, reviews' } });
+    const allDown = await gatewayWith(
+      'any-none',
+      { server: { readyChecksSubgraphs: 'any' } },
+      { accounts: dead, products: dead, inventory: dead, reviews: dead },
+    );
+    expect(await ready(allDown)).toMatchObject({
+      status: 503,
+      body: { status: 'fail', reason: 'subgraphs not reachable: accounts, inventory, products, reviews' },
+    });
     // Liveness is the process's own.
     expect((await fetch(`${allDown.origin}/health`)).status).toBe(200);
   });
@@ -80,7 +90,9 @@ describe('/ready with readyChecksRedis', () => {
     expect(await ready(gateway)).toEqual({ status: 200, body: { status: 'pass' } });
     await redis.stop();
     try {
-      await vi.waitFor(async () => expect(await ready(gateway)).toMatchObject({ status: 503, body: { status: 'fail', reason: 'Redis not reachable' } }), { timeout: 5000 });
+      await vi.waitFor(async () => expect(await ready(gateway)).toMatchObject({ status: 503, body: { status: 'fail', reason: 'Redis not reachable' } }), {
+        timeout: 5000,
+      });
       expect((await fetch(`${gateway.origin}/health`)).status).toBe(200);
     } finally {
       await redis.start();

@@ -78,7 +78,7 @@ describe('/ready with subgraph probes', () => {
     expect(lines).toEqual(['/ready: subgraphs not reachable: reviews at http://10.0.0.7:4004/graphql (unreachable (ECONNREFUSED))']);
   });
 
-  it('adds, in development, each subgraph\'s state and the supergraph\'s reloads, still without a file, URL or message', async () => {
+  it("adds, in development, each subgraph's state and the supergraph's reloads, still without a file, URL or message", async () => {
     const { readiness: development } = readinessFor(true);
     const status = await development.check();
     expect(status).toEqual({

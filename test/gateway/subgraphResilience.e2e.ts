@@ -7,7 +7,13 @@ import { startFlakyProxy, type FlakyProxy } from './fixtures/startFlakyProxy.js'
 import type { RunningGateway } from './fixtures/startGateway.js';
 
 // A production gateway routing one subgraph (products unless said) through a proxy that fails on demand.
-type ProxiedGateway = (name: string, settings: Record<string, unknown>, extra?: Record<string, unknown>, logLevel?: string, proxied?: 'products' | 'reviews') => Promise<RunningGateway>;
+type ProxiedGateway = (
+  name: string,
+  settings: Record<string, unknown>,
+  extra?: Record<string, unknown>,
+  logLevel?: string,
+  proxied?: 'products' | 'reviews',
+) => Promise<RunningGateway>;
 
 // The test's proxy: one per test, closed with it.
 let proxy: FlakyProxy;
@@ -43,7 +49,13 @@ describe('retries', () => {
     // topProducts is non-null in the fixture, so its failure empties the whole response.
     expect(body).toEqual({
       data: null,
-      errors: [{ message: 'Subgraph "products" responded with HTTP 503', path: ['topProducts'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'products' } }],
+      errors: [
+        {
+          message: 'Subgraph "products" responded with HTTP 503',
+          path: ['topProducts'],
+          extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'products' },
+        },
+      ],
     });
     expect(proxy.received).toHaveLength(3);
   });
@@ -85,7 +97,9 @@ describe('timeouts and deadlines', () => {
     const { body } = await postGraphQL(gateway.origin, { query: '{ slowField(tag: "slow") }' });
     expect(body).toEqual({
       data: { slowField: null },
-      errors: [{ message: 'Subgraph "products" did not answer within 80 ms', path: ['slowField'], extensions: { code: 'SUBGRAPH_TIMEOUT', serviceName: 'products' } }],
+      errors: [
+        { message: 'Subgraph "products" did not answer within 80 ms', path: ['slowField'], extensions: { code: 'SUBGRAPH_TIMEOUT', serviceName: 'products' } },
+      ],
     });
     expect(Number(proxy.received[0]?.deadline)).toBe(80);
   });
@@ -169,7 +183,10 @@ describe('the circuit breaker', () => {
     const gateway = await proxiedGateway('refused', { retry: { maxRetries: 0 } });
     await proxy.setMode('down');
     const { body } = await postGraphQL(gateway.origin, topProducts);
-    expect(body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^Subgraph "products" could not be reached/), extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^Subgraph "products" could not be reached/),
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+    });
   });
 });
 

@@ -61,7 +61,14 @@ describe('supergraph hot reload', () => {
   it('swaps to a new supergraph under constant load with zero failed requests, and an unusable file changes nothing', async () => {
     gateway = await startGateway(shop.dir, 'reload', { mode: 'development', supergraph: { path: shop.supergraphPath, pollIntervalMs: 20 } });
     const query = { query: '{ topProducts(first: 2) { name reviews { body } } }' };
-    const expected = { data: { topProducts: [{ name: 'Table', reviews: [{ body: 'Love it!' }, { body: 'Too expensive.' }] }, { name: 'Couch', reviews: [{ body: 'Could be better.' }] }] } };
+    const expected = {
+      data: {
+        topProducts: [
+          { name: 'Table', reviews: [{ body: 'Love it!' }, { body: 'Too expensive.' }] },
+          { name: 'Couch', reviews: [{ body: 'Could be better.' }] },
+        ],
+      },
+    };
     let phase = 'before';
     const load = runLoad({ concurrency: 4, maxRequests: 5000, phase: () => phase, send: () => postGraphQL(gateway.origin, query) });
     // A request in flight across the swap.
@@ -122,7 +129,9 @@ describe('supergraph hot reload', () => {
         .replace(/topProducts\(first: Int = 5\): \[Product!\]!/, 'topProducts(first: Int = 5): [Product!] @authenticated');
       expect(guarded).toContain('@authenticated');
       replaceSupergraph((dir) => writeSupergraph(dir, [{ ...shop.products, typeDefs: parse(guarded) }, shop.reviews]));
-      await vi.waitFor(async () => expect((await postGraphQL(secured.origin, query)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED'), { timeout: 10_000 });
+      await vi.waitFor(async () => expect((await postGraphQL(secured.origin, query)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED'), {
+        timeout: 10_000,
+      });
       const status = (await (await fetch(`${secured.origin}/ready`)).json()) as { details: { supergraph: { lastError?: unknown } } };
       expect(status.details.supergraph.lastError).toBeUndefined();
     } finally {

@@ -53,7 +53,28 @@ const query = { query: '{ __typename }' };
 
 // --- what is generated ---
 
-const hostileChar = fc.constantFrom('\r', '\n', '\r\n', '\0', '\u2028', '\u2029', '\u0100', '\uffff', '\ud800', '😀', 'é', '"', '\\', ';', ',', '=', '%', ' ', 'X-Injected: 1', '__proto__');
+const hostileChar = fc.constantFrom(
+  '\r',
+  '\n',
+  '\r\n',
+  '\0',
+  '\u2028',
+  '\u2029',
+  '\u0100',
+  '\uffff',
+  '\ud800',
+  '😀',
+  'é',
+  '"',
+  '\\',
+  ';',
+  ',',
+  '=',
+  '%',
+  ' ',
+  'X-Injected: 1',
+  '__proto__',
+);
 const hostileText = fc.oneof(
   fc.array(fc.oneof(hostileChar, fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 20 }).map((parts) => parts.join('')),
   fc.string({ unit: 'binary', maxLength: 80 }),
@@ -61,7 +82,10 @@ const hostileText = fc.oneof(
 );
 const headerValue = fc.oneof(hostileText, fc.jsonValue({ maxDepth: 3 }), fc.constantFrom('HS256', 'RS256', 'none', 'HS256\r\nX-Injected: 1'));
 // What fetch can send in a header: Latin-1 without controls or DEL (Node's parser refuses those itself, with a bare 400).
-const sendableText = fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff })).map((code) => String.fromCharCode(code)), maxLength: 200 });
+const sendableText = fc.string({
+  unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff })).map((code) => String.fromCharCode(code)),
+  maxLength: 200,
+});
 
 /** A refusal of authentication, whose headers hold nothing raw. */
 function expectUnauthenticated(reply: Reply): void {
@@ -113,11 +137,17 @@ describe.each(['development', 'production'] as const)('authentication under atta
 
   it('refuses generated token headers (alg, kid, anything) with 401', async () => {
     await fc.assert(
-      fc.asyncProperty(headerValue, fc.option(headerValue, { nil: undefined }), fc.dictionary(fc.string({ maxLength: 5 }), headerValue, { maxKeys: 2 }), fc.boolean(), async (alg, kid, extra, escaped) => {
-        const header = { ...extra, alg, ...(kid === undefined ? {} : { kid }) };
-        if (!fitsInAHeader(header)) return;
-        expectUnauthenticated(await postRaw(target, query, bearer(token(header, { sub: '1', exp: now() + 60 }, { escaped, secret: wrongSecret }))));
-      }),
+      fc.asyncProperty(
+        headerValue,
+        fc.option(headerValue, { nil: undefined }),
+        fc.dictionary(fc.string({ maxLength: 5 }), headerValue, { maxKeys: 2 }),
+        fc.boolean(),
+        async (alg, kid, extra, escaped) => {
+          const header = { ...extra, alg, ...(kid === undefined ? {} : { kid }) };
+          if (!fitsInAHeader(header)) return;
+          expectUnauthenticated(await postRaw(target, query, bearer(token(header, { sub: '1', exp: now() + 60 }, { escaped, secret: wrongSecret }))));
+        },
+      ),
       { numRuns: 60 },
     );
     await expectStillServing(target);
@@ -135,13 +165,17 @@ describe.each(['development', 'production'] as const)('authentication under atta
   });
 
   it('refuses generated claims in tokens without exp (required by default), or badly signed', async () => {
-    const claims = fc.record(
-      { sub: headerValue, scope: headerValue, scp: fc.array(hostileText, { maxLength: 3 }), tenant: hostileText, iat: fc.oneof(fc.integer(), hostileText) },
-      { requiredKeys: [] },
-    ).filter(fitsInAHeader);
+    const claims = fc
+      .record(
+        { sub: headerValue, scope: headerValue, scp: fc.array(hostileText, { maxLength: 3 }), tenant: hostileText, iat: fc.oneof(fc.integer(), hostileText) },
+        { requiredKeys: [] },
+      )
+      .filter(fitsInAHeader);
     await fc.assert(
       fc.asyncProperty(claims, fc.boolean(), fc.boolean(), async (generated, signedRight, escaped) => {
-        const refused = signedRight ? token({ alg: 'HS256' }, generated, { escaped }) : token({ alg: 'HS256' }, { ...generated, exp: now() + 60 }, { escaped, secret: wrongSecret });
+        const refused = signedRight
+          ? token({ alg: 'HS256' }, generated, { escaped })
+          : token({ alg: 'HS256' }, { ...generated, exp: now() + 60 }, { escaped, secret: wrongSecret });
         expectUnauthenticated(await postRaw(target, query, bearer(refused)));
       }),
       { numRuns: 60 },
@@ -151,23 +185,34 @@ describe.each(['development', 'production'] as const)('authentication under atta
 
   it('accepts valid tokens carrying generated claims without failing (a query that needs no subgraph)', async () => {
     await fc.assert(
-      fc.asyncProperty(hostileText.filter((sub) => sub !== ''), hostileText, async (sub, scope) => {
-        const reply = await postRaw(target, query, bearer(token({ alg: 'HS256', typ: 'JWT' }, { sub, scope, exp: now() + 60 })));
-        expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-        expect(reply.body?.data).toEqual({ __typename: 'Query' });
-      }),
+      fc.asyncProperty(
+        hostileText.filter((sub) => sub !== ''),
+        hostileText,
+        async (sub, scope) => {
+          const reply = await postRaw(target, query, bearer(token({ alg: 'HS256', typ: 'JWT' }, { sub, scope, exp: now() + 60 })));
+          expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+          expect(reply.body?.data).toEqual({ __typename: 'Query' });
+        },
+      ),
       { numRuns: 30 },
     );
     await expectStillServing(target);
   });
 
   it('refuses generated Authorization headers with 401', async () => {
-    const authorization = fc.oneof(
-      sendableText.map((text) => `Bearer ${text}`),
-      sendableText.map((text) => `Basic ${text}`),
-      sendableText,
-      fc.tuple(fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Bearer  '), fc.string({ unit: fc.constantFrom('a', '.', '-', '_', '=', '+', '/', '~'), maxLength: 300 })).map(([scheme, value]) => `${scheme} ${value}`),
-    ).filter((value) => value.trim() !== '');
+    const authorization = fc
+      .oneof(
+        sendableText.map((text) => `Bearer ${text}`),
+        sendableText.map((text) => `Basic ${text}`),
+        sendableText,
+        fc
+          .tuple(
+            fc.constantFrom('Bearer', 'bearer', 'BEARER', 'Bearer  '),
+            fc.string({ unit: fc.constantFrom('a', '.', '-', '_', '=', '+', '/', '~'), maxLength: 300 }),
+          )
+          .map(([scheme, value]) => `${scheme} ${value}`),
+      )
+      .filter((value) => value.trim() !== '');
     await fc.assert(
       fc.asyncProperty(authorization, async (value) => {
         expectUnauthenticated(await postRaw(target, query, { authorization: value }));
@@ -193,7 +238,8 @@ describe.each(['development', 'production'] as const)('authentication under atta
   });
 
   it('keeps accepting a valid JWKS token through a flood of invented kids, past the cache age', async () => {
-    const invented = (i: number) => jwt.sign({ sub: '7', exp: now() + 60 }, realKey.privateKey, { algorithm: 'RS256', keyid: `invented-${mode}-${i}-${Math.random()}` });
+    const invented = (i: number) =>
+      jwt.sign({ sub: '7', exp: now() + 60 }, realKey.privateKey, { algorithm: 'RS256', keyid: `invented-${mode}-${i}-${Math.random()}` });
     const valid = () => jwt.sign({ sub: '7', exp: now() + 60 }, realKey.privateKey, { algorithm: 'RS256', keyid: 'real' });
     const me = { query: '{ me { id } }' };
     expect((await postRaw(target, me, bearer(valid()))).body).toEqual({ data: { me: { id: '7' } } });

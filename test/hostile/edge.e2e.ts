@@ -77,7 +77,10 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
         const replies = await Promise.all(Array.from({ length: 4 }, () => postRaw(target, { query: normalQuery })));
         for (const reply of replies) expect(reply.status, JSON.stringify(reply.body)).toBe(200);
       }
-      expect(attack.connections.every((connection) => connection.reply() === ''), 'the attack was still on during the legitimate requests').toBe(true);
+      expect(
+        attack.connections.every((connection) => connection.reply() === ''),
+        'the attack was still on during the legitimate requests',
+      ).toBe(true);
       // Then each attacker gets its answer and its connection is closed.
       await Promise.all(attack.connections.map((connection) => connection.closed));
       for (const connection of attack.connections) {
@@ -109,7 +112,9 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
     // 8 x 900 KiB sent and then stalled: 4 MiB holds four of them, the rest are refused.
     const attack = await openSlowConnections(target, 8, head, 60_000);
     try {
-      await vi.waitFor(() => expect(attack.connections.filter((connection) => connection.reply() !== '').length).toBeGreaterThanOrEqual(4), { timeout: 10_000 });
+      await vi.waitFor(() => expect(attack.connections.filter((connection) => connection.reply() !== '').length).toBeGreaterThanOrEqual(4), {
+        timeout: 10_000,
+      });
       for (const connection of attack.connections.filter((c) => c.reply() !== '')) {
         expect(connection.reply()).toMatch(/^HTTP\/1\.1 503 /);
         expect(connection.reply()).toContain('"code":"OVERLOADED"');
@@ -123,14 +128,16 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
     await expectStillServing(target);
   }, 30_000);
 
-  it('keeps one address from holding the whole body budget: its stalled large bodies leave room for another address\'s', async () => {
+  it("keeps one address from holding the whole body budget: its stalled large bodies leave room for another address's", async () => {
     const chunk = 900 * 1024;
     const head = `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${chunk + 100}\r\n\r\n{"query":"${' '.repeat(chunk)}`;
     // From 127.0.0.1: as many stalled 900 KiB bodies as the whole 4 MiB budget would hold.
     const attack = await openSlowConnections(target, 5, head, 60_000);
     const other = clientFrom(target, '127.0.0.2');
     try {
-      await vi.waitFor(() => expect(attack.connections.filter((connection) => connection.reply() !== '').length).toBeGreaterThanOrEqual(4), { timeout: 10_000 });
+      await vi.waitFor(() => expect(attack.connections.filter((connection) => connection.reply() !== '').length).toBeGreaterThanOrEqual(4), {
+        timeout: 10_000,
+      });
       // Another address still gets its own large body read and answered.
       const padded = { query: normalQuery, extensions: { padding: 'x'.repeat(chunk) } };
       const reply = await other.post(padded);
@@ -220,7 +227,9 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
       fc.string({ maxLength: 200 }),
       fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
       fc.json({ maxDepth: 4 }),
-      fc.record({ query: fc.oneof(fc.string(), fc.json()), variables: fc.jsonValue({ maxDepth: 3 }), operationName: fc.oneof(fc.string(), fc.jsonValue()) }).map((body) => JSON.stringify(body)),
+      fc
+        .record({ query: fc.oneof(fc.string(), fc.json()), variables: fc.jsonValue({ maxDepth: 3 }), operationName: fc.oneof(fc.string(), fc.jsonValue()) })
+        .map((body) => JSON.stringify(body)),
       fc.integer({ min: 1, max: 200 }).map((depth) => `{"query":"{ __typename }","variables":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`),
     );
     await fc.assert(
@@ -235,11 +244,26 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
   it('answers generated content types and Accept headers with a 200 or a coded 4xx, never a 5xx', async () => {
     const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,60}$/);
     const contentType = fc.oneof(
-      fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/json; charset=utf-16', 'text/plain', 'application/graphql', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded'),
+      fc.constantFrom(
+        'application/json',
+        'application/json; charset=utf-8',
+        'application/json; charset=utf-16',
+        'text/plain',
+        'application/graphql',
+        'multipart/form-data; boundary=x',
+        'application/x-www-form-urlencoded',
+      ),
       headerValue,
     );
     const accept = fc.oneof(
-      fc.constantFrom('application/json', 'application/graphql-response+json', '*/*', 'text/html', 'multipart/mixed', 'application/graphql-response+json;q=0, application/json;q=0'),
+      fc.constantFrom(
+        'application/json',
+        'application/graphql-response+json',
+        '*/*',
+        'text/html',
+        'multipart/mixed',
+        'application/graphql-response+json;q=0, application/json;q=0',
+      ),
       headerValue,
     );
     // Not two operations without operationName: that 500 (the executor) is issue 15's item 11, fixed apart.

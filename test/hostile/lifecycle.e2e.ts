@@ -26,7 +26,9 @@ for (const mode of ['development', 'production'] as const) {
       const ready = await send(`${target.origin}/ready`);
       expect(ready.status).toBe(200);
       // Development adds the supergraph's reloads; neither mode says where it comes from.
-      expect(ready.body).toEqual(mode === 'production' ? { status: 'pass' } : { status: 'pass', details: { supergraph: { loadedAt: expect.any(String), reloads: 0 } } });
+      expect(ready.body).toEqual(
+        mode === 'production' ? { status: 'pass' } : { status: 'pass', details: { supergraph: { loadedAt: expect.any(String), reloads: 0 } } },
+      );
       expect(JSON.stringify(ready.body)).not.toMatch(INTERNALS);
     });
 

@@ -20,11 +20,7 @@ const reference = {
 };
 
 type Caller = { name: 'anonymous' } | { name: 'signed'; subject: string; scopes: string[] };
-const callers: Caller[] = [
-  { name: 'anonymous' },
-  { name: 'signed', subject: '2', scopes: [] },
-  { name: 'signed', subject: '3', scopes: ['users:read-pii'] },
-];
+const callers: Caller[] = [{ name: 'anonymous' }, { name: 'signed', subject: '2', scopes: [] }, { name: 'signed', subject: '3', scopes: ['users:read-pii'] }];
 
 function headersOf(caller: Caller): Record<string, string> {
   if (caller.name === 'anonymous') return {};
@@ -44,7 +40,10 @@ describe.each(['development', 'production'] as const)('operations against a %s g
 
   beforeAll(async () => {
     // Generous rate limits: this file sends a few hundred requests from one address.
-    target = await startTarget({ mode, config: { rateLimit: { default: { windowSeconds: 60, limit: 100_000 }, cost: { windowSeconds: 60, budget: 10_000_000 } } } });
+    target = await startTarget({
+      mode,
+      config: { rateLimit: { default: { windowSeconds: 60, limit: 100_000 }, cost: { windowSeconds: 60, budget: 10_000_000 } } },
+    });
     // The baseline every later answer is held to must be a whole one: on a busy machine the
     // first answers after start can still time out on a subgraph.
     before = await vi.waitFor(
@@ -105,7 +104,10 @@ describe.each(['development', 'production'] as const)('operations against a %s g
   it('refuses a mutation without its scope saying the caller may not use it', async () => {
     const reply = await postRaw(target, { query: 'mutation { updateProductPrice(upc: "p1", price: 1) { price } }' }, headersOf(callers[1]!));
     expect(reply.status).toBe(200);
-    expect(reply.body?.errors?.[0]).toMatchObject({ message: 'Forbidden: the caller may not use Mutation.updateProductPrice.', extensions: { code: 'FORBIDDEN' } });
+    expect(reply.body?.errors?.[0]).toMatchObject({
+      message: 'Forbidden: the caller may not use Mutation.updateProductPrice.',
+      extensions: { code: 'FORBIDDEN' },
+    });
   });
 
   it('answers generated operations with hostile names as GraphQL prescribes, and leaks nothing', async () => {
@@ -195,12 +197,14 @@ const rootArbitrary: fc.Arbitrary<Root> = fc.constantFrom('user' as const, 'me' 
     kind: fc.constant(kind),
     condition: conditionArbitrary,
     children: fc.uniqueArray(
-      fc.record({
-        field: fc.constantFrom(...fieldsOf[kind]),
-        key: fc.option(nameArbitrary, { freq: 2 }),
-        condition: conditionArbitrary,
-        inFragment: fc.boolean(),
-      }).map(({ field, key, ...rest }) => ({ field, key: key ?? field, ...rest })),
+      fc
+        .record({
+          field: fc.constantFrom(...fieldsOf[kind]),
+          key: fc.option(nameArbitrary, { freq: 2 }),
+          condition: conditionArbitrary,
+          inFragment: fc.boolean(),
+        })
+        .map(({ field, key, ...rest }) => ({ field, key: key ?? field, ...rest })),
       { minLength: 1, maxLength: 3, selector: (child) => child.key },
     ),
     spreadCondition: conditionArbitrary,
@@ -263,9 +267,7 @@ function render(generated: Generated, caller: Caller, fixtures: Fixtures): { bod
     }
     return `${root.key === root.kind ? '' : `${root.key}: `}${field}${printCondition(root.condition)} { ${direct.join(' ')} }`;
   });
-  const definitions = [...used.values()].map(
-    (v) => `$${v.name}: Boolean${v.nonNull ? '!' : ''}${v.defaultValue === null ? '' : ` = ${v.defaultValue}`}`,
-  );
+  const definitions = [...used.values()].map((v) => `$${v.name}: Boolean${v.nonNull ? '!' : ''}${v.defaultValue === null ? '' : ` = ${v.defaultValue}`}`);
   const [firstName, secondName] = generated.operationNames;
   const header = firstName === undefined ? 'query' : `query ${firstName}`;
   const first = `${header}${definitions.length > 0 ? `(${definitions.join(', ')})` : ''} { ${selections.join(' ')} }`;

@@ -41,8 +41,7 @@ afterAll(async () => {
   await target?.close();
 });
 
-const token = (claims: Record<string, unknown>) =>
-  jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) + 600 }, targetJwtSecret, { algorithm: 'HS256' });
+const token = (claims: Record<string, unknown>) => jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) + 600 }, targetJwtSecret, { algorithm: 'HS256' });
 
 // Any text, lone surrogates, newlines and characters above U+FFFF included.
 const text = fc.string({ unit: 'binary', minLength: 1, maxLength: 40 });
@@ -53,10 +52,14 @@ describe('signed-in callers with any identity', () => {
     await fc.assert(
       fc.asyncProperty(text, fc.array(text, { maxLength: 3 }), text, text, async (sub, scp, tenant, name) => {
         const requestId = `upstream-hostile-${(n += 1)}`;
-        const reply = await postRaw(target, { query: '{ me { id } topProducts(first: 1) { upc reviews { id } } }' }, {
-          authorization: `Bearer ${token({ sub, scp, tenant, name })}`,
-          'x-request-id': requestId,
-        });
+        const reply = await postRaw(
+          target,
+          { query: '{ me { id } topProducts(first: 1) { upc reviews { id } } }' },
+          {
+            authorization: `Bearer ${token({ sub, scp, tenant, name })}`,
+            'x-request-id': requestId,
+          },
+        );
         expect(reply.status, JSON.stringify(reply.body)).toBe(200);
         // `me` is null (no such user): the subgraph answered, nothing failed on the way.
         expectOnlyCallersMistakes(reply.body?.errors, sub);
@@ -89,7 +92,7 @@ describe('signed-in callers with any identity', () => {
     expect(seen.get('upstream-forged-identity')).toBe('undecodable: undefined');
   });
 
-  it('an over-long id in a variable (60,000 characters, under limits.maxVariablesBytes) is refused as the caller\'s mistake, not sent to a backend', async () => {
+  it("an over-long id in a variable (60,000 characters, under limits.maxVariablesBytes) is refused as the caller's mistake, not sent to a backend", async () => {
     const reply = await postRaw(target, { query: 'query($id: ID!) { user(id: $id) { id } review(id: $id) { id } }', variables: { id: 'x'.repeat(60_000) } });
     expect(reply.status).toBe(200);
     expect(reply.body?.errors?.length).toBeGreaterThan(0);

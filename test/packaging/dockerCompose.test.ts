@@ -54,7 +54,10 @@ function composeEnvironment(service: ComposeService): Record<string, string> {
   return Object.fromEntries(
     Object.entries(service.environment ?? {}).map(([name, value]) => [
       name,
-      value.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)\}/g, (_match, variable: string, fallback: string | undefined) => fallback ?? `stand-in-${variable}-0123456789`),
+      value.replace(
+        /\$\{(\w+)(?::-([^}]*)|:\?[^}]*)\}/g,
+        (_match, variable: string, fallback: string | undefined) => fallback ?? `stand-in-${variable}-0123456789`,
+      ),
     ]),
   );
 }
@@ -131,7 +134,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives the gateway and every subgraph the same signing secret, from the operator\'s environment', () => {
+  it("gives the gateway and every subgraph the same signing secret, from the operator's environment", () => {
     const secrets = ['gateway', ...subgraphs.map((subgraph) => subgraph.name)].map((name) => services[name]!.environment?.PORTICO_SIGNING_SECRET);
     expect(new Set(secrets).size).toBe(1);
     expect(secrets[0]).toMatch(/^\$\{PORTICO_SIGNING_SECRET:\?.+\}$/);

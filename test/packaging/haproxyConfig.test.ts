@@ -13,7 +13,6 @@ mkdirSync(join(dir, 'deploy'));
 const made = spawnSync('bash', [resolve('deploy/make-secrets.sh'), dir], { encoding: 'utf8' });
 const certificate = join(dir, 'deploy/secrets/portico.pem');
 
-
 function check(env: Record<string, string>): { status: number | null; output: string } {
   const result = spawnSync('haproxy', ['-c', '-f', resolve('deploy/haproxy.cfg')], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };

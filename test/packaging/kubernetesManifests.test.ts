@@ -93,7 +93,7 @@ describe('deploy/kubernetes', () => {
     expect(deployment.spec!.strategy?.rollingUpdate?.maxUnavailable).toBe(0);
   });
 
-  it('mounts deploy/gateway.yaml itself, which loads with the Deployment\'s environment and gives a replica time to drain', () => {
+  it("mounts deploy/gateway.yaml itself, which loads with the Deployment's environment and gives a replica time to drain", () => {
     const configMap = only<{ data: Record<string, string> }>('ConfigMap');
     expect(configMap.data['gateway.yaml']).toBe(readFileSync('deploy/gateway.yaml', 'utf8'));
     const mount = container.volumeMounts!.find((volume) => volume.name === 'config')!;
@@ -123,6 +123,10 @@ describe('deploy/kubernetes', () => {
   it('routes the gateway to every subgraph of the supergraph config by Service name', () => {
     const args = container.args!;
     const routes = args.flatMap((word, index) => (args[index - 1] === '--subgraph-url' ? [word.split('=')[0]!] : []));
-    expect(routes.sort()).toEqual(readSupergraphConfig('schema/supergraph.yaml').subgraphs.map((subgraph) => subgraph.name).sort());
+    expect(routes.sort()).toEqual(
+      readSupergraphConfig('schema/supergraph.yaml')
+        .subgraphs.map((subgraph) => subgraph.name)
+        .sort(),
+    );
   });
 });

@@ -140,7 +140,10 @@ const dir = mkdtempSync(path.join(tmpdir(), 'portico-workers-'));
 const subgraphs = [await startSubgraph(productsSubgraph), await startSubgraph(reviewsSubgraph)];
 const memoized = await Promise.all(subgraphs.map((subgraph) => memoize(subgraph.url)));
 try {
-  const supergraphPath = writeSupergraph(dir, subgraphs.map((subgraph, i) => ({ ...subgraph, url: memoized[i]!.url })));
+  const supergraphPath = writeSupergraph(
+    dir,
+    subgraphs.map((subgraph, i) => ({ ...subgraph, url: memoized[i]!.url })),
+  );
   // Nothing between the load and the gateway's own work: no rate limits, no hot-reload polling.
   const configFile = path.join(dir, 'gateway.yaml');
   writeFileSync(configFile, 'rateLimit:\n  enabled: false\nsupergraph:\n  watch: false\n');

@@ -84,7 +84,7 @@ describe('@requiresScopes', () => {
 describe('@policy', () => {
   const query = '{ topProducts(first: 2) { name quantity } }';
 
-  it('asks the operator\'s module: staff see Product.quantity, others get FORBIDDEN, anonymous UNAUTHENTICATED', async () => {
+  it("asks the operator's module: staff see Product.quantity, others get FORBIDDEN, anonymous UNAUTHENTICATED", async () => {
     const staff = await ask(query, token('7', [], { role: 'staff' }));
     expect(staff.errors).toBeUndefined();
     const stock = new Map(stack.backends.data.stock.map((level) => [level.upc, level.quantity]));
@@ -130,7 +130,11 @@ describe('no bypass', () => {
     ['nested fragments', 'query { user(id: "1") { ...A } } fragment A on User { ...B } fragment B on User { email }', ['user', 'email']],
     ['@include(if: true)', '{ user(id: "1") { email @include(if: true) } }', ['user', 'email']],
     ['@skip(if: false)', '{ user(id: "1") { email @skip(if: false) } }', ['user', 'email']],
-    ['an entity reached through another subgraph', '{ topProducts(first: 2) { reviews { author { name email } } } }', ['topProducts', '@', 'reviews', '@', 'author', 'email']],
+    [
+      'an entity reached through another subgraph',
+      '{ topProducts(first: 2) { reviews { author { name email } } } }',
+      ['topProducts', '@', 'reviews', '@', 'author', 'email'],
+    ],
   ])('removes User.email reached through %s', async (_route, query, path) => {
     const reply = await ask(query, token('7'));
     expect(codes(reply)).toEqual([{ path, code: 'FORBIDDEN' }]);
@@ -185,8 +189,12 @@ describe('authentication at the gateway', () => {
       body: JSON.stringify({ query: '{ topProducts(first: 1) { name } }' }),
     });
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="portico", error="invalid_token", error_description="the token is not a well-formed JWT"');
-    expect(await response.json()).toEqual({ errors: [{ message: 'Authentication failed: the token is not a well-formed JWT.', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(response.headers.get('www-authenticate')).toBe(
+      'Bearer realm="portico", error="invalid_token", error_description="the token is not a well-formed JWT"',
+    );
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'Authentication failed: the token is not a well-formed JWT.', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
     expect((await stack.backends.counts()).catalog).toEqual({});
   });
 

@@ -89,13 +89,16 @@ describe('a backend that answers with errors', () => {
 });
 
 describe('a subgraph that is down', () => {
-  it('gives the other subgraphs\' data and an error naming the missing subgraph', async () => {
+  it("gives the other subgraphs' data and an error naming the missing subgraph", async () => {
     stack = await startStack();
     await stack.subgraphs.stop('reviews');
     const reply = await postGraphQL(stack.url, '{ topProducts(first: 2) { name reviews { body } } }');
     const products = reply.data!.topProducts as Array<{ name: string; reviews: unknown }>;
     expect(products.map((product) => product.name)).toEqual(stack.backends.data.products.slice(0, 2).map((product) => product.name));
     expect(products.every((product) => product.reviews === null)).toBe(true);
-    expect(reply.errors![0]).toMatchObject({ message: expect.stringMatching(/^Subgraph "reviews" could not be reached/), extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'reviews' } });
+    expect(reply.errors![0]).toMatchObject({
+      message: expect.stringMatching(/^Subgraph "reviews" could not be reached/),
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'reviews' },
+    });
   });
 });

@@ -20,10 +20,7 @@ const reviewsById = (reviews: DemoData['reviews']) => [...reviews].sort((a, b) =
 
 describe('one query across all four backends', () => {
   it('returns the same answer as the data computed without federation', async () => {
-    const reply = await postGraphQL(
-      stack.url,
-      '{ topProducts(first: 5) { name price inStock shippingEstimate reviews { body author { name } } } }',
-    );
+    const reply = await postGraphQL(stack.url, '{ topProducts(first: 5) { name price inStock shippingEstimate reviews { body author { name } } } }');
     expect(reply.status).toBe(200);
     expect(reply.errors).toBeUndefined();
 

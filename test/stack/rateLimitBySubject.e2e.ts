@@ -11,7 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const as = (subject: string) => ({ authorization: `Bearer ${mintToken({ subject, scopes: [], claims: {}, secret: developmentSecrets.jwt, expiresInSeconds: 300 })}` });
+const as = (subject: string) => ({
+  authorization: `Bearer ${mintToken({ subject, scopes: [], claims: {}, secret: developmentSecrets.jwt, expiresInSeconds: 300 })}`,
+});
 const ask = (headers: Record<string, string> = {}) => postGraphQL(stack.url, '{ topProducts(first: 1) { name } }', undefined, headers);
 
 describe('rate limits with authentication', () => {

@@ -65,9 +65,11 @@ describe('with tracing on', () => {
     const fetchSpans = byScope(spans, 'portico-gateway').filter((span) => span.name === 'gateway.fetch');
     expect(fetchSpans.length).toBeGreaterThanOrEqual(4);
     expect(fetchSpans.every((span) => span.parentSpanId === gateway!.spanId)).toBe(true);
-    expect(byScope(spans, 'portico-subgraph').map((span) => span.name).sort()).toEqual(
-      expect.arrayContaining(['subgraph accounts', 'subgraph inventory', 'subgraph products', 'subgraph reviews']),
-    );
+    expect(
+      byScope(spans, 'portico-subgraph')
+        .map((span) => span.name)
+        .sort(),
+    ).toEqual(expect.arrayContaining(['subgraph accounts', 'subgraph inventory', 'subgraph products', 'subgraph reviews']));
     const backends = byScope(spans, 'portico-backend').map((span) => span.name);
     expect(backends).toEqual(expect.arrayContaining(['ListTopProducts', 'GetStock', 'GET /users']));
     expect(backends.some((name) => /^GET \/products\/.+\/reviews$/.test(name))).toBe(true);

@@ -45,7 +45,12 @@ describe('a subgraph in production', () => {
     });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({
-      errors: [{ message: 'Request refused: the request is not signed by the gateway. This subgraph answers only requests signed by the Portico gateway.', extensions: { code: 'UNAUTHENTICATED' } }],
+      errors: [
+        {
+          message: 'Request refused: the request is not signed by the gateway. This subgraph answers only requests signed by the Portico gateway.',
+          extensions: { code: 'UNAUTHENTICATED' },
+        },
+      ],
     });
     child.kill('SIGTERM');
     const code = await exited;

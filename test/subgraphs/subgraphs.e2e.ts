@@ -21,7 +21,8 @@ beforeEach(() => backends.resetCounts());
 
 // The subgraphs answer only signed requests, as in production, each signed for its subgraph.
 const nameOf = (url: string) => Object.entries(subgraphs.urls).find(([, at]) => at === url)?.[0] ?? 'accounts';
-const post = (url: string, query: string, variables?: Record<string, unknown>, identity?: SignedAs['identity']) => postSigned(url, query, variables, { audience: nameOf(url), identity });
+const post = (url: string, query: string, variables?: Record<string, unknown>, identity?: SignedAs['identity']) =>
+  postSigned(url, query, variables, { audience: nameOf(url), identity });
 
 const userEntities = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id name } } }';
 
@@ -70,7 +71,10 @@ describe('accounts', () => {
   });
 
   it('echoes the request id it was given and passes it to the backend', async () => {
-    const reply = await postSigned(subgraphs.urls.accounts, '{ user(id: "1") { id } }', undefined, { audience: 'accounts', headers: { 'x-request-id': 'trace-me-1' } });
+    const reply = await postSigned(subgraphs.urls.accounts, '{ user(id: "1") { id } }', undefined, {
+      audience: 'accounts',
+      headers: { 'x-request-id': 'trace-me-1' },
+    });
     expect(reply.headers.get('x-request-id')).toBe('trace-me-1');
   });
 });
@@ -97,7 +101,11 @@ describe('inventory', () => {
   it('computes stock and shipping from @requires fields with one GetStock call', async () => {
     const products = backends.data.products.slice(0, 20);
     const representations = products.map(({ upc, price, weight }) => ({ __typename: 'Product', upc, price, weight }));
-    const reply = await post(subgraphs.urls.inventory, 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { upc inStock shippingEstimate } } }', { representations });
+    const reply = await post(
+      subgraphs.urls.inventory,
+      'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { upc inStock shippingEstimate } } }',
+      { representations },
+    );
     expect(reply.errors).toBeUndefined();
     const stock = new Map(backends.data.stock.map((level) => [level.upc, level]));
     expect(reply.data!._entities).toEqual(
@@ -108,9 +116,13 @@ describe('inventory', () => {
 });
 
 describe('reviews', () => {
-  it('fetches each product\'s reviews once however often it is referenced', async () => {
+  it("fetches each product's reviews once however often it is referenced", async () => {
     const representations = ['1', '2', '1', '3', '2'].map((upc) => ({ __typename: 'Product', upc }));
-    const reply = await post(subgraphs.urls.reviews, 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { upc reviews { id author { id } } } } }', { representations });
+    const reply = await post(
+      subgraphs.urls.reviews,
+      'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { upc reviews { id author { id } } } } }',
+      { representations },
+    );
     expect(reply.errors).toBeUndefined();
     const paths = (await backends.counts()).reviewsPaths;
     expect(paths).toEqual({ 'GET /products/1/reviews': 1, 'GET /products/2/reviews': 1, 'GET /products/3/reviews': 1 });
@@ -184,7 +196,10 @@ describe('requests that did not come from the gateway', () => {
 
   it('refuses a signed request whose identity was changed on the way', async () => {
     const signed = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, audience: 'accounts', headers: identity });
-    await refused({ ...identity, ...signed, 'x-portico-identity': encodeIdentity({ sub: '1', scopes: [], claims: {} }) }, /the signature does not match the request/);
+    await refused(
+      { ...identity, ...signed, 'x-portico-identity': encodeIdentity({ sub: '1', scopes: [], claims: {} }) },
+      /the signature does not match the request/,
+    );
   });
 
   it('refuses a signed request whose body was changed on the way', async () => {
@@ -196,12 +211,26 @@ describe('requests that did not come from the gateway', () => {
   });
 
   it('refuses a signed request replayed after the signature window', async () => {
-    const old = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, audience: 'accounts', headers: identity, now: Date.now() - 5 * 60_000 });
+    const old = signRequest(testSigningSecret, {
+      method: 'POST',
+      path: path(),
+      body: query,
+      audience: 'accounts',
+      headers: identity,
+      now: Date.now() - 5 * 60_000,
+    });
     await refused({ ...identity, ...old }, /the signature is stale \(300 s; at most 60 s allowed\)/);
   });
 
   it('refuses a signature dated in the future', async () => {
-    const early = signRequest(testSigningSecret, { method: 'POST', path: path(), body: query, audience: 'accounts', headers: identity, now: Date.now() + 5 * 60_000 });
+    const early = signRequest(testSigningSecret, {
+      method: 'POST',
+      path: path(),
+      body: query,
+      audience: 'accounts',
+      headers: identity,
+      now: Date.now() + 5 * 60_000,
+    });
     await refused({ ...identity, ...early }, /the signature is from the future/);
   });
 

@@ -175,13 +175,19 @@ function readyOnFreshConnection(origin: string): Promise<number | 'refused'> {
  */
 export function expectCleanDrain(result: DrainProbeResult, output: string, minServing: number): void {
   // Not one request lost: no reset, no refusal (a load balancer opens no connection once /ready fails).
-  expect(result.replies.filter((reply) => reply.error !== undefined), output).toEqual([]);
+  expect(
+    result.replies.filter((reply) => reply.error !== undefined),
+    output,
+  ).toEqual([]);
   expect(result.replies.filter((reply) => reply.status !== 200)).toEqual([]);
   const afterDrain = result.replies.filter((reply) => reply.sentIn === 'draining' || reply.sentIn === 'closed');
   expect(afterDrain.filter((reply) => reply.connection !== 'close')).toEqual([]);
   // Idle kept-alive connections were neither cut nor replaced: one carried a request during the
   // drain, the other after the listener closed, both answered.
-  for (const [from, then] of [['idle-0', 'draining'], ['idle-1', 'closed']] as const) {
+  for (const [from, then] of [
+    ['idle-0', 'draining'],
+    ['idle-1', 'closed'],
+  ] as const) {
     expect(result.replies.filter((reply) => reply.from === from).map(({ sentIn, newConnection }) => ({ sentIn, newConnection }))).toEqual([
       { sentIn: 'serving', newConnection: true },
       { sentIn: then, newConnection: false },

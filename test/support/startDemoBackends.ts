@@ -91,16 +91,8 @@ export async function startDemoBackends(options: DemoBackendsOptions = {}): Prom
     const usersPort = await startHttp('users', restServers.users(), stoppers);
     const reviewsPort = await startHttp('reviews', restServers.reviews(), stoppers);
     const restPorts = { users: usersPort, reviews: reviewsPort };
-    const catalog = await startGrpc(
-      'catalog',
-      createCatalogServer({ products: data.products, logger: logger('catalog') }),
-      stoppers,
-    );
-    const inventory = await startGrpc(
-      'inventory',
-      createInventoryServer({ stock: data.stock, logger: logger('inventory') }),
-      stoppers,
-    );
+    const catalog = await startGrpc('catalog', createCatalogServer({ products: data.products, logger: logger('catalog') }), stoppers);
+    const inventory = await startGrpc('inventory', createInventoryServer({ stock: data.stock, logger: logger('inventory') }), stoppers);
     const usersUrl = `http://${host}:${usersPort}`;
     const reviewsUrl = `http://${host}:${reviewsPort}`;
     const noRestCounts: AdminCounts = { counts: {}, paths: {} };
@@ -148,11 +140,7 @@ async function startHttp(name: BackendName, server: Server, stoppers: Stoppers, 
 }
 
 /** Binds the server and opens a CallCounters client to it; stopping closes both. */
-async function startGrpc(
-  name: BackendName,
-  server: grpc.Server,
-  stoppers: Stoppers,
-): Promise<{ address: string; client: CallCountersClient }> {
+async function startGrpc(name: BackendName, server: grpc.Server, stoppers: Stoppers): Promise<{ address: string; client: CallCountersClient }> {
   const address = `${host}:${await bindGrpc(server, 0, host)}`;
   const proto = loadProto<CountersProto>(join(protosDir, 'counters.proto'));
   const client = new proto.portico.counters.v1.CallCounters(address, grpc.credentials.createInsecure());

@@ -34,7 +34,22 @@ export async function startRedisCluster(): Promise<RunningCluster> {
       ports.map((port) => {
         const child = spawn(
           'redis-server',
-          ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`],
+          [
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--save',
+            '',
+            '--appendonly',
+            'no',
+            '--dir',
+            dir,
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            `nodes-${port}.conf`,
+          ],
           { stdio: ['ignore', 'pipe', 'pipe'] },
         );
         children.push(child);
@@ -51,7 +66,9 @@ export async function startRedisCluster(): Promise<RunningCluster> {
         });
       }),
     );
-    const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
+    const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'], {
+      encoding: 'utf8',
+    });
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
     for (let waited = 0; !clusterOk(ports); waited += 100) {
       if (waited > 10_000) throw new Error('the cluster did not reach cluster_state:ok');

@@ -40,11 +40,14 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const { logger } = options;
   const backends = await startDemoBackends({ ...options.backends, ...(logger ? { logger } : {}) });
-  const subgraphs = await startSubgraphs({ ...backends, ...options.backendOverrides }, {
-    development: options.mode !== 'production',
-    ...(options.backends?.usersListLimit ? { usersListLimit: options.backends.usersListLimit } : {}),
-    ...(logger ? { logger } : {}),
-  });
+  const subgraphs = await startSubgraphs(
+    { ...backends, ...options.backendOverrides },
+    {
+      development: options.mode !== 'production',
+      ...(options.backends?.usersListLimit ? { usersListLimit: options.backends.usersListLimit } : {}),
+      ...(logger ? { logger } : {}),
+    },
+  );
   const config = {
     mode: options.mode ?? 'development',
     supergraph: { path: resolve('schema/supergraph.graphql') },
@@ -78,7 +81,12 @@ export interface GraphQLReply {
 }
 
 /** POSTs one GraphQL operation and returns the status, headers and parsed body. */
-export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLReply> {
+export async function postGraphQL(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLReply> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

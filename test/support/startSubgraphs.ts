@@ -47,10 +47,19 @@ export async function startSubgraphs(
     logger,
     development: options.development,
     // As in production unless asked otherwise: every request must carry the gateway's signature.
-    signing: { secret: testSigningSecret, requireSignature: options.requireSignature ?? true, maxAgeMs: 60_000, ...(options.nonces ? { nonces: options.nonces } : {}) },
+    signing: {
+      secret: testSigningSecret,
+      requireSignature: options.requireSignature ?? true,
+      maxAgeMs: 60_000,
+      ...(options.nonces ? { nonces: options.nonces } : {}),
+    },
   };
   const servers: Record<SubgraphName, SubgraphServer> = {
-    accounts: createAccountsServer({ usersApi: createUsersApi(users), ...(options.usersListLimit ? { usersListLimit: options.usersListLimit } : {}), ...runtime }),
+    accounts: createAccountsServer({
+      usersApi: createUsersApi(users),
+      ...(options.usersListLimit ? { usersListLimit: options.usersListLimit } : {}),
+      ...runtime,
+    }),
     products: createProductsServer({ catalog, ...runtime }),
     inventory: createInventoryServer({ stockApi, ...runtime }),
     reviews: createReviewsServer({ reviewsApi: createReviewsApi(reviews), ...runtime }),

@@ -79,7 +79,11 @@ describe('createCostEstimator', () => {
   });
 
   it('takes fragments and aliases named like Object.prototype members as plain names', () => {
-    expect(cost('{ __proto__: plain { ...constructor } } fragment constructor on Item { constructor: heavy { id } ...__proto__ } fragment __proto__ on Item { slow }')).toBe(10 * (1 + 9 + 4));
+    expect(
+      cost(
+        '{ __proto__: plain { ...constructor } } fragment constructor on Item { constructor: heavy { id } ...__proto__ } fragment __proto__ on Item { slow }',
+      ),
+    ).toBe(10 * (1 + 9 + 4));
   });
 
   it('estimates the same parsed operation again for other variables, and again on another schema', () => {

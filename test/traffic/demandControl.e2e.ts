@@ -39,7 +39,12 @@ const abuse: [string, () => unknown, number, string][] = [
     400,
     'MAX_EXPANDED_FIELDS_EXCEEDED',
   ],
-  ['variables nested 2,000 deep', () => ({ query: '{ __typename }', variables: { v: JSON.parse(`${'['.repeat(2_000)}${']'.repeat(2_000)}`) as unknown } }), 400, 'MAX_JSON_DEPTH_EXCEEDED'],
+  [
+    'variables nested 2,000 deep',
+    () => ({ query: '{ __typename }', variables: { v: JSON.parse(`${'['.repeat(2_000)}${']'.repeat(2_000)}`) as unknown } }),
+    400,
+    'MAX_JSON_DEPTH_EXCEEDED',
+  ],
   [
     'nested introspection',
     () => ({ query: '{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }' }),

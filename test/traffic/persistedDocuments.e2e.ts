@@ -98,6 +98,8 @@ describe('trusted documents', () => {
   it('refuses to start with a file that is not a manifest', async () => {
     const bad = path.join(path.dirname(manifest), 'bad.json');
     writeFileSync(bad, JSON.stringify({ operations: [] }));
-    await expect(gateway({ trustedDocuments: { mode: 'require', manifest: bad } })).rejects.toThrow(/trustedDocuments\.manifest: .*not an Apollo persisted query manifest/);
+    await expect(gateway({ trustedDocuments: { mode: 'require', manifest: bad } })).rejects.toThrow(
+      /trustedDocuments\.manifest: .*not an Apollo persisted query manifest/,
+    );
   });
 });

@@ -7,7 +7,15 @@ const policy = (name: string, byCost = false): QuotaPolicy => ({ name, limit: 60
 describe('rateLimitFields', () => {
   it('writes the RateLimit-Policy and RateLimit fields of draft-ietf-httpapi-ratelimit-headers, each item named', () => {
     const [address, operations, cost] = [policy('address'), policy('default'), { ...policy('cost', true), limit: 50_000 }];
-    expect(rateLimitFields([address, operations, cost], [{ policy: operations, remaining: 598, resetSeconds: 41.2 }, { policy: cost, remaining: -3, resetSeconds: 0 }])).toEqual({
+    expect(
+      rateLimitFields(
+        [address, operations, cost],
+        [
+          { policy: operations, remaining: 598, resetSeconds: 41.2 },
+          { policy: cost, remaining: -3, resetSeconds: 0 },
+        ],
+      ),
+    ).toEqual({
       'ratelimit-policy': '"address";q=600;w=60, "default";q=600;w=60, "cost";q=50000;w=60;qu="cost"',
       ratelimit: '"default";r=598;t=42, "cost";r=0;t=0',
     });

@@ -25,7 +25,7 @@ describe('redisOptionsOf', () => {
     });
   });
 
-  it('takes the sentinels\' own password from ?sentinelPassword=, and TLS from rediss+sentinel', () => {
+  it("takes the sentinels' own password from ?sentinelPassword=, and TLS from rediss+sentinel", () => {
     expect(redisOptionsOf('rediss+sentinel://:nodes@s1:26379/primary?sentinelPassword=watchers')).toMatchObject({
       options: { password: 'nodes', sentinelPassword: 'watchers', tls: {}, enableTLSForSentinelMode: true },
     });
@@ -33,7 +33,14 @@ describe('redisOptionsOf', () => {
 
   it('reads the nodes and password of a Cluster URL', () => {
     expect(redisOptionsOf('rediss+cluster://:secret@n1:6379,n2:6380')).toEqual({
-      cluster: { nodes: [{ host: 'n1', port: 6379 }, { host: 'n2', port: 6380 }], password: 'secret', tls: true },
+      cluster: {
+        nodes: [
+          { host: 'n1', port: 6379 },
+          { host: 'n2', port: 6380 },
+        ],
+        password: 'secret',
+        tls: true,
+      },
     });
     expect(() => redisOptionsOf('redis+cluster://n1:6379/primary')).toThrow(/a Cluster URL is redis\+cluster:\/\//);
     expect(() => redisOptionsOf('redis+cluster://n1')).toThrow(/cluster node "n1" is not host:port/);

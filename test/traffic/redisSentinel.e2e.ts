@@ -56,7 +56,13 @@ describe('Redis through Sentinel', () => {
       await sentinel.killPrimary();
       await vi.waitFor(async () => expect(await roleOf(sentinel.replicaPort)).toBe('master'), { timeout: 20_000, interval: 200 });
       // The gateway learns of the new primary from Sentinel and counts there again.
-      await vi.waitFor(() => expect(load.replies.filter((reply) => reply.phase === 'failover' && !(reply.reply instanceof Error) && reply.reply.status === 200).length).toBeGreaterThan(0), { timeout: 15_000 });
+      await vi.waitFor(
+        () =>
+          expect(
+            load.replies.filter((reply) => reply.phase === 'failover' && !(reply.reply instanceof Error) && reply.reply.status === 200).length,
+          ).toBeGreaterThan(0),
+        { timeout: 15_000 },
+      );
       servingAgainAfterMs = Date.now() - killedAt;
       phase = 'after';
       await vi.waitFor(() => expect(load.count('after')).toBeGreaterThan(30), { timeout: 15_000 });
@@ -65,7 +71,10 @@ describe('Redis through Sentinel', () => {
       await load.stop();
     }
     // Requests sent in a phase and answered in it.
-    const statuses = (which: string) => load.replies.filter((reply) => reply.phase === which && reply.answeredIn === which).map(({ reply }) => (reply instanceof Error ? reply.message : reply.status));
+    const statuses = (which: string) =>
+      load.replies
+        .filter((reply) => reply.phase === which && reply.answeredIn === which)
+        .map(({ reply }) => (reply instanceof Error ? reply.message : reply.status));
     // Never an error of the gateway's own, never a hang: served, or refused with 503 by the policy.
     for (const reply of load.replies) {
       if (reply.reply instanceof Error) throw reply.reply;
@@ -75,7 +84,9 @@ describe('Redis through Sentinel', () => {
     expect(new Set(statuses('before'))).toEqual(new Set([200]));
     expect(new Set(statuses('after'))).toEqual(new Set([200]));
     const refused = statuses('failover').filter((status) => status === 503).length;
-    console.info(`[sentinel] failover under load: ${statuses('failover').length} requests while it ran, ${refused} refused (fail closed); serving again ${servingAgainAfterMs} ms after the primary died`);
+    console.info(
+      `[sentinel] failover under load: ${statuses('failover').length} requests while it ran, ${refused} refused (fail closed); serving again ${servingAgainAfterMs} ms after the primary died`,
+    );
     // Counted on the new primary: what the limiter wrote after the failover is there.
     const promoted = new Redis({ port: sentinel.replicaPort, host: '127.0.0.1' });
     try {

@@ -6,7 +6,9 @@ import { attackConcurrency } from './attackConcurrency.js';
 import { validityClaims } from '../validityClaims.js';
 
 const query = JSON.stringify({ query: '{ topProducts(first: 1) { upc } }' });
-const invalidQueries = ['{ topProducts(first: 1) { upc ', '{ noSuchField }', '{ topProducts(first: "x") { upc } }'].map((text) => JSON.stringify({ query: text }));
+const invalidQueries = ['{ topProducts(first: 1) { upc ', '{ noSuchField }', '{ topProducts(first: "x") { upc } }'].map((text) =>
+  JSON.stringify({ query: text }),
+);
 
 /** Issue 15, item 5: requests that fail authentication or validation, which no limit used to count. */
 export const refusedFlood: BenchAttack = {
@@ -18,7 +20,12 @@ export const refusedFlood: BenchAttack = {
       concurrency: attackConcurrency,
       next: (n) =>
         n % 2 === 0
-          ? { body: query, headers: { authorization: `Bearer ${signJwt({ alg: 'HS256', typ: 'JWT' }, { sub: `u${n}`, ...validityClaims() }, randomBytes(16).toString('hex'))}` } }
+          ? {
+              body: query,
+              headers: {
+                authorization: `Bearer ${signJwt({ alg: 'HS256', typ: 'JWT' }, { sub: `u${n}`, ...validityClaims() }, randomBytes(16).toString('hex'))}`,
+              },
+            }
           : { body: invalidQueries[(n >> 1) % invalidQueries.length]! },
     }),
 };

@@ -23,8 +23,7 @@ export const slowBodies: BenchAttack = {
   async run(context) {
     const target = new URL(context.url);
     const head =
-      `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${declaredBodyBytes}\r\n\r\n{`;
+      `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: application/json\r\n` + `Content-Length: ${declaredBodyBytes}\r\n\r\n{`;
     const tally: AttackTally = { requests: 0, byStatus: {}, transportErrors: 0 };
     const sockets = new Set<Socket>();
     const open = (): Promise<void> =>

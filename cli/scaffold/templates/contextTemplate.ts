@@ -48,7 +48,8 @@ function grpcContext(spec: GrpcSpec): string {
     `import { ${fromApi.join(', ')} } from './${apiModule(spec)}.js';`,
   ];
   const members = lookups.map(
-    (lookup) => `  /** ${lookup.entity}s by ${lookup.keyField}, batched into ${lookup.method}; null for a key it does not return. */\n  ${lookup.loader}: DataLoader<${keyTsType(lookup.keyType)}, ${lookup.entity}Record | null>;`,
+    (lookup) =>
+      `  /** ${lookup.entity}s by ${lookup.keyField}, batched into ${lookup.method}; null for a key it does not return. */\n  ${lookup.loader}: DataLoader<${keyTsType(lookup.keyType)}, ${lookup.entity}Record | null>;`,
   );
   const loaders = lookups.map(
     (lookup) => `    ${lookup.loader}: createBatchLoader({
@@ -74,4 +75,3 @@ ${loaders.join('\n')}
 }
 `;
 }
-

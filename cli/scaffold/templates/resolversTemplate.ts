@@ -23,11 +23,17 @@ function restResolvers({ entity }: RestSpec): string {
 
 function grpcResolvers({ names, plan }: GrpcSpec): string {
   const queries = [
-    ...plan.lookups.map((lookup) => `    ${lookup.queryField}: (_parent, { ${lookup.keyField} }, { ${lookup.loader} }) => ${lookup.loader}.load(${lookup.keyField}),`),
-    ...plan.queries.map((query) => `    ${query.queryField}: (_parent, ${query.args.length > 0 ? 'args' : '_args'}, context) => context.${names.camel}Api.${lowerFirst(query.method)}(${query.args.length > 0 ? 'args' : '{}'}, context),`),
+    ...plan.lookups.map(
+      (lookup) => `    ${lookup.queryField}: (_parent, { ${lookup.keyField} }, { ${lookup.loader} }) => ${lookup.loader}.load(${lookup.keyField}),`,
+    ),
+    ...plan.queries.map(
+      (query) =>
+        `    ${query.queryField}: (_parent, ${query.args.length > 0 ? 'args' : '_args'}, context) => context.${names.camel}Api.${lowerFirst(query.method)}(${query.args.length > 0 ? 'args' : '{}'}, context),`,
+    ),
   ];
   const entities = plan.lookups.map(
-    (lookup) => `  ${lookup.entity}: {\n    __resolveReference: ({ ${lookup.keyField} }, { ${lookup.loader} }) => ${lookup.loader}.load(${lookup.keyField}),\n  },`,
+    (lookup) =>
+      `  ${lookup.entity}: {\n    __resolveReference: ({ ${lookup.keyField} }, { ${lookup.loader} }) => ${lookup.loader}.load(${lookup.keyField}),\n  },`,
   );
   return `export const resolvers: Resolvers = {
   Query: {

@@ -34,7 +34,8 @@ function grpcSchema({ plan }: GrpcSpec): string {
 
   const queries = [
     ...plan.lookups.map(
-      (lookup) => `  "One ${lookup.entity} by ${lookup.keyField}, batched into ${lookup.method}; null when the service does not return it."\n  ${lookup.queryField}(${lookup.keyField}: ${lookup.keyType}!): ${lookup.entity}`,
+      (lookup) =>
+        `  "One ${lookup.entity} by ${lookup.keyField}, batched into ${lookup.method}; null when the service does not return it."\n  ${lookup.queryField}(${lookup.keyField}: ${lookup.keyType}!): ${lookup.entity}`,
     ),
     ...plan.queries.map((query) => {
       const args = query.args.length > 0 ? `(${query.args.map((arg) => `${arg.name}: ${arg.type}`).join(', ')})` : '';

@@ -37,42 +37,47 @@ export function createAuthorization(options: AuthorizationOptions): Feature {
     }
   };
 
-  const authorize = (execute: OperationExecutor): OperationExecutor => async (requestContext, snapshot) => {
-    const { authorizationRules: rules, apiSchema } = snapshot;
-    if (rules.types.size === 0 && rules.fields.size === 0) return execute(requestContext, snapshot);
-    const { operation, document, request } = requestContext;
-    if (!operation) return { errors: [operationResolutionError(document, request.operationName)] };
-    const context = requestContext.context as GatewayContext;
-    // Judged on the values execution will read, never on the variables as sent.
-    const variables = coercedVariablesOf({ context, schema: apiSchema, operation, variables: request.variables });
-    if (variables.errors) return { errors: [...variables.errors] };
-    const filter = (policies: ReadonlySet<string>, onPolicy?: () => void) =>
-      filterOperation(apiSchema, rules, document, operation, variables.values, (requirement) => {
-        if (requirement.policies.length > 0) onPolicy?.();
-        return denial(requirement, context.viewer, policies);
-      });
-    // The operator's policy module is asked only for operations that reach a @policy field.
-    let reachesPolicy = false;
-    let filtered = filter(new Set(), () => (reachesPolicy = true));
-    if (reachesPolicy) filtered = filter(await satisfiedPolicies(rules, context));
-    if (filtered === null) return execute(requestContext, snapshot);
+  const authorize =
+    (execute: OperationExecutor): OperationExecutor =>
+    async (requestContext, snapshot) => {
+      const { authorizationRules: rules, apiSchema } = snapshot;
+      if (rules.types.size === 0 && rules.fields.size === 0) return execute(requestContext, snapshot);
+      const { operation, document, request } = requestContext;
+      if (!operation) return { errors: [operationResolutionError(document, request.operationName)] };
+      const context = requestContext.context as GatewayContext;
+      // Judged on the values execution will read, never on the variables as sent.
+      const variables = coercedVariablesOf({ context, schema: apiSchema, operation, variables: request.variables });
+      if (variables.errors) return { errors: [...variables.errors] };
+      const filter = (policies: ReadonlySet<string>, onPolicy?: () => void) =>
+        filterOperation(apiSchema, rules, document, operation, variables.values, (requirement) => {
+          if (requirement.policies.length > 0) onPolicy?.();
+          return denial(requirement, context.viewer, policies);
+        });
+      // The operator's policy module is asked only for operations that reach a @policy field.
+      let reachesPolicy = false;
+      let filtered = filter(new Set(), () => (reachesPolicy = true));
+      if (reachesPolicy) filtered = filter(await satisfiedPolicies(rules, context));
+      if (filtered === null) return execute(requestContext, snapshot);
 
-    if (options.unauthorized === 'reject') {
-      const status = filtered.removals.some((removal) => removal.code === 'UNAUTHENTICATED') ? 401 : 403;
-      return { errors: filtered.removals.map((removal) => withStatus(errorOf(removal), status)) };
-    }
-    // A new cache key: the gateway caches plans by query hash, and this is another query.
-    const source = print(filtered.document);
-    const result = await execute({
-      ...requestContext,
-      document: filtered.document,
-      operation: filtered.document.definitions[0] as OperationDefinitionNode,
-      source,
-      queryHash: createHash('sha256').update(source).digest('hex'),
-    }, snapshot);
-    const patched = patchResult(result.data, filtered.removals, filtered.placeholderKey);
-    return { ...result, data: patched.data, errors: [...patched.errors, ...(result.errors ?? [])] };
-  };
+      if (options.unauthorized === 'reject') {
+        const status = filtered.removals.some((removal) => removal.code === 'UNAUTHENTICATED') ? 401 : 403;
+        return { errors: filtered.removals.map((removal) => withStatus(errorOf(removal), status)) };
+      }
+      // A new cache key: the gateway caches plans by query hash, and this is another query.
+      const source = print(filtered.document);
+      const result = await execute(
+        {
+          ...requestContext,
+          document: filtered.document,
+          operation: filtered.document.definitions[0] as OperationDefinitionNode,
+          source,
+          queryHash: createHash('sha256').update(source).digest('hex'),
+        },
+        snapshot,
+      );
+      const patched = patchResult(result.data, filtered.removals, filtered.placeholderKey);
+      return { ...result, data: patched.data, errors: [...patched.errors, ...(result.errors ?? [])] };
+    };
 
   return { name: 'authorization', execute: authorize };
 }

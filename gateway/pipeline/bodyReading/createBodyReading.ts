@@ -32,9 +32,7 @@ export function createBodyReading(options: BodyReadingOptions): Feature {
       let raw: Buffer | undefined;
       try {
         raw =
-          exchange.method === 'POST'
-            ? await readBody(exchange.req, options.bodyLimitBytes, { timeoutMs: options.bodyTimeoutMs, budget: account })
-            : undefined;
+          exchange.method === 'POST' ? await readBody(exchange.req, options.bodyLimitBytes, { timeoutMs: options.bodyTimeoutMs, budget: account }) : undefined;
       } catch (error) {
         return clientGone(exchange.signal, error);
       }

@@ -70,11 +70,11 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
               (limiter.operationName !== undefined && limiter.operationName === request.operationName) ||
               (limiter.rootField !== undefined && roots.has(limiter.rootField)),
           );
-          const outcomes = await Promise.allSettled(
-            applicable.map((limiter) => limiter.counter.consume(client, limiter.byCost ? cost : 1)),
-          );
+          const outcomes = await Promise.allSettled(applicable.map((limiter) => limiter.counter.consume(client, limiter.byCost ? cost : 1)));
           const states = outcomes.flatMap((outcome, index) =>
-            outcome.status === 'fulfilled' ? [{ policy: applicable[index]!, remaining: outcome.value.remainingPoints, resetSeconds: outcome.value.msBeforeNext / 1000 }] : [],
+            outcome.status === 'fulfilled'
+              ? [{ policy: applicable[index]!, remaining: outcome.value.remainingPoints, resetSeconds: outcome.value.msBeforeNext / 1000 }]
+              : [],
           );
           const policies = [addressPolicy, ...applicable];
           for (const [index, outcome] of outcomes.entries()) {
@@ -88,7 +88,10 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
               });
             } else if (Date.now() - lastStoreWarning > STORE_WARNING_INTERVAL_MS) {
               lastStoreWarning = Date.now();
-              logger.warn({ err: String(outcome.reason), rule: limiter.name }, 'rate limit store unreachable; letting requests through (rateLimit.onStoreError: open)');
+              logger.warn(
+                { err: String(outcome.reason), rule: limiter.name },
+                'rate limit store unreachable; letting requests through (rateLimit.onStoreError: open)',
+              );
             }
           }
           counted = states;

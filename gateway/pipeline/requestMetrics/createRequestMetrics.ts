@@ -37,7 +37,8 @@ export function createRequestMetrics(options: RequestMetricsOptions): Feature {
       return {
         async didResolveOperation({ schema, document, operation, operationName, queryHash }) {
           if (!operation) return;
-          for (const field of deprecatedFieldsOf(schema, document, operation, `${queryHash}:${operationName ?? ''}`)) metrics.deprecatedFields.inc({ field, ...client });
+          for (const field of deprecatedFieldsOf(schema, document, operation, `${queryHash}:${operationName ?? ''}`))
+            metrics.deprecatedFields.inc({ field, ...client });
         },
         async willSendResponse({ response, operation, operationName, errors }) {
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;

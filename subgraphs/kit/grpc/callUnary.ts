@@ -15,11 +15,7 @@ export interface UnaryCallOptions extends CallOptions {
 }
 
 /** Starts one unary call on a generated client with what `callUnary` prepared. */
-export type StartUnaryCall<Response> = (
-  metadata: grpc.Metadata,
-  options: grpc.CallOptions,
-  callback: grpc.requestCallback<Response>,
-) => grpc.ClientUnaryCall;
+export type StartUnaryCall<Response> = (metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<Response>) => grpc.ClientUnaryCall;
 
 /**
  * Runs one unary gRPC call with a deadline, the request id and trace context in metadata, and cancellation when
@@ -36,7 +32,8 @@ export function callUnary<Response>(start: StartUnaryCall<Response>, options: Un
     const call = start(metadata, { deadline }, (error, response) => {
       options.signal?.removeEventListener('abort', cancel);
       if (error) reject(errorForStatus(error, { ...options, timeoutMs: allowedMs }));
-      else if (response === undefined) reject(backendError(ErrorCode.BACKEND_ERROR, options.backend, `${options.backend}.${options.method} returned no message.`));
+      else if (response === undefined)
+        reject(backendError(ErrorCode.BACKEND_ERROR, options.backend, `${options.backend}.${options.method} returned no message.`));
       else resolve(response);
     });
     function cancel() {

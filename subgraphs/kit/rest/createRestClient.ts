@@ -64,7 +64,11 @@ export function createRestClient(options: RestClientOptions): RestClient {
     const target = prefix + path;
     const targetBytes = Buffer.byteLength(target);
     if (targetBytes > maxUrlBytes) {
-      throw backendError(ErrorCode.BAD_USER_INPUT, backend, `The call to the ${backend} service would need a URL of ${targetBytes} bytes; at most ${maxUrlBytes} are sent. An argument is too long.`);
+      throw backendError(
+        ErrorCode.BAD_USER_INPUT,
+        backend,
+        `The call to the ${backend} service would need a URL of ${targetBytes} bytes; at most ${maxUrlBytes} are sent. An argument is too long.`,
+      );
     }
     const allowedMs = callTimeoutMs(timeoutMs, callOptions);
     const deadline = AbortSignal.timeout(allowedMs);

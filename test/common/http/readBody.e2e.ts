@@ -19,7 +19,9 @@ async function readWith(send: (socket: net.Socket) => void, wait: (req: http.Inc
   let outcome!: Promise<unknown>;
   const handled = new Promise<void>((resolve) => {
     server = http.createServer((req) => {
-      outcome = wait(req).then(() => readBody(req, 1024, budget ? { budget } : {})).catch((error: unknown) => error);
+      outcome = wait(req)
+        .then(() => readBody(req, 1024, budget ? { budget } : {}))
+        .catch((error: unknown) => error);
       resolve();
     });
   });
@@ -33,12 +35,18 @@ const head = 'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/jso
 
 it('reads a whole body', async () => {
   const body = '{"query":"{ a }"}';
-  const result = await readWith((socket) => socket.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`), async () => {});
+  const result = await readWith(
+    (socket) => socket.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`),
+    async () => {},
+  );
   expect(String(result)).toBe(body);
 });
 
 it('fails, instead of waiting for ever, when the client closes mid-body', async () => {
-  const result = await readWith((socket) => socket.end(`${head}{"query":`), async () => {});
+  const result = await readWith(
+    (socket) => socket.end(`${head}{"query":`),
+    async () => {},
+  );
   expect(result).toBeInstanceOf(Error);
 });
 
@@ -78,27 +86,43 @@ it('takes each chunk from a shared budget: refuses with 503 OVERLOADED past it a
   const budget = createByteBudget(100);
   const others = budget.account('other clients');
   expect(others.take(90)).toBe(true);
-  const refused = await readWith((socket) => socket.write(`${head}${'x'.repeat(50)}`), async () => {}, budget.account('client'));
+  const refused = await readWith(
+    (socket) => socket.write(`${head}${'x'.repeat(50)}`),
+    async () => {},
+    budget.account('client'),
+  );
   expect(refused).toMatchObject({ code: 'OVERLOADED', status: 503, headers: { 'retry-after': '1', connection: 'close' } });
   expect(budget.used()).toBe(90);
   others.give(90);
   const body = '{"query":"{ a }"}';
-  const read = await readWith((socket) => socket.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`), async () => {}, budget.account('client'));
+  const read = await readWith(
+    (socket) => socket.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`),
+    async () => {},
+    budget.account('client'),
+  );
   expect(String(read)).toBe(body);
   // Now the caller's, until it gives them back.
   expect(budget.used()).toBe(body.length);
   expect(budget.usedBy('client')).toBe(body.length);
 });
 
-it("refuses a client past its share while the budget has room for others, and forgets a client that holds nothing", async () => {
+it('refuses a client past its share while the budget has room for others, and forgets a client that holds nothing', async () => {
   const budget = createByteBudget(100, 40);
   const greedy = budget.account('greedy');
   expect(greedy.take(40)).toBe(true);
-  const refused = await readWith((socket) => socket.write(`${head}${'x'.repeat(10)}`), async () => {}, budget.account('greedy'));
+  const refused = await readWith(
+    (socket) => socket.write(`${head}${'x'.repeat(10)}`),
+    async () => {},
+    budget.account('greedy'),
+  );
   expect(refused).toMatchObject({ code: 'OVERLOADED', status: 503 });
   expect(budget.usedBy('greedy')).toBe(40);
   const body = '{"query":"{ a }"}';
-  const read = await readWith((socket) => socket.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`), async () => {}, budget.account('polite'));
+  const read = await readWith(
+    (socket) => socket.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n${body}`),
+    async () => {},
+    budget.account('polite'),
+  );
   expect(String(read)).toBe(body);
   greedy.give(40);
   expect(budget.usedBy('greedy')).toBe(0);

@@ -52,7 +52,8 @@ describe('respondWithError', () => {
   });
 
   it("writes through the server's own writer (the REST backends' shape)", async () => {
-    const write: ErrorWriter = (res, refusal) => res.writeHead(refusal.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: refusal.code } }));
+    const write: ErrorWriter = (res, refusal) =>
+      res.writeHead(refusal.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: refusal.code } }));
     const { reply } = await throwing(async () => {
       throw new HttpError(ErrorCode.NOT_FOUND, 'no route');
     }, write);

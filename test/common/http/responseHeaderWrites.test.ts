@@ -16,18 +16,39 @@ const literal = /\.setHeader\('[a-z-]+', (?:'[^']*'|\d+|Buffer\.byteLength\(text
 
 /** `file: line` (trimmed) → why its value cannot be client text, or is already made valid. */
 const reviewed = new Map<string, string>([
-  ['common/http/toHttpGraphQLRequest.ts: headers.set(name, Array.isArray(value) ? value.join(\', \') : value);', 'a request header map for Apollo Server, not a response'],
-  ['gateway/explorer/createExplorerRoute.ts: res.writeHead(200, { \'content-type\': asset.type, \'content-length\': asset.body.length, \'cache-control\': \'no-cache\', \'x-content-type-options\': \'nosniff\' });', 'bundled static assets: the type comes from a fixed table'],
-  ['gateway/http/createRequestHandler.ts: res.writeHead(200, { \'content-type\': options.exposition.contentType });', "the metrics library's content type"],
-  ['gateway/metrics/createMetricsListener.ts: res.writeHead(200, { \'content-type\': exposition.contentType });', "the metrics library's content type"],
-  ['gateway/http/createRequestHandler.ts: res.writeHead(204, { \'cache-control\': \'public, max-age=86400\' });', 'a constant'],
-  ['gateway/http/createRequestHandler.ts: res.setHeader(HeaderNames.requestId, requestId);', 'resolveRequestId keeps a client id only when it matches /^[A-Za-z0-9._:@-]{1,128}$/'],
-  ['gateway/http/createGraphQLRoute.ts: for (const [name, value] of Object.entries(answer)) res.setHeader(name, value);', "CORS preflight headers: config values, and an Origin echoed only as Node's parser accepted it (no CR/LF/NUL; bytes as Latin-1, which setHeader takes)"],
-  ['gateway/http/createCors.ts: for (const [name, value] of Object.entries(common(allowed))) res.setHeader(name, value);', "an Origin echoed only as Node's parser accepted it (see above), or a configured origin"],
-  ['gateway/http/createCors.ts: res.setHeader(\'access-control-expose-headers\', HeaderNames.requestId);', 'a constant'],
-  ['gateway/pipeline/rateLimits/createRateLimits.ts: for (const [name, value] of Object.entries(rateLimitFields(policiesSeen, counted))) response.http.headers.set(name, value);', "Apollo response headers: writeHttpGraphQLResponse passes every one through toHeaderValue"],
-  ['gateway/pipeline/rateLimits/createAddressRateLimit.ts: for (const [name, value] of Object.entries(fields)) res.setHeader(name, value);', 'rateLimitFields: numbers and configured rule names written as Structured Fields strings (escaped, ASCII only)'],
-  ['subgraphs/kit/createSubgraphServer.ts: res.setHeader(\'x-request-id\', scope.requestId);', 'resolveRequestId (see above)'],
+  [
+    "common/http/toHttpGraphQLRequest.ts: headers.set(name, Array.isArray(value) ? value.join(', ') : value);",
+    'a request header map for Apollo Server, not a response',
+  ],
+  [
+    "gateway/explorer/createExplorerRoute.ts: res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });",
+    'bundled static assets: the type comes from a fixed table',
+  ],
+  ["gateway/http/createRequestHandler.ts: res.writeHead(200, { 'content-type': options.exposition.contentType });", "the metrics library's content type"],
+  ["gateway/metrics/createMetricsListener.ts: res.writeHead(200, { 'content-type': exposition.contentType });", "the metrics library's content type"],
+  ["gateway/http/createRequestHandler.ts: res.writeHead(204, { 'cache-control': 'public, max-age=86400' });", 'a constant'],
+  [
+    'gateway/http/createRequestHandler.ts: res.setHeader(HeaderNames.requestId, requestId);',
+    'resolveRequestId keeps a client id only when it matches /^[A-Za-z0-9._:@-]{1,128}$/',
+  ],
+  [
+    'gateway/http/createGraphQLRoute.ts: for (const [name, value] of Object.entries(answer)) res.setHeader(name, value);',
+    "CORS preflight headers: config values, and an Origin echoed only as Node's parser accepted it (no CR/LF/NUL; bytes as Latin-1, which setHeader takes)",
+  ],
+  [
+    'gateway/http/createCors.ts: for (const [name, value] of Object.entries(common(allowed))) res.setHeader(name, value);',
+    "an Origin echoed only as Node's parser accepted it (see above), or a configured origin",
+  ],
+  ["gateway/http/createCors.ts: res.setHeader('access-control-expose-headers', HeaderNames.requestId);", 'a constant'],
+  [
+    'gateway/pipeline/rateLimits/createRateLimits.ts: for (const [name, value] of Object.entries(rateLimitFields(policiesSeen, counted))) response.http.headers.set(name, value);',
+    'Apollo response headers: writeHttpGraphQLResponse passes every one through toHeaderValue',
+  ],
+  [
+    'gateway/pipeline/rateLimits/createAddressRateLimit.ts: for (const [name, value] of Object.entries(fields)) res.setHeader(name, value);',
+    'rateLimitFields: numbers and configured rule names written as Structured Fields strings (escaped, ASCII only)',
+  ],
+  ["subgraphs/kit/createSubgraphServer.ts: res.setHeader('x-request-id', scope.requestId);", 'resolveRequestId (see above)'],
 ]);
 
 function sourceFiles(dir: string): string[] {

@@ -31,7 +31,15 @@ describe('computeSignature (scheme v2)', () => {
 
   it('signs as signRequest does from the outgoing headers', () => {
     const headers = { 'x-request-id': 'req-1', 'x-portico-deadline-ms': '2500', 'x-portico-identity': parts.identity };
-    const signed = signRequest('test-secret-of-24-chars!', { method: 'POST', path: '/graphql', audience: 'accounts', body, headers, now: 1700000000000, nonce: parts.nonce });
+    const signed = signRequest('test-secret-of-24-chars!', {
+      method: 'POST',
+      path: '/graphql',
+      audience: 'accounts',
+      body,
+      headers,
+      now: 1700000000000,
+      nonce: parts.nonce,
+    });
     expect(signed).toEqual({
       'x-portico-timestamp': parts.timestamp,
       'x-portico-nonce': parts.nonce,
@@ -47,7 +55,8 @@ describe('computeSignature (scheme v2)', () => {
   });
 
   it('makes a fresh nonce for every request', () => {
-    const sign = () => signRequest('test-secret-of-24-chars!', { method: 'POST', path: '/graphql', audience: 'accounts', body, headers: {} })['x-portico-nonce'];
+    const sign = () =>
+      signRequest('test-secret-of-24-chars!', { method: 'POST', path: '/graphql', audience: 'accounts', body, headers: {} })['x-portico-nonce'];
     expect(sign()).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(sign()).not.toBe(sign());
   });

@@ -7,7 +7,10 @@ const secret = 'unit-test-signing-secret-0123';
 const body = '{"query":"{ me { id } }"}';
 const now = 1_800_000_000_000;
 const sent = { 'x-request-id': 'req-9', 'x-portico-deadline-ms': '1500', 'x-portico-identity': '{"sub":"7","scopes":[],"claims":{}}' };
-const headers: Record<string, string> = { ...sent, ...signRequest(secret, { method: 'POST', path: '/graphql', audience: 'reviews', body, headers: sent, now }) };
+const headers: Record<string, string> = {
+  ...sent,
+  ...signRequest(secret, { method: 'POST', path: '/graphql', audience: 'reviews', body, headers: sent, now }),
+};
 const verify = (overrides: Record<string, string | undefined> = {}, options: { audience?: string; path?: string; method?: string; now?: number } = {}) =>
   verifySignedHeaders({
     secret,
@@ -22,7 +25,12 @@ const verify = (overrides: Record<string, string | undefined> = {}, options: { a
 describe('verifySignedHeaders', () => {
   it('accepts the request as signed, from its headers alone, and says what the body must be', () => {
     const verdict = verify();
-    expect(verdict).toEqual({ ok: true, nonce: headers['x-portico-nonce'], expiresAt: now + 60_000, body: { sha256: expect.any(String), length: Buffer.byteLength(body) } });
+    expect(verdict).toEqual({
+      ok: true,
+      nonce: headers['x-portico-nonce'],
+      expiresAt: now + 60_000,
+      body: { sha256: expect.any(String), length: Buffer.byteLength(body) },
+    });
     if (!verdict.ok) return;
     expect(bodyMatchesDigest(Buffer.from(body), verdict.body)).toBe(true);
     expect(bodyMatchesDigest(Buffer.from(body.replace('me', 'ME')), verdict.body)).toBe(false);
@@ -53,9 +61,18 @@ describe('verifySignedHeaders', () => {
   it('never throws, whatever the headers hold', () => {
     const value = fc.oneof(fc.string({ unit: 'binary' }), fc.constant(undefined));
     fc.assert(
-      fc.property(fc.record({ 'x-portico-signature': value, 'x-portico-timestamp': value, 'x-portico-nonce': value, 'x-portico-body-digest': value, 'x-request-id': value }), (garbage) => {
-        expect(verify(garbage).ok).toBe(false);
-      }),
+      fc.property(
+        fc.record({
+          'x-portico-signature': value,
+          'x-portico-timestamp': value,
+          'x-portico-nonce': value,
+          'x-portico-body-digest': value,
+          'x-request-id': value,
+        }),
+        (garbage) => {
+          expect(verify(garbage).ok).toBe(false);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -14,14 +14,20 @@ describe('tracingFromEnv', () => {
     });
     expect(
       tracingFromEnv(
-        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector/otlp/traces', OTEL_SERVICE_NAME: 'users-eu' },
+        {
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:4318',
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector/otlp/traces',
+          OTEL_SERVICE_NAME: 'users-eu',
+        },
         'portico-users',
       ),
     ).toEqual({ serviceName: 'users-eu', otlpEndpoint: 'https://collector/otlp/traces' });
   });
 
   it('refuses an endpoint that is not an http(s) URL, naming the variable', () => {
-    expect(() => tracingFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'x')).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL.*"collector:4318"/);
+    expect(() => tracingFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'x')).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL.*"collector:4318"/,
+    );
     expect(() => tracingFromEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://c' }, 'x')).toThrow(/OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
   });
 });

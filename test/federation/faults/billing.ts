@@ -54,7 +54,12 @@ export const billingSubgraph: SubgraphFixture = {
       paidAt: (order: { id: string }) => (order.id === 'o3' ? null : `2024-01-0${order.id.slice(1)}`),
       invoice: (order: { id: string }) => ({ number: order.id === 'o2' ? null : `INV-${order.id}`, pdf: `/invoices/${order.id}.pdf` }),
       payments: (order: { id: string }) =>
-        order.id === 'o6' ? [{ amount: 5, method: 'card' }, { amount: null, method: 'cash' }] : [{ amount: 100, method: null }],
+        order.id === 'o6'
+          ? [
+              { amount: 5, method: 'card' },
+              { amount: null, method: 'cash' },
+            ]
+          : [{ amount: 100, method: null }],
     },
   },
 };

@@ -14,7 +14,13 @@ const orders: OrderRecord[] = Array.from({ length: 7 }, (_, i) => ({
   id: `o${i + 1}`,
   label: `Order ${i + 1}`,
   reference: i === 5 ? null : `REF-${i + 1}`,
-  lines: i === 1 ? [{ sku: 'A', qty: 1 }, { sku: null, qty: 2 }] : [{ sku: 'A', qty: i + 1 }],
+  lines:
+    i === 1
+      ? [
+          { sku: 'A', qty: 1 },
+          { sku: null, qty: 2 },
+        ]
+      : [{ sku: 'A', qty: i + 1 }],
 }));
 const orderById = new Map(orders.map((order) => [order.id, order]));
 

@@ -42,10 +42,12 @@ function withHeader(header: Record<string, unknown>, claims: object = { sub: '7'
 
 // The refusal: 401, WWW-Authenticate, UNAUTHENTICATED and a message naming the failed check.
 async function refusal(config: AuthenticationConfig, headers: Record<string, string>) {
-  const error = await createAuthenticator(config).authenticate(headers).then(
-    () => undefined,
-    (thrown: unknown) => thrown as { status: number; code: string; message: string; headers: Record<string, string> },
-  );
+  const error = await createAuthenticator(config)
+    .authenticate(headers)
+    .then(
+      () => undefined,
+      (thrown: unknown) => thrown as { status: number; code: string; message: string; headers: Record<string, string> },
+    );
   expect(error, 'the request should have been refused').toBeDefined();
   expect(error!.status).toBe(401);
   expect(error!.code).toBe('UNAUTHENTICATED');
@@ -96,14 +98,49 @@ describe('every bad token is refused, saying why', () => {
     ['a token not valid yet', bearer(sign({ nbf: now() + 60 })), 'the token is not valid before', 'invalid_token'],
     ['a wrong issuer', bearer(sign({ iss: 'https://evil.example' })), 'the token issuer ("iss" claim) is not accepted', 'invalid_token'],
     ['a wrong audience', bearer(sign({ aud: 'someone-else' })), 'the token audience ("aud" claim) is not accepted', 'invalid_token'],
-    ['a disallowed algorithm', bearer(sign({}, secret, { algorithm: 'HS512' })), 'the token is signed with "HS512", which is not accepted (accepted: HS256)', 'invalid_token'],
+    [
+      'a disallowed algorithm',
+      bearer(sign({}, secret, { algorithm: 'HS512' })),
+      'the token is signed with "HS512", which is not accepted (accepted: HS256)',
+      'invalid_token',
+    ],
     ['alg none', bearer(jwt.sign({ sub: '7' }, '', { algorithm: 'none' })), 'the token is signed with "none", which is not accepted', 'invalid_token'],
-    ['no subject', bearer(jwt.sign({ iss: 'https://issuer.example', aud: 'portico', exp: now() + 60 }, secret)), 'the token has no subject ("sub" claim)', 'invalid_token'],
-    ['a "typ":"JWT" token whose payload is not JSON', bearer(`${base64url({ alg: 'HS256', typ: 'JWT' })}.${Buffer.from('not json').toString('base64url')}.c2ln`), 'the token is not a well-formed JWT', 'invalid_token'],
-    ['no expiry', bearer(jwt.sign({ sub: '7', iss: 'https://issuer.example', aud: 'portico' }, secret)), 'the token has no expiry ("exp" claim)', 'invalid_token'],
-    ['an "exp" that is no number', bearer(withHeader({ alg: 'HS256' }, { sub: '7', iss: 'https://issuer.example', aud: 'portico', exp: 'tomorrow' })), 'the token\'s "exp" claim is not a time in seconds', 'invalid_token'],
-    ['an "exp" far out of range', bearer(withHeader({ alg: 'HS256' }, { sub: '7', iss: 'https://issuer.example', aud: 'portico', exp: -1e300 })), 'the token expired at a time out of range', 'invalid_token'],
-    ['a cookie that is not valid percent-encoding', { cookie: `session=${sign({})}%E0%A4%A` }, 'the cookie "session" is not valid percent-encoding', 'invalid_request'],
+    [
+      'no subject',
+      bearer(jwt.sign({ iss: 'https://issuer.example', aud: 'portico', exp: now() + 60 }, secret)),
+      'the token has no subject ("sub" claim)',
+      'invalid_token',
+    ],
+    [
+      'a "typ":"JWT" token whose payload is not JSON',
+      bearer(`${base64url({ alg: 'HS256', typ: 'JWT' })}.${Buffer.from('not json').toString('base64url')}.c2ln`),
+      'the token is not a well-formed JWT',
+      'invalid_token',
+    ],
+    [
+      'no expiry',
+      bearer(jwt.sign({ sub: '7', iss: 'https://issuer.example', aud: 'portico' }, secret)),
+      'the token has no expiry ("exp" claim)',
+      'invalid_token',
+    ],
+    [
+      'an "exp" that is no number',
+      bearer(withHeader({ alg: 'HS256' }, { sub: '7', iss: 'https://issuer.example', aud: 'portico', exp: 'tomorrow' })),
+      'the token\'s "exp" claim is not a time in seconds',
+      'invalid_token',
+    ],
+    [
+      'an "exp" far out of range',
+      bearer(withHeader({ alg: 'HS256' }, { sub: '7', iss: 'https://issuer.example', aud: 'portico', exp: -1e300 })),
+      'the token expired at a time out of range',
+      'invalid_token',
+    ],
+    [
+      'a cookie that is not valid percent-encoding',
+      { cookie: `session=${sign({})}%E0%A4%A` },
+      'the cookie "session" is not valid percent-encoding',
+      'invalid_request',
+    ],
   ])('%s', async (_case, headers, reason, kind) => {
     const { message, challenge } = await refusal({ ...base, cookie: 'session' }, headers as Record<string, string>);
     expect(message).toContain(reason);
@@ -129,7 +166,9 @@ describe('expiry and age', () => {
   it('maxTokenAgeSeconds refuses tokens issued too long ago, and tokens without "iat"', async () => {
     const aged = { ...base, maxTokenAgeSeconds: 60 };
     expect((await createAuthenticator(aged).authenticate(bearer(sign({}))))?.subject).toBe('7');
-    expect((await refusal(aged, bearer(sign({ iat: now() - 120 })))).message).toContain('the token is too old: this gateway accepts tokens for 60 seconds after they are issued');
+    expect((await refusal(aged, bearer(sign({ iat: now() - 120 })))).message).toContain(
+      'the token is too old: this gateway accepts tokens for 60 seconds after they are issued',
+    );
     expect((await refusal(aged, bearer(sign({}, secret, { noTimestamp: true })))).message).toContain('the token has no issue time ("iat" claim)');
   });
 });
@@ -153,7 +192,12 @@ describe('a hostile token header is refused, and its text never reaches a header
   });
 
   it('CR/LF in a kid looked up in a key set', async () => {
-    const jwks = { ...base, algorithms: ['RS256' as const], secret: null, jwks: { url: 'http://127.0.0.1:1/jwks.json', cacheMaxAgeMs: 1000, refetchPerMinute: 1, timeoutMs: 500 } };
+    const jwks = {
+      ...base,
+      algorithms: ['RS256' as const],
+      secret: null,
+      jwks: { url: 'http://127.0.0.1:1/jwks.json', cacheMaxAgeMs: 1000, refetchPerMinute: 1, timeoutMs: 500 },
+    };
     const { challenge } = await refusal(jwks, bearer(withHeader({ alg: 'RS256', kid: 'k\r\nSet-Cookie: a=b' })));
     expect(() => validateHeaderValue('www-authenticate', challenge)).not.toThrow();
   });
@@ -188,7 +232,12 @@ describe('JWKS', () => {
   const keyA = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyB = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = (key: KeyObject, kid: string) => ({ ...key.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' });
-  const config = () => ({ ...base, secret: null, algorithms: ['RS256' as const], jwks: { url, cacheMaxAgeMs: 600_000, refetchPerMinute: 10, timeoutMs: 2000 } });
+  const config = () => ({
+    ...base,
+    secret: null,
+    algorithms: ['RS256' as const],
+    jwks: { url, cacheMaxAgeMs: 600_000, refetchPerMinute: 10, timeoutMs: 2000 },
+  });
   const tokenWith = (key: KeyObject, kid: string) => sign({}, key, { algorithm: 'RS256', keyid: kid });
 
   beforeAll(async () => {

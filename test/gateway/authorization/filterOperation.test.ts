@@ -153,7 +153,7 @@ describe('patchResult', () => {
     expect(patchResult({ account: { owner: 'a' } }, removals, placeholderKey).data).toEqual({ account: null });
   });
 
-  it('nulls fields only on objects of the fragment\'s type, and strips the placeholders', () => {
+  it("nulls fields only on objects of the fragment's type, and strips the placeholders", () => {
     const { removals } = filter('{ node(id: "1") { id ... on Account { balance } } }', reader) ?? { removals: [] };
     expect(removals).toEqual([]);
     const limited = filter('{ node(id: "1") { ... on Public { title } ... on Account { owner balance } } }', plain)!;
@@ -165,7 +165,10 @@ describe('patchResult', () => {
 });
 
 describe('patchResult with client-chosen keys', () => {
-  const polluted = () => [...['balance', 'owner'].filter((name) => Object.hasOwn(Object.prototype, name)), ...(Object.prototype.constructor === Object ? [] : ['constructor'])];
+  const polluted = () => [
+    ...['balance', 'owner'].filter((name) => Object.hasOwn(Object.prototype, name)),
+    ...(Object.prototype.constructor === Object ? [] : ['constructor']),
+  ];
 
   it('never follows a key the response does not own: a missing __proto__ alias writes nothing anywhere', () => {
     const { removals } = filter('{ __proto__: account { owner balance } toString: account { balance } }', plain)!;
@@ -182,7 +185,11 @@ describe('patchResult with client-chosen keys', () => {
     expect(JSON.stringify(data)).toBe('{"__proto__":null}');
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
     const nullable = filter('{ __proto__: node(id: "1") { ... on Account { owner balance } } }', plain)!;
-    const node = patchResult(JSON.parse('{"__proto__": {"owner": "o", "portico__typename": "Account"}}') as Record<string, unknown>, nullable.removals, placeholderKey);
+    const node = patchResult(
+      JSON.parse('{"__proto__": {"owner": "o", "portico__typename": "Account"}}') as Record<string, unknown>,
+      nullable.removals,
+      placeholderKey,
+    );
     expect(JSON.stringify(node.data)).toBe('{"__proto__":null}');
     expect(polluted()).toEqual([]);
   });

@@ -7,7 +7,9 @@ import { asConfigSchemaNode, byMode, derivedDefault, fromOption, nullable, secti
 // A schema shaped like the gateway's, small enough to read: every kind of default it uses.
 const schema = asConfigSchemaNode(
   section({
-    mode: Type.Enum(['development', 'production'], { derived: derivedDefault('from NODE_ENV', ({ env }) => (env.NODE_ENV === 'production' ? 'production' : 'development')) }),
+    mode: Type.Enum(['development', 'production'], {
+      derived: derivedDefault('from NODE_ENV', ({ env }) => (env.NODE_ENV === 'production' ? 'production' : 'development')),
+    }),
     verbose: Type.Boolean({ derived: byMode(true, false) }),
     server: section({
       port: Type.Integer({ default: 4000 }),
@@ -15,7 +17,11 @@ const schema = asConfigSchemaNode(
       workers: Type.Decode(Type.Union([Type.Integer(), Type.Literal('auto')], { default: 1 }), (value) => (value === 'auto' ? 8 : value)),
     }),
     upstream: section({ timeoutMs: Type.Integer({ default: 30 }), hosts: Type.Array(Type.String(), { default: ['a'] }) }),
-    subgraphs: Type.Record(Type.String(), section({ timeoutMs: Type.Integer({ derived: fromOption('upstream.timeoutMs') }), url: Type.Optional(Type.String()) }), { default: {} }),
+    subgraphs: Type.Record(
+      Type.String(),
+      section({ timeoutMs: Type.Integer({ derived: fromOption('upstream.timeoutMs') }), url: Type.Optional(Type.String()) }),
+      { default: {} },
+    ),
   }),
 );
 const options = { env: {}, cwd: '/srv/gateway' };

@@ -9,7 +9,9 @@ const validate = createConfigValidator(
       port: Type.Integer({ minimum: 0, default: 4000, description: 'The port.', defaultNote: 'ours' }),
       host: Type.String({ minLength: 1, derived: derivedDefault('the host', () => 'localhost') }),
       tls: nullable(section({ certFile: Type.String({ filePath: true }), keyFile: Type.String() })),
-      workers: Type.Union([Type.Integer({ minimum: 1, accepts: 'a number or "auto"' }), Type.Literal('auto', { accepts: 'a number or "auto"' })], { default: 1 }),
+      workers: Type.Union([Type.Integer({ minimum: 1, accepts: 'a number or "auto"' }), Type.Literal('auto', { accepts: 'a number or "auto"' })], {
+        default: 1,
+      }),
     }),
   ),
 );

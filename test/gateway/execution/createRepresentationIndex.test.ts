@@ -38,6 +38,9 @@ describe('createRepresentationIndex', () => {
     ];
     expect(entities.map((entity) => index.addFields(entity, fields, build))).toEqual([0, 1, 0, -1, -1, -1]);
     expect(built).toBe(3);
-    expect(index.representations).toEqual([{ __typename: 'Product', upc: '1' }, { __typename: 'Product', upc: '2' }]);
+    expect(index.representations).toEqual([
+      { __typename: 'Product', upc: '1' },
+      { __typename: 'Product', upc: '2' },
+    ]);
   });
 });

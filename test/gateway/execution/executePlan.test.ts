@@ -40,7 +40,14 @@ describe('executePlan', () => {
   it('sends fetches of one wave that ask the same at different paths as one _entities call, each entity once', async () => {
     const query = '{ users { reviews { product { name } } } topProducts { reviews { product { name } } } }';
     const { plan } = planFor(shopSubgraphs, query);
-    const accounts = recordingSubgraph('accounts', () => ({ data: { users: [{ __typename: 'User', id: 'u1' }, { __typename: 'User', id: 'u2' }] } }));
+    const accounts = recordingSubgraph('accounts', () => ({
+      data: {
+        users: [
+          { __typename: 'User', id: 'u1' },
+          { __typename: 'User', id: 'u2' },
+        ],
+      },
+    }));
     const products = recordingSubgraph('products', (request) =>
       request.query.includes('topProducts')
         ? { data: { topProducts: [{ __typename: 'Product', upc: 'p1' }] } }
@@ -54,7 +61,13 @@ describe('executePlan', () => {
       })),
     );
     const clients = new Map([accounts, products, reviews].map(({ client }) => [client.name, client]));
-    const context = { requestId: 'r1', signal: new AbortController().signal, deadlineAt: Date.now() + 5000, clientAddress: '127.0.0.1', viewer: null } satisfies GatewayContext;
+    const context = {
+      requestId: 'r1',
+      signal: new AbortController().signal,
+      deadlineAt: Date.now() + 5000,
+      clientAddress: '127.0.0.1',
+      viewer: null,
+    } satisfies GatewayContext;
     // The shop has no interfaces or unions: a type condition matches its own type only.
     const matches = (condition: string, typename: unknown) => condition === typename;
     const { data, errors } = await executePlan({
@@ -67,19 +80,27 @@ describe('executePlan', () => {
     });
 
     expect(errors).toEqual([]);
-    const names = { reviews: [{ product: { __typename: 'Product', upc: 'p1', name: 'Name of p1' } }, { product: { __typename: 'Product', upc: 'p2', name: 'Name of p2' } }] };
+    const names = {
+      reviews: [{ product: { __typename: 'Product', upc: 'p1', name: 'Name of p1' } }, { product: { __typename: 'Product', upc: 'p2', name: 'Name of p2' } }],
+    };
     expect(data).toMatchObject({ users: [names, names], topProducts: [names] });
     // One request for the product names of both paths: one _entities, with p1 and p2 once each.
     const nameRequests = products.sent.filter((request) => !request.query.includes('topProducts'));
     expect(nameRequests).toHaveLength(1);
     expect(parse(nameRequests[0]!.query).definitions[0]).toMatchObject({ selectionSet: { selections: [{ alias: { value: '_0' } }] } });
-    expect(nameRequests[0]!.variables).toEqual({ representations_0: [{ __typename: 'Product', upc: 'p1' }, { __typename: 'Product', upc: 'p2' }] });
+    expect(nameRequests[0]!.variables).toEqual({
+      representations_0: [
+        { __typename: 'Product', upc: 'p1' },
+        { __typename: 'Product', upc: 'p2' },
+      ],
+    });
     // The two reviews fetches (users and topProducts) went out together too.
     expect(reviews.sent).toHaveLength(1);
   });
 
   it('sends a client variable named __proto__ on to the subgraph as an own key', async () => {
-    const query = 'query ($__proto__: Int, $constructor: Int) { topProducts(first: $__proto__) { reviews { product { name } } } users { reviews { product { name } } } t2: topProducts(first: $constructor) { upc } }';
+    const query =
+      'query ($__proto__: Int, $constructor: Int) { topProducts(first: $__proto__) { reviews { product { name } } } users { reviews { product { name } } } t2: topProducts(first: $constructor) { upc } }';
     const { plan } = planFor(shopSubgraphs, query);
     const accounts = recordingSubgraph('accounts', () => ({ data: { users: [{ __typename: 'User', id: 'u1' }] } }));
     const products = recordingSubgraph('products', (request) =>
@@ -91,7 +112,13 @@ describe('executePlan', () => {
       entities(request, (representation) => ({ __typename: representation.__typename, reviews: [{ product: { __typename: 'Product', upc: 'p2' } }] })),
     );
     const clients = new Map([accounts, products, reviews].map(({ client }) => [client.name, client]));
-    const context = { requestId: 'r2', signal: new AbortController().signal, deadlineAt: Date.now() + 5000, clientAddress: '127.0.0.1', viewer: null } satisfies GatewayContext;
+    const context = {
+      requestId: 'r2',
+      signal: new AbortController().signal,
+      deadlineAt: Date.now() + 5000,
+      clientAddress: '127.0.0.1',
+      viewer: null,
+    } satisfies GatewayContext;
     const matches = (condition: string, typename: unknown) => condition === typename;
     const variables = JSON.parse('{"__proto__": 1, "constructor": 2}') as Record<string, unknown>;
     const { errors } = await executePlan({

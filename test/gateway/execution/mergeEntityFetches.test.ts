@@ -16,7 +16,10 @@ const entityFetch = (operation: string, variableUsages: string[] = []): FetchNod
 describe('mergeEntityFetches', () => {
   it("gives each fetch's _entities its own alias and representations variable, and shares the client's variables", () => {
     const merged = mergeEntityFetches([
-      entityFetch('query Q__products__1($representations: [_Any!]!, $currency: String) { _entities(representations: $representations) { ... on Product { price(currency: $currency) } } }', ['currency']),
+      entityFetch(
+        'query Q__products__1($representations: [_Any!]!, $currency: String) { _entities(representations: $representations) { ... on Product { price(currency: $currency) } } }',
+        ['currency'],
+      ),
       entityFetch('query Q__products__2($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { name } } }'),
     ]);
     expect(merged?.parts).toEqual([
@@ -38,7 +41,9 @@ describe('mergeEntityFetches', () => {
     const merged = mergeEntityFetches([
       entityFetch('query A($representations: [_Any!]!) { _entities(representations: $representations) { ...P } } fragment P on Product { name }'),
       entityFetch('query B($representations: [_Any!]!) { _entities(representations: $representations) { ...P } } fragment P on Product { name }'),
-      entityFetch('query C($representations: [_Any!]!) { _entities(representations: $representations) { ...P ...Q } } fragment P on Product { price } fragment Q on Product { upc }'),
+      entityFetch(
+        'query C($representations: [_Any!]!) { _entities(representations: $representations) { ...P ...Q } } fragment P on Product { price } fragment Q on Product { upc }',
+      ),
     ]);
     const document = parse(merged!.query);
     const fragments = document.definitions.flatMap((definition) => (definition.kind === 'FragmentDefinition' ? [print(definition)] : []));
@@ -48,7 +53,9 @@ describe('mergeEntityFetches', () => {
 
   it('refuses to merge when a client variable has the name a representations variable needs', () => {
     const fetches = [
-      entityFetch('query A($representations: [_Any!]!, $representations_1: Int) { _entities(representations: $representations) { ... on Product { name } } }', ['representations_1']),
+      entityFetch('query A($representations: [_Any!]!, $representations_1: Int) { _entities(representations: $representations) { ... on Product { name } } }', [
+        'representations_1',
+      ]),
       entityFetch('query B($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { name } } }'),
     ];
     expect(mergeEntityFetches(fetches)).toBeNull();

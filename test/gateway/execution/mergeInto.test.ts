@@ -18,7 +18,7 @@ describe('mergeInto', () => {
     expect(JSON.stringify(target)).toBe('{"id":"1","__proto__":{"polluted":true},"name":"n"}');
   });
 
-  it('takes the source\'s own fields only, not what its prototype chain adds', () => {
+  it("takes the source's own fields only, not what its prototype chain adds", () => {
     const source = Object.assign(Object.create({ inherited: 'no' }) as Record<string, unknown>, { own: 'yes' });
     const target: Record<string, unknown> = {};
     mergeInto(target, source);

@@ -52,8 +52,18 @@ describe('shapeResponse', () => {
 
   it('applies fragments by the runtime type, and skip/include by the variables', () => {
     const query = `query ($lamps: Boolean!) { items { id ...B ... on Lamp @include(if: $lamps) { watts } } } fragment B on Book { title }`;
-    const input = { items: [{ __typename: 'Book', id: '1', title: 'Dune' }, { __typename: 'Lamp', id: '2', watts: 40 }] };
-    expect(shape(query, input, { lamps: true }).data).toEqual({ items: [{ id: '1', title: 'Dune' }, { id: '2', watts: 40 }] });
+    const input = {
+      items: [
+        { __typename: 'Book', id: '1', title: 'Dune' },
+        { __typename: 'Lamp', id: '2', watts: 40 },
+      ],
+    };
+    expect(shape(query, input, { lamps: true }).data).toEqual({
+      items: [
+        { id: '1', title: 'Dune' },
+        { id: '2', watts: 40 },
+      ],
+    });
     expect(shape(query, input, { lamps: false }).data).toEqual({ items: [{ id: '1', title: 'Dune' }, { id: '2' }] });
   });
 
@@ -72,7 +82,8 @@ describe('shapeResponse', () => {
     const input = { shelf: { __typename: 'Shelf', toString: 'a', constructor: 'b', ['__proto__']: 'c', hasOwnProperty: 'd' } };
     const result = shapeResponse(input, {
       schema,
-      selections: (parse('{ shelf { toString: name constructor: name __proto__: name hasOwnProperty: name } }').definitions[0] as OperationDefinitionNode).selectionSet.selections,
+      selections: (parse('{ shelf { toString: name constructor: name __proto__: name hasOwnProperty: name } }').definitions[0] as OperationDefinitionNode)
+        .selectionSet.selections,
       typeNames: new Map(),
       rootType: schema.getQueryType() as GraphQLObjectType,
       fragments: new Map(),

@@ -48,7 +48,9 @@ describe('createFragmentMemo', () => {
   });
 
   it('keeps hostile fragment names as plain keys', () => {
-    const { fields, computed } = countFields('{ ...__proto__ ...constructor ...__proto__ } fragment __proto__ on Query { a b } fragment constructor on Query { c }');
+    const { fields, computed } = countFields(
+      '{ ...__proto__ ...constructor ...__proto__ } fragment __proto__ on Query { a b } fragment constructor on Query { c }',
+    );
     expect(fields).toBe(5);
     expect(computed).toEqual(['__proto__', 'constructor']);
   });

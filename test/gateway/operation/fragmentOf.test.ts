@@ -4,7 +4,9 @@ import { fragmentOf } from '../../../gateway/operation/fragmentOf.js';
 import { fragmentsOf } from '../../../gateway/operation/fragmentsOf.js';
 
 describe('fragmentOf', () => {
-  const document = parse('{ ... on Query { a } ...__proto__ ...constructor ...Missing ...toString } fragment __proto__ on Query { b } fragment constructor on Query { c }');
+  const document = parse(
+    '{ ... on Query { a } ...__proto__ ...constructor ...Missing ...toString } fragment __proto__ on Query { b } fragment constructor on Query { c }',
+  );
   const selections = (document.definitions[0] as OperationDefinitionNode).selectionSet.selections as readonly (InlineFragmentNode | FragmentSpreadNode)[];
   const fragments = fragmentsOf(document);
 

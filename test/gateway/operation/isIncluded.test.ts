@@ -46,18 +46,21 @@ describe('isIncluded', () => {
   });
 
   it('leaves in a selection whose condition is not known (so every check still applies to it)', () => {
-    const operation = parse('query ($v: Boolean!) { a @skip(if: $v) b @include(if: $v) c @skip d @include(if: "yes") }').definitions[0] as OperationDefinitionNode;
+    const operation = parse('query ($v: Boolean!) { a @skip(if: $v) b @include(if: $v) c @skip d @include(if: "yes") }')
+      .definitions[0] as OperationDefinitionNode;
     expect(operation.selectionSet.selections.map((selection) => isIncluded(selection, new Map()))).toEqual([true, true, true, true]);
   });
 
   it('reads variables named like Object.prototype members from the Map, never from a prototype', () => {
-    const query = 'query ($__proto__: Boolean = true, $constructor: Boolean!, $toString: Boolean) { a @skip(if: $__proto__) b @include(if: $constructor) c @skip(if: $toString) }';
+    const query =
+      'query ($__proto__: Boolean = true, $constructor: Boolean!, $toString: Boolean) { a @skip(if: $__proto__) b @include(if: $constructor) c @skip(if: $toString) }';
     const sent = JSON.parse('{"constructor": false}') as Record<string, unknown>;
     expect(included(query, sent)).toEqual([false, false, true]);
   });
 
   it('tells @skip and @include from other directives', () => {
-    const field = (parse('{ a @skip(if: true) @include(if: true) @deprecated }').definitions[0] as OperationDefinitionNode).selectionSet.selections[0] as FieldNode;
+    const field = (parse('{ a @skip(if: true) @include(if: true) @deprecated }').definitions[0] as OperationDefinitionNode).selectionSet
+      .selections[0] as FieldNode;
     expect(field.directives?.map(isInclusionDirective)).toEqual([true, true, false]);
   });
 

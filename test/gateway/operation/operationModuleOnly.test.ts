@@ -12,7 +12,10 @@ const generated = 'gateway/explorer/generated/';
 
 const bypasses: { what: string; pattern: RegExp }[] = [
   { what: 'evaluates @skip/@include by name (use isIncluded)', pattern: /['"`](skip|include)['"`]/ },
-  { what: "uses graphql-js's directive evaluation (use isIncluded)", pattern: /\bgetDirectiveValues\b|\bGraphQL(Skip|Include)Directive\b|\bshouldIncludeNode\b/ },
+  {
+    what: "uses graphql-js's directive evaluation (use isIncluded)",
+    pattern: /\bgetDirectiveValues\b|\bGraphQL(Skip|Include)Directive\b|\bshouldIncludeNode\b/,
+  },
   { what: 'picks fragment definitions out of a document (use fragmentsOf)', pattern: /Kind\.FRAGMENT_DEFINITION|['"`]FragmentDefinition['"`]|\bgetFragment\b/ },
   { what: 'keeps its own map of fragment definitions (use fragmentsOf)', pattern: /(new Map|Record)<[^>]*FragmentDefinitionNode/ },
 ];

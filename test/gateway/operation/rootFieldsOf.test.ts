@@ -55,9 +55,12 @@ describe('rootFieldsOf', () => {
   it('collects the root fields graphql-js execution collects, on generated documents with cycles, unknown and hostile names', () => {
     const names = ['A', '__proto__', 'constructor', 'toString'];
     const condition = fc.constantFrom('', '@skip(if: true)', '@include(if: false)', '@skip(if: $v)', '@include(if: $v)', '@include(if: true)');
-    const field = fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.constantFrom('', ...names.map((name) => `${name}: `)), condition).map(([name, alias, when]) => `${alias}${name} ${when}`);
+    const field = fc
+      .tuple(fc.constantFrom('a', 'b', 'c'), fc.constantFrom('', ...names.map((name) => `${name}: `)), condition)
+      .map(([name, alias, when]) => `${alias}${name} ${when}`);
     const spread = fc.tuple(fc.constantFrom(...names, 'Missing'), condition).map(([name, when]) => `...${name} ${when}`);
-    const selections = (inline: fc.Arbitrary<string>) => fc.array(fc.oneof(field, spread, inline), { minLength: 1, maxLength: 5 }).map((list) => list.join(' '));
+    const selections = (inline: fc.Arbitrary<string>) =>
+      fc.array(fc.oneof(field, spread, inline), { minLength: 1, maxLength: 5 }).map((list) => list.join(' '));
     const inline = fc.tuple(selections(fc.oneof(field, spread)), condition).map(([inner, when]) => `... on Query ${when} { ${inner} }`);
     fc.assert(
       fc.property(selections(inline), fc.array(selections(inline), { minLength: names.length, maxLength: names.length }), fc.boolean(), (root, bodies, v) => {

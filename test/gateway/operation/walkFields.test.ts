@@ -44,11 +44,15 @@ describe('walkFields', () => {
   });
 
   it('keeps hostile fragment names and aliases as plain names', () => {
-    expect(walked('{ __proto__: a { ...constructor } } fragment constructor on T { constructor: b }')).toEqual(['Query.__proto__', 'Query.__proto__(T).constructor']);
+    expect(walked('{ __proto__: a { ...constructor } } fragment constructor on T { constructor: b }')).toEqual([
+      'Query.__proto__',
+      'Query.__proto__(T).constructor',
+    ]);
   });
 
   it('leaves out what @skip/@include leave out when given the variables, and walks everything without', () => {
-    const query = 'query ($no: Boolean!) { a @skip(if: true) b @include(if: $no) { c } ...F @skip(if: $no) ... @include(if: false) { d } } fragment F on Query { e }';
+    const query =
+      'query ($no: Boolean!) { a @skip(if: true) b @include(if: $no) { c } ...F @skip(if: $no) ... @include(if: false) { d } } fragment F on Query { e }';
     expect(walked(query, new Map([['no', false]]))).toEqual(['Query(Query).e']);
     expect(walked(query, new Map([['no', true]]))).toEqual(['Query.b', 'Query.b.c']);
     expect(walked(query)).toEqual(['Query.a', 'Query.b', 'Query.b.c', 'Query(Query).e', 'Query.d']);

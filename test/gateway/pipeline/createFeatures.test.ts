@@ -42,15 +42,28 @@ function deps(): FeatureDeps {
 
 /** Which hooks each feature has, by name. */
 const hooksOf = (features: readonly Feature[]) =>
-  Object.fromEntries(features.map(({ name, ...hooks }) => [name, Object.keys(hooks).filter((key) => typeof hooks[key as keyof typeof hooks] === 'function' || key === 'plugin').sort()]));
+  Object.fromEntries(
+    features.map(({ name, ...hooks }) => [
+      name,
+      Object.keys(hooks)
+        .filter((key) => typeof hooks[key as keyof typeof hooks] === 'function' || key === 'plugin')
+        .sort(),
+    ]),
+  );
 
 describe('createFeatures', () => {
   it('lists every feature once, in the order a request meets them, whatever is on', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'portico-features-'));
     const manifest = path.join(dir, 'manifest.json');
-    writeFileSync(manifest, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'x', name: 'A', type: 'query', body: '{ a }' }] }));
+    writeFileSync(
+      manifest,
+      JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'x', name: 'A', type: 'query', body: '{ a }' }] }),
+    );
     const everything = path.join(dir, 'gateway.json');
-    writeFileSync(everything, JSON.stringify({ trustedDocuments: { mode: 'require', manifest }, metrics: { enabled: true }, server: { admission: { maxConcurrent: 4 } } }));
+    writeFileSync(
+      everything,
+      JSON.stringify({ trustedDocuments: { mode: 'require', manifest }, metrics: { enabled: true }, server: { admission: { maxConcurrent: 4 } } }),
+    );
     const nothing = path.join(dir, 'off.json');
     writeFileSync(nothing, JSON.stringify({ rateLimit: { enabled: false }, metrics: { enabled: false }, server: { admission: { maxConcurrent: 4 } } }));
 

@@ -20,18 +20,24 @@ function traced(name: string, trace: string[]): Feature {
         trace.push(`${name}.done`);
       }
     },
-    plugin: { async requestDidStart() { trace.push(`${name}.plugin`); } },
-    execute: (next): OperationExecutor => async (request, snapshot) => {
-      trace.push(`${name}.execute`);
-      return next(request, snapshot);
+    plugin: {
+      async requestDidStart() {
+        trace.push(`${name}.plugin`);
+      },
     },
+    execute:
+      (next): OperationExecutor =>
+      async (request, snapshot) => {
+        trace.push(`${name}.execute`);
+        return next(request, snapshot);
+      },
     finish: () => void trace.push(`${name}.finish`),
     close: () => void trace.push(`${name}.close`),
   };
 }
 
 describe('createPipeline', () => {
-  it('runs every layer of hooks in the features\' order, each step holding what it holds until the answer', async () => {
+  it("runs every layer of hooks in the features' order, each step holding what it holds until the answer", async () => {
     const trace: string[] = [];
     const pipeline = createPipeline([traced('a', trace), { name: 'off' }, traced('b', trace)]);
     await pipeline.arrive(exchangeOf().req, exchangeOf().res);
@@ -47,11 +53,20 @@ describe('createPipeline', () => {
     pipeline.finish({ status: 200, requestId: 'r', method: 'POST', path: '/graphql', durationMs: 1 });
     await pipeline.close();
     expect(trace).toEqual([
-      'a.arrive', 'b.arrive',
-      'a.handle', 'b.handle', 'apollo', 'b.done', 'a.done',
-      'a.execute', 'b.execute', 'executor',
-      'a.finish', 'b.finish',
-      'a.close', 'b.close',
+      'a.arrive',
+      'b.arrive',
+      'a.handle',
+      'b.handle',
+      'apollo',
+      'b.done',
+      'a.done',
+      'a.execute',
+      'b.execute',
+      'executor',
+      'a.finish',
+      'b.finish',
+      'a.close',
+      'b.close',
     ]);
   });
 
@@ -88,7 +103,14 @@ describe('createPipeline', () => {
     const pipeline = createPipeline([]);
     const apollo = new ApolloServer({
       typeDefs: 'type Query { a: Int, b: Int }',
-      resolvers: { Query: { a: () => 1, b: () => { throw new Error('b broke'); } } },
+      resolvers: {
+        Query: {
+          a: () => 1,
+          b: () => {
+            throw new Error('b broke');
+          },
+        },
+      },
       plugins: pipeline.plugins,
       allowBatchedHttpRequests: true,
     });
@@ -107,7 +129,10 @@ describe('createPipeline', () => {
     };
     try {
       expect(await run({ query: '{ a b }' })).toEqual(['b broke']);
-      expect((await run([{ query: '{ a }' }, { query: '{ nope }' }, { query: '{ b }' }])).sort()).toEqual(['Cannot query field "nope" on type "Query".', 'b broke']);
+      expect((await run([{ query: '{ a }' }, { query: '{ nope }' }, { query: '{ b }' }])).sort()).toEqual([
+        'Cannot query field "nope" on type "Query".',
+        'b broke',
+      ]);
       expect(await run({ query: '{ a }' })).toEqual([]);
     } finally {
       await apollo.stop();

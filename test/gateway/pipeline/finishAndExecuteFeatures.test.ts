@@ -13,7 +13,14 @@ import type { Viewer } from '../../../gateway/GatewayContext.js';
 import { readAuthorizationRules } from '../../../gateway/authorization/readAuthorizationRules.js';
 import type { SupergraphSnapshot } from '../../../gateway/supergraph/SupergraphSnapshot.js';
 
-const finished = (outcome: Partial<FinishedRequest>): FinishedRequest => ({ status: 200, requestId: 'r1', method: 'POST', path: '/graphql', durationMs: 3, ...outcome });
+const finished = (outcome: Partial<FinishedRequest>): FinishedRequest => ({
+  status: 200,
+  requestId: 'r1',
+  method: 'POST',
+  path: '/graphql',
+  durationMs: 3,
+  ...outcome,
+});
 
 describe('requestMetrics: refusals', () => {
   const metricsFor = () => createGatewayMetrics(100);
@@ -67,12 +74,16 @@ describe('failedRequestLog', () => {
     ]);
   });
 
-  it("logs an HTTP refusal by its code, and what Apollo Server answered where no error reached the plugins", () => {
+  it('logs an HTTP refusal by its code, and what Apollo Server answered where no error reached the plugins', () => {
     logged.length = 0;
     log.finish!(finished({ status: 401, errors: [new HttpError('UNAUTHENTICATED', 'who?')] }));
     log.finish!(finished({ status: 400, unseenAnswer: '{"errors":[{"message":"blocked (CSRF)","extensions":{"code":"BAD_REQUEST"}}]}' }));
     log.finish!(finished({ status: 400, unseenAnswer: 'not json' }));
-    expect(logged.map((line) => line.errors)).toEqual([[{ message: 'who?', code: 'UNAUTHENTICATED' }], [{ message: 'blocked (CSRF)', code: 'BAD_REQUEST' }], []]);
+    expect(logged.map((line) => line.errors)).toEqual([
+      [{ message: 'who?', code: 'UNAUTHENTICATED' }],
+      [{ message: 'blocked (CSRF)', code: 'BAD_REQUEST' }],
+      [],
+    ]);
   });
 
   it('says nothing of a request that went well', () => {
@@ -101,7 +112,14 @@ type Query { open: Int secret: Int @authenticated }
   const requestOf = (query: string, viewer: Viewer | null) => {
     const document = parse(query);
     const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-    return { document, operation, source: query, queryHash: 'h', request: { variables: {} }, context: { requestId: 'r', viewer } } as unknown as Parameters<OperationExecutor>[0];
+    return {
+      document,
+      operation,
+      source: query,
+      queryHash: 'h',
+      request: { variables: {} },
+      context: { requestId: 'r', viewer },
+    } as unknown as Parameters<OperationExecutor>[0];
   };
   const seen: string[] = [];
   const executor: OperationExecutor = async (request, given) => {

@@ -19,7 +19,10 @@ const handle = (feature: Feature) => feature.handle!.bind(feature);
 
 /** The refusal a step throws, as `code` and status. */
 async function refusalOf(run: Promise<unknown>): Promise<{ code: string; status: number }> {
-  const error = await run.then(() => null, (thrown: unknown) => thrown);
+  const error = await run.then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
   expect(error).toBeInstanceOf(HttpError);
   return { code: (error as HttpError).code, status: (error as HttpError).status };
 }
@@ -45,7 +48,10 @@ describe('addressRateLimit', () => {
     const broken = { consume: async () => Promise.reject(new Error('store down')) } as unknown as RateLimiterAbstract;
     const { req, res } = exchangeOf();
     await expect(createAddressRateLimit({ ...options, limiter: limiter(broken) }).arrive!(req, res)).resolves.toBeUndefined();
-    expect(await refusalOf(createAddressRateLimit({ ...options, onStoreError: 'closed', limiter: limiter(broken) }).arrive!(req, res))).toEqual({ code: 'SERVICE_NOT_READY', status: 503 });
+    expect(await refusalOf(createAddressRateLimit({ ...options, onStoreError: 'closed', limiter: limiter(broken) }).arrive!(req, res))).toEqual({
+      code: 'SERVICE_NOT_READY',
+      status: 503,
+    });
   });
 
   it('has no hook with rate limiting off', () => {
@@ -92,8 +98,14 @@ describe('bodyReading', () => {
   });
 
   it('refuses a body over the limit (413) and JSON past the limits (400), GET parameters too', async () => {
-    expect(await refusalOf(handle(reading)(exchangeOf({ body: JSON.stringify({ query: 'x'.repeat(200) }) }), ok))).toEqual({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
-    expect(await refusalOf(handle(reading)(exchangeOf({ body: '['.repeat(20) + ']'.repeat(20) }), ok))).toEqual({ code: 'MAX_JSON_DEPTH_EXCEEDED', status: 400 });
+    expect(await refusalOf(handle(reading)(exchangeOf({ body: JSON.stringify({ query: 'x'.repeat(200) }) }), ok))).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      status: 413,
+    });
+    expect(await refusalOf(handle(reading)(exchangeOf({ body: '['.repeat(20) + ']'.repeat(20) }), ok))).toEqual({
+      code: 'MAX_JSON_DEPTH_EXCEEDED',
+      status: 400,
+    });
     const get = exchangeOf({ method: 'GET', url: `/graphql?query={a}&variables=${encodeURIComponent(JSON.stringify({ v: 'x'.repeat(300) }))}` });
     expect(await refusalOf(handle(reading)(get, ok))).toEqual({ code: 'MAX_VARIABLES_BYTES_EXCEEDED', status: 400 });
   });

@@ -66,7 +66,13 @@ describe('rateLimits', () => {
     rules: [],
     cost: { windowSeconds: 60, budget: 30 },
   };
-  const limiter = (name: string, limit: number, byCost = false) => ({ name, byCost, limit, windowSeconds: 60, counter: new RateLimiterMemory({ points: limit, duration: 60 }) });
+  const limiter = (name: string, limit: number, byCost = false) => ({
+    name,
+    byCost,
+    limit,
+    windowSeconds: 60,
+    counter: new RateLimiterMemory({ points: limit, duration: 60 }),
+  });
   const rateLimits = () =>
     createRateLimits({
       config,
@@ -102,7 +108,9 @@ describe('rateLimits', () => {
   });
 
   it('has no hook with rate limiting off', () => {
-    expect(createRateLimits({ config, limiters: null, redis: null, keyPrefix: '', addressOf: createAddressResolver([]), cost, maxCost: 1, logger })).toEqual({ name: 'rateLimits' });
+    expect(createRateLimits({ config, limiters: null, redis: null, keyPrefix: '', addressOf: createAddressResolver([]), cost, maxCost: 1, logger })).toEqual({
+      name: 'rateLimits',
+    });
   });
 });
 
@@ -110,10 +118,13 @@ describe('persistedDocuments', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'portico-persisted-'));
   const manifest = path.join(dir, 'manifest.json');
   const id = createHash('sha256').update('query A { a }').digest('hex');
-  writeFileSync(manifest, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id, name: 'A', type: 'query', body: 'query A { a }' }] }));
+  writeFileSync(
+    manifest,
+    JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id, name: 'A', type: 'query', body: 'query A { a }' }] }),
+  );
   const options = { persistedQueries: { enabled: true, ttlSeconds: 60, store: 'memory' as const }, redis: null, keyPrefix: '', logger };
 
-  it("require: runs a manifest document (by id alone too) and refuses any other with 400 PERSISTED_QUERY_NOT_ALLOWED", async () => {
+  it('require: runs a manifest document (by id alone too) and refuses any other with 400 PERSISTED_QUERY_NOT_ALLOWED', async () => {
     const feature = createPersistedDocuments({ ...options, trustedDocuments: { mode: 'require', manifest } });
     await withFeatures([feature], async (send) => {
       expect((await send({ query: 'query A { a }' })).body).toEqual({ data: { a: 1 } });
@@ -127,6 +138,8 @@ describe('persistedDocuments', () => {
   it('off: no plugin; APQ as configured; an unreadable manifest is a ConfigError', () => {
     const off = createPersistedDocuments({ ...options, trustedDocuments: { mode: 'off', manifest: null } });
     expect(off).toEqual({ name: 'persistedDocuments', persistedQueries: { ttl: 60 } });
-    expect(() => createPersistedDocuments({ ...options, trustedDocuments: { mode: 'require', manifest: path.join(dir, 'missing.json') } })).toThrow(/trustedDocuments\.manifest: cannot read/);
+    expect(() => createPersistedDocuments({ ...options, trustedDocuments: { mode: 'require', manifest: path.join(dir, 'missing.json') } })).toThrow(
+      /trustedDocuments\.manifest: cannot read/,
+    );
   });
 });

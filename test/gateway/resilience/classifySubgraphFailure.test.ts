@@ -51,7 +51,7 @@ async function failureOf(origin: string, headers: Record<string, string> = {}, o
 const classify = (error: unknown) => classifySubgraphFailure(error, 'products', 1000);
 
 describe('classifySubgraphFailure: what counts against a subgraph', () => {
-  it('a header value undici refuses (non-Latin-1 or a newline) is the gateway\'s failure: it never touches the breaker', async () => {
+  it("a header value undici refuses (non-Latin-1 or a newline) is the gateway's failure: it never touches the breaker", async () => {
     for (const value of ['Zoë 💥', 'a\nb', 'ü\r\nx-injected: 1']) {
       const error = await failureOf(httpOrigin, { 'x-portico-subject': value });
       expect((error as { code?: string }).code).toBe('UND_ERR_INVALID_ARG');

@@ -118,7 +118,9 @@ describe('createResilience', () => {
         return unavailable;
       },
     });
-    await expect(send(attemptOf({ signal: controller.signal }), true)).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'products' } });
+    await expect(send(attemptOf({ signal: controller.signal }), true)).rejects.toMatchObject({
+      extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'products' },
+    });
     expect(sent).toHaveLength(1);
     expect(retries).toEqual([1]);
   });
@@ -130,7 +132,13 @@ describe('createResilience', () => {
     await vi.waitFor(() => expect(sent).toHaveLength(1));
     controller.abort();
     // Within a minute-long backoff: the abort, not the end of the wait, settles it.
-    const outcome = await Promise.race([sending.then(() => 'answered', () => 'refused'), new Promise((resolve) => setTimeout(resolve, 2_000, 'still waiting'))]);
+    const outcome = await Promise.race([
+      sending.then(
+        () => 'answered',
+        () => 'refused',
+      ),
+      new Promise((resolve) => setTimeout(resolve, 2_000, 'still waiting')),
+    ]);
     expect(outcome).toBe('refused');
     expect(sent).toHaveLength(1);
   });

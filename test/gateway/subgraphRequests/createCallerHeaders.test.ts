@@ -3,13 +3,18 @@ import { decodeIdentity } from '../../../common/identityHeader.js';
 import type { GatewayContext, Viewer } from '../../../gateway/GatewayContext.js';
 import { createCallerHeaders } from '../../../gateway/subgraphRequests/createCallerHeaders.js';
 
-const contextAs = (viewer: Viewer | null) => ({ requestId: 'req-1', signal: new AbortController().signal, deadlineAt: Date.now() + 1_000, clientAddress: '127.0.0.1', viewer }) as GatewayContext;
+const contextAs = (viewer: Viewer | null) =>
+  ({ requestId: 'req-1', signal: new AbortController().signal, deadlineAt: Date.now() + 1_000, clientAddress: '127.0.0.1', viewer }) as GatewayContext;
 const clientHeaders = (entries: Record<string, string>) => Object.assign(new Map(Object.entries(entries)), { get: (name: string) => entries[name] });
 const alice: Viewer = { subject: 'alice', scopes: ['read'], claims: { name: 'Alice', secret: 'not forwarded' } };
 
 describe('createCallerHeaders', () => {
   it('sends what the rules pass on, then the verified identity, which no rule can set', () => {
-    const headersOf = createCallerHeaders({ propagateHeaders: () => ({ 'x-tenant': 't1', 'x-portico-identity': 'forged' }), forwardClaims: ['name'], forwardToken: false });
+    const headersOf = createCallerHeaders({
+      propagateHeaders: () => ({ 'x-tenant': 't1', 'x-portico-identity': 'forged' }),
+      forwardClaims: ['name'],
+      forwardToken: false,
+    });
     const headers = headersOf({ context: contextAs(alice), clientHeaders: clientHeaders({ authorization: 'Bearer t' }) });
     expect(headers['x-tenant']).toBe('t1');
     expect(headers.authorization).toBeUndefined();

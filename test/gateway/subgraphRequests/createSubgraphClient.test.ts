@@ -121,10 +121,21 @@ describe('a subgraph client', () => {
     const client = clientWith();
     try {
       status = 503;
-      await expect(answering(client.send(query, callerAs(null)))).rejects.toMatchObject({ message: 'Subgraph "products" responded with HTTP 503', extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'products' } });
+      await expect(answering(client.send(query, callerAs(null)))).rejects.toMatchObject({
+        message: 'Subgraph "products" responded with HTTP 503',
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'products' },
+      });
       expect(received).toHaveLength(3);
       // The third failure in a row opens the breaker; the next query fails fast.
-      expect(events).toEqual(['breaker closed', 'attempt SUBGRAPH_UNAVAILABLE', 'retry', 'attempt SUBGRAPH_UNAVAILABLE', 'retry', 'attempt SUBGRAPH_UNAVAILABLE', 'breaker open']);
+      expect(events).toEqual([
+        'breaker closed',
+        'attempt SUBGRAPH_UNAVAILABLE',
+        'retry',
+        'attempt SUBGRAPH_UNAVAILABLE',
+        'retry',
+        'attempt SUBGRAPH_UNAVAILABLE',
+        'breaker open',
+      ]);
       await expect(client.send(query, callerAs(null))).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
       expect(received).toHaveLength(3);
     } finally {

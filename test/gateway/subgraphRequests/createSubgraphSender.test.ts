@@ -68,7 +68,12 @@ async function sendWith(sender: SubgraphSender, attempt: Attempt): Promise<Attem
 }
 const failureOf = (outcome: AttemptOutcome) => {
   if (outcome.ok) throw new Error('expected a failure');
-  return { code: outcome.failure.error.extensions.code, serviceName: outcome.failure.error.extensions.serviceName, retryable: outcome.failure.retryable, health: outcome.failure.health };
+  return {
+    code: outcome.failure.error.extensions.code,
+    serviceName: outcome.failure.error.extensions.serviceName,
+    retryable: outcome.failure.retryable,
+    health: outcome.failure.health,
+  };
 };
 
 describe('the send layer of a subgraph client', () => {
@@ -85,7 +90,9 @@ describe('the send layer of a subgraph client', () => {
     expect(deadline).toBeLessThanOrEqual(5_000);
     const verdict = verifySignedHeaders({ secret, method: 'POST', path: '/graphql?x=1', audience: 'products', headers: request!.headers, maxAgeMs: 60_000 });
     expect(verdict.ok).toBe(true);
-    expect(verifySignedHeaders({ secret, method: 'POST', path: '/graphql?x=1', audience: 'accounts', headers: request!.headers, maxAgeMs: 60_000 }).ok).toBe(false);
+    expect(verifySignedHeaders({ secret, method: 'POST', path: '/graphql?x=1', audience: 'accounts', headers: request!.headers, maxAgeMs: 60_000 }).ok).toBe(
+      false,
+    );
     expect(attempts.map(({ outcome }) => outcome)).toEqual(['success']);
   });
 
@@ -101,7 +108,12 @@ describe('the send layer of a subgraph client', () => {
 
   it('classifies a 5xx as the subgraph unwell and worth a retry, a 4xx as neither', async () => {
     answer = (res) => res.writeHead(503).end('busy');
-    expect(failureOf(await sendWith(senderWith(), attemptOf()))).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'products', retryable: true, health: 'unhealthy' });
+    expect(failureOf(await sendWith(senderWith(), attemptOf()))).toEqual({
+      code: 'SUBGRAPH_UNAVAILABLE',
+      serviceName: 'products',
+      retryable: true,
+      health: 'unhealthy',
+    });
     expect(attempts.map(({ outcome }) => outcome)).toEqual(['SUBGRAPH_UNAVAILABLE']);
     answer = (res) => res.writeHead(403).end();
     expect(failureOf(await sendWith(senderWith(), attemptOf()))).toEqual({ code: 'FORBIDDEN', serviceName: 'products', retryable: false, health: 'healthy' });
@@ -109,7 +121,12 @@ describe('the send layer of a subgraph client', () => {
 
   it('gives up on a subgraph slower than its timeout, and blames it', async () => {
     answer = () => {}; // never answers
-    expect(failureOf(await sendWith(senderWith({ timeoutMs: 50 }), attemptOf()))).toEqual({ code: 'SUBGRAPH_TIMEOUT', serviceName: 'products', retryable: false, health: 'unhealthy' });
+    expect(failureOf(await sendWith(senderWith({ timeoutMs: 50 }), attemptOf()))).toEqual({
+      code: 'SUBGRAPH_TIMEOUT',
+      serviceName: 'products',
+      retryable: false,
+      health: 'unhealthy',
+    });
   });
 
   it('bounds an attempt by what is left of the request, and then does not blame the subgraph', async () => {
@@ -145,7 +162,12 @@ describe('the send layer of a subgraph client', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    expect(failureOf(await sendWith(senderWith({ url: `http://127.0.0.1:${port}/graphql` }), attemptOf()))).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'products', retryable: true, health: 'unhealthy' });
+    expect(failureOf(await sendWith(senderWith({ url: `http://127.0.0.1:${port}/graphql` }), attemptOf()))).toEqual({
+      code: 'SUBGRAPH_UNAVAILABLE',
+      serviceName: 'products',
+      retryable: true,
+      health: 'unhealthy',
+    });
   });
 
   it('blames the gateway, not the subgraph, for a header it cannot send', async () => {

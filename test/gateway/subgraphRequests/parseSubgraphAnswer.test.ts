@@ -15,6 +15,11 @@ describe('parseSubgraphAnswer', () => {
     ['a string', '"x"'],
     ['null', 'null'],
   ])('refuses a body that is %s as SUBGRAPH_ERROR naming the subgraph', (_what, raw) => {
-    expect(() => parseSubgraphAnswer(raw, 'products')).toThrow(expect.objectContaining({ message: 'Subgraph "products" did not send a valid GraphQL response', extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'products' } }));
+    expect(() => parseSubgraphAnswer(raw, 'products')).toThrow(
+      expect.objectContaining({
+        message: 'Subgraph "products" did not send a valid GraphQL response',
+        extensions: { code: 'SUBGRAPH_ERROR', serviceName: 'products' },
+      }),
+    );
   });
 });

@@ -57,7 +57,7 @@ describe('createServedSupergraph', () => {
     expect(() => wired.served.confirm()).not.toThrow();
   });
 
-  it("gives a request the snapshot of the schema it was validated against, after a reload too", async () => {
+  it('gives a request the snapshot of the schema it was validated against, after a reload too', async () => {
     const wired = await wireApolloGateway({ sdl: compose([productsSubgraph]) });
     gateways.push(wired.gateway);
     await wired.gateway.load();

@@ -75,7 +75,9 @@ describe('createSupergraphManager', () => {
     served = { status: 200, body: 'second' };
     await vi.waitFor(() => expect(updates).toEqual(['second']), { timeout: 10_000 });
     served = { status: 503, body: 'maintenance' };
-    await vi.waitFor(() => expect(manager.status().lastError?.message).toBe(`Cannot download the supergraph ${url}: it answered HTTP 503`), { timeout: 10_000 });
+    await vi.waitFor(() => expect(manager.status().lastError?.message).toBe(`Cannot download the supergraph ${url}: it answered HTTP 503`), {
+      timeout: 10_000,
+    });
     // Polled many times more while down: reported once.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(refusals()).toHaveLength(1);

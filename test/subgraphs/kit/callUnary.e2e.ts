@@ -42,14 +42,21 @@ afterAll(() => {
 });
 
 function getProducts(upc: string, options: { timeoutMs?: number; signal?: AbortSignal; deadlineAt?: number } = {}) {
-  return callUnary<GetProductsResponse__Output>(
-    (metadata, callOptions, done) => client.GetProducts({ upcs: [upc] }, metadata, callOptions, done),
-    { backend: 'catalog', method: 'GetProducts', timeoutMs: options.timeoutMs ?? 2000, requestId: 'req-7', signal: options.signal, deadlineAt: options.deadlineAt },
-  );
+  return callUnary<GetProductsResponse__Output>((metadata, callOptions, done) => client.GetProducts({ upcs: [upc] }, metadata, callOptions, done), {
+    backend: 'catalog',
+    method: 'GetProducts',
+    timeoutMs: options.timeoutMs ?? 2000,
+    requestId: 'req-7',
+    signal: options.signal,
+    deadlineAt: options.deadlineAt,
+  });
 }
 
 async function failureOf(call: Promise<unknown>) {
-  const error = (await call.then(() => undefined, (thrown: unknown) => thrown)) as { message: string; extensions: Record<string, unknown> };
+  const error = (await call.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  )) as { message: string; extensions: Record<string, unknown> };
   expect(error, 'the call should have failed').toBeDefined();
   return { code: error.extensions.code, backend: error.extensions.backend, message: error.message };
 }

@@ -11,7 +11,10 @@ function recordingFetch(known: Set<string>, failFor?: string) {
     calls.push([...keys]);
     if (failFor && keys.includes(failFor)) throw new Error(`backend failed for ${failFor}`);
     // Answer out of order, as a backend may.
-    return keys.filter((key) => known.has(key)).map((id) => ({ id })).reverse();
+    return keys
+      .filter((key) => known.has(key))
+      .map((id) => ({ id }))
+      .reverse();
   };
   return { calls, fetch };
 }
@@ -32,7 +35,10 @@ describe('createBatchLoader', () => {
     const results = await Promise.allSettled(['a', huge, 'b'].map((key) => loader.load(key)));
     expect(results[0]).toEqual({ status: 'fulfilled', value: { id: 'a' } });
     expect(results[2]).toEqual({ status: 'fulfilled', value: { id: 'b' } });
-    expect(results[1]).toMatchObject({ status: 'rejected', reason: { message: 'An id of 1048576 characters is longer than the 256 accepted.', extensions: { code: 'BAD_USER_INPUT' } } });
+    expect(results[1]).toMatchObject({
+      status: 'rejected',
+      reason: { message: 'An id of 1048576 characters is longer than the 256 accepted.', extensions: { code: 'BAD_USER_INPUT' } },
+    });
     expect(calls).toEqual([['a', 'b']]);
     const alone = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id, maxKeyLength: 1 });
     await expect(alone.load('ab')).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', maxLength: 1 } });

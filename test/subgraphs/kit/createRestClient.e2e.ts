@@ -53,7 +53,10 @@ afterAll(async () => {
 });
 
 async function codeOf(call: Promise<unknown>) {
-  const error = (await call.then(() => undefined, (thrown: unknown) => thrown)) as { message: string; extensions: Record<string, unknown> };
+  const error = (await call.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  )) as { message: string; extensions: Record<string, unknown> };
   expect(error, 'the call should have failed').toBeDefined();
   return { code: error.extensions.code, backend: error.extensions.backend, message: error.message };
 }

@@ -6,8 +6,7 @@ import { identityHeadersOf } from '../../../gateway/subgraphRequests/identityHea
 import { requestScopeOf } from '../../../subgraphs/kit/requestScope.js';
 
 const logger = pino({ level: 'silent' });
-const scopeWith = (headers: Record<string, string>) =>
-  requestScopeOf({ headers } as unknown as IncomingMessage, new AbortController().signal, logger, true);
+const scopeWith = (headers: Record<string, string>) => requestScopeOf({ headers } as unknown as IncomingMessage, new AbortController().signal, logger, true);
 
 describe('requestScopeOf', () => {
   it("turns the gateway's x-portico-deadline-ms into a deadline that backend calls honour", () => {
@@ -27,22 +26,28 @@ describe('requestScopeOf', () => {
 });
 
 describe('the identity a subgraph reads', () => {
-  const signedScope = (headers: Record<string, string>) => requestScopeOf({ headers } as unknown as IncomingMessage, new AbortController().signal, logger, true);
+  const signedScope = (headers: Record<string, string>) =>
+    requestScopeOf({ headers } as unknown as IncomingMessage, new AbortController().signal, logger, true);
 
   it('is exactly what the gateway sent, for any unicode subject, scopes and claims, in a valid header value', () => {
     // `binary` strings include lone surrogates, control characters and everything above U+FFFF.
     const text = fc.string({ unit: 'binary', maxLength: 30 });
     fc.assert(
-      fc.property(text.filter((sub) => sub !== ''), fc.array(text, { maxLength: 4 }), fc.dictionary(text, fc.jsonValue(), { maxKeys: 3 }), (sub, scopes, claims) => {
-        const header = identityHeadersOf({ subject: sub, scopes, claims }, Object.keys(claims))['x-portico-identity']!;
-        // What Node's HTTP layer (and undici) accept in a header value, with no edge whitespace.
-        expect(header).toMatch(/^[\x21-\x7e][\x20-\x7e]*[\x21-\x7e]$/);
-        expect(validateHeaderValue('x-portico-identity', header)).toBeUndefined();
-        const viewer = signedScope({ 'x-portico-identity': header }).viewer;
-        expect(viewer?.subject).toBe(sub);
-        expect(viewer?.scopes).toEqual(scopes);
-        expect(viewer?.claims).toEqual(JSON.parse(JSON.stringify(claims)));
-      }),
+      fc.property(
+        text.filter((sub) => sub !== ''),
+        fc.array(text, { maxLength: 4 }),
+        fc.dictionary(text, fc.jsonValue(), { maxKeys: 3 }),
+        (sub, scopes, claims) => {
+          const header = identityHeadersOf({ subject: sub, scopes, claims }, Object.keys(claims))['x-portico-identity']!;
+          // What Node's HTTP layer (and undici) accept in a header value, with no edge whitespace.
+          expect(header).toMatch(/^[\x21-\x7e][\x20-\x7e]*[\x21-\x7e]$/);
+          expect(validateHeaderValue('x-portico-identity', header)).toBeUndefined();
+          const viewer = signedScope({ 'x-portico-identity': header }).viewer;
+          expect(viewer?.subject).toBe(sub);
+          expect(viewer?.scopes).toEqual(scopes);
+          expect(viewer?.claims).toEqual(JSON.parse(JSON.stringify(claims)));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -56,6 +61,8 @@ describe('the identity a subgraph reads', () => {
 
   it('is never read from an unsigned request', () => {
     const header = identityHeadersOf({ subject: 'admin', scopes: [], claims: {} }, [])['x-portico-identity']!;
-    expect(requestScopeOf({ headers: { 'x-portico-identity': header } } as unknown as IncomingMessage, new AbortController().signal, logger, false).viewer).toBeNull();
+    expect(
+      requestScopeOf({ headers: { 'x-portico-identity': header } } as unknown as IncomingMessage, new AbortController().signal, logger, false).viewer,
+    ).toBeNull();
   });
 });

@@ -29,7 +29,10 @@ const createReview = (n: number) =>
 
 async function send(url: string, headers: Record<string, string>, body: string) {
   const response = await fetch(url, { method: 'POST', headers, body });
-  return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions: { code: string } }> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions: { code: string } }> },
+  };
 }
 
 const reviewsCreated = async () => (await backends.counts()).reviewsPaths['POST /reviews'] ?? 0;

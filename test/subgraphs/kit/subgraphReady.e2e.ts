@@ -26,7 +26,12 @@ describe('a subgraph /ready', () => {
     await server.start();
     expect(await ready()).toEqual({ status: 200, body: { status: 'pass' } });
     const stopping = server.stop();
-    expect((await fetch(`${origin}/ready`).then((r) => r.status, () => 'refused'))).not.toBe(200);
+    expect(
+      await fetch(`${origin}/ready`).then(
+        (r) => r.status,
+        () => 'refused',
+      ),
+    ).not.toBe(200);
     await stopping;
   });
 });
