@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
+import { freePort } from './freePort.js';
 
 export interface RunningRedis {
   /** `redis://127.0.0.1:PORT`. */
@@ -42,15 +42,4 @@ export async function startRedis(): Promise<RunningRedis> {
   };
   await start();
   return { url: `redis://127.0.0.1:${port}`, port, stop, start };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, fetch } from 'undici';
@@ -12,6 +12,7 @@ import type { EntryProcess } from '../../support/runEntryProcess.js';
 import { startDemoBackends, type DemoBackends } from '../../support/startDemoBackends.js';
 import { startRedis, type RunningRedis } from '../../support/startRedis.js';
 import { startSubgraphs, testSigningSecret, type RunningSubgraphs } from '../../support/startSubgraphs.js';
+import { freePort } from '../../support/freePort.js';
 
 /** The fleet's operation-name rate limit: `FleetLimited` operations per client per minute, across replicas. */
 export const fleetRuleLimit = 25;
@@ -212,16 +213,4 @@ async function stop(child: ChildProcess): Promise<void> {
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   await exited;
-}
-
-/** A port the OS just handed out: HAProxy's config and a replacement replica need it fixed. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = net.createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => done(port));
-    });
-  });
 }
