@@ -15,7 +15,8 @@ export interface SubgraphClients {
 /** The subgraph clients of the gateway, one connection pool per subgraph and URL. */
 export function createSubgraphClients(create: (subgraph: SupergraphSubgraph) => SubgraphClient): SubgraphClients {
   let clients = new Map<string, { url: string; client: SubgraphClient }>();
-  const closing: Promise<void>[] = [];
+  // Replaced clients finishing their requests; each leaves the set once closed.
+  const closing = new Set<Promise<void>>();
   return {
     get: (name) => clients.get(name)?.client,
     sync(subgraphs) {
@@ -24,7 +25,11 @@ export function createSubgraphClients(create: (subgraph: SupergraphSubgraph) => 
         const current = clients.get(subgraph.name);
         next.set(subgraph.name, current?.url === subgraph.url ? current : { url: subgraph.url, client: create(subgraph) });
       }
-      for (const [name, entry] of clients) if (next.get(name) !== entry) closing.push(entry.client.close());
+      for (const [name, entry] of clients) {
+        if (next.get(name) === entry) continue;
+        const closed: Promise<void> = entry.client.close().finally(() => closing.delete(closed));
+        closing.add(closed);
+      }
       clients = next;
     },
     async close() {
