@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { runEntryProcess } from '../../support/runEntryProcess.js';
 
 // The process boundary is the point: real signals, real exit codes. The rest is in runService.test.ts.
-const fixture = 'test/common/process/fixtures/runFixtureService.ts';
+const fixture = 'test/common/process/fixtures/runFixtureService.mjs';
 
 describe('runService in a real process', () => {
   it('drains on SIGTERM and exits 0 once the stop is done', async () => {
