@@ -1,5 +1,6 @@
 // One type for the gateway and the subgraphs: the identity header carries it from one to the other.
 import type { Viewer } from '../common/Viewer.js';
+import type { ResultStream } from './streaming/ResultStream.js';
 
 export type { Viewer };
 
@@ -20,4 +21,11 @@ export interface GatewayContext {
    * recorded span (Apollo Gateway's fetch span, with tracing on) is active.
    */
   traceparent?: string;
+  /**
+   * Whether the transport can deliver more than one result (WebSocket, SSE, `multipart/mixed`):
+   * without it a subscription is refused (406) and `@defer`red parts are merged into one answer.
+   */
+  acceptsStream?: boolean;
+  /** Set by the executor when the operation answers more than once: the transport delivers it after the first result. */
+  stream?: ResultStream;
 }
