@@ -38,8 +38,8 @@ export async function runGatewayBench(gateway: BenchGateway, dedup: DedupMode | 
   let child: GatewayProcess;
   try {
     const port = await findFreePort();
-    const command = gateway.command({ supergraphFile: setup.supergraphFile, port, dedup });
-    if (setup.profileDir !== null) command.args.unshift('--cpu-prof', '--cpu-prof-dir', setup.profileDir);
+    const command = gateway.command({ supergraphFile: setup.supergraphFile, subgraphUrls: setup.subgraphUrls, port, dedup });
+    if (setup.profileDir !== null && command.executable === undefined) command.args.unshift('--cpu-prof', '--cpu-prof-dir', setup.profileDir);
     child = await startGatewayProcess(command, { port, cpu: setup.gatewayCpu });
   } catch (error) {
     return { ...run, outcome: 'failed', problem: `did not start: ${(error as Error).message}` };

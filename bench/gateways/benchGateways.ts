@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BenchSubgraphName } from '../subgraphs/startBenchSubgraphs.js';
+import { grafbaseCommand } from './grafbaseCommand.js';
 import type { GatewayCommand } from './startGatewayProcess.js';
 
 /** In-flight de-duplication of identical subgraph requests, where a gateway has it. */
 export type DedupMode = 'on' | 'off';
 
-export type BenchGatewayId = 'portico' | 'apollo-gateway' | 'hive-gateway' | 'hive-gateway-rust-planner';
+export type BenchGatewayId = 'portico' | 'apollo-gateway' | 'hive-gateway' | 'hive-gateway-rust-planner' | 'grafbase';
 
 export interface BenchGateway {
   id: BenchGatewayId;
@@ -17,7 +19,7 @@ export interface BenchGateway {
   /** What its de-duplication is and how the bench switches it, for the report. */
   dedup: string;
   /** `dedup` is null exactly when `dedupModes` is empty. */
-  command(setup: { supergraphFile: string; port: number; dedup: DedupMode | null }): GatewayCommand;
+  command(setup: { supergraphFile: string; subgraphUrls: Record<BenchSubgraphName, string>; port: number; dedup: DedupMode | null }): GatewayCommand;
 }
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -95,5 +97,12 @@ export const benchGateways: readonly BenchGateway[] = [
     dedupModes: ['on', 'off'],
     dedup: `${hiveDedup}; \`--hive-router-runtime\``,
     command: hive(true),
+  },
+  {
+    id: 'grafbase',
+    name: 'Grafbase Gateway (Rust)',
+    dedupModes: [],
+    dedup: 'its default configuration (`grafbase dev`, composing the same subgraph SDL); one run, compared with both modes',
+    command: grafbaseCommand,
   },
 ];

@@ -7,8 +7,12 @@ import { request } from 'undici';
 
 /** How to run one gateway: Node's arguments and the environment it needs besides NODE_ENV. */
 export interface GatewayCommand {
+  /** A program other than Node.js (a native gateway); `args` are then its own, and it is not profiled. */
+  executable?: string;
   args: string[];
   env?: Record<string, string>;
+  /** @default the repository root */
+  cwd?: string;
 }
 
 export interface GatewayProcess {
@@ -42,10 +46,10 @@ const keptOutputChars = 8192;
  * it answers `{ __typename }` with 200 at `http://127.0.0.1:PORT/graphql`.
  */
 export async function startGatewayProcess(command: GatewayCommand, options: StartGatewayOptions): Promise<GatewayProcess> {
-  const argv = [process.execPath, ...command.args];
+  const argv = [command.executable ?? process.execPath, ...command.args];
   const [file, ...args] = options.cpu === null ? argv : ['taskset', '-c', String(options.cpu), ...argv];
   const child = spawn(file!, args, {
-    cwd: root,
+    cwd: command.cwd ?? root,
     env: { ...process.env, ...command.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

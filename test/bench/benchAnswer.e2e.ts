@@ -19,6 +19,7 @@ import { startBenchSubgraphs, type RunningBenchSubgraphs } from '../../bench/sub
 // longer answer the reference, and `npm run bench` would report every gateway wrong.
 let subgraphs: RunningBenchSubgraphs;
 let portico: GatewayProcess;
+let grafbase: GatewayProcess;
 let reference: Record<string, unknown>;
 const body = JSON.stringify({ query: benchQuery });
 
@@ -29,11 +30,18 @@ beforeAll(async () => {
   reference = await computeReference(benchQuery);
   const port = await findFreePort();
   const gateway = benchGateways.find((candidate) => candidate.id === 'portico')!;
-  portico = await startGatewayProcess(gateway.command({ supergraphFile, port, dedup: 'off' }), { port, cpu: null });
+  portico = await startGatewayProcess(gateway.command({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: 'off' }), { port, cpu: null });
+  const grafbasePort = await findFreePort();
+  const rust = benchGateways.find((candidate) => candidate.id === 'grafbase')!;
+  grafbase = await startGatewayProcess(rust.command({ supergraphFile, subgraphUrls: subgraphs.urls, port: grafbasePort, dedup: null }), {
+    port: grafbasePort,
+    cpu: null,
+  });
 });
 
 afterAll(async () => {
   await portico?.stop();
+  await grafbase?.stop();
   await subgraphs?.close();
 });
 
@@ -59,5 +67,13 @@ describe('the benchmark against Portico', () => {
     const load = await runClosedLoop({ url: portico.url, body, concurrency: 4, warmupMs: 0, durationMs: 1000, check: createAnswerChecker(reference) });
     expect(load.requests).toBeGreaterThan(0);
     expect(load.errors).toEqual({ 'http-error': 0, 'graphql-errors': 0, wrong: 0, transport: 0 });
+  });
+});
+
+describe('the benchmark against Grafbase Gateway', () => {
+  it('gets the reference answer from the Rust gateway the bench compares with, composed from the same SDL', async () => {
+    const { status, answer } = await sendOnce(grafbase.url, body);
+    expect(status).toBe(200);
+    expect(checkAnswer(reference, answer)).toEqual({ ok: true });
   });
 });
