@@ -57,7 +57,10 @@ export async function compareBuilds(options: CompareOptions): Promise<Comparison
 
     for (const root of [options.baseRoot, options.candidateRoot]) {
       const port = await findFreePort();
-      const gateway = await startGatewayProcess(porticoCommand(root)({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: options.dedup }), { port, cpu: pinned ? 0 : null });
+      const gateway = await startGatewayProcess(porticoCommand(root)({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: options.dedup }), {
+        port,
+        cpu: pinned ? 0 : null,
+      });
       gateways.push(gateway);
       const { status, answer } = await sendOnce(gateway.url, body);
       const verdict = status === 200 ? checkAnswer(reference, answer) : { ok: false as const, problem: `HTTP ${status}` };
