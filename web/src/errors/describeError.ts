@@ -28,17 +28,21 @@ export function describeError(error: unknown): ErrorDescription {
   return describeGatewayError(first);
 }
 
-/** The words for one error of a response (a partial answer's field errors included). */
+/**
+ * The words for one error of a response. GraphQL tells a request error (the gateway refused the
+ * whole request: a 401 for the token, a 429, a 400) from a field error (that field is null, the
+ * rest of the answer is there) by `path`, which only a field error has.
+ */
 export function describeGatewayError(error: GraphQLFormattedError): ErrorDescription {
+  const wholeRequest = error.path === undefined;
   const code = (typeof error.extensions?.code === 'string' ? error.extensions.code : 'UNKNOWN') as ErrorDescription['code'];
   switch (code) {
     case 'UNAUTHENTICATED':
-      // 401 for a token the gateway refused; 200 with the field null when a field needs a sign-in.
+      // A request refused (401): the token is bad or expired. A field refused (200, null there):
+      // it needs a signed-in caller, and there is none.
       return {
         code,
-        message: /token/i.test(error.message)
-          ? 'Your sign-in is no longer valid (expired or not accepted). Please sign in again.'
-          : 'Please sign in to do this.',
+        message: wholeRequest ? 'Your sign-in is no longer valid (expired or not accepted). Please sign in again.' : 'Please sign in to do this.',
         action: 'sign-in',
       };
     case 'FORBIDDEN':

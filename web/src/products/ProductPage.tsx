@@ -1,6 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import type { GraphQLFormattedError } from 'graphql';
-import { describeGatewayError, gatewayErrorsOf } from '../errors/describeError';
+import { gatewayErrorsOf } from '../errors/describeError';
 import { ErrorNotice } from '../errors/ErrorNotice';
 import { formatPrice } from '../format';
 import { graphql } from '../generated';
@@ -65,8 +65,8 @@ export function ProductPage({ upc }: { upc: string }) {
         <dt>Units on hand</dt>
         <dd>
           {product.quantity ?? (
-            <span className="muted" data-code={quantityError ? describeGatewayError(quantityError).code : undefined}>
-              {quantityError?.extensions?.code === 'FORBIDDEN' ? 'Visible to staff only' : 'Unknown'}
+            <span className="muted" data-code={quantityError ? String(quantityError.extensions?.code) : undefined}>
+              {quantityError?.extensions?.code === 'FORBIDDEN' || quantityError?.extensions?.code === 'UNAUTHENTICATED' ? 'Visible to staff only' : 'Unknown'}
             </span>
           )}
         </dd>
