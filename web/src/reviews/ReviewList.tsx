@@ -22,7 +22,9 @@ export const ProductReviewsFragmentDoc = graphql(`
 
 /** A product's reviews, newest first (the reviews service lists them oldest first). */
 export function ReviewList({ product }: { product: ProductReviewsFragment }) {
-  if (product.reviews === null || product.reviews === undefined) return <p className="muted">Reviews are unavailable right now.</p>;
+  // Not there yet: a deferred part still on its way. Null: the reviews service did not answer.
+  if (product.reviews === undefined) return <p aria-busy="true">Loading reviews…</p>;
+  if (product.reviews === null) return <p className="muted">Reviews are unavailable right now.</p>;
   if (product.reviews.length === 0) return <p className="muted">No reviews yet. Be the first.</p>;
   return (
     <ol className="reviews" aria-label="Reviews">
