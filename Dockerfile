@@ -39,6 +39,8 @@ COPY bin ./bin
 COPY schema ./schema
 COPY deploy ./deploy
 COPY gateway/explorer/generated ./gateway/explorer/generated
+# The web client's persisted-documents manifest, the trusted documents of deploy/gateway.yaml.
+COPY web/src/generated/persisted-documents.json ./web/src/generated/persisted-documents.json
 
 # Non-root: the image's `node` user owns nothing it runs.
 USER node

@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 // everything else, one at a time.
 const serialEndToEnd = [
   'test/browser/explorer.e2e.ts', // a Chromium: the heaviest process of the suite
+  'test/browser/webClient.e2e.ts', // a Chromium too, a Vite build and a gateway process
   'test/cli/dev.e2e.ts', // nine processes starting at once, each against a 60 s start timeout
   'test/cli/devReload.e2e.ts', // the same, in a scratch copy
   'test/gateway/runtime/limitHeapGrowth.e2e.ts', // compares two processes' peak heap

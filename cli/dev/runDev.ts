@@ -7,6 +7,7 @@ import { readOrEmpty } from '../fs/readOrEmpty.js';
 import type { DevService } from './devServices.js';
 import { announceRunningDev } from './runningDev.js';
 import { startChild, stopChild, type RunningChild } from './startChild.js';
+import { startWebDevServer, type WebDevServer } from './startWebDevServer.js';
 import { watchSubgraphSchemas } from './watchSubgraphSchemas.js';
 
 export interface DevOptions {
@@ -21,12 +22,19 @@ export interface DevOptions {
    * @default 'gateway/demo/gateway.config.yaml'
    */
   config?: string;
+  /**
+   * Serve the web client (web/) with Vite's development server, on 3000 (a free port with `autoPorts`).
+   * @default true
+   */
+  web?: boolean;
   /** Where log lines go. */
   write(line: string): void;
 }
 
 export interface DevStack {
   gatewayUrl: string;
+  /** The web client's development server, when it runs. */
+  webUrl: string | undefined;
   children: RunningChild[];
   /** Stops every process, the gateway first and the backends last. */
   stop(): Promise<void>;
@@ -37,6 +45,8 @@ export interface DevStack {
 const supergraphConfig = 'schema/supergraph.yaml';
 const supergraphFile = 'schema/supergraph.graphql';
 const demoGatewayConfig = 'gateway/demo/gateway.config.yaml';
+/** The web client's development server; the demo gateway config's CORS lists its origin. */
+const webPort = 3000;
 
 /**
  * Starts the demo stack as child processes, a tier at a time, each tier told where the one below
@@ -67,9 +77,11 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
     });
   let schemaWatch: { close(): void } | undefined;
   let forget: (() => void) | undefined;
+  let web: WebDevServer | undefined;
   const stop = async () => {
     schemaWatch?.close();
     forget?.();
+    await web?.close();
     for (const child of [...children].reverse()) await stopChild(child);
   };
 
@@ -169,8 +181,16 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
     },
   });
   const gatewayUrl = `http://localhost:${gateway.port}/graphql`;
+  if (options.web !== false) {
+    // The stack is useful without the web client: a port taken by something else costs only it.
+    try {
+      web = await startWebDevServer({ root, port: options.autoPorts ? 0 : webPort, gatewayUrl, write });
+    } catch (error) {
+      write(`dev | the web client is not served: ${(error as Error).message} (free port ${webPort}, or run with --no-web)`);
+    }
+  }
   forget = announceRunningDev(root, gatewayUrl);
-  return { gatewayUrl, children, stop, onExit: (listener) => void listeners.add(listener) };
+  return { gatewayUrl, webUrl: web?.url, children, stop, onExit: (listener) => void listeners.add(listener) };
 }
 
 // A service in devServices.ts as it is on disk now: `portico subgraph add` appends to it while the stack runs.

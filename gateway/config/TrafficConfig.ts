@@ -128,7 +128,8 @@ export const trustedDocumentsConfigSchema = section({
     Type.String({
       minLength: 1,
       filePath: true,
-      description: 'An Apollo persisted query manifest (JSON), relative to the working directory. Required unless `mode` is `off`.',
+      description:
+        'An Apollo persisted query manifest, or a graphql-codegen client preset `persisted-documents.json` (sha256 ids), relative to the working directory. Required unless `mode` is `off`.',
     }),
   ),
 });

@@ -107,6 +107,19 @@ describe('portico dev', () => {
     expect(costly.status).toBe(400);
     expect(((await costly.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('COST_LIMIT_EXCEEDED');
 
+    // The web client's development server: its page, its modules compiled on demand, and
+    // /graphql proxied to this stack's gateway.
+    const webUrl = /^Web client \(Vite, hot reload\): (\S+)$/.exec(lines.find((line) => line.startsWith('Web client')) ?? '')?.[1];
+    expect(webUrl, lines.join('\n')).toMatch(/^http:\/\/localhost:\d+\/$/);
+    expect(await (await fetch(webUrl!)).text()).toContain('<div id="root"></div>');
+    expect(await await fetch(new URL('src/main.tsx', webUrl))).toHaveProperty('status', 200);
+    const proxied = await fetch(new URL('graphql', webUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ topProducts(first: 1) { name } }' }),
+    });
+    expect(((await proxied.json()) as { data: { topProducts: unknown[] } }).data.topProducts).toHaveLength(1);
+
     expect(children).toHaveLength(9);
     dev.kill('SIGINT');
     expect(await exited).toBe(0);

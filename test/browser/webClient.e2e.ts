@@ -1,0 +1,227 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import { type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintToken } from '../../cli/token/mintToken.js';
+import { startTarget, type Target, targetJwtSecret } from '../hostile/support/startTarget.js';
+import { freePort } from '../support/freePort.js';
+import { launchChromiumBrowser } from './launchChromiumBrowser.js';
+
+// The web client as deployed: its production build (vite build), served by a static server
+// (vite preview), calling a real `portico gateway` process in production mode, cross-origin, in
+// front of the demo subgraphs and backends, with trustedDocuments in `require` mode and the
+// client preset's manifest. Everything the page sends to the gateway is recorded.
+const manifestFile = resolve('web/src/generated/persisted-documents.json');
+const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, string>;
+const run = promisify(execFile);
+const hashOf = (operation: string) => Object.entries(manifest).find(([, body]) => new RegExp(`\\b(query|mutation) ${operation}\\b`).test(body))![0];
+
+let target: Target;
+let web: PreviewServer;
+let webOrigin: string;
+let outDir: string;
+let browser: Browser;
+let visitor: BrowserContext;
+const sent: Array<{ url: string; body: Record<string, unknown> }> = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  const port = await freePort();
+  webOrigin = `http://127.0.0.1:${port}`;
+  target = await startTarget({
+    mode: 'production',
+    config: {
+      trustedDocuments: { mode: 'require', manifest: manifestFile },
+      server: { cors: { origins: [webOrigin] } },
+      // The demo's @policy module: role=staff sees units on hand.
+      authorization: { policyModule: resolve('dist/gateway/demo/policies.js') },
+    },
+  });
+  outDir = mkdtempSync(join(tmpdir(), 'portico-web-'));
+  // `npm run build:web` as an operator runs it, with the gateway's public URL (and, for the
+  // test, a quicker poll); NODE_ENV as in a shell, not vitest's `test`, which would build React's
+  // development bundle.
+  await run(process.execPath, [resolve('node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--outDir', outDir, '--emptyOutDir'], {
+    env: { ...process.env, NODE_ENV: 'production', VITE_GRAPHQL_URL: target.url, VITE_REVIEWS_POLL_MS: '1000' },
+  });
+  web = await preview({
+    configFile: resolve('web/vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { port, strictPort: true, host: '127.0.0.1' },
+  });
+  browser = await launchChromiumBrowser();
+  visitor = await newVisitor();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((done) => (web ? web.httpServer.close(() => done()) : done()));
+  await target?.close();
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+/** A browser context of its own (its own localStorage: its own sign-in), recording what it sends. */
+async function newVisitor(): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  context.on('request', (request: Request) => {
+    if (request.url().startsWith(target.url) && request.method() === 'POST') {
+      sent.push({ url: request.url(), body: JSON.parse(request.postData() ?? '{}') as Record<string, unknown> });
+    }
+  });
+  context.on('page', (page) => page.on('pageerror', (error) => pageErrors.push(error.message)));
+  return context;
+}
+
+async function signIn(page: Page, token: string): Promise<void> {
+  await page.goto(`${webOrigin}/#/sign-in`);
+  await page.getByLabel('Development token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/#\/products$/);
+}
+
+const firstProductLink = (page: Page) => page.locator('table.products tbody th a').first();
+
+describe('the web client, built for production, against a gateway that runs only its manifest', () => {
+  it('lists the products with the data the gateway serves, sending only manifest hashes', async () => {
+    const page = await visitor.newPage();
+    await page.goto(webOrigin);
+    const rows = page.locator('table.products tbody tr');
+    await rows.first().waitFor({ timeout: 30_000 });
+
+    // The same operation, by hash, straight to the gateway: the page shows what it answers.
+    const direct = (await (
+      await fetch(target.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          operationName: 'TopProducts',
+          variables: { first: 20 },
+          extensions: { persistedQuery: { version: 1, sha256Hash: hashOf('TopProducts') } },
+        }),
+      })
+    ).json()) as { data: { topProducts: Array<{ name: string; price: number }> } };
+    const products = direct.data.topProducts;
+    expect(products.length).toBeGreaterThan(1);
+    expect(await rows.count()).toBe(products.length);
+    const first = await rows.first().innerText();
+    expect(first).toContain(products[0]!.name);
+    expect(first).toContain(`$${(products[0]!.price / 100).toFixed(2)}`);
+    expect(first).toMatch(/In stock|Out of stock/);
+    expect(first).toMatch(/★ \d(\.\d)?|No reviews/);
+
+    // Nothing but hashes went to the gateway.
+    expect(sent.length).toBeGreaterThan(0);
+    for (const { body } of sent) {
+      expect(body.query).toBeUndefined();
+      const hash = (body.extensions as { persistedQuery?: { sha256Hash?: string } } | undefined)?.persistedQuery?.sha256Hash;
+      expect(Object.keys(manifest)).toContain(hash);
+    }
+    await page.close();
+  });
+
+  it('refuses an ad-hoc query: only the manifest runs', async () => {
+    const reply = await fetch(target.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: webOrigin },
+      body: JSON.stringify({ query: '{ topProducts(first: 100) { name reviews { body author { email } } } }' }),
+    });
+    expect(reply.status).toBe(400);
+    const body = (await reply.json()) as { errors: Array<{ extensions: { code: string } }>; data?: unknown };
+    expect(body.errors[0]!.extensions.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
+    expect(body.data).toBeUndefined();
+  });
+
+  it('shows a product with its reviews; units on hand are for staff only, and say so', async () => {
+    const page = await visitor.newPage();
+    await page.goto(webOrigin);
+    const link = firstProductLink(page);
+    await link.waitFor({ timeout: 30_000 });
+    const name = await link.innerText();
+    await link.click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText(), { timeout: 20_000 }).toBe(name);
+    await expect.poll(() => page.getByRole('list', { name: 'Reviews' }).locator('li').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await page.locator('.facts').innerText()).toContain('Visible to staff only');
+    // The refused field is explained where it would be, not as an error over the page.
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.close();
+  });
+
+  it('asks a signed-out visitor to sign in when they post a review', async () => {
+    const page = await visitor.newPage();
+    await page.goto(webOrigin);
+    await firstProductLink(page).click();
+    await page.getByLabel('Your review').fill('Lovely.');
+    await page.getByRole('button', { name: 'Post review' }).click();
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.innerText(), { timeout: 20_000 }).toContain('Please sign in to do this.');
+    expect(await alert.getAttribute('data-code')).toBe('UNAUTHENTICATED');
+    expect(await alert.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('#/sign-in');
+    await page.close();
+  });
+
+  it('signs in with a development token, posts a review, and another visitor sees it arrive without reloading', async () => {
+    const author = await newVisitor();
+    const page = await author.newPage();
+    await signIn(page, mintToken({ subject: '7', scopes: [], claims: {}, secret: targetJwtSecret, expiresInSeconds: 600 }));
+    await expect.poll(() => page.locator('.account').innerText(), { timeout: 20_000 }).toMatch(/^Signed in as \S/);
+    await firstProductLink(page).click();
+
+    // Someone else is looking at the same product.
+    const other = await visitor.newPage();
+    await other.goto(page.url());
+    const reviews = other.getByRole('list', { name: 'Reviews' });
+    await reviews.waitFor({ timeout: 30_000 });
+
+    const text = `Sturdy and quick to ship (${Date.now()})`;
+    await page.getByLabel('Your review').fill(text);
+    await page.getByLabel('Rating').selectOption('4');
+    await page.getByRole('button', { name: 'Post review' }).click();
+    await expect.poll(() => page.getByRole('status').innerText(), { timeout: 20_000 }).toContain('Your review is posted');
+    await expect.poll(() => page.getByRole('list', { name: 'Reviews' }).innerText(), { timeout: 20_000 }).toContain(text);
+    await expect.poll(() => reviews.innerText(), { timeout: 20_000 }).toContain(text);
+    await author.close();
+    await other.close();
+  });
+
+  it('shows units on hand to staff', async () => {
+    const staff = await newVisitor();
+    const page = await staff.newPage();
+    await signIn(page, mintToken({ subject: '8', scopes: [], claims: { role: 'staff' }, secret: targetJwtSecret, expiresInSeconds: 600 }));
+    await firstProductLink(page).click();
+    await expect.poll(() => page.locator('.facts').innerText(), { timeout: 20_000 }).toMatch(/Units on hand\s+\d+/);
+    await staff.close();
+  });
+
+  it('tells a visitor whose token the gateway refuses to sign in again, rather than showing the raw error', async () => {
+    const refused = await newVisitor();
+    const page = await refused.newPage();
+    // Signed with another secret: well formed, unexpired, refused by the gateway (401).
+    await signIn(page, mintToken({ subject: '7', scopes: [], claims: {}, secret: 'not-the-gateway-secret-0123456789', expiresInSeconds: 600 }));
+    const alert = page.locator('main').getByRole('alert');
+    await expect.poll(() => alert.innerText(), { timeout: 20_000 }).toContain('Your sign-in is no longer valid');
+    expect(await alert.getAttribute('data-code')).toBe('UNAUTHENTICATED');
+    expect(await page.locator('body').innerText()).not.toMatch(/Authentication failed|status code|invalid signature/);
+    await refused.close();
+  });
+
+  it('keeps the product on screen and says reviews are unavailable when the reviews subgraph is down', async () => {
+    await target.subgraphs.stop('reviews');
+    const page = await visitor.newPage();
+    await page.goto(webOrigin);
+    await firstProductLink(page).waitFor({ timeout: 30_000 });
+    await firstProductLink(page).click();
+    await expect.poll(() => page.locator('main').innerText(), { timeout: 20_000 }).toContain('Reviews are unavailable right now.');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).not.toBe('');
+    expect(await page.locator('body').innerText()).not.toMatch(/SUBGRAPH_|ECONNREFUSED|fetch failed/);
+    await page.close();
+  });
+
+  it('raised no error in any page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
