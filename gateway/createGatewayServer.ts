@@ -20,6 +20,7 @@ import { listen } from './http/listen.js';
 import { createFeatures } from './pipeline/createFeatures.js';
 import { createPipeline, type Pipeline } from './pipeline/createPipeline.js';
 import { createPipelineGateway } from './pipeline/createPipelineGateway.js';
+import type { OperationStore } from './pipeline/operationRecording/RecordedOperation.js';
 import { createHttpDrain } from './health/createHttpDrain.js';
 import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
@@ -138,6 +139,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   });
   // Whatever is running when the start fails is stopped again, in the order `stop` uses.
   let pipeline!: Pipeline;
+  let operations: OperationStore | null = null;
   let tracing: { shutdown(): Promise<void> } | undefined;
   let apollo!: ApolloServer<GatewayContext>;
   let stage: 'building' | 'loading' | 'started' = 'building';
@@ -152,6 +154,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       decidePolicies,
     });
     pipeline = createPipeline(features.features);
+    operations = features.operations;
 
     apollo = new ApolloServer<GatewayContext>({
       gateway: createPipelineGateway(supergraph.gateway, pipeline.execute(executor.execute), supergraph.of),
@@ -212,7 +215,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
 
   const exposition = metrics ? (deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry) : undefined;
   const metricsListener =
-    exposition && config.metrics.listener === 'internal' && deps.metricsListener !== false ? createMetricsListener(exposition, logger) : null;
+    exposition && config.metrics.listener === 'internal' && deps.metricsListener !== false ? createMetricsListener(exposition, logger, operations) : null;
   httpServer.on(
     'request',
     createRequestHandler({
