@@ -36,13 +36,16 @@ export function deprecatedFieldUsage(schema: GraphQLSchema, operations: readonly
     }
   }
   let unchecked = 0;
-  operations.forEach((operation, index) => {
-    if (operation.document === null) return void (unchecked += 1);
-    let document: ReturnType<typeof parse>;
+  for (const [index, operation] of operations.entries()) {
+    let document: ReturnType<typeof parse> | null = null;
     try {
-      document = parse(operation.document);
+      if (operation.document !== null) document = parse(operation.document);
     } catch {
-      return void (unchecked += 1);
+      // Counted below, as an operation without its text is.
+    }
+    if (document === null) {
+      unchecked += 1;
+      continue;
     }
     const { document: _text, ...named } = operation;
     for (const definition of document.definitions) {
@@ -54,7 +57,7 @@ export function deprecatedFieldUsage(schema: GraphQLSchema, operations: readonly
         if (named.lastSeen && (usage.lastSeen === null || named.lastSeen > usage.lastSeen)) usage.lastSeen = named.lastSeen;
       }
     }
-  });
+  }
   const byRecency = (a: AffectedOperation, b: AffectedOperation) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? '');
   return {
     version: 1,
