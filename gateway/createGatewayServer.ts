@@ -35,6 +35,7 @@ import { createGatewaySupergraph } from './supergraph/createGatewaySupergraph.js
 import type { SupergraphSubgraph } from './supergraph/SupergraphSnapshot.js';
 import { connectRedis } from './traffic/connectRedis.js';
 import { createExplorerRoute } from './explorer/createExplorerRoute.js';
+import { createQueryPlanRoute } from './explorer/createQueryPlanRoute.js';
 import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
 
 export interface GatewayServerDeps {
@@ -225,7 +226,19 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       clientAddressOf: (req) => addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']),
       requestTimeoutMs: config.server.requestTimeoutMs,
       landingPage: config.landingPage,
-      explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: supergraph.current().examples.graphiql }) : null,
+      explorer: config.explorer
+        ? createExplorerRoute({
+            graphqlPath: config.server.graphqlPath,
+            exampleQuery: supergraph.current().examples.graphiql,
+            showsQueryPlan: config.mode === 'development',
+          })
+        : null,
+      queryPlan: createQueryPlanRoute({
+        mode: config.mode,
+        limits: config.limits,
+        bodyTimeoutMs: config.server.bodyTimeoutMs,
+        current: () => supergraph.current(),
+      }),
       cors: createCors(config.server.cors),
       readiness,
       ...(exposition && config.metrics.listener === 'public' ? { exposition } : {}),
