@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path, { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { fetch } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { composeSupergraph } from '../../cli/compose/composeSupergraph.js';
 import { readSupergraphConfig } from '../../cli/compose/readSupergraphConfig.js';
 import type { RecordedOperation } from '../../gateway/pipeline/operationRecording/RecordedOperation.js';
@@ -195,6 +195,26 @@ describe('operation recording, in Redis', () => {
     } finally {
       client.disconnect();
     }
+  });
+
+  it('costs requests nothing while Redis is away: the batch is dropped and logged, and recording resumes', async () => {
+    const gateway = await gatewayWith({ ...redisConfig(50), redis: { url: redis.url, keyPrefix: 'rec-away:' } });
+    await redis.stop();
+    try {
+      for (let i = 0; i < 3; i += 1) expect((await run(gateway, topNames, web)).body.errors).toBeUndefined();
+      // The listing needs Redis: it fails on the internal listener only.
+      expect((await fetch(`${listenerOf(gateway)}/operations`)).status).toBeGreaterThanOrEqual(500);
+      expect(gateway.logs.some((line) => String(line.msg).startsWith('operation recording: could not write to Redis'))).toBe(true);
+    } finally {
+      await redis.start();
+    }
+    await vi.waitFor(
+      async () => {
+        await run(gateway, viewer, ios);
+        expect((await recorded(gateway)).map((operation) => operation.operationName)).toContain('Viewer');
+      },
+      { timeout: 15_000, interval: 200 },
+    );
   });
 
   it('counts across replicas', async () => {
