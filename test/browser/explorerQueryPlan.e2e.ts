@@ -36,10 +36,14 @@ describe("the explorer's query plan view", () => {
     expect(await panel.innerText()).toContain('Fetch from');
 
     // Another operation: its plan replaces the first.
-    await page.evaluate(() => {
-      const editor = document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(text: string): void } };
-      editor.CodeMirror.setValue('query Two { topProducts(first: 1) { name reviews { body } } }');
-    });
+    await page
+      .locator('.graphiql-query-editor .CodeMirror')
+      .first()
+      .evaluate((element) =>
+        (element as unknown as { CodeMirror: { setValue(text: string): void } }).CodeMirror.setValue(
+          'query Two { topProducts(first: 1) { name reviews { body } } }',
+        ),
+      );
     await expect.poll(async () => panel.innerText(), { timeout: 20_000 }).toMatch(/2 fetches from products → reviews/);
     expect(failures).toEqual([]);
     await page.close();
