@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { boundClientText } from '../../gateway/pipeline/operationRecording/boundClientText.js';
 import type { RecordedOperation } from '../../gateway/pipeline/operationRecording/RecordedOperation.js';
 import { CheckUsageError } from './CheckUsageError.js';
 
@@ -62,13 +63,14 @@ export async function seenOperations(listener: string): Promise<KnownOperation[]
     throw new CheckUsageError(`cannot read the operations the gateway has seen from ${url.href}: ${(error as Error).message}`);
   }
   if (!Array.isArray(body.operations)) throw new CheckUsageError(`${url.href} did not answer { operations: [...] }`);
+  // The gateway bounds and cleans what it records; cleaned again here, since these names reach a terminal.
   return body.operations.map((operation) => ({
-    name: operation.operationName,
-    client: operation.clientName,
-    clientVersion: operation.clientVersion,
+    name: typeof operation.operationName === 'string' ? boundClientText(operation.operationName) : null,
+    client: boundClientText(String(operation.clientName ?? '')),
+    clientVersion: boundClientText(String(operation.clientVersion ?? '')),
     source: 'seen' as const,
-    document: operation.document,
-    lastSeen: operation.lastSeen,
-    count: operation.count,
+    document: typeof operation.document === 'string' ? operation.document : null,
+    lastSeen: boundClientText(String(operation.lastSeen ?? '')),
+    count: Number(operation.count) || 0,
   }));
 }

@@ -31,7 +31,7 @@ export function checkCommand(): Command {
       new Option('--format <format>', 'text for people, json for CI (see "Checking a change before deploying it")').choices(['text', 'json']).default('text'),
     )
     .action(async (subgraph: string, options: CheckOptions) => {
-      if (options.schema === undefined) command.error("error: required option '--schema <file>' not specified");
+      if (options.schema === undefined) command.error("error: required option '--schema <file>' not specified", { exitCode: 2 });
       // Loaded here, so that other commands do not pay for composition and the diff.
       const { CheckUsageError } = await import('../check/CheckUsageError.js');
       try {

@@ -122,6 +122,7 @@ describe('portico check', () => {
       [['check', 'products', '--schema', invalid], 'is not valid GraphQL SDL: Syntax Error: Expected Name, found "}".'],
       [['check', 'products', '--schema', 'schema/products.graphql', '--manifest', invalid], 'portico check: cannot read the manifest'],
       [['check', 'products', '--schema', 'schema/products.graphql', '--operations', 'not a url'], '--operations: "not a url" is not a URL'],
+      [['check', 'products'], "error: required option '--schema <file>' not specified"],
     ];
     for (const [args, message] of cases) {
       const result = await runPortico('.', args);
