@@ -39,6 +39,8 @@ export const ErrorCode = {
   // Who is asking.
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
+  // A development aid (the explorer's query plan) asked of a gateway in production.
+  DEVELOPMENT_ONLY: 'DEVELOPMENT_ONLY',
   // Something below the caller failed.
   BACKEND_ERROR: 'BACKEND_ERROR',
   BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
@@ -85,6 +87,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  DEVELOPMENT_ONLY: 403,
   BACKEND_ERROR: 502,
   BACKEND_UNAVAILABLE: 503,
   BACKEND_TIMEOUT: 504,

@@ -20,6 +20,7 @@ import { listen } from './http/listen.js';
 import { createFeatures } from './pipeline/createFeatures.js';
 import { createPipeline, type Pipeline } from './pipeline/createPipeline.js';
 import { createPipelineGateway } from './pipeline/createPipelineGateway.js';
+import type { OperationStore } from './pipeline/operationRecording/RecordedOperation.js';
 import { createHttpDrain } from './health/createHttpDrain.js';
 import { createReadiness } from './health/createReadiness.js';
 import { createSubgraphProbe } from './health/createSubgraphProbe.js';
@@ -34,6 +35,7 @@ import { createGatewaySupergraph } from './supergraph/createGatewaySupergraph.js
 import type { SupergraphSubgraph } from './supergraph/SupergraphSnapshot.js';
 import { connectRedis } from './traffic/connectRedis.js';
 import { createExplorerRoute } from './explorer/createExplorerRoute.js';
+import { createQueryPlanRoute } from './explorer/createQueryPlanRoute.js';
 import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
 
 export interface GatewayServerDeps {
@@ -138,6 +140,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   });
   // Whatever is running when the start fails is stopped again, in the order `stop` uses.
   let pipeline!: Pipeline;
+  let operations: OperationStore | null = null;
   let tracing: { shutdown(): Promise<void> } | undefined;
   let apollo!: ApolloServer<GatewayContext>;
   let stage: 'building' | 'loading' | 'started' = 'building';
@@ -152,6 +155,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       decidePolicies,
     });
     pipeline = createPipeline(features.features);
+    operations = features.operations;
 
     apollo = new ApolloServer<GatewayContext>({
       gateway: createPipelineGateway(supergraph.gateway, pipeline.execute(executor.execute), supergraph.of),
@@ -212,7 +216,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
 
   const exposition = metrics ? (deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry) : undefined;
   const metricsListener =
-    exposition && config.metrics.listener === 'internal' && deps.metricsListener !== false ? createMetricsListener(exposition, logger) : null;
+    exposition && config.metrics.listener === 'internal' && deps.metricsListener !== false ? createMetricsListener(exposition, logger, operations) : null;
   httpServer.on(
     'request',
     createRequestHandler({
@@ -222,7 +226,19 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       clientAddressOf: (req) => addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']),
       requestTimeoutMs: config.server.requestTimeoutMs,
       landingPage: config.landingPage,
-      explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: supergraph.current().examples.graphiql }) : null,
+      explorer: config.explorer
+        ? createExplorerRoute({
+            graphqlPath: config.server.graphqlPath,
+            exampleQuery: supergraph.current().examples.graphiql,
+            showsQueryPlan: config.mode === 'development',
+          })
+        : null,
+      queryPlan: createQueryPlanRoute({
+        mode: config.mode,
+        limits: config.limits,
+        bodyTimeoutMs: config.server.bodyTimeoutMs,
+        current: () => supergraph.current(),
+      }),
       cors: createCors(config.server.cors),
       readiness,
       ...(exposition && config.metrics.listener === 'public' ? { exposition } : {}),

@@ -1,5 +1,6 @@
 import { Type, type StaticDecode } from 'typebox';
 import { byMode, derivedDefault, fromOption, headerName, positive, section } from './configOptions.js';
+import { operationRecordingConfigSchema } from './OperationRecordingConfig.js';
 import { securityConfigProperties } from './SecurityConfig.js';
 import { serverConfigSchema } from './ServerConfig.js';
 import { telemetryConfigProperties } from './TelemetryConfig.js';
@@ -94,6 +95,7 @@ export const gatewayConfigSchema = section({
         "Most values of each client-chosen label (operation name, client name and version) reported at a time, the most used recently (see Metrics); others count as `other`, and a metric keeps at most 10 × this many series with client-chosen values. The gateway's own labels are never bounded.",
     }),
   }),
+  operationRecording: operationRecordingConfigSchema,
   telemetry: telemetryConfigProperties.telemetry,
   subgraphs: subgraphsConfigSchema,
   ...securityConfigProperties,

@@ -122,7 +122,7 @@ function checkHeaderRules(at: string, rules: readonly HeaderRule[]): string[] {
 // says what it counts, under a unique name.
 function checkTraffic(config: GatewayConfig): string[] {
   const problems: string[] = [];
-  for (const key of ['rateLimit', 'persistedQueries'] as const) {
+  for (const key of ['rateLimit', 'persistedQueries', 'operationRecording'] as const) {
     if (config[key].store === 'redis' && config.redis.url === null) {
       problems.push(`${key}.store: "redis" needs redis.url (such as "redis://localhost:6379"), or use "memory"`);
     }

@@ -13,6 +13,8 @@ export interface ExplorerRouteOptions {
   graphqlPath: string;
   /** The operation the editor opens with. */
   exampleQuery: string;
+  /** Offer the query plan view (`POST /graphiql/plan`): in development only. */
+  showsQueryPlan?: boolean;
 }
 
 /** Answers a request under `/graphiql`; returns the HTTP status it sent. */
@@ -42,7 +44,7 @@ export function createExplorerRoute(options: ExplorerRouteOptions): ExplorerRout
   };
 }
 
-function explorerPage({ graphqlPath, exampleQuery }: ExplorerRouteOptions): string {
+function explorerPage({ graphqlPath, exampleQuery, showsQueryPlan = false }: ExplorerRouteOptions): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -54,7 +56,7 @@ function explorerPage({ graphqlPath, exampleQuery }: ExplorerRouteOptions): stri
   <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
 </head>
 <body>
-  <div id="graphiql" data-endpoint="${escapeHtml(graphqlPath)}" data-example="${escapeHtml(exampleQuery)}"></div>
+  <div id="graphiql" data-endpoint="${escapeHtml(graphqlPath)}" data-example="${escapeHtml(exampleQuery)}"${showsQueryPlan ? ` data-plan="${explorerPath}/plan"` : ''}></div>
   <script src="${explorerPath}/explorer.js"></script>
 </body>
 </html>

@@ -7,6 +7,7 @@ import type { Readiness, ReadinessStatus } from '../health/createReadiness.js';
 import type { MetricsExposition } from '../metrics/MetricsExposition.js';
 import type { Outcome } from '../pipeline/Feature.js';
 import { explorerPath, type ExplorerRoute } from '../explorer/createExplorerRoute.js';
+import { queryPlanPath, type QueryPlanRoute } from '../explorer/createQueryPlanRoute.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { resolveRequestId } from '../../common/http/resolveRequestId.js';
 import { parseRequestTarget } from '../../common/http/parseRequestTarget.js';
@@ -20,6 +21,8 @@ export interface RequestHandlerOptions extends GraphQLRouteOptions {
   graphqlPath: string;
   /** Serves the bundled explorer under `/graphiql`; null where `explorer` is off. */
   explorer: ExplorerRoute | null;
+  /** Answers `POST /graphiql/plan` (the explorer's plan view): plans in development, refuses in production. */
+  queryPlan?: QueryPlanRoute;
   /** What `/ready` answers. */
   readiness: Readiness;
   /** What `/metrics` serves here (`metrics.listener: public`); without it, `/metrics` is a 404 here. */
@@ -56,6 +59,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestLis
       res.end();
       return { status: 204 };
     }
+    if (url.pathname === queryPlanPath && options.queryPlan) return { status: await options.queryPlan(req, res) };
     if (options.explorer && (url.pathname === explorerPath || url.pathname.startsWith(`${explorerPath}/`))) return { status: options.explorer(req, res, url) };
     if (url.pathname === '/health' || url.pathname === '/ready') {
       if (method !== 'GET' && method !== 'HEAD') {

@@ -20,6 +20,8 @@ import { createDemandControl } from './demandControl/createDemandControl.js';
 import { createDocumentLimits } from './documentLimits/createDocumentLimits.js';
 import { createFailedRequestLog } from './failedRequestLog/createFailedRequestLog.js';
 import type { Feature } from './Feature.js';
+import { createOperationRecording } from './operationRecording/createOperationRecording.js';
+import type { OperationStore } from './operationRecording/RecordedOperation.js';
 import { createPersistedDocuments } from './persistedDocuments/createPersistedDocuments.js';
 import { createAddressRateLimit } from './rateLimits/createAddressRateLimit.js';
 import { createRateLimits } from './rateLimits/createRateLimits.js';
@@ -45,6 +47,8 @@ export interface Features {
   features: Feature[];
   /** Apollo Server's APQ option (see createPersistedDocuments). */
   persistedQueries: PersistedQueryOptions | false;
+  /** The operations the gateway has executed (`operationRecording`); null when it is off. */
+  operations: OperationStore | null;
 }
 
 /**
@@ -69,6 +73,14 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
     keyPrefix: config.redis.keyPrefix,
     logger,
   });
+  const operationRecording = createOperationRecording({
+    config: config.operationRecording,
+    clientNameHeader: config.metrics.clientNameHeader,
+    clientVersionHeader: config.metrics.clientVersionHeader,
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    logger,
+  });
   const admission = createAdmission(server.admission);
   metrics?.observeAdmission(admission.state);
   const features: Feature[] = [
@@ -89,11 +101,13 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
     createRateLimits({ config: rateLimit, limiters, redis, keyPrefix: config.redis.keyPrefix, addressOf, cost, maxCost: config.demandControl.maxCost, logger }),
     createDemandControl(config.demandControl, cost),
     createAuthorization({ unauthorized: config.authorization.unauthorized, decidePolicies: deps.decidePolicies, logger }),
+    // What was let through to execution, with its client: for `portico check` and `portico usage`.
+    operationRecording,
     // Portico's executor plans and runs the operation here (see createPipelineGateway).
     createRequestMetrics({ metrics, ...config.metrics }),
     createFailedRequestLog(logger),
   ];
-  return { features, persistedQueries: persistedDocuments.persistedQueries };
+  return { features, persistedQueries: persistedDocuments.persistedQueries, operations: operationRecording.store };
 }
 
 /**

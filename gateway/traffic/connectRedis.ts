@@ -13,13 +13,19 @@ export interface RedisConnection {
 }
 
 /**
- * The one Redis connection rate limiting and APQ share, where either keeps its state in Redis:
+ * The one Redis connection rate limiting, APQ and operation recording share, where one keeps its state in Redis:
  * connected before it returns (or given up on after a few seconds), since requests that arrive
  * before the connection would otherwise all take the `onStoreError` path.
  */
-export async function connectRedis(config: Pick<GatewayConfig, 'rateLimit' | 'persistedQueries' | 'redis'>, logger: Logger): Promise<RedisConnection> {
-  const { rateLimit, persistedQueries, redis: redisConfig } = config;
-  const wantsRedis = (rateLimit.enabled && rateLimit.store === 'redis') || (persistedQueries.enabled && persistedQueries.store === 'redis');
+export async function connectRedis(
+  config: Pick<GatewayConfig, 'rateLimit' | 'persistedQueries' | 'operationRecording' | 'redis'>,
+  logger: Logger,
+): Promise<RedisConnection> {
+  const { rateLimit, persistedQueries, operationRecording, redis: redisConfig } = config;
+  const wantsRedis =
+    (rateLimit.enabled && rateLimit.store === 'redis') ||
+    (persistedQueries.enabled && persistedQueries.store === 'redis') ||
+    (operationRecording.enabled && operationRecording.store === 'redis');
   // Loaded only when used: the Redis client is a sizeable part of the gateway's memory.
   const redisModule = wantsRedis && redisConfig.url ? await import('./createRedisClient.js') : null;
   let redis: RedisClient | null = null;

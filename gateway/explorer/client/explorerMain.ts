@@ -5,6 +5,7 @@ import type { ExecutionResult } from 'graphql';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import 'graphiql/style.css';
+import { queryPlanPlugin } from './queryPlanPlugin.js';
 
 type FetcherParams = { query: string; operationName?: string | null; variables?: Record<string, unknown> | null };
 
@@ -21,9 +22,13 @@ async function fetcher(params: FetcherParams, options?: { headers?: Record<strin
   return (await response.json()) as ExecutionResult;
 }
 
+// The gateway names its plan endpoint in development only.
+const plan = root.dataset.plan ? new URL(root.dataset.plan, window.location.href).href : null;
+
 createRoot(root).render(
   createElement(GraphiQL, {
     fetcher,
+    plugins: plan ? [queryPlanPlugin(plan)] : [],
     defaultEditorToolsVisibility: 'headers',
     defaultHeaders: '{\n  "Authorization": ""\n}',
     defaultQuery: root.dataset.example ?? '',

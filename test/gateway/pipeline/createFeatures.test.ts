@@ -25,6 +25,7 @@ const requestPath = [
   'rateLimits',
   'demandControl',
   'authorization',
+  'operationRecording',
   'requestMetrics',
   'failedRequestLog',
 ];
@@ -67,6 +68,9 @@ describe('createFeatures', () => {
     const nothing = path.join(dir, 'off.json');
     writeFileSync(nothing, JSON.stringify({ rateLimit: { enabled: false }, metrics: { enabled: false }, server: { admission: { maxConcurrent: 4 } } }));
 
+    const offRecording = path.join(dir, 'no-recording.json');
+    writeFileSync(offRecording, JSON.stringify({ operationRecording: { enabled: false } }));
+
     const on = createFeatures(loadGatewayConfig({ file: everything, env: {} }), deps());
     expect(on.features.map((feature) => feature.name)).toEqual(requestPath);
     expect(hooksOf(on.features)).toEqual({
@@ -80,6 +84,7 @@ describe('createFeatures', () => {
       rateLimits: ['plugin'],
       demandControl: ['plugin'],
       authorization: ['execute'],
+      operationRecording: ['close', 'plugin'],
       requestMetrics: ['finish', 'plugin'],
       failedRequestLog: ['finish'],
     });
@@ -88,6 +93,7 @@ describe('createFeatures', () => {
     expect(hooksOf(off.features).rateLimits).toEqual([]);
     expect(hooksOf(off.features).addressRateLimit).toEqual([]);
     expect(hooksOf(off.features).requestMetrics).toEqual([]);
+    expect(hooksOf(createFeatures(loadGatewayConfig({ file: offRecording, env: {} }), deps()).features).operationRecording).toEqual([]);
   });
 
   it("gives Apollo Server the features' plugins in that order, after the error recorder", () => {
@@ -95,7 +101,7 @@ describe('createFeatures', () => {
     const pipeline = createPipeline(features);
     const withPlugins = features.filter((feature) => feature.plugin);
     expect(pipeline.plugins.slice(1)).toEqual(withPlugins.map((feature) => feature.plugin));
-    expect(withPlugins.map((feature) => feature.name)).toEqual(['variableCoercion', 'rateLimits', 'demandControl', 'requestMetrics']);
+    expect(withPlugins.map((feature) => feature.name)).toEqual(['variableCoercion', 'rateLimits', 'demandControl', 'operationRecording', 'requestMetrics']);
     return pipeline.close();
   });
 

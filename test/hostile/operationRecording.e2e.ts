@@ -1,0 +1,213 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/freePort.js';
+import { expectRefused, expectStillServing, postRaw, send, type Reply } from './support/expectRefused.js';
+import { startTarget, type Target } from './support/startTarget.js';
+
+// Operation recording and the explorer's plan endpoint against a real gateway process in
+// development (the plan endpoint's only mode), its metrics listener internal so that
+// /operations is served. Clients choose operation names, client names and versions, and
+// documents: the record stays bounded (entries and string lengths), holds no control character,
+// treats `__proto__` as any other name; the plan endpoint checks the limits before it plans.
+
+const MAX_OPERATIONS = 300;
+const MAX_NAME = 128;
+let target: Target;
+let operationsUrl: string;
+
+beforeAll(async () => {
+  const metricsPort = await freePort();
+  operationsUrl = `http://127.0.0.1:${metricsPort}/operations`;
+  target = await startTarget({
+    mode: 'development',
+    config: {
+      metrics: { listener: 'internal', port: metricsPort, host: '127.0.0.1' },
+      operationRecording: { maxOperations: MAX_OPERATIONS },
+      rateLimit: { perAddress: { windowSeconds: 60, limit: 100_000 }, default: { windowSeconds: 60, limit: 100_000 } },
+    },
+  });
+});
+
+afterAll(async () => {
+  await target?.close();
+});
+
+interface Recorded {
+  hash: string;
+  operationName: string | null;
+  clientName: string;
+  clientVersion: string;
+  document: string | null;
+  count: number;
+}
+
+async function recorded(): Promise<Recorded[]> {
+  const response = await fetch(operationsUrl);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { operations: Recorded[] }).operations;
+}
+
+// Nothing below U+0020, DEL, C1 controls or lone surrogates, and at most MAX_NAME characters.
+function expectClean(text: string | null): void {
+  if (text === null) return;
+  expect(text.length).toBeLessThanOrEqual(MAX_NAME);
+  expect([...text].every((char) => char.charCodeAt(0) >= 0x20 && !(char.charCodeAt(0) >= 0x7f && char.charCodeAt(0) <= 0x9f))).toBe(true);
+  // No lone surrogate: a high one is followed by a low one, and a low one preceded by a high one.
+  expect(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)).toBe(false);
+}
+
+async function inBatches<T>(items: readonly T[], size: number, each: (item: T) => Promise<void>): Promise<void> {
+  for (let at = 0; at < items.length; at += size) await Promise.all(items.slice(at, at + size).map(each));
+}
+
+describe('operation recording under hostile clients', () => {
+  it('stays bounded under thousands of distinct operations and client names', async () => {
+    // `__typename` alone calls no subgraph: thousands of requests stay quick on a busy machine.
+    const sent = Array.from({ length: 2000 }, (_, index) => index);
+    await inBatches(sent, 25, async (index) => {
+      const reply = await postRaw(
+        target,
+        { query: `query Op${index} { __typename }` },
+        {
+          'apollographql-client-name': `client-${index}`,
+          'apollographql-client-version': `v${index}`,
+        },
+      );
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    });
+    const operations = await recorded();
+    expect(operations.length).toBe(MAX_OPERATIONS);
+    // The most recently seen are kept: the last request's operation is among them.
+    const names = operations.map((operation) => `${operation.operationName}/${operation.clientName}`);
+    expect(names.slice(0, 40)).toContain('Op1999/client-1999');
+    expect(operations.some((operation) => operation.operationName === 'Op0')).toBe(false);
+    await expectStillServing(target);
+  }, 240_000);
+
+  it('bounds and cleans hostile client names and versions, and takes __proto__ as a name like any other', async () => {
+    const hostile = ['__proto__', 'constructor', 'prototype', 'x'.repeat(8000), 'evil\u009b31mred\u0085', 'tab\there', 'caf\u00e9'];
+    for (const name of hostile) {
+      const reply = await postRaw(
+        target,
+        { query: 'query __proto__ { topProducts(first: 1) { upc } }' },
+        {
+          'apollographql-client-name': name,
+          'apollographql-client-version': name,
+        },
+      );
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    }
+    const huge = `Op${'x'.repeat(20_000)}`;
+    expect((await postRaw(target, { query: `query ${huge} { topProducts(first: 1) { upc } }` })).status).toBe(200);
+
+    const operations = await recorded();
+    for (const operation of operations) {
+      expectClean(operation.operationName);
+      expectClean(operation.clientName);
+      expectClean(operation.clientVersion);
+    }
+    const proto = operations.filter((operation) => operation.operationName === '__proto__');
+    expect(proto.map((operation) => operation.clientName)).toEqual(
+      expect.arrayContaining(['__proto__', 'constructor', 'prototype', 'x'.repeat(MAX_NAME), 'evil\ufffd31mred\ufffd', 'tab\ufffdhere', 'caf\u00e9']),
+    );
+    expect(operations.find((operation) => operation.operationName?.startsWith('Opxxx'))?.operationName).toBe(huge.slice(0, MAX_NAME));
+    // A prototype name stays a value: nothing leaked onto Object.prototype of the listing.
+    expect(Object.getPrototypeOf(operations[0])).toBe(Object.prototype);
+    await expectStillServing(target);
+  });
+
+  it('records any generated client name bounded and clean', async () => {
+    // Header values: any byte an HTTP/1.1 header value may carry (tab, visible ASCII, and obs-text
+    // 0x80-0xFF, C1 controls included, which Node hands over as Latin-1); Node's parser itself
+    // refuses other control bytes before the gateway sees the request.
+    const headerByte = fc.oneof(fc.constant(0x09), fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }));
+    const headerText = fc.string({ unit: headerByte.map((code) => String.fromCharCode(code)), maxLength: 400 });
+    await fc.assert(
+      fc.asyncProperty(headerText, fc.stringMatching(/^[_A-Za-z][_0-9A-Za-z]{0,300}$/), async (client, name) => {
+        const reply = await postRaw(
+          target,
+          { query: `query ${name} { topProducts(first: 1) { upc } }` },
+          { 'apollographql-client-name': client.trim() || 'x' },
+        );
+        expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+      }),
+      { numRuns: 60 },
+    );
+    for (const operation of await recorded()) {
+      expectClean(operation.operationName);
+      expectClean(operation.clientName);
+    }
+    expect(target.alive()).toBe(true);
+  });
+});
+
+describe('the plan endpoint under hostile documents', () => {
+  const plan = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Reply> =>
+    send(`${target.origin}/graphiql/plan`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  it('plans a fair document', async () => {
+    const reply = await plan({ query: '{ topProducts(first: 1) { name reviews { body } } }' });
+    expect(reply.status).toBe(200);
+  });
+
+  it('refuses a giant document before parsing it', async () => {
+    const giant = `{ topProducts { ${'upc '.repeat(60_000)} } }`;
+    expectRefused(await plan({ query: giant }), ['PAYLOAD_TOO_LARGE', 'MAX_DOCUMENT_BYTES_EXCEEDED']);
+    const overDocumentLimit = `{ topProducts { ${'upc '.repeat(9_000)} } }`;
+    expectRefused(await plan({ query: overDocumentLimit }), ['MAX_DOCUMENT_BYTES_EXCEEDED']);
+    await expectStillServing(target);
+  });
+
+  it('refuses a fragment bomb, deep nesting and alias floods before planning', async () => {
+    // Each fragment spreads the next twice: 2^25 fields once written out, in a few hundred bytes.
+    const levels = 25;
+    const fragments = Array.from({ length: levels }, (_, index) =>
+      index === levels - 1 ? `fragment F${index} on Product { upc name }` : `fragment F${index} on Product { ...F${index + 1} ...F${index + 1} }`,
+    ).join('\n');
+    expectRefused(await plan({ query: `{ topProducts { ...F0 } }\n${fragments}` }), ['MAX_EXPANDED_FIELDS_EXCEEDED', 'MAX_DEPTH_EXCEEDED']);
+    const deep = `{ topProducts { ${'reviews { product { '.repeat(20)}upc${' } }'.repeat(20)} } }`;
+    expectRefused(await plan({ query: deep }), ['MAX_DEPTH_EXCEEDED']);
+    const aliases = `{ ${Array.from({ length: 200 }, (_, index) => `a${index}: topProducts(first: 1) { upc }`).join(' ')} }`;
+    expectRefused(await plan({ query: aliases }), ['MAX_ALIASES_EXCEEDED', 'MAX_ROOT_FIELDS_EXCEEDED']);
+    expectRefused(await plan(`{"query": ${'['.repeat(5000)}${']'.repeat(5000)}}`), ['MAX_JSON_DEPTH_EXCEEDED']);
+    await expectStillServing(target);
+  });
+
+  it('refuses bodies and names that are not a plan request', async () => {
+    expectRefused(await plan('not json'), ['BAD_REQUEST']);
+    expectRefused(await plan({ query: '{ a }' }, { 'content-type': 'text/plain' }), ['UNSUPPORTED_MEDIA_TYPE']);
+    expectRefused(await plan({ query: { __proto__: { polluted: true } } }), ['BAD_REQUEST']);
+    for (const operationName of ['__proto__', 'constructor', 'x'.repeat(5000)]) {
+      expectRefused(await plan({ query: 'query A { topProducts { upc } }', operationName }), ['OPERATION_RESOLUTION_FAILURE']);
+    }
+    expectRefused(await send(`${target.origin}/graphiql/plan`), ['METHOD_NOT_ALLOWED']);
+    await expectStillServing(target);
+  });
+
+  it('answers any generated document with a plan or a coded 4xx, never a 500', async () => {
+    const pieces = fc.constantFrom(
+      '{',
+      '}',
+      'topProducts',
+      'upc',
+      'reviews',
+      '...F',
+      'fragment F on Product',
+      '(first: 1)',
+      'query',
+      '__proto__',
+      '@skip(if: true)',
+      'a: ',
+      '"',
+      '$v',
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(pieces, { maxLength: 60 }), async (parts) => {
+        const reply = await plan({ query: parts.join(' ') });
+        if (reply.status !== 200) expectRefused(reply);
+      }),
+      { numRuns: 60 },
+    );
+    expect(target.alive()).toBe(true);
+  });
+});
