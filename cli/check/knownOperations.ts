@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { Kind, parse } from 'graphql';
 import { boundClientText } from '../../gateway/pipeline/operationRecording/boundClientText.js';
 import type { RecordedOperation } from '../../gateway/pipeline/operationRecording/RecordedOperation.js';
+import { readManifest } from '../../gateway/traffic/readManifest.js';
 import { CheckUsageError } from './CheckUsageError.js';
 
 /** A client operation `portico check` knows of: from a trusted-documents manifest, or seen by the gateway. */
@@ -20,23 +21,30 @@ export interface KnownOperation {
   count?: number;
 }
 
-/** The operations of an Apollo persisted query manifest (`{ format, version: 1, operations: [{ id, name, body }] }`). */
+/**
+ * The operations of a trusted-documents manifest, in either format the gateway reads (Apollo's
+ * persisted query manifest, or the client preset's persisted-documents.json): read by the
+ * gateway's own reader, so that `check` knows exactly the documents the gateway would trust.
+ */
 export function manifestOperations(file: string): KnownOperation[] {
-  let parsed: { format?: unknown; operations?: unknown };
+  let bodies: ReadonlySet<string>;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8')) as typeof parsed;
+    bodies = readManifest(file).bodies;
   } catch (error) {
-    throw new CheckUsageError(`cannot read the manifest ${file}: ${(error as Error).message}`);
-  }
-  if (parsed.format !== 'apollo-persisted-query-manifest' || !Array.isArray(parsed.operations)) {
-    throw new CheckUsageError(`${file} is not an Apollo persisted query manifest (format "apollo-persisted-query-manifest", operations [...])`);
+    throw new CheckUsageError(`cannot read the manifest: ${(error as Error).message}`);
   }
   const client = relative(process.cwd(), file) || file;
-  return parsed.operations.flatMap((entry: unknown) => {
-    const { name, body } = (entry ?? {}) as { name?: unknown; body?: unknown };
-    if (typeof body !== 'string') return [];
-    return [{ name: typeof name === 'string' ? name : null, client, clientVersion: '', source: 'manifest' as const, document: body }];
-  });
+  return [...bodies].map((body) => ({ name: operationNameOf(body), client, clientVersion: '', source: 'manifest' as const, document: body }));
+}
+
+// The name of a document's first operation; null for an anonymous one or a document that does not parse.
+function operationNameOf(body: string): string | null {
+  try {
+    const operation = parse(body).definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+    return operation?.name?.value ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -43,6 +43,14 @@ describe('portico check', () => {
     expect(result.stdout).toContain('FAIL: 1 breaking change(s) would break known client operations.');
   });
 
+  it("reads the web client's own manifest (codegen's client preset format) as the gateway does", async () => {
+    const file = proposed('reviews', (sdl) => sdl.replace('  rating: Int!\n  author', '  rating: Float!\n  author'));
+    const result = await runPortico('.', ['check', 'reviews', '--schema', file, '--manifest', 'web/src/generated/persisted-documents.json']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/used by TopProducts {2}\(trusted documents: web\/src\/generated\/persisted-documents\.json\)/);
+    expect(result.stdout).not.toContain('used by Me ');
+  });
+
   it('reports a breaking change no known operation uses, and passes, saying so', async () => {
     const result = await runPortico('.', ['check', 'accounts', '--schema', withoutUsername()]);
     expect(result.code, result.stderr).toBe(0);
