@@ -13,13 +13,15 @@ export function deferredBlocksOf(node: PlanNode | undefined, condition: (variabl
       case 'Fetch':
         return;
       case 'Flatten':
-        return visit(current.node);
+        visit(current.node);
+        return;
       case 'Sequence':
       case 'Parallel':
         for (const child of current.nodes) visit(child);
         return;
       case 'Condition':
-        return visit(condition(current.condition) ? current.ifClause : current.elseClause);
+        visit(condition(current.condition) ? current.ifClause : current.elseClause);
+        return;
       case 'Defer':
         visit(current.primary.node);
         blocks.push(...current.deferred);

@@ -38,7 +38,7 @@ export function placesOfDeferred(
   const walk = (shown: unknown, raw: unknown, at: number, path: (string | number)[]): void => {
     if (typeof shown !== 'object' || shown === null) return;
     if (Array.isArray(shown)) {
-      shown.forEach((element, index) => walk(element, Array.isArray(raw) ? raw[index] : undefined, at, [...path, index]));
+      for (let index = 0; index < shown.length; index += 1) walk(shown[index], Array.isArray(raw) ? raw[index] : undefined, at, [...path, index]);
       return;
     }
     const rawObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as ResultObject) : undefined;
