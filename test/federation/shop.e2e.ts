@@ -238,7 +238,7 @@ describe('operation features over a federated plan: Portico answers as Apollo Ga
     const pairs = [
       '{ topProducts(first: 4) { upc name ... @defer { inStock shippingEstimate ... @defer(label: "r") { reviews { body author { username name } } } } } }',
       '{ user(id: "u1") { username ...Reviews @defer } } fragment Reviews on User { reviews { rating product { upc ... @defer { name } } } }',
-    ].map((query) => [{ query }, { query: withoutDefer(query) }]);
+    ].map((query): [Record<string, unknown>, Record<string, unknown>] => [{ query }, { query: withoutDefer(query) }]);
     pairs.push([
       { query: 'query($later: Boolean!) { product(upc: "p2") { name ... @defer(if: $later) { packaging restockPriority } } }', variables: { later: true } },
       { query: '{ product(upc: "p2") { name ... { packaging restockPriority } } }' },
