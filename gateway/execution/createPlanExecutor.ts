@@ -4,8 +4,6 @@ import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import {
   execute,
   GraphQLError,
-  isAbstractType,
-  isObjectType,
   Kind,
   type DocumentNode,
   type FieldNode,
@@ -21,9 +19,9 @@ import { operationResolutionError } from './operationResolutionError.js';
 import type { SubgraphCaller, SubgraphClient } from '../subgraphRequests/createSubgraphClient.js';
 import type { SupergraphSnapshot } from '../supergraph/SupergraphSnapshot.js';
 import type { ResultObject } from './collectEntities.js';
-import { executeDeferred, executeMerged, type DeferredShaping } from './executeDeferred.js';
+import { deferredShaping } from './deferredShaping.js';
+import { executeDeferred, executeMerged } from './executeDeferred.js';
 import { executePlan, type PlanRun } from './executePlan.js';
-import { typeAtQueryPath } from './placesOfDeferred.js';
 import { preparePlan, type PreparedPlan } from './preparePlan.js';
 import { shapeResponse, type ShapeOptions } from './shapeResponse.js';
 
@@ -132,34 +130,6 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
 function answer(data: ResultObject | null, errors: GraphQLError[], valueCompletion: GraphQLError[]): ExecutionResult {
   if (errors.length === 0 && valueCompletion.length > 0) return { data, extensions: { valueCompletion } };
   return errors.length === 0 ? { data } : { errors, data };
-}
-
-/** How a deferred answer's payloads are shaped: the first without deferred fragments, each part by its subselection. */
-function deferredShaping(shaping: ShapeOptions): DeferredShaping {
-  const { schema } = shaping;
-  const typeAt = new Map<string, GraphQLCompositeType | undefined>();
-  const isA = (typename: string, condition: string): boolean => {
-    if (typename === condition) return true;
-    const type = schema.getType(typename);
-    const conditionType = schema.getType(condition);
-    return isObjectType(type) && !!conditionType && isAbstractType(conditionType) && schema.isSubType(conditionType, type);
-  };
-  return {
-    initial: (data) => shapeResponse(data, { ...shaping, withoutDeferred: true }),
-    part(fetched, selections, queryPath) {
-      // The runtime type when the fetched object names one, else the type the operation selects there.
-      const named = typeof fetched.__typename === 'string' ? schema.getType(fetched.__typename) : undefined;
-      let type: GraphQLCompositeType | undefined = isObjectType(named) ? named : undefined;
-      if (!type) {
-        const key = JSON.stringify(queryPath);
-        if (!typeAt.has(key)) typeAt.set(key, typeAtQueryPath(schema, shaping.rootType, shaping.selections, shaping.fragments, queryPath));
-        type = typeAt.get(key);
-      }
-      if (!type) return { data: null, errors: [] };
-      return shapeResponse(fetched, { ...shaping, selections, rootType: type });
-    },
-    isA,
-  };
 }
 
 function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLCompositeType {

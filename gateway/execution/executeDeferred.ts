@@ -44,7 +44,7 @@ export function executeDeferred(run: PlanRun, shaping: DeferredShaping): Deferre
   const data: ResultObject = Object.create(null);
   const queue = createPartQueue(() => stop.abort());
   let pending = 0;
-  // What the client has been sent so far: deferred parts are placed into it.
+  // What the client has been sent so far (its own copy): deferred parts are placed into it.
   let delivered: ResultObject | null = null;
 
   // Fetches by the id the planner gave them (`depends`), settled once their wave is done.
@@ -90,7 +90,8 @@ export function executeDeferred(run: PlanRun, shaping: DeferredShaping): Deferre
     const label = block.label !== undefined ? { label: block.label } : {};
     const items = places.map((place) => {
       const shaped = shaping.part(place.fetched, selections, block.queryPath);
-      if (shaped.data) mergeInto(place.delivered, shaped.data);
+      // A copy: the part itself may not be written out yet when a nested part lands in it.
+      if (shaped.data) mergeInto(place.delivered, structuredClone(shaped.data));
       return { place, shaped, errors: [] as GraphQLError[] };
     });
     // Each fetch error goes with the place its path is under (the first place when none).
@@ -119,7 +120,8 @@ export function executeDeferred(run: PlanRun, shaping: DeferredShaping): Deferre
     for (const block of blocks) start(block, Promise.race([Promise.all(block.depends.map((dependency) => settlement(dependency.id).promise)), primaryDone]));
     const primary = await primaryDone;
     const shaped = shaping.initial(data);
-    delivered = shaped.data;
+    // A copy: the first payload is still to be written out (and patched) when parts land in it.
+    delivered = shaped.data && structuredClone(shaped.data);
     return { data: shaped.data, errors: primary.errors, valueCompletion: shaped.errors };
   })();
 
