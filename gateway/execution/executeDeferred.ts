@@ -87,7 +87,8 @@ export function executeDeferred(run: PlanRun, shaping: DeferredShaping): Deferre
 
   const shapeBlock = (block: DeferredNode, selections: readonly SelectionNode[], errors: readonly GraphQLError[]): Incremental[] => {
     const places = placesOfDeferred(delivered, data, block.queryPath, shaping.isA);
-    const label = block.label !== undefined ? { label: block.label } : {};
+    // A label is a literal string; the planner passes a variable's AST node on as it is: no label.
+    const label = typeof block.label === 'string' ? { label: block.label } : {};
     const items = places.map((place) => {
       const shaped = shaping.part(place.fetched, selections, block.queryPath);
       // A copy: the part itself may not be written out yet when a nested part lands in it.
