@@ -1,4 +1,7 @@
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { Defer20220824Handler } from '@apollo/client/incremental';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,12 +13,19 @@ import { postGraphQL, startStack, type Stack } from '../support/startStack.js';
 // same operation without @defer.
 let stack: Stack;
 
+const productPage = '{ product(upc: "1") { name ... @defer(label: "reviews") { reviews { body author { name } } } } }';
+const trusted = 'query ProductPage { product(upc: "4") { name ... @defer { reviews { rating } } } }';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
 beforeAll(async () => {
-  stack = await startStack({ config: { authorization: { policyModule: resolve('gateway/demo/policies.ts') } } });
+  const manifest = join(mkdtempSync(join(tmpdir(), 'portico-defer-')), 'manifest.json');
+  const operations = [{ id: sha256(trusted), name: 'ProductPage', type: 'query', body: trusted }];
+  writeFileSync(manifest, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations }));
+  stack = await startStack({
+    config: { authorization: { policyModule: resolve('gateway/demo/policies.ts') }, trustedDocuments: { mode: 'log-unknown', manifest } },
+  });
 });
 afterAll(() => stack?.close());
-
-const productPage = '{ product(upc: "1") { name ... @defer(label: "reviews") { reviews { body author { name } } } } }';
 const withoutDefer = (query: string) => query.replace(/@defer(\([^)]*\))?/g, '');
 const dataOf = async (query: string, variables?: Record<string, unknown>) => {
   const reply = await postGraphQL(stack.url, withoutDefer(query), variables);
@@ -147,6 +157,26 @@ describe('@defer over multipart/mixed', () => {
     expect((seen[0]!.data as { product: Record<string, unknown> }).product.reviews).toBeUndefined();
     expect(JSON.parse(JSON.stringify(seen.at(-1)!.data, (key, value) => (key === '__typename' ? undefined : value)))).toEqual(whole);
     client.stop();
+  });
+
+  it('runs a trusted document with @defer sent by its id alone, in parts', async () => {
+    const reply = await postMultipart(stack.url, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(trusted) } } });
+    expect(reply.contentType).toMatch(/^multipart\/mixed/);
+    expect(reply.parts).toHaveLength(2);
+    expect(merge(reply.parts)).toEqual(await dataOf(trusted));
+  });
+
+  it('costs a deferred field what it costs undeferred (demand control)', async () => {
+    const query = '{ topProducts(first: 5) { name ... @defer { shippingEstimate reviews { body } } } }';
+    const costOf = async (text: string, accept: string) => {
+      const reply = await postMultipart(stack.url, { query: text }, { 'x-portico-cost': 'true' }, accept);
+      return (reply.parts[0] as { extensions?: { cost?: unknown } }).extensions?.cost;
+    };
+    const plain = await costOf(withoutDefer(query), 'application/json');
+    expect(plain).toMatchObject({ estimated: expect.any(Number) });
+    expect(await costOf(query, 'application/json')).toEqual(plain);
+    // Streamed, the cost rides on the first payload.
+    expect(await costOf(query, 'multipart/mixed;deferSpec=20220824')).toEqual(plain);
   });
 
   // Last: it stops the reviews backend for the rest of the file.
