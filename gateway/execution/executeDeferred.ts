@@ -67,7 +67,14 @@ export function executeDeferred(run: PlanRun, shaping: DeferredShaping): Deferre
 
   const start = (block: DeferredNode, ready: Promise<unknown>) => {
     pending += 1;
-    void runBlock(block, ready).catch((error: unknown) => queue.fail(error));
+    // A bug while running a part costs that part, with an error the client sees (masked in
+    // production), never the parts after it or the answer's end.
+    void runBlock(block, ready).catch((error: unknown) => {
+      pending -= 1;
+      const failure = new GraphQLError(`The deferred part could not be completed: ${(error as Error)?.message ?? String(error)}`);
+      const path = block.queryPath.filter((step) => !step.startsWith('... on '));
+      queue.push({ incremental: [{ data: null, path, errors: [failure] }], hasNext: pending > 0 });
+    });
   };
 
   const runBlock = async (block: DeferredNode, ready: Promise<unknown>): Promise<void> => {
@@ -160,8 +167,6 @@ function withPath(error: GraphQLError, path: (string | number)[]): GraphQLError 
 function createPartQueue(onReturn: () => void) {
   const ready: DeferredPart[] = [];
   let waiting: ((result: IteratorResult<DeferredPart>) => void) | null = null;
-  let failing: ((error: unknown) => void) | null = null;
-  let failure: { error: unknown } | null = null;
   let finished = false;
   const iterator: AsyncIterableIterator<DeferredPart> = {
     [Symbol.asyncIterator]() {
@@ -173,11 +178,9 @@ function createPartQueue(onReturn: () => void) {
         if (!part.hasNext) finished = true;
         return Promise.resolve({ value: part, done: false });
       }
-      if (failure) return Promise.reject(failure.error);
       if (finished) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve) => {
         waiting = resolve;
-        failing = reject;
       });
     },
     return() {
@@ -199,16 +202,6 @@ function createPartQueue(onReturn: () => void) {
         if (!part.hasNext) finished = true;
         resolve({ value: part, done: false });
       } else ready.push(part);
-    },
-    fail(error: unknown) {
-      if (finished) return;
-      failure = { error };
-      if (failing) {
-        const reject = failing;
-        waiting = null;
-        failing = null;
-        reject(error);
-      }
     },
   };
 }

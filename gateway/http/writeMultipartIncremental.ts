@@ -58,7 +58,8 @@ export async function writeMultipartIncremental(res: ServerResponse, options: Mu
 }
 
 function formatPart(part: DeferredPart, formatError: (error: GraphQLError) => GraphQLFormattedError): Record<string, unknown> {
-  if (!part.incremental) return { hasNext: part.hasNext };
+  // A part with nowhere to go (its place was nulled) is only the news that more is coming, or not.
+  if (!part.incremental || part.incremental.length === 0) return { hasNext: part.hasNext };
   return {
     hasNext: part.hasNext,
     incremental: part.incremental.map((item) => {
