@@ -144,6 +144,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   let tracing: { shutdown(): Promise<void> } | undefined;
   let apollo!: ApolloServer<GatewayContext>;
   let stage: 'building' | 'loading' | 'started' = 'building';
+  // Apollo Server's, and the transport's for what it writes after Apollo Server answered (deferred parts).
+  const formatError = createFormatError({ mode: config.mode });
   try {
     const decidePolicies = config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null;
     const features = createFeatures(config, {
@@ -164,7 +166,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       // Without introspection, "did you mean" suggestions would leak the schema instead.
       hideSchemaDetailsFromClientErrors: !config.introspection,
       includeStacktraceInErrorResponses: config.includeStacktraceInErrors,
-      formatError: createFormatError({ mode: config.mode }),
+      formatError,
       // The CLI handles signals, so that it can exit 0 after a clean stop.
       stopOnTerminationSignals: false,
       // Batches are capped by limits.maxBatchSize in the HTTP layer (the documentLimits feature).
@@ -225,6 +227,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       graphqlPath: config.server.graphqlPath,
       clientAddressOf: (req) => addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']),
       requestTimeoutMs: config.server.requestTimeoutMs,
+      formatError,
       landingPage: config.landingPage,
       explorer: config.explorer
         ? createExplorerRoute({

@@ -5,6 +5,7 @@ import {
   isListType,
   isNonNullType,
   Kind,
+  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type GraphQLCompositeType,
@@ -19,6 +20,7 @@ import { ErrorCode } from '../../common/errorCodes.js';
 import type { VariableValues } from '../execution/coercedVariablesOf.js';
 import { fragmentOf } from '../operation/fragmentOf.js';
 import { fragmentsOf } from '../operation/fragmentsOf.js';
+import { isDeferred } from '../operation/isDeferred.js';
 import { isIncluded, isInclusionDirective } from '../operation/isIncluded.js';
 import { combine, noRequirement, type AuthorizationRules, type Requirement } from './AuthorizationRules.js';
 
@@ -41,7 +43,14 @@ export interface Removal {
   errorPath: string[];
   /** Where the response gets a null; none for a removed fragment, whose fields are simply absent. */
   steps: Step[] | null;
+  /**
+   * Inside a fragment `@defer` delivers later: how many steps lead to it and its label. Its null
+   * and error then go in that deferred part, for a client that receives parts (`patchDeferredParts`).
+   */
+  deferredAt?: { depth: number; label: string | undefined };
 }
+
+type DeferredAt = Removal['deferredAt'];
 
 export interface FilteredOperation {
   document: DocumentNode;
@@ -93,7 +102,14 @@ export function filterOperation(
   const typeRule = (name: string) => rules.types.get(name) ?? noRequirement;
   const fieldRule = (type: string, field: string) => rules.fields.get(`${type}.${field}`) ?? noRequirement;
 
-  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, path: Step[], onlyFor: ReadonlySet<string> | null): SelectionSetNode => {
+  const walk = (
+    set: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    path: Step[],
+    onlyFor: ReadonlySet<string> | null,
+    deferred: DeferredAt,
+  ): SelectionSetNode => {
+    const at = deferred ? { deferredAt: deferred } : {};
     const possible = isAbstractType(parent) ? schema.getPossibleTypes(parent) : [];
     const selections: SelectionNode[] = [];
     let typedRemovals = false;
@@ -128,13 +144,13 @@ export function filterOperation(
         if (code) {
           // A mutation's root field is something the caller does; any other field, something it reads.
           const action = path.length === 0 && parent === root && root !== query ? 'use' : 'read';
-          removals.push({ code, what: `${parent.name}.${name}`, action, errorPath: errorPathOf([...path, step]), steps: [...path, step] });
+          removals.push({ code, what: `${parent.name}.${name}`, action, errorPath: errorPathOf([...path, step]), steps: [...path, step], ...at });
           if (onlyFor) typedRemovals = true;
           continue;
         }
         const child =
           selection.selectionSet && definition
-            ? walk(selection.selectionSet, getNamedType(definition.type) as GraphQLCompositeType, [...path, step], null)
+            ? walk(selection.selectionSet, getNamedType(definition.type) as GraphQLCompositeType, [...path, step], null, deferred)
             : undefined;
         selections.push(child ? ({ ...selection, selectionSet: child } satisfies FieldNode) : selection);
         continue;
@@ -147,11 +163,12 @@ export function filterOperation(
       const narrows = condition.name !== parent.name;
       const code = narrows ? decide(typeRule(condition.name)) : null;
       if (code) {
-        removals.push({ code, what: condition.name, action: 'read', errorPath: errorPathOf(path), steps: null });
+        removals.push({ code, what: condition.name, action: 'read', errorPath: errorPathOf(path), steps: null, ...at });
         continue;
       }
       const narrowed = narrows ? new Set((isAbstractType(condition) ? schema.getPossibleTypes(condition) : [condition]).map((type) => type.name)) : onlyFor;
-      const child = walk(fragment.selectionSet, condition, path, narrowed);
+      const inner = isDeferred(selection, variables) ? { depth: path.length, label: labelOf(selection) } : deferred;
+      const child = walk(fragment.selectionSet, condition, path, narrowed, inner);
       selections.push({
         kind: Kind.INLINE_FRAGMENT,
         typeCondition: fragment.typeCondition,
@@ -164,13 +181,21 @@ export function filterOperation(
     return { kind: Kind.SELECTION_SET, selections };
   };
 
-  const selectionSet = walk(operation.selectionSet, root, [], null);
+  const selectionSet = walk(operation.selectionSet, root, [], null, undefined);
   if (removals.length === 0) return null;
   return {
     document: { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet }] },
     removals,
     placeholderKey: placeholderNode?.alias?.value ?? placeholderKey,
   };
+}
+
+// A `@defer`'s label as written (a literal: the planner keeps only those).
+function labelOf(fragment: { readonly directives?: readonly DirectiveNode[] | undefined }): string | undefined {
+  const label = fragment.directives
+    ?.find((directive) => directive.name.value === 'defer')
+    ?.arguments?.find((argument) => argument.name.value === 'label')?.value;
+  return label?.kind === Kind.STRING ? label.value : undefined;
 }
 
 const placeholderSelection = (key: string): FieldNode => ({

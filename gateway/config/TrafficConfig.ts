@@ -33,6 +33,10 @@ export const limitsConfigSchema = section({
     description:
       'Most fields in one operation once every fragment spread is written out (a fragment spread twice counts twice), checked before validation. The benchmark query has 55. 400 `MAX_EXPANDED_FIELDS_EXCEEDED`.',
   }),
+  maxDeferredFragments: positive(16, {
+    description:
+      'Most `@defer` fragments in one operation once every fragment spread is written out (a fragment spread twice counts twice): each can be one more part of the answer, and one more round of subgraph calls. 400 `MAX_DEFERRED_FRAGMENTS_EXCEEDED`.',
+  }),
   maxJsonDepth: positive(32, {
     description:
       "Deepest nesting of arrays and objects in a request's JSON (a POST body, or GET's `variables` and `extensions`), measured on the raw text before it is parsed. 400 `MAX_JSON_DEPTH_EXCEEDED`.",

@@ -19,9 +19,11 @@ import { operationResolutionError } from './operationResolutionError.js';
 import type { SubgraphCaller, SubgraphClient } from '../subgraphRequests/createSubgraphClient.js';
 import type { SupergraphSnapshot } from '../supergraph/SupergraphSnapshot.js';
 import type { ResultObject } from './collectEntities.js';
-import { executePlan } from './executePlan.js';
+import { deferredShaping } from './deferredShaping.js';
+import { executeDeferred, executeMerged } from './executeDeferred.js';
+import { executePlan, type PlanRun } from './executePlan.js';
 import { preparePlan, type PreparedPlan } from './preparePlan.js';
-import { shapeResponse } from './shapeResponse.js';
+import { shapeResponse, type ShapeOptions } from './shapeResponse.js';
 
 type Executor = Awaited<ReturnType<ApolloGateway['load']>>['executor'];
 type RequestContext = Parameters<Executor>[0];
@@ -45,7 +47,9 @@ export interface PlanExecutor {
  * builders); fetches run in waves, several entity fetches to one subgraph in one request; the
  * response is shaped as Apollo Gateway shapes it. Variables are coerced first (as Apollo
  * Gateway validates them), and the coerced values decide `Condition` nodes and `@skip`/`@include`
- * in shaping; subgraphs get the variables as sent, as Apollo Gateway sends them.
+ * in shaping; subgraphs get the variables as sent, as Apollo Gateway sends them. A plan with
+ * deferred parts answers with its first payload and sets `context.stream` when the transport can
+ * stream (`context.acceptsStream`), else runs every part and answers once, as without `@defer`.
  */
 export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
   const around = options.tracer ? tracedAround(options.tracer) : undefined;
@@ -79,7 +83,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       if (plan.subscription) throw new Error('Execution of subscriptions not supported by gateway');
 
       const caller: SubgraphCaller = { context, clientHeaders: request.http?.headers ?? new Map<string, string>() };
-      const { data, errors } = await executePlan({
+      const run: PlanRun = {
         plan,
         variables: provided,
         conditionValues: coerced.values,
@@ -87,23 +91,45 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
         clientOf: options.clientOf,
         matches: state.matches,
         ...(around ? { around } : {}),
-      });
+      };
       const fragments = fragmentsOf(document);
-      const shaped = shapeResponse(data, {
+      const rootType = rootTypeOf(state.apiSchema, operation);
+      const shaping: ShapeOptions = {
         schema: state.apiSchema,
         selections: operation.selectionSet.selections,
-        rootType: rootTypeOf(state.apiSchema, operation),
+        rootType,
         fragments,
         variables: coerced.values,
         introspect: (field) => introspect(state.apiSchema, field, operation, fragments, provided),
         typeNames: state.typeNames,
-      });
-      // As in Apollo Gateway: shaping errors are news only when fetching went well, and then
-      // they go in extensions, since clients long relied on not getting them as errors.
-      if (errors.length === 0 && shaped.errors.length > 0) return { data: shaped.data, extensions: { valueCompletion: shaped.errors } };
-      return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
+      };
+      const deferring = plan.deferred((name) => coerced.values.get(name) === true).length > 0;
+      if (deferring && context.acceptsStream) {
+        // The first payload now; the parts through the context, for the transport to write after it.
+        const execution = executeDeferred(run, deferredShaping(shaping));
+        let first: Awaited<typeof execution.initial>;
+        try {
+          first = await execution.initial;
+        } catch (error) {
+          await execution.parts.return?.();
+          throw error;
+        }
+        context.stream = { kind: 'deferred', parts: execution.parts };
+        return answer(first.data, first.errors, first.valueCompletion);
+      }
+      // Without a transport that streams, every part merged into one answer, as if nothing were deferred.
+      const { data, errors } = deferring ? await executeMerged(run) : await executePlan(run);
+      const shaped = shapeResponse(data, shaping);
+      return answer(shaped.data, errors, shaped.errors);
     },
   };
+}
+
+// As in Apollo Gateway: shaping errors are news only when fetching went well, and then they go
+// in extensions, since clients long relied on not getting them as errors.
+function answer(data: ResultObject | null, errors: GraphQLError[], valueCompletion: GraphQLError[]): ExecutionResult {
+  if (errors.length === 0 && valueCompletion.length > 0) return { data, extensions: { valueCompletion } };
+  return errors.length === 0 ? { data } : { errors, data };
 }
 
 function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLCompositeType {

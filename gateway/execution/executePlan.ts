@@ -1,4 +1,4 @@
-import type { ResponsePath } from '@apollo/query-planner';
+import type { FetchNode, PlanNode, ResponsePath } from '@apollo/query-planner';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { pathOfFetch } from '../resilience/pathOfFetch.js';
 import type { SubgraphCaller, SubgraphClient, SubgraphResponse } from '../subgraphRequests/createSubgraphClient.js';
@@ -23,6 +23,13 @@ export interface PlanRun {
   matches: TypeMatcher;
   /** Wraps each request to a subgraph (a tracing span, when tracing is on). */
   around?: <T>(subgraph: string, send: () => Promise<T>) => Promise<T>;
+  /** A deferred part's plan, run into `data` (the tree its parts share); the plan's root node by default. */
+  from?: PlanNode;
+  data?: ResultObject;
+  /** Told of each wave's fetches once they are done (a deferred part waits for those it depends on). */
+  onWave?: (fetches: readonly FetchNode[]) => void;
+  /** True once nobody wants the rest (the client of a deferred answer went away): no further wave starts. */
+  stopped?: () => boolean;
 }
 
 /** One fetch made ready to send: the entities it fills and what it sends. */
@@ -43,10 +50,11 @@ interface ReadyFetch {
  * subgraph's failure.
  */
 export async function executePlan(run: PlanRun): Promise<{ data: ResultObject; errors: GraphQLError[] }> {
-  const data: ResultObject = Object.create(null);
+  const data: ResultObject = run.data ?? Object.create(null);
   const errors: GraphQLError[] = [];
-  const waves = run.plan.schedule((name) => run.conditionValues.get(name) === true);
+  const waves = run.plan.schedule((name) => run.conditionValues.get(name) === true, run.from);
   for (const wave of waves) {
+    if (run.stopped?.()) break;
     const ready = wave.map((scheduled) => prepare(run, data, scheduled)).filter((fetch): fetch is ReadyFetch => fetch !== null);
     const bySubgraph = new Map<string, ReadyFetch[]>();
     for (const fetch of ready) {
@@ -68,6 +76,7 @@ export async function executePlan(run: PlanRun): Promise<{ data: ResultObject; e
       }
     }
     await Promise.all(sends);
+    run.onWave?.(wave.map((scheduled) => scheduled.fetch));
   }
   return { data, errors };
 }

@@ -1,6 +1,8 @@
-import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
+import type { DeferredNode, FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
+import { Kind, parse, type SelectionNode } from 'graphql';
 import { compileRequires, type Projector, type TypeMatcher } from './compileRequires.js';
 import { mergeEntityFetches, type MergedOperation } from './mergeEntityFetches.js';
+import { deferredBlocksOf } from './deferredBlocksOf.js';
 import { schedulePlan, type ScheduledFetch } from './schedulePlan.js';
 
 /** A query plan with what running it needs, worked out once and kept with the cached plan. */
@@ -9,8 +11,12 @@ export interface PreparedPlan {
   node: PlanNode | undefined;
   /** Whether the plan is a subscription's, which this gateway does not execute. */
   subscription: boolean;
-  /** The fetches in waves, for these `Condition` outcomes. */
-  schedule(condition: (variable: string) => boolean): ScheduledFetch[][];
+  /** The fetches in waves, for these `Condition` outcomes: of the plan, or of one of its deferred parts (`from`). */
+  schedule(condition: (variable: string) => boolean, from?: PlanNode): ScheduledFetch[][];
+  /** The deferred parts that follow what `schedule` runs (none for a plan without `@defer`). */
+  deferred(condition: (variable: string) => boolean, from?: PlanNode): readonly DeferredNode[];
+  /** A deferred part's subselection, as the planner printed it, parsed. */
+  subselection(text: string | undefined): readonly SelectionNode[];
   projector(fetch: FetchNode): Projector;
   /** Equal for fetches that send the same operation and read and rewrite entities alike. */
   signature(fetch: FetchNode): string;
@@ -22,7 +28,18 @@ export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan
   const node = plan.node?.kind === 'Subscription' ? undefined : plan.node;
   const conditions = new Set<string>();
   collectConditions(node, conditions);
-  const schedules = new Map<string, ScheduledFetch[][]>();
+  const schedules = new Map<PlanNode, Map<string, ScheduledFetch[][]>>();
+  const deferred = new Map<PlanNode, Map<string, readonly DeferredNode[]>>();
+  const subselections = new Map<string, readonly SelectionNode[]>();
+  // Keyed by the outcome of every condition of the plan: usually none, so one schedule.
+  const keyOf = (condition: (variable: string) => boolean) => [...conditions].map((name) => (condition(name) ? '1' : '0')).join('');
+  const cached = <T>(byNode: Map<PlanNode, Map<string, T>>, from: PlanNode, key: string, compute: () => T): T => {
+    let byKey = byNode.get(from);
+    if (!byKey) byNode.set(from, (byKey = new Map()));
+    let value = byKey.get(key);
+    if (value === undefined) byKey.set(key, (value = compute()));
+    return value;
+  };
   const projectors = new Map<FetchNode, Projector>();
   const ids = new Map<FetchNode, number>();
   const merges = new Map<string, MergedOperation | null>();
@@ -30,16 +47,24 @@ export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan
   return {
     node,
     subscription: plan.node?.kind === 'Subscription',
-    schedule(condition) {
-      if (!node) return [];
-      // Keyed by the outcome of every condition of the plan: usually none, so one schedule.
-      const key = [...conditions].map((name) => (condition(name) ? '1' : '0')).join('');
-      let waves = schedules.get(key);
-      if (!waves) {
-        waves = schedulePlan(node, condition);
-        schedules.set(key, waves);
+    schedule(condition, from = node) {
+      if (!from) return [];
+      return cached(schedules, from, keyOf(condition), () => schedulePlan(from, condition));
+    },
+    deferred(condition, from = node) {
+      if (!from) return [];
+      return cached(deferred, from, keyOf(condition), () => deferredBlocksOf(from, condition));
+    },
+    subselection(text) {
+      if (text === undefined) return [];
+      let selections = subselections.get(text);
+      if (!selections) {
+        // The planner prints it as a selection set: `{ reviews { body } }`, a query in short form.
+        const [definition] = parse(text, { noLocation: true }).definitions;
+        selections = definition?.kind === Kind.OPERATION_DEFINITION ? definition.selectionSet.selections : [];
+        subselections.set(text, selections);
       }
-      return waves;
+      return selections;
     },
     projector(fetch) {
       let projector = projectors.get(fetch);
@@ -87,6 +112,10 @@ function collectConditions(node: PlanNode | undefined, into: Set<string>): void 
       into.add(node.condition);
       collectConditions(node.ifClause, into);
       collectConditions(node.elseClause, into);
+      return;
+    case 'Defer':
+      collectConditions(node.primary.node, into);
+      for (const block of node.deferred) collectConditions(block.node, into);
       return;
     default:
       return;

@@ -20,7 +20,8 @@ interface Placed extends ScheduledFetch {
  * to one subgraph in one wave are merged into one request. To make those merges more frequent, an
  * entity query that no fetch follows (nothing waits for its data) is moved to a later wave that
  * calls its subgraph anyway; the number of waves, and so the response's latency in round trips,
- * does not change. `Condition` nodes are decided here.
+ * does not change. `Condition` nodes are decided here. Of a `Defer` node, only its primary part
+ * is scheduled: its deferred parts run later, each on its own (see `executeDeferred`).
  */
 export function schedulePlan(node: PlanNode, condition: (variable: string) => boolean): ScheduledFetch[][] {
   const placed: Placed[] = [];
@@ -41,7 +42,8 @@ export function schedulePlan(node: PlanNode, condition: (variable: string) => bo
         return branch ? visit(branch, path, from, followed) : from;
       }
       case 'Defer':
-        throw new Error('@defer is not supported by this gateway');
+        // Only the primary part: each deferred part is a plan of its own (see deferredBlocksOf).
+        return current.primary.node ? visit(current.primary.node, path, from, followed) : from;
     }
   };
   const count = visit(node, [], 0, false);
@@ -80,6 +82,6 @@ function hasFetch(node: PlanNode): boolean {
     case 'Condition':
       return (node.ifClause !== undefined && hasFetch(node.ifClause)) || (node.elseClause !== undefined && hasFetch(node.elseClause));
     case 'Defer':
-      return true;
+      return node.primary.node !== undefined && hasFetch(node.primary.node);
   }
 }

@@ -19,6 +19,7 @@ import {
 import type { ResultObject } from './collectEntities.js';
 import type { VariableValues } from './coercedVariablesOf.js';
 import { fragmentOf } from '../operation/fragmentOf.js';
+import { isDeferred } from '../operation/isDeferred.js';
 import { isIncluded } from '../operation/isIncluded.js';
 import { setOwnField } from './setOwnField.js';
 
@@ -40,6 +41,8 @@ export interface ShapeOptions {
    * a type missing here answers with `type.name`.
    */
   typeNames: ReadonlyMap<string, string>;
+  /** Leaves out the fragments `@defer` delivers later (the first payload of a deferred answer). */
+  withoutDeferred?: boolean;
 }
 
 export interface Shaped {
@@ -60,7 +63,7 @@ const BUILT_IN_SCALARS = new Set(['Boolean', 'Int', 'Float', 'ID', 'String']);
  * spec (each such null is reported once).
  */
 export function shapeResponse(input: ResultObject, options: ShapeOptions): Shaped {
-  const { schema, fragments, variables, introspect, typeNames } = options;
+  const { schema, fragments, variables, introspect, typeNames, withoutDeferred } = options;
   const errors: GraphQLError[] = [];
   const path: Path = [];
   // Nulls explained so far: by an error, or (a bad __typename) by nothing the client should see.
@@ -131,6 +134,7 @@ export function shapeResponse(input: ResultObject, options: ShapeOptions): Shape
         setOwnField(output, responseName, value);
         continue;
       }
+      if (withoutDeferred && isDeferred(selection, variables)) continue;
       const fragment = fragmentOf(selection, fragments);
       if (!fragment) continue;
       const condition = fragment.typeCondition?.name.value;

@@ -18,7 +18,9 @@ export function createApolloGateway(manager: PorticoSupergraphManager, logger: L
   const before = process.env.APOLLO_TELEMETRY_DISABLED;
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   try {
-    return new ApolloGateway({ supergraphSdl: manager, logger });
+    // Deferred fragments planned as `Defer` nodes, which Portico's executor runs (see executeDeferred);
+    // a plan without @defer is the same either way.
+    return new ApolloGateway({ supergraphSdl: manager, logger, queryPlannerConfig: { incrementalDelivery: { enableDefer: true } } });
   } finally {
     if (before === undefined) delete process.env.APOLLO_TELEMETRY_DISABLED;
     else process.env.APOLLO_TELEMETRY_DISABLED = before;

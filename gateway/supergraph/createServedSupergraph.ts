@@ -1,6 +1,7 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLSchema } from 'graphql';
 import type { SupergraphSnapshot } from './SupergraphSnapshot.js';
+import { withDeferDirective } from './withDeferDirective.js';
 import { servedByApolloGateway, type ServedByApolloGateway } from './servedByApolloGateway.js';
 
 export interface ServedSupergraphOptions {
@@ -38,7 +39,9 @@ export function createServedSupergraph(options: ServedSupergraphOptions): Served
   let refused: unknown;
   // Apollo Server keeps the API schema it is handed as the request's schema: each one's snapshot.
   const byApiSchema = new WeakMap<GraphQLSchema, SupergraphSnapshot>();
-  options.gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+  options.gateway.onSchemaLoadOrUpdate((loaded) => {
+    // The schema Apollo Server gets too (see createPipelineGateway).
+    const apiSchema = withDeferDirective(loaded.apiSchema);
     let next: SupergraphSnapshot;
     try {
       next = options.build(servedByApolloGateway(options.gateway), apiSchema);

@@ -37,6 +37,7 @@ export function checkDocument(source: string, limits: LimitsConfig): LimitBreach
     ['directives', ErrorCode.MAX_DIRECTIVES_EXCEEDED, 'maxDirectives'],
     // Before validation, which would walk every expanded field (a fragment bomb's million).
     ['expandedFields', ErrorCode.MAX_EXPANDED_FIELDS_EXCEEDED, 'maxExpandedFields'],
+    ['deferredFragments', ErrorCode.MAX_DEFERRED_FRAGMENTS_EXCEEDED, 'maxDeferredFragments'],
   ];
   for (const [measure, code, limit] of checks) {
     if (measures[measure] > limits[limit]) return breach(code, limit, measures[measure], limits[limit], 'The operation has');
@@ -63,6 +64,7 @@ const nouns: Record<string, string> = {
   maxRootFields: 'root fields',
   maxDirectives: 'directives',
   maxExpandedFields: 'fields once fragments are expanded',
+  maxDeferredFragments: '@defer fragments once fragments are expanded',
 };
 
 /** `shown` is the number the message gives, where it is not `measured` ("more than 5000"). */

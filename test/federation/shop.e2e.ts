@@ -4,6 +4,8 @@ import { shopSubgraphs } from './shop/shopSubgraphs.js';
 import { generousCostLimits } from './support/generousCostLimits.js';
 import { startParity, type Parity } from './support/startParity.js';
 
+const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
 // One shop (accounts, products, inventory, reviews) for every scenario of this file.
 let shop: Parity;
 
@@ -221,9 +223,32 @@ describe('operation features over a federated plan: Portico answers as Apollo Ga
     expect(body.data).toEqual({ topProducts: [{ name: 'Product 0', inStock: false }] });
   });
 
-  it('introspection: __schema in full', async () => {
-    const body = await shop.expectSame({ query: getIntrospectionQuery() });
-    expect(body.data).toHaveProperty('__schema.queryType.name', 'Query');
+  it('introspection: __schema in full, with @defer, which Portico runs and Apollo Gateway does not', async () => {
+    const { apollo, portico } = await shop.ask({ query: getIntrospectionQuery() });
+    expect(portico.status).toBe(apollo.status);
+    const schema = (portico.body.data as { __schema: { directives: { name: string }[] } }).__schema;
+    expect(schema.directives.at(-1)!.name).toBe('defer');
+    schema.directives.pop();
+    expect(JSON.stringify(portico.body)).toBe(apollo.text);
+    expect(apollo.body.data).toHaveProperty('__schema.queryType.name', 'Query');
+  });
+
+  it('@defer for a client that takes one JSON answer: the same answer, byte for byte, as Apollo Gateway gives without @defer', async () => {
+    const withoutDefer = (query: string) => query.replace(/@defer(\([^)]*\))?/g, '');
+    const pairs = [
+      '{ topProducts(first: 4) { upc name ... @defer { inStock shippingEstimate ... @defer(label: "r") { reviews { body author { username name } } } } } }',
+      '{ user(id: "u1") { username ...Reviews @defer } } fragment Reviews on User { reviews { rating product { upc ... @defer { name } } } }',
+    ].map((query): [Record<string, unknown>, Record<string, unknown>] => [{ query }, { query: withoutDefer(query) }]);
+    pairs.push([
+      { query: 'query($later: Boolean!) { product(upc: "p2") { name ... @defer(if: $later) { packaging restockPriority } } }', variables: { later: true } },
+      { query: '{ product(upc: "p2") { name ... { packaging restockPriority } } }' },
+    ]);
+    for (const [deferred, plain] of pairs) {
+      const apollo = await (await fetch(`${shop.apollo.origin}/graphql`, post(plain))).text();
+      const portico = await fetch(`${shop.portico.origin}/graphql`, post(deferred));
+      expect(portico.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await portico.text()).toBe(apollo);
+    }
   });
 
   it('introspection: __type of an entity, with enum values and next to data', async () => {

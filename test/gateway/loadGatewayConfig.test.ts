@@ -134,6 +134,7 @@ describe('loadGatewayConfig', () => {
         maxDirectives: 50,
         maxBatchSize: 10,
         maxExpandedFields: 2_000,
+        maxDeferredFragments: 16,
         maxJsonDepth: 32,
         maxVariablesBytes: 65_536,
       },

@@ -13,7 +13,14 @@ describe('measureDocument', () => {
       rootFields: 2,
       directives: 0,
       expandedFields: 6,
+      deferredFragments: 0,
     });
+  });
+
+  it('counts @defer fragments each time their fragment is spread', () => {
+    const source = '{ a: topProducts { ...P ...P @defer ... @defer { name } } } fragment P on Product { upc ... @defer { price } }';
+    // Two spreads of P with one @defer inside each, one deferred spread, one deferred inline fragment.
+    expect(measure(source).deferredFragments).toBe(4);
   });
 
   it('counts a fragment each time it is spread, inline fragments as their fields', () => {

@@ -4,6 +4,7 @@ import type { Logger } from '../../../common/createLogger.js';
 import { denial, type AuthorizationRules } from '../../authorization/AuthorizationRules.js';
 import { filterOperation } from '../../authorization/filterOperation.js';
 import type { PolicyDecider } from '../../authorization/loadPolicyModule.js';
+import { patchDeferredParts } from '../../authorization/patchDeferredParts.js';
 import { errorOf, patchResult } from '../../authorization/patchResult.js';
 import type { AuthorizationConfig } from '../../config/SecurityConfig.js';
 import { coercedVariablesOf } from '../../execution/coercedVariablesOf.js';
@@ -75,8 +76,14 @@ export function createAuthorization(options: AuthorizationOptions): Feature {
         },
         snapshot,
       );
-      const patched = patchResult(result.data, filtered.removals, filtered.placeholderKey);
-      return { ...result, data: patched.data, errors: [...patched.errors, ...(result.errors ?? [])] };
+      // Streamed, a removal inside a deferred fragment is patched into its part, not the first payload.
+      const stream = context.stream;
+      const now = stream?.kind === 'deferred' ? filtered.removals.filter((removal) => removal.deferredAt === undefined) : filtered.removals;
+      if (stream?.kind === 'deferred')
+        context.stream = { kind: 'deferred', parts: patchDeferredParts(stream.parts, filtered.removals, filtered.placeholderKey) };
+      const patched = patchResult(result.data, now, filtered.placeholderKey);
+      const errors = [...patched.errors, ...(result.errors ?? [])];
+      return { ...result, data: patched.data, ...(errors.length > 0 ? { errors } : {}) };
     };
 
   return { name: 'authorization', execute: authorize };

@@ -21,11 +21,12 @@ export const shopSubgraphs = {
     type Product @key(fields: "upc") { upc: String! reviews: [Review] }`,
 };
 
-/** Composes `subgraphs` and plans `query` with Apollo's query planner. */
-export function planFor(subgraphs: Record<string, string>, query: string): { plan: QueryPlan; supergraph: Supergraph } {
+/** Composes `subgraphs` and plans `query` with Apollo's query planner (deferred fragments planned, as the gateway plans them, with `defer`). */
+export function planFor(subgraphs: Record<string, string>, query: string, options: { defer?: boolean } = {}): { plan: QueryPlan; supergraph: Supergraph } {
   const composed = composeServices(Object.entries(subgraphs).map(([name, sdl]) => ({ name, url: `http://${name}.invalid/graphql`, typeDefs: parse(sdl) })));
   if (composed.errors) throw new Error(composed.errors.map((error) => error.message).join('\n'));
   const supergraph = Supergraph.build(composed.supergraphSdl);
-  const plan = new QueryPlanner(supergraph).buildQueryPlan(operationFromDocument(supergraph.apiSchema(), parse(query)));
+  const config = options.defer ? { incrementalDelivery: { enableDefer: true } } : undefined;
+  const plan = new QueryPlanner(supergraph, config).buildQueryPlan(operationFromDocument(supergraph.apiSchema(), parse(query)));
   return { plan, supergraph };
 }

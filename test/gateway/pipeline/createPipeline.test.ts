@@ -1,10 +1,12 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createPipeline } from '../../../gateway/pipeline/createPipeline.js';
 import { createPipelineGateway } from '../../../gateway/pipeline/createPipelineGateway.js';
 import type { Feature, OperationExecutor } from '../../../gateway/pipeline/Feature.js';
 import type { SupergraphSnapshot } from '../../../gateway/supergraph/SupergraphSnapshot.js';
+import { withDeferDirective } from '../../../gateway/supergraph/withDeferDirective.js';
 import { exchangeOf } from './fixtures/exchangeOf.js';
 
 /** A feature with every hook, each writing `<name>.<hook>` to `trace` when it runs. */
@@ -144,8 +146,9 @@ describe('createPipelineGateway', () => {
   it("hands Apollo Server the pipeline's executor in place of Apollo Gateway's, and passes the rest through", async () => {
     const listeners: unknown[] = [];
     let stopped = false;
+    const apiSchema = buildSchema('type Query { a: Int }');
     const inner = {
-      load: async () => ({ schema: 'the api schema', executor: async () => ({ data: { from: 'apollo gateway' } }) }),
+      load: async () => ({ schema: apiSchema, executor: async () => ({ data: { from: 'apollo gateway' } }) }),
       onSchemaLoadOrUpdate(listener: unknown) {
         listeners.push(listener);
         return () => undefined;
@@ -163,12 +166,17 @@ describe('createPipelineGateway', () => {
     const validatedAgainst = { name: 'the schema the request was validated against' };
     const gateway = createPipelineGateway(inner, ours, (schema) => (schema === (validatedAgainst as unknown) ? served : ({} as SupergraphSnapshot)));
     const loaded = await gateway.load({} as Parameters<ApolloGateway['load']>[0]);
-    expect(loaded.schema).toBe('the api schema');
+    // Apollo Gateway's API schema, with @defer (the same copy however often it is asked for).
+    expect(loaded.schema).toBe(withDeferDirective(apiSchema));
+    expect(loaded.schema.getDirective('defer')).toBeDefined();
     // Apollo Server's executor is the pipeline's, given the snapshot of the schema the request was validated against.
     expect(await loaded.executor({ schema: validatedAgainst } as unknown as Parameters<OperationExecutor>[0])).toEqual({ data: { from: 'the pipeline' } });
     expect(seen).toEqual([served]);
-    gateway.onSchemaLoadOrUpdate(() => undefined);
+    const updates: unknown[] = [];
+    gateway.onSchemaLoadOrUpdate((update) => updates.push(update.apiSchema));
     expect(listeners).toHaveLength(1);
+    (listeners[0] as (update: { apiSchema: unknown; coreSupergraphSdl: string }) => void)({ apiSchema, coreSupergraphSdl: '' });
+    expect(updates).toEqual([withDeferDirective(apiSchema)]);
     await gateway.stop();
     expect(stopped).toBe(true);
   });

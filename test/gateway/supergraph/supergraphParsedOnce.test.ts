@@ -31,11 +31,21 @@ describe('one supergraph state', () => {
 
   it('parses only what clients send and the operations plans carry, never the supergraph', () => {
     const parsers = sources('gateway').filter((file) => /import \{[^}]*\bparse\b[^}]*\} from 'graphql'/.test(readFileSync(file, 'utf8')));
-    expect(parsers.sort()).toEqual(['gateway/execution/mergeEntityFetches.ts', 'gateway/resilience/pathOfFetch.ts', 'gateway/traffic/checkDocument.ts']);
+    // preparePlan: a deferred part's subselection, which the plan carries as text.
+    expect(parsers.sort()).toEqual([
+      'gateway/execution/mergeEntityFetches.ts',
+      'gateway/execution/preparePlan.ts',
+      'gateway/resilience/pathOfFetch.ts',
+      'gateway/traffic/checkDocument.ts',
+    ]);
   });
 
   it("follows Apollo Gateway's loads with one listener, the served supergraph's", () => {
-    expect(matching(/\.onSchemaLoadOrUpdate\(/)).toEqual([expect.stringMatching(/^gateway\/supergraph\/createServedSupergraph\.ts:/)]);
+    // createPipelineGateway only hands Apollo Server's own listener on (with @defer in the schema).
+    expect(matching(/\.onSchemaLoadOrUpdate\(/)).toEqual([
+      expect.stringMatching(/^gateway\/pipeline\/createPipelineGateway\.ts:/),
+      expect.stringMatching(/^gateway\/supergraph\/createServedSupergraph\.ts:/),
+    ]);
   });
 
   it('leaves the environment alone, but for the telemetry switch Apollo Gateway reads in its constructor', () => {

@@ -1,0 +1,106 @@
+import type { ServerResponse } from 'node:http';
+import type { HTTPGraphQLResponse } from '@apollo/server';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { DeferredPart } from '../streaming/ResultStream.js';
+import { toHeaderValue } from '../../common/http/toHeaderValue.js';
+
+/** The content type of an incremental delivery answer, as Apollo Client and urql read it. */
+export const MULTIPART_DEFER_TYPE = 'multipart/mixed; boundary="-"; deferSpec=20220824';
+
+const PART_HEAD = 'content-type: application/json; charset=utf-8\r\n\r\n';
+// Apollo Server's own framing: each part ends with the next delimiter, the last with the closing one.
+const NEXT = '\r\n---\r\n';
+const END = '\r\n-----\r\n';
+
+export interface MultipartIncrementalOptions {
+  /** Apollo Server's answer: its headers, and its one result (the first payload). */
+  first: HTTPGraphQLResponse;
+  parts: AsyncIterableIterator<DeferredPart>;
+  /** The gateway's `formatError` (masking in production), for the parts' errors. */
+  formatError: (error: GraphQLError) => GraphQLFormattedError;
+}
+
+/**
+ * Writes a deferred operation's answer as `multipart/mixed` in the incremental delivery format
+ * (`deferSpec=20220824`): Apollo Server's result with `hasNext: true`, then each part
+ * (`{incremental: [{data, path, label?, errors?}], hasNext}`) as it comes, each flushed on its
+ * own. The client going away ends the parts' iterator (its remaining fetches are cancelled).
+ */
+export async function writeMultipartIncremental(res: ServerResponse, options: MultipartIncrementalOptions): Promise<void> {
+  const { first, parts } = options;
+  for (const [name, value] of first.headers) {
+    if (name === 'content-type' || name === 'content-length') continue;
+    res.setHeader(name, toHeaderValue(value));
+  }
+  res.statusCode = 200;
+  res.setHeader('content-type', MULTIPART_DEFER_TYPE);
+  const body = first.body.kind === 'complete' ? first.body.string.trimEnd() : '{}';
+  // Apollo Server's serialised result is one JSON object: `hasNext` joins it without a parse.
+  const initial = body === '{}' ? '{"hasNext":true}' : `${body.slice(0, -1)},"hasNext":true}`;
+  const stop = () => void parts.return?.();
+  res.once('close', stop);
+  let ended = false;
+  try {
+    await write(res, `${NEXT}${PART_HEAD}${initial}${NEXT}`);
+    for await (const part of parts) {
+      if (res.destroyed) return;
+      ended = !part.hasNext;
+      await write(res, `${PART_HEAD}${JSON.stringify(formatPart(part, options.formatError))}${ended ? END : NEXT}`);
+      if (ended) break;
+    }
+  } finally {
+    res.off('close', stop);
+  }
+  if (res.destroyed) return;
+  // The parts ended without saying so (stopped early): the client is told there is no more.
+  if (!ended) await write(res, `${PART_HEAD}{"hasNext":false}${END}`);
+  res.end();
+}
+
+function formatPart(part: DeferredPart, formatError: (error: GraphQLError) => GraphQLFormattedError): Record<string, unknown> {
+  // A part with nowhere to go (its place was nulled) is only the news that more is coming, or not.
+  if (!part.incremental || part.incremental.length === 0) return { hasNext: part.hasNext };
+  return {
+    hasNext: part.hasNext,
+    incremental: part.incremental.map((item) => {
+      const valueCompletion = item.extensions?.valueCompletion;
+      return {
+        data: item.data,
+        path: item.path,
+        ...(item.label !== undefined ? { label: item.label } : {}),
+        ...(item.errors && item.errors.length > 0 ? { errors: item.errors.map((error) => safely(formatError, error)) } : {}),
+        ...(item.extensions
+          ? {
+              extensions: Array.isArray(valueCompletion)
+                ? { ...item.extensions, valueCompletion: (valueCompletion as GraphQLError[]).map((error) => safely(formatError, error)) }
+                : item.extensions,
+            }
+          : {}),
+      };
+    }),
+  };
+}
+
+// An error path cannot itself throw: a formatter that fails gives the masked error.
+function safely(formatError: (error: GraphQLError) => GraphQLFormattedError, error: GraphQLError): GraphQLFormattedError {
+  try {
+    return formatError(error);
+  } catch {
+    return { message: 'Internal server error', ...(error.path ? { path: error.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
+}
+
+// Resolves once the chunk is handed to the socket, waiting for a full buffer to drain first.
+function write(res: ServerResponse, chunk: string): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  if (res.write(chunk)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
