@@ -1,7 +1,7 @@
 import type { Logger } from '../../common/createLogger.js';
 import type { EventBus } from '../kit/events/EventBus.js';
 import { createMemoryEventBus } from '../kit/events/createMemoryEventBus.js';
-import { createRedisEventBus } from '../kit/events/createRedisEventBus.js';
+import { createRedisEventBus, type RedisEventBus } from '../kit/events/createRedisEventBus.js';
 import type { ReviewRecord } from './reviewsApi.js';
 
 /** The Redis channel every reviews replica publishes accepted reviews on. */
@@ -13,6 +13,11 @@ export type ReviewEvents = EventBus<ReviewRecord>;
 /** In this process, or shared by every replica through Redis when `redisUrl` is given. */
 export function createReviewEvents(options: { redisUrl?: string; logger: Logger; channel?: string }): ReviewEvents {
   if (options.redisUrl === undefined) return createMemoryEventBus<ReviewRecord>();
+  return createRedisReviewEvents({ ...options, redisUrl: options.redisUrl });
+}
+
+/** Shared by every replica through Redis; `subscribed` settles once the channel is subscribed. */
+export function createRedisReviewEvents(options: { redisUrl: string; logger: Logger; channel?: string }): RedisEventBus<ReviewRecord> {
   return createRedisEventBus<ReviewRecord>({
     url: options.redisUrl,
     channel: options.channel ?? reviewAddedChannel,

@@ -30,7 +30,12 @@ export interface RedisEventBusOptions<T> {
  * While Redis is unreachable, `publish` rejects (within 2 s) and nothing is received; ioredis
  * reconnects and subscribes again by itself.
  */
-export function createRedisEventBus<T>(options: RedisEventBusOptions<T>): EventBus<T> {
+export interface RedisEventBus<T> extends EventBus<T> {
+  /** Settles once the channel is first subscribed (rejects if that failed): tests and start-up logs wait on it. */
+  subscribed: Promise<void>;
+}
+
+export function createRedisEventBus<T>(options: RedisEventBusOptions<T>): RedisEventBus<T> {
   const { channel, logger } = options;
   const maxMessageBytes = options.maxMessageBytes ?? 65_536;
   const connection = {
@@ -53,7 +58,8 @@ export function createRedisEventBus<T>(options: RedisEventBusOptions<T>): EventB
     if (event === undefined) return;
     local.deliver(event);
   });
-  subscriber.subscribe(channel).catch((error: unknown) => logger.error({ err: error, channel }, 'cannot subscribe to the event channel'));
+  const subscribed = subscriber.subscribe(channel).then(() => undefined);
+  subscribed.catch((error: unknown) => logger.error({ err: error, channel }, 'cannot subscribe to the event channel'));
 
   // Never throws: a bad message is one line in the log, not a dead replica.
   function readMessage(message: Buffer): T | undefined {
@@ -79,6 +85,7 @@ export function createRedisEventBus<T>(options: RedisEventBusOptions<T>): EventB
   }
 
   return {
+    subscribed,
     async publish(event) {
       await commands.publish(channel, JSON.stringify(event));
     },

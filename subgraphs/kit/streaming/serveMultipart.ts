@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { ErrorCode } from '../../../common/errorCodes.js';
 import type { RequestScope } from '../requestScope.js';
 import type { OpenStreams } from './createOpenStreams.js';
 import { type OperationRunner, refusedStatus } from './OperationRunner.js';
@@ -20,7 +21,11 @@ export function acceptsMultipartSubscription(accept: string | undefined): boolea
 }
 
 const boundary = 'graphql';
-const part = (json: string) => `\r\n--${boundary}\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}`;
+// Each part is followed by the boundary at once, so that a client can read it without waiting
+// for the next one; the stream starts with the first boundary and ends with `--`.
+const opening = `\r\n--${boundary}`;
+const part = (json: string) => `\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}\r\n--${boundary}`;
+const closing = '--\r\n';
 
 /**
  * Answers a subscription in Apollo's multipart protocol: a `{}` part every `heartbeatMs` while
@@ -49,6 +54,8 @@ export async function serveMultipart(
   res.writeHead(200, {
     'content-type': `multipart/mixed;boundary="${boundary}";subscriptionSpec="1.0"`,
     'cache-control': 'no-cache',
+    // Closed with the stream, so that the drain need not wait for it to idle out.
+    connection: 'close',
   });
   let writing = false;
   const heartbeat = setInterval(() => {
@@ -56,21 +63,19 @@ export async function serveMultipart(
   }, deps.heartbeatMs);
   try {
     // A first heartbeat sends the headers at once, so the client knows the subscription is open.
-    let open = await writeWhenReady(res, part('{}'));
+    let open = await writeWhenReady(res, opening + part('{}'));
     for await (const result of open ? results : []) {
       writing = true;
       open = await writeWhenReady(res, part(JSON.stringify({ payload: deps.runner.format(result, scope) })));
       writing = false;
       if (!open) break;
     }
-    if (open) res.end(`\r\n--${boundary}--\r\n`);
+    if (open) res.end(closing);
   } catch (error) {
     // The source failed after the subscription started: said in the protocol's own way, then ended.
     scope.logger.error({ err: error }, 'a multipart subscription failed');
-    if (!res.writableEnded)
-      res.end(
-        `${part(JSON.stringify({ payload: null, errors: [{ message: 'The subscription failed', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }))}\r\n--${boundary}--\r\n`,
-      );
+    const failure = { payload: null, errors: [{ message: 'The subscription failed', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] };
+    if (!res.writableEnded) res.end(part(JSON.stringify(failure)) + closing);
   } finally {
     clearInterval(heartbeat);
     deps.streams.forget(results);

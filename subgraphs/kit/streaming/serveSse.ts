@@ -35,7 +35,9 @@ export function createSseTransport(deps: { runner: OperationRunner; streams: Ope
           { status: refusedStatus(outcome.result), statusText: 'Refused', headers: { 'content-type': 'application/json; charset=utf-8' } },
         ];
       }
-      if (outcome.kind === 'single') return outcome.result;
+      // As a one-item stream: graphql-sse takes a result without `data` (a subscription refused
+      // by its resolver) for operation arguments, not for a result.
+      if (outcome.kind === 'single') return once(outcome.result);
       deps.streams.track(outcome.results);
       return withCleanup(outcome.results, () => deps.streams.forget(outcome.results));
     },
@@ -59,11 +61,14 @@ export function createSseTransport(deps: { runner: OperationRunner; streams: Ope
       raw: req,
       context: { res, scope },
     });
-    res.writeHead(init.status, init.headers);
     if (stream === null || typeof stream === 'string') {
+      res.writeHead(init.status, init.headers);
       res.end(stream ?? undefined);
       return;
     }
+    // A stream's connection closes with it: nothing is lost by not reusing it, and the drain
+    // need not wait for it to idle out once the stream has ended.
+    res.writeHead(init.status, { ...init.headers, connection: 'close' });
     res.once('close', () => {
       stream.return(undefined).catch(() => {});
     });
@@ -77,6 +82,10 @@ export function createSseTransport(deps: { runner: OperationRunner; streams: Ope
 // graphql-sse asks for the accept header as one value: the first of repeated ones will do.
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+async function* once<T>(item: T): AsyncGenerator<T, void, void> {
+  yield item;
 }
 
 // The stream graphql-sse consumes, telling the owner once it is over however it ends.
