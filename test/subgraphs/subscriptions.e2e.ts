@@ -150,6 +150,21 @@ describe('WebSocket upgrades', () => {
     expect(await upgradeStatus(reviews.url, forged)).toBe(401);
   });
 
+  it('accepts an unsigned upgrade, as anonymous, when signing is off (development), but never a forged one', async () => {
+    const open = await startReviews(backends, { requireSignature: false });
+    try {
+      expect(await upgradeStatus(open.url, {})).toBe(101);
+      expect(await upgradeStatus(open.url, signedUpgradeHeaders(open.url, asReviews, 'another-secret-0123456789'))).toBe(401);
+      // Identity headers without a signature are not believed: the caller is anonymous.
+      const client = wsClient(open.url, undefined);
+      const reply = subscribeWs(client, createReview, { input: { productUpc: '6', body: 'anonymous', rating: 5 } });
+      expect((await reply.next()).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      await client.dispose();
+    } finally {
+      await open.close();
+    }
+  });
+
   it('refuses an upgrade elsewhere than the GraphQL path with 404', async () => {
     expect(await upgradeStatus(reviews.url.replace('/graphql', '/other'), signedUpgradeHeaders(reviews.url.replace('/graphql', '/other'), asReviews))).toBe(
       404,
