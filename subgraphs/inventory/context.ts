@@ -4,6 +4,8 @@ import type { RequestScope } from '../kit/requestScope.js';
 import { stockBatchLimit, type StockApi, type StockRecord } from './stockApi.js';
 
 export interface InventoryContext extends RequestScope {
+  /** The inventory service itself, for what is not a batched read: setting stock, watching it. */
+  stockApi: StockApi;
   /** Stock by UPC, batched into `GetStock`; null for a UPC the inventory does not track. */
   stock: DataLoader<string, StockRecord | null>;
 }
@@ -12,6 +14,7 @@ export interface InventoryContext extends RequestScope {
 export function inventoryContext(stockApi: StockApi) {
   return (scope: RequestScope): InventoryContext => ({
     ...scope,
+    stockApi,
     stock: createBatchLoader({
       maxBatchSize: stockBatchLimit,
       fetch: (upcs) => stockApi.byUpcs(upcs, scope),

@@ -3,6 +3,8 @@ import type { ProtoGrpcType } from '../../common/grpc/generated/inventory.js';
 import type { GetStockResponse__Output } from '../../common/grpc/generated/portico/inventory/v1/GetStockResponse.js';
 import type { InventoryClient } from '../../common/grpc/generated/portico/inventory/v1/Inventory.js';
 import type { StockLevel__Output } from '../../common/grpc/generated/portico/inventory/v1/StockLevel.js';
+import type { EventsEnded } from '../kit/events/EventBus.js';
+import { callServerStream } from '../kit/grpc/callServerStream.js';
 import { callUnary } from '../kit/grpc/callUnary.js';
 import { createGrpcClient } from '../kit/grpc/createGrpcClient.js';
 import type { CallOptions } from '../kit/rest/createRestClient.js';
@@ -12,6 +14,8 @@ export interface ProductReference {
   upc: string;
   price?: number;
   weight?: number;
+  /** The product's stock when it is already known (a stock change, a mutation's answer). */
+  stock?: StockRecord;
 }
 
 export type StockRecord = StockLevel__Output;
@@ -23,6 +27,10 @@ export const stockBatchLimit = 1000;
 export interface StockApi {
   /** Stock by UPC, at most `stockBatchLimit`; unknown UPCs are left out. */
   byUpcs(upcs: readonly string[], call: CallOptions): Promise<StockRecord[]>;
+  /** Sets a product's units on hand (SetStock); its watchers are told by the service. */
+  setStock(upc: string, quantity: number, call: CallOptions): Promise<StockRecord>;
+  /** Each change of these products' stock (WatchStock), until `call.signal` aborts or the iterator is returned. */
+  watch(upcs: readonly string[], call: CallOptions): AsyncIterableIterator<StockRecord | EventsEnded>;
   close(): void;
 }
 
@@ -37,6 +45,15 @@ export function createStockApi(address: string, timeoutMs: number): StockApi {
       );
       return response.items;
     },
+    setStock: (upc, quantity, call) =>
+      callUnary<StockRecord>((metadata, callOptions, done) => client.SetStock({ upc, quantity }, metadata, callOptions, done), {
+        backend: 'inventory',
+        method: 'SetStock',
+        timeoutMs,
+        ...call,
+      }),
+    watch: (upcs, call) =>
+      callServerStream<StockRecord>((metadata) => client.WatchStock({ upcs: [...upcs] }, metadata), { backend: 'inventory', method: 'WatchStock', ...call }),
     close: () => client.close(),
   };
 }

@@ -4,15 +4,14 @@ import { context, SpanStatusCode } from '@opentelemetry/api';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import type { GraphQLFormattedError, DocumentNode } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { Logger } from '../../common/createLogger.js';
-import { Headers } from '../../common/headers.js';
 import { createHttpDrain } from '../../common/http/createHttpDrain.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { parseRequestTarget } from '../../common/http/parseRequestTarget.js';
 import type { BodyDigest } from '../../common/signing/bodyDigest.js';
-import { bodyMatchesDigest, verifySignedHeaders } from '../../common/signing/verifySignature.js';
+import { bodyMatchesDigest } from '../../common/signing/verifySignature.js';
 import { parseJsonBody } from '../../common/http/parseJsonBody.js';
 import { readBody } from '../../common/http/readBody.js';
 import { respondWithError } from '../../common/http/respondWithError.js';
@@ -20,11 +19,17 @@ import { writeJson } from '../../common/http/writeJson.js';
 import { toHttpGraphQLRequest } from '../../common/http/toHttpGraphQLRequest.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import { startServerSpan, TRACEPARENT } from '../../common/tracing/startServerSpan.js';
+import { checkGatewaySignature, signatureRefusal } from './checkGatewaySignature.js';
 import { errorLoggingPlugin } from './errorLoggingPlugin.js';
+import { maskUnexpected } from './maskUnexpected.js';
 import { createMemoryNonceStore } from './nonces/createMemoryNonceStore.js';
-import type { NonceStore } from './nonces/NonceStore.js';
 import { requestScopeOf, type RequestScope } from './requestScope.js';
 import type { SigningPolicy } from './SigningPolicy.js';
+import { createOpenStreams } from './streaming/createOpenStreams.js';
+import { createOperationRunner } from './streaming/OperationRunner.js';
+import { createSseTransport, acceptsEventStream } from './streaming/serveSse.js';
+import { acceptsMultipartSubscription, serveMultipart } from './streaming/serveMultipart.js';
+import { createWebSocketTransport } from './streaming/createWebSocketTransport.js';
 
 /** What every subgraph server is given by its entry (or a test), whatever its backends. */
 export interface SubgraphRuntime {
@@ -47,6 +52,32 @@ export interface SubgraphRuntime {
    * @default 0
    */
   drainDelayMs?: number;
+  /** Limits of the streaming transports (WebSocket, SSE, multipart). */
+  streaming?: StreamingLimits;
+}
+
+/** Limits and timings of the subscription transports; every one has a default. */
+export interface StreamingLimits {
+  /**
+   * Largest WebSocket message, in bytes; a longer one closes the connection (1009).
+   * @default 1 MiB
+   */
+  maxMessageBytes?: number;
+  /**
+   * Operations running at once on one WebSocket; one more is answered with a BAD_REQUEST error.
+   * @default 1000
+   */
+  maxOperationsPerConnection?: number;
+  /**
+   * WebSocket ping interval in ms; a peer that has not answered a ping by the next is dropped.
+   * @default 12000
+   */
+  keepAliveMs?: number;
+  /**
+   * How often a multipart subscription sends a `{}` heartbeat part, in ms.
+   * @default 5000
+   */
+  heartbeatMs?: number;
 }
 
 export interface SubgraphServerOptions<TContext extends RequestScope> extends SubgraphRuntime {
@@ -65,6 +96,8 @@ export interface SubgraphServerOptions<TContext extends RequestScope> extends Su
    * @default 10 MiB
    */
   bodyLimitBytes?: number;
+  /** Runs after the server has stopped, to release what the subgraph made for it (an event bus). */
+  onStop?: () => Promise<void>;
 }
 
 export interface SubgraphServer {
@@ -80,7 +113,12 @@ export interface SubgraphServer {
   stop(): Promise<void>;
 }
 
-/** A federation subgraph over plain Node HTTP: POST/GET on `/graphql`, `GET /health` (alive), `GET /ready` (started, not draining). */
+/**
+ * A federation subgraph over plain Node HTTP: POST/GET on `/graphql`, `GET /health` (alive),
+ * `GET /ready` (started, not draining). Subscriptions (and any operation) also run on `/graphql`
+ * over WebSocket (`graphql-transport-ws`), SSE (`Accept: text/event-stream`) and Apollo's
+ * multipart protocol (`Accept: multipart/mixed;subscriptionSpec="1.0"`), all signed alike.
+ */
 export function createSubgraphServer<TContext extends RequestScope>(options: SubgraphServerOptions<TContext>): SubgraphServer {
   const { logger, bodyLimitBytes = 10 * 1024 * 1024 } = options;
   const development = options.development ?? process.env.NODE_ENV !== 'production';
@@ -95,18 +133,47 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
     httpServer,
     delayMs: options.drainDelayMs ?? 0,
     gracePeriodMs: options.shutdownGracePeriodMs ?? 10_000,
-    onDrainStart: () => (draining = true),
+    onDrainStart: () => {
+      draining = true;
+      // Streams never finish by themselves: they are ended now, cleanly, so that their clients
+      // (the gateway) subscribe again elsewhere rather than being cut at the grace period.
+      streams.endAll();
+      webSockets.close().catch((error: unknown) => logger.warn({ err: error }, 'could not close every WebSocket'));
+    },
     logger,
     settings: { delay: 'DRAIN_DELAY_MS', gracePeriod: 'SHUTDOWN_GRACE_PERIOD_MS' },
   });
   // The server owns (and closes) the nonce store only when the caller gave none.
   const ownNonces = options.signing.nonces === undefined ? createMemoryNonceStore() : undefined;
   const nonces = options.signing.nonces ?? ownNonces!;
+  const schema = buildSubgraphSchema({
+    typeDefs: options.typeDefs,
+    resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+  });
+  const limits = options.streaming ?? {};
+  const streams = createOpenStreams();
+  const runner = createOperationRunner({ schema, createContext: options.createContext, development });
+  const serveSse = createSseTransport({ runner, streams });
+  const webSockets = createWebSocketTransport({
+    httpServer,
+    path: '/graphql',
+    runner,
+    logger,
+    isDraining: () => draining || !started,
+    maxMessageBytes: limits.maxMessageBytes ?? 1024 * 1024,
+    maxOperationsPerConnection: limits.maxOperationsPerConnection ?? 1000,
+    keepAliveMs: limits.keepAliveMs ?? 12_000,
+    // The upgrade is a signed GET without a body: verified as one before it is accepted.
+    accept: async (req, signal) => {
+      const signed = await checkGatewaySignature(options.signing, nonces, options.name, req);
+      if (signed !== undefined && signed.length !== 0) throw signatureRefusal('a WebSocket upgrade has no body, but a body was signed');
+      const scope = requestScopeOf(req, signal, logger, signed !== undefined);
+      scope.logger.debug({ url: req.url }, 'WebSocket accepted');
+      return scope;
+    },
+  });
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({
-      typeDefs: options.typeDefs,
-      resolvers: options.resolvers as GraphQLResolverMap<unknown>,
-    }),
+    schema,
     introspection: development,
     // The gateway would pass a stack on to the client; the error log keeps it instead.
     includeStacktraceInErrorResponses: false,
@@ -135,13 +202,24 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
     }
     if (url.pathname !== '/graphql') throw new HttpError(ErrorCode.NOT_FOUND, `No route ${url.pathname}; GraphQL is served at /graphql`);
     // Every header-level check, the nonce included, passes before a byte of the body is read.
-    const signed = await checkSignature(options.signing, nonces, options.name, req);
+    const signed = await checkGatewaySignature(options.signing, nonces, options.name, req);
     const raw = await readSignedBody(req, signed, bodyLimitBytes);
     const body = req.method === 'POST' ? parseJsonBody(req.headers, raw) : undefined;
     const aborted = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) aborted.abort();
     });
+    if (req.method === 'POST') {
+      const accept = req.headers.accept;
+      const sse = acceptsEventStream(accept);
+      if (sse || acceptsMultipartSubscription(accept)) {
+        if (draining) throw new HttpError(ErrorCode.SERVICE_NOT_READY, 'The subgraph is shutting down; subscribe on another replica.', { connection: 'close' });
+        const scope = requestScopeOf(req, aborted.signal, logger, signed !== undefined);
+        res.setHeader('x-request-id', scope.requestId);
+        if (sse) return serveSse(req, res, body, scope);
+        return serveMultipart(res, body, scope, { runner, streams, heartbeatMs: limits.heartbeatMs ?? 5000 });
+      }
+    }
     const hop = startServerSpan({
       tracer: 'portico-subgraph',
       name: `subgraph ${options.name}`,
@@ -181,38 +259,9 @@ export function createSubgraphServer<TContext extends RequestScope>(options: Sub
     stop: async () => {
       await apollo.stop();
       await ownNonces?.close();
+      await options.onStop?.();
     },
   };
-}
-
-// Runs before anything reads the identity headers or the body: a request that is not the
-// gateway's, was changed on the way, was signed for another subgraph, or was seen before never
-// reaches a resolver, and its body is never read (the refusal closes the connection). Without a
-// signature at all, only development lets it through (so a developer can query a subgraph
-// directly), and then as anonymous. Resolves with the digest the body must match when signed.
-async function checkSignature(policy: SigningPolicy, nonces: NonceStore, audience: string, req: IncomingMessage): Promise<BodyDigest | undefined> {
-  if (req.headers[Headers.signature] === undefined && !policy.requireSignature) return undefined;
-  const verdict = verifySignedHeaders({
-    secret: policy.secret,
-    method: req.method ?? 'GET',
-    path: req.url ?? '/',
-    audience,
-    headers: req.headers,
-    maxAgeMs: policy.maxAgeMs,
-  });
-  if (!verdict.ok) throw refusal(verdict.reason);
-  let first: boolean;
-  try {
-    first = await nonces.claim(verdict.nonce, verdict.expiresAt);
-  } catch {
-    throw new HttpError(
-      ErrorCode.SERVICE_NOT_READY,
-      'The subgraph cannot check signed requests for replays now (its nonce store is unreachable); retry shortly.',
-      { connection: 'close' },
-    );
-  }
-  if (!first) throw refusal('the request was seen before (a replay)');
-  return verdict.body;
 }
 
 // Reads the body of a request: a signed one exactly as long as its digest says, then checked
@@ -223,21 +272,8 @@ async function readSignedBody(req: IncomingMessage, digest: BodyDigest | undefin
     throw new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than the limit of ${limitBytes} bytes`, { connection: 'close' });
   }
   const declared = req.headers['content-length'];
-  if (declared !== undefined && declared !== String(digest.length)) throw refusal('the body length is not the signed one');
+  if (declared !== undefined && declared !== String(digest.length)) throw signatureRefusal('the body length is not the signed one');
   const body = digest.length === 0 && declared === undefined ? Buffer.alloc(0) : await readBody(req, digest.length);
-  if (!bodyMatchesDigest(body, digest)) throw refusal('the body is not the signed one');
+  if (!bodyMatchesDigest(body, digest)) throw signatureRefusal('the body is not the signed one');
   return body;
-}
-
-function refusal(reason: string): HttpError {
-  return new HttpError(ErrorCode.UNAUTHENTICATED, `Request refused: ${reason}. This subgraph answers only requests signed by the Portico gateway.`, {
-    connection: 'close',
-  });
-}
-
-// Outside development, an error nobody gave a code is a bug whose message may hold internals.
-function maskUnexpected(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

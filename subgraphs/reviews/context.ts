@@ -2,6 +2,7 @@ import type DataLoader from 'dataloader';
 import { createLimiter } from '../kit/loaders/createLimiter.js';
 import { createPerItemLoader } from '../kit/loaders/createPerItemLoader.js';
 import type { RequestScope } from '../kit/requestScope.js';
+import type { ReviewEvents } from './reviewEvents.js';
 import type { ReviewRecord, ReviewsApi } from './reviewsApi.js';
 
 /**
@@ -13,6 +14,8 @@ export const reviewsConcurrency = 16;
 
 export interface ReviewsContext extends RequestScope {
   reviewsApi: ReviewsApi;
+  /** Where `createReview` announces a review and `reviewAdded` listens: shared by every request. */
+  reviewEvents: ReviewEvents;
   /** Reviews by id; null for an unknown id. */
   review: DataLoader<string, ReviewRecord | null>;
   /** A product's reviews, by UPC. */
@@ -22,7 +25,7 @@ export interface ReviewsContext extends RequestScope {
 }
 
 /** Builds each request's context: its own loaders, so no cache is shared between callers. */
-export function reviewsContext(reviewsApi: ReviewsApi) {
+export function reviewsContext(reviewsApi: ReviewsApi, reviewEvents: ReviewEvents) {
   return (scope: RequestScope): ReviewsContext => {
     // One limiter for the service: a loader each would allow three times the cap.
     const limiter = createLimiter(reviewsConcurrency, scope.signal);
@@ -40,6 +43,7 @@ export function reviewsContext(reviewsApi: ReviewsApi) {
     return {
       ...scope,
       reviewsApi,
+      reviewEvents,
       review,
       productReviews: listLoader((upc) => reviewsApi.forProduct(upc, scope)),
       userReviews: listLoader((userId) => reviewsApi.forUser(userId, scope)),

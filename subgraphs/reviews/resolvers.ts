@@ -1,6 +1,10 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
+import { eventOrEnd } from '../kit/events/eventOrEnd.js';
+import type { EventsEnded } from '../kit/events/EventBus.js';
+import { requireKey } from '../kit/loaders/requireKey.js';
 import { requireIntInRange } from '../kit/requireIntInRange.js';
+import type { ReviewRecord } from './reviewsApi.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 
 export const resolvers: Resolvers = {
@@ -22,7 +26,22 @@ export const resolvers: Resolvers = {
         context,
       );
       context.review.prime(created.id, created);
+      // The review is written whatever happens next: a failed announcement is logged, and the
+      // mutation still answers with the review (subscribers miss this one event).
+      await context.reviewEvents.publish(created).catch((error: unknown) => context.logger.error({ err: error }, 'could not announce a new review'));
       return created;
+    },
+  },
+  Subscription: {
+    reviewAdded: {
+      subscribe: (_parent, { productUpc }, context) => {
+        if (productUpc != null) requireKey('productUpc', productUpc);
+        return context.reviewEvents.subscribe({
+          signal: context.signal,
+          ...(productUpc == null ? {} : { filter: (review) => review.productUpc === productUpc }),
+        });
+      },
+      resolve: (item: ReviewRecord | EventsEnded) => eventOrEnd(item),
     },
   },
   Review: {

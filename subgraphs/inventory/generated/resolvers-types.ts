@@ -8,6 +8,7 @@ export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: 
 export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
 export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -16,6 +17,21 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   _FieldSet: { input: any; output: any; }
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Sets the units on hand of a product (0 to 1,000,000; in stock above 0) and tells every
+   * stockChanged subscriber. Staff only: needs the scope inventory:write. NOT_FOUND for an unknown UPC.
+   */
+  setStock: Maybe<Product>;
+};
+
+
+export type MutationSetStockArgs = {
+  quantity: Scalars['Int']['input'];
+  upc: Scalars['String']['input'];
 };
 
 export type Product = {
@@ -30,6 +46,20 @@ export type Product = {
   /** The warehouse that ships the product. */
   warehouse: Maybe<Scalars['String']['output']>;
   weight: Scalars['Int']['output'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The product each time its stock changes, for the given UPCs (1 to 100, each at most 256
+   * characters). The product is an entity: ask for its name or reviews as for any other.
+   */
+  stockChanged: Maybe<Product>;
+};
+
+
+export type SubscriptionStockChangedArgs = {
+  upcs: Array<Scalars['String']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -129,18 +159,26 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Product: ResolverTypeWrapper<ProductReference>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Product: ResolverTypeWrapper<ProductReference>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Product: ProductReference;
-  Boolean: Scalars['Boolean']['output'];
+  Mutation: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
+  Product: ProductReference;
+  Boolean: Scalars['Boolean']['output'];
+  Subscription: Record<PropertyKey, never>;
+}>;
+
+export type MutationResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  setStock?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<MutationSetStockArgs, 'quantity' | 'upc'>>;
 }>;
 
 export type ProductResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
@@ -152,7 +190,13 @@ export type ProductResolvers<ContextType = InventoryContext, ParentType extends 
   warehouse?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  stockChanged?: SubscriptionResolver<Maybe<ResolversTypes['Product']>, "stockChanged", ParentType, ContextType, RequireFields<SubscriptionStockChangedArgs, 'upcs'>>;
+}>;
+
 export type Resolvers<ContextType = InventoryContext> = ResolversObject<{
+  Mutation?: MutationResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 }>;
 

@@ -44,9 +44,12 @@ export function callUnary<Response>(start: StartUnaryCall<Response>, options: Un
   });
 }
 
-// Statuses that mean the caller asked for something wrong keep the backend's explanation;
-// the others are the backend's internals and only their status is told.
-function errorForStatus(error: grpc.ServiceError, { backend, method, timeoutMs }: UnaryCallOptions) {
+/**
+ * The GraphQL error for a failed gRPC call (unary or stream). Statuses that mean the caller asked
+ * for something wrong keep the backend's explanation; the others are the backend's internals and
+ * only their status is told.
+ */
+export function errorForStatus(error: grpc.ServiceError, { backend, method, timeoutMs }: Pick<UnaryCallOptions, 'backend' | 'method' | 'timeoutMs'>) {
   switch (error.code) {
     case grpc.status.NOT_FOUND:
       return backendError(ErrorCode.NOT_FOUND, backend, error.details);

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { reviewsConcurrency, reviewsContext } from '../../../subgraphs/reviews/context.js';
+import { createMemoryEventBus } from '../../../subgraphs/kit/events/createMemoryEventBus.js';
 import type { ReviewRecord, ReviewsApi } from '../../../subgraphs/reviews/reviewsApi.js';
 
 // A reviews service whose calls stay pending until released, counting how many are in flight.
@@ -39,7 +40,7 @@ describe('the reviews subgraph per request', () => {
   it(`has at most ${reviewsConcurrency} calls in flight to the reviews service, across its three loaders`, async () => {
     const service = gatedReviewsApi();
     const scope = { requestId: 'r1', signal: new AbortController().signal, viewer: null, logger: pino({ level: 'silent' }) };
-    const context = reviewsContext(service.api)(scope);
+    const context = reviewsContext(service.api, createMemoryEventBus<ReviewRecord>())(scope);
     const keys = Array.from({ length: 30 }, (_, index) => String(index));
     const all = Promise.all([context.review.loadMany(keys), context.productReviews.loadMany(keys), context.userReviews.loadMany(keys)]);
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,0 +1,12 @@
+// Original file: schema/protos/inventory.proto
+
+
+export interface SetStockRequest {
+  'upc'?: (string);
+  'quantity'?: (number);
+}
+
+export interface SetStockRequest__Output {
+  'upc': (string);
+  'quantity': (number);
+}
