@@ -35,6 +35,8 @@ import type { SupergraphSubgraph } from './supergraph/SupergraphSnapshot.js';
 import { connectRedis } from './traffic/connectRedis.js';
 import { createExplorerRoute } from './explorer/createExplorerRoute.js';
 import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
+import { createWebSocketTransport, type WebSocketTransport } from './websocket/createWebSocketTransport.js';
+import { runSocketOperation } from './websocket/runSocketOperation.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
@@ -140,6 +142,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   let pipeline!: Pipeline;
   let tracing: { shutdown(): Promise<void> } | undefined;
   let apollo!: ApolloServer<GatewayContext>;
+  let authenticator!: ReturnType<typeof createFeatures>['authenticator'];
+  const formatError = createFormatError({ mode: config.mode });
   let stage: 'building' | 'loading' | 'started' = 'building';
   try {
     const decidePolicies = config.authorization.policyModule ? await loadPolicyModule(config.authorization.policyModule) : null;
@@ -152,6 +156,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       decidePolicies,
     });
     pipeline = createPipeline(features.features);
+    authenticator = features.authenticator;
 
     apollo = new ApolloServer<GatewayContext>({
       gateway: createPipelineGateway(supergraph.gateway, pipeline.execute(executor.execute), supergraph.of),
@@ -160,7 +165,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       // Without introspection, "did you mean" suggestions would leak the schema instead.
       hideSchemaDetailsFromClientErrors: !config.introspection,
       includeStacktraceInErrorResponses: config.includeStacktraceInErrors,
-      formatError: createFormatError({ mode: config.mode }),
+      formatError,
       // The CLI handles signals, so that it can exit 0 after a clean stop.
       stopOnTerminationSignals: false,
       // Batches are capped by limits.maxBatchSize in the HTTP layer (the documentLimits feature).
@@ -211,6 +216,38 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   }
 
   const exposition = metrics ? (deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry) : undefined;
+  const cors = createCors(config.server.cors);
+  const clientAddressOf = (req: http.IncomingMessage) => addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']);
+  const webSocket: WebSocketTransport | null = config.server.websocket.enabled
+    ? createWebSocketTransport({
+        runOperation: (source, payload, signal) =>
+          runSocketOperation(source, payload, signal, {
+            apollo,
+            pipeline,
+            graphqlPath: config.server.graphqlPath,
+            requestTimeoutMs: config.server.requestTimeoutMs,
+            logger,
+          }),
+        arrive: pipeline.arrive,
+        authenticator,
+        graphqlPath: config.server.graphqlPath,
+        settings: config.server.websocket,
+        limits: config.limits,
+        formatError,
+        cors,
+        clientAddressOf,
+        logger,
+        ...(metrics
+          ? {
+              observe: {
+                state: (read) => metrics.observeStreamTransport('websocket', read),
+                closed: (reason) => metrics.streamConnectionCloses.inc({ transport: 'websocket', reason }),
+              },
+            }
+          : {}),
+      })
+    : null;
+  if (webSocket) httpServer.on('upgrade', webSocket.upgrade);
   const metricsListener =
     exposition && config.metrics.listener === 'internal' && deps.metricsListener !== false ? createMetricsListener(exposition, logger) : null;
   httpServer.on(
@@ -219,11 +256,11 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       apollo,
       pipeline,
       graphqlPath: config.server.graphqlPath,
-      clientAddressOf: (req) => addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']),
+      clientAddressOf,
       requestTimeoutMs: config.server.requestTimeoutMs,
       landingPage: config.landingPage,
       explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: supergraph.current().examples.graphiql }) : null,
-      cors: createCors(config.server.cors),
+      cors,
       readiness,
       ...(exposition && config.metrics.listener === 'public' ? { exposition } : {}),
       logger,
@@ -243,7 +280,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     metricsAddress: () => (metricsListener?.listening ? (metricsListener.address() as AddressInfo) : null),
     stop: () => {
       stopping ??= (async () => {
-        await apollo.stop();
+        // WebSockets close (1001) while the HTTP drain runs: it waits for their connections too.
+        await Promise.all([webSocket?.drain(config.server.drainDelayMs, config.server.shutdownGracePeriodMs), apollo.stop()]);
         if (metricsListener?.listening) {
           // A scraper's keep-alive connection would hold close() open.
           const closed = new Promise((resolve) => metricsListener.close(resolve));

@@ -1,11 +1,10 @@
 import type { ApolloServer, HTTPGraphQLResponse } from '@apollo/server';
-import { graphQLOverHttpStatus } from '../../common/http/graphQLOverHttpStatus.js';
-import { toHttpGraphQLRequest } from '../../common/http/toHttpGraphQLRequest.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import { clientGone } from '../pipeline/clientGone.js';
 import type { GraphQLExchange, Outcome, ProducedError } from '../pipeline/Feature.js';
 import type { Pipeline } from '../pipeline/createPipeline.js';
+import { runApollo } from './runApollo.js';
 
 export interface ApolloCallOptions {
   /** A started Apollo Server: it runs the operation (the features' plugins and `execute` hooks included). */
@@ -21,33 +20,14 @@ export interface ApolloCallOptions {
  * with its context (request id, abort signal, deadline, viewer), and the answer written back.
  */
 export async function callApollo(exchange: GraphQLExchange, options: ApolloCallOptions): Promise<Outcome> {
-  const { req, res } = exchange;
+  const { res } = exchange;
   let response: HTTPGraphQLResponse;
-  // The errors Apollo Server reports for this request, recorded from the moment its context exists.
-  let errors: readonly ProducedError[] = [];
+  let errors: readonly ProducedError[];
   try {
-    const httpGraphQLRequest = toHttpGraphQLRequest(req, exchange.url, exchange.body);
-    // The deadline starts once the request is taken; its wait is bounded by the queue's timeout.
-    const deadlineAt = Date.now() + options.requestTimeoutMs;
     // An answer can depend on who asked: no HTTP cache may keep anything Apollo Server answers
     // here (the Sandbox page too); a header it sets itself, such as APQ's, still wins.
     res.setHeader('cache-control', 'no-store');
-    const answer = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () => {
-        const context: GatewayContext = {
-          requestId: exchange.requestId,
-          signal: exchange.signal,
-          deadlineAt,
-          clientAddress: req.socket.remoteAddress ?? '',
-          viewer: exchange.viewer,
-          ...(exchange.traceparent ? { traceparent: exchange.traceparent } : {}),
-        };
-        errors = options.pipeline.recordErrors(context);
-        return context;
-      },
-    });
-    response = { ...answer, status: graphQLOverHttpStatus(answer) };
+    ({ response, errors } = await runApollo(exchange, options));
     await writeHttpGraphQLResponse(res, response);
   } catch (error) {
     // Nobody is left to answer: a client that went away is no failure of the gateway's.

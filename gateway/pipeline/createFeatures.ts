@@ -3,7 +3,7 @@ import type { PersistedQueryOptions } from '@apollo/server';
 import type { RedisClient } from '../traffic/createRedisClient.js';
 import type { Logger } from '../../common/createLogger.js';
 import { createByteBudget } from '../../common/http/createByteBudget.js';
-import { createAuthenticator } from '../auth/createAuthenticator.js';
+import { createAuthenticator, type Authenticator } from '../auth/createAuthenticator.js';
 import type { PolicyDecider } from '../authorization/loadPolicyModule.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import type { GatewayMetrics } from '../metrics/createGatewayMetrics.js';
@@ -45,6 +45,8 @@ export interface Features {
   features: Feature[];
   /** Apollo Server's APQ option (see createPersistedDocuments). */
   persistedQueries: PersistedQueryOptions | false;
+  /** Authentication's: the WebSocket transport checks a connection's token with it at `connection_init`. */
+  authenticator: Authenticator;
 }
 
 /**
@@ -70,10 +72,11 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
     logger,
   });
   const admission = createAdmission(server.admission);
+  const authenticator = createAuthenticator(config.authentication, logger.child({ component: 'authentication' }));
   metrics?.observeAdmission(admission.state);
   const features: Feature[] = [
     createAddressRateLimit({ limiter: limiters?.address ?? null, addressOf, onStoreError: rateLimit.onStoreError, logger }),
-    createAuthentication(createAuthenticator(config.authentication, logger.child({ component: 'authentication' }))),
+    createAuthentication(authenticator),
     createBodyReading({
       bodyLimitBytes: server.bodyLimitBytes,
       bodyTimeoutMs: server.bodyTimeoutMs,
@@ -93,7 +96,7 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
     createRequestMetrics({ metrics, ...config.metrics }),
     createFailedRequestLog(logger),
   ];
-  return { features, persistedQueries: persistedDocuments.persistedQueries };
+  return { features, persistedQueries: persistedDocuments.persistedQueries, authenticator };
 }
 
 /**
