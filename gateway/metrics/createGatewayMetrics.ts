@@ -92,16 +92,23 @@ export function createGatewayMetrics(maxLabelValues: number) {
 
   // Read when scraped: each streaming transport's open connections and running operations.
   const streamTransports = new Map<StreamTransport, () => StreamTransportState>();
-  const transportGauge = (name: string, help: string, read: (state: StreamTransportState) => number) =>
-    new Gauge({
-      name,
-      help,
-      labelNames: ['transport'],
-      registers,
-      collect() {
-        for (const [transport, state] of streamTransports) this.set({ transport }, read(state()));
-      },
-    });
+  const transportGauge = (name: string, help: string, read: (state: StreamTransportState) => number) => {
+    const metric: BoundedMetric<'transport'> = keep(
+      gauge(
+        {
+          name,
+          help,
+          labelNames: ['transport'],
+          registers,
+          collect() {
+            for (const [transport, state] of streamTransports) metric.record({ transport }, read(state()));
+          },
+        },
+        bounds,
+      ),
+    );
+    return metric;
+  };
   transportGauge('portico_subscription_connections', 'Open connections of each streaming transport (websocket, sse, multipart).', (state) => state.connections);
   transportGauge(
     'portico_subscriptions_active',
