@@ -148,6 +148,8 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
               uncount();
               options.observe?.closed(reason);
             });
+            // Checked before the drain began, upgraded after: it goes the way the others went.
+            if (draining) void connection.shutdown(SocketClose.goingAway, 'The gateway is stopping; reconnect', 'going_away');
           });
         },
         (error: unknown) => {
