@@ -1,7 +1,9 @@
 import { IncomingMessage, ServerResponse, type IncomingHttpHeaders } from 'node:http';
 import { Socket } from 'node:net';
 import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
+import { context } from '@opentelemetry/api';
 import type { Logger } from '../../common/createLogger.js';
+import { startServerSpan, TRACEPARENT } from '../../common/tracing/startServerSpan.js';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { resolveRequestId } from '../../common/http/resolveRequestId.js';
@@ -58,6 +60,28 @@ export async function runSocketOperation(
   signal: AbortSignal,
   options: SocketOperationOptions,
 ): Promise<SocketAnswer> {
+  // One span per operation, as for an HTTP request (the upgrade's traceparent continues the
+  // caller's trace): Apollo Gateway's plan and fetch spans are its children.
+  const hop = startServerSpan({
+    tracer: 'portico-gateway',
+    name: `${METHOD} ${options.graphqlPath}`,
+    traceparent: source.headers[TRACEPARENT],
+    attributes: { 'url.path': options.graphqlPath, 'network.protocol.name': 'websocket' },
+  });
+  try {
+    return await context.with(hop.context, () => runTraced(source, payload, signal, options, hop.traceparent));
+  } finally {
+    hop.span.end();
+  }
+}
+
+async function runTraced(
+  source: SocketOperationSource,
+  payload: SubscribePayload,
+  signal: AbortSignal,
+  options: SocketOperationOptions,
+  traceparent: string,
+): Promise<SocketAnswer> {
   const startedAt = performance.now();
   const requestId = resolveRequestId(undefined);
   let answer: ApolloAnswer | undefined;
@@ -72,7 +96,7 @@ export async function runSocketOperation(
       url: new URL(options.graphqlPath, 'http://server.invalid'),
       method: 'POST',
       requestId,
-      traceparent: undefined,
+      traceparent,
       clientAddress: source.clientAddress,
       signal,
       viewer: null,
