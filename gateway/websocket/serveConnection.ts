@@ -211,10 +211,20 @@ export function serveConnection(
     }
   };
 
+  // A rejection nobody handles would end the process: a bug here closes this connection only.
+  const fail = (error: unknown): void => {
+    try {
+      logger.error({ err: error }, 'unexpected error serving a WebSocket connection');
+    } catch {
+      // The logger itself failed: the close below is all that is left to do.
+    }
+    close(SocketClose.internalError, 'Internal server error', 'internal_error');
+  };
+
   const receive = (message: ClientMessage): void => {
     switch (message.type) {
       case 'connection_init':
-        void initialise(message.payload);
+        initialise(message.payload).catch(fail);
         return;
       case 'ping':
         send({ type: 'pong' });
@@ -234,7 +244,7 @@ export function serveConnection(
           send({ id: message.id, type: 'error', payload: [tooManyOperations(settings.maxSubscriptionsPerConnection)] });
           return;
         }
-        void run(message.id, message.payload);
+        run(message.id, message.payload).catch(fail);
         return;
       }
       case 'complete': {
