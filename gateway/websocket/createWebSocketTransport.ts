@@ -135,30 +135,40 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
         unpend();
         uncount();
       });
-      admit(req, address).then(
-        () => {
-          if (socket.destroyed) return;
-          server.handleUpgrade(req, socket, head, (ws) => {
-            upgraded = true;
-            unpend();
-            const connection = serveConnection(ws, req, address, connectionOptions);
-            connections.add(connection);
-            void connection.closed.then((reason) => {
-              connections.delete(connection);
-              uncount();
-              options.observe?.closed(reason);
+      admit(req, address)
+        .then(
+          () => {
+            if (socket.destroyed) return;
+            server.handleUpgrade(req, socket, head, (ws) => {
+              upgraded = true;
+              unpend();
+              const connection = serveConnection(ws, req, address, connectionOptions);
+              connections.add(connection);
+              void connection.closed.then((reason) => {
+                connections.delete(connection);
+                uncount();
+                options.observe?.closed(reason);
+              });
+              // Checked before the drain began, upgraded after: it goes the way the others went.
+              if (draining) void connection.shutdown(SocketClose.goingAway, 'The gateway is stopping; reconnect', 'going_away');
             });
-            // Checked before the drain began, upgraded after: it goes the way the others went.
-            if (draining) void connection.shutdown(SocketClose.goingAway, 'The gateway is stopping; reconnect', 'going_away');
-          });
-        },
-        (error: unknown) => {
-          unpend();
-          uncount();
-          if (!(error instanceof HttpError)) logger.error({ err: error }, 'unexpected error checking a WebSocket upgrade');
-          refuseUpgrade(socket, error instanceof HttpError ? error : new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
-        },
-      );
+          },
+          (error: unknown) => {
+            unpend();
+            uncount();
+            if (!(error instanceof HttpError)) logger.error({ err: error }, 'unexpected error checking a WebSocket upgrade');
+            refuseUpgrade(socket, error instanceof HttpError ? error : new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
+          },
+        )
+        // Nothing may escape an upgrade as an unhandled rejection: that would end the process.
+        .catch((error: unknown) => {
+          try {
+            logger.error({ err: error }, 'unexpected error upgrading a WebSocket; closing the connection');
+          } catch {
+            // The logger itself failed: closing the socket is all that is left.
+          }
+          socket.destroy();
+        });
     },
 
     async drain(delayMs, gracePeriodMs) {
