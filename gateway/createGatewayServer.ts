@@ -37,6 +37,8 @@ import { connectRedis } from './traffic/connectRedis.js';
 import { createExplorerRoute } from './explorer/createExplorerRoute.js';
 import { createQueryPlanRoute } from './explorer/createQueryPlanRoute.js';
 import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
+import { createWebSocketTransport, type WebSocketTransport } from './websocket/createWebSocketTransport.js';
+import { runSocketOperation } from './websocket/runSocketOperation.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
@@ -143,6 +145,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   let operations: OperationStore | null = null;
   let tracing: { shutdown(): Promise<void> } | undefined;
   let apollo!: ApolloServer<GatewayContext>;
+  let authenticator!: ReturnType<typeof createFeatures>['authenticator'];
   let stage: 'building' | 'loading' | 'started' = 'building';
   // Apollo Server's, and the transport's for what it writes after Apollo Server answered (deferred parts).
   const formatError = createFormatError({ mode: config.mode });
@@ -158,6 +161,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     });
     pipeline = createPipeline(features.features);
     operations = features.operations;
+    authenticator = features.authenticator;
 
     apollo = new ApolloServer<GatewayContext>({
       gateway: createPipelineGateway(supergraph.gateway, pipeline.execute(executor.execute), supergraph.of),
@@ -217,6 +221,38 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   }
 
   const exposition = metrics ? (deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry) : undefined;
+  const cors = createCors(config.server.cors);
+  const clientAddressOf = (req: http.IncomingMessage) => addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']);
+  const webSocket: WebSocketTransport | null = config.server.websocket.enabled
+    ? createWebSocketTransport({
+        runOperation: (source, payload, signal) =>
+          runSocketOperation(source, payload, signal, {
+            apollo,
+            pipeline,
+            graphqlPath: config.server.graphqlPath,
+            requestTimeoutMs: config.server.requestTimeoutMs,
+            logger,
+          }),
+        arrive: pipeline.arrive,
+        authenticator,
+        graphqlPath: config.server.graphqlPath,
+        settings: config.server.websocket,
+        limits: config.limits,
+        formatError,
+        cors,
+        clientAddressOf,
+        logger,
+        ...(metrics
+          ? {
+              observe: {
+                state: (read) => metrics.observeStreamTransport('websocket', read),
+                closed: (reason) => metrics.streamConnectionCloses.inc({ transport: 'websocket', reason }),
+              },
+            }
+          : {}),
+      })
+    : null;
+  if (webSocket) httpServer.on('upgrade', webSocket.upgrade);
   const metricsListener =
     exposition && config.metrics.listener === 'internal' && deps.metricsListener !== false ? createMetricsListener(exposition, logger, operations) : null;
   httpServer.on(
@@ -225,7 +261,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       apollo,
       pipeline,
       graphqlPath: config.server.graphqlPath,
-      clientAddressOf: (req) => addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']),
+      clientAddressOf,
       requestTimeoutMs: config.server.requestTimeoutMs,
       formatError,
       landingPage: config.landingPage,
@@ -242,7 +278,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
         bodyTimeoutMs: config.server.bodyTimeoutMs,
         current: () => supergraph.current(),
       }),
-      cors: createCors(config.server.cors),
+      cors,
       readiness,
       ...(exposition && config.metrics.listener === 'public' ? { exposition } : {}),
       logger,
@@ -262,7 +298,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     metricsAddress: () => (metricsListener?.listening ? (metricsListener.address() as AddressInfo) : null),
     stop: () => {
       stopping ??= (async () => {
-        await apollo.stop();
+        // WebSockets close (1001) while the HTTP drain runs: it waits for their connections too.
+        await Promise.all([webSocket?.drain(config.server.drainDelayMs, config.server.shutdownGracePeriodMs), apollo.stop()]);
         if (metricsListener?.listening) {
           // A scraper's keep-alive connection would hold close() open.
           const closed = new Promise((resolve) => metricsListener.close(resolve));

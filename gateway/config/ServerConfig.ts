@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Type, type StaticDecode } from 'typebox';
 import { headerName, nullable, positive, section } from './configOptions.js';
+import { webSocketConfigSchema } from './WebSocketConfig.js';
 
 // Origins as browsers send them: no path, no trailing slash.
 const ORIGIN_PATTERN = '^(\\*|https?://[^/\\s]+)$';
@@ -136,6 +137,7 @@ export const serverConfigSchema = section({
   }),
   tls: tlsConfigSchema,
   cors: corsConfigSchema,
+  websocket: webSocketConfigSchema,
 });
 
 export type ServerConfig = StaticDecode<typeof serverConfigSchema>;

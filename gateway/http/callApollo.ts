@@ -1,14 +1,13 @@
 import type { ApolloServer, HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { acceptsMultipartDefer } from '../../common/http/acceptsMultipartDefer.js';
-import { graphQLOverHttpStatus } from '../../common/http/graphQLOverHttpStatus.js';
-import { toHttpGraphQLRequest } from '../../common/http/toHttpGraphQLRequest.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import { clientGone } from '../pipeline/clientGone.js';
 import type { GraphQLExchange, Outcome, ProducedError } from '../pipeline/Feature.js';
 import type { Pipeline } from '../pipeline/createPipeline.js';
-import { createStreamSlot } from '../streaming/createStreamSlot.js';
+import type { ResultStream } from '../streaming/ResultStream.js';
+import { runApollo } from './runApollo.js';
 import { writeMultipartIncremental } from './writeMultipartIncremental.js';
 
 export interface ApolloCallOptions {
@@ -29,39 +28,15 @@ export interface ApolloCallOptions {
 export async function callApollo(exchange: GraphQLExchange, options: ApolloCallOptions): Promise<Outcome> {
   const { req, res } = exchange;
   let response: HTTPGraphQLResponse;
-  // The errors Apollo Server reports for this request, recorded from the moment its context exists.
-  let errors: readonly ProducedError[] = [];
+  let errors: readonly ProducedError[];
+  let stream: ResultStream | undefined;
   // `@defer` parts as multipart/mixed, when the client reads it (a batch answers once, merged).
   const streams = acceptsMultipartDefer(req.headers.accept) && !Array.isArray(exchange.body);
-  const slot = createStreamSlot();
   try {
-    const httpGraphQLRequest = toHttpGraphQLRequest(req, exchange.url, exchange.body);
-    // Apollo Server answers its one result as JSON; the multipart framing around it is the gateway's.
-    if (streams) httpGraphQLRequest.headers.set('accept', 'application/json');
-    // The deadline starts once the request is taken; its wait is bounded by the queue's timeout.
-    const deadlineAt = Date.now() + options.requestTimeoutMs;
     // An answer can depend on who asked: no HTTP cache may keep anything Apollo Server answers
     // here (the Sandbox page too); a header it sets itself, such as APQ's, still wins.
     res.setHeader('cache-control', 'no-store');
-    const answer = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () => {
-        const fields: GatewayContext = {
-          requestId: exchange.requestId,
-          signal: exchange.signal,
-          deadlineAt,
-          clientAddress: req.socket.remoteAddress ?? '',
-          viewer: exchange.viewer,
-          ...(exchange.traceparent ? { traceparent: exchange.traceparent } : {}),
-          ...(streams ? { acceptsStream: true } : {}),
-        };
-        const context: GatewayContext = Object.assign(Object.create(slot.prototype) as GatewayContext, fields);
-        errors = options.pipeline.recordErrors(context);
-        return context;
-      },
-    });
-    response = { ...answer, status: graphQLOverHttpStatus(answer) };
-    const stream = slot.current();
+    ({ response, errors, stream } = await runApollo(exchange, options, { acceptsStream: streams }));
     if (stream?.kind === 'deferred' && response.status === 200 && response.body.kind === 'complete') {
       await writeMultipartIncremental(res, {
         first: response,

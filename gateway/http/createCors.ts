@@ -12,6 +12,12 @@ export interface Cors {
    * `HttpError` (403 `FORBIDDEN`) naming the refused origin.
    */
   preflight(req: IncomingMessage): Record<string, string> | HttpError;
+  /**
+   * Whether a request that browsers send without a preflight (a WebSocket upgrade) may go on:
+   * one without `Origin` (not from a browser), from the gateway's own origin (its explorer), or
+   * from an origin listed in `server.cors.origins`.
+   */
+  allowsOrigin(req: IncomingMessage): boolean;
 }
 
 const allowedMethods = 'GET, POST, OPTIONS';
@@ -67,5 +73,22 @@ export function createCors(config: CorsConfig): Cors {
         'access-control-max-age': String(config.maxAgeSeconds),
       };
     },
+
+    allowsOrigin(req) {
+      const origin = req.headers.origin;
+      if (origin === undefined || allowOriginFor(origin) !== undefined) return true;
+      return sameHost(origin, req.headers.host);
+    },
   };
+}
+
+/** Whether `origin` names the host the request was sent to (a page of the gateway's own, such as its explorer). */
+function sameHost(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }

@@ -18,6 +18,16 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1,
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
+/** The transports that deliver more than one result per operation: the `transport` label's only values. */
+export type StreamTransport = 'websocket' | 'sse' | 'multipart';
+
+/** What a streaming transport holds now. */
+export interface StreamTransportState {
+  connections: number;
+  /** Operations running (subscriptions streaming, on websocket any operation). */
+  operations: number;
+}
+
 /** A labelled metric as the gateway uses it: every call's labels go through the label bounds. */
 export interface BoundedMetric<L extends string> {
   name: string;
@@ -80,11 +90,46 @@ export function createGatewayMetrics(maxLabelValues: number) {
   admissionGauge('portico_admission_in_flight', 'Operations executing now.', (state) => state.inFlight);
   admissionGauge('portico_admission_queued', 'Requests waiting for a slot.', (state) => state.queued);
 
+  // Read when scraped: each streaming transport's open connections and running operations.
+  const streamTransports = new Map<StreamTransport, () => StreamTransportState>();
+  const transportGauge = (name: string, help: string, read: (state: StreamTransportState) => number) => {
+    const metric: BoundedMetric<'transport'> = keep(
+      gauge(
+        {
+          name,
+          help,
+          labelNames: ['transport'],
+          registers,
+          collect() {
+            for (const [transport, state] of streamTransports) metric.record({ transport }, read(state()));
+          },
+        },
+        bounds,
+      ),
+    );
+    return metric;
+  };
+  transportGauge('portico_subscription_connections', 'Open connections of each streaming transport (websocket, sse, multipart).', (state) => state.connections);
+  transportGauge(
+    'portico_subscriptions_active',
+    'Operations running on each streaming transport: subscriptions, and on websocket every operation in flight.',
+    (state) => state.operations,
+  );
+
   return {
     registry,
     observeAdmission: (read: () => AdmissionState) => {
       admission = read;
     },
+    /** A streaming transport's state, read when scraped (the transport label is one of a fixed set). */
+    observeStreamTransport: (transport: StreamTransport, read: () => StreamTransportState) => {
+      streamTransports.set(transport, read);
+    },
+    streamConnectionCloses: counter({
+      name: 'portico_subscription_connection_closes_total',
+      help: 'Connections of the streaming transports closed, by transport and reason (client, going_away, idle, init_timeout, heartbeat, bad_request, forbidden, token_expired, too_slow, message_too_big, internal_error).',
+      labelNames: ['transport', 'reason'],
+    }),
     requests: counter({
       name: 'portico_requests_total',
       help: 'GraphQL requests by operation name, type, outcome (success, partial, error) and client.',

@@ -3,7 +3,7 @@ import type { PersistedQueryOptions } from '@apollo/server';
 import type { RedisClient } from '../traffic/createRedisClient.js';
 import type { Logger } from '../../common/createLogger.js';
 import { createByteBudget } from '../../common/http/createByteBudget.js';
-import { createAuthenticator } from '../auth/createAuthenticator.js';
+import { createAuthenticator, type Authenticator } from '../auth/createAuthenticator.js';
 import type { PolicyDecider } from '../authorization/loadPolicyModule.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import type { GatewayMetrics } from '../metrics/createGatewayMetrics.js';
@@ -49,6 +49,8 @@ export interface Features {
   persistedQueries: PersistedQueryOptions | false;
   /** The operations the gateway has executed (`operationRecording`); null when it is off. */
   operations: OperationStore | null;
+  /** Authentication's: the WebSocket transport checks a connection's token with it at `connection_init`. */
+  authenticator: Authenticator;
 }
 
 /**
@@ -82,10 +84,11 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
     logger,
   });
   const admission = createAdmission(server.admission);
+  const authenticator = createAuthenticator(config.authentication, logger.child({ component: 'authentication' }));
   metrics?.observeAdmission(admission.state);
   const features: Feature[] = [
     createAddressRateLimit({ limiter: limiters?.address ?? null, addressOf, onStoreError: rateLimit.onStoreError, logger }),
-    createAuthentication(createAuthenticator(config.authentication, logger.child({ component: 'authentication' }))),
+    createAuthentication(authenticator),
     createBodyReading({
       bodyLimitBytes: server.bodyLimitBytes,
       bodyTimeoutMs: server.bodyTimeoutMs,
@@ -107,7 +110,7 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
     createRequestMetrics({ metrics, ...config.metrics }),
     createFailedRequestLog(logger),
   ];
-  return { features, persistedQueries: persistedDocuments.persistedQueries, operations: operationRecording.store };
+  return { features, persistedQueries: persistedDocuments.persistedQueries, operations: operationRecording.store, authenticator };
 }
 
 /**

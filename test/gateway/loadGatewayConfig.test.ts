@@ -86,6 +86,16 @@ describe('loadGatewayConfig', () => {
             'x-portico-cost',
           ],
         },
+        websocket: {
+          enabled: true,
+          maxConnections: 10_000,
+          maxConnectionsPerAddress: 100,
+          maxSubscriptionsPerConnection: 100,
+          maxMessageBytes: 131_072,
+          connectionInitTimeoutMs: 5000,
+          pingIntervalMs: 15_000,
+          idleTimeoutMs: 300_000,
+        },
       },
       upstream: {
         timeoutMs: 30_000,
@@ -405,7 +415,7 @@ subgraphs:
       ['port: 4000', `port: unknown key (accepted here: ${topLevelKeys})`],
       [
         'server: { prot: 1 }',
-        'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, maxBodyBytesInFlight, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, drainDelayMs, requestTimeoutMs, readyChecksSubgraphs, readyChecksRedis, workers, admission, heapGrowthPercent, tls, cors)',
+        'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, maxBodyBytesInFlight, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, drainDelayMs, requestTimeoutMs, readyChecksSubgraphs, readyChecksRedis, workers, admission, heapGrowthPercent, tls, cors, websocket)',
       ],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
