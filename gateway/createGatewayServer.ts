@@ -35,6 +35,9 @@ import type { SupergraphSubgraph } from './supergraph/SupergraphSnapshot.js';
 import { connectRedis } from './traffic/connectRedis.js';
 import { createExplorerRoute } from './explorer/createExplorerRoute.js';
 import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
+import { createCallerHeaders } from './subgraphRequests/createCallerHeaders.js';
+import { createSubscriptions } from './subscriptions/createSubscriptions.js';
+import { openerFor } from './subscriptions/openerFor.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
@@ -106,12 +109,16 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     onSwap: (snapshot) => {
       // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.
       clients.sync(snapshot.subgraphs);
+      // Subscriptions whose operation the new API schema no longer validates end, saying why.
+      subscriptions.revalidate(snapshot.apiSchema);
       readiness.markLoaded();
     },
     onReload: (outcome) => metrics?.supergraphReloads.inc({ outcome }),
   });
+  const subscriptions = createGatewaySubscriptions(config, () => supergraph.current().subgraphs, propagateHeaders, metrics, tracingOn);
   const executor = createPlanExecutor({
     clientOf: (name) => clients.get(name),
+    subscriptions,
     ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
   });
   const httpServer = createNodeServer(config.server);
@@ -172,7 +179,11 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
           httpServer,
           delayMs: config.server.drainDelayMs,
           gracePeriodMs: config.server.shutdownGracePeriodMs,
-          onDrainStart: readiness.markDraining,
+          onDrainStart: () => {
+            readiness.markDraining();
+            // Streams would hold the drain for its whole grace period: their clients reconnect elsewhere.
+            subscriptions.close();
+          },
           logger,
         }).plugin,
         // The request path's features, in order (see createFeatures).
@@ -221,6 +232,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       graphqlPath: config.server.graphqlPath,
       clientAddressOf: (req) => addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']),
       requestTimeoutMs: config.server.requestTimeoutMs,
+      formatError: createFormatError({ mode: config.mode }),
       landingPage: config.landingPage,
       explorer: config.explorer ? createExplorerRoute({ graphqlPath: config.server.graphqlPath, exampleQuery: supergraph.current().examples.graphiql }) : null,
       cors: createCors(config.server.cors),
@@ -243,6 +255,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     metricsAddress: () => (metricsListener?.listening ? (metricsListener.address() as AddressInfo) : null),
     stop: () => {
       stopping ??= (async () => {
+        subscriptions.close();
         await apollo.stop();
         if (metricsListener?.listening) {
           // A scraper's keep-alive connection would hold close() open.
@@ -260,4 +273,48 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     },
     isReady: () => readiness.status().ready,
   };
+}
+
+/** The gateway's subscriptions: each subgraph's transport and caller headers as config says, observed by the metrics. */
+function createGatewaySubscriptions(
+  config: GatewayConfig,
+  subgraphs: () => readonly SupergraphSubgraph[],
+  propagateHeaders: ReturnType<typeof createHeaderPropagation>,
+  metrics: ReturnType<typeof createGatewayMetrics> | undefined,
+  tracingOn: boolean,
+) {
+  const settingsOf = (name: string) => (Object.hasOwn(config.subgraphs, name) ? config.subgraphs[name] : undefined) ?? config.upstream;
+  const callerHeaders = new Map<string, ReturnType<typeof createCallerHeaders>>();
+  const subscriptions = createSubscriptions({
+    urlOf: (name) => subgraphs().find((subgraph) => subgraph.name === name)?.url,
+    callerHeadersOf: (name, caller) => {
+      let headersOf = callerHeaders.get(name);
+      if (!headersOf) {
+        headersOf = createCallerHeaders({
+          propagateHeaders: (incoming) => propagateHeaders(name, incoming),
+          forwardClaims: config.authentication.forwardClaims,
+          forwardToken: config.authentication.forwardToken,
+        });
+        callerHeaders.set(name, headersOf);
+      }
+      return headersOf(caller);
+    },
+    openerOf: (name) => openerFor(settingsOf(name).subscriptionTransport),
+    signingSecret: config.subgraphSigning.secret,
+    ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
+    ...(metrics
+      ? {
+          observer: {
+            eventIn: (clients: number) => {
+              metrics.subscriptionEvents.inc({ direction: 'in' });
+              metrics.subscriptionFanOut.observe({}, clients);
+            },
+            eventOut: () => metrics.subscriptionEvents.inc({ direction: 'out' }),
+            reconnect: (subgraph: string) => metrics.subscriptionReconnects.inc({ subgraph }),
+          },
+        }
+      : {}),
+  });
+  metrics?.observeSubscriptions(() => ({ active: subscriptions.active(), upstreams: subscriptions.upstreams() }));
+  return subscriptions;
 }

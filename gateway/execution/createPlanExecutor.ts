@@ -18,6 +18,8 @@ import { coercedVariablesOf } from './coercedVariablesOf.js';
 import { operationResolutionError } from './operationResolutionError.js';
 import type { SubgraphCaller, SubgraphClient } from '../subgraphRequests/createSubgraphClient.js';
 import type { SupergraphSnapshot } from '../supergraph/SupergraphSnapshot.js';
+import type { SubscriptionStart, Subscriptions } from '../subscriptions/createSubscriptions.js';
+import { subscriptionTransportRequired } from '../subscriptions/subscriptionTransportRequired.js';
 import type { ResultObject } from './collectEntities.js';
 import { executePlan } from './executePlan.js';
 import { preparePlan, type PreparedPlan } from './preparePlan.js';
@@ -32,6 +34,8 @@ export interface PlanExecutorOptions {
   clientOf: (subgraph: string) => SubgraphClient | undefined;
   /** With tracing on: a `gateway.fetch` span around each request to a subgraph. */
   tracer?: Tracer;
+  /** Runs subscriptions (without it, they are refused). */
+  subscriptions?: Subscriptions;
 }
 
 export interface PlanExecutor {
@@ -66,6 +70,8 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       const { operation, document, request } = requestContext;
       if (!operation) return { errors: [operationResolutionError(document, request.operationName)] };
       const context = requestContext.context as GatewayContext;
+      // Refused before anything is planned: this transport could deliver no event.
+      if (operation.operation === 'subscription' && !context.acceptsStream) return { errors: [subscriptionTransportRequired()] };
       const coerced = coercedVariablesOf({ context, schema: state.apiSchema, operation, variables: request.variables });
       if (coerced.errors) return { errors: [...coerced.errors] };
       const provided = request.variables ?? {};
@@ -76,32 +82,50 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
         if (error instanceof GraphQLError || (error as Error).name === 'GraphQLError') return { errors: [error as GraphQLError] };
         throw error;
       }
-      if (plan.subscription) throw new Error('Execution of subscriptions not supported by gateway');
-
       const caller: SubgraphCaller = { context, clientHeaders: request.http?.headers ?? new Map<string, string>() };
-      const { data, errors } = await executePlan({
-        plan,
-        variables: provided,
-        conditionValues: coerced.values,
-        caller,
-        clientOf: options.clientOf,
-        matches: state.matches,
-        ...(around ? { around } : {}),
-      });
       const fragments = fragmentsOf(document);
-      const shaped = shapeResponse(data, {
-        schema: state.apiSchema,
-        selections: operation.selectionSet.selections,
-        rootType: rootTypeOf(state.apiSchema, operation),
-        fragments,
-        variables: coerced.values,
-        introspect: (field) => introspect(state.apiSchema, field, operation, fragments, provided),
-        typeNames: state.typeNames,
-      });
-      // As in Apollo Gateway: shaping errors are news only when fetching went well, and then
-      // they go in extensions, since clients long relied on not getting them as errors.
-      if (errors.length === 0 && shaped.errors.length > 0) return { data: shaped.data, extensions: { valueCompletion: shaped.errors } };
-      return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
+      const shape = (data: ResultObject, errors: GraphQLError[]): ExecutionResult => {
+        const shaped = shapeResponse(data, {
+          schema: state.apiSchema,
+          selections: operation.selectionSet.selections,
+          rootType: rootTypeOf(state.apiSchema, operation),
+          fragments,
+          variables: coerced.values,
+          introspect: (field) => introspect(state.apiSchema, field, operation, fragments, provided),
+          typeNames: state.typeNames,
+        });
+        // As in Apollo Gateway: shaping errors are news only when fetching went well, and then
+        // they go in extensions, since clients long relied on not getting them as errors.
+        if (errors.length === 0 && shaped.errors.length > 0) return { data: shaped.data, extensions: { valueCompletion: shaped.errors } };
+        return errors.length === 0 ? { data: shaped.data } : { errors, data: shaped.data };
+      };
+      // Runs the plan (from a subscription event's data, for a subscription) and shapes the result.
+      const run = async (start?: ResultObject, upstreamErrors: readonly GraphQLError[] = []): Promise<ExecutionResult> => {
+        const { data, errors } = await executePlan(
+          {
+            plan,
+            variables: provided,
+            conditionValues: coerced.values,
+            caller,
+            clientOf: options.clientOf,
+            matches: state.matches,
+            ...(around ? { around } : {}),
+          },
+          start,
+        );
+        return shape(data, [...upstreamErrors, ...errors]);
+      };
+      if (plan.subscription && plan.primary) {
+        if (!options.subscriptions) throw new Error('Execution of subscriptions not supported by gateway');
+        return options.subscriptions.start({
+          primary: plan.primary,
+          variables: provided,
+          caller,
+          document,
+          runEvent: (start, upstreamErrors) => run(start, upstreamErrors) as ReturnType<SubscriptionStart['runEvent']>,
+        });
+      }
+      return run();
     },
   };
 }

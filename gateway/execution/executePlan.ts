@@ -42,8 +42,9 @@ interface ReadyFetch {
  * the entities they concern. Resolves with the tree and the errors; never rejects for a
  * subgraph's failure.
  */
-export async function executePlan(run: PlanRun): Promise<{ data: ResultObject; errors: GraphQLError[] }> {
-  const data: ResultObject = Object.create(null);
+export async function executePlan(run: PlanRun, start?: ResultObject): Promise<{ data: ResultObject; errors: GraphQLError[] }> {
+  // A subscription's event is the data its plan's `rest` starts from (merged into in place).
+  const data: ResultObject = start ?? Object.create(null);
   const errors: GraphQLError[] = [];
   const waves = run.plan.schedule((name) => run.conditionValues.get(name) === true);
   for (const wave of waves) {

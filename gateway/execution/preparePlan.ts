@@ -7,8 +7,10 @@ import { schedulePlan, type ScheduledFetch } from './schedulePlan.js';
 export interface PreparedPlan {
   /** The plan's root node; none when the operation needs no subgraph (introspection, `__typename`). */
   node: PlanNode | undefined;
-  /** Whether the plan is a subscription's, which this gateway does not execute. */
+  /** Whether the plan is a subscription's: then `node` is what runs per event, after `primary`. */
   subscription: boolean;
+  /** A subscription's fetch opened upstream; each of its events starts a run of `node`. */
+  primary?: FetchNode;
   /** The fetches in waves, for these `Condition` outcomes. */
   schedule(condition: (variable: string) => boolean): ScheduledFetch[][];
   projector(fetch: FetchNode): Projector;
@@ -19,7 +21,8 @@ export interface PreparedPlan {
 }
 
 export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan {
-  const node = plan.node?.kind === 'Subscription' ? undefined : plan.node;
+  // A subscription's plan runs its `rest` for each event of its `primary` fetch.
+  const node = plan.node?.kind === 'Subscription' ? plan.node.rest : plan.node;
   const conditions = new Set<string>();
   collectConditions(node, conditions);
   const schedules = new Map<string, ScheduledFetch[][]>();
@@ -30,6 +33,7 @@ export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan
   return {
     node,
     subscription: plan.node?.kind === 'Subscription',
+    ...(plan.node?.kind === 'Subscription' ? { primary: plan.node.primary } : {}),
     schedule(condition) {
       if (!node) return [];
       // Keyed by the outcome of every condition of the plan: usually none, so one schedule.

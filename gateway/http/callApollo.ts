@@ -6,6 +6,8 @@ import type { GatewayContext } from '../GatewayContext.js';
 import { clientGone } from '../pipeline/clientGone.js';
 import type { GraphQLExchange, Outcome, ProducedError } from '../pipeline/Feature.js';
 import type { Pipeline } from '../pipeline/createPipeline.js';
+import { streamingTransportOf } from './streamingTransportOf.js';
+import { writeResultStream, type ResultStreamWriting } from './writeResultStream.js';
 
 export interface ApolloCallOptions {
   /** A started Apollo Server: it runs the operation (the features' plugins and `execute` hooks included). */
@@ -14,6 +16,8 @@ export interface ApolloCallOptions {
   requestTimeoutMs: number;
   /** Records the errors Apollo Server reports for the request. */
   pipeline: Pick<Pipeline, 'recordErrors'>;
+  /** The gateway's `formatError`, for the errors of streamed results (Apollo Server formats only the first). */
+  formatError?: ResultStreamWriting['formatError'];
 }
 
 /**
@@ -25,8 +29,12 @@ export async function callApollo(exchange: GraphQLExchange, options: ApolloCallO
   let response: HTTPGraphQLResponse;
   // The errors Apollo Server reports for this request, recorded from the moment its context exists.
   let errors: readonly ProducedError[] = [];
+  // SSE or multipart subscriptions: Apollo Server answers the first result as JSON, the stream follows.
+  const streaming = streamingTransportOf(req.headers.accept);
+  let streamed: GatewayContext | undefined;
   try {
     const httpGraphQLRequest = toHttpGraphQLRequest(req, exchange.url, exchange.body);
+    if (streaming) httpGraphQLRequest.headers.set('accept', 'application/json');
     // The deadline starts once the request is taken; its wait is bounded by the queue's timeout.
     const deadlineAt = Date.now() + options.requestTimeoutMs;
     // An answer can depend on who asked: no HTTP cache may keep anything Apollo Server answers
@@ -42,13 +50,23 @@ export async function callApollo(exchange: GraphQLExchange, options: ApolloCallO
           clientAddress: req.socket.remoteAddress ?? '',
           viewer: exchange.viewer,
           ...(exchange.traceparent ? { traceparent: exchange.traceparent } : {}),
+          ...(streaming ? { acceptsStream: true } : {}),
         };
+        streamed = context;
         errors = options.pipeline.recordErrors(context);
         return context;
       },
     });
     response = { ...answer, status: graphQLOverHttpStatus(answer) };
-    await writeHttpGraphQLResponse(res, response);
+    if (streaming) {
+      // Not awaited: the request (its admission slot, its deadline) ends here; the stream lives on until it ends or its client leaves.
+      const stream = streamed?.stream;
+      void writeResultStream(res, { transport: streaming, answer: response, stream, formatError: options.formatError ?? ((error) => error) }).catch(() =>
+        res.destroy(),
+      );
+    } else {
+      await writeHttpGraphQLResponse(res, response);
+    }
   } catch (error) {
     // Nobody is left to answer: a client that went away is no failure of the gateway's.
     return clientGone(exchange.signal, error);

@@ -80,11 +80,44 @@ export function createGatewayMetrics(maxLabelValues: number) {
   admissionGauge('portico_admission_in_flight', 'Operations executing now.', (state) => state.inFlight);
   admissionGauge('portico_admission_queued', 'Requests waiting for a slot.', (state) => state.queued);
 
+  // Read when scraped: subscriptions delivered now, and the upstreams they share.
+  let subscriptions: (() => { active: number; upstreams: number }) | undefined;
+  const subscriptionGauge = (name: string, help: string, read: (state: { active: number; upstreams: number }) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        if (subscriptions) this.set(read(subscriptions()));
+      },
+    });
+  subscriptionGauge('portico_subscriptions_active', 'Subscriptions being delivered to clients now.', (state) => state.active);
+  subscriptionGauge('portico_subscription_upstreams', 'Upstream subscriptions open now, each shared by its clients.', (state) => state.upstreams);
+
   return {
     registry,
     observeAdmission: (read: () => AdmissionState) => {
       admission = read;
     },
+    observeSubscriptions: (read: () => { active: number; upstreams: number }) => {
+      subscriptions = read;
+    },
+    subscriptionEvents: counter({
+      name: 'portico_subscription_events_total',
+      help: 'Subscription events, by direction: in (from subgraphs, once per upstream) and out (to clients).',
+      labelNames: ['direction'],
+    }),
+    subscriptionFanOut: histogram({
+      name: 'portico_subscription_fanout',
+      help: 'Clients each upstream subscription event is delivered to.',
+      labelNames: [],
+      buckets: [1, 2, 5, 10, 50, 100, 1000, 10000],
+    }),
+    subscriptionReconnects: counter({
+      name: 'portico_subscription_upstream_reconnects_total',
+      help: 'Reconnects of upstream subscriptions after their subgraph or the network failed.',
+      labelNames: ['subgraph'],
+    }),
     requests: counter({
       name: 'portico_requests_total',
       help: 'GraphQL requests by operation name, type, outcome (success, partial, error) and client.',

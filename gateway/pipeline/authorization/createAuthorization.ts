@@ -9,6 +9,7 @@ import type { AuthorizationConfig } from '../../config/SecurityConfig.js';
 import { coercedVariablesOf } from '../../execution/coercedVariablesOf.js';
 import { operationResolutionError } from '../../execution/operationResolutionError.js';
 import type { GatewayContext } from '../../GatewayContext.js';
+import { mapEvents } from '../../subscriptions/mapEvents.js';
 import type { Feature, OperationExecutor } from '../Feature.js';
 
 export interface AuthorizationOptions {
@@ -75,6 +76,18 @@ export function createAuthorization(options: AuthorizationOptions): Feature {
         },
         snapshot,
       );
+      const { stream } = context;
+      // Every event of a subscription is patched as a result is.
+      if (stream?.kind === 'subscription') {
+        context.stream = {
+          kind: 'subscription',
+          events: mapEvents(stream.events, (event) => {
+            const patched = patchResult(event.data ?? null, filtered.removals, filtered.placeholderKey);
+            return { ...event, data: patched.data, errors: [...patched.errors, ...(event.errors ?? [])] };
+          }),
+        };
+        return result;
+      }
       const patched = patchResult(result.data, filtered.removals, filtered.placeholderKey);
       return { ...result, data: patched.data, errors: [...patched.errors, ...(result.errors ?? [])] };
     };
