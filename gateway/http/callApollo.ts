@@ -6,6 +6,7 @@ import type { GatewayContext } from '../GatewayContext.js';
 import { clientGone } from '../pipeline/clientGone.js';
 import type { GraphQLExchange, Outcome, ProducedError } from '../pipeline/Feature.js';
 import type { Pipeline } from '../pipeline/createPipeline.js';
+import { createStreamSlot } from '../streaming/createStreamSlot.js';
 import { streamingTransportOf } from './streamingTransportOf.js';
 import { writeResultStream, type ResultStreamWriting } from './writeResultStream.js';
 
@@ -43,7 +44,8 @@ export async function callApollo(exchange: GraphQLExchange, options: ApolloCallO
     const answer = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () => {
-        const context: GatewayContext = {
+        // On a stream slot: the executor's `context.stream` reaches this transport (see createStreamSlot).
+        const context: GatewayContext = Object.assign(Object.create(createStreamSlot()) as GatewayContext, {
           requestId: exchange.requestId,
           signal: exchange.signal,
           deadlineAt,
@@ -51,7 +53,7 @@ export async function callApollo(exchange: GraphQLExchange, options: ApolloCallO
           viewer: exchange.viewer,
           ...(exchange.traceparent ? { traceparent: exchange.traceparent } : {}),
           ...(streaming ? { acceptsStream: true } : {}),
-        };
+        });
         streamed = context;
         errors = options.pipeline.recordErrors(context);
         return context;

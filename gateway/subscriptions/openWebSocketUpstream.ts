@@ -53,13 +53,13 @@ export const openWebSocketUpstream: OpenUpstream = (target, sink) => {
         done = true;
         const failure = classify(error, target.subgraph);
         sink.fail(failure.error, failure.subgraphFault);
-        void client.dispose();
+        disposeQuietly(client);
       },
       complete: () => {
         if (done) return;
         done = true;
         sink.complete();
-        void client.dispose();
+        disposeQuietly(client);
       },
     },
   );
@@ -67,7 +67,7 @@ export const openWebSocketUpstream: OpenUpstream = (target, sink) => {
     if (done) return;
     done = true;
     unsubscribe();
-    void client.dispose();
+    disposeQuietly(client);
   };
 };
 
@@ -88,4 +88,13 @@ function classify(error: unknown, subgraph: string): { error: GraphQLError; subg
     return { error: upstreamFailure(subgraph, `the subgraph closed the subscription (code ${code})`, ErrorCode.SUBGRAPH_ERROR), subgraphFault: false };
   }
   return { error: upstreamFailure(subgraph, 'the subscription connection to the subgraph failed'), subgraphFault: true };
+}
+
+/** Closes the client; a connection that failed meanwhile has been reported already, through the sink. */
+function disposeQuietly(client: { dispose(): void | Promise<void> }): void {
+  try {
+    void Promise.resolve(client.dispose()).catch(() => {});
+  } catch {
+    // Nothing left to close.
+  }
 }

@@ -1,0 +1,197 @@
+import { mkdtempSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
+import { parse } from 'graphql';
+import { createClient, type Client } from 'graphql-sse';
+import jwt from 'jsonwebtoken';
+import { fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { verifySignedHeaders } from '../../../common/signing/verifySignature.js';
+import { parsePrometheusText } from '../../support/parsePrometheusText.js';
+import { startGateway, type RunningGateway } from '../fixtures/startGateway.js';
+import { writeSupergraph } from '../fixtures/writeSupergraph.js';
+import { startProductsSubgraph, startReviewsSubgraph, type EventSubgraph, type ReviewsSubgraph } from './startEventSubgraphs.js';
+
+const signingSecret = 'subscriptions-signing-secret-0123456789';
+const jwtSecret = 'subscriptions-jwt-secret-0123456789';
+const subscription = 'subscription OnReview($upc: String) { reviewAdded(productUpc: $upc) { id body product { upc name } } }';
+
+let dir: string;
+let reviews: ReviewsSubgraph;
+let products: EventSubgraph & { entityRequests: () => number };
+let gateway: RunningGateway;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'portico-subscriptions-'));
+  reviews = await startReviewsSubgraph();
+  products = await startProductsSubgraph();
+  const supergraphPath = writeSupergraph(dir, [reviews, products]);
+  gateway = await startGateway(dir, 'gateway', {
+    mode: 'development',
+    supergraph: { path: supergraphPath, pollIntervalMs: 50 },
+    subgraphSigning: { secret: signingSecret },
+    authentication: { mode: 'optional', secret: jwtSecret, requireExpiry: false },
+    server: { readyChecksSubgraphs: false },
+    metrics: { listener: 'public' },
+  });
+});
+
+afterAll(async () => {
+  for (const client of clients) client.dispose();
+  await gateway?.stop();
+  await reviews?.stop();
+  await products?.stop();
+});
+
+/** A graphql-sse client (distinct connections mode), unchanged, against the gateway. */
+function sseClient(headers: Record<string, string> = {}): Client {
+  const client = createClient({ url: `${gateway.origin}/graphql`, retryAttempts: 0, headers, fetchFn: fetch as unknown as typeof globalThis.fetch });
+  clients.push(client);
+  return client;
+}
+
+/** Subscribes and collects what arrives; `done` settles when the subscription ends. */
+function collect(client: Client, variables: Record<string, unknown> = {}, query = subscription) {
+  const events: { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] }[] = [];
+  let dispose!: () => void;
+  const done = new Promise<unknown>((resolve) => {
+    dispose = client.subscribe({ query, variables }, { next: (value) => void events.push(value as never), error: resolve, complete: () => resolve(undefined) });
+  });
+  return { events, done, dispose };
+}
+
+/** The samples of one metric on /metrics. */
+async function metric(name: string) {
+  const samples = parsePrometheusText(await (await fetch(`${gateway.origin}/metrics`)).text());
+  return samples.filter((sample) => sample.name === name);
+}
+
+describe('subscriptions through the gateway', () => {
+  it('delivers federated events over SSE (a field from another subgraph resolved per event), over a signed WebSocket upgrade', async () => {
+    const opened = reviews.subscriptionsOpened();
+    const sub = collect(sseClient(), { upc: 'p1' });
+    await vi.waitFor(() => expect(reviews.subscriptionsOpened()).toBe(opened + 1));
+    reviews.publish({ id: 'r1', body: 'Great', productUpc: 'p1' });
+    reviews.publish({ id: 'r2', body: 'Meh', productUpc: 'p1' });
+    await vi.waitFor(() => expect(sub.events).toHaveLength(2));
+    expect(sub.events).toEqual([
+      { data: { reviewAdded: { id: 'r1', body: 'Great', product: { upc: 'p1', name: 'Product p1' } } } },
+      { data: { reviewAdded: { id: 'r2', body: 'Meh', product: { upc: 'p1', name: 'Product p1' } } } },
+    ]);
+    // The upgrade is signed with the v2 scheme: GET, the path, the subgraph as audience, an empty body.
+    const upgrade = reviews.upgrades.at(-1)!;
+    expect(verifySignedHeaders({ secret: signingSecret, method: 'GET', path: '/graphql', audience: 'reviews', headers: upgrade, maxAgeMs: 60_000 })).toMatchObject({
+      ok: true,
+      body: { length: 0 },
+    });
+    sub.dispose();
+    await vi.waitFor(() => expect(reviews.subscriptionsOpen()).toBe(0));
+  });
+
+  it('shares one upstream subscription between identical subscriptions, and closes it when the last client leaves', async () => {
+    const opened = reviews.subscriptionsOpened();
+    const first = collect(sseClient(), { upc: 'shared' });
+    const second = collect(sseClient(), { upc: 'shared' });
+    await vi.waitFor(async () => expect((await metric('portico_subscriptions_active'))[0]?.value).toBe(2));
+    expect(reviews.subscriptionsOpened()).toBe(opened + 1);
+    reviews.publish({ id: 's1', body: 'Both see it', productUpc: 'shared' });
+    await vi.waitFor(() => expect([first.events.length, second.events.length]).toEqual([1, 1]));
+    expect(second.events).toEqual(first.events);
+    const fanOut = (await metric('portico_subscription_upstreams'))[0]?.value;
+    expect(fanOut).toBe(1);
+    first.dispose();
+    reviews.publish({ id: 's2', body: 'Only the second', productUpc: 'shared' });
+    await vi.waitFor(() => expect(second.events).toHaveLength(2));
+    expect(reviews.subscriptionsOpen()).toBe(1);
+    second.dispose();
+    await vi.waitFor(() => expect(reviews.subscriptionsOpen()).toBe(0));
+  });
+
+  it('gives an event whose entity fetch fails an error at its path, and the next event still arrives', async () => {
+    const sub = collect(sseClient());
+    const opened = reviews.subscriptionsOpen();
+    await vi.waitFor(() => expect(reviews.subscriptionsOpen()).toBeGreaterThanOrEqual(Math.max(1, opened)));
+    reviews.publish({ id: 'b1', body: 'Broken', productUpc: 'broken' });
+    reviews.publish({ id: 'b2', body: 'Fine', productUpc: 'p2' });
+    await vi.waitFor(() => expect(sub.events).toHaveLength(2));
+    expect(sub.events[0]!.data).toEqual({ reviewAdded: { id: 'b1', body: 'Broken', product: { upc: 'broken', name: null } } });
+    expect(sub.events[0]!.errors).toEqual([expect.objectContaining({ path: ['reviewAdded', 'product', 'name'], extensions: expect.objectContaining({ serviceName: 'products' }) })]);
+    expect(sub.events[1]).toEqual({ data: { reviewAdded: { id: 'b2', body: 'Fine', product: { upc: 'p2', name: 'Product p2' } } } });
+    sub.dispose();
+  });
+
+  it('refuses a subscription over plain JSON with 406 SUBSCRIPTION_TRANSPORT_REQUIRED', async () => {
+    const response = await fetch(`${gateway.origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: subscription }),
+    });
+    expect(response.status).toBe(406);
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]!.extensions.code).toBe('SUBSCRIPTION_TRANSPORT_REQUIRED');
+  });
+
+  it('delivers to Apollo Client 4 over multipart HTTP subscriptions, unchanged', async () => {
+    const client = new ApolloClient({ link: new HttpLink({ uri: `${gateway.origin}/graphql`, fetch: fetch as unknown as typeof globalThis.fetch }), cache: new InMemoryCache() });
+    const received: unknown[] = [];
+    const opened = reviews.subscriptionsOpened();
+    const observer = client.subscribe({ query: gql(subscription), variables: { upc: 'apollo' } }).subscribe({ next: (value) => void received.push(value.data) });
+    try {
+      await vi.waitFor(() => expect(reviews.subscriptionsOpened()).toBe(opened + 1));
+      reviews.publish({ id: 'a1', body: 'Via multipart', productUpc: 'apollo' });
+      await vi.waitFor(() => expect(received).toHaveLength(1));
+      expect(received[0]).toMatchObject({ reviewAdded: { id: 'a1', body: 'Via multipart', product: { upc: 'apollo', name: 'Product apollo' } } });
+    } finally {
+      observer.unsubscribe();
+      client.stop();
+    }
+    await vi.waitFor(() => expect(reviews.subscriptionsOpen()).toBe(0));
+  });
+
+  it('reconnects an upstream that drops, and counts the reconnect', async () => {
+    const sub = collect(sseClient(), { upc: 'drop' });
+    await vi.waitFor(() => expect(reviews.subscriptionsOpen()).toBe(1));
+    const opened = reviews.subscriptionsOpened();
+    reviews.dropConnections();
+    await vi.waitFor(() => expect(reviews.subscriptionsOpened()).toBe(opened + 1), { timeout: 10_000 });
+    reviews.publish({ id: 'd1', body: 'After the drop', productUpc: 'drop' });
+    await vi.waitFor(() => expect(sub.events).toHaveLength(1));
+    expect(sub.events[0]!.data).toMatchObject({ reviewAdded: { id: 'd1' } });
+    const reconnects = await metric('portico_subscription_upstream_reconnects_total');
+    expect(reconnects.find((sample) => sample.labels.subgraph === 'reviews')?.value).toBeGreaterThanOrEqual(1);
+    sub.dispose();
+    await vi.waitFor(() => expect(reviews.subscriptionsOpen()).toBe(0));
+  });
+
+  it('ends a subscription with UNAUTHENTICATED when the token expires, and passes the identity on the upgrade', async () => {
+    const token = jwt.sign({ sub: 'expiring', exp: Math.floor(Date.now() / 1000) + 2 }, jwtSecret, { algorithm: 'HS256' });
+    const sub = collect(sseClient({ authorization: `Bearer ${token}` }), { upc: 'expiry' });
+    await vi.waitFor(() => expect(reviews.upgrades.some((headers) => String(headers['x-portico-identity'] ?? '').includes('expiring'))).toBe(true));
+    await sub.done;
+    expect(sub.events.at(-1)!.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    await vi.waitFor(() => expect(reviews.subscriptionsOpen()).toBe(0));
+  });
+
+  it('on a reload keeps subscriptions that still validate and ends the others with SUBSCRIPTION_SCHEMA_CHANGED', async () => {
+    const kept = collect(sseClient(), {}, 'subscription { reviewAdded { id } }');
+    const ended = collect(sseClient(), { upc: 'reload' });
+    await vi.waitFor(() => expect(reviews.subscriptionsOpen()).toBe(2));
+    // The same reviews subgraph, Review.body gone from the supergraph.
+    const next = mkdtempSync(path.join(dir, 'next-'));
+    const withoutBody = parse(
+      `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+       type Query { latestReviewId: ID }
+       type Review { id: ID! product: Product }
+       type Product @key(fields: "upc", resolvable: false) { upc: String! }
+       type Subscription { reviewAdded(productUpc: String): Review }`,
+    );
+    renameSync(writeSupergraph(next, [{ ...reviews, typeDefs: withoutBody }, products]), path.join(dir, 'supergraph.graphql'));
+    await ended.done;
+    expect(ended.events.at(-1)!.errors![0]!.extensions!.code).toBe('SUBSCRIPTION_SCHEMA_CHANGED');
+    reviews.publish({ id: 'k1', body: 'Still here', productUpc: 'x' });
+    await vi.waitFor(() => expect(kept.events).toEqual([{ data: { reviewAdded: { id: 'k1' } } }]));
+    kept.dispose();
+  });
+});
