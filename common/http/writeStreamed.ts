@@ -25,6 +25,8 @@ export async function writeStreamed(res: ServerResponse, results: AsyncIterator<
     void results.return?.().catch(() => {});
   };
   res.once('close', leave);
+  // The client may have gone while the operation was being set up.
+  if (res.destroyed) leave();
   const heartbeat = setInterval(() => {
     if (!res.writableNeedDrain && !res.destroyed) res.write(framing.heartbeat);
   }, framing.heartbeatMs);

@@ -45,8 +45,8 @@ export interface ReviewsSubgraph extends EventSubgraph {
   publish(review: ReviewEvent): void;
   /** Subscriptions opened, over any transport, since start. */
   subscriptionsOpened(): number;
-  /** Subscriptions open now. */
-  subscriptionsOpen(): number;
+  /** Subscriptions open now (those for one product's reviews, when it names one; `null`: for every product). */
+  subscriptionsOpen(upc?: string | null): number;
   /** The headers of every WebSocket upgrade and SSE POST. */
   upgrades: IncomingHttpHeaders[];
   ssePosts: IncomingHttpHeaders[];
@@ -99,7 +99,7 @@ export async function startReviewsSubgraph(typeDefs: DocumentNode = reviewsTypeD
       for (const subscriber of subscribers) if (subscriber.upc === undefined || subscriber.upc === review.productUpc) subscriber.queue.push(review);
     },
     subscriptionsOpened: () => opened,
-    subscriptionsOpen: () => subscribers.size,
+    subscriptionsOpen: (upc) => (upc === undefined ? subscribers.size : [...subscribers].filter((subscriber) => subscriber.upc === (upc ?? undefined)).length),
     dropConnections() {
       for (const client of wss.clients) client.terminate();
     },
