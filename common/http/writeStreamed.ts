@@ -9,6 +9,12 @@ export interface StreamFraming {
   item: (result: unknown) => string;
   /** Written after the last result, before the response ends. */
   closing: string;
+  /**
+   * How long a client may leave a written result untaken before the connection is closed: a
+   * client that stops reading holds one socket and one result, and not for long.
+   * @default 30_000
+   */
+  stalledMs?: number;
 }
 
 /**
@@ -36,7 +42,10 @@ export async function writeStreamed(res: ServerResponse, results: AsyncIterator<
     for (;;) {
       const next = await results.next();
       if (next.done || gone) break;
-      if (!res.write(framing.item(next.value))) await drained(res);
+      if (!res.write(framing.item(next.value)) && !(await drained(res, framing.stalledMs ?? 30_000))) {
+        res.destroy();
+        break;
+      }
       if (gone) break;
     }
     if (!gone) res.end(framing.closing);
@@ -50,15 +59,20 @@ export async function writeStreamed(res: ServerResponse, results: AsyncIterator<
   }
 }
 
-/** Resolves once the client has taken what was written, or gone. */
-function drained(res: ServerResponse): Promise<void> {
+/** Whether the client took what was written within `timeoutMs` (false: it did not, or it left). */
+function drained(res: ServerResponse, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
+    const done = (taken: boolean) => () => {
+      clearTimeout(timer);
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(taken);
     };
-    res.once('drain', done);
-    res.once('close', done);
+    const onDrain = done(true);
+    const onClose = done(false);
+    const timer = setTimeout(done(false), timeoutMs);
+    timer.unref();
+    res.once('drain', onDrain);
+    res.once('close', onClose);
   });
 }

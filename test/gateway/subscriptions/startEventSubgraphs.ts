@@ -66,7 +66,7 @@ export async function startReviewsSubgraph(typeDefs: DocumentNode = reviewsTypeD
         reviewAdded: {
           subscribe: (_: unknown, args: { productUpc?: string | null }) => {
             opened += 1;
-            const subscriber = { upc: args.productUpc ?? undefined, queue: createEventQueue<ReviewEvent>(1000, () => subscribers.delete(subscriber)) };
+            const subscriber = { upc: args.productUpc ?? undefined, queue: createEventQueue<ReviewEvent>(100_000, () => subscribers.delete(subscriber)) };
             subscribers.add(subscriber);
             return mapped(subscriber.queue);
           },
