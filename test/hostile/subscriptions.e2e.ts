@@ -40,19 +40,28 @@ afterAll(async () => {
 });
 
 /** A raw SSE subscription on its own socket: what arrives, and the socket to misbehave with. */
-function openRaw(upc: string): { socket: net.Socket; received: () => string } {
+function openRaw(upc: string): { socket: net.Socket; received: () => string; last: () => string; events: () => number } {
   const body = JSON.stringify({ query: subscription, variables: { upc } });
   const socket = net.connect(Number(new URL(target.origin).port), '127.0.0.1');
   socket.on('error', () => {});
+  // The start of what arrives, and a count of events: a reader of megabytes keeps no megabytes.
   let received = '';
-  socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+  let events = 0;
+  let tail = '';
+  let last = '';
+  socket.on('data', (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    if (received.length < 4096) received += text.slice(0, 4096);
+    const scanned = tail + text;
+    events += scanned.split('event: next').length - 1;
+    tail = scanned.slice(-('event: next'.length - 1));
+    last = (last + text).slice(-2048);
+  });
   socket.write(
     `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\naccept: text/event-stream\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
-  return { socket, received: () => received };
+  return { socket, received: () => received, last: () => last, events: () => events };
 }
-
-const eventsIn = (text: string) => text.split('event: next').length - 1;
 
 /** The process is up, answers a query, and delivers a fresh subscription's event. */
 async function expectStillServingSubscriptions(upc: string): Promise<void> {
@@ -63,7 +72,7 @@ async function expectStillServingSubscriptions(upc: string): Promise<void> {
   try {
     await eventually(() => expect(reviews.subscriptionsOpen(upc)).toBe(1));
     reviews.publish({ id: `probe-${upc}`, body: 'probe', productUpc: upc });
-    await eventually(() => expect(eventsIn(probe.received())).toBe(1));
+    await eventually(() => expect(probe.events()).toBe(1));
   } finally {
     probe.socket.destroy();
   }
@@ -79,7 +88,7 @@ describe('subscriptions under hostile clients', () => {
     // Every client's stream is open (its first heartbeat written) before anything is published.
     await eventually(() => expect(clients.filter((client) => client.received().includes(':\n\n'))).toHaveLength(200));
     for (let index = 0; index < 20; index += 1) reviews.publish({ id: `m${index}`, body: 'x', productUpc: `many-${index}` });
-    await eventually(() => expect(clients.filter((client) => eventsIn(client.received()) === 1)).toHaveLength(200));
+    await eventually(() => expect(clients.filter((client) => client.events() === 1)).toHaveLength(200));
     expect(target.rssBytes() - before).toBeLessThan(150 * 1024 * 1024);
     for (const client of clients) client.socket.destroy();
     await eventually(() => expect(Array.from({ length: 20 }, (_, index) => reviews.subscriptionsOpen(`many-${index}`))).toEqual(Array(20).fill(0)));
@@ -93,19 +102,26 @@ describe('subscriptions under hostile clients', () => {
     const reader = openRaw('slow');
     await eventually(() => expect(reader.received()).toContain(':\n\n'));
     const before = target.rssBytes();
-    const body = 'y'.repeat(16 * 1024);
-    const total = 1500;
+    const body = 'y'.repeat(32 * 1024);
+    const total = 600;
     // In batches the reader keeps up with: what it is sent never waits for the ones that do not read.
     for (let sent = 0; sent < total; sent += 50) {
       for (let index = sent; index < sent + 50; index += 1) reviews.publish({ id: `s${index}`, body, productUpc: 'slow' });
-      await eventually(() => expect(eventsIn(reader.received())).toBe(sent + 50));
+      await eventually(() => expect(reader.events()).toBe(sent + 50));
     }
-    // Unbounded, the five would hold 5 × 1500 × 16 KiB (over 100 MiB) between them.
-    expect(target.rssBytes() - before).toBeLessThan(80 * 1024 * 1024);
+    // Unbounded, the five would hold 5 × 600 × 32 KiB (over 90 MiB) between them.
+    expect(target.rssBytes() - before).toBeLessThan(60 * 1024 * 1024);
+    // Once they read again, each finds its subscription ended with a clear error, well short of every event.
+    for (const client of slow) client.socket.resume();
+    for (const client of slow) {
+      await eventually(() => expect(client.last()).toContain('event: complete'));
+      expect(client.last()).toContain('SUBSCRIPTION_CLIENT_TOO_SLOW');
+      expect(client.events()).toBeLessThan(total);
+    }
     for (const client of [...slow, reader]) client.socket.destroy();
     await eventually(() => expect(reviews.subscriptionsOpen('slow')).toBe(0));
     await expectStillServingSubscriptions('after-slow');
-  });
+  }, 180_000);
 
   it('survives abrupt disconnects at any moment, and every upstream is released', async () => {
     await fc.assert(
