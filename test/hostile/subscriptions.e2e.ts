@@ -140,7 +140,15 @@ describe('subscriptions under hostile clients', () => {
   it('refuses a subscription over any transport that answers once with a coded 4xx', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('application/json', 'application/graphql-response+json', '*/*', 'multipart/mixed', 'multipart/mixed;deferSpec=20220824', 'text/html', ''),
+        fc.constantFrom(
+          'application/json',
+          'application/graphql-response+json',
+          '*/*',
+          'multipart/mixed',
+          'multipart/mixed;deferSpec=20220824',
+          'text/html',
+          '',
+        ),
         async (accept) => {
           const reply = await postRaw(target, { query: subscription, variables: { upc: 'refused' } }, accept ? { accept } : {});
           expectRefused(reply);

@@ -3,7 +3,13 @@ import { verifySignedHeaders } from '../../../common/signing/verifySignature.js'
 import { signedUpgradeHeaders } from '../../../gateway/subgraphRequests/signedUpgradeHeaders.js';
 
 const secret = 'upgrade-signing-secret-0123456789';
-const upgrade = { url: new URL('ws://reviews.invalid/graphql?x=1'), audience: 'reviews', headers: { 'x-portico-identity': '{"sub":"7"}' }, requestId: 'req-1', signingSecret: secret };
+const upgrade = {
+  url: new URL('ws://reviews.invalid/graphql?x=1'),
+  audience: 'reviews',
+  headers: { 'x-portico-identity': '{"sub":"7"}' },
+  requestId: 'req-1',
+  signingSecret: secret,
+};
 
 describe('signedUpgradeHeaders', () => {
   it('signs a body-less GET of the path and query for the subgraph, over the identity and request id', () => {

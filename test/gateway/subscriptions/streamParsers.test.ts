@@ -26,7 +26,12 @@ describe('createMultipartParser', () => {
   it('reads parts split anywhere across chunks, and the closing boundary', () => {
     const parts: string[] = [];
     let ended = false;
-    const feed = createMultipartParser('graphql', (part) => parts.push(part), () => (ended = true), 1000);
+    const feed = createMultipartParser(
+      'graphql',
+      (part) => parts.push(part),
+      () => (ended = true),
+      1000,
+    );
     const part = (json: string) => `\r\ncontent-type: application/json\r\n\r\n${json}\r\n--graphql`;
     const text = `\r\n--graphql${part('{}')}${part('{"payload":{"data":1}}')}--\r\n`;
     for (const char of text) feed(char);

@@ -208,4 +208,50 @@ describe('subscriptions through the gateway', () => {
     await eventually(() => expect(kept.events).toEqual([{ data: { reviewAdded: { id: 'k1' } } }]));
     kept.dispose();
   });
+
+  it('opens upstreams over SSE and over multipart when a subgraph is configured so, signed as a POST', async () => {
+    // Over SSE to the reviews subgraph; over multipart to the first gateway, standing in for a subgraph that speaks it.
+    const overSse = await startGateway(dir, 'sse', {
+      mode: 'development',
+      supergraph: { path: path.join(dir, 'supergraph.graphql'), watch: false },
+      subgraphSigning: { secret: signingSecret },
+      subgraphs: { reviews: { subscriptionTransport: 'sse' } },
+      server: { readyChecksSubgraphs: false },
+    });
+    const overMultipart = await startGateway(dir, 'multipart', {
+      mode: 'development',
+      supergraph: { path: path.join(dir, 'supergraph.graphql'), watch: false },
+      subgraphSigning: { secret: signingSecret },
+      subgraphs: { reviews: { url: `${gateway.origin}/graphql`, subscriptionTransport: 'multipart' } },
+      server: { readyChecksSubgraphs: false },
+    });
+    try {
+      const query = 'subscription ($upc: String) { reviewAdded(productUpc: $upc) { id product { name } } }';
+      const posts = reviews.ssePosts.length;
+      const client = (origin: string) => createClient({ url: `${origin}/graphql`, retryAttempts: 0, fetchFn: fetch as unknown as typeof globalThis.fetch });
+      const sseClientOf = client(overSse.origin);
+      const multipartClientOf = client(overMultipart.origin);
+      clients.push(sseClientOf, multipartClientOf);
+      const viaSse = collect(sseClientOf, { upc: 'via-sse' }, query);
+      const viaMultipart = collect(multipartClientOf, { upc: 'via-multipart' }, query);
+      await eventually(() => expect([reviews.subscriptionsOpen('via-sse'), reviews.subscriptionsOpen('via-multipart')]).toEqual([1, 1]));
+      expect(reviews.ssePosts.length).toBe(posts + 1);
+      const signed = reviews.ssePosts.at(-1)!;
+      expect(signed['x-portico-signature']).toMatch(/^v2=/);
+      reviews.publish({ id: 'v1', body: 'x', productUpc: 'via-sse' });
+      reviews.publish({ id: 'v2', body: 'x', productUpc: 'via-multipart' });
+      await eventually(() =>
+        expect([viaSse.events, viaMultipart.events]).toEqual([
+          [{ data: { reviewAdded: { id: 'v1', product: { name: 'Product via-sse' } } } }],
+          [{ data: { reviewAdded: { id: 'v2', product: { name: 'Product via-multipart' } } } }],
+        ]),
+      );
+      viaSse.dispose();
+      viaMultipart.dispose();
+      await eventually(() => expect([reviews.subscriptionsOpen('via-sse'), reviews.subscriptionsOpen('via-multipart')]).toEqual([0, 0]));
+    } finally {
+      await overSse.stop();
+      await overMultipart.stop();
+    }
+  });
 });
