@@ -14,9 +14,9 @@ import { createEventQueue, type EventQueue } from '../../../gateway/subscription
  * answers queries over plain POST; `products` resolves `Product.name` and fails for upc "broken".
  */
 export const reviewsTypeDefs = parse(`
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@authenticated"])
   type Query { latestReviewId: ID }
-  type Review { id: ID! body: String product: Product }
+  type Review { id: ID! body: String product: Product note: String @authenticated }
   type Product @key(fields: "upc", resolvable: false) { upc: String! }
   type Subscription { reviewAdded(productUpc: String): Review }
 `);
@@ -61,7 +61,7 @@ export async function startReviewsSubgraph(typeDefs: DocumentNode = reviewsTypeD
     typeDefs,
     resolvers: {
       Query: { latestReviewId: () => null },
-      Review: { product: (review: ReviewEvent) => ({ upc: review.productUpc }) },
+      Review: { product: (review: ReviewEvent) => ({ upc: review.productUpc }), note: () => 'for signed-in callers' },
       Subscription: {
         reviewAdded: {
           subscribe: (_: unknown, args: { productUpc?: string | null }) => {

@@ -130,6 +130,29 @@ describe('subscriptions through the gateway', () => {
     await eventually(() => expect(reviews.subscriptionsOpen('broken')).toBe(0));
   });
 
+  it('applies authorization to every event: a field the caller may not see is null with UNAUTHENTICATED in each', async () => {
+    const query = 'subscription ($upc: String) { reviewAdded(productUpc: $upc) { id note } }';
+    const anonymous = collect(sseClient(), { upc: 'authz' }, query);
+    const token = jwt.sign({ sub: 'reader', exp: Math.floor(Date.now() / 1000) + 300 }, jwtSecret, { algorithm: 'HS256' });
+    const signedIn = collect(sseClient({ authorization: `Bearer ${token}` }), { upc: 'authz' }, query);
+    // Not one upstream: the two ask the subgraph different things, as different callers.
+    await eventually(() => expect(reviews.subscriptionsOpen('authz')).toBe(2));
+    reviews.publish({ id: 'z1', body: 'x', productUpc: 'authz' });
+    reviews.publish({ id: 'z2', body: 'x', productUpc: 'authz' });
+    await eventually(() => expect([anonymous.events.length, signedIn.events.length]).toEqual([2, 2]));
+    for (const [index, event] of anonymous.events.entries()) {
+      expect(event.data).toEqual({ reviewAdded: { id: `z${index + 1}`, note: null } });
+      expect(event.errors).toEqual([expect.objectContaining({ path: ['reviewAdded', 'note'], extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })]);
+    }
+    expect(signedIn.events).toEqual([
+      { data: { reviewAdded: { id: 'z1', note: 'for signed-in callers' } } },
+      { data: { reviewAdded: { id: 'z2', note: 'for signed-in callers' } } },
+    ]);
+    anonymous.dispose();
+    signedIn.dispose();
+    await eventually(() => expect(reviews.subscriptionsOpen('authz')).toBe(0));
+  });
+
   it('refuses a subscription over plain JSON with 406 SUBSCRIPTION_TRANSPORT_REQUIRED', async () => {
     const response = await fetch(`${gateway.origin}/graphql`, {
       method: 'POST',
@@ -194,7 +217,7 @@ describe('subscriptions through the gateway', () => {
     // The same reviews subgraph, Review.body gone from the supergraph.
     const next = mkdtempSync(path.join(dir, 'next-'));
     const withoutBody = parse(
-      `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+      `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable"])
        type Query { latestReviewId: ID }
        type Review { id: ID! product: Product }
        type Product @key(fields: "upc", resolvable: false) { upc: String! }
