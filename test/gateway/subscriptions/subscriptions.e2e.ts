@@ -142,7 +142,9 @@ describe('subscriptions through the gateway', () => {
     await eventually(() => expect([anonymous.events.length, signedIn.events.length]).toEqual([2, 2]));
     for (const [index, event] of anonymous.events.entries()) {
       expect(event.data).toEqual({ reviewAdded: { id: `z${index + 1}`, note: null } });
-      expect(event.errors).toEqual([expect.objectContaining({ path: ['reviewAdded', 'note'], extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })]);
+      expect(event.errors).toEqual([
+        expect.objectContaining({ path: ['reviewAdded', 'note'], extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) }),
+      ]);
     }
     expect(signedIn.events).toEqual([
       { data: { reviewAdded: { id: 'z1', note: 'for signed-in callers' } } },
@@ -275,6 +277,42 @@ describe('subscriptions through the gateway', () => {
     } finally {
       await overSse.stop();
       await overMultipart.stop();
+    }
+  });
+
+  it('holds no admission slot and no request deadline for a stream: queries are served, and late events still get their entity fetches', async () => {
+    const tight = await startGateway(dir, 'tight', {
+      mode: 'development',
+      supergraph: { path: path.join(dir, 'supergraph.graphql'), watch: false },
+      subgraphSigning: { secret: signingSecret },
+      server: { readyChecksSubgraphs: false, requestTimeoutMs: 1000, admission: { maxConcurrent: 1, maxQueue: 0 } },
+    });
+    try {
+      const client = createClient({ url: `${tight.origin}/graphql`, retryAttempts: 0, fetchFn: fetch as unknown as typeof globalThis.fetch });
+      clients.push(client);
+      const query = 'subscription ($upc: String) { reviewAdded(productUpc: $upc) { id product { name } } }';
+      const subs = [collect(client, { upc: 'tight' }, query), collect(client, { upc: 'tight' }, query)];
+      await eventually(() => expect(reviews.subscriptionsOpen('tight')).toBe(1));
+      // One slot, no queue: were a stream holding the slot, this would be refused with OVERLOADED.
+      const answer = await fetch(`${tight.origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ product(upc: "q") { name } }' }),
+      });
+      expect(await answer.json()).toEqual({ data: { product: { name: 'Product q' } } });
+      // Past the request's deadline: the event's entity fetch has a deadline of its own.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      reviews.publish({ id: 't1', body: 'late', productUpc: 'tight' });
+      await eventually(() =>
+        expect(subs.map((sub) => sub.events)).toEqual([
+          [{ data: { reviewAdded: { id: 't1', product: { name: 'Product tight' } } } }],
+          [{ data: { reviewAdded: { id: 't1', product: { name: 'Product tight' } } } }],
+        ]),
+      );
+      for (const sub of subs) sub.dispose();
+      await eventually(() => expect(reviews.subscriptionsOpen('tight')).toBe(0));
+    } finally {
+      await tight.stop();
     }
   });
 });
