@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createHandler } from 'graphql-sse/lib/use/http';
-import { useServer } from 'graphql-ws/use/ws';
+// Aliased: a call named use… reads to the linter as a React hook.
+import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createEventQueue, type EventQueue } from '../../../gateway/subscriptions/createEventQueue.js';
 
@@ -87,7 +88,7 @@ export async function startReviewsSubgraph(typeDefs: DocumentNode = reviewsTypeD
   });
   const wss = new WebSocketServer({ server, path: '/graphql' });
   wss.on('headers', (_headers, req) => upgrades.push(req.headers));
-  useServer({ schema }, wss);
+  serveGraphQLWs({ schema }, wss);
   const url = await listenOn(server);
   return {
     name: 'reviews',
