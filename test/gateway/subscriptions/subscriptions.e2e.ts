@@ -315,4 +315,21 @@ describe('subscriptions through the gateway', () => {
       await tight.stop();
     }
   });
+
+  it('on stop ends every subscription with GATEWAY_STOPPING and closes its upstreams', async () => {
+    const stopping = await startGateway(dir, 'stopping', {
+      mode: 'development',
+      supergraph: { path: path.join(dir, 'supergraph.graphql'), watch: false },
+      subgraphSigning: { secret: signingSecret },
+      server: { readyChecksSubgraphs: false, drainDelayMs: 0 },
+    });
+    const client = createClient({ url: `${stopping.origin}/graphql`, retryAttempts: 0, fetchFn: fetch as unknown as typeof globalThis.fetch });
+    clients.push(client);
+    const sub = collect(client, { upc: 'stopping' }, 'subscription ($upc: String) { reviewAdded(productUpc: $upc) { id } }');
+    await eventually(() => expect(reviews.subscriptionsOpen('stopping')).toBe(1));
+    await stopping.stop();
+    await sub.done;
+    expect(sub.events.at(-1)!.errors![0]!.extensions!.code).toBe('GATEWAY_STOPPING');
+    await eventually(() => expect(reviews.subscriptionsOpen('stopping')).toBe(0));
+  });
 });
