@@ -39,6 +39,7 @@ import { createQueryPlanRoute } from './explorer/createQueryPlanRoute.js';
 import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
 import { createWebSocketTransport, type WebSocketTransport } from './websocket/createWebSocketTransport.js';
 import { runSocketOperation } from './websocket/runSocketOperation.js';
+import { createGatewaySubscriptions } from './subscriptions/createGatewaySubscriptions.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
@@ -110,12 +111,16 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     onSwap: (snapshot) => {
       // A reloaded supergraph may move a subgraph: its new URL counts unless config overrides it.
       clients.sync(snapshot.subgraphs);
+      // Subscriptions whose operation the new API schema no longer validates end, saying why.
+      subscriptions.revalidate(snapshot.apiSchema);
       readiness.markLoaded();
     },
     onReload: (outcome) => metrics?.supergraphReloads.inc({ outcome }),
   });
+  const subscriptions = createGatewaySubscriptions(config, () => supergraph.current().subgraphs, propagateHeaders, metrics, tracingOn);
   const executor = createPlanExecutor({
     clientOf: (name) => clients.get(name),
+    subscriptions,
     ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
   });
   const httpServer = createNodeServer(config.server);
@@ -182,7 +187,11 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
           httpServer,
           delayMs: config.server.drainDelayMs,
           gracePeriodMs: config.server.shutdownGracePeriodMs,
-          onDrainStart: readiness.markDraining,
+          onDrainStart: () => {
+            readiness.markDraining();
+            // Streams would hold the drain for its whole grace period: their clients reconnect elsewhere.
+            subscriptions.close();
+          },
           logger,
         }).plugin,
         // The request path's features, in order (see createFeatures).
@@ -298,6 +307,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     metricsAddress: () => (metricsListener?.listening ? (metricsListener.address() as AddressInfo) : null),
     stop: () => {
       stopping ??= (async () => {
+        subscriptions.close();
         // WebSockets close (1001) while the HTTP drain runs: it waits for their connections too.
         await Promise.all([webSocket?.drain(config.server.drainDelayMs, config.server.shutdownGracePeriodMs), apollo.stop()]);
         if (metricsListener?.listening) {

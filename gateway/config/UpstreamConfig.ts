@@ -81,6 +81,11 @@ export const upstreamConfigSchema = section({
     default: true,
     description: 'Identical queries to a subgraph in flight at the same time (same subgraph, body and caller) share one request. Mutations never do.',
   }),
+  subscriptionTransport: Type.Enum(['websocket', 'sse', 'multipart'], {
+    default: 'websocket',
+    description:
+      'How the gateway opens subscriptions to a subgraph: `websocket` (`graphql-transport-ws`), `sse` (GraphQL over SSE, distinct connections) or `multipart` (Apollo multipart subscriptions). Every one is signed. See [Subscriptions](#subscriptions).',
+  }),
   retry: retrySchema(shipped),
   breaker: breakerSchema(shipped),
 });
@@ -95,13 +100,17 @@ export const subgraphConfigSchema = section({
   ),
   timeoutMs: Type.Integer({ minimum: 1, derived: fromOption('upstream.timeoutMs'), description: 'The deadline of one attempt to call this subgraph.' }),
   dedupQueries: Type.Boolean({ derived: fromOption('upstream.dedupQueries'), description: 'De-duplication for this subgraph.' }),
+  subscriptionTransport: Type.Enum(['websocket', 'sse', 'multipart'], {
+    derived: fromOption('upstream.subscriptionTransport'),
+    description: 'How the gateway opens subscriptions to this subgraph.',
+  }),
   retry: retrySchema(fromUpstream('retry')),
   breaker: breakerSchema(fromUpstream('breaker')),
 });
 
 /** Per-subgraph settings, keyed by the subgraph's name in the supergraph (checked at start). */
 export const subgraphsConfigSchema = Type.Record(Type.String(), subgraphConfigSchema, {
-  accepts: 'a mapping from subgraph name to { url, timeoutMs, dedupQueries, retry, breaker }',
+  accepts: 'a mapping from subgraph name to { url, timeoutMs, dedupQueries, subscriptionTransport, retry, breaker }',
   default: {},
 });
 

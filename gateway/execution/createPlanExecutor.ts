@@ -18,6 +18,8 @@ import { coercedVariablesOf } from './coercedVariablesOf.js';
 import { operationResolutionError } from './operationResolutionError.js';
 import type { SubgraphCaller, SubgraphClient } from '../subgraphRequests/createSubgraphClient.js';
 import type { SupergraphSnapshot } from '../supergraph/SupergraphSnapshot.js';
+import type { SubscriptionStart, Subscriptions } from '../subscriptions/createSubscriptions.js';
+import { subscriptionTransportRequired } from '../subscriptions/subscriptionTransportRequired.js';
 import type { ResultObject } from './collectEntities.js';
 import { deferredShaping } from './deferredShaping.js';
 import { executeDeferred, executeMerged } from './executeDeferred.js';
@@ -34,6 +36,8 @@ export interface PlanExecutorOptions {
   clientOf: (subgraph: string) => SubgraphClient | undefined;
   /** With tracing on: a `gateway.fetch` span around each request to a subgraph. */
   tracer?: Tracer;
+  /** Runs subscriptions (without it, they are refused). */
+  subscriptions?: Subscriptions;
 }
 
 export interface PlanExecutor {
@@ -70,6 +74,8 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       const { operation, document, request } = requestContext;
       if (!operation) return { errors: [operationResolutionError(document, request.operationName)] };
       const context = requestContext.context as GatewayContext;
+      // Refused before anything is planned: this transport could deliver no event.
+      if (operation.operation === 'subscription' && !context.acceptsStream) return { errors: [subscriptionTransportRequired()] };
       const coerced = coercedVariablesOf({ context, schema: state.apiSchema, operation, variables: request.variables });
       if (coerced.errors) return { errors: [...coerced.errors] };
       const provided = request.variables ?? {};
@@ -80,8 +86,6 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
         if (error instanceof GraphQLError || (error as Error).name === 'GraphQLError') return { errors: [error as GraphQLError] };
         throw error;
       }
-      if (plan.subscription) throw new Error('Execution of subscriptions not supported by gateway');
-
       const caller: SubgraphCaller = { context, clientHeaders: request.http?.headers ?? new Map<string, string>() };
       const run: PlanRun = {
         plan,
@@ -103,6 +107,21 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
         introspect: (field) => introspect(state.apiSchema, field, operation, fragments, provided),
         typeNames: state.typeNames,
       };
+      if (plan.subscription && plan.primary) {
+        if (!options.subscriptions) throw new Error('Execution of subscriptions not supported by gateway');
+        return options.subscriptions.start({
+          primary: plan.primary,
+          variables: provided,
+          caller,
+          document,
+          // Each event is the data the plan's `rest` starts from (merged into in place), then shaped as a query's answer.
+          runEvent: async (start, upstreamErrors) => {
+            const { data, errors } = await executePlan({ ...run, data: start });
+            const shaped = shapeResponse(data, shaping);
+            return answer(shaped.data, [...upstreamErrors, ...errors], shaped.errors) as Awaited<ReturnType<SubscriptionStart['runEvent']>>;
+          },
+        });
+      }
       const deferring = plan.deferred((name) => coerced.values.get(name) === true).length > 0;
       if (deferring && context.acceptsStream) {
         // The first payload now; the parts through the context, for the transport to write after it.

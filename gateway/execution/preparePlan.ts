@@ -9,8 +9,10 @@ import { schedulePlan, type ScheduledFetch } from './schedulePlan.js';
 export interface PreparedPlan {
   /** The plan's root node; none when the operation needs no subgraph (introspection, `__typename`). */
   node: PlanNode | undefined;
-  /** Whether the plan is a subscription's, which this gateway does not execute. */
+  /** Whether the plan is a subscription's: then `node` is what runs per event, after `primary`. */
   subscription: boolean;
+  /** A subscription's fetch opened upstream; each of its events starts a run of `node`. */
+  primary?: FetchNode;
   /** The fetches in waves, for these `Condition` outcomes: of the plan, or of one of its deferred parts (`from`). */
   schedule(condition: (variable: string) => boolean, from?: PlanNode): ScheduledFetch[][];
   /** The deferred parts that follow what `schedule` runs (none for a plan without `@defer`). */
@@ -25,7 +27,8 @@ export interface PreparedPlan {
 }
 
 export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan {
-  const node = plan.node?.kind === 'Subscription' ? undefined : plan.node;
+  // A subscription's plan runs its `rest` for each event of its `primary` fetch.
+  const node = plan.node?.kind === 'Subscription' ? plan.node.rest : plan.node;
   const conditions = new Set<string>();
   collectConditions(node, conditions);
   const schedules = new Map<PlanNode, Map<string, ScheduledFetch[][]>>();
@@ -47,6 +50,7 @@ export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan
   return {
     node,
     subscription: plan.node?.kind === 'Subscription',
+    ...(plan.node?.kind === 'Subscription' ? { primary: plan.node.primary } : {}),
     schedule(condition, from = node) {
       if (!from) return [];
       return cached(schedules, from, keyOf(condition), () => schedulePlan(from, condition));

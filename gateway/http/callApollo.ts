@@ -1,14 +1,16 @@
 import type { ApolloServer, HTTPGraphQLResponse } from '@apollo/server';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { acceptsMultipartDefer } from '../../common/http/acceptsMultipartDefer.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import { clientGone } from '../pipeline/clientGone.js';
 import type { GraphQLExchange, Outcome, ProducedError } from '../pipeline/Feature.js';
 import type { Pipeline } from '../pipeline/createPipeline.js';
+import type { FormatError } from '../streaming/formatStreamItem.js';
 import type { ResultStream } from '../streaming/ResultStream.js';
 import { runApollo } from './runApollo.js';
+import { streamingTransportOf } from './streamingTransportOf.js';
 import { writeMultipartIncremental } from './writeMultipartIncremental.js';
+import { writeResultStream } from './writeResultStream.js';
 
 export interface ApolloCallOptions {
   /** A started Apollo Server: it runs the operation (the features' plugins and `execute` hooks included). */
@@ -17,35 +19,42 @@ export interface ApolloCallOptions {
   requestTimeoutMs: number;
   /** Records the errors Apollo Server reports for the request. */
   pipeline: Pick<Pipeline, 'recordErrors'>;
-  /** The gateway's `formatError`, for errors written after Apollo Server answered (deferred parts); none: as they are. */
-  formatError?: (formatted: GraphQLFormattedError) => GraphQLFormattedError;
+  /** The gateway's `formatError`, for the errors of streamed results (Apollo Server formats only the first); none: as they are. */
+  formatError?: FormatError;
 }
 
 /**
  * The last step of the HTTP layer: the request, as Apollo Server's `HTTPGraphQLRequest`, run
- * with its context (request id, abort signal, deadline, viewer), and the answer written back.
+ * with its context (request id, abort signal, deadline, viewer), and the answer written back:
+ * as JSON; as `multipart/mixed` incremental delivery for `@defer`; or, for SSE and multipart
+ * subscriptions, as a stream that outlives the request (its admission slot, deadline and
+ * `finish` hooks end with the setup).
  */
 export async function callApollo(exchange: GraphQLExchange, options: ApolloCallOptions): Promise<Outcome> {
   const { req, res } = exchange;
   let response: HTTPGraphQLResponse;
   let errors: readonly ProducedError[];
   let stream: ResultStream | undefined;
-  // `@defer` parts as multipart/mixed, when the client reads it (a batch answers once, merged).
-  const streams = acceptsMultipartDefer(req.headers.accept) && !Array.isArray(exchange.body);
+  const formatError = options.formatError ?? ((error) => error);
+  // SSE or multipart subscriptions; `@defer` parts as multipart/mixed. A batch answers once, merged.
+  const subscriptionTransport = Array.isArray(exchange.body) ? null : streamingTransportOf(req.headers.accept);
+  const defers = !Array.isArray(exchange.body) && acceptsMultipartDefer(req.headers.accept);
   try {
     // An answer can depend on who asked: no HTTP cache may keep anything Apollo Server answers
     // here (the Sandbox page too); a header it sets itself, such as APQ's, still wins.
     res.setHeader('cache-control', 'no-store');
-    ({ response, errors, stream } = await runApollo(exchange, options, { acceptsStream: streams }));
-    if (stream?.kind === 'deferred' && response.status === 200 && response.body.kind === 'complete') {
-      await writeMultipartIncremental(res, {
-        first: response,
-        parts: stream.parts,
-        formatError: (error: GraphQLError) => options.formatError?.(error.toJSON()) ?? error.toJSON(),
-      });
+    ({ response, errors, stream } = await runApollo(exchange, options, { acceptsStream: subscriptionTransport !== null || defers }));
+    const answered = response.status === 200 && response.body.kind === 'complete';
+    if (stream?.kind === 'deferred' && answered && subscriptionTransport !== 'sse') {
+      await writeMultipartIncremental(res, { first: response, parts: stream.parts, formatError });
+    } else if (subscriptionTransport || (stream?.kind === 'subscription' && defers)) {
+      // Not awaited: the request ends here; the stream lives on until it ends or its client leaves.
+      // (A client that accepts `multipart/mixed` with no spec, as urql's, gets multipart subscriptions.)
+      const transport = subscriptionTransport ?? 'multipart';
+      void writeResultStream(res, { transport, answer: response, stream, formatError }).catch(() => res.destroy());
     } else {
-      // Not delivered after all (an error answer): what it holds upstream is freed.
-      if (stream?.kind === 'deferred') await stream.parts.return?.();
+      // Not delivered after all (an error answer, or a stream this transport cannot carry): what it holds upstream is freed.
+      if (stream) void (stream.kind === 'subscription' ? stream.events : stream.parts).return?.();
       await writeHttpGraphQLResponse(res, response);
     }
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { HTTPGraphQLResponse } from '@apollo/server';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { formatStreamItem, type FormatError } from '../streaming/formatStreamItem.js';
 import type { DeferredPart } from '../streaming/ResultStream.js';
 import { toHeaderValue } from '../../common/http/toHeaderValue.js';
 
@@ -17,7 +17,7 @@ export interface MultipartIncrementalOptions {
   first: HTTPGraphQLResponse;
   parts: AsyncIterableIterator<DeferredPart>;
   /** The gateway's `formatError` (masking in production), for the parts' errors. */
-  formatError: (error: GraphQLError) => GraphQLFormattedError;
+  formatError: FormatError;
 }
 
 /**
@@ -45,7 +45,7 @@ export async function writeMultipartIncremental(res: ServerResponse, options: Mu
     for await (const part of parts) {
       if (res.destroyed) return;
       ended = !part.hasNext;
-      await write(res, `${PART_HEAD}${JSON.stringify(formatPart(part, options.formatError))}${ended ? END : NEXT}`);
+      await write(res, `${PART_HEAD}${JSON.stringify(formatStreamItem({ kind: 'deferred', parts }, part, options.formatError))}${ended ? END : NEXT}`);
       if (ended) break;
     }
   } finally {
@@ -55,39 +55,6 @@ export async function writeMultipartIncremental(res: ServerResponse, options: Mu
   // The parts ended without saying so (stopped early): the client is told there is no more.
   if (!ended) await write(res, `${PART_HEAD}{"hasNext":false}${END}`);
   res.end();
-}
-
-function formatPart(part: DeferredPart, formatError: (error: GraphQLError) => GraphQLFormattedError): Record<string, unknown> {
-  // A part with nowhere to go (its place was nulled) is only the news that more is coming, or not.
-  if (!part.incremental || part.incremental.length === 0) return { hasNext: part.hasNext };
-  return {
-    hasNext: part.hasNext,
-    incremental: part.incremental.map((item) => {
-      const valueCompletion = item.extensions?.valueCompletion;
-      return {
-        data: item.data,
-        path: item.path,
-        ...(item.label !== undefined ? { label: item.label } : {}),
-        ...(item.errors && item.errors.length > 0 ? { errors: item.errors.map((error) => safely(formatError, error)) } : {}),
-        ...(item.extensions
-          ? {
-              extensions: Array.isArray(valueCompletion)
-                ? { ...item.extensions, valueCompletion: (valueCompletion as GraphQLError[]).map((error) => safely(formatError, error)) }
-                : item.extensions,
-            }
-          : {}),
-      };
-    }),
-  };
-}
-
-// An error path cannot itself throw: a formatter that fails gives the masked error.
-function safely(formatError: (error: GraphQLError) => GraphQLFormattedError, error: GraphQLError): GraphQLFormattedError {
-  try {
-    return formatError(error);
-  } catch {
-    return { message: 'Internal server error', ...(error.path ? { path: error.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-  }
 }
 
 // Resolves once the chunk is handed to the socket, waiting for a full buffer to drain first.

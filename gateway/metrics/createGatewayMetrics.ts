@@ -111,10 +111,24 @@ export function createGatewayMetrics(maxLabelValues: number) {
   };
   transportGauge('portico_subscription_connections', 'Open connections of each streaming transport (websocket, sse, multipart).', (state) => state.connections);
   transportGauge(
-    'portico_subscriptions_active',
+    'portico_streaming_operations_active',
     'Operations running on each streaming transport: subscriptions, and on websocket every operation in flight.',
     (state) => state.operations,
   );
+
+  // Read when scraped: subscriptions delivered now, and the upstreams they share.
+  let subscriptions: (() => { active: number; upstreams: number }) | undefined;
+  const subscriptionGauge = (name: string, help: string, read: (state: { active: number; upstreams: number }) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        if (subscriptions) this.set(read(subscriptions()));
+      },
+    });
+  subscriptionGauge('portico_subscriptions_active', 'Subscriptions being delivered to clients now.', (state) => state.active);
+  subscriptionGauge('portico_subscription_upstreams', 'Upstream subscriptions open now, each shared by its clients.', (state) => state.upstreams);
 
   return {
     registry,
@@ -129,6 +143,25 @@ export function createGatewayMetrics(maxLabelValues: number) {
       name: 'portico_subscription_connection_closes_total',
       help: 'Connections of the streaming transports closed, by transport and reason (client, going_away, idle, init_timeout, heartbeat, bad_request, forbidden, token_expired, too_slow, message_too_big, internal_error).',
       labelNames: ['transport', 'reason'],
+    }),
+    observeSubscriptions: (read: () => { active: number; upstreams: number }) => {
+      subscriptions = read;
+    },
+    subscriptionEvents: counter({
+      name: 'portico_subscription_events_total',
+      help: 'Subscription events, by direction: in (from subgraphs, once per upstream) and out (to clients).',
+      labelNames: ['direction'],
+    }),
+    subscriptionFanOut: histogram({
+      name: 'portico_subscription_fanout',
+      help: 'Clients each upstream subscription event is delivered to.',
+      labelNames: [],
+      buckets: [1, 2, 5, 10, 50, 100, 1000, 10000],
+    }),
+    subscriptionReconnects: counter({
+      name: 'portico_subscription_upstream_reconnects_total',
+      help: 'Reconnects of upstream subscriptions after their subgraph or the network failed.',
+      labelNames: ['subgraph'],
     }),
     requests: counter({
       name: 'portico_requests_total',

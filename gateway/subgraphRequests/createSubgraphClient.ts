@@ -16,7 +16,7 @@ export interface SubgraphClientOptions {
   /** Where its requests go. */
   url: string;
   /** Its timeout, de-duplication, retry and breaker settings. */
-  settings: Omit<SubgraphConfig, 'url'>;
+  settings: Omit<SubgraphConfig, 'url' | 'subscriptionTransport'>;
   /** The most keep-alive connections opened to this subgraph. */
   maxConnections: number;
   /** Signs every request so the subgraph can tell it came from this gateway. */

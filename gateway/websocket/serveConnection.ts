@@ -9,7 +9,7 @@ import type { Viewer } from '../GatewayContext.js';
 import type { ResultStream } from '../streaming/ResultStream.js';
 import { closeReason, SocketClose, type CloseReason } from './closeCodes.js';
 import { endStream, iteratorOf } from './endStream.js';
-import { formatStreamItem, type FormatError } from './formatStreamItem.js';
+import { formatStreamItem, type FormatError } from '../streaming/formatStreamItem.js';
 import { InvalidMessage, parseClientMessage, type ClientMessage, type SubscribePayload } from './parseClientMessage.js';
 import type { SocketAnswer, SocketOperationSource } from './runSocketOperation.js';
 import type { Logger } from '../../common/createLogger.js';

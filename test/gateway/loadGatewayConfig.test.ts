@@ -101,6 +101,7 @@ describe('loadGatewayConfig', () => {
         timeoutMs: 30_000,
         maxConnectionsPerSubgraph: 128,
         dedupQueries: true,
+        subscriptionTransport: 'websocket',
         retry: { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 1000, budgetPercent: 20, budgetMinPerSecond: 5 },
         breaker: { enabled: true, failureThreshold: 5, resetTimeoutMs: 10_000 },
       },
@@ -217,13 +218,19 @@ describe('loadGatewayConfig', () => {
 upstream: { timeoutMs: 5000, retry: { maxRetries: 1 } }
 subgraphs:
   products: { url: "http://products.internal:4001/graphql" }
-  reviews: { timeoutMs: 200, dedupQueries: false, retry: { maxDelayMs: 100 }, breaker: { failureThreshold: 2 } }
+  reviews: { timeoutMs: 200, dedupQueries: false, subscriptionTransport: sse, retry: { maxDelayMs: 100 }, breaker: { failureThreshold: 2 } }
 `);
     const retry = { maxRetries: 1, initialDelayMs: 50, maxDelayMs: 1000, budgetPercent: 20, budgetMinPerSecond: 5 };
     const breaker = { enabled: true, failureThreshold: 5, resetTimeoutMs: 10_000 };
     expect(config.subgraphs).toEqual({
-      products: { url: 'http://products.internal:4001/graphql', timeoutMs: 5000, dedupQueries: true, retry, breaker },
-      reviews: { timeoutMs: 200, dedupQueries: false, retry: { ...retry, maxDelayMs: 100 }, breaker: { ...breaker, failureThreshold: 2 } },
+      products: { url: 'http://products.internal:4001/graphql', timeoutMs: 5000, dedupQueries: true, subscriptionTransport: 'websocket', retry, breaker },
+      reviews: {
+        timeoutMs: 200,
+        dedupQueries: false,
+        subscriptionTransport: 'sse',
+        retry: { ...retry, maxDelayMs: 100 },
+        breaker: { ...breaker, failureThreshold: 2 },
+      },
     });
   });
 
@@ -344,8 +351,11 @@ subgraphs:
       ['server: { cors: { allowHeaders: ["x bad"] } }', 'server.cors.allowHeaders[0]: must be an HTTP header name (got "x bad")'],
       ['upstream: { timeoutMs: 0 }', 'upstream.timeoutMs: must be an integer of at least 1 (got 0)'],
       ['upstream: { maxConnectionsPerSubgraph: "many" }', 'upstream.maxConnectionsPerSubgraph: must be an integer of at least 1 (got "many")'],
-      ['subgraphs: []', 'subgraphs: must be a mapping from subgraph name to { url, timeoutMs, dedupQueries, retry, breaker } (got [])'],
-      ['subgraphs: { products: "http://x" }', 'subgraphs.products: must be an object with keys url, timeoutMs, dedupQueries, retry, breaker (got "http://x")'],
+      ['subgraphs: []', 'subgraphs: must be a mapping from subgraph name to { url, timeoutMs, dedupQueries, subscriptionTransport, retry, breaker } (got [])'],
+      [
+        'subgraphs: { products: "http://x" }',
+        'subgraphs.products: must be an object with keys url, timeoutMs, dedupQueries, subscriptionTransport, retry, breaker (got "http://x")',
+      ],
       ['subgraphs: { products: { url: "products:4001" } }', 'subgraphs.products.url: must be an http:// or https:// URL (got "products:4001")'],
       ['subgraphs: { products: { timeoutMs: 1.5 } }', 'subgraphs.products.timeoutMs: must be an integer of at least 1 (got 1.5)'],
       ['metrics: { clientNameHeader: "x client" }', 'metrics.clientNameHeader: must be an HTTP header name (got "x client")'],
@@ -418,12 +428,18 @@ subgraphs:
         'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, maxBodyBytesInFlight, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, drainDelayMs, requestTimeoutMs, readyChecksSubgraphs, readyChecksRedis, workers, admission, heapGrowthPercent, tls, cors, websocket)',
       ],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
-      ['upstream: { timeout: 5 }', 'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, retry, breaker)'],
+      [
+        'upstream: { timeout: 5 }',
+        'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, subscriptionTransport, retry, breaker)',
+      ],
       [
         'upstream: { retry: { retries: 1 } }',
         'upstream.retry.retries: unknown key (accepted here: maxRetries, initialDelayMs, maxDelayMs, budgetPercent, budgetMinPerSecond)',
       ],
-      ['subgraphs: { products: { URL: "http://x" } }', 'subgraphs.products.URL: unknown key (accepted here: url, timeoutMs, dedupQueries, retry, breaker)'],
+      [
+        'subgraphs: { products: { URL: "http://x" } }',
+        'subgraphs.products.URL: unknown key (accepted here: url, timeoutMs, dedupQueries, subscriptionTransport, retry, breaker)',
+      ],
     ])('%s', (content, problem) => {
       expect(problemsOf(() => load(content))).toEqual([problem]);
     });

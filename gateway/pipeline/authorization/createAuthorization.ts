@@ -10,6 +10,7 @@ import type { AuthorizationConfig } from '../../config/SecurityConfig.js';
 import { coercedVariablesOf } from '../../execution/coercedVariablesOf.js';
 import { operationResolutionError } from '../../execution/operationResolutionError.js';
 import type { GatewayContext } from '../../GatewayContext.js';
+import { mapEvents } from '../../subscriptions/mapEvents.js';
 import type { Feature, OperationExecutor } from '../Feature.js';
 
 export interface AuthorizationOptions {
@@ -76,8 +77,19 @@ export function createAuthorization(options: AuthorizationOptions): Feature {
         },
         snapshot,
       );
-      // Streamed, a removal inside a deferred fragment is patched into its part, not the first payload.
       const stream = context.stream;
+      // Every event of a subscription is patched as a result is.
+      if (stream?.kind === 'subscription') {
+        context.stream = {
+          kind: 'subscription',
+          events: mapEvents(stream.events, (event) => {
+            const patched = patchResult(event.data ?? null, filtered.removals, filtered.placeholderKey);
+            return { ...event, data: patched.data, errors: [...patched.errors, ...(event.errors ?? [])] };
+          }),
+        };
+        return result;
+      }
+      // Streamed, a removal inside a deferred fragment is patched into its part, not the first payload.
       const now = stream?.kind === 'deferred' ? filtered.removals.filter((removal) => removal.deferredAt === undefined) : filtered.removals;
       if (stream?.kind === 'deferred')
         context.stream = { kind: 'deferred', parts: patchDeferredParts(stream.parts, filtered.removals, filtered.placeholderKey) };

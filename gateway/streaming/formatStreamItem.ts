@@ -18,16 +18,24 @@ function formatEvent(event: SubscriptionEvent, formatError: FormatError): Format
 }
 
 function formatPart(part: DeferredPart, formatError: FormatError): Record<string, unknown> {
+  // A part with nowhere to go (its place was nulled) is only the news that more is coming, or not.
+  if (!part.incremental || part.incremental.length === 0) return { hasNext: part.hasNext };
   return {
-    ...(part.incremental
-      ? {
-          incremental: part.incremental.map(({ errors, ...rest }) => ({
-            ...rest,
-            ...(errors && errors.length > 0 ? { errors: errors.map((error) => formatOne(error, formatError)) } : {}),
-          })),
-        }
-      : {}),
     hasNext: part.hasNext,
+    incremental: part.incremental.map(({ errors, extensions, ...rest }) => {
+      const valueCompletion = extensions?.valueCompletion;
+      return {
+        ...rest,
+        ...(errors && errors.length > 0 ? { errors: errors.map((error) => formatOne(error, formatError)) } : {}),
+        ...(extensions
+          ? {
+              extensions: Array.isArray(valueCompletion)
+                ? { ...extensions, valueCompletion: (valueCompletion as GraphQLError[]).map((error) => formatOne(error, formatError)) }
+                : extensions,
+            }
+          : {}),
+      };
+    }),
   };
 }
 
@@ -37,6 +45,6 @@ function formatOne(error: GraphQLError, formatError: FormatError): GraphQLFormat
     const plain: GraphQLFormattedError = typeof error.toJSON === 'function' ? error.toJSON() : { message: String((error as { message?: unknown }).message) };
     return formatError(plain);
   } catch {
-    return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { message: 'Internal server error', ...(error?.path ? { path: error.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
 }

@@ -1,0 +1,78 @@
+import type { ServerResponse } from 'node:http';
+
+export interface StreamFraming {
+  /** Written once the head is out. */
+  opening: string;
+  /** Written every `heartbeatMs` while no result comes, unless the client has not read the last. */
+  heartbeat: string;
+  heartbeatMs: number;
+  item: (result: unknown) => string;
+  /** Written after the last result, before the response ends. */
+  closing: string;
+  /**
+   * How long a client may leave a written result untaken before the connection is closed: a
+   * client that stops reading holds one socket and one result, and not for long.
+   * @default 30_000
+   */
+  stalledMs?: number;
+}
+
+/**
+ * Writes `results` as they come, one at a time: the next is asked for only once the client has
+ * taken the last (so a client that does not read holds nothing here; what waits for it is
+ * bounded where the results come from). When the client leaves, `return()` ends the results at
+ * once, even while one is awaited. Never rejects.
+ */
+export async function writeStreamed(res: ServerResponse, results: AsyncIterator<unknown>, framing: StreamFraming): Promise<void> {
+  let gone = false;
+  const leave = () => {
+    if (gone) return;
+    gone = true;
+    void results.return?.().catch(() => {});
+  };
+  res.once('close', leave);
+  // The client may have gone while the operation was being set up.
+  if (res.destroyed) leave();
+  const heartbeat = setInterval(() => {
+    if (!res.writableNeedDrain && !res.destroyed) res.write(framing.heartbeat);
+  }, framing.heartbeatMs);
+  heartbeat.unref();
+  try {
+    res.write(framing.opening);
+    for (;;) {
+      const next = await results.next();
+      if (next.done || gone) break;
+      if (!res.write(framing.item(next.value)) && !(await drained(res, framing.stalledMs ?? 30_000))) {
+        res.destroy();
+        break;
+      }
+      if (gone) break;
+    }
+    if (!gone) res.end(framing.closing);
+  } catch {
+    // The results failed (a bug): the client sees the stream end without `complete`.
+    if (!gone) res.destroy();
+  } finally {
+    clearInterval(heartbeat);
+    res.off('close', leave);
+    leave();
+  }
+}
+
+/** Whether the client took what was written within `timeoutMs` (false: it did not, or it left). */
+function drained(res: ServerResponse, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (taken: boolean) => () => {
+      clearTimeout(timer);
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(taken);
+    };
+    const onDrain = done(true);
+    const onClose = done(false);
+    const timer = setTimeout(done(false), timeoutMs);
+    timer.unref();
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
+}

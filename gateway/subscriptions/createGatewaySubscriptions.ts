@@ -1,0 +1,52 @@
+import { trace } from '@opentelemetry/api';
+import type { GatewayConfig } from '../config/GatewayConfig.js';
+import type { createGatewayMetrics } from '../metrics/createGatewayMetrics.js';
+import { createCallerHeaders } from '../subgraphRequests/createCallerHeaders.js';
+import type { createHeaderPropagation } from '../subgraphRequests/createHeaderPropagation.js';
+import type { SupergraphSubgraph } from '../supergraph/SupergraphSnapshot.js';
+import { createSubscriptions } from './createSubscriptions.js';
+import { openerFor } from './openerFor.js';
+
+/** The gateway's subscriptions: each subgraph's transport and caller headers as config says, observed by the metrics. */
+export function createGatewaySubscriptions(
+  config: GatewayConfig,
+  subgraphs: () => readonly SupergraphSubgraph[],
+  propagateHeaders: ReturnType<typeof createHeaderPropagation>,
+  metrics: ReturnType<typeof createGatewayMetrics> | undefined,
+  tracingOn: boolean,
+) {
+  const settingsOf = (name: string) => (Object.hasOwn(config.subgraphs, name) ? config.subgraphs[name] : undefined) ?? config.upstream;
+  const callerHeaders = new Map<string, ReturnType<typeof createCallerHeaders>>();
+  const subscriptions = createSubscriptions({
+    urlOf: (name) => subgraphs().find((subgraph) => subgraph.name === name)?.url,
+    callerHeadersOf: (name, caller) => {
+      let headersOf = callerHeaders.get(name);
+      if (!headersOf) {
+        headersOf = createCallerHeaders({
+          propagateHeaders: (incoming) => propagateHeaders(name, incoming),
+          forwardClaims: config.authentication.forwardClaims,
+          forwardToken: config.authentication.forwardToken,
+        });
+        callerHeaders.set(name, headersOf);
+      }
+      return headersOf(caller);
+    },
+    openerOf: (name) => openerFor(settingsOf(name).subscriptionTransport),
+    signingSecret: config.subgraphSigning.secret,
+    ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
+    ...(metrics
+      ? {
+          observer: {
+            eventIn: (clients: number) => {
+              metrics.subscriptionEvents.inc({ direction: 'in' });
+              metrics.subscriptionFanOut.observe({}, clients);
+            },
+            eventOut: () => metrics.subscriptionEvents.inc({ direction: 'out' }),
+            reconnect: (subgraph: string) => metrics.subscriptionReconnects.inc({ subgraph }),
+          },
+        }
+      : {}),
+  });
+  metrics?.observeSubscriptions(() => ({ active: subscriptions.active(), upstreams: subscriptions.upstreams() }));
+  return subscriptions;
+}

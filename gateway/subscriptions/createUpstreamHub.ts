@@ -1,0 +1,136 @@
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../../common/errorCodes.js';
+import type { SubgraphResponse } from '../subgraphRequests/createSubgraphClient.js';
+import { createEventQueue, type EventQueue } from './createEventQueue.js';
+import type { OpenUpstream, UpstreamTarget } from './OpenUpstream.js';
+
+/** What one client reads from an upstream: its events, and at most one last error that ends it. */
+export type UpstreamItem = { event: SubgraphResponse } | { fatal: GraphQLError };
+
+export interface ReconnectPolicy {
+  /** Reconnects tried in a row before the clients are told the upstream is gone. */
+  attempts: number;
+  /** The first backoff; it doubles for each further attempt, with jitter. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface UpstreamHubOptions {
+  /** How a subgraph's subscriptions are opened (its `subscriptionTransport`). */
+  openerOf: (subgraph: string) => OpenUpstream;
+  /** Events held for one client that does not read; one more ends its subscription. */
+  queueLimit: number;
+  reconnect: ReconnectPolicy;
+  /** Told of each upstream event (with its clients) and each reconnect, for the metrics. */
+  onEvent?: (clients: number) => void;
+  onReconnect?: (subgraph: string) => void;
+}
+
+export interface UpstreamHub {
+  /** A queue of the events of this subscription, sharing an upstream with identical ones; `return()` leaves. */
+  join(target: UpstreamTarget): EventQueue<UpstreamItem>;
+  /** Upstream subscriptions open (or reconnecting). */
+  upstreams(): number;
+  /** Ends every client with `final` and closes every upstream. */
+  close(final: GraphQLError): void;
+}
+
+interface Group {
+  key: string;
+  target: UpstreamTarget;
+  clients: Set<EventQueue<UpstreamItem>>;
+  close: (() => void) | undefined;
+  timer: NodeJS.Timeout | undefined;
+  attempts: number;
+}
+
+/**
+ * Shared upstream subscriptions: identical subscriptions (same subgraph and URL, same caller
+ * headers as the subgraph sees them, same document, operation and variables) share one, fanned
+ * out to every client; the upstream closes when its last client leaves. A client's queue is
+ * bounded: one that falls `queueLimit` events behind is ended with `SUBSCRIPTION_CLIENT_TOO_SLOW`
+ * and the others go on. An upstream that fails for the subgraph's fault reconnects with backoff;
+ * after `reconnect.attempts` failures in a row (or one the request itself caused) its clients get
+ * the error and end.
+ */
+export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
+  const groups = new Map<string, Group>();
+
+  const endAll = (group: Group, last?: UpstreamItem) => {
+    for (const client of [...group.clients]) client.end(last);
+  };
+
+  const leave = (group: Group, client: EventQueue<UpstreamItem>) => {
+    group.clients.delete(client);
+    if (group.clients.size > 0 || groups.get(group.key) !== group) return;
+    groups.delete(group.key);
+    clearTimeout(group.timer);
+    group.close?.();
+    group.close = undefined;
+  };
+
+  const open = (group: Group) => {
+    group.timer = undefined;
+    group.close = options.openerOf(group.target.subgraph)(group.target, {
+      connected: () => {
+        group.attempts = 0;
+      },
+      next: (response) => {
+        options.onEvent?.(group.clients.size);
+        for (const client of [...group.clients]) {
+          if (!client.push({ event: response })) client.end({ fatal: tooSlow() });
+        }
+      },
+      fail: (error, subgraphFault) => {
+        group.close = undefined;
+        if (!subgraphFault || group.attempts >= options.reconnect.attempts || group.clients.size === 0) {
+          endAll(group, { fatal: error });
+          return;
+        }
+        const delay = Math.min(options.reconnect.maxDelayMs, options.reconnect.initialDelayMs * 2 ** group.attempts);
+        group.attempts += 1;
+        options.onReconnect?.(group.target.subgraph);
+        group.timer = setTimeout(() => open(group), delay / 2 + Math.random() * (delay / 2));
+        group.timer.unref();
+      },
+      complete: () => {
+        group.close = undefined;
+        endAll(group);
+      },
+    });
+  };
+
+  return {
+    join(target) {
+      const key = JSON.stringify([
+        target.subgraph,
+        target.url,
+        target.headers,
+        target.request.query,
+        target.request.operationName ?? null,
+        target.request.variables,
+      ]);
+      let group = groups.get(key);
+      const fresh = group === undefined;
+      if (!group) {
+        group = { key, target, clients: new Set(), close: undefined, timer: undefined, attempts: 0 };
+        groups.set(key, group);
+      }
+      const joined = group;
+      const client = createEventQueue<UpstreamItem>(options.queueLimit, () => leave(joined, client));
+      group.clients.add(client);
+      if (fresh) open(group);
+      return client;
+    },
+    upstreams: () => groups.size,
+    close(final) {
+      for (const group of [...groups.values()]) endAll(group, { fatal: final });
+    },
+  };
+}
+
+function tooSlow(): GraphQLError {
+  return new GraphQLError('The subscription ended: the client did not read its events fast enough', {
+    extensions: { code: ErrorCode.SUBSCRIPTION_CLIENT_TOO_SLOW },
+  });
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { writeSupergraph } from '../gateway/fixtures/writeSupergraph.js';
+import { startProductsSubgraph, startReviewsSubgraph, type EventSubgraph, type ReviewsSubgraph } from '../gateway/subscriptions/startEventSubgraphs.js';
+import { expectRefused, postRaw } from './support/expectRefused.js';
+import { startTarget, type Target } from './support/startTarget.js';
+
+// The target serves a supergraph of two in-process subgraphs with a Subscription field (the demo
+// subgraphs get theirs from another part of this work), so "still serving" is checked here
+// against it: the process is up, a query is answered, and a fresh subscription gets its event.
+const subscription = 'subscription ($upc: String) { reviewAdded(productUpc: $upc) { id body product { name } } }';
+const eventually = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 30_000, interval: 100 });
+
+let target: Target;
+let reviews: ReviewsSubgraph;
+let products: EventSubgraph;
+
+beforeAll(async () => {
+  reviews = await startReviewsSubgraph();
+  products = await startProductsSubgraph();
+  const supergraph = writeSupergraph(mkdtempSync(path.join(tmpdir(), 'portico-hostile-subscriptions-')), [reviews, products]);
+  target = await startTarget({
+    mode: 'production',
+    config: {
+      supergraph: { path: supergraph },
+      subgraphs: { reviews: { url: reviews.url }, products: { url: products.url } },
+      server: { readyChecksSubgraphs: false },
+    },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await target?.close();
+  await reviews?.stop();
+  await products?.stop();
+});
+
+/** A raw SSE subscription on its own socket: what arrives, and the socket to misbehave with. */
+function openRaw(upc: string): { socket: net.Socket; received: () => string; last: () => string; events: () => number } {
+  const body = JSON.stringify({ query: subscription, variables: { upc } });
+  const socket = net.connect(Number(new URL(target.origin).port), '127.0.0.1');
+  socket.on('error', () => {});
+  // The start of what arrives, and a count of events: a reader of megabytes keeps no megabytes.
+  let received = '';
+  let events = 0;
+  let tail = '';
+  let last = '';
+  socket.on('data', (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    if (received.length < 4096) received += text.slice(0, 4096);
+    const scanned = tail + text;
+    events += scanned.split('event: next').length - 1;
+    tail = scanned.slice(-('event: next'.length - 1));
+    last = (last + text).slice(-2048);
+  });
+  socket.write(
+    `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\naccept: text/event-stream\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  return { socket, received: () => received, last: () => last, events: () => events };
+}
+
+/** The process is up, answers a query, and delivers a fresh subscription's event. */
+async function expectStillServingSubscriptions(upc: string): Promise<void> {
+  expect(target.alive(), target.output()).toBe(true);
+  const reply = await postRaw(target, { query: '{ product(upc: "ok") { name } }' });
+  expect(reply.body).toEqual({ data: { product: { name: 'Product ok' } } });
+  const probe = openRaw(upc);
+  try {
+    await eventually(() => expect(reviews.subscriptionsOpen(upc)).toBe(1));
+    reviews.publish({ id: `probe-${upc}`, body: 'probe', productUpc: upc });
+    await eventually(() => expect(probe.events()).toBe(1));
+  } finally {
+    probe.socket.destroy();
+  }
+  await eventually(() => expect(reviews.subscriptionsOpen(upc)).toBe(0));
+}
+
+describe('subscriptions under hostile clients', () => {
+  it('holds many SSE subscriptions from one address, delivers to each, and releases every upstream when they go', async () => {
+    const before = target.rssBytes();
+    const clients = Array.from({ length: 200 }, (_, index) => openRaw(`many-${index % 20}`));
+    // Identical subscriptions share an upstream: 20 for 200 clients.
+    await eventually(() => expect(Array.from({ length: 20 }, (_, index) => reviews.subscriptionsOpen(`many-${index}`))).toEqual(Array(20).fill(1)));
+    // Every client's stream is open (its first heartbeat written) before anything is published.
+    await eventually(() => expect(clients.filter((client) => client.received().includes(':\n\n'))).toHaveLength(200));
+    for (let index = 0; index < 20; index += 1) reviews.publish({ id: `m${index}`, body: 'x', productUpc: `many-${index}` });
+    await eventually(() => expect(clients.filter((client) => client.events() === 1)).toHaveLength(200));
+    expect(target.rssBytes() - before).toBeLessThan(150 * 1024 * 1024);
+    for (const client of clients) client.socket.destroy();
+    await eventually(() => expect(Array.from({ length: 20 }, (_, index) => reviews.subscriptionsOpen(`many-${index}`))).toEqual(Array(20).fill(0)));
+    await expectStillServingSubscriptions('after-many');
+  });
+
+  it('ends clients that never read (their queue is bounded) while a reading client of the same upstream gets every event', async () => {
+    const slow = Array.from({ length: 5 }, () => openRaw('slow'));
+    await eventually(() => expect(reviews.subscriptionsOpen('slow')).toBe(1));
+    for (const client of slow) client.socket.pause();
+    const reader = openRaw('slow');
+    await eventually(() => expect(reader.received()).toContain(':\n\n'));
+    const before = target.rssBytes();
+    const body = 'y'.repeat(32 * 1024);
+    const total = 600;
+    // In batches the reader keeps up with: what it is sent never waits for the ones that do not read.
+    for (let sent = 0; sent < total; sent += 50) {
+      for (let index = sent; index < sent + 50; index += 1) reviews.publish({ id: `s${index}`, body, productUpc: 'slow' });
+      await eventually(() => expect(reader.events()).toBe(sent + 50));
+    }
+    // Unbounded, the five would hold 5 × 600 × 32 KiB (over 90 MiB) between them.
+    expect(target.rssBytes() - before).toBeLessThan(60 * 1024 * 1024);
+    // Once they read again, each finds its subscription ended with a clear error, well short of every event.
+    for (const client of slow) client.socket.resume();
+    for (const client of slow) {
+      await eventually(() => expect(client.last()).toContain('event: complete'));
+      expect(client.last()).toContain('SUBSCRIPTION_CLIENT_TOO_SLOW');
+      expect(client.events()).toBeLessThan(total);
+    }
+    for (const client of [...slow, reader]) client.socket.destroy();
+    await eventually(() => expect(reviews.subscriptionsOpen('slow')).toBe(0));
+    await expectStillServingSubscriptions('after-slow');
+  }, 180_000);
+
+  it('survives abrupt disconnects at any moment, and every upstream is released', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 40 }), fc.boolean(), async (count, waitMs, publish) => {
+        const clients = Array.from({ length: count }, (_, index) => openRaw(`abrupt-${index % 3}`));
+        if (publish) for (let index = 0; index < 3; index += 1) reviews.publish({ id: 'a', body: 'z', productUpc: `abrupt-${index}` });
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        for (const client of clients) client.socket.resetAndDestroy();
+      }),
+      { numRuns: 30 },
+    );
+    await eventually(() => expect([0, 1, 2].map((index) => reviews.subscriptionsOpen(`abrupt-${index}`))).toEqual([0, 0, 0]));
+    await expectStillServingSubscriptions('after-abrupt');
+  });
+
+  it('refuses a subscription over any transport that answers once with a coded 4xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          'application/json',
+          'application/graphql-response+json',
+          '*/*',
+          'multipart/mixed',
+          'multipart/mixed;deferSpec=20220824',
+          'text/html',
+          '',
+        ),
+        async (accept) => {
+          const reply = await postRaw(target, { query: subscription, variables: { upc: 'refused' } }, accept ? { accept } : {});
+          expectRefused(reply);
+        },
+      ),
+      { numRuns: 20 },
+    );
+    expect(reviews.subscriptionsOpen('refused')).toBe(0);
+    await expectStillServingSubscriptions('after-refusals');
+  });
+});
