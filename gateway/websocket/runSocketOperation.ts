@@ -136,12 +136,16 @@ async function toSocketAnswer({ response, stream }: ApolloAnswer, logger: Logger
     await endStream(stream);
     return { kind: 'error', errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] };
   }
-  const refused = !('data' in first) || (stream?.kind === 'subscription' && (first.errors?.length ?? 0) > 0);
-  if (refused) {
+  // A subscription set up answers nothing first (Apollo Server's result has no data): its events follow.
+  if (stream?.kind === 'subscription' && (first.errors?.length ?? 0) === 0) return { kind: 'result', first: null, stream };
+  if (!('data' in first) || stream?.kind === 'subscription') {
     await endStream(stream);
-    return { kind: 'error', errors: first.errors ?? [] };
+    // The protocol's `error` message needs at least one error.
+    return {
+      kind: 'error',
+      errors: first.errors?.length ? first.errors : [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }],
+    };
   }
-  if (stream?.kind === 'subscription') return { kind: 'result', first: null, stream };
   return { kind: 'result', first: stream?.kind === 'deferred' ? ({ ...first, hasNext: true } as FormattedExecutionResult) : first, stream };
 }
 
