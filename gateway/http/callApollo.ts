@@ -1,5 +1,7 @@
 import type { ApolloServer, HTTPGraphQLResponse } from '@apollo/server';
+import { ErrorCode } from '../../common/errorCodes.js';
 import { acceptsMultipartDefer } from '../../common/http/acceptsMultipartDefer.js';
+import { HttpError } from '../../common/http/HttpError.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import { clientGone } from '../pipeline/clientGone.js';
@@ -7,6 +9,7 @@ import type { GraphQLExchange, Outcome, ProducedError } from '../pipeline/Featur
 import type { Pipeline } from '../pipeline/createPipeline.js';
 import type { FormatError } from '../streaming/formatStreamItem.js';
 import type { ResultStream } from '../streaming/ResultStream.js';
+import { subscriptionTransportRequired } from '../subscriptions/subscriptionTransportRequired.js';
 import { runApollo } from './runApollo.js';
 import { streamingTransportOf } from './streamingTransportOf.js';
 import { writeMultipartIncremental } from './writeMultipartIncremental.js';
@@ -47,14 +50,17 @@ export async function callApollo(exchange: GraphQLExchange, options: ApolloCallO
     const answered = response.status === 200 && response.body.kind === 'complete';
     if (stream?.kind === 'deferred' && answered && subscriptionTransport !== 'sse') {
       await writeMultipartIncremental(res, { first: response, parts: stream.parts, formatError });
-    } else if (subscriptionTransport || (stream?.kind === 'subscription' && defers)) {
+    } else if (subscriptionTransport) {
       // Not awaited: the request ends here; the stream lives on until it ends or its client leaves.
-      // (A client that accepts `multipart/mixed` with no spec, as urql's, gets multipart subscriptions.)
-      const transport = subscriptionTransport ?? 'multipart';
-      void writeResultStream(res, { transport, answer: response, stream, formatError }).catch(() => res.destroy());
+      void writeResultStream(res, { transport: subscriptionTransport, answer: response, stream, formatError }).catch(() => res.destroy());
+    } else if (stream?.kind === 'subscription') {
+      // Set up for `@defer`'s multipart, which carries one operation's parts, not events: refused as over plain JSON.
+      await stream.events.return?.();
+      const refusal = subscriptionTransportRequired();
+      throw new HttpError(ErrorCode.SUBSCRIPTION_TRANSPORT_REQUIRED, refusal.message);
     } else {
-      // Not delivered after all (an error answer, or a stream this transport cannot carry): what it holds upstream is freed.
-      if (stream) void (stream.kind === 'subscription' ? stream.events : stream.parts).return?.();
+      // Not delivered after all (an error answer): what it holds upstream is freed.
+      if (stream) void stream.parts.return?.();
       await writeHttpGraphQLResponse(res, response);
     }
   } catch (error) {
