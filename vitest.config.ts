@@ -56,6 +56,11 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/**/*.e2e.ts'],
           exclude: serialEndToEnd,
+          // Each file starts its own servers and processes on port 0 and closes them; what they
+          // share through the worker's loaded modules is read-only, or keyed by the test (the
+          // slow fields' tags). Loading the gateway's modules once per worker rather than once per
+          // file saves about 2 s of CPU per file.
+          isolate: false,
           testTimeout: 60_000,
           // Starting a stack and a gateway process while other files do the same takes longer.
           hookTimeout: 120_000,
