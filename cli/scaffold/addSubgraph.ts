@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { composeSupergraphFile } from '../compose/composeSupergraphFile.js';
 import { readSupergraphConfig } from '../compose/readSupergraphConfig.js';
 import { writeAtomically } from '../fs/writeAtomically.js';
 import { nextSubgraphPort } from './nextSubgraphPort.js';
@@ -85,6 +84,8 @@ export async function addSubgraph(options: AddSubgraphOptions): Promise<void> {
     options.write(
       `Wrote ${names.name}: schema/${names.name}.graphql, subgraphs/${names.name}/ (server, index, context, resolvers, ${apiModule(spec)}), and its entries in ${Object.values(registryFiles).join(', ')}.`,
     );
+    // Loaded once the arguments are accepted: a refusal need not pay for loading composition.
+    const { composeSupergraphFile } = await import('../compose/composeSupergraphFile.js');
     const composed = composeSupergraphFile(readSupergraphConfig(join(root, registryFiles.supergraphYaml)));
     writeAtomically(supergraph, composed.text);
     options.write('Composed schema/supergraph.graphql.');

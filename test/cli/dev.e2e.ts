@@ -71,7 +71,8 @@ function childRunning(children: number[], entry: string): number {
   return pid!;
 }
 
-describe('portico dev', () => {
+// Each test starts nine processes; beside other test files on two cores that takes a while.
+describe('portico dev', { timeout: 120_000 }, () => {
   it('runs the whole stack, answers through the gateway, and stops everything on SIGINT', async () => {
     const { dev, lines, url, exited, children } = await startDev();
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { copyRepository } from './helpers/copyRepository.js';
 import { runPortico } from './helpers/runPortico.js';
 import { startWeatherService, weatherProto } from './helpers/startWeatherService.js';
 import { startWidgetsService } from './helpers/startWidgetsService.js';
+import { typeCheckChanged } from './helpers/typeCheckChanged.js';
 
 // `portico subgraph add` changes the repository, so it runs in a scratch copy of it, against
 // a real REST service and a real gRPC service started here.
@@ -61,8 +61,10 @@ describe('portico subgraph add', () => {
         /^portico: .* has no service "Third" \(it defines First, Second\)\.$/,
       ],
     ];
-    for (const [args, message] of refusals) {
-      const result = await runPortico(copy.root, ['subgraph', 'add', ...args]);
+    // Each refuses before it writes anything, so they run side by side.
+    const results = await Promise.all(refusals.map(([args]) => runPortico(copy.root, ['subgraph', 'add', ...args])));
+    for (const [index, [args, message]] of refusals.entries()) {
+      const result = results[index]!;
       expect(result.code, args.join(' ')).toBe(1);
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(result.stderr.trim()).toMatch(message);
@@ -98,8 +100,10 @@ describe('portico subgraph add', () => {
     expect((await runPortico(copy.root, ['codegen', '--check'])).code).toBe(0);
     expect((await runPortico(copy.root, ['compose', '--check'])).code).toBe(0);
     expect(readFileSync(join(copy.root, 'schema/weather.graphql'), 'utf8')).toContain('type Forecast @key(fields: "cityId")');
-    // The generated subgraphs type-check, strict, as written.
-    execFileSync(process.execPath, [join(copy.root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', copy.root], { stdio: 'pipe' });
+    // The generated subgraphs, and the files that import what the command edited, type-check, strict, as written.
+    expect(typeCheckChanged(copy.root, process.cwd())).toEqual(
+      expect.arrayContaining(['cli/dev/devServices.ts', 'cli/dev/runDev.ts', 'subgraphs/weather/index.ts', 'subgraphs/widgets/index.ts']),
+    );
 
     stack = await startDev({ cwd: copy.root, env: { WIDGETS_SERVICE_URL: widgets.baseUrl, WEATHER_SERVICE_ADDRESS: weather.address } });
     expect(stack.lines.some((line) => line.startsWith('dev | widgets '))).toBe(true);
