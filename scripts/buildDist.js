@@ -8,6 +8,7 @@
 // takes a second or two, so every `npm start`, test run and `portico dev` rebuilds rather than
 // trusting dist/. Type-checking is `npm run typecheck`'s job.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -117,6 +118,7 @@ async function bundleGateway(build, root, sources) {
     // The CommonJS packages inside call `require` for Node's own modules: give them a real one.
     banner: { js: "import { createRequire as __porticoCreateRequire } from 'node:module';\nconst require = __porticoCreateRequire(import.meta.url);" },
     external: notBundled,
+    plugins: [namedExports(root, ['graphql'])],
     // Blanks and comments out, names kept (profiles and stack traces stay readable): Node reads
     // and decodes the whole file as a string at every start, and a third of it was white space.
     minifyWhitespace: true,
@@ -127,6 +129,39 @@ async function bundleGateway(build, root, sources) {
     logLevel: 'silent',
   });
   return result.outputFiles;
+}
+
+/**
+ * ES modules (ours, and Apollo Server's) import CommonJS packages by name (`import { Kind } from
+ * 'graphql'`). Bundled as they are, each of the 80 that import graphql gets its own interop copy of its 400-odd
+ * exports (esbuild's `__toESM`: 32,000 getters defined at every start), and every use of one
+ * (`Kind.FIELD` on the request path) calls a getter. Imported instead through one ES module that
+ * names each export once, they bind to plain variables. It is the same CommonJS graphql Apollo's
+ * packages require: one copy, so its `instanceof` checks hold.
+ * @returns {import('esbuild').Plugin}
+ */
+function namedExports(root, packages) {
+  const namespace = 'portico-named-exports';
+  const requireFromRoot = createRequire(join(root, 'package.json'));
+  return {
+    name: namespace,
+    setup(plugin) {
+      const filter = new RegExp(`^(${packages.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+      plugin.onResolve({ filter }, (args) => {
+        // A `require` stays as it is (it gets the module itself, not a copy); so does the named-exports module's own import.
+        if (args.namespace === namespace || args.kind !== 'import-statement') return undefined;
+        return { path: args.path, namespace };
+      });
+      plugin.onLoad({ filter: /.*/, namespace }, (args) => {
+        const names = Object.keys(requireFromRoot(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+        return {
+          contents: `import * as all from ${JSON.stringify(args.path)};\nexport const { ${names.join(', ')} } = all;\n`,
+          resolveDir: root,
+          loader: 'js',
+        };
+      });
+    },
+  };
 }
 
 /** Every file below `root/folder`, as paths relative to `root`; none when the folder is absent. */
