@@ -1,5 +1,6 @@
 // One type for the gateway and the subgraphs: the identity header carries it from one to the other.
 import type { Viewer } from '../common/Viewer.js';
+import type { GraphQLError } from 'graphql';
 import type { ResultStream } from './streaming/ResultStream.js';
 
 export type { Viewer };
@@ -28,4 +29,6 @@ export interface GatewayContext {
   acceptsStream?: boolean;
   /** Set by the executor when the operation answers more than once: the transport delivers it after the first result. */
   stream?: ResultStream;
+  /** Where the pipeline records the errors Apollo Server reports for this request (see createErrorRecorder). */
+  recordedErrors?: GraphQLError[];
 }

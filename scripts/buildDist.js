@@ -3,10 +3,13 @@
 // (schema/, package.json, the explorer bundle) are found from the root (common/projectRoot.ts),
 // so there is one copy of each. Plain JavaScript, so it runs before anything is built.
 //
-// esbuild transpiles each file on its own (tsconfig's isolatedModules guarantees that is sound):
-// a whole build takes well under a second, so every `npm start`, test run and `portico dev`
-// rebuilds rather than trusting dist/. Type-checking is `npm run typecheck`'s job.
+// esbuild transpiles each file on its own (tsconfig's isolatedModules guarantees that is sound),
+// then bundles the gateway's entry over its per-file output (see bundleGateway): a whole build
+// takes a few seconds (the bundle most of it: 1.6 s without, 5.8-8.6 s with, at a load average
+// of 4 on two cores; it is redone at every build, even when nothing it reads changed), so every `npm start`, test run and `portico dev` rebuilds rather than
+// trusting dist/. Type-checking is `npm run typecheck`'s job.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -55,6 +58,8 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
     logLevel: 'silent',
   });
   const expected = new Map(result.outputFiles.map((file) => [relative(root, file.path), file.contents]));
+  // The gateway's entry, bundled over its per-file build (see bundleGateway).
+  for (const file of await bundleGateway(build, root, typescript)) expected.set(relative(root, file.path), file.contents);
 
   let written = 0;
   for (const [file, contents] of expected) {
@@ -75,6 +80,89 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
   }
   removeEmptyFolders(join(root, 'dist'));
   return { files: expected.size, written, removed, ms: Math.round(performance.now() - started) };
+}
+
+/** The entry `portico gateway` imports, relative to the root. */
+export const gatewayEntry = join('gateway', 'runtime', 'runGateway.ts');
+
+/**
+ * Packages left out of the gateway's bundle and loaded from node_modules: the Redis client, used
+ * only where the config asks for Redis (in a chunk loaded on demand, but it is big); pino, whose
+ * transports start workers from files beside its own (`__dirname`); what the code loads with
+ * `createRequire` (pretty logs, JWKS), which the bundler does not follow anyway.
+ */
+const notBundled = ['ioredis', 'pino', 'pino-pretty', 'jwks-rsa'];
+
+/**
+ * The gateway's entry and every package it imports, as one ES module at the entry's compiled
+ * path (code imported on demand in chunks beside it), over the per-file build of that file.
+ * Node then resolves, reads and (for CommonJS) scans one file instead of about 2,000 at every
+ * start: about two thirds of the time to the first answered query was module loading
+ * (docs/performance.md). Nothing is lost by bundling: files the code reads at runtime are found
+ * from the root (common/projectRoot.ts finds it from whichever file it ends up in), and the
+ * packages loaded through `createRequire` stay where they are. A root without the entry (the
+ * build's tests) has nothing to bundle.
+ * @returns {Promise<import('esbuild').OutputFile[]>}
+ */
+async function bundleGateway(build, root, sources) {
+  if (!sources.includes(gatewayEntry)) return [];
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { [gatewayEntry.replace(/\.ts$/, '')]: gatewayEntry },
+    outdir: 'dist',
+    chunkNames: join('gateway', 'runtime', 'chunks', '[name]-[hash]'),
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target,
+    // The CommonJS packages inside call `require` for Node's own modules: give them a real one.
+    banner: { js: "import { createRequire as __porticoCreateRequire } from 'node:module';\nconst require = __porticoCreateRequire(import.meta.url);" },
+    external: notBundled,
+    plugins: [namedExports(root, ['graphql'])],
+    // Blanks and comments out, names kept (profiles and stack traces stay readable): Node reads
+    // and decodes the whole file as a string at every start, and a third of it was white space.
+    minifyWhitespace: true,
+    keepNames: false,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles;
+}
+
+/**
+ * ES modules (ours, and Apollo Server's) import CommonJS packages by name (`import { Kind } from
+ * 'graphql'`). Bundled as they are, each of the 80 that import graphql gets its own interop copy of its 400-odd
+ * exports (esbuild's `__toESM`: 32,000 getters defined at every start), and every use of one
+ * (`Kind.FIELD` on the request path) calls a getter. Imported instead through one ES module that
+ * names each export once, they bind to plain variables. It is the same CommonJS graphql Apollo's
+ * packages require: one copy, so its `instanceof` checks hold.
+ * @returns {import('esbuild').Plugin}
+ */
+function namedExports(root, packages) {
+  const namespace = 'portico-named-exports';
+  const requireFromRoot = createRequire(join(root, 'package.json'));
+  return {
+    name: namespace,
+    setup(plugin) {
+      const filter = new RegExp(`^(${packages.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+      plugin.onResolve({ filter }, (args) => {
+        // A `require` stays as it is (it gets the module itself, not a copy); so does the named-exports module's own import.
+        if (args.namespace === namespace || args.kind !== 'import-statement') return undefined;
+        return { path: args.path, namespace };
+      });
+      plugin.onLoad({ filter: /.*/, namespace }, (args) => {
+        const names = Object.keys(requireFromRoot(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+        return {
+          contents: `import * as all from ${JSON.stringify(args.path)};\nexport const { ${names.join(', ')} } = all;\n`,
+          resolveDir: root,
+          loader: 'js',
+        };
+      });
+    },
+  };
 }
 
 /** Every file below `root/folder`, as paths relative to `root`; none when the folder is absent. */

@@ -40,9 +40,12 @@ export function coercedVariablesOf(input: VariablesInput): CoercedVariables {
   return result;
 }
 
+// An operation without variables (most of them) shares one empty result: nothing writes to it.
+const noVariables: CoercedVariables = Object.freeze({ values: new Map() });
+
 function coerce({ schema, operation, variables }: VariablesInput): CoercedVariables {
   const definitions = operation.variableDefinitions ?? [];
-  if (definitions.length === 0) return { values: new Map() };
+  if (definitions.length === 0) return noVariables;
   const outcome = getVariableValues(schema, definitions, variables ?? {}, { maxErrors: MAX_ERRORS });
   if (outcome.errors) return { errors: outcome.errors.map(coded) };
   // Object.entries lists own keys only, `__proto__` among them when a variable has that name.

@@ -77,6 +77,37 @@ describe('buildDist (npm run build)', () => {
     expect(await buildDist({ root })).toMatchObject({ written: 0, removed: 0 });
   });
 
+  it("bundles the gateway's entry with the packages it imports, reads files from the root, and loads the rest on demand", async () => {
+    scratch();
+    write(
+      'gateway/runtime/runGateway.ts',
+      [
+        "import { readFileSync } from 'node:fs';",
+        "import { join } from 'node:path';",
+        "import { parse } from 'graphql';",
+        "import { projectRoot } from '../../common/projectRoot.js';",
+        "import { greet } from '../../common/greet.js';",
+        "const { type } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { type: string };",
+        "const later = await import('./later.js');",
+        'console.log(greet(parse(`{ ${type} }`).definitions.length + later.word));',
+        '',
+      ].join('\n'),
+    );
+    write('gateway/runtime/later.ts', "export const word = ' later';\n");
+    write('common/projectRoot.ts', readFileSync('common/projectRoot.ts', 'utf8'));
+    await buildDist({ root });
+    const entry = readFileSync(join(root, 'dist/gateway/runtime/runGateway.js'), 'utf8');
+    // graphql is inside, not imported; what is imported on demand is a chunk beside it.
+    expect(entry).not.toMatch(/from\s*"graphql"/);
+    expect(entry).toMatch(/import\(\s*"\.\/chunks\/later-[\w-]+\.js"\s*\)/);
+    // Run from elsewhere: the root is still found from the bundle, one folder further down.
+    const run = spawnSync(process.execPath, [join(root, 'dist/gateway/runtime/runGateway.js')], { encoding: 'utf8', cwd: tmpdir() });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('hello 1 later\n');
+    // Rebuilt unchanged: nothing written, the chunks are not taken for orphans.
+    expect(await buildDist({ root })).toMatchObject({ written: 0, removed: 0 });
+  });
+
   it('names where an entry is compiled to, for every folder it compiles', () => {
     expect(compiledPath('subgraphs/accounts/index.ts')).toBe('dist/subgraphs/accounts/index.js');
     expect([...sourceFolders].sort()).toEqual(['backends', 'cli', 'common', 'gateway', 'subgraphs']);

@@ -1,5 +1,5 @@
 import type { RedisClient } from '../../traffic/createRedisClient.js';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type OperationDefinitionNode } from 'graphql';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode, httpStatusOf } from '../../../common/errorCodes.js';
 import type { Logger } from '../../../common/createLogger.js';
@@ -133,9 +133,19 @@ function rateLimited(limiter: Limiter, result: RateLimiterRes, charged: number, 
   );
 }
 
+// A parsed operation never changes and Apollo Server hands out one per query text: its root
+// coordinates are worked out once, not per request (the root type's name is kept with them, for
+// a supergraph that renames it).
+const rootCoordinates = new WeakMap<OperationDefinitionNode, { type: string | undefined; coordinates: ReadonlySet<string> }>();
+const noCoordinates: ReadonlySet<string> = new Set();
+
 /** The operation's root fields as `Type.field`: every one it names, `@skip`/`@include` not applied. */
-function rootCoordinatesOf({ operation, document, schema }: ResolvedRequest): Set<string> {
-  if (!operation) return new Set();
+function rootCoordinatesOf({ operation, document, schema }: ResolvedRequest): ReadonlySet<string> {
+  if (!operation) return noCoordinates;
   const type = schema.getRootType(operation.operation)?.name;
-  return new Set(rootFieldsOf(operation, fragmentsOf(document)).map((field) => `${type}.${field.name.value}`));
+  const known = rootCoordinates.get(operation);
+  if (known && known.type === type) return known.coordinates;
+  const coordinates = new Set(rootFieldsOf(operation, fragmentsOf(document)).map((field) => `${type}.${field.name.value}`));
+  rootCoordinates.set(operation, { type, coordinates });
+  return coordinates;
 }
