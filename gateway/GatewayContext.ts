@@ -23,10 +23,15 @@ export interface GatewayContext {
    */
   traceparent?: string;
   /**
-   * Whether the transport can deliver more than one result (WebSocket, SSE, `multipart/mixed`):
-   * without it a subscription is refused (406) and `@defer`red parts are merged into one answer.
+   * Whether the transport can deliver a deferred operation's later parts (WebSocket, SSE,
+   * `multipart/mixed` with `deferSpec`): without it `@defer`red parts are merged into one answer.
    */
   acceptsStream?: boolean;
+  /**
+   * Whether the transport can deliver a subscription's events (WebSocket, SSE, multipart with
+   * `subscriptionSpec`): without it a subscription is refused (406) before anything is opened.
+   */
+  acceptsEvents?: boolean;
   /** Set by the executor when the operation answers more than once: the transport delivers it after the first result. */
   stream?: ResultStream;
   /** Where the pipeline records the errors Apollo Server reports for this request (see createErrorRecorder). */

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { drained } from './drained.js';
 
 export interface StreamFraming {
   /** Written once the head is out. */
@@ -57,22 +58,4 @@ export async function writeStreamed(res: ServerResponse, results: AsyncIterator<
     res.off('close', leave);
     leave();
   }
-}
-
-/** Whether the client took what was written within `timeoutMs` (false: it did not, or it left). */
-function drained(res: ServerResponse, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const done = (taken: boolean) => () => {
-      clearTimeout(timer);
-      res.off('drain', onDrain);
-      res.off('close', onClose);
-      resolve(taken);
-    };
-    const onDrain = done(true);
-    const onClose = done(false);
-    const timer = setTimeout(done(false), timeoutMs);
-    timer.unref();
-    res.once('drain', onDrain);
-    res.once('close', onClose);
-  });
 }

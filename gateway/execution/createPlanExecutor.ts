@@ -75,7 +75,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       if (!operation) return { errors: [operationResolutionError(document, request.operationName)] };
       const context = requestContext.context as GatewayContext;
       // Refused before anything is planned: this transport could deliver no event.
-      if (operation.operation === 'subscription' && !context.acceptsStream) return { errors: [subscriptionTransportRequired()] };
+      if (operation.operation === 'subscription' && !context.acceptsEvents) return { errors: [subscriptionTransportRequired()] };
       const coerced = coercedVariablesOf({ context, schema: state.apiSchema, operation, variables: request.variables });
       if (coerced.errors) return { errors: [...coerced.errors] };
       const provided = request.variables ?? {};

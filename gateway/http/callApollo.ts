@@ -1,15 +1,13 @@
 import type { ApolloServer, HTTPGraphQLResponse } from '@apollo/server';
-import { ErrorCode } from '../../common/errorCodes.js';
 import { acceptsMultipartDefer } from '../../common/http/acceptsMultipartDefer.js';
-import { HttpError } from '../../common/http/HttpError.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import { clientGone } from '../pipeline/clientGone.js';
 import type { GraphQLExchange, Outcome, ProducedError } from '../pipeline/Feature.js';
 import type { Pipeline } from '../pipeline/createPipeline.js';
 import type { FormatError } from '../streaming/formatStreamItem.js';
+import { endStream } from '../streaming/endStream.js';
 import type { ResultStream } from '../streaming/ResultStream.js';
-import { subscriptionTransportRequired } from '../subscriptions/subscriptionTransportRequired.js';
 import { runApollo } from './runApollo.js';
 import { streamingTransportOf } from './streamingTransportOf.js';
 import { writeMultipartIncremental } from './writeMultipartIncremental.js';
@@ -46,21 +44,18 @@ export async function callApollo(exchange: GraphQLExchange, options: ApolloCallO
     // An answer can depend on who asked: no HTTP cache may keep anything Apollo Server answers
     // here (the Sandbox page too); a header it sets itself, such as APQ's, still wins.
     res.setHeader('cache-control', 'no-store');
-    ({ response, errors, stream } = await runApollo(exchange, options, { acceptsStream: subscriptionTransport !== null || defers }));
+    // Events on SSE and multipart subscriptions; parts where multipart says deferSpec, or on SSE (as events).
+    const delivery = { acceptsEvents: subscriptionTransport !== null, acceptsStream: defers || subscriptionTransport === 'sse' };
+    ({ response, errors, stream } = await runApollo(exchange, options, delivery));
     const answered = response.status === 200 && response.body.kind === 'complete';
     if (stream?.kind === 'deferred' && answered && subscriptionTransport !== 'sse') {
       await writeMultipartIncremental(res, { first: response, parts: stream.parts, formatError });
     } else if (subscriptionTransport) {
       // Not awaited: the request ends here; the stream lives on until it ends or its client leaves.
       void writeResultStream(res, { transport: subscriptionTransport, answer: response, stream, formatError }).catch(() => res.destroy());
-    } else if (stream?.kind === 'subscription') {
-      // Set up for `@defer`'s multipart, which carries one operation's parts, not events: refused as over plain JSON.
-      await stream.events.return?.();
-      const refusal = subscriptionTransportRequired();
-      throw new HttpError(ErrorCode.SUBSCRIPTION_TRANSPORT_REQUIRED, refusal.message);
     } else {
       // Not delivered after all (an error answer): what it holds upstream is freed.
-      if (stream) void stream.parts.return?.();
+      await endStream(stream);
       await writeHttpGraphQLResponse(res, response);
     }
   } catch (error) {

@@ -18,6 +18,13 @@ export interface Cors {
    * from an origin listed in `server.cors.origins`.
    */
   allowsOrigin(req: IncomingMessage): boolean;
+  /**
+   * Whether such a request may act with the browser's ambient credentials (its cookies): one
+   * without `Origin`, from the gateway's own origin, or from a listed origin with
+   * `server.cors.credentials` on. An origin let in by `"*"` alone may not: its page could
+   * otherwise act as the visitor, which CORS forbids it for a fetch.
+   */
+  allowsCredentials(req: IncomingMessage): boolean;
 }
 
 const allowedMethods = 'GET, POST, OPTIONS';
@@ -78,6 +85,12 @@ export function createCors(config: CorsConfig): Cors {
       const origin = req.headers.origin;
       if (origin === undefined || allowOriginFor(origin) !== undefined) return true;
       return sameHost(origin, req.headers.host);
+    },
+
+    allowsCredentials(req) {
+      const origin = req.headers.origin;
+      if (origin === undefined || sameHost(origin, req.headers.host)) return true;
+      return config.credentials && listed.has(origin);
     },
   };
 }

@@ -9,8 +9,13 @@ export type StreamingTransport = 'sse' | 'multipart';
 export function streamingTransportOf(accept: string | undefined): StreamingTransport | null {
   if (!accept) return null;
   // Bounded: Node caps a header, and nothing here is more than a scan of it.
-  const types = accept.toLowerCase().split(',');
-  if (types.some((type) => type.trim().startsWith('text/event-stream'))) return 'sse';
-  if (types.some((type) => type.trim().startsWith('multipart/mixed') && /;\s*subscriptionspec\s*=/.test(type))) return 'multipart';
+  // A range refused with `q=0` is not asked for.
+  const types = accept
+    .toLowerCase()
+    .split(',')
+    .map((type) => type.trim())
+    .filter((type) => !/;\s*q\s*=\s*0(\.0*)?\s*(;|$)/.test(type));
+  if (types.some((type) => type.startsWith('text/event-stream'))) return 'sse';
+  if (types.some((type) => type.startsWith('multipart/mixed') && /;\s*subscriptionspec\s*=/.test(type))) return 'multipart';
   return null;
 }

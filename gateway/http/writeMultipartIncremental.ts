@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import { formatStreamItem, type FormatError } from '../streaming/formatStreamItem.js';
 import type { DeferredPart } from '../streaming/ResultStream.js';
+import { drained } from '../../common/http/drained.js';
 import { toHeaderValue } from '../../common/http/toHeaderValue.js';
 
 /** The content type of an incremental delivery answer, as Apollo Client and urql read it. */
@@ -11,6 +12,7 @@ const PART_HEAD = 'content-type: application/json; charset=utf-8\r\n\r\n';
 // Apollo Server's own framing: each part ends with the next delimiter, the last with the closing one.
 const NEXT = '\r\n---\r\n';
 const END = '\r\n-----\r\n';
+const STALLED_MS = 30_000;
 
 export interface MultipartIncrementalOptions {
   /** Apollo Server's answer: its headers, and its one result (the first payload). */
@@ -57,17 +59,10 @@ export async function writeMultipartIncremental(res: ServerResponse, options: Mu
   res.end();
 }
 
-// Resolves once the chunk is handed to the socket, waiting for a full buffer to drain first.
-function write(res: ServerResponse, chunk: string): Promise<void> {
-  if (res.destroyed) return Promise.resolve();
-  if (res.write(chunk)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
+// Resolves once the chunk is handed to the socket, waiting for a full buffer to drain first: a
+// client that leaves it untaken for 30 s is disconnected (the parts still to come are cancelled),
+// so one that stops reading holds no admission slot for long.
+async function write(res: ServerResponse, chunk: string): Promise<void> {
+  if (res.destroyed) return;
+  if (!res.write(chunk) && !(await drained(res, STALLED_MS))) res.destroy();
 }

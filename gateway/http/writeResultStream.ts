@@ -26,8 +26,7 @@ export interface ResultStreamWriting {
  */
 export async function writeResultStream(res: ServerResponse, writing: ResultStreamWriting): Promise<void> {
   const { answer, stream } = writing;
-  const deferredOnMultipart = stream?.kind === 'deferred' && writing.transport === 'multipart';
-  if ((answer.status ?? 200) >= 400 || (stream === undefined && writing.transport === 'multipart') || deferredOnMultipart) {
+  if ((answer.status ?? 200) >= 400 || (stream === undefined && writing.transport === 'multipart')) {
     // Not this writer's; `stream` is ended so that it frees what it holds.
     if (stream) void (stream.kind === 'subscription' ? stream.events : stream.parts).return?.();
     await writeHttpGraphQLResponse(res, answer);

@@ -18,7 +18,7 @@ export interface WebSocketTransportOptions extends Omit<ConnectionOptions, 'onOp
   graphqlPath: string;
   /** The features' `arrive` hooks (the per-address rate limit), run for each upgrade. */
   arrive: Pipeline['arrive'];
-  cors: Pick<Cors, 'allowsOrigin'>;
+  cors: Pick<Cors, 'allowsOrigin' | 'allowsCredentials'>;
   /** A request's client address, through `rateLimit.trustedProxies`. */
   clientAddressOf: (req: IncomingMessage) => string;
   /** Counts connections and operations (`portico_subscription_*{transport="websocket"}`); absent with metrics off. */
@@ -83,6 +83,9 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
         `Origin ${JSON.stringify(String(req.headers.origin).slice(0, 256))} is not allowed to open a WebSocket here (add it to server.cors.origins)`,
       );
     }
+    // Browsers send cookies on an upgrade whatever the page's origin: one CORS would not let use
+    // them (let in by "*" alone, or without server.cors.credentials) authenticates by its token only.
+    if (!options.cors.allowsCredentials(req)) delete req.headers.cookie;
     if (draining) throw new HttpError(ErrorCode.SERVICE_NOT_READY, 'The gateway is stopping; connect again (to another replica)', { 'retry-after': '1' });
     // This upgrade is counted already (in `pending` and its address's count).
     if (connections.size + pending > settings.maxConnections) {

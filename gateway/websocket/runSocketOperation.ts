@@ -13,7 +13,7 @@ import { clientGone } from '../pipeline/clientGone.js';
 import type { Pipeline } from '../pipeline/createPipeline.js';
 import type { GraphQLExchange, Outcome } from '../pipeline/Feature.js';
 import type { ResultStream } from '../streaming/ResultStream.js';
-import { endStream } from './endStream.js';
+import { endStream } from '../streaming/endStream.js';
 import type { SubscribePayload } from './parseClientMessage.js';
 
 export interface SocketOperationOptions extends ApolloCallOptions {
@@ -50,7 +50,7 @@ const METHOD = 'WEBSOCKET';
  * `arrive` hook and `handle` step (the per-address limit, authentication with the connection's
  * token, the body's JSON limits and byte budget, document limits, admission), then Apollo Server
  * with its plugins and `execute` hooks (persisted documents, rate limits, demand control,
- * authorization), with `acceptsStream` set, and the `finish` hooks once it has answered. The
+ * authorization), with `acceptsStream` and `acceptsEvents` set, and the `finish` hooks once it has answered. The
  * payload becomes the body of a POST made for it, so that no step can tell it from one, and no
  * transport has its own copy of the request path.
  */
@@ -105,13 +105,15 @@ async function runTraced(
     await options.pipeline.arrive(req, res);
     outcome = await options.pipeline.handle(exchange, async () => {
       try {
-        answer = await runApollo(exchange, options, { acceptsStream: true });
+        answer = await runApollo(exchange, options, { acceptsStream: true, acceptsEvents: true });
       } catch (error) {
         return clientGone(signal, error);
       }
       return { status: answer.response.status ?? 200, errors: answer.errors };
     });
   } catch (error) {
+    // A stream set up before a later step failed is freed.
+    await endStream(answer?.stream);
     const refusal = error instanceof HttpError ? error : new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
     if (!(error instanceof HttpError)) options.logger.error({ err: error, requestId }, 'unexpected error running a WebSocket operation');
     finish(options, { status: refusal.status, errors: [refusal] }, requestId, startedAt);

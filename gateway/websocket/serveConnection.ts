@@ -8,7 +8,7 @@ import type { WebSocketConfig } from '../config/WebSocketConfig.js';
 import type { Viewer } from '../GatewayContext.js';
 import type { ResultStream } from '../streaming/ResultStream.js';
 import { closeReason, SocketClose, type CloseReason } from './closeCodes.js';
-import { endStream, iteratorOf } from './endStream.js';
+import { endStream, iteratorOf } from '../streaming/endStream.js';
 import { formatStreamItem, type FormatError } from '../streaming/formatStreamItem.js';
 import { InvalidMessage, parseClientMessage, type ClientMessage, type SubscribePayload } from './parseClientMessage.js';
 import type { SocketAnswer, SocketOperationSource } from './runSocketOperation.js';
@@ -205,6 +205,8 @@ export function serveConnection(
       logger.error({ err: error }, 'a WebSocket operation failed');
       if (ours()) send({ id, type: 'error', payload: [internalError()] });
     } finally {
+      // Ended here whichever way the loop left (an item that failed does not end it): what it holds upstream is freed.
+      await endStream(operation.stream);
       if (operations.get(id) === operation) operations.delete(id);
       running -= 1;
       options.onOperations(-1);

@@ -47,6 +47,9 @@ describe('streamingTransportOf', () => {
     ['multipart/mixed;boundary="graphql";subscriptionSpec=1.0,application/json', 'multipart'],
     ['multipart/mixed; subscriptionSpec="1.0"', 'multipart'],
     ['multipart/mixed; deferSpec=20220824', null],
+    ['text/event-stream;q=0, application/json', null],
+    ['multipart/mixed;subscriptionSpec=1.0;q=0.0', null],
+    ['text/event-stream;q=0.01', 'sse'],
     ['application/json', null],
     [undefined, null],
   ] as const)('%s → %s', (accept, transport) => {

@@ -108,7 +108,7 @@ beforeAll(async () => {
     },
     limits: { maxJsonDepth: 8, maxVariablesBytes: 512 },
     formatError: createFormatError({ mode: 'production' }),
-    cors: { allowsOrigin: () => true },
+    cors: { allowsOrigin: () => true, allowsCredentials: () => true },
     clientAddressOf: (req) => req.socket.remoteAddress ?? '',
     logger: createLogger({ name: 'ws-test', level: 'silent' }),
   });

@@ -1,4 +1,4 @@
-import type { ResultStream } from '../streaming/ResultStream.js';
+import type { ResultStream } from './ResultStream.js';
 
 /** The iterator of a stream, whichever its kind. */
 export function iteratorOf(stream: ResultStream): AsyncIterableIterator<unknown> {
