@@ -72,6 +72,12 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     connections.set(req, { scope, closed, operations: new Map() });
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.once('close', () => closed.abort());
+      // Before graphql-ws's own listener: a message type only a server sends (graphql-ws would
+      // throw on it and close with 4500, an internal error) closes with 4400, as the protocol says.
+      ws.on('message', (data) => {
+        if (!sentByServerOnly(data)) return;
+        ws.close(4400, 'Invalid message received: a client does not send this type');
+      });
       wss.emit('connection', ws, req);
     });
   }
@@ -147,4 +153,17 @@ function refuseUpgrade(socket: Duplex, error: unknown, logger: Logger): void {
 
 function statusText(status: number): string {
   return { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Error';
+}
+
+const SERVER_ONLY_TYPES = new Set(['connection_ack', 'next', 'error']);
+
+// Whether a frame is a protocol message of a type only the server sends. Anything else (including
+// frames that are not JSON) is graphql-ws's to judge.
+function sentByServerOnly(data: unknown): boolean {
+  try {
+    const message = JSON.parse(String(data)) as unknown;
+    return typeof message === 'object' && message !== null && SERVER_ONLY_TYPES.has(String((message as { type?: unknown }).type));
+  } catch {
+    return false;
+  }
 }

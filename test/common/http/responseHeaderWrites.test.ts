@@ -49,6 +49,23 @@ const reviewed = new Map<string, string>([
     'rateLimitFields: numbers and configured rule names written as Structured Fields strings (escaped, ASCII only)',
   ],
   ["subgraphs/kit/createSubgraphServer.ts: res.setHeader('x-request-id', scope.requestId);", 'resolveRequestId (see above)'],
+  [
+    "gateway/http/runApollo.ts: if (acceptsStream || acceptsEvents) httpGraphQLRequest.headers.set('accept', 'application/json');",
+    'a request header map for Apollo Server, and a constant',
+  ],
+  ["gateway/http/writeMultipartIncremental.ts: res.setHeader('content-type', MULTIPART_DEFER_TYPE);", 'a constant'],
+  ['common/http/writeEventStream.ts: res.writeHead(200, {', 'constants only (the object literal below it)'],
+  ['common/http/writeMultipartSubscription.ts: res.writeHead(200, {', 'constants only (the object literal below it)'],
+  [
+    "subgraphs/kit/streaming/serveMultipart.ts: res.writeHead(outcome.kind === 'refused' ? refusedStatus(outcome.result) : 200, { 'content-type': 'application/json; charset=utf-8' });",
+    'a constant',
+  ],
+  ['subgraphs/kit/streaming/serveMultipart.ts: res.writeHead(200, {', 'constants, and a boundary the subgraph chose itself'],
+  [
+    'subgraphs/kit/streaming/serveSse.ts: res.writeHead(init.status, init.headers);',
+    "graphql-sse's own response headers (its fixed content type and cache headers)",
+  ],
+  ["subgraphs/kit/streaming/serveSse.ts: res.writeHead(init.status, { ...init.headers, connection: 'close' });", 'the same, and a constant'],
 ]);
 
 function sourceFiles(dir: string): string[] {

@@ -31,10 +31,13 @@ describe('one supergraph state', () => {
 
   it('parses only what clients send and the operations plans carry, never the supergraph', () => {
     const parsers = sources('gateway').filter((file) => /import \{[^}]*\bparse\b[^}]*\} from 'graphql'/.test(readFileSync(file, 'utf8')));
-    // preparePlan: a deferred part's subselection, which the plan carries as text.
+    // preparePlan: a deferred part's subselection, which the plan carries as text; the explorer's
+    // page script and its plan endpoint (development only): the document being edited.
     expect(parsers.sort()).toEqual([
       'gateway/execution/mergeEntityFetches.ts',
       'gateway/execution/preparePlan.ts',
+      'gateway/explorer/client/explorerMain.ts',
+      'gateway/explorer/createQueryPlanRoute.ts',
       'gateway/resilience/pathOfFetch.ts',
       'gateway/traffic/checkDocument.ts',
     ]);
