@@ -82,7 +82,9 @@ describe('createSubscriptions', () => {
     const global = subscriptions.start(startOf(contextFor('10.0.0.3'), 'x')).errors?.[0];
     expect(global?.extensions).toMatchObject({ code: 'OVERLOADED', http: { status: 503 } });
     // Leaving frees both counts.
-    await a.stream!.events[Symbol.asyncIterator]().return!();
+    const stream = a.stream!;
+    if (stream.kind !== 'subscription') throw new Error('not a subscription');
+    await stream.events.return!();
     expect(subscriptions.active()).toBe(2);
     const upstreams = subscriptions.start(startOf(contextFor('10.0.0.3'), 'z')).errors?.[0];
     expect(upstreams?.extensions).toMatchObject({ code: 'OVERLOADED', http: { status: 503 } });
