@@ -1,5 +1,5 @@
 import { Type, type StaticDecode } from 'typebox';
-import { fromOption, httpUrl, type OptionSettings, section } from './configOptions.js';
+import { fromOption, httpUrl, type OptionSettings, positive, section } from './configOptions.js';
 
 /**
  * How a retry or breaker key gets its default: `upstream.retry` and `upstream.breaker` have the
@@ -85,6 +85,17 @@ export const upstreamConfigSchema = section({
     default: 'websocket',
     description:
       'How the gateway opens subscriptions to a subgraph: `websocket` (`graphql-transport-ws`), `sse` (GraphQL over SSE, distinct connections) or `multipart` (Apollo multipart subscriptions). Every one is signed. See [Subscriptions](#subscriptions).',
+  }),
+  maxSubscriptions: positive(10_000, {
+    description: 'Subscriptions active at once, over every transport; one more is refused with 503 `OVERLOADED`.',
+  }),
+  maxSubscriptionsPerAddress: positive(100, {
+    description:
+      'Subscriptions active at once from one client address (through `rateLimit.trustedProxies`), over every transport; one more is refused with 429 `RATE_LIMITED`.',
+  }),
+  maxSubscriptionUpstreams: positive(1000, {
+    description:
+      'Upstream subscriptions open at once (identical subscriptions share one); a subscription that needs one more is refused with 503 `OVERLOADED`.',
   }),
   retry: retrySchema(shipped),
   breaker: breakerSchema(shipped),

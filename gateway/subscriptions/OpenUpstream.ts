@@ -17,7 +17,7 @@ export interface UpstreamTarget {
 
 /** What an open upstream reports, in order: `connected`, then events, then one `fail` or `complete`. */
 export interface UpstreamSink {
-  /** The subgraph accepted the subscription (a reconnect that gets here starts its backoff afresh). */
+  /** The subgraph accepted the subscription (its backoff starts afresh only once an event arrives, or it stays up a while). */
   connected(): void;
   next(response: SubgraphResponse): void;
   /**

@@ -11,6 +11,11 @@ export interface EventQueue<T> extends AsyncIterableIterator<T> {
    * done. Ending twice keeps the first end.
    */
   end(last?: T): void;
+  /**
+   * Ends the queue gracefully: no more is queued, but what is queued is still read, then the
+   * queue is done (an upstream's normal `complete`). Ending twice keeps the first end.
+   */
+  drain(): void;
   /** Whether it has ended (by `end` or `return`). */
   readonly ended: boolean;
   /** Items waiting. */
@@ -57,6 +62,13 @@ export function createEventQueue<T>(limit: number, onEnd: () => void): EventQueu
         const next = items.shift();
         resolve(next === undefined ? { value: undefined, done: true } : { value: next, done: false });
       }
+    },
+    drain() {
+      if (!finish()) return;
+      // A reader waits only on an empty queue: nothing is queued for it, so it is done.
+      const resolve = waiting;
+      waiting = undefined;
+      resolve?.({ value: undefined, done: true });
     },
     get ended() {
       return ended;

@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import type { createGatewayMetrics } from '../metrics/createGatewayMetrics.js';
+import { createAddressResolver } from '../traffic/createAddressResolver.js';
 import { createCallerHeaders } from '../subgraphRequests/createCallerHeaders.js';
 import type { createHeaderPropagation } from '../subgraphRequests/createHeaderPropagation.js';
 import type { SupergraphSubgraph } from '../supergraph/SupergraphSnapshot.js';
@@ -16,6 +17,8 @@ export function createGatewaySubscriptions(
   tracingOn: boolean,
 ) {
   const settingsOf = (name: string) => (Object.hasOwn(config.subgraphs, name) ? config.subgraphs[name] : undefined) ?? config.upstream;
+  // The client's address as rate limiting resolves it (through `rateLimit.trustedProxies`).
+  const addressOf = createAddressResolver(config.rateLimit.trustedProxies);
   const callerHeaders = new Map<string, ReturnType<typeof createCallerHeaders>>();
   const subscriptions = createSubscriptions({
     urlOf: (name) => subgraphs().find((subgraph) => subgraph.name === name)?.url,
@@ -33,6 +36,11 @@ export function createGatewaySubscriptions(
     },
     openerOf: (name) => openerFor(settingsOf(name).subscriptionTransport),
     signingSecret: config.subgraphSigning.secret,
+    requestTimeoutMs: config.server.requestTimeoutMs,
+    maxSubscriptions: config.upstream.maxSubscriptions,
+    maxSubscriptionsPerAddress: config.upstream.maxSubscriptionsPerAddress,
+    maxUpstreams: config.upstream.maxSubscriptionUpstreams,
+    addressOf: (caller) => addressOf(caller.context.clientAddress, caller.clientHeaders.get('x-forwarded-for') ?? undefined),
     ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
     ...(metrics
       ? {

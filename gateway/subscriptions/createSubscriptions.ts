@@ -19,6 +19,16 @@ export interface SubscriptionsOptions {
   /** How a subgraph's subscriptions are opened (its `subscriptionTransport`). */
   openerOf: (subgraph: string) => OpenUpstream;
   signingSecret: string;
+  /** The time each event's entity fetches get, counted from the event (`server.requestTimeoutMs`). @default 60000 */
+  requestTimeoutMs?: number;
+  /** Subscriptions active at once; one more is refused with 503 `OVERLOADED`. @default unlimited */
+  maxSubscriptions?: number;
+  /** Subscriptions active at once from one client address; one more is refused with 429 `RATE_LIMITED`. @default unlimited */
+  maxSubscriptionsPerAddress?: number;
+  /** Upstream subscriptions open at once; one that needs one more is refused with 503 `OVERLOADED`. @default unlimited */
+  maxUpstreams?: number;
+  /** The client's address (through trusted proxies), which `maxSubscriptionsPerAddress` counts by. */
+  addressOf?: (caller: SubgraphCaller) => string;
   /** @default 100 */
   queueLimit?: number;
   /** @default { attempts: 5, initialDelayMs: 250, maxDelayMs: 5000 } */
@@ -63,6 +73,7 @@ export interface Subscriptions {
 
 interface Session {
   document: DocumentNode;
+  address: string;
   queue: EventQueue<UpstreamItem>;
 }
 
@@ -75,11 +86,17 @@ interface Session {
  */
 export function createSubscriptions(options: SubscriptionsOptions): Subscriptions {
   const sessions = new Set<Session>();
+  // Active subscriptions per client address; an address leaves the map with its last one.
+  const perAddress = new Map<string, number>();
+  const maxSubscriptions = options.maxSubscriptions ?? Number.POSITIVE_INFINITY;
+  const maxPerAddress = options.maxSubscriptionsPerAddress ?? Number.POSITIVE_INFINITY;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
   let stopping = false;
   const { observer, tracer } = options;
   const hub = createUpstreamHub({
     openerOf: options.openerOf,
     queueLimit: options.queueLimit ?? 100,
+    ...(options.maxUpstreams !== undefined ? { maxUpstreams: options.maxUpstreams } : {}),
     reconnect: options.reconnect ?? { attempts: 5, initialDelayMs: 250, maxDelayMs: 5000 },
     ...(observer ? { onEvent: (clients: number) => observer.eventIn(clients), onReconnect: (subgraph: string) => observer.reconnect(subgraph) } : {}),
   });
@@ -96,6 +113,11 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
       for (const name of primary.variableUsages ?? []) {
         if (Object.hasOwn(subscription.variables, name) && subscription.variables[name] !== undefined) variables[name] = subscription.variables[name];
       }
+      // The limits are checked before anything is joined or opened.
+      if (sessions.size >= maxSubscriptions) return { errors: [overloaded('subscriptions')] };
+      const address = options.addressOf?.(caller) ?? caller.context.clientAddress;
+      const fromAddress = perAddress.get(address) ?? 0;
+      if (fromAddress >= maxPerAddress) return { errors: [tooManyFromAddress()] };
       const queue = hub.join({
         subgraph,
         url,
@@ -104,16 +126,24 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
         requestId: caller.context.requestId,
         signingSecret: options.signingSecret,
       });
-      // Each event's entity fetches get the time the request had, counted from the event: the
-      // request's own deadline passed long ago for a subscription that lives on.
+      if (!queue) return { errors: [overloaded('upstream subscriptions')] };
+      // Each event's entity fetches get a whole request's time, counted from the event, as a
+      // request's do from when it is taken: the setup request's deadline means nothing to an
+      // event that comes an hour later.
       const { context } = caller;
-      const budgetMs = Math.max(1, context.deadlineAt - Date.now());
-      const session: Session = { document: subscription.document, queue };
+      const session: Session = { document: subscription.document, address, queue };
       sessions.add(session);
+      perAddress.set(address, fromAddress + 1);
       const cancelExpiry = expiryTimer(caller.context, () => queue.end({ fatal: expired() }));
+      let counted = true;
       const done = () => {
         sessions.delete(session);
         cancelExpiry();
+        if (!counted) return;
+        counted = false;
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
       };
       const runEvent = (item: {
         event: {
@@ -129,7 +159,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
             }),
         );
         // Every client merges into its own copy: the event is shared by all of an upstream's clients.
-        context.deadlineAt = Date.now() + budgetMs;
+        context.deadlineAt = Date.now() + requestTimeoutMs;
         const data = item.event.data;
         if (data === null || data === undefined || typeof data !== 'object') return Promise.resolve<SubscriptionEvent>({ data: null, errors: upstreamErrors });
         return subscription.runEvent(structuredClone(data) as ResultObject, upstreamErrors);
@@ -209,6 +239,20 @@ function expiryTimer(context: GatewayContext, onExpiry: () => void): () => void 
 /** `GATEWAY_STOPPING`; with an HTTP status only for Apollo Server's first result (it takes it out of the body). */
 function stoppingError(status: { http?: { status: number } }): GraphQLError {
   return new GraphQLError('The subscription ended: the gateway is stopping; subscribe again', { extensions: { code: ErrorCode.GATEWAY_STOPPING, ...status } });
+}
+
+/** A gateway-wide limit reached: 503 `OVERLOADED` (the status for Apollo Server's first result). */
+function overloaded(what: string): GraphQLError {
+  return new GraphQLError(`Too many ${what} are open on the gateway; try again later`, {
+    extensions: { code: ErrorCode.OVERLOADED, http: { status: 503 } },
+  });
+}
+
+/** One client address's limit reached: 429 `RATE_LIMITED`. */
+function tooManyFromAddress(): GraphQLError {
+  return new GraphQLError('Too many subscriptions are open from this client address', {
+    extensions: { code: ErrorCode.RATE_LIMITED, http: { status: 429 } },
+  });
 }
 
 function expired(): GraphQLError {

@@ -20,6 +20,8 @@ export interface UpstreamHubOptions {
   openerOf: (subgraph: string) => OpenUpstream;
   /** Events held for one client that does not read; one more ends its subscription. */
   queueLimit: number;
+  /** Upstream subscriptions open at once; a join that needs one more is refused. */
+  maxUpstreams?: number;
   reconnect: ReconnectPolicy;
   /** Told of each upstream event (with its clients) and each reconnect, for the metrics. */
   onEvent?: (clients: number) => void;
@@ -27,8 +29,12 @@ export interface UpstreamHubOptions {
 }
 
 export interface UpstreamHub {
-  /** A queue of the events of this subscription, sharing an upstream with identical ones; `return()` leaves. */
-  join(target: UpstreamTarget): EventQueue<UpstreamItem>;
+  /**
+   * A queue of the events of this subscription, sharing an upstream with identical ones;
+   * `return()` leaves. Undefined, with nothing opened, when it needs a new upstream and
+   * `maxUpstreams` are open.
+   */
+  join(target: UpstreamTarget): EventQueue<UpstreamItem> | undefined;
   /** Upstream subscriptions open (or reconnecting). */
   upstreams(): number;
   /** Ends every client with `final` and closes every upstream. */
@@ -42,7 +48,12 @@ interface Group {
   close: (() => void) | undefined;
   timer: NodeJS.Timeout | undefined;
   attempts: number;
+  /** When the upstream open now was accepted; undefined while (re)connecting. */
+  connectedAt: number | undefined;
 }
+
+/** How long an upstream that sends nothing must stay up before its reconnect backoff starts afresh. */
+const STABLE_CONNECTION_MS = 30_000;
 
 /**
  * Shared upstream subscriptions: identical subscriptions (same subgraph and URL, same caller
@@ -73,9 +84,12 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
     group.timer = undefined;
     group.close = options.openerOf(group.target.subgraph)(group.target, {
       connected: () => {
-        group.attempts = 0;
+        group.connectedAt = Date.now();
       },
       next: (response) => {
+        // An upstream that delivers is healthy again: its backoff starts afresh. Being accepted
+        // is not enough: one that accepts and drops at once would reconnect forever.
+        group.attempts = 0;
         options.onEvent?.(group.clients.size);
         for (const client of [...group.clients]) {
           if (!client.push({ event: response })) client.end({ fatal: tooSlow() });
@@ -83,6 +97,9 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
       },
       fail: (error, subgraphFault) => {
         group.close = undefined;
+        // A quiet upstream that stayed up a while counts as healthy too.
+        if (group.connectedAt !== undefined && Date.now() - group.connectedAt >= STABLE_CONNECTION_MS) group.attempts = 0;
+        group.connectedAt = undefined;
         if (!subgraphFault || group.attempts >= options.reconnect.attempts || group.clients.size === 0) {
           endAll(group, { fatal: error });
           return;
@@ -95,7 +112,8 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
       },
       complete: () => {
         group.close = undefined;
-        endAll(group);
+        // A normal end: each client still reads the events queued before it.
+        for (const client of [...group.clients]) client.drain();
       },
     });
   };
@@ -113,7 +131,8 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
       let group = groups.get(key);
       const fresh = group === undefined;
       if (!group) {
-        group = { key, target, clients: new Set(), close: undefined, timer: undefined, attempts: 0 };
+        if (groups.size >= (options.maxUpstreams ?? Number.POSITIVE_INFINITY)) return undefined;
+        group = { key, target, clients: new Set(), close: undefined, timer: undefined, attempts: 0, connectedAt: undefined };
         groups.set(key, group);
       }
       const joined = group;

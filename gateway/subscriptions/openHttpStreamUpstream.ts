@@ -11,6 +11,8 @@ import { upstreamFailure } from './upstreamFailure.js';
 
 // One event, as for WebSocket messages.
 const MAX_EVENT_BYTES = 16 * 1024 * 1024;
+// A refusal is a few errors: more than this is not read (the errors are then unknown).
+const MAX_REFUSAL_BYTES = 64 * 1024;
 
 const ACCEPT = {
   sse: 'text/event-stream',
@@ -54,7 +56,7 @@ export function openHttpStreamUpstream(kind: 'sse' | 'multipart'): OpenUpstream 
       sink.next(payload);
     };
 
-    void (async () => {
+    const run = async () => {
       const url = new URL(target.url);
       const body = JSON.stringify({ query: target.request.query, operationName: target.request.operationName, variables: target.request.variables });
       const headers: Record<string, string> = {
@@ -78,7 +80,7 @@ export function openHttpStreamUpstream(kind: 'sse' | 'multipart'): OpenUpstream 
       const type = response.headers.get('content-type') ?? '';
       if (type.includes('application/json') || type.includes('application/graphql-response+json')) {
         // One answer instead of a stream: the subscription was refused at the subgraph.
-        const answer = (await response.json().catch(() => ({}))) as { errors?: GraphQLFormattedError[] };
+        const answer = (await readBoundedJson(response.body, MAX_REFUSAL_BYTES, abort)) as { errors?: GraphQLFormattedError[] };
         return end((s) => s.fail(refusal(answer.errors, target.subgraph), false));
       }
       sink.connected();
@@ -105,12 +107,43 @@ export function openHttpStreamUpstream(kind: 'sse' | 'multipart'): OpenUpstream 
         // The connection broke (or was closed here, when done).
       }
       fail('the subgraph closed the subscription stream', true);
-    })();
+    };
+    // Whatever throws outside the reads above (a bad URL, signing, the sink) ends this upstream,
+    // never the process: an unhandled rejection is fatal. It is the gateway's own fault, so it
+    // is neither retried nor held against the subgraph.
+    run().catch(() => {
+      try {
+        fail('the gateway could not open the subscription', false, ErrorCode.INTERNAL_SERVER_ERROR);
+      } catch {
+        // The sink failed to take the failure: nothing more can be told.
+      }
+    });
     return () => {
       done = true;
       abort.abort();
     };
   };
+}
+
+/** The body parsed as JSON, or `{}` when it is not JSON or longer than `limit` bytes (then it is not read further). */
+async function readBoundedJson(body: AsyncIterable<Uint8Array> | null, limit: number, abort: AbortController): Promise<unknown> {
+  if (!body) return {};
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      size += chunk.byteLength;
+      if (size > limit) {
+        abort.abort();
+        return {};
+      }
+      chunks.push(chunk);
+    }
+    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch {
+    return {};
+  }
 }
 
 function boundaryOf(contentType: string): string {

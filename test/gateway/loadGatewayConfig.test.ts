@@ -102,6 +102,9 @@ describe('loadGatewayConfig', () => {
         maxConnectionsPerSubgraph: 128,
         dedupQueries: true,
         subscriptionTransport: 'websocket',
+        maxSubscriptions: 10_000,
+        maxSubscriptionsPerAddress: 100,
+        maxSubscriptionUpstreams: 1000,
         retry: { maxRetries: 2, initialDelayMs: 50, maxDelayMs: 1000, budgetPercent: 20, budgetMinPerSecond: 5 },
         breaker: { enabled: true, failureThreshold: 5, resetTimeoutMs: 10_000 },
       },
@@ -430,7 +433,7 @@ subgraphs:
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       [
         'upstream: { timeout: 5 }',
-        'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, subscriptionTransport, retry, breaker)',
+        'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, subscriptionTransport, maxSubscriptions, maxSubscriptionsPerAddress, maxSubscriptionUpstreams, retry, breaker)',
       ],
       [
         'upstream: { retry: { retries: 1 } }',

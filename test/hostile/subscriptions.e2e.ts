@@ -29,6 +29,8 @@ beforeAll(async () => {
       supergraph: { path: supergraph },
       subgraphs: { reviews: { url: reviews.url }, products: { url: products.url } },
       server: { readyChecksSubgraphs: false },
+      // The first test holds 200 subscriptions from one address (subscriptionLimits.e2e.ts tests the limit).
+      upstream: { maxSubscriptionsPerAddress: 1000 },
     },
   });
 }, 120_000);

@@ -29,6 +29,27 @@ describe('createEventQueue', () => {
     expect(onEnd).toHaveBeenCalledTimes(1);
   });
 
+  it('drain() takes no more but delivers what is queued, then is done; onEnd runs once', async () => {
+    const onEnd = vi.fn();
+    const queue = createEventQueue<string>(10, onEnd);
+    queue.push('a');
+    queue.push('b');
+    queue.drain();
+    queue.end('too late');
+    expect(queue.push('late')).toBe(false);
+    expect(await queue.next()).toEqual({ value: 'a', done: false });
+    expect(await queue.next()).toEqual({ value: 'b', done: false });
+    expect(await queue.next()).toEqual({ value: undefined, done: true });
+    expect(onEnd).toHaveBeenCalledTimes(1);
+  });
+
+  it('drain() releases a reader waiting on an empty queue', async () => {
+    const queue = createEventQueue<string>(10, () => {});
+    const waiting = queue.next();
+    queue.drain();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+  });
+
   it('hands the last item to a reader already waiting', async () => {
     const queue = createEventQueue<string>(10, () => {});
     const waiting = queue.next();

@@ -36,8 +36,8 @@ describe('createUpstreamHub', () => {
   it('shares one upstream between identical subscriptions, fans out, and closes it when the last leaves', async () => {
     const { opens, open } = fakeOpener();
     const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 10, reconnect });
-    const first = hub.join(target());
-    const second = hub.join(target());
+    const first = hub.join(target())!;
+    const second = hub.join(target())!;
     expect(opens).toHaveLength(1);
     opens[0]!.sink.next({ data: { reviewAdded: { id: '1' } } });
     expect(await first.next()).toEqual({ value: event('1'), done: false });
@@ -61,8 +61,8 @@ describe('createUpstreamHub', () => {
   it('ends a client that falls a queue behind with SUBSCRIPTION_CLIENT_TOO_SLOW; the others go on', async () => {
     const { opens, open } = fakeOpener();
     const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 2, reconnect });
-    const slow = hub.join(target());
-    const reader = hub.join(target());
+    const slow = hub.join(target())!;
+    const reader = hub.join(target())!;
     for (const id of ['1', '2', '3']) {
       opens[0]!.sink.next({ data: { reviewAdded: { id } } });
       expect(await reader.next()).toEqual({ value: event(id), done: false });
@@ -79,13 +79,15 @@ describe('createUpstreamHub', () => {
     const { opens, open } = fakeOpener();
     const onReconnect = vi.fn();
     const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 10, reconnect, onReconnect });
-    const client = hub.join(target());
+    const client = hub.join(target())!;
     const down = new GraphQLError('down', { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
     opens[0]!.sink.fail(down, true);
     await vi.advanceTimersByTimeAsync(25);
     expect(opens).toHaveLength(2);
-    // A connection that succeeds starts the count afresh.
+    // A connection that delivers an event starts the count afresh.
     opens[1]!.sink.connected();
+    opens[1]!.sink.next({ data: { reviewAdded: { id: '1' } } });
+    expect(await client.next()).toEqual({ value: event('1'), done: false });
     opens[1]!.sink.fail(down, true);
     await vi.advanceTimersByTimeAsync(25);
     opens[2]!.sink.fail(down, true);
@@ -98,10 +100,49 @@ describe('createUpstreamHub', () => {
     expect(await client.next()).toEqual({ value: undefined, done: true });
   });
 
+  it('gives up on an upstream that accepts and drops at once, every time (no reconnect loop)', async () => {
+    vi.useFakeTimers();
+    const { opens, open } = fakeOpener();
+    const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 10, reconnect });
+    const client = hub.join(target())!;
+    const down = new GraphQLError('down', { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
+    for (let i = 0; i < 10 && !client.ended; i++) {
+      opens[i]!.sink.connected();
+      opens[i]!.sink.fail(down, true);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(opens).toHaveLength(reconnect.attempts + 1);
+    expect(await client.next()).toEqual({ value: { fatal: down }, done: false });
+    expect(hub.upstreams()).toBe(0);
+  });
+
+  it('on complete, each client still reads the events queued before it, then is done', async () => {
+    const { opens, open } = fakeOpener();
+    const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 10, reconnect });
+    const client = hub.join(target())!;
+    opens[0]!.sink.next({ data: { reviewAdded: { id: '1' } } });
+    opens[0]!.sink.next({ data: { reviewAdded: { id: '2' } } });
+    opens[0]!.sink.complete();
+    expect(await client.next()).toEqual({ value: event('1'), done: false });
+    expect(await client.next()).toEqual({ value: event('2'), done: false });
+    expect(await client.next()).toEqual({ value: undefined, done: true });
+    expect(hub.upstreams()).toBe(0);
+  });
+
+  it('refuses, opening nothing, a subscription that needs one upstream past maxUpstreams; identical ones still share', () => {
+    const { opens, open } = fakeOpener();
+    const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 10, reconnect, maxUpstreams: 1 });
+    expect(hub.join(target({ upc: '1' }))).toBeDefined();
+    expect(hub.join(target({ upc: '2' }))).toBeUndefined();
+    expect(hub.join(target({ upc: '1' }))).toBeDefined();
+    expect(opens).toHaveLength(1);
+    expect(hub.upstreams()).toBe(1);
+  });
+
   it('never retries a refusal the request caused', async () => {
     const { opens, open } = fakeOpener();
     const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 10, reconnect });
-    const client = hub.join(target());
+    const client = hub.join(target())!;
     const refused = new GraphQLError('bad', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
     opens[0]!.sink.fail(refused, false);
     expect(await client.next()).toEqual({ value: { fatal: refused }, done: false });
@@ -111,8 +152,8 @@ describe('createUpstreamHub', () => {
   it('close() ends every client with the reason and closes every upstream', async () => {
     const { opens, open } = fakeOpener();
     const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 10, reconnect });
-    const one = hub.join(target({ upc: '1' }));
-    const two = hub.join(target({ upc: '2' }));
+    const one = hub.join(target({ upc: '1' }))!;
+    const two = hub.join(target({ upc: '2' }))!;
     const stopping = new GraphQLError('stopping', { extensions: { code: 'GATEWAY_STOPPING' } });
     hub.close(stopping);
     expect(await one.next()).toEqual({ value: { fatal: stopping }, done: false });
