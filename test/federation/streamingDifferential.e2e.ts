@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { stringify } from 'yaml';
 import { hiveStreamingCommand } from '../../bench/gateways/hiveStreamingCommand.js';
 import { findFreePort, startGatewayProcess, type GatewayProcess } from '../../bench/gateways/startGatewayProcess.js';
 import { createLogger } from '../../common/createLogger.js';
+import { Headers } from '../../common/headers.js';
 import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
 import { createGatewayServer, type GatewayServer } from '../../gateway/createGatewayServer.js';
 import { readSubgraphSchema } from '../../subgraphs/kit/readSubgraphSchema.js';
@@ -33,11 +35,17 @@ let subgraphs: RunningSubgraphs;
 let portico: { server: GatewayServer; url: string };
 let hive: GatewayProcess;
 const clients: Client[] = [];
+/** WebSocket upgrades the reviews subgraph received: signed (Portico's) and unsigned (Hive's). */
+const reviewsUpgrades = { signed: 0, unsigned: 0 };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'portico-streaming-differential-'));
   backends = await startDemoBackends();
   subgraphs = await startSubgraphs(backends, { requireSignature: false });
+  subgraphs.httpServer('reviews').on('upgrade', (req: IncomingMessage) => {
+    if (req.headers[Headers.signature]) reviewsUpgrades.signed += 1;
+    else reviewsUpgrades.unsigned += 1;
+  });
   const supergraph = writeSupergraph(
     dir,
     subgraphNames.map((name) => ({ name, url: subgraphs.urls[name], typeDefs: readSubgraphSchema(name) })),
@@ -130,6 +138,9 @@ describe('subscriptions: Portico delivers what Hive Gateway delivers', () => {
       },
     });
     expect(compared(onPortico.events).map((event) => (event.data?.reviewAdded as { id: string }).id)).toEqual(written);
+    // Both reached the subgraph over graphql-transport-ws: the comparison is of the same upstream protocol.
+    expect(reviewsUpgrades.signed).toBeGreaterThanOrEqual(1);
+    expect(reviewsUpgrades.unsigned).toBeGreaterThanOrEqual(1);
     onPortico.stop();
     onHive.stop();
   });
@@ -165,10 +176,13 @@ function merge(parts: Record<string, unknown>[]): Record<string, unknown> {
 
 /**
  * Sends one deferred operation to both gateways as Apollo Client does and returns what each
- * client holds at the end. Only the merged result is compared: where a gateway cuts the answer
- * into parts (whether the initial payload waits for a fetch, whether two deferred fragments that
- * finish together share a part, the order of parts that finish together) is its own scheduling,
- * which the incremental delivery format leaves to the server.
+ * client holds at the end. Compared: the merged result, and the incremental items (each deferred
+ * fragment's data at its path, with its label) as a set. Not compared: how the items are grouped
+ * into parts and in which order parts come, which is each gateway's scheduling and which the
+ * incremental delivery format leaves to the server. Observed: for two sibling deferred fragments
+ * (the last test) Portico sends `price weight` (products) first and Hive `inStock reviews` first,
+ * whichever fetch its executor finishes first; Portico writes `hasNext` before `incremental`, Hive
+ * after (JSON key order, no meaning).
  */
 async function deferredOnBoth(query: string, variables?: Record<string, unknown>) {
   const [onPortico, onHive] = await Promise.all([postMultipart(portico.url, { query, variables }), postMultipart(hive.url, { query, variables })]);
@@ -181,7 +195,13 @@ async function deferredOnBoth(query: string, variables?: Record<string, unknown>
     expect(reply.parts.at(-1)).toMatchObject({ hasNext: false });
     for (const part of reply.parts) expect(part.errors).toBeUndefined();
   }
-  return { portico: merge(onPortico.parts), hive: merge(onHive.parts), parts: { portico: onPortico.parts, hive: onHive.parts } };
+  expect(itemsOf(onPortico.parts)).toEqual(itemsOf(onHive.parts));
+  return { portico: merge(onPortico.parts), hive: merge(onHive.parts) };
+}
+
+/** Every incremental item of an answer, in an order that does not depend on how they were sent. */
+function itemsOf(parts: Record<string, unknown>[]): string[] {
+  return parts.flatMap((part) => ((part.incremental as unknown[] | undefined) ?? []).map((item) => JSON.stringify(item))).sort();
 }
 
 describe('@defer: the merged result is what Hive Gateway merges to', () => {
