@@ -18,6 +18,14 @@ export interface BenchOptions {
   attacks: AttackId[];
   /** Measured seconds of the quiet run and of each attack. */
   attackSeconds: number;
+  /** The subscription scenario. */
+  subscriptions: boolean;
+  /** Its numbers of subscribers, one run per gateway each. */
+  subscribers: number[];
+  /** Reviews written per second in it. */
+  subscriptionEventsPerSecond: number;
+  /** Its measured seconds of events per run. */
+  subscriptionSeconds: number;
   /** Where each gateway process writes its V8 CPU profile (`--cpu-prof`); null: not profiled. */
   profileDir: string | null;
   /** Where the results go; the files are named `<name>.json` and `<name>.md`: `latest`, `quick` or `partial`. */
@@ -27,7 +35,7 @@ export interface BenchOptions {
 
 const gatewayIds = benchGateways.map((gateway) => gateway.id);
 /** The measurements `--only` chooses from, each also skipped by its `--no-…` flag. */
-const measurements = ['throughput', 'overhead', 'backend-calls', 'attack'] as const;
+const measurements = ['throughput', 'overhead', 'backend-calls', 'attack', 'subscriptions'] as const;
 type Measurement = (typeof measurements)[number];
 
 /**
@@ -49,6 +57,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option('--no-overhead', 'skip the gateway overhead measurement')
     .option('--no-backend-calls', 'skip the demo stack backend calls measurement')
     .option('--no-attack', 'skip the "under attack" scenario')
+    .option('--no-subscriptions', 'skip the subscription scenario')
     .addOption(new Option('--only <measurements>', `run only these, comma-separated, from ${measurements.join(', ')}`).argParser(measurementList))
     .addOption(
       new Option('--attack-duration <seconds>', 'measured seconds of the quiet run and of each attack').env('BENCH_ATTACK_DURATION').argParser(positive),
@@ -56,6 +65,15 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .addOption(
       new Option('--attacks <ids>', `comma-separated, from ${attackIds.join(', ')}`).default(attackIds, 'all').env('BENCH_ATTACKS').argParser(attackList),
     )
+    .addOption(
+      new Option('--subscribers <n>', 'subscribers of the subscription scenario, comma-separated for several runs (default 1000,10000; 1000 with --quick)')
+        .env('BENCH_SUBSCRIBERS')
+        .argParser(positiveList),
+    )
+    .addOption(
+      new Option('--event-rate <n>', 'reviews written per second in the subscription scenario').default(20).env('BENCH_EVENT_RATE').argParser(positive),
+    )
+    .addOption(new Option('--subscription-duration <seconds>', 'seconds of events per subscription run').env('BENCH_SUBSCRIPTION_DURATION').argParser(positive))
     .option('--out <dir>', 'where to write the results', 'bench/results')
     .option('--profile <dir>', 'run each gateway with node --cpu-prof, writing its .cpuprofile files under <dir>/<gateway>-<mode>/')
     .exitOverride();
@@ -71,6 +89,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     overhead: boolean;
     backendCalls: boolean;
     attack: boolean;
+    subscriptions: boolean;
+    subscribers?: number[];
+    eventRate: number;
+    subscriptionDuration?: number;
     only?: Measurement[];
     attackDuration?: number;
     attacks: AttackId[];
@@ -82,7 +104,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const overhead = runs('overhead', flags.overhead);
   const backendCalls = runs('backend-calls', flags.backendCalls);
   const attack = runs('attack', flags.attack);
-  const whole = throughput && overhead && backendCalls && attack && flags.attacks.length === attackIds.length;
+  const subscriptions = runs('subscriptions', flags.subscriptions);
+  const whole = throughput && overhead && backendCalls && attack && subscriptions && flags.attacks.length === attackIds.length;
   return {
     concurrency: flags.concurrency,
     warmupSeconds: flags.warmup ?? (flags.quick ? 2 : 5),
@@ -95,6 +118,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     attack,
     attacks: attackIds.filter((id) => flags.attacks.includes(id)),
     attackSeconds: flags.attackDuration ?? (flags.quick ? 3 : 5),
+    subscriptions,
+    subscribers: flags.subscribers ?? (flags.quick ? [1000] : [1000, 10000]),
+    subscriptionEventsPerSecond: flags.eventRate,
+    subscriptionSeconds: flags.subscriptionDuration ?? (flags.quick ? 3 : 10),
     outDir: flags.out,
     profileDir: flags.profile ?? null,
     // Only a whole run at full length replaces the committed latest.*.
@@ -106,6 +133,14 @@ function positive(value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
   return number;
+}
+
+function positiveList(value: string): number[] {
+  const numbers = value.split(',').map((item) => Number(item.trim()));
+  if (numbers.length === 0 || numbers.some((number) => !Number.isInteger(number) || number <= 0)) {
+    throw new InvalidArgumentError(`expected positive whole numbers separated by commas, got "${value}"`);
+  }
+  return numbers;
 }
 
 function gatewayList(value: string): BenchGatewayId[] {

@@ -16,6 +16,7 @@ import { formatResultsMarkdown } from './report/formatResultsMarkdown.js';
 import { rankAgainstApollo } from './report/rankAgainstApollo.js';
 import { loadAverage, readMachineInfo } from './report/readMachineInfo.js';
 import { runGatewayBench } from './runGatewayBench.js';
+import { runSubscriptionScenario } from './subscriptions/runSubscriptionScenario.js';
 import { spawnBenchSubgraphs } from './subgraphs/spawnBenchSubgraphs.js';
 
 const gatewayCpu = 0;
@@ -98,6 +99,22 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       });
     }
 
+    let subscriptions: BenchResults['subscriptions'] = null;
+    if (options.subscriptions) {
+      log(
+        `subscriptions: ${options.subscribers.join(' and ')} WebSocket subscribers, ${options.subscriptionEventsPerSecond} events/s for ${options.subscriptionSeconds} s`,
+      );
+      subscriptions = await runSubscriptionScenario({
+        subscribers: options.subscribers,
+        eventsPerSecond: options.subscriptionEventsPerSecond,
+        durationSeconds: options.subscriptionSeconds,
+        // The two gateways with federated subscriptions among those chosen.
+        gateways: (['portico', 'hive-gateway'] as const).filter((id) => options.gateways.includes(id)),
+        gatewayCpu: cpu,
+        log,
+      });
+    }
+
     const results: BenchResults = {
       machine: { ...machine, loadAverageAtEnd: loadAverage() },
       settings: {
@@ -111,6 +128,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       overhead,
       backendCalls,
       attack,
+      subscriptions,
     };
     mkdirSync(options.outDir, { recursive: true });
     writeFileSync(join(options.outDir, `${options.name}.json`), JSON.stringify(results, null, 2) + '\n');

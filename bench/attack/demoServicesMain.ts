@@ -1,13 +1,14 @@
 // The demo backends and subgraphs as a process of their own, for the "under attack" scenario of
 // `npm run bench` (on the load generator's CPU, whose affinity it inherits). Subgraphs verify the
-// gateway's signature with the test signing secret, as in production. Tells its parent the URLs
+// gateway's signature with the test signing secret, as in production (with BENCH_UNSIGNED=true
+// they also accept unsigned requests, for the subscription scenario's Hive Gateway). Tells its parent the URLs
 // over IPC; stops with the parent.
 import { startDemoBackends } from '../../test/support/startDemoBackends.js';
 import { startSubgraphs } from '../../test/support/startSubgraphs.js';
 import type { DemoServicesMessage } from './spawnDemoServices.js';
 
 const backends = await startDemoBackends();
-const subgraphs = await startSubgraphs(backends, { development: false });
+const subgraphs = await startSubgraphs(backends, { development: false, requireSignature: process.env.BENCH_UNSIGNED !== 'true' });
 const stop = () =>
   void subgraphs
     .close()

@@ -1,4 +1,5 @@
 import type { BenchGatewayId, DedupMode } from '../gateways/benchGateways.js';
+import type { SubscriptionResults } from '../subscriptions/SubscriptionResults.js';
 import type { AttackResults } from './AttackResults.js';
 
 /** What `npm run bench` writes to `bench/results/*.json`. */
@@ -15,6 +16,8 @@ export interface BenchResults {
   backendCalls: { query: string; results: BackendCallsResult[] } | null;
   /** The "under attack" scenario; null when skipped (absent in results written before it existed). */
   attack?: AttackResults | null;
+  /** The subscription scenario; null when skipped (absent in results written before it existed). */
+  subscriptions?: SubscriptionResults | null;
 }
 
 export interface MachineInfo {

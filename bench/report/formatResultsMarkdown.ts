@@ -1,4 +1,5 @@
 import type { BenchResults, GatewayRun, OverheadResults } from './BenchResults.js';
+import { formatSubscriptionResults } from '../subscriptions/formatSubscriptionResults.js';
 import { formatAttackResults } from './formatAttackResults.js';
 
 /** The results as markdown: what `bench/results/*.md` holds and what the bench prints at the end. */
@@ -28,6 +29,7 @@ export function formatResultsMarkdown(results: BenchResults): string {
   if (results.overhead) sections.push(formatOverhead(results.overhead, settings.overheadDurationSeconds));
   if (results.backendCalls) sections.push(formatBackendCalls(results.backendCalls));
   if (results.attack) sections.push(formatAttackResults(results.attack));
+  if (results.subscriptions) sections.push(formatSubscriptionResults(results.subscriptions).trimEnd());
   return sections.join('\n\n') + '\n';
 }
 

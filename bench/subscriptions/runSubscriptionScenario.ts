@@ -1,0 +1,239 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { readSubgraphSchema } from '../../subgraphs/kit/readSubgraphSchema.js';
+import { writeSupergraph } from '../../test/gateway/fixtures/writeSupergraph.js';
+import { signedHeaders } from '../../test/support/startStack.js';
+import { testSigningSecret, type SubgraphName } from '../../test/support/startSubgraphs.js';
+import { cpuSecondsOf } from '../attack/cpuSecondsOf.js';
+import { spawnDemoServices } from '../attack/spawnDemoServices.js';
+import { hiveStreamingCommand } from '../gateways/hiveStreamingCommand.js';
+import { findFreePort, startGatewayProcess, type GatewayCommand, type GatewayProcess } from '../gateways/startGatewayProcess.js';
+import { subscriptionSummaryLine } from './formatSubscriptionResults.js';
+import type { SubscriptionResults, SubscriptionRun } from './SubscriptionResults.js';
+import { summarizeSubscriptionRun } from './summarizeSubscriptionRun.js';
+
+export interface SubscriptionScenarioOptions {
+  /** One run per gateway per number. */
+  subscribers: readonly number[];
+  /** Reviews written per second during the measured window. */
+  eventsPerSecond: number;
+  durationSeconds: number;
+  gateways: readonly SubscriptionRun['gateway'][];
+  /** Pin each gateway to this CPU; null: unpinned. */
+  gatewayCpu: number | null;
+  log(line: string): void;
+}
+
+export const benchSubscription =
+  'subscription BenchReviews($upc: String) { reviewAdded(productUpc: $upc) { id body rating author { name } product { name inStock } } }';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const names: Record<SubscriptionRun['gateway'], string> = { portico: 'Portico', 'hive-gateway': 'Hive Gateway' };
+const subgraphNames: SubgraphName[] = ['accounts', 'products', 'inventory', 'reviews'];
+const idleSeconds = 2;
+/** The product every review of the scenario is about, and every subscriber filters on. */
+const productUpc = '1';
+
+const commands: Record<SubscriptionRun['gateway'], (supergraphFile: string, port: number) => GatewayCommand> = {
+  portico: (supergraphFile, port) => ({
+    args: [
+      join(root, 'bin/portico.js'),
+      'gateway',
+      '--config',
+      fileURLToPath(new URL('./portico.subscriptions.yaml', import.meta.url)),
+      '--supergraph',
+      supergraphFile,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ],
+    // The demo subgraphs check signatures made with the test secret (and accept unsigned requests, for Hive).
+    env: { PORTICO_SIGNING_SECRET: testSigningSecret },
+  }),
+  'hive-gateway': hiveStreamingCommand,
+};
+
+/**
+ * The subscription scenario: the demo subgraphs in a process of their own (accepting unsigned
+ * requests, which Hive Gateway sends), then for each gateway and number of subscribers: the
+ * gateway started alone, that many graphql-ws connections each subscribed to `reviewAdded` with
+ * fields from three other subgraphs, probe reviews until every subscriber has one (the gateway
+ * has no other way of saying its upstream is open), an idle window (CPU, RSS), then reviews
+ * written at a fixed rate directly at the reviews subgraph (the write path is the same for both
+ * gateways), and a drain until every event arrived or nothing more came for a few seconds.
+ */
+export async function runSubscriptionScenario(options: SubscriptionScenarioOptions): Promise<SubscriptionResults> {
+  const services = await spawnDemoServices({ requireSignature: false });
+  try {
+    const supergraphFile = writeSupergraph(
+      mkdtempSync(join(tmpdir(), 'portico-bench-subscriptions-')),
+      subgraphNames.map((name) => ({ name, url: services.urls[name], typeDefs: readSubgraphSchema(name) })),
+    );
+    const runs: SubscriptionRun[] = [];
+    for (const subscribers of options.subscribers) {
+      for (const gateway of options.gateways) {
+        const run = await runOne(gateway, subscribers, supergraphFile, services.urls.reviews, options);
+        options.log(subscriptionSummaryLine(run));
+        runs.push(run);
+      }
+    }
+    return { eventsPerSecond: options.eventsPerSecond, durationSeconds: options.durationSeconds, subscription: benchSubscription, runs };
+  } finally {
+    await services.close();
+  }
+}
+
+async function runOne(
+  gateway: SubscriptionRun['gateway'],
+  subscribers: number,
+  supergraphFile: string,
+  reviewsUrl: string,
+  options: SubscriptionScenarioOptions,
+): Promise<SubscriptionRun> {
+  const name = names[gateway];
+  const failed = (problem: string): SubscriptionRun => ({ gateway, name, subscribers, outcome: 'failed', problem });
+  const port = await findFreePort();
+  let running: GatewayProcess;
+  try {
+    running = await startGatewayProcess(commands[gateway](supergraphFile, port), { port, cpu: options.gatewayCpu });
+  } catch (error) {
+    return failed((error as Error).message.split('\n')[0] ?? 'did not start');
+  }
+  const pool = createSubscriberPool();
+  try {
+    // One subscriber first: the memory measured against is that of a gateway whose schema, plans
+    // and upstream connections are warm, so what the others add is what idle subscriptions cost.
+    let probes = 0;
+    const probeUntil = async (count: number) => {
+      const readyBy = Date.now() + 60_000 + count * 10;
+      while (pool.ready() < count) {
+        if (Date.now() > readyBy || pool.failures() > 0) return false;
+        probes += 1;
+        void writeReview(reviewsUrl, `probe ${probes}`).catch(() => undefined);
+        await sleep(500);
+      }
+      return true;
+    };
+    await pool.open(running.url, 1);
+    if (!(await probeUntil(1))) return failed(`the first subscriber got no event (${pool.failures()} failed)`);
+    await sleep(1000);
+    const rssBeforeBytes = running.rssBytes();
+    await pool.open(running.url, subscribers - 1);
+    if (!(await probeUntil(subscribers))) return failed(`${pool.ready()} of ${subscribers} subscribers got a first event (${pool.failures()} failed)`);
+    // Probes still in flight settle before the idle window.
+    await sleep(1000);
+    const idleCpuBefore = cpuSecondsOf(running.pid);
+    await sleep(idleSeconds * 1000);
+    const idleCpuSeconds = difference(cpuSecondsOf(running.pid), idleCpuBefore);
+    const rssIdleBytes = running.rssBytes();
+
+    const eventsSent = Math.round(options.eventsPerSecond * options.durationSeconds);
+    const cpuBefore = cpuSecondsOf(running.pid);
+    const started = performance.now();
+    const writes: Promise<void>[] = [];
+    for (let seq = 0; seq < eventsSent; seq += 1) {
+      const due = started + (seq * 1000) / options.eventsPerSecond;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      pool.sentAt.set(seq, performance.now());
+      writes.push(writeReview(reviewsUrl, `bench ${seq}`));
+    }
+    const writeFailures = (await Promise.allSettled(writes)).filter((write) => write.status === 'rejected').length;
+    // The drain: until every event reached every subscriber, or nothing more came for 3 s.
+    const expected = eventsSent * subscribers;
+    let last = -1;
+    let quietSince = performance.now();
+    while (pool.latenciesMs.length < expected && performance.now() - quietSince < 3000) {
+      if (pool.latenciesMs.length !== last) {
+        last = pool.latenciesMs.length;
+        quietSince = performance.now();
+      }
+      await sleep(50);
+    }
+    const windowSeconds = (performance.now() - started) / 1000;
+    const gatewayCpuSeconds = difference(cpuSecondsOf(running.pid), cpuBefore);
+    if (writeFailures > 0) return failed(`${writeFailures} of ${eventsSent} reviews could not be written`);
+    const summary = summarizeSubscriptionRun({
+      subscribers,
+      eventsSent,
+      latenciesMs: pool.latenciesMs,
+      windowSeconds,
+      gatewayCpuSeconds,
+      idleCpuSeconds,
+      idleSeconds,
+      rssBeforeBytes,
+      rssIdleBytes,
+    });
+    return { gateway, name, outcome: 'ok', ...summary };
+  } finally {
+    await pool.close();
+    await running.stop();
+  }
+}
+
+const difference = (after: number | null, before: number | null) => (after === null || before === null ? null : after - before);
+
+/** Writes one review of the scenario's product as user 7, signed as the gateway signs, directly at the reviews subgraph. */
+async function writeReview(reviewsUrl: string, body: string): Promise<void> {
+  const payload = JSON.stringify({
+    query: 'mutation ($input: CreateReviewInput!) { createReview(input: $input) { id } }',
+    variables: { input: { productUpc, body, rating: 5 } },
+  });
+  const response = await fetch(reviewsUrl, {
+    method: 'POST',
+    headers: signedHeaders(reviewsUrl, payload, { audience: 'reviews', identity: { sub: '7' } }),
+    body: payload,
+  });
+  const reply = (await response.json()) as { errors?: { message: string }[] };
+  if (!response.ok || reply.errors) throw new Error(`createReview: ${response.status} ${reply.errors?.[0]?.message ?? ''}`);
+}
+
+/** Subscribers, one graphql-ws connection each, recording when each scenario event arrives. */
+function createSubscriberPool() {
+  const clients: Client[] = [];
+  const sentAt = new Map<number, number>();
+  const latenciesMs: number[] = [];
+  let ready = 0;
+  let failures = 0;
+  return {
+    sentAt,
+    latenciesMs,
+    ready: () => ready,
+    failures: () => failures,
+    /** Opens `count` subscriptions, a batch of connections at a time so the handshakes do not all queue at once. */
+    async open(url: string, count: number) {
+      for (let index = 0; index < count; index += 1) {
+        const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+        clients.push(client);
+        let probed = false;
+        client.subscribe(
+          { query: benchSubscription, variables: { upc: productUpc } },
+          {
+            next: (result) => {
+              const body = (result.data?.reviewAdded as { body?: string } | null | undefined)?.body ?? '';
+              if (body.startsWith('bench ')) {
+                const sent = sentAt.get(Number(body.slice(6)));
+                if (sent !== undefined) latenciesMs.push(performance.now() - sent);
+              } else if (!probed && body.startsWith('probe ')) {
+                probed = true;
+                ready += 1;
+              }
+            },
+            error: () => void (failures += 1),
+            complete: () => undefined,
+          },
+        );
+        if (index % 200 === 199) await sleep(100);
+      }
+    },
+    async close() {
+      await Promise.all(clients.map((client) => client.dispose()));
+    },
+  };
+}
