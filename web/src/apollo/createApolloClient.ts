@@ -42,7 +42,7 @@ export function createApolloClient(): ApolloClient {
     const definition = getMainDefinition(query);
     return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
   };
-  return new ApolloClient({
+  const client = new ApolloClient({
     link: ApolloLink.split(
       isSubscription,
       createSubscriptionLink(socket, config.persistedDocuments),
@@ -55,6 +55,10 @@ export function createApolloClient(): ApolloClient {
       },
     }),
   });
+  // Signed in or out (main.tsx resets the store): the open socket still speaks for the previous
+  // caller. Dropping it makes graphql-ws reconnect, and resubscribe, with the token of now.
+  client.onResetStore(async () => socket.terminate());
+  return client;
 }
 
 /** The GraphQL URL (absolute, or a path on the page's origin as in development) with ws: or wss:. */
