@@ -229,7 +229,8 @@ describe('the web client, built for production, against a gateway that runs only
   it('signs in with a development token, posts a review, and another visitor sees it arrive without reloading', async () => {
     const author = await newVisitor();
     const page = await author.newPage();
-    await signIn(page, mintToken({ subject: '7', scopes: [], claims: {}, secret: targetJwtSecret, expiresInSeconds: 600 }));
+    const token = mintToken({ subject: '7', scopes: [], claims: {}, secret: targetJwtSecret, expiresInSeconds: 600 });
+    await signIn(page, token);
     await expect.poll(() => page.locator('.account').innerText(), { timeout: 20_000 }).toMatch(/^Signed in as \S/);
     await firstProductLink(page).click();
 
@@ -260,6 +261,9 @@ describe('the web client, built for production, against a gateway that runs only
         messages.filter((message) => message.type === 'subscribe').map((message) => message.payload as Record<string, unknown>),
       ),
     ]);
+    // Browsers set no headers on a WebSocket: the token is in connection_init (none when signed out).
+    expect(sockets.find((socket) => socket.page === page)!.sent[0]).toEqual({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
+    expect(socketsOfOther[0]!.sent[0]).toEqual({ type: 'connection_init', payload: {} });
     expect(hashOf('ReviewAdded')).toBe(
       (subscribes[0]!.payload as { extensions: { persistedQuery: { sha256Hash: string } } }).extensions.persistedQuery.sha256Hash,
     );
