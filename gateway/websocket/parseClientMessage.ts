@@ -68,7 +68,10 @@ function idOf(message: Record<string, unknown>): string {
 
 function payloadOf(payload: unknown): SubscribePayload {
   if (!isObject(payload)) throw new InvalidMessage('Invalid message: subscribe payload must be an object');
-  const { query, operationName, variables, extensions } = payload;
+  const { operationName, variables, extensions } = payload;
+  // graphql-ws clients must send a string `query`: one that sends only a persisted document's
+  // hash sends `""`, which means "no query" here, as a POST without one (the trusted documents fill it).
+  const query = payload.query === '' && isObject(extensions) ? undefined : payload.query;
   if (query !== undefined && typeof query !== 'string') throw new InvalidMessage('Invalid message: query must be a string');
   if (query === undefined && !isObject(extensions))
     throw new InvalidMessage('Invalid message: subscribe needs a query (or a persisted document in extensions)');

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
+import type { Server } from 'node:http';
+import type { Browser, BrowserContext, Page, Request, WebSocket } from 'playwright-core';
 import { type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../cli/token/mintToken.js';
@@ -14,11 +15,13 @@ import { launchChromiumBrowser } from './launchChromiumBrowser.js';
 // The web client as deployed: its production build (vite build), served by a static server
 // (vite preview), calling a real `portico gateway` process in production mode, cross-origin, in
 // front of the demo subgraphs and backends, with trustedDocuments in `require` mode and the
-// client preset's manifest. Everything the page sends to the gateway is recorded.
+// client preset's manifest. Everything the page sends to the gateway is recorded, over HTTP and
+// over WebSocket.
 const manifestFile = resolve('web/src/generated/persisted-documents.json');
 const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, string>;
 const run = promisify(execFile);
-const hashOf = (operation: string) => Object.entries(manifest).find(([, body]) => new RegExp(`\\b(query|mutation) ${operation}\\b`).test(body))![0];
+const hashOf = (operation: string) =>
+  Object.entries(manifest).find(([, body]) => new RegExp(`\\b(query|mutation|subscription) ${operation}\\b`).test(body))![0];
 
 let target: Target;
 let web: PreviewServer;
@@ -26,7 +29,9 @@ let webOrigin: string;
 let outDir: string;
 let browser: Browser;
 let visitor: BrowserContext;
-const sent: Array<{ url: string; body: Record<string, unknown> }> = [];
+const sent: Array<{ page: Page; body: Record<string, unknown> }> = [];
+// Every WebSocket a page opened to the gateway, and every message it sent on it.
+const sockets: Array<{ page: Page; url: string; sent: Array<Record<string, unknown>> }> = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -42,11 +47,10 @@ beforeAll(async () => {
     },
   });
   outDir = mkdtempSync(join(tmpdir(), 'portico-web-'));
-  // `npm run build:web` as an operator runs it, with the gateway's public URL (and, for the
-  // test, a quicker poll); NODE_ENV as in a shell, not vitest's `test`, which would build React's
-  // development bundle.
+  // `npm run build:web` as an operator runs it, with the gateway's public URL; NODE_ENV as in a
+  // shell, not vitest's `test`, which would build React's development bundle.
   await run(process.execPath, [resolve('node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--outDir', outDir, '--emptyOutDir'], {
-    env: { ...process.env, NODE_ENV: 'production', VITE_GRAPHQL_URL: target.url, VITE_REVIEWS_POLL_MS: '1000' },
+    env: { ...process.env, NODE_ENV: 'production', VITE_GRAPHQL_URL: target.url },
   });
   web = await preview({
     configFile: resolve('web/vite.config.ts'),
@@ -70,10 +74,17 @@ async function newVisitor(): Promise<BrowserContext> {
   const context = await browser.newContext();
   context.on('request', (request: Request) => {
     if (request.url().startsWith(target.url) && request.method() === 'POST') {
-      sent.push({ url: request.url(), body: JSON.parse(request.postData() ?? '{}') as Record<string, unknown> });
+      sent.push({ page: request.frame().page(), body: JSON.parse(request.postData() ?? '{}') as Record<string, unknown> });
     }
   });
-  context.on('page', (page) => page.on('pageerror', (error) => pageErrors.push(error.message)));
+  context.on('page', (page) => {
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('websocket', (socket: WebSocket) => {
+      const record = { page, url: socket.url(), sent: [] as Array<Record<string, unknown>> };
+      sockets.push(record);
+      socket.on('framesent', ({ payload }) => record.sent.push(JSON.parse(String(payload)) as Record<string, unknown>));
+    });
+  });
   return context;
 }
 
@@ -85,6 +96,35 @@ async function signIn(page: Page, token: string): Promise<void> {
 }
 
 const firstProductLink = (page: Page) => page.locator('table.products tbody th a').first();
+
+/**
+ * Operations as sent (POST bodies, `subscribe` payloads): each a manifest hash, none with its
+ * text (graphql-ws sends a `query` always: an empty one).
+ */
+function expectOnlyHashes(operations: Array<Record<string, unknown>>): void {
+  expect(operations.length).toBeGreaterThan(0);
+  for (const operation of operations) {
+    expect(operation.query ?? '').toBe('');
+    const hash = (operation.extensions as { persistedQuery?: { sha256Hash?: string } } | undefined)?.persistedQuery?.sha256Hash;
+    expect(Object.keys(manifest)).toContain(hash);
+  }
+}
+
+/**
+ * Holds every request `server` receives until the returned function is called, then hands them
+ * (and later ones) to its own listeners: a subgraph that is slow for as long as a test needs.
+ */
+function holdRequests(server: Server): () => void {
+  const listeners = server.listeners('request') as Array<(...args: unknown[]) => void>;
+  const held: Array<() => void> = [];
+  server.removeAllListeners('request');
+  server.on('request', (...args: unknown[]) => held.push(() => listeners.forEach((listener) => listener.apply(server, args))));
+  return () => {
+    server.removeAllListeners('request');
+    for (const listener of listeners) server.on('request', listener);
+    for (const run of held.splice(0)) run();
+  };
+}
 
 describe('the web client, built for production, against a gateway that runs only its manifest', () => {
   it('lists the products with the data the gateway serves, sending only manifest hashes', async () => {
@@ -114,13 +154,7 @@ describe('the web client, built for production, against a gateway that runs only
     expect(first).toMatch(/In stock|Out of stock/);
     expect(first).toMatch(/★ \d(\.\d)?|No reviews/);
 
-    // Nothing but hashes went to the gateway.
-    expect(sent.length).toBeGreaterThan(0);
-    for (const { body } of sent) {
-      expect(body.query).toBeUndefined();
-      const hash = (body.extensions as { persistedQuery?: { sha256Hash?: string } } | undefined)?.persistedQuery?.sha256Hash;
-      expect(Object.keys(manifest)).toContain(hash);
-    }
+    expectOnlyHashes(sent.map(({ body }) => body));
     await page.close();
   });
 
@@ -164,10 +198,39 @@ describe('the web client, built for production, against a gateway that runs only
     await page.close();
   });
 
+  it('paints the product first and its reviews after, as a deferred part of the same response', async () => {
+    const list = await visitor.newPage();
+    await list.goto(webOrigin);
+    const link = firstProductLink(list);
+    await link.waitFor({ timeout: 30_000 });
+    const href = (await link.getAttribute('href'))!;
+    const name = await link.innerText();
+    await list.close();
+    // A page opened on the product (nothing cached): the reviews subgraph takes requests but answers none until released: the page can only
+    // have painted what did not need it.
+    const release = holdRequests(target.subgraphs.httpServer('reviews'));
+    const page = await visitor.newPage();
+    try {
+      const answer = page.waitForResponse((response) => response.url() === target.url && response.request().postDataJSON()?.operationName === 'Product');
+      await page.goto(`${webOrigin}/${href}`);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText(), { timeout: 20_000 }).toBe(name);
+      await page.getByText('Loading reviews…').waitFor({ timeout: 20_000 });
+      expect(await page.getByRole('list', { name: 'Reviews' }).count()).toBe(0);
+      const response = await answer;
+      expect(response.headers()['content-type']).toMatch(/^multipart\/mixed;.*deferSpec=20220824/);
+    } finally {
+      release();
+    }
+    await expect.poll(() => page.getByRole('list', { name: 'Reviews' }).locator('li').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await page.getByText('Loading reviews…').count()).toBe(0);
+    await page.close();
+  });
+
   it('signs in with a development token, posts a review, and another visitor sees it arrive without reloading', async () => {
     const author = await newVisitor();
     const page = await author.newPage();
-    await signIn(page, mintToken({ subject: '7', scopes: [], claims: {}, secret: targetJwtSecret, expiresInSeconds: 600 }));
+    const token = mintToken({ subject: '7', scopes: [], claims: {}, secret: targetJwtSecret, expiresInSeconds: 600 });
+    await signIn(page, token);
     await expect.poll(() => page.locator('.account').innerText(), { timeout: 20_000 }).toMatch(/^Signed in as \S/);
     await firstProductLink(page).click();
 
@@ -184,6 +247,26 @@ describe('the web client, built for production, against a gateway that runs only
     await expect.poll(() => page.getByRole('status').innerText(), { timeout: 20_000 }).toContain('Your review is posted');
     await expect.poll(() => page.getByRole('list', { name: 'Reviews' }).innerText(), { timeout: 20_000 }).toContain(text);
     await expect.poll(() => reviews.innerText(), { timeout: 20_000 }).toContain(text);
+
+    // It came through the reviewAdded subscription, on a WebSocket to the gateway, asked for by
+    // hash; the other visitor's page sent nothing over HTTP after its first answer.
+    const socketsOfOther = sockets.filter((socket) => socket.page === other);
+    expect(socketsOfOther.map(({ url }) => url)).toEqual([target.url.replace(/^http/, 'ws')]);
+    const subscribes = socketsOfOther[0]!.sent.filter((message) => message.type === 'subscribe');
+    expect(subscribes.map((message) => (message.payload as { operationName?: string }).operationName)).toEqual(['ReviewAdded']);
+    expect(sent.filter(({ page }) => page === other).map(({ body }) => body.operationName)).toEqual(['Product']);
+    expectOnlyHashes([
+      ...sent.map(({ body }) => body),
+      ...sockets.flatMap(({ sent: messages }) =>
+        messages.filter((message) => message.type === 'subscribe').map((message) => message.payload as Record<string, unknown>),
+      ),
+    ]);
+    // Browsers set no headers on a WebSocket: the token is in connection_init (none when signed out).
+    expect(sockets.find((socket) => socket.page === page)!.sent[0]).toEqual({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
+    expect(socketsOfOther[0]!.sent[0]).toEqual({ type: 'connection_init', payload: {} });
+    expect(hashOf('ReviewAdded')).toBe(
+      (subscribes[0]!.payload as { extensions: { persistedQuery: { sha256Hash: string } } }).extensions.persistedQuery.sha256Hash,
+    );
     await author.close();
     await other.close();
   });

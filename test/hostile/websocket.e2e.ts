@@ -90,6 +90,35 @@ describe('generated messages', () => {
     );
     await expectAnotherClientServed();
   });
+
+  it('a persisted document by hash alone (no query, or the empty one graphql-ws sends) with a bad hash gets an error message with a code', async () => {
+    const persistedQuery = fc.oneof(
+      fc.anything({ maxDepth: 2 }),
+      fc.record({
+        version: fc.oneof(fc.constant(1), fc.integer(), fc.string({ maxLength: 4 })),
+        sha256Hash: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), fc.string({ maxLength: 80 }), fc.constantFrom('__proto__', 'constructor'), fc.integer()),
+      }),
+    );
+    const payload = fc.record(
+      { query: fc.constant(''), operationName: fc.oneof(fc.string({ maxLength: 20 }), fc.constant('__proto__')), extensions: fc.record({ persistedQuery }) },
+      { requiredKeys: ['extensions'] },
+    );
+    await fc.assert(
+      fc.asyncProperty(payload, async (value) => {
+        const client = await open('127.0.0.3');
+        await client.init();
+        client.socket.send(JSON.stringify({ type: 'subscribe', id: 'p', payload: value }));
+        expect(await client.waitFor((message) => message.id === 'p' && message.type !== 'next')).toBe(true);
+        const answer = (client.messages as Array<Record<string, unknown>>).find((message) => message.id === 'p')!;
+        expect(answer.type, JSON.stringify(value)).toBe('error');
+        expect((answer.payload as Array<{ extensions?: { code?: unknown } }>)[0]!.extensions?.code).toEqual(expect.any(String));
+        client.socket.close();
+        await client.closed;
+      }),
+      { numRuns: 40 },
+    );
+    await expectAnotherClientServed();
+  });
 });
 
 describe('frames', () => {

@@ -17,9 +17,4 @@ export const config = {
    * @default import.meta.env.PROD
    */
   persistedDocuments: import.meta.env.VITE_PERSISTED_DOCUMENTS ? import.meta.env.VITE_PERSISTED_DOCUMENTS !== 'false' : import.meta.env.PROD,
-  /**
-   * How often the product page asks for new reviews, until the `reviewAdded` subscription replaces it.
-   * @default 3000
-   */
-  reviewsPollMs: Number(import.meta.env.VITE_REVIEWS_POLL_MS) || 3000,
 };

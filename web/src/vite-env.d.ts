@@ -3,5 +3,4 @@
 interface ImportMetaEnv {
   readonly VITE_GRAPHQL_URL?: string;
   readonly VITE_PERSISTED_DOCUMENTS?: string;
-  readonly VITE_REVIEWS_POLL_MS?: string;
 }

@@ -7,7 +7,7 @@ import { createGatewayServer, type GatewayServer } from '../../../gateway/create
 import { startStack, type Stack } from '../../support/startStack.js';
 import { testSigningSecret } from '../../support/startSubgraphs.js';
 import { stopServer } from '../../support/stopServer.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -109,6 +109,40 @@ describe('queries and mutations over WebSocket', () => {
     expect(invalid.results).toEqual([]);
     expect((invalid.error as { extensions: { code: string } }[])[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((tooDeep.error as { extensions: { code: string } }[])[0]!.extensions.code).toBe('MAX_DEPTH_EXCEEDED');
+  });
+
+  it('runs a trusted document sent by hash alone (graphql-ws sends an empty query) where trustedDocuments require it, and nothing else', async () => {
+    const manifestFile = resolve('web/src/generated/persisted-documents.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, string>;
+    const [hash] = Object.entries(manifest).find(([, body]) => body.startsWith('query TopProducts'))!;
+    const trusted = await extraGateway({ trustedDocuments: { mode: 'require', manifest: manifestFile } });
+    try {
+      const client = wsClient(trusted.url);
+      const persistedQuery = { version: 1, sha256Hash: hash };
+      const byHash = await runOperation(client, { query: '', operationName: 'TopProducts', variables: { first: 2 }, extensions: { persistedQuery } });
+      const unknown = await runOperation(client, {
+        query: '',
+        variables: { first: 2 },
+        extensions: { persistedQuery: { ...persistedQuery, sha256Hash: '0'.repeat(64) } },
+      });
+      const text = await runOperation(client, { query: '{ topProducts(first: 2) { upc } }' });
+      await client.dispose();
+      expect(byHash.error).toBeUndefined();
+      expect(byHash.results).toEqual([
+        (await (
+          await fetch(trusted.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ operationName: 'TopProducts', variables: { first: 2 }, extensions: { persistedQuery } }),
+          })
+        ).json()) as unknown,
+      ]);
+      expect((byHash.results[0]!.data!.topProducts as unknown[]).length).toBe(2);
+      expect((unknown.error as { extensions: { code: string } }[])[0]!.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+      expect((text.error as { extensions: { code: string } }[])[0]!.extensions.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
+    } finally {
+      await stopServer(trusted.gateway);
+    }
   });
 });
 

@@ -15,7 +15,10 @@ export interface OperationRun {
 }
 
 /** Runs one operation to its end. */
-export function runOperation(client: Client, payload: { query: string; variables?: Record<string, unknown>; operationName?: string }): Promise<OperationRun> {
+export function runOperation(
+  client: Client,
+  payload: { query: string; variables?: Record<string, unknown>; operationName?: string; extensions?: Record<string, unknown> },
+): Promise<OperationRun> {
   return new Promise((resolve) => {
     const results: FormattedExecutionResult[] = [];
     client.subscribe(payload, {

@@ -15,18 +15,18 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query TopProducts($first: Int!) {\n    topProducts(first: $first) {\n      upc\n      name\n      price\n      inStock\n      reviews {\n        id\n        rating\n      }\n    }\n  }\n": typeof types.TopProductsDocument,
-    "\n  query Product($upc: String!) {\n    product(upc: $upc) {\n      upc\n      name\n      price\n      weight\n      inStock\n      warehouse\n      shippingEstimate\n      quantity\n      ...ProductReviews\n    }\n  }\n": typeof types.ProductDocument,
-    "\n  mutation CreateReview($input: CreateReviewInput!) {\n    createReview(input: $input) {\n      id\n      body\n      rating\n    }\n  }\n": typeof types.CreateReviewDocument,
+    "\n  query Product($upc: String!) {\n    product(upc: $upc) {\n      upc\n      name\n      price\n      weight\n      inStock\n      warehouse\n      shippingEstimate\n      quantity\n      ...ProductReviews @defer\n    }\n  }\n": typeof types.ProductDocument,
+    "\n  mutation CreateReview($input: CreateReviewInput!) {\n    createReview(input: $input) {\n      id\n      body\n      rating\n      author {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateReviewDocument,
     "\n  fragment ProductReviews on Product {\n    reviews {\n      id\n      body\n      rating\n      author {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ProductReviewsFragmentDoc,
-    "\n  query ProductReviews($upc: String!) {\n    product(upc: $upc) {\n      upc\n      ...ProductReviews\n    }\n  }\n": typeof types.ProductReviewsDocument,
+    "\n  subscription ReviewAdded($upc: String!) {\n    reviewAdded(productUpc: $upc) {\n      id\n      body\n      rating\n      author {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ReviewAddedDocument,
     "\n  query Me {\n    me {\n      id\n      name\n    }\n  }\n": typeof types.MeDocument,
 };
 const documents: Documents = {
     "\n  query TopProducts($first: Int!) {\n    topProducts(first: $first) {\n      upc\n      name\n      price\n      inStock\n      reviews {\n        id\n        rating\n      }\n    }\n  }\n": types.TopProductsDocument,
-    "\n  query Product($upc: String!) {\n    product(upc: $upc) {\n      upc\n      name\n      price\n      weight\n      inStock\n      warehouse\n      shippingEstimate\n      quantity\n      ...ProductReviews\n    }\n  }\n": types.ProductDocument,
-    "\n  mutation CreateReview($input: CreateReviewInput!) {\n    createReview(input: $input) {\n      id\n      body\n      rating\n    }\n  }\n": types.CreateReviewDocument,
+    "\n  query Product($upc: String!) {\n    product(upc: $upc) {\n      upc\n      name\n      price\n      weight\n      inStock\n      warehouse\n      shippingEstimate\n      quantity\n      ...ProductReviews @defer\n    }\n  }\n": types.ProductDocument,
+    "\n  mutation CreateReview($input: CreateReviewInput!) {\n    createReview(input: $input) {\n      id\n      body\n      rating\n      author {\n        id\n        name\n      }\n    }\n  }\n": types.CreateReviewDocument,
     "\n  fragment ProductReviews on Product {\n    reviews {\n      id\n      body\n      rating\n      author {\n        id\n        name\n      }\n    }\n  }\n": types.ProductReviewsFragmentDoc,
-    "\n  query ProductReviews($upc: String!) {\n    product(upc: $upc) {\n      upc\n      ...ProductReviews\n    }\n  }\n": types.ProductReviewsDocument,
+    "\n  subscription ReviewAdded($upc: String!) {\n    reviewAdded(productUpc: $upc) {\n      id\n      body\n      rating\n      author {\n        id\n        name\n      }\n    }\n  }\n": types.ReviewAddedDocument,
     "\n  query Me {\n    me {\n      id\n      name\n    }\n  }\n": types.MeDocument,
 };
 
@@ -51,11 +51,11 @@ export function graphql(source: "\n  query TopProducts($first: Int!) {\n    topP
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Product($upc: String!) {\n    product(upc: $upc) {\n      upc\n      name\n      price\n      weight\n      inStock\n      warehouse\n      shippingEstimate\n      quantity\n      ...ProductReviews\n    }\n  }\n"): (typeof documents)["\n  query Product($upc: String!) {\n    product(upc: $upc) {\n      upc\n      name\n      price\n      weight\n      inStock\n      warehouse\n      shippingEstimate\n      quantity\n      ...ProductReviews\n    }\n  }\n"];
+export function graphql(source: "\n  query Product($upc: String!) {\n    product(upc: $upc) {\n      upc\n      name\n      price\n      weight\n      inStock\n      warehouse\n      shippingEstimate\n      quantity\n      ...ProductReviews @defer\n    }\n  }\n"): (typeof documents)["\n  query Product($upc: String!) {\n    product(upc: $upc) {\n      upc\n      name\n      price\n      weight\n      inStock\n      warehouse\n      shippingEstimate\n      quantity\n      ...ProductReviews @defer\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateReview($input: CreateReviewInput!) {\n    createReview(input: $input) {\n      id\n      body\n      rating\n    }\n  }\n"): (typeof documents)["\n  mutation CreateReview($input: CreateReviewInput!) {\n    createReview(input: $input) {\n      id\n      body\n      rating\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CreateReview($input: CreateReviewInput!) {\n    createReview(input: $input) {\n      id\n      body\n      rating\n      author {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateReview($input: CreateReviewInput!) {\n    createReview(input: $input) {\n      id\n      body\n      rating\n      author {\n        id\n        name\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -63,7 +63,7 @@ export function graphql(source: "\n  fragment ProductReviews on Product {\n    r
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ProductReviews($upc: String!) {\n    product(upc: $upc) {\n      upc\n      ...ProductReviews\n    }\n  }\n"): (typeof documents)["\n  query ProductReviews($upc: String!) {\n    product(upc: $upc) {\n      upc\n      ...ProductReviews\n    }\n  }\n"];
+export function graphql(source: "\n  subscription ReviewAdded($upc: String!) {\n    reviewAdded(productUpc: $upc) {\n      id\n      body\n      rating\n      author {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription ReviewAdded($upc: String!) {\n    reviewAdded(productUpc: $upc) {\n      id\n      body\n      rating\n      author {\n        id\n        name\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -9,8 +9,8 @@ import { ReviewList } from '../reviews/ReviewList';
 import { useLiveReviews } from '../reviews/useLiveReviews';
 import { StockLabel } from './StockLabel';
 
-// `...ProductReviews` is the part to defer: `...ProductReviews @defer` once the gateway streams
-// @defer (README, "Web client"); the page already renders without it.
+// The reviews are deferred: the page paints with the product as soon as the products and
+// inventory subgraphs have answered, and the reviews follow in the same response.
 const ProductQuery = graphql(`
   query Product($upc: String!) {
     product(upc: $upc) {
@@ -22,7 +22,7 @@ const ProductQuery = graphql(`
       warehouse
       shippingEstimate
       quantity
-      ...ProductReviews
+      ...ProductReviews @defer
     }
   }
 `);

@@ -4,7 +4,7 @@ import { describeError, type ErrorDescription } from '../errors/describeError';
 import { ErrorNotice } from '../errors/ErrorNotice';
 import { graphql } from '../generated';
 import { useSession } from '../session/SessionProvider';
-import { ProductReviewsQuery } from './useLiveReviews';
+import { addReviewToProduct } from './addReviewToProduct';
 
 const CreateReviewMutation = graphql(`
   mutation CreateReview($input: CreateReviewInput!) {
@@ -12,6 +12,10 @@ const CreateReviewMutation = graphql(`
       id
       body
       rating
+      author {
+        id
+        name
+      }
     }
   }
 `);
@@ -29,8 +33,10 @@ export function ReviewForm({ upc }: { upc: string }) {
   const [posted, setPosted] = useState(false);
   const [createReview, { loading }] = useMutation(CreateReviewMutation, {
     errorPolicy: 'all',
-    refetchQueries: [{ query: ProductReviewsQuery, variables: { upc } }],
-    awaitRefetchQueries: true,
+    // On the author's page at once; other visitors get it from the reviewAdded subscription.
+    update: (cache, { data }) => {
+      if (data?.createReview) addReviewToProduct(cache, upc, data.createReview);
+    },
   });
   const ids = { body: useId(), rating: useId() };
 

@@ -20,8 +20,11 @@ export const ProductReviewsFragmentDoc = graphql(`
   }
 `);
 
-/** A product's reviews, newest first (the reviews service lists them oldest first). */
-export function ReviewList({ product }: { product: ProductReviewsFragment }) {
+/**
+ * A product's reviews, newest first (the reviews service lists them oldest first). `reviews` is
+ * absent until the product page's deferred part has arrived.
+ */
+export function ReviewList({ product }: { product: { reviews?: ProductReviewsFragment['reviews'] } }) {
   // Not there yet: a deferred part still on its way. Null: the reviews service did not answer.
   if (product.reviews === undefined) return <p aria-busy="true">Loading reviews…</p>;
   if (product.reviews === null) return <p className="muted">Reviews are unavailable right now.</p>;

@@ -1,21 +1,33 @@
-import { useQuery } from '@apollo/client/react';
-import { config } from '../config';
+import { useApolloClient, useSubscription } from '@apollo/client/react';
 import { graphql } from '../generated';
+import { addReviewToProduct } from './addReviewToProduct';
 
 /**
- * New reviews by asking again every `config.reviewsPollMs`: the answer lands in the cache under
- * the same `Product:{upc}`, so the product page re-renders with it. Its replacement is the
- * `reviewAdded` subscription (README, "Web client": the change is in this file only).
+ * New reviews of a product as they are posted, by anyone: the gateway's `reviewAdded`
+ * subscription over the app's WebSocket. Each one is added to `Product:{upc}` in the cache, so
+ * the product page re-renders with it; nothing is asked again.
  */
-export const ProductReviewsQuery = graphql(`
-  query ProductReviews($upc: String!) {
-    product(upc: $upc) {
-      upc
-      ...ProductReviews
+export const ReviewAddedSubscription = graphql(`
+  subscription ReviewAdded($upc: String!) {
+    reviewAdded(productUpc: $upc) {
+      id
+      body
+      rating
+      author {
+        id
+        name
+      }
     }
   }
 `);
 
 export function useLiveReviews(upc: string): void {
-  useQuery(ProductReviewsQuery, { variables: { upc }, pollInterval: config.reviewsPollMs, fetchPolicy: 'network-only', errorPolicy: 'all' });
+  const client = useApolloClient();
+  useSubscription(ReviewAddedSubscription, {
+    variables: { upc },
+    onData: ({ data }) => {
+      const review = data.data?.reviewAdded;
+      if (review) addReviewToProduct(client.cache, upc, review);
+    },
+  });
 }
