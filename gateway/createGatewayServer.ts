@@ -123,7 +123,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     subscriptions,
     ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
   });
-  const httpServer = createNodeServer(config.server);
+  const httpServer = createNodeServer(config.server, config.rateLimit);
   const redis = await connectRedis(config, logger);
   const addressOf = createAddressResolver(config.rateLimit.trustedProxies);
   // A probe answers in a moment or not at all: never let it hold /ready longer than a load

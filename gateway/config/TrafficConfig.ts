@@ -100,6 +100,22 @@ export const rateLimitConfigSchema = section({
       description:
         'HTTP requests per window and client address (IPv6 by /64), whatever the token or key; counted before authentication and the body, so refused requests count too.',
     }),
+    holdRefusalsMs: Type.Integer({
+      minimum: 0,
+      default: 5000,
+      description:
+        'How long an address over its limit waits for each 429 (at most until its window resets); the 429 then closes the connection. A client that sends its next request only once answered then costs the gateway about one refusal per request it keeps in flight per hold, not as many as the gateway can answer. `0` answers at once. See [Security model](#security-model).',
+    }),
+    maxHeldRequests: positive(64, {
+      description:
+        'Most refusals held at once for one address; past it, a request over the limit has its connection closed without an answer (a client that pipelines or opens ever more connections). Across all addresses at most 4096 are held; past that, refusals are answered at once.',
+    }),
+    maxConnections: Type.Integer({
+      minimum: 0,
+      default: 256,
+      description:
+        'Open connections from one TCP peer address (IPv6 by /64); one more is closed as it is accepted, before TLS or HTTP. A peer in `trustedProxies` is exempt (the balancer limits its own clients). `0`: no cap.',
+    }),
   }),
   default: section({
     windowSeconds: window(60, 'Window of the rule every operation counts against (`default`).'),

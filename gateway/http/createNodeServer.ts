@@ -3,6 +3,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { ConfigError } from '../config/ConfigError.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
+import { createPeerKey } from '../traffic/createAddressResolver.js';
+import { limitConnectionsPerAddress } from '../traffic/limitConnectionsPerAddress.js';
 
 /**
  * The gateway's Node server, not yet listening: HTTPS when `server.tls` is set (a certificate
@@ -12,9 +14,19 @@ import type { GatewayConfig } from '../config/GatewayConfig.js';
  * body together may take no longer than `headersTimeoutMs + bodyTimeoutMs` (the handler's own
  * body timer answers first, with a coded 408; Node's is the backstop for requests the handler
  * never reads, such as a body sent to /health). Checked every second so that they hold to
- * within a second.
+ * within a second. With rate limiting on, one client address may hold at most
+ * `rateLimit.perAddress.maxConnections` connections open (see limitConnectionsPerAddress).
  */
-export function createNodeServer(server: GatewayConfig['server']): http.Server | https.Server {
+export function createNodeServer(server: GatewayConfig['server'], rateLimit?: GatewayConfig['rateLimit']): http.Server | https.Server {
+  const created = createServer(server);
+  // Per TCP peer, before a byte is read (`rateLimit.perAddress.maxConnections`).
+  if (rateLimit?.enabled) {
+    limitConnectionsPerAddress(created, { maxPerAddress: rateLimit.perAddress.maxConnections, keyOf: createPeerKey(rateLimit.trustedProxies) });
+  }
+  return created;
+}
+
+function createServer(server: GatewayConfig['server']): http.Server | https.Server {
   const timeouts: http.ServerOptions = {
     headersTimeout: server.headersTimeoutMs,
     requestTimeout: server.headersTimeoutMs + server.bodyTimeoutMs,

@@ -11,6 +11,7 @@ import type { AddressResolver } from '../traffic/createAddressResolver.js';
 import { createAdmission } from '../traffic/createAdmission.js';
 import { createLimiters } from '../traffic/createLimiters.js';
 import { createOperationCost } from '../traffic/createOperationCost.js';
+import { createRefusalHold } from '../traffic/createRefusalHold.js';
 import type { CostDirectives } from '../traffic/readCostDirectives.js';
 import { createAdmissionControl } from './admission/createAdmissionControl.js';
 import { createAuthentication } from './authentication/createAuthentication.js';
@@ -87,7 +88,16 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
   const authenticator = createAuthenticator(config.authentication, logger.child({ component: 'authentication' }));
   metrics?.observeAdmission(admission.state);
   const features: Feature[] = [
-    createAddressRateLimit({ limiter: limiters?.address ?? null, addressOf, onStoreError: rateLimit.onStoreError, logger }),
+    createAddressRateLimit({
+      limiter: limiters?.address ?? null,
+      addressOf,
+      onStoreError: rateLimit.onStoreError,
+      hold:
+        rateLimit.perAddress.holdRefusalsMs > 0
+          ? createRefusalHold({ holdMs: rateLimit.perAddress.holdRefusalsMs, maxPerAddress: rateLimit.perAddress.maxHeldRequests })
+          : null,
+      logger,
+    }),
     createAuthentication(authenticator),
     createBodyReading({
       bodyLimitBytes: server.bodyLimitBytes,

@@ -13,30 +13,7 @@ export type AddressResolver = (peer: string, forwardedFor: string | string[] | u
  * 2^64 addresses to rotate through.
  */
 export function createAddressResolver(trustedProxies: readonly string[]): AddressResolver {
-  const trusted = new BlockList();
-  for (const entry of trustedProxies) {
-    const [address = '', prefix] = entry.split('/');
-    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    if (prefix === undefined) trusted.addAddress(address, family);
-    else trusted.addSubnet(address, Number(prefix), family);
-  }
-  // A BlockList check builds a SocketAddress each time: verdicts on addresses are remembered
-  // (behind a load balancer, its few addresses; facing clients, the last few thousand).
-  const verdicts = new Map<string, boolean>();
-  const isTrusted = (address: string) => {
-    if (trustedProxies.length === 0) return false;
-    let verdict = verdicts.get(address);
-    if (verdict !== undefined) return verdict;
-    const plain = unmapped(address);
-    const family = isIP(plain);
-    // Not an address (a forwarded hop can be any text): refused, and not remembered.
-    if (family === 0) return false;
-    verdict = trusted.check(plain, family === 6 ? 'ipv6' : 'ipv4');
-    if (verdicts.size >= MAX_REMEMBERED_ADDRESSES) verdicts.clear();
-    verdicts.set(address, verdict);
-    return verdict;
-  };
-
+  const isTrusted = createTrustCheck(trustedProxies);
   return (peer, forwardedFor) => {
     let client = peer;
     if (isTrusted(client)) {
@@ -48,6 +25,43 @@ export function createAddressResolver(trustedProxies: readonly string[]): Addres
       while (hops.length > 0 && isTrusted(client)) client = hops.pop() ?? client;
     }
     return keyOf(unmapped(client));
+  };
+}
+
+/**
+ * The key of a TCP peer as `createAddressResolver` counts it (IPv6 by /64), or null for one of
+ * `trustedProxies`: a balancer speaks for many clients, and is judged by the addresses it forwards.
+ * For what happens before any header is read, such as counting a peer's connections.
+ */
+export function createPeerKey(trustedProxies: readonly string[]): (peer: string) => string | null {
+  const isTrusted = createTrustCheck(trustedProxies);
+  return (peer) => (isTrusted(peer) ? null : keyOf(unmapped(peer)));
+}
+
+/** Whether an address is one of `trustedProxies` (addresses and CIDR ranges). */
+function createTrustCheck(trustedProxies: readonly string[]): (address: string) => boolean {
+  const trusted = new BlockList();
+  for (const entry of trustedProxies) {
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) trusted.addAddress(address, family);
+    else trusted.addSubnet(address, Number(prefix), family);
+  }
+  // A BlockList check builds a SocketAddress each time: verdicts on addresses are remembered
+  // (behind a load balancer, its few addresses; facing clients, the last few thousand).
+  const verdicts = new Map<string, boolean>();
+  return (address) => {
+    if (trustedProxies.length === 0) return false;
+    let verdict = verdicts.get(address);
+    if (verdict !== undefined) return verdict;
+    const plain = unmapped(address);
+    const family = isIP(plain);
+    // Not an address (a forwarded hop can be any text): refused, and not remembered.
+    if (family === 0) return false;
+    verdict = trusted.check(plain, family === 6 ? 'ipv6' : 'ipv4');
+    if (verdicts.size >= MAX_REMEMBERED_ADDRESSES) verdicts.clear();
+    verdicts.set(address, verdict);
+    return verdict;
   };
 }
 

@@ -112,7 +112,8 @@ describe('rate limiting in memory', () => {
     const gw = await startTrafficGateway({
       mode: 'production',
       authentication: { mode: 'optional', secret: 'rate-limit-test-secret-0123456789' },
-      rateLimit: { perAddress: { windowSeconds: 60, limit: 4 }, apiKeys: [known] },
+      // Its refusals answered at once (held ones: test/hostile/addressFlood.e2e.ts).
+      rateLimit: { perAddress: { windowSeconds: 60, limit: 4, holdRefusalsMs: 0 }, apiKeys: [known] },
     });
     gateways.push(gw);
     // Refused for their body and for their token: they count all the same.

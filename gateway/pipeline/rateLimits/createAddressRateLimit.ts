@@ -1,9 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../../common/errorCodes.js';
 import type { Logger } from '../../../common/createLogger.js';
 import { HttpError } from '../../../common/http/HttpError.js';
 import type { AddressResolver } from '../../traffic/createAddressResolver.js';
 import type { Limiter } from '../../traffic/createLimiters.js';
+import type { RefusalHold } from '../../traffic/createRefusalHold.js';
 import { rateLimitFields, type QuotaPolicy } from '../../traffic/rateLimitFields.js';
 import type { Feature } from '../Feature.js';
 
@@ -13,6 +15,8 @@ export interface AddressRateLimitOptions {
   addressOf: AddressResolver;
   /** `rateLimit.onStoreError`. */
   onStoreError: 'open' | 'closed';
+  /** Where an address's refusals wait (`rateLimit.perAddress.holdRefusalsMs`); null: answered at once. */
+  hold: RefusalHold | null;
   logger: Logger;
 }
 
@@ -25,7 +29,9 @@ const STORE_WARNING_INTERVAL_MS = 10_000;
  * requests that will fail gets 429 as cheaply as any other. It applies whatever token or API key
  * a request carries: neither can be the way out of it. A request that may go on gets the
  * address's `RateLimit` fields; one that may not, an `HttpError` (429 `RATE_LIMITED`, or 503
- * with `onStoreError: closed`).
+ * with `onStoreError: closed`). A 429 is held first (see createRefusalHold) and then closes its
+ * connection: an address over its limit that keeps sending is answered about once per window
+ * and connection, so refusing it costs the gateway little however fast it sends.
  */
 export function createAddressRateLimit(options: AddressRateLimitOptions): Feature {
   const { limiter, logger } = options;
@@ -40,7 +46,7 @@ export function createAddressRateLimit(options: AddressRateLimitOptions): Featur
       try {
         result = await limiter.counter.consume(address, 1);
       } catch (error) {
-        if (error instanceof RateLimiterRes) throw refusal(policy, error);
+        if (error instanceof RateLimiterRes) throw await heldRefusal(error, address, req, res);
         if (options.onStoreError === 'closed') {
           throw new HttpError(ErrorCode.SERVICE_NOT_READY, 'Rate limiting is unavailable (its store cannot be reached); try again shortly');
         }
@@ -54,16 +60,30 @@ export function createAddressRateLimit(options: AddressRateLimitOptions): Featur
       const fields = rateLimitFields([policy], [{ policy, remaining: result.remainingPoints, resetSeconds: result.msBeforeNext / 1000 }]);
       for (const [name, value] of Object.entries(fields)) res.setHeader(name, value);
     },
+    close() {
+      options.hold?.releaseAll();
+    },
   };
+
+  async function heldRefusal(result: RateLimiterRes, address: string, req: IncomingMessage, res: ServerResponse): Promise<HttpError> {
+    if (!options.hold) return refusal(policy, result.msBeforeNext, false);
+    const startedAt = Date.now();
+    // Held or not (every hold slot taken), it closes the connection; dropped, its connection is
+    // already gone, and the refusal is still what the request ended with.
+    await options.hold.hold(address, result.msBeforeNext, req, res);
+    return refusal(policy, result.msBeforeNext - (Date.now() - startedAt), true);
+  }
 }
 
-function refusal(policy: QuotaPolicy, result: RateLimiterRes): HttpError {
-  const retryAfterSeconds = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
+/** The 429; `close` asks the client to open a new connection for its next request. */
+function refusal(policy: QuotaPolicy, msBeforeNext: number, close: boolean): HttpError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
   return new HttpError(
     ErrorCode.RATE_LIMITED,
     `Rate limit "${policy.name}" exceeded: ${policy.limit} requests per ${policy.windowSeconds} s from this address; retry in ${retryAfterSeconds} s`,
     {
       'retry-after': String(retryAfterSeconds),
+      ...(close ? { connection: 'close' } : {}),
       ...rateLimitFields([policy], [{ policy, remaining: 0, resetSeconds: retryAfterSeconds }]),
     },
     { rule: policy.name, limit: policy.limit, windowSeconds: policy.windowSeconds, retryAfterSeconds },

@@ -74,7 +74,7 @@ describe('createFeatures', () => {
     const on = createFeatures(loadGatewayConfig({ file: everything, env: {} }), deps());
     expect(on.features.map((feature) => feature.name)).toEqual(requestPath);
     expect(hooksOf(on.features)).toEqual({
-      addressRateLimit: ['arrive'],
+      addressRateLimit: ['arrive', 'close'],
       authentication: ['handle'],
       bodyReading: ['handle'],
       documentLimits: ['handle'],

@@ -1,6 +1,8 @@
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createByteBudget } from '../../../common/http/createByteBudget.js';
 import { HttpError } from '../../../common/http/HttpError.js';
 import { createAdmissionControl } from '../../../gateway/pipeline/admission/createAdmissionControl.js';
@@ -11,6 +13,7 @@ import type { Feature, Outcome } from '../../../gateway/pipeline/Feature.js';
 import { createAddressRateLimit } from '../../../gateway/pipeline/rateLimits/createAddressRateLimit.js';
 import { createAdmission } from '../../../gateway/traffic/createAdmission.js';
 import { createAddressResolver } from '../../../gateway/traffic/createAddressResolver.js';
+import { createRefusalHold } from '../../../gateway/traffic/createRefusalHold.js';
 import { testLimits } from '../fixtures/httpLayerOptions.js';
 import { exchangeOf } from './fixtures/exchangeOf.js';
 
@@ -27,9 +30,14 @@ async function refusalOf(run: Promise<unknown>): Promise<{ code: string; status:
   return { code: (error as HttpError).code, status: (error as HttpError).status };
 }
 
+/** A response that takes headers and can emit `close` (what a held refusal listens for). */
+function closableResponse(): ServerResponse {
+  return Object.assign(new EventEmitter(), { setHeader: () => undefined }) as unknown as ServerResponse;
+}
+
 describe('addressRateLimit', () => {
   const limiter = (counter: RateLimiterAbstract) => ({ name: 'address', byCost: false, limit: 2, windowSeconds: 60, counter });
-  const options = { addressOf: createAddressResolver([]), onStoreError: 'open' as const, logger: pino({ level: 'silent' }) };
+  const options = { addressOf: createAddressResolver([]), onStoreError: 'open' as const, hold: null, logger: pino({ level: 'silent' }) };
 
   it('counts each request against its address as it arrives, and refuses the one over the limit with 429 and Retry-After', async () => {
     const feature = createAddressRateLimit({ ...options, limiter: limiter(new RateLimiterMemory({ points: 2, duration: 60 })) });
@@ -42,6 +50,37 @@ describe('addressRateLimit', () => {
     expect((error as HttpError).headers['retry-after']).toMatch(/^\d+$/);
     const other = exchangeOf({ clientAddress: '10.0.0.2' });
     await expect(feature.arrive!(other.req, other.res)).resolves.toBeUndefined();
+  });
+
+  it('holds a refusal until the address may send again, then refuses it with 429 and closes the connection', async () => {
+    const hold = createRefusalHold({ holdMs: 60_000, maxPerAddress: 8 });
+    const feature = createAddressRateLimit({ ...options, hold, limiter: limiter(new RateLimiterMemory({ points: 2, duration: 1 })) });
+    const { req } = exchangeOf({ clientAddress: '10.0.0.1' });
+    const res = closableResponse();
+    await feature.arrive!(req, res);
+    await feature.arrive!(req, res);
+    let answered: HttpError | undefined;
+    const refused = feature.arrive!(req, res).catch((thrown: unknown) => (answered = thrown as HttpError));
+    await vi.waitFor(() => expect(hold.heldNow('10.0.0.1')).toBe(1));
+    expect(answered).toBeUndefined();
+    // Its window (1 s) ends, and the refusal with it; nobody waited for holdMs (60 s).
+    await refused;
+    expect(answered).toMatchObject({ code: 'RATE_LIMITED', status: 429, extensions: { rule: 'address' } });
+    expect(answered!.headers.connection).toBe('close');
+    expect(hold.heldNow()).toBe(0);
+    await expect(feature.arrive!(req, res)).resolves.toBeUndefined();
+  });
+
+  it('answers every held refusal as the gateway stops', async () => {
+    const hold = createRefusalHold({ holdMs: 60_000, maxPerAddress: 8 });
+    const feature = createAddressRateLimit({ ...options, hold, limiter: limiter(new RateLimiterMemory({ points: 1, duration: 60 })) });
+    const { req } = exchangeOf({ clientAddress: '10.0.0.1' });
+    const res = closableResponse();
+    await feature.arrive!(req, res);
+    const refused = feature.arrive!(req, res).catch((thrown: unknown) => thrown as HttpError);
+    await vi.waitFor(() => expect(hold.heldNow()).toBe(1));
+    await feature.close!();
+    expect(await refused).toMatchObject({ code: 'RATE_LIMITED', headers: { connection: 'close' } });
   });
 
   it('lets requests through with an unreachable store (open), refuses them with 503 (closed)', async () => {
