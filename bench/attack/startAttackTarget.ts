@@ -77,7 +77,17 @@ export async function startAttackTarget(subgraphUrls: Record<SubgraphName, strin
   writeFileSync(file, stringify(attackGatewayConfig(subgraphUrls, rateLimit, metricsPort)));
   const gateway = await startGatewayProcess(
     {
-      args: [join(root, 'bin/portico.js'), 'gateway', '--config', file, '--host', '127.0.0.1', '--port', String(port)],
+      args: [
+        ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        join(root, 'bin/portico.js'),
+        'gateway',
+        '--config',
+        file,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+      ],
       env: { PORTICO_SIGNING_SECRET: testSigningSecret, PORTICO_JWT_SECRET: attackJwtSecret, LOG_LEVEL: 'warn' },
     },
     { port, cpu },
