@@ -50,7 +50,7 @@ export function attackGatewayConfig(subgraphUrls: Record<SubgraphName, string>, 
       enabled: true,
       store: 'memory',
       apiKeys: [knownApiKey],
-      perAddress: { windowSeconds: 1, limit: rateLimit.requestsPerAddressPerSecond },
+      perAddress: { windowSeconds: 1, limit: rateLimit.requestsPerAddressPerSecond, ...perAddressOverrides() },
       default: { windowSeconds: 1, limit: rateLimit.operationsPerSecond },
       cost: { windowSeconds: 1, budget: rateLimit.costPerSecond },
     },
@@ -93,4 +93,14 @@ export async function startAttackTarget(subgraphUrls: Record<SubgraphName, strin
     { port, cpu },
   );
   return Object.assign(gateway, { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });
+}
+
+/**
+ * `BENCH_ATTACK_PER_ADDRESS`, a JSON object merged into `rateLimit.perAddress`, for a before/after
+ * comparison in the same run, such as `{"holdRefusalsMs":0,"maxConnections":0}` (refusals answered
+ * at once, connections not capped: the gateway before held refusals). Unset: the defaults.
+ */
+function perAddressOverrides(): Record<string, unknown> {
+  const text = process.env.BENCH_ATTACK_PER_ADDRESS;
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
