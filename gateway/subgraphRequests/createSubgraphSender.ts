@@ -166,7 +166,10 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    if (this.statusCode < 200 || this.statusCode > 299) return this.settle(new SubgraphHttpError(this.statusCode), undefined);
+    if (this.statusCode < 200 || this.statusCode > 299) {
+      this.settle(new SubgraphHttpError(this.statusCode), undefined);
+      return;
+    }
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length);
     // A byte order mark is no part of the text (as undici's `body.text()` reads it).
     const start = body.length > 2 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
