@@ -61,6 +61,8 @@ try {
   console.log('| build | req/s | gateway CPU µs per request | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|');
   console.log(row(`base (${flags.base})`, comparison.base));
   console.log(row(`candidate (${flags.candidate})`, comparison.candidate));
+  const mib = (bytes: number | null) => (bytes === null ? 'unknown' : `${(bytes / 1048576).toFixed(0)} MiB`);
+  console.log(`\npeak RSS (start-up included): base ${mib(comparison.peakRssBytes.base)}, candidate ${mib(comparison.peakRssBytes.candidate)}`);
   const { median, lowerQuartile, upperQuartile } = comparison.ratio;
   console.log(
     `\ncandidate ÷ base, requests/s of neighbouring slices: median ${median.toFixed(3)} (quartiles ${lowerQuartile.toFixed(3)} to ${upperQuartile.toFixed(3)})`,

@@ -36,7 +36,10 @@ export interface CompareOptions {
  * take the same load in turns of one slice each, ABBA, so that the machine's drift in speed
  * falls on both alike. A build that answers wrong stops the comparison.
  */
-export async function compareBuilds(options: CompareOptions): Promise<Comparison> {
+/** A comparison, with each gateway's peak resident set size (VmHWM, start-up included; null without /proc). */
+export type MeasuredComparison = Comparison & { peakRssBytes: { base: number | null; candidate: number | null } };
+
+export async function compareBuilds(options: CompareOptions): Promise<MeasuredComparison> {
   for (const root of [options.baseRoot, options.candidateRoot]) {
     if (!existsSync(join(root, 'bin/portico.js'))) throw new Error(`${root} is not a Portico checkout: it has no bin/portico.js`);
     if (!existsSync(join(root, 'node_modules')))
@@ -97,7 +100,7 @@ export async function compareBuilds(options: CompareOptions): Promise<Comparison
       }
       options.onSlice?.(index, baseSlices[index]!, candidateSlices[index]!);
     }
-    return summarizeComparison(baseSlices, candidateSlices);
+    return { ...summarizeComparison(baseSlices, candidateSlices), peakRssBytes: { base: base.peakRssBytes(), candidate: candidate.peakRssBytes() } };
   } finally {
     await Promise.all(gateways.map((gateway) => gateway.stop()));
     await subgraphs.close();

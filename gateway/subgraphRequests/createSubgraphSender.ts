@@ -1,7 +1,6 @@
-import { EventEmitter } from 'node:events';
 import { context as otelContext, trace } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers as HeaderNames } from '../../common/headers.js';
 import { signRequest } from '../../common/signing/signRequest.js';
@@ -60,36 +59,27 @@ export function createSubgraphSender(options: SubgraphSenderOptions): SubgraphSe
   const path = target.pathname + target.search;
   const pool = new Pool(target.origin, { connections: options.maxConnections, pipelining: 1 });
 
-  const post = async (attempt: Attempt, timeoutMs: number): Promise<string> => {
-    const cancel = new AttemptSignal();
-    const timer = setTimeout(() => cancel.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-    const { signal } = attempt;
-    const onAbort = () => cancel.abort(signal?.reason);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      // Portico's own headers last, so that no header rule can set them.
-      const outgoing: Record<string, string> = {
-        ...attempt.headers,
-        'content-type': 'application/json',
-        accept: 'application/json',
-        [HeaderNames.requestId]: attempt.requestId,
-      };
-      if (Number.isFinite(timeoutMs)) outgoing[HeaderNames.deadline] = String(Math.floor(timeoutMs));
-      const traceparent = activeTraceparent() ?? attempt.traceparent;
-      if (traceparent) outgoing[TRACEPARENT] = traceparent;
-      Object.assign(outgoing, signRequest(options.signingSecret, { method: 'POST', path, audience: name, body: attempt.body, headers: outgoing }));
-      const response = await pool.request({ method: 'POST', path, headers: outgoing, body: attempt.body, signal: cancel });
-      const text = await response.body.text();
-      if (response.statusCode < 200 || response.statusCode > 299) throw new SubgraphHttpError(response.statusCode);
-      return text;
-    } catch (error) {
-      // undici reports an abort as its own error; the reason says why.
-      throw cancel.aborted ? (cancel.reason ?? error) : error;
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
+  const post = (attempt: Attempt, timeoutMs: number): Promise<string> => {
+    // Portico's own headers last, so that no header rule can set them.
+    const outgoing: Record<string, string> = {
+      ...attempt.headers,
+      'content-type': 'application/json',
+      accept: 'application/json',
+      [HeaderNames.requestId]: attempt.requestId,
+    };
+    if (Number.isFinite(timeoutMs)) outgoing[HeaderNames.deadline] = String(Math.floor(timeoutMs));
+    const traceparent = activeTraceparent() ?? attempt.traceparent;
+    if (traceparent) outgoing[TRACEPARENT] = traceparent;
+    Object.assign(outgoing, signRequest(options.signingSecret, { method: 'POST', path, audience: name, body: attempt.body, headers: outgoing }));
+    return new Promise<string>((resolve, reject) => {
+      const answer = new AnswerCollector(attempt.signal, resolve, reject);
+      answer.timer = setTimeout(() => answer.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+      try {
+        pool.dispatch({ method: 'POST', path, headers: outgoing, body: attempt.body }, answer);
+      } catch (error) {
+        answer.onError(error as Error);
+      }
+    });
   };
 
   return {
@@ -124,17 +114,79 @@ function activeTraceparent(): string | undefined {
 }
 
 /**
- * What aborts one attempt (its timeout, or the caller's signal), as undici accepts it: an
- * EventEmitter costs a fraction of an AbortController, whose signal is an EventTarget.
+ * Collects one attempt's answer as undici's dispatcher delivers it, and settles the attempt once:
+ * with the body as text (2xx), a `SubgraphHttpError`, or the error, where an abort (the timeout,
+ * or the caller's signal) rejects with its reason. A handler of undici's own instead of
+ * `Pool.request`, which makes a header object, a Readable stream and an async resource per
+ * response that the gateway only reads to its end.
  */
-class AttemptSignal extends EventEmitter {
-  aborted = false;
-  reason: unknown = undefined;
+class AnswerCollector implements Dispatcher.DispatchHandler {
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private abortRequest: ((reason: Error) => void) | undefined = undefined;
+  private reason: unknown = undefined;
+  private aborted = false;
+  private settled = false;
+  private statusCode = 0;
+  private readonly chunks: Buffer[] = [];
+  private length = 0;
+  private readonly onAbort: () => void;
 
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    private readonly resolve: (text: string) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.onAbort = () => this.abort(signal?.reason);
+    if (signal?.aborted) this.abort(signal.reason);
+    else signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Stops the attempt; it rejects with `reason`. */
   abort(reason: unknown): void {
-    if (this.aborted) return;
+    if (this.aborted || this.settled) return;
     this.aborted = true;
     this.reason = reason;
-    this.emit('abort');
+    this.abortRequest?.(reason instanceof Error ? reason : new Error(String(reason)));
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.abortRequest = abort;
+    if (this.aborted) abort(this.reason instanceof Error ? this.reason : new Error(String(this.reason)));
+  }
+
+  onHeaders(statusCode: number): boolean {
+    this.statusCode = statusCode;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.statusCode < 200 || this.statusCode > 299) {
+      this.settle(new SubgraphHttpError(this.statusCode), undefined);
+      return;
+    }
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length);
+    // A byte order mark is no part of the text (as undici's `body.text()` reads it).
+    const start = body.length > 2 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+    this.settle(undefined, body.toString('utf8', start));
+  }
+
+  onError(error: Error): void {
+    // undici reports an abort as its own error; the reason says why.
+    this.settle(this.aborted ? (this.reason ?? error) : error, undefined);
+  }
+
+  private settle(error: unknown, text: string | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onAbort);
+    if (text === undefined) this.reject(error);
+    else this.resolve(text);
   }
 }

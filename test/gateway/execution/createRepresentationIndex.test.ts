@@ -13,6 +13,15 @@ describe('createRepresentationIndex', () => {
     expect(index.representations).toHaveLength(5);
   });
 
+  it('finds a representation whatever child of the trie holds it: the first (kept inline) or a later one (in a map)', () => {
+    const index = createRepresentationIndex();
+    const values = ['1', '2', null, Number.NaN, 3, true, '3'];
+    values.forEach((id, position) => expect(index.add({ __typename: 'User', id })).toBe(position));
+    [...values].reverse().forEach((id, position) => expect(index.add({ __typename: 'User', id })).toBe(values.length - 1 - position));
+    expect(index.add({ __typename: 'Product', id: '1' })).toBe(values.length);
+    expect(index.add({ __typename: 'User', id: '1' })).toBe(0);
+  });
+
   it('compares object values by their JSON, never equal to a string holding that JSON', () => {
     const index = createRepresentationIndex();
     expect(index.add({ __typename: 'Box', size: { w: 1, h: 2 } })).toBe(0);

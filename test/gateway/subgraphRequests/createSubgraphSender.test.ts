@@ -96,6 +96,18 @@ describe('the send layer of a subgraph client', () => {
     expect(attempts.map(({ outcome }) => outcome)).toEqual(['success']);
   });
 
+  it('reads an answer that arrives in pieces as one text, multi-byte characters split across them intact, without a byte order mark', async () => {
+    const text = `{"data":{"body":"${'é漢🙂'.repeat(3000)}"}}`;
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // Cut inside a character: the pieces are joined as bytes before they are decoded.
+      res.write(bytes.subarray(0, 4));
+      setTimeout(() => res.end(bytes.subarray(4)), 20);
+    };
+    expect(await sendWith(senderWith(), attemptOf())).toEqual({ ok: true, raw: text });
+  });
+
   it('lets no caller header set the request id, deadline or signature', async () => {
     const headers = { 'x-request-id': 'forged', 'x-portico-deadline-ms': '999999', 'x-portico-signature': 'forged', 'content-type': 'text/plain' };
     await sendWith(senderWith(), attemptOf({ headers }));
