@@ -52,9 +52,10 @@ export async function writeStreamed(res: ServerResponse, results: AsyncIterator<
       const next = await results.next();
       if (next.done || gone) break;
       if (!res.write(framing.item(next.value)) && !(await drained(res, framing.stalledMs ?? 30_000))) {
+        // Not taken in time (the client did not leave: then it is gone): destroyed, `close` comes later.
         if (!gone) end = 'too_slow';
         res.destroy();
-        break;
+        return end;
       }
       if (gone) break;
     }
