@@ -59,6 +59,9 @@ async function writeParts(res: ServerResponse, options: MultipartIncrementalOpti
   let stalled = false;
   const stop = () => void parts.return?.();
   res.once('close', stop);
+  // The client may have gone while the first payload was being made: `close` has been and gone,
+  // and the parts would otherwise be awaited for nobody (holding the request's admission slot).
+  if (res.destroyed || res.socket === null || res.socket.destroyed) stop();
   // Resolves once the chunk is handed to the socket, waiting for a full buffer to drain first: a
   // client that leaves it untaken for 30 s is disconnected (the parts still to come are cancelled),
   // so one that stops reading holds no admission slot for long.
