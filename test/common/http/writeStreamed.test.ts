@@ -68,6 +68,18 @@ const framing = (overrides: Partial<StreamFraming> = {}): StreamFraming => ({
 
 const eventually = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 5_000, interval: 10 });
 
+/** `eventually` for a test that fakes setInterval (which vi.waitFor polls with): polls with setTimeout. */
+async function polled(check: () => void): Promise<void> {
+  for (let tries = 0; ; tries += 1) {
+    try {
+      return check();
+    } catch (error) {
+      if (tries >= 500) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
 describe('writeStreamed', () => {
   it('opens at once, writes heartbeats while no result comes, each result as it comes, and the closing: complete', async () => {
     const source = controlled();
@@ -152,5 +164,37 @@ describe('the framings', () => {
     source.end();
     expect(await client.ended()).toBe('complete');
     await eventually(() => expect(client.received()).toContain('{"payload":{"data":{"n":1}}}\r\n--graphql--\r\n'));
+  });
+
+  it('keep idle streams alive for proxies: SSE a comment every 12 s, multipart subscriptions a {} part every 5 s', async () => {
+    // Only the heartbeat's interval is faked: the sockets are real.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const sse = controlled();
+      const sseClient = await serve((res) => writeEventStream(res, sse.results));
+      await polled(() => expect(sseClient.received()).toMatch(/\r\n\r\n:\n\n$/));
+      vi.advanceTimersByTime(11_999);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(sseClient.received()).toMatch(/\r\n\r\n:\n\n$/);
+      vi.advanceTimersByTime(1);
+      await polled(() => expect(sseClient.received()).toMatch(/\r\n\r\n:\n\n:\n\n$/));
+      sse.end();
+      await sseClient.ended();
+      for (const socket of sockets.splice(0)) socket.destroy();
+      server?.closeAllConnections();
+      await new Promise((resolve) => server?.close(resolve));
+
+      const multipart = controlled();
+      const multipartClient = await serve((res) => writeMultipartSubscription(res, multipart.results));
+      await polled(() => expect(multipartClient.received()).toMatch(/\r\n--graphql$/));
+      vi.advanceTimersByTime(5_000);
+      await polled(() =>
+        expect(multipartClient.received()).toMatch(/\r\n--graphql\r\ncontent-type: application\/json; charset=utf-8\r\n\r\n\{\}\r\n--graphql$/),
+      );
+      multipart.end();
+      await multipartClient.ended();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
