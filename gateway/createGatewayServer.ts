@@ -40,6 +40,7 @@ import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
 import { createWebSocketTransport, type WebSocketTransport } from './websocket/createWebSocketTransport.js';
 import { runSocketOperation } from './websocket/runSocketOperation.js';
 import { createGatewaySubscriptions } from './subscriptions/createGatewaySubscriptions.js';
+import { createHttpStreamCounter } from './streaming/createHttpStreamCounter.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
@@ -273,6 +274,8 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       clientAddressOf,
       requestTimeoutMs: config.server.requestTimeoutMs,
       formatError,
+      // SSE and multipart streams and multipart @defer answers, on /metrics (WebSockets count their own).
+      openStream: createHttpStreamCounter(metrics),
       landingPage: config.landingPage,
       explorer: config.explorer
         ? createExplorerRoute({

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { writeStreamed } from './writeStreamed.js';
+import { writeStreamed, type StreamEnd } from './writeStreamed.js';
 
 // graphql-sse's reference server pings every 12 s; proxies commonly drop a connection idle for 30 s or more.
 const HEARTBEAT_MS = 12_000;
@@ -10,7 +10,7 @@ const HEARTBEAT_MS = 12_000;
  * (some browsers wait for a first byte) and keeps it alive. Ends when the results do, or when the
  * client leaves (then `return()` is called on them).
  */
-export function writeEventStream(res: ServerResponse, results: AsyncIterator<unknown>): Promise<void> {
+export function writeEventStream(res: ServerResponse, results: AsyncIterator<unknown>): Promise<StreamEnd> {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',

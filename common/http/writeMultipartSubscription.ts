@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { writeStreamed } from './writeStreamed.js';
+import { writeStreamed, type StreamEnd } from './writeStreamed.js';
 
 // Apollo Router's heartbeat interval for multipart subscriptions.
 const HEARTBEAT_MS = 5_000;
@@ -11,7 +11,7 @@ const PART = '\r\ncontent-type: application/json; charset=utf-8\r\n\r\n';
  * followed at once by its boundary, since a client reads a part only once the next boundary has
  * come. Ends when the results do, or when the client leaves (then `return()` is called on them).
  */
-export function writeMultipartSubscription(res: ServerResponse, results: AsyncIterator<unknown>): Promise<void> {
+export function writeMultipartSubscription(res: ServerResponse, results: AsyncIterator<unknown>): Promise<StreamEnd> {
   res.writeHead(200, {
     'content-type': 'multipart/mixed; boundary="graphql"; subscriptionSpec="1.0"',
     'cache-control': 'no-store',

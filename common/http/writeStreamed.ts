@@ -1,6 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import { drained } from './drained.js';
 
+/**
+ * How a streamed answer ended: its results were over (`complete`), its client left (`client`),
+ * its client left a written result untaken past `stalledMs` and was disconnected (`too_slow`),
+ * or the results failed (`failed`, a bug: the client sees the stream end without its closing).
+ */
+export type StreamEnd = 'complete' | 'client' | 'too_slow' | 'failed';
+
 export interface StreamFraming {
   /** Written once the head is out. */
   opening: string;
@@ -22,10 +29,11 @@ export interface StreamFraming {
  * Writes `results` as they come, one at a time: the next is asked for only once the client has
  * taken the last (so a client that does not read holds nothing here; what waits for it is
  * bounded where the results come from). When the client leaves, `return()` ends the results at
- * once, even while one is awaited. Never rejects.
+ * once, even while one is awaited. Resolves with how it ended; never rejects.
  */
-export async function writeStreamed(res: ServerResponse, results: AsyncIterator<unknown>, framing: StreamFraming): Promise<void> {
+export async function writeStreamed(res: ServerResponse, results: AsyncIterator<unknown>, framing: StreamFraming): Promise<StreamEnd> {
   let gone = false;
+  let end: StreamEnd = 'client';
   const leave = () => {
     if (gone) return;
     gone = true;
@@ -44,18 +52,27 @@ export async function writeStreamed(res: ServerResponse, results: AsyncIterator<
       const next = await results.next();
       if (next.done || gone) break;
       if (!res.write(framing.item(next.value)) && !(await drained(res, framing.stalledMs ?? 30_000))) {
+        // Not taken in time (the client did not leave: then it is gone): destroyed, `close` comes later.
+        if (!gone) end = 'too_slow';
         res.destroy();
-        break;
+        return end;
       }
       if (gone) break;
     }
-    if (!gone) res.end(framing.closing);
+    if (!gone) {
+      end = 'complete';
+      res.end(framing.closing);
+    }
   } catch {
     // The results failed (a bug): the client sees the stream end without `complete`.
-    if (!gone) res.destroy();
+    if (!gone) {
+      end = 'failed';
+      res.destroy();
+    }
   } finally {
     clearInterval(heartbeat);
     res.off('close', leave);
     leave();
   }
+  return end;
 }

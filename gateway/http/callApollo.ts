@@ -5,6 +5,7 @@ import type { GatewayContext } from '../GatewayContext.js';
 import { clientGone } from '../pipeline/clientGone.js';
 import type { GraphQLExchange, Outcome, ProducedError } from '../pipeline/Feature.js';
 import type { Pipeline } from '../pipeline/createPipeline.js';
+import type { OpenStream } from '../streaming/createHttpStreamCounter.js';
 import type { FormatError } from '../streaming/formatStreamItem.js';
 import { endStream } from '../streaming/endStream.js';
 import type { ResultStream } from '../streaming/ResultStream.js';
@@ -22,6 +23,8 @@ export interface ApolloCallOptions {
   pipeline: Pick<Pipeline, 'recordErrors'>;
   /** The gateway's `formatError`, for the errors of streamed results (Apollo Server formats only the first); none: as they are. */
   formatError?: FormatError;
+  /** Counts the streams answered here while they are open (createHttpStreamCounter); none: not counted. */
+  openStream?: OpenStream;
 }
 
 /**
@@ -37,6 +40,7 @@ export async function callApollo(exchange: GraphQLExchange, options: ApolloCallO
   let errors: readonly ProducedError[];
   let stream: ResultStream | undefined;
   const formatError = options.formatError ?? ((error) => error);
+  const counted = options.openStream ? { openStream: options.openStream } : {};
   // SSE or multipart subscriptions; `@defer` parts as multipart/mixed. A batch answers once, merged.
   const subscriptionTransport = Array.isArray(exchange.body) ? null : streamingTransportOf(req.headers.accept);
   const defers = !Array.isArray(exchange.body) && acceptsMultipartDefer(req.headers.accept);
@@ -49,10 +53,10 @@ export async function callApollo(exchange: GraphQLExchange, options: ApolloCallO
     ({ response, errors, stream } = await runApollo(exchange, options, delivery));
     const answered = response.status === 200 && response.body.kind === 'complete';
     if (stream?.kind === 'deferred' && answered && subscriptionTransport !== 'sse') {
-      await writeMultipartIncremental(res, { first: response, parts: stream.parts, formatError });
+      await writeMultipartIncremental(res, { first: response, parts: stream.parts, formatError, ...counted });
     } else if (subscriptionTransport) {
       // Not awaited: the request ends here; the stream lives on until it ends or its client leaves.
-      void writeResultStream(res, { transport: subscriptionTransport, answer: response, stream, formatError }).catch(() => res.destroy());
+      void writeResultStream(res, { transport: subscriptionTransport, answer: response, stream, formatError, ...counted }).catch(() => res.destroy());
     } else {
       // Not delivered after all (an error answer): what it holds upstream is freed.
       await endStream(stream);

@@ -4,6 +4,8 @@ import { formatStreamItem, type FormatError } from '../streaming/formatStreamIte
 import type { DeferredPart } from '../streaming/ResultStream.js';
 import { drained } from '../../common/http/drained.js';
 import { toHeaderValue } from '../../common/http/toHeaderValue.js';
+import type { StreamEnd } from '../../common/http/writeStreamed.js';
+import type { OpenStream } from '../streaming/createHttpStreamCounter.js';
 
 /** The content type of an incremental delivery answer, as Apollo Client and urql read it. */
 export const MULTIPART_DEFER_TYPE = 'multipart/mixed; boundary="-"; deferSpec=20220824';
@@ -20,6 +22,8 @@ export interface MultipartIncrementalOptions {
   parts: AsyncIterableIterator<DeferredPart>;
   /** The gateway's `formatError` (masking in production), for the parts' errors. */
   formatError: FormatError;
+  /** Counts the answer while it streams (for `/metrics`); none: not counted. */
+  openStream?: OpenStream;
 }
 
 /**
@@ -27,8 +31,21 @@ export interface MultipartIncrementalOptions {
  * (`deferSpec=20220824`): Apollo Server's result with `hasNext: true`, then each part
  * (`{incremental: [{data, path, label?, errors?}], hasNext}`) as it comes, each flushed on its
  * own. The client going away ends the parts' iterator (its remaining fetches are cancelled).
+ * Resolves with how the answer ended.
  */
-export async function writeMultipartIncremental(res: ServerResponse, options: MultipartIncrementalOptions): Promise<void> {
+export async function writeMultipartIncremental(res: ServerResponse, options: MultipartIncrementalOptions): Promise<StreamEnd> {
+  const ended = options.openStream?.('multipart_defer', true);
+  // A throw here (a part that failed to format, a bug) is the caller's to answer; it is counted as such.
+  let end: StreamEnd = 'failed';
+  try {
+    end = await writeParts(res, options);
+  } finally {
+    ended?.(end);
+  }
+  return end;
+}
+
+async function writeParts(res: ServerResponse, options: MultipartIncrementalOptions): Promise<StreamEnd> {
   const { first, parts } = options;
   for (const [name, value] of first.headers) {
     if (name === 'content-type' || name === 'content-length') continue;
@@ -39,30 +56,39 @@ export async function writeMultipartIncremental(res: ServerResponse, options: Mu
   const body = first.body.kind === 'complete' ? first.body.string.trimEnd() : '{}';
   // Apollo Server's serialised result is one JSON object: `hasNext` joins it without a parse.
   const initial = body === '{}' ? '{"hasNext":true}' : `${body.slice(0, -1)},"hasNext":true}`;
+  let stalled = false;
   const stop = () => void parts.return?.();
   res.once('close', stop);
+  // The client may have gone while the first payload was being made: `close` has been and gone,
+  // and the parts would otherwise be awaited for nobody (holding the request's admission slot).
+  if (res.destroyed || res.socket === null || res.socket.destroyed) stop();
+  // Resolves once the chunk is handed to the socket, waiting for a full buffer to drain first: a
+  // client that leaves it untaken for 30 s is disconnected (the parts still to come are cancelled),
+  // so one that stops reading holds no admission slot for long.
+  const write = async (chunk: string): Promise<void> => {
+    if (res.destroyed) return;
+    if (!res.write(chunk) && !(await drained(res, STALLED_MS)) && !res.destroyed) {
+      stalled = true;
+      res.destroy();
+    }
+  };
+  const gone = (): StreamEnd => (stalled ? 'too_slow' : 'client');
   let ended = false;
   try {
-    await write(res, `${NEXT}${PART_HEAD}${initial}${NEXT}`);
+    await write(`${NEXT}${PART_HEAD}${initial}${NEXT}`);
     for await (const part of parts) {
-      if (res.destroyed) return;
+      if (res.destroyed) return gone();
       ended = !part.hasNext;
-      await write(res, `${PART_HEAD}${JSON.stringify(formatStreamItem({ kind: 'deferred', parts }, part, options.formatError))}${ended ? END : NEXT}`);
+      await write(`${PART_HEAD}${JSON.stringify(formatStreamItem({ kind: 'deferred', parts }, part, options.formatError))}${ended ? END : NEXT}`);
       if (ended) break;
     }
   } finally {
     res.off('close', stop);
   }
-  if (res.destroyed) return;
+  if (res.destroyed) return gone();
   // The parts ended without saying so (stopped early): the client is told there is no more.
-  if (!ended) await write(res, `${PART_HEAD}{"hasNext":false}${END}`);
+  if (!ended) await write(`${PART_HEAD}{"hasNext":false}${END}`);
+  if (res.destroyed) return gone();
   res.end();
-}
-
-// Resolves once the chunk is handed to the socket, waiting for a full buffer to drain first: a
-// client that leaves it untaken for 30 s is disconnected (the parts still to come are cancelled),
-// so one that stops reading holds no admission slot for long.
-async function write(res: ServerResponse, chunk: string): Promise<void> {
-  if (res.destroyed) return;
-  if (!res.write(chunk) && !(await drained(res, STALLED_MS))) res.destroy();
+  return 'complete';
 }

@@ -4,6 +4,8 @@ import { writeEventStream } from '../../common/http/writeEventStream.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import { writeMultipartSubscription } from '../../common/http/writeMultipartSubscription.js';
 import { formatStreamItem, type FormatError } from '../streaming/formatStreamItem.js';
+import type { StreamEnd } from '../../common/http/writeStreamed.js';
+import type { OpenStream } from '../streaming/createHttpStreamCounter.js';
 import type { ResultStream } from '../streaming/ResultStream.js';
 import type { StreamingTransport } from './streamingTransportOf.js';
 
@@ -15,6 +17,8 @@ export interface ResultStreamWriting {
   stream: ResultStream | undefined;
   /** The gateway's `formatError`, for the errors of every item. */
   formatError: FormatError;
+  /** Counts the stream while it is open (for `/metrics`); none: not counted. */
+  openStream?: OpenStream;
 }
 
 /**
@@ -22,19 +26,26 @@ export interface ResultStreamWriting {
  * as JSON with its status, as any other; a subscription's events are written as they come
  * (Apollo's first result only if it holds errors); over SSE, a deferred query's first payload and
  * then each part are events too; an operation that answers once is one event. Resolves once the
- * stream is over; never rejects.
+ * stream is over, with how it ended (null: answered as JSON, no stream); never rejects.
  */
-export async function writeResultStream(res: ServerResponse, writing: ResultStreamWriting): Promise<void> {
+export async function writeResultStream(res: ServerResponse, writing: ResultStreamWriting): Promise<StreamEnd | null> {
   const { answer, stream } = writing;
   if ((answer.status ?? 200) >= 400 || (stream === undefined && writing.transport === 'multipart')) {
     // Not this writer's; `stream` is ended so that it frees what it holds.
     if (stream) void (stream.kind === 'subscription' ? stream.events : stream.parts).return?.();
     await writeHttpGraphQLResponse(res, answer);
-    return;
+    return null;
   }
-  const first = answer.body.kind === 'complete' ? (JSON.parse(answer.body.string) as Record<string, unknown>) : {};
-  const results = stream ? withFirst(first, stream, writing.formatError) : single(first);
-  await (writing.transport === 'sse' ? writeEventStream(res, results) : writeMultipartSubscription(res, results));
+  const ended = writing.openStream?.(writing.transport, stream !== undefined);
+  let end: StreamEnd = 'failed';
+  try {
+    const first = answer.body.kind === 'complete' ? (JSON.parse(answer.body.string) as Record<string, unknown>) : {};
+    const results = stream ? withFirst(first, stream, writing.formatError) : single(first);
+    end = await (writing.transport === 'sse' ? writeEventStream(res, results) : writeMultipartSubscription(res, results));
+  } finally {
+    ended?.(end);
+  }
+  return end;
 }
 
 /**

@@ -18,8 +18,11 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1,
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
-/** The transports that deliver more than one result per operation: the `transport` label's only values. */
-export type StreamTransport = 'websocket' | 'sse' | 'multipart';
+/**
+ * The transports that deliver more than one result per operation: the `transport` label's only
+ * values (`multipart` is Apollo's multipart subscriptions, `multipart_defer` `@defer`'s incremental delivery).
+ */
+export type StreamTransport = 'websocket' | 'sse' | 'multipart' | 'multipart_defer';
 
 /** What a streaming transport holds now. */
 export interface StreamTransportState {
@@ -109,10 +112,14 @@ export function createGatewayMetrics(maxLabelValues: number) {
     );
     return metric;
   };
-  transportGauge('portico_subscription_connections', 'Open connections of each streaming transport (websocket, sse, multipart).', (state) => state.connections);
+  transportGauge(
+    'portico_subscription_connections',
+    'Open connections of each streaming transport (websocket, sse, multipart, multipart_defer); over HTTP, each open stream.',
+    (state) => state.connections,
+  );
   transportGauge(
     'portico_streaming_operations_active',
-    'Operations running on each streaming transport: subscriptions, and on websocket every operation in flight.',
+    'Operations running on each streaming transport: subscriptions and @defer answers, and on websocket every operation in flight.',
     (state) => state.operations,
   );
 
@@ -141,7 +148,7 @@ export function createGatewayMetrics(maxLabelValues: number) {
     },
     streamConnectionCloses: counter({
       name: 'portico_subscription_connection_closes_total',
-      help: 'Connections of the streaming transports closed, by transport and reason (client, going_away, idle, init_timeout, heartbeat, bad_request, forbidden, token_expired, too_slow, message_too_big, internal_error).',
+      help: 'Connections of the streaming transports closed, by transport and reason (client, complete, going_away, idle, init_timeout, heartbeat, bad_request, forbidden, token_expired, too_slow, message_too_big, internal_error).',
       labelNames: ['transport', 'reason'],
     }),
     observeSubscriptions: (read: () => { active: number; upstreams: number }) => {

@@ -1,12 +1,13 @@
 // The offline explorer's page script, bundled by `portico codegen` into ../generated/: GraphiQL
 // with its docs explorer, history and headers editor, talking to this gateway only.
 import { GraphiQL } from 'graphiql';
-import { getOperationAST, parse, type ExecutionResult } from 'graphql';
+import { BREAK, getOperationAST, parse, visit, type DocumentNode, type ExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws/client';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import 'graphiql/style.css';
 import { queryPlanPlugin } from './queryPlanPlugin.js';
+import { boundaryOf, readMultipartParts } from './readMultipartParts.js';
 
 type FetcherParams = { query: string; operationName?: string | null; variables?: Record<string, unknown> | null };
 type FetcherOptions = { headers?: Record<string, unknown> };
@@ -23,6 +24,51 @@ async function post(params: FetcherParams, options?: FetcherOptions): Promise<Ex
   for (const [name, value] of Object.entries(options?.headers ?? {})) headers[name] = String(value);
   const response = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(params) });
   return (await response.json()) as ExecutionResult;
+}
+
+// Apollo Client's Accept for @defer: the parts as multipart/mixed, or (a gateway that does not stream) one JSON answer.
+const DEFER_ACCEPT = 'multipart/mixed;deferSpec=20220824,application/json';
+
+/**
+ * An operation with `@defer`, its answer shown part by part: asked for as multipart incremental
+ * delivery, each part yielded as it arrives (GraphiQL merges them into what it shows, so the
+ * first payload appears at once and each deferred fragment fills in when its part comes).
+ * Stopping it (GraphiQL's stop button) cancels the request at once, even while a part is awaited
+ * (a generator's own `return()` would wait for the next part).
+ */
+function deferred(params: FetcherParams, options?: FetcherOptions): AsyncIterableIterator<ExecutionResult> {
+  const abort = new AbortController();
+  const parts = readDeferred(params, options, abort.signal);
+  return {
+    next: () => parts.next(),
+    return: () => {
+      abort.abort();
+      return parts.return(undefined);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+async function* readDeferred(params: FetcherParams, options: FetcherOptions | undefined, signal: AbortSignal): AsyncGenerator<ExecutionResult, undefined> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: DEFER_ACCEPT };
+  for (const [name, value] of Object.entries(options?.headers ?? {})) headers[name] = String(value);
+  try {
+    const response = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(params), signal });
+    const boundary = boundaryOf(response.headers.get('content-type'));
+    // A refusal (or a gateway that answers at once) is one JSON answer.
+    if (!boundary || !response.body) {
+      yield (await response.json()) as ExecutionResult;
+      return undefined;
+    }
+    for await (const part of readMultipartParts(response.body, boundary)) yield part as ExecutionResult;
+  } catch (error) {
+    // Stopped: what was shown stays, with no error for it.
+    if (signal.aborted) return undefined;
+    throw error;
+  }
+  return undefined;
 }
 
 // The gateway names its plan endpoint in development only.
@@ -45,13 +91,26 @@ function socketClient(options?: FetcherOptions): Client {
   return socket.client;
 }
 
-function isSubscription(params: FetcherParams): boolean {
+/** How an operation is answered: a subscription's events, `@defer`'s parts, or one result. */
+function deliveryOf(params: FetcherParams): 'subscription' | 'deferred' | 'once' {
+  let document: DocumentNode;
   try {
-    return getOperationAST(parse(params.query), params.operationName ?? undefined)?.operation === 'subscription';
+    document = parse(params.query);
   } catch {
     // The gateway says what is wrong with it.
-    return false;
+    return 'once';
   }
+  if (getOperationAST(document, params.operationName ?? undefined)?.operation === 'subscription') return 'subscription';
+  // Anywhere in the document (a fragment the operation spreads included): the gateway decides what is deferred.
+  let defers = false;
+  visit(document, {
+    Directive(node) {
+      if (node.name.value !== 'defer') return undefined;
+      defers = true;
+      return BREAK;
+    },
+  });
+  return defers ? 'deferred' : 'once';
 }
 
 /** Subscription events as GraphiQL shows them; a closed connection as an error that says why. */
@@ -74,8 +133,10 @@ async function* subscribe(params: FetcherParams, options?: FetcherOptions): Asyn
   }
 }
 
-function fetcher(params: FetcherParams, options?: FetcherOptions): Promise<ExecutionResult> | AsyncGenerator<ExecutionResult> {
-  return isSubscription(params) ? subscribe(params, options) : post(params, options);
+function fetcher(params: FetcherParams, options?: FetcherOptions): Promise<ExecutionResult> | AsyncIterableIterator<ExecutionResult> {
+  const delivery = deliveryOf(params);
+  if (delivery === 'subscription') return subscribe(params, options);
+  return delivery === 'deferred' ? deferred(params, options) : post(params, options);
 }
 
 createRoot(root).render(
