@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { print, parse } from 'graphql';
 import pino from 'pino';
 import { request } from 'undici';
@@ -73,7 +74,9 @@ async function send(gateway: Gateway, body: string, headers: Record<string, stri
     // The seconds left in a rate-limit window depend on when each gateway started it.
     kept[name] = windowedHeaders.has(name) ? text.replace(/;t=\d+/g, ';t=?') : text;
   }
-  return { status: response.statusCode, headers: kept, body: text };
+  // Likewise the seconds to wait, in a rate-limit refusal.
+  const normalized = text.replace(/retry in \d+ s/g, 'retry in ? s').replace(/"retryAfterSeconds":\d+/g, '"retryAfterSeconds":0');
+  return { status: response.statusCode, headers: kept, body: normalized };
 }
 
 /**
@@ -233,6 +236,38 @@ describe('the fast path answers as Apollo Server does', () => {
     expect(answer.body).toContain('"queryType"');
     const detail = await compare(development, { query: '{ unexpectedFailure }' });
     expect(detail.fast).toBe(true);
+  });
+
+  it('answers generated bodies and headers the same, taken or not', async () => {
+    const stored = 'query A($n: Int) { topProducts(first: $n) { upc } } query B { __typename }';
+    await compare(development, { query: stored, operationName: 'B' });
+    const value = fc.constantFrom<unknown>(undefined, null, 7, 'text', [], {}, { n: 1 }, { n: 'x' }, { __proto__: { n: 1 } }, { constructor: 1 });
+    const body = fc.record(
+      {
+        query: fc.constantFrom<unknown>(stored, '{ topProducts(first: 1) { upc } }', '{ nope }', '{', '', 3, null),
+        operationName: fc.constantFrom<unknown>('A', 'B', 'Missing', '__proto__', null, 7, ''),
+        variables: value,
+        extensions: fc.constantFrom<unknown>(undefined, null, {}, { persistedQuery: null }, { persistedQuery: { version: 1, sha256Hash: 'x' } }, 'x', [], {
+          other: 1,
+        }),
+      },
+      { requiredKeys: [] },
+    );
+    const accept = fc.constantFrom<string | undefined>(
+      undefined,
+      '*/*',
+      'application/json',
+      'application/graphql-response+json',
+      'text/html',
+      'application/json;q=0',
+      '',
+    );
+    await fc.assert(
+      fc.asyncProperty(body, accept, async (generated, acceptHeader) => {
+        await compare(development, generated, acceptHeader === undefined ? {} : { accept: acceptHeader });
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('answers trusted-document hits and refusals the same', async () => {
