@@ -152,14 +152,18 @@ describe('the fast path answers as Apollo Server does', () => {
       '*/*',
       'application/json',
       'application/graphql-response+json',
+      'application/graphql-response+json, application/json',
       'application/graphql-response+json, application/json;q=0.9',
+      'application/graphql-response+json,application/json;q=0.9',
       'application/json, application/graphql-response+json',
     ]) {
       const { answer, fast } = await compare(production, query, accept ? { accept } : {});
       expect(answer.status).toBe(200);
       expect(fast).toBe(true);
     }
-    expect((await compare(production, query, { 'content-type': 'application/json; charset=utf-8' })).fast).toBe(true);
+    for (const contentType of ['application/json; charset=utf-8', 'application/json;charset=utf-8', 'Application/JSON']) {
+      expect((await compare(production, query, { 'content-type': contentType })).fast).toBe(true);
+    }
   });
 
   it('takes variables, an operation chosen by name, a mutation, and hostile aliases', async () => {
