@@ -183,17 +183,17 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
     requestContext.metrics.persistedQueryRegister = false;
     requestContext.queryHash = taken.queryHash;
     requestContext.source = taken.query;
-    await Promise.all(listeners.map((listener) => listener.didResolveSource?.(requestContext as never)));
+    await all(listeners, (listener) => listener.didResolveSource?.(requestContext as never));
     requestContext.document = taken.document;
     requestContext.operation = taken.operation;
     requestContext.operationName = taken.operation.name?.value ?? null;
 
     const didEncounterErrors = async (errors: readonly GraphQLError[]) => {
       requestContext.errors = errors;
-      await Promise.all(listeners.map((listener) => listener.didEncounterErrors?.(requestContext as never)));
+      await all(listeners, (listener) => listener.didEncounterErrors?.(requestContext as never));
     };
     const willSendResponse = async () => {
-      await Promise.all(listeners.map((listener) => listener.willSendResponse?.(requestContext as never)));
+      await all(listeners, (listener) => listener.willSendResponse?.(requestContext as never));
     };
     const sendErrorResponse = async (errors: readonly GraphQLError[]): Promise<GraphQLResponse> => {
       await didEncounterErrors(errors);
@@ -206,7 +206,7 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
     };
 
     try {
-      await Promise.all(listeners.map((listener) => listener.didResolveOperation?.(requestContext as never)));
+      await all(listeners, (listener) => listener.didResolveOperation?.(requestContext as never));
     } catch (error) {
       return await sendErrorResponse([ensureGraphQLError(error)]);
     }
@@ -245,10 +245,10 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
         requestContext.response.body = { kind: 'single', singleResult: { ...(result as FormattedExecutionResult), errors: formattedErrors } };
       } catch (maybeError) {
         const error = ensureError(maybeError);
-        await Promise.all(executionListeners.map((listener) => listener.executionDidEnd?.(error)));
+        await all(executionListeners, (listener) => listener.executionDidEnd?.(error));
         return await sendErrorResponse([ensureGraphQLError(error)]);
       }
-      await Promise.all(executionListeners.map((listener) => listener.executionDidEnd?.()));
+      await all(executionListeners, (listener) => listener.executionDidEnd?.());
     }
     await willSendResponse();
     if (!requestContext.response.body) throw new Error('got to end of processGraphQLRequest without setting body?');
@@ -269,6 +269,20 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
     if (taken === null) return declined();
     return run(taken, await context());
   };
+}
+
+/**
+ * `await Promise.all(listeners.map(call))`, as Apollo Server runs a hook: each listener's hook
+ * called in order, then all of them awaited; a throw stops the calls after it, as there. Without
+ * a promise for every listener that has no such hook (most of them, for most hooks).
+ */
+function all<Item>(items: readonly Item[], call: (item: Item) => unknown): Promise<unknown> | undefined {
+  let pending: unknown[] | undefined;
+  for (const item of items) {
+    const result = call(item);
+    if (result !== undefined) (pending ??= []).push(result);
+  }
+  return pending && Promise.all(pending);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
