@@ -39,6 +39,7 @@ import { createQueryPlanRoute } from './explorer/createQueryPlanRoute.js';
 import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
 import { createWebSocketTransport, type WebSocketTransport } from './websocket/createWebSocketTransport.js';
 import { runSocketOperation } from './websocket/runSocketOperation.js';
+import { createFastPath } from './http/fastPath/createFastPath.js';
 import { createGatewaySubscriptions } from './subscriptions/createGatewaySubscriptions.js';
 import { createHttpStreamCounter } from './streaming/createHttpStreamCounter.js';
 
@@ -57,6 +58,13 @@ export interface GatewayServerDeps {
    * @default true
    */
   metricsListener?: boolean;
+  /**
+   * Run single JSON POST operations without Apollo Server's request pipeline (createFastPath).
+   * An internal switch: the equivalence tests compare a gateway with it and one without (and,
+   * with `onRequest`, hear whether it took each request).
+   * @default true
+   */
+  fastPath?: boolean | { onRequest(taken: boolean): void };
 }
 
 export interface GatewayServer {
@@ -269,6 +277,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     'request',
     createRequestHandler({
       apollo,
+      ...(deps.fastPath === false ? {} : { fastPath: createFastPath(apollo, deps.fastPath === true ? undefined : deps.fastPath?.onRequest) }),
       pipeline,
       graphqlPath: config.server.graphqlPath,
       clientAddressOf,

@@ -9,6 +9,7 @@ import type { OpenStream } from '../streaming/createHttpStreamCounter.js';
 import type { FormatError } from '../streaming/formatStreamItem.js';
 import { endStream } from '../streaming/endStream.js';
 import type { ResultStream } from '../streaming/ResultStream.js';
+import type { FastPath } from './fastPath/createFastPath.js';
 import { runApollo } from './runApollo.js';
 import { streamingTransportOf } from './streamingTransportOf.js';
 import { writeMultipartIncremental } from './writeMultipartIncremental.js';
@@ -21,6 +22,8 @@ export interface ApolloCallOptions {
   requestTimeoutMs: number;
   /** Records the errors Apollo Server reports for the request. */
   pipeline: Pick<Pipeline, 'recordErrors'>;
+  /** Apollo Server's request pipeline for a single JSON POST, run without it (createFastPath); none: every request goes through Apollo Server. */
+  fastPath?: FastPath;
   /** The gateway's `formatError`, for the errors of streamed results (Apollo Server formats only the first); none: as they are. */
   formatError?: FormatError;
   /** Counts the streams answered here while they are open (createHttpStreamCounter); none: not counted. */

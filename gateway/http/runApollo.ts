@@ -39,24 +39,24 @@ export async function runApollo(exchange: GraphQLExchange, options: ApolloCallOp
   if (acceptsStream || acceptsEvents) httpGraphQLRequest.headers.set('accept', 'application/json');
   // The deadline starts once the request is taken; its wait is bounded by the queue's timeout.
   const deadlineAt = Date.now() + options.requestTimeoutMs;
-  const running = options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest,
-    context: async () => {
-      const fields: GatewayContext = {
-        requestId: exchange.requestId,
-        signal: exchange.signal,
-        deadlineAt,
-        clientAddress: req.socket.remoteAddress ?? '',
-        viewer: exchange.viewer,
-        ...(exchange.traceparent ? { traceparent: exchange.traceparent } : {}),
-        ...(acceptsStream ? { acceptsStream: true } : {}),
-        ...(acceptsEvents ? { acceptsEvents: true } : {}),
-      };
-      const context: GatewayContext = Object.assign(Object.create(slot.prototype) as GatewayContext, fields);
-      errors = options.pipeline.recordErrors(context);
-      return context;
-    },
-  });
+  const context = async () => {
+    const fields: GatewayContext = {
+      requestId: exchange.requestId,
+      signal: exchange.signal,
+      deadlineAt,
+      clientAddress: req.socket.remoteAddress ?? '',
+      viewer: exchange.viewer,
+      ...(exchange.traceparent ? { traceparent: exchange.traceparent } : {}),
+      ...(acceptsStream ? { acceptsStream: true } : {}),
+      ...(acceptsEvents ? { acceptsEvents: true } : {}),
+    };
+    const context: GatewayContext = Object.assign(Object.create(slot.prototype) as GatewayContext, fields);
+    errors = options.pipeline.recordErrors(context);
+    return context;
+  };
+  const viaApollo = () => options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context });
+  // A single JSON POST skips Apollo Server's request pipeline where it can (see createFastPath); a stream never does.
+  const running = options.fastPath && !acceptsStream && !acceptsEvents ? options.fastPath(httpGraphQLRequest, context, viaApollo) : viaApollo();
   let answer: Awaited<typeof running>;
   try {
     answer = await running;

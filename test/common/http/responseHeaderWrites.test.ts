@@ -66,6 +66,14 @@ const reviewed = new Map<string, string>([
     "graphql-sse's own response headers (its fixed content type and cache headers)",
   ],
   ["subgraphs/kit/streaming/serveSse.ts: res.writeHead(init.status, { ...init.headers, connection: 'close' });", 'the same, and a constant'],
+  [
+    "gateway/http/fastPath/createFastPath.ts: if (!response.http.headers.get('content-type')) response.http.headers.set('content-type', taken.contentType);",
+    "one of the fast path's constant media types, into Apollo Server's header map (written out by writeHttpGraphQLResponse, through toHeaderValue)",
+  ],
+  [
+    'gateway/http/fastPath/formatErrorsLikeApollo.ts: if (source.headers) for (const [name, value] of source.headers) target.headers.set(name, value);',
+    "Apollo Server's mergeHTTPGraphQLHead: plugins' heads into its header map (written out by writeHttpGraphQLResponse, through toHeaderValue)",
+  ],
 ]);
 
 function sourceFiles(dir: string): string[] {

@@ -1,0 +1,90 @@
+import type { GraphQLRequestContextExecutionDidStart, HeaderMap } from '@apollo/server';
+import type { GatewayContext } from '../../GatewayContext.js';
+import type { ApolloView } from './readApolloInternals.js';
+
+/**
+ * What Apollo Server hands its gateway's executor: `makeGatewayGraphQLRequestContext`
+ * (`@apollo/server` 5), which it does not export, field for field, so that the executor and the
+ * features' `execute` hooks see the same request on both paths.
+ */
+export function toGatewayRequestContext(requestContext: GraphQLRequestContextExecutionDidStart<GatewayContext>, apollo: ApolloView) {
+  const { request } = requestContext;
+  const http = request.http;
+  const needQuestion = http !== undefined && http.search !== '' && !http.search.startsWith('?');
+  const responseHead = requestContext.response.http;
+  return {
+    request: {
+      query: request.query,
+      operationName: request.operationName,
+      variables: request.variables,
+      extensions: request.extensions,
+      ...(http
+        ? {
+            http: { method: http.method, url: `https://unknown-url.invalid/${needQuestion ? '?' : ''}${http.search}`, headers: new HeadersOfMap(http.headers) },
+          }
+        : {}),
+    },
+    response: {
+      http: {
+        headers: new HeadersOfMap(responseHead.headers),
+        get status() {
+          return responseHead.status;
+        },
+        set status(status) {
+          responseHead.status = status;
+        },
+      },
+    },
+    logger: apollo.logger,
+    schema: requestContext.schema,
+    schemaHash: 'schemaHash no longer exists since Apollo Server 4',
+    context: requestContext.contextValue,
+    cache: apollo.cache,
+    queryHash: requestContext.queryHash,
+    document: requestContext.document,
+    source: requestContext.source,
+    operationName: requestContext.operationName,
+    operation: requestContext.operation,
+    errors: requestContext.errors,
+    metrics: requestContext.metrics,
+    debug: apollo.internals.includeStacktraceInErrorResponses,
+    overallCachePolicy: requestContext.overallCachePolicy,
+    requestIsBatched: requestContext.requestIsBatched,
+  };
+}
+
+/** Apollo Server's `FetcherHeadersForHeaderMap`: Fetch-style headers over its HeaderMap. */
+class HeadersOfMap {
+  readonly #map: HeaderMap;
+  constructor(map: HeaderMap) {
+    this.#map = map;
+  }
+  append(name: string, value: string): void {
+    const present = this.#map.get(name);
+    this.#map.set(name, present === undefined ? value : `${present}, ${value}`);
+  }
+  delete(name: string): void {
+    this.#map.delete(name);
+  }
+  get(name: string): string | null {
+    return this.#map.get(name) ?? null;
+  }
+  has(name: string): boolean {
+    return this.#map.has(name);
+  }
+  set(name: string, value: string): void {
+    this.#map.set(name, value);
+  }
+  entries(): Iterator<[string, string]> {
+    return this.#map.entries();
+  }
+  keys(): Iterator<string> {
+    return this.#map.keys();
+  }
+  values(): Iterator<string> {
+    return this.#map.values();
+  }
+  [Symbol.iterator](): Iterator<[string, string]> {
+    return this.#map.entries();
+  }
+}
