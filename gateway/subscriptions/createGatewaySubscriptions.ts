@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../config/GatewayConfig.js';
 import type { createGatewayMetrics } from '../metrics/createGatewayMetrics.js';
 import { createAddressResolver } from '../traffic/createAddressResolver.js';
 import { createCallerHeaders } from '../subgraphRequests/createCallerHeaders.js';
+import type { SubgraphCaller } from '../subgraphRequests/createSubgraphClient.js';
 import type { createHeaderPropagation } from '../subgraphRequests/createHeaderPropagation.js';
 import type { SupergraphSubgraph } from '../supergraph/SupergraphSnapshot.js';
 import { createSubscriptions } from './createSubscriptions.js';
@@ -20,20 +21,23 @@ export function createGatewaySubscriptions(
   // The client's address as rate limiting resolves it (through `rateLimit.trustedProxies`).
   const addressOf = createAddressResolver(config.rateLimit.trustedProxies);
   const callerHeaders = new Map<string, ReturnType<typeof createCallerHeaders>>();
+  const callerHeadersOf = (name: string, caller: SubgraphCaller) => {
+    let headersOf = callerHeaders.get(name);
+    if (!headersOf) {
+      headersOf = createCallerHeaders({
+        propagateHeaders: (incoming) => propagateHeaders(name, incoming),
+        forwardClaims: config.authentication.forwardClaims,
+        forwardToken: config.authentication.forwardToken,
+      });
+      callerHeaders.set(name, headersOf);
+    }
+    return headersOf(caller);
+  };
   const subscriptions = createSubscriptions({
     urlOf: (name) => subgraphs().find((subgraph) => subgraph.name === name)?.url,
-    callerHeadersOf: (name, caller) => {
-      let headersOf = callerHeaders.get(name);
-      if (!headersOf) {
-        headersOf = createCallerHeaders({
-          propagateHeaders: (incoming) => propagateHeaders(name, incoming),
-          forwardClaims: config.authentication.forwardClaims,
-          forwardToken: config.authentication.forwardToken,
-        });
-        callerHeaders.set(name, headersOf);
-      }
-      return headersOf(caller);
-    },
+    callerHeadersOf,
+    // Header rules may pass each subgraph other headers: what every one is told decides who shares an event.
+    callerKeyOf: (caller) => JSON.stringify(subgraphs().map((subgraph) => [subgraph.name, callerHeadersOf(subgraph.name, caller)])),
     openerOf: (name) => openerFor(settingsOf(name).subscriptionTransport),
     signingSecret: config.subgraphSigning.secret,
     requestTimeoutMs: config.server.requestTimeoutMs,

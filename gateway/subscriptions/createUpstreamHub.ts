@@ -32,9 +32,10 @@ export interface UpstreamHub {
   /**
    * A queue of the events of this subscription, sharing an upstream with identical ones;
    * `return()` leaves. Undefined, with nothing opened, when it needs a new upstream and
-   * `maxUpstreams` are open.
+   * `maxUpstreams` are open. `weight` is how many clients read what this queue gets (one by
+   * default; a group of clients that share each event's result), for the fan-out metric.
    */
-  join(target: UpstreamTarget): EventQueue<UpstreamItem> | undefined;
+  join(target: UpstreamTarget, weight?: () => number): EventQueue<UpstreamItem> | undefined;
   /** Upstream subscriptions open (or reconnecting). */
   upstreams(): number;
   /** Ends every client with `final` and closes every upstream. */
@@ -45,6 +46,7 @@ interface Group {
   key: string;
   target: UpstreamTarget;
   clients: Set<EventQueue<UpstreamItem>>;
+  weights: Map<EventQueue<UpstreamItem>, () => number>;
   close: (() => void) | undefined;
   timer: NodeJS.Timeout | undefined;
   attempts: number;
@@ -73,6 +75,7 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
 
   const leave = (group: Group, client: EventQueue<UpstreamItem>) => {
     group.clients.delete(client);
+    group.weights.delete(client);
     if (group.clients.size > 0 || groups.get(group.key) !== group) return;
     groups.delete(group.key);
     clearTimeout(group.timer);
@@ -90,7 +93,11 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
         // An upstream that delivers is healthy again: its backoff starts afresh. Being accepted
         // is not enough: one that accepts and drops at once would reconnect forever.
         group.attempts = 0;
-        options.onEvent?.(group.clients.size);
+        if (options.onEvent) {
+          let clients = group.clients.size - group.weights.size;
+          for (const weight of group.weights.values()) clients += weight();
+          options.onEvent(clients);
+        }
         for (const client of [...group.clients]) {
           if (!client.push({ event: response })) client.end({ fatal: tooSlow() });
         }
@@ -119,7 +126,7 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
   };
 
   return {
-    join(target) {
+    join(target, weight) {
       const key = JSON.stringify([
         target.subgraph,
         target.url,
@@ -132,12 +139,13 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
       const fresh = group === undefined;
       if (!group) {
         if (groups.size >= (options.maxUpstreams ?? Number.POSITIVE_INFINITY)) return undefined;
-        group = { key, target, clients: new Set(), close: undefined, timer: undefined, attempts: 0, connectedAt: undefined };
+        group = { key, target, clients: new Set(), weights: new Map(), close: undefined, timer: undefined, attempts: 0, connectedAt: undefined };
         groups.set(key, group);
       }
       const joined = group;
       const client = createEventQueue<UpstreamItem>(options.queueLimit, () => leave(joined, client));
       group.clients.add(client);
+      if (weight) group.weights.set(client, weight);
       if (fresh) open(group);
       return client;
     },
