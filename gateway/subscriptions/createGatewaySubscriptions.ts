@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config/GatewayConfig.js';
 import type { createGatewayMetrics } from '../metrics/createGatewayMetrics.js';
 import { createAddressResolver } from '../traffic/createAddressResolver.js';
 import { createCallerHeaders } from '../subgraphRequests/createCallerHeaders.js';
-import type { SubgraphCaller } from '../subgraphRequests/createSubgraphClient.js';
+import type { SubgraphCaller, SubgraphClient } from '../subgraphRequests/createSubgraphClient.js';
 import type { createHeaderPropagation } from '../subgraphRequests/createHeaderPropagation.js';
 import type { SupergraphSubgraph } from '../supergraph/SupergraphSnapshot.js';
 import { createSubscriptions } from './createSubscriptions.js';
@@ -16,6 +16,7 @@ export function createGatewaySubscriptions(
   propagateHeaders: ReturnType<typeof createHeaderPropagation>,
   metrics: ReturnType<typeof createGatewayMetrics> | undefined,
   tracingOn: boolean,
+  clientOf?: (subgraph: string) => SubgraphClient | undefined,
 ) {
   const settingsOf = (name: string) => (Object.hasOwn(config.subgraphs, name) ? config.subgraphs[name] : undefined) ?? config.upstream;
   // The client's address as rate limiting resolves it (through `rateLimit.trustedProxies`).
@@ -45,6 +46,8 @@ export function createGatewaySubscriptions(
     maxSubscriptionsPerAddress: config.upstream.maxSubscriptionsPerAddress,
     maxUpstreams: config.upstream.maxSubscriptionUpstreams,
     addressOf: (caller) => addressOf(caller.context.clientAddress, caller.clientHeaders.get('x-forwarded-for') ?? undefined),
+    // An upstream the subgraph fails to open or drops counts against it, as a failed fetch does.
+    ...(clientOf ? { onUpstreamHealth: (name: string, healthy: boolean) => clientOf(name)?.recordSubscription?.(healthy) } : {}),
     ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
     ...(metrics
       ? {

@@ -40,6 +40,8 @@ export interface SubscriptionsOptions {
   reconnect?: ReconnectPolicy;
   /** With tracing on: a span per event. */
   tracer?: Tracer;
+  /** Told when a subgraph accepts an upstream, and when one fails for the subgraph's fault (its circuit breaker's business). */
+  onUpstreamHealth?: (subgraph: string, healthy: boolean) => void;
   /** Told of each event in (with the clients it fans out to) and out, and each reconnect. */
   observer?: SubscriptionObserver;
 }
@@ -115,6 +117,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     queueLimit,
     ...(options.maxUpstreams !== undefined ? { maxUpstreams: options.maxUpstreams } : {}),
     reconnect: options.reconnect ?? { attempts: 5, initialDelayMs: 250, maxDelayMs: 5000 },
+    ...(options.onUpstreamHealth ? { onHealth: options.onUpstreamHealth } : {}),
     ...(observer ? { onEvent: (clients: number) => observer.eventIn(clients), onReconnect: (subgraph: string) => observer.reconnect(subgraph) } : {}),
   });
 

@@ -26,6 +26,11 @@ export interface UpstreamHubOptions {
   /** Told of each upstream event (with its clients) and each reconnect, for the metrics. */
   onEvent?: (clients: number) => void;
   onReconnect?: (subgraph: string) => void;
+  /**
+   * Told when the subgraph accepts an upstream (true) and when one fails for the subgraph's own
+   * fault (false), for its circuit breaker; never of a refusal the request caused.
+   */
+  onHealth?: (subgraph: string, healthy: boolean) => void;
 }
 
 export interface UpstreamHub {
@@ -88,6 +93,7 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
     group.close = options.openerOf(group.target.subgraph)(group.target, {
       connected: () => {
         group.connectedAt = Date.now();
+        options.onHealth?.(group.target.subgraph, true);
       },
       next: (response) => {
         // An upstream that delivers is healthy again: its backoff starts afresh. Being accepted
@@ -107,6 +113,7 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
         // A quiet upstream that stayed up a while counts as healthy too.
         if (group.connectedAt !== undefined && Date.now() - group.connectedAt >= STABLE_CONNECTION_MS) group.attempts = 0;
         group.connectedAt = undefined;
+        if (subgraphFault) options.onHealth?.(group.target.subgraph, false);
         if (!subgraphFault || group.attempts >= options.reconnect.attempts || group.clients.size === 0) {
           endAll(group, { fatal: error });
           return;

@@ -149,6 +149,21 @@ describe('createUpstreamHub', () => {
     expect(opens).toHaveLength(1);
   });
 
+  it("tells the subgraph's health of an upstream accepted or failed by the subgraph, never of a refusal the request caused", () => {
+    const { opens, open } = fakeOpener();
+    const told: [string, boolean][] = [];
+    const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 10, reconnect, onHealth: (subgraph, healthy) => told.push([subgraph, healthy]) });
+    hub.join(target({ upc: '1' }));
+    hub.join(target({ upc: '2' }));
+    opens[0]!.sink.connected();
+    opens[0]!.sink.fail(new GraphQLError('dropped', { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }), true);
+    opens[1]!.sink.fail(new GraphQLError('bad', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }), false);
+    expect(told).toEqual([
+      ['reviews', true],
+      ['reviews', false],
+    ]);
+  });
+
   it('close() ends every client with the reason and closes every upstream', async () => {
     const { opens, open } = fakeOpener();
     const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 10, reconnect });
