@@ -125,7 +125,10 @@ async function runOne(
     await sleep(1000);
     const rssBeforeBytes = running.rssBytes();
     await pool.open(running.url, subscribers - 1);
-    if (!(await probeUntil(subscribers))) return failed(`${pool.ready()} of ${subscribers} subscribers got a first event (${pool.failures()} failed)`);
+    if (!(await probeUntil(subscribers)))
+      return failed(
+        `${pool.ready()} of ${subscribers} subscribers got a first event (${pool.failures()} failed${pool.firstFailure() ? `, the first: ${pool.firstFailure()}` : ''})`,
+      );
     // Probes still in flight settle before the idle window.
     await sleep(1000);
     const idleCpuBefore = cpuSecondsOf(running.pid);
@@ -197,6 +200,17 @@ async function writeReview(reviewsUrl: string, body: string): Promise<void> {
   if (!response.ok || reply.errors) throw new Error(`createReview: ${response.status} ${reply.errors?.[0]?.message ?? ''}`);
 }
 
+/** A subscriber's failure in a few words: a close event's code and reason, GraphQL errors' codes, or a message. */
+function describeFailure(error: unknown): string {
+  if (Array.isArray(error))
+    return error
+      .map((one) => (one as { extensions?: { code?: string }; message?: string }).extensions?.code ?? (one as { message?: string }).message)
+      .join(', ');
+  if (typeof error === 'object' && error !== null && 'code' in error)
+    return `close ${String((error as { code: unknown }).code)} ${String((error as { reason?: unknown }).reason ?? '')}`.trim();
+  return error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error);
+}
+
 /** Subscribers, one graphql-ws connection each, recording when each scenario event arrives. */
 function createSubscriberPool() {
   const clients: Client[] = [];
@@ -204,11 +218,14 @@ function createSubscriberPool() {
   const latenciesMs: number[] = [];
   let ready = 0;
   let failures = 0;
+  let firstFailure: string | undefined;
   return {
     sentAt,
     latenciesMs,
     ready: () => ready,
     failures: () => failures,
+    /** What the first subscriber that failed was told (a close code, an error's message or code). */
+    firstFailure: () => firstFailure,
     /** Opens `count` subscriptions, a batch of connections at a time so the handshakes do not all queue at once. */
     async open(url: string, count: number) {
       for (let index = 0; index < count; index += 1) {
@@ -228,7 +245,10 @@ function createSubscriberPool() {
                 ready += 1;
               }
             },
-            error: () => void (failures += 1),
+            error: (error: unknown) => {
+              failures += 1;
+              firstFailure ??= describeFailure(error);
+            },
             complete: () => undefined,
           },
         );
