@@ -118,6 +118,9 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     ...(options.maxUpstreams !== undefined ? { maxUpstreams: options.maxUpstreams } : {}),
     reconnect: options.reconnect ?? { attempts: 5, initialDelayMs: 250, maxDelayMs: 5000 },
     ...(options.onUpstreamHealth ? { onHealth: options.onUpstreamHealth } : {}),
+    // After a reload that moved the subgraph, a subscription that still validates stays on its
+    // upstream until it ends; if that drops, it reconnects where the subgraph is now.
+    urlOf: options.urlOf,
     ...(observer ? { onEvent: (clients: number) => observer.eventIn(clients), onReconnect: (subgraph: string) => observer.reconnect(subgraph) } : {}),
   });
 

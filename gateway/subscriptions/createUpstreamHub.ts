@@ -31,6 +31,11 @@ export interface UpstreamHubOptions {
    * fault (false), for its circuit breaker; never of a refusal the request caused.
    */
   onHealth?: (subgraph: string, healthy: boolean) => void;
+  /**
+   * Where a subgraph takes requests now: a reconnect goes there (a reload may have moved it),
+   * whatever URL the upstream was first opened at. Without it, the first URL.
+   */
+  urlOf?: (subgraph: string) => string | undefined;
 }
 
 export interface UpstreamHub {
@@ -121,7 +126,14 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
         const delay = Math.min(options.reconnect.maxDelayMs, options.reconnect.initialDelayMs * 2 ** group.attempts);
         group.attempts += 1;
         options.onReconnect?.(group.target.subgraph);
-        group.timer = setTimeout(() => open(group), delay / 2 + Math.random() * (delay / 2));
+        group.timer = setTimeout(
+          () => {
+            const url = options.urlOf?.(group.target.subgraph);
+            if (url !== undefined && url !== group.target.url) group.target = { ...group.target, url };
+            open(group);
+          },
+          delay / 2 + Math.random() * (delay / 2),
+        );
         group.timer.unref();
       },
       complete: () => {

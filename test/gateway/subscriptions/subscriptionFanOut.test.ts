@@ -63,7 +63,7 @@ interface Client {
 function subscribe(
   subscriptions: Subscriptions,
   runEvent: SubscriptionStart['runEvent'],
-  { subject = null as string | null, variables = { upc: '1' } as Record<string, unknown>, operationKey = 'hash:' } = {},
+  { subject = null as string | null, variables = { upc: '1' } as Record<string, unknown>, operationKey = 'hash:', planned = supergraph as object } = {},
 ): Client {
   const context = contextOf(subject);
   const result = subscriptions.start({
@@ -72,7 +72,7 @@ function subscribe(
     caller: { context, clientHeaders: new Map<string, string>() as unknown as SubgraphCaller['clientHeaders'] },
     document: parse('subscription { reviewAdded { id } }'),
     operationKey,
-    supergraph,
+    supergraph: planned,
     runEvent,
   });
   expect(result).toEqual({});
@@ -171,6 +171,31 @@ describe('subscription fan-out', () => {
       'seen by ada',
       'seen by ada',
     ]);
+  });
+
+  it('after a reload, a new identical subscription gets its own run (its own plan), and its own upstream when the URL moved', async () => {
+    const { sinks, open } = fakeOpener();
+    const fetches = fakeEntityFetches();
+    let url = 'http://reviews.invalid/graphql';
+    const subscriptions = createSubscriptions({
+      urlOf: () => url,
+      callerHeadersOf: () => ({}),
+      openerOf: () => open,
+      signingSecret: 'secret-0123456789abcdef',
+    });
+    const old = subscribe(subscriptions, fetches.runEvent);
+    const reloaded = subscribe(subscriptions, fetches.runEvent, { planned: {} });
+    // Same subgraph URL: one upstream, two runs (each supergraph's plan).
+    expect(sinks).toHaveLength(1);
+    sinks[0]!.next(review('1'));
+    await flush();
+    expect(fetches.calls).toHaveLength(2);
+    fetches.releaseAll();
+    url = 'http://reviews-moved.invalid/graphql';
+    const moved = subscribe(subscriptions, fetches.runEvent, { planned: {} });
+    expect(sinks).toHaveLength(2);
+    for (const client of [old, reloaded]) expect((await client.events.next()).done).toBe(false);
+    await moved.events.return!();
   });
 
   it('shares one finished event object between the clients of a group', async () => {
