@@ -2,7 +2,7 @@
 // subgraphs and Portico's gateway (from dist/, with --heapsnapshot-signal), opens one
 // subscriber, snapshots the gateway's heap, opens N more, snapshots again, and prints the
 // heap's growth by object kind, plus the RSS per subscription.
-//   node --import tsx bench/subscriptions/idleMemoryProbe.ts [subscribers] [outDir]
+//   [PORTICO_PROBE_ROOT=/other/checkout] node --import tsx bench/subscriptions/idleMemoryProbe.ts [subscribers] [outDir]
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,8 @@ import { benchSubscription } from './runSubscriptionScenario.js';
 process.on('uncaughtException', (error) => console.error(`ignored: ${String((error as Error).message ?? error)}`));
 const count = Number(process.argv[2] ?? 1000);
 const outDir = process.argv[3] ?? mkdtempSync(join(tmpdir(), 'portico-heap-'));
-const root = fileURLToPath(new URL('../../', import.meta.url));
+// PORTICO_PROBE_ROOT runs another checkout's built gateway (to compare with a commit before a change).
+const root = process.env.PORTICO_PROBE_ROOT ?? fileURLToPath(new URL('../../', import.meta.url));
 const names: SubgraphName[] = ['accounts', 'products', 'inventory', 'reviews'];
 
 const services = await spawnDemoServices({ requireSignature: false });

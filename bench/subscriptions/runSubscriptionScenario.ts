@@ -78,7 +78,16 @@ export async function runSubscriptionScenario(options: SubscriptionScenarioOptio
     const runs: SubscriptionRun[] = [];
     for (const subscribers of options.subscribers) {
       for (const gateway of options.gateways) {
-        const run = await runOne(gateway, subscribers, supergraphFile, services.urls.reviews, options);
+        // Whatever a subscriber's socket throws (graphql-ws rejects with events, not Errors) fails this run only, saying what it was.
+        const run = await runOne(gateway, subscribers, supergraphFile, services.urls.reviews, options).catch(
+          (error: unknown): SubscriptionRun => ({
+            gateway,
+            name: names[gateway],
+            subscribers,
+            outcome: 'failed',
+            problem: `the run broke: ${describeFailure(error)}`,
+          }),
+        );
         options.log(subscriptionSummaryLine(run));
         runs.push(run);
       }
@@ -163,6 +172,7 @@ async function runOne(
       await sleep(50);
     }
     const windowSeconds = (performance.now() - started) / 1000;
+    if (pool.endedBy.size > 0) options.log(`${name}: subscriptions ended by the gateway: ${[...pool.endedBy].map(([code, n]) => `${n} ${code}`).join(', ')}`);
     const gatewayCpuSeconds = difference(cpuSecondsOf(running.pid), cpuBefore);
     if (writeFailures > 0) return failed(`${writeFailures} of ${eventsSent} reviews could not be written`);
     const summary = summarizeSubscriptionRun({
@@ -219,7 +229,10 @@ function createSubscriberPool() {
   let ready = 0;
   let failures = 0;
   let firstFailure: string | undefined;
+  const endedBy = new Map<string, number>();
   return {
+    /** Subscribers the gateway ended with an error, by its code. */
+    endedBy,
     sentAt,
     latenciesMs,
     ready: () => ready,
@@ -236,6 +249,9 @@ function createSubscriberPool() {
           { query: benchSubscription, variables: { upc: productUpc } },
           {
             next: (result) => {
+              // An event with errors and no data is the gateway ending the subscription, saying why.
+              const code = (result.errors?.[0]?.extensions as { code?: unknown } | undefined)?.code;
+              if (!result.data && typeof code === 'string') endedBy.set(code, (endedBy.get(code) ?? 0) + 1);
               const body = (result.data?.reviewAdded as { body?: string } | null | undefined)?.body ?? '';
               if (body.startsWith('bench ')) {
                 const sent = sentAt.get(Number(body.slice(6)));
@@ -256,7 +272,8 @@ function createSubscriberPool() {
       }
     },
     async close() {
-      await Promise.all(clients.map((client) => client.dispose()));
+      // A client whose socket already failed may reject its dispose: the others are closed all the same.
+      await Promise.allSettled(clients.map((client) => client.dispose()));
     },
   };
 }

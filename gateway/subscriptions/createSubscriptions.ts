@@ -85,9 +85,10 @@ export interface Subscriptions {
   close(): void;
 }
 
-// Events of one group being resolved at once: enough to overlap the entity fetches of a burst,
-// few enough that a slow subgraph backs up into the bounded upstream queue, not into memory.
-const MAX_RUNNING_PER_GROUP = 8;
+// Events of one group being resolved at once: enough to keep up with a fast upstream while each
+// event's entity fetches take a second or more (a loaded subgraph), few enough that a slower one
+// backs up into the bounded upstream queue, not into memory or into more load on the subgraphs.
+const MAX_RUNNING_PER_GROUP = 32;
 
 /**
  * The gateway's subscriptions: each one's primary fetch opened upstream through the shared hub;
