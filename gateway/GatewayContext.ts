@@ -2,6 +2,7 @@
 import type { Viewer } from '../common/Viewer.js';
 import type { GraphQLError } from 'graphql';
 import type { ResultStream } from './streaming/ResultStream.js';
+import type { EventPatch } from './subscriptions/EventPatch.js';
 
 export type { Viewer };
 
@@ -34,6 +35,8 @@ export interface GatewayContext {
   acceptsEvents?: boolean;
   /** Set by the executor when the operation answers more than once: the transport delivers it after the first result. */
   stream?: ResultStream;
+  /** Set before execution by a feature that changes every event of a subscription (authorization): applied once per event and group of clients. */
+  subscriptionPatch?: EventPatch;
   /** Where the pipeline records the errors Apollo Server reports for this request (see createErrorRecorder). */
   recordedErrors?: GraphQLError[];
 }

@@ -126,7 +126,14 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     },
     onReload: (outcome) => metrics?.supergraphReloads.inc({ outcome }),
   });
-  const subscriptions = createGatewaySubscriptions(config, () => supergraph.current().subgraphs, propagateHeaders, metrics, tracingOn);
+  const subscriptions = createGatewaySubscriptions(
+    config,
+    () => supergraph.current().subgraphs,
+    propagateHeaders,
+    metrics,
+    tracingOn,
+    (name) => clients.get(name),
+  );
   const executor = createPlanExecutor({
     clientOf: (name) => clients.get(name),
     subscriptions,

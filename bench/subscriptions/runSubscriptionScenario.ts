@@ -78,7 +78,16 @@ export async function runSubscriptionScenario(options: SubscriptionScenarioOptio
     const runs: SubscriptionRun[] = [];
     for (const subscribers of options.subscribers) {
       for (const gateway of options.gateways) {
-        const run = await runOne(gateway, subscribers, supergraphFile, services.urls.reviews, options);
+        // Whatever a subscriber's socket throws (graphql-ws rejects with events, not Errors) fails this run only, saying what it was.
+        const run = await runOne(gateway, subscribers, supergraphFile, services.urls.reviews, options).catch(
+          (error: unknown): SubscriptionRun => ({
+            gateway,
+            name: names[gateway],
+            subscribers,
+            outcome: 'failed',
+            problem: `the run broke: ${describeFailure(error)}`,
+          }),
+        );
         options.log(subscriptionSummaryLine(run));
         runs.push(run);
       }
@@ -125,7 +134,10 @@ async function runOne(
     await sleep(1000);
     const rssBeforeBytes = running.rssBytes();
     await pool.open(running.url, subscribers - 1);
-    if (!(await probeUntil(subscribers))) return failed(`${pool.ready()} of ${subscribers} subscribers got a first event (${pool.failures()} failed)`);
+    if (!(await probeUntil(subscribers)))
+      return failed(
+        `${pool.ready()} of ${subscribers} subscribers got a first event (${pool.failures()} failed${pool.firstFailure() ? `, the first: ${pool.firstFailure()}` : ''})`,
+      );
     // Probes still in flight settle before the idle window.
     await sleep(1000);
     const idleCpuBefore = cpuSecondsOf(running.pid);
@@ -142,7 +154,10 @@ async function runOne(
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
       pool.sentAt.set(seq, performance.now());
-      writes.push(writeReview(reviewsUrl, `bench ${seq}`));
+      const write = writeReview(reviewsUrl, `bench ${seq}`);
+      // Counted after the loop; a write that fails before then must not be an unhandled rejection (which ends the run).
+      write.catch(() => undefined);
+      writes.push(write);
     }
     const writeFailures = (await Promise.allSettled(writes)).filter((write) => write.status === 'rejected').length;
     // The drain: until every event reached every subscriber, or nothing more came for 3 s.
@@ -157,6 +172,7 @@ async function runOne(
       await sleep(50);
     }
     const windowSeconds = (performance.now() - started) / 1000;
+    if (pool.endedBy.size > 0) options.log(`${name}: subscriptions ended by the gateway: ${[...pool.endedBy].map(([code, n]) => `${n} ${code}`).join(', ')}`);
     const gatewayCpuSeconds = difference(cpuSecondsOf(running.pid), cpuBefore);
     if (writeFailures > 0) return failed(`${writeFailures} of ${eventsSent} reviews could not be written`);
     const summary = summarizeSubscriptionRun({
@@ -194,6 +210,17 @@ async function writeReview(reviewsUrl: string, body: string): Promise<void> {
   if (!response.ok || reply.errors) throw new Error(`createReview: ${response.status} ${reply.errors?.[0]?.message ?? ''}`);
 }
 
+/** A subscriber's failure in a few words: a close event's code and reason, GraphQL errors' codes, or a message. */
+function describeFailure(error: unknown): string {
+  if (Array.isArray(error))
+    return error
+      .map((one) => (one as { extensions?: { code?: string }; message?: string }).extensions?.code ?? (one as { message?: string }).message)
+      .join(', ');
+  if (typeof error === 'object' && error !== null && 'code' in error)
+    return `close ${String((error as { code: unknown }).code)} ${String((error as { reason?: unknown }).reason ?? '')}`.trim();
+  return error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error);
+}
+
 /** Subscribers, one graphql-ws connection each, recording when each scenario event arrives. */
 function createSubscriberPool() {
   const clients: Client[] = [];
@@ -201,11 +228,17 @@ function createSubscriberPool() {
   const latenciesMs: number[] = [];
   let ready = 0;
   let failures = 0;
+  let firstFailure: string | undefined;
+  const endedBy = new Map<string, number>();
   return {
+    /** Subscribers the gateway ended with an error, by its code. */
+    endedBy,
     sentAt,
     latenciesMs,
     ready: () => ready,
     failures: () => failures,
+    /** What the first subscriber that failed was told (a close code, an error's message or code). */
+    firstFailure: () => firstFailure,
     /** Opens `count` subscriptions, a batch of connections at a time so the handshakes do not all queue at once. */
     async open(url: string, count: number) {
       for (let index = 0; index < count; index += 1) {
@@ -216,6 +249,9 @@ function createSubscriberPool() {
           { query: benchSubscription, variables: { upc: productUpc } },
           {
             next: (result) => {
+              // An event with errors and no data is the gateway ending the subscription, saying why.
+              const code = (result.errors?.[0]?.extensions as { code?: unknown } | undefined)?.code;
+              if (!result.data && typeof code === 'string') endedBy.set(code, (endedBy.get(code) ?? 0) + 1);
               const body = (result.data?.reviewAdded as { body?: string } | null | undefined)?.body ?? '';
               if (body.startsWith('bench ')) {
                 const sent = sentAt.get(Number(body.slice(6)));
@@ -225,7 +261,10 @@ function createSubscriberPool() {
                 ready += 1;
               }
             },
-            error: () => void (failures += 1),
+            error: (error: unknown) => {
+              failures += 1;
+              firstFailure ??= describeFailure(error);
+            },
             complete: () => undefined,
           },
         );
@@ -233,7 +272,8 @@ function createSubscriberPool() {
       }
     },
     async close() {
-      await Promise.all(clients.map((client) => client.dispose()));
+      // A client whose socket already failed may reject its dispose: the others are closed all the same.
+      await Promise.allSettled(clients.map((client) => client.dispose()));
     },
   };
 }

@@ -114,9 +114,12 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
           variables: provided,
           caller,
           document,
-          // Each event is the data the plan's `rest` starts from (merged into in place), then shaped as a query's answer.
-          runEvent: async (start, upstreamErrors) => {
-            const { data, errors } = await executePlan({ ...run, data: start });
+          operationKey: `${requestContext.queryHash}:${request.operationName ?? ''}`,
+          supergraph: state,
+          // Each event is the data the plan's `rest` starts from (merged into in place), then shaped
+          // as a query's answer; once for every client that would get the same (see createResultGroup).
+          runEvent: async (start, upstreamErrors, eventCaller) => {
+            const { data, errors } = await executePlan({ ...run, caller: eventCaller, data: start });
             const shaped = shapeResponse(data, shaping);
             return answer(shaped.data, [...upstreamErrors, ...errors], shaped.errors) as Awaited<ReturnType<SubscriptionStart['runEvent']>>;
           },

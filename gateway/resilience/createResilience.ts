@@ -7,7 +7,10 @@ import { createRetryBudget } from './createRetryBudget.js';
 import { createSubgraphBreaker, type BreakerState } from './createSubgraphBreaker.js';
 
 /** Sends a request until it is answered or the failure is final; rejects with the coded `GraphQLError`. */
-export type ResilientSend = (attempt: Attempt, retryable: boolean) => Promise<string>;
+export type ResilientSend = ((attempt: Attempt, retryable: boolean) => Promise<string>) & {
+  /** Tells the breaker of an outcome met outside `send` (a subscription's upstream opened, or failed), judged as an attempt's. */
+  record(outcome: AttemptOutcome): void;
+};
 
 export interface ResilienceOptions {
   /** The subgraph's name, for logs and errors. */
@@ -53,7 +56,7 @@ export function createResilience(next: SendAttempt, options: ResilienceOptions):
     },
   );
 
-  return async (attempt, retryable) => {
+  const send = async (attempt: Attempt, retryable: boolean): Promise<string> => {
     budget.recordRequest();
     let backoff: IBackoff<unknown> | undefined;
     /** The backoff before retry number `retries + 1`, or undefined when that retry is not to be made. */
@@ -84,6 +87,11 @@ export function createResilience(next: SendAttempt, options: ResilienceOptions):
     if (last.ok) return last.raw;
     throw last.failure.error;
   };
+  const record = (outcome: AttemptOutcome): void => {
+    // While the circuit is open (or probing) this records nothing, as for any attempt then.
+    breaker.run(() => Promise.resolve(outcome)).catch(() => {});
+  };
+  return Object.assign(send, { record });
 }
 
 /** Waits `ms`; false, at once, when `signal` aborts first (or already has). */

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../../common/createLogger.js';
+import { ErrorCode } from '../../common/errorCodes.js';
 import type { SubgraphConfig } from '../config/GatewayConfig.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import { classifySubgraphFailure } from '../resilience/classifySubgraphFailure.js';
@@ -69,6 +70,12 @@ export interface SubgraphClient {
    * `GraphQLError` (with `serviceName`) when no GraphQL answer could be had.
    */
   send(request: SubgraphRequest, caller: SubgraphCaller): Promise<SubgraphResponse>;
+  /**
+   * Tells the subgraph's circuit breaker how a subscription's upstream went: opened (true), or
+   * failed for the subgraph's own fault (false: unreachable, dropped). A refusal the request
+   * caused is never told. Optional for fakes with no breaker.
+   */
+  recordSubscription?(healthy: boolean): void;
   /** Ends the connection pool. */
   close(): Promise<void>;
 }
@@ -137,6 +144,22 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
         throw error instanceof GraphQLError ? error : classifySubgraphFailure(error, name, settings.timeoutMs).error;
       }
       return parseSubgraphAnswer(raw, name);
+    },
+    recordSubscription(healthy) {
+      sendResiliently.record(
+        healthy
+          ? { ok: true, raw: '' }
+          : {
+              ok: false,
+              failure: {
+                error: new GraphQLError(`The subscription to subgraph "${name}" failed`, {
+                  extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: name },
+                }),
+                retryable: false,
+                health: 'unhealthy',
+              },
+            },
+      );
     },
     close: () => sender.close(),
   };

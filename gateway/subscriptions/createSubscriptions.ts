@@ -1,13 +1,12 @@
 import type { FetchNode } from '@apollo/query-planner';
-import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import { GraphQLError, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
-import type { ResultObject } from '../execution/collectEntities.js';
 import type { GatewayContext } from '../GatewayContext.js';
 import type { SubscriptionEvent } from '../streaming/ResultStream.js';
 import type { SubgraphCaller } from '../subgraphRequests/createSubgraphClient.js';
-import { createUpstreamHub, type ReconnectPolicy, type UpstreamItem } from './createUpstreamHub.js';
-import type { EventQueue } from './createEventQueue.js';
+import { createResultGroup, type ResultGroup, type RunEvent } from './createResultGroup.js';
+import { createUpstreamHub, type ReconnectPolicy } from './createUpstreamHub.js';
 import type { OpenUpstream } from './OpenUpstream.js';
 import { tokenExpiryOf } from './tokenExpiryOf.js';
 
@@ -16,6 +15,12 @@ export interface SubscriptionsOptions {
   urlOf: (subgraph: string) => string | undefined;
   /** What a subgraph is told of the caller, as for its fetches (see createCallerHeaders). */
   callerHeadersOf: (subgraph: string, caller: SubgraphCaller) => Readonly<Record<string, string>>;
+  /**
+   * What every subgraph is told of the caller, as one string: callers with equal keys get equal
+   * answers from every subgraph, so they may share each event's result. By default the primary
+   * subgraph's caller headers (right when every subgraph is told the same).
+   */
+  callerKeyOf?: (caller: SubgraphCaller) => string;
   /** How a subgraph's subscriptions are opened (its `subscriptionTransport`). */
   openerOf: (subgraph: string) => OpenUpstream;
   signingSecret: string;
@@ -35,6 +40,8 @@ export interface SubscriptionsOptions {
   reconnect?: ReconnectPolicy;
   /** With tracing on: a span per event. */
   tracer?: Tracer;
+  /** Told when a subgraph accepts an upstream, and when one fails for the subgraph's fault (its circuit breaker's business). */
+  onUpstreamHealth?: (subgraph: string, healthy: boolean) => void;
   /** Told of each event in (with the clients it fans out to) and out, and each reconnect. */
   observer?: SubscriptionObserver;
 }
@@ -54,8 +61,15 @@ export interface SubscriptionStart {
   caller: SubgraphCaller;
   /** The operation as executed, revalidated when the supergraph changes. */
   document: DocumentNode;
-  /** Runs the rest of the plan from one event's data, and shapes it as a query's result. */
-  runEvent(data: ResultObject, upstreamErrors: readonly GraphQLError[]): Promise<SubscriptionEvent>;
+  /** Names the operation as executed (its query hash and operation name): equal for equal operations. */
+  operationKey: string;
+  /** The supergraph the operation was planned against (by identity): clients share a result only within one. */
+  supergraph: object;
+  /**
+   * Runs the rest of the plan from one event's data, and shapes it as a query's result, on
+   * behalf of `caller` (the subscription's caller with a signal and deadline of the event's).
+   */
+  runEvent: RunEvent;
 }
 
 export interface Subscriptions {
@@ -71,35 +85,112 @@ export interface Subscriptions {
   close(): void;
 }
 
-interface Session {
-  document: DocumentNode;
-  address: string;
-  queue: EventQueue<UpstreamItem>;
-}
+// Events of one group being resolved at once: enough to keep up with a fast upstream while each
+// event's entity fetches take a second or more (a loaded subgraph), few enough that a slower one
+// backs up into the bounded upstream queue, not into memory or into more load on the subgraphs.
+const MAX_RUNNING_PER_GROUP = 32;
 
 /**
- * The gateway's subscriptions: each one's primary fetch opened upstream through the shared hub,
- * each event run through the rest of its plan (entity fetches to other subgraphs, as a query's)
- * and shaped, then handed to the transport as `context.stream`. A subscription ends when its
- * client leaves, its upstream ends, the caller's token expires (`UNAUTHENTICATED`), a reload
- * makes it invalid (`SUBSCRIPTION_SCHEMA_CHANGED`) or the gateway stops (`GATEWAY_STOPPING`).
+ * The gateway's subscriptions: each one's primary fetch opened upstream through the shared hub;
+ * the clients that would get the same events (see createResultGroup) form one group, for which
+ * each event is run through the rest of the plan (entity fetches to other subgraphs, as a
+ * query's), shaped and patched once, then fanned out; each client reads its own bounded queue
+ * through `context.stream`. A subscription ends when its client leaves, its upstream ends, the
+ * caller's token expires (`UNAUTHENTICATED`), a reload makes it invalid
+ * (`SUBSCRIPTION_SCHEMA_CHANGED`) or the gateway stops (`GATEWAY_STOPPING`).
  */
 export function createSubscriptions(options: SubscriptionsOptions): Subscriptions {
-  const sessions = new Set<Session>();
+  const groups = new Map<string, ResultGroup>();
+  // Supergraphs by identity, numbered as first seen: part of a group's key (see SubscriptionStart.supergraph).
+  const supergraphs = new WeakMap<object, number>();
+  let supergraphCount = 0;
+  let active = 0;
   // Active subscriptions per client address; an address leaves the map with its last one.
   const perAddress = new Map<string, number>();
   const maxSubscriptions = options.maxSubscriptions ?? Number.POSITIVE_INFINITY;
   const maxPerAddress = options.maxSubscriptionsPerAddress ?? Number.POSITIVE_INFINITY;
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  const queueLimit = options.queueLimit ?? 100;
   let stopping = false;
   const { observer, tracer } = options;
   const hub = createUpstreamHub({
     openerOf: options.openerOf,
-    queueLimit: options.queueLimit ?? 100,
+    queueLimit,
     ...(options.maxUpstreams !== undefined ? { maxUpstreams: options.maxUpstreams } : {}),
     reconnect: options.reconnect ?? { attempts: 5, initialDelayMs: 250, maxDelayMs: 5000 },
+    ...(options.onUpstreamHealth ? { onHealth: options.onUpstreamHealth } : {}),
+    // After a reload that moved the subgraph, a subscription that still validates stays on its
+    // upstream until it ends; if that drops, it reconnects where the subgraph is now.
+    urlOf: options.urlOf,
     ...(observer ? { onEvent: (clients: number) => observer.eventIn(clients), onReconnect: (subgraph: string) => observer.reconnect(subgraph) } : {}),
   });
+
+  /** The group `subscription` belongs in, made (and its share of an upstream joined) if need be; undefined past `maxUpstreams`. */
+  const groupFor = (subscription: SubscriptionStart, subgraph: string, url: string): ResultGroup | undefined => {
+    const { primary, caller } = subscription;
+    const patch = (caller.context as GatewayContext).subscriptionPatch;
+    let generation = supergraphs.get(subscription.supergraph);
+    if (generation === undefined) supergraphs.set(subscription.supergraph, (generation = ++supergraphCount));
+    const headers = options.callerHeadersOf(subgraph, caller);
+    // Everything the finished event depends on: the same key, the same event for every client.
+    const key = JSON.stringify([
+      generation,
+      subgraph,
+      url,
+      subscription.operationKey,
+      subscription.variables,
+      options.callerKeyOf ? options.callerKeyOf(caller) : headers,
+      patch?.key ?? null,
+    ]);
+    const existing = groups.get(key);
+    if (existing) return existing;
+    const variables: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const name of primary.variableUsages ?? []) {
+      if (Object.hasOwn(subscription.variables, name) && subscription.variables[name] !== undefined) variables[name] = subscription.variables[name];
+    }
+    let group: ResultGroup | undefined;
+    const upstream = hub.join(
+      {
+        subgraph,
+        url,
+        request: { query: primary.operation, operationName: primary.operationName, variables: { ...variables } },
+        headers,
+        requestId: caller.context.requestId,
+        signingSecret: options.signingSecret,
+      },
+      () => group?.size ?? 0,
+    );
+    if (!upstream) return undefined;
+    const { context } = caller;
+    group = createResultGroup({
+      subgraph,
+      document: subscription.document,
+      upstream,
+      run: subscription.runEvent,
+      patch,
+      // Only what fetches read of the first client's context: nothing of its request is held.
+      caller: {
+        context: {
+          requestId: context.requestId,
+          signal: context.signal,
+          deadlineAt: context.deadlineAt,
+          clientAddress: context.clientAddress,
+          viewer: context.viewer,
+          ...(context.traceparent !== undefined ? { traceparent: context.traceparent } : {}),
+        },
+        clientHeaders: caller.clientHeaders,
+      },
+      requestTimeoutMs,
+      queueLimit,
+      maxRunning: MAX_RUNNING_PER_GROUP,
+      tracer,
+      onGone: () => {
+        if (groups.get(key) === group) groups.delete(key);
+      },
+    });
+    groups.set(key, group);
+    return group;
+  };
 
   return {
     start(subscription) {
@@ -109,89 +200,32 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
       const url = options.urlOf(subgraph);
       if (url === undefined)
         return { errors: [new GraphQLError(`Couldn't find service with name "${subgraph}"`, { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })] };
-      const variables: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-      for (const name of primary.variableUsages ?? []) {
-        if (Object.hasOwn(subscription.variables, name) && subscription.variables[name] !== undefined) variables[name] = subscription.variables[name];
-      }
       // The limits are checked before anything is joined or opened.
-      if (sessions.size >= maxSubscriptions) return { errors: [overloaded('subscriptions')] };
+      if (active >= maxSubscriptions) return { errors: [overloaded('subscriptions')] };
       const address = options.addressOf?.(caller) ?? caller.context.clientAddress;
       const fromAddress = perAddress.get(address) ?? 0;
       if (fromAddress >= maxPerAddress) return { errors: [tooManyFromAddress()] };
-      const queue = hub.join({
-        subgraph,
-        url,
-        request: { query: primary.operation, operationName: primary.operationName, variables: { ...variables } },
-        headers: options.callerHeadersOf(subgraph, caller),
-        requestId: caller.context.requestId,
-        signingSecret: options.signingSecret,
-      });
-      if (!queue) return { errors: [overloaded('upstream subscriptions')] };
-      // Each event's entity fetches get a whole request's time, counted from the event, as a
-      // request's do from when it is taken: the setup request's deadline means nothing to an
-      // event that comes an hour later.
-      const { context } = caller;
-      const session: Session = { document: subscription.document, address, queue };
-      sessions.add(session);
+      const group = groupFor(subscription, subgraph, url);
+      if (!group) return { errors: [overloaded('upstream subscriptions')] };
+      active += 1;
       perAddress.set(address, fromAddress + 1);
-      const cancelExpiry = expiryTimer(caller.context, () => queue.end({ fatal: expired() }));
-      let counted = true;
-      const done = () => {
-        sessions.delete(session);
+      let cancelExpiry = () => {};
+      // What a waiting client holds: its queue, its address, and the timer of its token.
+      const queue = group.join(() => {
+        active -= 1;
         cancelExpiry();
-        if (!counted) return;
-        counted = false;
         const left = (perAddress.get(address) ?? 1) - 1;
         if (left > 0) perAddress.set(address, left);
         else perAddress.delete(address);
-      };
-      const runEvent = (item: {
-        event: {
-          data?: Record<string, unknown> | null;
-          errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
-        };
-      }) => {
-        const upstreamErrors = (item.event.errors ?? []).map(
-          (error) =>
-            new GraphQLError(error.message, {
-              ...(error.path ? { path: error.path } : {}),
-              extensions: { ...error.extensions, code: error.extensions?.code ?? 'DOWNSTREAM_SERVICE_ERROR', serviceName: subgraph },
-            }),
-        );
-        // Every client merges into its own copy: the event is shared by all of an upstream's clients.
-        context.deadlineAt = Date.now() + requestTimeoutMs;
-        const data = item.event.data;
-        if (data === null || data === undefined || typeof data !== 'object') return Promise.resolve<SubscriptionEvent>({ data: null, errors: upstreamErrors });
-        return subscription.runEvent(structuredClone(data) as ResultObject, upstreamErrors);
-      };
-      const traced = (item: Parameters<typeof runEvent>[0]) =>
-        tracer
-          ? tracer.startActiveSpan('gateway.subscription.event', { attributes: { 'portico.subgraph': subgraph } }, async (span) => {
-              try {
-                const event = await runEvent(item);
-                if (event.errors?.length) span.setStatus({ code: SpanStatusCode.ERROR });
-                return event;
-              } finally {
-                span.end();
-              }
-            })
-          : runEvent(item);
+      });
+      cancelExpiry = expiryTimer(caller.context, () => queue.end({ errors: [expired()] }));
       const events: AsyncIterableIterator<SubscriptionEvent> = {
         async next() {
           const item = await queue.next();
-          if (item.done) {
-            done();
-            return { value: undefined, done: true };
-          }
-          const value = 'fatal' in item.value ? { errors: [item.value.fatal] } : await traced(item.value);
-          observer?.eventOut();
-          return { value, done: false };
+          if (!item.done) observer?.eventOut();
+          return item;
         },
-        async return() {
-          await queue.return();
-          done();
-          return { value: undefined, done: true };
-        },
+        return: () => queue.return(),
         [Symbol.asyncIterator]() {
           return this;
         },
@@ -200,21 +234,23 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
       return {};
     },
     revalidate(schema) {
-      for (const session of sessions) {
-        const errors = validate(schema, session.document);
+      for (const group of [...groups.values()]) {
+        const errors = validate(schema, group.document);
         if (errors.length === 0) continue;
-        session.queue.end({
-          fatal: new GraphQLError(`The subscription ended: the supergraph changed and it is no longer valid (${errors[0]!.message})`, {
+        group.end(
+          new GraphQLError(`The subscription ended: the supergraph changed and it is no longer valid (${errors[0]!.message})`, {
             extensions: { code: ErrorCode.SUBSCRIPTION_SCHEMA_CHANGED },
           }),
-        });
+        );
       }
     },
-    active: () => sessions.size,
+    active: () => active,
     upstreams: () => hub.upstreams(),
     close() {
       stopping = true;
-      hub.close(stoppingError({}));
+      const final = stoppingError({});
+      for (const group of [...groups.values()]) group.end(final);
+      hub.close(final);
     },
   };
 }

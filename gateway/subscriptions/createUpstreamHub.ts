@@ -26,15 +26,26 @@ export interface UpstreamHubOptions {
   /** Told of each upstream event (with its clients) and each reconnect, for the metrics. */
   onEvent?: (clients: number) => void;
   onReconnect?: (subgraph: string) => void;
+  /**
+   * Told when the subgraph accepts an upstream (true) and when one fails for the subgraph's own
+   * fault (false), for its circuit breaker; never of a refusal the request caused.
+   */
+  onHealth?: (subgraph: string, healthy: boolean) => void;
+  /**
+   * Where a subgraph takes requests now: a reconnect goes there (a reload may have moved it),
+   * whatever URL the upstream was first opened at. Without it, the first URL.
+   */
+  urlOf?: (subgraph: string) => string | undefined;
 }
 
 export interface UpstreamHub {
   /**
    * A queue of the events of this subscription, sharing an upstream with identical ones;
    * `return()` leaves. Undefined, with nothing opened, when it needs a new upstream and
-   * `maxUpstreams` are open.
+   * `maxUpstreams` are open. `weight` is how many clients read what this queue gets (one by
+   * default; a group of clients that share each event's result), for the fan-out metric.
    */
-  join(target: UpstreamTarget): EventQueue<UpstreamItem> | undefined;
+  join(target: UpstreamTarget, weight?: () => number): EventQueue<UpstreamItem> | undefined;
   /** Upstream subscriptions open (or reconnecting). */
   upstreams(): number;
   /** Ends every client with `final` and closes every upstream. */
@@ -45,6 +56,7 @@ interface Group {
   key: string;
   target: UpstreamTarget;
   clients: Set<EventQueue<UpstreamItem>>;
+  weights: Map<EventQueue<UpstreamItem>, () => number>;
   close: (() => void) | undefined;
   timer: NodeJS.Timeout | undefined;
   attempts: number;
@@ -73,6 +85,7 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
 
   const leave = (group: Group, client: EventQueue<UpstreamItem>) => {
     group.clients.delete(client);
+    group.weights.delete(client);
     if (group.clients.size > 0 || groups.get(group.key) !== group) return;
     groups.delete(group.key);
     clearTimeout(group.timer);
@@ -85,12 +98,17 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
     group.close = options.openerOf(group.target.subgraph)(group.target, {
       connected: () => {
         group.connectedAt = Date.now();
+        options.onHealth?.(group.target.subgraph, true);
       },
       next: (response) => {
         // An upstream that delivers is healthy again: its backoff starts afresh. Being accepted
         // is not enough: one that accepts and drops at once would reconnect forever.
         group.attempts = 0;
-        options.onEvent?.(group.clients.size);
+        if (options.onEvent) {
+          let clients = group.clients.size - group.weights.size;
+          for (const weight of group.weights.values()) clients += weight();
+          options.onEvent(clients);
+        }
         for (const client of [...group.clients]) {
           if (!client.push({ event: response })) client.end({ fatal: tooSlow() });
         }
@@ -100,6 +118,7 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
         // A quiet upstream that stayed up a while counts as healthy too.
         if (group.connectedAt !== undefined && Date.now() - group.connectedAt >= STABLE_CONNECTION_MS) group.attempts = 0;
         group.connectedAt = undefined;
+        if (subgraphFault) options.onHealth?.(group.target.subgraph, false);
         if (!subgraphFault || group.attempts >= options.reconnect.attempts || group.clients.size === 0) {
           endAll(group, { fatal: error });
           return;
@@ -107,7 +126,14 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
         const delay = Math.min(options.reconnect.maxDelayMs, options.reconnect.initialDelayMs * 2 ** group.attempts);
         group.attempts += 1;
         options.onReconnect?.(group.target.subgraph);
-        group.timer = setTimeout(() => open(group), delay / 2 + Math.random() * (delay / 2));
+        group.timer = setTimeout(
+          () => {
+            const url = options.urlOf?.(group.target.subgraph);
+            if (url !== undefined && url !== group.target.url) group.target = { ...group.target, url };
+            open(group);
+          },
+          delay / 2 + Math.random() * (delay / 2),
+        );
         group.timer.unref();
       },
       complete: () => {
@@ -119,7 +145,7 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
   };
 
   return {
-    join(target) {
+    join(target, weight) {
       const key = JSON.stringify([
         target.subgraph,
         target.url,
@@ -132,12 +158,13 @@ export function createUpstreamHub(options: UpstreamHubOptions): UpstreamHub {
       const fresh = group === undefined;
       if (!group) {
         if (groups.size >= (options.maxUpstreams ?? Number.POSITIVE_INFINITY)) return undefined;
-        group = { key, target, clients: new Set(), close: undefined, timer: undefined, attempts: 0, connectedAt: undefined };
+        group = { key, target, clients: new Set(), weights: new Map(), close: undefined, timer: undefined, attempts: 0, connectedAt: undefined };
         groups.set(key, group);
       }
       const joined = group;
       const client = createEventQueue<UpstreamItem>(options.queueLimit, () => leave(joined, client));
       group.clients.add(client);
+      if (weight) group.weights.set(client, weight);
       if (fresh) open(group);
       return client;
     },

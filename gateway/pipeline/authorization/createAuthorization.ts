@@ -10,7 +10,6 @@ import type { AuthorizationConfig } from '../../config/SecurityConfig.js';
 import { coercedVariablesOf } from '../../execution/coercedVariablesOf.js';
 import { operationResolutionError } from '../../execution/operationResolutionError.js';
 import type { GatewayContext } from '../../GatewayContext.js';
-import { mapEvents } from '../../subscriptions/mapEvents.js';
 import type { Feature, OperationExecutor } from '../Feature.js';
 
 export interface AuthorizationOptions {
@@ -65,6 +64,18 @@ export function createAuthorization(options: AuthorizationOptions): Feature {
         const status = filtered.removals.some((removal) => removal.code === 'UNAUTHENTICATED') ? 401 : 403;
         return { errors: filtered.removals.map((removal) => withStatus(errorOf(removal), status)) };
       }
+      // Every event of a subscription is patched as a result is: once per event for all the
+      // clients with this outcome (the patch is part of what decides who shares an event).
+      if (operation.operation === 'subscription') {
+        const { removals, placeholderKey } = filtered;
+        context.subscriptionPatch = {
+          key: JSON.stringify([placeholderKey, removals]),
+          patch: (event) => {
+            const patched = patchResult(event.data ?? null, removals, placeholderKey);
+            return { ...event, data: patched.data, errors: [...patched.errors, ...(event.errors ?? [])] };
+          },
+        };
+      }
       // A new cache key: the gateway caches plans by query hash, and this is another query.
       const source = print(filtered.document);
       const result = await execute(
@@ -78,17 +89,7 @@ export function createAuthorization(options: AuthorizationOptions): Feature {
         snapshot,
       );
       const stream = context.stream;
-      // Every event of a subscription is patched as a result is.
-      if (stream?.kind === 'subscription') {
-        context.stream = {
-          kind: 'subscription',
-          events: mapEvents(stream.events, (event) => {
-            const patched = patchResult(event.data ?? null, filtered.removals, filtered.placeholderKey);
-            return { ...event, data: patched.data, errors: [...patched.errors, ...(event.errors ?? [])] };
-          }),
-        };
-        return result;
-      }
+      if (stream?.kind === 'subscription') return result;
       // Streamed, a removal inside a deferred fragment is patched into its part, not the first payload.
       const now = stream?.kind === 'deferred' ? filtered.removals.filter((removal) => removal.deferredAt === undefined) : filtered.removals;
       if (stream?.kind === 'deferred')

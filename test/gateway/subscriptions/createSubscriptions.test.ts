@@ -38,12 +38,16 @@ function startOf(context: GatewayContext, upc: string, seen: number[] = []): Sub
     variables: { upc },
     caller: { context, clientHeaders: new Map<string, string>() as unknown as SubscriptionStart['caller']['clientHeaders'] },
     document: parse('subscription { reviewAdded { id } }'),
-    runEvent: (data) => {
-      seen.push(context.deadlineAt - Date.now());
+    operationKey: 'hash:',
+    supergraph,
+    runEvent: (data, _errors, caller) => {
+      seen.push(caller.context.deadlineAt - Date.now());
       return Promise.resolve({ data });
     },
   };
 }
+
+const supergraph = {};
 
 const create = (open: OpenUpstream, limits: Partial<Parameters<typeof createSubscriptions>[0]> = {}) =>
   createSubscriptions({

@@ -149,6 +149,34 @@ describe('createUpstreamHub', () => {
     expect(opens).toHaveLength(1);
   });
 
+  it("tells the subgraph's health of an upstream accepted or failed by the subgraph, never of a refusal the request caused", () => {
+    const { opens, open } = fakeOpener();
+    const told: [string, boolean][] = [];
+    const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 10, reconnect, onHealth: (subgraph, healthy) => told.push([subgraph, healthy]) });
+    hub.join(target({ upc: '1' }));
+    hub.join(target({ upc: '2' }));
+    opens[0]!.sink.connected();
+    opens[0]!.sink.fail(new GraphQLError('dropped', { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }), true);
+    opens[1]!.sink.fail(new GraphQLError('bad', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }), false);
+    expect(told).toEqual([
+      ['reviews', true],
+      ['reviews', false],
+    ]);
+  });
+
+  it('reconnects a dropped upstream where its subgraph is now (a reload moved it), keeping its clients', async () => {
+    const { opens, open } = fakeOpener();
+    let url = 'http://reviews.invalid/graphql';
+    const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 10, reconnect, urlOf: () => url });
+    const client = hub.join(target())!;
+    url = 'http://reviews-moved.invalid/graphql';
+    opens[0]!.sink.fail(new GraphQLError('dropped', { extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }), true);
+    await vi.waitFor(() => expect(opens).toHaveLength(2));
+    expect(opens[1]!.target.url).toBe('http://reviews-moved.invalid/graphql');
+    opens[1]!.sink.next({ data: { reviewAdded: { id: '1' } } });
+    expect(await client.next()).toEqual({ value: event('1'), done: false });
+  });
+
   it('close() ends every client with the reason and closes every upstream', async () => {
     const { opens, open } = fakeOpener();
     const hub = createUpstreamHub({ openerOf: () => open, queueLimit: 10, reconnect });
