@@ -8,10 +8,12 @@
 // takes a few seconds (the bundle most of it: 1.6 s without, 5.8-8.6 s with, at a load average
 // of 4 on two cores; it is redone at every build, even when nothing it reads changed), so every `npm start`, test run and `portico dev` rebuilds rather than
 // trusting dist/. Type-checking is `npm run typecheck`'s job.
+import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 
 /** The folders compiled, relative to the repository root; tests and the bench run from source. */
 export const sourceFolders = ['backends', 'cli', 'common', 'gateway', 'subgraphs'];
@@ -58,19 +60,24 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
     logLevel: 'silent',
   });
   const expected = new Map(result.outputFiles.map((file) => [relative(root, file.path), file.contents]));
-  // The gateway's entry, bundled over its per-file build (see bundleGateway).
-  for (const file of await bundleGateway(build, root, typescript)) expected.set(relative(root, file.path), file.contents);
-
   let written = 0;
-  for (const [file, contents] of expected) {
-    const path = join(root, file);
-    if (sameContent(path, contents)) continue;
-    mkdirSync(dirname(path), { recursive: true });
-    const scratch = `${path}.${process.pid}.tmp`;
-    writeFileSync(scratch, contents);
-    renameSync(scratch, path);
-    written += 1;
+  const write = (files) => {
+    for (const [file, contents] of files) if (writeIfChanged(join(root, file), contents)) written += 1;
+  };
+  // The config validator is generated from the compiled schema (see configValidator), so the per-file build goes first.
+  const validator = typescript.includes(configValidatorGenerator) ? compiledPath(configValidator) : undefined;
+  if (validator) {
+    expected.delete(`${validator}.map`);
+    // (Not the entry's per-file output, which the bundle replaces.)
+    const bundled = compiledPath(gatewayEntry);
+    write([...expected].filter(([file]) => file !== validator && file !== bundled && file !== `${bundled}.map`));
+    expected.set(validator, await generateConfigValidator(root));
+    // The bundle reads it from dist/.
+    write([[validator, expected.get(validator)]]);
   }
+  // The gateway's entry, bundled over its per-file build (see bundleGateway).
+  for (const file of await bundleGateway(build, root, typescript, validator)) expected.set(relative(root, file.path), file.contents);
+  write([...expected].filter(([file]) => file !== validator));
   let removed = 0;
   for (const file of listFiles(root, 'dist')) {
     // Another build's scratch file, about to be renamed into place, is not an orphan.
@@ -80,6 +87,29 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
   }
   removeEmptyFolders(join(root, 'dist'));
   return { files: expected.size, written, removed, ms: Math.round(performance.now() - started) };
+}
+
+/** The module whose compiled form is the gateway config file's validator, compiled by Ajv at every start. */
+const configValidator = join('gateway', 'config', 'validateConfigFile.ts');
+/** What writes ajv's standalone code for the same schema, which the build puts in its place. */
+const configValidatorGenerator = join('gateway', 'config', 'configValidatorSource.ts');
+
+/**
+ * Ajv's standalone code for the config file's schema (`configValidatorSource`, run from the
+ * per-file build just written): compiling the schema took about a tenth of a gateway's start
+ * (docs/performance.md, "Start-up time"). Run in a process of its own, so that a second build in
+ * one process (`portico dev`) reads the schema as it is now, not the module cache's copy.
+ * @returns {Promise<Buffer>}
+ */
+async function generateConfigValidator(root) {
+  const generator = pathToFileURL(join(root, compiledPath(configValidatorGenerator))).href;
+  const script = `import { configValidatorSource } from ${JSON.stringify(generator)};\nprocess.stdout.write(configValidatorSource());\n`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', script], {
+    cwd: root,
+    encoding: 'buffer',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
 }
 
 /** The entry `portico gateway` imports, relative to the root. */
@@ -104,8 +134,10 @@ const notBundled = ['ioredis', 'pino', 'pino-pretty', 'jwks-rsa'];
  * build's tests) has nothing to bundle.
  * @returns {Promise<import('esbuild').OutputFile[]>}
  */
-async function bundleGateway(build, root, sources) {
+async function bundleGateway(build, root, sources, validator) {
   if (!sources.includes(gatewayEntry)) return [];
+  const plugins = [namedExports(root, ['graphql'])];
+  if (validator) plugins.push(replaceModule(join(root, configValidator), join(root, validator)));
   const result = await build({
     absWorkingDir: root,
     entryPoints: { [gatewayEntry.replace(/\.ts$/, '')]: gatewayEntry },
@@ -119,7 +151,7 @@ async function bundleGateway(build, root, sources) {
     // The CommonJS packages inside call `require` for Node's own modules: give them a real one.
     banner: { js: "import { createRequire as __porticoCreateRequire } from 'node:module';\nconst require = __porticoCreateRequire(import.meta.url);" },
     external: notBundled,
-    plugins: [namedExports(root, ['graphql'])],
+    plugins,
     // Blanks and comments out, names kept (profiles and stack traces stay readable): Node reads
     // and decodes the whole file as a string at every start, and a third of it was white space.
     minifyWhitespace: true,
@@ -163,6 +195,33 @@ function namedExports(root, packages) {
       });
     },
   };
+}
+
+/**
+ * Bundles `replacement` wherever `original` is imported (both absolute paths): the build's
+ * generated config validator in the place of the module that compiles it at run time.
+ * @returns {import('esbuild').Plugin}
+ */
+function replaceModule(original, replacement) {
+  const name = basename(original).replace(/\.ts$/, '.js');
+  return {
+    name: 'portico-replace-module',
+    setup(plugin) {
+      plugin.onResolve({ filter: new RegExp(`/${name.replace(/\./g, '\\.')}$`) }, (args) =>
+        join(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === original ? { path: replacement } : undefined,
+      );
+    },
+  };
+}
+
+/** Writes `contents` to `path` unless it is there already, by an atomic rename; says whether it wrote. */
+function writeIfChanged(path, contents) {
+  if (sameContent(path, contents)) return false;
+  mkdirSync(dirname(path), { recursive: true });
+  const scratch = `${path}.${process.pid}.tmp`;
+  writeFileSync(scratch, contents);
+  renameSync(scratch, path);
+  return true;
 }
 
 /** Every file below `root/folder`, as paths relative to `root`; none when the folder is absent. */
