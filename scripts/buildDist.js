@@ -75,13 +75,17 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
     // The bundle reads it from dist/.
     write([[validator, expected.get(validator)]]);
   }
-  // The gateway's entry, bundled over its per-file build (see bundleGateway).
-  for (const file of await bundleGateway(build, root, typescript, validator)) expected.set(relative(root, file.path), file.contents);
+  // The gateway's entry, bundled over its per-file build (see bundleGateway): its per-file map goes.
+  const bundle = await bundleGateway(build, root, typescript, validator);
+  if (bundle.length > 0) expected.delete(`${compiledPath(gatewayEntry)}.map`);
+  for (const file of bundle) expected.set(relative(root, file.path), file.contents);
   write([...expected].filter(([file]) => file !== validator));
+  const bundled = [...expected.keys()].filter((file) => file.endsWith('.cjs'));
   let removed = 0;
   for (const file of listFiles(root, 'dist')) {
-    // Another build's scratch file, about to be renamed into place, is not an orphan.
-    if (expected.has(file) || file.endsWith('.tmp')) continue;
+    // Another build's scratch file, about to be renamed into place, is not an orphan; nor is the
+    // current bundle's code cache (an old bundle's goes with it).
+    if (expected.has(file) || file.endsWith('.tmp') || bundled.some((bundle) => isCodeCacheOf(bundle, file))) continue;
     rmSync(join(root, file), { force: true });
     removed += 1;
   }
@@ -124,44 +128,71 @@ export const gatewayEntry = join('gateway', 'runtime', 'runGateway.ts');
 const notBundled = ['ioredis', 'pino', 'pino-pretty', 'jwks-rsa'];
 
 /**
- * The gateway's entry and every package it imports, as one ES module at the entry's compiled
- * path (code imported on demand in chunks beside it), over the per-file build of that file.
+ * The gateway's entry and every package it imports, as one CommonJS file beside the entry's
+ * compiled path (`runGateway-<hash>.cjs`, named after its content), and at that path an ES
+ * module that runs it with a V8 code cache (`loadCachedBundle`) and exports its `runGateway`.
  * Node then resolves, reads and (for CommonJS) scans one file instead of about 2,000 at every
- * start: about two thirds of the time to the first answered query was module loading
- * (docs/performance.md). Nothing is lost by bundling: files the code reads at runtime are found
- * from the root (common/projectRoot.ts finds it from whichever file it ends up in), and the
- * packages loaded through `createRequire` stay where they are. A root without the entry (the
- * build's tests) has nothing to bundle.
- * @returns {Promise<import('esbuild').OutputFile[]>}
+ * start: about two thirds of the time to the first answered query was module loading; and from
+ * the second start on, V8 takes the code it compiled at the first instead of compiling the bundle
+ * again (docs/performance.md, "Start-up time"). CommonJS because Node 20 can give V8 a code cache
+ * only for a script (`vm.Script`), not an ES module. Nothing is lost by bundling: files the code
+ * reads at runtime are found from the root (common/projectRoot.ts finds it from whichever file it
+ * ends up in), and the packages loaded through `createRequire` stay where they are. A root
+ * without the entry (the build's tests) has nothing to bundle.
+ * @returns {Promise<Array<{ path: string, contents: Uint8Array }>>}
  */
 async function bundleGateway(build, root, sources, validator) {
   if (!sources.includes(gatewayEntry)) return [];
   const plugins = [namedExports(root, ['graphql'])];
   if (validator) plugins.push(replaceModule(join(root, configValidator), join(root, validator)));
+  const entry = compiledPath(gatewayEntry);
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { [gatewayEntry.replace(/\.ts$/, '')]: gatewayEntry },
-    outdir: 'dist',
-    chunkNames: join('gateway', 'runtime', 'chunks', '[name]-[hash]'),
+    entryPoints: [gatewayEntry],
+    outdir: dirname(entry),
+    entryNames: '[name]-[hash]',
+    outExtension: { '.js': '.cjs' },
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target,
-    // The CommonJS packages inside call `require` for Node's own modules: give them a real one.
-    banner: { js: "import { createRequire as __porticoCreateRequire } from 'node:module';\nconst require = __porticoCreateRequire(import.meta.url);" },
+    // Our modules find the root, and load a few packages, from `import.meta.url`: the bundle's own URL.
+    define: { 'import.meta.url': '__porticoImportMetaUrl' },
+    banner: { js: 'var __porticoImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
     external: notBundled,
     plugins,
     // Blanks and comments out, names kept (profiles and stack traces stay readable): Node reads
-    // and decodes the whole file as a string at every start, and a third of it was white space.
+    // the whole file as a string at every start, and a third of it was white space. The licence
+    // comments go to a file of their own, so the bundle stays ASCII (see loadCachedBundle).
     minifyWhitespace: true,
+    legalComments: 'external',
+    charset: 'ascii',
     keepNames: false,
     sourcemap: 'linked',
     sourcesContent: false,
     write: false,
     logLevel: 'silent',
   });
-  return result.outputFiles;
+  const bundle = result.outputFiles.find((file) => file.path.endsWith('.cjs'));
+  const nonAscii = bundle.contents.findIndex((byte) => byte > 0x7f);
+  if (nonAscii >= 0) throw new Error(`${relative(root, bundle.path)}: a byte that is not ASCII at offset ${nonAscii} (loadCachedBundle reads it as Latin-1)`);
+  const loader = [
+    '// Generated by npm run build (scripts/buildDist.js): the gateway bundle, run with its code cache.',
+    "import { fileURLToPath } from 'node:url';",
+    "import { loadCachedBundle } from './loadCachedBundle.js';",
+    `const bundle = loadCachedBundle(fileURLToPath(new URL(${JSON.stringify(`./${basename(bundle.path)}`)}, import.meta.url)));`,
+    '/** Runs the gateway (runGateway.ts); the code cache is written once it serves. */',
+    'export function runGateway(options) {',
+    '  return bundle.exports.runGateway({ ...options, onServing: bundle.saveCodeCache });',
+    '}',
+    '',
+  ].join('\n');
+  return [...result.outputFiles, { path: join(root, entry), contents: Buffer.from(loader) }];
+}
+
+/** The code caches `loadCachedBundle` writes beside the bundle named `bundle` (a path relative to the root). */
+function isCodeCacheOf(bundle, file) {
+  return file.startsWith(`${bundle}.`) && file.endsWith('.cache');
 }
 
 /**

@@ -1,0 +1,89 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadCachedBundle } from '../../../gateway/runtime/loadCachedBundle.js';
+
+let dir: string;
+let bundle: string;
+let cache: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'portico-bundle-'));
+  bundle = join(dir, 'app-HASH.cjs');
+  cache = `${bundle}.${process.version}-${process.arch}.cache`;
+  writeFileSync(join(dir, 'later.mjs'), 'export const word = "later";\n');
+  // What a bundle does: CommonJS with Node's own modules through `require`, `import()` of a file
+  // named at run time (a policy module), its own path.
+  writeFileSync(
+    bundle,
+    [
+      'const { join } = require("node:path");',
+      'exports.where = () => join(__dirname, "x") === require("node:path").join(module.exports.dir, "x") && __filename;',
+      'exports.dir = __dirname;',
+      'exports.later = (url) => import(url).then((m) => m.word);',
+      'exports.add = (a, b) => a + b;',
+      '',
+    ].join('\n'),
+  );
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Exports {
+  where(): string | false;
+  later(url: string): Promise<string>;
+  add(a: number, b: number): number;
+}
+
+describe('loadCachedBundle', () => {
+  it('runs the bundle as Node runs a CommonJS module, `import()` included', async () => {
+    const { exports } = loadCachedBundle<Exports>(bundle);
+    expect(exports.where()).toBe(bundle);
+    expect(exports.add(2, 3)).toBe(5);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      expect(await exports.later(pathToFileURL(join(dir, 'later.mjs')).href)).toBe('later');
+      process.emitWarning('another warning');
+      await new Promise((done) => setImmediate(done));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    // Node's warning about the loader constant the bundle's `import()` uses is not printed; others are.
+    expect(warnings).toEqual(['another warning']);
+  });
+
+  it('writes the code cache once told, and the next load takes it instead of writing another', () => {
+    const first = loadCachedBundle<Exports>(bundle);
+    first.exports.add(1, 1);
+    first.saveCodeCache();
+    const written = statSync(cache);
+    expect(written.size).toBeGreaterThan(0);
+    first.saveCodeCache();
+    expect(statSync(cache).mtimeMs).toBe(written.mtimeMs);
+    // Accepted by V8: nothing to save.
+    const second = loadCachedBundle<Exports>(bundle);
+    expect(second.exports.add(2, 2)).toBe(4);
+    second.saveCodeCache();
+    expect(statSync(cache).mtimeMs).toBe(written.mtimeMs);
+  });
+
+  it('compiles the source when the cache is not one V8 accepts, and replaces it', () => {
+    writeFileSync(cache, Buffer.from('not a code cache at all, just bytes'));
+    const loaded = loadCachedBundle<Exports>(bundle);
+    expect(loaded.exports.add(1, 2)).toBe(3);
+    loaded.saveCodeCache();
+    expect(readFileSync(cache).toString()).not.toContain('not a code cache');
+    expect(loadCachedBundle<Exports>(bundle).exports.add(3, 4)).toBe(7);
+  });
+
+  it('runs, and does not throw, where it cannot read or write the cache', () => {
+    // A folder where the cache would be: neither readable as a file nor replaceable by one.
+    mkdirSync(cache);
+    const loaded = loadCachedBundle<Exports>(bundle);
+    expect(loaded.exports.add(1, 1)).toBe(2);
+    expect(() => loaded.saveCodeCache()).not.toThrow();
+    expect(statSync(cache).isDirectory()).toBe(true);
+  });
+});
