@@ -121,11 +121,12 @@ export const gatewayEntry = join('gateway', 'runtime', 'runGateway.ts');
 
 /**
  * Packages left out of the gateway's bundle and loaded from node_modules: the Redis client, used
- * only where the config asks for Redis (in a chunk loaded on demand, but it is big); pino, whose
- * transports start workers from files beside its own (`__dirname`); what the code loads with
- * `createRequire` (pretty logs, JWKS), which the bundler does not follow anyway.
+ * only where the config asks for Redis (`import()`ed then); what the code loads with
+ * `createRequire` (pretty logs, JWKS), which the bundler does not follow anyway. pino is bundled:
+ * only its transports start workers from files beside its own (`__dirname`), and Portico's
+ * loggers use none (test/build/gatewayBundle.test.ts).
  */
-const notBundled = ['ioredis', 'pino', 'pino-pretty', 'jwks-rsa'];
+const notBundled = ['ioredis', 'pino-pretty', 'jwks-rsa'];
 
 /**
  * The gateway's entry and every package it imports, as one CommonJS file beside the entry's
@@ -143,7 +144,7 @@ const notBundled = ['ioredis', 'pino', 'pino-pretty', 'jwks-rsa'];
  */
 async function bundleGateway(build, root, sources, validator) {
   if (!sources.includes(gatewayEntry)) return [];
-  const plugins = [namedExports(root, ['graphql'])];
+  const plugins = [namedExports(root, ['graphql']), leaveOut(root, unusedByApollo)];
   if (validator) plugins.push(replaceModule(join(root, configValidator), join(root, validator)));
   const entry = compiledPath(gatewayEntry);
   const result = await build({
@@ -193,6 +194,82 @@ async function bundleGateway(build, root, sources, validator) {
 /** The code caches `loadCachedBundle` writes beside the bundle named `bundle` (a path relative to the root). */
 function isCodeCacheOf(bundle, file) {
   return file.startsWith(`${bundle}.`) && file.endsWith('.cache');
+}
+
+/**
+ * Packages Apollo Gateway requires when it loads, for what Portico never has it do, by the files
+ * that require them: composing a supergraph (Portico's supergraph manager loads a composed one),
+ * its usage telemetry (its meter provider, the cloud resource detectors and the metrics exporter:
+ * `createApolloGateway` turns it off), fetching from subgraphs or Uplink (Portico's executor calls
+ * the subgraphs). Each is bundled as a stub that throws, naming itself, at the first use of
+ * anything in it (`make-fetch-happen`'s `defaults()` still answers: Apollo Gateway builds a data
+ * source per subgraph, with a fetcher that is never called). Together about 2 MB of the bundle's
+ * 9 (docs/performance.md, "Start-up time"). The build fails if one of them is imported from
+ * another file of Apollo's than these (a new use to look at); anyone else gets the real package.
+ */
+const unusedByApollo = {
+  '@apollo/composition': [
+    '@apollo/gateway/dist/supergraphManagers/IntrospectAndCompose/index.js',
+    '@apollo/gateway/dist/supergraphManagers/LegacyFetcher/index.js',
+    '@apollo/gateway/dist/supergraphManagers/LocalCompose/index.js',
+  ],
+  '@opentelemetry/exporter-metrics-otlp-http': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  '@opentelemetry/resource-detector-alibaba-cloud': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  '@opentelemetry/resource-detector-aws': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  '@opentelemetry/resource-detector-azure': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  '@opentelemetry/resource-detector-gcp': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  '@opentelemetry/sdk-metrics': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  'make-fetch-happen': [
+    '@apollo/gateway/dist/datasources/RemoteGraphQLDataSource.js',
+    '@apollo/gateway/dist/supergraphManagers/UplinkSupergraphManager/index.js',
+  ],
+};
+
+/**
+ * The stubs of `unusedByApollo` (a map from package to the files of Apollo's that may import it,
+ * relative to node_modules).
+ * @returns {import('esbuild').Plugin}
+ */
+function leaveOut(root, unused) {
+  const namespace = 'portico-left-out';
+  const packages = Object.keys(unused);
+  return {
+    name: namespace,
+    setup(plugin) {
+      const filter = new RegExp(`^(${packages.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+      plugin.onResolve({ filter }, (args) => {
+        const importer = args.importer.split(`${sep}node_modules${sep}`).at(-1).split(sep).join('/');
+        if (unused[args.path].includes(importer)) return { path: args.path, namespace };
+        if (importer.startsWith('@apollo/gateway/')) {
+          return {
+            errors: [
+              {
+                text: `${importer} imports ${args.path}, which the gateway bundle leaves out (unusedByApollo in scripts/buildDist.js): check whether Portico's paths now use it`,
+              },
+            ],
+          };
+        }
+        return undefined;
+      });
+      plugin.onLoad({ filter: /.*/, namespace }, (args) => ({ contents: leftOutModule(args.path), resolveDir: root, loader: 'js' }));
+    },
+  };
+}
+
+/** The CommonJS text of the stub for `name` (see unusedByApollo). */
+export function leftOutModule(name) {
+  const message = JSON.stringify(`${name} is left out of Portico's gateway bundle (unusedByApollo in scripts/buildDist.js), but was used`);
+  const unusedFetch = name === 'make-fetch-happen' ? "if (key === 'defaults') return () => () => { throw new Error(message); };\n    " : '';
+  return [
+    `const message = ${message};`,
+    'module.exports = new Proxy({}, {',
+    '  get(_target, key) {',
+    "    if (key === '__esModule' || typeof key === 'symbol') return undefined;",
+    `    ${unusedFetch}throw new Error(message);`,
+    '  },',
+    '});',
+    '',
+  ].join('\n');
 }
 
 /**

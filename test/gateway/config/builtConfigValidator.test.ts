@@ -23,7 +23,9 @@ describe('the built config validator', () => {
   });
 
   it("is what the gateway's bundle holds, in place of Ajv's compiler", () => {
-    const bundle = join(process.cwd(), compiledPath('gateway/runtime/runGateway.ts'));
+    // The entry names the bundle (runGateway-<hash>.cjs), beside it.
+    const entry = join(process.cwd(), compiledPath('gateway/runtime/runGateway.ts'));
+    const bundle = join(dirname(entry), /"\.\/(runGateway-\w+\.cjs)"/.exec(readFileSync(entry, 'utf8'))?.[1] ?? 'no bundle named');
     const { sources } = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[] };
     expect(sources.map((source) => resolve(dirname(bundle), source))).toContain(built);
     expect(sources.filter((source) => /\/ajv\/dist\/(compile|core)/.test(source))).toEqual([]);
