@@ -1,6 +1,6 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import vm from 'node:vm';
 
 export interface CachedBundle<Exports> {
@@ -23,7 +23,9 @@ export interface CachedBundle<Exports> {
  * (`module.enableCompileCache`), but it keeps only what is compiled before a module runs; this one
  * keeps every function the start compiled, on Node 20 as well.
  *
- * The cache lives beside the bundle, so only who may change the bundle may change it; the bundle's
+ * The cache lives beside the bundle, so only who may change the bundle may change it, or, where
+ * `NODE_COMPILE_CACHE` names a folder (Node's own compile cache; the container image sets it, since
+ * the image's dist/ is not the gateway user's to write), in its `portico` folder. The bundle's
  * name carries a hash of its content (the build names it), so a cache never meets another
  * bundle's source; V8 itself refuses one from another V8 version or other flags, and then the
  * bundle is compiled as if there were none. The bundle must be ASCII (the build checks), which is
@@ -31,7 +33,8 @@ export interface CachedBundle<Exports> {
  */
 export function loadCachedBundle<Exports>(file: string): CachedBundle<Exports> {
   quietDefaultLoaderWarning();
-  const cacheFile = `${file}.${process.version}-${process.arch}.cache`;
+  const folder = process.env.NODE_COMPILE_CACHE ? join(process.env.NODE_COMPILE_CACHE, 'portico') : dirname(file);
+  const cacheFile = join(folder, `${basename(file)}.${process.version}-${process.arch}.cache`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
@@ -57,6 +60,7 @@ export function loadCachedBundle<Exports>(file: string): CachedBundle<Exports> {
       saved = true;
       const scratch = `${cacheFile}.${process.pid}.tmp`;
       try {
+        mkdirSync(folder, { recursive: true });
         writeFileSync(scratch, script.createCachedData());
         // Atomic: another process starting now reads the whole cache or none.
         renameSync(scratch, cacheFile);

@@ -111,6 +111,8 @@ describe('buildDist (npm run build)', () => {
       spawnSync(process.execPath, ['--input-type=module', '--eval', `(await import(${JSON.stringify(join(runtime, 'runGateway.js'))})).runGateway({})`], {
         encoding: 'utf8',
         cwd: tmpdir(),
+        // The cache beside the bundle (NODE_COMPILE_CACHE would move it).
+        env: { ...process.env, NODE_COMPILE_CACHE: '' },
       });
     const first = start();
     expect(first.stderr).toBe('');

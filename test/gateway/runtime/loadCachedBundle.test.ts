@@ -78,6 +78,25 @@ describe('loadCachedBundle', () => {
     expect(loadCachedBundle<Exports>(bundle).exports.add(3, 4)).toBe(7);
   });
 
+  it("keeps the cache in NODE_COMPILE_CACHE's folder when it names one (a read-only install's)", () => {
+    const before = process.env.NODE_COMPILE_CACHE;
+    process.env.NODE_COMPILE_CACHE = join(dir, 'compile-cache');
+    try {
+      const loaded = loadCachedBundle<Exports>(bundle);
+      loaded.saveCodeCache();
+      const elsewhere = join(dir, 'compile-cache', 'portico', `app-HASH.cjs.${process.version}-${process.arch}.cache`);
+      expect(statSync(elsewhere).size).toBeGreaterThan(0);
+      expect(() => statSync(cache)).toThrow();
+      // Taken from there: not written again.
+      const written = statSync(elsewhere).mtimeMs;
+      loadCachedBundle<Exports>(bundle).saveCodeCache();
+      expect(statSync(elsewhere).mtimeMs).toBe(written);
+    } finally {
+      if (before === undefined) delete process.env.NODE_COMPILE_CACHE;
+      else process.env.NODE_COMPILE_CACHE = before;
+    }
+  });
+
   it('runs, and does not throw, where it cannot read or write the cache', () => {
     // A folder where the cache would be: neither readable as a file nor replaceable by one.
     mkdirSync(cache);
