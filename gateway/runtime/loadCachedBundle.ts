@@ -21,7 +21,8 @@ export interface CachedBundle<Exports> {
  * <arch>.cache`; later starts give V8 that code instead of parsing and compiling the bundle's
  * 9 MB again (docs/performance.md, "Start-up time"). Node 22.1+ has a compile cache of its own
  * (`module.enableCompileCache`), but it keeps only what is compiled before a module runs; this one
- * keeps every function the start compiled, on Node 20 as well.
+ * keeps every function the start compiled. Not on Node 20, whose V8 breaks `import()` in a script
+ * built from a cache (importSurvivesCodeCache): there the bundle is compiled at every start.
  *
  * The cache lives beside the bundle, so only who may change the bundle may change it, or, where
  * `NODE_COMPILE_CACHE` names a folder (Node's own compile cache; the container image sets it, since
@@ -31,13 +32,14 @@ export interface CachedBundle<Exports> {
  * bundle is compiled as if there were none. The bundle must be ASCII (the build checks), which is
  * read as a one-byte string without decoding.
  */
-export function loadCachedBundle<Exports>(file: string): CachedBundle<Exports> {
+export async function loadCachedBundle<Exports>(file: string): Promise<CachedBundle<Exports>> {
   quietDefaultLoaderWarning();
+  const useCache = await importSurvivesCodeCache();
   const folder = process.env.NODE_COMPILE_CACHE ? join(process.env.NODE_COMPILE_CACHE, 'portico') : dirname(file);
   const cacheFile = join(folder, `${basename(file)}.${process.version}-${process.arch}.cache`);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(cacheFile);
+    if (useCache) cachedData = readFileSync(cacheFile);
   } catch {
     // No cache yet (or none readable): compiled from the source.
   }
@@ -56,7 +58,7 @@ export function loadCachedBundle<Exports>(file: string): CachedBundle<Exports> {
   return {
     exports: module.exports,
     saveCodeCache() {
-      if (!needsCache || saved) return;
+      if (!useCache || !needsCache || saved) return;
       saved = true;
       const scratch = `${cacheFile}.${process.pid}.tmp`;
       try {
@@ -89,3 +91,29 @@ function quietDefaultLoaderWarning(): void {
   };
   process.emitWarning = Object.assign(quiet, { quietsDefaultLoader: true as const }) as typeof process.emitWarning;
 }
+
+/**
+ * Whether `import()` still works in a script V8 built from a code cache. On Node 20 it does not
+ * (V8 11.3 drops the dynamic-import callback of a script it deserializes:
+ * ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and the bundle needs it (a policy module, the OTLP
+ * exporter's `import("http")`), so Node 20 runs the bundle without a cache; Node 26 keeps it.
+ * Found out by trying, once per process (a tiny script, well under a millisecond), not by version.
+ */
+export function importSurvivesCodeCache(): Promise<boolean> {
+  probe ??= (async () => {
+    const source = '(() => import("node:path"))';
+    const options = (filename: string) => ({ filename, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    const cachedData = new vm.Script(source, options('portico-cache-probe-a.js')).createCachedData();
+    // Another name, so that V8 takes the cache rather than its in-memory copy of the first.
+    const script = new vm.Script(source, { ...options('portico-cache-probe-b.js'), cachedData });
+    if (script.cachedDataRejected) return false;
+    try {
+      await (script.runInThisContext() as () => Promise<unknown>)();
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return probe;
+}
+let probe: Promise<boolean> | undefined;

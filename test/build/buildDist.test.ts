@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, sym
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { importSurvivesCodeCache } from '../../gateway/runtime/loadCachedBundle.js';
 import { buildDist, compiledPath, sourceFolders } from '../../scripts/buildDist.js';
 
 // A scratch repository with a few sources, built the way `npm run build` builds this one.
@@ -118,14 +119,17 @@ describe('buildDist (npm run build)', () => {
     expect(first.stderr).toBe('');
     expect(first.stdout).toBe('hello 1 later\n');
     const cache = join(runtime, `${bundle}.${process.version}-${process.arch}.cache`);
-    const written = statSync(cache);
-    // The second start takes the cache (V8 accepted it: it is not written again).
+    // Node 20 keeps no cache (see importSurvivesCodeCache); where one is kept, the second start
+    // takes it (V8 accepted it: it is not written again), and `import()` still works.
+    const cacheWorks = await importSurvivesCodeCache();
+    expect(existsSync(cache)).toBe(cacheWorks);
+    const written = cacheWorks ? statSync(cache).mtimeMs : undefined;
     const second = start();
     expect(second.stdout).toBe('hello 1 later\n');
-    expect(statSync(cache).mtimeMs).toBe(written.mtimeMs);
+    if (cacheWorks) expect(statSync(cache).mtimeMs).toBe(written);
     // Rebuilt unchanged: nothing written, and neither the bundle nor its cache is taken for an orphan.
     expect(await buildDist({ root })).toMatchObject({ written: 0, removed: 0 });
-    expect(existsSync(cache)).toBe(true);
+    expect(existsSync(cache)).toBe(cacheWorks);
     // Changed: a bundle of another name, and the old one's cache goes with it.
     write('gateway/runtime/later.ts', "export const word = ' changed';\n");
     await buildDist({ root });

@@ -1,9 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadCachedBundle } from '../../../gateway/runtime/loadCachedBundle.js';
+import { importSurvivesCodeCache, loadCachedBundle } from '../../../gateway/runtime/loadCachedBundle.js';
+
+// Node 20 runs bundles without a cache (see importSurvivesCodeCache); Node 26 keeps one.
+const cacheWorks = await importSurvivesCodeCache();
 
 let dir: string;
 let bundle: string;
@@ -37,7 +40,8 @@ interface Exports {
 
 describe('loadCachedBundle', () => {
   it('runs the bundle as Node runs a CommonJS module, `import()` included', async () => {
-    const { exports } = loadCachedBundle<Exports>(bundle);
+    const loaded = await loadCachedBundle<Exports>(bundle);
+    const { exports } = loaded;
     expect(exports.where()).toBe(bundle);
     expect(exports.add(2, 3)).toBe(5);
     const warnings: string[] = [];
@@ -52,44 +56,53 @@ describe('loadCachedBundle', () => {
     }
     // Node's warning about the loader constant the bundle's `import()` uses is not printed; others are.
     expect(warnings).toEqual(['another warning']);
+    // And from the code cache (where this Node keeps one), `import()` still works.
+    loaded.saveCodeCache();
+    const again = await loadCachedBundle<Exports>(bundle);
+    expect(await again.exports.later(pathToFileURL(join(dir, 'later.mjs')).href)).toBe('later');
   });
 
-  it('writes the code cache once told, and the next load takes it instead of writing another', () => {
-    const first = loadCachedBundle<Exports>(bundle);
+  it('writes the code cache once told, and the next load takes it instead of writing another', async () => {
+    const first = await loadCachedBundle<Exports>(bundle);
     first.exports.add(1, 1);
     first.saveCodeCache();
+    // Node 20: no cache, ever (import() would break).
+    expect(existsSync(cache)).toBe(cacheWorks);
+    if (!cacheWorks) return;
     const written = statSync(cache);
     expect(written.size).toBeGreaterThan(0);
     first.saveCodeCache();
     expect(statSync(cache).mtimeMs).toBe(written.mtimeMs);
     // Accepted by V8: nothing to save.
-    const second = loadCachedBundle<Exports>(bundle);
+    const second = await loadCachedBundle<Exports>(bundle);
     expect(second.exports.add(2, 2)).toBe(4);
     second.saveCodeCache();
     expect(statSync(cache).mtimeMs).toBe(written.mtimeMs);
   });
 
-  it('compiles the source when the cache is not one V8 accepts, and replaces it', () => {
+  it('compiles the source when the cache is not one V8 accepts, and replaces it', async () => {
     writeFileSync(cache, Buffer.from('not a code cache at all, just bytes'));
-    const loaded = loadCachedBundle<Exports>(bundle);
+    const loaded = await loadCachedBundle<Exports>(bundle);
     expect(loaded.exports.add(1, 2)).toBe(3);
     loaded.saveCodeCache();
-    expect(readFileSync(cache).toString()).not.toContain('not a code cache');
-    expect(loadCachedBundle<Exports>(bundle).exports.add(3, 4)).toBe(7);
+    // Replaced where this Node keeps a cache; left alone (and unread) where it does not.
+    expect(readFileSync(cache).toString().includes('not a code cache')).toBe(!cacheWorks);
+    expect((await loadCachedBundle<Exports>(bundle)).exports.add(3, 4)).toBe(7);
   });
 
-  it("keeps the cache in NODE_COMPILE_CACHE's folder when it names one (a read-only install's)", () => {
+  it("keeps the cache in NODE_COMPILE_CACHE's folder when it names one (a read-only install's)", async () => {
     const before = process.env.NODE_COMPILE_CACHE;
     process.env.NODE_COMPILE_CACHE = join(dir, 'compile-cache');
     try {
-      const loaded = loadCachedBundle<Exports>(bundle);
+      const loaded = await loadCachedBundle<Exports>(bundle);
       loaded.saveCodeCache();
       const elsewhere = join(dir, 'compile-cache', 'portico', `app-HASH.cjs.${process.version}-${process.arch}.cache`);
-      expect(statSync(elsewhere).size).toBeGreaterThan(0);
-      expect(() => statSync(cache)).toThrow();
+      expect(existsSync(elsewhere)).toBe(cacheWorks);
+      expect(existsSync(cache)).toBe(false);
+      if (!cacheWorks) return;
       // Taken from there: not written again.
       const written = statSync(elsewhere).mtimeMs;
-      loadCachedBundle<Exports>(bundle).saveCodeCache();
+      (await loadCachedBundle<Exports>(bundle)).saveCodeCache();
       expect(statSync(elsewhere).mtimeMs).toBe(written);
     } finally {
       if (before === undefined) delete process.env.NODE_COMPILE_CACHE;
@@ -97,10 +110,10 @@ describe('loadCachedBundle', () => {
     }
   });
 
-  it('runs, and does not throw, where it cannot read or write the cache', () => {
+  it('runs, and does not throw, where it cannot read or write the cache', async () => {
     // A folder where the cache would be: neither readable as a file nor replaceable by one.
     mkdirSync(cache);
-    const loaded = loadCachedBundle<Exports>(bundle);
+    const loaded = await loadCachedBundle<Exports>(bundle);
     expect(loaded.exports.add(1, 1)).toBe(2);
     expect(() => loaded.saveCodeCache()).not.toThrow();
     expect(statSync(cache).isDirectory()).toBe(true);
