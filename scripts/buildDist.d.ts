@@ -8,3 +8,6 @@ export declare function compiledPath(source: string): string;
 
 /** Builds dist/ under `root` (default: this checkout), writing only what changed. */
 export declare function buildDist(options?: { root?: string }): Promise<{ files: number; written: number; removed: number; ms: number }>;
+
+/** The CommonJS text of the stub the gateway bundle holds in the place of `name` (one of the packages Apollo Gateway loads but Portico never has it use). */
+export declare function leftOutModule(name: string): string;

@@ -8,10 +8,12 @@
 // takes a few seconds (the bundle most of it: 1.6 s without, 5.8-8.6 s with, at a load average
 // of 4 on two cores; it is redone at every build, even when nothing it reads changed), so every `npm start`, test run and `portico dev` rebuilds rather than
 // trusting dist/. Type-checking is `npm run typecheck`'s job.
+import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 
 /** The folders compiled, relative to the repository root; tests and the bench run from source. */
 export const sourceFolders = ['backends', 'cli', 'common', 'gateway', 'subgraphs'];
@@ -58,23 +60,32 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
     logLevel: 'silent',
   });
   const expected = new Map(result.outputFiles.map((file) => [relative(root, file.path), file.contents]));
-  // The gateway's entry, bundled over its per-file build (see bundleGateway).
-  for (const file of await bundleGateway(build, root, typescript)) expected.set(relative(root, file.path), file.contents);
-
   let written = 0;
-  for (const [file, contents] of expected) {
-    const path = join(root, file);
-    if (sameContent(path, contents)) continue;
-    mkdirSync(dirname(path), { recursive: true });
-    const scratch = `${path}.${process.pid}.tmp`;
-    writeFileSync(scratch, contents);
-    renameSync(scratch, path);
-    written += 1;
+  const write = (files) => {
+    for (const [file, contents] of files) if (writeIfChanged(join(root, file), contents)) written += 1;
+  };
+  // The config validator is generated from the compiled schema (see configValidator), so the per-file build goes first.
+  const validator = typescript.includes(configValidatorGenerator) ? compiledPath(configValidator) : undefined;
+  if (validator) {
+    expected.delete(`${validator}.map`);
+    // (Not the entry's per-file output, which the bundle replaces.)
+    const bundled = compiledPath(gatewayEntry);
+    write([...expected].filter(([file]) => file !== validator && file !== bundled && file !== `${bundled}.map`));
+    expected.set(validator, await generateConfigValidator(root));
+    // The bundle reads it from dist/.
+    write([[validator, expected.get(validator)]]);
   }
+  // The gateway's entry, bundled over its per-file build (see bundleGateway): its per-file map goes.
+  const bundle = await bundleGateway(build, root, typescript, validator);
+  if (bundle.length > 0) expected.delete(`${compiledPath(gatewayEntry)}.map`);
+  for (const file of bundle) expected.set(relative(root, file.path), file.contents);
+  write([...expected].filter(([file]) => file !== validator));
+  const bundled = [...expected.keys()].filter((file) => file.endsWith('.cjs'));
   let removed = 0;
   for (const file of listFiles(root, 'dist')) {
-    // Another build's scratch file, about to be renamed into place, is not an orphan.
-    if (expected.has(file) || file.endsWith('.tmp')) continue;
+    // Another build's scratch file, about to be renamed into place, is not an orphan; nor is the
+    // current bundle's code cache (an old bundle's goes with it).
+    if (expected.has(file) || file.endsWith('.tmp') || bundled.some((bundle) => isCodeCacheOf(bundle, file))) continue;
     rmSync(join(root, file), { force: true });
     removed += 1;
   }
@@ -82,54 +93,183 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
   return { files: expected.size, written, removed, ms: Math.round(performance.now() - started) };
 }
 
+/** The module whose compiled form is the gateway config file's validator, compiled by Ajv at every start. */
+const configValidator = join('gateway', 'config', 'validateConfigFile.ts');
+/** What writes ajv's standalone code for the same schema, which the build puts in its place. */
+const configValidatorGenerator = join('gateway', 'config', 'configValidatorSource.ts');
+
+/**
+ * Ajv's standalone code for the config file's schema (`configValidatorSource`, run from the
+ * per-file build just written): compiling the schema took about a tenth of a gateway's start
+ * (docs/performance.md, "Start-up time"). Run in a process of its own, so that a second build in
+ * one process (`portico dev`) reads the schema as it is now, not the module cache's copy.
+ * @returns {Promise<Buffer>}
+ */
+async function generateConfigValidator(root) {
+  const generator = pathToFileURL(join(root, compiledPath(configValidatorGenerator))).href;
+  const script = `import { configValidatorSource } from ${JSON.stringify(generator)};\nprocess.stdout.write(configValidatorSource());\n`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', script], {
+    cwd: root,
+    encoding: 'buffer',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
 /** The entry `portico gateway` imports, relative to the root. */
 export const gatewayEntry = join('gateway', 'runtime', 'runGateway.ts');
 
 /**
  * Packages left out of the gateway's bundle and loaded from node_modules: the Redis client, used
- * only where the config asks for Redis (in a chunk loaded on demand, but it is big); pino, whose
- * transports start workers from files beside its own (`__dirname`); what the code loads with
- * `createRequire` (pretty logs, JWKS), which the bundler does not follow anyway.
+ * only where the config asks for Redis (`import()`ed then); what the code loads with
+ * `createRequire` (pretty logs, JWKS), which the bundler does not follow anyway. pino is bundled:
+ * only its transports start workers from files beside its own (`__dirname`), and Portico's
+ * loggers use none (test/build/gatewayBundle.test.ts).
  */
-const notBundled = ['ioredis', 'pino', 'pino-pretty', 'jwks-rsa'];
+const notBundled = ['ioredis', 'pino-pretty', 'jwks-rsa'];
 
 /**
- * The gateway's entry and every package it imports, as one ES module at the entry's compiled
- * path (code imported on demand in chunks beside it), over the per-file build of that file.
+ * The gateway's entry and every package it imports, as one CommonJS file beside the entry's
+ * compiled path (`runGateway-<hash>.cjs`, named after its content), and at that path an ES
+ * module that runs it with a V8 code cache (`loadCachedBundle`) and exports its `runGateway`.
  * Node then resolves, reads and (for CommonJS) scans one file instead of about 2,000 at every
- * start: about two thirds of the time to the first answered query was module loading
- * (docs/performance.md). Nothing is lost by bundling: files the code reads at runtime are found
- * from the root (common/projectRoot.ts finds it from whichever file it ends up in), and the
- * packages loaded through `createRequire` stay where they are. A root without the entry (the
- * build's tests) has nothing to bundle.
- * @returns {Promise<import('esbuild').OutputFile[]>}
+ * start: about two thirds of the time to the first answered query was module loading; and from
+ * the second start on, V8 takes the code it compiled at the first instead of compiling the bundle
+ * again (docs/performance.md, "Start-up time"). CommonJS because Node 20 can give V8 a code cache
+ * only for a script (`vm.Script`), not an ES module. Nothing is lost by bundling: files the code
+ * reads at runtime are found from the root (common/projectRoot.ts finds it from whichever file it
+ * ends up in), and the packages loaded through `createRequire` stay where they are. A root
+ * without the entry (the build's tests) has nothing to bundle.
+ * @returns {Promise<Array<{ path: string, contents: Uint8Array }>>}
  */
-async function bundleGateway(build, root, sources) {
+async function bundleGateway(build, root, sources, validator) {
   if (!sources.includes(gatewayEntry)) return [];
+  const plugins = [namedExports(root, ['graphql']), leaveOut(root, unusedByApollo)];
+  if (validator) plugins.push(replaceModule(join(root, configValidator), join(root, validator)));
+  const entry = compiledPath(gatewayEntry);
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { [gatewayEntry.replace(/\.ts$/, '')]: gatewayEntry },
-    outdir: 'dist',
-    chunkNames: join('gateway', 'runtime', 'chunks', '[name]-[hash]'),
+    entryPoints: [gatewayEntry],
+    outdir: dirname(entry),
+    entryNames: '[name]-[hash]',
+    outExtension: { '.js': '.cjs' },
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target,
-    // The CommonJS packages inside call `require` for Node's own modules: give them a real one.
-    banner: { js: "import { createRequire as __porticoCreateRequire } from 'node:module';\nconst require = __porticoCreateRequire(import.meta.url);" },
+    // Our modules find the root, and load a few packages, from `import.meta.url`: the bundle's own URL.
+    define: { 'import.meta.url': '__porticoImportMetaUrl' },
+    banner: { js: 'var __porticoImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
     external: notBundled,
-    plugins: [namedExports(root, ['graphql'])],
+    plugins,
     // Blanks and comments out, names kept (profiles and stack traces stay readable): Node reads
-    // and decodes the whole file as a string at every start, and a third of it was white space.
+    // the whole file as a string at every start, and a third of it was white space. The licence
+    // comments go to a file of their own, so the bundle stays ASCII (see loadCachedBundle).
     minifyWhitespace: true,
+    legalComments: 'external',
+    charset: 'ascii',
     keepNames: false,
     sourcemap: 'linked',
     sourcesContent: false,
     write: false,
     logLevel: 'silent',
   });
-  return result.outputFiles;
+  const bundle = result.outputFiles.find((file) => file.path.endsWith('.cjs'));
+  const nonAscii = bundle.contents.findIndex((byte) => byte > 0x7f);
+  if (nonAscii >= 0) throw new Error(`${relative(root, bundle.path)}: a byte that is not ASCII at offset ${nonAscii} (loadCachedBundle reads it as Latin-1)`);
+  const loader = [
+    '// Generated by npm run build (scripts/buildDist.js): the gateway bundle, run with its code cache.',
+    "import { fileURLToPath } from 'node:url';",
+    "import { loadCachedBundle } from './loadCachedBundle.js';",
+    `const bundle = await loadCachedBundle(fileURLToPath(new URL(${JSON.stringify(`./${basename(bundle.path)}`)}, import.meta.url)));`,
+    '/** Runs the gateway (runGateway.ts); the code cache is written once it serves. */',
+    'export function runGateway(options) {',
+    '  return bundle.exports.runGateway({ ...options, onServing: bundle.saveCodeCache });',
+    '}',
+    '',
+  ].join('\n');
+  return [...result.outputFiles, { path: join(root, entry), contents: Buffer.from(loader) }];
+}
+
+/** The code caches `loadCachedBundle` writes beside the bundle named `bundle` (a path relative to the root). */
+function isCodeCacheOf(bundle, file) {
+  return file.startsWith(`${bundle}.`) && file.endsWith('.cache');
+}
+
+/**
+ * Packages Apollo Gateway requires when it loads, for what Portico never has it do, by the files
+ * that require them: composing a supergraph (Portico's supergraph manager loads a composed one),
+ * its usage telemetry (its meter provider, the cloud resource detectors and the metrics exporter:
+ * `createApolloGateway` turns it off), fetching from subgraphs or Uplink (Portico's executor calls
+ * the subgraphs). Each is bundled as a stub that throws, naming itself, at the first use of
+ * anything in it (`make-fetch-happen`'s `defaults()` still answers: Apollo Gateway builds a data
+ * source per subgraph, with a fetcher that is never called). Together about 2 MB of the bundle's
+ * 9 (docs/performance.md, "Start-up time"). The build fails if one of them is imported from
+ * another file of Apollo's than these (a new use to look at); anyone else gets the real package.
+ */
+const unusedByApollo = {
+  '@apollo/composition': [
+    '@apollo/gateway/dist/supergraphManagers/IntrospectAndCompose/index.js',
+    '@apollo/gateway/dist/supergraphManagers/LegacyFetcher/index.js',
+    '@apollo/gateway/dist/supergraphManagers/LocalCompose/index.js',
+  ],
+  '@opentelemetry/exporter-metrics-otlp-http': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  '@opentelemetry/resource-detector-alibaba-cloud': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  '@opentelemetry/resource-detector-aws': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  '@opentelemetry/resource-detector-azure': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  '@opentelemetry/resource-detector-gcp': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  '@opentelemetry/sdk-metrics': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  'make-fetch-happen': [
+    '@apollo/gateway/dist/datasources/RemoteGraphQLDataSource.js',
+    '@apollo/gateway/dist/supergraphManagers/UplinkSupergraphManager/index.js',
+  ],
+};
+
+/**
+ * The stubs of `unusedByApollo` (a map from package to the files of Apollo's that may import it,
+ * relative to node_modules).
+ * @returns {import('esbuild').Plugin}
+ */
+function leaveOut(root, unused) {
+  const namespace = 'portico-left-out';
+  const packages = Object.keys(unused);
+  return {
+    name: namespace,
+    setup(plugin) {
+      const filter = new RegExp(`^(${packages.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+      plugin.onResolve({ filter }, (args) => {
+        const importer = args.importer.split(`${sep}node_modules${sep}`).at(-1).split(sep).join('/');
+        if (unused[args.path].includes(importer)) return { path: args.path, namespace };
+        if (importer.startsWith('@apollo/gateway/')) {
+          return {
+            errors: [
+              {
+                text: `${importer} imports ${args.path}, which the gateway bundle leaves out (unusedByApollo in scripts/buildDist.js): check whether Portico's paths now use it`,
+              },
+            ],
+          };
+        }
+        return undefined;
+      });
+      plugin.onLoad({ filter: /.*/, namespace }, (args) => ({ contents: leftOutModule(args.path), resolveDir: root, loader: 'js' }));
+    },
+  };
+}
+
+/** The CommonJS text of the stub for `name` (see unusedByApollo). */
+export function leftOutModule(name) {
+  const message = JSON.stringify(`${name} is left out of Portico's gateway bundle (unusedByApollo in scripts/buildDist.js), but was used`);
+  const unusedFetch = name === 'make-fetch-happen' ? "if (key === 'defaults') return () => () => { throw new Error(message); };\n    " : '';
+  return [
+    `const message = ${message};`,
+    'module.exports = new Proxy({}, {',
+    '  get(_target, key) {',
+    "    if (key === '__esModule' || typeof key === 'symbol') return undefined;",
+    `    ${unusedFetch}throw new Error(message);`,
+    '  },',
+    '});',
+    '',
+  ].join('\n');
 }
 
 /**
@@ -163,6 +303,33 @@ function namedExports(root, packages) {
       });
     },
   };
+}
+
+/**
+ * Bundles `replacement` wherever `original` is imported (both absolute paths): the build's
+ * generated config validator in the place of the module that compiles it at run time.
+ * @returns {import('esbuild').Plugin}
+ */
+function replaceModule(original, replacement) {
+  const name = basename(original).replace(/\.ts$/, '.js');
+  return {
+    name: 'portico-replace-module',
+    setup(plugin) {
+      plugin.onResolve({ filter: new RegExp(`/${name.replace(/\./g, '\\.')}$`) }, (args) =>
+        join(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === original ? { path: replacement } : undefined,
+      );
+    },
+  };
+}
+
+/** Writes `contents` to `path` unless it is there already, by an atomic rename; says whether it wrote. */
+function writeIfChanged(path, contents) {
+  if (sameContent(path, contents)) return false;
+  mkdirSync(dirname(path), { recursive: true });
+  const scratch = `${path}.${process.pid}.tmp`;
+  writeFileSync(scratch, contents);
+  renameSync(scratch, path);
+  return true;
 }
 
 /** Every file below `root/folder`, as paths relative to `root`; none when the folder is absent. */

@@ -5,9 +5,10 @@ import { checkGatewayConfig } from './checkGatewayConfig.js';
 import { completeConfig } from './completeConfig.js';
 import { ConfigError } from './ConfigError.js';
 import { asConfigSchemaNode } from './configOptions.js';
-import { createConfigValidator } from './createConfigValidator.js';
+import { configMessagesFrom } from './createConfigValidator.js';
 import { expandEnv, type Environment } from './expandEnv.js';
 import { type GatewayConfig, gatewayConfigSchema } from './GatewayConfig.js';
+import { validateConfigFile } from './validateConfigFile.js';
 
 /** Values that win over the config file (the gateway command's flags). */
 export interface GatewayConfigOverrides {
@@ -35,8 +36,7 @@ export interface LoadGatewayConfigOptions {
 }
 
 const schema = asConfigSchemaNode(gatewayConfigSchema);
-// Compiled once per process: the schema never changes.
-const validate = createConfigValidator(schema);
+const validate = configMessagesFrom(validateConfigFile);
 
 /**
  * Reads, expands, validates and completes the gateway configuration: the file's values, then the

@@ -7,21 +7,29 @@ import { runGatewayPrimary } from './runGatewayPrimary.js';
 import { runGatewayWorker } from './runGatewayWorker.js';
 import { runSingleGateway } from './runSingleGateway.js';
 
+export interface RunGatewayOptions extends Pick<LoadGatewayConfigOptions, 'file' | 'overrides'> {
+  /**
+   * Called once the gateway serves, in the process that serves (this one, or each worker): the
+   * built entry writes the bundle's code cache then (loadCachedBundle.ts).
+   */
+  onServing?: () => void;
+}
+
 /**
  * The gateway as a process (`portico gateway`): loads and checks the config (file and flags),
  * then runs it in this process (`server.workers: 1`) or as a cluster primary whose workers each
  * run this again and become workers. Exits 1 with the message (no stack) when the config is
  * wrong; exits 0 after a graceful stop on SIGTERM or SIGINT.
  */
-export async function runGateway(options: Pick<LoadGatewayConfigOptions, 'file' | 'overrides'>): Promise<void> {
+export async function runGateway(options: RunGatewayOptions): Promise<void> {
   if (cluster.isWorker) {
-    await runGatewayWorker();
+    await runGatewayWorker(options.onServing);
     return;
   }
   const logger = createLogger({ name: 'gateway' });
   const config = loadConfig(options);
   if (!config) process.exitCode = 1;
-  else if (config.server.workers === 1) await runSingleGateway(config, logger);
+  else if (config.server.workers === 1) await runSingleGateway(config, logger, options.onServing);
   else runGatewayPrimary(config, logger);
 }
 

@@ -4,6 +4,7 @@ import { runService } from '../../common/process/runService.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import { clusterMessage, isClusterMessage } from './clusterMessages.js';
 import { answerMetricsCollections, exposeClusterMetrics } from './exposeClusterMetrics.js';
+import { serving } from './serving.js';
 import { reportStartFailure, startGateway } from './startGateway.js';
 
 /**
@@ -11,9 +12,9 @@ import { reportStartFailure, startGateway } from './startGateway.js';
  * primary validated (not from the file again, which may have changed since), listens on the port
  * the workers share, and drains when the primary asks, or on SIGTERM or SIGINT. Exits 1 when it
  * cannot start, which the primary sees. If the primary goes away, Node's cluster ends the worker
- * at once.
+ * at once. `onServing` is called once it listens.
  */
-export async function runGatewayWorker(): Promise<void> {
+export async function runGatewayWorker(onServing?: () => void): Promise<void> {
   const logger = createLogger({ name: `gateway/${cluster.worker?.id ?? '?'}` });
   answerMetricsCollections();
   const config = await receiveConfig();
@@ -25,7 +26,10 @@ export async function runGatewayWorker(): Promise<void> {
       const { server, address } = await startGateway(config, { logger, exposeMetrics: exposeClusterMetrics, metricsListener: false });
       return {
         stop: () => server.stop(),
-        announce: () => process.send?.(clusterMessage('portico:worker-listening', { address, tls: server.tls, subgraphs: [...server.subgraphs] })),
+        announce: () => {
+          process.send?.(clusterMessage('portico:worker-listening', { address, tls: server.tls, subgraphs: [...server.subgraphs] }));
+          serving(config, onServing);
+        },
       };
     },
   });

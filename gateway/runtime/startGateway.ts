@@ -3,16 +3,17 @@ import type { Logger } from '../../common/createLogger.js';
 import { ConfigError } from '../config/ConfigError.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import { createGatewayServer, type GatewayServer, type GatewayServerDeps } from '../createGatewayServer.js';
-import { limitHeapGrowth } from './limitHeapGrowth.js';
 
 export interface StartedGateway {
   server: GatewayServer;
   address: AddressInfo;
 }
 
-/** Builds the gateway and listens, in a process of its own (a single gateway or a cluster worker). */
+/**
+ * Builds the gateway and listens, in a process of its own (a single gateway or a cluster worker).
+ * The caller limits the heap's growth once it serves (`serving`).
+ */
 export async function startGateway(config: GatewayConfig, deps: GatewayServerDeps & { logger: Logger }): Promise<StartedGateway> {
-  limitHeapGrowth(config.server.heapGrowthPercent);
   const server = await createGatewayServer(config, deps);
   try {
     return { server, address: await server.listen() };

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, sym
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { importSurvivesCodeCache } from '../../gateway/runtime/loadCachedBundle.js';
 import { buildDist, compiledPath, sourceFolders } from '../../scripts/buildDist.js';
 
 // A scratch repository with a few sources, built the way `npm run build` builds this one.
@@ -77,7 +78,7 @@ describe('buildDist (npm run build)', () => {
     expect(await buildDist({ root })).toMatchObject({ written: 0, removed: 0 });
   });
 
-  it("bundles the gateway's entry with the packages it imports, reads files from the root, and loads the rest on demand", async () => {
+  it("bundles the gateway's entry with the packages it imports, reads files from the root, and keeps a code cache once it serves", async () => {
     scratch();
     write(
       'gateway/runtime/runGateway.ts',
@@ -88,24 +89,52 @@ describe('buildDist (npm run build)', () => {
         "import { projectRoot } from '../../common/projectRoot.js';",
         "import { greet } from '../../common/greet.js';",
         "const { type } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { type: string };",
-        "const later = await import('./later.js');",
-        'console.log(greet(parse(`{ ${type} }`).definitions.length + later.word));',
+        'export async function runGateway(options: { onServing?: () => void }): Promise<void> {',
+        "  const later = await import('./later.js');",
+        '  console.log(greet(parse(`{ ${type} }`).definitions.length + later.word));',
+        '  options.onServing?.();',
+        '}',
         '',
       ].join('\n'),
     );
     write('gateway/runtime/later.ts', "export const word = ' later';\n");
     write('common/projectRoot.ts', readFileSync('common/projectRoot.ts', 'utf8'));
+    write('gateway/runtime/loadCachedBundle.ts', readFileSync('gateway/runtime/loadCachedBundle.ts', 'utf8'));
     await buildDist({ root });
-    const entry = readFileSync(join(root, 'dist/gateway/runtime/runGateway.js'), 'utf8');
-    // graphql is inside, not imported; what is imported on demand is a chunk beside it.
-    expect(entry).not.toMatch(/from\s*"graphql"/);
-    expect(entry).toMatch(/import\(\s*"\.\/chunks\/later-[\w-]+\.js"\s*\)/);
-    // Run from elsewhere: the root is still found from the bundle, one folder further down.
-    const run = spawnSync(process.execPath, [join(root, 'dist/gateway/runtime/runGateway.js')], { encoding: 'utf8', cwd: tmpdir() });
-    expect(run.stderr).toBe('');
-    expect(run.stdout).toBe('hello 1 later\n');
-    // Rebuilt unchanged: nothing written, the chunks are not taken for orphans.
+    const runtime = join(root, 'dist/gateway/runtime');
+    // The entry runs the bundle, named after its content; graphql is inside it, not imported.
+    const entry = readFileSync(join(runtime, 'runGateway.js'), 'utf8');
+    const bundle = /"\.\/(runGateway-\w+\.cjs)"/.exec(entry)?.[1];
+    expect(bundle).toBeDefined();
+    expect(readFileSync(join(runtime, bundle!), 'utf8')).not.toMatch(/require\("graphql"\)/);
+    // Run from elsewhere: the root is still found from the bundle.
+    const start = () =>
+      spawnSync(process.execPath, ['--input-type=module', '--eval', `(await import(${JSON.stringify(join(runtime, 'runGateway.js'))})).runGateway({})`], {
+        encoding: 'utf8',
+        cwd: tmpdir(),
+        // The cache beside the bundle (NODE_COMPILE_CACHE would move it).
+        env: { ...process.env, NODE_COMPILE_CACHE: '' },
+      });
+    const first = start();
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toBe('hello 1 later\n');
+    const cache = join(runtime, `${bundle}.${process.version}-${process.arch}.cache`);
+    // Node 20 keeps no cache (see importSurvivesCodeCache); where one is kept, the second start
+    // takes it (V8 accepted it: it is not written again), and `import()` still works.
+    const cacheWorks = await importSurvivesCodeCache();
+    expect(existsSync(cache)).toBe(cacheWorks);
+    const written = cacheWorks ? statSync(cache).mtimeMs : undefined;
+    const second = start();
+    expect(second.stdout).toBe('hello 1 later\n');
+    if (cacheWorks) expect(statSync(cache).mtimeMs).toBe(written);
+    // Rebuilt unchanged: nothing written, and neither the bundle nor its cache is taken for an orphan.
     expect(await buildDist({ root })).toMatchObject({ written: 0, removed: 0 });
+    expect(existsSync(cache)).toBe(cacheWorks);
+    // Changed: a bundle of another name, and the old one's cache goes with it.
+    write('gateway/runtime/later.ts', "export const word = ' changed';\n");
+    await buildDist({ root });
+    expect(existsSync(cache)).toBe(false);
+    expect(start().stdout).toBe('hello 1 changed\n');
   });
 
   it('names where an entry is compiled to, for every folder it compiles', () => {

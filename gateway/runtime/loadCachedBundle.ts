@@ -1,0 +1,119 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import vm from 'node:vm';
+
+export interface CachedBundle<Exports> {
+  /** What the bundle put in `module.exports`. */
+  exports: Exports;
+  /**
+   * Writes V8's code for the bundle, as compiled so far, for the next start: once, and only when
+   * this start had no cache V8 accepted. Call it once the process has done what its starts do
+   * (the gateway: once it serves), before anything changes V8's flags (`limitHeapGrowth`), since
+   * V8 refuses a cache written under other flags. A folder it may not write in is not an error.
+   */
+  saveCodeCache(): void;
+}
+
+/**
+ * Runs a CommonJS bundle (`npm run build`'s gateway bundle) with a V8 code cache beside it: the
+ * first start compiles it and, once told, writes the compiled code to `<bundle>.<node version>-
+ * <arch>.cache`; later starts give V8 that code instead of parsing and compiling the bundle's
+ * 9 MB again (docs/performance.md, "Start-up time"). Node 22.1+ has a compile cache of its own
+ * (`module.enableCompileCache`), but it keeps only what is compiled before a module runs; this one
+ * keeps every function the start compiled. Not on Node 20, whose V8 breaks `import()` in a script
+ * built from a cache (importSurvivesCodeCache): there the bundle is compiled at every start.
+ *
+ * The cache lives beside the bundle, so only who may change the bundle may change it, or, where
+ * `NODE_COMPILE_CACHE` names a folder (Node's own compile cache; the container image sets it, since
+ * the image's dist/ is not the gateway user's to write), in its `portico` folder. The bundle's
+ * name carries a hash of its content (the build names it), so a cache never meets another
+ * bundle's source; V8 itself refuses one from another V8 version or other flags, and then the
+ * bundle is compiled as if there were none. The bundle must be ASCII (the build checks), which is
+ * read as a one-byte string without decoding.
+ */
+export async function loadCachedBundle<Exports>(file: string): Promise<CachedBundle<Exports>> {
+  quietDefaultLoaderWarning();
+  const useCache = await importSurvivesCodeCache();
+  const folder = process.env.NODE_COMPILE_CACHE ? join(process.env.NODE_COMPILE_CACHE, 'portico') : dirname(file);
+  const cacheFile = join(folder, `${basename(file)}.${process.version}-${process.arch}.cache`);
+  let cachedData: Buffer | undefined;
+  try {
+    if (useCache) cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache yet (or none readable): compiled from the source.
+  }
+  // The same wrapper Node puts around a CommonJS module, so the bundle runs as if `require`d.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`, {
+    filename: file,
+    cachedData,
+    // `import()` inside the bundle (a policy module, Node's own modules in OpenTelemetry's
+    // exporter) resolves as it would in a module of Node's own (see quietDefaultLoaderWarning).
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const needsCache = cachedData === undefined || script.cachedDataRejected === true;
+  const module = { exports: {} as Exports };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
+  let saved = false;
+  return {
+    exports: module.exports,
+    saveCodeCache() {
+      if (!useCache || !needsCache || saved) return;
+      saved = true;
+      const scratch = `${cacheFile}.${process.pid}.tmp`;
+      try {
+        mkdirSync(folder, { recursive: true });
+        writeFileSync(scratch, script.createCachedData());
+        // Atomic: another process starting now reads the whole cache or none.
+        renameSync(scratch, cacheFile);
+      } catch {
+        // A read-only install (a container's image): every start compiles, as without a cache.
+        rmSync(scratch, { force: true });
+      }
+    },
+  };
+}
+
+const defaultLoaderWarning = 'vm.USE_MAIN_CONTEXT_DEFAULT_LOADER';
+
+/**
+ * The bundle's `import()` goes through Node's own loader (`USE_MAIN_CONTEXT_DEFAULT_LOADER`, the
+ * one way on Node 20 without --experimental-vm-modules), and Node warns, at the first `import()`,
+ * that this constant is experimental: an operator can do nothing about it, and a gateway with a
+ * policy module would print it at every start. That one warning is dropped; every other is emitted.
+ */
+function quietDefaultLoaderWarning(): void {
+  const emitWarning = process.emitWarning as (warning: string | Error, ...rest: unknown[]) => void;
+  if ((emitWarning as { quietsDefaultLoader?: true }).quietsDefaultLoader) return;
+  const quiet = (warning: string | Error, ...rest: unknown[]): void => {
+    if (String(typeof warning === 'string' ? warning : warning.message).startsWith(defaultLoaderWarning)) return;
+    emitWarning.call(process, warning, ...rest);
+  };
+  process.emitWarning = Object.assign(quiet, { quietsDefaultLoader: true as const }) as typeof process.emitWarning;
+}
+
+/**
+ * Whether `import()` still works in a script V8 built from a code cache. On Node 20 it does not
+ * (V8 11.3 drops the dynamic-import callback of a script it deserializes:
+ * ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and the bundle needs it (a policy module, the OTLP
+ * exporter's `import("http")`), so Node 20 runs the bundle without a cache; Node 26 keeps it.
+ * Found out by trying, once per process (a tiny script, well under a millisecond), not by version.
+ */
+export function importSurvivesCodeCache(): Promise<boolean> {
+  probe ??= (async () => {
+    const source = '(() => import("node:path"))';
+    const options = (filename: string) => ({ filename, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    const cachedData = new vm.Script(source, options('portico-cache-probe-a.js')).createCachedData();
+    // Another name, so that V8 takes the cache rather than its in-memory copy of the first.
+    const script = new vm.Script(source, { ...options('portico-cache-probe-b.js'), cachedData });
+    if (script.cachedDataRejected) return false;
+    try {
+      await (script.runInThisContext() as () => Promise<unknown>)();
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return probe;
+}
+let probe: Promise<boolean> | undefined;

@@ -1,0 +1,121 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importSurvivesCodeCache, loadCachedBundle } from '../../../gateway/runtime/loadCachedBundle.js';
+
+// Node 20 runs bundles without a cache (see importSurvivesCodeCache); Node 26 keeps one.
+const cacheWorks = await importSurvivesCodeCache();
+
+let dir: string;
+let bundle: string;
+let cache: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'portico-bundle-'));
+  bundle = join(dir, 'app-HASH.cjs');
+  cache = `${bundle}.${process.version}-${process.arch}.cache`;
+  writeFileSync(join(dir, 'later.mjs'), 'export const word = "later";\n');
+  // What a bundle does: CommonJS with Node's own modules through `require`, `import()` of a file
+  // named at run time (a policy module), its own path.
+  writeFileSync(
+    bundle,
+    [
+      'const { join } = require("node:path");',
+      'exports.where = () => join(__dirname, "x") === require("node:path").join(module.exports.dir, "x") && __filename;',
+      'exports.dir = __dirname;',
+      'exports.later = (url) => import(url).then((m) => m.word);',
+      'exports.add = (a, b) => a + b;',
+      '',
+    ].join('\n'),
+  );
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Exports {
+  where(): string | false;
+  later(url: string): Promise<string>;
+  add(a: number, b: number): number;
+}
+
+describe('loadCachedBundle', () => {
+  it('runs the bundle as Node runs a CommonJS module, `import()` included', async () => {
+    const loaded = await loadCachedBundle<Exports>(bundle);
+    const { exports } = loaded;
+    expect(exports.where()).toBe(bundle);
+    expect(exports.add(2, 3)).toBe(5);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      expect(await exports.later(pathToFileURL(join(dir, 'later.mjs')).href)).toBe('later');
+      process.emitWarning('another warning');
+      await new Promise((done) => setImmediate(done));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    // Node's warning about the loader constant the bundle's `import()` uses is not printed; others are.
+    expect(warnings).toEqual(['another warning']);
+    // And from the code cache (where this Node keeps one), `import()` still works.
+    loaded.saveCodeCache();
+    const again = await loadCachedBundle<Exports>(bundle);
+    expect(await again.exports.later(pathToFileURL(join(dir, 'later.mjs')).href)).toBe('later');
+  });
+
+  it('writes the code cache once told, and the next load takes it instead of writing another', async () => {
+    const first = await loadCachedBundle<Exports>(bundle);
+    first.exports.add(1, 1);
+    first.saveCodeCache();
+    // Node 20: no cache, ever (import() would break).
+    expect(existsSync(cache)).toBe(cacheWorks);
+    if (!cacheWorks) return;
+    const written = statSync(cache);
+    expect(written.size).toBeGreaterThan(0);
+    first.saveCodeCache();
+    expect(statSync(cache).mtimeMs).toBe(written.mtimeMs);
+    // Accepted by V8: nothing to save.
+    const second = await loadCachedBundle<Exports>(bundle);
+    expect(second.exports.add(2, 2)).toBe(4);
+    second.saveCodeCache();
+    expect(statSync(cache).mtimeMs).toBe(written.mtimeMs);
+  });
+
+  it('compiles the source when the cache is not one V8 accepts, and replaces it', async () => {
+    writeFileSync(cache, Buffer.from('not a code cache at all, just bytes'));
+    const loaded = await loadCachedBundle<Exports>(bundle);
+    expect(loaded.exports.add(1, 2)).toBe(3);
+    loaded.saveCodeCache();
+    // Replaced where this Node keeps a cache; left alone (and unread) where it does not.
+    expect(readFileSync(cache).toString().includes('not a code cache')).toBe(!cacheWorks);
+    expect((await loadCachedBundle<Exports>(bundle)).exports.add(3, 4)).toBe(7);
+  });
+
+  it("keeps the cache in NODE_COMPILE_CACHE's folder when it names one (a read-only install's)", async () => {
+    const before = process.env.NODE_COMPILE_CACHE;
+    process.env.NODE_COMPILE_CACHE = join(dir, 'compile-cache');
+    try {
+      const loaded = await loadCachedBundle<Exports>(bundle);
+      loaded.saveCodeCache();
+      const elsewhere = join(dir, 'compile-cache', 'portico', `app-HASH.cjs.${process.version}-${process.arch}.cache`);
+      expect(existsSync(elsewhere)).toBe(cacheWorks);
+      expect(existsSync(cache)).toBe(false);
+      if (!cacheWorks) return;
+      // Taken from there: not written again.
+      const written = statSync(elsewhere).mtimeMs;
+      (await loadCachedBundle<Exports>(bundle)).saveCodeCache();
+      expect(statSync(elsewhere).mtimeMs).toBe(written);
+    } finally {
+      if (before === undefined) delete process.env.NODE_COMPILE_CACHE;
+      else process.env.NODE_COMPILE_CACHE = before;
+    }
+  });
+
+  it('runs, and does not throw, where it cannot read or write the cache', async () => {
+    // A folder where the cache would be: neither readable as a file nor replaceable by one.
+    mkdirSync(cache);
+    const loaded = await loadCachedBundle<Exports>(bundle);
+    expect(loaded.exports.add(1, 1)).toBe(2);
+    expect(() => loaded.saveCodeCache()).not.toThrow();
+    expect(statSync(cache).isDirectory()).toBe(true);
+  });
+});
