@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import { SlowestFirst } from './test/support/SlowestFirst.js';
 
 // End-to-end files that must have the machine to themselves: they hold the event loop's delay
 // to a bound or time slow connections and drains against the gateway's timeouts, so a
@@ -34,6 +35,8 @@ export default defineConfig({
   test: {
     // Processes the tests start run the compiled code (bin/portico.js, dist/): build it first.
     globalSetup: ['test/support/buildBeforeTests.ts'],
+    // The longest end-to-end files start first, on a fresh clone too (no cache of durations).
+    sequence: { sequencer: SlowestFirst },
     projects: [
       {
         extends: true,

@@ -1,67 +1,72 @@
-import type { ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compiledPath } from '../../scripts/buildDist.js';
-import { startDev as startDevStack } from '../support/startDev.js';
+import { freePort } from '../support/freePort.js';
+import { isRunning, nodeChildrenOf } from '../support/nodeChildrenOf.js';
+import { startDev, type StartedDev } from '../support/startDev.js';
+import { copyRepository } from './helpers/copyRepository.js';
+import { runPortico } from './helpers/runPortico.js';
+import { startWidgetsService } from './helpers/startWidgetsService.js';
 
 // `portico dev` as a person runs it (what `npm start` runs), with free ports so it cannot
-// collide with anything.
-const started: ChildProcess[] = [];
-const services: number[] = [];
+// collide with anything. One stack serves every test here, in order (nine processes and a
+// web server take a while to start on a busy machine, and each start costs seconds of CPU):
+// it answers; it follows SDL edits and subgraphs added and removed; it keeps running when a
+// backend dies; SIGINT stops it all. Editing SDL changes the repository, so it runs in a
+// scratch copy. Killing dev outright needs a stack of its own: devKilled.e2e.ts.
+let copy: ReturnType<typeof copyRepository>;
+let stack: StartedDev;
+let widgets: Awaited<ReturnType<typeof startWidgetsService>>;
+/** Every service process dev has had, so that afterAll can kill what a failed test left. */
+const seen = new Set<number>();
 
-afterEach(() => {
-  for (const pid of [...started.map((child) => child.pid!), ...services]) {
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  }
-  started.length = 0;
-  services.length = 0;
-});
-
-// Every Node process whose parent is `pid`, from /proc: the services, and no helper process
-// another program may run (such as esbuild's service, which a build starts).
-function nodeChildrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split at its end.
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        const parent = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
-        return comm === 'node' && parent === String(pid);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    // A zombie has exited; it only waits for its parent to collect it.
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8')
-      .slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2)
-      .startsWith('Z');
-  } catch {
-    return false;
-  }
-}
-
-// Starts `portico dev` and records its children, so that each test can kill what is left.
-async function startDev() {
-  const stack = await startDevStack();
-  started.push(stack.dev);
+function services(): number[] {
   const children = nodeChildrenOf(stack.dev.pid!);
-  services.push(...children);
-  return { ...stack, children };
+  for (const pid of children) seen.add(pid);
+  return children;
+}
+
+beforeAll(async () => {
+  copy = copyRepository();
+  widgets = await startWidgetsService();
+  // The port a subgraph added later gets is the one after the highest routed one, so routing
+  // reviews (which dev moves anyway with --auto-ports) just below a port the system says is
+  // free now makes the new subgraph's port free rather than a fixed 4005.
+  const config = join(copy.root, 'schema/supergraph.yaml');
+  writeFileSync(config, readFileSync(config, 'utf8').replace('http://localhost:4004/graphql', `http://localhost:${(await freePort()) - 1}/graphql`));
+  stack = await startDev({ cwd: copy.root });
+  // A copy to build and nine processes to start, beside other test files.
+}, 240_000);
+
+afterAll(async () => {
+  if (stack && stack.dev.exitCode === null) {
+    stack.dev.kill('SIGKILL');
+    await stack.exited;
+  }
+  for (const pid of seen) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  await widgets?.stop();
+  copy?.remove();
+}, 60_000);
+
+async function ask(query: string): Promise<{ data?: unknown; errors?: Array<{ message: string }> }> {
+  const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  return (await response.json()) as { data?: unknown; errors?: Array<{ message: string }> };
+}
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 45_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}:\n${stack.lines.slice(-30).join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 // Waits until no process in `pids` is alive, or fails after `limitMs` naming the survivors.
 async function allExit(pids: number[], limitMs: number): Promise<number[]> {
   const until = Date.now() + limitMs;
-  while (Date.now() < until && pids.some(isAlive)) await new Promise((resolve) => setTimeout(resolve, 100));
-  return pids.filter(isAlive);
+  while (Date.now() < until && pids.some(isRunning)) await new Promise((resolve) => setTimeout(resolve, 100));
+  return pids.filter(isRunning);
 }
 
 // The child started from `entry`, by its command line.
@@ -71,10 +76,9 @@ function childRunning(children: number[], entry: string): number {
   return pid!;
 }
 
-// Each test starts nine processes; beside other test files on two cores that takes a while.
 describe('portico dev', { timeout: 120_000 }, () => {
-  it('runs the whole stack, answers through the gateway, and stops everything on SIGINT', async () => {
-    const { dev, lines, url, exited, children } = await startDev();
+  it('runs the whole stack and answers through the gateway', async () => {
+    const { lines, url } = stack;
 
     // Every service says where it is, and its log lines are prefixed by its name.
     for (const name of ['users-service', 'reviews-service', 'catalog-service', 'inventory-service', 'accounts', 'products', 'inventory', 'reviews']) {
@@ -121,21 +125,88 @@ describe('portico dev', { timeout: 120_000 }, () => {
     });
     expect(((await proxied.json()) as { data: { topProducts: unknown[] } }).data.topProducts).toHaveLength(1);
 
-    expect(children).toHaveLength(9);
-    dev.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(children.filter(isAlive)).toEqual([]);
+    expect(services()).toHaveLength(9);
+  });
+});
+
+describe("portico dev, when a subgraph's SDL is edited", { timeout: 120_000 }, () => {
+  const sdlFile = () => join(copy.root, 'schema/products.graphql');
+  const query = '{ topProducts(first: 1) { name description } }';
+
+  it('keeps serving the last supergraph that composed when the edit does not compose', async () => {
+    const original = readFileSync(sdlFile(), 'utf8');
+    writeFileSync(sdlFile(), original.replace('@key(fields: "upc")', '@key(fields: "nope")'));
+    try {
+      await until(async () => stack.lines.some((line) => line.includes('no longer compose')), 'dev reports the composition error');
+      expect(stack.lines.some((line) => line.startsWith('dev | error['))).toBe(true);
+      expect((await ask('{ topProducts(first: 1) { name } }')).errors).toBeUndefined();
+    } finally {
+      writeFileSync(sdlFile(), original);
+    }
   });
 
-  it('leaves no service running when it is killed outright', async () => {
-    const { dev, children } = await startDev();
-    expect(children).toHaveLength(9);
-    dev.kill('SIGKILL');
-    expect(await allExit(children, 20_000)).toEqual([]);
+  it('recomposes, restarts that subgraph, and the gateway serves the new field without a restart', async () => {
+    expect((await ask(query)).errors?.[0]?.message).toMatch(/Cannot query field "description"/);
+    const gatewayLines = () => stack.lines.filter((line) => line.startsWith('gateway | ')).length;
+    const before = gatewayLines();
+    writeFileSync(
+      sdlFile(),
+      readFileSync(sdlFile(), 'utf8').replace('  name: String!\n', '  name: String!\n  "Not in the catalog yet."\n  description: String\n'),
+    );
+    await until(async () => (await ask(query)).errors === undefined, 'the gateway serves Product.description');
+    const body = await ask(query);
+    expect(body.data).toEqual({ topProducts: [{ name: expect.any(String), description: null }] });
+    expect(stack.lines.some((line) => line.startsWith('dev | products changed: recomposed'))).toBe(true);
+    expect(stack.lines.some((line) => line.startsWith('dev | products stopped'))).toBe(false);
+    expect(stack.lines.slice(-200).some((line) => line.includes('reloaded the supergraph'))).toBe(true);
+    expect(gatewayLines()).toBeGreaterThan(before);
+    expect(stack.dev.exitCode).toBeNull();
+    services();
   });
 
+  it('says when a broken SDL composes again, and writes no path with a double slash', async () => {
+    const original = readFileSync(sdlFile(), 'utf8');
+    writeFileSync(sdlFile(), original.replace('@key(fields: "upc")', '@key(fields: "nope")'));
+    await until(async () => stack.lines.filter((line) => line.includes('no longer compose')).length >= 2, 'dev reports the composition error again');
+    // Any line from here on: the gateway logs its reload (and earlier requests) after dev's line.
+    const from = stack.lines.length;
+    writeFileSync(sdlFile(), original);
+    await until(async () => stack.lines.slice(from).some((line) => line.includes('The subgraphs compose again.')), 'dev says the subgraphs compose again');
+    expect(stack.lines.filter((line) => line.startsWith('dev |') && /[^:]\/\//.test(line))).toEqual([]);
+  });
+});
+
+describe('portico dev, when a subgraph is added or removed while it runs', () => {
+  it('starts the added subgraph, so the gateway serves its fields, and stops it once it is removed', async () => {
+    const added = await runPortico(copy.root, ['subgraph', 'add', 'widgets', '--rest', widgets.baseUrl]);
+    expect(added.code, added.stderr).toBe(0);
+    // The next steps point at this stack's gateway, not at the default port.
+    expect(added.stdout).toContain(`Query it through the gateway at ${stack.url}, e.g.`);
+    expect(added.stdout).toMatch(/portico dev \(process \d+\) is running here: it starts widgets within seconds/);
+
+    await until(async () => (await ask('{ widget(id: "1") { id name } }')).errors === undefined, 'the gateway serves Query.widget');
+    expect((await ask('{ widget(id: "1") { id name } }')).data).toEqual({ widget: { id: '1', name: 'Sprocket' } });
+    expect(stack.lines.some((line) => /^dev \| started widgets at http:\/\/localhost:\d+\/graphql$/.test(line))).toBe(true);
+    expect(stack.lines.some((line) => line.startsWith('dev | widgets stopped'))).toBe(false);
+    services();
+
+    const removed = await runPortico(copy.root, ['subgraph', 'remove', 'widgets']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain(`its gateway at ${stack.url} serves the supergraph without it`);
+    await until(async () => stack.lines.includes('dev | stopped widgets: it is no longer in schema/supergraph.yaml'), 'dev stops widgets');
+    await until(
+      async () => /Cannot query field "widget"/.test((await ask('{ widget(id: "1") { id } }')).errors?.[0]?.message ?? ''),
+      'the gateway drops Query.widget',
+    );
+    expect((await ask('{ topProducts(first: 1) { name } }')).errors).toBeUndefined();
+    expect(stack.dev.exitCode).toBeNull();
+  }, 180_000);
+});
+
+describe('portico dev, when a service dies and when it is stopped', { timeout: 120_000 }, () => {
   it('keeps running when a backend dies, so its failure shows in the answers', async () => {
-    const { dev, lines, url, children, exited } = await startDev();
+    const { lines, url } = stack;
+    const children = services();
     const catalog = childRunning(children, compiledPath('backends/catalog/index.ts'));
     process.kill(catalog, 'SIGTERM');
     expect(await allExit([catalog], 20_000)).toEqual([]);
@@ -154,9 +225,15 @@ describe('portico dev', { timeout: 120_000 }, () => {
     expect(body.data.topProducts).toBeNull();
     expect(body.data.users).toHaveLength(1);
     expect(body.errors[0]!.extensions).toMatchObject({ code: 'BACKEND_UNAVAILABLE', serviceName: 'products' });
-    expect(children.filter((pid) => pid !== catalog).every(isAlive)).toBe(true);
+    expect(children.filter((pid) => pid !== catalog).every(isRunning)).toBe(true);
+  });
 
-    dev.kill('SIGINT');
-    expect(await exited).toBe(0);
+  it('stops everything on SIGINT and exits 0', async () => {
+    const children = services();
+    // The eight services the stack still runs (one backend died in the test before).
+    expect(children).toHaveLength(8);
+    stack.dev.kill('SIGINT');
+    expect(await stack.exited).toBe(0);
+    expect(children.filter(isRunning)).toEqual([]);
   });
 });

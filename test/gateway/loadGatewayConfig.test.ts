@@ -381,9 +381,17 @@ subgraphs:
       expect(problemsOf(() => loadGatewayConfig({ cwd: dir, env: {}, overrides: { port: 'http' } }))).toEqual([
         'server.port: must be an integer from 0 to 65535 (got "http")',
       ]);
-      expect(problemsOf(() => loadGatewayConfig({ cwd: dir, env: {}, overrides: { workers: 'abc' } }))).toEqual([
-        `server.workers: must be ${workersAccepted} (got "abc")`,
-      ]);
+      // What `portico gateway --workers` passes on.
+      for (const [workers, got] of [
+        ['0', '0'],
+        ['-1', '"-1"'],
+        ['abc', '"abc"'],
+        ['2.5', '"2.5"'],
+      ]) {
+        expect(problemsOf(() => loadGatewayConfig({ cwd: dir, env: {}, overrides: { workers } }))).toEqual([
+          `server.workers: must be ${workersAccepted} (got ${got})`,
+        ]);
+      }
     });
   });
 

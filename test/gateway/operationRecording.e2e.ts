@@ -8,6 +8,7 @@ import { composeSupergraph } from '../../cli/compose/composeSupergraph.js';
 import { readSupergraphConfig } from '../../cli/compose/readSupergraphConfig.js';
 import type { RecordedOperation } from '../../gateway/pipeline/operationRecording/RecordedOperation.js';
 import { runPortico } from '../cli/helpers/runPortico.js';
+import { runPorticoInProcess } from '../cli/helpers/runPorticoInProcess.js';
 import { startDemoBackends, type DemoBackends } from '../support/startDemoBackends.js';
 import { startRedis, type RunningRedis } from '../support/startRedis.js';
 import { startSubgraphs, testSigningSecret, type RunningSubgraphs } from '../support/startSubgraphs.js';
@@ -118,7 +119,8 @@ describe('operation recording, in memory', () => {
   it('is what portico check names, by client, for a breaking change', async () => {
     const proposed = path.join(dir, 'accounts.graphql');
     writeFileSync(proposed, readFileSync('schema/accounts.graphql', 'utf8').replace(/\n {2}"[^"]*"\n {2}username: String!/, ''));
-    const result = await runPortico('.', ['check', 'accounts', '--schema', proposed, '--operations', listenerOf(gateway)]);
+    // In this process (portico-check.e2e.ts runs the command itself): a spawn loads composition again.
+    const result = await runPorticoInProcess(['check', 'accounts', '--schema', proposed, '--operations', listenerOf(gateway)]);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toContain('against 0 manifest operation(s) and 2 operation(s) the gateway has seen.');
     expect(result.stdout).toMatch(/used by Viewer {2}\(client ios 2\.0, seen 1×, last \d{4}-\d\d-\d\dT/);
@@ -146,7 +148,8 @@ describe('operation recording, in memory', () => {
     expect(text.stdout).toContain('User.username  (deprecated: Use name.)');
     expect(text.stdout).toMatch(/ {2}Viewer {2}\(client ios 2\.0, seen 1×, last \d{4}-/);
 
-    const json = await runPortico('.', ['usage', '--supergraph', supergraph, '--operations', listenerOf(gateway), '--format', 'json']);
+    // The text report through the command itself, the JSON one in this process.
+    const json = await runPorticoInProcess(['usage', '--supergraph', supergraph, '--operations', listenerOf(gateway), '--format', 'json']);
     const report = JSON.parse(json.stdout) as { version: number; fields: Array<{ field: string; usedBy: unknown[]; lastSeen: string | null }> };
     expect(report.version).toBe(1);
     expect(report.fields).toEqual([

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanDrain, probeKeepAliveDrain } from '../support/probeKeepAliveDrain.js';
 import { send } from './support/expectRefused.js';
+import { INTERNALS } from './support/internalsPattern.js';
 import { startTarget, type Target } from './support/startTarget.js';
-
-// A path (absolute or relative, POSIX or Windows) or a URL, anywhere in a body.
-const INTERNALS = /[a-z][a-z0-9+.-]*:\/\/|(^|[\s"'(=])\.{0,2}\/[\w.-]+\/|[A-Za-z]:\\|\.graphql\b|127\.0\.0\.1|localhost/i;
 
 for (const mode of ['development', 'production'] as const) {
   describe(`a ${mode} gateway's lifecycle`, () => {
@@ -52,33 +50,6 @@ function probe(target: Target) {
     maxRequests: 3000,
   });
 }
-
-describe('a production gateway whose /ready probes a subgraph that does not answer', () => {
-  let target: Target;
-
-  beforeAll(async () => {
-    // Port 9 (discard) on loopback: nothing listens there, the connection is refused.
-    target = await startTarget({
-      mode: 'production',
-      config: { server: { readyChecksSubgraphs: true }, subgraphs: { reviews: { url: 'http://127.0.0.1:9/graphql' } } },
-    });
-  });
-
-  afterAll(async () => {
-    await target?.close();
-  });
-
-  it('fails /ready with a short reason naming no file, URL or host, and logs the details', async () => {
-    const reply = await send(`${target.origin}/ready`);
-    expect(reply.status).toBe(503);
-    expect(JSON.stringify(reply.body)).not.toMatch(INTERNALS);
-    expect(reply.body).toMatchObject({ status: 'fail', errors: [{ extensions: { code: 'SERVICE_NOT_READY' } }] });
-    // Liveness is the process's own: it does not depend on the subgraphs.
-    expect((await send(`${target.origin}/health`)).body).toEqual({ status: 'pass' });
-    // The operator still learns where, from the log.
-    await vi.waitFor(() => expect(target.output()).toContain('127.0.0.1:9'));
-  });
-});
 
 describe('a gateway of two workers (Node cluster)', () => {
   let target: Target;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPortico } from '../helpers/runPortico.js';
+import { runPorticoInProcess } from '../helpers/runPorticoInProcess.js';
 
 // Real changes of the demo subgraphs: temporary SDL files made from schema/*.graphql.
 const dir = mkdtempSync(path.join(tmpdir(), 'portico-check-'));
@@ -35,6 +36,8 @@ const withoutUsername = () => proposed('accounts', (sdl) => sdl.replace(/\n {2}"
 
 describe('portico check', () => {
   it('fails on a removed field a known operation uses, and names the operation and its client', async () => {
+    // Through the command itself, once: its exit code and output; the other cases run it in this
+    // process (each spawn loads composition again).
     const result = await runPortico('.', ['check', 'accounts', '--schema', withoutUsername(), '--manifest', manifest]);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toContain('BREAKING (1)');
@@ -45,14 +48,14 @@ describe('portico check', () => {
 
   it("reads the web client's own manifest (codegen's client preset format) as the gateway does", async () => {
     const file = proposed('reviews', (sdl) => sdl.replace('  rating: Int!\n  author', '  rating: Float!\n  author'));
-    const result = await runPortico('.', ['check', 'reviews', '--schema', file, '--manifest', 'web/src/generated/persisted-documents.json']);
+    const result = await runPorticoInProcess(['check', 'reviews', '--schema', file, '--manifest', 'web/src/generated/persisted-documents.json']);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toMatch(/used by TopProducts {2}\(trusted documents: web\/src\/generated\/persisted-documents\.json\)/);
     expect(result.stdout).not.toContain('used by Me ');
   });
 
   it('reports a breaking change no known operation uses, and passes, saying so', async () => {
-    const result = await runPortico('.', ['check', 'accounts', '--schema', withoutUsername()]);
+    const result = await runPorticoInProcess(['check', 'accounts', '--schema', withoutUsername()]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('no known operation uses it');
     expect(result.stdout).toContain('PASS: 1 breaking change(s), but no known operation uses what they change');
@@ -60,7 +63,7 @@ describe('portico check', () => {
 
   it('fails on a type change of a used field', async () => {
     const file = proposed('reviews', (sdl) => sdl.replace('  rating: Int!\n  author', '  rating: Float!\n  author'));
-    const result = await runPortico('.', ['check', 'reviews', '--schema', file, '--manifest', manifest]);
+    const result = await runPorticoInProcess(['check', 'reviews', '--schema', file, '--manifest', manifest]);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toMatch(/FIELD_TYPE_CHANGED {2}Review\.rating {2}Field 'Review\.rating' changed type from 'Int!' to 'Float!'/);
     expect(result.stdout).toContain('used by ProductReviews');
@@ -69,7 +72,7 @@ describe('portico check', () => {
 
   it('passes a new nullable field, as a safe change', async () => {
     const file = proposed('products', (sdl) => sdl.replace('  weight: Int!\n', '  weight: Int!\n  "Marketing copy."\n  description: String\n'));
-    const result = await runPortico('.', ['check', 'products', '--schema', file, '--manifest', manifest]);
+    const result = await runPorticoInProcess(['check', 'products', '--schema', file, '--manifest', manifest]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('SAFE (2)');
     expect(result.stdout).not.toContain('BREAKING');
@@ -80,7 +83,7 @@ describe('portico check', () => {
   it('reports a composition error as portico compose does, and fails', async () => {
     // inventory's @requires needs Product.price from products.
     const file = proposed('products', (sdl) => sdl.replace(/\n {2}"Price in cents\."\n {2}price: Int!/, ''));
-    const result = await runPortico('.', ['check', 'products', '--schema', file, '--manifest', manifest]);
+    const result = await runPorticoInProcess(['check', 'products', '--schema', file, '--manifest', manifest]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('error[EXTERNAL_MISSING_ON_BASE]: Field "Product.price" is marked @external on all the subgraphs');
     expect(result.stderr).toContain('  --> schema/inventory.graphql:');
@@ -88,7 +91,7 @@ describe('portico check', () => {
   });
 
   it('prints the documented JSON shape with --format json', async () => {
-    const result = await runPortico('.', ['check', 'accounts', '--schema', withoutUsername(), '--manifest', manifest, '--format', 'json']);
+    const result = await runPorticoInProcess(['check', 'accounts', '--schema', withoutUsername(), '--manifest', manifest, '--format', 'json']);
     expect(result.code, result.stderr).toBe(1);
     const report = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(Object.keys(report)).toEqual(['version', 'subgraph', 'schemaFile', 'composition', 'changes', 'operations', 'summary', 'exitCode']);
@@ -113,7 +116,7 @@ describe('portico check', () => {
 
   it('answers a composition error in JSON too', async () => {
     const file = proposed('products', (sdl) => sdl.replace(/\n {2}"Price in cents\."\n {2}price: Int!/, ''));
-    const result = await runPortico('.', ['check', 'products', '--schema', file, '--format', 'json']);
+    const result = await runPorticoInProcess(['check', 'products', '--schema', file, '--format', 'json']);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ composition: { ok: false, errors: [{ code: 'EXTERNAL_MISSING_ON_BASE' }] }, exitCode: 1 });
   });
@@ -132,8 +135,9 @@ describe('portico check', () => {
       [['check', 'products', '--schema', 'schema/products.graphql', '--operations', 'not a url'], '--operations: "not a url" is not a URL'],
       [['check', 'products'], "error: required option '--schema <file>' not specified"],
     ];
-    for (const [args, message] of cases) {
-      const result = await runPortico('.', args);
+    for (const [index, [args, message]] of cases.entries()) {
+      // The first through the command itself: its exit code 2.
+      const result = index === 0 ? await runPortico('.', args) : await runPorticoInProcess(args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toContain(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
