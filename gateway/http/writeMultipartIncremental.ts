@@ -61,7 +61,9 @@ async function writeParts(res: ServerResponse, options: MultipartIncrementalOpti
   res.once('close', stop);
   // The client may have gone while the first payload was being made: `close` has been and gone,
   // and the parts would otherwise be awaited for nobody (holding the request's admission slot).
-  if (res.destroyed || res.socket === null || res.socket.destroyed) stop();
+  // The request's socket, not the response's: a pipelined response waiting behind another has
+  // none yet, and its client is still there.
+  if (res.destroyed || res.req.socket.destroyed) stop();
   // Resolves once the chunk is handed to the socket, waiting for a full buffer to drain first: a
   // client that leaves it untaken for 30 s is disconnected (the parts still to come are cancelled),
   // so one that stops reading holds no admission slot for long.
