@@ -31,8 +31,8 @@ beforeAll(async () => {
       supergraph: { path: supergraph },
       subgraphs: { reviews: { url: reviews.url }, products: { url: products.url } },
       server: { readyChecksSubgraphs: false, websocket: { maxConnectionsPerAddress: 1000 } },
-      // Every client here comes from 127.0.0.1 (each its own TCP connection: past the 256 an address may hold), and subscribes and completes by the thousand.
-      rateLimit: { perAddress: { windowSeconds: 60, limit: 1_000_000, maxConnections: 0 }, default: { windowSeconds: 60, limit: 1_000_000 } },
+      // Every client here comes from 127.0.0.1, and subscribes and completes by the thousand.
+      rateLimit: { perAddress: { windowSeconds: 60, limit: 1_000_000 }, default: { windowSeconds: 60, limit: 1_000_000 } },
       upstream: { maxSubscriptionsPerAddress: 10_000 },
     },
   });
