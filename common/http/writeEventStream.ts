@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { writeStreamed, type StreamEnd } from './writeStreamed.js';
+import { JsonText } from './JsonText.js';
 
 // graphql-sse's reference server pings every 12 s; proxies commonly drop a connection idle for 30 s or more.
 const HEARTBEAT_MS = 12_000;
@@ -22,7 +23,7 @@ export function writeEventStream(res: ServerResponse, results: AsyncIterator<unk
     opening: ':\n\n',
     heartbeat: ':\n\n',
     heartbeatMs: HEARTBEAT_MS,
-    item: (result) => `event: next\ndata: ${JSON.stringify(result)}\n\n`,
+    item: (result) => `event: next\ndata: ${JsonText.of(result)}\n\n`,
     closing: 'event: complete\n\n',
   });
 }

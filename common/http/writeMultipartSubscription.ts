@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { writeStreamed, type StreamEnd } from './writeStreamed.js';
+import { JsonText } from './JsonText.js';
 
 // Apollo Router's heartbeat interval for multipart subscriptions.
 const HEARTBEAT_MS = 5_000;
@@ -22,7 +23,8 @@ export function writeMultipartSubscription(res: ServerResponse, results: AsyncIt
     opening: '\r\n--graphql',
     heartbeat: `${PART}{}\r\n--graphql`,
     heartbeatMs: HEARTBEAT_MS,
-    item: (result) => `${PART}${JSON.stringify({ payload: result })}\r\n--graphql`,
+    // `{"payload":…}` framed around the result's JSON: what JSON.stringify({ payload: result }) gives.
+    item: (result) => `${PART}{"payload":${JsonText.of(result)}}\r\n--graphql`,
     closing: '--\r\n',
   });
 }

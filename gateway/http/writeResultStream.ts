@@ -3,7 +3,9 @@ import type { HTTPGraphQLResponse } from '@apollo/server';
 import { writeEventStream } from '../../common/http/writeEventStream.js';
 import { writeHttpGraphQLResponse } from '../../common/http/writeHttpGraphQLResponse.js';
 import { writeMultipartSubscription } from '../../common/http/writeMultipartSubscription.js';
-import { formatStreamItem, type FormatError } from '../streaming/formatStreamItem.js';
+import { JsonText } from '../../common/http/JsonText.js';
+import type { FormatError } from '../streaming/formatStreamItem.js';
+import { serializeStreamItem } from '../streaming/serializeStreamItem.js';
 import type { StreamEnd } from '../../common/http/writeStreamed.js';
 import type { OpenStream } from '../streaming/createHttpStreamCounter.js';
 import type { ResultStream } from '../streaming/ResultStream.js';
@@ -65,7 +67,8 @@ function withFirst(first: Record<string, unknown>, stream: ResultStream, formatE
       }
       const next = await items.next();
       if (next.done) return next;
-      return { value: formatStreamItem(stream, next.value, formatError), done: false };
+      // A subscription event's JSON is made once for every client of it (see serializeStreamItem).
+      return { value: new JsonText(serializeStreamItem(stream, next.value, formatError)), done: false };
     },
     return: () => items.return?.() ?? Promise.resolve({ value: undefined, done: true }),
   };

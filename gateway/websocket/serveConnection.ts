@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { JsonLimits } from '../../common/http/checkJsonText.js';
@@ -9,7 +8,14 @@ import type { Viewer } from '../GatewayContext.js';
 import type { ResultStream } from '../streaming/ResultStream.js';
 import { closeReason, SocketClose, type CloseReason } from './closeCodes.js';
 import { endStream, iteratorOf } from '../streaming/endStream.js';
-import { formatStreamItem, type FormatError } from '../streaming/formatStreamItem.js';
+import type { FormatError } from '../streaming/formatStreamItem.js';
+import { serializeStreamItem } from '../streaming/serializeStreamItem.js';
+import { internalError } from './internalError.js';
+import { nextMessage } from './nextMessage.js';
+import { operationHeaders } from './operationHeaders.js';
+import { rawDataBytes } from './rawDataBytes.js';
+import { tooManyOperations } from './tooManyOperations.js';
+import { whenTokenExpires } from './whenTokenExpires.js';
 import { InvalidMessage, parseClientMessage, type ClientMessage, type SubscribePayload } from './parseClientMessage.js';
 import type { SocketAnswer, SocketOperationSource } from './runSocketOperation.js';
 import type { Logger } from '../../common/createLogger.js';
@@ -45,19 +51,6 @@ interface Operation {
 
 // A client that lets this much pile up unread is dropped (1008): the gateway holds no more for it.
 const MAX_BUFFERED_BYTES = 4 * 2 ** 20;
-// Node's timers take at most this many ms.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-// Headers of the upgrade that describe the WebSocket handshake, not the operations run on it.
-const HANDSHAKE_HEADERS = [
-  'upgrade',
-  'connection',
-  'content-length',
-  'transfer-encoding',
-  'sec-websocket-key',
-  'sec-websocket-version',
-  'sec-websocket-protocol',
-  'sec-websocket-extensions',
-];
 
 /**
  * One `graphql-transport-ws` connection (https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md),
@@ -76,8 +69,7 @@ export function serveConnection(
   options: ConnectionOptions,
 ): ServedConnection {
   const { settings, logger } = options;
-  const baseHeaders: IncomingHttpHeaders = { ...upgrade.headers };
-  for (const name of HANDSHAKE_HEADERS) delete baseHeaders[name];
+  const baseHeaders = operationHeaders(upgrade.headers);
   let source: SocketOperationSource = { upgrade, headers: baseHeaders, clientAddress };
   const operations = new Map<string, Operation>();
   let running = 0;
@@ -86,18 +78,20 @@ export function serveConnection(
   let why: CloseReason | undefined;
   let alive = true;
 
-  const send = (message: Record<string, unknown>): void => {
+  // `text` makes the message's JSON; a message that cannot be serialised goes out as an internal error.
+  const sendText = (text: () => string, id: string | undefined): void => {
     if (socket.readyState !== socket.OPEN) return;
-    let text: string;
+    let message: string;
     try {
-      text = JSON.stringify(message);
+      message = text();
     } catch (error) {
       logger.error({ err: error }, 'a WebSocket message could not be serialised');
-      text = JSON.stringify({ ...('id' in message ? { id: message.id } : {}), type: 'error', payload: [internalError()] });
+      message = JSON.stringify({ ...(id === undefined ? {} : { id }), type: 'error', payload: [internalError()] });
     }
-    socket.send(text);
+    socket.send(message);
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) close(SocketClose.tooSlow, 'The client reads its messages too slowly', 'too_slow');
   };
+  const send = (message: { id?: string; type: string; payload?: unknown }): void => sendText(() => JSON.stringify(message), message.id);
 
   const endOperation = (id: string, operation: Operation): void => {
     if (operations.get(id) === operation) operations.delete(id);
@@ -136,19 +130,11 @@ export function serveConnection(
   for (const timer of [initTimer, idleTimer, heartbeat]) timer.unref();
 
   const armExpiry = (viewer: Viewer | null): void => {
-    const exp = viewer?.claims.exp;
-    if (typeof exp !== 'number' || !Number.isFinite(exp)) return;
-    const inMs = exp * 1000 - Date.now();
-    if (inMs > MAX_TIMER_MS) return;
-    expiryTimer = setTimeout(
-      () => {
-        const expired = { message: 'The token expired; reconnect with a fresh one', extensions: { code: ErrorCode.UNAUTHENTICATED } };
-        for (const id of operations.keys()) send({ id, type: 'error', payload: [expired] });
-        close(SocketClose.forbidden, 'Token expired: reconnect with a fresh token', 'token_expired');
-      },
-      Math.max(0, inMs),
-    );
-    expiryTimer.unref();
+    expiryTimer = whenTokenExpires(viewer, () => {
+      const expired = { message: 'The token expired; reconnect with a fresh one', extensions: { code: ErrorCode.UNAUTHENTICATED } };
+      for (const id of operations.keys()) send({ id, type: 'error', payload: [expired] });
+      close(SocketClose.forbidden, 'Token expired: reconnect with a fresh token', 'token_expired');
+    });
   };
 
   const initialise = async (payload: Record<string, unknown> | null): Promise<void> => {
@@ -197,7 +183,9 @@ export function serveConnection(
         operation.stream = answer.stream;
         for await (const item of iteratorOf(answer.stream)) {
           if (!ours()) break;
-          send({ id, type: 'next', payload: formatStreamItem(answer.stream, item, options.formatError) });
+          // The event's payload is serialised once for every client of it; only the id is this client's.
+          const stream = answer.stream;
+          sendText(() => nextMessage(id, serializeStreamItem(stream, item, options.formatError)), id);
         }
       }
       if (ours()) send({ id, type: 'complete' });
@@ -267,7 +255,7 @@ export function serveConnection(
     if (why !== undefined) return;
     let message: ClientMessage;
     try {
-      message = parseClientMessage(toBuffer(data), options.limits);
+      message = parseClientMessage(rawDataBytes(data), options.limits);
     } catch (error) {
       const reason = error instanceof InvalidMessage || error instanceof HttpError ? error.message : 'Invalid message';
       return close(SocketClose.badRequest, reason, 'bad_request');
@@ -300,22 +288,5 @@ export function serveConnection(
       close(code, reason, reasonWhy);
       await closed;
     },
-  };
-}
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
-
-function internalError() {
-  return { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
-}
-
-function tooManyOperations(allowed: number) {
-  return {
-    message: `This connection runs ${allowed} operations already; the gateway allows at most ${allowed} (server.websocket.maxSubscriptionsPerConnection): complete one first, or open another connection`,
-    extensions: { code: ErrorCode.RATE_LIMITED, limit: 'server.websocket.maxSubscriptionsPerConnection', allowed },
   };
 }
