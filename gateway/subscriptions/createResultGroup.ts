@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
@@ -61,6 +62,9 @@ export function createResultGroup(options: ResultGroupOptions): ResultGroup {
   const { upstream, subgraph, tracer } = options;
   const clients = new Set<EventQueue<SubscriptionEvent>>();
   const abort = new AbortController();
+  // Every event in flight (up to maxRunning) and each of its fetch attempts listen to this one
+  // signal: more than Node's default of 10 is the design, not a leak.
+  setMaxListeners(0, abort.signal);
   let gone = false;
   // Deliveries, chained in the upstream's order.
   let delivered: Promise<void> = Promise.resolve();
@@ -181,7 +185,12 @@ export function createResultGroup(options: ResultGroupOptions): ResultGroup {
         try {
           onLeave();
         } finally {
-          if (clients.size === 0) letGo();
+          // The last client gone: what still runs runs for nobody (also after the upstream's
+          // normal end, when `gone` is already set and letGo would do nothing).
+          if (clients.size === 0) {
+            abort.abort();
+            letGo();
+          }
         }
       });
       clients.add(client);

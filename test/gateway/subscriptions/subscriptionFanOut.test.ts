@@ -144,6 +144,20 @@ describe('subscription fan-out', () => {
     expect(subscriptions.upstreams()).toBe(0);
   });
 
+  it('cancels a run when the last client leaves after the upstream ended normally (the run was for nobody)', async () => {
+    const { sinks, open } = fakeOpener();
+    const fetches = fakeEntityFetches();
+    const subscriptions = create(open);
+    const only = subscribe(subscriptions, fetches.runEvent);
+    sinks[0]!.next(review('1'));
+    sinks[0]!.complete();
+    await flush();
+    expect(fetches.calls).toHaveLength(1);
+    const running = fetches.calls[0]!;
+    await only.events.return!();
+    expect(running.caller.context.signal.aborted).toBe(true);
+  });
+
   it('gives clients that differ in identity, variables or operation their own run and result; identical ones share', async () => {
     const { sinks, open } = fakeOpener();
     const fetches = fakeEntityFetches();
