@@ -146,7 +146,10 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     if (this.aborted || this.settled) return;
     this.aborted = true;
     this.reason = reason;
-    this.abortRequest?.(reason instanceof Error ? reason : new Error(String(reason)));
+    if (this.abortRequest) this.abortRequest(reason instanceof Error ? reason : new Error(String(reason)));
+    // Still queued in the pool (undici connects a request only when it writes it): the attempt
+    // ends now, at its deadline; `onConnect` aborts the request if it is ever written.
+    else this.settle(reason, undefined);
   }
 
   onConnect(abort: (reason?: Error) => void): void {

@@ -148,6 +148,25 @@ describe('the send layer of a subgraph client', () => {
     expect(Number(received[0]!.headers['x-portico-deadline-ms'])).toBeLessThanOrEqual(100);
   });
 
+  it('ends an attempt still queued for a connection at its deadline, not when a connection frees up', async () => {
+    const held: ServerResponse[] = [];
+    answer = (res) => held.push(res);
+    const sender = senderWith({ timeoutMs: 60_000 });
+    try {
+      // Both of the pool's connections (maxConnections: 2) are taken by attempts that wait.
+      const waiting = [sender.send(attemptOf()), sender.send(attemptOf())];
+      await expect.poll(() => received.length).toBe(2);
+      const queued = await sender.send(attemptOf({ deadlineAt: Date.now() + 100 }));
+      expect(failureOf(queued)).toEqual({ code: 'SUBGRAPH_TIMEOUT', serviceName: 'products', retryable: false, health: 'unknown' });
+      for (const res of held) res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"ok":true}}');
+      expect((await Promise.all(waiting)).map((outcome) => outcome.ok)).toEqual([true, true]);
+      // The queued request never reached the subgraph after its attempt ended.
+      expect(received).toHaveLength(2);
+    } finally {
+      await sender.close();
+    }
+  });
+
   it('makes no attempt once the request deadline has passed', async () => {
     const outcome = await sendWith(senderWith(), attemptOf({ deadlineAt: Date.now() - 1 }));
     expect(failureOf(outcome)).toEqual({ code: 'SUBGRAPH_TIMEOUT', serviceName: 'products', retryable: false, health: 'unknown' });
