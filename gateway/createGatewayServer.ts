@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { createLogger, type Logger } from '../common/createLogger.js';
 import type { GatewayConfig } from './config/GatewayConfig.js';
 import { createFormatError } from './errors/createFormatError.js';
@@ -216,6 +216,10 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
         // Its per-request hooks only ever computed `cache-control: no-store` here (the executor
         // gathers no cache hints); the HTTP layer sends that header itself, on the GraphQL path.
         ApolloServerPluginCacheControlDisabled(),
+        // Apollo Server installs GraphOS usage reporting by itself when APOLLO_KEY and
+        // APOLLO_GRAPH_REF are set: it would send operations and client names off-site, which
+        // Portico never meant to (its own metrics stay with the scraper; README "Metrics").
+        ApolloServerPluginUsageReportingDisabled(),
       ],
     });
     // Started just before Apollo Server, so that no earlier failure leaves it registered.

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hash, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import vm from 'node:vm';
@@ -26,10 +27,10 @@ export interface CachedBundle<Exports> {
  *
  * The cache lives beside the bundle, so only who may change the bundle may change it, or, where
  * `NODE_COMPILE_CACHE` names a folder (Node's own compile cache; the container image sets it, since
- * the image's dist/ is not the gateway user's to write), in its `portico` folder. The bundle's
- * name carries a hash of its content (the build names it), so a cache never meets another
- * bundle's source; V8 itself refuses one from another V8 version or other flags, and then the
- * bundle is compiled as if there were none. The bundle must be ASCII (the build checks), which is
+ * the image's dist/ is not the gateway user's to write), in its `portico` folder (made 0700). The
+ * cache is checked before V8 sees it (readCodeCache: a sha256 of the source and of the data, and
+ * who wrote it), since V8 checks little; V8 itself refuses one from another V8 version or other
+ * flags. Either way the bundle is then compiled as if there were none, and the cache replaced. The bundle must be ASCII (the build checks), which is
  * read as a one-byte string without decoding.
  */
 export async function loadCachedBundle<Exports>(file: string): Promise<CachedBundle<Exports>> {
@@ -37,20 +38,19 @@ export async function loadCachedBundle<Exports>(file: string): Promise<CachedBun
   const useCache = await importSurvivesCodeCache();
   const folder = process.env.NODE_COMPILE_CACHE ? join(process.env.NODE_COMPILE_CACHE, 'portico') : dirname(file);
   const cacheFile = join(folder, `${basename(file)}.${process.version}-${process.arch}.cache`);
-  let cachedData: Buffer | undefined;
-  try {
-    if (useCache) cachedData = readFileSync(cacheFile);
-  } catch {
-    // No cache yet (or none readable): compiled from the source.
-  }
+  const source = readFileSync(file);
+  const sourceHash = useCache ? hash('sha256', source, 'buffer') : undefined;
+  const cachedData = sourceHash && readCodeCache(cacheFile, sourceHash, file);
   // The same wrapper Node puts around a CommonJS module, so the bundle runs as if `require`d.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`, {
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source.toString('latin1')}\n})`, {
     filename: file,
     cachedData,
     // `import()` inside the bundle (a policy module, Node's own modules in OpenTelemetry's
     // exporter) resolves as it would in a module of Node's own (see quietDefaultLoaderWarning).
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
+  // A cache V8 refuses (another V8, other flags) is of no use to any later start either.
+  if (cachedData !== undefined && script.cachedDataRejected === true) removeQuietly(cacheFile);
   const needsCache = cachedData === undefined || script.cachedDataRejected === true;
   const module = { exports: {} as Exports };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
@@ -60,18 +60,74 @@ export async function loadCachedBundle<Exports>(file: string): Promise<CachedBun
     saveCodeCache() {
       if (!useCache || !needsCache || saved) return;
       saved = true;
-      const scratch = `${cacheFile}.${process.pid}.tmp`;
+      // A random name, created only if new: replicas sharing a volume are all pid 1.
+      const scratch = `${cacheFile}.${randomBytes(8).toString('hex')}.tmp`;
       try {
-        mkdirSync(folder, { recursive: true });
-        writeFileSync(scratch, script.createCachedData());
+        mkdirSync(folder, { recursive: true, mode: 0o700 });
+        if (!sourceHash) return;
+        writeFileSync(scratch, withHeader(script.createCachedData(), sourceHash), { flag: 'wx', mode: 0o600 });
         // Atomic: another process starting now reads the whole cache or none.
         renameSync(scratch, cacheFile);
       } catch {
         // A read-only install (a container's image): every start compiles, as without a cache.
-        rmSync(scratch, { force: true });
+        removeQuietly(scratch);
       }
     },
   };
+}
+
+// The cache file: this marker, the sha256 of the bundle's source, the sha256 of V8's data, the
+// data. Release builds of V8 check only the source's length before running the data, so a
+// corrupt cache (a torn disk write, a full volume) would crash every start, and one planted in a
+// shared NODE_COMPILE_CACHE folder would run its code: neither reaches V8.
+const marker = Buffer.from('portico-v8-code-cache-1\n', 'latin1');
+const headerLength = marker.length + 64;
+
+/** Exported for its test. */
+export function withHeader(data: Buffer, sourceHash: Buffer): Buffer {
+  return Buffer.concat([marker, sourceHash, hash('sha256', data, 'buffer'), data]);
+}
+
+/** Deletes `path` if it can: a file not this process's to delete is left, and read again next start. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Not ours to delete (a read-only folder, another user's file).
+  }
+}
+
+/**
+ * V8's data from `cacheFile` if it is whole, made for this source, and written by this user or
+ * by whoever owns the bundle (and by nobody else: not writable by group or others); else
+ * undefined, and a cache that fails the check is deleted, so that this start writes a good one.
+ */
+export function readCodeCache(cacheFile: string, sourceHash: Buffer, bundle: string): Buffer | undefined {
+  let content: Buffer;
+  try {
+    const fd = openSync(cacheFile, 'r');
+    try {
+      const stat = fstatSync(fd);
+      if (!stat.isFile()) return undefined;
+      const uid = process.getuid?.();
+      if (uid !== undefined && ((stat.mode & 0o022) !== 0 || (stat.uid !== uid && stat.uid !== statSync(bundle).uid))) return undefined;
+      content = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // No cache yet (or none readable): compiled from the source.
+    return undefined;
+  }
+  const data = content.subarray(headerLength);
+  const whole =
+    content.length > headerLength &&
+    content.subarray(0, marker.length).equals(marker) &&
+    content.subarray(marker.length, marker.length + 32).equals(sourceHash) &&
+    content.subarray(marker.length + 32, headerLength).equals(hash('sha256', data, 'buffer'));
+  if (whole) return data;
+  removeQuietly(cacheFile);
+  return undefined;
 }
 
 const defaultLoaderWarning = 'vm.USE_MAIN_CONTEXT_DEFAULT_LOADER';

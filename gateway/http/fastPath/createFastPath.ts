@@ -13,7 +13,7 @@ import {
 } from '@apollo/server';
 import { BREAK, GraphQLError, Kind, getOperationAST, visit, type DocumentNode, type FormattedExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { GatewayContext } from '../../GatewayContext.js';
-import { unknownPluginHooks, unknownRequestHooks } from './fastPathHooks.js';
+import { unknownPluginHooks } from './fastPathHooks.js';
 import { ensureError, ensureGraphQLError, formatErrorsLikeApollo, mergeHead } from './formatErrorsLikeApollo.js';
 import { readApolloInternals } from './readApolloInternals.js';
 import { toGatewayRequestContext } from './toGatewayRequestContext.js';
@@ -73,15 +73,18 @@ type RequestContext = { -readonly [Key in keyof GraphQLRequestContext<GatewayCon
 export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onRequest?: (taken: boolean) => void): FastPath {
   const apollo = readApolloInternals(apolloServer);
   const { internals } = apollo;
+  // A plugin with a hook the fast path does not know turns it off, decided here rather than per
+  // request: after `requestDidStart` has run, a request can no longer be handed to Apollo Server.
   for (const plugin of internals.plugins) {
     const unknown = unknownPluginHooks(plugin);
-    if (unknown.length > 0)
-      throw new Error(`The fast path does not run the plugin hooks ${unknown.join(', ')}: add them to it (fastPathHooks.ts) or turn it off`);
+    if (unknown.length > 0) {
+      apollo.logger.warn(`The fast path is off: it does not run the plugin hooks ${unknown.join(', ')} (add them to fastPathHooks.ts)`);
+      return async (_http, _context, declined) => {
+        onRequest?.(false);
+        return declined();
+      };
+    }
   }
-  // Each plugin's first request listener is checked for hooks the fast path does not run (a
-  // plugin makes its listeners alike; checking every one cost 1 % of CPU, and a WeakSet of them
-  // an ephemeron per request for every scavenge to trace).
-  const checked: boolean[] = internals.plugins.map(() => false);
   const deferIn = new WeakMap<DocumentNode, boolean>();
 
   async function take(http: HTTPGraphQLRequest): Promise<Taken | null> {
@@ -176,15 +179,9 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
 
   /** `processGraphQLRequest` from the document-store hit on, for an operation it resolved. */
   async function process(taken: Taken, requestContext: RequestContext): Promise<GraphQLResponse> {
+    // A listener's hooks need no check here: fastPathHooks.ts lists every hook Apollo Server's
+    // types name (tsc fails otherwise), and any other property Apollo Server ignores, as the fast path does.
     const started = await Promise.all(internals.plugins.map((plugin) => plugin.requestDidStart?.(requestContext)));
-    for (let index = 0; index < started.length; index += 1) {
-      const listener = started[index];
-      if (checked[index] || !isListener(listener)) continue;
-      const unknown = unknownRequestHooks(listener);
-      if (unknown.length > 0)
-        throw new Error(`The fast path does not run the request hooks ${unknown.join(', ')}: add them to it (fastPathHooks.ts) or turn it off`);
-      checked[index] = true;
-    }
     const listeners = started.filter(isListener);
     if (requestContext.request.query !== taken.query || requestContext.request.extensions?.persistedQuery) {
       throw new Error('a plugin changed the query in requestDidStart: the fast path cannot run this request');
@@ -236,9 +233,8 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
         (listener): listener is GraphQLRequestExecutionListener<GatewayContext> => listener != null,
       );
       executionListeners.reverse();
-      if (executionListeners.some((listener) => listener.willResolveField)) {
-        throw new Error('an execution listener has willResolveField, which the fast path does not run');
-      }
+      // `willResolveField` is not called: Apollo Server's path calls it only from the schema's
+      // resolvers, which the gateway executor never runs with this context (fastPathHooks.ts).
       try {
         const execute = internals.gatewayExecutor;
         if (!execute) throw new Error('Apollo Server has no gateway executor');

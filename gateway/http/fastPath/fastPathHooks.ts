@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestExecutionListener, GraphQLRequestListener } from '@apollo/server';
 import type { GatewayContext } from '../../GatewayContext.js';
 
 /**
@@ -38,6 +38,42 @@ export const pluginHooksOutsideTheFastPath = [
   'contextCreationDidFail',
   'invalidRequestWasReceived',
 ] as const satisfies readonly (keyof ApolloServerPlugin<GatewayContext>)[];
+
+/**
+ * An execution listener's hooks: `executionDidEnd` the fast path runs; `willResolveField` Apollo
+ * Server calls only from the schema's resolvers, which a gateway executor never runs with the
+ * request's context (it sends the operation to the subgraphs), so with `gatewayExecutor` set
+ * Apollo Server's path never calls it and neither does the fast path. The usage-reporting
+ * plugin Apollo Server installs by itself (`APOLLO_KEY` + `APOLLO_GRAPH_REF`) returns one.
+ */
+export const fastPathExecutionHooks = ['executionDidEnd'] as const satisfies readonly (keyof GraphQLRequestExecutionListener<GatewayContext>)[];
+export const executionHooksNotCalledWithAGatewayExecutor = [
+  'willResolveField',
+] as const satisfies readonly (keyof GraphQLRequestExecutionListener<GatewayContext>)[];
+
+// Every hook Apollo Server's types name is in one of the lists above: an upgrade that adds one
+// fails `tsc` here, so that no hook Apollo Server would call is skipped by the fast path. (Any
+// other property of a listener Apollo Server ignores, and so does the fast path.)
+type Unlisted<All, Listed> = Exclude<keyof All, Listed>;
+const everyRequestHookListed: [
+  Unlisted<GraphQLRequestListener<GatewayContext>, (typeof fastPathRequestHooks)[number] | (typeof requestHooksNotCalledForStoredDocuments)[number]>,
+] extends [never]
+  ? true
+  : false = true;
+const everyExecutionHookListed: [
+  Unlisted<
+    GraphQLRequestExecutionListener<GatewayContext>,
+    (typeof fastPathExecutionHooks)[number] | (typeof executionHooksNotCalledWithAGatewayExecutor)[number]
+  >,
+] extends [never]
+  ? true
+  : false = true;
+const everyPluginHookListed: [
+  Unlisted<ApolloServerPlugin<GatewayContext>, (typeof fastPathPluginHooks)[number] | (typeof pluginHooksOutsideTheFastPath)[number]>,
+] extends [never]
+  ? true
+  : false = true;
+void [everyRequestHookListed, everyExecutionHookListed, everyPluginHookListed];
 
 const knownRequestHooks: ReadonlySet<string> = new Set<string>([...fastPathRequestHooks, ...requestHooksNotCalledForStoredDocuments]);
 // Apollo Server's markers on the plugins it installs itself.

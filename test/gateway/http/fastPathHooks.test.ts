@@ -16,8 +16,8 @@ import { readCostDirectives } from '../../../gateway/traffic/readCostDirectives.
 
 // The fast path runs Apollo Server's plugin list itself. A feature that hooks into Apollo Server
 // somewhere the fast path does not (a new hook name) would be applied on one path and forgotten
-// on the other: this fails first. (The gateway also refuses to start with such a plugin, and the
-// fast path refuses a request listener with one; see createFastPath.)
+// on the other: this fails first. (With such a plugin the fast path also turns itself off at start,
+// with a log line; fastPathPluginShapes.test.ts. A request hook Apollo Server adds fails tsc in fastPathHooks.ts.)
 
 /** Every feature on, so that each one's plugin is there. */
 function everyFeature() {

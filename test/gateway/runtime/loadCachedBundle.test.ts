@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importSurvivesCodeCache, loadCachedBundle } from '../../../gateway/runtime/loadCachedBundle.js';
+import { importSurvivesCodeCache, loadCachedBundle, readCodeCache, withHeader } from '../../../gateway/runtime/loadCachedBundle.js';
 
 // Node 20 runs bundles without a cache (see importSurvivesCodeCache); Node 26 keeps one.
 const cacheWorks = await importSurvivesCodeCache();
@@ -117,5 +118,52 @@ describe('loadCachedBundle', () => {
     expect(loaded.exports.add(1, 1)).toBe(2);
     expect(() => loaded.saveCodeCache()).not.toThrow();
     expect(statSync(cache).isDirectory()).toBe(true);
+  });
+
+  it('checks a cache before V8 sees it: a corrupt one, or one made for another source, is ignored and deleted', () => {
+    const sourceHash = hash('sha256', readFileSync(bundle), 'buffer');
+    const data = Buffer.from('what V8 wrote');
+    writeFileSync(cache, withHeader(data, sourceHash), { mode: 0o600 });
+    expect(readCodeCache(cache, sourceHash, bundle)).toEqual(data);
+    // One flipped bit of the data (a torn write, a planted payload without its hash).
+    const corrupt = withHeader(data, sourceHash);
+    corrupt[corrupt.length - 1] ^= 1;
+    writeFileSync(cache, corrupt, { mode: 0o600 });
+    expect(readCodeCache(cache, sourceHash, bundle)).toBeUndefined();
+    expect(existsSync(cache)).toBe(false);
+    // Whole, but made for another source of the same length.
+    writeFileSync(cache, withHeader(data, hash('sha256', 'another bundle', 'buffer')), { mode: 0o600 });
+    expect(readCodeCache(cache, sourceHash, bundle)).toBeUndefined();
+    expect(existsSync(cache)).toBe(false);
+    // Bare V8 data without the header (what earlier versions wrote), and a file cut short.
+    for (const content of [data, withHeader(data, sourceHash).subarray(0, 40)]) {
+      writeFileSync(cache, content, { mode: 0o600 });
+      expect(readCodeCache(cache, sourceHash, bundle)).toBeUndefined();
+      expect(existsSync(cache)).toBe(false);
+    }
+    // Writable by others: anyone could have put it there.
+    writeFileSync(cache, withHeader(data, sourceHash));
+    chmodSync(cache, 0o666);
+    expect(readCodeCache(cache, sourceHash, bundle)).toBeUndefined();
+  });
+
+  it('runs the bundle past a corrupt cache and replaces it with a good one, through a fresh scratch file', async () => {
+    const sourceHash = hash('sha256', readFileSync(bundle), 'buffer');
+    const corrupt = withHeader(Buffer.from('garbage V8 would crash on'), sourceHash);
+    corrupt[corrupt.length - 1] ^= 1;
+    writeFileSync(cache, corrupt, { mode: 0o600 });
+    // A scratch file another replica left behind with the old pid-named scheme does not stop the write.
+    writeFileSync(`${cache}.1.tmp`, 'another replica');
+    const loaded = await loadCachedBundle<Exports>(bundle);
+    expect(loaded.exports.add(1, 2)).toBe(3);
+    loaded.saveCodeCache();
+    // Node 20 (no cache): left as it was, never read.
+    if (!cacheWorks) return expect(readFileSync(cache)).toEqual(corrupt);
+    const written = readFileSync(cache);
+    expect(written.equals(corrupt)).toBe(false);
+    expect(readCodeCache(cache, sourceHash, bundle)).toBeDefined();
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual(['app-HASH.cjs.' + `${process.version}-${process.arch}.cache.1.tmp`]);
+    const again = await loadCachedBundle<Exports>(bundle);
+    expect(again.exports.add(2, 5)).toBe(7);
   });
 });
