@@ -207,6 +207,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
             readiness.markDraining();
             // Streams would hold the drain for its whole grace period: their clients reconnect elsewhere.
             subscriptions.close();
+            pipeline.drain();
           },
           logger,
         }).plugin,

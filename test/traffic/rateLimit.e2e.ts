@@ -133,3 +133,25 @@ describe('rate limiting in memory', () => {
     }
   });
 });
+
+describe('held refusals as the gateway drains', () => {
+  it('answers a held 429 as soon as the drain starts, with connection: close, so that it does not hold the stop', async () => {
+    // Held far longer than the test may take: without the release at drain start, neither the
+    // refusal nor the stop would finish before the test's timeout.
+    const gw = await startTrafficGateway({
+      mode: 'production',
+      server: { drainDelayMs: 0 },
+      rateLimit: { perAddress: { windowSeconds: 600, limit: 1, holdRefusalsMs: 600_000 } },
+    });
+    expect((await send(gw, ping)).status).toBe(200);
+    const held = send(gw, ping);
+    // Time for it to reach the hold (it has no answer to wait for: it is held).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stopped = gw.stop();
+    const refused = await held;
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'address' });
+    expect(refused.headers.get('connection')).toBe('close');
+    await stopped;
+  }, 20_000);
+});
