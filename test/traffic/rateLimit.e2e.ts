@@ -1,4 +1,8 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import { createConnection } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parsePrometheusText, valueOf } from '../support/parsePrometheusText.js';
 import type { RunningGateway } from '../gateway/fixtures/startGateway.js';
 import { send, startTrafficGateway } from './fixtures/startTrafficGateway.js';
 
@@ -154,4 +158,29 @@ describe('held refusals as the gateway drains', () => {
     expect(refused.headers.get('connection')).toBe('close');
     await stopped;
   }, 20_000);
+});
+
+describe('the per-peer connection cap', () => {
+  it('counts the connections it closes at accept on /metrics (reason per_address)', async () => {
+    // Development mode: /metrics on the gateway's own port.
+    const gw = await startTrafficGateway({ rateLimit: { perAddress: { maxConnections: 1 } } });
+    gateways.push(gw);
+    const { port } = new URL(gw.origin);
+    const kept = createConnection({ port: Number(port), host: '127.0.0.1', localAddress: '127.0.0.2' });
+    await once(kept, 'connect');
+    const closed = createConnection({ port: Number(port), host: '127.0.0.1', localAddress: '127.0.0.2' });
+    await once(closed, 'close');
+    // Scraped from another address: 127.0.0.2 has its one connection.
+    const text = await new Promise<string>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: Number(port), path: '/metrics', localAddress: '127.0.0.3', agent: false }, (response) => {
+          let body = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve(body));
+        })
+        .on('error', reject);
+    });
+    kept.destroy();
+    expect(valueOf(parsePrometheusText(text), 'portico_connections_refused_total', { reason: 'per_address' })).toBe(1);
+  });
 });
