@@ -42,6 +42,7 @@ import { runSocketOperation } from './websocket/runSocketOperation.js';
 import { createFastPath } from './http/fastPath/createFastPath.js';
 import { createGatewaySubscriptions } from './subscriptions/createGatewaySubscriptions.js';
 import { createHttpStreamCounter } from './streaming/createHttpStreamCounter.js';
+import { reportRefusedConnections } from './traffic/reportRefusedConnections.js';
 
 export interface GatewayServerDeps {
   /** @default createLogger({ name: 'gateway' }) */
@@ -139,7 +140,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     subscriptions,
     ...(tracingOn ? { tracer: trace.getTracer('portico-gateway') } : {}),
   });
-  const httpServer = createNodeServer(config.server, config.rateLimit);
+  const httpServer = createNodeServer(config.server, config.rateLimit, reportRefusedConnections({ metrics, logger }));
   const redis = await connectRedis(config, logger);
   const addressOf = createAddressResolver(config.rateLimit.trustedProxies);
   // A probe answers in a moment or not at all: never let it hold /ready longer than a load
@@ -207,6 +208,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
             readiness.markDraining();
             // Streams would hold the drain for its whole grace period: their clients reconnect elsewhere.
             subscriptions.close();
+            pipeline.drain();
           },
           logger,
         }).plugin,

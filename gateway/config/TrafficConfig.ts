@@ -114,7 +114,7 @@ export const rateLimitConfigSchema = section({
       minimum: 0,
       default: 256,
       description:
-        'Open connections from one TCP peer address (IPv6 by /64); one more is closed as it is accepted, before TLS or HTTP. A peer in `trustedProxies` is exempt (the balancer limits its own clients). `0`: no cap.',
+        'Open connections from one TCP peer address (IPv6 by /64), per worker (with `server.workers` N, a peer may hold N times as many); one more is closed as it is accepted, before TLS or HTTP, and counted in `portico_connections_refused_total`. A peer in `trustedProxies` is exempt (the balancer limits its own clients); a balancer not listed there makes all its clients share this many. `0`: no cap.',
     }),
   }),
   default: section({

@@ -17,11 +17,19 @@ import { limitConnectionsPerAddress } from '../traffic/limitConnectionsPerAddres
  * within a second. With rate limiting on, one client address may hold at most
  * `rateLimit.perAddress.maxConnections` connections open (see limitConnectionsPerAddress).
  */
-export function createNodeServer(server: GatewayConfig['server'], rateLimit?: GatewayConfig['rateLimit']): http.Server | https.Server {
+export function createNodeServer(
+  server: GatewayConfig['server'],
+  rateLimit?: GatewayConfig['rateLimit'],
+  onConnectionRefused?: (key: string) => void,
+): http.Server | https.Server {
   const created = createServer(server);
   // Per TCP peer, before a byte is read (`rateLimit.perAddress.maxConnections`).
   if (rateLimit?.enabled) {
-    limitConnectionsPerAddress(created, { maxPerAddress: rateLimit.perAddress.maxConnections, keyOf: createPeerKey(rateLimit.trustedProxies) });
+    limitConnectionsPerAddress(created, {
+      maxPerAddress: rateLimit.perAddress.maxConnections,
+      keyOf: createPeerKey(rateLimit.trustedProxies),
+      ...(onConnectionRefused ? { onRefused: onConnectionRefused } : {}),
+    });
   }
   return created;
 }

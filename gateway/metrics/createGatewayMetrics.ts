@@ -220,6 +220,11 @@ export function createGatewayMetrics(maxLabelValues: number) {
       help: 'Requests refused before planning, by reason (rate_limit, demand_control, trusted_documents, body_limit, authentication, overloaded) and error code.',
       labelNames: ['reason', 'code'],
     }),
+    connectionsRefused: counter({
+      name: 'portico_connections_refused_total',
+      help: 'Connections closed as they were accepted, by reason (per_address: the peer already holds rateLimit.perAddress.maxConnections open).',
+      labelNames: ['reason'],
+    }),
     supergraphReloads: counter({
       name: 'portico_supergraph_reloads_total',
       help: 'Supergraph reloads, by outcome: success, or failure (the previous supergraph kept serving).',

@@ -84,6 +84,8 @@ export interface Feature {
   execute?(next: OperationExecutor): OperationExecutor;
   /** Once the request is answered or its client gone. */
   finish?(request: FinishedRequest): void;
+  /** The gateway starts draining (synchronously, as /ready starts failing): stop holding requests back. */
+  drain?(): void;
   /** Frees what it holds, when the gateway stops. */
   close?(): void | Promise<void>;
 }

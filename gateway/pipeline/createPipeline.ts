@@ -16,6 +16,8 @@ export interface Pipeline {
   recordErrors(context: GatewayContext): readonly ProducedError[];
   /** Every feature's `finish` hook, in order; a hook that throws stops the rest (the transport logs it). */
   finish(request: FinishedRequest): void;
+  /** Every feature's `drain`, in order, as the drain starts. */
+  drain(): void;
   /** Every feature's `close`, in order. */
   close(): Promise<void>;
 }
@@ -41,6 +43,9 @@ export function createPipeline(features: readonly Feature[]): Pipeline {
     recordErrors: recorder.record,
     finish(request) {
       for (const feature of features) feature.finish?.(request);
+    },
+    drain() {
+      for (const feature of features) feature.drain?.();
     },
     async close() {
       for (const feature of features) await feature.close?.();

@@ -13,17 +13,22 @@ export interface RefusalHoldOptions {
 export type HoldOutcome =
   /** Held, and now due: answer it (and close the connection). */
   | 'held'
-  /** Not held (holding is off, or every slot is taken): answer it at once. */
+  /** Not held (holding is off or stopped, every slot is taken, or no client connection to hold): answer it at once. */
   | 'now'
-  /** The address already has its most held: its connection is closed, there is nobody to answer. */
+  /** The address already has its most held, or its client has already gone: its connection is closed, there is nobody to answer. */
   | 'dropped';
 
 export interface RefusalHold {
-  /** Holds a refusal for `address` for `min(untilResetMs, holdMs)`, or less if the client goes away or `releaseAll` runs. */
+  /**
+   * Holds a refusal for `address` for `min(untilResetMs, holdMs)`, or less if the client goes away or `releaseAll` runs.
+   * Only a request on a connection the server accepted is held: a stand-in request (a WebSocket
+   * operation's, see runSocketOperation) has no connection whose close would end the hold, and
+   * its refusal is answered at once.
+   */
   hold(address: string, untilResetMs: number, req: IncomingMessage, res: ServerResponse): Promise<HoldOutcome>;
   /** Refusals held now, in all and for one address. */
   heldNow(address?: string): number;
-  /** Answers every held refusal now: the gateway is stopping. */
+  /** Answers every held refusal now, and every later one at once: the gateway is draining. */
   releaseAll(): void;
 }
 
@@ -42,6 +47,7 @@ export function createRefusalHold(options: RefusalHoldOptions): RefusalHold {
   const maxTotal = options.maxTotal ?? DEFAULT_MAX_TOTAL;
   const heldBy = new Map<string, number>();
   const releases = new Set<() => void>();
+  let stopped = false;
   const change = (address: string, delta: number) => {
     const next = (heldBy.get(address) ?? 0) + delta;
     if (next > 0) heldBy.set(address, next);
@@ -50,7 +56,9 @@ export function createRefusalHold(options: RefusalHoldOptions): RefusalHold {
   return {
     async hold(address, untilResetMs, req, res) {
       const ms = Math.min(Math.max(0, untilResetMs), options.holdMs);
-      if (ms === 0) return 'now';
+      if (ms === 0 || stopped || !onAcceptedConnection(req)) return 'now';
+      // It left while its count was taken (a store round trip): a hold would outlive it, for nothing.
+      if (res.destroyed || req.socket.destroyed) return 'dropped';
       if ((heldBy.get(address) ?? 0) >= options.maxPerAddress) {
         req.socket.destroy();
         return 'dropped';
@@ -73,7 +81,13 @@ export function createRefusalHold(options: RefusalHoldOptions): RefusalHold {
     },
     heldNow: (address) => (address === undefined ? releases.size : (heldBy.get(address) ?? 0)),
     releaseAll() {
+      stopped = true;
       for (const release of [...releases]) release();
     },
   };
+}
+
+/** Whether `req` came on a connection a server accepted (not a stand-in's unconnected socket). */
+function onAcceptedConnection(req: IncomingMessage): boolean {
+  return (req.socket as { server?: unknown } | null)?.server != null;
 }

@@ -5,6 +5,8 @@ export interface ConnectionLimitOptions {
   maxPerAddress: number;
   /** A peer's key (IPv6 by /64), or null for a peer that is exempt (a trusted proxy). See createPeerKey. */
   keyOf(peer: string): string | null;
+  /** Told of each connection closed at accept, with its peer key (see reportRefusedConnections). */
+  onRefused?(key: string): void;
 }
 
 export interface ConnectionLimit {
@@ -32,6 +34,7 @@ export function limitConnectionsPerAddress(server: Server, options: ConnectionLi
       if (count >= options.maxPerAddress) {
         refused += 1;
         socket.destroy();
+        options.onRefused?.(key);
         return;
       }
       open.set(key, count + 1);

@@ -1,14 +1,21 @@
 import { EventEmitter } from 'node:events';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRefusalHold, type HoldOutcome } from '../../gateway/traffic/createRefusalHold.js';
 
-/** A request whose socket records being destroyed, and a response that can close. */
+/** A request on an accepted connection (its socket has a `server`) that records being destroyed, and a response that can close. */
 function exchange(): { req: IncomingMessage; res: ServerResponse & EventEmitter; destroyed: () => boolean } {
-  let destroyed = false;
-  const req = { socket: { destroy: () => (destroyed = true) } } as unknown as IncomingMessage;
+  const socket = {
+    server: {},
+    destroyed: false,
+    destroy() {
+      socket.destroyed = true;
+    },
+  };
+  const req = { socket } as unknown as IncomingMessage;
   const res = new EventEmitter() as ServerResponse & EventEmitter;
-  return { req, res, destroyed: () => destroyed };
+  return { req, res, destroyed: () => socket.destroyed };
 }
 
 /** Whether `promise` has settled, without waiting for it. */
@@ -96,6 +103,38 @@ describe('createRefusalHold', () => {
     const held = Array.from({ length: 5 }, (_, i) => hold.hold(`10.0.0.${i % 2}`, 60_000, exchange().req, exchange().res));
     hold.releaseAll();
     expect(await Promise.all(held)).toEqual(Array(5).fill('held'));
+    expect(hold.heldNow()).toBe(0);
+  });
+
+  it('holds no more once the gateway drains: later refusals are answered at once', async () => {
+    const hold = createRefusalHold({ holdMs: 60_000, maxPerAddress: 10 });
+    const before = hold.hold('10.0.0.1', 60_000, exchange().req, exchange().res);
+    hold.releaseAll();
+    expect(await before).toBe('held');
+    expect(await settled(hold.hold('10.0.0.1', 60_000, exchange().req, exchange().res))).toBe('now');
+    expect(hold.heldNow()).toBe(0);
+  });
+
+  it('takes no slot for a client that left while its count was taken', async () => {
+    const hold = createRefusalHold({ holdMs: 5000, maxPerAddress: 1 });
+    const socketGone = exchange();
+    socketGone.req.socket.destroy();
+    expect(await settled(hold.hold('10.0.0.1', 5000, socketGone.req, socketGone.res))).toBe('dropped');
+    const responseGone = exchange();
+    Object.assign(responseGone.res, { destroyed: true });
+    expect(await settled(hold.hold('10.0.0.1', 5000, responseGone.req, responseGone.res))).toBe('dropped');
+    expect(hold.heldNow()).toBe(0);
+    // The address's one slot is still free.
+    const next = hold.hold('10.0.0.1', 5000, exchange().req, exchange().res);
+    expect(await settled(next)).toBe('pending');
+    hold.releaseAll();
+  });
+
+  it('never holds a stand-in request with no accepted connection (a WebSocket operation): its refusal is answered at once', async () => {
+    const hold = createRefusalHold({ holdMs: 5000, maxPerAddress: 4 });
+    const req = new IncomingMessage(new Socket());
+    const res = new ServerResponse(req);
+    expect(await settled(hold.hold('10.0.0.1', 5000, req, res))).toBe('now');
     expect(hold.heldNow()).toBe(0);
   });
 });

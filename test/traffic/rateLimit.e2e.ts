@@ -1,4 +1,8 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import { createConnection } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parsePrometheusText, valueOf } from '../support/parsePrometheusText.js';
 import type { RunningGateway } from '../gateway/fixtures/startGateway.js';
 import { send, startTrafficGateway } from './fixtures/startTrafficGateway.js';
 
@@ -131,5 +135,52 @@ describe('rate limiting in memory', () => {
       expect(refused.errors?.[0]?.message).toMatch(/^Rate limit "address" exceeded: 4 requests per 60 s from this address; retry in \d+ s$/);
       expect(refused.headers.get('ratelimit')).toBe(`"address";r=0;t=${refused.headers.get('retry-after')}`);
     }
+  });
+});
+
+describe('held refusals as the gateway drains', () => {
+  it('answers a held 429 as soon as the drain starts, with connection: close, so that it does not hold the stop', async () => {
+    // Held far longer than the test may take: without the release at drain start, neither the
+    // refusal nor the stop would finish before the test's timeout.
+    const gw = await startTrafficGateway({
+      mode: 'production',
+      server: { drainDelayMs: 0 },
+      rateLimit: { perAddress: { windowSeconds: 600, limit: 1, holdRefusalsMs: 600_000 } },
+    });
+    expect((await send(gw, ping)).status).toBe(200);
+    const held = send(gw, ping);
+    // Time for it to reach the hold (it has no answer to wait for: it is held).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stopped = gw.stop();
+    const refused = await held;
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'address' });
+    expect(refused.headers.get('connection')).toBe('close');
+    await stopped;
+  }, 20_000);
+});
+
+describe('the per-peer connection cap', () => {
+  it('counts the connections it closes at accept on /metrics (reason per_address)', async () => {
+    // Development mode: /metrics on the gateway's own port.
+    const gw = await startTrafficGateway({ rateLimit: { perAddress: { maxConnections: 1 } } });
+    gateways.push(gw);
+    const { port } = new URL(gw.origin);
+    const kept = createConnection({ port: Number(port), host: '127.0.0.1', localAddress: '127.0.0.2' });
+    await once(kept, 'connect');
+    const closed = createConnection({ port: Number(port), host: '127.0.0.1', localAddress: '127.0.0.2' });
+    await once(closed, 'close');
+    // Scraped from another address: 127.0.0.2 has its one connection.
+    const text = await new Promise<string>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: Number(port), path: '/metrics', localAddress: '127.0.0.3', agent: false }, (response) => {
+          let body = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve(body));
+        })
+        .on('error', reject);
+    });
+    kept.destroy();
+    expect(valueOf(parsePrometheusText(text), 'portico_connections_refused_total', { reason: 'per_address' })).toBe(1);
   });
 });

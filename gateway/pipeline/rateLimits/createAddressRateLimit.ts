@@ -60,6 +60,11 @@ export function createAddressRateLimit(options: AddressRateLimitOptions): Featur
       const fields = rateLimitFields([policy], [{ policy, remaining: result.remainingPoints, resetSeconds: result.msBeforeNext / 1000 }]);
       for (const [name, value] of Object.entries(fields)) res.setHeader(name, value);
     },
+    // Held refusals would hold the drain (it waits for their connections) for up to holdRefusalsMs:
+    // answered now, with `connection: close`, and later ones at once.
+    drain() {
+      options.hold?.releaseAll();
+    },
     close() {
       options.hold?.releaseAll();
     },

@@ -74,7 +74,7 @@ describe('createFeatures', () => {
     const on = createFeatures(loadGatewayConfig({ file: everything, env: {} }), deps());
     expect(on.features.map((feature) => feature.name)).toEqual(requestPath);
     expect(hooksOf(on.features)).toEqual({
-      addressRateLimit: ['arrive', 'close'],
+      addressRateLimit: ['arrive', 'close', 'drain'],
       authentication: ['handle'],
       bodyReading: ['handle'],
       documentLimits: ['handle'],
