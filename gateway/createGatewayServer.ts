@@ -9,8 +9,7 @@ import { createFormatError } from './errors/createFormatError.js';
 import type { GatewayContext } from './GatewayContext.js';
 import { loadPolicyModule } from './authorization/loadPolicyModule.js';
 import { createHeaderPropagation } from './subgraphRequests/createHeaderPropagation.js';
-import { createSubgraphClient } from './subgraphRequests/createSubgraphClient.js';
-import { createSubgraphClients } from './subgraphRequests/createSubgraphClients.js';
+import { createGatewaySubgraphClients } from './subgraphRequests/createGatewaySubgraphClients.js';
 import { createPlanExecutor } from './execution/createPlanExecutor.js';
 import { trace } from '@opentelemetry/api';
 import { createCors } from './http/createCors.js';
@@ -22,11 +21,8 @@ import { createPipeline, type Pipeline } from './pipeline/createPipeline.js';
 import { createPipelineGateway } from './pipeline/createPipelineGateway.js';
 import type { OperationStore } from './pipeline/operationRecording/RecordedOperation.js';
 import { createHttpDrain } from './health/createHttpDrain.js';
-import { createReadiness } from './health/createReadiness.js';
-import { createSubgraphProbe } from './health/createSubgraphProbe.js';
-import { createRedisProbe } from './health/createRedisProbe.js';
+import { createGatewayReadiness } from './health/createGatewayReadiness.js';
 import { createGatewayMetrics } from './metrics/createGatewayMetrics.js';
-import { createSubgraphObserver } from './metrics/createSubgraphObserver.js';
 import { createMetricsListener } from './metrics/createMetricsListener.js';
 import { createPlanCache } from './execution/createPlanCache.js';
 import { exposeOwnMetrics, type ExposeMetrics } from './metrics/MetricsExposition.js';
@@ -37,8 +33,7 @@ import { connectRedis } from './traffic/connectRedis.js';
 import { createExplorerRoute } from './explorer/createExplorerRoute.js';
 import { createQueryPlanRoute } from './explorer/createQueryPlanRoute.js';
 import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
-import { createWebSocketTransport, type WebSocketTransport } from './websocket/createWebSocketTransport.js';
-import { runSocketOperation } from './websocket/runSocketOperation.js';
+import { createGatewayWebSocket } from './websocket/createGatewayWebSocket.js';
 import { createFastPath } from './http/fastPath/createFastPath.js';
 import { createGatewaySubscriptions } from './subscriptions/createGatewaySubscriptions.js';
 import { createHttpStreamCounter } from './streaming/createHttpStreamCounter.js';
@@ -95,21 +90,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const logger = deps.logger ?? createLogger({ name: 'gateway' });
   const propagateHeaders = createHeaderPropagation(config.headers);
   const metrics = config.metrics.enabled ? createGatewayMetrics(config.metrics.maxLabelValues) : undefined;
-  const clients = createSubgraphClients(({ name, url }) =>
-    createSubgraphClient({
-      name,
-      url,
-      // A subgraph without settings of its own has upstream's (the config gives each configured one all of them).
-      settings: (Object.hasOwn(config.subgraphs, name) ? config.subgraphs[name] : undefined) ?? config.upstream,
-      maxConnections: config.upstream.maxConnectionsPerSubgraph,
-      signingSecret: config.subgraphSigning.secret,
-      propagateHeaders: (incoming) => propagateHeaders(name, incoming),
-      forwardClaims: config.authentication.forwardClaims,
-      forwardToken: config.authentication.forwardToken,
-      logger,
-      ...(metrics ? { observer: createSubgraphObserver(metrics, name) } : {}),
-    }),
-  );
+  const clients = createGatewaySubgraphClients(config, propagateHeaders, logger, metrics);
   const { tracing: tracingConfig } = config.telemetry;
   const tracingOn = tracingConfig.enabled && Boolean(tracingConfig.otlpEndpoint);
   // Apollo Gateway loads the supergraph (through Portico's manager), checks it, and builds the API
@@ -143,25 +124,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const httpServer = createNodeServer(config.server, config.rateLimit, reportRefusedConnections({ metrics, logger }));
   const redis = await connectRedis(config, logger);
   const addressOf = createAddressResolver(config.rateLimit.trustedProxies);
-  // A probe answers in a moment or not at all: never let it hold /ready longer than a load
-  // balancer's usual check timeout.
-  const probeTimeoutMs = Math.min(2000, config.upstream.timeoutMs);
-  const readiness = createReadiness({
-    supergraph: supergraph.status,
-    ...(config.server.readyChecksSubgraphs
-      ? {
-          probeSubgraphs: createSubgraphProbe(() => supergraph.current().subgraphs, {
-            timeoutMs: probeTimeoutMs,
-            signingSecret: config.subgraphSigning.secret,
-          }),
-        }
-      : {}),
-    ...(config.server.readyChecksSubgraphs === 'any' ? { subgraphsNeeded: 'any' as const } : {}),
-    ...(config.server.readyChecksRedis && redis.redis ? { probeRedis: createRedisProbe(redis.redis, probeTimeoutMs) } : {}),
-    // /ready is public: details (reloads, subgraph states, never a file or URL) in development only.
-    showDetails: config.mode === 'development',
-    logger,
-  });
+  const readiness = createGatewayReadiness(config, supergraph, redis.redis, logger);
   // Whatever is running when the start fails is stopped again, in the order `stop` uses.
   let pipeline!: Pipeline;
   let operations: OperationStore | null = null;
@@ -254,35 +217,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
   const exposition = metrics ? (deps.exposeMetrics ?? exposeOwnMetrics)(metrics.registry) : undefined;
   const cors = createCors(config.server.cors);
   const clientAddressOf = (req: http.IncomingMessage) => addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']);
-  const webSocket: WebSocketTransport | null = config.server.websocket.enabled
-    ? createWebSocketTransport({
-        runOperation: (source, payload, signal) =>
-          runSocketOperation(source, payload, signal, {
-            apollo,
-            pipeline,
-            graphqlPath: config.server.graphqlPath,
-            requestTimeoutMs: config.server.requestTimeoutMs,
-            logger,
-          }),
-        arrive: pipeline.arrive,
-        authenticator,
-        graphqlPath: config.server.graphqlPath,
-        settings: config.server.websocket,
-        limits: config.limits,
-        formatError,
-        cors,
-        clientAddressOf,
-        logger,
-        ...(metrics
-          ? {
-              observe: {
-                state: (read) => metrics.observeStreamTransport('websocket', read),
-                closed: (reason) => metrics.streamConnectionCloses.inc({ transport: 'websocket', reason }),
-              },
-            }
-          : {}),
-      })
-    : null;
+  const webSocket = createGatewayWebSocket(config, { apollo, pipeline, authenticator, formatError, cors, clientAddressOf, logger, metrics });
   if (webSocket) httpServer.on('upgrade', webSocket.upgrade);
   const metricsListener =
     exposition && config.metrics.listener === 'internal' && deps.metricsListener !== false ? createMetricsListener(exposition, logger, operations) : null;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +62,8 @@ export function porticoCommand(root: string): BenchGateway['command'] {
       join(root, 'bin/portico.js'),
       'gateway',
       '--config',
-      here('./portico.yaml'),
+      // Each checkout's own bench config: an older build refuses options added since.
+      existsSync(join(root, 'bench/gateways/portico.yaml')) ? join(root, 'bench/gateways/portico.yaml') : here('./portico.yaml'),
       '--supergraph',
       supergraphFile,
       '--host',
