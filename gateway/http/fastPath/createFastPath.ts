@@ -11,12 +11,15 @@ import {
   type HTTPGraphQLRequest,
   type HTTPGraphQLResponse,
 } from '@apollo/server';
-import { BREAK, GraphQLError, Kind, getOperationAST, visit, type DocumentNode, type FormattedExecutionResult, type OperationDefinitionNode } from 'graphql';
+import { BREAK, getOperationAST, visit, type DocumentNode, type FormattedExecutionResult, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 import type { GatewayContext } from '../../GatewayContext.js';
 import { unknownPluginHooks } from './fastPathHooks.js';
 import { ensureError, ensureGraphQLError, formatErrorsLikeApollo, mergeHead } from './formatErrorsLikeApollo.js';
+import { newCachePolicy } from './newCachePolicy.js';
 import { readApolloInternals } from './readApolloInternals.js';
 import { toGatewayRequestContext } from './toGatewayRequestContext.js';
+import { asUserInputError } from './asUserInputError.js';
+import { callEach } from './callEach.js';
 
 /** Runs a request on the fast path when it can, else hands it to Apollo Server (`declined`). */
 export type FastPath = (
@@ -190,17 +193,17 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
     requestContext.metrics.persistedQueryRegister = false;
     requestContext.queryHash = taken.queryHash;
     requestContext.source = taken.query;
-    await all(listeners, (listener) => listener.didResolveSource?.(requestContext as never));
+    await callEach(listeners, (listener) => listener.didResolveSource?.(requestContext as never));
     requestContext.document = taken.document;
     requestContext.operation = taken.operation;
     requestContext.operationName = taken.operation.name?.value ?? null;
 
     const didEncounterErrors = async (errors: readonly GraphQLError[]) => {
       requestContext.errors = errors;
-      await all(listeners, (listener) => listener.didEncounterErrors?.(requestContext as never));
+      await callEach(listeners, (listener) => listener.didEncounterErrors?.(requestContext as never));
     };
     const willSendResponse = async () => {
-      await all(listeners, (listener) => listener.willSendResponse?.(requestContext as never));
+      await callEach(listeners, (listener) => listener.willSendResponse?.(requestContext as never));
     };
     const sendErrorResponse = async (errors: readonly GraphQLError[]): Promise<GraphQLResponse> => {
       await didEncounterErrors(errors);
@@ -213,7 +216,7 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
     };
 
     try {
-      await all(listeners, (listener) => listener.didResolveOperation?.(requestContext as never));
+      await callEach(listeners, (listener) => listener.didResolveOperation?.(requestContext as never));
     } catch (error) {
       return await sendErrorResponse([ensureGraphQLError(error)]);
     }
@@ -239,7 +242,7 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
         const execute = internals.gatewayExecutor;
         if (!execute) throw new Error('Apollo Server has no gateway executor');
         const result = await execute(toGatewayRequestContext(requestContext as never, apollo));
-        const resultErrors = result.errors?.map((error) => (isBadUserInputError(error) && error.extensions?.code == null ? toUserInputError(error) : error));
+        const resultErrors = result.errors?.map((error) => asUserInputError(error));
         if (resultErrors) await didEncounterErrors(resultErrors);
         const { formattedErrors, httpFromErrors } = resultErrors
           ? formatErrorsLikeApollo(resultErrors, internals)
@@ -251,10 +254,10 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
         requestContext.response.body = { kind: 'single', singleResult: { ...(result as FormattedExecutionResult), errors: formattedErrors } };
       } catch (maybeError) {
         const error = ensureError(maybeError);
-        await all(executionListeners, (listener) => listener.executionDidEnd?.(error));
+        await callEach(executionListeners, (listener) => listener.executionDidEnd?.(error));
         return await sendErrorResponse([ensureGraphQLError(error)]);
       }
-      await all(executionListeners, (listener) => listener.executionDidEnd?.());
+      await callEach(executionListeners, (listener) => listener.executionDidEnd?.());
     }
     await willSendResponse();
     if (!requestContext.response.body) throw new Error('got to end of processGraphQLRequest without setting body?');
@@ -269,68 +272,10 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
   };
 }
 
-/**
- * `await Promise.all(listeners.map(call))`, as Apollo Server runs a hook: each listener's hook
- * called in order, then all of them awaited; a throw stops the calls after it, as there. Without
- * a promise for every listener that has no such hook (most of them, for most hooks).
- */
-function all<Item>(items: readonly Item[], call: (item: Item) => unknown): Promise<unknown> | undefined {
-  let pending: unknown[] | undefined;
-  for (const item of items) {
-    const result = call(item);
-    if (result !== undefined) (pending ??= []).push(result);
-  }
-  return pending && Promise.all(pending);
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isListener(listener: unknown): listener is Listener {
   return listener != null;
-}
-
-/** Apollo Server's `isBadUserInputGraphQLError`: a variable that did not coerce, as graphql-js words it. */
-function isBadUserInputError(error: GraphQLError): boolean {
-  const node = error.nodes?.length === 1 ? error.nodes[0] : undefined;
-  if (node?.kind !== Kind.VARIABLE_DEFINITION) return false;
-  const name = node.variable.name.value;
-  return [
-    `Variable "$${name}" has invalid value`,
-    `Variable "$${name}" got invalid value `,
-    `Variable "$${name}" of required type `,
-    `Variable "$${name}" of non-null type `,
-  ].some((start) => error.message.startsWith(start));
-}
-
-/** Apollo Server's `UserInputError` (not exported). */
-function toUserInputError(error: GraphQLError): GraphQLError {
-  const converted = new GraphQLError(error.message, {
-    nodes: error.nodes,
-    originalError: error.originalError ?? error,
-    extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
-  });
-  converted.name = 'UserInputError';
-  return converted;
-}
-
-/** Apollo Server's `newCachePolicy` (not exported). */
-function newCachePolicy(): GraphQLRequestContext<GatewayContext>['overallCachePolicy'] {
-  return {
-    maxAge: undefined,
-    scope: undefined,
-    restrict(hint) {
-      if (hint.maxAge !== undefined && (this.maxAge === undefined || hint.maxAge < this.maxAge)) this.maxAge = hint.maxAge;
-      if (hint.scope !== undefined && this.scope !== 'PRIVATE') this.scope = hint.scope;
-    },
-    replace(hint) {
-      if (hint.maxAge !== undefined) this.maxAge = hint.maxAge;
-      if (hint.scope !== undefined) this.scope = hint.scope;
-    },
-    policyIfCacheable() {
-      if (this.maxAge === undefined || this.maxAge === 0) return null;
-      return { maxAge: this.maxAge, scope: this.scope ?? 'PUBLIC' };
-    },
-  };
 }
