@@ -1,14 +1,11 @@
-import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { writeSupergraph } from '../gateway/fixtures/writeSupergraph.js';
-import { startProductsSubgraph, startReviewsSubgraph, type EventSubgraph, type ReviewsSubgraph } from '../gateway/subscriptions/startEventSubgraphs.js';
+import type { ReviewsSubgraph } from '../gateway/subscriptions/startEventSubgraphs.js';
 import { parsePrometheusText, valueOf } from '../support/parsePrometheusText.js';
 import { postRaw } from './support/expectRefused.js';
-import { startTarget, type Target } from './support/startTarget.js';
+import { startEventTarget, type EventTarget } from './support/startEventTarget.js';
+import type { Target } from './support/startTarget.js';
 
 // The counts of open HTTP streams on /metrics (SSE, multipart subscriptions, multipart @defer)
 // under clients that misbehave: many streams from one address dropped at any moment, and @defer
@@ -24,33 +21,23 @@ const ACCEPT = {
 type Transport = keyof typeof ACCEPT;
 const eventually = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 30_000, interval: 100 });
 
+let stack: EventTarget;
 let target: Target;
 let reviews: ReviewsSubgraph;
-let products: EventSubgraph;
 
 beforeAll(async () => {
-  reviews = await startReviewsSubgraph();
-  products = await startProductsSubgraph();
-  const supergraph = writeSupergraph(mkdtempSync(path.join(tmpdir(), 'portico-hostile-stream-counts-')), [reviews, products]);
-  target = await startTarget({
-    mode: 'production',
-    config: {
-      supergraph: { path: supergraph },
-      subgraphs: { reviews: { url: reviews.url }, products: { url: products.url } },
-      server: { readyChecksSubgraphs: false },
-      // On the gateway's own port, so that this file needs no second fixed one.
-      metrics: { listener: 'public' },
-      upstream: { maxSubscriptionsPerAddress: 1000 },
-      // Every client here is one address: what is tested is the streams, not the rate limits.
-      rateLimit: { perAddress: { limit: 100_000 }, default: { limit: 100_000 } },
-    },
+  stack = await startEventTarget('stream-counts', {
+    // On the gateway's own port, so that this file needs no second fixed one.
+    metrics: { listener: 'public' },
+    upstream: { maxSubscriptionsPerAddress: 1000 },
+    // Every client here is one address: what is tested is the streams, not the rate limits.
+    rateLimit: { perAddress: { limit: 100_000 }, default: { limit: 100_000 } },
   });
+  ({ target, reviews } = stack);
 }, 120_000);
 
 afterAll(async () => {
-  await target?.close();
-  await reviews?.stop();
-  await products?.stop();
+  await stack?.close();
 });
 
 /** A raw stream request on its own socket, that reads only when told to. */

@@ -1,13 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { writeSupergraph } from '../gateway/fixtures/writeSupergraph.js';
-import { startProductsSubgraph, startReviewsSubgraph, type EventSubgraph, type ReviewsSubgraph } from '../gateway/subscriptions/startEventSubgraphs.js';
+import type { EventSubgraph, ReviewsSubgraph } from '../gateway/subscriptions/startEventSubgraphs.js';
 import { postRaw } from './support/expectRefused.js';
-import { startTarget, type Target } from './support/startTarget.js';
+import { startEventTarget, type EventTarget } from './support/startEventTarget.js';
+import type { Target } from './support/startTarget.js';
 
 // Many graphql-ws clients on one upstream subscription: each event's entity fetches are made once
 // for all of them (counted at the products subgraph), every client gets every event in order, and
@@ -16,33 +13,25 @@ const subscription = 'subscription ($upc: String) { reviewAdded(productUpc: $upc
 const eventually = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 60_000, interval: 100 });
 const CLIENTS = 300;
 
+let stack: EventTarget;
 let target: Target;
 let reviews: ReviewsSubgraph;
 let products: EventSubgraph & { entityRequests: () => number };
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  reviews = await startReviewsSubgraph();
-  products = await startProductsSubgraph();
-  const supergraph = writeSupergraph(mkdtempSync(path.join(tmpdir(), 'portico-hostile-fanout-')), [reviews, products]);
-  target = await startTarget({
-    mode: 'production',
-    config: {
-      supergraph: { path: supergraph },
-      subgraphs: { reviews: { url: reviews.url }, products: { url: products.url } },
-      server: { readyChecksSubgraphs: false, websocket: { maxConnectionsPerAddress: 1000 } },
-      // Every client here comes from 127.0.0.1, and subscribes and completes by the thousand.
-      rateLimit: { perAddress: { windowSeconds: 60, limit: 1_000_000, maxConnections: 0 }, default: { windowSeconds: 60, limit: 1_000_000 } },
-      upstream: { maxSubscriptionsPerAddress: 10_000 },
-    },
+  stack = await startEventTarget('fanout', {
+    server: { websocket: { maxConnectionsPerAddress: 1000 } },
+    // Every client here comes from 127.0.0.1, and subscribes and completes by the thousand.
+    rateLimit: { perAddress: { windowSeconds: 60, limit: 1_000_000, maxConnections: 0 }, default: { windowSeconds: 60, limit: 1_000_000 } },
+    upstream: { maxSubscriptionsPerAddress: 10_000 },
   });
+  ({ target, reviews, products } = stack);
 }, 120_000);
 
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.dispose()));
-  await target?.close();
-  await reviews?.stop();
-  await products?.stop();
+  await stack?.close();
 });
 
 const connect = (): Client => {

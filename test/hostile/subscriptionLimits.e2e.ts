@@ -1,12 +1,9 @@
-import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { writeSupergraph } from '../gateway/fixtures/writeSupergraph.js';
-import { startProductsSubgraph, startReviewsSubgraph, type EventSubgraph, type ReviewsSubgraph } from '../gateway/subscriptions/startEventSubgraphs.js';
+import type { ReviewsSubgraph } from '../gateway/subscriptions/startEventSubgraphs.js';
 import { expectRefused, postRaw } from './support/expectRefused.js';
-import { startTarget, type Target } from './support/startTarget.js';
+import { startEventTarget, type EventTarget } from './support/startEventTarget.js';
+import type { Target } from './support/startTarget.js';
 
 // Subscriptions over HTTP streams are limited as WebSocket connections are: per client address
 // (resolved through the trusted proxy, here the test itself) and in all, checked before any
@@ -16,30 +13,20 @@ const eventually = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeo
 const PER_ADDRESS = 3;
 const UPSTREAMS = 4;
 
+let stack: EventTarget;
 let target: Target;
 let reviews: ReviewsSubgraph;
-let products: EventSubgraph;
 
 beforeAll(async () => {
-  reviews = await startReviewsSubgraph();
-  products = await startProductsSubgraph();
-  const supergraph = writeSupergraph(mkdtempSync(path.join(tmpdir(), 'portico-hostile-subscription-limits-')), [reviews, products]);
-  target = await startTarget({
-    mode: 'production',
-    config: {
-      supergraph: { path: supergraph },
-      subgraphs: { reviews: { url: reviews.url }, products: { url: products.url } },
-      server: { readyChecksSubgraphs: false },
-      rateLimit: { trustedProxies: ['127.0.0.1', '::1'] },
-      upstream: { maxSubscriptionsPerAddress: PER_ADDRESS, maxSubscriptionUpstreams: UPSTREAMS },
-    },
+  stack = await startEventTarget('subscription-limits', {
+    rateLimit: { trustedProxies: ['127.0.0.1', '::1'] },
+    upstream: { maxSubscriptionsPerAddress: PER_ADDRESS, maxSubscriptionUpstreams: UPSTREAMS },
   });
+  ({ target, reviews } = stack);
 }, 120_000);
 
 afterAll(async () => {
-  await target?.close();
-  await reviews?.stop();
-  await products?.stop();
+  await stack?.close();
 });
 
 /** A raw SSE subscription from `address` (as the trusted proxy says), on its own socket: its events counted. */

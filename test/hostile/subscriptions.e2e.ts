@@ -1,13 +1,10 @@
-import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { writeSupergraph } from '../gateway/fixtures/writeSupergraph.js';
-import { startProductsSubgraph, startReviewsSubgraph, type EventSubgraph, type ReviewsSubgraph } from '../gateway/subscriptions/startEventSubgraphs.js';
+import type { ReviewsSubgraph } from '../gateway/subscriptions/startEventSubgraphs.js';
 import { expectRefused, postRaw } from './support/expectRefused.js';
-import { startTarget, type Target } from './support/startTarget.js';
+import { startEventTarget, type EventTarget } from './support/startEventTarget.js';
+import type { Target } from './support/startTarget.js';
 
 // The target serves a supergraph of two in-process subgraphs with a Subscription field (the demo
 // subgraphs get theirs from another part of this work), so "still serving" is checked here
@@ -15,30 +12,20 @@ import { startTarget, type Target } from './support/startTarget.js';
 const subscription = 'subscription ($upc: String) { reviewAdded(productUpc: $upc) { id body product { name } } }';
 const eventually = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 30_000, interval: 100 });
 
+let stack: EventTarget;
 let target: Target;
 let reviews: ReviewsSubgraph;
-let products: EventSubgraph;
 
 beforeAll(async () => {
-  reviews = await startReviewsSubgraph();
-  products = await startProductsSubgraph();
-  const supergraph = writeSupergraph(mkdtempSync(path.join(tmpdir(), 'portico-hostile-subscriptions-')), [reviews, products]);
-  target = await startTarget({
-    mode: 'production',
-    config: {
-      supergraph: { path: supergraph },
-      subgraphs: { reviews: { url: reviews.url }, products: { url: products.url } },
-      server: { readyChecksSubgraphs: false },
-      // The first test holds 200 subscriptions from one address (subscriptionLimits.e2e.ts tests the limit).
-      upstream: { maxSubscriptionsPerAddress: 1000 },
-    },
+  stack = await startEventTarget('subscriptions', {
+    // The first test holds 200 subscriptions from one address (subscriptionLimits.e2e.ts tests the limit).
+    upstream: { maxSubscriptionsPerAddress: 1000 },
   });
+  ({ target, reviews } = stack);
 }, 120_000);
 
 afterAll(async () => {
-  await target?.close();
-  await reviews?.stop();
-  await products?.stop();
+  await stack?.close();
 });
 
 /** A raw SSE subscription on its own socket: what arrives, and the socket to misbehave with. */
