@@ -8,6 +8,8 @@ import { SlowestFirst } from './test/support/SlowestFirst.js';
 // time. A file that only starts many processes, or a browser, is no reason to be here: it waits
 // on them beside the others (its timeouts allow for a loaded machine), and running it alone
 // would leave the second core idle while it waits.
+// In-process files that must have a module registry of their own (see the unit-isolated project).
+const isolatedUnits = ['test/gateway/config/builtConfigValidator.test.ts'];
 const serialEndToEnd = [
   'test/gateway/admission.e2e.ts', // `maxConcurrent: auto` follows this process's event-loop delay
   'test/hostile/edge.e2e.ts', // slow connections against short timeouts, and an RSS bound
@@ -43,11 +45,26 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
+          exclude: isolatedUnits,
           // In-process tests of modules that keep no state between files (and restore what they
           // change: timers, spies, the environment), so each worker loads the modules once for all
           // its files: loading @apollo/gateway, graphql and the gateway's modules again for every
           // file was most of this project's time.
           isolate: false,
+          testTimeout: 10_000,
+          maxWorkers: workers,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Files that load another test file's cases under a mock (the built config validator
+          // runs loadGatewayConfig's suite again): with a worker's module cache shared, that
+          // file could already be loaded, and its cases would silently not run a second time.
+          name: 'unit-isolated',
+          include: isolatedUnits,
+          isolate: true,
           testTimeout: 10_000,
           maxWorkers: workers,
           sequence: { groupOrder: 0 },
