@@ -16,6 +16,7 @@ import { readSubgraphSchema } from '../../subgraphs/kit/readSubgraphSchema.js';
 import { wsClient } from '../gateway/websocket/webSocketClient.js';
 import { writeSupergraph } from '../gateway/fixtures/writeSupergraph.js';
 import { startDemoBackends, type DemoBackends } from '../support/startDemoBackends.js';
+import { mergeIncrementalParts } from '../support/mergeIncrementalParts.js';
 import { postMultipart } from '../support/readMultipart.js';
 import { postGraphQL } from '../support/startStack.js';
 import { startSubgraphs, testSigningSecret, type RunningSubgraphs, type SubgraphName } from '../support/startSubgraphs.js';
@@ -147,34 +148,6 @@ describe('subscriptions: Portico delivers what Hive Gateway delivers', () => {
 });
 
 /**
- * What a client holds once every part is merged in at its path (the 2022-08-24 incremental
- * format, which both gateways write: `incremental: [{ data, path }]` after an initial `data`).
- */
-function merge(parts: Record<string, unknown>[]): Record<string, unknown> {
-  const [first, ...rest] = parts as [
-    { data: Record<string, unknown> },
-    ...{ incremental?: { data?: Record<string, unknown> | null; path: (string | number)[] }[] }[],
-  ];
-  const data = structuredClone(first.data);
-  const deepMerge = (target: Record<string, unknown>, source: Record<string, unknown>) => {
-    for (const [key, value] of Object.entries(source)) {
-      const existing = target[key];
-      if (existing && value && typeof existing === 'object' && typeof value === 'object' && !Array.isArray(value))
-        deepMerge(existing as Record<string, unknown>, value as Record<string, unknown>);
-      else target[key] = value;
-    }
-  };
-  for (const part of rest) {
-    for (const item of part.incremental ?? []) {
-      let target: unknown = data;
-      for (const step of item.path) target = (target as Record<string | number, unknown>)[step];
-      if (item.data) deepMerge(target as Record<string, unknown>, item.data);
-    }
-  }
-  return data;
-}
-
-/**
  * Sends one deferred operation to both gateways as Apollo Client does and returns what each
  * client holds at the end. Compared: the merged result, and the incremental items (each deferred
  * fragment's data at its path, with its label) as a set. Not compared: how the items are grouped
@@ -196,7 +169,7 @@ async function deferredOnBoth(query: string, variables?: Record<string, unknown>
     for (const part of reply.parts) expect(part.errors).toBeUndefined();
   }
   expect(itemsOf(onPortico.parts)).toEqual(itemsOf(onHive.parts));
-  return { portico: merge(onPortico.parts), hive: merge(onHive.parts) };
+  return { portico: mergeIncrementalParts(onPortico.parts), hive: mergeIncrementalParts(onHive.parts) };
 }
 
 /** Every incremental item of an answer, in an order that does not depend on how they were sent. */

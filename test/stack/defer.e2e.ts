@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { Defer20220824Handler } from '@apollo/client/incremental';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeIncrementalParts } from '../support/mergeIncrementalParts.js';
 import { postMultipart } from '../support/readMultipart.js';
 import { postGraphQL, startStack, type Stack } from '../support/startStack.js';
 
@@ -32,31 +33,6 @@ const dataOf = async (query: string, variables?: Record<string, unknown>) => {
   expect(reply.errors).toBeUndefined();
   return reply.data as Record<string, unknown>;
 };
-
-/** What a client holds once every part is merged in at its path, as Apollo Client merges them. */
-function merge(parts: Record<string, unknown>[]): Record<string, unknown> {
-  const [first, ...rest] = parts as [
-    { data: Record<string, unknown> },
-    ...{ incremental?: { data: Record<string, unknown> | null; path: (string | number)[] }[] }[],
-  ];
-  const data = structuredClone(first.data);
-  const deepMerge = (target: Record<string, unknown>, source: Record<string, unknown>) => {
-    for (const [key, value] of Object.entries(source)) {
-      const existing = target[key];
-      if (existing && value && typeof existing === 'object' && typeof value === 'object' && !Array.isArray(value))
-        deepMerge(existing as Record<string, unknown>, value as Record<string, unknown>);
-      else target[key] = value;
-    }
-  };
-  for (const part of rest) {
-    for (const item of part.incremental ?? []) {
-      let target: unknown = data;
-      for (const step of item.path) target = (target as Record<string | number, unknown>)[step];
-      if (item.data) deepMerge(target as Record<string, unknown>, item.data);
-    }
-  }
-  return data;
-}
 
 describe('@defer over multipart/mixed', () => {
   it('answers the product page with its name first, then the reviews at ["product"] with their label', async () => {
@@ -88,7 +64,7 @@ describe('@defer over multipart/mixed', () => {
     );
     expect(reviews!.hasNext).toBe(false);
     // Byte-identical data once merged: the same keys in the same order as without @defer.
-    expect(JSON.stringify(merge(reply.parts))).toBe(JSON.stringify(await dataOf(query)));
+    expect(JSON.stringify(mergeIncrementalParts(reply.parts))).toBe(JSON.stringify(await dataOf(query)));
   });
 
   it('gives a client that accepts only application/json the whole answer at once, equal to the one without @defer', async () => {
@@ -112,7 +88,7 @@ describe('@defer over multipart/mixed', () => {
     const on = await postMultipart(stack.url, { query, variables: { later: true } });
     expect(on.contentType).toMatch(/^multipart\/mixed/);
     expect(on.parts).toHaveLength(2);
-    expect(merge(on.parts)).toEqual(whole);
+    expect(mergeIncrementalParts(on.parts)).toEqual(whole);
   });
 
   it('puts the null and error of a field authorization removed inside a deferred fragment in that part', async () => {
@@ -163,7 +139,7 @@ describe('@defer over multipart/mixed', () => {
     const reply = await postMultipart(stack.url, { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(trusted) } } });
     expect(reply.contentType).toMatch(/^multipart\/mixed/);
     expect(reply.parts).toHaveLength(2);
-    expect(merge(reply.parts)).toEqual(await dataOf(trusted));
+    expect(mergeIncrementalParts(reply.parts)).toEqual(await dataOf(trusted));
   });
 
   it('costs a deferred field what it costs undeferred (demand control)', async () => {
