@@ -18,6 +18,7 @@ import { findFreePort } from './gateways/startGatewayProcess.js';
 import { readCpuSeconds } from './compare/readCpuSeconds.js';
 import { percentile } from './load/percentile.js';
 import { spawnBenchSubgraphs } from './subgraphs/spawnBenchSubgraphs.js';
+import { porticoGatewayArgs } from './gateways/porticoGatewayArgs.js';
 
 const count = (value: string) => {
   const number = Number(value);
@@ -37,26 +38,11 @@ async function timeToFirstAnswer(node: string, root: string, supergraphFile: str
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}/graphql`;
   const startedAt = performance.now();
-  const child = spawn(
-    node,
-    [
-      join(root, 'bin/portico.js'),
-      'gateway',
-      '--config',
-      join(root, 'bench/gateways/portico.yaml'),
-      '--supergraph',
-      supergraphFile,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', BENCH_DEDUP: 'true', PORTICO_SIGNING_SECRET: randomBytes(24).toString('hex') },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const child = spawn(node, porticoGatewayArgs({ root, config: join(root, 'bench/gateways/portico.yaml'), supergraph: supergraphFile, port }), {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', BENCH_DEDUP: 'true', PORTICO_SIGNING_SECRET: randomBytes(24).toString('hex') },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4096)));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));

@@ -15,6 +15,7 @@ import { floodRequests, type FloodRequest } from './floodRequests.js';
 import { signJwt } from './signJwt.js';
 import { validityClaims } from './validityClaims.js';
 import { attackGatewayConfig } from './startAttackTarget.js';
+import { porticoGatewayArgs } from '../gateways/porticoGatewayArgs.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const kind = process.argv[2] ?? 'over-limit';
@@ -45,17 +46,7 @@ const config = attackGatewayConfig(
 writeFileSync(file, stringify(config));
 const gateway = await startGatewayProcess(
   {
-    args: [
-      ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      join(root, 'bin/portico.js'),
-      'gateway',
-      '--config',
-      file,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
+    args: porticoGatewayArgs({ root, config: file, port, nodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [] }),
     env: { PORTICO_JWT_SECRET: attackJwtSecret, PORTICO_SIGNING_SECRET: 'x'.repeat(32), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     cwd: resolve(root),
   },

@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { testSigningSecret, type SubgraphName } from '../../test/support/startSubgraphs.js';
 import { findFreePort, startGatewayProcess, type GatewayProcess } from '../gateways/startGatewayProcess.js';
 import { attackJwtSecret } from './attackJwtSecret.js';
+import { porticoGatewayArgs } from '../gateways/porticoGatewayArgs.js';
 
 /** The attacked gateway's limits, per second so that an attack of a few seconds meets them. */
 export interface AttackRateLimit {
@@ -77,17 +78,7 @@ export async function startAttackTarget(subgraphUrls: Record<SubgraphName, strin
   writeFileSync(file, stringify(attackGatewayConfig(subgraphUrls, rateLimit, metricsPort)));
   const gateway = await startGatewayProcess(
     {
-      args: [
-        ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-        join(root, 'bin/portico.js'),
-        'gateway',
-        '--config',
-        file,
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port),
-      ],
+      args: porticoGatewayArgs({ root, config: file, port, nodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [] }),
       env: { PORTICO_SIGNING_SECRET: testSigningSecret, PORTICO_JWT_SECRET: attackJwtSecret, LOG_LEVEL: 'warn' },
     },
     { port, cpu },

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchSubgraphName } from '../subgraphs/startBenchSubgraphs.js';
 import { grafbaseCommand } from './grafbaseCommand.js';
 import type { GatewayCommand } from './startGatewayProcess.js';
+import { porticoGatewayArgs } from './porticoGatewayArgs.js';
 
 /** In-flight de-duplication of identical subgraph requests, where a gateway has it. */
 export type DedupMode = 'on' | 'off';
@@ -58,19 +59,13 @@ const hive =
  */
 export function porticoCommand(root: string): BenchGateway['command'] {
   return ({ supergraphFile, port, dedup }) => ({
-    args: [
-      join(root, 'bin/portico.js'),
-      'gateway',
-      '--config',
+    args: porticoGatewayArgs({
+      root,
       // Each checkout's own bench config: an older build refuses options added since.
-      existsSync(join(root, 'bench/gateways/portico.yaml')) ? join(root, 'bench/gateways/portico.yaml') : here('./portico.yaml'),
-      '--supergraph',
-      supergraphFile,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
+      config: existsSync(join(root, 'bench/gateways/portico.yaml')) ? join(root, 'bench/gateways/portico.yaml') : here('./portico.yaml'),
+      supergraph: supergraphFile,
+      port,
+    }),
     // Production needs a signing secret; the bench subgraphs do not check signatures.
     env: { ...dedupEnv(dedup), PORTICO_SIGNING_SECRET: randomBytes(24).toString('hex') },
   });

@@ -16,6 +16,7 @@ import { testSigningSecret, type SubgraphName } from '../../test/support/startSu
 import { spawnDemoServices } from '../attack/spawnDemoServices.js';
 import { findFreePort, startGatewayProcess } from '../gateways/startGatewayProcess.js';
 import { benchSubscription } from './runSubscriptionScenario.js';
+import { porticoGatewayArgs } from '../gateways/porticoGatewayArgs.js';
 
 // A subscriber's socket that fails is counted (unacknowledged), not fatal to the probe.
 process.on('uncaughtException', (error) => console.error(`ignored: ${String((error as Error).message ?? error)}`));
@@ -33,19 +34,13 @@ const supergraphFile = writeSupergraph(
 const port = await findFreePort();
 const gateway = await startGatewayProcess(
   {
-    args: [
-      `--heapsnapshot-signal=SIGUSR2`,
-      join(root, 'bin/portico.js'),
-      'gateway',
-      '--config',
-      fileURLToPath(new URL('./portico.subscriptions.yaml', import.meta.url)),
-      '--supergraph',
-      supergraphFile,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
+    args: porticoGatewayArgs({
+      root,
+      config: fileURLToPath(new URL('./portico.subscriptions.yaml', import.meta.url)),
+      supergraph: supergraphFile,
+      port,
+      nodeArgs: ['--heapsnapshot-signal=SIGUSR2'],
+    }),
     env: { PORTICO_SIGNING_SECRET: testSigningSecret },
     cwd: outDir,
   },

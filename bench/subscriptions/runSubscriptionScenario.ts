@@ -16,6 +16,7 @@ import { findFreePort, startGatewayProcess, type GatewayCommand, type GatewayPro
 import { subscriptionSummaryLine } from './formatSubscriptionResults.js';
 import type { SubscriptionResults, SubscriptionRun } from './SubscriptionResults.js';
 import { summarizeSubscriptionRun } from './summarizeSubscriptionRun.js';
+import { porticoGatewayArgs } from '../gateways/porticoGatewayArgs.js';
 
 export interface SubscriptionScenarioOptions {
   /** One run per gateway per number. */
@@ -41,18 +42,7 @@ const productUpc = '1';
 
 const commands: Record<SubscriptionRun['gateway'], (supergraphFile: string, port: number) => GatewayCommand> = {
   portico: (supergraphFile, port) => ({
-    args: [
-      join(root, 'bin/portico.js'),
-      'gateway',
-      '--config',
-      fileURLToPath(new URL('./portico.subscriptions.yaml', import.meta.url)),
-      '--supergraph',
-      supergraphFile,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-    ],
+    args: porticoGatewayArgs({ root, config: fileURLToPath(new URL('./portico.subscriptions.yaml', import.meta.url)), supergraph: supergraphFile, port }),
     // The demo subgraphs check signatures made with the test secret (and accept unsigned requests, for Hive).
     env: { PORTICO_SIGNING_SECRET: testSigningSecret },
   }),
