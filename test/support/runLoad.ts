@@ -23,6 +23,11 @@ export interface LoadOptions<T> {
   /** The label put on each reply: tests move it along as they break and mend things. */
   phase: () => string;
   send: () => Promise<T>;
+  /**
+   * The least time between two sends of one loop. Without it a phase where the gateway refuses
+   * at once (a few hundred microseconds a reply) burns through `maxRequests` in seconds.
+   */
+  minIntervalMs?: number;
 }
 
 /**
@@ -38,8 +43,11 @@ export function runLoad<T>(options: LoadOptions<T>): Load<T | Error> {
     while (!stopped && sent < options.maxRequests) {
       sent += 1;
       const phase = options.phase();
+      const startedAt = Date.now();
       const reply = await options.send().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
       replies.push({ phase, answeredIn: options.phase(), reply });
+      const rest = (options.minIntervalMs ?? 0) - (Date.now() - startedAt);
+      if (rest > 0 && !stopped) await new Promise((resolve) => setTimeout(resolve, rest));
     }
   };
   const loops = Array.from({ length: options.concurrency }, loop);
