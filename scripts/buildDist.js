@@ -183,7 +183,7 @@ async function bundleGateway(build, root, sources, validator) {
     "import { fileURLToPath } from 'node:url';",
     "import { loadCachedBundle } from './loadCachedBundle.js';",
     `const bundle = await loadCachedBundle(fileURLToPath(new URL(${JSON.stringify(`./${basename(bundle.path)}`)}, import.meta.url)), ${JSON.stringify(bundleImportName)});`,
-    '/** Runs the gateway (runGateway.ts); the code cache is written once it serves. */',
+    '/** Runs the gateway (runGateway.ts); the code cache is written once it has answered its first request. */',
     'export function runGateway(options) {',
     '  return bundle.exports.runGateway({ ...options, onServing: bundle.saveCodeCache });',
     '}',

@@ -10,7 +10,7 @@ export interface CachedBundle<Exports> {
   /**
    * Writes V8's code for the bundle, as compiled so far, for the next start: once, and only when
    * this start had no cache V8 accepted. Call it once the process has done what its starts do
-   * (the gateway: once it serves), before anything changes V8's flags (`limitHeapGrowth`), since
+   * (the gateway: once it has answered its first request), before anything changes V8's flags (`limitHeapGrowth`), since
    * V8 refuses a cache written under other flags. A folder it may not write in is not an error.
    */
   saveCodeCache(): void;
