@@ -77,7 +77,11 @@ describe('buildDist (npm run build)', () => {
     expect(await buildDist({ root })).toMatchObject({ written: 0, removed: 0 });
   });
 
-  it("bundles the gateway's entry with the packages it imports, reads files from the root, and keeps a code cache once it serves", async () => {
+  // Three builds, two of them parsing the bundle with TypeScript (routeDynamicImports), and three
+  // starts: the timeout allows for a machine busy with other test files.
+  it("bundles the gateway's entry with the packages it imports, reads files from the root, and keeps a code cache once it serves", {
+    timeout: 60_000,
+  }, async () => {
     scratch();
     write(
       'gateway/runtime/runGateway.ts',
