@@ -28,6 +28,11 @@ try {
     .addOption(new Option('--warmup <seconds>', 'load on each build before the first slice').default(4).argParser(positive))
     .addOption(new Option('--slices <n>', 'slices per build').default(20).argParser(count))
     .addOption(new Option('--slice-seconds <seconds>', 'length of one slice').default(1).argParser(positive))
+    .option('--base-node-options <flags>', "NODE_OPTIONS for the base's gateway (e.g. --max-semi-space-size=8)")
+    .option(
+      '--candidate-node-options <flags>',
+      "NODE_OPTIONS for the candidate's gateway; with --base and --candidate the same checkout, compares launch flags",
+    )
     .exitOverride();
   program.parse(process.argv.slice(2), { from: 'user' });
   const flags = program.opts<{
@@ -39,6 +44,8 @@ try {
     warmup: number;
     slices: number;
     sliceSeconds: number;
+    baseNodeOptions?: string;
+    candidateNodeOptions?: string;
   }>();
 
   const comparison = await compareBuilds({
@@ -50,6 +57,7 @@ try {
     warmupSeconds: flags.warmup,
     slices: flags.slices,
     sliceSeconds: flags.sliceSeconds,
+    nodeOptions: { base: flags.baseNodeOptions, candidate: flags.candidateNodeOptions },
     onSlice: (index, base, candidate) =>
       process.stderr.write(
         `slice ${index + 1}/${flags.slices}: base ${Math.round(base.requests / base.seconds)} req/s, candidate ${Math.round(candidate.requests / candidate.seconds)} req/s\n`,
@@ -58,6 +66,11 @@ try {
   const row = (name: string, build: BuildSummary) =>
     `| ${name} | ${build.requestsPerSecond.toFixed(0)} | ${build.cpuPerRequestUs.toFixed(0)} | ${build.p50Ms.toFixed(2)} | ${build.p99Ms.toFixed(2)} |`;
   console.log(`\n${flags.query} query, de-dup ${flags.dedup}, ${flags.concurrency} connections, ${flags.slices} slices of ${flags.sliceSeconds} s per build\n`);
+  for (const [name, options] of [
+    ['base', flags.baseNodeOptions],
+    ['candidate', flags.candidateNodeOptions],
+  ] as const)
+    if (options !== undefined) console.log(`${name} NODE_OPTIONS: ${options}`);
   console.log('| build | req/s | gateway CPU µs per request | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|');
   console.log(row(`base (${flags.base})`, comparison.base));
   console.log(row(`candidate (${flags.candidate})`, comparison.candidate));

@@ -18,7 +18,7 @@ import { findFreePort } from './gateways/startGatewayProcess.js';
 import { readCpuSeconds } from './compare/readCpuSeconds.js';
 import { percentile } from './load/percentile.js';
 import { spawnBenchSubgraphs } from './subgraphs/spawnBenchSubgraphs.js';
-import { porticoGatewayArgs } from './gateways/porticoGatewayArgs.js';
+import { porticoGatewayArgs, porticoNodeOptions } from './gateways/porticoGatewayArgs.js';
 
 const count = (value: string) => {
   const number = Number(value);
@@ -40,7 +40,13 @@ async function timeToFirstAnswer(node: string, root: string, supergraphFile: str
   const startedAt = performance.now();
   const child = spawn(node, porticoGatewayArgs({ root, config: join(root, 'bench/gateways/portico.yaml'), supergraph: supergraphFile, port }), {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', BENCH_DEDUP: 'true', PORTICO_SIGNING_SECRET: randomBytes(24).toString('hex') },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      BENCH_DEDUP: 'true',
+      PORTICO_SIGNING_SECRET: randomBytes(24).toString('hex'),
+      NODE_OPTIONS: porticoNodeOptions,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let output = '';

@@ -11,3 +11,5 @@ export declare function buildDist(options?: { root?: string }): Promise<{ files:
 
 /** The CommonJS text of the stub the gateway bundle holds in the place of `name` (one of the packages Apollo Gateway loads but Portico never has it use). */
 export declare function leftOutModule(name: string): string;
+/** The name the gateway bundle's `import()` calls are renamed to (loadCachedBundle passes a function by it). */
+export declare const bundleImportName: string;

@@ -27,6 +27,11 @@ export interface CompareOptions {
   warmupSeconds: number;
   slices: number;
   sliceSeconds: number;
+  /**
+   * `NODE_OPTIONS` for each build's gateway (V8's young generation, say), so that one build can
+   * be compared with itself under other launch flags: `--base` and `--candidate` the same checkout.
+   */
+  nodeOptions?: { base?: string; candidate?: string };
   onSlice?: (index: number, base: Slice, candidate: Slice) => void;
 }
 
@@ -40,7 +45,7 @@ export interface CompareOptions {
 export type MeasuredComparison = Comparison & { peakRssBytes: { base: number | null; candidate: number | null } };
 
 export async function compareBuilds(options: CompareOptions): Promise<MeasuredComparison> {
-  for (const root of [options.baseRoot, options.candidateRoot]) {
+  for (const root of new Set([options.baseRoot, options.candidateRoot])) {
     if (!existsSync(join(root, 'bin/portico.js'))) throw new Error(`${root} is not a Portico checkout: it has no bin/portico.js`);
     if (!existsSync(join(root, 'node_modules')))
       throw new Error(`${root} has no node_modules: run npm ci there, or link this checkout's (ln -s "$PWD/node_modules" ${root}/)`);
@@ -58,9 +63,14 @@ export async function compareBuilds(options: CompareOptions): Promise<MeasuredCo
     const reference =
       options.query === 'benchmark' ? await computeReference(benchQuery) : ((await sendOnce(subgraphs.urls.products, body)).answer as { data?: unknown }).data;
 
-    for (const root of [options.baseRoot, options.candidateRoot]) {
+    for (const [root, nodeOptions] of [
+      [options.baseRoot, options.nodeOptions?.base],
+      [options.candidateRoot, options.nodeOptions?.candidate],
+    ] as const) {
       const port = await findFreePort();
-      const gateway = await startGatewayProcess(porticoCommand(root)({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: options.dedup }), {
+      const command = porticoCommand(root)({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: options.dedup });
+      if (nodeOptions !== undefined) command.env = { ...command.env, NODE_OPTIONS: nodeOptions };
+      const gateway = await startGatewayProcess(command, {
         port,
         cpu: pinned ? 0 : null,
       });

@@ -10,7 +10,7 @@ export interface CachedBundle<Exports> {
   /**
    * Writes V8's code for the bundle, as compiled so far, for the next start: once, and only when
    * this start had no cache V8 accepted. Call it once the process has done what its starts do
-   * (the gateway: once it serves), before anything changes V8's flags (`limitHeapGrowth`), since
+   * (the gateway: once it has answered its first request), before anything changes V8's flags (`limitHeapGrowth`), since
    * V8 refuses a cache written under other flags. A folder it may not write in is not an error.
    */
   saveCodeCache(): void;
@@ -22,8 +22,10 @@ export interface CachedBundle<Exports> {
  * <arch>.cache`; later starts give V8 that code instead of parsing and compiling the bundle's
  * 9 MB again (docs/performance.md, "Start-up time"). Node 22.1+ has a compile cache of its own
  * (`module.enableCompileCache`), but it keeps only what is compiled before a module runs; this one
- * keeps every function the start compiled. Not on Node 20, whose V8 breaks `import()` in a script
- * built from a cache (importSurvivesCodeCache): there the bundle is compiled at every start.
+ * keeps every function the start compiled. Node 20's V8 breaks `import()` in a script built from a
+ * cache (importSurvivesCodeCache), so there a bundle is cached only if it has no `import()` of its
+ * own: the build renames the gateway bundle's calls to `importName`, a parameter of the wrapper
+ * given a function that imports (otherwise Node 20 compiles the bundle at every start).
  *
  * The cache lives beside the bundle, so only who may change the bundle may change it, or, where
  * `NODE_COMPILE_CACHE` names a folder (Node's own compile cache; the container image sets it, since
@@ -33,16 +35,20 @@ export interface CachedBundle<Exports> {
  * flags. Either way the bundle is then compiled as if there were none, and the cache replaced. The bundle must be ASCII (the build checks), which is
  * read as a one-byte string without decoding.
  */
-export async function loadCachedBundle<Exports>(file: string): Promise<CachedBundle<Exports>> {
+export async function loadCachedBundle<Exports>(file: string, importName?: string): Promise<CachedBundle<Exports>> {
   quietDefaultLoaderWarning();
-  const useCache = await importSurvivesCodeCache();
+  const source = readFileSync(file);
+  // A bundle whose import() calls the build renamed (buildDist's routeDynamicImports) has none of
+  // V8's left to break: Node 20 keeps a cache for it too. Any `import(` left, even in a string,
+  // and Node 20 compiles it every time, as before.
+  const useCache = (importName !== undefined && source.indexOf('import(') === -1) || (await importSurvivesCodeCache());
   const folder = process.env.NODE_COMPILE_CACHE ? join(process.env.NODE_COMPILE_CACHE, 'portico') : dirname(file);
   const cacheFile = join(folder, `${basename(file)}.${process.version}-${process.arch}.cache`);
-  const source = readFileSync(file);
   const sourceHash = useCache ? hash('sha256', source, 'buffer') : undefined;
   const cachedData = sourceHash && readCodeCache(cacheFile, sourceHash, file);
   // The same wrapper Node puts around a CommonJS module, so the bundle runs as if `require`d.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source.toString('latin1')}\n})`, {
+  const parameters = ['exports', 'require', 'module', '__filename', '__dirname', ...(importName === undefined ? [] : [importName])].join(', ');
+  const script = new vm.Script(`(function (${parameters}) {${source.toString('latin1')}\n})`, {
     filename: file,
     cachedData,
     // `import()` inside the bundle (a policy module, Node's own modules in OpenTelemetry's
@@ -53,7 +59,10 @@ export async function loadCachedBundle<Exports>(file: string): Promise<CachedBun
   if (cachedData !== undefined && script.cachedDataRejected === true) removeQuietly(cacheFile);
   const needsCache = cachedData === undefined || script.cachedDataRejected === true;
   const module = { exports: {} as Exports };
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
+  // The bundle's renamed import() calls: a module of ours beside it imports for them (the same
+  // folder, so a relative specifier means what it meant; Node's own loader, no V8 callback).
+  const importFor = (specifier: string, options?: ImportCallOptions): Promise<unknown> => import(specifier, options);
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file), importFor);
   let saved = false;
   return {
     exports: module.exports,

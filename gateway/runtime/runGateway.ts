@@ -9,8 +9,9 @@ import { runSingleGateway } from './runSingleGateway.js';
 
 export interface RunGatewayOptions extends Pick<LoadGatewayConfigOptions, 'file' | 'overrides'> {
   /**
-   * Called once the gateway serves, in the process that serves (this one, or each worker): the
-   * built entry writes the bundle's code cache then (loadCachedBundle.ts).
+   * Called once the gateway serves and has answered its first GraphQL request (`serving`), in the
+   * process that serves (this one, or each worker): the built entry writes the bundle's code cache
+   * then (loadCachedBundle.ts).
    */
   onServing?: () => void;
 }

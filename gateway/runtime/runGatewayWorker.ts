@@ -28,7 +28,7 @@ export async function runGatewayWorker(onServing?: () => void): Promise<void> {
         stop: () => server.stop(),
         announce: () => {
           process.send?.(clusterMessage('portico:worker-listening', { address, tls: server.tls, subgraphs: [...server.subgraphs] }));
-          serving(config, onServing);
+          serving(config, onServing, server.httpServer);
         },
       };
     },

@@ -24,7 +24,7 @@ export async function runSingleGateway(config: GatewayConfig, logger: Logger, on
           announceListening('gateway', address.port);
           // After the gateway's own: whoever waits for "the port" gets the public one.
           if (metrics) announceListening('gateway-metrics', metrics.port);
-          serving(config, onServing);
+          serving(config, onServing, server.httpServer);
         },
       };
     },

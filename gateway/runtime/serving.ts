@@ -1,12 +1,35 @@
+import type http from 'node:http';
+import type https from 'node:https';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import { limitHeapGrowth } from './limitHeapGrowth.js';
 
+/** How long a gateway that gets no GraphQL request waits before it does what `serving` defers. */
+export const firstRequestWaitMs = 10_000;
+
 /**
- * What a gateway process does once it serves (a single gateway, or a worker): first `onServing`
+ * What a gateway process does once it serves (a single gateway, or a worker), after its first
+ * answered request on the GraphQL path (or `firstRequestWaitMs` without one): first `onServing`
  * (the bundle's loader writes its code cache, which V8 refuses under other flags), then the
- * heap's growth limit (a V8 flag). A start's garbage grows under V8's own factor until then.
+ * heap's growth limit (a V8 flag). After the first answer rather than at `listen`, so that the
+ * cache holds the code the first operation compiled too (Apollo's query planner, the executor,
+ * the request path): a start from that cache compiles none of it again before its first answer
+ * (docs/performance.md, step 32). A start's garbage grows under V8's own factor until then.
  */
-export function serving(config: GatewayConfig, onServing: (() => void) | undefined): void {
-  onServing?.();
-  limitHeapGrowth(config.server.heapGrowthPercent);
+export function serving(config: GatewayConfig, onServing: (() => void) | undefined, server: http.Server | https.Server): void {
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    server.off('request', onRequest);
+    onServing?.();
+    limitHeapGrowth(config.server.heapGrowthPercent);
+  };
+  // After the answer has been handed to the socket, not before: the client is not kept waiting.
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.url?.startsWith(config.server.graphqlPath)) res.once('finish', () => setImmediate(finish));
+  };
+  const timer = setTimeout(finish, firstRequestWaitMs);
+  timer.unref();
+  server.on('request', onRequest);
 }

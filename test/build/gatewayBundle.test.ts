@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { compiledPath, leftOutModule } from '../../scripts/buildDist.js';
+import { bundleImportName, compiledPath, leftOutModule } from '../../scripts/buildDist.js';
 
 // The gateway's bundle as `npm run build` wrote it (Vitest's global setup has just built dist/).
 const runtime = join(process.cwd(), 'dist/gateway/runtime');
@@ -53,5 +53,14 @@ describe("the gateway's bundle", () => {
     const bytes = readFileSync(join(runtime, bundleName));
     expect(bytes.findIndex((byte) => byte > 0x7f)).toBe(-1);
     expect(readdirSync(runtime).filter((file) => file.endsWith('.cjs'))).toEqual([bundleName]);
+  });
+
+  it("has no import() of its own: each goes through the loader's function, so Node 20 keeps a code cache for it too", () => {
+    const text = readFileSync(join(runtime, bundleName), 'latin1');
+    expect(entry).toContain(`, ${JSON.stringify(bundleImportName)});`);
+    expect(text.includes('import(')).toBe(false);
+    // The OTLP exporter's `import("http")` and the policy module's import are among them.
+    expect(text).toContain(`${bundleImportName}("http")`);
+    expect(text).toMatch(new RegExp(`loadPolicyModule[^]{0,200}\\${bundleImportName}\\(`));
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readSupergraphConfig } from '../../cli/compose/readSupergraphConfig.js';
 import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
 import { compiledPath, sourceFolders } from '../../scripts/buildDist.js';
+import { porticoNodeOptions } from '../../bench/gateways/porticoGatewayArgs.js';
 
 // No Docker engine runs on the build machines, so the compose file is checked rather than run:
 // against the Compose specification, and against the repository it describes.
@@ -237,6 +238,10 @@ describe('Dockerfile', () => {
     expect(runtime).not.toMatch(/npm run build|tsx|esbuild/);
     expect(runtimeLines).toContain('COPY --from=build /app/dist ./dist');
     for (const folder of sourceFolders) expect(copies(runtime), `the image runs ${folder} compiled, not its sources`).not.toContain(folder);
+  });
+
+  it('runs Node with the options the bench measures the gateway with', () => {
+    expect(runtimeLines).toContain(`ENV NODE_OPTIONS=${porticoNodeOptions}`);
   });
 
   it('runs as a user other than root', () => {

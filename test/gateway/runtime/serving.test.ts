@@ -1,0 +1,55 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { GatewayConfig } from '../../../gateway/config/GatewayConfig.js';
+import { firstRequestWaitMs, serving } from '../../../gateway/runtime/serving.js';
+
+// heapGrowthPercent 0: V8's flags in this test process stay as they are.
+const config = { server: { graphqlPath: '/graphql', heapGrowthPercent: 0 } } as GatewayConfig;
+
+let server: http.Server;
+afterEach(() => new Promise<void>((done) => server.close(() => done())));
+
+async function listening(): Promise<string> {
+  server = http.createServer((_req, res) => res.end('answer'));
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('serving', () => {
+  it('writes the code cache after the first answer on the GraphQL path, not at listen nor for other paths, and once', async () => {
+    const url = await listening();
+    const calls: string[] = [];
+    serving(config, () => calls.push('onServing'), server);
+    expect(calls).toEqual([]);
+    // A probe of /ready runs none of the operation path: no reason to write the cache yet.
+    expect(await (await fetch(`${url}/ready`)).text()).toBe('answer');
+    await new Promise((done) => setTimeout(done, 20));
+    expect(calls).toEqual([]);
+    const answer = await fetch(`${url}/graphql`, { method: 'POST', body: '{}' });
+    // The client has its answer first.
+    expect(await answer.text()).toBe('answer');
+    await new Promise((done) => setTimeout(done, 20));
+    expect(calls).toEqual(['onServing']);
+    await fetch(`${url}/graphql`, { method: 'POST', body: '{}' });
+    await new Promise((done) => setTimeout(done, 20));
+    expect(calls).toEqual(['onServing']);
+    expect(server.listenerCount('request')).toBe(1);
+  });
+
+  it('writes it anyway when no GraphQL request comes for a while (a gateway nobody calls yet)', async () => {
+    await listening();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const calls: string[] = [];
+      serving(config, () => calls.push('onServing'), server);
+      vi.advanceTimersByTime(firstRequestWaitMs - 1);
+      expect(calls).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(calls).toEqual(['onServing']);
+      expect(server.listenerCount('request')).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
