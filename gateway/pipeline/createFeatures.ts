@@ -89,6 +89,11 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
   const admission = createAdmission(server.admission);
   const authenticator = createAuthenticator(config.authentication, logger.child({ component: 'authentication' }));
   metrics?.observeAdmission(admission.state);
+  const addressGate =
+    rateLimit.enabled && rateLimit.perAddress.maxInFlight > 0
+      ? createAddressGate({ maxInFlight: rateLimit.perAddress.maxInFlight, waitTimeoutMs: server.admission.queueTimeoutMs })
+      : null;
+  if (addressGate) metrics?.observeAddressGate(addressGate.state);
   const features: Feature[] = [
     createAddressRateLimit({
       limiter: limiters?.address ?? null,
@@ -101,11 +106,7 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
       logger,
     }),
     // The first step: an address's requests past its rate limit are worked on at most this many at once.
-    createAddressConcurrency(
-      rateLimit.enabled && rateLimit.perAddress.maxInFlight > 0
-        ? createAddressGate({ maxInFlight: rateLimit.perAddress.maxInFlight, waitTimeoutMs: server.admission.queueTimeoutMs })
-        : null,
-    ),
+    createAddressConcurrency(addressGate),
     createAuthentication(authenticator),
     createBodyReading({
       bodyLimitBytes: server.bodyLimitBytes,

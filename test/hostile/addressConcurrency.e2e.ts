@@ -1,6 +1,7 @@
 import net from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePrometheusText, valueOf } from '../support/parsePrometheusText.js';
 import { expectStillServing, postRaw } from './support/expectRefused.js';
 import { clientFrom } from './support/sendFromAddress.js';
 import { startTarget, type Target } from './support/startTarget.js';
@@ -22,6 +23,8 @@ beforeAll(async () => {
       // Slow bodies hold their places for longer than a request waits at the gate.
       server: { bodyTimeoutMs: 30_000, headersTimeoutMs: 30_000, admission: { queueTimeoutMs: QUEUE_TIMEOUT_MS } },
       rateLimit: { perAddress: { windowSeconds: 60, limit: 100_000, maxInFlight: MAX_IN_FLIGHT } },
+      // On the gateway's own port, so that this file needs no second one.
+      metrics: { listener: 'public' },
     },
   });
 });
@@ -47,6 +50,11 @@ async function connectFrom(localAddress: string, text: string) {
   return { socket, received: () => received };
 }
 
+/** `portico_address_waiting` now. */
+async function waitingNow(): Promise<number> {
+  return valueOf(parsePrometheusText(await (await fetch(`${target.origin}/metrics`)).text()), 'portico_address_waiting', {});
+}
+
 /** `MAX_IN_FLIGHT` requests from `address` whose bodies never finish: they hold every place of that address. */
 async function holdPlaces(address: string) {
   const holders = [];
@@ -66,11 +74,13 @@ describe('one address with more requests at once than maxInFlight', () => {
     other.close();
     await expectStillServing(target);
     expect(queued.received()).toBe('');
+    expect(await waitingNow()).toBe(1);
     // One slow body completes: its answer, then the queued request's.
     holders[0]!.socket.write(ping.slice(5));
     await expect.poll(() => holders[0]!.received(), { timeout: 10_000 }).toMatch(/^HTTP\/1\.1 200 /);
     await expect.poll(() => queued.received(), { timeout: 10_000 }).toMatch(/^HTTP\/1\.1 200 /);
     expect(queued.received()).toContain('{"data":{"__typename":"Query"}}');
+    expect(await waitingNow()).toBe(0);
     for (const { socket } of [...holders, queued]) socket.destroy();
   });
 
