@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { AttackContext, AttackTally } from './BenchAttack.js';
+import { traceDir, traceNow, writeTrace } from './traceAnswers.js';
 
 /** One request of a flood: the POST body and any headers besides `content-type`. */
 export interface FloodRequest {
@@ -41,6 +42,7 @@ export async function floodRequests(context: AttackContext, options: FloodOption
   });
   const maxRequests = options.maxRequests ?? 200_000;
   const tally: AttackTally = { requests: 0, byStatus: {}, transportErrors: 0 };
+  const answeredAt: number[] = [];
   const worker = async () => {
     while (!context.signal.aborted && tally.requests < maxRequests) {
       const { body, headers } = options.next(tally.requests);
@@ -54,6 +56,8 @@ export async function floodRequests(context: AttackContext, options: FloodOption
         });
         await response.body.dump({ limit: maxAnswerBytes });
         tally.byStatus[response.statusCode] = (tally.byStatus[response.statusCode] ?? 0) + 1;
+        // Held 429s cost the gateway a timer, not work: not traced.
+        if (traceDir && response.statusCode !== 429) answeredAt.push(traceNow());
       } catch {
         tally.transportErrors += 1;
         await sleep(retryDelayMs);
@@ -65,5 +69,6 @@ export async function floodRequests(context: AttackContext, options: FloodOption
   } finally {
     await pool.destroy();
   }
+  writeTrace(`attacker-${process.pid}-${Date.now()}`, answeredAt);
   return tally;
 }

@@ -63,7 +63,7 @@ export async function runAttackScenario(options: AttackScenarioOptions): Promise
     const operationsPerSecond = Math.max(minOperationsPerSecond, Math.ceil(2 * quietRun.requestsPerSecond));
     // A gateway that did not say the query's cost gets a budget no operation of the client can exceed.
     const cost = quietRun.cost > 0 ? quietRun.cost : unknownCost;
-    const rateLimit: AttackRateLimit = {
+    const rateLimit: AttackRateLimit = fixedRateLimit() ?? {
       requestsPerAddressPerSecond: addressAllowanceOverClient * operationsPerSecond,
       operationsPerSecond,
       costPerSecond: operationsPerSecond * cost,
@@ -92,6 +92,16 @@ export async function runAttackScenario(options: AttackScenarioOptions): Promise
   } finally {
     await services.close();
   }
+}
+
+/**
+ * `BENCH_ATTACK_RATE_LIMIT`, a JSON `AttackRateLimit`, instead of the limits sized from the quiet
+ * run: runs compared on a busy machine, whose quiet runs differ, then meet the same limits (such
+ * as a quiet machine's: `{"requestsPerAddressPerSecond":778,"operationsPerSecond":389,"costPerSecond":50570}`).
+ */
+function fixedRateLimit(): AttackRateLimit | null {
+  const text = process.env.BENCH_ATTACK_RATE_LIMIT;
+  return text ? (JSON.parse(text) as AttackRateLimit) : null;
 }
 
 type Phase = Omit<AttackPhaseResult, 'p99VsQuiet' | 'targetMet'>;
@@ -160,7 +170,7 @@ async function runPhase(
       await sleep(attackRampMs);
     }
     const cpu = measureCpu({ gateway: gateway.pid, attacker: attacker?.pid, services: services.pid });
-    const run = await runLegitimateClient({ ...client, durationMs: options.durationSeconds * 1000 });
+    const run = await runLegitimateClient({ ...client, durationMs: options.durationSeconds * 1000, traceName: base.id });
     const cpuPercent = cpu.stop();
     const tally = attacker ? await attacker.stop() : null;
     const slowestMetricsScrapeMs = await scraper.stop();

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { failureReason } from './failureReason.js';
+import { traceDir, traceNow, writeTrace } from './traceAnswers.js';
 
 export interface LegitimateClientOptions {
   url: string;
@@ -14,6 +15,8 @@ export interface LegitimateClientOptions {
   durationMs: number;
   /** Whether an answer is the right one. */
   isRight(status: number, body: Buffer): boolean;
+  /** With BENCH_ATTACK_TRACE: the name of the file of `[sent, answered]` times this run writes (see traceAnswers). */
+  traceName?: string;
 }
 
 /** Every request sent in the window, right or not, with its latency. */
@@ -55,10 +58,12 @@ export async function runLegitimateClient(options: LegitimateClientOptions): Pro
   const run: LegitimateClientRun = { requests: 0, succeeded: 0, failures: {}, latenciesMs: [] };
   const fail = (reason: string) => (run.failures[reason] = (run.failures[reason] ?? 0) + 1);
   const until = performance.now() + options.durationMs;
+  const intervals: [number, number][] = [];
 
   const worker = async () => {
     while (performance.now() < until) {
       const sentAt = performance.now();
+      const tracedAt = traceNow();
       run.requests += 1;
       try {
         const response = await pool.request({ path: target.pathname, method: 'POST', headers, body: options.body });
@@ -66,6 +71,7 @@ export async function runLegitimateClient(options: LegitimateClientOptions): Pro
         if (options.isRight(response.statusCode, body)) run.succeeded += 1;
         else fail(failureReason(response.statusCode, body));
         run.latenciesMs.push(performance.now() - sentAt);
+        if (traceDir) intervals.push([tracedAt, traceNow()]);
       } catch (error) {
         const timedOut = /timeout/i.test((error as Error).name + (error as Error).message);
         fail(timedOut ? 'timed out' : 'no connection');
@@ -79,5 +85,6 @@ export async function runLegitimateClient(options: LegitimateClientOptions): Pro
   } finally {
     await pool.destroy();
   }
+  if (options.traceName) writeTrace(`client-${options.traceName}-${Date.now()}`, intervals);
   return run;
 }

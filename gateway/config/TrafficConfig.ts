@@ -116,6 +116,12 @@ export const rateLimitConfigSchema = section({
       description:
         'Open connections from one TCP peer address (IPv6 by /64), per worker (with `server.workers` N, a peer may hold N times as many); one more is closed as it is accepted, before TLS or HTTP, and counted in `portico_connections_refused_total`. A peer in `trustedProxies` is exempt (the balancer limits its own clients); a balancer not listed there makes all its clients share this many. `0`: no cap.',
     }),
+    maxInFlight: Type.Integer({
+      minimum: 0,
+      default: 8,
+      description:
+        "Requests of one client address (as `trustedProxies` resolve it) being processed at once, per worker, from the moment its count is taken until it is answered; more wait, unread, in arrival order (at most `server.admission.queueTimeoutMs`, then 503 `OVERLOADED`). Every other client's request then meets at most this many of one address's in progress, however many that address sends at once or however much each costs (a token checked, a body read, a document parsed, an operation run). A browser uses up to 6 connections; raise it for a server-side client that sends many requests at once from one address. `0`: no cap. See [Security model](#security-model).",
+    }),
   }),
   default: section({
     windowSeconds: window(60, 'Window of the rule every operation counts against (`default`).'),

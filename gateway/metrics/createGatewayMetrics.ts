@@ -9,6 +9,7 @@ import {
   type HistogramConfiguration,
 } from 'prom-client';
 import type { BreakerState } from '../resilience/createSubgraphBreaker.js';
+import type { AddressGateState } from '../traffic/createAddressGate.js';
 import type { AdmissionState } from '../traffic/createAdmission.js';
 import { createLabelBounds, type LabelBounds } from './createLabelBounds.js';
 
@@ -93,6 +94,17 @@ export function createGatewayMetrics(maxLabelValues: number) {
   admissionGauge('portico_admission_in_flight', 'Operations executing now.', (state) => state.inFlight);
   admissionGauge('portico_admission_queued', 'Requests waiting for a slot.', (state) => state.queued);
 
+  // Read when scraped: requests waiting for their address's turn (rateLimit.perAddress.maxInFlight).
+  let addressGate: (() => AddressGateState) | undefined;
+  new Gauge({
+    name: 'portico_address_waiting',
+    help: "Requests waiting for their address's turn: the address already has rateLimit.perAddress.maxInFlight being processed.",
+    registers,
+    collect() {
+      if (addressGate) this.set(addressGate().waiting);
+    },
+  });
+
   // Read when scraped: each streaming transport's open connections and running operations.
   const streamTransports = new Map<StreamTransport, () => StreamTransportState>();
   const transportGauge = (name: string, help: string, read: (state: StreamTransportState) => number) => {
@@ -141,6 +153,9 @@ export function createGatewayMetrics(maxLabelValues: number) {
     registry,
     observeAdmission: (read: () => AdmissionState) => {
       admission = read;
+    },
+    observeAddressGate: (read: () => AddressGateState) => {
+      addressGate = read;
     },
     /** A streaming transport's state, read when scraped (the transport label is one of a fixed set). */
     observeStreamTransport: (transport: StreamTransport, read: () => StreamTransportState) => {

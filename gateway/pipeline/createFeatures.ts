@@ -8,6 +8,7 @@ import type { PolicyDecider } from '../authorization/loadPolicyModule.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import type { GatewayMetrics } from '../metrics/createGatewayMetrics.js';
 import type { AddressResolver } from '../traffic/createAddressResolver.js';
+import { createAddressGate } from '../traffic/createAddressGate.js';
 import { createAdmission } from '../traffic/createAdmission.js';
 import { createLimiters } from '../traffic/createLimiters.js';
 import { createOperationCost } from '../traffic/createOperationCost.js';
@@ -24,6 +25,7 @@ import type { Feature } from './Feature.js';
 import { createOperationRecording } from './operationRecording/createOperationRecording.js';
 import type { OperationStore } from './operationRecording/RecordedOperation.js';
 import { createPersistedDocuments } from './persistedDocuments/createPersistedDocuments.js';
+import { createAddressConcurrency } from './rateLimits/createAddressConcurrency.js';
 import { createAddressRateLimit } from './rateLimits/createAddressRateLimit.js';
 import { createRateLimits } from './rateLimits/createRateLimits.js';
 import { createRequestMetrics } from './requestMetrics/createRequestMetrics.js';
@@ -87,6 +89,11 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
   const admission = createAdmission(server.admission);
   const authenticator = createAuthenticator(config.authentication, logger.child({ component: 'authentication' }));
   metrics?.observeAdmission(admission.state);
+  const addressGate =
+    rateLimit.enabled && rateLimit.perAddress.maxInFlight > 0
+      ? createAddressGate({ maxInFlight: rateLimit.perAddress.maxInFlight, waitTimeoutMs: server.admission.queueTimeoutMs })
+      : null;
+  if (addressGate) metrics?.observeAddressGate(addressGate.state);
   const features: Feature[] = [
     createAddressRateLimit({
       limiter: limiters?.address ?? null,
@@ -98,6 +105,8 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
           : null,
       logger,
     }),
+    // The first step: an address's requests past its rate limit are worked on at most this many at once.
+    createAddressConcurrency(addressGate),
     createAuthentication(authenticator),
     createBodyReading({
       bodyLimitBytes: server.bodyLimitBytes,

@@ -7,7 +7,8 @@ import { shopTest as it } from './fixtures/shopTest.js';
 import type { RunningGateway } from './fixtures/startGateway.js';
 
 // Production gateways with each test's admission settings; `slowField` holds a slot until the test lets it go.
-const admitting = (admission: Record<string, unknown>) => ({ mode: 'production', server: { admission } });
+// Every request comes from 127.0.0.1: no per-address cap (rateLimit.perAddress.maxInFlight) in front of admission.
+const admitting = (admission: Record<string, unknown>) => ({ mode: 'production', server: { admission }, rateLimit: { perAddress: { maxInFlight: 0 } } });
 const slow = (tag: string) => ({ query: `{ slowField(tag: "${tag}") }` });
 // Production mode: /metrics is on the internal listener.
 const admission = async (gateway: RunningGateway) =>

@@ -161,7 +161,7 @@ describe('loadGatewayConfig', () => {
         apiKeyHeader: 'x-api-key',
         apiKeys: [],
         trustedProxies: [],
-        perAddress: { windowSeconds: 60, limit: 3000, holdRefusalsMs: 5000, maxHeldRequests: 64, maxConnections: 256 },
+        perAddress: { windowSeconds: 60, limit: 3000, holdRefusalsMs: 5000, maxHeldRequests: 64, maxConnections: 256, maxInFlight: 8 },
         default: { windowSeconds: 60, limit: 600 },
         rules: [],
         cost: { windowSeconds: 60, budget: 50_000 },

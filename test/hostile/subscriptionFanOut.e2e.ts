@@ -23,7 +23,7 @@ beforeAll(async () => {
   stack = await startEventTarget('fanout', {
     server: { websocket: { maxConnectionsPerAddress: 1000 } },
     // Every client here comes from 127.0.0.1, and subscribes and completes by the thousand.
-    rateLimit: { perAddress: { windowSeconds: 60, limit: 1_000_000, maxConnections: 0 }, default: { windowSeconds: 60, limit: 1_000_000 } },
+    rateLimit: { perAddress: { windowSeconds: 60, limit: 1_000_000, maxConnections: 0, maxInFlight: 0 }, default: { windowSeconds: 60, limit: 1_000_000 } },
     upstream: { maxSubscriptionsPerAddress: 10_000 },
   });
   ({ target, reviews, products } = stack);

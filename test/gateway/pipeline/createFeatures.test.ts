@@ -16,6 +16,7 @@ import { readCostDirectives } from '../../../gateway/traffic/readCostDirectives.
 // what a client is told (which refusal wins, what has counted against it): it must show here.
 const requestPath = [
   'addressRateLimit',
+  'addressConcurrency',
   'authentication',
   'bodyReading',
   'documentLimits',
@@ -75,6 +76,7 @@ describe('createFeatures', () => {
     expect(on.features.map((feature) => feature.name)).toEqual(requestPath);
     expect(hooksOf(on.features)).toEqual({
       addressRateLimit: ['arrive', 'close', 'drain'],
+      addressConcurrency: ['handle'],
       authentication: ['handle'],
       bodyReading: ['handle'],
       documentLimits: ['handle'],
@@ -92,6 +94,7 @@ describe('createFeatures', () => {
     expect(off.features.map((feature) => feature.name)).toEqual(requestPath);
     expect(hooksOf(off.features).rateLimits).toEqual([]);
     expect(hooksOf(off.features).addressRateLimit).toEqual([]);
+    expect(hooksOf(off.features).addressConcurrency).toEqual([]);
     expect(hooksOf(off.features).requestMetrics).toEqual([]);
     expect(hooksOf(createFeatures(loadGatewayConfig({ file: offRecording, env: {} }), deps()).features).operationRecording).toEqual([]);
   });

@@ -10,7 +10,9 @@ import { createAuthentication } from '../../../gateway/pipeline/authentication/c
 import { createBodyReading } from '../../../gateway/pipeline/bodyReading/createBodyReading.js';
 import { createDocumentLimits } from '../../../gateway/pipeline/documentLimits/createDocumentLimits.js';
 import type { Feature, Outcome } from '../../../gateway/pipeline/Feature.js';
+import { createAddressConcurrency } from '../../../gateway/pipeline/rateLimits/createAddressConcurrency.js';
 import { createAddressRateLimit } from '../../../gateway/pipeline/rateLimits/createAddressRateLimit.js';
+import { createAddressGate } from '../../../gateway/traffic/createAddressGate.js';
 import { createAdmission } from '../../../gateway/traffic/createAdmission.js';
 import { createAddressResolver } from '../../../gateway/traffic/createAddressResolver.js';
 import { createRefusalHold } from '../../../gateway/traffic/createRefusalHold.js';
@@ -199,5 +201,44 @@ describe('admission', () => {
       return { status: 200 };
     });
     admission.close();
+  });
+});
+
+describe('addressConcurrency', () => {
+  it("holds its address's place until the later steps are done, and lets it go if one fails", async () => {
+    const gate = createAddressGate({ maxInFlight: 1, waitTimeoutMs: 1000 });
+    const step = handle(createAddressConcurrency(gate));
+    let second: Promise<Outcome> | undefined;
+    const order: string[] = [];
+    await step(exchangeOf({ clientAddress: '10.0.0.9' }), async () => {
+      second = step(exchangeOf({ clientAddress: '10.0.0.9' }), async () => {
+        order.push('second');
+        return { status: 200 };
+      });
+      // Another address goes on while 10.0.0.9's second request waits.
+      await step(exchangeOf({ clientAddress: '10.0.0.8' }), async () => {
+        order.push('other');
+        return { status: 200 };
+      });
+      expect(gate.state()).toEqual({ inFlight: 1, waiting: 1 });
+      order.push('first done');
+      return { status: 200 };
+    });
+    expect(await second).toEqual({ status: 200 });
+    expect(order).toEqual(['other', 'first done', 'second']);
+    await expect(step(exchangeOf({ clientAddress: '10.0.0.9' }), async () => Promise.reject(new Error('later')))).rejects.toThrow('later');
+    expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
+  });
+
+  it('answers 499 when the client went away while it waited, and has no hook without a gate', async () => {
+    const step = handle(createAddressConcurrency(createAddressGate({ maxInFlight: 1, waitTimeoutMs: 1000 })));
+    const gone = new AbortController();
+    await step(exchangeOf(), async () => {
+      const waiting = step(exchangeOf({ signal: gone.signal }), ok);
+      gone.abort();
+      expect(await waiting).toEqual({ status: 499 });
+      return { status: 200 };
+    });
+    expect(createAddressConcurrency(null)).toEqual({ name: 'addressConcurrency' });
   });
 });

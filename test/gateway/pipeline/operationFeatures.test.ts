@@ -61,7 +61,7 @@ describe('rateLimits', () => {
     apiKeyHeader: 'x-api-key',
     apiKeys: [],
     trustedProxies: [],
-    perAddress: { windowSeconds: 60, limit: 100, holdRefusalsMs: 0, maxHeldRequests: 64, maxConnections: 0 },
+    perAddress: { windowSeconds: 60, limit: 100, holdRefusalsMs: 0, maxHeldRequests: 64, maxConnections: 0, maxInFlight: 0 },
     default: { windowSeconds: 60, limit: 2 },
     rules: [],
     cost: { windowSeconds: 60, budget: 30 },

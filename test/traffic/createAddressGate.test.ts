@@ -1,0 +1,94 @@
+import { describe, expect, it, vi } from 'vitest';
+import { HttpError } from '../../common/http/HttpError.js';
+import { createAddressGate } from '../../gateway/traffic/createAddressGate.js';
+
+const signal = () => new AbortController().signal;
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('createAddressGate', () => {
+  it("lets an address have maxInFlight requests in progress, queues its next ones in arrival order, and never another address's", async () => {
+    const gate = createAddressGate({ maxInFlight: 2, waitTimeoutMs: 10_000 });
+    const first = await gate.enter('attacker', signal());
+    const second = await gate.enter('attacker', signal());
+    const order: string[] = [];
+    const releases = new Map<string, () => void>();
+    for (const name of ['a3', 'a4', 'a5']) {
+      void gate.enter('attacker', signal()).then((release) => {
+        order.push(name);
+        releases.set(name, release);
+      });
+    }
+    // Another address is not behind the attacker's queue: it goes on at once.
+    const client = await gate.enter('client', signal());
+    await tick();
+    expect(order).toEqual([]);
+    expect(gate.state()).toEqual({ inFlight: 3, waiting: 3 });
+    first();
+    await tick();
+    expect(order).toEqual(['a3']);
+    // A release counts once, however often it is called.
+    first();
+    await tick();
+    expect(order).toEqual(['a3']);
+    second();
+    releases.get('a3')!();
+    await tick();
+    expect(order).toEqual(['a3', 'a4', 'a5']);
+    for (const name of ['a4', 'a5']) releases.get(name)!();
+    client();
+    expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
+  });
+
+  it('keeps no requests of an address in order behind a newer one: a request arriving while others wait waits too', async () => {
+    const gate = createAddressGate({ maxInFlight: 1, waitTimeoutMs: 10_000 });
+    const held = await gate.enter('a', signal());
+    const order: string[] = [];
+    const waiting = gate.enter('a', signal()).then((release) => {
+      order.push('older');
+      release();
+    });
+    held();
+    // The slot was handed to the older one before this one arrived.
+    const newer = gate.enter('a', signal()).then((release) => {
+      order.push('newer');
+      release();
+    });
+    await Promise.all([waiting, newer]);
+    expect(order).toEqual(['older', 'newer']);
+  });
+
+  it('refuses with 503 OVERLOADED past maxWaiting and after waitTimeoutMs, and gives up the turn of a client gone', async () => {
+    vi.useFakeTimers();
+    try {
+      const gate = createAddressGate({ maxInFlight: 1, waitTimeoutMs: 1000, maxWaiting: 2 });
+      const held = await gate.enter('a', signal());
+      const slow = gate.enter('a', signal());
+      const gone = new AbortController();
+      const leaving = gate.enter('a', gone.signal);
+      const full = await gate.enter('a', signal()).catch((error: unknown) => error);
+      expect(full).toBeInstanceOf(HttpError);
+      expect(full).toMatchObject({ code: 'OVERLOADED', status: 503 });
+      gone.abort(new Error('gone'));
+      await expect(leaving).rejects.toThrow('gone');
+      expect(gate.state()).toEqual({ inFlight: 1, waiting: 1 });
+      vi.advanceTimersByTime(1000);
+      await expect(slow).rejects.toMatchObject({ code: 'OVERLOADED', status: 503 });
+      expect(gate.state()).toEqual({ inFlight: 1, waiting: 0 });
+      held();
+      expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
+      // Its slot is free again.
+      (await gate.enter('a', signal()))();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('lets everything through with maxInFlight 0, and refuses a client already gone', async () => {
+    const gate = createAddressGate({ maxInFlight: 0, waitTimeoutMs: 1000 });
+    const releases = await Promise.all(Array.from({ length: 50 }, () => gate.enter('a', signal())));
+    expect(releases).toHaveLength(50);
+    const gone = new AbortController();
+    gone.abort(new Error('gone'));
+    await expect(createAddressGate({ maxInFlight: 1, waitTimeoutMs: 1000 }).enter('a', gone.signal)).rejects.toThrow('gone');
+  });
+});
