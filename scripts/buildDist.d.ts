@@ -6,8 +6,11 @@ export declare const sourceFolders: readonly string[];
 /** Where `source` (relative to the root, `cli/main.ts`) is compiled to, relative to the root (`dist/cli/main.js`). */
 export declare function compiledPath(source: string): string;
 
-/** Builds dist/ under `root` (default: this checkout), writing only what changed. */
-export declare function buildDist(options?: { root?: string }): Promise<{ files: number; written: number; removed: number; ms: number }>;
+/**
+ * Builds dist/ under `root` (default: this checkout), writing only what changed; `reused` when
+ * nothing the last build read had changed and dist/ was as it left it, so nothing was compiled.
+ */
+export declare function buildDist(options?: { root?: string }): Promise<{ files: number; written: number; removed: number; reused: boolean; ms: number }>;
 
 /** The CommonJS text of the stub the gateway bundle holds in the place of `name` (one of the packages Apollo Gateway loads but Portico never has it use). */
 export declare function leftOutModule(name: string): string;

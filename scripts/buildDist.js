@@ -6,12 +6,15 @@
 // esbuild transpiles each file on its own (tsconfig's isolatedModules guarantees that is sound),
 // then bundles the gateway's entry over its per-file output (see bundleGateway): a whole build
 // takes a few seconds (the bundle most of it: 1.6 s without, 5.8-8.6 s with, at a load average
-// of 4 on two cores; it is redone at every build, even when nothing it reads changed), so every `npm start`, test run and `portico dev` rebuilds rather than
-// trusting dist/. Type-checking is `npm run typecheck`'s job.
+// of 4 on two cores). Every `npm start`, test run and `portico dev` builds rather than trusting
+// dist/, and a build whose inputs (sources, packages, this script) are all as the last build
+// read them, and whose outputs are as it wrote them, compiles nothing (reuseLastBuild: ~0.5 s).
+// Type-checking is `npm run typecheck`'s job.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -32,15 +35,19 @@ export function compiledPath(source) {
  * and removes files whose source is gone, so a process starting from dist/ while another build
  * runs (two test runs, `portico dev` restarting a subgraph) never reads a half-written file.
  * @param {{ root?: string }} [options]
- * @returns {Promise<{ files: number, written: number, removed: number, ms: number }>}
+ * @returns {Promise<{ files: number, written: number, removed: number, reused: boolean, ms: number }>}
  */
 export async function buildDist({ root = fileURLToPath(new URL('..', import.meta.url)) } = {}) {
   const started = performance.now();
   // Loaded here: esbuild is a development dependency, and importing this file must not need it.
-  const { build } = await import('esbuild');
+  const { build, version } = await import('esbuild');
   const typescript = sourceFolders
     .flatMap((folder) => listFiles(root, folder))
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.startsWith(browserOnly + sep));
+  // Nothing the last build read has changed, and dist/ holds exactly what it wrote: nothing to do.
+  const inputs = buildInputs(root, typescript, version);
+  const reused = reuseLastBuild(root, inputs);
+  if (reused) return { files: reused.files, written: 0, removed: 0, reused: true, ms: Math.round(performance.now() - started) };
   const result = await build({
     absWorkingDir: root,
     entryPoints: typescript,
@@ -76,7 +83,7 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
     write([[validator, expected.get(validator)]]);
   }
   // The gateway's entry, bundled over its per-file build (see bundleGateway): its per-file map goes.
-  const bundle = await bundleGateway(build, root, typescript, validator);
+  const { files: bundle, packageInputs } = await bundleGateway(build, root, typescript, validator);
   if (bundle.length > 0) expected.delete(`${compiledPath(gatewayEntry)}.map`);
   for (const file of bundle) expected.set(relative(root, file.path), file.contents);
   write([...expected].filter(([file]) => file !== validator));
@@ -85,12 +92,89 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
   for (const file of listFiles(root, 'dist')) {
     // Another build's scratch file, about to be renamed into place, is not an orphan; nor is the
     // current bundle's code cache (an old bundle's goes with it).
-    if (expected.has(file) || file.endsWith('.tmp') || bundled.some((bundle) => isCodeCacheOf(bundle, file))) continue;
+    if (expected.has(file) || file === buildRecord || file.endsWith('.tmp') || bundled.some((bundle) => isCodeCacheOf(bundle, file))) continue;
     rmSync(join(root, file), { force: true });
     removed += 1;
   }
   removeEmptyFolders(join(root, 'dist'));
-  return { files: expected.size, written, removed, ms: Math.round(performance.now() - started) };
+  recordBuild(root, inputs, packageInputs, expected);
+  return { files: expected.size, written, removed, reused: false, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * What the last build read and wrote (`recordBuild`), so that the next one, when nothing it read
+ * has changed, can leave dist/ as it is: a build costs about 6 s of CPU (esbuild's transpile and
+ * the gateway bundle, and a process for the config validator), and `npm test`, `portico dev` (at
+ * start and at each subgraph restart) and the tests' scratch copies of the repository build
+ * again and again with nothing changed. Remove dist/ to force a whole build.
+ */
+const buildRecord = join('dist', '.build.json');
+
+/**
+ * A digest of everything a build reads apart from the packages the gateway bundles: this script
+ * (its options and plugins), esbuild's version, the package manifest, tsconfig and the installed
+ * packages' lockfile (a package changed or added changes it), and every source's path and text
+ * (a source added or removed changes the list).
+ */
+function buildInputs(root, typescript, esbuildVersion) {
+  const hash = createHash('sha256');
+  const add = (name, contents) => hash.update(`${name}\0${contents.length}\0`).update(contents);
+  add('esbuild', esbuildVersion);
+  add('buildDist.js', readFileSync(fileURLToPath(import.meta.url)));
+  for (const file of ['package.json', 'tsconfig.json', join('node_modules', '.package-lock.json')]) add(file, readOrEmpty(join(root, file)));
+  for (const file of [...typescript].sort()) add(file, readFileSync(join(root, file)));
+  return hash.digest('hex');
+}
+
+/** A digest of each of `files` (path and content, relative ones under `root`; an absent file counts as empty). */
+function digestFiles(root, files) {
+  const hash = createHash('sha256');
+  for (const file of files)
+    hash
+      .update(`${file}\0`)
+      .update(readOrEmpty(resolve(root, file)))
+      .update('\0');
+  return hash.digest('hex');
+}
+
+/**
+ * Returns `{ files }` when the record of the last build says it read `inputs` and the same
+ * package files, and dist/ holds exactly the files it wrote (same contents: nothing edited or
+ * removed by hand, no file without a source), plus the gateway bundle's code caches; otherwise
+ * undefined, and the caller builds.
+ */
+function reuseLastBuild(root, inputs) {
+  let record;
+  try {
+    record = JSON.parse(readFileSync(join(root, buildRecord), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (record.inputs !== inputs || record.packages !== digestFiles(root, record.packageInputs)) return undefined;
+  const outputs = new Map(Object.entries(record.outputs));
+  const bundles = [...outputs.keys()].filter((file) => file.endsWith('.cjs'));
+  for (const file of listFiles(root, 'dist')) {
+    if (file === buildRecord || file.endsWith('.tmp') || bundles.some((bundle) => isCodeCacheOf(bundle, file))) continue;
+    if (!outputs.has(file)) return undefined;
+  }
+  for (const [file, digest] of outputs) if (digestFiles(root, [file]) !== digest) return undefined;
+  return { files: outputs.size };
+}
+
+/** Writes the record `reuseLastBuild` reads: the inputs' digest, the packages bundled (absolute paths) and each output's digest. */
+function recordBuild(root, inputs, packageInputs, expected) {
+  const outputs = Object.fromEntries([...expected.keys()].sort().map((file) => [file, digestFiles(root, [file])]));
+  const record = { inputs, packageInputs, packages: digestFiles(root, packageInputs), outputs };
+  writeIfChanged(join(root, buildRecord), Buffer.from(`${JSON.stringify(record)}\n`));
+}
+
+function readOrEmpty(path) {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    if (error.code === 'ENOENT') return Buffer.alloc(0);
+    throw error;
+  }
 }
 
 /** The module whose compiled form is the gateway config file's validator, compiled by Ajv at every start. */
@@ -143,7 +227,7 @@ const notBundled = ['ioredis', 'pino-pretty', 'jwks-rsa'];
  * @returns {Promise<Array<{ path: string, contents: Uint8Array }>>}
  */
 async function bundleGateway(build, root, sources, validator) {
-  if (!sources.includes(gatewayEntry)) return [];
+  if (!sources.includes(gatewayEntry)) return { files: [], packageInputs: [] };
   const plugins = [namedExports(root, ['graphql']), leaveOut(root, unusedByApollo)];
   if (validator) plugins.push(replaceModule(join(root, configValidator), join(root, validator)));
   const entry = compiledPath(gatewayEntry);
@@ -173,6 +257,7 @@ async function bundleGateway(build, root, sources, validator) {
     sourcesContent: false,
     write: false,
     logLevel: 'silent',
+    metafile: true,
   });
   const built = result.outputFiles.find((file) => file.path.endsWith('.cjs'));
   const nonAscii = built.contents.findIndex((byte) => byte > 0x7f);
@@ -189,7 +274,18 @@ async function bundleGateway(build, root, sources, validator) {
     '}',
     '',
   ].join('\n');
-  return [...result.outputFiles.filter((file) => file !== built), bundle, { path: join(root, entry), contents: Buffer.from(loader) }];
+  // The files it read besides the sources (the packages, by absolute path when outside the root:
+  // node_modules may be a link), which the record of this build keeps (see reuseLastBuild); the
+  // sources are digested whole.
+  const packageInputs = Object.keys(result.metafile.inputs)
+    .filter((input) => !input.includes(':'))
+    .map((input) => {
+      const inside = relative(root, resolve(root, input));
+      return inside.startsWith(`..${sep}`) ? resolve(root, input) : inside;
+    })
+    .filter((input) => !sourceFolders.some((folder) => input.startsWith(folder + sep)))
+    .sort();
+  return { files: [...result.outputFiles.filter((file) => file !== built), bundle, { path: join(root, entry), contents: Buffer.from(loader) }], packageInputs };
 }
 
 /**
@@ -419,6 +515,6 @@ function removeEmptyFolders(folder) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { files, written, removed, ms } = await buildDist();
-  process.stderr.write(`dist: ${files} files, ${written} written, ${removed} removed (${ms} ms)\n`);
+  const { files, written, removed, reused, ms } = await buildDist();
+  process.stderr.write(`dist: ${files} files, ${reused ? 'nothing changed since the last build' : `${written} written, ${removed} removed`} (${ms} ms)\n`);
 }

@@ -143,6 +143,46 @@ describe('buildDist (npm run build)', () => {
     expect(start().stdout).toBe('hello 1 changed\n');
   });
 
+  it('compiles nothing when nothing it read changed, and again when a source, a bundled file or an output did', async () => {
+    scratch();
+    write('gateway/runtime/runGateway.ts', "import { word } from '../../vendor/word.js';\nexport function runGateway(): string {\n  return word;\n}\n");
+    write('vendor/word.js', "export const word = 'first';\n");
+    write('gateway/runtime/loadCachedBundle.ts', readFileSync('gateway/runtime/loadCachedBundle.ts', 'utf8'));
+    const bundleText = () => {
+      const name = /"\.\/(runGateway-\w+\.cjs)"/.exec(readFileSync(join(root, 'dist/gateway/runtime/runGateway.js'), 'utf8'))![1]!;
+      return readFileSync(join(root, 'dist/gateway/runtime', name), 'utf8');
+    };
+    const first = await buildDist({ root });
+    expect(first).toMatchObject({ reused: false });
+    expect(await buildDist({ root })).toMatchObject({ files: first.files, written: 0, removed: 0, reused: true });
+
+    // A file the gateway bundle read outside the source folders.
+    write('vendor/word.js', "export const word = 'second';\n");
+    expect(await buildDist({ root })).toMatchObject({ reused: false });
+    expect(bundleText()).toContain('second');
+    expect(await buildDist({ root })).toMatchObject({ reused: true });
+
+    // A source changed, added, removed.
+    write('common/greet.ts', 'export const greet = (name: string): string => `hi ${name}`;\n');
+    expect(await buildDist({ root })).toMatchObject({ reused: false, written: 2 });
+    write('cli/extra.ts', 'export const extra = 1;\n');
+    expect(await buildDist({ root })).toMatchObject({ reused: false });
+    expect(existsSync(join(root, 'dist/cli/extra.js'))).toBe(true);
+    rmSync(join(root, 'cli/extra.ts'));
+    expect(await buildDist({ root })).toMatchObject({ reused: false, removed: 2 });
+
+    // An output edited or removed by hand, or a file in dist/ that no build wrote.
+    writeFileSync(join(root, 'dist/cli/main.js'), 'edited by hand\n');
+    expect(await buildDist({ root })).toMatchObject({ reused: false, written: 1 });
+    expect(readFileSync(join(root, 'dist/cli/main.js'), 'utf8')).toContain('greet');
+    rmSync(join(root, 'dist/common/greet.js'));
+    expect(await buildDist({ root })).toMatchObject({ reused: false, written: 1 });
+    write('dist/cli/stray.js', 'stray();\n');
+    expect(await buildDist({ root })).toMatchObject({ reused: false, removed: 1 });
+    expect(existsSync(join(root, 'dist/cli/stray.js'))).toBe(false);
+    expect(await buildDist({ root })).toMatchObject({ written: 0, removed: 0, reused: true });
+  });
+
   it('names where an entry is compiled to, for every folder it compiles', () => {
     expect(compiledPath('subgraphs/accounts/index.ts')).toBe('dist/subgraphs/accounts/index.js');
     expect([...sourceFolders].sort()).toEqual(['backends', 'cli', 'common', 'gateway', 'subgraphs']);

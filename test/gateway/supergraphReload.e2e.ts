@@ -74,7 +74,8 @@ describe('supergraph hot reload', () => {
     // A request in flight across the swap.
     const inFlight = postGraphQL(gateway.origin, { query: '{ slowField(tag: "reload") }' });
     try {
-      await vi.waitFor(() => expect(pendingSlowFields('reload')).toBe(1));
+      // Vitest's default second was too short for a loaded machine (a full run at a load average of 10).
+      await vi.waitFor(() => expect(pendingSlowFields('reload')).toBe(1), { timeout: 10_000 });
       await vi.waitFor(() => expect(load.count('before')).toBeGreaterThanOrEqual(20), { timeout: 10_000 });
 
       // The same subgraphs, the products one now routed through the proxy: its requests show the swap.

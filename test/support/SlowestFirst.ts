@@ -2,7 +2,8 @@ import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The end-to-end files that take longest (measured on CI, two cores), longest first. Vitest
+ * The end-to-end files that take longest (measured on two cores: CI, and a full run on
+ * 2026-12-06, docs/performance.md), longest first. Vitest
  * starts a run's files longest first only when its cache holds their last durations; a fresh
  * clone (CI) has no cache, so it would start them in path order, and a long file that happens to
  * start last keeps one core busy alone at the end. A file missing here only starts in the
@@ -11,19 +12,29 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const slowestFiles = [
   'test/cli/subgraphAdd.e2e.ts',
   'test/cli/dev.e2e.ts',
+  'test/bench/subscriptionScenario.e2e.ts',
   'test/gateway/gatewayWorkers.e2e.ts',
+  'test/hostile/defer.e2e.ts',
+  'test/browser/webClient.e2e.ts',
   'test/fleet/fleet.e2e.ts',
-  'test/hostile/traffic.e2e.ts',
   'test/cli/subgraphRemove.e2e.ts',
+  'test/hostile/traffic.e2e.ts',
   'test/hostile/operationRecording.e2e.ts',
+  'test/cli/devKilled.e2e.ts',
+  'test/backends/entries.e2e.ts',
   'test/hostile/authentication.e2e.ts',
   'test/hostile/operations.e2e.ts',
-  'test/gateway/runtime/limitHeapGrowth.e2e.ts',
-  'test/hostile/upstream.e2e.ts',
+  'test/hostile/websocket.e2e.ts',
+  'test/hostile/subscriptionFanOut.e2e.ts',
+  'test/hostile/subscriptions.e2e.ts',
+  'test/hostile/streamCounts.e2e.ts',
+  'test/hostile/subgraphEvents.e2e.ts',
+  'test/browser/explorerDefer.e2e.ts',
   'test/gateway/gatewayCommand.e2e.ts',
+  'test/hostile/upstream.e2e.ts',
+  'test/browser/explorer.e2e.ts',
+  'test/gateway/runtime/limitHeapGrowth.e2e.ts',
   'test/gateway/gatewayShutdown.e2e.ts',
-  'test/backends/entries.e2e.ts',
-  'test/cli/devKilled.e2e.ts',
 ];
 
 /**
