@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { JsonLimits } from '../../common/http/checkJsonText.js';
@@ -62,15 +63,12 @@ const MAX_BUFFERED_BYTES = 4 * 2 ** 20;
  * Map and are bounded; `complete` ends a stream with `return()`. Pings every `pingIntervalMs`
  * drop dead peers; `idleTimeoutMs` closes a connection with nothing to do.
  */
-export function serveConnection(
-  socket: WebSocket,
-  upgrade: SocketOperationSource['upgrade'],
-  clientAddress: string,
-  options: ConnectionOptions,
-): ServedConnection {
+export function serveConnection(socket: WebSocket, upgrade: IncomingMessage, clientAddress: string, options: ConnectionOptions): ServedConnection {
   const { settings, logger } = options;
+  // Read here, not kept: an idle connection holds no part of its upgrade request but these.
   const baseHeaders = operationHeaders(upgrade.headers);
-  let source: SocketOperationSource = { upgrade, headers: baseHeaders, clientAddress };
+  const peerAddress = upgrade.socket.remoteAddress;
+  let source: SocketOperationSource = { peerAddress, headers: baseHeaders, clientAddress };
   const operations = new Map<string, Operation>();
   let running = 0;
   let initReceived = false;
@@ -155,7 +153,7 @@ export function serveConnection(
     }
     if (why !== undefined) return;
     // Every operation on the connection is run with this token: each is authenticated with it again.
-    source = { upgrade, headers, clientAddress };
+    source = { peerAddress, headers, clientAddress };
     acknowledged = true;
     send({ type: 'connection_ack' });
     armExpiry(viewer);
