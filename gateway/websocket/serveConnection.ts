@@ -107,22 +107,29 @@ export function serveConnection(socket: WebSocket, upgrade: IncomingMessage, cli
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, closeReason(reason));
   };
 
-  const initTimer = setTimeout(() => {
-    if (!initReceived) close(SocketClose.initTimeout, 'Connection initialisation timeout', 'init_timeout');
-  }, settings.connectionInitTimeoutMs);
+  const initTimer = setTimeout(
+    () =>
+      afterPendingReads(() => {
+        if (!initReceived) close(SocketClose.initTimeout, 'Connection initialisation timeout', 'init_timeout');
+      }),
+    settings.connectionInitTimeoutMs,
+  );
   const idleTimer = setTimeout(function idle() {
     if (running > 0) idleTimer.refresh();
     else close(SocketClose.idle, `Idle for ${settings.idleTimeoutMs} ms (server.websocket.idleTimeoutMs)`, 'idle');
   }, settings.idleTimeoutMs);
+  const ping = () => {
+    alive = false;
+    socket.ping();
+  };
   const heartbeat = setInterval(() => {
-    if (!alive) {
+    if (alive) return ping();
+    afterPendingReads(() => {
+      if (alive) return ping();
       why ??= 'heartbeat';
       endAll();
       socket.terminate();
-      return;
-    }
-    alive = false;
-    socket.ping();
+    });
   }, settings.pingIntervalMs);
   let expiryTimer: NodeJS.Timeout | undefined;
   for (const timer of [initTimer, idleTimer, heartbeat]) timer.unref();
@@ -287,4 +294,14 @@ export function serveConnection(socket: WebSocket, upgrade: IncomingMessage, cli
       await closed;
     },
   };
+}
+
+/**
+ * Runs `decide` once the event loop has read what the sockets have waiting. A timer of a busy
+ * gateway fires late, before the loop reads the sockets again: the client's `connection_init` or
+ * pong may be waiting unread, and the gateway's own lag must not count as the client's silence.
+ * (Timers run before the loop polls for I/O; an immediate runs after.)
+ */
+function afterPendingReads(decide: () => void): void {
+  setImmediate(decide);
 }
