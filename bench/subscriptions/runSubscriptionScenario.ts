@@ -37,6 +37,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const names: Record<SubscriptionRun['gateway'], string> = { portico: 'Portico', 'hive-gateway': 'Hive Gateway' };
 const subgraphNames: SubgraphName[] = ['accounts', 'products', 'inventory', 'reviews'];
 const idleSeconds = 2;
+/** Subscriber connections being set up at once (see createSubscriberPool's `open`). */
+const openingAtOnce = 200;
 /** The product every review of the scenario is about, and every subscriber filters on. */
 const productUpc = '1';
 
@@ -123,7 +125,13 @@ async function runOne(
     if (!(await probeUntil(1))) return failed(`the first subscriber got no event (${pool.failures()} failed)`);
     await sleep(1000);
     const rssBeforeBytes = running.rssBytes();
-    await pool.open(running.url, subscribers - 1);
+    // Half of them, then the rest: the second half's growth is the marginal cost (see rssPerThousandIdleMarginalBytes).
+    const halfSubscribers = 1 + Math.floor((subscribers - 1) / 2);
+    await pool.open(running.url, halfSubscribers - 1);
+    await pool.settled();
+    await sleep(2000);
+    const rssHalfBytes = running.rssBytes();
+    await pool.open(running.url, subscribers - halfSubscribers);
     if (!(await probeUntil(subscribers)))
       return failed(
         `${pool.ready()} of ${subscribers} subscribers got a first event (${pool.failures()} failed${pool.firstFailure() ? `, the first: ${pool.firstFailure()}` : ''})`,
@@ -175,6 +183,8 @@ async function runOne(
       idleSeconds,
       rssBeforeBytes,
       rssIdleBytes,
+      rssHalfBytes,
+      halfSubscribers,
     });
     return { gateway, name, outcome: 'ok', ...summary };
   } finally {
@@ -220,19 +230,44 @@ function createSubscriberPool() {
   let failures = 0;
   let firstFailure: string | undefined;
   const endedBy = new Map<string, number>();
+  let opening = 0;
+  const openingFreed: (() => void)[] = [];
   return {
     /** Subscribers the gateway ended with an error, by its code. */
     endedBy,
     sentAt,
     latenciesMs,
     ready: () => ready,
+    /** Resolves once no connection is being set up (each acknowledged, or failed). */
+    async settled() {
+      while (opening > 0) await sleep(50);
+    },
     failures: () => failures,
     /** What the first subscriber that failed was told (a close code, an error's message or code). */
     firstFailure: () => firstFailure,
-    /** Opens `count` subscriptions, a batch of connections at a time so the handshakes do not all queue at once. */
+    /**
+     * Opens `count` subscriptions with at most `openingAtOnce` connections being set up at a time
+     * (connected, not yet acknowledged): the load is the subscribers, not a connection storm.
+     */
     async open(url: string, count: number) {
       for (let index = 0; index < count; index += 1) {
-        const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+        while (opening >= openingAtOnce) await new Promise<void>((resolve) => openingFreed.push(resolve));
+        opening += 1;
+        let settled = false;
+        // Acknowledged, or failed before: either way it is no longer being set up.
+        const settle = () => {
+          if (settled) return;
+          settled = true;
+          opening -= 1;
+          openingFreed.shift()?.();
+        };
+        const client = createClient({
+          url: url.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          retryAttempts: 0,
+          lazy: true,
+          on: { connected: settle, closed: settle },
+        });
         clients.push(client);
         let probed = false;
         client.subscribe(
@@ -258,7 +293,6 @@ function createSubscriberPool() {
             complete: () => undefined,
           },
         );
-        if (index % 200 === 199) await sleep(100);
       }
     },
     async close() {
