@@ -6,8 +6,10 @@ export interface SubscriptionRun {
   /** `failed`: the gateway did not start, or not every subscriber got a first event in time. */
   outcome: 'ok' | 'failed';
   problem?: string;
-  /** Events written (one review each) during the measured window. */
+  /** Events written (one review each) during the measured window, the writes that failed left out. */
   eventsSent?: number;
+  /** Reviews whose write failed (at most a tenth, else the run fails): neither they nor their deliveries are counted. */
+  writesFailed?: number;
   /** Events that reached a subscriber (each event counts once per subscriber that got it). */
   eventsDelivered?: number;
   /** `eventsSent × subscribers − eventsDelivered`, after the drain. */

@@ -27,7 +27,7 @@ export function subscriptionSummaryLine(run: SubscriptionRun): string {
   const latency = run.latencyMs ? `p50 ${ms(run.latencyMs.p50)} ms, p99 ${ms(run.latencyMs.p99)} ms` : 'no latency';
   return (
     `${run.name}, ${integer(run.subscribers)} subscribers: ${integer(run.deliveredPerSecond ?? 0)} events/s delivered, ${latency}, ` +
-    `${integer(run.eventsLost ?? 0)} lost, CPU ${percent(run.gatewayCpu)}, ${kib(run.rssPerThousandIdleBytes)} RSS per 1,000 idle ` +
+    `${integer(run.eventsLost ?? 0)} lost${run.writesFailed ? ` (of ${integer(run.eventsSent ?? 0)} events: ${run.writesFailed} writes failed)` : ''}, CPU ${percent(run.gatewayCpu)}, ${kib(run.rssPerThousandIdleBytes)} RSS per 1,000 idle ` +
     `(${kib(run.rssPerThousandIdleMarginalBytes)} over the second half)`
   );
 }

@@ -157,7 +157,11 @@ async function runOne(
       write.catch(() => undefined);
       writes.push(write);
     }
-    const writeFailures = (await Promise.allSettled(writes)).filter((write) => write.status === 'rejected').length;
+    // A write that failed (the demo backend missed its deadline on a loaded machine) is no event
+    // of the gateway's: it is left out of what was sent, and so are its deliveries if it was made
+    // after all. Past a tenth of them, the run says nothing and fails.
+    const failedWrites = new Set<number>();
+    (await Promise.allSettled(writes)).forEach((write, seq) => write.status === 'rejected' && failedWrites.add(seq));
     // The drain: until every event reached every subscriber, or nothing more came for 3 s.
     const expected = eventsSent * subscribers;
     let last = -1;
@@ -172,11 +176,13 @@ async function runOne(
     const windowSeconds = (performance.now() - started) / 1000;
     if (pool.endedBy.size > 0) options.log(`${name}: subscriptions ended by the gateway: ${[...pool.endedBy].map(([code, n]) => `${n} ${code}`).join(', ')}`);
     const gatewayCpuSeconds = difference(cpuSecondsOf(running.pid), cpuBefore);
-    if (writeFailures > 0) return failed(`${writeFailures} of ${eventsSent} reviews could not be written`);
+    if (failedWrites.size > eventsSent / 10) return failed(`${failedWrites.size} of ${eventsSent} reviews could not be written`);
+    if (failedWrites.size > 0)
+      options.log(`${name}: ${failedWrites.size} of ${eventsSent} reviews could not be written; counted over the other ${eventsSent - failedWrites.size}`);
     const summary = summarizeSubscriptionRun({
       subscribers,
-      eventsSent,
-      latenciesMs: pool.latenciesMs,
+      eventsSent: eventsSent - failedWrites.size,
+      latenciesMs: failedWrites.size === 0 ? pool.latenciesMs : pool.latenciesMs.filter((_, index) => !failedWrites.has(pool.deliveredSeqs[index]!)),
       windowSeconds,
       gatewayCpuSeconds,
       idleCpuSeconds,
@@ -186,7 +192,7 @@ async function runOne(
       rssHalfBytes,
       halfSubscribers,
     });
-    return { gateway, name, outcome: 'ok', ...summary };
+    return { gateway, name, outcome: 'ok', ...summary, ...(failedWrites.size > 0 ? { writesFailed: failedWrites.size } : {}) };
   } finally {
     await pool.close();
     await running.stop();
@@ -226,6 +232,8 @@ function createSubscriberPool() {
   const clients: Client[] = [];
   const sentAt = new Map<number, number>();
   const latenciesMs: number[] = [];
+  // The event of each delivery in latenciesMs, at the same index.
+  const deliveredSeqs: number[] = [];
   let ready = 0;
   let failures = 0;
   let firstFailure: string | undefined;
@@ -237,6 +245,7 @@ function createSubscriberPool() {
     endedBy,
     sentAt,
     latenciesMs,
+    deliveredSeqs,
     ready: () => ready,
     /** Resolves once no connection is being set up (each acknowledged, or failed). */
     async settled() {
@@ -279,8 +288,12 @@ function createSubscriberPool() {
               if (!result.data && typeof code === 'string') endedBy.set(code, (endedBy.get(code) ?? 0) + 1);
               const body = (result.data?.reviewAdded as { body?: string } | null | undefined)?.body ?? '';
               if (body.startsWith('bench ')) {
-                const sent = sentAt.get(Number(body.slice(6)));
-                if (sent !== undefined) latenciesMs.push(performance.now() - sent);
+                const seq = Number(body.slice(6));
+                const sent = sentAt.get(seq);
+                if (sent !== undefined) {
+                  latenciesMs.push(performance.now() - sent);
+                  deliveredSeqs.push(seq);
+                }
               } else if (!probed && body.startsWith('probe ')) {
                 probed = true;
                 ready += 1;

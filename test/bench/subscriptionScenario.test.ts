@@ -85,6 +85,7 @@ describe('formatting the subscription scenario', () => {
       'Portico, 4 subscribers: 9 events/s delivered, p50 9.00 ms, p99 100.0 ms, 2 lost, CPU 25 %, 20,000 KiB RSS per 1,000 idle (n/a over the second half)',
     );
     expect(subscriptionSummaryLine(failed)).toBe('Hive Gateway, 1,000 subscribers: FAILED: did not start');
+    expect(subscriptionSummaryLine({ ...ok, writesFailed: 2 })).toContain('2 lost (of 5 events: 2 writes failed)');
   });
 });
 
