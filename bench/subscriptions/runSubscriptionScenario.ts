@@ -61,7 +61,9 @@ const commands: Record<SubscriptionRun['gateway'], (supergraphFile: string, port
  * gateways), and a drain until every event arrived or nothing more came for a few seconds.
  */
 export async function runSubscriptionScenario(options: SubscriptionScenarioOptions): Promise<SubscriptionResults> {
-  const services = await spawnDemoServices({ requireSignature: false });
+  // Hive Gateway opens one upstream subscription per client, all on one WebSocket to the reviews
+  // subgraph: the kit's 1,000 operations per connection would refuse its 1,001st subscriber.
+  const services = await spawnDemoServices({ requireSignature: false, maxOperationsPerConnection: Math.max(...options.subscribers, 1000) });
   try {
     const supergraphFile = writeSupergraph(
       mkdtempSync(join(tmpdir(), 'portico-bench-subscriptions-')),
