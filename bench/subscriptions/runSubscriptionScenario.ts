@@ -166,7 +166,8 @@ async function runOne(
     // of the gateway's: it is left out of what was sent, and so are its deliveries if it was made
     // after all. Past a tenth of them, the run says nothing and fails.
     const failedWrites = new Set<number>();
-    (await Promise.allSettled(writes)).forEach((write, seq) => write.status === 'rejected' && failedWrites.add(seq));
+    const settled = await Promise.allSettled(writes);
+    for (const [seq, write] of settled.entries()) if (write.status === 'rejected') failedWrites.add(seq);
     // The drain: until every event reached every subscriber, or nothing more came for 3 s.
     const expected = eventsSent * subscribers;
     let last = -1;
