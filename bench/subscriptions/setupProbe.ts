@@ -6,7 +6,8 @@
 // acknowledged, failed before the socket opened, before connection_ack, after), then the RSS while
 // idle for HOLD seconds, the failures by phase and reason, and the kernel's TCP counters that moved
 // (machine-wide: ListenOverflows, SyncookiesFailed, resets).
-//   [PROBE_NODE_ARGS="--max-semi-space-size=1"] node --import tsx bench/subscriptions/setupProbe.ts STEP STEPS [PER_TICK] [HOLD]
+// PROBE_CONFIG: another gateway config (the bench's by default).
+//   [PROBE_NODE_ARGS="--max-semi-space-size=1"] [PROBE_CONFIG=file.yaml] node --import tsx bench/subscriptions/setupProbe.ts STEP STEPS [PER_TICK] [HOLD]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +51,7 @@ const gateway = await startGatewayProcess(
   {
     args: porticoGatewayArgs({
       root,
-      config: fileURLToPath(new URL('./portico.subscriptions.yaml', import.meta.url)),
+      config: process.env.PROBE_CONFIG ?? fileURLToPath(new URL('./portico.subscriptions.yaml', import.meta.url)),
       supergraph: supergraphFile,
       port,
       nodeArgs,
