@@ -260,7 +260,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
     tls: config.server.tls !== null,
     subgraphs: supergraph.current().subgraphs,
     listen: async (port = config.server.port, host = config.server.host) => {
-      const address = await listen(httpServer, port, host);
+      const address = await listen(httpServer, port, host, config.server.listenBacklog);
       if (metricsListener) await listen(metricsListener, config.metrics.port, config.metrics.host);
       return address;
     },

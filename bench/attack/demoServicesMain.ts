@@ -8,7 +8,14 @@ import { startSubgraphs } from '../../test/support/startSubgraphs.js';
 import type { DemoServicesMessage } from './spawnDemoServices.js';
 
 const backends = await startDemoBackends();
-const subgraphs = await startSubgraphs(backends, { development: false, requireSignature: process.env.BENCH_UNSIGNED !== 'true' });
+// BENCH_OPERATIONS_PER_CONNECTION: operations a subgraph runs on one WebSocket (a gateway that
+// multiplexes every client's subscription upstream on one connection needs as many as there are clients).
+const operationsPerConnection = Number(process.env.BENCH_OPERATIONS_PER_CONNECTION ?? 0);
+const subgraphs = await startSubgraphs(backends, {
+  development: false,
+  requireSignature: process.env.BENCH_UNSIGNED !== 'true',
+  ...(operationsPerConnection > 0 ? { streaming: { maxOperationsPerConnection: operationsPerConnection } } : {}),
+});
 const stop = () =>
   void subgraphs
     .close()

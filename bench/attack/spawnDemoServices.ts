@@ -24,10 +24,15 @@ const entry = fileURLToPath(new URL('./demoServicesMain.ts', import.meta.url));
  * process's CPU affinity, so that they do not share an event loop with the load, and resolves
  * once they listen.
  */
-export function spawnDemoServices(options: { requireSignature?: boolean } = {}): Promise<RunningDemoServices> {
+export function spawnDemoServices(options: { requireSignature?: boolean; maxOperationsPerConnection?: number } = {}): Promise<RunningDemoServices> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     // Unsigned requests accepted (signed ones still checked) for a gateway that cannot sign: Hive Gateway.
-    env: { ...process.env, NODE_ENV: 'production', ...(options.requireSignature === false ? { BENCH_UNSIGNED: 'true' } : {}) },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      ...(options.requireSignature === false ? { BENCH_UNSIGNED: 'true' } : {}),
+      ...(options.maxOperationsPerConnection ? { BENCH_OPERATIONS_PER_CONNECTION: String(options.maxOperationsPerConnection) } : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

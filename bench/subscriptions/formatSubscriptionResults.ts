@@ -14,8 +14,8 @@ export function formatSubscriptionResults(results: SubscriptionResults): string 
       `${results.eventsPerSecond} reviews written per second for ${results.durationSeconds} s, directly at the reviews subgraph. ` +
       'Latency is from sending the mutation to a subscriber receiving the event; lost = sent × subscribers − delivered.',
     '',
-    '| Gateway | Subscribers | Delivered events/s | p50 | p99 | Lost | CPU (events) | CPU (idle) | RSS per 1,000 idle subscriptions |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Gateway | Subscribers | Delivered events/s | p50 | p99 | Lost | CPU (events) | CPU (idle) | RSS per 1,000 idle subscriptions | the same, second half only |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.runs.map(rowOf),
   ];
   return `${lines.join('\n')}\n`;
@@ -27,12 +27,13 @@ export function subscriptionSummaryLine(run: SubscriptionRun): string {
   const latency = run.latencyMs ? `p50 ${ms(run.latencyMs.p50)} ms, p99 ${ms(run.latencyMs.p99)} ms` : 'no latency';
   return (
     `${run.name}, ${integer(run.subscribers)} subscribers: ${integer(run.deliveredPerSecond ?? 0)} events/s delivered, ${latency}, ` +
-    `${integer(run.eventsLost ?? 0)} lost, CPU ${percent(run.gatewayCpu)}, ${kib(run.rssPerThousandIdleBytes)} RSS per 1,000 idle`
+    `${integer(run.eventsLost ?? 0)} lost${run.writesFailed ? ` (of ${integer(run.eventsSent ?? 0)} events: ${run.writesFailed} writes failed)` : ''}, CPU ${percent(run.gatewayCpu)}, ${kib(run.rssPerThousandIdleBytes)} RSS per 1,000 idle ` +
+    `(${kib(run.rssPerThousandIdleMarginalBytes)} over the second half)`
   );
 }
 
 function rowOf(run: SubscriptionRun): string {
-  if (run.outcome !== 'ok') return `| ${run.name} | ${integer(run.subscribers)} | failed: ${run.problem ?? ''} | | | | | | |`;
+  if (run.outcome !== 'ok') return `| ${run.name} | ${integer(run.subscribers)} | failed: ${run.problem ?? ''} | | | | | | | |`;
   const cells = [
     run.name,
     integer(run.subscribers),
@@ -43,6 +44,7 @@ function rowOf(run: SubscriptionRun): string {
     percent(run.gatewayCpu),
     percent(run.idleCpu),
     kib(run.rssPerThousandIdleBytes),
+    kib(run.rssPerThousandIdleMarginalBytes),
   ];
   return `| ${cells.join(' | ')} |`;
 }

@@ -92,7 +92,7 @@ try {
   const rssN = gateway.rssBytes() ?? 0;
   const second = await snapshot(`${count + 1} subscribers`);
   console.log(
-    `RSS: ${Math.round(rss1 / 1024)} KiB -> ${Math.round(rssN / 1024)} KiB: ${((rssN - rss1) / 1024 / count).toFixed(1)} KiB per subscription (snapshots taken after)`,
+    `RSS: ${Math.round(rss1 / 1024)} KiB -> ${Math.round(rssN / 1024)} KiB (the second reading includes what writing the first snapshot took: for RSS, see setupProbe.ts)`,
   );
   const a = byKind(join(outDir, first));
   const b = byKind(join(outDir, second));

@@ -37,6 +37,10 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const names: Record<SubscriptionRun['gateway'], string> = { portico: 'Portico', 'hive-gateway': 'Hive Gateway' };
 const subgraphNames: SubgraphName[] = ['accounts', 'products', 'inventory', 'reviews'];
 const idleSeconds = 2;
+/** Subscriber connections being set up at once (see createSubscriberPool's `open`). */
+const openingAtOnce = 200;
+/** Attempts more for a subscriber whose connection fails before its connection_ack. */
+const setupRetries = 3;
 /** The product every review of the scenario is about, and every subscriber filters on. */
 const productUpc = '1';
 
@@ -59,7 +63,9 @@ const commands: Record<SubscriptionRun['gateway'], (supergraphFile: string, port
  * gateways), and a drain until every event arrived or nothing more came for a few seconds.
  */
 export async function runSubscriptionScenario(options: SubscriptionScenarioOptions): Promise<SubscriptionResults> {
-  const services = await spawnDemoServices({ requireSignature: false });
+  // Hive Gateway opens one upstream subscription per client, all on one WebSocket to the reviews
+  // subgraph: the kit's 1,000 operations per connection would refuse its 1,001st subscriber.
+  const services = await spawnDemoServices({ requireSignature: false, maxOperationsPerConnection: Math.max(...options.subscribers, 1000) });
   try {
     const supergraphFile = writeSupergraph(
       mkdtempSync(join(tmpdir(), 'portico-bench-subscriptions-')),
@@ -123,11 +129,18 @@ async function runOne(
     if (!(await probeUntil(1))) return failed(`the first subscriber got no event (${pool.failures()} failed)`);
     await sleep(1000);
     const rssBeforeBytes = running.rssBytes();
-    await pool.open(running.url, subscribers - 1);
+    // Half of them, then the rest: the second half's growth is the marginal cost (see rssPerThousandIdleMarginalBytes).
+    const halfSubscribers = 1 + Math.floor((subscribers - 1) / 2);
+    await pool.open(running.url, halfSubscribers - 1);
+    await pool.settled();
+    await sleep(2000);
+    const rssHalfBytes = running.rssBytes();
+    await pool.open(running.url, subscribers - halfSubscribers);
     if (!(await probeUntil(subscribers)))
       return failed(
         `${pool.ready()} of ${subscribers} subscribers got a first event (${pool.failures()} failed${pool.firstFailure() ? `, the first: ${pool.firstFailure()}` : ''})`,
       );
+    if (pool.retried() > 0) options.log(`${name}: ${pool.retried()} subscriber connections failed before their connection_ack and were retried`);
     // Probes still in flight settle before the idle window.
     await sleep(1000);
     const idleCpuBefore = cpuSecondsOf(running.pid);
@@ -149,7 +162,12 @@ async function runOne(
       write.catch(() => undefined);
       writes.push(write);
     }
-    const writeFailures = (await Promise.allSettled(writes)).filter((write) => write.status === 'rejected').length;
+    // A write that failed (the demo backend missed its deadline on a loaded machine) is no event
+    // of the gateway's: it is left out of what was sent, and so are its deliveries if it was made
+    // after all. Past a tenth of them, the run says nothing and fails.
+    const failedWrites = new Set<number>();
+    const settled = await Promise.allSettled(writes);
+    for (const [seq, write] of settled.entries()) if (write.status === 'rejected') failedWrites.add(seq);
     // The drain: until every event reached every subscriber, or nothing more came for 3 s.
     const expected = eventsSent * subscribers;
     let last = -1;
@@ -164,19 +182,23 @@ async function runOne(
     const windowSeconds = (performance.now() - started) / 1000;
     if (pool.endedBy.size > 0) options.log(`${name}: subscriptions ended by the gateway: ${[...pool.endedBy].map(([code, n]) => `${n} ${code}`).join(', ')}`);
     const gatewayCpuSeconds = difference(cpuSecondsOf(running.pid), cpuBefore);
-    if (writeFailures > 0) return failed(`${writeFailures} of ${eventsSent} reviews could not be written`);
+    if (failedWrites.size > eventsSent / 10) return failed(`${failedWrites.size} of ${eventsSent} reviews could not be written`);
+    if (failedWrites.size > 0)
+      options.log(`${name}: ${failedWrites.size} of ${eventsSent} reviews could not be written; counted over the other ${eventsSent - failedWrites.size}`);
     const summary = summarizeSubscriptionRun({
       subscribers,
-      eventsSent,
-      latenciesMs: pool.latenciesMs,
+      eventsSent: eventsSent - failedWrites.size,
+      latenciesMs: failedWrites.size === 0 ? pool.latenciesMs : pool.latenciesMs.filter((_, index) => !failedWrites.has(pool.deliveredSeqs[index]!)),
       windowSeconds,
       gatewayCpuSeconds,
       idleCpuSeconds,
       idleSeconds,
       rssBeforeBytes,
       rssIdleBytes,
+      rssHalfBytes,
+      halfSubscribers,
     });
-    return { gateway, name, outcome: 'ok', ...summary };
+    return { gateway, name, outcome: 'ok', ...summary, ...(failedWrites.size > 0 ? { writesFailed: failedWrites.size } : {}) };
   } finally {
     await pool.close();
     await running.stop();
@@ -216,23 +238,71 @@ function createSubscriberPool() {
   const clients: Client[] = [];
   const sentAt = new Map<number, number>();
   const latenciesMs: number[] = [];
+  // The event of each delivery in latenciesMs, at the same index.
+  const deliveredSeqs: number[] = [];
   let ready = 0;
   let failures = 0;
   let firstFailure: string | undefined;
   const endedBy = new Map<string, number>();
+  let opening = 0;
+  let retried = 0;
+  const openingFreed: (() => void)[] = [];
   return {
     /** Subscribers the gateway ended with an error, by its code. */
     endedBy,
     sentAt,
     latenciesMs,
+    deliveredSeqs,
     ready: () => ready,
+    /** Connections retried after failing before their connection_ack. */
+    retried: () => retried,
+    /** Resolves once no connection is being set up (each acknowledged, or failed). */
+    async settled() {
+      while (opening > 0) await sleep(50);
+    },
     failures: () => failures,
     /** What the first subscriber that failed was told (a close code, an error's message or code). */
     firstFailure: () => firstFailure,
-    /** Opens `count` subscriptions, a batch of connections at a time so the handshakes do not all queue at once. */
+    /**
+     * Opens `count` subscriptions with at most `openingAtOnce` connections being set up at a time
+     * (connected, not yet acknowledged): the load is the subscribers, not a connection storm.
+     */
     async open(url: string, count: number) {
       for (let index = 0; index < count; index += 1) {
-        const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+        while (opening >= openingAtOnce) await new Promise<void>((resolve) => openingFreed.push(resolve));
+        opening += 1;
+        let settled = false;
+        let acknowledged = false;
+        // Acknowledged, or failed before: either way it is no longer being set up.
+        const settle = () => {
+          if (settled) return;
+          settled = true;
+          opening -= 1;
+          openingFreed.shift()?.();
+        };
+        const client = createClient({
+          url: url.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          // A connection that fails before its connection_ack (a reset, a 408 or 4408 from a gateway or
+          // load generator behind on a busy machine) is retried, as an application's client would:
+          // it is set-up, not what is measured. Once acknowledged, nothing is retried, so a subscriber
+          // the gateway drops stays dropped (and its events lost).
+          retryAttempts: setupRetries,
+          shouldRetry: () => {
+            if (acknowledged) return false;
+            retried += 1;
+            return true;
+          },
+          retryWait: () => sleep(500 + Math.random() * 1000),
+          lazy: true,
+          on: {
+            connected: () => {
+              acknowledged = true;
+              settle();
+            },
+            closed: settle,
+          },
+        });
         clients.push(client);
         let probed = false;
         client.subscribe(
@@ -244,8 +314,12 @@ function createSubscriberPool() {
               if (!result.data && typeof code === 'string') endedBy.set(code, (endedBy.get(code) ?? 0) + 1);
               const body = (result.data?.reviewAdded as { body?: string } | null | undefined)?.body ?? '';
               if (body.startsWith('bench ')) {
-                const sent = sentAt.get(Number(body.slice(6)));
-                if (sent !== undefined) latenciesMs.push(performance.now() - sent);
+                const seq = Number(body.slice(6));
+                const sent = sentAt.get(seq);
+                if (sent !== undefined) {
+                  latenciesMs.push(performance.now() - sent);
+                  deliveredSeqs.push(seq);
+                }
               } else if (!probed && body.startsWith('probe ')) {
                 probed = true;
                 ready += 1;
@@ -258,7 +332,6 @@ function createSubscriberPool() {
             complete: () => undefined,
           },
         );
-        if (index % 200 === 199) await sleep(100);
       }
     },
     async close() {

@@ -20,6 +20,9 @@ export interface SubscriptionCounts {
    */
   rssBeforeBytes: number | null;
   rssIdleBytes: number | null;
+  /** RSS with `halfSubscribers` open (and idle); absent: not measured. */
+  rssHalfBytes?: number | null;
+  halfSubscribers?: number;
 }
 
 /** The summary of one gateway's run: rates, latency percentiles, losses, CPU and memory per subscription. */
@@ -41,5 +44,8 @@ export function summarizeSubscriptionRun(counts: SubscriptionCounts): Omit<Subsc
     ...(gatewayCpu === undefined ? {} : { gatewayCpu }),
     ...(idleCpu === undefined ? {} : { idleCpu }),
     ...(rssGrowth === null || counts.subscribers < 2 ? {} : { rssPerThousandIdleBytes: (rssGrowth / (counts.subscribers - 1)) * 1000 }),
+    ...(counts.rssHalfBytes == null || counts.rssIdleBytes === null || counts.halfSubscribers === undefined || counts.subscribers - counts.halfSubscribers < 1
+      ? {}
+      : { rssPerThousandIdleMarginalBytes: ((counts.rssIdleBytes - counts.rssHalfBytes) / (counts.subscribers - counts.halfSubscribers)) * 1000 }),
   };
 }

@@ -66,6 +66,10 @@ export const admissionConfigSchema = section({
 export const serverConfigSchema = section({
   host: Type.String({ minLength: 1, default: '0.0.0.0', description: 'The interface to listen on. Flag: `--host`.' }),
   port: Type.Integer({ minimum: 0, maximum: 65_535, default: 4000, description: 'The TCP port; `0` picks a free one. Flag: `--port`.' }),
+  listenBacklog: positive(4096, {
+    description:
+      "Connections the kernel completes and queues for the gateway to accept (listen(2)'s backlog; Linux caps it at `net.core.somaxconn`, 4096 by default). Node's default is 511: when more clients connect at once (thousands of WebSocket subscribers reconnecting after a restart), the kernel drops their handshakes or answers with SYN cookies it later resets, and clients see `ECONNRESET`.",
+  }),
   graphqlPath: Type.String({
     pattern: '^/[A-Za-z0-9/_.~-]*$',
     accepts: 'a URL path starting with "/", such as "/graphql"',

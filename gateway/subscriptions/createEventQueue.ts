@@ -25,75 +25,95 @@ export interface EventQueue<T> extends AsyncIterableIterator<T> {
 /**
  * A bounded queue read as an async iterator. `onEnd` runs once, when the queue ends for any
  * reason (`end`, or the reader's `return`), so that what feeds it lets go at once, even while
- * the reader waits for an item.
+ * the reader waits for an item. `onRead` is told of each item handed to the reader.
  */
-export function createEventQueue<T>(limit: number, onEnd: () => void): EventQueue<T> {
-  let items: T[] = [];
-  let ended = false;
-  let waiting: ((result: IteratorResult<T>) => void) | undefined;
-  const finish = () => {
-    if (ended) return false;
-    ended = true;
+export function createEventQueue<T>(limit: number, onEnd: () => void, onRead?: () => void): EventQueue<T> {
+  return new BoundedQueue<T>(limit, onEnd, onRead);
+}
+
+// A class, not an object of closures: every idle subscription holds one, so its methods are shared
+// on the prototype (an object literal with accessors and eight closures cost about 1 KB each).
+class BoundedQueue<T> implements EventQueue<T> {
+  // Allocated with the first item waiting: an idle client's queue holds no array.
+  private items: T[] | undefined;
+  private finished = false;
+  private waiting: ((result: IteratorResult<T>) => void) | undefined;
+
+  constructor(
+    private readonly limit: number,
+    private readonly onEnd: () => void,
+    private readonly onRead: (() => void) | undefined,
+  ) {}
+
+  get ended(): boolean {
+    return this.finished;
+  }
+
+  get size(): number {
+    return this.items?.length ?? 0;
+  }
+
+  push(item: T): boolean {
+    if (this.finished || this.size >= this.limit) return false;
+    if (this.waiting) this.hand({ value: item, done: false });
+    else (this.items ??= []).push(item);
+    return true;
+  }
+
+  end(last?: T): void {
+    if (!this.finish()) return;
+    this.items = last === undefined ? undefined : [last];
+    if (this.waiting) {
+      const next = this.items?.shift();
+      this.hand(next === undefined ? { value: undefined, done: true } : { value: next, done: false });
+    }
+  }
+
+  drain(): void {
+    if (!this.finish()) return;
+    // A reader waits only on an empty queue: nothing is queued for it, so it is done.
+    if (this.waiting) this.hand({ value: undefined, done: true });
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.items !== undefined && this.items.length > 0) {
+      const value = this.items.shift()!;
+      this.onRead?.();
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.finished) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.finish();
+    this.items = undefined;
+    if (this.waiting) this.hand({ value: undefined, done: true });
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Resolves the waiting reader's `next()`. */
+  private hand(result: IteratorResult<T>): void {
+    const resolve = this.waiting!;
+    this.waiting = undefined;
+    if (!result.done) this.onRead?.();
+    resolve(result);
+  }
+
+  private finish(): boolean {
+    if (this.finished) return false;
+    this.finished = true;
     try {
-      onEnd();
+      this.onEnd();
     } catch {
       // What feeds the queue failed to let go: the reader is done either way.
     }
     return true;
-  };
-  const deliver = (item: T) => {
-    const resolve = waiting;
-    waiting = undefined;
-    resolve!({ value: item, done: false });
-  };
-  const queue: EventQueue<T> = {
-    push(item) {
-      if (ended || items.length >= limit) return false;
-      if (waiting) deliver(item);
-      else items.push(item);
-      return true;
-    },
-    end(last) {
-      if (!finish()) return;
-      items = last === undefined ? [] : [last];
-      if (waiting) {
-        const resolve = waiting;
-        waiting = undefined;
-        const next = items.shift();
-        resolve(next === undefined ? { value: undefined, done: true } : { value: next, done: false });
-      }
-    },
-    drain() {
-      if (!finish()) return;
-      // A reader waits only on an empty queue: nothing is queued for it, so it is done.
-      const resolve = waiting;
-      waiting = undefined;
-      resolve?.({ value: undefined, done: true });
-    },
-    get ended() {
-      return ended;
-    },
-    get size() {
-      return items.length;
-    },
-    next() {
-      if (items.length > 0) return Promise.resolve({ value: items.shift()!, done: false });
-      if (ended) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve) => {
-        waiting = resolve;
-      });
-    },
-    return() {
-      finish();
-      items = [];
-      const resolve = waiting;
-      waiting = undefined;
-      resolve?.({ value: undefined, done: true });
-      return Promise.resolve({ value: undefined, done: true });
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-  return queue;
+  }
 }

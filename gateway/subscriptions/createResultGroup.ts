@@ -39,8 +39,8 @@ export interface ResultGroupOptions {
 
 export interface ResultGroup {
   readonly document: DocumentNode;
-  /** A new client's queue of finished events, from the next upstream event on. */
-  join(onLeave: () => void): EventQueue<SubscriptionEvent>;
+  /** A new client's queue of finished events, from the next upstream event on; `onRead` is told of each one it reads. */
+  join(onLeave: () => void, onRead?: () => void): EventQueue<SubscriptionEvent>;
   /** Clients reading now. */
   readonly size: number;
   /** Ends every client with `error` (read last) and lets go of the upstream. */
@@ -179,20 +179,24 @@ export function createResultGroup(options: ResultGroupOptions): ResultGroup {
 
   return {
     document: options.document,
-    join(onLeave) {
-      const client = createEventQueue<SubscriptionEvent>(options.queueLimit, () => {
-        clients.delete(client);
-        try {
-          onLeave();
-        } finally {
-          // The last client gone: what still runs runs for nobody (also after the upstream's
-          // normal end, when `gone` is already set and letGo would do nothing).
-          if (clients.size === 0) {
-            abort.abort();
-            letGo();
+    join(onLeave, onRead) {
+      const client = createEventQueue<SubscriptionEvent>(
+        options.queueLimit,
+        () => {
+          clients.delete(client);
+          try {
+            onLeave();
+          } finally {
+            // The last client gone: what still runs runs for nobody (also after the upstream's
+            // normal end, when `gone` is already set and letGo would do nothing).
+            if (clients.size === 0) {
+              abort.abort();
+              letGo();
+            }
           }
-        }
-      });
+        },
+        onRead,
+      );
       clients.add(client);
       return client;
     },

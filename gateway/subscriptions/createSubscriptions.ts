@@ -192,6 +192,25 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     return group;
   };
 
+  /**
+   * A client's queue in `group`, counted against its address until it leaves and ended when its
+   * token expires. Made apart from `start` so that what a waiting client holds (its queue, its
+   * address, the timer of its token) holds nothing of its request.
+   */
+  const countOut = observer ? () => observer.eventOut() : undefined;
+  const join = (group: ResultGroup, context: GatewayContext, address: string): AsyncIterableIterator<SubscriptionEvent> => {
+    let cancelExpiry = () => {};
+    const queue = group.join(() => {
+      active -= 1;
+      cancelExpiry();
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    }, countOut);
+    cancelExpiry = expiryTimer(context, () => queue.end({ errors: [expired()] }));
+    return queue;
+  };
+
   return {
     start(subscription) {
       const { primary, caller } = subscription;
@@ -209,28 +228,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
       if (!group) return { errors: [overloaded('upstream subscriptions')] };
       active += 1;
       perAddress.set(address, fromAddress + 1);
-      let cancelExpiry = () => {};
-      // What a waiting client holds: its queue, its address, and the timer of its token.
-      const queue = group.join(() => {
-        active -= 1;
-        cancelExpiry();
-        const left = (perAddress.get(address) ?? 1) - 1;
-        if (left > 0) perAddress.set(address, left);
-        else perAddress.delete(address);
-      });
-      cancelExpiry = expiryTimer(caller.context, () => queue.end({ errors: [expired()] }));
-      const events: AsyncIterableIterator<SubscriptionEvent> = {
-        async next() {
-          const item = await queue.next();
-          if (!item.done) observer?.eventOut();
-          return item;
-        },
-        return: () => queue.return(),
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-      };
-      (caller.context as GatewayContext).stream = { kind: 'subscription', events };
+      (caller.context as GatewayContext).stream = { kind: 'subscription', events: join(group, caller.context, address) };
       return {};
     },
     revalidate(schema) {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ServerResponse as NodeServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { parseRequestTarget } from '../../common/http/parseRequestTarget.js';
@@ -115,50 +115,70 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     else perAddress.set(address, next);
   };
 
+  /**
+   * An upgrade counted while it is checked, so that a burst of upgrades cannot pass the caps
+   * together. Made apart from `upgrade` so that what stays with the socket until it closes (the
+   * listener below, the counters) holds nothing of the upgrade request or its first bytes.
+   */
+  const hold = (socket: Duplex, address: string) => {
+    pending += 1;
+    count(address, 1);
+    let checking = true;
+    let counted = true;
+    let upgraded = false;
+    const unpend = () => {
+      if (checking) (checking = false), (pending -= 1);
+    };
+    const uncount = () => {
+      if (counted) (counted = false), count(address, -1);
+    };
+    // Gone before it was upgraded: refused (here, or by `ws` for a bad key or version), or its client left.
+    socket.once('close', () => {
+      if (upgraded) return;
+      unpend();
+      uncount();
+    });
+    return {
+      upgraded() {
+        upgraded = true;
+        unpend();
+      },
+      refused() {
+        unpend();
+        uncount();
+      },
+      uncount,
+    };
+  };
+
+  /** Serves an upgraded socket, counted until it closes. */
+  const serve = (ws: WebSocket, req: IncomingMessage, address: string, held: ReturnType<typeof hold>) => {
+    held.upgraded();
+    const connection = serveConnection(ws, req, address, connectionOptions);
+    connections.add(connection);
+    void connection.closed.then((reason) => {
+      connections.delete(connection);
+      held.uncount();
+      options.observe?.closed(reason);
+    });
+    // Checked before the drain began, upgraded after: it goes the way the others went.
+    if (draining) void connection.shutdown(SocketClose.goingAway, 'The gateway is stopping; reconnect', 'going_away');
+  };
+
   return {
     upgrade(req, socket, head) {
       // Until `ws` takes the socket over, nobody else listens for its errors: one would end the process.
-      socket.on('error', () => socket.destroy());
+      socket.on('error', destroySocket);
       const address = options.clientAddressOf(req);
-      // Counted while it is checked, so that a burst of upgrades cannot pass the caps together.
-      pending += 1;
-      count(address, 1);
-      let checking = true;
-      let counted = true;
-      const unpend = () => {
-        if (checking) (checking = false), (pending -= 1);
-      };
-      const uncount = () => {
-        if (counted) (counted = false), count(address, -1);
-      };
-      let upgraded = false;
-      // Gone before it was upgraded: refused (here, or by `ws` for a bad key or version), or its client left.
-      socket.once('close', () => {
-        if (upgraded) return;
-        unpend();
-        uncount();
-      });
+      const held = hold(socket, address);
       admit(req, address)
         .then(
           () => {
             if (socket.destroyed) return;
-            server.handleUpgrade(req, socket, head, (ws) => {
-              upgraded = true;
-              unpend();
-              const connection = serveConnection(ws, req, address, connectionOptions);
-              connections.add(connection);
-              void connection.closed.then((reason) => {
-                connections.delete(connection);
-                uncount();
-                options.observe?.closed(reason);
-              });
-              // Checked before the drain began, upgraded after: it goes the way the others went.
-              if (draining) void connection.shutdown(SocketClose.goingAway, 'The gateway is stopping; reconnect', 'going_away');
-            });
+            server.handleUpgrade(req, socket, head, (ws) => serve(ws, req, address, held));
           },
           (error: unknown) => {
-            unpend();
-            uncount();
+            held.refused();
             if (!(error instanceof HttpError)) logger.error({ err: error }, 'unexpected error checking a WebSocket upgrade');
             refuseUpgrade(socket, error instanceof HttpError ? error : new HttpError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
           },
@@ -187,4 +207,9 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       server.close();
     },
   };
+}
+
+/** A socket's `error` listener that closes it; a function of its own, so that it holds nothing of the upgrade that added it. */
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }

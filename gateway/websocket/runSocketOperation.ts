@@ -25,8 +25,8 @@ export interface SocketOperationOptions extends ApolloCallOptions {
 
 /** The connection an operation runs on: who opened it, and the headers each of its operations is run with. */
 export interface SocketOperationSource {
-  /** The upgrade request (its peer address). */
-  upgrade: IncomingMessage;
+  /** The upgrade's TCP peer address (the upgrade request itself is not kept: a connection holds only what its operations read). */
+  peerAddress: string | undefined;
   /** The upgrade's headers, with the connection's token as `authorization` (see serveConnection). */
   headers: IncomingHttpHeaders;
   /** The client's address, through `rateLimit.trustedProxies`. */
@@ -158,7 +158,7 @@ async function toSocketAnswer({ response, stream }: ApolloAnswer, logger: Logger
  */
 function operationRequest(source: SocketOperationSource, body: Buffer, path: string): IncomingMessage {
   const socket = new Socket();
-  Object.defineProperty(socket, 'remoteAddress', { value: source.upgrade.socket.remoteAddress });
+  Object.defineProperty(socket, 'remoteAddress', { value: source.peerAddress });
   const req = new IncomingMessage(socket);
   req.method = 'POST';
   req.url = path;

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { JsonLimits } from '../../common/http/checkJsonText.js';
@@ -62,15 +63,12 @@ const MAX_BUFFERED_BYTES = 4 * 2 ** 20;
  * Map and are bounded; `complete` ends a stream with `return()`. Pings every `pingIntervalMs`
  * drop dead peers; `idleTimeoutMs` closes a connection with nothing to do.
  */
-export function serveConnection(
-  socket: WebSocket,
-  upgrade: SocketOperationSource['upgrade'],
-  clientAddress: string,
-  options: ConnectionOptions,
-): ServedConnection {
+export function serveConnection(socket: WebSocket, upgrade: IncomingMessage, clientAddress: string, options: ConnectionOptions): ServedConnection {
   const { settings, logger } = options;
+  // Read here, not kept: an idle connection holds no part of its upgrade request but these.
   const baseHeaders = operationHeaders(upgrade.headers);
-  let source: SocketOperationSource = { upgrade, headers: baseHeaders, clientAddress };
+  const peerAddress = upgrade.socket.remoteAddress;
+  let source: SocketOperationSource = { peerAddress, headers: baseHeaders, clientAddress };
   const operations = new Map<string, Operation>();
   let running = 0;
   let initReceived = false;
@@ -109,22 +107,29 @@ export function serveConnection(
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, closeReason(reason));
   };
 
-  const initTimer = setTimeout(() => {
-    if (!initReceived) close(SocketClose.initTimeout, 'Connection initialisation timeout', 'init_timeout');
-  }, settings.connectionInitTimeoutMs);
+  const initTimer = setTimeout(
+    () =>
+      afterPendingReads(() => {
+        if (!initReceived) close(SocketClose.initTimeout, 'Connection initialisation timeout', 'init_timeout');
+      }),
+    settings.connectionInitTimeoutMs,
+  );
   const idleTimer = setTimeout(function idle() {
     if (running > 0) idleTimer.refresh();
     else close(SocketClose.idle, `Idle for ${settings.idleTimeoutMs} ms (server.websocket.idleTimeoutMs)`, 'idle');
   }, settings.idleTimeoutMs);
+  const ping = () => {
+    alive = false;
+    socket.ping();
+  };
   const heartbeat = setInterval(() => {
-    if (!alive) {
+    if (alive) return ping();
+    afterPendingReads(() => {
+      if (alive) return ping();
       why ??= 'heartbeat';
       endAll();
       socket.terminate();
-      return;
-    }
-    alive = false;
-    socket.ping();
+    });
   }, settings.pingIntervalMs);
   let expiryTimer: NodeJS.Timeout | undefined;
   for (const timer of [initTimer, idleTimer, heartbeat]) timer.unref();
@@ -155,7 +160,7 @@ export function serveConnection(
     }
     if (why !== undefined) return;
     // Every operation on the connection is run with this token: each is authenticated with it again.
-    source = { upgrade, headers, clientAddress };
+    source = { peerAddress, headers, clientAddress };
     acknowledged = true;
     send({ type: 'connection_ack' });
     armExpiry(viewer);
@@ -289,4 +294,14 @@ export function serveConnection(
       await closed;
     },
   };
+}
+
+/**
+ * Runs `decide` once the event loop has read what the sockets have waiting. A timer of a busy
+ * gateway fires late, before the loop reads the sockets again: the client's `connection_init` or
+ * pong may be waiting unread, and the gateway's own lag must not count as the client's silence.
+ * (Timers run before the loop polls for I/O; an immediate runs after.)
+ */
+function afterPendingReads(decide: () => void): void {
+  setImmediate(decide);
 }

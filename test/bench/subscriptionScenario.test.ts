@@ -33,6 +33,14 @@ describe('summarizeSubscriptionRun', () => {
     });
   });
 
+  it('gives the marginal RSS per 1,000 over the second half of the subscribers when the half-way RSS is measured', () => {
+    // The second subscriber grew it by 40 KiB (heap sizing, a fixed cost); the last two add 10 KiB each.
+    const summary = summarizeSubscriptionRun({ ...counts, rssHalfBytes: 100 * 1024 * 1024 + 40 * 1024, halfSubscribers: 2 });
+    expect(summary.rssPerThousandIdleBytes).toBe(20 * 1024 * 1000);
+    expect(summary.rssPerThousandIdleMarginalBytes).toBe(10 * 1024 * 1000);
+    expect(summarizeSubscriptionRun(counts)).not.toHaveProperty('rssPerThousandIdleMarginalBytes');
+  });
+
   it('never reports duplicates as negative losses, and leaves out what it could not measure', () => {
     const summary = summarizeSubscriptionRun({
       ...counts,
@@ -68,15 +76,16 @@ describe('formatting the subscription scenario', () => {
     });
     expect(markdown).toContain('## Subscriptions');
     expect(markdown).toContain('20 reviews written per second for 10 s');
-    expect(markdown).toContain('| Portico | 4 | 9 | 9.00 ms | 100.0 ms | 2 | 25 % | 1 % | 20,000 KiB |');
+    expect(markdown).toContain('| Portico | 4 | 9 | 9.00 ms | 100.0 ms | 2 | 25 % | 1 % | 20,000 KiB | n/a |');
     expect(markdown).toContain('| Hive Gateway | 1,000 | failed: did not start |');
   });
 
   it('prints one console line per run', () => {
     expect(subscriptionSummaryLine(ok)).toBe(
-      'Portico, 4 subscribers: 9 events/s delivered, p50 9.00 ms, p99 100.0 ms, 2 lost, CPU 25 %, 20,000 KiB RSS per 1,000 idle',
+      'Portico, 4 subscribers: 9 events/s delivered, p50 9.00 ms, p99 100.0 ms, 2 lost, CPU 25 %, 20,000 KiB RSS per 1,000 idle (n/a over the second half)',
     );
     expect(subscriptionSummaryLine(failed)).toBe('Hive Gateway, 1,000 subscribers: FAILED: did not start');
+    expect(subscriptionSummaryLine({ ...ok, writesFailed: 2 })).toContain('2 lost (of 5 events: 2 writes failed)');
   });
 });
 

@@ -56,6 +56,7 @@ describe('loadGatewayConfig', () => {
       server: {
         host: '0.0.0.0',
         port: 4000,
+        listenBacklog: 4096,
         graphqlPath: '/graphql',
         bodyLimitBytes: 1_048_576,
         bodyTimeoutMs: 10_000,
@@ -436,7 +437,7 @@ subgraphs:
       ['port: 4000', `port: unknown key (accepted here: ${topLevelKeys})`],
       [
         'server: { prot: 1 }',
-        'server.prot: unknown key (accepted here: host, port, graphqlPath, bodyLimitBytes, bodyTimeoutMs, maxBodyBytesInFlight, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, drainDelayMs, requestTimeoutMs, readyChecksSubgraphs, readyChecksRedis, workers, admission, heapGrowthPercent, tls, cors, websocket)',
+        'server.prot: unknown key (accepted here: host, port, listenBacklog, graphqlPath, bodyLimitBytes, bodyTimeoutMs, maxBodyBytesInFlight, headersTimeoutMs, keepAliveTimeoutMs, shutdownGracePeriodMs, drainDelayMs, requestTimeoutMs, readyChecksSubgraphs, readyChecksRedis, workers, admission, heapGrowthPercent, tls, cors, websocket)',
       ],
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       [

@@ -5,7 +5,7 @@ import { createAccountsServer } from '../../subgraphs/accounts/server.js';
 import { createUsersApi } from '../../subgraphs/accounts/usersApi.js';
 import { createInventoryServer } from '../../subgraphs/inventory/server.js';
 import { createStockApi } from '../../subgraphs/inventory/stockApi.js';
-import type { SubgraphRuntime, SubgraphServer } from '../../subgraphs/kit/createSubgraphServer.js';
+import type { StreamingLimits, SubgraphRuntime, SubgraphServer } from '../../subgraphs/kit/createSubgraphServer.js';
 import type { NonceStore } from '../../subgraphs/kit/nonces/NonceStore.js';
 import { createRestClient } from '../../subgraphs/kit/rest/createRestClient.js';
 import { createCatalogApi } from '../../subgraphs/products/catalogApi.js';
@@ -36,7 +36,15 @@ export interface RunningSubgraphs {
  */
 export async function startSubgraphs(
   backends: DemoBackends,
-  options: { development?: boolean; requireSignature?: boolean; logger?: Logger; usersListLimit?: number; nonces?: NonceStore } = {},
+  options: {
+    development?: boolean;
+    requireSignature?: boolean;
+    logger?: Logger;
+    usersListLimit?: number;
+    nonces?: NonceStore;
+    /** The subgraphs' streaming limits. @default the kit's */
+    streaming?: StreamingLimits;
+  } = {},
 ): Promise<RunningSubgraphs> {
   const logger = options.logger?.child({ name: 'test-subgraphs' }) ?? createLogger({ name: 'test-subgraphs', level: process.env.LOG_LEVEL ?? 'silent' });
   const users = createRestClient({ backend: 'users', baseUrl: backends.usersUrl, timeoutMs: 2000 });
@@ -53,6 +61,7 @@ export async function startSubgraphs(
       maxAgeMs: 60_000,
       ...(options.nonces ? { nonces: options.nonces } : {}),
     },
+    ...(options.streaming ? { streaming: options.streaming } : {}),
   };
   const servers: Record<SubgraphName, SubgraphServer> = {
     accounts: createAccountsServer({
