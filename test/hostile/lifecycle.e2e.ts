@@ -55,7 +55,12 @@ describe('a gateway of two workers (Node cluster)', () => {
   let target: Target;
 
   beforeAll(async () => {
-    target = await startTarget({ mode: 'production', config: { server: { workers: 2, drainDelayMs: 300 } } });
+    // The probe's idle connections must still be usable once the listener has closed. undici stops
+    // using a connection 2 s before the server's announced keep-alive timeout (5 s by default); on
+    // a loaded machine two workers took longer than that to close their listeners, so undici
+    // opened a new connection instead, which was refused. The drain still ends at once: each of
+    // the probe's connections closes after an answer saying `connection: close`.
+    target = await startTarget({ mode: 'production', config: { server: { workers: 2, drainDelayMs: 300, keepAliveTimeoutMs: 30_000 } } });
   });
 
   afterAll(async () => {
