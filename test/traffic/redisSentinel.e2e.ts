@@ -36,6 +36,11 @@ async function roleOf(port: number): Promise<string | undefined> {
 
 const ping = { query: '{ __typename }' };
 
+/** What the gateway logged about its Redis connection, for a failure's message. */
+function redisLog(gateway: RunningGateway): unknown[] {
+  return gateway.logs.filter((line) => /redis/i.test(String(line.msg))).slice(-6);
+}
+
 function lastStatus(replies: { reply: Error | { status: number } }[]): string {
   const last = replies.at(-1)?.reply;
   return last === undefined ? 'none' : last instanceof Error ? last.message : String(last.status);
@@ -67,7 +72,7 @@ describe('Redis through Sentinel', () => {
         () =>
           expect(
             load.replies.filter((reply) => reply.phase === 'failover' && !(reply.reply instanceof Error) && reply.reply.status === 200).length,
-            `no request served since the failover (${load.replies.length} sent in all; last: ${lastStatus(load.replies)})`,
+            `no request served since the failover (${load.replies.length} sent in all; last: ${lastStatus(load.replies)}; the gateway's Redis log: ${JSON.stringify(redisLog(gateway))})`,
           ).toBeGreaterThan(0),
         { timeout: 20_000 },
       );
