@@ -39,7 +39,7 @@ export async function connectRedis(
   return {
     redis,
     async close() {
-      if (redis && redis.status !== 'end') await redis.quit().catch(() => redis.disconnect());
+      if (redis && redisModule) await redisModule.closeRedisClient(redis);
     },
   };
 }

@@ -18,7 +18,7 @@ export function createRedisClient(url: string, logger: Logger): RedisClient {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+    retryStrategy: retryDelay,
     reconnectOnError: (error) => error.message.startsWith('READONLY'),
   };
   const target = redisOptionsOf(url);
@@ -38,6 +38,7 @@ export function createRedisClient(url: string, logger: Logger): RedisClient {
       : 'url' in target
         ? new Redis(target.url, options)
         : new Redis({ ...options, ...target.options });
+  if (client instanceof Redis) reconnectAfterEnd(client);
   let healthy = true;
   client.on('ready', () => {
     if (!healthy) logger.warn({ redis: redact(url) }, 'Redis is reachable again');
@@ -48,6 +49,43 @@ export function createRedisClient(url: string, logger: Logger): RedisClient {
     healthy = false;
   });
   return client;
+}
+
+/** Milliseconds before the next attempt to reach Redis. */
+function retryDelay(attempt: number): number {
+  return Math.min(attempt * 100, 2_000);
+}
+
+/** Clients closed on purpose (`closeRedisClient`): the only ones left ended. */
+const closedOnPurpose = new WeakSet<RedisClient>();
+
+/** Closes `client` for good: it is not reconnected once it has ended. */
+export async function closeRedisClient(client: RedisClient): Promise<void> {
+  closedOnPurpose.add(client);
+  if (client.status !== 'end') await client.quit().catch(() => client.disconnect());
+}
+
+/**
+ * ioredis gives up on a connection for good (status `end`) when a connect attempt is cut short,
+ * which Sentinel's failover detector does when it sees `+switch-master` while the client is
+ * still asking a sentinel for the primary after the old one died: the client then stayed
+ * unconnected until the gateway restarted (every request on the `onStoreError` path). A client
+ * that ends without having been closed on purpose connects again, after the retry delay.
+ */
+function reconnectAfterEnd(client: Redis): void {
+  let attempt = 0;
+  client.on('ready', () => (attempt = 0));
+  client.on('end', () => {
+    if (closedOnPurpose.has(client)) return;
+    attempt += 1;
+    const timer = setTimeout(() => {
+      if (closedOnPurpose.has(client) || client.status !== 'end') return;
+      client.connect().catch(() => {
+        // Ends again, and this runs again: the attempt is already logged by the error listener.
+      });
+    }, retryDelay(attempt));
+    timer.unref();
+  });
 }
 
 /**
