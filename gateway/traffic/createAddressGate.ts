@@ -76,7 +76,9 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
       let line = lines.get(address);
       if (!line) lines.set(address, (line = { inFlight: 0, waiting: new Set() }));
       const own = line;
-      if (own.inFlight < options.maxInFlight && own.waiting.size === 0) {
+      // No request waits while its address has a free place: a release hands its place to the
+      // oldest waiting request at once, so a newer one never finds a free place before it.
+      if (own.inFlight < options.maxInFlight) {
         own.inFlight += 1;
         inFlight += 1;
         return Promise.resolve(releaseOf(address, own));

@@ -39,22 +39,29 @@ describe('createAddressGate', () => {
     expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
   });
 
-  it('keeps no requests of an address in order behind a newer one: a request arriving while others wait waits too', async () => {
+  it('hands a released place to the oldest waiting request at once, so a newer request arriving right after the release waits behind it', async () => {
     const gate = createAddressGate({ maxInFlight: 1, waitTimeoutMs: 10_000 });
     const held = await gate.enter('a', signal());
-    const order: string[] = [];
+    let older: (() => void) | undefined;
     const waiting = gate.enter('a', signal()).then((release) => {
-      order.push('older');
-      release();
+      older = release;
     });
     held();
-    // The slot was handed to the older one before this one arrived.
-    const newer = gate.enter('a', signal()).then((release) => {
-      order.push('newer');
-      release();
+    // Taken by the older request in the release itself, before any other code runs.
+    expect(gate.state()).toEqual({ inFlight: 1, waiting: 0 });
+    let newer: (() => void) | undefined;
+    const arriving = gate.enter('a', signal()).then((release) => {
+      newer = release;
     });
-    await Promise.all([waiting, newer]);
-    expect(order).toEqual(['older', 'newer']);
+    await waiting;
+    await tick();
+    // One place: the newer request waits until the older one is done.
+    expect(newer).toBeUndefined();
+    expect(gate.state()).toEqual({ inFlight: 1, waiting: 1 });
+    older!();
+    await arriving;
+    newer!();
+    expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
   });
 
   it('refuses with 503 OVERLOADED past maxWaiting and after waitTimeoutMs, and gives up the turn of a client gone', async () => {
