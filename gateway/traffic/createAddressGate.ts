@@ -128,6 +128,8 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
   };
 }
 
+// Answered before its body is read: `connection: close`, or Node would read and discard the
+// body after the answer, outside every body limit (as it does for the held 429).
 function overloaded(message: string): HttpError {
-  return new HttpError(ErrorCode.OVERLOADED, message, { 'retry-after': '1' });
+  return new HttpError(ErrorCode.OVERLOADED, message, { 'retry-after': '1', connection: 'close' });
 }

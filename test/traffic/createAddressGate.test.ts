@@ -75,11 +75,13 @@ describe('createAddressGate', () => {
       const full = await gate.enter('a', signal()).catch((error: unknown) => error);
       expect(full).toBeInstanceOf(HttpError);
       expect(full).toMatchObject({ code: 'OVERLOADED', status: 503 });
+      // Its body is unread: the connection closes rather than Node reading the body outside its limits.
+      expect(full).toMatchObject({ headers: { 'retry-after': '1', connection: 'close' } });
       gone.abort(new Error('gone'));
       await expect(leaving).rejects.toThrow('gone');
       expect(gate.state()).toEqual({ inFlight: 1, waiting: 1 });
       vi.advanceTimersByTime(1000);
-      await expect(slow).rejects.toMatchObject({ code: 'OVERLOADED', status: 503 });
+      await expect(slow).rejects.toMatchObject({ code: 'OVERLOADED', status: 503, headers: { connection: 'close' } });
       expect(gate.state()).toEqual({ inFlight: 1, waiting: 0 });
       held();
       expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
