@@ -26,6 +26,12 @@ export interface AddressGate {
    * away first (it then takes no turn).
    */
   enter(address: string, signal: AbortSignal): Promise<() => void>;
+  /**
+   * The gateway starts draining: every waiting request is refused now, and every later one that
+   * would wait at once, with 503 `GATEWAY_STOPPING`, rather than waiting out `waitTimeoutMs`
+   * (which may outlast the shutdown grace period, and the request be cut off unanswered).
+   */
+  drain(): void;
   state(): AddressGateState;
 }
 
@@ -53,6 +59,9 @@ interface AddressLine {
 export function createAddressGate(options: AddressGateOptions): AddressGate {
   const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
   const lines = new Map<string, AddressLine>();
+  // How each waiting request, of every address, is refused (by `drain`).
+  const refusers = new Set<(error: HttpError) => void>();
+  let draining = false;
   let inFlight = 0;
   let waiting = 0;
 
@@ -83,6 +92,7 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
         inFlight += 1;
         return Promise.resolve(releaseOf(address, own));
       }
+      if (draining) return Promise.reject(stopping());
       if (own.waiting.size >= maxWaiting) {
         return Promise.reject(
           overloaded(
@@ -93,6 +103,7 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
       return new Promise((resolve, reject) => {
         const settle = () => {
           own.waiting.delete(admit);
+          refusers.delete(leave);
           waiting -= 1;
           clearTimeout(timeout);
           signal.removeEventListener('abort', onAbort);
@@ -121,8 +132,13 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
         const onAbort = () => leave(signal.reason);
         signal.addEventListener('abort', onAbort, { once: true });
         own.waiting.add(admit);
+        refusers.add(leave);
         waiting += 1;
       });
+    },
+    drain() {
+      draining = true;
+      for (const leave of [...refusers]) leave(stopping());
     },
     state: () => ({ inFlight, waiting }),
   };
@@ -132,4 +148,13 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
 // body after the answer, outside every body limit (as it does for the held 429).
 function overloaded(message: string): HttpError {
   return new HttpError(ErrorCode.OVERLOADED, message, { 'retry-after': '1', connection: 'close' });
+}
+
+/** Refused as the gateway drains: to be sent again, on a new connection (to another replica). */
+function stopping(): HttpError {
+  return new HttpError(
+    ErrorCode.GATEWAY_STOPPING,
+    'The gateway is stopping and no longer lets waiting requests of an address through (rateLimit.perAddress.maxInFlight); send it again',
+    { connection: 'close' },
+  );
 }

@@ -92,6 +92,29 @@ describe('createAddressGate', () => {
     }
   });
 
+  it('refuses every waiting request at once with 503 GATEWAY_STOPPING when the gateway drains, and every later one that would wait', async () => {
+    const gate = createAddressGate({ maxInFlight: 1, waitTimeoutMs: 60_000 });
+    const heldA = await gate.enter('a', signal());
+    const heldB = await gate.enter('b', signal());
+    const waiters = [gate.enter('a', signal()), gate.enter('a', signal()), gate.enter('b', signal())].map((entered) =>
+      entered.catch((error: unknown) => error),
+    );
+    expect(gate.state()).toEqual({ inFlight: 2, waiting: 3 });
+    gate.drain();
+    for (const refused of await Promise.all(waiters)) {
+      expect(refused).toBeInstanceOf(HttpError);
+      expect(refused).toMatchObject({ code: 'GATEWAY_STOPPING', status: 503, headers: { connection: 'close' } });
+    }
+    expect(gate.state()).toEqual({ inFlight: 2, waiting: 0 });
+    // Later: one that would wait is refused at once; one with a free place goes on.
+    await expect(gate.enter('a', signal())).rejects.toMatchObject({ code: 'GATEWAY_STOPPING' });
+    (await gate.enter('c', signal()))();
+    heldA();
+    heldB();
+    expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
+    (await gate.enter('a', signal()))();
+  });
+
   it('lets everything through with maxInFlight 0, and refuses a client already gone', async () => {
     const gate = createAddressGate({ maxInFlight: 0, waitTimeoutMs: 1000 });
     const releases = await Promise.all(Array.from({ length: 50 }, () => gate.enter('a', signal())));
