@@ -10,7 +10,7 @@ export const firstRequestWaitMs = 10_000;
 /**
  * What a gateway process does once it serves (a single gateway, or a worker), after its first
  * successful (2xx) answer on the GraphQL path, routed as the request handler routes it (or
- * `firstRequestWaitMs` without one): first `onServing`
+ * `firstRequestWaitMs` without one; nothing once the server has closed): first `onServing`
  * (the bundle's loader writes its code cache, which V8 refuses under other flags), then the
  * heap's growth limit (a V8 flag). After the first answer rather than at `listen`, so that the
  * cache holds the code the first operation compiled too (Apollo's query planner, the executor,
@@ -22,9 +22,7 @@ export function serving(config: GatewayConfig, onServing: (() => void) | undefin
   let done = false;
   const finish = () => {
     if (done) return;
-    done = true;
-    clearTimeout(timer);
-    server.off('request', onRequest);
+    stop();
     onServing?.();
     limitHeapGrowth(config.server.heapGrowthPercent);
   };
@@ -36,9 +34,17 @@ export function serving(config: GatewayConfig, onServing: (() => void) | undefin
       if (res.statusCode >= 200 && res.statusCode < 300) setImmediate(finish);
     });
   };
+  // A server stopped before then: nothing to do, and no timer left behind.
+  const stop = () => {
+    done = true;
+    clearTimeout(timer);
+    server.off('request', onRequest);
+    server.off('close', stop);
+  };
   const timer = setTimeout(finish, firstRequestWaitMs);
   timer.unref();
   server.on('request', onRequest);
+  server.once('close', stop);
 }
 
 /** Whether a request target is the GraphQL path, exactly as createRequestHandler routes it; never throws. */

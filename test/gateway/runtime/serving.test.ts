@@ -8,6 +8,7 @@ import { firstRequestWaitMs, serving } from '../../../gateway/runtime/serving.js
 const config = { server: { graphqlPath: '/graphql', heapGrowthPercent: 0 } } as GatewayConfig;
 
 let server: http.Server;
+// (A server a test closed itself calls back at once, with an error this ignores.)
 afterEach(() => new Promise<void>((done) => server.close(() => done())));
 
 async function listening(): Promise<string> {
@@ -55,6 +56,23 @@ describe('serving', () => {
     await (await fetch(`${url}/graphql?query=%7B__typename%7D`)).text();
     await settled();
     expect(calls).toEqual(['onServing']);
+  });
+
+  it('does nothing once the server has closed, its timer cleared', async () => {
+    await listening();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const calls: string[] = [];
+      serving(config, () => calls.push('onServing'), server);
+      await new Promise<void>((done) => server.close(() => done()));
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(firstRequestWaitMs);
+      expect(calls).toEqual([]);
+      // Only the server's own handler is left.
+      expect(server.listenerCount('request')).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('writes it anyway when no GraphQL request comes for a while (a gateway nobody calls yet)', async () => {
