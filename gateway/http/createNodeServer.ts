@@ -13,7 +13,8 @@ import { limitConnectionsPerAddress } from '../traffic/limitConnectionsPerAddres
  * headers, checked every 30 s): a client has `headersTimeoutMs` for its headers, and headers and
  * body together may take no longer than `headersTimeoutMs + bodyTimeoutMs` (the handler's own
  * body timer answers first, with a coded 408; Node's is the backstop for requests the handler
- * never reads, such as a body sent to /health). Checked every second so that they hold to
+ * never reads, such as a body sent to /health), plus, with the per-address gate on, the longest a
+ * request waits there before its body is read (`server.admission.queueTimeoutMs`). Checked every second so that they hold to
  * within a second. With rate limiting on, one client address may hold at most
  * `rateLimit.perAddress.maxConnections` connections open (see limitConnectionsPerAddress).
  */
@@ -22,7 +23,7 @@ export function createNodeServer(
   rateLimit?: GatewayConfig['rateLimit'],
   onConnectionRefused?: (key: string) => void,
 ): http.Server | https.Server {
-  const created = createServer(server);
+  const created = createServer(server, addressGateWaitMs(rateLimit, server));
   // Per TCP peer, before a byte is read (`rateLimit.perAddress.maxConnections`).
   if (rateLimit?.enabled) {
     limitConnectionsPerAddress(created, {
@@ -34,10 +35,20 @@ export function createNodeServer(
   return created;
 }
 
-function createServer(server: GatewayConfig['server']): http.Server | https.Server {
+/**
+ * The longest a request may wait at the per-address gate (`rateLimit.perAddress.maxInFlight`),
+ * which holds it after its headers and before its body is read: Node's request timeout must
+ * leave room for that wait too, or a request the gate let through late would get Node's bare 408
+ * while its body is still coming, instead of the gate's coded 503 or the body timer's coded 408.
+ */
+function addressGateWaitMs(rateLimit: GatewayConfig['rateLimit'] | undefined, server: GatewayConfig['server']): number {
+  return rateLimit?.enabled && rateLimit.perAddress.maxInFlight > 0 ? server.admission.queueTimeoutMs : 0;
+}
+
+function createServer(server: GatewayConfig['server'], gateWaitMs: number): http.Server | https.Server {
   const timeouts: http.ServerOptions = {
     headersTimeout: server.headersTimeoutMs,
-    requestTimeout: server.headersTimeoutMs + server.bodyTimeoutMs,
+    requestTimeout: server.headersTimeoutMs + gateWaitMs + server.bodyTimeoutMs,
     keepAliveTimeout: server.keepAliveTimeoutMs,
     connectionsCheckingInterval: Math.min(1000, server.headersTimeoutMs),
   };

@@ -26,6 +26,12 @@ export interface AddressGate {
    * away first (it then takes no turn).
    */
   enter(address: string, signal: AbortSignal): Promise<() => void>;
+  /**
+   * The gateway starts draining: every waiting request is refused now, and every later one that
+   * would wait at once, with 503 `GATEWAY_STOPPING`, rather than waiting out `waitTimeoutMs`
+   * (which may outlast the shutdown grace period, and the request be cut off unanswered).
+   */
+  drain(): void;
   state(): AddressGateState;
 }
 
@@ -53,6 +59,9 @@ interface AddressLine {
 export function createAddressGate(options: AddressGateOptions): AddressGate {
   const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
   const lines = new Map<string, AddressLine>();
+  // How each waiting request, of every address, is refused (by `drain`).
+  const refusers = new Set<(error: HttpError) => void>();
+  let draining = false;
   let inFlight = 0;
   let waiting = 0;
 
@@ -76,11 +85,14 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
       let line = lines.get(address);
       if (!line) lines.set(address, (line = { inFlight: 0, waiting: new Set() }));
       const own = line;
-      if (own.inFlight < options.maxInFlight && own.waiting.size === 0) {
+      // No request waits while its address has a free place: a release hands its place to the
+      // oldest waiting request at once, so a newer one never finds a free place before it.
+      if (own.inFlight < options.maxInFlight) {
         own.inFlight += 1;
         inFlight += 1;
         return Promise.resolve(releaseOf(address, own));
       }
+      if (draining) return Promise.reject(stopping());
       if (own.waiting.size >= maxWaiting) {
         return Promise.reject(
           overloaded(
@@ -91,6 +103,7 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
       return new Promise((resolve, reject) => {
         const settle = () => {
           own.waiting.delete(admit);
+          refusers.delete(leave);
           waiting -= 1;
           clearTimeout(timeout);
           signal.removeEventListener('abort', onAbort);
@@ -119,13 +132,29 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
         const onAbort = () => leave(signal.reason);
         signal.addEventListener('abort', onAbort, { once: true });
         own.waiting.add(admit);
+        refusers.add(leave);
         waiting += 1;
       });
+    },
+    drain() {
+      draining = true;
+      for (const leave of [...refusers]) leave(stopping());
     },
     state: () => ({ inFlight, waiting }),
   };
 }
 
+// Answered before its body is read: `connection: close`, or Node would read and discard the
+// body after the answer, outside every body limit (as it does for the held 429).
 function overloaded(message: string): HttpError {
-  return new HttpError(ErrorCode.OVERLOADED, message, { 'retry-after': '1' });
+  return new HttpError(ErrorCode.OVERLOADED, message, { 'retry-after': '1', connection: 'close' });
+}
+
+/** Refused as the gateway drains: to be sent again, on a new connection (to another replica). */
+function stopping(): HttpError {
+  return new HttpError(
+    ErrorCode.GATEWAY_STOPPING,
+    'The gateway is stopping and no longer lets waiting requests of an address through (rateLimit.perAddress.maxInFlight); send it again',
+    { connection: 'close' },
+  );
 }

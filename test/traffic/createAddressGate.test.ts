@@ -39,22 +39,29 @@ describe('createAddressGate', () => {
     expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
   });
 
-  it('keeps no requests of an address in order behind a newer one: a request arriving while others wait waits too', async () => {
+  it('hands a released place to the oldest waiting request at once, so a newer request arriving right after the release waits behind it', async () => {
     const gate = createAddressGate({ maxInFlight: 1, waitTimeoutMs: 10_000 });
     const held = await gate.enter('a', signal());
-    const order: string[] = [];
+    let older: (() => void) | undefined;
     const waiting = gate.enter('a', signal()).then((release) => {
-      order.push('older');
-      release();
+      older = release;
     });
     held();
-    // The slot was handed to the older one before this one arrived.
-    const newer = gate.enter('a', signal()).then((release) => {
-      order.push('newer');
-      release();
+    // Taken by the older request in the release itself, before any other code runs.
+    expect(gate.state()).toEqual({ inFlight: 1, waiting: 0 });
+    let newer: (() => void) | undefined;
+    const arriving = gate.enter('a', signal()).then((release) => {
+      newer = release;
     });
-    await Promise.all([waiting, newer]);
-    expect(order).toEqual(['older', 'newer']);
+    await waiting;
+    await tick();
+    // One place: the newer request waits until the older one is done.
+    expect(newer).toBeUndefined();
+    expect(gate.state()).toEqual({ inFlight: 1, waiting: 1 });
+    older!();
+    await arriving;
+    newer!();
+    expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
   });
 
   it('refuses with 503 OVERLOADED past maxWaiting and after waitTimeoutMs, and gives up the turn of a client gone', async () => {
@@ -68,11 +75,13 @@ describe('createAddressGate', () => {
       const full = await gate.enter('a', signal()).catch((error: unknown) => error);
       expect(full).toBeInstanceOf(HttpError);
       expect(full).toMatchObject({ code: 'OVERLOADED', status: 503 });
+      // Its body is unread: the connection closes rather than Node reading the body outside its limits.
+      expect(full).toMatchObject({ headers: { 'retry-after': '1', connection: 'close' } });
       gone.abort(new Error('gone'));
       await expect(leaving).rejects.toThrow('gone');
       expect(gate.state()).toEqual({ inFlight: 1, waiting: 1 });
       vi.advanceTimersByTime(1000);
-      await expect(slow).rejects.toMatchObject({ code: 'OVERLOADED', status: 503 });
+      await expect(slow).rejects.toMatchObject({ code: 'OVERLOADED', status: 503, headers: { connection: 'close' } });
       expect(gate.state()).toEqual({ inFlight: 1, waiting: 0 });
       held();
       expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
@@ -81,6 +90,29 @@ describe('createAddressGate', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('refuses every waiting request at once with 503 GATEWAY_STOPPING when the gateway drains, and every later one that would wait', async () => {
+    const gate = createAddressGate({ maxInFlight: 1, waitTimeoutMs: 60_000 });
+    const heldA = await gate.enter('a', signal());
+    const heldB = await gate.enter('b', signal());
+    const waiters = [gate.enter('a', signal()), gate.enter('a', signal()), gate.enter('b', signal())].map((entered) =>
+      entered.catch((error: unknown) => error),
+    );
+    expect(gate.state()).toEqual({ inFlight: 2, waiting: 3 });
+    gate.drain();
+    for (const refused of await Promise.all(waiters)) {
+      expect(refused).toBeInstanceOf(HttpError);
+      expect(refused).toMatchObject({ code: 'GATEWAY_STOPPING', status: 503, headers: { connection: 'close' } });
+    }
+    expect(gate.state()).toEqual({ inFlight: 2, waiting: 0 });
+    // Later: one that would wait is refused at once; one with a free place goes on.
+    await expect(gate.enter('a', signal())).rejects.toMatchObject({ code: 'GATEWAY_STOPPING' });
+    (await gate.enter('c', signal()))();
+    heldA();
+    heldB();
+    expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
+    (await gate.enter('a', signal()))();
   });
 
   it('lets everything through with maxInFlight 0, and refuses a client already gone', async () => {

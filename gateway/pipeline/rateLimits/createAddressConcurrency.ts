@@ -28,5 +28,10 @@ export function createAddressConcurrency(gate: AddressGate | null): Feature {
         release();
       }
     },
+    // Its waiting requests would otherwise wait out server.admission.queueTimeoutMs, which may
+    // outlast the shutdown grace period: refused now, and later ones that would wait at once.
+    drain() {
+      gate.drain();
+    },
   };
 }

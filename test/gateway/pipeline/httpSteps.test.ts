@@ -230,6 +230,17 @@ describe('addressConcurrency', () => {
     expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
   });
 
+  it('refuses its waiting requests with 503 GATEWAY_STOPPING as the gateway drains, the one in progress going on', async () => {
+    const feature = createAddressConcurrency(createAddressGate({ maxInFlight: 1, waitTimeoutMs: 60_000 }));
+    const step = handle(feature);
+    await step(exchangeOf(), async () => {
+      const waiting = step(exchangeOf(), ok);
+      feature.drain!();
+      await expect(waiting).rejects.toMatchObject({ code: 'GATEWAY_STOPPING', status: 503, headers: { connection: 'close' } });
+      return { status: 200 };
+    });
+  });
+
   it('answers 499 when the client went away while it waited, and has no hook without a gate', async () => {
     const step = handle(createAddressConcurrency(createAddressGate({ maxInFlight: 1, waitTimeoutMs: 1000 })));
     const gone = new AbortController();
