@@ -1,5 +1,5 @@
 import type { Admission } from '../../traffic/createAdmission.js';
-import { clientGone } from '../clientGone.js';
+import { holdPlace } from '../holdPlace.js';
 import type { Feature } from '../Feature.js';
 
 /**
@@ -10,19 +10,7 @@ import type { Feature } from '../Feature.js';
 export function createAdmissionControl(admission: Admission): Feature {
   return {
     name: 'admission',
-    async handle(exchange, next) {
-      let release: () => void;
-      try {
-        release = await admission.acquire(exchange.signal, exchange.clientAddress);
-      } catch (error) {
-        return clientGone(exchange.signal, error);
-      }
-      try {
-        return await next();
-      } finally {
-        release();
-      }
-    },
+    handle: (exchange, next) => holdPlace(exchange.signal, () => admission.acquire(exchange.signal, exchange.clientAddress), next),
     close: () => admission.close(),
   };
 }

@@ -1,5 +1,5 @@
 import type { AddressGate } from '../../traffic/createAddressGate.js';
-import { clientGone } from '../clientGone.js';
+import { holdPlace } from '../holdPlace.js';
 import type { Feature } from '../Feature.js';
 
 /**
@@ -15,19 +15,7 @@ export function createAddressConcurrency(gate: AddressGate | null): Feature {
   if (!gate) return { name: 'addressConcurrency' };
   return {
     name: 'addressConcurrency',
-    async handle(exchange, next) {
-      let release: () => void;
-      try {
-        release = await gate.enter(exchange.clientAddress, exchange.signal);
-      } catch (error) {
-        return clientGone(exchange.signal, error);
-      }
-      try {
-        return await next();
-      } finally {
-        release();
-      }
-    },
+    handle: (exchange, next) => holdPlace(exchange.signal, () => gate.enter(exchange.clientAddress, exchange.signal), next),
     // Its waiting requests would otherwise wait out server.admission.queueTimeoutMs, which may
     // outlast the shutdown grace period: refused now, and later ones that would wait at once.
     drain() {
