@@ -7,45 +7,16 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { readSubgraphSchema } from '../../subgraphs/kit/readSubgraphSchema.js';
-import { writeSupergraph } from '../../test/gateway/fixtures/writeSupergraph.js';
-import { testSigningSecret, type SubgraphName } from '../../test/support/startSubgraphs.js';
-import { spawnDemoServices } from '../attack/spawnDemoServices.js';
-import { findFreePort, startGatewayProcess } from '../gateways/startGatewayProcess.js';
 import { benchSubscription } from './runSubscriptionScenario.js';
-import { porticoGatewayArgs } from '../gateways/porticoGatewayArgs.js';
+import { startProbeGateway } from './startProbeGateway.js';
 
 // A subscriber's socket that fails is counted (unacknowledged), not fatal to the probe.
 process.on('uncaughtException', (error) => console.error(`ignored: ${String((error as Error).message ?? error)}`));
 const count = Number(process.argv[2] ?? 1000);
 const outDir = process.argv[3] ?? mkdtempSync(join(tmpdir(), 'portico-heap-'));
-// PORTICO_PROBE_ROOT runs another checkout's built gateway (to compare with a commit before a change).
-const root = process.env.PORTICO_PROBE_ROOT ?? fileURLToPath(new URL('../../', import.meta.url));
-const names: SubgraphName[] = ['accounts', 'products', 'inventory', 'reviews'];
-
-const services = await spawnDemoServices({ requireSignature: false });
-const supergraphFile = writeSupergraph(
-  mkdtempSync(join(tmpdir(), 'portico-probe-')),
-  names.map((name) => ({ name, url: services.urls[name], typeDefs: readSubgraphSchema(name) })),
-);
-const port = await findFreePort();
-const gateway = await startGatewayProcess(
-  {
-    args: porticoGatewayArgs({
-      root,
-      config: fileURLToPath(new URL('./portico.subscriptions.yaml', import.meta.url)),
-      supergraph: supergraphFile,
-      port,
-      nodeArgs: ['--heapsnapshot-signal=SIGUSR2'],
-    }),
-    env: { PORTICO_SIGNING_SECRET: testSigningSecret },
-    cwd: outDir,
-  },
-  { port, cpu: null },
-);
+const { gateway, stop } = await startProbeGateway({ nodeArgs: ['--heapsnapshot-signal=SIGUSR2'], cwd: outDir, cpu: null });
 const clients: Client[] = [];
 let acked = 0;
 const open = async (n: number) => {
@@ -104,8 +75,7 @@ try {
   console.log(outDir);
 } finally {
   await Promise.all(clients.map((client) => client.dispose()));
-  await gateway.stop();
-  await services.close();
+  await stop();
 }
 
 /** Self size and count of the snapshot's objects by type and constructor name. */

@@ -9,20 +9,11 @@
 // PROBE_CONFIG: another gateway config (the bench's by default).
 //   [PROBE_NODE_ARGS="--max-semi-space-size=1"] [PROBE_CONFIG=file.yaml] node --import tsx bench/subscriptions/setupProbe.ts STEP STEPS [PER_TICK] [HOLD]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { readSubgraphSchema } from '../../subgraphs/kit/readSubgraphSchema.js';
-import { writeSupergraph } from '../../test/gateway/fixtures/writeSupergraph.js';
-import { testSigningSecret, type SubgraphName } from '../../test/support/startSubgraphs.js';
-import { spawnDemoServices } from '../attack/spawnDemoServices.js';
-import { findFreePort, startGatewayProcess } from '../gateways/startGatewayProcess.js';
-import { porticoGatewayArgs } from '../gateways/porticoGatewayArgs.js';
 import { benchSubscription } from './runSubscriptionScenario.js';
+import { startProbeGateway } from './startProbeGateway.js';
 
 process.on('uncaughtException', (error) => console.error(`ignored: ${String((error as Error).message ?? error)}`));
 const step = Number(process.argv[2] ?? 1000);
@@ -30,8 +21,6 @@ const steps = Number(process.argv[3] ?? 1);
 const perTick = Number(process.argv[4] ?? 200);
 const holdSeconds = Number(process.argv[5] ?? 20);
 const nodeArgs = (process.env.PROBE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const names: SubgraphName[] = ['accounts', 'products', 'inventory', 'reviews'];
-const root = process.env.PORTICO_PROBE_ROOT ?? fileURLToPath(new URL('../../', import.meta.url));
 
 const tcp = (): Map<string, number> => {
   const out = new Map<string, number>();
@@ -41,25 +30,11 @@ const tcp = (): Map<string, number> => {
   }
   return out;
 };
-const services = await spawnDemoServices({ requireSignature: false });
-const supergraphFile = writeSupergraph(
-  mkdtempSync(join(tmpdir(), 'portico-probe-')),
-  names.map((name) => ({ name, url: services.urls[name], typeDefs: readSubgraphSchema(name) })),
-);
-const port = await findFreePort();
-const gateway = await startGatewayProcess(
-  {
-    args: porticoGatewayArgs({
-      root,
-      config: process.env.PROBE_CONFIG ?? fileURLToPath(new URL('./portico.subscriptions.yaml', import.meta.url)),
-      supergraph: supergraphFile,
-      port,
-      nodeArgs,
-    }),
-    env: { PORTICO_SIGNING_SECRET: testSigningSecret },
-  },
-  { port, cpu: process.env.PROBE_CPU === undefined ? 0 : Number(process.env.PROBE_CPU) },
-);
+const { gateway, stop } = await startProbeGateway({
+  ...(process.env.PROBE_CONFIG ? { config: process.env.PROBE_CONFIG } : {}),
+  nodeArgs,
+  cpu: process.env.PROBE_CPU === undefined ? 0 : Number(process.env.PROBE_CPU),
+});
 const kib = () => Math.round((gateway.rssBytes() ?? 0) / 1024);
 const clients: Client[] = [];
 const phases = { opened: 0, acked: 0, failedBeforeOpen: 0, failedBeforeAck: 0, failedAfterAck: 0 };
@@ -136,6 +111,5 @@ try {
       .join('\n'),
   );
   await Promise.allSettled(clients.map((client) => client.dispose()));
-  await gateway.stop();
-  await services.close();
+  await stop();
 }
