@@ -11,6 +11,7 @@ import { closeReason, SocketClose, type CloseReason } from './closeCodes.js';
 import { endStream, iteratorOf } from '../streaming/endStream.js';
 import type { FormatError } from '../streaming/formatStreamItem.js';
 import { serializeStreamItem } from '../streaming/serializeStreamItem.js';
+import { afterPendingReads } from './afterPendingReads.js';
 import { internalError } from './internalError.js';
 import { nextMessage } from './nextMessage.js';
 import { operationHeaders } from './operationHeaders.js';
@@ -294,14 +295,4 @@ export function serveConnection(socket: WebSocket, upgrade: IncomingMessage, cli
       await closed;
     },
   };
-}
-
-/**
- * Runs `decide` once the event loop has read what the sockets have waiting. A timer of a busy
- * gateway fires late, before the loop reads the sockets again: the client's `connection_init` or
- * pong may be waiting unread, and the gateway's own lag must not count as the client's silence.
- * (Timers run before the loop polls for I/O; an immediate runs after.)
- */
-function afterPendingReads(decide: () => void): void {
-  setImmediate(decide);
 }
