@@ -7,17 +7,20 @@ import { isRunning, nodeChildrenOf } from '../support/nodeChildrenOf.js';
 import { startDev, type StartedDev } from '../support/startDev.js';
 import { copyRepository } from './helpers/copyRepository.js';
 import { runPortico } from './helpers/runPortico.js';
+import { startWeatherService, weatherProto } from './helpers/startWeatherService.js';
 import { startWidgetsService } from './helpers/startWidgetsService.js';
 
 // `portico dev` as a person runs it (what `npm start` runs), with free ports so it cannot
 // collide with anything. One stack serves every test here, in order (nine processes and a
 // web server take a while to start on a busy machine, and each start costs seconds of CPU):
-// it answers; it follows SDL edits and subgraphs added and removed; it keeps running when a
-// backend dies; SIGINT stops it all. Editing SDL changes the repository, so it runs in a
+// it answers; it follows SDL edits and subgraphs added (a REST and a gRPC one, scaffolded by
+// `portico subgraph add` against real services) and removed; it keeps running when a backend
+// dies; SIGINT stops it all. Editing SDL changes the repository, so it runs in a
 // scratch copy. Killing dev outright needs a stack of its own: devKilled.e2e.ts.
 let copy: ReturnType<typeof copyRepository>;
 let stack: StartedDev;
 let widgets: Awaited<ReturnType<typeof startWidgetsService>>;
+let weather: Awaited<ReturnType<typeof startWeatherService>>;
 /** Every service process dev has had, so that afterAll can kill what a failed test left. */
 const seen = new Set<number>();
 
@@ -29,7 +32,7 @@ function services(): number[] {
 
 beforeAll(async () => {
   copy = copyRepository();
-  widgets = await startWidgetsService();
+  [widgets, weather] = await Promise.all([startWidgetsService(), startWeatherService()]);
   // The port a subgraph added later gets is the one after the highest routed one, so routing
   // reviews (which dev moves anyway with --auto-ports) just below a port the system says is
   // free now makes the new subgraph's port free rather than a fixed 4005.
@@ -45,7 +48,7 @@ afterAll(async () => {
     await stack.exited;
   }
   for (const pid of seen) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-  await widgets?.stop();
+  await Promise.all([widgets?.stop(), weather?.stop()]);
   copy?.remove();
 }, 60_000);
 
@@ -177,27 +180,66 @@ describe("portico dev, when a subgraph's SDL is edited", { timeout: 120_000 }, (
 });
 
 describe('portico dev, when a subgraph is added or removed while it runs', () => {
-  it('starts the added subgraph, so the gateway serves its fields, and stops it once it is removed', async () => {
+  it('starts the added subgraphs, so the gateway serves their fields, batched, and stops them once they are removed', async () => {
     const added = await runPortico(copy.root, ['subgraph', 'add', 'widgets', '--rest', widgets.baseUrl]);
     expect(added.code, added.stderr).toBe(0);
     // The next steps point at this stack's gateway, not at the default port.
     expect(added.stdout).toContain(`Query it through the gateway at ${stack.url}, e.g.`);
     expect(added.stdout).toMatch(/portico dev \(process \d+\) is running here: it starts widgets within seconds/);
+    const addedGrpc = await runPortico(copy.root, ['subgraph', 'add', 'weather', '--grpc', weatherProto, '--address', weather.address]);
+    expect(addedGrpc.code, addedGrpc.stderr).toBe(0);
 
-    await until(async () => (await ask('{ widget(id: "1") { id name } }')).errors === undefined, 'the gateway serves Query.widget');
-    expect((await ask('{ widget(id: "1") { id name } }')).data).toEqual({ widget: { id: '1', name: 'Sprocket' } });
+    await until(async () => (await ask('{ widget(id: "1") { id name } forecast(cityId: "paris") { sky } }')).errors === undefined, 'the gateway serves both');
     expect(stack.lines.some((line) => /^dev \| started widgets at http:\/\/localhost:\d+\/graphql$/.test(line))).toBe(true);
+    expect(stack.lines.some((line) => /^dev \| started weather at http:\/\/localhost:\d+\/graphql$/.test(line))).toBe(true);
     expect(stack.lines.some((line) => line.startsWith('dev | widgets stopped'))).toBe(false);
     services();
+
+    // The scaffolded resolvers batch: three forecasts in one GetForecasts call; each widget id fetched once however often asked.
+    widgets.calls.length = 0;
+    weather.calls.length = 0;
+    const body = await ask(`{
+      paris: forecast(cityId: "paris") { cityId sky highCelsius issuedAt warnings }
+      oslo: forecast(cityId: "oslo") { sky warnings }
+      nowhere: forecast(cityId: "nowhere") { cityId }
+      stations(region: "north", first: 2) { stations { id name } }
+      one: widget(id: "1") { id name }
+      two: widget(id: "2") { name }
+      again: widget(id: "1") { name }
+      missing: widget(id: "404") { id }
+    }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({
+      paris: { cityId: 'paris', sky: 'SUNNY', highCelsius: 21.5, issuedAt: '1700000000000', warnings: [] },
+      oslo: { sky: 'RAIN', warnings: ['wind'] },
+      nowhere: null,
+      stations: {
+        stations: [
+          { id: 'north-1', name: 'Station 1' },
+          { id: 'north-2', name: 'Station 2' },
+        ],
+      },
+      one: { id: '1', name: 'Sprocket' },
+      two: { name: 'Flange' },
+      again: { name: 'Sprocket' },
+      missing: null,
+    });
+    expect(weather.calls.filter((call) => call.method === 'GetForecasts')).toEqual([
+      { method: 'GetForecasts', request: { cityIds: ['paris', 'oslo', 'nowhere'] } },
+    ]);
+    expect([...widgets.calls].sort()).toEqual(['GET /widgets/1', 'GET /widgets/2', 'GET /widgets/404']);
 
     const removed = await runPortico(copy.root, ['subgraph', 'remove', 'widgets']);
     expect(removed.code, removed.stderr).toBe(0);
     expect(removed.stdout).toContain(`its gateway at ${stack.url} serves the supergraph without it`);
+    expect((await runPortico(copy.root, ['subgraph', 'remove', 'weather'])).code).toBe(0);
     await until(async () => stack.lines.includes('dev | stopped widgets: it is no longer in schema/supergraph.yaml'), 'dev stops widgets');
+    await until(async () => stack.lines.includes('dev | stopped weather: it is no longer in schema/supergraph.yaml'), 'dev stops weather');
     await until(
       async () => /Cannot query field "widget"/.test((await ask('{ widget(id: "1") { id } }')).errors?.[0]?.message ?? ''),
       'the gateway drops Query.widget',
     );
+    expect((await ask('{ forecast(cityId: "paris") { sky } }')).errors?.[0]?.message).toMatch(/Cannot query field "forecast"/);
     expect((await ask('{ topProducts(first: 1) { name } }')).errors).toBeUndefined();
     expect(stack.dev.exitCode).toBeNull();
   }, 180_000);

@@ -2,35 +2,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addSubgraph, type AddSubgraphOptions } from '../../cli/scaffold/addSubgraph.js';
-import { startDev, type StartedDev } from '../support/startDev.js';
+import { removeSubgraph } from '../../cli/scaffold/removeSubgraph.js';
 import { copyRepository } from './helpers/copyRepository.js';
 import { runPortico } from './helpers/runPortico.js';
-import { startWeatherService, weatherProto } from './helpers/startWeatherService.js';
-import { startWidgetsService } from './helpers/startWidgetsService.js';
+import { weatherProto } from './helpers/startWeatherService.js';
 import { typeCheckChanged } from './helpers/typeCheckChanged.js';
 
-// `portico subgraph add` changes the repository, so it runs in a scratch copy of it, against
-// a real REST service and a real gRPC service started here.
+// `portico subgraph add` and `remove` change the repository, so they run in one scratch copy of
+// it, in order: what `add` wrote is what `remove` takes away. That the added subgraphs start
+// under `portico dev` and answer through the gateway, against real REST and gRPC services, is
+// dev.e2e.ts's (it adds and removes them while dev runs).
 let copy: ReturnType<typeof copyRepository>;
-let widgets: Awaited<ReturnType<typeof startWidgetsService>>;
-let weather: Awaited<ReturnType<typeof startWeatherService>>;
-let stack: StartedDev | undefined;
 
-beforeAll(async () => {
+beforeAll(() => {
   copy = copyRepository();
-  [widgets, weather] = await Promise.all([startWidgetsService(), startWeatherService()]);
 });
 
-afterAll(async () => {
-  if (stack && stack.dev.exitCode === null) {
-    stack.dev.kill('SIGINT');
-    const timer = setTimeout(() => stack?.dev.kill('SIGKILL'), 20_000);
-    await stack.exited;
-    clearTimeout(timer);
-  }
-  await Promise.all([widgets?.stop(), weather?.stop()]);
-  copy?.remove();
-}, 60_000);
+afterAll(() => copy?.remove());
 
 // The command's flags as `addSubgraph` takes them: `--rest URL` is `{ rest: URL }`.
 function addOptions(flags: string[]): Pick<AddSubgraphOptions, 'rest' | 'grpc' | 'service' | 'address'> {
@@ -41,10 +29,12 @@ function addOptions(flags: string[]): Pick<AddSubgraphOptions, 'rest' | 'grpc' |
 
 const registries = ['schema/supergraph.yaml', 'codegen.yml', 'docker-compose.yml', 'cli/dev/devServices.ts', 'schema/supergraph.graphql'];
 const snapshot = () => registries.map((file) => readFileSync(join(copy.root, file), 'utf8'));
+/** The registries before the subgraphs below were added: what removing them must give back. */
+let before: string[] | undefined;
 
 describe('portico subgraph add', () => {
   it('refuses, with one line and exit code 1, and changes nothing', async () => {
-    const before = snapshot();
+    const unchanged = snapshot();
     const refusals: Array<[string[], RegExp]> = [
       [['accounts', '--rest', 'http://localhost:1'], /^portico: a subgraph or service named "accounts" already exists; choose another name\.$/],
       [['Bad_Name', '--rest', 'http://localhost:1'], /^portico: "Bad_Name" is not a valid subgraph name: /],
@@ -86,21 +76,22 @@ describe('portico subgraph add', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr.trim()).toMatch(message);
-    expect(snapshot()).toEqual(before);
+    expect(snapshot()).toEqual(unchanged);
   }, 240_000);
 
   it('puts every file back when the new subgraph does not compose', async () => {
-    const before = snapshot();
+    const unchanged = snapshot();
     // The starter entity of `users` is a User whose name clashes with the accounts subgraph's.
     const result = await runPortico(copy.root, ['subgraph', 'add', 'users', '--rest', 'http://localhost:1/users']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/error\[INVALID_FIELD_SHARING\][\s\S]*Nothing was added: every file is as it was\.\n$/);
-    expect(snapshot()).toEqual(before);
+    expect(snapshot()).toEqual(unchanged);
     expect(existsSync(join(copy.root, 'subgraphs/users'))).toBe(false);
     expect(existsSync(join(copy.root, 'schema/users.graphql'))).toBe(false);
   });
 
-  it('scaffolds a REST and a gRPC subgraph that compose, start under portico dev and answer through the gateway, batched', async () => {
+  it('scaffolds a REST and a gRPC subgraph that compose, with generated code that is current and type-checks', async () => {
+    before = snapshot();
     const rest = await runPortico(copy.root, ['subgraph', 'add', 'widgets', '--rest', 'http://localhost:1/widgets']);
     expect(rest.stderr).toBe('');
     expect(rest.code).toBe(0);
@@ -114,53 +105,64 @@ describe('portico subgraph add', () => {
       /widgets:\n {4}routing_url: http:\/\/localhost:4005\/graphql[\s\S]*weather:\n {4}routing_url: http:\/\/localhost:4006\/graphql/,
     );
     expect(readFileSync(join(copy.root, 'codegen.yml'), 'utf8')).toContain('# Typed resolvers for every subgraph');
-    expect((await runPortico(copy.root, ['codegen', '--check'])).code).toBe(0);
+    // What add and remove regenerate: the typed resolvers and gRPC types (not the explorer bundle).
+    expect((await runPortico(copy.root, ['codegen', '--check', '--types-only'])).code).toBe(0);
     expect((await runPortico(copy.root, ['compose', '--check'])).code).toBe(0);
     expect(readFileSync(join(copy.root, 'schema/weather.graphql'), 'utf8')).toContain('type Forecast @key(fields: "cityId")');
     // The generated subgraphs, and the files that import what the command edited, type-check, strict, as written.
     expect(typeCheckChanged(copy.root, process.cwd())).toEqual(
       expect.arrayContaining(['cli/dev/devServices.ts', 'cli/dev/runDev.ts', 'subgraphs/weather/index.ts', 'subgraphs/widgets/index.ts']),
     );
-
-    stack = await startDev({ cwd: copy.root, env: { WIDGETS_SERVICE_URL: widgets.baseUrl, WEATHER_SERVICE_ADDRESS: weather.address } });
-    expect(stack.lines.some((line) => line.startsWith('dev | widgets '))).toBe(true);
-    expect(stack.lines.some((line) => line.startsWith('dev | weather '))).toBe(true);
-
-    const query = `{
-      paris: forecast(cityId: "paris") { cityId sky highCelsius issuedAt warnings }
-      oslo: forecast(cityId: "oslo") { sky warnings }
-      nowhere: forecast(cityId: "nowhere") { cityId }
-      stations(region: "north", first: 2) { stations { id name } }
-      one: widget(id: "1") { id name }
-      two: widget(id: "2") { name }
-      again: widget(id: "1") { name }
-      missing: widget(id: "404") { id }
-    }`;
-    const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-    const body = (await response.json()) as { data: Record<string, unknown>; errors?: unknown };
-    expect(body.errors).toBeUndefined();
-    expect(body.data).toEqual({
-      paris: { cityId: 'paris', sky: 'SUNNY', highCelsius: 21.5, issuedAt: '1700000000000', warnings: [] },
-      oslo: { sky: 'RAIN', warnings: ['wind'] },
-      nowhere: null,
-      stations: {
-        stations: [
-          { id: 'north-1', name: 'Station 1' },
-          { id: 'north-2', name: 'Station 2' },
-        ],
-      },
-      one: { id: '1', name: 'Sprocket' },
-      two: { name: 'Flange' },
-      again: { name: 'Sprocket' },
-      missing: null,
-    });
-    // Three forecasts, one GetForecasts call; each widget id fetched once however often asked.
-    expect(weather.calls.filter((call) => call.method === 'GetForecasts')).toEqual([
-      { method: 'GetForecasts', request: { cityIds: ['paris', 'oslo', 'nowhere'] } },
-    ]);
-    expect([...widgets.calls].sort()).toEqual(['GET /widgets/1', 'GET /widgets/2', 'GET /widgets/404']);
-
-    stack.dev.kill('SIGINT');
-    expect(await stack.exited).toBe(0);
   }, 300_000);
+});
+
+describe('portico subgraph remove', () => {
+  it('refuses a subgraph others depend on, and one that is not there, changing nothing', async () => {
+    const unchanged = snapshot();
+    const products = await runPortico(copy.root, ['subgraph', 'remove', 'products']);
+    expect(products.code).toBe(1);
+    expect(products.stderr).toBe(
+      'portico: other subgraphs depend on products; change them first:\n  inventory: Product.price and Product.weight are @external (resolved by products)\nNothing was removed.\n',
+    );
+    // In this process (the command prints what it throws as `portico: <message>`, as above).
+    const missing = await removeSubgraph({ root: copy.root, name: 'nope', dryRun: false, write: () => {} }).then(
+      () => new Error('it did not refuse'),
+      (error: Error) => error,
+    );
+    expect(`portico: ${missing.message}\n`).toBe(
+      'portico: no subgraph named "nope" in schema/supergraph.yaml (it lists accounts, products, inventory, reviews, widgets, weather).\n',
+    );
+    expect(snapshot()).toEqual(unchanged);
+  }, 180_000);
+
+  it('undoes subgraph add: a dry run first, then every registry as it was, the files, the proto and its generated types gone', async () => {
+    expect(before, 'the subgraphs were added above').toBeDefined();
+    expect(existsSync(join(copy.root, 'common/grpc/generated/weather.ts'))).toBe(true);
+    const added = snapshot();
+
+    const dryRun = await runPortico(copy.root, ['subgraph', 'remove', 'weather', '--dry-run']);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toMatch(
+      /^Would remove weather:\n {2}delete schema\/weather\.graphql\n[\s\S]* {2}delete schema\/protos\/weather\.proto\n[\s\S]* {2}edit {3}schema\/supergraph\.yaml \(its entries\)\n[\s\S]*Nothing was changed \(--dry-run\)\.\n$/,
+    );
+    expect(existsSync(join(copy.root, 'subgraphs/weather/index.ts'))).toBe(true);
+    expect(snapshot()).toEqual(added);
+
+    for (const name of ['weather', 'widgets']) {
+      const removed = await runPortico(copy.root, ['subgraph', 'remove', name]);
+      expect(removed.code, removed.stderr).toBe(0);
+    }
+    expect(snapshot()).toEqual(before);
+    for (const gone of [
+      'subgraphs/weather',
+      'subgraphs/widgets',
+      'schema/weather.graphql',
+      'schema/widgets.graphql',
+      'schema/protos/weather.proto',
+      'common/grpc/generated/weather.ts',
+      'common/grpc/generated/acme',
+    ]) {
+      expect(existsSync(join(copy.root, gone)), gone).toBe(false);
+    }
+  }, 600_000);
 });

@@ -10,14 +10,13 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * default order; a file listed that is gone changes nothing.
  */
 export const slowestFiles = [
-  'test/cli/subgraphAdd.e2e.ts',
   'test/cli/dev.e2e.ts',
+  'test/cli/subgraph.e2e.ts',
   'test/bench/subscriptionScenario.e2e.ts',
   'test/gateway/gatewayWorkers.e2e.ts',
   'test/hostile/defer.e2e.ts',
   'test/browser/webClient.e2e.ts',
   'test/fleet/fleet.e2e.ts',
-  'test/cli/subgraphRemove.e2e.ts',
   'test/hostile/traffic.e2e.ts',
   'test/hostile/operationRecording.e2e.ts',
   'test/cli/devKilled.e2e.ts',
