@@ -8,9 +8,13 @@ export declare function compiledPath(source: string): string;
 
 /**
  * Builds dist/ under `root` (default: this checkout), writing only what changed; `reused` when
- * nothing the last build read had changed and dist/ was as it left it, so nothing was compiled.
+ * nothing the last build read had changed and dist/ was as it left it, so nothing was compiled;
+ * `reusedSteps` names the costly steps (`bundle`, `validator`) taken from the last build because
+ * nothing they read had changed, though other sources had.
  */
-export declare function buildDist(options?: { root?: string }): Promise<{ files: number; written: number; removed: number; reused: boolean; ms: number }>;
+export declare function buildDist(options?: {
+  root?: string;
+}): Promise<{ files: number; written: number; removed: number; reused: boolean; reusedSteps: Array<'bundle' | 'validator'>; ms: number }>;
 
 /** The CommonJS text of the stub the gateway bundle holds in the place of `name` (one of the packages Apollo Gateway loads but Portico never has it use). */
 export declare function leftOutModule(name: string): string;

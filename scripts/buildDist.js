@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { compiledClosure, reuseBuildStep, stepKey } from './reuseBuildStep.js';
 
 /** The folders compiled, relative to the repository root; tests and the bench run from source. */
 export const sourceFolders = ['backends', 'cli', 'common', 'gateway', 'subgraphs'];
@@ -47,7 +48,7 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
   // Nothing the last build read has changed, and dist/ holds exactly what it wrote: nothing to do.
   const inputs = buildInputs(root, typescript, version);
   const reused = reuseLastBuild(root, inputs);
-  if (reused) return { files: reused.files, written: 0, removed: 0, reused: true, ms: Math.round(performance.now() - started) };
+  if (reused) return { files: reused.files, written: 0, removed: 0, reused: true, reusedSteps: [], ms: Math.round(performance.now() - started) };
   const result = await build({
     absWorkingDir: root,
     entryPoints: typescript,
@@ -71,6 +72,12 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
   const write = (files) => {
     for (const [file, contents] of files) if (writeIfChanged(join(root, file), contents)) written += 1;
   };
+  // The two costly steps are taken from the last build when nothing they read changed (reuseBuildStep).
+  const last = readBuildRecord(root);
+  const outputDigest = (file) => digestFiles(root, [file]);
+  const shared = [thisScript(), 'package.json', 'tsconfig.json', join('node_modules', '.package-lock.json')].map(readIfFile(root));
+  const steps = {};
+  const reusedSteps = [];
   // The config validator is generated from the compiled schema (see configValidator), so the per-file build goes first.
   const validator = typescript.includes(configValidatorGenerator) ? compiledPath(configValidator) : undefined;
   if (validator) {
@@ -78,14 +85,32 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
     // (Not the entry's per-file output, which the bundle replaces.)
     const bundled = compiledPath(gatewayEntry);
     write([...expected].filter(([file]) => file !== validator && file !== bundled && file !== `${bundled}.map`));
-    expected.set(validator, await generateConfigValidator(root));
+    // It depends on the compiled modules the generator loads (just written) and the packages (Ajv, TypeBox) they load.
+    const keyOf = (files) => stepKey(root, ['validator', ...shared], files);
+    const reused = reuseBuildStep(root, last, 'validator', keyOf, outputDigest);
+    // (Not the validator itself, about to be replaced, should a module of the generator import it.)
+    const inputs = compiledClosure(expected, compiledPath(configValidatorGenerator)).filter((file) => file !== validator);
+    expected.set(validator, reused?.get(validator) ?? (await generateConfigValidator(root)));
+    if (reused) reusedSteps.push('validator');
+    steps.validator = { key: keyOf(inputs), inputs, outputs: [validator] };
     // The bundle reads it from dist/.
     write([[validator, expected.get(validator)]]);
   }
   // The gateway's entry, bundled over its per-file build (see bundleGateway): its per-file map goes.
-  const { files: bundle, packageInputs } = await bundleGateway(build, root, typescript, validator);
-  if (bundle.length > 0) expected.delete(`${compiledPath(gatewayEntry)}.map`);
+  const bundleKeyOf = (files) => stepKey(root, ['bundle', version, ...shared, validator ? expected.get(validator) : ''], files);
+  const lastBundle = reuseBuildStep(root, last, 'bundle', bundleKeyOf, outputDigest);
+  const { files: bundle, inputs: bundleInputs } = lastBundle
+    ? { files: [...lastBundle].map(([file, contents]) => ({ path: join(root, file), contents })), inputs: last.steps.bundle.inputs }
+    : await bundleGateway(build, root, typescript, validator);
+  if (lastBundle) reusedSteps.push('bundle');
+  if (bundle.length > 0) {
+    expected.delete(`${compiledPath(gatewayEntry)}.map`);
+    steps.bundle = { key: bundleKeyOf(bundleInputs), inputs: bundleInputs, outputs: bundle.map((file) => relative(root, file.path)) };
+  }
   for (const file of bundle) expected.set(relative(root, file.path), file.contents);
+  // What the bundle read outside the sources (the packages, by absolute path when outside the
+  // root: node_modules may be a link), which the record keeps for reuseLastBuild; the sources are digested whole.
+  const packageInputs = bundleInputs.filter((input) => !sourceFolders.some((folder) => input.startsWith(folder + sep)));
   write([...expected].filter(([file]) => file !== validator));
   const bundled = [...expected.keys()].filter((file) => file.endsWith('.cjs'));
   let removed = 0;
@@ -97,8 +122,8 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
     removed += 1;
   }
   removeEmptyFolders(join(root, 'dist'));
-  recordBuild(root, inputs, packageInputs, expected);
-  return { files: expected.size, written, removed, reused: false, ms: Math.round(performance.now() - started) };
+  recordBuild(root, inputs, packageInputs, expected, steps);
+  return { files: expected.size, written, removed, reused: false, reusedSteps, ms: Math.round(performance.now() - started) };
 }
 
 /**
@@ -144,12 +169,8 @@ function digestFiles(root, files) {
  * undefined, and the caller builds.
  */
 function reuseLastBuild(root, inputs) {
-  let record;
-  try {
-    record = JSON.parse(readFileSync(join(root, buildRecord), 'utf8'));
-  } catch {
-    return undefined;
-  }
+  const record = readBuildRecord(root);
+  if (record === undefined) return undefined;
   if (record.inputs !== inputs || record.packages !== digestFiles(root, record.packageInputs)) return undefined;
   const outputs = new Map(Object.entries(record.outputs));
   const bundles = [...outputs.keys()].filter((file) => file.endsWith('.cjs'));
@@ -161,10 +182,29 @@ function reuseLastBuild(root, inputs) {
   return { files: outputs.size };
 }
 
+/** The last completed build's record (`recordBuild`), or undefined when there is none or it does not parse. */
+function readBuildRecord(root) {
+  try {
+    return JSON.parse(readFileSync(join(root, buildRecord), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** This script's path: its options and plugins are inputs of every step. */
+function thisScript() {
+  return fileURLToPath(import.meta.url);
+}
+
+/** A reader of `file` under `root` (absolute ones as they are), empty when absent. */
+function readIfFile(root) {
+  return (file) => readOrEmpty(resolve(root, file));
+}
+
 /** Writes the record `reuseLastBuild` reads: the inputs' digest, the packages bundled (absolute paths) and each output's digest. */
-function recordBuild(root, inputs, packageInputs, expected) {
+function recordBuild(root, inputs, packageInputs, expected, steps) {
   const outputs = Object.fromEntries([...expected.keys()].sort().map((file) => [file, digestFiles(root, [file])]));
-  const record = { inputs, packageInputs, packages: digestFiles(root, packageInputs), outputs };
+  const record = { inputs, packageInputs, packages: digestFiles(root, packageInputs), outputs, steps };
   writeIfChanged(join(root, buildRecord), Buffer.from(`${JSON.stringify(record)}\n`));
 }
 
@@ -227,7 +267,7 @@ const notBundled = ['ioredis', 'pino-pretty', 'jwks-rsa'];
  * @returns {Promise<Array<{ path: string, contents: Uint8Array }>>}
  */
 async function bundleGateway(build, root, sources, validator) {
-  if (!sources.includes(gatewayEntry)) return { files: [], packageInputs: [] };
+  if (!sources.includes(gatewayEntry)) return { files: [], inputs: [] };
   const plugins = [namedExports(root, ['graphql']), leaveOut(root, unusedByApollo)];
   if (validator) plugins.push(replaceModule(join(root, configValidator), join(root, validator)));
   const entry = compiledPath(gatewayEntry);
@@ -277,15 +317,14 @@ async function bundleGateway(build, root, sources, validator) {
   // The files it read besides the sources (the packages, by absolute path when outside the root:
   // node_modules may be a link), which the record of this build keeps (see reuseLastBuild); the
   // sources are digested whole.
-  const packageInputs = Object.keys(result.metafile.inputs)
+  const inputs = Object.keys(result.metafile.inputs)
     .filter((input) => !input.includes(':'))
     .map((input) => {
       const inside = relative(root, resolve(root, input));
       return inside.startsWith(`..${sep}`) ? resolve(root, input) : inside;
     })
-    .filter((input) => !sourceFolders.some((folder) => input.startsWith(folder + sep)))
     .sort();
-  return { files: [...result.outputFiles.filter((file) => file !== built), bundle, { path: join(root, entry), contents: Buffer.from(loader) }], packageInputs };
+  return { files: [...result.outputFiles.filter((file) => file !== built), bundle, { path: join(root, entry), contents: Buffer.from(loader) }], inputs };
 }
 
 /**

@@ -183,6 +183,61 @@ describe('buildDist (npm run build)', () => {
     expect(await buildDist({ root })).toMatchObject({ written: 0, removed: 0, reused: true });
   });
 
+  it('takes the gateway bundle and the config validator from the last build when nothing they read changed, though other sources did', {
+    timeout: 60_000,
+  }, async () => {
+    scratch();
+    write(
+      'gateway/runtime/runGateway.ts',
+      "import { greet } from '../../common/greet.js';\nimport { word } from '../../vendor/word.js';\nexport function runGateway(): string {\n  return greet(word);\n}\n",
+    );
+    write('vendor/word.js', "export const word = 'first';\n");
+    write('gateway/runtime/loadCachedBundle.ts', readFileSync('gateway/runtime/loadCachedBundle.ts', 'utf8'));
+    // The validator's generator, run by the build: its output depends on the module it imports.
+    write('gateway/config/limits.ts', 'export const max = 1;\n');
+    write(
+      'gateway/config/configValidatorSource.ts',
+      "import { max } from './limits.js';\nexport function configValidatorSource(): string {\n  return `export const max = ${max};\\n`;\n}\n",
+    );
+    write('gateway/config/validateConfigFile.ts', 'export const max = 0;\n');
+    const validator = () => readFileSync(join(root, 'dist/gateway/config/validateConfigFile.js'), 'utf8');
+    const bundleName = () => /"\.\/(runGateway-\w+\.cjs)"/.exec(readFileSync(join(root, 'dist/gateway/runtime/runGateway.js'), 'utf8'))![1]!;
+    const bundleText = () => readFileSync(join(root, 'dist/gateway/runtime', bundleName()), 'utf8');
+
+    expect(await buildDist({ root })).toMatchObject({ reused: false, reusedSteps: [] });
+    expect(validator()).toBe('export const max = 1;\n');
+    const firstBundle = bundleName();
+
+    // A source neither reads (a subgraph's, the CLI's): compiled, both steps taken as they were.
+    write('cli/main.ts', "console.log('changed');\n");
+    // (The module and its source map.)
+    expect(await buildDist({ root })).toMatchObject({ reused: false, written: 2, reusedSteps: ['validator', 'bundle'] });
+    expect(readFileSync(join(root, 'dist/cli/main.js'), 'utf8')).toContain('changed');
+    expect(bundleName()).toBe(firstBundle);
+
+    // A source the bundle read, and a package file it read: bundled again.
+    write('common/greet.ts', 'export const greet = (name: string): string => `hi ${name}`;\n');
+    expect(await buildDist({ root })).toMatchObject({ reused: false, reusedSteps: ['validator'] });
+    expect(bundleText()).toContain('hi ');
+    write('vendor/word.js', "export const word = 'second';\n");
+    expect(await buildDist({ root })).toMatchObject({ reused: false, reusedSteps: ['validator'] });
+    expect(bundleText()).toContain('second');
+
+    // A module the validator's generator loads: generated again (and the bundle, which holds it, too).
+    write('gateway/config/limits.ts', 'export const max = 2;\n');
+    expect(await buildDist({ root })).toMatchObject({ reused: false, reusedSteps: [] });
+    expect(validator()).toBe('export const max = 2;\n');
+
+    // A step's output edited by hand is not taken: that step runs again.
+    writeFileSync(join(root, 'dist/gateway/runtime', bundleName()), 'edited by hand\n');
+    expect(await buildDist({ root })).toMatchObject({ reused: false, reusedSteps: ['validator'] });
+    expect(bundleText()).toContain('second');
+    writeFileSync(join(root, 'dist/gateway/config/validateConfigFile.js'), 'edited by hand\n');
+    expect((await buildDist({ root })).reusedSteps).not.toContain('validator');
+    expect(validator()).toBe('export const max = 2;\n');
+    expect(await buildDist({ root })).toMatchObject({ written: 0, removed: 0, reused: true });
+  });
+
   it('names where an entry is compiled to, for every folder it compiles', () => {
     expect(compiledPath('subgraphs/accounts/index.ts')).toBe('dist/subgraphs/accounts/index.js');
     expect([...sourceFolders].sort()).toEqual(['backends', 'cli', 'common', 'gateway', 'subgraphs']);
