@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { buildASTSchema, parse } from 'graphql';
+import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Request } from 'playwright-core';
 import { exampleOperation } from '../../gateway/landingPage/exampleOperation.js';
 import { pendingSlowFields, releaseSlowFields } from '../gateway/fixtures/products.js';
 import { startGateway, type RunningGateway } from '../gateway/fixtures/startGateway.js';
 import { startShop, type Shop } from '../gateway/fixtures/startShop.js';
+import { startStack, type Stack } from '../support/startStack.js';
 import { launchChromium } from './launchChromium.js';
 
 // The explorers in a real browser. Anything the page asks for beyond this machine is aborted
-// and recorded, so "works offline" is checked, not assumed. One browser and one shop for every
-// explorer test (the plan view and @defer were files of their own, each starting both).
+// and recorded, so "works offline" is checked, not assumed. One browser for every explorer test,
+// one shop for all but the subscription's (the plan view, @defer and subscriptions were files of
+// their own, each starting a browser of its own).
 let shop: Shop;
 let gateway: RunningGateway;
 let production: RunningGateway;
@@ -269,6 +272,60 @@ describe('the explorer and @defer', () => {
     const { page, failures, sent, result } = await run('query Plain { topProducts(first: 1) { upc name } }');
     await expect.poll(() => result.innerText(), { timeout: 20_000 }).toContain('"Table"');
     expect(await sent[0]!.headerValue('accept')).toBe('application/json');
+    expect(failures).toEqual([]);
+    await page.close();
+  }, 90_000);
+});
+
+// A subscription over WebSocket, against the demo stack: the explorer shows each reviewAdded event
+// as it comes, with fields other subgraphs resolve.
+const secret = 'explorer-subscription-jwt-secret-0123';
+
+describe('the explorer and subscriptions', () => {
+  // The demo stack (reviewAdded, fields from other subgraphs), for this block only.
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ config: { authentication: { mode: 'optional', secret } } });
+  }, 90_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('runs a subscription over WebSocket and shows live events', async () => {
+    const page = await context.newPage();
+    const failures: string[] = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    const origin = new URL(stack.url).origin;
+    await page.goto(`${origin}/graphiql`);
+    const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
+    await editor.waitFor({ timeout: 30_000 });
+    await editor.evaluate((element, query) => {
+      (element as unknown as { CodeMirror: { setValue(value: string): void } }).CodeMirror.setValue(query);
+    }, 'subscription Live { reviewAdded(productUpc: "1") { body rating author { name } product { name } } }');
+    // GraphiQL takes the operation name from the editor after a debounce; run before it, the page's
+    // example's name would be sent with this document.
+    await page.waitForTimeout(1000);
+    await page.locator('.graphiql-execute-button').click();
+    await expect.poll(() => [...sockets], { timeout: 20_000 }).toEqual([`${origin.replace('http', 'ws')}/graphql`]);
+
+    // Reviews are written until one shows: nothing says when the upstream subscription is in place.
+    const token = jwt.sign({ sub: '7', exp: Math.floor(Date.now() / 1000) + 300 }, secret, { algorithm: 'HS256' });
+    const result = page.locator('.result-window');
+    const shown = async () => {
+      await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: 'mutation { createReview(input: { productUpc: "1", body: "seen in the explorer", rating: 4 }) { id } }' }),
+      });
+      return result.innerText();
+    };
+    await expect.poll(shown, { timeout: 30_000, interval: 500 }).toContain('seen in the explorer');
+    const text = await result.innerText();
+    expect(text).toContain('"reviewAdded"');
+    expect(text).toContain('"author"');
+    expect(text).not.toContain('"errors"');
     expect(failures).toEqual([]);
     await page.close();
   }, 90_000);
