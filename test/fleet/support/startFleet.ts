@@ -19,7 +19,7 @@ export const fleetRuleLimit = 25;
 /** How often every replica asks the supergraph URL for a new supergraph. */
 export const supergraphPollMs = 500;
 /** How often HAProxy asks each replica's /ready; a replica is out after two failures. */
-const checkIntervalMs = 500;
+const checkIntervalMs = 250;
 
 export interface FleetGateway {
   /** `gateway1`…, as HAProxy names the server. */

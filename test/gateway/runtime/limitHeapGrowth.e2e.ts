@@ -3,9 +3,9 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const churn = fileURLToPath(new URL('./fixtures/churnHeap.ts', import.meta.url));
+const churn = fileURLToPath(new URL('./fixtures/churnHeap.mjs', import.meta.url));
 const peakMiB = async (percent: number) =>
-  Number((await promisify(execFile)(process.execPath, ['--import', 'tsx', churn, String(percent)], { encoding: 'utf8' })).stdout.split(' ')[0]);
+  Number((await promisify(execFile)(process.execPath, [churn, String(percent)], { encoding: 'utf8' })).stdout.split(' ')[0]);
 
 describe('limitHeapGrowth', () => {
   // Each process does a fixed amount of work and reports its own peak, so the two run side by
