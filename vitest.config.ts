@@ -12,7 +12,6 @@ import { SlowestFirst } from './test/support/SlowestFirst.js';
 const isolatedUnits = ['test/gateway/config/builtConfigValidator.test.ts'];
 const serialEndToEnd = [
   'test/gateway/admission.e2e.ts', // `maxConcurrent: auto` follows this process's event-loop delay
-  'test/hostile/edge.e2e.ts', // slow connections against short timeouts, and an RSS bound
   'test/hostile/lifecycle.e2e.ts', // drains under keep-alive load, two of them clustered
 ];
 
