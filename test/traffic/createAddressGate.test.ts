@@ -123,4 +123,40 @@ describe('createAddressGate', () => {
     gone.abort(new Error('gone'));
     await expect(createAddressGate({ maxInFlight: 1, waitTimeoutMs: 1000 }).enter('a', gone.signal)).rejects.toThrow('gone');
   });
+
+  it("holds an address to limitOf's lower limit, lets no newer request pass its waiting ones, and admits them once the limit rises", async () => {
+    let attackerLimit = 1;
+    const gate = createAddressGate({ maxInFlight: 4, waitTimeoutMs: 10_000, limitOf: (address) => (address === 'attacker' ? attackerLimit : 4) });
+    const first = await gate.enter('attacker', signal());
+    const admitted: string[] = [];
+    const releases: (() => void)[] = [];
+    for (const name of ['a2', 'a3']) {
+      void gate.enter('attacker', signal()).then((release) => {
+        admitted.push(name);
+        releases.push(release);
+      });
+    }
+    // Another address goes on up to maxInFlight.
+    const clients = await Promise.all([1, 2, 3, 4].map(() => gate.enter('client', signal())));
+    await tick();
+    expect(admitted).toEqual([]);
+    expect(gate.state()).toEqual({ inFlight: 5, waiting: 2 });
+    // A release admits the oldest only within the lowered limit.
+    first();
+    await tick();
+    expect(admitted).toEqual(['a2']);
+    attackerLimit = 4;
+    // A newer request queues behind a3 rather than taking the place that the raised limit frees.
+    void gate.enter('attacker', signal()).then((release) => {
+      admitted.push('a4');
+      releases.push(release);
+    });
+    await tick();
+    expect(admitted).toEqual(['a2']);
+    gate.admitWaiting();
+    await tick();
+    expect(admitted).toEqual(['a2', 'a3', 'a4']);
+    for (const release of [...releases, ...clients]) release();
+    expect(gate.state()).toEqual({ inFlight: 0, waiting: 0 });
+  });
 });
