@@ -27,7 +27,7 @@ export interface LoopFairness {
   limitOf(address: string, maxInFlight: number): number;
   /** Accounting of requests in progress (see createLoopShares). */
   readonly shares: Pick<LoopShares, 'ready' | 'unready'>;
-  /** Takes one sample: charges the busy time since the last, and decides whether the loop is saturated. */
+  /** Takes one sample: decides whether the loop is saturated, and lets the charges fade. */
   sample(): void;
   /** Whether the last sample found the loop saturated. */
   saturated(): boolean;
@@ -48,8 +48,8 @@ const DEFAULT_SAMPLE_MS = 50;
  */
 export function createLoopFairness(options: LoopFairnessOptions): LoopFairness {
   const loopTimes = options.loopTimes ?? (() => performance.eventLoopUtilization());
-  const shares = createLoopShares({ halfLifeMs: options.halfLifeMs });
   let last = loopTimes();
+  const shares = createLoopShares({ halfLifeMs: options.halfLifeMs, busyNow: () => loopTimes().active });
   let saturated = false;
 
   const sample = () => {
@@ -58,7 +58,7 @@ export function createLoopFairness(options: LoopFairnessOptions): LoopFairness {
     const elapsed = busy + (now.idle - last.idle);
     last = now;
     saturated = elapsed > 0 && busy / elapsed >= options.saturatedAbove;
-    shares.charge(busy, elapsed);
+    shares.fade(elapsed);
     options.onSample?.();
   };
   const timer = options.timer === false ? undefined : setInterval(sample, options.sampleMs ?? DEFAULT_SAMPLE_MS);

@@ -12,8 +12,7 @@ import type { Feature } from '../Feature.js';
  * requests cost before admission (a token checked, a body read and parsed, a document measured)
  * is then as bounded as what they cost after it. A client that goes away while it waits takes
  * no turn. With CPU fairness (`rateLimit.perAddress.cpuShare`), a request holding a place is
- * counted as using the event loop, except while its operation is executed (waiting on subgraphs,
- * mostly), and the gate's limit for an address over its share of a saturated loop is one.
+ * counted as using the event loop, except while it waits on subgraphs, and the gate's limit for an address over its share of a saturated loop is one.
  */
 export function createAddressConcurrency(gate: AddressGate | null, fairness: LoopFairness | null = null): Feature {
   if (!gate) return { name: 'addressConcurrency' };
@@ -26,8 +25,17 @@ export function createAddressConcurrency(gate: AddressGate | null, fairness: Loo
     };
   const { shares } = fairness;
   // Each request holding a place, found again by its signal (the same object in its GatewayContext);
-  // `executing` counts its operations being executed (a batch has several).
-  const holders = new WeakMap<AbortSignal, { address: string; executing: number }>();
+  // `calls` counts its subgraph calls out now (a plan's wave has several, a batch several plans).
+  const holders = new WeakMap<AbortSignal, Holder>();
+  const waitOn = async <T>(holder: Holder, send: () => Promise<T>): Promise<T> => {
+    if (holder.calls++ === 0 && holder.held) shares.unready(holder.address);
+    try {
+      return await send();
+    } finally {
+      // Ready again for what follows, unless its place was given back meanwhile.
+      if (--holder.calls === 0 && holder.held) shares.ready(holder.address);
+    }
+  };
   return {
     name: 'addressConcurrency',
     handle: (exchange, next) =>
@@ -36,32 +44,35 @@ export function createAddressConcurrency(gate: AddressGate | null, fairness: Loo
         async () => {
           const address = exchange.clientAddress;
           const release = await gate.enter(address, exchange.signal);
-          const holder = { address, executing: 0 };
+          const holder: Holder = { address, calls: 0, held: true };
           holders.set(exchange.signal, holder);
           shares.ready(address);
           return () => {
             holders.delete(exchange.signal);
-            if (holder.executing === 0) shares.unready(address);
+            holder.held = false;
+            if (holder.calls === 0) shares.unready(address);
             release();
           };
         },
         next,
       ),
-    execute: (next) => async (requestContext, snapshot) => {
-      const { signal } = requestContext.context as GatewayContext;
-      const holder = holders.get(signal);
-      if (!holder) return next(requestContext, snapshot);
-      if (holder.executing++ === 0) shares.unready(holder.address);
-      try {
-        return await next(requestContext, snapshot);
-      } finally {
-        // Ready again for what follows execution, unless its place was given back meanwhile.
-        if (--holder.executing === 0 && holders.get(signal) === holder) shares.ready(holder.address);
-      }
+    // Waiting on subgraphs is not CPU: the request is unready while any of its calls is out.
+    execute: (next) => (requestContext, snapshot) => {
+      const context = requestContext.context as GatewayContext;
+      const holder = holders.get(context.signal);
+      if (holder) context.aroundSubgraphCalls = (send) => waitOn(holder, send);
+      return next(requestContext, snapshot);
     },
     // Its waiting requests would otherwise wait out server.admission.queueTimeoutMs, which may
     // outlast the shutdown grace period: refused now, and later ones that would wait at once.
     drain,
     close: () => fairness.close(),
   };
+}
+
+interface Holder {
+  address: string;
+  calls: number;
+  /** False once its place is given back: later subgraph calls (a deferred part's) are not counted. */
+  held: boolean;
 }
