@@ -21,6 +21,8 @@ export interface AddressGateState {
   inFlight: number;
   /** Requests waiting for their address's turn. */
   waiting: number;
+  /** Of those, the ones whose address's limit is lowered now (`limitOf`: over its CPU share of a saturated loop). */
+  waitingForShare: number;
 }
 
 export interface AddressGate {
@@ -159,7 +161,11 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
       draining = true;
       for (const leave of [...refusers]) leave(stopping());
     },
-    state: () => ({ inFlight, waiting }),
+    state() {
+      let waitingForShare = 0;
+      for (const [address, line] of lines) if (line.waiting.size > 0 && limitOf(address) < options.maxInFlight) waitingForShare += line.waiting.size;
+      return { inFlight, waiting, waitingForShare };
+    },
   };
 }
 

@@ -37,9 +37,10 @@ afterAll(async () => {
 const costly = JSON.stringify({ query: `{ ${Array.from({ length: ALIASES }, (_, i) => `a${i}: __typename`).join(' ')} }` });
 const cheap = JSON.stringify({ query: '{ __typename }' });
 
-/** `portico_address_waiting` now. */
-async function waitingNow(): Promise<number> {
-  return valueOf(parsePrometheusText(await (await fetch(`${target.origin}/metrics`)).text()), 'portico_address_waiting', {});
+/** `portico_address_waiting` and `portico_address_waiting_cpu_share` now. */
+async function waitingNow(): Promise<{ waiting: number; forShare: number }> {
+  const metrics = parsePrometheusText(await (await fetch(`${target.origin}/metrics`)).text());
+  return { waiting: valueOf(metrics, 'portico_address_waiting', {}), forShare: valueOf(metrics, 'portico_address_waiting_cpu_share', {}) };
 }
 
 describe('an address whose requests take the event loop', () => {
@@ -60,7 +61,16 @@ describe('an address whose requests take the event loop', () => {
       // that may be between its answer and its next request): it has WORKERS in flight, under
       // maxInFlight, so without fairness none would ever wait. The other address sends one at a
       // time, so it never has one waiting.
-      await expect.poll(waitingNow, { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(WORKERS - 2);
+      // Every one of them waits for its address's share, not for maxInFlight.
+      await expect
+        .poll(
+          async () => {
+            const { waiting, forShare } = await waitingNow();
+            return waiting >= WORKERS - 2 && forShare === waiting;
+          },
+          { timeout: 60_000, interval: 100 },
+        )
+        .toBe(true);
     } finally {
       flooding = false;
       await Promise.all([...workers, client]);
@@ -72,7 +82,7 @@ describe('an address whose requests take the event loop', () => {
     expect(otherStatuses.length).toBeGreaterThan(0);
     expect(new Set(otherStatuses)).toEqual(new Set([200]));
     // Once the flood ends, nothing waits and the loop is free again.
-    await expect.poll(waitingNow, { timeout: 10_000 }).toBe(0);
+    await expect.poll(async () => (await waitingNow()).waiting, { timeout: 10_000 }).toBe(0);
     await expectStillServing(target);
   }, 120_000);
 });
