@@ -57,16 +57,17 @@ describe('an address whose requests take the event loop', () => {
       while (flooding) otherStatuses.push((await other.post(cheap)).status);
     })();
     try {
-      // The flooding address's requests wait at the gate, all but the one in progress (and one
-      // that may be between its answer and its next request): it has WORKERS in flight, under
-      // maxInFlight, so without fairness none would ever wait. The other address sends one at a
-      // time, so it never has one waiting.
-      // Every one of them waits for its address's share, not for maxInFlight.
+      // The flooding address's requests wait at the gate for its share: it has WORKERS in flight,
+      // under maxInFlight, so without fairness none would ever wait; a request waits for its
+      // share only when its address's limit is lowered, to one, and that one is in progress.
+      // (How many wait at a scrape depends on how fast the flooding client sends again on a
+      // loaded machine; that any wait for the share is what only fairness does.) The other
+      // address sends one at a time, so it never has one waiting.
       await expect
         .poll(
           async () => {
             const { waiting, forShare } = await waitingNow();
-            return waiting >= WORKERS - 2 && forShare === waiting;
+            return forShare >= 1 && forShare === waiting;
           },
           { timeout: 60_000, interval: 100 },
         )
