@@ -76,7 +76,7 @@ describe('createFeatures', () => {
     expect(on.features.map((feature) => feature.name)).toEqual(requestPath);
     expect(hooksOf(on.features)).toEqual({
       addressRateLimit: ['arrive', 'close', 'drain'],
-      addressConcurrency: ['drain', 'handle'],
+      addressConcurrency: ['close', 'drain', 'execute', 'handle'],
       authentication: ['handle'],
       bodyReading: ['handle'],
       documentLimits: ['handle'],
