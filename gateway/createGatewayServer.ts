@@ -20,6 +20,7 @@ import { createFeatures } from './pipeline/createFeatures.js';
 import { createPipeline, type Pipeline } from './pipeline/createPipeline.js';
 import { createPipelineGateway } from './pipeline/createPipelineGateway.js';
 import type { OperationStore } from './pipeline/operationRecording/RecordedOperation.js';
+import type { HttpDrainOptions } from '../common/http/createHttpDrain.js';
 import { createHttpDrain } from './health/createHttpDrain.js';
 import { createGatewayReadiness } from './health/createGatewayReadiness.js';
 import { createGatewayMetrics } from './metrics/createGatewayMetrics.js';
@@ -54,6 +55,11 @@ export interface GatewayServerDeps {
    * @default true
    */
   metricsListener?: boolean;
+  /**
+   * How the drain closes the listener. Cluster workers have their primary do it (leaveClusterRotation).
+   * @default net.Server's close
+   */
+  stopListening?: HttpDrainOptions['stopListening'];
   /**
    * Run single JSON POST operations without Apollo Server's request pipeline (createFastPath).
    * An internal switch: the equivalence tests compare a gateway with it and one without (and,
@@ -167,6 +173,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
           httpServer,
           delayMs: config.server.drainDelayMs,
           gracePeriodMs: config.server.shutdownGracePeriodMs,
+          stopListening: deps.stopListening,
           onDrainStart: () => {
             readiness.markDraining();
             // Streams would hold the drain for its whole grace period: their clients reconnect elsewhere.

@@ -15,6 +15,13 @@ export interface HttpDrainOptions {
   logger: Logger;
   /** The names the operator sets `delayMs` and `gracePeriodMs` by, so that the log says what to change. */
   settings: { delay: string; gracePeriod: string };
+  /**
+   * Closes the listener (step 2); the drain then waits for the server's `close` event. A Node
+   * cluster worker does not close its listener itself: it has the primary take it out of the
+   * rotation (`gateway/runtime/leaveClusterRotation.ts`).
+   * @default net.Server's close (http.Server's would also close idle keep-alive connections)
+   */
+  stopListening?: (httpServer: http.Server | https.Server) => void;
 }
 
 export interface HttpDrain {
@@ -33,7 +40,8 @@ export interface HttpDrain {
  *    such connection once its response is sent. A client sends nothing more on a connection whose
  *    last response said `close`, so closing it cannot race a request.
  * 2. After `delayMs` (time for load balancers to see `/ready` fail), the listener closes: new
- *    connections are refused from then on, and only then.
+ *    connections are refused from then on, and only then. (In a Node cluster worker, the
+ *    primary closes it: see `stopListening`.)
  * 3. Idle keep-alive connections are *not* closed by the drain: a client may be sending on one
  *    at that very moment, and would get a reset (this is what `server.close()` does since Node
  *    19, through `closeIdleConnections()`, and what Apollo's `ApolloServerPluginDrainHttpServer`
@@ -77,10 +85,9 @@ export function createHttpDrain(options: HttpDrainOptions): HttpDrain {
       logger.info(`not ready; the listener closes in ${options.delayMs} ms (${options.settings.delay})`);
       await sleep(options.delayMs);
     }
-    const closed = new Promise<void>((resolve) => {
-      // net.Server's close, not http.Server's: that one also destroys idle keep-alive connections.
-      net.Server.prototype.close.call(httpServer, () => resolve());
-    });
+    // Emitted once the listener is closed and no connection is left.
+    const closed = new Promise<void>((resolve) => httpServer.once('close', () => resolve()));
+    (options.stopListening ?? closeListener)(httpServer);
     const grace = AbortSignal.timeout(options.gracePeriodMs);
     const forced = new Promise<'forced'>((resolve) => grace.addEventListener('abort', () => resolve('forced'), { once: true }));
     if ((await Promise.race([closed, forced])) === 'forced') {
@@ -95,6 +102,11 @@ export function createHttpDrain(options: HttpDrainOptions): HttpDrain {
   };
 
   return { drain };
+}
+
+/** net.Server's close, not http.Server's: that one also destroys idle keep-alive connections. */
+function closeListener(httpServer: http.Server | https.Server): void {
+  net.Server.prototype.close.call(httpServer);
 }
 
 /** Makes a response close its connection once sent, if its headers have not gone out yet. */

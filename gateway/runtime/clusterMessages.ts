@@ -18,6 +18,11 @@ export interface ClusterMessages {
   /** Primary → worker: stop as on SIGTERM (a message, so that a worker also signalled by a service manager does not see SIGTERM twice). */
   'portico:drain': Record<string, never>;
   /**
+   * Worker → primary: the drain delay is over, take me out of the rotation (`worker.disconnect()`,
+   * which then closes the worker's listener): see leaveClusterRotation.
+   */
+  'portico:stop-listening': Record<string, never>;
+  /**
    * Worker → primary: a client asked this worker for `/metrics`. prom-client aggregates only in
    * the primary, on the primary's call: a worker has to ask for the sum.
    */

@@ -75,6 +75,9 @@ export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
       const port = portForNewWorker();
       toldPort.set(worker, port);
       worker.send(clusterMessage('portico:config', { config: { ...config, server: { ...config.server, port } } }));
+    } else if (isClusterMessage(message, 'portico:stop-listening')) {
+      // Out of the rotation here first, then the worker closes its listener: see leaveClusterRotation.
+      worker.disconnect();
     } else if (isClusterMessage(message, 'portico:worker-listening')) {
       onListening(worker, message);
     } else if (isClusterMessage(message, 'portico:metrics-request')) {

@@ -4,6 +4,7 @@ import { runService } from '../../common/process/runService.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import { clusterMessage, isClusterMessage } from './clusterMessages.js';
 import { answerMetricsCollections, exposeClusterMetrics } from './exposeClusterMetrics.js';
+import { leaveClusterRotation } from './leaveClusterRotation.js';
 import { serving } from './serving.js';
 import { reportStartFailure, startGateway } from './startGateway.js';
 
@@ -23,7 +24,12 @@ export async function runGatewayWorker(onServing?: () => void): Promise<void> {
     reportStartFailure: (error) => reportStartFailure(error, logger),
     start: async () => {
       // The primary serves the internal metrics listener, summing every worker's metrics.
-      const { server, address } = await startGateway(config, { logger, exposeMetrics: exposeClusterMetrics, metricsListener: false });
+      const { server, address } = await startGateway(config, {
+        logger,
+        exposeMetrics: exposeClusterMetrics,
+        metricsListener: false,
+        stopListening: leaveClusterRotation,
+      });
       return {
         stop: () => server.stop(),
         announce: () => {

@@ -27,6 +27,14 @@ export interface DrainProbeResult {
   exitCode: number | null;
   /** Whether /ready was seen failing on a new connection before the listener refused them. */
   readyFailedBeforeClose: boolean;
+  /**
+   * The watcher's `/ready` requests that got no answer on a connection that was not refused
+   * (accepted, then closed or reset): how long after the signal each was sent, and how long it
+   * waited. Printed with a failure: the watcher waits for each one, so one left hanging delays
+   * the `closed` phase (a cluster primary once held such a connection for the whole grace period,
+   * nodejs/node#21746, and idle-1's connection was destroyed before the probe saw the close).
+   */
+  readyUnanswered: string[];
 }
 
 export interface DrainProbeOptions {
@@ -70,6 +78,7 @@ export async function probeKeepAliveDrain(options: DrainProbeOptions): Promise<D
   let phase: DrainPhase = 'serving';
   let sent = 0;
   let readyFailedBeforeClose = false;
+  const readyUnanswered: string[] = [];
   const reached = new Map<DrainPhase | 'loaded', () => void>();
   const phaseReached = new Map<DrainPhase | 'loaded', Promise<void>>(
     (['loaded', 'signalled', 'draining', 'closed'] as const).map((name) => [name, new Promise<void>((resolve) => reached.set(name, resolve))]),
@@ -131,9 +140,15 @@ export async function probeKeepAliveDrain(options: DrainProbeOptions): Promise<D
     // Every idle connection has answered its first request and is idle now.
     while (replies.filter((reply) => reply.from.startsWith('idle-')).length < options.idleConnections) await sleep(5);
     enter('signalled');
+    const signalledAt = performance.now();
     options.child.kill('SIGTERM');
     for (;;) {
+      const sentAt = performance.now();
       const answer = await readyOnFreshConnection(options.origin);
+      if (answer === -1) {
+        const ms = (from: number) => Math.round(from - signalledAt);
+        readyUnanswered.push(`/ready sent ${ms(sentAt)} ms after the signal, in phase ${phase}: no answer ${ms(performance.now())} ms after the signal`);
+      }
       if (answer === 'refused') {
         if (phase !== 'draining') enter('draining');
         enter('closed');
@@ -151,7 +166,7 @@ export async function probeKeepAliveDrain(options: DrainProbeOptions): Promise<D
   await Promise.all([watch(), ...idles, ...Array.from({ length: options.loadConnections }, (_, index) => load(index))]);
   const exitCode = await options.exited;
   await Promise.all(clients.map((client) => client.destroy()));
-  return { replies, exitCode, readyFailedBeforeClose };
+  return { replies, exitCode, readyFailedBeforeClose, readyUnanswered };
 }
 
 /** `GET /ready` on a connection of its own (`connection: close`): its status, or `refused`. */
@@ -175,9 +190,10 @@ function readyOnFreshConnection(origin: string): Promise<number | 'refused'> {
  */
 export function expectCleanDrain(result: DrainProbeResult, output: string, minServing: number): void {
   // Not one request lost: no reset, no refusal (a load balancer opens no connection once /ready fails).
+  const watcher = `the watcher's /ready without an answer: ${JSON.stringify(result.readyUnanswered)}`;
   expect(
     result.replies.filter((reply) => reply.error !== undefined),
-    output,
+    `${watcher}\n${output}`,
   ).toEqual([]);
   expect(result.replies.filter((reply) => reply.status !== 200)).toEqual([]);
   const afterDrain = result.replies.filter((reply) => reply.sentIn === 'draining' || reply.sentIn === 'closed');
@@ -188,7 +204,10 @@ export function expectCleanDrain(result: DrainProbeResult, output: string, minSe
     ['idle-0', 'draining'],
     ['idle-1', 'closed'],
   ] as const) {
-    expect(result.replies.filter((reply) => reply.from === from).map(({ sentIn, newConnection }) => ({ sentIn, newConnection }))).toEqual([
+    expect(
+      result.replies.filter((reply) => reply.from === from).map(({ sentIn, newConnection }) => ({ sentIn, newConnection })),
+      watcher,
+    ).toEqual([
       { sentIn: 'serving', newConnection: true },
       { sentIn: then, newConnection: false },
     ]);
