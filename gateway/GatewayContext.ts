@@ -37,8 +37,6 @@ export interface GatewayContext {
   stream?: ResultStream;
   /** Set before execution by a feature that changes every event of a subscription (authorization): applied once per event and group of clients. */
   subscriptionPatch?: EventPatch;
-  /** Wraps each of this request's calls to subgraphs, where a feature sets it before execution (CPU fairness: time spent waiting on them is not this request's CPU). */
-  aroundSubgraphCalls?: <T>(send: () => Promise<T>) => Promise<T>;
   /** Where the pipeline records the errors Apollo Server reports for this request (see createErrorRecorder). */
   recordedErrors?: GraphQLError[];
 }

@@ -122,23 +122,6 @@ export const rateLimitConfigSchema = section({
       description:
         "Requests of one client address (as `trustedProxies` resolve it) being processed at once, per worker, from the moment its count is taken until it is answered; more wait, unread, in arrival order (at most `server.admission.queueTimeoutMs`, then 503 `OVERLOADED`). Every other client's request then meets at most this many of one address's in progress, however many that address sends at once or however much each costs (a token checked, a body read, a document parsed, an operation run). A browser uses up to 6 connections; raise it for a server-side client that sends many requests at once from one address. `0`: no cap. See [Security model](#security-model).",
     }),
-    cpuShare: section({
-      enabled: Type.Boolean({
-        default: true,
-        description:
-          'CPU fairness between addresses (needs `maxInFlight` above 0): while the event loop is saturated, an address that has recently taken more than an equal share of it (among the addresses using it) gets one request in progress at a time, its others waiting as for `maxInFlight`. An address under its share is never held; a loop with time to spare holds nobody. See [Security model](#security-model).',
-      }),
-      saturatedAbove: Type.Number({
-        minimum: 0.05,
-        maximum: 1,
-        accepts: 'a number from 0.05 to 1',
-        default: 0.9,
-        description: 'The part of a 50 ms sample the event loop must be busy for it to count as saturated.',
-      }),
-      halfLifeMs: positive(1000, {
-        description: "How long an address's charge of event-loop time takes to fade to half: longer remembers a flood between bursts, shorter forgives sooner.",
-      }),
-    }),
   }),
   default: section({
     windowSeconds: window(60, 'Window of the rule every operation counts against (`default`).'),

@@ -94,7 +94,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
         caller,
         clientOf: options.clientOf,
         matches: state.matches,
-        ...aroundOf(around, context.aroundSubgraphCalls),
+        ...(around ? { around } : {}),
       };
       const fragments = fragmentsOf(document);
       const rootType = rootTypeOf(state.apiSchema, operation);
@@ -203,10 +203,4 @@ function tracedAround(tracer: Tracer) {
         span.end();
       }
     });
-}
-
-/** Each subgraph call wrapped by the tracer's span and by the request's own wrapper (CPU fairness's accounting), each where set. */
-function aroundOf(traced: PlanRun['around'], own: GatewayContext['aroundSubgraphCalls']): Pick<PlanRun, 'around'> {
-  if (!own) return traced ? { around: traced } : {};
-  return { around: traced ? (subgraph, send) => own(() => traced(subgraph, send)) : (_subgraph, send) => own(send) };
 }

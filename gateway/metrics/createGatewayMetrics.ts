@@ -104,14 +104,6 @@ export function createGatewayMetrics(maxLabelValues: number) {
       if (addressGate) this.set(addressGate().waiting);
     },
   });
-  new Gauge({
-    name: 'portico_address_waiting_cpu_share',
-    help: 'Of portico_address_waiting, those whose address is held to one request in progress: over its share of a saturated event loop (rateLimit.perAddress.cpuShare).',
-    registers,
-    collect() {
-      if (addressGate) this.set(addressGate().waitingForShare);
-    },
-  });
 
   // Read when scraped: each streaming transport's open connections and running operations.
   const streamTransports = new Map<StreamTransport, () => StreamTransportState>();

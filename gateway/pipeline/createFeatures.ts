@@ -11,7 +11,6 @@ import type { AddressResolver } from '../traffic/createAddressResolver.js';
 import { createAddressGate } from '../traffic/createAddressGate.js';
 import { createAdmission } from '../traffic/createAdmission.js';
 import { createLimiters } from '../traffic/createLimiters.js';
-import { createLoopFairness } from '../traffic/createLoopFairness.js';
 import { createOperationCost } from '../traffic/createOperationCost.js';
 import { createRefusalHold } from '../traffic/createRefusalHold.js';
 import type { CostDirectives } from '../traffic/readCostDirectives.js';
@@ -90,22 +89,10 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
   const admission = createAdmission(server.admission);
   const authenticator = createAuthenticator(config.authentication, logger.child({ component: 'authentication' }));
   metrics?.observeAdmission(admission.state);
-  const { maxInFlight, cpuShare } = rateLimit.perAddress;
-  const gated = rateLimit.enabled && maxInFlight > 0;
-  // Told to let waiting requests in after each sample (the gate is made after it, with its limits).
-  let onSample = () => {};
-  const fairness =
-    gated && cpuShare.enabled
-      ? createLoopFairness({ saturatedAbove: cpuShare.saturatedAbove, halfLifeMs: cpuShare.halfLifeMs, onSample: () => onSample() })
+  const addressGate =
+    rateLimit.enabled && rateLimit.perAddress.maxInFlight > 0
+      ? createAddressGate({ maxInFlight: rateLimit.perAddress.maxInFlight, waitTimeoutMs: server.admission.queueTimeoutMs })
       : null;
-  const addressGate = gated
-    ? createAddressGate({
-        maxInFlight,
-        waitTimeoutMs: server.admission.queueTimeoutMs,
-        ...(fairness ? { limitOf: (address: string) => fairness.limitOf(address, maxInFlight) } : {}),
-      })
-    : null;
-  if (addressGate) onSample = () => addressGate.admitWaiting();
   if (addressGate) metrics?.observeAddressGate(addressGate.state);
   const features: Feature[] = [
     createAddressRateLimit({
@@ -119,7 +106,7 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
       logger,
     }),
     // The first step: an address's requests past its rate limit are worked on at most this many at once.
-    createAddressConcurrency(addressGate, fairness),
+    createAddressConcurrency(addressGate),
     createAuthentication(authenticator),
     createBodyReading({
       bodyLimitBytes: server.bodyLimitBytes,

@@ -8,12 +8,6 @@ export interface AddressGateOptions {
   waitTimeoutMs: number;
   /** Most requests of one address waiting at once; one more gets 503 `OVERLOADED`. @default 1024 */
   maxWaiting?: number;
-  /**
-   * How many requests `address` may have in progress now, at most `maxInFlight` (CPU fairness
-   * lowers it for an address over its share of a saturated loop, see createLoopFairness).
-   * @default () => maxInFlight
-   */
-  limitOf?: (address: string) => number;
 }
 
 export interface AddressGateState {
@@ -21,8 +15,6 @@ export interface AddressGateState {
   inFlight: number;
   /** Requests waiting for their address's turn. */
   waiting: number;
-  /** Of those, the ones whose address's limit is lowered now (`limitOf`: over its CPU share of a saturated loop). */
-  waitingForShare: number;
 }
 
 export interface AddressGate {
@@ -40,8 +32,6 @@ export interface AddressGate {
    * (which may outlast the shutdown grace period, and the request be cut off unanswered).
    */
   drain(): void;
-  /** Lets waiting requests in wherever their address's limit (`limitOf`) now allows more: after it may have risen. */
-  admitWaiting(): void;
   state(): AddressGateState;
 }
 
@@ -68,7 +58,6 @@ interface AddressLine {
  */
 export function createAddressGate(options: AddressGateOptions): AddressGate {
   const maxWaiting = options.maxWaiting ?? DEFAULT_MAX_WAITING;
-  const limitOf = options.limitOf ?? (() => options.maxInFlight);
   const lines = new Map<string, AddressLine>();
   // How each waiting request, of every address, is refused (by `drain`).
   const refusers = new Set<(error: HttpError) => void>();
@@ -84,9 +73,8 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
       inFlight -= 1;
       line.inFlight -= 1;
       const [next] = line.waiting;
-      if (next) {
-        if (line.inFlight < limitOf(address)) next();
-      } else if (line.inFlight === 0 && lines.get(address) === line) lines.delete(address);
+      if (next) next();
+      else if (line.inFlight === 0 && lines.get(address) === line) lines.delete(address);
     };
   };
 
@@ -97,10 +85,9 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
       let line = lines.get(address);
       if (!line) lines.set(address, (line = { inFlight: 0, waiting: new Set() }));
       const own = line;
-      // A release hands its place to the oldest waiting request at once, so a newer one never
-      // finds a free place before it; but a lowered limit (limitOf) can leave requests waiting
-      // behind a free place until admitWaiting, and a newer one must not pass them.
-      if (own.waiting.size === 0 && own.inFlight < limitOf(address)) {
+      // No request waits while its address has a free place: a release hands its place to the
+      // oldest waiting request at once, so a newer one never finds a free place before it.
+      if (own.inFlight < options.maxInFlight) {
         own.inFlight += 1;
         inFlight += 1;
         return Promise.resolve(releaseOf(address, own));
@@ -149,23 +136,11 @@ export function createAddressGate(options: AddressGateOptions): AddressGate {
         waiting += 1;
       });
     },
-    admitWaiting() {
-      for (const [address, line] of lines) {
-        for (const admit of line.waiting) {
-          if (line.inFlight >= limitOf(address)) break;
-          admit();
-        }
-      }
-    },
     drain() {
       draining = true;
       for (const leave of [...refusers]) leave(stopping());
     },
-    state() {
-      let waitingForShare = 0;
-      for (const [address, line] of lines) if (line.waiting.size > 0 && limitOf(address) < options.maxInFlight) waitingForShare += line.waiting.size;
-      return { inFlight, waiting, waitingForShare };
-    },
+    state: () => ({ inFlight, waiting }),
   };
 }
 

@@ -76,7 +76,7 @@ describe('createFeatures', () => {
     expect(on.features.map((feature) => feature.name)).toEqual(requestPath);
     expect(hooksOf(on.features)).toEqual({
       addressRateLimit: ['arrive', 'close', 'drain'],
-      addressConcurrency: ['close', 'drain', 'execute', 'handle'],
+      addressConcurrency: ['drain', 'handle'],
       authentication: ['handle'],
       bodyReading: ['handle'],
       documentLimits: ['handle'],
