@@ -3,16 +3,16 @@ import { defineConfig } from 'vitest/config';
 import { SlowestFirst } from './test/support/SlowestFirst.js';
 
 // End-to-end files that must have the machine to themselves: they hold the event loop's delay
-// to a bound or time slow connections and drains against the gateway's timeouts, so a
-// neighbour's load would change what they observe. They run after everything else, one at a
-// time. A file that only starts many processes, or a browser, is no reason to be here: it waits
+// to a bound, so a neighbour's load would change what they observe. They run after everything
+// else, one at a time. (Slow connections and drains against the gateway's timeouts ran here too,
+// until their windows allowed for a loaded machine and the cluster drain stopped losing a
+// connection under load: hostile/edge.e2e.ts and hostile/lifecycle.e2e.ts.) A file that only starts many processes, or a browser, is no reason to be here: it waits
 // on them beside the others (its timeouts allow for a loaded machine), and running it alone
 // would leave the second core idle while it waits.
 // In-process files that must have a module registry of their own (see the unit-isolated project).
 const isolatedUnits = ['test/gateway/config/builtConfigValidator.test.ts'];
 const serialEndToEnd = [
   'test/gateway/admission.e2e.ts', // `maxConcurrent: auto` follows this process's event-loop delay
-  'test/hostile/lifecycle.e2e.ts', // drains under keep-alive load, two of them clustered
 ];
 
 // Unit tests (`*.test.ts`) run in-process; end-to-end tests (`*.e2e.ts`) start real servers
