@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { readOrEmpty } from './readOrEmpty.js';
 import { compiledClosure, reuseBuildStep, stepKey } from './reuseBuildStep.js';
 
 /** The folders compiled, relative to the repository root; tests and the bench run from source. */
@@ -206,15 +207,6 @@ function recordBuild(root, inputs, packageInputs, expected, steps) {
   const outputs = Object.fromEntries([...expected.keys()].sort().map((file) => [file, digestFiles(root, [file])]));
   const record = { inputs, packageInputs, packages: digestFiles(root, packageInputs), outputs, steps };
   writeIfChanged(join(root, buildRecord), Buffer.from(`${JSON.stringify(record)}\n`));
-}
-
-function readOrEmpty(path) {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    if (error.code === 'ENOENT') return Buffer.alloc(0);
-    throw error;
-  }
 }
 
 /** The module whose compiled form is the gateway config file's validator, compiled by Ajv at every start. */

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
+import { readOrEmpty } from './readOrEmpty.js';
 
 /**
  * A step's key: a digest of `fixed` (strings or bytes: versions, options, a digest of other
@@ -71,13 +72,4 @@ export function compiledClosure(compiled, start) {
     }
   }
   return [...seen].sort();
-}
-
-function readOrEmpty(path) {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    if (error.code === 'ENOENT') return Buffer.alloc(0);
-    throw error;
-  }
 }

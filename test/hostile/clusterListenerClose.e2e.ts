@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { connect } from 'node:net';
+import { readyOnFreshConnection } from '../support/readyOnFreshConnection.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTarget, type Target } from './support/startTarget.js';
@@ -92,17 +92,4 @@ function signal(pid: number, name: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
-}
-
-/** `GET /ready` on a connection of its own: the raw answer, `ECONNREFUSED`, or `no answer` when the connection closed without one. */
-function readyOnFreshConnection(origin: string): Promise<string> {
-  const { hostname, port } = new URL(origin);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    let text = '';
-    socket.on('connect', () => socket.write(`GET /ready HTTP/1.1\r\nhost: ${hostname}\r\nconnection: close\r\n\r\n`));
-    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
-    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'ECONNREFUSED' : `no answer (${error.code})`));
-    socket.on('close', () => resolve(text === '' ? 'no answer' : text));
-  });
 }

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
+import { readyOnFreshConnection } from './readyOnFreshConnection.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'undici';
 import { expect } from 'vitest';
@@ -144,7 +144,7 @@ export async function probeKeepAliveDrain(options: DrainProbeOptions): Promise<D
     options.child.kill('SIGTERM');
     for (;;) {
       const sentAt = performance.now();
-      const answer = await readyOnFreshConnection(options.origin);
+      const answer = await readyStatus(options.origin);
       if (answer === -1) {
         const ms = (from: number) => Math.round(from - signalledAt);
         readyUnanswered.push(`/ready sent ${ms(sentAt)} ms after the signal, in phase ${phase}: no answer ${ms(performance.now())} ms after the signal`);
@@ -169,17 +169,11 @@ export async function probeKeepAliveDrain(options: DrainProbeOptions): Promise<D
   return { replies, exitCode, readyFailedBeforeClose, readyUnanswered };
 }
 
-/** `GET /ready` on a connection of its own (`connection: close`): its status, or `refused`. */
-function readyOnFreshConnection(origin: string): Promise<number | 'refused'> {
-  const { hostname, port } = new URL(origin);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    let text = '';
-    socket.on('connect', () => socket.write(`GET /ready HTTP/1.1\r\nhost: ${hostname}\r\nconnection: close\r\n\r\n`));
-    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
-    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? 'refused' : -1));
-    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? -1)));
-  });
+/** The watcher's `/ready`: its status, `refused`, or -1 when there was no answer. */
+async function readyStatus(origin: string): Promise<number | 'refused'> {
+  const answer = await readyOnFreshConnection(origin);
+  if (answer === 'ECONNREFUSED') return 'refused';
+  return Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? -1);
 }
 
 /**
