@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { ConfigError } from '../config/ConfigError.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
+import { addressGateOn } from '../traffic/createAddressGate.js';
 import { createPeerKey } from '../traffic/createAddressResolver.js';
 import { limitConnectionsPerAddress } from '../traffic/limitConnectionsPerAddress.js';
 
@@ -42,7 +43,7 @@ export function createNodeServer(
  * while its body is still coming, instead of the gate's coded 503 or the body timer's coded 408.
  */
 function addressGateWaitMs(rateLimit: GatewayConfig['rateLimit'] | undefined, server: GatewayConfig['server']): number {
-  return rateLimit?.enabled && rateLimit.perAddress.maxInFlight > 0 ? server.admission.queueTimeoutMs : 0;
+  return addressGateOn(rateLimit) ? server.admission.queueTimeoutMs : 0;
 }
 
 function createServer(server: GatewayConfig['server'], gateWaitMs: number): http.Server | https.Server {

@@ -8,7 +8,7 @@ import type { PolicyDecider } from '../authorization/loadPolicyModule.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import type { GatewayMetrics } from '../metrics/createGatewayMetrics.js';
 import type { AddressResolver } from '../traffic/createAddressResolver.js';
-import { createAddressGate } from '../traffic/createAddressGate.js';
+import { addressGateOn, createAddressGate } from '../traffic/createAddressGate.js';
 import { createAdmission } from '../traffic/createAdmission.js';
 import { createLimiters } from '../traffic/createLimiters.js';
 import { createOperationCost } from '../traffic/createOperationCost.js';
@@ -89,10 +89,9 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
   const admission = createAdmission(server.admission);
   const authenticator = createAuthenticator(config.authentication, logger.child({ component: 'authentication' }));
   metrics?.observeAdmission(admission.state);
-  const addressGate =
-    rateLimit.enabled && rateLimit.perAddress.maxInFlight > 0
-      ? createAddressGate({ maxInFlight: rateLimit.perAddress.maxInFlight, waitTimeoutMs: server.admission.queueTimeoutMs })
-      : null;
+  const addressGate = addressGateOn(rateLimit)
+    ? createAddressGate({ maxInFlight: rateLimit.perAddress.maxInFlight, waitTimeoutMs: server.admission.queueTimeoutMs })
+    : null;
   if (addressGate) metrics?.observeAddressGate(addressGate.state);
   const features: Feature[] = [
     createAddressRateLimit({

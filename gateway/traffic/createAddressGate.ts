@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../common/errorCodes.js';
 import { HttpError } from '../../common/http/HttpError.js';
+import type { GatewayConfig } from '../config/GatewayConfig.js';
 
 export interface AddressGateOptions {
   /** Requests one address may have being processed at once (`rateLimit.perAddress.maxInFlight`); 0: no cap. */
@@ -33,6 +34,11 @@ export interface AddressGate {
    */
   drain(): void;
   state(): AddressGateState;
+}
+
+/** Whether `rateLimit` puts a gate in front of each address (`rateLimit.perAddress.maxInFlight`). */
+export function addressGateOn(rateLimit: GatewayConfig['rateLimit'] | undefined): boolean {
+  return rateLimit?.enabled === true && rateLimit.perAddress.maxInFlight > 0;
 }
 
 // Bounds the waiting requests of one address where connections do not (HTTP pipelining, or
