@@ -16,6 +16,9 @@ const MAX_IN_FLIGHT = 2;
 // machine, where a 5 s budget could refuse it. The test of the refusal waits it out once.
 const QUEUE_TIMEOUT_MS = 20_000;
 
+/** A trusted proxy: from it, `x-forwarded-for` names the client, whatever text that is. */
+const PROXY = '127.0.0.9';
+
 let target: Target;
 
 beforeAll(async () => {
@@ -24,7 +27,8 @@ beforeAll(async () => {
     config: {
       // Slow bodies hold their places for longer than a request waits at the gate.
       server: { bodyTimeoutMs: 30_000, headersTimeoutMs: 30_000, admission: { queueTimeoutMs: QUEUE_TIMEOUT_MS } },
-      rateLimit: { perAddress: { windowSeconds: 60, limit: 100_000, maxInFlight: MAX_IN_FLIGHT } },
+      // PROXY's forwarded addresses are the client's (and so client-chosen text, bounded).
+      rateLimit: { trustedProxies: [PROXY], perAddress: { windowSeconds: 60, limit: 100_000, maxInFlight: MAX_IN_FLIGHT } },
       // On the gateway's own port, so that this file needs no second one.
       metrics: { listener: 'public' },
     },
@@ -36,7 +40,8 @@ afterAll(async () => {
 });
 
 const ping = JSON.stringify({ query: '{ __typename }' });
-const head = (contentLength: number) => `POST /graphql HTTP/1.1\r\nhost: gateway\r\ncontent-type: application/json\r\ncontent-length: ${contentLength}\r\n\r\n`;
+const head = (contentLength: number, forwardedFor?: string) =>
+  `POST /graphql HTTP/1.1\r\nhost: gateway\r\n${forwardedFor === undefined ? '' : `x-forwarded-for: ${forwardedFor}\r\n`}content-type: application/json\r\ncontent-length: ${contentLength}\r\n\r\n`;
 
 /** A raw connection from `localAddress` that has sent `text`, reporting what the gateway wrote. */
 async function connectFrom(localAddress: string, text: string) {
@@ -120,6 +125,48 @@ describe('one address with more requests at once than maxInFlight', () => {
       { numRuns: 15 },
     );
     expect((await postRaw(target, ping)).status).toBe(200);
+    await expectStillServing(target);
+  }, 120_000);
+});
+
+describe('client-chosen addresses (forwarded by a trusted proxy)', () => {
+  it('keeps `__proto__`, `constructor` and `toString` as addresses of their own: each holds its own places, and its next request waits its own turn', async () => {
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      const holders = [];
+      for (let i = 0; i < MAX_IN_FLIGHT; i += 1) holders.push(await connectFrom(PROXY, `${head(ping.length, name)}${ping.slice(0, 5)}`));
+      await expectStillServing(target);
+      const queued = await connectFrom(PROXY, `${head(ping.length, name)}${ping}`);
+      // Another forwarded name, sent later through the same proxy, is served at once.
+      const other = await connectFrom(PROXY, `${head(ping.length, 'prototype')}${ping}`);
+      await expect.poll(() => other.received(), { timeout: 10_000 }).toMatch(/^HTTP\/1\.1 200 /);
+      expect(await waitingNow(), name).toBe(1);
+      expect(queued.received(), name).toBe('');
+      holders[0]!.socket.write(ping.slice(5));
+      await expect.poll(() => queued.received(), { timeout: 10_000 }).toMatch(/^HTTP\/1\.1 200 /);
+      expect(queued.received()).toContain('{"data":{"__typename":"Query"}}');
+      for (const { socket } of [...holders, queued, other]) socket.destroy();
+      await expect.poll(waitingNow, { timeout: 10_000 }).toBe(0);
+    }
+    await expectStillServing(target);
+  }, 90_000);
+
+  it('serves the bursts of generated forwarded addresses in turn, never with a 5xx', async () => {
+    const proxy = clientFrom(target, PROXY);
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.stringMatching(/^[\x21-\x7e]{1,200}$/), async (forwarded) => {
+          const replies = await Promise.all(Array.from({ length: MAX_IN_FLIGHT + 3 }, () => proxy.post(ping, { 'x-forwarded-for': forwarded })));
+          expect(
+            replies.map((reply) => reply.status),
+            forwarded,
+          ).toEqual(replies.map(() => 200));
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      proxy.close();
+    }
+    expect(await waitingNow()).toBe(0);
     await expectStillServing(target);
   }, 120_000);
 });
