@@ -34,11 +34,11 @@ interface Start {
 }
 
 /** From spawning the gateway to its first 200 answer to `body`, polled every 5 ms. */
-async function timeToFirstAnswer(node: string, root: string, supergraphFile: string, body: string): Promise<Start> {
+async function timeToFirstAnswer(node: string, nodeArgs: readonly string[], root: string, supergraphFile: string, body: string): Promise<Start> {
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}/graphql`;
   const startedAt = performance.now();
-  const child = spawn(node, porticoGatewayArgs({ root, config: join(root, 'bench/gateways/portico.yaml'), supergraph: supergraphFile, port }), {
+  const child = spawn(node, porticoGatewayArgs({ root, config: join(root, 'bench/gateways/portico.yaml'), supergraph: supergraphFile, port, nodeArgs }), {
     cwd: root,
     env: {
       ...process.env,
@@ -85,9 +85,11 @@ try {
     .option('--node <path>', 'the Node.js binary to run the gateway with', process.execPath)
     .option('--root <dir>', 'the checkout to start', fileURLToPath(new URL('..', import.meta.url)))
     .option('--base <dir>', 'another checkout to start in turns with it (built as it is)')
+    .option('--node-args <args>', 'Node flags for the gateway, space-separated (e.g. "--cpu-prof --cpu-prof-dir=DIR")', '')
     .exitOverride();
   program.parse(process.argv.slice(2), { from: 'user' });
-  const flags = program.opts<{ runs: number; node: string; root: string; base?: string }>();
+  const flags = program.opts<{ runs: number; node: string; root: string; base?: string; nodeArgs: string }>();
+  const nodeArgs = flags.nodeArgs.split(' ').filter(Boolean);
   const roots = [resolve(flags.root), ...(flags.base ? [resolve(flags.base)] : [])];
   const subgraphs = await spawnBenchSubgraphs();
   try {
@@ -99,7 +101,7 @@ try {
       // ABBA, as bench:compare: neither checkout always starts first.
       const order = run % 2 === 0 ? roots.map((_, index) => index) : roots.map((_, index) => roots.length - 1 - index);
       for (const index of order) {
-        const start = await timeToFirstAnswer(flags.node, roots[index]!, supergraphFile, body);
+        const start = await timeToFirstAnswer(flags.node, nodeArgs, roots[index]!, supergraphFile, body);
         starts[index]!.push(start);
         process.stderr.write(`start ${run + 1}/${flags.runs} of ${roots[index]}: ${Math.round(start.wallMs)} ms, ${Math.round(start.cpuMs)} ms CPU\n`);
       }

@@ -260,7 +260,7 @@ const notBundled = ['ioredis', 'pino-pretty', 'jwks-rsa'];
  */
 async function bundleGateway(build, root, sources, validator) {
   if (!sources.includes(gatewayEntry)) return { files: [], inputs: [] };
-  const plugins = [namedExports(root, ['graphql']), leaveOut(root, unusedByApollo)];
+  const plugins = [namedExports(root, ['graphql']), leaveOut(root, unusedAtRuntime)];
   if (validator) plugins.push(replaceModule(join(root, configValidator), join(root, validator)));
   const entry = compiledPath(gatewayEntry);
   const result = await build({
@@ -387,17 +387,21 @@ function isCodeCacheOf(bundle, file) {
 }
 
 /**
- * Packages Apollo Gateway requires when it loads, for what Portico never has it do, by the files
- * that require them: composing a supergraph (Portico's supergraph manager loads a composed one),
- * its usage telemetry (its meter provider, the cloud resource detectors and the metrics exporter:
- * `createApolloGateway` turns it off), fetching from subgraphs or Uplink (Portico's executor calls
- * the subgraphs). Each is bundled as a stub that throws, naming itself, at the first use of
- * anything in it (`make-fetch-happen`'s `defaults()` still answers: Apollo Gateway builds a data
- * source per subgraph, with a fetcher that is never called). Together about 2 MB of the bundle's
- * 9 (docs/performance.md, "Start-up time"). The build fails if one of them is imported from
- * another file of Apollo's than these (a new use to look at); anyone else gets the real package.
+ * Modules the gateway's packages require when they load, for what Portico never has them do, by
+ * the files that require them. Apollo Gateway's: composing a supergraph (Portico's supergraph
+ * manager loads a composed one), its usage telemetry (its meter provider, the cloud resource
+ * detectors, the metrics exporter, and the resource module only they use:
+ * `createApolloGateway` turns it off), fetching from subgraphs or Uplink (`make-fetch-happen` and
+ * `node-fetch`: Portico's executor calls the subgraphs). Apollo's query graphs: drawing them as
+ * Graphviz (a debugging aid). prom-client's: pushing to a Pushgateway (Portico is scraped; the
+ * module loads `https` and `zlib` at every start). Each is bundled as a stub that throws, naming
+ * itself, at the first use of anything in it (`make-fetch-happen`'s `defaults()` still answers:
+ * Apollo Gateway builds a data source per subgraph, with a fetcher that is never called).
+ * Together about 3 MB of what the bundle would be, and a fifth of the packages' start-up code
+ * (docs/performance.md, "Start-up time"). The build fails if one of them is imported from another
+ * file of Apollo Gateway's than these (a new use to look at); anyone else gets the real module.
  */
-const unusedByApollo = {
+const unusedAtRuntime = {
   '@apollo/composition': [
     '@apollo/gateway/dist/supergraphManagers/IntrospectAndCompose/index.js',
     '@apollo/gateway/dist/supergraphManagers/LegacyFetcher/index.js',
@@ -409,14 +413,23 @@ const unusedByApollo = {
   '@opentelemetry/resource-detector-azure': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
   '@opentelemetry/resource-detector-gcp': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
   '@opentelemetry/sdk-metrics': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  '@opentelemetry/resources': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
+  'node-cpu-count': ['@apollo/gateway/dist/utilities/opentelemetry.js'],
   'make-fetch-happen': [
     '@apollo/gateway/dist/datasources/RemoteGraphQLDataSource.js',
     '@apollo/gateway/dist/supergraphManagers/UplinkSupergraphManager/index.js',
   ],
+  'node-fetch': [
+    '@apollo/gateway/dist/datasources/RemoteGraphQLDataSource.js',
+    '@apollo/gateway/dist/executeQueryPlan.js',
+    '@apollo/gateway/dist/supergraphManagers/IntrospectAndCompose/loadServicesFromRemoteEndpoint.js',
+  ],
+  'ts-graphviz': ['@apollo/query-graphs/dist/graphviz.js'],
+  './lib/pushgateway': ['prom-client/index.js'],
 };
 
 /**
- * The stubs of `unusedByApollo` (a map from package to the files of Apollo's that may import it,
+ * The stubs of `unusedAtRuntime` (a map from module specifier to the files that may import it,
  * relative to node_modules).
  * @returns {import('esbuild').Plugin}
  */
@@ -434,7 +447,7 @@ function leaveOut(root, unused) {
           return {
             errors: [
               {
-                text: `${importer} imports ${args.path}, which the gateway bundle leaves out (unusedByApollo in scripts/buildDist.js): check whether Portico's paths now use it`,
+                text: `${importer} imports ${args.path}, which the gateway bundle leaves out (unusedAtRuntime in scripts/buildDist.js): check whether Portico's paths now use it`,
               },
             ],
           };
@@ -446,9 +459,9 @@ function leaveOut(root, unused) {
   };
 }
 
-/** The CommonJS text of the stub for `name` (see unusedByApollo). */
+/** The CommonJS text of the stub for `name` (see unusedAtRuntime). */
 export function leftOutModule(name) {
-  const message = JSON.stringify(`${name} is left out of Portico's gateway bundle (unusedByApollo in scripts/buildDist.js), but was used`);
+  const message = JSON.stringify(`${name} is left out of Portico's gateway bundle (unusedAtRuntime in scripts/buildDist.js), but was used`);
   const unusedFetch = name === 'make-fetch-happen' ? "if (key === 'defaults') return () => () => { throw new Error(message); };\n    " : '';
   return [
     `const message = ${message};`,

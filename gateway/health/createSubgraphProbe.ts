@@ -1,4 +1,3 @@
-import { fetch } from 'undici';
 import { Headers } from '../../common/headers.js';
 import { signRequest } from '../../common/signing/signRequest.js';
 

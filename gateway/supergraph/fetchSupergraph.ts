@@ -1,5 +1,3 @@
-import { fetch } from 'undici';
-
 /**
  * Downloads a composed supergraph (`supergraph.url`): a plain GET that must answer 200 with the
  * SDL within `timeoutMs`. Throws an `Error` naming the URL when it does not; whether the answer

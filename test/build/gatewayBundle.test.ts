@@ -19,10 +19,23 @@ function exportsOf(text: string): Record<string, unknown> {
 
 describe("the gateway's bundle", () => {
   it('holds stubs, not the packages, for what Apollo Gateway loads but Portico never has it run', () => {
-    for (const left of ['@apollo/composition', '@opentelemetry/resource-detector-aws', '@opentelemetry/exporter-metrics-otlp-http', 'make-fetch-happen']) {
+    for (const left of [
+      '@apollo/composition',
+      '@opentelemetry/resource-detector-aws',
+      '@opentelemetry/exporter-metrics-otlp-http',
+      'make-fetch-happen',
+      'node-fetch',
+      'ts-graphviz',
+    ]) {
       expect(sources.filter((source) => source.includes(`node_modules/${left}/`))).toEqual([]);
       expect(sources).toContain(`portico-left-out:${left}`);
     }
+    // Nor the packages' modules that only do what Portico never asks of them: a Prometheus
+    // Pushgateway client, Node's copy of undici (web fetch, cookies, WebSocket) beside the Pool.
+    expect(sources).toContain('portico-left-out:./lib/pushgateway');
+    expect(sources.filter((source) => source.includes('node_modules/prom-client/lib/pushgateway'))).toEqual([]);
+    expect(sources.filter((source) => /node_modules\/undici\/(index\.js|lib\/web\/(cookies|websocket|eventsource)|lib\/mock)/.test(source))).toEqual([]);
+    expect(sources).toContain('../../../node_modules/undici/lib/dispatcher/pool.js');
     // Tracing's own OpenTelemetry packages (turned on by config) are the real ones.
     expect(sources.some((source) => source.includes('node_modules/@opentelemetry/exporter-trace-otlp-http/'))).toBe(true);
   });
