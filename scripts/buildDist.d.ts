@@ -16,7 +16,7 @@ export declare function buildDist(options?: {
   root?: string;
 }): Promise<{ files: number; written: number; removed: number; reused: boolean; reusedSteps: Array<'bundle' | 'validator'>; ms: number }>;
 
-/** The CommonJS text of the stub the gateway bundle holds in the place of `name` (one of the packages Apollo Gateway loads but Portico never has it use). */
+/** The CommonJS text of the stub the gateway bundle holds in the place of `name` (a module the gateway's packages load but Portico never has them use). */
 export declare function leftOutModule(name: string): string;
 /** The name the gateway bundle's `import()` calls are renamed to (loadCachedBundle passes a function by it). */
 export declare const bundleImportName: string;

@@ -4,7 +4,8 @@
 // so there is one copy of each. Plain JavaScript, so it runs before anything is built.
 //
 // esbuild transpiles each file on its own (tsconfig's isolatedModules guarantees that is sound),
-// then bundles the gateway's entry over its per-file output (see bundleGateway): a whole build
+// then bundles the gateway's entry over its per-file output (see bundleGateway), and the CLI's
+// entry (scripts/bundleCli.js): a whole build
 // takes a few seconds (the bundle most of it: 1.6 s without, 5.8-8.6 s with, at a load average
 // of 4 on two cores). Every `npm start`, test run and `portico dev` builds rather than trusting
 // dist/, and a build whose inputs (sources, packages, this script) are all as the last build
@@ -17,6 +18,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { bundleCli } from './bundleCli.js';
 import { readOrEmpty } from './readOrEmpty.js';
 import { compiledClosure, reuseBuildStep, stepKey } from './reuseBuildStep.js';
 
@@ -109,6 +111,8 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
     steps.bundle = { key: bundleKeyOf(bundleInputs), inputs: bundleInputs, outputs: bundle.map((file) => relative(root, file.path)) };
   }
   for (const file of bundle) expected.set(relative(root, file.path), file.contents);
+  // The CLI's entry, bundled in place of its per-file output (see bundleCli): small, so built every time.
+  for (const file of await bundleCli(build, root, typescript, target, compiledPath)) expected.set(relative(root, file.path), file.contents);
   // What the bundle read outside the sources (the packages, by absolute path when outside the
   // root: node_modules may be a link), which the record keeps for reuseLastBuild; the sources are digested whole.
   const packageInputs = bundleInputs.filter((input) => !sourceFolders.some((folder) => input.startsWith(folder + sep)));

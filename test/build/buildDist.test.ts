@@ -16,7 +16,7 @@ function scratch(): void {
   write('package.json', '{ "type": "module" }\n');
   symlinkSync(resolve('node_modules'), join(root, 'node_modules'), 'dir');
   write(
-    'cli/main.ts',
+    'cli/hello.ts',
     "import { greet } from '../common/greet.js';\nimport type { Name } from '../common/greet.js';\nconst who: Name = 'portico';\nconsole.log(greet(who));\n",
   );
   write('common/greet.ts', "export type Name = string;\nexport const greet = (name: Name): string => ['hello', name].map((word) => word).join(' ');\n");
@@ -32,16 +32,33 @@ describe('buildDist (npm run build)', () => {
     scratch();
     const result = await buildDist({ root });
     expect(result).toMatchObject({ files: 4, written: 4, removed: 0 });
-    const main = readFileSync(join(root, 'dist/cli/main.js'), 'utf8');
+    const hello = readFileSync(join(root, 'dist/cli/hello.js'), 'utf8');
     // Types gone, the `.js` specifier kept, no esbuild `__name` wrappers (keepNames costs CPU per request).
-    expect(main).toContain('from "../common/greet.js"');
-    expect(main).not.toMatch(/\bName\b|__name/);
+    expect(hello).toContain('from "../common/greet.js"');
+    expect(hello).not.toMatch(/\bName\b|__name/);
     expect(readFileSync(join(root, 'dist/common/greet.js'), 'utf8')).not.toContain('__name');
-    expect(main).toMatch(/\/\/# sourceMappingURL=main\.js\.map\n$/);
-    expect(JSON.parse(readFileSync(join(root, 'dist/cli/main.js.map'), 'utf8')).sources).toEqual(['../../cli/main.ts']);
-    const run = spawnSync(process.execPath, [join(root, 'dist/cli/main.js')], { encoding: 'utf8' });
+    expect(hello).toMatch(/\/\/# sourceMappingURL=hello\.js\.map\n$/);
+    expect(JSON.parse(readFileSync(join(root, 'dist/cli/hello.js.map'), 'utf8')).sources).toEqual(['../../cli/hello.ts']);
+    const run = spawnSync(process.execPath, [join(root, 'dist/cli/hello.js')], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe('hello portico\n');
+  });
+
+  it("bundles the CLI's entry with what it imports statically; what it imports when it runs stays a file of its own", async () => {
+    scratch();
+    write(
+      'cli/main.ts',
+      "import { greet } from '../common/greet.js';\nconsole.log(greet('cli'));\nconst { later } = await import('./commands/later.js');\nconsole.log(later);\n",
+    );
+    write('cli/commands/later.ts', "export const later = 'loaded when run';\n");
+    await buildDist({ root });
+    const main = readFileSync(join(root, 'dist/cli/main.js'), 'utf8');
+    expect(main).not.toContain('from "../common/greet.js"');
+    expect(main).toContain('import("./commands/later.js")');
+    expect(existsSync(join(root, 'dist/cli/commands/later.js'))).toBe(true);
+    const run = spawnSync(process.execPath, [join(root, 'dist/cli/main.js')], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('hello cli\nloaded when run\n');
   });
 
   it('leaves out declarations, browser code, tests and files that are not TypeScript', async () => {
@@ -65,12 +82,12 @@ describe('buildDist (npm run build)', () => {
     await buildDist({ root });
     const untouched = statSync(join(root, 'dist/cli/keep.js')).mtimeMs;
     await new Promise((done) => setTimeout(done, 20));
-    write('cli/main.ts', "console.log('changed');\n");
+    write('cli/hello.ts', "console.log('changed');\n");
     write('cli/extra.ts', 'export const extra = 1;\n');
     rmSync(join(root, 'common/greet.ts'));
     const result = await buildDist({ root });
     expect(result).toMatchObject({ files: 6, written: 4, removed: 2 });
-    expect(readFileSync(join(root, 'dist/cli/main.js'), 'utf8')).toContain('changed');
+    expect(readFileSync(join(root, 'dist/cli/hello.js'), 'utf8')).toContain('changed');
     expect(existsSync(join(root, 'dist/cli/extra.js'))).toBe(true);
     expect(existsSync(join(root, 'dist/common'))).toBe(false);
     expect(statSync(join(root, 'dist/cli/keep.js')).mtimeMs, 'an unchanged file is not rewritten').toBe(untouched);
@@ -191,9 +208,9 @@ describe('buildDist (npm run build)', () => {
     expect(await buildDist({ root })).toMatchObject({ reused: false, removed: 2 });
 
     // An output edited or removed by hand, or a file in dist/ that no build wrote.
-    writeFileSync(join(root, 'dist/cli/main.js'), 'edited by hand\n');
+    writeFileSync(join(root, 'dist/cli/hello.js'), 'edited by hand\n');
     expect(await buildDist({ root })).toMatchObject({ reused: false, written: 1 });
-    expect(readFileSync(join(root, 'dist/cli/main.js'), 'utf8')).toContain('greet');
+    expect(readFileSync(join(root, 'dist/cli/hello.js'), 'utf8')).toContain('greet');
     rmSync(join(root, 'dist/common/greet.js'));
     expect(await buildDist({ root })).toMatchObject({ reused: false, written: 1 });
     write('dist/cli/stray.js', 'stray();\n');
@@ -228,10 +245,10 @@ describe('buildDist (npm run build)', () => {
     const firstBundle = bundleName();
 
     // A source neither reads (a subgraph's, the CLI's): compiled, both steps taken as they were.
-    write('cli/main.ts', "console.log('changed');\n");
+    write('cli/hello.ts', "console.log('changed');\n");
     // (The module and its source map.)
     expect(await buildDist({ root })).toMatchObject({ reused: false, written: 2, reusedSteps: ['validator', 'bundle'] });
-    expect(readFileSync(join(root, 'dist/cli/main.js'), 'utf8')).toContain('changed');
+    expect(readFileSync(join(root, 'dist/cli/hello.js'), 'utf8')).toContain('changed');
     expect(bundleName()).toBe(firstBundle);
 
     // A source the bundle read, and a package file it read: bundled again.
