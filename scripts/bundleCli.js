@@ -34,7 +34,7 @@ export async function bundleCli(build, root, sources, target, compiledPath) {
     packages: 'bundle',
     // commander is CommonJS, and requires Node's modules: an ES module has no `require` of its own.
     banner: { js: "import { createRequire as __porticoCreateRequire } from 'node:module'; const require = __porticoCreateRequire(import.meta.url);" },
-    plugins: [importedWhenRun(root, outfile, compiledPath)],
+    plugins: [importedWhenRun(root, outfile, compiledPath), noSubcommandProcesses()],
     keepNames: false,
     sourcemap: 'linked',
     sourcesContent: false,
@@ -42,6 +42,30 @@ export async function bundleCli(build, root, sources, target, compiledPath) {
     logLevel: 'silent',
   });
   return result.outputFiles;
+}
+
+/**
+ * commander requires `node:child_process` when it loads, for subcommands that are programs of
+ * their own (`portico-<name>` executables), which `portico` has none of: in the bundle its
+ * `require` gets a stub that says so if it is ever called. Loading Node's child_process (and
+ * the modules it loads) was about 8 ms of every command's start, the gateway's included (which
+ * loads `node:cluster`, and with it child_process, only with workers).
+ * @returns {import('esbuild').Plugin}
+ */
+function noSubcommandProcesses() {
+  const namespace = 'portico-no-subcommand-processes';
+  return {
+    name: namespace,
+    setup(plugin) {
+      plugin.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+        /[\\/]commander[\\/]lib[\\/]command\.js$/.test(args.importer) ? { path: args.path, namespace } : undefined,
+      );
+      plugin.onLoad({ filter: /.*/, namespace }, () => ({
+        contents: "module.exports = { spawn() { throw new Error('portico has no subcommand that is a program of its own'); } };",
+        loader: 'js',
+      }));
+    },
+  };
 }
 
 /**

@@ -31,6 +31,13 @@ export interface ClusterMessages {
   'portico:metrics-result': { id: number; text: string } | { id: number; error: string };
 }
 
+/**
+ * Set in each worker's environment by the primary (`cluster.fork`), so that `portico gateway`
+ * knows it is a worker before loading `node:cluster`: a gateway without workers never loads it, nor
+ * the `child_process` module it requires (about 8 ms of a start).
+ */
+export const GATEWAY_WORKER_ENV = 'PORTICO_GATEWAY_WORKER';
+
 export type ClusterMessageType = keyof ClusterMessages;
 export type ClusterMessage<T extends ClusterMessageType> = { type: T } & ClusterMessages[T];
 

@@ -1,10 +1,8 @@
-import cluster from 'node:cluster';
 import { createLogger } from '../../common/createLogger.js';
 import { ConfigError } from '../config/ConfigError.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import { loadGatewayConfig, type LoadGatewayConfigOptions } from '../config/loadGatewayConfig.js';
-import { runGatewayPrimary } from './runGatewayPrimary.js';
-import { runGatewayWorker } from './runGatewayWorker.js';
+import { GATEWAY_WORKER_ENV } from './clusterMessages.js';
 import { runSingleGateway } from './runSingleGateway.js';
 
 export interface RunGatewayOptions extends Pick<LoadGatewayConfigOptions, 'file' | 'overrides'> {
@@ -23,7 +21,9 @@ export interface RunGatewayOptions extends Pick<LoadGatewayConfigOptions, 'file'
  * wrong; exits 0 after a graceful stop on SIGTERM or SIGINT.
  */
 export async function runGateway(options: RunGatewayOptions): Promise<void> {
-  if (cluster.isWorker) {
+  // The cluster's modules are loaded only where there are workers (see GATEWAY_WORKER_ENV).
+  if (process.env[GATEWAY_WORKER_ENV] === '1') {
+    const { runGatewayWorker } = await import('./runGatewayWorker.js');
     await runGatewayWorker(options.onServing);
     return;
   }
@@ -31,7 +31,7 @@ export async function runGateway(options: RunGatewayOptions): Promise<void> {
   const config = loadConfig(options);
   if (!config) process.exitCode = 1;
   else if (config.server.workers === 1) await runSingleGateway(config, logger, options.onServing);
-  else runGatewayPrimary(config, logger);
+  else (await import('./runGatewayPrimary.js')).runGatewayPrimary(config, logger);
 }
 
 /** The config from the file and flags; a wrong one is reported on stderr, without a stack. */

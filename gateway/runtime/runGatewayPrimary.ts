@@ -8,7 +8,7 @@ import type { Logger } from '../../common/createLogger.js';
 import { handleStopSignals } from '../../common/process/handleStopSignals.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
 import { createMetricsListener } from '../metrics/createMetricsListener.js';
-import { clusterMessage, isClusterMessage, type ClusterMessage } from './clusterMessages.js';
+import { clusterMessage, GATEWAY_WORKER_ENV, isClusterMessage, type ClusterMessage } from './clusterMessages.js';
 import { createRestartPolicy } from './createRestartPolicy.js';
 import { logServing } from './logServing.js';
 import { metricsUnavailable } from './metricsUnavailable.js';
@@ -64,7 +64,7 @@ export function runGatewayPrimary(config: GatewayConfig, logger: Logger): void {
   };
 
   const fork = () => {
-    const worker = cluster.fork();
+    const worker = cluster.fork({ [GATEWAY_WORKER_ENV]: '1' });
     alive.add(worker);
     worker.on('message', (message: unknown) => onMessage(worker, message));
     worker.once('exit', (code, signal) => onExit(worker, code, signal));

@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { createLogger } from '../../common/createLogger.js';
 import { runService } from '../../common/process/runService.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
-import { clusterMessage, isClusterMessage } from './clusterMessages.js';
+import { clusterMessage, GATEWAY_WORKER_ENV, isClusterMessage } from './clusterMessages.js';
 import { answerMetricsCollections, exposeClusterMetrics } from './exposeClusterMetrics.js';
 import { leaveClusterRotation } from './leaveClusterRotation.js';
 import { serving } from './serving.js';
@@ -16,6 +16,7 @@ import { reportStartFailure, startGateway } from './startGateway.js';
  * at once. `onServing` is called once it listens.
  */
 export async function runGatewayWorker(onServing?: () => void): Promise<void> {
+  if (!cluster.isWorker) throw new Error(`${GATEWAY_WORKER_ENV} is set, but this process is not a worker of \`portico gateway --workers N\`: unset it`);
   const logger = createLogger({ name: `gateway/${cluster.worker?.id ?? '?'}` });
   answerMetricsCollections();
   const config = await receiveConfig();

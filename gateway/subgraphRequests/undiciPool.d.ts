@@ -4,7 +4,6 @@
 // globals cookies reach for), and the gateway only ever dispatches through a Pool. undici has no
 // `exports` map, so the path is public to Node; this file gives it the index's type.
 declare module 'undici/lib/dispatcher/pool.js' {
-  import type { Pool } from 'undici';
-  const PoolClass: typeof Pool;
-  export default PoolClass;
+  import { Pool } from 'undici';
+  export default Pool;
 }

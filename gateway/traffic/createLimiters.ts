@@ -1,5 +1,7 @@
 import type { RedisClient } from './createRedisClient.js';
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory.js';
+import RateLimiterRedis from 'rate-limiter-flexible/lib/RateLimiterRedis.js';
 import type { RateLimitConfig } from '../config/TrafficConfig.js';
 
 /** One counter per rule: what it counts and how many per window. */

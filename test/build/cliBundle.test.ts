@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cliEntry } from '../../scripts/bundleCli.js';
 import { compiledPath } from '../../scripts/buildDist.js';
@@ -22,5 +24,23 @@ describe("the CLI's entry", () => {
     expect(loaded).toContain('../gateway/runtime/runGateway.js');
     expect(loaded).toContain('./dev/runDev.js');
     for (const specifier of loaded) expect(existsSync(resolve(dirname(bundle), specifier)), specifier).toBe(true);
+  });
+});
+
+describe('what a start loads of Node', () => {
+  /** Whether loading `module` (after setting argv, as `portico <args>` would) loaded Node's `builtin`, as Node reports it. */
+  function loads(module: string, args: string[], builtins: string[]): Record<string, boolean> {
+    // Read as the process exits: commander ends it itself after `--version`.
+    const script = `process.argv = [process.argv[0], 'portico', ...${JSON.stringify(args)}];
+      process.on('exit', () => process.stderr.write('\\n' + JSON.stringify(Object.fromEntries(${JSON.stringify(builtins)}.map((name) => [name, process.moduleLoadList.includes('NativeModule ' + name)])))));
+      await import(${JSON.stringify(pathToFileURL(module).href)});`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    return JSON.parse(run.stderr.trim().split('\n').at(-1)!) as Record<string, boolean>;
+  }
+
+  it('neither child_process nor cluster for a command, nor for the gateway bundle (only with workers)', () => {
+    expect(loads(bundle, ['--version'], ['child_process', 'cluster'])).toEqual({ child_process: false, cluster: false });
+    const gateway = join(process.cwd(), compiledPath('gateway/runtime/runGateway.ts'));
+    expect(loads(gateway, [], ['child_process', 'cluster'])).toEqual({ child_process: false, cluster: false });
   });
 });

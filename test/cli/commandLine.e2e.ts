@@ -35,4 +35,10 @@ describe('the portico command line', () => {
     expect(result.stderr).toContain("error: required option '--sub <subject>' not specified");
     expect(result.stdout).toBe('');
   });
+
+  it('refuses to start as a gateway worker outside a cluster (the mark the primary gives its workers, set by hand)', async () => {
+    const result = await runPortico('.', ['gateway', '--port', '0'], { PORTICO_GATEWAY_WORKER: '1' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('portico: PORTICO_GATEWAY_WORKER is set, but this process is not a worker of `portico gateway --workers N`: unset it\n');
+  });
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RateLimiterRes } from 'rate-limiter-flexible';
+import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js';
 import { ErrorCode } from '../../../common/errorCodes.js';
 import type { Logger } from '../../../common/createLogger.js';
 import { HttpError } from '../../../common/http/HttpError.js';

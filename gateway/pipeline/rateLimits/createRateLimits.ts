@@ -1,6 +1,6 @@
 import type { RedisClient } from '../../traffic/createRedisClient.js';
 import { GraphQLError, type OperationDefinitionNode } from 'graphql';
-import { RateLimiterRes } from 'rate-limiter-flexible';
+import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js';
 import { ErrorCode, httpStatusOf } from '../../../common/errorCodes.js';
 import type { Logger } from '../../../common/createLogger.js';
 import type { RateLimitConfig } from '../../config/TrafficConfig.js';
