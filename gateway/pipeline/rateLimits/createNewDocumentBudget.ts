@@ -19,9 +19,12 @@ export interface NewDocumentBudgetOptions {
  * "New" is "not in `known`", the documents that passed the document limits and were not then
  * refused by Apollo Server's parse or validation (forgotten by this feature's plugin, so that a
  * repeated invalid document, which Apollo Server validates again each time, counts each time).
- * Apollo Server's own document store is not consulted: it sits behind the request pipeline, keyed
- * by the schema, and a document within the limits that is missing from it is one it evicted or
- * one validated before a supergraph reload, both work a legitimate client causes once. A request
+ * Apollo Server's own document store is not consulted: it is reachable only through its internals
+ * (see readApolloInternals), it would take a SHA-256 and an async lookup per request before this
+ * check, and it adds nothing an attacker could use: a document within the limits that is known
+ * here but missing there is one it evicted or validated before a supergraph reload, work a
+ * legitimate client causes once per document; one missing here but present there (evicted from
+ * this smaller LRU) only counts once more. A request
  * without a query (an APQ hash or trusted-document id already registered) has nothing new;
  * each new document of a batch counts (once, however often the batch repeats it).
  */
