@@ -57,7 +57,7 @@ export function createAddressBudget(options: AddressBudgetOptions): AddressBudge
       logger.warn({ err: String(error), rule: limiter.name }, 'rate limit store unreachable; letting requests through (rateLimit.onStoreError: open)');
     }
   };
-  return {
+  const budget: AddressBudget = {
     limit: limiter.limit,
     async remaining(address) {
       try {
@@ -81,10 +81,11 @@ export function createAddressBudget(options: AddressBudgetOptions): AddressBudge
       }
     },
     async exceed(address, points, req, res) {
-      await this.charge(address, points, req, res);
+      await budget.charge(address, points, req, res);
       throw refusal(limiter.windowSeconds * 1000, true);
     },
   };
+  return budget;
 
   function refusal(msBeforeNext: number, close: boolean): HttpError {
     const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
