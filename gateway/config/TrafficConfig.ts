@@ -122,6 +122,25 @@ export const rateLimitConfigSchema = section({
       description:
         "Requests of one client address (as `trustedProxies` resolve it) being processed at once, per worker, from the moment its count is taken until it is answered; more wait, unread, in arrival order (at most `server.admission.queueTimeoutMs`, then 503 `OVERLOADED`). Every other client's request then meets at most this many of one address's in progress, however many that address sends at once or however much each costs (a token checked, a body read, a document parsed, an operation run). A browser uses up to 6 connections; raise it for a server-side client that sends many requests at once from one address. `0`: no cap. See [Security model](#security-model).",
     }),
+    newDocuments: section({
+      windowSeconds: window(60, 'Window of the new-document budget (`newDocuments`).'),
+      limit: Type.Integer({
+        minimum: 0,
+        default: 300,
+        description:
+          "Operation documents the gateway has not accepted before that one client address may send per window (each one of a batch counts), counted before the document is tokenized, parsed, validated and planned; over it: 429 `RATE_LIMITED`, held like the address's other 429s. A repeated document, or one sent by a registered APQ hash or trusted-document id, never counts, so a fleet of browsers behind one office address running an app with 50 operations costs 50 once per gateway process; 300 a minute leaves room for developers trying queries in the sandbox and for server-side clients that inline values (better: variables or persisted documents). `0`: no budget. See [Security model](#security-model).",
+      }),
+    }),
+    bodyBytes: section({
+      windowSeconds: window(60, 'Window of the body-bytes budget (`bodyBytes`).'),
+      limit: Type.Integer({
+        minimum: 0,
+        default: 268_435_456,
+        defaultNote: '256 MiB',
+        description:
+          "Bytes of request bodies one client address may send per window, charged from `content-length` before the body is read (a chunked body as it arrives, cut off once over); over it: 429 `RATE_LIMITED`, held like the address's other 429s, the body unread. An address sending at the whole `perAddress.limit` (3000 a minute) may average 85 KiB a request, where a GraphQL request is usually a few KiB; keep it at least `server.bodyLimitBytes`. `0`: no budget. See [Security model](#security-model).",
+      }),
+    }),
   }),
   default: section({
     windowSeconds: window(60, 'Window of the rule every operation counts against (`default`).'),

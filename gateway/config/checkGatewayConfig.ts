@@ -130,13 +130,21 @@ function checkTraffic(config: GatewayConfig): string[] {
   const { mode, manifest } = config.trustedDocuments;
   if (mode !== 'off' && manifest === null) problems.push(`trustedDocuments.manifest: mode "${mode}" needs a persisted query manifest file`);
   if (manifest !== null && !isFile(manifest)) problems.push(`trustedDocuments.manifest: no file at ${manifest}`);
-  const names = new Set<string>(['address', 'default', 'cost']);
+  const { bodyBytes } = config.rateLimit.perAddress;
+  if (bodyBytes.limit > 0 && bodyBytes.limit < config.server.bodyLimitBytes) {
+    problems.push(
+      `rateLimit.perAddress.bodyBytes.limit: ${bodyBytes.limit} is less than server.bodyLimitBytes (${config.server.bodyLimitBytes}); a body between them would always be refused (raise it, or 0 for no budget)`,
+    );
+  }
+  // The per-address budgets' counters are named so too (their keys must not meet a rule's).
+  const names = new Set<string>(['address', 'default', 'cost', 'newDocuments', 'bodyBytes']);
   config.rateLimit.rules.forEach((rule, index) => {
     const key = `rateLimit.rules[${index}]`;
     if ((rule.operationName === undefined) === (rule.rootField === undefined)) {
       problems.push(`${key}: set exactly one of operationName and rootField (rule "${rule.name}")`);
     }
-    if (names.has(rule.name)) problems.push(`${key}.name: "${rule.name}" is taken (rule names are unique; "address", "default" and "cost" are built in)`);
+    if (names.has(rule.name))
+      problems.push(`${key}.name: "${rule.name}" is taken (rule names are unique; "address", "default", "cost", "newDocuments" and "bodyBytes" are built in)`);
     names.add(rule.name);
   });
   return problems;

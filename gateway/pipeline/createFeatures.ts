@@ -10,7 +10,9 @@ import type { GatewayMetrics } from '../metrics/createGatewayMetrics.js';
 import type { AddressResolver } from '../traffic/createAddressResolver.js';
 import { addressGateOn, createAddressGate } from '../traffic/createAddressGate.js';
 import { createAdmission } from '../traffic/createAdmission.js';
-import { createLimiters } from '../traffic/createLimiters.js';
+import { createAddressBudget } from '../traffic/createAddressBudget.js';
+import { createKnownDocuments } from '../traffic/createKnownDocuments.js';
+import { createLimiters, type Limiter } from '../traffic/createLimiters.js';
 import { createOperationCost } from '../traffic/createOperationCost.js';
 import { createRefusalHold } from '../traffic/createRefusalHold.js';
 import type { CostDirectives } from '../traffic/readCostDirectives.js';
@@ -27,6 +29,7 @@ import type { OperationStore } from './operationRecording/RecordedOperation.js';
 import { createPersistedDocuments } from './persistedDocuments/createPersistedDocuments.js';
 import { createAddressConcurrency } from './rateLimits/createAddressConcurrency.js';
 import { createAddressRateLimit } from './rateLimits/createAddressRateLimit.js';
+import { createNewDocumentBudget } from './rateLimits/createNewDocumentBudget.js';
 import { createRateLimits } from './rateLimits/createRateLimits.js';
 import { createRequestMetrics } from './requestMetrics/createRequestMetrics.js';
 import { createVariableCoercion } from './variableCoercion/createVariableCoercion.js';
@@ -93,15 +96,20 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
     ? createAddressGate({ maxInFlight: rateLimit.perAddress.maxInFlight, waitTimeoutMs: server.admission.queueTimeoutMs })
     : null;
   if (addressGate) metrics?.observeAddressGate(addressGate.state);
+  // One hold for every per-address refusal: its bounds (per address, in all) are the address's whatever it is over.
+  const hold =
+    rateLimit.perAddress.holdRefusalsMs > 0
+      ? createRefusalHold({ holdMs: rateLimit.perAddress.holdRefusalsMs, maxPerAddress: rateLimit.perAddress.maxHeldRequests })
+      : null;
+  const budget = (limiter: Limiter | null | undefined, message: (limiter: Limiter, retryAfterSeconds: number) => string) =>
+    limiter ? createAddressBudget({ limiter, onStoreError: rateLimit.onStoreError, hold, logger, message: (seconds) => message(limiter, seconds) }) : null;
+  const knownDocuments = createKnownDocuments();
   const features: Feature[] = [
     createAddressRateLimit({
       limiter: limiters?.address ?? null,
       addressOf,
       onStoreError: rateLimit.onStoreError,
-      hold:
-        rateLimit.perAddress.holdRefusalsMs > 0
-          ? createRefusalHold({ holdMs: rateLimit.perAddress.holdRefusalsMs, maxPerAddress: rateLimit.perAddress.maxHeldRequests })
-          : null,
+      hold,
       logger,
     }),
     // The first step: an address's requests past its rate limit are worked on at most this many at once.
@@ -112,8 +120,16 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
       bodyTimeoutMs: server.bodyTimeoutMs,
       bodyBudget: createByteBudget(server.maxBodyBytesInFlight, bodyShareOf(server)),
       limits: config.limits,
+      // Charged from content-length before the body is read.
+      bytesBudget: budget(limiters?.bodyBytes, bodyBytesMessage),
     }),
-    createDocumentLimits(config.limits),
+    // Before the document limits tokenize a document the gateway has not accepted before.
+    createNewDocumentBudget({
+      budget: budget(limiters?.newDocuments, newDocumentsMessage),
+      known: knownDocuments,
+      maxBatchSize: config.limits.maxBatchSize,
+    }),
+    createDocumentLimits(config.limits, knownDocuments),
     createAdmissionControl(admission),
     // Apollo Server parses and validates here. Unknown operation names refused; variables coerced once, for every stage after it.
     createVariableCoercion(),
@@ -129,6 +145,14 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
     createFailedRequestLog(logger),
   ];
   return { features, persistedQueries: persistedDocuments.persistedQueries, operations: operationRecording.store, authenticator };
+}
+
+function newDocumentsMessage(limiter: Limiter, retryAfterSeconds: number): string {
+  return `This address sent more than ${limiter.limit} operation documents the gateway had not seen before in ${limiter.windowSeconds} s (rateLimit.perAddress.newDocuments); retry in ${retryAfterSeconds} s. Send the same documents again with variables for what changes, or use persisted or trusted documents`;
+}
+
+function bodyBytesMessage(limiter: Limiter, retryAfterSeconds: number): string {
+  return `This address sent more than ${limiter.limit} bytes of request bodies in ${limiter.windowSeconds} s (rateLimit.perAddress.bodyBytes); retry in ${retryAfterSeconds} s`;
 }
 
 /**

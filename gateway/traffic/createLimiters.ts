@@ -21,6 +21,10 @@ export interface Limiter {
 export interface Limiters {
   /** `rateLimit.perAddress`: HTTP requests per client address, counted in the HTTP layer. */
   address: Limiter;
+  /** `rateLimit.perAddress.newDocuments`: documents the gateway has not accepted before, per client address; null when `0`. */
+  newDocuments: Limiter | null;
+  /** `rateLimit.perAddress.bodyBytes`: request body bytes per client address; null when `0`. */
+  bodyBytes: Limiter | null;
   /** Operations per client (token subject, known API key or address): `default`, `cost` and `rules`. */
   perClient: Limiter[];
 }
@@ -44,8 +48,12 @@ export function createLimiters(config: RateLimitConfig, redis: RedisClient | nul
     windowSeconds,
     counter: counter(name, limit, windowSeconds),
   });
+  const budget = (name: string, { windowSeconds, limit }: { windowSeconds: number; limit: number }) =>
+    limit > 0 ? fromRule(name, windowSeconds, limit, false) : null;
   return {
     address: fromRule('address', config.perAddress.windowSeconds, config.perAddress.limit, false),
+    newDocuments: budget('newDocuments', config.perAddress.newDocuments),
+    bodyBytes: budget('bodyBytes', config.perAddress.bodyBytes),
     perClient: [
       fromRule('default', config.default.windowSeconds, config.default.limit, false),
       fromRule('cost', config.cost.windowSeconds, config.cost.budget, true),

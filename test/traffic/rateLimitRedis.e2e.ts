@@ -40,6 +40,28 @@ describe('rate limiting in Redis', () => {
     expect((await send(a, ping)).status).toBe(429);
   });
 
+  it("shares an address's new-document and body-bytes budgets between replicas", async () => {
+    prefix += 1;
+    const options = {
+      perAddress: { holdRefusalsMs: 0, newDocuments: { windowSeconds: 60, limit: 3 }, bodyBytes: { windowSeconds: 60, limit: 1_048_576 } },
+    };
+    const [a, b] = [await replica(redis.url, options, `t${prefix}:`), await replica(redis.url, options, `t${prefix}:`)];
+    // Each replica knows what it accepted itself: a document new to both counts on each.
+    expect((await send(a, { query: '{ one: __typename }' })).status).toBe(200);
+    expect((await send(b, { query: '{ one: __typename }' })).status).toBe(200);
+    expect((await send(a, { query: '{ one: __typename }' })).status).toBe(200);
+    expect((await send(b, { query: '{ two: __typename }' })).status).toBe(200);
+    const refused = await send(a, { query: '{ three: __typename }' });
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'newDocuments' });
+    // 600 KB from each replica: the second is past the shared 1 MiB, refused before it is read.
+    const large = { query: '{ one: __typename }', extensions: { pad: 'x'.repeat(600_000) } };
+    expect((await send(b, large)).status).not.toBe(429);
+    const over = await send(a, large);
+    expect(over.status).toBe(429);
+    expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'bodyBytes' });
+  });
+
   it('knows the API keys whose SHA-256 is in the set <prefix>apikeys, and no others', async () => {
     prefix += 1;
     const keyPrefix = `t${prefix}:`;

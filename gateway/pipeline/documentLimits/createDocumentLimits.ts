@@ -1,24 +1,20 @@
-import { LRUCache } from 'lru-cache';
 import { ErrorCode } from '../../../common/errorCodes.js';
 import { HttpError } from '../../../common/http/HttpError.js';
 import type { LimitsConfig } from '../../config/TrafficConfig.js';
 import { checkDocument } from '../../traffic/checkDocument.js';
+import { createKnownDocuments, type KnownDocuments } from '../../traffic/createKnownDocuments.js';
 import type { LimitBreach } from '../../traffic/createLimitError.js';
 import type { Feature } from '../Feature.js';
-
-// Documents known to keep within the limits, so that a repeated one is not parsed again: at
-// most this many bytes of them (each is at most limits.maxDocumentBytes).
-const ACCEPTED_BYTES = 8 * 2 ** 20;
 
 /**
  * Document limits (`limits`), before Apollo Server sees the request: the batch size, then each
  * operation's shape. One operation over a limit refuses the whole request with HTTP 400, since a
  * batch is one request from one client. Requests without a query (an APQ hash) pass: a document
  * was checked when it was registered, and manifest documents are the operator's own. Documents
- * that passed are remembered (an LRU by size), since clients send the same few again and again.
+ * that passed are remembered (`known`, shared with the new-document budget), since clients send
+ * the same few again and again.
  */
-export function createDocumentLimits(limits: LimitsConfig): Feature {
-  const accepted = new LRUCache<string, true>({ maxSize: ACCEPTED_BYTES, sizeCalculation: (_, query) => Math.max(1, query.length) });
+export function createDocumentLimits(limits: LimitsConfig, known: KnownDocuments = createKnownDocuments()): Feature {
   /** Refuses a request body (one operation or a batch) that breaks a limit, with an `HttpError`. */
   const guard = (body: unknown): void => {
     const operations = Array.isArray(body) ? body : [body];
@@ -33,10 +29,10 @@ export function createDocumentLimits(limits: LimitsConfig): Feature {
     }
     for (const operation of operations) {
       const query = typeof operation === 'object' && operation !== null ? (operation as { query?: unknown }).query : undefined;
-      if (typeof query !== 'string' || accepted.has(query)) continue;
+      if (typeof query !== 'string' || known.has(query)) continue;
       const breach = checkDocument(query, limits);
       if (breach) throw refusal(breach);
-      accepted.set(query, true);
+      known.add(query);
     }
   };
   return {

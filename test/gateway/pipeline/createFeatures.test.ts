@@ -19,6 +19,7 @@ const requestPath = [
   'addressConcurrency',
   'authentication',
   'bodyReading',
+  'newDocumentBudget',
   'documentLimits',
   'admission',
   'variableCoercion',
@@ -79,6 +80,7 @@ describe('createFeatures', () => {
       addressConcurrency: ['drain', 'handle'],
       authentication: ['handle'],
       bodyReading: ['handle'],
+      newDocumentBudget: ['handle', 'plugin'],
       documentLimits: ['handle'],
       admission: ['close', 'handle'],
       variableCoercion: ['plugin'],
@@ -95,6 +97,7 @@ describe('createFeatures', () => {
     expect(hooksOf(off.features).rateLimits).toEqual([]);
     expect(hooksOf(off.features).addressRateLimit).toEqual([]);
     expect(hooksOf(off.features).addressConcurrency).toEqual([]);
+    expect(hooksOf(off.features).newDocumentBudget).toEqual([]);
     expect(hooksOf(off.features).requestMetrics).toEqual([]);
     expect(hooksOf(createFeatures(loadGatewayConfig({ file: offRecording, env: {} }), deps()).features).operationRecording).toEqual([]);
   });
@@ -104,7 +107,14 @@ describe('createFeatures', () => {
     const pipeline = createPipeline(features);
     const withPlugins = features.filter((feature) => feature.plugin);
     expect(pipeline.plugins.slice(1)).toEqual(withPlugins.map((feature) => feature.plugin));
-    expect(withPlugins.map((feature) => feature.name)).toEqual(['variableCoercion', 'rateLimits', 'demandControl', 'operationRecording', 'requestMetrics']);
+    expect(withPlugins.map((feature) => feature.name)).toEqual([
+      'newDocumentBudget',
+      'variableCoercion',
+      'rateLimits',
+      'demandControl',
+      'operationRecording',
+      'requestMetrics',
+    ]);
     return pipeline.close();
   });
 

@@ -61,7 +61,16 @@ describe('rateLimits', () => {
     apiKeyHeader: 'x-api-key',
     apiKeys: [],
     trustedProxies: [],
-    perAddress: { windowSeconds: 60, limit: 100, holdRefusalsMs: 0, maxHeldRequests: 64, maxConnections: 0, maxInFlight: 0 },
+    perAddress: {
+      windowSeconds: 60,
+      limit: 100,
+      holdRefusalsMs: 0,
+      maxHeldRequests: 64,
+      maxConnections: 0,
+      maxInFlight: 0,
+      newDocuments: { windowSeconds: 60, limit: 0 },
+      bodyBytes: { windowSeconds: 60, limit: 0 },
+    },
     default: { windowSeconds: 60, limit: 2 },
     rules: [],
     cost: { windowSeconds: 60, budget: 30 },
@@ -76,7 +85,7 @@ describe('rateLimits', () => {
   const rateLimits = () =>
     createRateLimits({
       config,
-      limiters: { address: limiter('address', 100), perClient: [limiter('default', 2), limiter('cost', 30, true)] },
+      limiters: { address: limiter('address', 100), newDocuments: null, bodyBytes: null, perClient: [limiter('default', 2), limiter('cost', 30, true)] },
       redis: null,
       keyPrefix: 'test:',
       addressOf: createAddressResolver([]),
