@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js';
 import type { Logger } from '../../common/createLogger.js';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { HttpError } from '../../common/http/HttpError.js';
@@ -70,7 +71,7 @@ export function createAddressBudget(options: AddressBudgetOptions): AddressBudge
       try {
         await limiter.counter.consume(address, points);
       } catch (error) {
-        if (!isOverLimit(error)) return storeFailed(error);
+        if (!(error instanceof RateLimiterRes)) return storeFailed(error);
         if (!options.hold) throw refusal(error.msBeforeNext, false);
         const startedAt = Date.now();
         // Held or not (every hold slot taken), it closes the connection; dropped, the connection is
@@ -95,18 +96,4 @@ export function createAddressBudget(options: AddressBudgetOptions): AddressBudge
       { rule: limiter.name, limit: limiter.limit, windowSeconds: limiter.windowSeconds, retryAfterSeconds },
     );
   }
-}
-
-/**
- * Whether a limiter's rejection is its answer "over the limit" (a `RateLimiterRes`, not an
- * `Error`): told by shape, so that this file needs nothing of rate-limiter-flexible at run time
- * (its package index loads every store it supports).
- */
-function isOverLimit(rejection: unknown): rejection is { msBeforeNext: number } {
-  return (
-    typeof rejection === 'object' &&
-    rejection !== null &&
-    !(rejection instanceof Error) &&
-    typeof (rejection as { msBeforeNext?: unknown }).msBeforeNext === 'number'
-  );
 }
