@@ -123,22 +123,25 @@ export const rateLimitConfigSchema = section({
         "Requests of one client address (as `trustedProxies` resolve it) being processed at once, per worker, from the moment its count is taken until it is answered; more wait, unread, in arrival order (at most `server.admission.queueTimeoutMs`, then 503 `OVERLOADED`). Every other client's request then meets at most this many of one address's in progress, however many that address sends at once or however much each costs (a token checked, a body read, a document parsed, an operation run). A browser uses up to 6 connections; raise it for a server-side client that sends many requests at once from one address. `0`: no cap. See [Security model](#security-model).",
     }),
     newDocuments: section({
-      windowSeconds: window(60, 'Window of the new-document budget (`newDocuments`).'),
+      windowSeconds: window(
+        10,
+        "Window of the new-document budget (`newDocuments`); it is also the longest burst one address can make of its allowance, so short windows keep other clients' latency steady.",
+      ),
       limit: Type.Integer({
         minimum: 0,
-        default: 300,
+        default: 100,
         description:
-          "Operation documents the gateway has not accepted before that one client address may send per window (each one of a batch counts), counted before the document is tokenized, parsed, validated and planned; over it: 429 `RATE_LIMITED`, held like the address's other 429s. A repeated document, or one sent by a registered APQ hash or trusted-document id, never counts, so a fleet of browsers behind one office address running an app with 50 operations costs 50 once per gateway process; 300 a minute leaves room for developers trying queries in the sandbox and for server-side clients that inline values (better: variables or persisted documents). `0`: no budget. See [Security model](#security-model).",
+          "Operation documents the gateway has not accepted before that one client address may send per window (each one of a batch counts), counted before the document is tokenized, parsed, validated and planned; over it: 429 `RATE_LIMITED`, held like the address's other 429s. A repeated document, or one sent by a registered APQ hash or trusted-document id, never counts, so a fleet of browsers behind one office address running an app with 50 operations costs 50 once per gateway process; 100 every 10 s (600 a minute) leaves room for developers trying queries in the sandbox and for server-side clients that inline values (better: variables or persisted documents), while a burst of new documents costs at most about a tenth of a second of a core. `0`: no budget. See [Security model](#security-model).",
       }),
     }),
     bodyBytes: section({
-      windowSeconds: window(60, 'Window of the body-bytes budget (`bodyBytes`).'),
+      windowSeconds: window(10, 'Window of the body-bytes budget (`bodyBytes`); as for `newDocuments`, also the longest burst.'),
       limit: Type.Integer({
         minimum: 0,
-        default: 268_435_456,
-        defaultNote: '256 MiB',
+        default: 33_554_432,
+        defaultNote: '32 MiB',
         description:
-          "Bytes of request bodies one client address may send per window, charged from `content-length` before the body is read (a chunked body as it arrives, cut off once over); over it: 429 `RATE_LIMITED`, held like the address's other 429s, the body unread. An address sending at the whole `perAddress.limit` (3000 a minute) may average 85 KiB a request, where a GraphQL request is usually a few KiB; keep it at least `server.bodyLimitBytes`. `0`: no budget. See [Security model](#security-model).",
+          "Bytes of request bodies one client address may send per window, charged from `content-length` before the body is read (a chunked body as it arrives, cut off once over); over it: 429 `RATE_LIMITED`, held like the address's other 429s, the body unread. An address sending at the whole `perAddress.limit` (3000 a minute, 500 every 10 s) may average 65 KiB a request, where a GraphQL request is usually a few KiB; a burst of megabyte bodies costs at most about a quarter of a second of a core. Keep it at least `server.bodyLimitBytes`. `0`: no budget. See [Security model](#security-model).",
       }),
     }),
   }),
