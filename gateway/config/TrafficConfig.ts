@@ -144,6 +144,15 @@ export const rateLimitConfigSchema = section({
           "Bytes of request bodies one client address may send per window, charged from `content-length` before the body is read (a chunked body as it arrives, cut off once over); over it: 429 `RATE_LIMITED`, held like the address's other 429s, the body unread. An address sending at the whole `perAddress.limit` (3000 a minute, 500 every 10 s) may average 65 KiB a request, where a GraphQL request is usually a few KiB; a burst of megabyte bodies costs at most about a quarter of a second of a core. Keep it at least `server.bodyLimitBytes`. `0`: no budget. See [Security model](#security-model).",
       }),
     }),
+    authFailures: section({
+      windowSeconds: window(10, 'Window of the authentication-failure budget (`authFailures`).'),
+      limit: Type.Integer({
+        minimum: 0,
+        default: 50,
+        description:
+          "Requests authentication refuses with 401 (a token invalid, expired, tampered or malformed, or none where one is required) that one client address may make per window; past it, that address's further 401s are still answered with the same 401, but held like its 429s and then closing the connection, so a client that keeps sending bad tokens gets about one answer per connection per hold instead of hundreds a second. Only failures count and only failures wait: requests with a valid token, and anonymous ones where a token is optional, from the same address (an office or carrier NAT) are never held. A legitimate client fails a few times when its token expires, then refreshes it; 50 in 10 s from one address is a broken or hostile client. `0`: no budget. See [Security model](#security-model).",
+      }),
+    }),
   }),
   default: section({
     windowSeconds: window(60, 'Window of the rule every operation counts against (`default`).'),

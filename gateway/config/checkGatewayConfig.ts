@@ -137,14 +137,16 @@ function checkTraffic(config: GatewayConfig): string[] {
     );
   }
   // The per-address budgets' counters are named so too (their keys must not meet a rule's).
-  const names = new Set<string>(['address', 'default', 'cost', 'newDocuments', 'bodyBytes']);
+  const names = new Set<string>(['address', 'default', 'cost', 'newDocuments', 'bodyBytes', 'authFailures']);
   config.rateLimit.rules.forEach((rule, index) => {
     const key = `rateLimit.rules[${index}]`;
     if ((rule.operationName === undefined) === (rule.rootField === undefined)) {
       problems.push(`${key}: set exactly one of operationName and rootField (rule "${rule.name}")`);
     }
     if (names.has(rule.name))
-      problems.push(`${key}.name: "${rule.name}" is taken (rule names are unique; "address", "default", "cost", "newDocuments" and "bodyBytes" are built in)`);
+      problems.push(
+        `${key}.name: "${rule.name}" is taken (rule names are unique; "address", "default", "cost", "newDocuments", "bodyBytes" and "authFailures" are built in)`,
+      );
     names.add(rule.name);
   });
   return problems;

@@ -29,6 +29,7 @@ import type { OperationStore } from './operationRecording/RecordedOperation.js';
 import { createPersistedDocuments } from './persistedDocuments/createPersistedDocuments.js';
 import { createAddressConcurrency } from './rateLimits/createAddressConcurrency.js';
 import { createAddressRateLimit } from './rateLimits/createAddressRateLimit.js';
+import { createAuthFailureBudget } from './rateLimits/createAuthFailureBudget.js';
 import { createNewDocumentBudget } from './rateLimits/createNewDocumentBudget.js';
 import { createRateLimits } from './rateLimits/createRateLimits.js';
 import { createRequestMetrics } from './requestMetrics/createRequestMetrics.js';
@@ -112,7 +113,10 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
       hold,
       logger,
     }),
-    // The first step: an address's requests past its rate limit are worked on at most this many at once.
+    // Charges (and, past its budget, holds) authentication's 401s on their way out: from outside
+    // the address gate, so a held one keeps none of the address's places.
+    createAuthFailureBudget(budget(limiters?.authFailures, authFailuresMessage)),
+    // The first step to do any work: an address's requests past its rate limit are worked on at most this many at once.
     createAddressConcurrency(addressGate),
     createAuthentication(authenticator),
     createBodyReading({
@@ -149,6 +153,11 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
 
 function newDocumentsMessage(limiter: Limiter, retryAfterSeconds: number): string {
   return `This address sent more than ${limiter.limit} operation documents the gateway had not seen before in ${limiter.windowSeconds} s (rateLimit.perAddress.newDocuments); retry in ${retryAfterSeconds} s. Send the same documents again with variables for what changes, or use persisted or trusted documents`;
+}
+
+// Only for a charge that refuses by itself; the auth-failure budget answers with the 401 it holds.
+function authFailuresMessage(limiter: Limiter, retryAfterSeconds: number): string {
+  return `This address made more than ${limiter.limit} requests that failed authentication in ${limiter.windowSeconds} s (rateLimit.perAddress.authFailures); retry in ${retryAfterSeconds} s`;
 }
 
 function bodyBytesMessage(limiter: Limiter, retryAfterSeconds: number): string {

@@ -7,7 +7,7 @@ import type { Limiter } from './createLimiters.js';
 import type { RefusalHold } from './createRefusalHold.js';
 
 export interface AddressBudgetOptions {
-  /** The budget's counter (`rateLimit.perAddress.newDocuments` or `bodyBytes`), in the configured store. */
+  /** The budget's counter (`rateLimit.perAddress.newDocuments`, `bodyBytes` or `authFailures`), in the configured store. */
   limiter: Limiter;
   /** `rateLimit.onStoreError`. */
   onStoreError: 'open' | 'closed';
@@ -36,6 +36,14 @@ export interface AddressBudget {
    * is still thrown (the request was already cut off), then unheld, with the window as its wait.
    */
   exceed(address: string, points: number, req: IncomingMessage, res: ServerResponse): Promise<never>;
+  /**
+   * Charges `points` for a request that is refused anyway (`authFailures`: a 401), and over the
+   * budget holds it as `charge` holds its 429s; resolves whether its refusal is then to close the
+   * connection (over the budget, with a hold). It never throws: the store unreachable, the
+   * refusal stands and is answered at once (`onStoreError: closed` would only swap one refusal
+   * for another), with the same warning as `charge`'s.
+   */
+  chargeRefused(address: string, points: number, req: IncomingMessage, res: ServerResponse): Promise<boolean>;
 }
 
 const STORE_WARNING_INTERVAL_MS = 10_000;
@@ -52,9 +60,12 @@ export function createAddressBudget(options: AddressBudgetOptions): AddressBudge
     if (options.onStoreError === 'closed') {
       throw new HttpError(ErrorCode.SERVICE_NOT_READY, 'Rate limiting is unavailable (its store cannot be reached); try again shortly');
     }
+    warnStoreFailed(error, 'rate limit store unreachable; letting requests through (rateLimit.onStoreError: open)');
+  };
+  const warnStoreFailed = (error: unknown, message: string): void => {
     if (Date.now() - lastWarning > STORE_WARNING_INTERVAL_MS) {
       lastWarning = Date.now();
-      logger.warn({ err: String(error), rule: limiter.name }, 'rate limit store unreachable; letting requests through (rateLimit.onStoreError: open)');
+      logger.warn({ err: String(error), rule: limiter.name }, message);
     }
   };
   const budget: AddressBudget = {
@@ -83,6 +94,21 @@ export function createAddressBudget(options: AddressBudgetOptions): AddressBudge
     async exceed(address, points, req, res) {
       await budget.charge(address, points, req, res);
       throw refusal(limiter.windowSeconds * 1000, true);
+    },
+    async chargeRefused(address, points, req, res) {
+      try {
+        await limiter.counter.consume(address, points);
+        return false;
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) {
+          warnStoreFailed(error, 'rate limit store unreachable; refused requests answered at once');
+          return false;
+        }
+        if (!options.hold) return false;
+        // As for `charge`: held, answered now (every slot taken) or dropped, the refusal closes the connection.
+        await options.hold.hold(address, error.msBeforeNext, req, res);
+        return true;
+      }
     },
   };
   return budget;

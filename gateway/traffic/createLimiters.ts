@@ -25,6 +25,8 @@ export interface Limiters {
   newDocuments: Limiter | null;
   /** `rateLimit.perAddress.bodyBytes`: request body bytes per client address; null when `0`. */
   bodyBytes: Limiter | null;
+  /** `rateLimit.perAddress.authFailures`: requests authentication refused, per client address; null when `0`. */
+  authFailures: Limiter | null;
   /** Operations per client (token subject, known API key or address): `default`, `cost` and `rules`. */
   perClient: Limiter[];
 }
@@ -54,6 +56,7 @@ export function createLimiters(config: RateLimitConfig, redis: RedisClient | nul
     address: fromRule('address', config.perAddress.windowSeconds, config.perAddress.limit, false),
     newDocuments: budget('newDocuments', config.perAddress.newDocuments),
     bodyBytes: budget('bodyBytes', config.perAddress.bodyBytes),
+    authFailures: budget('authFailures', config.perAddress.authFailures),
     perClient: [
       fromRule('default', config.default.windowSeconds, config.default.limit, false),
       fromRule('cost', config.cost.windowSeconds, config.cost.budget, true),

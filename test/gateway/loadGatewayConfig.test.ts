@@ -171,6 +171,7 @@ describe('loadGatewayConfig', () => {
           maxInFlight: 8,
           newDocuments: { windowSeconds: 10, limit: 100 },
           bodyBytes: { windowSeconds: 10, limit: 33_554_432 },
+          authFailures: { windowSeconds: 10, limit: 50 },
         },
         default: { windowSeconds: 60, limit: 600 },
         rules: [],
@@ -415,6 +416,7 @@ subgraphs:
       ['rateLimit: { rules: [{ name: a, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0]: set exactly one of operationName and rootField'],
       ['rateLimit: { rules: [{ name: default, operationName: A, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0].name: "default" is taken'],
       ['rateLimit: { rules: [{ name: newDocuments, operationName: A, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0].name: "newDocuments" is taken'],
+      ['rateLimit: { rules: [{ name: authFailures, operationName: A, windowSeconds: 1, limit: 1 }] }', 'rateLimit.rules[0].name: "authFailures" is taken'],
       ['rateLimit: { perAddress: { bodyBytes: { limit: 1000 } } }', 'rateLimit.perAddress.bodyBytes.limit: 1000 is less than server.bodyLimitBytes'],
       [
         'rateLimit: { rules: [{ name: a, rootField: users, windowSeconds: 1, limit: 1 }] }',

@@ -16,6 +16,7 @@ import { readCostDirectives } from '../../../gateway/traffic/readCostDirectives.
 // what a client is told (which refusal wins, what has counted against it): it must show here.
 const requestPath = [
   'addressRateLimit',
+  'authFailureBudget',
   'addressConcurrency',
   'authentication',
   'bodyReading',
@@ -77,6 +78,7 @@ describe('createFeatures', () => {
     expect(on.features.map((feature) => feature.name)).toEqual(requestPath);
     expect(hooksOf(on.features)).toEqual({
       addressRateLimit: ['arrive', 'close', 'drain'],
+      authFailureBudget: ['handle'],
       addressConcurrency: ['drain', 'handle'],
       authentication: ['handle'],
       bodyReading: ['handle'],
@@ -97,6 +99,7 @@ describe('createFeatures', () => {
     expect(hooksOf(off.features).rateLimits).toEqual([]);
     expect(hooksOf(off.features).addressRateLimit).toEqual([]);
     expect(hooksOf(off.features).addressConcurrency).toEqual([]);
+    expect(hooksOf(off.features).authFailureBudget).toEqual([]);
     expect(hooksOf(off.features).newDocumentBudget).toEqual([]);
     expect(hooksOf(off.features).requestMetrics).toEqual([]);
     expect(hooksOf(createFeatures(loadGatewayConfig({ file: offRecording, env: {} }), deps()).features).operationRecording).toEqual([]);

@@ -70,6 +70,7 @@ describe('rateLimits', () => {
       maxInFlight: 0,
       newDocuments: { windowSeconds: 60, limit: 0 },
       bodyBytes: { windowSeconds: 60, limit: 0 },
+      authFailures: { windowSeconds: 60, limit: 0 },
     },
     default: { windowSeconds: 60, limit: 2 },
     rules: [],
@@ -85,7 +86,13 @@ describe('rateLimits', () => {
   const rateLimits = () =>
     createRateLimits({
       config,
-      limiters: { address: limiter('address', 100), newDocuments: null, bodyBytes: null, perClient: [limiter('default', 2), limiter('cost', 30, true)] },
+      limiters: {
+        address: limiter('address', 100),
+        newDocuments: null,
+        bodyBytes: null,
+        authFailures: null,
+        perClient: [limiter('default', 2), limiter('cost', 30, true)],
+      },
       redis: null,
       keyPrefix: 'test:',
       addressOf: createAddressResolver([]),
