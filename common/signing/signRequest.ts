@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { Headers } from '../headers.js';
+import { takeRandomBytes } from '../takeRandomBytes.js';
 import { bodyDigestOf } from './bodyDigest.js';
 import { computeSignature } from './signingPayload.js';
 
@@ -21,7 +21,7 @@ export interface RequestToSign {
 /** The timestamp, nonce, body digest and signature headers to add to a gateway → subgraph request. */
 export function signRequest(secret: string, request: RequestToSign): Record<string, string> {
   const timestamp = String(request.now ?? Date.now());
-  const nonce = request.nonce ?? randomBytes(16).toString('base64url');
+  const nonce = request.nonce ?? takeRandomBytes(16).toString('base64url');
   const bodyDigest = bodyDigestOf(request.body);
   const signature = computeSignature(secret, {
     method: request.method,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { takeRandomBytes } from '../takeRandomBytes.js';
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import { parseTraceParent } from '@opentelemetry/core';
 
@@ -60,22 +60,7 @@ export function formatTraceparent(spanContext: SpanContext): string {
 // impossible, and a retry costs nothing.
 function randomHex(bytes: number): string {
   for (;;) {
-    const hex = takeRandom(bytes).toString('hex');
+    const hex = takeRandomBytes(bytes).toString('hex');
     if (!/^0+$/.test(hex)) return hex;
   }
-}
-
-// Random bytes are drawn from the system a few kilobytes at a time: one call per request
-// (span ids on every request, tracing or not) costs more than the rest of the span.
-const POOL_BYTES = 4096;
-let pool = Buffer.alloc(0);
-let offset = 0;
-
-function takeRandom(bytes: number): Buffer {
-  if (offset + bytes > pool.length) {
-    pool = randomBytes(POOL_BYTES);
-    offset = 0;
-  }
-  offset += bytes;
-  return pool.subarray(offset - bytes, offset);
 }
