@@ -20,7 +20,10 @@ export interface KnownDocuments {
 export function createKnownDocuments(maxBytes = KNOWN_BYTES): KnownDocuments {
   const known = new LRUCache<string, true>({ maxSize: maxBytes, sizeCalculation: (_, query) => Math.max(1, query.length) });
   return {
-    has: (query) => known.has(query),
+    // `get`, not `has`: a lookup marks the document as used, so that the documents clients keep
+    // sending stay and a flood of new ones pushes out only the least recently used (`has` would
+    // leave the order as added, and evict a fleet's everyday documents first-in first-out).
+    has: (query) => known.get(query) === true,
     add: (query) => void known.set(query, true),
     forget: (query) => void known.delete(query),
   };
