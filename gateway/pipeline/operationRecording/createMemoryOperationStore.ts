@@ -18,7 +18,9 @@ export function createMemoryOperationStore(maxOperations: number): OperationStor
     record(sighting) {
       const key = keyOf(sighting);
       const known = tallies.get(key);
-      if (sighting.document !== null && !documents.has(sighting.hash)) documents.set(sighting.hash, sighting.document);
+      // `get`, not `has`: it marks the document as used, as `tallies.set` marks the operation, so
+      // that the documents of operations still being seen are not the first to go.
+      if (sighting.document !== null && documents.get(sighting.hash) === undefined) documents.set(sighting.hash, sighting.document);
       // The document lives in `documents`; the tally keeps only what is its own.
       const lean = { ...sighting, document: null };
       tallies.set(key, { sighting: lean, count: (known?.count ?? 0) + 1 });

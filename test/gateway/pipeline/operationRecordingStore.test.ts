@@ -43,4 +43,22 @@ describe('the in-memory operation store', () => {
     expect(listed.map((operation) => operation.operationName)).toEqual(['b', 'a', 'constructor']);
     expect(({} as Record<string, unknown>).count).toBeUndefined();
   });
+
+  it('keeps the document of an operation still being seen while others come and go', async () => {
+    const store = createMemoryOperationStore(3);
+    const seen = (hash: string) => store.record(sighting({ hash, operationName: hash, document: `{ ${hash} }` }));
+    seen('kept');
+    seen('passing0');
+    seen('passing1');
+    // Seen again: its tally and its document are both the most recently used now.
+    seen('kept');
+    // One more operation pushes out the least recently used, passing0, not kept's document.
+    seen('passing2');
+    const listed = await store.list();
+    expect(listed.map((operation) => [operation.hash, operation.document])).toEqual([
+      ['passing2', '{ passing2 }'],
+      ['kept', '{ kept }'],
+      ['passing1', '{ passing1 }'],
+    ]);
+  });
 });
