@@ -18,7 +18,8 @@ import { rateLimitResetOf } from './createRateLimits.js';
  * Only a whole JSON answer (one operation or a batch, POST or GET, on Apollo Server's path or the
  * fast path) whose status is the rules' 429 is held: a subscription stream (SSE, multipart) and a
  * WebSocket operation are answered as before. The answer is the same (body, status, headers) but
- * for `connection: close` and a `Retry-After` shortened by the time held.
+ * for `connection: close`: its `Retry-After`, `RateLimit` and message are as the rule worked them out
+ * (they agree with each other, and wait at most the time held longer than needed).
  */
 export function createClientRefusalHold(hold: RefusalHold | null): Feature {
   if (!hold) return { name: 'clientRefusalHold' };
@@ -36,7 +37,7 @@ export function createClientRefusalHold(hold: RefusalHold | null): Feature {
       // Held, or not (the hold is full, or draining): it closes the connection either way, as the
       // address's refusals do; dropped (the address holds its most), its connection is already gone.
       await hold.hold(exchange.clientAddress, resetsAt - Date.now(), exchange.req, exchange.res);
-      return write(closing(answer, resetsAt - Date.now()), rest);
+      return write(closing(answer), rest);
 
       async function write(response: HTTPGraphQLResponse, written: Outcome): Promise<Outcome> {
         try {
@@ -60,10 +61,9 @@ function resetOf(errors: readonly ProducedError[]): number | undefined {
   return undefined;
 }
 
-/** The same answer, asking the client to open a new connection, with what is left of its wait. */
-function closing(answer: HTTPGraphQLResponse, msBeforeNext: number): HTTPGraphQLResponse {
+/** The same answer, asking the client to open a new connection. */
+function closing(answer: HTTPGraphQLResponse): HTTPGraphQLResponse {
   const headers = new HeaderMap(answer.headers);
-  if (headers.has('retry-after')) headers.set('retry-after', String(Math.max(1, Math.ceil(msBeforeNext / 1000))));
   headers.set('connection', 'close');
   return { ...answer, headers };
 }

@@ -49,10 +49,6 @@ const reviewed = new Map<string, string>([
     'rateLimitFields: numbers and configured rule names written as Structured Fields strings (escaped, ASCII only)',
   ],
   ["subgraphs/kit/createSubgraphServer.ts: res.setHeader('x-request-id', scope.requestId);", 'resolveRequestId (see above)'],
-  [
-    "gateway/pipeline/rateLimits/createClientRefusalHold.ts: if (headers.has('retry-after')) headers.set('retry-after', String(Math.max(1, Math.ceil(msBeforeNext / 1000))));",
-    'a number, in Apollo response headers (writeHttpGraphQLResponse passes every one through toHeaderValue)',
-  ],
   ["gateway/pipeline/rateLimits/createClientRefusalHold.ts: headers.set('connection', 'close');", 'a constant'],
   [
     "gateway/http/runApollo.ts: if (acceptsStream || acceptsEvents) httpGraphQLRequest.headers.set('accept', 'application/json');",
