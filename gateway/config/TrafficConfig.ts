@@ -104,7 +104,7 @@ export const rateLimitConfigSchema = section({
       minimum: 0,
       default: 5000,
       description:
-        'How long an address over its limit waits for each 429 (at most until its window resets); the 429 then closes the connection. A client that sends its next request only once answered then costs the gateway about one refusal per request it keeps in flight per hold, not as many as the gateway can answer. `0` answers at once. See [Security model](#security-model).',
+        "How long an address over its limit waits for each 429 (at most until its window resets); the 429 then closes the connection. The per-client rules' 429s (`default`, `cost`, `rules`; a whole JSON answer, not a stream or a WebSocket's) are held the same way, keyed by the address, until the refusing rule's window resets. A client that sends its next request only once answered then costs the gateway about one refusal per request it keeps in flight per hold, not as many as the gateway can answer. `0` answers at once. See [Security model](#security-model).",
     }),
     maxHeldRequests: positive(64, {
       description:

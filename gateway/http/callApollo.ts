@@ -63,6 +63,8 @@ export async function callApollo(exchange: GraphQLExchange, options: ApolloCallO
     } else {
       // Not delivered after all (an error answer): what it holds upstream is freed.
       await endStream(stream);
+      // A whole JSON answer a step outside asked to write itself (a held refusal): left to it.
+      if (response.body.kind === 'complete' && exchange.leaveUnwritten?.(errors)) return { status: response.status ?? 200, errors, unwritten: response };
       await writeHttpGraphQLResponse(res, response);
     }
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloGateway } from '@apollo/gateway';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { HttpError } from '../../common/http/HttpError.js';
 import type { GatewayContext, Viewer } from '../GatewayContext.js';
@@ -23,6 +23,12 @@ export interface GraphQLExchange {
   viewer: Viewer | null;
   /** The parsed JSON body of a POST, set by body reading; undefined for a GET. */
   body: unknown;
+  /**
+   * Set by a step that holds some answers on their way out (createClientRefusalHold): whether a
+   * whole JSON answer with these errors is left unwritten, in the Outcome's `unwritten`, for that
+   * step to write once the steps inside it (and their places) are done. Unset: written at once.
+   */
+  leaveUnwritten?: (errors: readonly ProducedError[]) => boolean;
 }
 
 /** An error the gateway produced for a request: an HTTP-layer refusal, or one Apollo Server reported to the plugins. */
@@ -38,6 +44,8 @@ export interface Outcome {
    * malformed GraphQL-over-HTTP request, such as CSRF prevention's): no plugin sees those errors.
    */
   unseenAnswer?: string;
+  /** The answer, not yet written, where `GraphQLExchange.leaveUnwritten` asked for it: the step that asked writes it. */
+  unwritten?: HTTPGraphQLResponse;
 }
 
 /** A request once answered (or abandoned by its client), for the `finish` hooks. */

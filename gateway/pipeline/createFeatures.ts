@@ -30,6 +30,7 @@ import { createPersistedDocuments } from './persistedDocuments/createPersistedDo
 import { createAddressConcurrency } from './rateLimits/createAddressConcurrency.js';
 import { createAddressRateLimit } from './rateLimits/createAddressRateLimit.js';
 import { createAuthFailureBudget } from './rateLimits/createAuthFailureBudget.js';
+import { createClientRefusalHold } from './rateLimits/createClientRefusalHold.js';
 import { createNewDocumentBudget } from './rateLimits/createNewDocumentBudget.js';
 import { createRateLimits } from './rateLimits/createRateLimits.js';
 import { createRequestMetrics } from './requestMetrics/createRequestMetrics.js';
@@ -116,6 +117,8 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
     // Charges (and, past its budget, holds) authentication's 401s on their way out: from outside
     // the address gate, so a held one keeps none of the address's places.
     createAuthFailureBudget(budget(limiters?.authFailures, authFailuresMessage)),
+    // Holds the per-client rules' 429s on their way out, from outside the gate too (they are decided inside Apollo Server, below).
+    createClientRefusalHold(limiters ? hold : null),
     // The first step to do any work: an address's requests past its rate limit are worked on at most this many at once.
     createAddressConcurrency(addressGate),
     createAuthentication(authenticator),

@@ -13,7 +13,8 @@ afterAll(async () => {
 
 async function gateway(rateLimit: Record<string, unknown>): Promise<RunningGateway> {
   // Production mode: refusals must keep their details through error masking.
-  const started = await startTrafficGateway({ mode: 'production', rateLimit });
+  // The per-client rules' 429s at once (not held), unless a test sets perAddress itself: the hold is tested elsewhere.
+  const started = await startTrafficGateway({ mode: 'production', rateLimit: { perAddress: { holdRefusalsMs: 0 }, ...rateLimit } });
   gateways.push(started);
   return started;
 }

@@ -107,7 +107,23 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
   return { name: 'rateLimits', plugin };
 }
 
+// The rules' own refusals, each with when its window resets (ms since the epoch): what the
+// client refusal hold (createClientRefusalHold) recognises, and how long it may hold the answer.
+// Not the code: any 429 `RATE_LIMITED` is not these rules' (a subgraph's, passed on, could be one).
+const refusals = new WeakMap<GraphQLError, number>();
+
+/** When the window of the rule that refused `error` resets (ms since the epoch), if `error` is one of the per-client rules' 429s; else undefined. */
+export function rateLimitResetOf(error: unknown): number | undefined {
+  return error instanceof GraphQLError ? refusals.get(error) : undefined;
+}
+
 function rateLimited(limiter: Limiter, result: RateLimiterRes, charged: number, policies: readonly QuotaPolicy[], states: readonly QuotaState[]): GraphQLError {
+  const error = refusalOf(limiter, result, charged, policies, states);
+  refusals.set(error, Date.now() + result.msBeforeNext);
+  return error;
+}
+
+function refusalOf(limiter: Limiter, result: RateLimiterRes, charged: number, policies: readonly QuotaPolicy[], states: readonly QuotaState[]): GraphQLError {
   const retryAfterSeconds = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
   const unit = limiter.byCost ? 'cost units' : 'operations';
   return new GraphQLError(

@@ -49,6 +49,7 @@ const reviewed = new Map<string, string>([
     'rateLimitFields: numbers and configured rule names written as Structured Fields strings (escaped, ASCII only)',
   ],
   ["subgraphs/kit/createSubgraphServer.ts: res.setHeader('x-request-id', scope.requestId);", 'resolveRequestId (see above)'],
+  ["gateway/pipeline/rateLimits/createClientRefusalHold.ts: headers.set('connection', 'close');", 'a constant'],
   [
     "gateway/http/runApollo.ts: if (acceptsStream || acceptsEvents) httpGraphQLRequest.headers.set('accept', 'application/json');",
     'a request header map for Apollo Server, and a constant',

@@ -138,7 +138,8 @@ describe('the fast path answers as Apollo Server does', () => {
       supergraph: { path: guardedSupergraph },
       authentication: { secret: jwtSecret },
       // Small enough that the sequence below meets each refusal.
-      rateLimit: { default: { windowSeconds: 600, limit: 60 } },
+      // Its 429s are held (both paths' alike), briefly: the later cases meet them too.
+      rateLimit: { default: { windowSeconds: 600, limit: 60 }, perAddress: { holdRefusalsMs: 200 } },
       demandControl: { maxCost: 150 },
     });
     development = await startPair('development', { mode: 'development', supergraph: { path: guardedSupergraph }, authentication: { secret: jwtSecret } });

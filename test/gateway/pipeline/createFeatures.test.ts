@@ -17,6 +17,7 @@ import { readCostDirectives } from '../../../gateway/traffic/readCostDirectives.
 const requestPath = [
   'addressRateLimit',
   'authFailureBudget',
+  'clientRefusalHold',
   'addressConcurrency',
   'authentication',
   'bodyReading',
@@ -79,6 +80,7 @@ describe('createFeatures', () => {
     expect(hooksOf(on.features)).toEqual({
       addressRateLimit: ['arrive', 'close', 'drain'],
       authFailureBudget: ['handle'],
+      clientRefusalHold: ['handle'],
       addressConcurrency: ['drain', 'handle'],
       authentication: ['handle'],
       bodyReading: ['handle'],
@@ -100,6 +102,7 @@ describe('createFeatures', () => {
     expect(hooksOf(off.features).addressRateLimit).toEqual([]);
     expect(hooksOf(off.features).addressConcurrency).toEqual([]);
     expect(hooksOf(off.features).authFailureBudget).toEqual([]);
+    expect(hooksOf(off.features).clientRefusalHold).toEqual([]);
     expect(hooksOf(off.features).newDocumentBudget).toEqual([]);
     expect(hooksOf(off.features).requestMetrics).toEqual([]);
     expect(hooksOf(createFeatures(loadGatewayConfig({ file: offRecording, env: {} }), deps()).features).operationRecording).toEqual([]);
