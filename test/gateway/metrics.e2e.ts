@@ -89,7 +89,8 @@ describe('/metrics', () => {
     const strict = await startGateway(shop.dir, 'metrics-strict', {
       supergraph: { path: shop.supergraphPath },
       limits: { maxDepth: 2 },
-      rateLimit: { default: { windowSeconds: 60, limit: 2 } },
+      // Answered at once: the point is the rejection's count, not the hold (README, Traffic protection).
+      rateLimit: { default: { windowSeconds: 60, limit: 2 }, perAddress: { holdRefusalsMs: 0 } },
     });
     try {
       const deep = await postGraphQL(strict.origin, { query: '{ topProducts { reviews { body } } }' });
