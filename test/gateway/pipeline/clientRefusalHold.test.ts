@@ -6,7 +6,6 @@ import pino from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../common/errorCodes.js';
-import type { RateLimitConfig } from '../../../gateway/config/TrafficConfig.js';
 import { createPipeline } from '../../../gateway/pipeline/createPipeline.js';
 import type { GraphQLExchange, Outcome, ProducedError } from '../../../gateway/pipeline/Feature.js';
 import { createAddressConcurrency } from '../../../gateway/pipeline/rateLimits/createAddressConcurrency.js';
@@ -18,32 +17,12 @@ import { createOperationCost } from '../../../gateway/traffic/createOperationCos
 import { createRefusalHold, type RefusalHold } from '../../../gateway/traffic/createRefusalHold.js';
 import { readCostDirectives } from '../../../gateway/traffic/readCostDirectives.js';
 import { exchangeOf } from './fixtures/exchangeOf.js';
+import { rateLimitConfig } from './fixtures/rateLimitConfig.js';
 import { type OperationAnswer, typeDefs, withFeatures } from './fixtures/runOperation.js';
 
 const logger = pino({ level: 'silent' });
 
-const config: RateLimitConfig = {
-  enabled: true,
-  store: 'memory',
-  onStoreError: 'open',
-  apiKeyHeader: 'x-api-key',
-  apiKeys: [],
-  trustedProxies: [],
-  perAddress: {
-    windowSeconds: 60,
-    limit: 100,
-    holdRefusalsMs: 5000,
-    maxHeldRequests: 64,
-    maxConnections: 0,
-    maxInFlight: 0,
-    newDocuments: { windowSeconds: 60, limit: 0 },
-    bodyBytes: { windowSeconds: 60, limit: 0 },
-    authFailures: { windowSeconds: 60, limit: 0 },
-  },
-  default: { windowSeconds: 60, limit: 1 },
-  rules: [],
-  cost: { windowSeconds: 60, budget: 1000 },
-};
+const config = rateLimitConfig({ defaultLimit: 1, costBudget: 1000, holdRefusalsMs: 5000 });
 const limiter = (name: string, limit: number) => ({
   name,
   byCost: false,

@@ -6,7 +6,6 @@ import path from 'node:path';
 import pino from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { describe, expect, it } from 'vitest';
-import type { RateLimitConfig } from '../../../gateway/config/TrafficConfig.js';
 import { createDemandControl } from '../../../gateway/pipeline/demandControl/createDemandControl.js';
 import { createPersistedDocuments } from '../../../gateway/pipeline/persistedDocuments/createPersistedDocuments.js';
 import { createRateLimits } from '../../../gateway/pipeline/rateLimits/createRateLimits.js';
@@ -15,6 +14,7 @@ import { createAddressResolver } from '../../../gateway/traffic/createAddressRes
 import { createOperationCost } from '../../../gateway/traffic/createOperationCost.js';
 import { readCostDirectives } from '../../../gateway/traffic/readCostDirectives.js';
 import { typeDefs, withFeatures } from './fixtures/runOperation.js';
+import { rateLimitConfig } from './fixtures/rateLimitConfig.js';
 
 const logger = pino({ level: 'silent' });
 const cost = createOperationCost({ defaultListSize: 10 }, () => readCostDirectives(parse(typeDefs)));
@@ -54,28 +54,7 @@ describe('demandControl', () => {
 });
 
 describe('rateLimits', () => {
-  const config: RateLimitConfig = {
-    enabled: true,
-    store: 'memory',
-    onStoreError: 'open',
-    apiKeyHeader: 'x-api-key',
-    apiKeys: [],
-    trustedProxies: [],
-    perAddress: {
-      windowSeconds: 60,
-      limit: 100,
-      holdRefusalsMs: 0,
-      maxHeldRequests: 64,
-      maxConnections: 0,
-      maxInFlight: 0,
-      newDocuments: { windowSeconds: 60, limit: 0 },
-      bodyBytes: { windowSeconds: 60, limit: 0 },
-      authFailures: { windowSeconds: 60, limit: 0 },
-    },
-    default: { windowSeconds: 60, limit: 2 },
-    rules: [],
-    cost: { windowSeconds: 60, budget: 30 },
-  };
+  const config = rateLimitConfig({ defaultLimit: 2, costBudget: 30, holdRefusalsMs: 0 });
   const limiter = (name: string, limit: number, byCost = false) => ({
     name,
     byCost,
