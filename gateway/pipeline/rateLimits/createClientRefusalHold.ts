@@ -26,7 +26,7 @@ export function createClientRefusalHold(hold: RefusalHold | null): Feature {
   return {
     name: 'clientRefusalHold',
     async handle(exchange, next) {
-      exchange.leaveUnwritten = (errors) => resetOf(errors) !== undefined;
+      exchange.leaveUnwritten = isRulesRefusal;
       const outcome = await next();
       const answer = outcome.unwritten;
       if (!answer) return outcome;
@@ -50,6 +50,11 @@ export function createClientRefusalHold(hold: RefusalHold | null): Feature {
       }
     },
   };
+}
+
+/** Whether these are the errors of a request a per-client rule refused (its answer is left for this step to write). */
+function isRulesRefusal(errors: readonly ProducedError[]): boolean {
+  return resetOf(errors) !== undefined;
 }
 
 /** When the window of the per-client rule that refused the request resets, if one did. */
