@@ -5,6 +5,7 @@ import { parsePrometheusText, valueOf } from '../support/parsePrometheusText.js'
 import { expectStillServing, postRaw } from './support/expectRefused.js';
 import { clientFrom } from './support/sendFromAddress.js';
 import { startTarget, type Target } from './support/startTarget.js';
+import { TRUSTED_PROXY } from './support/trustedProxy.js';
 
 // One address with more requests at once than rateLimit.perAddress.maxInFlight: its requests
 // past that many wait their turn, unread, behind its own, while every other address is served.
@@ -16,9 +17,6 @@ const MAX_IN_FLIGHT = 2;
 // machine, where a 5 s budget could refuse it. The test of the refusal waits it out once.
 const QUEUE_TIMEOUT_MS = 20_000;
 
-/** A trusted proxy: from it, `x-forwarded-for` names the client, whatever text that is. */
-const PROXY = '127.0.0.9';
-
 let target: Target;
 
 beforeAll(async () => {
@@ -27,8 +25,8 @@ beforeAll(async () => {
     config: {
       // Slow bodies hold their places for longer than a request waits at the gate.
       server: { bodyTimeoutMs: 30_000, headersTimeoutMs: 30_000, admission: { queueTimeoutMs: QUEUE_TIMEOUT_MS } },
-      // PROXY's forwarded addresses are the client's (and so client-chosen text, bounded).
-      rateLimit: { trustedProxies: [PROXY], perAddress: { windowSeconds: 60, limit: 100_000, maxInFlight: MAX_IN_FLIGHT } },
+      // TRUSTED_PROXY's forwarded addresses are the client's (and so client-chosen text, bounded).
+      rateLimit: { trustedProxies: [TRUSTED_PROXY], perAddress: { windowSeconds: 60, limit: 100_000, maxInFlight: MAX_IN_FLIGHT } },
       // On the gateway's own port, so that this file needs no second one.
       metrics: { listener: 'public' },
     },
@@ -133,11 +131,11 @@ describe('client-chosen addresses (forwarded by a trusted proxy)', () => {
   it('keeps `__proto__`, `constructor` and `toString` as addresses of their own: each holds its own places, and its next request waits its own turn', async () => {
     for (const name of ['__proto__', 'constructor', 'toString']) {
       const holders = [];
-      for (let i = 0; i < MAX_IN_FLIGHT; i += 1) holders.push(await connectFrom(PROXY, `${head(ping.length, name)}${ping.slice(0, 5)}`));
+      for (let i = 0; i < MAX_IN_FLIGHT; i += 1) holders.push(await connectFrom(TRUSTED_PROXY, `${head(ping.length, name)}${ping.slice(0, 5)}`));
       await expectStillServing(target);
-      const queued = await connectFrom(PROXY, `${head(ping.length, name)}${ping}`);
+      const queued = await connectFrom(TRUSTED_PROXY, `${head(ping.length, name)}${ping}`);
       // Another forwarded name, sent later through the same proxy, is served at once.
-      const other = await connectFrom(PROXY, `${head(ping.length, 'prototype')}${ping}`);
+      const other = await connectFrom(TRUSTED_PROXY, `${head(ping.length, 'prototype')}${ping}`);
       await expect.poll(() => other.received(), { timeout: 10_000 }).toMatch(/^HTTP\/1\.1 200 /);
       expect(await waitingNow(), name).toBe(1);
       expect(queued.received(), name).toBe('');
@@ -151,7 +149,7 @@ describe('client-chosen addresses (forwarded by a trusted proxy)', () => {
   }, 90_000);
 
   it('serves the bursts of generated forwarded addresses in turn, never with a 5xx', async () => {
-    const proxy = clientFrom(target, PROXY);
+    const proxy = clientFrom(target, TRUSTED_PROXY);
     try {
       await fc.assert(
         fc.asyncProperty(fc.stringMatching(/^[\x21-\x7e]{1,200}$/), async (forwarded) => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectRefused, expectStillServing, type Reply } from './support/expectRefused.js';
 import { clientFrom, type AddressClient } from './support/sendFromAddress.js';
 import { startTarget, targetJwtSecret, type Target } from './support/startTarget.js';
+import { TRUSTED_PROXY } from './support/trustedProxy.js';
 
 // The per-address budget of authentication failures (`rateLimit.perAddress.authFailures`): an
 // address that keeps sending tokens that fail gets its first BUDGET 401s at once, then each held
@@ -18,9 +19,6 @@ const HOLD_MS = 5000;
 const MAX_IN_FLIGHT = 2;
 const CONNECTIONS = 4;
 
-/** A trusted proxy: from it, `x-forwarded-for` names the client, whatever text that is. */
-const PROXY = '127.0.0.9';
-
 let target: Target;
 
 beforeAll(async () => {
@@ -28,7 +26,7 @@ beforeAll(async () => {
     mode: 'production',
     config: {
       rateLimit: {
-        trustedProxies: [PROXY],
+        trustedProxies: [TRUSTED_PROXY],
         perAddress: {
           windowSeconds: 60,
           limit: 100_000,
@@ -127,7 +125,7 @@ describe('an address flooding tokens that fail authentication', () => {
 
 describe('client-chosen addresses (forwarded by a trusted proxy)', () => {
   it('gives `__proto__` and `constructor` budgets of their own, and a valid token there is never held', async () => {
-    const proxy = clientFrom(target, PROXY);
+    const proxy = clientFrom(target, TRUSTED_PROXY);
     const tokens = fc.sample(invalidToken, { numRuns: BUDGET + 1, seed: 21 });
     try {
       const held = await Promise.all(

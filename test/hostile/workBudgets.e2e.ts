@@ -6,6 +6,7 @@ import { parsePrometheusText, valueOf } from '../support/parsePrometheusText.js'
 import { expectRefused, expectStillServing, type Reply } from './support/expectRefused.js';
 import { clientFrom } from './support/sendFromAddress.js';
 import { startTarget, type Target } from './support/startTarget.js';
+import { TRUSTED_PROXY } from './support/trustedProxy.js';
 
 // The per-address budgets of work done before any per-client rule can judge a request: new
 // documents (tokenized, parsed, validated and planned once each) and body bytes (read before
@@ -16,9 +17,6 @@ const NEW_DOCUMENTS = 12;
 const BODY_BYTES = 2_100_000;
 const DECLARED = 1_000_000;
 
-/** A trusted proxy: from it, `x-forwarded-for` names the client, whatever text that is. */
-const PROXY = '127.0.0.9';
-
 let target: Target;
 
 beforeAll(async () => {
@@ -28,7 +26,7 @@ beforeAll(async () => {
       // A body that is read waits this long for its bytes: a 408 here would come long after the 429s below.
       server: { bodyTimeoutMs: 60_000, headersTimeoutMs: 60_000 },
       rateLimit: {
-        trustedProxies: [PROXY],
+        trustedProxies: [TRUSTED_PROXY],
         perAddress: {
           windowSeconds: 60,
           limit: 100_000,
@@ -205,7 +203,7 @@ describe('the body-bytes budget', () => {
 
 describe('client-chosen addresses (forwarded by a trusted proxy)', () => {
   it('gives `__proto__`, `constructor` and `toString` budgets of their own, and breaks nothing', async () => {
-    const proxy = clientFrom(target, PROXY);
+    const proxy = clientFrom(target, TRUSTED_PROXY);
     try {
       for (const forwarded of ['__proto__', 'constructor', 'toString']) {
         const headers = { 'x-forwarded-for': forwarded };
@@ -221,9 +219,9 @@ describe('client-chosen addresses (forwarded by a trusted proxy)', () => {
         );
       }
       // `__proto__`'s body-bytes budget: two megabyte bodies begun, the third refused unread.
-      const reading = [await connectFrom(PROXY, head(DECLARED, '__proto__')), await connectFrom(PROXY, head(DECLARED, '__proto__'))];
+      const reading = [await connectFrom(TRUSTED_PROXY, head(DECLARED, '__proto__')), await connectFrom(TRUSTED_PROXY, head(DECLARED, '__proto__'))];
       await expectStillServing(target);
-      const refused = await connectFrom(PROXY, `${head(DECLARED, '__proto__')}{`);
+      const refused = await connectFrom(TRUSTED_PROXY, `${head(DECLARED, '__proto__')}{`);
       await expect.poll(() => refused.received(), { timeout: 20_000 }).toMatch(/^HTTP\/1\.1 429 /);
       expect(refused.received()).toContain('"rule":"bodyBytes"');
       expect(reading.map((connection) => connection.received())).toEqual(['', '']);
