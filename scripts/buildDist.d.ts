@@ -20,3 +20,6 @@ export declare function buildDist(options?: {
 export declare function leftOutModule(name: string): string;
 /** The name the gateway bundle's `import()` calls are renamed to (loadCachedBundle passes a function by it). */
 export declare const bundleImportName: string;
+
+/** The build's own scripts (file names in scripts/), whose text is part of what a build's reuse depends on. */
+export declare const buildScripts: readonly string[];

@@ -140,9 +140,12 @@ export async function buildDist({ root = fileURLToPath(new URL('..', import.meta
  */
 const buildRecord = join('dist', '.build.json');
 
+/** The build's own scripts, this one and those it imports (test/build/buildDist.test.ts checks the list): each decides outputs. */
+export const buildScripts = ['buildDist.js', 'bundleCli.js', 'readOrEmpty.js', 'reuseBuildStep.js'];
+
 /**
- * A digest of everything a build reads apart from the packages the gateway bundles: this script
- * (its options and plugins), esbuild's version, the package manifest, tsconfig and the installed
+ * A digest of everything a build reads apart from the packages the gateway bundles: the build's
+ * scripts (their options and plugins), esbuild's version, the package manifest, tsconfig and the installed
  * packages' lockfile (a package changed or added changes it), and every source's path and text
  * (a source added or removed changes the list).
  */
@@ -150,7 +153,7 @@ function buildInputs(root, typescript, esbuildVersion) {
   const hash = createHash('sha256');
   const add = (name, contents) => hash.update(`${name}\0${contents.length}\0`).update(contents);
   add('esbuild', esbuildVersion);
-  add('buildDist.js', readFileSync(fileURLToPath(import.meta.url)));
+  for (const script of buildScripts) add(script, readFileSync(new URL(`./${script}`, import.meta.url)));
   for (const file of ['package.json', 'tsconfig.json', join('node_modules', '.package-lock.json')]) add(file, readOrEmpty(join(root, file)));
   for (const file of [...typescript].sort()) add(file, readFileSync(join(root, file)));
   return hash.digest('hex');

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, sym
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildDist, bundleImportName, compiledPath, sourceFolders } from '../../scripts/buildDist.js';
+import { buildDist, buildScripts, bundleImportName, compiledPath, sourceFolders } from '../../scripts/buildDist.js';
 
 // A scratch repository with a few sources, built the way `npm run build` builds this one.
 let root: string;
@@ -59,6 +59,19 @@ describe('buildDist (npm run build)', () => {
     const run = spawnSync(process.execPath, [join(root, 'dist/cli/main.js')], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe('hello cli\nloaded when run\n');
+  });
+
+  it("counts every script of the build's own among what a build's reuse depends on (an edited script builds again)", () => {
+    // The scripts buildDist.js imports, and those they import, all in buildScripts.
+    const imported = new Set<string>();
+    const visit = (script: string) => {
+      if (imported.has(script)) return;
+      imported.add(script);
+      const text = readFileSync(join('scripts', script), 'utf8');
+      for (const [, next] of text.matchAll(/^import [^;]*? from '\.\/([\w.]+\.js)';$/gm)) visit(next!);
+    };
+    visit('buildDist.js');
+    expect([...imported].sort()).toEqual([...buildScripts].sort());
   });
 
   it('leaves out declarations, browser code, tests and files that are not TypeScript', async () => {
