@@ -31,7 +31,6 @@ export async function bundleCli(build, root, sources, target, compiledPath) {
     format: 'esm',
     platform: 'node',
     target,
-    packages: 'bundle',
     // commander is CommonJS, and requires Node's modules: an ES module has no `require` of its own.
     banner: { js: "import { createRequire as __porticoCreateRequire } from 'node:module'; const require = __porticoCreateRequire(import.meta.url);" },
     plugins: [importedWhenRun(root, outfile, compiledPath), noSubcommandProcesses()],
