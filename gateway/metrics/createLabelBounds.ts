@@ -30,6 +30,8 @@ interface MetricSeries {
   /** Client-chosen label → value → keys of the series with it, to drop them when the value is dropped. */
   byValue: Map<string, Map<string, Set<string>>>;
   remove?: (labels: Record<string, string | number>) => void;
+  /** The label names this metric was given so far, sorted: a series' key lists its labels in this order. */
+  names: string[];
 }
 
 /**
@@ -54,7 +56,7 @@ export function createLabelBounds(maxValues: number): LabelBounds {
 
   const metricSeries = (metric: string): MetricSeries => {
     let seen = metrics.get(metric);
-    if (!seen) metrics.set(metric, (seen = { series: new Map(), byValue: new Map() }));
+    if (!seen) metrics.set(metric, (seen = { series: new Map(), byValue: new Map(), names: [] }));
     return seen;
   };
 
@@ -78,33 +80,58 @@ export function createLabelBounds(maxValues: number): LabelBounds {
     },
     bound(metric, labels) {
       const seen = metricSeries(metric);
-      const bounded: Record<string, string | number> = Object.create(null) as Record<string, string | number>;
+      // A plain literal: its keys are the gateway's label names, never a client's text, and
+      // prom-client reads it as it is (no copy is made or needed: nobody writes to it later).
+      const bounded: Record<string, string | number> = {};
       let clientChosen = false;
-      for (const [label, raw] of Object.entries(labels)) {
-        if (raw === undefined) continue;
-        const value = String(raw).slice(0, MAX_VALUE_LENGTH);
+      for (const label in labels) {
+        const raw = labels[label];
+        if (raw === undefined || !Object.hasOwn(labels, label)) continue;
+        const text = String(raw);
+        const value = text.length > MAX_VALUE_LENGTH ? text.slice(0, MAX_VALUE_LENGTH) : text;
         const values = frequent.get(label);
         if (values) clientChosen = true;
         bounded[label] = !values || values.use(value) ? value : OTHER;
       }
-      if (!clientChosen) return { ...bounded };
-      const key = JSON.stringify(Object.entries(bounded).sort(([a], [b]) => (a < b ? -1 : 1)));
-      if (seen.series.has(key)) return { ...bounded };
+      if (!clientChosen) return bounded;
+      const key = seriesKey(seen, bounded);
+      const known = seen.series.get(key);
+      if (known) return known;
       if (seen.series.size < maxSeries) {
-        seen.series.set(key, { ...bounded });
-        for (const [label, value] of Object.entries(bounded)) {
-          if (!CLIENT_CHOSEN_LABELS.has(label) || value === OTHER) continue;
+        seen.series.set(key, bounded);
+        for (const label of CLIENT_CHOSEN_LABELS) {
+          const value = bounded[label];
+          if (value === undefined || value === OTHER) continue;
           let byValue = seen.byValue.get(label);
           if (!byValue) seen.byValue.set(label, (byValue = new Map()));
           let keys = byValue.get(String(value));
           if (!keys) byValue.set(String(value), (keys = new Set()));
           keys.add(key);
         }
-        return { ...bounded };
+        return bounded;
       }
       // Over the cap: the client-chosen labels go to `other`, the gateway's own are kept as they are.
-      for (const label of Object.keys(bounded)) if (CLIENT_CHOSEN_LABELS.has(label)) bounded[label] = OTHER;
-      return { ...bounded };
+      for (const label of CLIENT_CHOSEN_LABELS) if (Object.hasOwn(bounded, label)) bounded[label] = OTHER;
+      return bounded;
     },
   };
+}
+
+/**
+ * The key of a series: its labels' names and values, in the metric's sorted order of names (the
+ * same labels given in another order are the same series), each value after its length, so that
+ * no client-chosen value can spell another series' key (a value holding a separator and a label
+ * name, against that label given separately). Without a sort or an array per call: a metric has
+ * a handful of label names, sorted again only when one is new.
+ */
+function seriesKey(seen: MetricSeries, labels: Record<string, string | number>): string {
+  for (const label in labels) {
+    if (!seen.names.includes(label)) seen.names = [...seen.names, label].sort();
+  }
+  let key = '';
+  for (const label of seen.names) {
+    const value = labels[label];
+    if (value !== undefined && Object.hasOwn(labels, label)) key += `${label}=${String(value).length}:${value};`;
+  }
+  return key;
 }

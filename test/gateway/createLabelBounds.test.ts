@@ -44,6 +44,28 @@ describe('createLabelBounds', () => {
     expect(MIN_USES).toBeLessThan(window / 2);
   });
 
+  it('keeps two series apart however a client-chosen value is spelt (no value can take another series\' key)', () => {
+    const bounds = createLabelBounds(10);
+    // One client's name holds what a key separator and a version would look like, with no version;
+    // another sends that name and that version: two series, each with its own labels.
+    for (const spelt of ['x;client_version=y', 'x\u0001client_version\u0000y', 'x","client_version","y']) {
+      const crafted = bounds.bound('requests', { client_name: spelt, outcome: 'success' });
+      const plain = bounds.bound('requests', { client_name: 'x', client_version: 'y', outcome: 'success' });
+      expect(crafted).toEqual({ client_name: spelt, outcome: 'success' });
+      expect(plain).toEqual({ client_name: 'x', client_version: 'y', outcome: 'success' });
+    }
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }), fc.option(fc.string({ maxLength: 20 }), { nil: undefined }), (a, b, c) => {
+        const labels = { client_name: a, operation_name: b, client_version: c, outcome: 'success' };
+        const bounded = bounds.bound('fuzzed', labels);
+        for (const label of ['client_name', 'operation_name', 'client_version'] as const) {
+          if (labels[label] !== undefined && bounded[label] !== OTHER) expect(bounded[label]).toBe(labels[label]);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('never rewrites the labels the gateway chooses, even past the series cap', () => {
     const bounds = createLabelBounds(2);
     // 3 × 3 × 3 successful combinations (2 kept values and `other` each) fill the cap of 20 series...
