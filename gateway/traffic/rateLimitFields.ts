@@ -25,14 +25,37 @@ export interface QuotaState {
 export function rateLimitFields(policies: readonly QuotaPolicy[], states: readonly QuotaState[]): Record<string, string> {
   const fields: Record<string, string> = {};
   if (policies.length > 0) {
-    fields['ratelimit-policy'] = policies.map((p) => `${sfString(p.name)};q=${p.limit};w=${p.windowSeconds}${p.byCost ? ';qu="cost"' : ''}`).join(', ');
+    let policy = '';
+    for (const p of policies) policy += `${policy === '' ? '' : ', '}${policyItemOf(p)}`;
+    fields['ratelimit-policy'] = policy;
   }
   if (states.length > 0) {
-    fields.ratelimit = states
-      .map((s) => `${sfString(s.policy.name)};r=${Math.max(0, Math.floor(s.remaining))};t=${Math.max(0, Math.ceil(s.resetSeconds))}`)
-      .join(', ');
+    let standing = '';
+    for (const s of states) {
+      standing += `${standing === '' ? '' : ', '}${nameOf(s.policy)};r=${Math.max(0, Math.floor(s.remaining))};t=${Math.max(0, Math.ceil(s.resetSeconds))}`;
+    }
+    fields.ratelimit = standing;
   }
   return fields;
+}
+
+// A rule's quoted name and its policy item are the same for every answer: worked out once per rule.
+const names = new WeakMap<QuotaPolicy, string>();
+const policyItems = new WeakMap<QuotaPolicy, string>();
+
+function nameOf(policy: QuotaPolicy): string {
+  let name = names.get(policy);
+  if (name === undefined) names.set(policy, (name = sfString(policy.name)));
+  return name;
+}
+
+function policyItemOf(policy: QuotaPolicy): string {
+  let item = policyItems.get(policy);
+  if (item === undefined) {
+    item = `${nameOf(policy)};q=${policy.limit};w=${policy.windowSeconds}${policy.byCost ? ';qu="cost"' : ''}`;
+    policyItems.set(policy, item);
+  }
+  return item;
 }
 
 /**
