@@ -44,7 +44,7 @@ describe('createLabelBounds', () => {
     expect(MIN_USES).toBeLessThan(window / 2);
   });
 
-  it('keeps two series apart however a client-chosen value is spelt (no value can take another series\' key)', () => {
+  it("keeps two series apart however a client-chosen value is spelt (no value can take another series' key)", () => {
     const bounds = createLabelBounds(10);
     // One client's name holds what a key separator and a version would look like, with no version;
     // another sends that name and that version: two series, each with its own labels.
