@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {
   buildSchema,
-  GraphQLError,
+  type GraphQLError,
   isAbstractType,
   isCompositeType,
   isEnumType,
