@@ -80,6 +80,8 @@ export class ShapedField {
     readonly first: boolean,
     /** A field's type, step by step (FIELD). */
     readonly step: TypeStep | undefined,
+    /** The check of a leaf field's values (its type a scalar or enum, or a non-null one), for the common case copied in place. */
+    readonly leaf: LeafCheck | undefined,
     /** `__typename`'s answer when the value names no type: the parent's name, or null if it is no object type. */
     readonly parentTypename: string | null,
     /** `__typename` under an alias (read from the object's own `__typename` when the alias is missing). */
@@ -191,13 +193,13 @@ export class ShapingProgram {
         const guarded = INHERITED.has(responseName);
         if (name === '__schema' || name === '__type') {
           seen.add(responseName);
-          into.push(new ShapedField(INTROSPECTION, responseName, guarded, first, undefined, null, false, selection));
+          into.push(new ShapedField(INTROSPECTION, responseName, guarded, first, undefined, undefined, null, false, selection));
           continue;
         }
         if (name === '__typename') {
           seen.add(responseName);
           const parent = isObjectType(parentType) ? (this.typeNames.get(parentType.name) ?? parentType.name) : null;
-          into.push(new ShapedField(TYPENAME, responseName, guarded, first, undefined, parent, responseName !== '__typename', selection));
+          into.push(new ShapedField(TYPENAME, responseName, guarded, first, undefined, undefined, parent, responseName !== '__typename', selection));
           continue;
         }
         if (isAbstractType(parentType) && !isInterfaceType(parentType)) continue;
@@ -205,7 +207,8 @@ export class ShapingProgram {
         if (!field) continue;
         seen.add(responseName);
         const step = this.stepOf(field.type, selection.selectionSet?.selections, true, `field ${parentType.name}.${responseName}`);
-        into.push(new ShapedField(FIELD, responseName, guarded, first, step, null, false, selection));
+        const leaf = step.kind === LEAF ? step.check : step.kind === NON_NULL && step.of!.kind === LEAF ? step.of!.check : undefined;
+        into.push(new ShapedField(FIELD, responseName, guarded, first, step, leaf, null, false, selection));
         continue;
       }
       if (withoutDeferred && isDeferred(selection, variables)) continue;

@@ -3,6 +3,7 @@ import type { ResultObject } from './collectEntities.js';
 import type { VariableValues } from './coercedVariablesOf.js';
 import { compileShaping, FIELD, LEAF, LIST, NON_NULL, OBJECT, TYPENAME, type ShapedField, type ShapingProgram, type TypeStep } from './compileShaping.js';
 import type { ShapingPrograms } from './createShapingPrograms.js';
+import { fitsLeaf } from './leafCheckOf.js';
 import { setOwnField } from './setOwnField.js';
 
 export interface ShapeOptions {
@@ -90,6 +91,13 @@ function shapeFields(run: ShapingRun, fields: readonly ShapedField[], source: Re
     const outputValue = fresh && field.first ? undefined : field.guarded ? (Object.hasOwn(output, name) ? output[name] : undefined) : output[name];
     if (field.kind === FIELD) {
       const inputValue = (field.guarded ? (Object.hasOwn(source, name) ? source[name] : undefined) : source[name]) ?? null;
+      // Most fields are leaves with a valid value: copied here; a null or a bad value is explained by `complete`.
+      const leaf = field.leaf;
+      if (leaf !== undefined && outputValue === undefined && inputValue !== null && fitsLeaf(leaf, inputValue)) {
+        if (field.guarded) setOwnField(output, name, inputValue);
+        else output[name] = inputValue;
+        continue;
+      }
       run.path.push(name);
       const value = complete(run, outputValue, field.step!, inputValue);
       run.path.pop();
@@ -97,7 +105,8 @@ function shapeFields(run: ShapingRun, fields: readonly ShapedField[], source: Re
         set(output, field, null);
         return false;
       }
-      set(output, field, value);
+      if (field.guarded) setOwnField(output, name, value);
+      else output[name] = value;
     } else if (field.kind === TYPENAME) {
       if (outputValue !== undefined) continue;
       let inputValue = (field.guarded ? (Object.hasOwn(source, name) ? source[name] : undefined) : source[name]) ?? null;
@@ -137,7 +146,7 @@ function complete(run: ShapingRun, outputValue: unknown, step: TypeStep, inputVa
   }
   if (inputValue === null || inputValue === undefined) return null;
   if (kind === LEAF) {
-    if (step.check!(inputValue)) return inputValue;
+    if (fitsLeaf(step.check!, inputValue)) return inputValue;
     run.report(`Invalid value found for ${run.describe(step)}.`);
     return null;
   }
