@@ -106,6 +106,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
         variables: coerced.values,
         introspect: (field) => introspect(state.apiSchema, field, operation, fragments, provided),
         typeNames: state.typeNames,
+        programs: plan.shaping,
       };
       if (plan.subscription && plan.primary) {
         if (!options.subscriptions) throw new Error('Execution of subscriptions not supported by gateway');

@@ -25,7 +25,12 @@ export function deferredShaping(shaping: ShapeOptions): DeferredShaping {
         type = typeAt.get(key);
       }
       if (!type) return { data: null, errors: [] };
-      return shapeResponse(fetched, { ...shaping, selections, rootType: type });
+      return shapeResponse(fetched, {
+        ...shaping,
+        selections,
+        rootType: type,
+        ...(shaping.programs ? { programs: shaping.programs.forPart(selections) } : {}),
+      });
     },
     isA,
   };

@@ -2,6 +2,7 @@ import type { DeferredNode, FetchNode, PlanNode, QueryPlan } from '@apollo/query
 import { Kind, parse, type SelectionNode } from 'graphql';
 import { compileRequires, type Projector, type TypeMatcher } from './compileRequires.js';
 import { mergeEntityFetches, type MergedOperation } from './mergeEntityFetches.js';
+import { createShapingPrograms, type ShapingPrograms } from './createShapingPrograms.js';
 import { deferredBlocksOf } from './deferredBlocksOf.js';
 import { schedulePlan, type ScheduledFetch } from './schedulePlan.js';
 
@@ -24,6 +25,8 @@ export interface PreparedPlan {
   signature(fetch: FetchNode): string;
   /** One operation for these entity fetches to one subgraph, or null if they cannot share one. */
   merged(fetches: readonly FetchNode[]): MergedOperation | null;
+  /** The operation's compiled response shaping, kept with its plan. */
+  shaping: ShapingPrograms;
 }
 
 export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan {
@@ -51,6 +54,7 @@ export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan
     node,
     subscription: plan.node?.kind === 'Subscription',
     ...(plan.node?.kind === 'Subscription' ? { primary: plan.node.primary } : {}),
+    shaping: createShapingPrograms(),
     schedule(condition, from = node) {
       if (!from) return [];
       return cached(schedules, from, keyOf(condition), () => schedulePlan(from, condition));

@@ -1,29 +1,10 @@
-import {
-  GraphQLError,
-  isAbstractType,
-  isCompositeType,
-  isEnumType,
-  isInterfaceType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isScalarType,
-  Kind,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLCompositeType,
-  type GraphQLOutputType,
-  type GraphQLSchema,
-  type SelectionNode,
-} from 'graphql';
+import { GraphQLError, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionNode } from 'graphql';
 import type { ResultObject } from './collectEntities.js';
 import type { VariableValues } from './coercedVariablesOf.js';
-import { fragmentOf } from '../operation/fragmentOf.js';
-import { isDeferred } from '../operation/isDeferred.js';
-import { isIncluded } from '../operation/isIncluded.js';
+import { compileShaping, FIELD, LEAF, LIST, NON_NULL, OBJECT, TYPENAME, type ShapedField, type ShapingProgram, type TypeStep } from './compileShaping.js';
+import type { ShapingPrograms } from './createShapingPrograms.js';
+import { fitsLeaf } from './leafCheckOf.js';
 import { setOwnField } from './setOwnField.js';
-
-type Path = (string | number)[];
 
 export interface ShapeOptions {
   /** The API schema the operation was validated against. */
@@ -43,6 +24,8 @@ export interface ShapeOptions {
   typeNames: ReadonlyMap<string, string>;
   /** Leaves out the fragments `@defer` delivers later (the first payload of a deferred answer). */
   withoutDeferred?: boolean;
+  /** The cached plan's compiled programs for these selections; without them, a program is compiled for this call alone. */
+  programs?: ShapingPrograms;
 }
 
 export interface Shaped {
@@ -51,190 +34,164 @@ export interface Shaped {
   errors: GraphQLError[];
 }
 
-const INTEGER = /^[+-]?\d+$/;
 // A null that must move up to the nearest nullable parent.
 const BUBBLE = Symbol('bubble');
-const BUILT_IN_SCALARS = new Set(['Boolean', 'Int', 'Float', 'ID', 'String']);
+
+/** One request's shaping: the errors, the path to the value being shaped, the nulls explained so far. */
+class ShapingRun {
+  readonly errors: GraphQLError[] = [];
+  readonly path: (string | number)[] = [];
+  // Nulls explained so far: by an error, or (a bad __typename) by nothing the client should see.
+  explained = 0;
+  constructor(
+    readonly program: ShapingProgram,
+    readonly introspect: (field: FieldNode) => unknown,
+  ) {}
+
+  report(message: string): void {
+    this.explained += 1;
+    this.errors.push(new GraphQLError(message, { path: [...this.path], extensions: { code: 'INVALID_GRAPHQL' } }));
+  }
+
+  describe(step: TypeStep): string {
+    return step.atField ? step.text : step.text + String(this.path[this.path.length - 1]);
+  }
+}
 
 /**
  * The client's response from what the fetches gathered, as Apollo Gateway computes it: only the
  * fields the operation asked for, in its order, with aliases, type conditions and skip/include
  * applied, `__typename` filled in, and nulls propagated up from non-null fields per the GraphQL
- * spec (each such null is reported once).
+ * spec (each such null is reported once). The walk runs a compiled program (`compileShaping`):
+ * per object, a loop over the fields its runtime type gets, no AST and no schema lookups.
  */
 export function shapeResponse(input: ResultObject, options: ShapeOptions): Shaped {
-  const { schema, fragments, variables, introspect, typeNames, withoutDeferred } = options;
-  const errors: GraphQLError[] = [];
-  const path: Path = [];
-  // Nulls explained so far: by an error, or (a bad __typename) by nothing the client should see.
-  let explained = 0;
-  const report = (message: string) => {
-    explained += 1;
-    errors.push(new GraphQLError(message, { path: [...path], extensions: { code: 'INVALID_GRAPHQL' } }));
-  };
+  const program = options.programs
+    ? options.programs.programFor(options)
+    : compileShaping({
+        schema: options.schema,
+        selections: options.selections,
+        fragments: options.fragments,
+        variables: options.variables,
+        typeNames: options.typeNames,
+        withoutDeferred: options.withoutDeferred === true,
+      });
+  const run = new ShapingRun(program, options.introspect);
+  const data: ResultObject = {};
+  const ok = shapeFields(run, program.rootFields(options.rootType, input.__typename), input, data, true);
+  return { data: ok ? data : null, errors: run.errors };
+}
 
-  // Whether a fragment on `condition` applies to an object of type `typename`, worked out once per pair.
-  const applies = new Map<string, Map<string, boolean>>();
-  const conditionApplies = (condition: string | undefined, typename: unknown, parentType: GraphQLCompositeType): boolean => {
-    if (condition === undefined) return true;
-    const runtime = typeof typename === 'string' && typename !== '' ? typename : parentType.name;
-    let byType = applies.get(condition);
-    if (byType === undefined) applies.set(condition, (byType = new Map()));
-    let answer = byType.get(runtime);
-    if (answer === undefined) {
-      const conditionType = schema.getType(condition);
-      const type = schema.getType(runtime);
-      answer = !!conditionType && isCompositeType(conditionType) && !!type && isCompositeType(type) && isSubtype(schema, conditionType, type);
-      byType.set(runtime, answer);
-    }
-    return answer;
-  };
-
-  const description = (type: GraphQLOutputType, parentType: GraphQLCompositeType) => {
-    const last = path[path.length - 1];
-    return typeof last === 'string' ? `field ${parentType.name}.${last}` : `array element of type ${String(type)} at index ${String(last)}`;
-  };
-
-  /** Fills `output` from `source`; false when a non-null field's null makes the object null. */
-  const applySelections = (source: ResultObject, selections: readonly SelectionNode[], output: ResultObject, parentType: GraphQLCompositeType): boolean => {
-    for (const selection of selections) {
-      if (!isIncluded(selection, variables)) continue;
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        const responseName = selection.alias?.value ?? name;
-        // Own fields only: a plain object inherits `toString`, `constructor` and the like.
-        const outputValue = Object.hasOwn(output, responseName) ? output[responseName] : undefined;
-        if (name === '__schema' || name === '__type') {
-          if (outputValue === undefined) setOwnField(output, responseName, introspect(selection));
-          continue;
-        }
-        let inputValue = Object.hasOwn(source, responseName) ? (source[responseName] ?? null) : null;
-        if (name === '__typename') {
-          if (outputValue !== undefined) continue;
-          if (inputValue === null && responseName !== '__typename') inputValue = source.__typename ?? null;
-          const type = typeof inputValue === 'string' ? (schema.getType(inputValue) ?? parentType) : parentType;
-          // An interface name (from an @interfaceObject subgraph whose follow-up fetch failed) is no answer.
-          if (!isObjectType(type)) {
-            explained += 1;
-            return false;
-          }
-          setOwnField(output, responseName, typeNames.get(type.name) ?? type.name);
-          continue;
-        }
-        if (isAbstractType(parentType) && !isInterfaceType(parentType)) continue;
-        const field = parentType.getFields()[name];
-        if (!field) continue;
-        path.push(responseName);
-        const value = complete(outputValue, field.type, inputValue, selection.selectionSet?.selections, parentType);
-        path.pop();
-        if (value === BUBBLE) {
-          setOwnField(output, responseName, null);
-          return false;
-        }
-        setOwnField(output, responseName, value);
+/** Fills `output` from `source`; false when a non-null field's null makes the object null. */
+function shapeFields(run: ShapingRun, fields: readonly ShapedField[], source: ResultObject, output: ResultObject, fresh: boolean): boolean {
+  for (let index = 0; index < fields.length; index += 1) {
+    const field = fields[index]!;
+    const name = field.responseName;
+    // Own fields only: a plain object inherits `toString`, `constructor` and the like.
+    const outputValue = fresh && field.first ? undefined : field.guarded ? (Object.hasOwn(output, name) ? output[name] : undefined) : output[name];
+    if (field.kind === FIELD) {
+      const inputValue = (field.guarded ? (Object.hasOwn(source, name) ? source[name] : undefined) : source[name]) ?? null;
+      // Most fields are leaves with a valid value: copied here; a null or a bad value is explained by `complete`.
+      const leaf = field.leaf;
+      if (leaf !== undefined && outputValue === undefined && inputValue !== null && fitsLeaf(leaf, inputValue)) {
+        if (field.guarded) setOwnField(output, name, inputValue);
+        else output[name] = inputValue;
         continue;
       }
-      if (withoutDeferred && isDeferred(selection, variables)) continue;
-      const fragment = fragmentOf(selection, fragments);
-      if (!fragment) continue;
-      const condition = fragment.typeCondition?.name.value;
-      if (!conditionApplies(condition, source.__typename, parentType)) continue;
-      const fragmentType = condition === undefined ? parentType : (schema.getType(condition) as GraphQLCompositeType);
-      if (!applySelections(source, fragment.selectionSet.selections, output, fragmentType)) return false;
-    }
-    return true;
-  };
-
-  /**
-   * The value of one field or list element; `BUBBLE` when it is null where the type is non-null,
-   * so that the null moves up. Each null is explained by one error: a non-null field adds one
-   * only if nothing below it already did.
-   */
-  const complete = (
-    outputValue: unknown,
-    type: GraphQLOutputType,
-    inputValue: unknown,
-    selections: readonly SelectionNode[] | undefined,
-    parentType: GraphQLCompositeType,
-  ): unknown => {
-    if (outputValue === null || (outputValue !== undefined && !selections)) return outputValue;
-    if (isNonNullType(type)) {
-      const before = explained;
-      const value = complete(outputValue, type.ofType, inputValue, selections, parentType);
-      if (value !== null && value !== BUBBLE) return value;
-      if (explained === before) report(`Cannot return null for non-nullable ${description(type.ofType, parentType)}.`);
-      return BUBBLE;
-    }
-    if (inputValue === null || inputValue === undefined) return null;
-    if (isListType(type)) {
-      if (!Array.isArray(inputValue)) {
-        report(`Invalid non-list value found for ${description(type, parentType)}.`);
-        return null;
+      run.path.push(name);
+      const value = complete(run, outputValue, field.step!, inputValue);
+      run.path.pop();
+      if (value === BUBBLE) {
+        set(output, field, null);
+        return false;
       }
-      const existing = Array.isArray(outputValue) ? outputValue : undefined;
-      let nullify = false;
-      const list = new Array<unknown>(inputValue.length);
-      for (let index = 0; index < inputValue.length; index += 1) {
-        path.push(index);
-        const value = complete(existing?.[index], type.ofType, inputValue[index] ?? null, selections, parentType);
-        path.pop();
-        if (value === BUBBLE) nullify = true;
-        list[index] = value === BUBBLE ? null : value;
+      if (field.guarded) setOwnField(output, name, value);
+      else output[name] = value;
+    } else if (field.kind === TYPENAME) {
+      if (outputValue !== undefined) continue;
+      let inputValue = (field.guarded ? (Object.hasOwn(source, name) ? source[name] : undefined) : source[name]) ?? null;
+      if (inputValue === null && field.aliased) inputValue = source.__typename ?? null;
+      const named = typeof inputValue === 'string' ? run.program.typenameAnswer(inputValue) : undefined;
+      const answer = named === undefined ? field.parentTypename : named;
+      // An interface name (from an @interfaceObject subgraph whose follow-up fetch failed) is no answer.
+      if (answer === null) {
+        run.explained += 1;
+        return false;
       }
-      return nullify ? null : list;
-    }
-    if (isCompositeType(type)) {
-      if (typeof inputValue !== 'object' || Array.isArray(inputValue)) {
-        report(`Invalid non-object value found for ${description(type, parentType)}.`);
-        return null;
-      }
-      const object = inputValue as ResultObject;
-      let objectType: GraphQLCompositeType = type;
-      const typename = object.__typename;
-      if (typeof typename === 'string' && typename !== '') {
-        const named = schema.getType(typename);
-        // Not in the API schema (an @inaccessible type): null, without naming the type.
-        if (!named || !isCompositeType(named)) {
-          report(`Invalid __typename found for object at ${description(type, parentType)}.`);
-          return null;
-        }
-        objectType = named;
-      }
-      // Plain objects: V8 keeps them compact and serialises them fast; prototype-less objects
-      // built key by key go to dictionary mode.
-      const output = (outputValue as ResultObject | undefined) ?? {};
-      return applySelections(object, selections ?? [], output, objectType) ? output : null;
-    }
-    if (isValidLeaf(inputValue, type)) return inputValue;
-    report(`Invalid value found for ${description(type, parentType)}.`);
-    return null;
-  };
-
-  const data: ResultObject = {};
-  const ok = applySelections(input, options.selections, data, options.rootType);
-  return { data: ok ? data : null, errors };
-}
-
-function isSubtype(schema: GraphQLSchema, type: GraphQLCompositeType, maybeSubtype: GraphQLCompositeType): boolean {
-  if (type === maybeSubtype) return true;
-  return isAbstractType(type) && (isObjectType(maybeSubtype) || isInterfaceType(maybeSubtype)) && schema.isSubType(type, maybeSubtype);
-}
-
-/** Whether a scalar or enum value fits its type; custom scalars take anything. */
-function isValidLeaf(value: unknown, type: GraphQLOutputType): boolean {
-  if (isEnumType(type)) return typeof value === 'string' && type.getValue(value) !== undefined;
-  const name = isScalarType(type) ? type.name : '';
-  switch (typeof value) {
-    case 'boolean':
-      return name === 'Boolean' || !BUILT_IN_SCALARS.has(name);
-    case 'number':
-      if (!Number.isFinite(value)) return !BUILT_IN_SCALARS.has(name);
-      // A safe integer prints as digits: the common case skips the string and the pattern.
-      if (name === 'Int' || name === 'ID') return Number.isSafeInteger(value) || INTEGER.test(String(value));
-      return name === 'Float' || !BUILT_IN_SCALARS.has(name);
-    case 'string':
-      return name !== 'Boolean' && name !== 'Int' && name !== 'Float';
-    default:
-      return !BUILT_IN_SCALARS.has(name);
+      set(output, field, answer);
+    } else if (outputValue === undefined) set(output, field, run.introspect(field.node));
   }
+  return true;
+}
+
+function set(output: ResultObject, field: ShapedField, value: unknown): void {
+  if (field.guarded) setOwnField(output, field.responseName, value);
+  else output[field.responseName] = value;
+}
+
+/**
+ * The value of one field or list element; `BUBBLE` when it is null where the type is non-null,
+ * so that the null moves up. Each null is explained by one error: a non-null field adds one
+ * only if nothing below it already did.
+ */
+function complete(run: ShapingRun, outputValue: unknown, step: TypeStep, inputValue: unknown): unknown {
+  if (outputValue === null || (outputValue !== undefined && !step.merges)) return outputValue;
+  const kind = step.kind;
+  if (kind === NON_NULL) {
+    const before = run.explained;
+    const value = complete(run, outputValue, step.of!, inputValue);
+    if (value !== null && value !== BUBBLE) return value;
+    if (run.explained === before) run.report(`Cannot return null for non-nullable ${run.describe(step.of!)}.`);
+    return BUBBLE;
+  }
+  if (inputValue === null || inputValue === undefined) return null;
+  if (kind === LEAF) {
+    if (fitsLeaf(step.check!, inputValue)) return inputValue;
+    run.report(`Invalid value found for ${run.describe(step)}.`);
+    return null;
+  }
+  if (kind === OBJECT) {
+    if (typeof inputValue !== 'object' || Array.isArray(inputValue)) {
+      run.report(`Invalid non-object value found for ${run.describe(step)}.`);
+      return null;
+    }
+    const object = inputValue as ResultObject;
+    const typename = object.__typename;
+    let fields: ShapedField[] | undefined;
+    if (typeof typename === 'string' && typename !== '') {
+      fields = run.program.typedFields(step, typename);
+      // Not in the API schema (an @inaccessible type): null, without naming the type.
+      if (!fields) {
+        run.report(`Invalid __typename found for object at ${run.describe(step)}.`);
+        return null;
+      }
+    } else fields = run.program.untypedFields(step);
+    // Plain objects: V8 keeps them compact and serialises them fast; prototype-less objects
+    // built key by key go to dictionary mode.
+    const fresh = outputValue === undefined;
+    const output = fresh ? {} : (outputValue as ResultObject);
+    return shapeFields(run, fields, object, output, fresh) ? output : null;
+  }
+  if (kind !== LIST) return null;
+  if (!Array.isArray(inputValue)) {
+    run.report(`Invalid non-list value found for ${run.describe(step)}.`);
+    return null;
+  }
+  const existing = Array.isArray(outputValue) ? outputValue : undefined;
+  const of = step.of!;
+  const length = inputValue.length;
+  const list = new Array<unknown>(length);
+  let nullify = false;
+  run.path.push(0);
+  const last = run.path.length - 1;
+  for (let index = 0; index < length; index += 1) {
+    run.path[last] = index;
+    const value = complete(run, existing?.[index], of, inputValue[index] ?? null);
+    if (value === BUBBLE) {
+      nullify = true;
+      list[index] = null;
+    } else list[index] = value;
+  }
+  run.path.pop();
+  return nullify ? null : list;
 }
