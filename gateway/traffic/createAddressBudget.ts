@@ -16,6 +16,15 @@ export interface AddressBudgetOptions {
   logger: Logger;
   /** The 429's message, given when the address may send again: what it sent too much of, and what to do instead. */
   message(retryAfterSeconds: number): string;
+  /** More header fields for the 429 (the per-address rule's `RateLimit` fields), given when the address may send again. */
+  refusalHeaders?(retryAfterSeconds: number): Record<string, string>;
+}
+
+/** Where an address stands against its budget after a charge that fit. */
+export interface BudgetStanding {
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
 }
 
 /** What one client address may make the gateway do per window, before any per-client rule can judge it. */
@@ -24,12 +33,13 @@ export interface AddressBudget {
   /** What `address` has left of its window now; the whole limit when not known (never charged, or the store unreachable). */
   remaining(address: string): Promise<number>;
   /**
-   * Charges `points` to `address`. Over its budget, it throws 429 `RATE_LIMITED` (with
-   * `retry-after`), held first as the per-address rule's 429s are and then closing the connection;
-   * with the store unreachable, it lets the request through (`onStoreError: open`, with a warning
-   * at most every 10 s) or throws 503 `SERVICE_NOT_READY` (`closed`).
+   * Charges `points` to `address` and resolves where it then stands. Over its budget, it throws
+   * 429 `RATE_LIMITED` (with `retry-after`), held first as the per-address rule's 429s are and
+   * then closing the connection; with the store unreachable, it lets the request through
+   * (`onStoreError: open`, with a warning at most every 10 s; resolves null) or throws 503
+   * `SERVICE_NOT_READY` (`closed`).
    */
-  charge(address: string, points: number, req: IncomingMessage, res: ServerResponse): Promise<void>;
+  charge(address: string, points: number, req: IncomingMessage, res: ServerResponse): Promise<BudgetStanding | null>;
   /**
    * Charges `points` that went past what `remaining` allowed (a chunked body cut off) and throws
    * the 429 as `charge` does; should the window have reset meanwhile and the charge fit, the 429
@@ -80,9 +90,13 @@ export function createAddressBudget(options: AddressBudgetOptions): AddressBudge
     },
     async charge(address, points, req, res) {
       try {
-        await limiter.counter.consume(address, points);
+        const result = await limiter.counter.consume(address, points);
+        return { remaining: result.remainingPoints, resetSeconds: result.msBeforeNext / 1000 };
       } catch (error) {
-        if (!(error instanceof RateLimiterRes)) return storeFailed(error);
+        if (!(error instanceof RateLimiterRes)) {
+          storeFailed(error);
+          return null;
+        }
         if (!options.hold) throw refusal(error.msBeforeNext, false);
         const startedAt = Date.now();
         // Held or not (every hold slot taken), it closes the connection; dropped, the connection is
@@ -118,7 +132,7 @@ export function createAddressBudget(options: AddressBudgetOptions): AddressBudge
     return new HttpError(
       ErrorCode.RATE_LIMITED,
       options.message(retryAfterSeconds),
-      { 'retry-after': String(retryAfterSeconds), ...(close ? { connection: 'close' } : {}) },
+      { 'retry-after': String(retryAfterSeconds), ...(close ? { connection: 'close' } : {}), ...options.refusalHeaders?.(retryAfterSeconds) },
       { rule: limiter.name, limit: limiter.limit, windowSeconds: limiter.windowSeconds, retryAfterSeconds },
     );
   }

@@ -50,7 +50,7 @@ describe('createAddressBudget', () => {
   it('charges each address on its own and refuses the charge past the limit with 429 RATE_LIMITED, retry-after and the rule', async () => {
     const budget = budgetOf('newDocuments', 3);
     const { req, res } = exchangeOf();
-    await budget.charge('10.0.0.1', 2, req, res);
+    expect(await budget.charge('10.0.0.1', 2, req, res)).toMatchObject({ remaining: 1 });
     expect(await budget.remaining('10.0.0.1')).toBe(1);
     const error = await errorOf(budget.charge('10.0.0.1', 2, req, res));
     expect(error).toBeInstanceOf(HttpError);
@@ -58,7 +58,7 @@ describe('createAddressBudget', () => {
     expect(error!.headers['retry-after']).toMatch(/^\d+$/);
     expect(error!.message).toMatch(/^over newDocuments; retry in \d+ s$/);
     expect(await budget.remaining('10.0.0.2')).toBe(3);
-    await expect(budget.charge('10.0.0.2', 3, req, res)).resolves.toBeUndefined();
+    expect(await budget.charge('10.0.0.2', 3, req, res)).toMatchObject({ remaining: 0, resetSeconds: expect.any(Number) });
   });
 
   it("holds its refusal in the per-address rule's hold until the window resets, then closes the connection", async () => {
@@ -81,7 +81,7 @@ describe('createAddressBudget', () => {
       get: async () => Promise.reject(new Error('store down')),
     } as unknown as RateLimiterAbstract;
     const { req, res } = exchangeOf();
-    await expect(budgetOf('x', 5, { counter: broken }).charge('a', 1, req, res)).resolves.toBeUndefined();
+    await expect(budgetOf('x', 5, { counter: broken }).charge('a', 1, req, res)).resolves.toBeNull();
     expect(await budgetOf('x', 5, { counter: broken }).remaining('a')).toBe(5);
     expect(await errorOf(budgetOf('x', 5, { counter: broken, onStoreError: 'closed' }).charge('a', 1, req, res))).toMatchObject({
       code: 'SERVICE_NOT_READY',
