@@ -1,4 +1,5 @@
-import { Kind, type FragmentDefinitionNode, type GraphQLSchema, type SelectionNode } from 'graphql';
+import type { FragmentDefinitionNode, GraphQLSchema, SelectionNode } from 'graphql';
+import { conditionVariablesOf } from '../operation/conditionVariablesOf.js';
 import type { VariableValues } from './coercedVariablesOf.js';
 import { compileShaping, type ShapingProgram } from './compileShaping.js';
 
@@ -26,7 +27,6 @@ export interface ShapingPrograms {
 const MAX_PROGRAMS = 16;
 // Deferred parts are the plan's, not the client's, but a plan with very many still stays bounded.
 const MAX_PARTS = 64;
-const CONDITIONAL = new Set(['skip', 'include', 'defer']);
 
 /**
  * Where a cached plan keeps its operation's shaping programs (`compileShaping`), so that an
@@ -75,30 +75,4 @@ export function createShapingPrograms(): ShapingPrograms {
       return part;
     },
   };
-}
-
-/** The variables `@skip`, `@include` and `@defer` read in these selections and the fragments they spread. */
-function conditionVariablesOf(selections: readonly SelectionNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): string[] {
-  const found = new Set<string>();
-  const visited = new Set<string>();
-  const walk = (list: readonly SelectionNode[]): void => {
-    for (const selection of list) {
-      for (const directive of selection.directives ?? []) {
-        if (!CONDITIONAL.has(directive.name.value)) continue;
-        for (const argument of directive.arguments ?? []) {
-          if (argument.name.value === 'if' && argument.value.kind === Kind.VARIABLE) found.add(argument.value.name.value);
-        }
-      }
-      if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (fragment && !visited.has(name)) {
-          visited.add(name);
-          walk(fragment.selectionSet.selections);
-        }
-      } else if (selection.selectionSet) walk(selection.selectionSet.selections);
-    }
-  };
-  walk(selections);
-  return [...found];
 }
