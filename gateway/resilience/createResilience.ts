@@ -3,6 +3,7 @@ import type { Logger } from '../../common/createLogger.js';
 import type { SubgraphConfig } from '../config/GatewayConfig.js';
 import type { Attempt, AttemptOutcome, SendAttempt } from '../subgraphRequests/createSubgraphSender.js';
 import { classifySubgraphFailure } from './classifySubgraphFailure.js';
+import type { CancelSignal } from './createInflightDedup.js';
 import { createRetryBudget } from './createRetryBudget.js';
 import { createSubgraphBreaker, type BreakerState } from './createSubgraphBreaker.js';
 
@@ -76,7 +77,7 @@ export function createResilience(next: SendAttempt, options: ResilienceOptions):
 }
 
 /** Waits `ms`; false, at once, when `signal` aborts first (or already has). */
-function waited(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+function waited(ms: number, signal: CancelSignal | undefined): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onAbort = () => {

@@ -7,6 +7,7 @@ import { Headers as HeaderNames } from '../../common/headers.js';
 import { appendSignatureHeaders } from '../../common/signing/signRequest.js';
 import { formatTraceparent, TRACEPARENT } from '../../common/tracing/startServerSpan.js';
 import { classifySubgraphFailure, SubgraphHttpError, type SubgraphFailure } from '../resilience/classifySubgraphFailure.js';
+import type { CancelSignal } from '../resilience/createInflightDedup.js';
 
 /** One HTTP attempt at a subgraph request. */
 export interface Attempt {
@@ -20,7 +21,7 @@ export interface Attempt {
   /** Sent when no recorded span is active. */
   traceparent: string | undefined;
   /** Aborts the attempt (the client went away, or every caller of a shared request did). */
-  signal: AbortSignal | undefined;
+  signal: CancelSignal | undefined;
 }
 
 /** The body of a 2xx answer as text, or why there is none, classified. */
@@ -159,7 +160,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly sender: SenderOf,
-    private readonly signal: AbortSignal | undefined,
+    private readonly signal: CancelSignal | undefined,
     readonly timeoutMs: number,
     private readonly resolve: (outcome: AttemptOutcome) => void,
   ) {
