@@ -78,7 +78,7 @@ function runChild(dir, url) {
   ];
   if (values.alloc) args.push('--alloc');
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(process.env.SUBGRAPH_COST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('exit', (code) => (code === 0 ? done(out.trim()) : fail(new Error(`child exited ${code}`))));
