@@ -21,6 +21,8 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '20000' },
     concurrency: { type: 'string', default: '20' },
     dedup: { type: 'string', default: 'off' },
+    // Entities per request and answer: 20 is a small entity fetch, 200 the size of the benchmark query's.
+    entities: { type: 'string', default: '20' },
     alloc: { type: 'boolean', default: false },
     // Internal: run one measurement in this process.
     child: { type: 'string' },
@@ -35,7 +37,7 @@ async function compare() {
   if (!values.base) throw new Error('--base <dir> is required');
   // The answer: a small entity list, as an entity fetch gets.
   const answer = JSON.stringify({
-    data: { _entities: Array.from({ length: 20 }, (_, i) => ({ __typename: 'Product', upc: String(i), name: `Product ${i}`, price: i * 100 })) },
+    data: { _entities: Array.from({ length: Number(values.entities) }, (_, i) => ({ __typename: 'Product', upc: String(i), name: `Product ${i}`, price: i * 100 })) },
   });
   const server = createServer((req, res) => {
     req.resume();

@@ -1,7 +1,7 @@
 import { Headers } from '../headers.js';
 import { takeRandomBytes } from '../takeRandomBytes.js';
 import { bodyDigestOf } from './bodyDigest.js';
-import { computeSignature, signatureOf } from './signingPayload.js';
+import { computeSignature } from './signingPayload.js';
 
 export interface RequestToSign {
   method: string;
@@ -35,28 +35,4 @@ export function signRequest(secret: string, request: RequestToSign): Record<stri
     identity: request.headers[Headers.identity] ?? '',
   });
   return { [Headers.timestamp]: timestamp, [Headers.nonce]: nonce, [Headers.bodyDigest]: bodyDigest, [Headers.signature]: signature };
-}
-
-/**
- * `signRequest` for the gateway's own subgraph requests, onto undici's flat header list (name,
- * value, …): the timestamp, a fresh nonce, the body digest and the signature over them with the
- * request id, deadline and identity sent (empty when not sent). Every subgraph request is signed,
- * so this makes no object of headers and no object of parts.
- */
-export function appendSignatureHeaders(
-  out: string[],
-  secret: string,
-  method: string,
-  path: string,
-  audience: string,
-  body: string | Uint8Array,
-  requestId: string,
-  deadline: string,
-  identity: string,
-): void {
-  const timestamp = String(Date.now());
-  const nonce = takeRandomBytes(16).toString('base64url');
-  const bodyDigest = bodyDigestOf(body);
-  const signature = signatureOf(secret, method, path, audience, timestamp, nonce, bodyDigest, requestId, deadline, identity);
-  out.push(Headers.timestamp, timestamp, Headers.nonce, nonce, Headers.bodyDigest, bodyDigest, Headers.signature, signature);
 }

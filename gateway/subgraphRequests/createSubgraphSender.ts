@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import Pool from 'undici/lib/dispatcher/pool.js';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers as HeaderNames } from '../../common/headers.js';
-import { appendSignatureHeaders } from '../../common/signing/signRequest.js';
+import { signRequest } from '../../common/signing/signRequest.js';
 import { formatTraceparent, TRACEPARENT } from '../../common/tracing/startServerSpan.js';
 import { classifySubgraphFailure, SubgraphHttpError, type SubgraphFailure } from '../resilience/classifySubgraphFailure.js';
 import type { CancelSignal } from '../resilience/createInflightDedup.js';
@@ -56,81 +56,57 @@ export interface SubgraphSender {
  * failure comes back classified, so the layers above decide on retries and health from one verdict.
  */
 export function createSubgraphSender(options: SubgraphSenderOptions): SubgraphSender {
-  const { name, signingSecret } = options;
+  const { name } = options;
   const target = new URL(options.url);
   const path = target.pathname + target.search;
   const pool = new Pool(target.origin, { connections: options.maxConnections, pipelining: 1 });
-  const sender: SenderOf = { name, timeoutMs: options.timeoutMs, onAttempt: options.onAttempt };
 
-  // undici's flat header list (name, value, …): no object per request for undici to list the keys of.
-  const headersOf = (attempt: Attempt, timeoutMs: number): string[] => {
-    const deadline = Number.isFinite(timeoutMs) ? String(Math.floor(timeoutMs)) : undefined;
+  const post = (attempt: Attempt, timeoutMs: number): Promise<string> => {
+    // Portico's own headers last, so that no header rule can set them.
+    const outgoing: Record<string, string> = {
+      ...attempt.headers,
+      'content-type': 'application/json',
+      accept: 'application/json',
+      [HeaderNames.requestId]: attempt.requestId,
+    };
+    if (Number.isFinite(timeoutMs)) outgoing[HeaderNames.deadline] = String(Math.floor(timeoutMs));
     const traceparent = activeTraceparent() ?? attempt.traceparent;
-    const caller = attempt.headers;
-    const outgoing: string[] = [];
-    // Portico's own headers win over the caller's of the same name, so that no header rule can set them.
-    for (const header in caller) {
-      if (!Object.hasOwn(caller, header) || porticoSets.has(header)) continue;
-      if ((header === TRACEPARENT && traceparent) || (header === HeaderNames.deadline && deadline !== undefined)) continue;
-      outgoing.push(header, caller[header]!);
-    }
-    outgoing.push('content-type', 'application/json', 'accept', 'application/json', HeaderNames.requestId, attempt.requestId);
-    if (deadline !== undefined) outgoing.push(HeaderNames.deadline, deadline);
-    if (traceparent) outgoing.push(TRACEPARENT, traceparent);
-    appendSignatureHeaders(
-      outgoing,
-      signingSecret,
-      'POST',
-      path,
-      name,
-      attempt.body,
-      attempt.requestId,
-      deadline ?? caller[HeaderNames.deadline] ?? '',
-      caller[HeaderNames.identity] ?? '',
-    );
-    return outgoing;
+    if (traceparent) outgoing[TRACEPARENT] = traceparent;
+    Object.assign(outgoing, signRequest(options.signingSecret, { method: 'POST', path, audience: name, body: attempt.body, headers: outgoing }));
+    return new Promise<string>((resolve, reject) => {
+      const answer = new AnswerCollector(attempt.signal, resolve, reject);
+      answer.timer = setTimeout(() => answer.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+      try {
+        pool.dispatch({ method: 'POST', path, headers: outgoing, body: attempt.body }, answer);
+      } catch (error) {
+        answer.onError(error as Error);
+      }
+    });
   };
 
   return {
-    send(attempt) {
+    async send(attempt) {
       const timeoutMs = Math.min(options.timeoutMs, attempt.deadlineAt - Date.now());
       if (timeoutMs <= 0) {
         // No attempt is made: the subgraph had no part in it.
         const error = new GraphQLError(`The request's deadline passed before subgraph "${name}" could answer`, {
           extensions: { code: ErrorCode.SUBGRAPH_TIMEOUT, serviceName: name },
         });
-        return Promise.resolve({ ok: false, failure: { error, retryable: false, health: 'unknown' } });
+        return { ok: false, failure: { error, retryable: false, health: 'unknown' } };
       }
-      return new Promise<AttemptOutcome>((resolve) => {
-        const answer = new AnswerCollector(sender, attempt.signal, timeoutMs, resolve);
-        try {
-          pool.dispatch({ method: 'POST', path, headers: headersOf(attempt, timeoutMs), body: attempt.body }, answer);
-        } catch (error) {
-          answer.onError(error as Error);
-        }
-      });
+      const startedAt = performance.now();
+      try {
+        const raw = await post(attempt, timeoutMs);
+        options.onAttempt?.(performance.now() - startedAt, 'success');
+        return { ok: true, raw };
+      } catch (error) {
+        const failure = classifySubgraphFailure(error, name, timeoutMs, options.timeoutMs);
+        options.onAttempt?.(performance.now() - startedAt, String(failure.error.extensions.code));
+        return { ok: false, failure };
+      }
     },
     close: () => pool.close(),
   };
-}
-
-/** The headers Portico sets on every subgraph request, whatever the caller's headers hold. */
-const porticoSets = new Set<string>([
-  'content-type',
-  'accept',
-  HeaderNames.requestId,
-  HeaderNames.timestamp,
-  HeaderNames.nonce,
-  HeaderNames.bodyDigest,
-  HeaderNames.signature,
-]);
-
-/** What every attempt of one sender shares. */
-interface SenderOf {
-  name: string;
-  /** The subgraph's own timeout, which tells a timeout of its own from the request's deadline. */
-  timeoutMs: number;
-  onAttempt: ((durationMs: number, outcome: string) => void) | undefined;
 }
 
 // Apollo-style fetch spans are not made: the request's span (when one is recorded) is the subgraph's parent.
@@ -140,16 +116,14 @@ function activeTraceparent(): string | undefined {
 }
 
 /**
- * Collects one attempt's answer as undici's dispatcher delivers it, and settles the attempt once,
- * with its outcome: the body as text (2xx), or the failure (a `SubgraphHttpError`, the error,
- * or an abort's reason: the timeout, or the caller's signal), classified. A handler of undici's
- * own instead of `Pool.request`, which makes a header object, a Readable stream and an async
- * resource per response that the gateway only reads to its end. It is its own timer argument and
- * abort listener (`handleEvent`), so an attempt makes no closure for either.
+ * Collects one attempt's answer as undici's dispatcher delivers it, and settles the attempt once:
+ * with the body as text (2xx), a `SubgraphHttpError`, or the error, where an abort (the timeout,
+ * or the caller's signal) rejects with its reason. A handler of undici's own instead of
+ * `Pool.request`, which makes a header object, a Readable stream and an async resource per
+ * response that the gateway only reads to its end.
  */
 class AnswerCollector implements Dispatcher.DispatchHandler {
-  private readonly timer: ReturnType<typeof setTimeout>;
-  private readonly startedAt = performance.now();
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
   private abortRequest: ((reason: Error) => void) | undefined = undefined;
   private reason: unknown = undefined;
   private aborted = false;
@@ -157,24 +131,19 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   private statusCode = 0;
   private readonly chunks: Buffer[] = [];
   private length = 0;
+  private readonly onAbort: () => void;
 
   constructor(
-    private readonly sender: SenderOf,
     private readonly signal: CancelSignal | undefined,
-    readonly timeoutMs: number,
-    private readonly resolve: (outcome: AttemptOutcome) => void,
+    private readonly resolve: (text: string) => void,
+    private readonly reject: (error: unknown) => void,
   ) {
-    this.timer = setTimeout(timeUp, timeoutMs, this);
+    this.onAbort = () => this.abort(signal?.reason);
     if (signal?.aborted) this.abort(signal.reason);
-    else signal?.addEventListener('abort', this, once);
+    else signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** The caller's signal aborted. */
-  handleEvent(): void {
-    this.abort(this.signal?.reason);
-  }
-
-  /** Stops the attempt; it fails with `reason`. */
+  /** Stops the attempt; it rejects with `reason`. */
   abort(reason: unknown): void {
     if (this.aborted || this.settled) return;
     this.aborted = true;
@@ -221,22 +190,8 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this);
-    const { sender } = this;
-    const durationMs = performance.now() - this.startedAt;
-    if (text !== undefined) {
-      sender.onAttempt?.(durationMs, 'success');
-      this.resolve({ ok: true, raw: text });
-      return;
-    }
-    const failure = classifySubgraphFailure(error, sender.name, this.timeoutMs, sender.timeoutMs);
-    sender.onAttempt?.(durationMs, String(failure.error.extensions.code));
-    this.resolve({ ok: false, failure });
+    this.signal?.removeEventListener('abort', this.onAbort);
+    if (text === undefined) this.reject(error);
+    else this.resolve(text);
   }
-}
-
-const once = { once: true } as const;
-
-function timeUp(answer: AnswerCollector): void {
-  answer.abort(new DOMException(`timed out after ${answer.timeoutMs} ms`, 'TimeoutError'));
 }
