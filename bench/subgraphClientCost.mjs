@@ -37,7 +37,9 @@ async function compare() {
   if (!values.base) throw new Error('--base <dir> is required');
   // The answer: a small entity list, as an entity fetch gets.
   const answer = JSON.stringify({
-    data: { _entities: Array.from({ length: Number(values.entities) }, (_, i) => ({ __typename: 'Product', upc: String(i), name: `Product ${i}`, price: i * 100 })) },
+    data: {
+      _entities: Array.from({ length: Number(values.entities) }, (_, i) => ({ __typename: 'Product', upc: String(i), name: `Product ${i}`, price: i * 100 })),
+    },
   });
   const server = createServer((req, res) => {
     req.resume();
@@ -80,7 +82,9 @@ function runChild(dir, url) {
   ];
   if (values.alloc) args.push('--alloc');
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...(process.env.SUBGRAPH_COST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(process.env.SUBGRAPH_COST_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('exit', (code) => (code === 0 ? done(out.trim()) : fail(new Error(`child exited ${code}`))));
