@@ -1,18 +1,26 @@
+/** Told when a signal aborts: a function, or an object with `handleEvent` (as `EventTarget` takes). */
+export type AbortListener = (() => void) | { handleEvent(): void };
+
+/**
+ * What the subgraph layers read of a cancellation: an `AbortSignal` (the client request's), or
+ * the lighter one de-duplication gives a shared run. Only `abort` events are listened to.
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: AbortListener, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: AbortListener): void;
+}
+
 export interface InflightDedup<T> {
   /**
    * Runs `start` for `key`, or joins the run already in flight for it. The shared run is given a
    * signal that aborts only once every caller waiting on it has aborted; each caller still stops
    * waiting as soon as its own `signal` aborts. `joined` is told when this call joined a run.
    */
-  run(key: string, signal: AbortSignal | undefined, start: (signal: AbortSignal) => Promise<T>, joined?: () => void): Promise<T>;
+  run(key: string, signal: CancelSignal | undefined, start: (signal: CancelSignal) => Promise<T>, joined?: () => void): Promise<T>;
   /** Runs in flight now. */
   size(): number;
-}
-
-interface Shared<T> {
-  promise: Promise<T>;
-  controller: AbortController;
-  waiting: number;
 }
 
 /**
@@ -22,60 +30,127 @@ interface Shared<T> {
  * answer's text, and each caller parses its own).
  */
 export function createInflightDedup<T>(): InflightDedup<T> {
-  const inflight = new Map<string, Shared<T>>();
+  const inflight = new Map<string, SharedRun<T>>();
 
   return {
     run(key, signal, start, joined) {
-      let shared = inflight.get(key);
+      const found = inflight.get(key);
       // A run every caller has left is cancelled, though it stays listed until it settles: a new
       // caller starts its own run rather than share that cancellation.
-      if (shared === undefined || shared.controller.signal.aborted) {
-        const controller = new AbortController();
-        const created: Shared<T> = { controller, waiting: 0, promise: Promise.resolve().then(() => start(controller.signal)) };
-        const forget = () => {
-          if (inflight.get(key) === created) inflight.delete(key);
-        };
-        created.promise.then(forget, forget);
-        inflight.set(key, created);
-        shared = created;
-      } else {
+      if (found !== undefined && !found.aborted) {
         joined?.();
+        return found.wait(signal);
       }
-      return wait(shared, signal);
+      const shared = new SharedRun<T>(inflight, key);
+      inflight.set(key, shared);
+      // The first caller waits before the run starts, as every later one does.
+      const waiting = shared.wait(signal);
+      let running: Promise<T>;
+      try {
+        running = start(shared);
+      } catch (error) {
+        running = Promise.reject(error);
+      }
+      running.then(
+        (result) => shared.settle(true, result),
+        (error: unknown) => shared.settle(false, error),
+      );
+      return waiting;
     },
     size: () => inflight.size,
   };
 }
 
-/** One caller's wait on a shared run; when the last waiting caller leaves, the run is aborted. */
-function wait<T>(shared: Shared<T>, signal: AbortSignal | undefined): Promise<T> {
-  shared.waiting += 1;
-  return new Promise<T>((resolve, reject) => {
-    let left = false;
-    const leave = () => {
-      if (left) return;
-      left = true;
-      signal?.removeEventListener('abort', onAbort);
-      shared.waiting -= 1;
-    };
-    const onAbort = () => {
-      leave();
-      if (shared.waiting === 0) shared.controller.abort(signal?.reason);
-      reject(signal?.reason as Error);
-    };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    shared.promise.then(
-      (result) => {
-        if (left) return;
-        leave();
-        resolve(result);
-      },
-      (error: unknown) => {
-        if (left) return;
-        leave();
-        reject(error);
-      },
-    );
-  });
+/**
+ * One run and the callers waiting on it; also the run's own cancellation signal, lighter than an
+ * `AbortController` (which Node makes as an `EventTarget` with `setPrototypeOf`) for a signal only
+ * the subgraph layers listen to. Its callers are settled from one list, not a `then` each.
+ */
+class SharedRun<T> implements CancelSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  /** Callers still waiting. */
+  waiting = 0;
+  private listeners: AbortListener[] = [];
+  private readonly waiters: Waiter<T>[] = [];
+
+  constructor(
+    private readonly inflight: Map<string, SharedRun<T>>,
+    private readonly key: string,
+  ) {}
+
+  addEventListener(_type: 'abort', listener: AbortListener): void {
+    // As an `AbortSignal`, which dispatches its abort once: every listener is told at most once.
+    if (!this.aborted) this.listeners.push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: AbortListener): void {
+    const at = this.listeners.indexOf(listener);
+    if (at !== -1) this.listeners.splice(at, 1);
+  }
+
+  /** Cancels the run: its listeners are told, in the order they listened. */
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const listener of listeners) {
+      if (typeof listener === 'function') listener();
+      else listener.handleEvent();
+    }
+  }
+
+  /** One caller's wait; when the last waiting caller leaves, the run is aborted. */
+  wait(signal: CancelSignal | undefined): Promise<T> {
+    this.waiting += 1;
+    return new Promise<T>((resolve, reject) => {
+      const waiter = new Waiter(this, signal, resolve, reject);
+      if (signal?.aborted) return waiter.handleEvent();
+      this.waiters.push(waiter);
+      signal?.addEventListener('abort', waiter, once);
+    });
+  }
+
+  settle(ok: boolean, value: unknown): void {
+    if (this.inflight.get(this.key) === this) this.inflight.delete(this.key);
+    for (const waiter of this.waiters) waiter.settle(ok, value);
+    this.waiters.length = 0;
+  }
 }
+
+/** A caller waiting on a shared run; its own signal's abort listener. */
+class Waiter<T> {
+  private left = false;
+
+  constructor(
+    private readonly shared: SharedRun<T>,
+    private readonly signal: CancelSignal | undefined,
+    private readonly resolve: (result: T) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** The caller's signal aborted: it stops waiting, and the run stops when no caller waits. */
+  handleEvent(): void {
+    if (this.left) return;
+    this.leave();
+    if (this.shared.waiting === 0) this.shared.abort(this.signal?.reason);
+    this.reject(this.signal?.reason);
+  }
+
+  settle(ok: boolean, value: unknown): void {
+    if (this.left) return;
+    this.leave();
+    if (ok) this.resolve(value as T);
+    else this.reject(value);
+  }
+
+  private leave(): void {
+    this.left = true;
+    this.signal?.removeEventListener('abort', this);
+    this.shared.waiting -= 1;
+  }
+}
+
+const once = { once: true } as const;

@@ -1,8 +1,9 @@
-import { ConstantBackoff, ExponentialBackoff, fullJitterGenerator, handleWhenResult, retry, type IBackoff } from 'cockatiel';
+import { ExponentialBackoff, fullJitterGenerator, type IBackoff } from 'cockatiel';
 import type { Logger } from '../../common/createLogger.js';
 import type { SubgraphConfig } from '../config/GatewayConfig.js';
 import type { Attempt, AttemptOutcome, SendAttempt } from '../subgraphRequests/createSubgraphSender.js';
 import { classifySubgraphFailure } from './classifySubgraphFailure.js';
+import type { CancelSignal } from './createInflightDedup.js';
 import { createRetryBudget } from './createRetryBudget.js';
 import { createSubgraphBreaker, type BreakerState } from './createSubgraphBreaker.js';
 
@@ -23,15 +24,15 @@ export interface ResilienceOptions {
   onBreakerState?: (state: BreakerState) => void;
 }
 
-/** A failed attempt, with the backoff before the retry decided on (none: the failure is final). */
-type Tried = AttemptOutcome & { retryInMs?: number };
-
 /**
  * The middle layer of a subgraph client: each attempt behind the subgraph's circuit breaker, and
- * a query (never a mutation) whose failure may pass retried with cockatiel's retry policy, after
- * an exponential backoff with full jitter, while `maxRetries`, the request's deadline and the
- * subgraph's retry budget allow. The backoff is drawn before the retry is decided on, so that a
- * retry that would outlive the deadline is not made and costs the budget nothing.
+ * a query (never a mutation) whose failure may pass retried, after an exponential backoff with
+ * full jitter (cockatiel's), while `maxRetries`, the request's deadline and the subgraph's retry
+ * budget allow. The backoff is drawn before the retry is decided on, so that a retry that would
+ * outlive the deadline is not made and costs the budget nothing. The loop is written out rather
+ * than cockatiel's retry policy: that one made a promise chain, a result wrapper and a closure
+ * per request, and waited a timer of 0 ms between attempts, for a request that nearly always
+ * succeeds at once; its backoff could not be cancelled, so it was waited here anyway.
  */
 export function createResilience(next: SendAttempt, options: ResilienceOptions): ResilientSend {
   const { name, settings, logger } = options;
@@ -46,46 +47,27 @@ export function createResilience(next: SendAttempt, options: ResilienceOptions):
     initialDelay: settings.retry.initialDelayMs,
     maxDelay: settings.retry.maxDelayMs,
   });
-  const policy = retry(
-    handleWhenResult((tried) => (tried as Tried).retryInMs !== undefined),
-    {
-      maxAttempts: settings.retry.maxRetries,
-      // cockatiel's own wait between attempts cannot be cancelled: the backoff is waited in the
-      // attempt instead, under the client's signal (see below).
-      backoff: new ConstantBackoff(0),
-    },
-  );
 
   const send = async (attempt: Attempt, retryable: boolean): Promise<string> => {
     budget.recordRequest();
     let backoff: IBackoff<unknown> | undefined;
-    /** The backoff before retry number `retries + 1`, or undefined when that retry is not to be made. */
-    const retryAfter = (outcome: AttemptOutcome, retries: number): number | undefined => {
-      if (outcome.ok || !retryable || !outcome.failure.retryable || retries >= settings.retry.maxRetries) return undefined;
+    for (let retries = 0; ; retries += 1) {
+      const outcome = await breaker.run(next, attempt);
+      if (outcome.ok) return outcome.raw;
+      // The backoff before retry number `retries + 1`; no retry when it would outlive the
+      // request's deadline or the budget has none left.
+      if (!retryable || !outcome.failure.retryable || retries >= settings.retry.maxRetries) throw outcome.failure.error;
       backoff = backoff ? backoff.next(undefined) : exponential.next();
       const delay = backoff.duration;
-      if (delay >= attempt.deadlineAt - Date.now() || !budget.tryWithdraw()) return undefined;
+      if (delay >= attempt.deadlineAt - Date.now() || !budget.tryWithdraw()) throw outcome.failure.error;
       logger.debug(
         { requestId: attempt.requestId, retry: retries + 1, delayMs: delay, code: outcome.failure.error.extensions.code },
         `retrying a query to subgraph ${name}`,
       );
       options.onRetry?.();
-      return delay;
-    };
-    let waitMs = 0;
-    const last = await policy.execute(async ({ attempt: retries }): Promise<Tried> => {
       // A client that leaves during the backoff gets its abort at once, and no attempt is made for it.
-      if (retries > 0 && !(await waited(waitMs, attempt.signal))) {
-        return { ok: false, failure: classifySubgraphFailure(attempt.signal?.reason, name, settings.timeoutMs) };
-      }
-      const outcome = await breaker.run(() => next(attempt));
-      const retryInMs = retryAfter(outcome, retries);
-      if (retryInMs === undefined) return outcome;
-      waitMs = retryInMs;
-      return { ...outcome, retryInMs };
-    });
-    if (last.ok) return last.raw;
-    throw last.failure.error;
+      if (!(await waited(delay, attempt.signal))) throw classifySubgraphFailure(attempt.signal?.reason, name, settings.timeoutMs).error;
+    }
   };
   const record = (outcome: AttemptOutcome): void => {
     // While the circuit is open (or probing) this records nothing, as for any attempt then.
@@ -95,7 +77,7 @@ export function createResilience(next: SendAttempt, options: ResilienceOptions):
 }
 
 /** Waits `ms`; false, at once, when `signal` aborts first (or already has). */
-function waited(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+function waited(ms: number, signal: CancelSignal | undefined): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onAbort = () => {

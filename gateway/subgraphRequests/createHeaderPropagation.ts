@@ -13,9 +13,10 @@ type CompiledRule = (incoming: ReadonlyMap<string, string>, out: Record<string, 
  */
 export function createHeaderPropagation(config: HeadersConfig): HeaderPropagation {
   const all = config.all.map(compile);
-  const perSubgraph = new Map(Object.entries(config.subgraphs).map(([name, rules]) => [name, rules.map(compile)]));
+  // Each subgraph's whole list, joined once: this runs for every client request and subgraph.
+  const perSubgraph = new Map(Object.entries(config.subgraphs).map(([name, rules]) => [name, [...all, ...rules.map(compile)]]));
   return (subgraph, incoming) => {
-    const rules = [...all, ...(perSubgraph.get(subgraph) ?? [])];
+    const rules = perSubgraph.get(subgraph) ?? all;
     if (rules.length === 0) return {};
     const byName = new Map<string, string>();
     for (const [name, value] of incoming) byName.set(name.toLowerCase(), value);

@@ -128,7 +128,9 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
         } else {
           // Only requests the subgraph cannot tell apart share an answer: same caller headers
           // (identity, passed-on headers), same operation and variables.
-          const key = `${JSON.stringify(attempt.headers)}\n${attempt.body}`;
+          // The body (JSON text) holds no line break, so a key without caller headers (the body
+          // alone, not copied into a joined string) is never one with them.
+          const key = hasAny(attempt.headers) ? `${JSON.stringify(attempt.headers)}\n${attempt.body}` : attempt.body;
           raw = await dedup.run(
             key,
             attempt.signal,
@@ -163,4 +165,9 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     },
     close: () => sender.close(),
   };
+}
+
+function hasAny(headers: Readonly<Record<string, string>>): boolean {
+  for (const name in headers) if (Object.hasOwn(headers, name)) return true;
+  return false;
 }

@@ -7,6 +7,7 @@ import { Headers as HeaderNames } from '../../common/headers.js';
 import { signRequest } from '../../common/signing/signRequest.js';
 import { formatTraceparent, TRACEPARENT } from '../../common/tracing/startServerSpan.js';
 import { classifySubgraphFailure, SubgraphHttpError, type SubgraphFailure } from '../resilience/classifySubgraphFailure.js';
+import type { CancelSignal } from '../resilience/createInflightDedup.js';
 
 /** One HTTP attempt at a subgraph request. */
 export interface Attempt {
@@ -20,7 +21,7 @@ export interface Attempt {
   /** Sent when no recorded span is active. */
   traceparent: string | undefined;
   /** Aborts the attempt (the client went away, or every caller of a shared request did). */
-  signal: AbortSignal | undefined;
+  signal: CancelSignal | undefined;
 }
 
 /** The body of a 2xx answer as text, or why there is none, classified. */
@@ -133,7 +134,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   private readonly onAbort: () => void;
 
   constructor(
-    private readonly signal: AbortSignal | undefined,
+    private readonly signal: CancelSignal | undefined,
     private readonly resolve: (text: string) => void,
     private readonly reject: (error: unknown) => void,
   ) {

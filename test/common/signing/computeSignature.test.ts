@@ -48,6 +48,14 @@ describe('computeSignature (scheme v2)', () => {
     });
   });
 
+  it('refuses a part with a line break, whichever part holds it', () => {
+    for (const name of Object.keys(parts)) {
+      for (const sep of ['\n', '\r']) {
+        expect(() => computeSignature('test-secret-of-24-chars!', { ...parts, [name]: `a${sep}b` }), name).toThrow(TypeError);
+      }
+    }
+  });
+
   it('changes with every part', () => {
     for (const [name, value] of Object.entries(parts)) {
       expect(computeSignature('test-secret-of-24-chars!', { ...parts, [name]: `${value}x` }), name).not.toBe(expected);

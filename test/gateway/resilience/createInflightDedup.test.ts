@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createInflightDedup } from '../../../gateway/resilience/createInflightDedup.js';
+import { createInflightDedup, type CancelSignal } from '../../../gateway/resilience/createInflightDedup.js';
 
 describe('createInflightDedup', () => {
   const deferred = () => {
@@ -32,8 +32,8 @@ describe('createInflightDedup', () => {
 
   it('keeps the shared run while one caller still waits, aborts it when the last one leaves', async () => {
     const dedup = createInflightDedup<{ n: number[] }>();
-    let sharedSignal: AbortSignal | undefined;
-    const start = (signal: AbortSignal) => {
+    let sharedSignal: CancelSignal | undefined;
+    const start = (signal: CancelSignal) => {
       sharedSignal = signal;
       return new Promise<{ n: number[] }>(() => {});
     };
@@ -53,7 +53,7 @@ describe('createInflightDedup', () => {
   it('starts a new run for a caller that comes after every caller of the run in flight has left', async () => {
     const dedup = createInflightDedup<string>();
     let starts = 0;
-    const hanging = (signal: AbortSignal) => {
+    const hanging = (signal: CancelSignal) => {
       starts += 1;
       // Settles only when told to stop, as a subgraph call does some time after its abort.
       return new Promise<string>((_, reject) => signal.addEventListener('abort', () => setTimeout(() => reject(new Error('cancelled')), 50)));
@@ -83,5 +83,47 @@ describe('createInflightDedup', () => {
     expect(starts).toBe(1);
     expect(dedup.size()).toBe(0);
     expect(await dedup.run('k', undefined, async () => 'up')).toBe('up');
+  });
+
+  it("tells the shared run's listeners of its abort once, functions and handleEvent objects alike, in order, and never one removed", async () => {
+    const dedup = createInflightDedup<string>();
+    const told: string[] = [];
+    const start = (signal: CancelSignal) => {
+      const removed = () => told.push('removed');
+      signal.addEventListener('abort', () => told.push('function'));
+      signal.addEventListener('abort', { handleEvent: () => told.push('object') }, { once: true });
+      signal.addEventListener('abort', removed);
+      signal.removeEventListener('abort', removed);
+      return new Promise<string>(() => {});
+    };
+    const caller = new AbortController();
+    const waiting = dedup.run('k', caller.signal, start);
+    caller.abort(new Error('gone'));
+    await expect(waiting).rejects.toThrow('gone');
+    expect(told).toEqual(['function', 'object']);
+  });
+
+  it('gives the caller the error of a start that throws at once, and forgets the run', async () => {
+    const dedup = createInflightDedup<string>();
+    await expect(
+      dedup.run('k', undefined, () => {
+        throw new Error('at once');
+      }),
+    ).rejects.toThrow('at once');
+    expect(dedup.size()).toBe(0);
+  });
+
+  it('gives a caller whose signal has already aborted its reason, and makes no run for nobody', async () => {
+    const dedup = createInflightDedup<string>();
+    let shared: CancelSignal | undefined;
+    const caller = new AbortController();
+    caller.abort(new Error('before'));
+    await expect(
+      dedup.run('k', caller.signal, (signal) => {
+        shared = signal;
+        return Promise.resolve('late');
+      }),
+    ).rejects.toThrow('before');
+    expect(shared?.aborted).toBe(true);
   });
 });

@@ -87,7 +87,7 @@ describe('createResilience', () => {
     }) as typeof setTimeout);
     const { send } = setup({ retry: { maxRetries: 4, initialDelayMs: 100, maxDelayMs: 300 } });
     await expect(send(attemptOf(), true)).rejects.toThrow();
-    // cockatiel's own zero waits between attempts aside: the backoff is waited in the attempt.
+    // Only the backoffs wait (there is no other timer between attempts).
     expect(delays.filter((ms) => ms > 0)).toEqual([50, 100, 150, 150]);
   });
 

@@ -131,6 +131,28 @@ describe('createSubgraphBreaker', () => {
     expect(breaker.state()).toBe('closed');
   });
 
+  it('counts an attempt started while closed when it ends later: its failure reopens a half-open circuit, and the probe then tells nothing', async () => {
+    const { breaker, run, code, states } = setup();
+    let finishLate!: (outcome: AttemptOutcome) => void;
+    const late = breaker.run(() => new Promise<AttemptOutcome>((resolve) => (finishLate = resolve)));
+    for (let i = 0; i < 3; i += 1) await run(failed('unhealthy'));
+    advance(1000);
+    let finishProbe!: (outcome: AttemptOutcome) => void;
+    const probe = breaker.run(() => new Promise<AttemptOutcome>((resolve) => (finishProbe = resolve)));
+    expect(breaker.state()).toBe('half-open');
+    finishLate(failed('unhealthy'));
+    await late;
+    expect(breaker.state()).toBe('open');
+    finishProbe(answered);
+    expect(await probe).toEqual(answered);
+    // The probe's success came from a circuit that has moved on: it stays open for resetTimeoutMs.
+    expect(breaker.state()).toBe('open');
+    expect(await code(answered)).toBe('SUBGRAPH_UNAVAILABLE');
+    advance(1000);
+    expect(await code(answered)).toBe('answered');
+    expect(states).toEqual(['open', 'half-open', 'open', 'half-open', 'closed']);
+  });
+
   it('never opens when disabled', async () => {
     const { breaker, run, code, states } = setup(false);
     for (let i = 0; i < 10; i += 1) await run(failed('unhealthy'));

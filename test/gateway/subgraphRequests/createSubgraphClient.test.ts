@@ -105,6 +105,18 @@ describe('a subgraph client', () => {
     }
   });
 
+  it('never shares an anonymous request with one that carries caller headers, and shares anonymous ones', async () => {
+    const client = clientWith();
+    try {
+      const pending = [client.send(query, callerAs(null)), client.send(query, callerAs(null)), client.send(query, callerAs(alice))];
+      await answering(Promise.all(pending));
+      expect(received).toHaveLength(2);
+      expect(events.filter((event) => event === 'deduplicated')).toHaveLength(1);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('sends each query when dedupQueries is off, and never shares a mutation', async () => {
     const off = clientWith({ dedupQueries: false });
     const on = clientWith();

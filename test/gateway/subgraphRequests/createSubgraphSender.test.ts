@@ -109,13 +109,32 @@ describe('the send layer of a subgraph client', () => {
   });
 
   it('lets no caller header set the request id, deadline or signature', async () => {
-    const headers = { 'x-request-id': 'forged', 'x-portico-deadline-ms': '999999', 'x-portico-signature': 'forged', 'content-type': 'text/plain' };
-    await sendWith(senderWith(), attemptOf({ headers }));
+    const headers = {
+      'x-request-id': 'forged',
+      'x-portico-deadline-ms': '999999',
+      'x-portico-signature': 'forged',
+      'x-portico-nonce': 'forged-forged-forged',
+      'content-type': 'text/plain',
+      accept: 'text/html',
+      traceparent: 'forged',
+    };
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await sendWith(senderWith(), attemptOf({ headers, traceparent }));
     const sent = received[0]!.headers;
+    // Each once (Node joins a repeated header with ", "), with Portico's value.
     expect(sent['x-request-id']).toBe('req-1');
     expect(Number(sent['x-portico-deadline-ms'])).toBeLessThanOrEqual(5_000);
     expect(sent['x-portico-signature']).not.toBe('forged');
+    expect(sent['x-portico-nonce']).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(sent['content-type']).toBe('application/json');
+    expect(sent.accept).toBe('application/json');
+    expect(sent.traceparent).toBe(traceparent);
+    expect(verifySignedHeaders({ secret, method: 'POST', path: '/graphql?x=1', audience: 'products', headers: sent, maxAgeMs: 60_000 }).ok).toBe(true);
+  });
+
+  it("passes on a caller's traceparent when it has none of its own", async () => {
+    await sendWith(senderWith(), attemptOf({ headers: { traceparent: 'from-a-header-rule' } }));
+    expect(received[0]!.headers.traceparent).toBe('from-a-header-rule');
   });
 
   it('classifies a 5xx as the subgraph unwell and worth a retry, a 4xx as neither', async () => {
