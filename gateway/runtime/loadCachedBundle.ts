@@ -49,7 +49,8 @@ export async function loadCachedBundle<Exports>(file: string, importName?: strin
   // break, and Node 20 keeps a cache for it too; any `import(` left, even in a string, and Node 20
   // compiles it every time, as before. (A Buffer to look for: given a string, Buffer#indexOf took
   // 10 ms of a start on this bundle.)
-  const useCache = cachedData !== undefined || (importName !== undefined && source.indexOf(dynamicImport) === -1) || (await importSurvivesCodeCache());
+  const useCache =
+    cachedData !== undefined || (importName !== undefined && source.indexOf(dynamicImport) === -1) || (await importSurvivesCodeCache());
   // The same wrapper Node puts around a CommonJS module, so the bundle runs as if `require`d.
   const parameters = ['exports', 'require', 'module', '__filename', '__dirname', ...(importName === undefined ? [] : [importName])].join(', ');
   const script = new vm.Script(`(function (${parameters}) {${source.toString('latin1')}\n})`, {
