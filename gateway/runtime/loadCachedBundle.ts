@@ -38,19 +38,15 @@ export interface CachedBundle<Exports> {
 export async function loadCachedBundle<Exports>(file: string, importName?: string): Promise<CachedBundle<Exports>> {
   quietDefaultLoaderWarning();
   const source = readFileSync(file);
+  // A bundle whose import() calls the build renamed (buildDist's routeDynamicImports) has none of
+  // V8's left to break: Node 20 keeps a cache for it too. Any `import(` left, even in a string,
+  // and Node 20 compiles it every time, as before.
+  // (A Buffer to look for: given a string, Buffer#indexOf took 10 ms of a start on this bundle.)
+  const useCache = (importName !== undefined && source.indexOf(dynamicImport) === -1) || (await importSurvivesCodeCache());
   const folder = process.env.NODE_COMPILE_CACHE ? join(process.env.NODE_COMPILE_CACHE, 'portico') : dirname(file);
   const cacheFile = join(folder, `${basename(file)}.${process.version}-${process.arch}.cache`);
-  const sourceHash = hash('sha256', source, 'buffer');
-  const cachedData = readCodeCache(cacheFile, sourceHash, file);
-  // A cache for this very source, named for this Node, was written by a start that could cache
-  // it (saveCodeCache writes none otherwise): the check below was made then, and is not made again
-  // (looking for `import(` in the whole bundle was 3 % of a start). Without one: a bundle whose
-  // import() calls the build renamed (buildDist's routeDynamicImports) has none of V8's left to
-  // break, and Node 20 keeps a cache for it too; any `import(` left, even in a string, and Node 20
-  // compiles it every time, as before. (A Buffer to look for: given a string, Buffer#indexOf took
-  // 10 ms of a start on this bundle.)
-  const useCache =
-    cachedData !== undefined || (importName !== undefined && source.indexOf(dynamicImport) === -1) || (await importSurvivesCodeCache());
+  const sourceHash = useCache ? hash('sha256', source, 'buffer') : undefined;
+  const cachedData = sourceHash && readCodeCache(cacheFile, sourceHash, file);
   // The same wrapper Node puts around a CommonJS module, so the bundle runs as if `require`d.
   const parameters = ['exports', 'require', 'module', '__filename', '__dirname', ...(importName === undefined ? [] : [importName])].join(', ');
   const script = new vm.Script(`(function (${parameters}) {${source.toString('latin1')}\n})`, {
@@ -78,6 +74,7 @@ export async function loadCachedBundle<Exports>(file: string, importName?: strin
       const scratch = `${cacheFile}.${randomBytes(8).toString('hex')}.tmp`;
       try {
         mkdirSync(folder, { recursive: true, mode: 0o700 });
+        if (!sourceHash) return;
         writeFileSync(scratch, withHeader(script.createCachedData(), sourceHash), { flag: 'wx', mode: 0o600 });
         // Atomic: another process starting now reads the whole cache or none.
         renameSync(scratch, cacheFile);
