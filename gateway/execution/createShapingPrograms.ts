@@ -1,17 +1,13 @@
-import type { FragmentDefinitionNode, GraphQLSchema, SelectionNode } from 'graphql';
+import type { SelectionNode } from 'graphql';
 import { conditionVariablesOf } from '../operation/conditionVariablesOf.js';
-import type { VariableValues } from './coercedVariablesOf.js';
-import { compileShaping, type ShapingProgram } from './compileShaping.js';
+import { compileShaping, type ShapingProgram, type ShapingSource } from './compileShaping.js';
 
-/** What picks a program: the shaping options of one request (see `ShapeOptions`). */
-export interface ProgramRequest {
-  schema: GraphQLSchema;
-  selections: readonly SelectionNode[];
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
-  variables: VariableValues;
-  typeNames: ReadonlyMap<string, string>;
-  withoutDeferred?: boolean;
-}
+/**
+ * What picks a program: the shaping options of one request (see `ShapeOptions`), as a program is
+ * compiled from them, but with the request's own variables (the program keeps only what the
+ * directives read).
+ */
+export type ProgramRequest = ShapingSource;
 
 /** The compiled shaping programs of one cached plan's operation (or of one of its deferred parts). */
 export interface ShapingPrograms {
