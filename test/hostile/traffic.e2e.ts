@@ -116,6 +116,25 @@ describe('requests refused for other reasons count against their address', () =>
 });
 
 describe('metric labels are bounded whatever names clients invent', () => {
+  it("a client name that spells another series' labels is counted as itself, and the other series as its own", async () => {
+    // With a plain separator between labels in the bounds' series key, these two would share a
+    // key ("client_name=x;client_version=v;client_version=;..."), and the second request would be
+    // counted under the first one's labels.
+    const operation = { query: 'query SpeltLabels { __typename }', operationName: 'SpeltLabels' };
+    const client = from('127.0.1.1');
+    const crafted = await client.post(operation, { 'apollographql-client-name': 'x;client_version=v' });
+    const plain = await client.post(operation, { 'apollographql-client-name': 'x', 'apollographql-client-version': 'v;client_version=' });
+    expect([crafted.status, plain.status]).toEqual([200, 200]);
+    const response = await fetch(`${metricsOrigin}/metrics`);
+    const samples = parsePrometheusText(await response.text()).filter(
+      (sample) => sample.name === 'portico_requests_total' && sample.labels.operation_name === 'SpeltLabels',
+    );
+    expect(samples.map(({ labels, value }) => [labels.client_name, labels.client_version, value]).sort()).toEqual([
+      ['x', 'v;client_version=', 1],
+      ['x;client_version=v', '', 1],
+    ]);
+  });
+
   it('1,000 invented operation names and client names and versions (ten times the bound) leave /metrics small and its series bounded', {
     timeout: 240_000,
   }, async () => {
