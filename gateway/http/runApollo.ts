@@ -50,7 +50,7 @@ export async function runApollo(exchange: GraphQLExchange, options: ApolloCallOp
       ...(acceptsStream ? { acceptsStream: true } : {}),
       ...(acceptsEvents ? { acceptsEvents: true } : {}),
     };
-    const context: GatewayContext = Object.assign(Object.create(slot.prototype) as GatewayContext, fields);
+    const context = slot.contextOf(fields);
     errors = options.pipeline.recordErrors(context);
     return context;
   };

@@ -1,4 +1,4 @@
-import type { GraphQLRequestContextExecutionDidStart, HeaderMap } from '@apollo/server';
+import type { GraphQLRequestContextExecutionDidStart, HeaderMap, HTTPGraphQLHead } from '@apollo/server';
 import type { GatewayContext } from '../../GatewayContext.js';
 import type { ApolloView } from './readApolloInternals.js';
 
@@ -24,17 +24,7 @@ export function toGatewayRequestContext(requestContext: GraphQLRequestContextExe
           }
         : {}),
     },
-    response: {
-      http: {
-        headers: new HeadersOfMap(responseHead.headers),
-        get status() {
-          return responseHead.status;
-        },
-        set status(status) {
-          responseHead.status = status;
-        },
-      },
-    },
+    response: { http: new ResponseHeadOf(responseHead) },
     logger: apollo.logger,
     schema: requestContext.schema,
     schemaHash: 'schemaHash no longer exists since Apollo Server 4',
@@ -51,6 +41,27 @@ export function toGatewayRequestContext(requestContext: GraphQLRequestContextExe
     overallCachePolicy: requestContext.overallCachePolicy,
     requestIsBatched: requestContext.requestIsBatched,
   };
+}
+
+/**
+ * The response's head as the executor sees it: its status read and written through to Apollo
+ * Server's. A class, not an object literal with a getter and a setter: such a literal gets a
+ * hidden class of its own at every evaluation, which V8's young-generation collector keeps alive
+ * with all it reaches (the request's whole answer) until the next full collection.
+ */
+class ResponseHeadOf {
+  readonly headers: HeadersOfMap;
+  readonly #head: HTTPGraphQLHead;
+  constructor(head: HTTPGraphQLHead) {
+    this.#head = head;
+    this.headers = new HeadersOfMap(head.headers);
+  }
+  get status(): number | undefined {
+    return this.#head.status;
+  }
+  set status(status: number | undefined) {
+    this.#head.status = status;
+  }
 }
 
 /** Apollo Server's `FetcherHeadersForHeaderMap`: Fetch-style headers over its HeaderMap. */
