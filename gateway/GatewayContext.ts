@@ -3,6 +3,7 @@ import type { Viewer } from '../common/Viewer.js';
 import type { GraphQLError } from 'graphql';
 import type { ResultStream } from './streaming/ResultStream.js';
 import type { EventPatch } from './subscriptions/EventPatch.js';
+import type { CancelSignal } from './resilience/Cancellation.js';
 
 export type { Viewer };
 
@@ -11,7 +12,7 @@ export interface GatewayContext {
   /** This request's id: the client's `x-request-id` when it is sane, else a fresh UUID. */
   requestId: string;
   /** Aborted when the client goes away, so subgraph calls made for it stop too. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** When the gateway gives up on this request (epoch ms): subgraph calls end by then. */
   deadlineAt: number;
   /** The TCP peer's address (a proxy's, behind one); rate limiting resolves the client from it. */

@@ -6,6 +6,7 @@ import { executePlan, type PlanRun } from './executePlan.js';
 import { mergeInto } from './mergeInto.js';
 import { placesOfDeferred } from './placesOfDeferred.js';
 import type { Shaped } from './shapeResponse.js';
+import { Cancellation } from '../resilience/Cancellation.js';
 
 type Fetched = { data: ResultObject; errors: GraphQLError[] };
 type Incremental = NonNullable<DeferredPart['incremental']>[number];
@@ -37,12 +38,15 @@ const condition = (run: PlanRun) => (name: string) => run.conditionValues.get(na
  * (no further fetch starts, those under way are aborted).
  */
 export function executeDeferred(run: PlanRun, shaping: DeferredShaping): DeferredExecution {
-  const stop = new AbortController();
-  const signal = AbortSignal.any([run.caller.context.signal, stop.signal]);
+  // Aborted by `return()` or when the client's request is: what the parts' fetches listen to.
+  const signal = new Cancellation();
+  const caller = run.caller.context.signal;
+  if (caller.aborted) signal.abort(caller.reason);
+  else caller.addEventListener('abort', () => signal.abort(caller.reason), { once: true });
   const stopped = () => signal.aborted;
   const base: PlanRun = { ...run, caller: { ...run.caller, context: { ...run.caller.context, signal } }, stopped };
   const data: ResultObject = Object.create(null);
-  const queue = createPartQueue(() => stop.abort());
+  const queue = createPartQueue(() => signal.abort());
   let pending = 0;
   // What the client has been sent so far (its own copy): deferred parts are placed into it.
   let delivered: ResultObject | null = null;

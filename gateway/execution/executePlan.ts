@@ -115,7 +115,7 @@ async function sendOne(run: PlanRun, data: ResultObject, errors: GraphQLError[],
   const client = run.clientOf(fetch.serviceName);
   try {
     if (!client) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
-    const variables = ready.representations ? { ...ready.variables, representations: ready.representations } : ready.variables;
+    const variables = ready.representations ? Object.assign({}, ready.variables, { representations: ready.representations }) : ready.variables;
     const request = { query: fetch.operation, operationName: fetch.operationName, variables, mutation: fetch.operationKind === 'mutation' };
     const send = () => client.send(request, run.caller);
     const response = await (run.around ? run.around(fetch.serviceName, send) : send());

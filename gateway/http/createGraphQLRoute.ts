@@ -5,6 +5,7 @@ import type { Pipeline } from '../pipeline/createPipeline.js';
 import type { GraphQLExchange, Outcome } from '../pipeline/Feature.js';
 import { callApollo, type ApolloCallOptions } from './callApollo.js';
 import type { Cors } from './createCors.js';
+import { Cancellation } from '../resilience/Cancellation.js';
 
 export interface GraphQLRouteOptions extends ApolloCallOptions {
   /** The features, in request-path order (see createFeatures). */
@@ -63,9 +64,9 @@ export function createGraphQLRoute(options: GraphQLRouteOptions): GraphQLRoute {
     }
     // A request waiting for a slot, and the subgraph calls made for it, stop when its client goes
     // away: watched from here, so that a client gone during authentication takes no slot.
-    const abort = new AbortController();
+    const cancellation = new Cancellation();
     res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
+      if (!res.writableFinished) cancellation.abort();
     });
     const exchange: GraphQLExchange = {
       req,
@@ -75,7 +76,7 @@ export function createGraphQLRoute(options: GraphQLRouteOptions): GraphQLRoute {
       requestId,
       traceparent,
       clientAddress: options.clientAddressOf(req),
-      signal: abort.signal,
+      signal: cancellation,
       viewer: null,
       body: undefined,
     };

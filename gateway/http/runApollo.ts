@@ -46,9 +46,10 @@ export async function runApollo(exchange: GraphQLExchange, options: ApolloCallOp
       deadlineAt,
       clientAddress: req.socket.remoteAddress ?? '',
       viewer: exchange.viewer,
-      ...(exchange.traceparent ? { traceparent: exchange.traceparent } : {}),
-      ...(acceptsStream ? { acceptsStream: true } : {}),
-      ...(acceptsEvents ? { acceptsEvents: true } : {}),
+      // Every field set, undefined where it does not apply: one shape for every request's context.
+      traceparent: exchange.traceparent || undefined,
+      acceptsStream: acceptsStream || undefined,
+      acceptsEvents: acceptsEvents || undefined,
     };
     const context = slot.contextOf(fields);
     errors = options.pipeline.recordErrors(context);
@@ -64,5 +65,5 @@ export async function runApollo(exchange: GraphQLExchange, options: ApolloCallOp
     await endStream(slot.current());
     throw error;
   }
-  return { response: { ...answer, status: graphQLOverHttpStatus(answer) }, errors, stream: slot.current() };
+  return { response: { status: graphQLOverHttpStatus(answer), headers: answer.headers, body: answer.body }, errors, stream: slot.current() };
 }

@@ -5,6 +5,7 @@ import type { GraphQLError } from 'graphql';
 import type { HttpError } from '../../common/http/HttpError.js';
 import type { GatewayContext, Viewer } from '../GatewayContext.js';
 import type { SupergraphSnapshot } from '../supergraph/SupergraphSnapshot.js';
+import type { CancelSignal } from '../resilience/Cancellation.js';
 
 /** One GraphQL request (GET or POST) on its way through the HTTP-layer steps to Apollo Server. */
 export interface GraphQLExchange {
@@ -18,7 +19,7 @@ export interface GraphQLExchange {
   /** The client's address, through `rateLimit.trustedProxies`: whose share of the body budget and whose turn in admission. */
   readonly clientAddress: string;
   /** Aborted when the client goes away: what waits for it, and the subgraph calls made for it, stop. */
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   /** The caller: set by authentication (null: anonymous). */
   viewer: Viewer | null;
   /** The parsed JSON body of a POST, set by body reading; undefined for a GET. */

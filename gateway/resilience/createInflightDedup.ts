@@ -1,16 +1,4 @@
-/** Told when a signal aborts: a function, or an object with `handleEvent` (as `EventTarget` takes). */
-export type AbortListener = (() => void) | { handleEvent(): void };
-
-/**
- * What the subgraph layers read of a cancellation: an `AbortSignal` (the client request's), or
- * the lighter one de-duplication gives a shared run. Only `abort` events are listened to.
- */
-export interface CancelSignal {
-  readonly aborted: boolean;
-  readonly reason: unknown;
-  addEventListener(type: 'abort', listener: AbortListener, options?: { once?: boolean }): void;
-  removeEventListener(type: 'abort', listener: AbortListener): void;
-}
+import { Cancellation, type CancelSignal } from './Cancellation.js';
 
 export interface InflightDedup<T> {
   /**
@@ -62,44 +50,19 @@ export function createInflightDedup<T>(): InflightDedup<T> {
 }
 
 /**
- * One run and the callers waiting on it; also the run's own cancellation signal, lighter than an
- * `AbortController` (which Node makes as an `EventTarget` with `setPrototypeOf`) for a signal only
- * the subgraph layers listen to. Its callers are settled from one list, not a `then` each.
+ * One run and the callers waiting on it; also the run's own cancellation, which aborts once no
+ * caller waits. Its callers are settled from one list, not a `then` each.
  */
-class SharedRun<T> implements CancelSignal {
-  aborted = false;
-  reason: unknown = undefined;
+class SharedRun<T> extends Cancellation {
   /** Callers still waiting. */
   waiting = 0;
-  private listeners: AbortListener[] = [];
   private readonly waiters: Waiter<T>[] = [];
 
   constructor(
     private readonly inflight: Map<string, SharedRun<T>>,
     private readonly key: string,
-  ) {}
-
-  addEventListener(_type: 'abort', listener: AbortListener): void {
-    // As an `AbortSignal`, which dispatches its abort once: every listener is told at most once.
-    if (!this.aborted) this.listeners.push(listener);
-  }
-
-  removeEventListener(_type: 'abort', listener: AbortListener): void {
-    const at = this.listeners.indexOf(listener);
-    if (at !== -1) this.listeners.splice(at, 1);
-  }
-
-  /** Cancels the run: its listeners are told, in the order they listened. */
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    const listeners = this.listeners;
-    this.listeners = [];
-    for (const listener of listeners) {
-      if (typeof listener === 'function') listener();
-      else listener.handleEvent();
-    }
+  ) {
+    super();
   }
 
   /** One caller's wait; when the last waiting caller leaves, the run is aborted. */

@@ -3,7 +3,7 @@ import type { Logger } from '../../common/createLogger.js';
 import type { SubgraphConfig } from '../config/GatewayConfig.js';
 import type { Attempt, AttemptOutcome, SendAttempt } from '../subgraphRequests/createSubgraphSender.js';
 import { classifySubgraphFailure } from './classifySubgraphFailure.js';
-import type { CancelSignal } from './createInflightDedup.js';
+import type { CancelSignal } from './Cancellation.js';
 import { createRetryBudget } from './createRetryBudget.js';
 import { createSubgraphBreaker, type BreakerState } from './createSubgraphBreaker.js';
 

@@ -134,7 +134,18 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
           raw = await dedup.run(
             key,
             attempt.signal,
-            (shared) => sendResiliently({ ...attempt, signal: shared }, true),
+            (shared) =>
+              sendResiliently(
+                {
+                  body: attempt.body,
+                  headers: attempt.headers,
+                  requestId: attempt.requestId,
+                  deadlineAt: attempt.deadlineAt,
+                  traceparent: attempt.traceparent,
+                  signal: shared,
+                },
+                true,
+              ),
             () => {
               observer?.deduplicated();
               logger.debug({ requestId: context.requestId }, `shares an identical request to subgraph ${name} already in flight`);

@@ -7,7 +7,7 @@ import { Headers as HeaderNames } from '../../common/headers.js';
 import { signRequest } from '../../common/signing/signRequest.js';
 import { formatTraceparent, TRACEPARENT } from '../../common/tracing/startServerSpan.js';
 import { classifySubgraphFailure, SubgraphHttpError, type SubgraphFailure } from '../resilience/classifySubgraphFailure.js';
-import type { CancelSignal } from '../resilience/createInflightDedup.js';
+import type { CancelSignal } from '../resilience/Cancellation.js';
 
 /** One HTTP attempt at a subgraph request. */
 export interface Attempt {
@@ -63,12 +63,10 @@ export function createSubgraphSender(options: SubgraphSenderOptions): SubgraphSe
 
   const post = (attempt: Attempt, timeoutMs: number): Promise<string> => {
     // Portico's own headers last, so that no header rule can set them.
-    const outgoing: Record<string, string> = {
-      ...attempt.headers,
-      'content-type': 'application/json',
-      accept: 'application/json',
-      [HeaderNames.requestId]: attempt.requestId,
-    };
+    const outgoing: Record<string, string> = Object.assign({}, attempt.headers);
+    outgoing['content-type'] = 'application/json';
+    outgoing.accept = 'application/json';
+    outgoing[HeaderNames.requestId] = attempt.requestId;
     if (Number.isFinite(timeoutMs)) outgoing[HeaderNames.deadline] = String(Math.floor(timeoutMs));
     const traceparent = activeTraceparent() ?? attempt.traceparent;
     if (traceparent) outgoing[TRACEPARENT] = traceparent;

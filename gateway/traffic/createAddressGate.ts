@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../common/errorCodes.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import type { GatewayConfig } from '../config/GatewayConfig.js';
+import type { CancelSignal } from '../resilience/Cancellation.js';
 
 export interface AddressGateOptions {
   /** Requests one address may have being processed at once (`rateLimit.perAddress.maxInFlight`); 0: no cap. */
@@ -26,7 +27,7 @@ export interface AddressGate {
    * waiting or the wait outlasts `waitTimeoutMs`, and with the signal's reason when the client goes
    * away first (it then takes no turn).
    */
-  enter(address: string, signal: AbortSignal): Promise<() => void>;
+  enter(address: string, signal: CancelSignal): Promise<() => void>;
   /**
    * The gateway starts draining: every waiting request is refused now, and every later one that
    * would wait at once, with 503 `GATEWAY_STOPPING`, rather than waiting out `waitTimeoutMs`

@@ -3,6 +3,7 @@ import { ErrorCode } from '../../common/errorCodes.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import type { AdmissionConfig } from '../config/GatewayConfig.js';
 import { adjustConcurrencyLimit, type ConcurrencyBounds } from './adjustConcurrencyLimit.js';
+import type { CancelSignal } from '../resilience/Cancellation.js';
 
 export interface AdmissionState {
   /** Operations allowed to execute at once now (it moves under `auto`). */
@@ -19,7 +20,7 @@ export interface Admission {
    * (or this request is the newest of the client queueing most, pushed out by another client's)
    * or the wait outlasts `queueTimeoutMs`, and with the signal's reason when the client goes away first.
    */
-  acquire(signal: AbortSignal, client?: string): Promise<() => void>;
+  acquire(signal: CancelSignal, client?: string): Promise<() => void>;
   state(): AdmissionState;
   /** Stops measuring the event loop (under `auto`). */
   close(): void;

@@ -168,7 +168,8 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
       if (response.body.kind !== 'single') throw new Error('the fast path got an incremental result');
       if (!response.http.headers.get('content-type')) response.http.headers.set('content-type', taken.contentType);
       const { errors, data, extensions } = response.body.singleResult;
-      return { ...response.http, body: { kind: 'complete', string: await internals.stringifyResult({ errors, data, extensions }) } };
+      const body = { kind: 'complete' as const, string: await internals.stringifyResult({ errors, data, extensions }) };
+      return { status: response.http.status, headers: response.http.headers, body };
     } catch (error) {
       // `errorResponse`.
       const { formattedErrors, httpFromErrors } = formatErrorsLikeApollo([error], internals);

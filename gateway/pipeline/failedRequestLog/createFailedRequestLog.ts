@@ -19,10 +19,12 @@ interface LoggedError {
 export function createFailedRequestLog(logger: Logger): Feature {
   return {
     name: 'failedRequestLog',
-    finish({ errors: produced = [], unseenAnswer, ...request }) {
-      const errors = produced.length > 0 ? produced.map(toLoggedError) : unseenAnswer !== undefined ? errorsIn(unseenAnswer) : [];
+    finish(request) {
+      const produced = request.errors ?? [];
+      const errors = produced.length > 0 ? produced.map(toLoggedError) : request.unseenAnswer !== undefined ? errorsIn(request.unseenAnswer) : [];
       if (request.status < 400 && errors.length === 0) return;
-      logger.warn({ ...request, errors }, `${request.method} ${request.path} failed (${request.status})`);
+      const { requestId, traceId, method, path, status, durationMs } = request;
+      logger.warn({ status, requestId, traceId, method, path, durationMs, errors }, `${method} ${path} failed (${status})`);
     },
   };
 }

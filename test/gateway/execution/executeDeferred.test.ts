@@ -14,6 +14,7 @@ import type { DeferredPart } from '../../../gateway/streaming/ResultStream.js';
 import type { SubgraphClient, SubgraphRequest, SubgraphResponse } from '../../../gateway/subgraphRequests/createSubgraphClient.js';
 import { withDeferDirective } from '../../../gateway/supergraph/withDeferDirective.js';
 import { planFor, shopSubgraphs } from './planFor.js';
+import type { CancelSignal } from '../../../gateway/resilience/Cancellation.js';
 
 type Representation = { __typename: string; upc?: string; id?: string };
 type Answer = (request: SubgraphRequest) => SubgraphResponse | Promise<SubgraphResponse>;
@@ -183,7 +184,7 @@ describe('Defer plans', () => {
   });
 
   it('stops at return(): no part runs after it, and what was in flight is aborted', async () => {
-    let seenSignal: AbortSignal | undefined;
+    let seenSignal: CancelSignal | undefined;
     const subgraphs = shop();
     const clientOf = (name: string): SubgraphClient | undefined =>
       name === 'reviews'

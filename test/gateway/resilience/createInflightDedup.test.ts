@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createInflightDedup, type CancelSignal } from '../../../gateway/resilience/createInflightDedup.js';
+import type { CancelSignal } from '../../../gateway/resilience/Cancellation.js';
+import { createInflightDedup } from '../../../gateway/resilience/createInflightDedup.js';
 
 describe('createInflightDedup', () => {
   const deferred = () => {
