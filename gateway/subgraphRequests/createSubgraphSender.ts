@@ -118,7 +118,11 @@ function activeTraceparent(): string | undefined {
  * with the body as text (2xx), a `SubgraphHttpError`, or the error, where an abort (the timeout,
  * or the caller's signal) rejects with its reason. A handler of undici's own instead of
  * `Pool.request`, which makes a header object, a Readable stream and an async resource per
- * response that the gateway only reads to its end.
+ * response that the gateway only reads to its end. It is its own abort listener (`handleEvent`):
+ * V8 allocates a function literal assigned to a property (`this.onAbort = () => …`) straight in
+ * the old generation, so such a closure made per attempt, dead or not, kept its context (the
+ * collector, and through it undici's request and the caller's promise) alive through every
+ * young-generation collection until the next full one.
  */
 class AnswerCollector implements Dispatcher.DispatchHandler {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -129,16 +133,19 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   private statusCode = 0;
   private readonly chunks: Buffer[] = [];
   private length = 0;
-  private readonly onAbort: () => void;
 
   constructor(
     private readonly signal: CancelSignal | undefined,
     private readonly resolve: (text: string) => void,
     private readonly reject: (error: unknown) => void,
   ) {
-    this.onAbort = () => this.abort(signal?.reason);
     if (signal?.aborted) this.abort(signal.reason);
-    else signal?.addEventListener('abort', this.onAbort, { once: true });
+    else signal?.addEventListener('abort', this, { once: true });
+  }
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    this.abort(this.signal?.reason);
   }
 
   /** Stops the attempt; it rejects with `reason`. */
@@ -188,7 +195,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this.onAbort);
+    this.signal?.removeEventListener('abort', this);
     if (text === undefined) this.reject(error);
     else this.resolve(text);
   }

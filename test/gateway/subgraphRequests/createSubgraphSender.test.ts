@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifySignedHeaders } from '../../../common/signing/verifySignature.js';
+import type { CancelSignal } from '../../../gateway/resilience/createInflightDedup.js';
 import { createSubgraphSender, type Attempt, type AttemptOutcome, type SubgraphSender } from '../../../gateway/subgraphRequests/createSubgraphSender.js';
 
 // The send layer against a real HTTP server on port 0, which answers as each test tells it.
@@ -205,6 +206,24 @@ describe('the send layer of a subgraph client', () => {
     already.abort();
     expect(failureOf(await sendWith(senderWith(), attemptOf({ signal: already.signal })))).toMatchObject({ health: 'unknown' });
     expect(received).toHaveLength(1);
+  });
+
+  // A closure assigned to a property is made in V8's old generation: one made per attempt (its
+  // context holding the collector) kept every attempt's objects alive through young-generation
+  // collections.
+  it("listens to the caller's signal with no function made per attempt, and stops listening once answered", async () => {
+    const added: unknown[] = [];
+    const removed: unknown[] = [];
+    const signal: CancelSignal = {
+      aborted: false,
+      reason: undefined,
+      addEventListener: (_type, listener) => added.push(listener),
+      removeEventListener: (_type, listener) => removed.push(listener),
+    };
+    expect((await sendWith(senderWith(), attemptOf({ signal }))).ok).toBe(true);
+    expect(added).toHaveLength(1);
+    expect(typeof added[0]).toBe('object');
+    expect(removed).toEqual(added);
   });
 
   it('reports a subgraph it cannot reach as unavailable, worth a retry', async () => {
