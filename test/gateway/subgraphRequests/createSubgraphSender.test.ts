@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifySignedHeaders } from '../../../common/signing/verifySignature.js';
-import type { CancelSignal } from '../../../gateway/resilience/createInflightDedup.js';
+import type { CancelSignal } from '../../../gateway/resilience/Cancellation.js';
 import { createSubgraphSender, type Attempt, type AttemptOutcome, type SubgraphSender } from '../../../gateway/subgraphRequests/createSubgraphSender.js';
 
 // The send layer against a real HTTP server on port 0, which answers as each test tells it.
