@@ -13,6 +13,9 @@ export interface HeaderValueOptions {
 }
 
 const TRUNCATED = '...';
+// Visible ASCII words separated by single spaces: what the scan below would return unchanged.
+const clean = /^(?:[\x21-\x7e]+(?: [\x21-\x7e]+)*)?$/;
+const cleanQuoted = /^(?:[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*)?$/;
 
 /**
  * Any text as a valid, bounded response header value: every character outside visible ASCII
@@ -23,6 +26,9 @@ const TRUNCATED = '...';
  */
 export function toHeaderValue(text: string, options: HeaderValueOptions = {}): string {
   const maxLength = Math.max(options.maxLength ?? 1024, TRUNCATED.length);
+  // Most values (every header of every answer goes through here) are valid already: kept as they
+  // are, without a string made per character.
+  if (text.length <= maxLength && (options.quoted ? cleanQuoted : clean).test(text)) return text;
   // Cut first (by UTF-16 unit, before the scan) so the work is bounded by maxLength too.
   const cut = text.length > maxLength * 2 ? text.slice(0, maxLength * 2) : text;
   let value = '';

@@ -38,6 +38,16 @@ describe('toHeaderValue', () => {
     }
   });
 
+  it('gives back a value it made unchanged, in either mode and at any bound', () => {
+    fc.assert(
+      fc.property(anyText, fc.integer({ min: 3, max: 2000 }), fc.boolean(), (text, maxLength, quoted) => {
+        const once = toHeaderValue(text, { maxLength, quoted });
+        expect(toHeaderValue(once, { maxLength, quoted })).toBe(once);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('cannot start a header line: CR/LF become a space, other characters outside ASCII a "?"', () => {
     expect(toHeaderValue('HS256\r\nX-Injected: 1')).toBe('HS256 X-Injected: 1');
     expect(toHeaderValue('a\u0100b\u2028c\0d')).toBe('a?b?c?d');
