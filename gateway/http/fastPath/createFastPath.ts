@@ -252,7 +252,8 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
           httpFromErrors.status = 400;
         }
         mergeHead(requestContext.response.http, httpFromErrors);
-        requestContext.response.body = { kind: 'single', singleResult: { ...(result as FormattedExecutionResult), errors: formattedErrors } };
+        const executed = result as FormattedExecutionResult;
+        requestContext.response.body = { kind: 'single', singleResult: { data: executed.data, errors: formattedErrors, extensions: executed.extensions } };
       } catch (maybeError) {
         const error = ensureError(maybeError);
         await callEach(executionListeners, (listener) => listener.executionDidEnd?.(error));
