@@ -194,18 +194,19 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
     requestContext.metrics.persistedQueryRegister = false;
     requestContext.queryHash = taken.queryHash;
     requestContext.source = taken.query;
-    await callEach(listeners, (listener) => listener.didResolveSource?.(requestContext as never));
+    // A stage no listener has a hook for is not awaited: an `await` of nothing still costs a
+    // promise and a turn of the microtask queue (callEach returns undefined then).
+    const resolvingSource = callEach(listeners, (listener) => listener.didResolveSource?.(requestContext as never));
+    if (resolvingSource) await resolvingSource;
     requestContext.document = taken.document;
     requestContext.operation = taken.operation;
     requestContext.operationName = taken.operation.name?.value ?? null;
 
-    const didEncounterErrors = async (errors: readonly GraphQLError[]) => {
+    const didEncounterErrors = (errors: readonly GraphQLError[]) => {
       requestContext.errors = errors;
-      await callEach(listeners, (listener) => listener.didEncounterErrors?.(requestContext as never));
+      return callEach(listeners, (listener) => listener.didEncounterErrors?.(requestContext as never));
     };
-    const willSendResponse = async () => {
-      await callEach(listeners, (listener) => listener.willSendResponse?.(requestContext as never));
-    };
+    const willSendResponse = () => callEach(listeners, (listener) => listener.willSendResponse?.(requestContext as never));
     const sendErrorResponse = async (errors: readonly GraphQLError[]): Promise<GraphQLResponse> => {
       await didEncounterErrors(errors);
       const { formattedErrors, httpFromErrors } = formatErrorsLikeApollo(errors, internals);
@@ -217,13 +218,15 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
     };
 
     try {
-      await callEach(listeners, (listener) => listener.didResolveOperation?.(requestContext as never));
+      const resolvingOperation = callEach(listeners, (listener) => listener.didResolveOperation?.(requestContext as never));
+      if (resolvingOperation) await resolvingOperation;
     } catch (error) {
       return await sendErrorResponse([ensureGraphQLError(error)]);
     }
     let fromPlugin: GraphQLResponse | null = null;
     for (const listener of listeners) {
-      const value = await listener.responseForOperation?.(requestContext as never);
+      const answering = listener.responseForOperation?.(requestContext as never);
+      const value = answering === undefined ? undefined : await answering;
       if (value != null) {
         fromPlugin = value;
         break;
@@ -259,9 +262,11 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
         await callEach(executionListeners, (listener) => listener.executionDidEnd?.(error));
         return await sendErrorResponse([ensureGraphQLError(error)]);
       }
-      await callEach(executionListeners, (listener) => listener.executionDidEnd?.());
+      const ending = callEach(executionListeners, (listener) => listener.executionDidEnd?.());
+      if (ending) await ending;
     }
-    await willSendResponse();
+    const sending = willSendResponse();
+    if (sending) await sending;
     if (!requestContext.response.body) throw new Error('got to end of processGraphQLRequest without setting body?');
     return requestContext.response as GraphQLResponse;
   }
