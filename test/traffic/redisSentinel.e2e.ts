@@ -36,6 +36,19 @@ async function roleOf(port: number): Promise<string | undefined> {
 
 const ping = { query: '{ __typename }' };
 
+/** The port of the primary the sentinel names now. */
+async function primaryNamedBySentinel(): Promise<number | undefined> {
+  const url = new URL(sentinel.url);
+  const client = new Redis({ port: Number(url.port), host: url.hostname, lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    await client.connect();
+    const address = (await client.call('SENTINEL', 'get-master-addr-by-name', url.pathname.slice(1))) as [string, string] | null;
+    return address ? Number(address[1]) : undefined;
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** What the gateway logged about its Redis connection, for a failure's message. */
 function redisLog(gateway: RunningGateway): unknown[] {
   return gateway.logs.filter((line) => /redis/i.test(String(line.msg))).slice(-6);
@@ -78,6 +91,19 @@ describe('Redis through Sentinel', () => {
         { timeout: 20_000 },
       );
       servingAgainAfterMs = Date.now() - killedAt;
+      // Sentinel announces the new primary (`+switch-master`) once its failover is done, which can
+      // be after the gateway's client found the promoted replica by asking it; the client then
+      // connects once more, and requests meanwhile are refused by the policy. Steady service is
+      // asked of the gateway from when Sentinel names the new primary and it has served again.
+      await vi.waitFor(async () => expect(await primaryNamedBySentinel()).toBe(sentinel.replicaPort), { timeout: 20_000, interval: 200 });
+      phase = 'switched';
+      await vi.waitFor(
+        () =>
+          expect(
+            load.replies.filter((reply) => reply.phase === 'switched' && !(reply.reply instanceof Error) && reply.reply.status === 200).length,
+          ).toBeGreaterThan(10),
+        { timeout: 20_000 },
+      );
       phase = 'after';
       await vi.waitFor(() => expect(load.count('after')).toBeGreaterThan(30), { timeout: 15_000 });
     } finally {
