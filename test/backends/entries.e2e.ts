@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isListeningMessage } from '../../common/announceListening.js';
 import { compiledPath } from '../../scripts/buildDist.js';
 import { countersClient, unary } from './helpers/grpcClients.js';
@@ -57,7 +57,8 @@ describe.each([
         client.close();
       }
     }
-    expect(output()).toContain(`${name} listening on `);
+    // The log line comes on stdout, the port over IPC: either may arrive first.
+    await vi.waitFor(() => expect(output()).toContain(`${name} listening on `), { timeout: 5_000 });
     expect(output()).toContain(`127.0.0.1:${port}`);
     const exited = once(child, 'exit');
     child.kill(signal);
