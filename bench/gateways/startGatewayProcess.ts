@@ -128,6 +128,26 @@ function statusBytesOf(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): numbe
   }
 }
 
+/**
+ * Starts a gateway that must be told its port on one found free, and on another one if something
+ * else took that port between the two (the gateway exits with EADDRINUSE): tests run in parallel
+ * processes that all take free ports. Any other failure is thrown at once.
+ */
+export async function startOnFreePort(
+  command: (port: number) => GatewayCommand,
+  options: Omit<StartGatewayOptions, 'port'>,
+  attempts = 3,
+): Promise<GatewayProcess> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await findFreePort();
+    try {
+      return await startGatewayProcess(command(port), { ...options, port });
+    } catch (error) {
+      if (attempt >= attempts || !String((error as Error).message).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
 /** A TCP port free on 127.0.0.1 right now, for gateways that must be told their port. */
 export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchQuery } from '../../bench/benchQuery.js';
 import { composeBenchSupergraph } from '../../bench/composeBenchSupergraph.js';
 import { benchGateways } from '../../bench/gateways/benchGateways.js';
-import { findFreePort, startGatewayProcess, type GatewayProcess } from '../../bench/gateways/startGatewayProcess.js';
+import { startOnFreePort, type GatewayProcess } from '../../bench/gateways/startGatewayProcess.js';
 import { runClosedLoop } from '../../bench/load/runClosedLoop.js';
 import { checkAnswer } from '../../bench/reference/checkAnswer.js';
 import { computeReference } from '../../bench/reference/computeReference.js';
@@ -28,15 +28,10 @@ beforeAll(async () => {
   const supergraphFile = join(mkdtempSync(join(tmpdir(), 'portico-bench-test-')), 'supergraph.graphql');
   writeFileSync(supergraphFile, composeBenchSupergraph(subgraphs.urls));
   reference = await computeReference(benchQuery);
-  const port = await findFreePort();
   const gateway = benchGateways.find((candidate) => candidate.id === 'portico')!;
-  portico = await startGatewayProcess(gateway.command({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: 'off' }), { port, cpu: null });
-  const grafbasePort = await findFreePort();
+  portico = await startOnFreePort((port) => gateway.command({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: 'off' }), { cpu: null });
   const rust = benchGateways.find((candidate) => candidate.id === 'grafbase')!;
-  grafbase = await startGatewayProcess(rust.command({ supergraphFile, subgraphUrls: subgraphs.urls, port: grafbasePort, dedup: null }), {
-    port: grafbasePort,
-    cpu: null,
-  });
+  grafbase = await startOnFreePort((port) => rust.command({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: null }), { cpu: null });
 });
 
 afterAll(async () => {

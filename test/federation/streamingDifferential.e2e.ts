@@ -7,7 +7,7 @@ import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { hiveStreamingCommand } from '../../bench/gateways/hiveStreamingCommand.js';
-import { findFreePort, startGatewayProcess, type GatewayProcess } from '../../bench/gateways/startGatewayProcess.js';
+import { startOnFreePort, type GatewayProcess } from '../../bench/gateways/startGatewayProcess.js';
 import { createLogger } from '../../common/createLogger.js';
 import { Headers } from '../../common/headers.js';
 import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
@@ -58,8 +58,7 @@ beforeAll(async () => {
   });
   const address = await server.listen(0, '127.0.0.1');
   portico = { server, url: `http://127.0.0.1:${address.port}/graphql` };
-  const port = await findFreePort();
-  hive = await startGatewayProcess(hiveStreamingCommand(supergraph, port), { port, cpu: null });
+  hive = await startOnFreePort((port) => hiveStreamingCommand(supergraph, port), { cpu: null });
 }, 120_000);
 
 afterAll(async () => {
