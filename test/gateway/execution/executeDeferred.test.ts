@@ -209,6 +209,32 @@ describe('Defer plans', () => {
     expect(subgraphs.log).not.toContain('accounts');
   });
 
+  it("aborts a deferred part's fetches, with the request's reason, when the client's request is aborted", async () => {
+    let seenSignal: CancelSignal | undefined;
+    const subgraphs = shop();
+    const clientOf = (name: string): SubgraphClient | undefined =>
+      name === 'reviews'
+        ? {
+            name,
+            send: (_request, caller) =>
+              new Promise<SubgraphResponse>((_, reject) => {
+                seenSignal = caller.context.signal;
+                caller.context.signal.addEventListener('abort', () => reject(new Error('aborted')));
+              }),
+            close: async () => {},
+          }
+        : subgraphs.clientOf(name);
+    const { run, shaping, controller } = setUp('{ topProducts { name ... @defer { reviews { body author { name } } } } }', clientOf);
+    const execution = executeDeferred(run, deferredShaping(shaping));
+    await execution.initial;
+    await vi_waitFor(() => seenSignal !== undefined);
+    expect(seenSignal!.aborted).toBe(false);
+    const gone = new Error('the client went away');
+    controller.abort(gone);
+    expect(seenSignal!.aborted).toBe(true);
+    expect(seenSignal!.reason).toBe(gone);
+  });
+
   it('merged for a client that takes one answer: the same data as the plan without @defer', async () => {
     const query = '{ topProducts { name ... @defer { inStock ... @defer { reviews { body author { name } } } } } }';
     const { run, shaping } = setUp(query, shop().clientOf);
