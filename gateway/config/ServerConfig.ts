@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Type, type StaticDecode } from 'typebox';
 import { headerName, nullable, positive, section } from './configOptions.js';
+import { defaultHeapGrowthPercent } from '../runtime/limitHeapGrowth.js';
 import { webSocketConfigSchema } from './WebSocketConfig.js';
 
 // Origins as browsers send them: no path, no trailing slash.
@@ -135,9 +136,9 @@ export const serverConfigSchema = section({
   heapGrowthPercent: Type.Integer({
     minimum: 0,
     maximum: 1000,
-    default: 50,
+    default: defaultHeapGrowthPercent,
     description:
-      "How far the JavaScript heap may grow past what survived the last full garbage collection before the next one (V8's `--heap-growing-percent`, set by `portico gateway` for its process). Lower: a smaller process, more collections. `0` leaves it to V8, whose factor under load reaches 300 % and more: on the benchmark, peak RSS about 400 MiB instead of about 280 MiB.",
+      "How far the JavaScript heap may grow past what survived the last full garbage collection before the next one (V8's `--heap-growing-percent`, set by `portico gateway` for its process: the default from its start, before it loads its code, and another value once it has answered its first query). Lower: a smaller process, more collections. `0` leaves it to V8, whose factor under load reaches 300 % and more: on the benchmark, peak RSS about 400 MiB instead of about 280 MiB.",
   }),
   tls: tlsConfigSchema,
   cors: corsConfigSchema,

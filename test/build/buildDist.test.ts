@@ -11,6 +11,10 @@ function write(file: string, text: string): void {
   mkdirSync(dirname(join(root, file)), { recursive: true });
   writeFileSync(join(root, file), text);
 }
+/** The modules the generated gateway entry imports beside its bundle, as they are. */
+function copyBundleLoader(): void {
+  for (const file of ['gateway/runtime/loadCachedBundle.ts', 'gateway/runtime/limitHeapGrowth.ts']) write(file, readFileSync(file, 'utf8'));
+}
 function scratch(): void {
   root = mkdtempSync(join(tmpdir(), 'portico-build-'));
   write('package.json', '{ "type": "module" }\n');
@@ -134,7 +138,7 @@ describe('buildDist (npm run build)', () => {
     );
     write('gateway/runtime/later.ts', "export const word = ' later';\n");
     write('common/projectRoot.ts', readFileSync('common/projectRoot.ts', 'utf8'));
-    write('gateway/runtime/loadCachedBundle.ts', readFileSync('gateway/runtime/loadCachedBundle.ts', 'utf8'));
+    copyBundleLoader();
     await buildDist({ root });
     const runtime = join(root, 'dist/gateway/runtime');
     // The entry runs the bundle, named after its content; graphql is inside it, not imported.
@@ -178,7 +182,7 @@ describe('buildDist (npm run build)', () => {
   it('does not take a bundle cut short (an interrupted write) as the one already built: the next build writes it whole', async () => {
     scratch();
     write('gateway/runtime/runGateway.ts', "export async function runGateway(): Promise<string> {\n  return (await import('node:os')).EOL;\n}\n");
-    write('gateway/runtime/loadCachedBundle.ts', readFileSync('gateway/runtime/loadCachedBundle.ts', 'utf8'));
+    copyBundleLoader();
     await buildDist({ root });
     const outputs = (JSON.parse(readFileSync(join(root, 'dist/.build.json'), 'utf8')) as { outputs: Record<string, string> }).outputs;
     const bundle = join(root, Object.keys(outputs).find((file) => file.endsWith('.cjs')) ?? '');
@@ -196,7 +200,7 @@ describe('buildDist (npm run build)', () => {
     scratch();
     write('gateway/runtime/runGateway.ts', "import { word } from '../../vendor/word.js';\nexport function runGateway(): string {\n  return word;\n}\n");
     write('vendor/word.js', "export const word = 'first';\n");
-    write('gateway/runtime/loadCachedBundle.ts', readFileSync('gateway/runtime/loadCachedBundle.ts', 'utf8'));
+    copyBundleLoader();
     const bundleText = () => {
       const name = /"\.\/(runGateway-\w+\.cjs)"/.exec(readFileSync(join(root, 'dist/gateway/runtime/runGateway.js'), 'utf8'))![1]!;
       return readFileSync(join(root, 'dist/gateway/runtime', name), 'utf8');
@@ -241,7 +245,7 @@ describe('buildDist (npm run build)', () => {
       "import { greet } from '../../common/greet.js';\nimport { word } from '../../vendor/word.js';\nexport function runGateway(): string {\n  return greet(word);\n}\n",
     );
     write('vendor/word.js', "export const word = 'first';\n");
-    write('gateway/runtime/loadCachedBundle.ts', readFileSync('gateway/runtime/loadCachedBundle.ts', 'utf8'));
+    copyBundleLoader();
     // The validator's generator, run by the build: its output depends on the module it imports.
     write('gateway/config/limits.ts', 'export const max = 1;\n');
     write(

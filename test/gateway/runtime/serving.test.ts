@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GatewayConfig } from '../../../gateway/config/GatewayConfig.js';
 import { firstRequestWaitMs, serving } from '../../../gateway/runtime/serving.js';
 
-// heapGrowthPercent 0: V8's flags in this test process stay as they are.
+// heapGrowthPercent 0: V8's own factor, which this test process has anyway.
 const config = { server: { graphqlPath: '/graphql', heapGrowthPercent: 0 } } as GatewayConfig;
 
 let server: http.Server;
