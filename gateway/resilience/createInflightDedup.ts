@@ -14,10 +14,11 @@ export interface InflightDedup<T> {
 /**
  * In-flight de-duplication: identical requests made while one is under way wait for its answer
  * instead of sending their own. Nothing is cached: the entry goes when the run settles. Every
- * caller gets the same result: share only what no caller changes (the subgraph client shares the
- * answer's text, and each caller parses its own).
+ * caller gets the same result: share only what no caller changes, or what hands each caller its
+ * own (the subgraph client's `SharedAnswer`), told by `shareAmong` how many callers a result
+ * goes to before any of them gets it.
  */
-export function createInflightDedup<T>(): InflightDedup<T> {
+export function createInflightDedup<T>(shareAmong?: (result: T, callers: number) => void): InflightDedup<T> {
   const inflight = new Map<string, SharedRun<T>>();
 
   return {
@@ -29,7 +30,7 @@ export function createInflightDedup<T>(): InflightDedup<T> {
         joined?.();
         return found.wait(signal);
       }
-      const shared = new SharedRun<T>(inflight, key);
+      const shared = new SharedRun<T>(inflight, key, shareAmong);
       inflight.set(key, shared);
       // The first caller waits before the run starts, as every later one does.
       const waiting = shared.wait(signal);
@@ -61,6 +62,7 @@ class SharedRun<T> extends Cancellation {
   constructor(
     private readonly inflight: Map<string, SharedRun<T>>,
     private readonly key: string,
+    private readonly shareAmong: ((result: T, callers: number) => void) | undefined,
   ) {
     super();
   }
@@ -78,6 +80,8 @@ class SharedRun<T> extends Cancellation {
 
   settle(ok: boolean, value: unknown): void {
     if (this.inflight.get(this.key) === this) this.inflight.delete(this.key);
+    // Every caller still waiting gets it; one that left before now does not.
+    if (ok) this.shareAmong?.(value as T, this.waiting);
     for (const waiter of this.waiters) waiter.settle(ok, value);
     this.waiters.length = 0;
   }

@@ -10,6 +10,7 @@ import type { BreakerState } from '../resilience/createSubgraphBreaker.js';
 import { createCallerHeaders } from './createCallerHeaders.js';
 import { createSubgraphSender, type Attempt } from './createSubgraphSender.js';
 import { parseSubgraphAnswer } from './parseSubgraphAnswer.js';
+import { SharedAnswer } from './SharedAnswer.js';
 
 export interface SubgraphClientOptions {
   /** The subgraph's name in the supergraph; errors carry it as `extensions.serviceName`. */
@@ -105,8 +106,8 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     onBreakerState: observer && ((state) => observer.breakerState(state)),
   });
   observer?.breakerState('closed');
-  // Shared answers are raw text: each caller parses its own, since the gateway merges into it.
-  const dedup = createInflightDedup<string>();
+  // The gateway merges into the answer it gets: a shared one hands each caller its own.
+  const dedup = createInflightDedup<SharedAnswer>((answer, callers) => answer.shareAmong(callers));
   const callerHeaders = createCallerHeaders(options);
 
   return {
@@ -121,30 +122,34 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
         traceparent: context.traceparent,
         signal: context.signal,
       };
-      let raw: string;
+      // A shared answer (every caller that got it takes it, once) or this caller's own text.
+      let answer: SharedAnswer | string;
       try {
         if (request.mutation || !settings.dedupQueries) {
-          raw = await sendResiliently(attempt, !request.mutation);
+          answer = await sendResiliently(attempt, !request.mutation);
         } else {
           // Only requests the subgraph cannot tell apart share an answer: same caller headers
           // (identity, passed-on headers), same operation and variables.
           // The body (JSON text) holds no line break, so a key without caller headers (the body
           // alone, not copied into a joined string) is never one with them.
           const key = hasAny(attempt.headers) ? `${JSON.stringify(attempt.headers)}\n${attempt.body}` : attempt.body;
-          raw = await dedup.run(
+          answer = await dedup.run(
             key,
             attempt.signal,
-            (shared) =>
-              sendResiliently(
-                {
-                  body: attempt.body,
-                  headers: attempt.headers,
-                  requestId: attempt.requestId,
-                  deadlineAt: attempt.deadlineAt,
-                  traceparent: attempt.traceparent,
-                  signal: shared,
-                },
-                true,
+            async (shared) =>
+              new SharedAnswer(
+                await sendResiliently(
+                  {
+                    body: attempt.body,
+                    headers: attempt.headers,
+                    requestId: attempt.requestId,
+                    deadlineAt: attempt.deadlineAt,
+                    traceparent: attempt.traceparent,
+                    signal: shared,
+                  },
+                  true,
+                ),
+                name,
               ),
             () => {
               observer?.deduplicated();
@@ -156,7 +161,7 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
         // A caller that stopped waiting on a shared request gets its abort reason, classified.
         throw error instanceof GraphQLError ? error : classifySubgraphFailure(error, name, settings.timeoutMs).error;
       }
-      return parseSubgraphAnswer(raw, name);
+      return typeof answer === 'string' ? parseSubgraphAnswer(answer, name) : answer.take();
     },
     recordSubscription(healthy) {
       sendResiliently.record(

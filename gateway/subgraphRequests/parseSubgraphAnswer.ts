@@ -2,8 +2,9 @@ import { classifySubgraphFailure, InvalidSubgraphAnswer } from '../resilience/cl
 import type { SubgraphResponse } from './createSubgraphClient.js';
 
 /**
- * A subgraph's 2xx body as a GraphQL response; anything else is a coded error. Each caller parses
- * its own (a de-duplicated answer is shared as text), since the gateway merges into what it gets.
+ * A subgraph's 2xx body as a GraphQL response; anything else is a coded error. A de-duplicated
+ * answer is parsed once and copied for each caller but one (`SharedAnswer`), since the gateway
+ * merges into what it gets.
  */
 export function parseSubgraphAnswer(raw: string, name: string): SubgraphResponse {
   let parsed: unknown;

@@ -31,6 +31,30 @@ describe('createInflightDedup', () => {
     expect(dedup.size()).toBe(0);
   });
 
+  it('tells shareAmong how many callers get a result, before any does, leaving out callers that left', async () => {
+    const told: string[] = [];
+    const dedup = createInflightDedup<{ n: number[] }>((result, callers) => told.push(`shared ${result.n[0]} among ${callers}`));
+    const call = deferred();
+    const leaving = new AbortController();
+    const start = () => call.promise;
+    const waits = [dedup.run('k', undefined, start), dedup.run('k', leaving.signal, start), dedup.run('k', undefined, start)];
+    for (const wait of waits)
+      wait.then(
+        () => told.push('got it'),
+        () => told.push('left'),
+      );
+    leaving.abort();
+    await Promise.resolve();
+    call.resolve({ n: [1] });
+    await Promise.allSettled(waits);
+    await Promise.resolve();
+    expect(told).toEqual(['left', 'shared 1 among 2', 'got it', 'got it']);
+    // A failed run shares nothing.
+    const failed = dedup.run('k', undefined, async () => Promise.reject(new Error('down')));
+    await expect(failed).rejects.toThrow('down');
+    expect(told).toHaveLength(4);
+  });
+
   it('keeps the shared run while one caller still waits, aborts it when the last one leaves', async () => {
     const dedup = createInflightDedup<{ n: number[] }>();
     let sharedSignal: CancelSignal | undefined;

@@ -97,6 +97,9 @@ describe('a subgraph client', () => {
       expect(a).toEqual({ data: { ok: true } });
       expect(b).toEqual(a);
       expect(b).not.toBe(a);
+      // Each merges into its own: the first caller's change is not the second's.
+      a!.data!.ok = 'merged';
+      expect(b!.data).toEqual({ ok: true });
       // Bob's request carries another identity: the subgraph could tell it apart, so it is sent.
       expect(received).toHaveLength(2);
       expect(events.filter((event) => event === 'deduplicated')).toHaveLength(1);
