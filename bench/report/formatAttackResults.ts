@@ -17,7 +17,7 @@ export function formatAttackResults(attack: AttackResults): string {
       `${number(settings.rateLimit.operationsPerSecond, 0)} operations and ${number(settings.rateLimit.costPerSecond, 0)} cost units per client a second, ` +
       `twice what the client used alone, one known API key, bodies within ${number(settings.bodyTimeoutMs / 1000, 0)} s; ` +
       `\`/metrics\` on the internal listener, scraped once a second), ${settings.warmupSeconds} s warm-up then ` +
-      `${settings.durationSeconds} s measured: alone, then while 127.0.0.2 runs each attack at full speed. Target per attack: at least ` +
+      `${settings.durationSeconds} s measured: alone (after one quiet phase that warms the demo services, not counted), then while 127.0.0.2 runs each attack at full speed. Target per attack: at least ` +
       `${number(settings.minSuccessRate * 100, 0)} % right answers and a p99 at most ${settings.maxP99VsQuiet}× the quiet one.`,
     '',
     ...header,
