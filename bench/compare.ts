@@ -33,6 +33,11 @@ try {
       '--candidate-node-options <flags>',
       "NODE_OPTIONS for the candidate's gateway; with --base and --candidate the same checkout, compares launch flags",
     )
+    .option('--base-node <path>', "the Node.js binary that runs the base's gateway (default: the one running this command)")
+    .option(
+      '--candidate-node <path>',
+      "the Node.js binary that runs the candidate's gateway; with --base and --candidate the same checkout, compares Node versions",
+    )
     .exitOverride();
   program.parse(process.argv.slice(2), { from: 'user' });
   const flags = program.opts<{
@@ -46,6 +51,8 @@ try {
     sliceSeconds: number;
     baseNodeOptions?: string;
     candidateNodeOptions?: string;
+    baseNode?: string;
+    candidateNode?: string;
   }>();
 
   const comparison = await compareBuilds({
@@ -58,6 +65,7 @@ try {
     slices: flags.slices,
     sliceSeconds: flags.sliceSeconds,
     nodeOptions: { base: flags.baseNodeOptions, candidate: flags.candidateNodeOptions },
+    nodeBinaries: { base: flags.baseNode && resolve(flags.baseNode), candidate: flags.candidateNode && resolve(flags.candidateNode) },
     onSlice: (index, base, candidate) =>
       process.stderr.write(
         `slice ${index + 1}/${flags.slices}: base ${Math.round(base.requests / base.seconds)} req/s, candidate ${Math.round(candidate.requests / candidate.seconds)} req/s\n`,
@@ -71,6 +79,11 @@ try {
     ['candidate', flags.candidateNodeOptions],
   ] as const)
     if (options !== undefined) console.log(`${name} NODE_OPTIONS: ${options}`);
+  for (const [name, binary] of [
+    ['base', flags.baseNode],
+    ['candidate', flags.candidateNode],
+  ] as const)
+    if (binary !== undefined) console.log(`${name} runs on ${binary}`);
   console.log('| build | req/s | gateway CPU µs per request | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|');
   console.log(row(`base (${flags.base})`, comparison.base));
   console.log(row(`candidate (${flags.candidate})`, comparison.candidate));

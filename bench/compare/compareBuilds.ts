@@ -32,6 +32,8 @@ export interface CompareOptions {
    * be compared with itself under other launch flags: `--base` and `--candidate` the same checkout.
    */
   nodeOptions?: { base?: string; candidate?: string };
+  /** The Node.js binary for each build's gateway (by default the one running the comparison), so that one build can be compared on two Node versions. */
+  nodeBinaries?: { base?: string; candidate?: string };
   onSlice?: (index: number, base: Slice, candidate: Slice) => void;
 }
 
@@ -63,13 +65,14 @@ export async function compareBuilds(options: CompareOptions): Promise<MeasuredCo
     const reference =
       options.query === 'benchmark' ? await computeReference(benchQuery) : ((await sendOnce(subgraphs.urls.products, body)).answer as { data?: unknown }).data;
 
-    for (const [root, nodeOptions] of [
-      [options.baseRoot, options.nodeOptions?.base],
-      [options.candidateRoot, options.nodeOptions?.candidate],
+    for (const [root, nodeOptions, nodeBinary] of [
+      [options.baseRoot, options.nodeOptions?.base, options.nodeBinaries?.base],
+      [options.candidateRoot, options.nodeOptions?.candidate, options.nodeBinaries?.candidate],
     ] as const) {
       const port = await findFreePort();
       const command = porticoCommand(root)({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: options.dedup });
       if (nodeOptions !== undefined) command.env = { ...command.env, NODE_OPTIONS: nodeOptions };
+      if (nodeBinary !== undefined) command.executable = nodeBinary;
       const gateway = await startGatewayProcess(command, {
         port,
         cpu: pinned ? 0 : null,
