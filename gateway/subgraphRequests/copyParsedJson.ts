@@ -1,8 +1,10 @@
+import { setOwnField } from '../execution/setOwnField.js';
+
 /**
  * A copy of a value `JSON.parse` made, with objects and arrays of its own and the strings,
  * numbers, booleans and nulls shared (they cannot change). About a third of what parsing its text
  * again costs (docs/performance.md, step 39). A key named `__proto__` (JSON.parse makes it an own
- * key) is defined, never assigned, so it never becomes the copy's prototype.
+ * key) is set with `setOwnField`: defined, never assigned, so it never becomes the copy's prototype.
  */
 export function copyParsedJson<T>(value: T): T {
   return copy(value) as T;
@@ -21,9 +23,7 @@ function copy(value: unknown): unknown {
   // for…in rather than Object.keys: no array of keys per object. JSON.parse makes only own,
   // enumerable keys; the check keeps anything set on Object.prototype out.
   for (const key in source) {
-    if (!Object.hasOwn(source, key)) continue;
-    if (key === '__proto__') Object.defineProperty(object, key, { value: copy(source[key]), enumerable: true, writable: true, configurable: true });
-    else object[key] = copy(source[key]);
+    if (Object.hasOwn(source, key)) setOwnField(object, key, copy(source[key]));
   }
   return object;
 }
