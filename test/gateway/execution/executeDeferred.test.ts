@@ -68,6 +68,28 @@ function shop(overrides: Partial<Record<string, Answer>> = {}) {
 }
 
 /** Plans `query` with @defer enabled and builds what running and shaping it needs. */
+/**
+ * The shop with a reviews subgraph that never answers: each request waits until its caller's
+ * signal aborts, and the last signal it was given is kept for the test to look at.
+ */
+function withHangingReviews() {
+  let seen: CancelSignal | undefined;
+  const subgraphs = shop();
+  const clientOf = (name: string): SubgraphClient | undefined =>
+    name === 'reviews'
+      ? {
+          name,
+          send: (_request, caller) =>
+            new Promise<SubgraphResponse>((_, reject) => {
+              seen = caller.context.signal;
+              caller.context.signal.addEventListener('abort', () => reject(new Error('aborted')));
+            }),
+          close: async () => {},
+        }
+      : subgraphs.clientOf(name);
+  return { subgraphs, clientOf, seenSignal: () => seen };
+}
+
 function setUp(query: string, clientOf: (name: string) => SubgraphClient | undefined, variables: Record<string, unknown> = {}) {
   const { plan, supergraph } = planFor(shopSubgraphs, query, { defer: true });
   const schema = withDeferDirective(supergraph.apiSchema().toGraphQLJSSchema());
@@ -184,55 +206,29 @@ describe('Defer plans', () => {
   });
 
   it('stops at return(): no part runs after it, and what was in flight is aborted', async () => {
-    let seenSignal: CancelSignal | undefined;
-    const subgraphs = shop();
-    const clientOf = (name: string): SubgraphClient | undefined =>
-      name === 'reviews'
-        ? {
-            name,
-            send: (_request, caller) =>
-              new Promise<SubgraphResponse>((_, reject) => {
-                seenSignal = caller.context.signal;
-                caller.context.signal.addEventListener('abort', () => reject(new Error('aborted')));
-              }),
-            close: async () => {},
-          }
-        : subgraphs.clientOf(name);
+    const { subgraphs, clientOf, seenSignal } = withHangingReviews();
     const { run, shaping } = setUp('{ topProducts { name ... @defer { reviews { body author { name } } } } }', clientOf);
     const execution = executeDeferred(run, deferredShaping(shaping));
     await execution.initial;
-    await vi_waitFor(() => seenSignal !== undefined);
+    await vi_waitFor(() => seenSignal() !== undefined);
     await execution.parts.return?.();
-    expect(seenSignal!.aborted).toBe(true);
+    expect(seenSignal()!.aborted).toBe(true);
     expect((await execution.parts.next()).done).toBe(true);
     // The accounts fetch after the reviews one never started.
     expect(subgraphs.log).not.toContain('accounts');
   });
 
   it("aborts a deferred part's fetches, with the request's reason, when the client's request is aborted", async () => {
-    let seenSignal: CancelSignal | undefined;
-    const subgraphs = shop();
-    const clientOf = (name: string): SubgraphClient | undefined =>
-      name === 'reviews'
-        ? {
-            name,
-            send: (_request, caller) =>
-              new Promise<SubgraphResponse>((_, reject) => {
-                seenSignal = caller.context.signal;
-                caller.context.signal.addEventListener('abort', () => reject(new Error('aborted')));
-              }),
-            close: async () => {},
-          }
-        : subgraphs.clientOf(name);
+    const { clientOf, seenSignal } = withHangingReviews();
     const { run, shaping, controller } = setUp('{ topProducts { name ... @defer { reviews { body author { name } } } } }', clientOf);
     const execution = executeDeferred(run, deferredShaping(shaping));
     await execution.initial;
-    await vi_waitFor(() => seenSignal !== undefined);
-    expect(seenSignal!.aborted).toBe(false);
+    await vi_waitFor(() => seenSignal() !== undefined);
+    expect(seenSignal()!.aborted).toBe(false);
     const gone = new Error('the client went away');
     controller.abort(gone);
-    expect(seenSignal!.aborted).toBe(true);
-    expect(seenSignal!.reason).toBe(gone);
+    expect(seenSignal()!.aborted).toBe(true);
+    expect(seenSignal()!.reason).toBe(gone);
   });
 
   it('merged for a client that takes one answer: the same data as the plan without @defer', async () => {
