@@ -13,11 +13,11 @@ export const firstRequestWaitMs = 10_000;
  * `firstRequestWaitMs` without one; nothing once the server has closed): first `onServing`
  * (the bundle's loader writes its code cache, which V8 refuses under other flags), then the
  * heap's growth limit the config sets (a V8 flag; the built gateway set the default before it
- * loaded its bundle, so a cache is always written and taken under it). After the first answer rather than at `listen`, so that the
- * cache holds the code the first operation compiled too (Apollo's query planner, the executor,
- * the request path): a start from that cache compiles none of it again before its first answer
- * (docs/performance.md, step 32). A refusal (a 400, a 429, a 404 for `/graphqlx`) ran none of the
- * operation path and does not count.
+ * loaded its bundle, so a cache is always written and taken under it). After the first answer
+ * rather than at `listen`, so that the cache holds the code the first operation compiled too
+ * (Apollo's query planner, the executor, the request path): a start from that cache compiles
+ * none of it again before its first answer (docs/performance.md, step 32). A refusal (a 400, a
+ * 429, a 404 for `/graphqlx`) ran none of the operation path and does not count.
  */
 export function serving(config: GatewayConfig, onServing: (() => void) | undefined, server: http.Server | https.Server): void {
   let done = false;
