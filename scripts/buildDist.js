@@ -437,6 +437,9 @@ const unusedAtRuntime = {
   ],
   'ts-graphviz': ['@apollo/query-graphs/dist/graphviz.js'],
   './lib/pushgateway': ['prom-client/index.js'],
+  // undici's HTTP/2 client, which loads node:http2 (7 ms of every start): only for a pool made
+  // with `allowH2`, which no pool of Portico's is (subgraph requests are HTTP/1.1).
+  './client-h2.js': ['undici/lib/dispatcher/client.js'],
 };
 
 /**

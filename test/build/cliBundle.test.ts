@@ -43,4 +43,9 @@ describe('what a start loads of Node', () => {
     const gateway = join(process.cwd(), compiledPath('gateway/runtime/runGateway.ts'));
     expect(loads(gateway, [], ['child_process', 'cluster'])).toEqual({ child_process: false, cluster: false });
   });
+
+  it('no node:http2 for the gateway bundle: its subgraph requests are HTTP/1.1 (buildDist.js leaves undici’s HTTP/2 client out)', () => {
+    const gateway = join(process.cwd(), compiledPath('gateway/runtime/runGateway.ts'));
+    expect(loads(gateway, [], ['http2'])).toEqual({ http2: false });
+  });
 });

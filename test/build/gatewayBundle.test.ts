@@ -36,6 +36,9 @@ describe("the gateway's bundle", () => {
     expect(sources.filter((source) => source.includes('node_modules/prom-client/lib/pushgateway'))).toEqual([]);
     expect(sources.filter((source) => /node_modules\/undici\/(index\.js|lib\/web\/(cookies|websocket|eventsource)|lib\/mock)/.test(source))).toEqual([]);
     expect(sources).toContain('../../../node_modules/undici/lib/dispatcher/pool.js');
+    // undici's HTTP/2 client (and with it node:http2): no pool of Portico's allows HTTP/2.
+    expect(sources).toContain('portico-left-out:./client-h2.js');
+    expect(sources.filter((source) => source.includes('node_modules/undici/lib/dispatcher/client-h2'))).toEqual([]);
     // Tracing's own OpenTelemetry packages (turned on by config) are the real ones.
     expect(sources.some((source) => source.includes('node_modules/@opentelemetry/exporter-trace-otlp-http/'))).toBe(true);
   });
