@@ -36,7 +36,6 @@ import { createQueryPlanRoute } from './explorer/createQueryPlanRoute.js';
 import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
 import { createGatewayWebSocket } from './websocket/createGatewayWebSocket.js';
 import { createFastPath } from './http/fastPath/createFastPath.js';
-import { stringifyAnswer } from '../common/http/JsonAnswer.js';
 import { createGatewaySubscriptions } from './subscriptions/createGatewaySubscriptions.js';
 import { createHttpStreamCounter } from './streaming/createHttpStreamCounter.js';
 import { reportRefusedConnections } from './traffic/reportRefusedConnections.js';
@@ -163,8 +162,6 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       hideSchemaDetailsFromClientErrors: !config.introspection,
       includeStacktraceInErrorResponses: config.includeStacktraceInErrors,
       formatError,
-      // Apollo Server's own default's text; the fast path writes it without calling this (JsonAnswer).
-      stringifyResult: stringifyAnswer,
       // The CLI handles signals, so that it can exit 0 after a clean stop.
       stopOnTerminationSignals: false,
       // Batches are capped by limits.maxBatchSize in the HTTP layer (the documentLimits feature).

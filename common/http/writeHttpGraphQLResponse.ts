@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import type { HTTPGraphQLResponse } from '@apollo/server';
-import { JsonAnswer } from './JsonAnswer.js';
 import { toHeaderValue } from './toHeaderValue.js';
 
 /** Writes Apollo Server's answer to a Node response, streaming it when it comes in chunks. */
@@ -11,7 +10,7 @@ export async function writeHttpGraphQLResponse(res: ServerResponse, response: HT
   if (response.body.kind === 'complete') {
     // As bytes: a string body would be copied twice more on the way out (flattened to count its
     // length, then again joined to the head), each copy as large as the answer.
-    res.end(response.body instanceof JsonAnswer ? response.body.bytes() : Buffer.from(response.body.string));
+    res.end(Buffer.from(response.body.string));
     return;
   }
   for await (const chunk of response.body.asyncIterator) {

@@ -12,7 +12,6 @@ import {
   type HTTPGraphQLResponse,
 } from '@apollo/server';
 import { BREAK, getOperationAST, visit, type DocumentNode, type FormattedExecutionResult, type GraphQLError, type OperationDefinitionNode } from 'graphql';
-import { JsonAnswer } from '../../../common/http/JsonAnswer.js';
 import type { GatewayContext } from '../../GatewayContext.js';
 import { unknownPluginHooks } from './fastPathHooks.js';
 import { ensureError, ensureGraphQLError, formatErrorsLikeApollo, mergeHead } from './formatErrorsLikeApollo.js';
@@ -169,15 +168,15 @@ export function createFastPath(apolloServer: ApolloServer<GatewayContext>, onReq
       if (response.body.kind !== 'single') throw new Error('the fast path got an incremental result');
       if (!response.http.headers.get('content-type')) response.http.headers.set('content-type', taken.contentType);
       const { errors, data, extensions } = response.body.singleResult;
-      // `internals.stringifyResult` is the gateway's `stringifyAnswer` (readApolloInternals): the same text, kept in two parts.
-      return { status: response.http.status, headers: response.http.headers, body: new JsonAnswer(JSON.stringify({ errors, data, extensions })) };
+      const body = { kind: 'complete' as const, string: await internals.stringifyResult({ errors, data, extensions }) };
+      return { status: response.http.status, headers: response.http.headers, body };
     } catch (error) {
       // `errorResponse`.
       const { formattedErrors, httpFromErrors } = formatErrorsLikeApollo([error], internals);
       return {
         status: httpFromErrors.status ?? 500,
         headers: new HeaderMap([...httpFromErrors.headers, ['content-type', taken.contentType]]),
-        body: new JsonAnswer(JSON.stringify({ errors: formattedErrors })),
+        body: { kind: 'complete', string: await internals.stringifyResult({ errors: formattedErrors }) },
       };
     }
   }

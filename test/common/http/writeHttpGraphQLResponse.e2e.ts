@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { request } from 'undici';
 import { afterEach, expect, it } from 'vitest';
-import { JsonAnswer } from '../../../common/http/JsonAnswer.js';
 import { writeHttpGraphQLResponse } from '../../../common/http/writeHttpGraphQLResponse.js';
 
 let server: http.Server | undefined;
@@ -41,12 +40,4 @@ it('streams a chunked body chunk by chunk', async () => {
   expect(status).toBe(200);
   expect(headers['transfer-encoding']).toBe('chunked');
   expect(bytes.toString('utf8')).toBe('--graphql\r\nünïcode\r\n');
-});
-
-it('sends a JsonAnswer as the bytes of its text, with their length', async () => {
-  const json = JSON.stringify({ data: { name: 'Crème brûlée — 🍮', list: ['x'.repeat(70_000)] } });
-  const { status, headers, bytes } = await receive({ status: 200, headers: new HeaderMap(), body: new JsonAnswer(json) });
-  expect(status).toBe(200);
-  expect(headers['content-length']).toBe(String(Buffer.byteLength(json) + 1));
-  expect(bytes.toString('utf8')).toBe(`${json}\n`);
 });

@@ -1,7 +1,6 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import { buildSchema, printSchema } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stringifyAnswer } from '../../../common/http/JsonAnswer.js';
 import type { GatewayContext } from '../../../gateway/GatewayContext.js';
 import { createFastPath } from '../../../gateway/http/fastPath/createFastPath.js';
 
@@ -32,8 +31,6 @@ async function startApollo(plugins: ApolloServerPlugin<GatewayContext>[], logged
       error: (message: unknown) => void logged.push(String(message)),
     },
     plugins,
-    // As the gateway's: the fast path requires it.
-    stringifyResult: stringifyAnswer,
   });
   await server.start();
   started.push(server);
