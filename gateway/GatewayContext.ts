@@ -38,6 +38,13 @@ export interface GatewayContext {
   stream?: ResultStream;
   /** Set before execution by a feature that changes every event of a subscription (authorization): applied once per event and group of clients. */
   subscriptionPatch?: EventPatch;
+  /**
+   * Runs `wait` with the request's admission slot given back, then waits for a slot again (in its
+   * client's turn; rejects as admission refuses, or when the client goes away): how an operation
+   * waits for its turn under rate-limit pacing without holding the gateway's capacity. Unset
+   * where the slot cannot be given back (a batch, whose other operations hold it).
+   */
+  waitOutsideAdmission?: (wait: () => Promise<void>) => Promise<void>;
   /** Where the pipeline records the errors Apollo Server reports for this request (see createErrorRecorder). */
   recordedErrors?: GraphQLError[];
 }

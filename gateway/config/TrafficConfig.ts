@@ -167,6 +167,21 @@ export const rateLimitConfigSchema = section({
     windowSeconds: window(60, 'Window of the cost budget (`cost`).'),
     budget: positive(50_000, { description: 'Estimated cost units a client may spend per window.' }),
   }),
+  pace: section({
+    maxDelayMs: Type.Integer({
+      minimum: 0,
+      default: 0,
+      description:
+        "Pace each client's operations under the per-client rules (`default`, `cost`, `rules`): past its burst (`pace.burstPercent` of a rule's limit at once), a client's operations take turns at the rule's rate (a window's limit spread evenly over the window), and one that comes before its turn waits for it, at most this long, with its admission slot given back meanwhile (its address's place kept: `perAddress.maxInFlight`); one whose turn is further off is refused with 429 `RATE_LIMITED`, as over the limit. A client flooding at its limit then runs one operation at a time at its rate instead of its whole window's allowance at the window's start, in front of everyone else's requests. In a batch, an operation before its turn is refused rather than waiting. `0`: no pacing, a window's limit may be spent at once. See [Security model](#security-model).",
+    }),
+    burstPercent: Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: 10,
+      description:
+        "With `pace.maxDelayMs`: the share of each per-client rule's limit (operations, or cost units under `cost`; at least 1) a client may spend at once, from its window's start, before its operations take turns. Size it above the bursts your clients make: a page that sends 20 operations at once under `default` 600 a minute needs at least 4.",
+    }),
+  }),
 });
 
 export const persistedQueriesConfigSchema = section({

@@ -50,6 +50,7 @@ export async function runApollo(exchange: GraphQLExchange, options: ApolloCallOp
       traceparent: exchange.traceparent || undefined,
       acceptsStream: acceptsStream || undefined,
       acceptsEvents: acceptsEvents || undefined,
+      waitOutsideAdmission: exchange.waitOutsideAdmission,
     };
     const context = slot.contextOf(fields);
     errors = options.pipeline.recordErrors(context);

@@ -105,6 +105,17 @@ export function createGatewayMetrics(maxLabelValues: number) {
     },
   });
 
+  // Read when scraped: operations waiting for their turn under rate-limit pacing (rateLimit.pace).
+  let turnWaits: (() => number) | undefined;
+  new Gauge({
+    name: 'portico_rate_limit_pacing_waits',
+    help: 'Operations waiting for their turn under rate-limit pacing (rateLimit.pace), their admission slots given back.',
+    registers,
+    collect() {
+      if (turnWaits) this.set(turnWaits());
+    },
+  });
+
   // Read when scraped: each streaming transport's open connections and running operations.
   const streamTransports = new Map<StreamTransport, () => StreamTransportState>();
   const transportGauge = (name: string, help: string, read: (state: StreamTransportState) => number) => {
@@ -156,6 +167,9 @@ export function createGatewayMetrics(maxLabelValues: number) {
     },
     observeAddressGate: (read: () => AddressGateState) => {
       addressGate = read;
+    },
+    observeTurnWaits: (read: () => number) => {
+      turnWaits = read;
     },
     /** A streaming transport's state, read when scraped (the transport label is one of a fixed set). */
     observeStreamTransport: (transport: StreamTransport, read: () => StreamTransportState) => {

@@ -30,6 +30,8 @@ export interface GraphQLExchange {
    * step to write once the steps inside it (and their places) are done. Unset: written at once.
    */
   leaveUnwritten?: (errors: readonly ProducedError[]) => boolean;
+  /** Set by admission for a request of one operation: see `GatewayContext.waitOutsideAdmission`. */
+  waitOutsideAdmission?: (wait: () => Promise<void>) => Promise<void>;
 }
 
 /** An error the gateway produced for a request: an HTTP-layer refusal, or one Apollo Server reported to the plugins. */

@@ -28,6 +28,7 @@ import { createOperationRecording } from './operationRecording/createOperationRe
 import type { OperationStore } from './operationRecording/RecordedOperation.js';
 import { createPersistedDocuments } from './persistedDocuments/createPersistedDocuments.js';
 import { createAddressConcurrency } from './rateLimits/createAddressConcurrency.js';
+import { createTurnWaits } from '../traffic/createTurnWaits.js';
 import { createAddressRateLimit } from './rateLimits/createAddressRateLimit.js';
 import { createAuthFailureBudget } from './rateLimits/createAuthFailureBudget.js';
 import { createClientRefusalHold } from './rateLimits/createClientRefusalHold.js';
@@ -98,6 +99,8 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
     ? createAddressGate({ maxInFlight: rateLimit.perAddress.maxInFlight, waitTimeoutMs: server.admission.queueTimeoutMs })
     : null;
   if (addressGate) metrics?.observeAddressGate(addressGate.state);
+  const turns = createTurnWaits();
+  metrics?.observeTurnWaits(turns.waiting);
   // One hold for every per-address refusal: its bounds (per address, in all) are the address's whatever it is over.
   const hold =
     rateLimit.perAddress.holdRefusalsMs > 0
@@ -137,12 +140,22 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
       maxBatchSize: config.limits.maxBatchSize,
     }),
     createDocumentLimits(config.limits, knownDocuments),
-    createAdmissionControl(admission),
+    createAdmissionControl(admission, { waitsOutside: limiters !== null && rateLimit.pace.maxDelayMs > 0 }),
     // Apollo Server parses and validates here. Unknown operation names refused; variables coerced once, for every stage after it.
     createVariableCoercion(),
     persistedDocuments,
     // They charge the estimated cost, but not for an operation demand control refuses.
-    createRateLimits({ config: rateLimit, limiters, redis, keyPrefix: config.redis.keyPrefix, addressOf, cost, maxCost: config.demandControl.maxCost, logger }),
+    createRateLimits({
+      config: rateLimit,
+      limiters,
+      redis,
+      keyPrefix: config.redis.keyPrefix,
+      addressOf,
+      cost,
+      maxCost: config.demandControl.maxCost,
+      turns,
+      logger,
+    }),
     createDemandControl(config.demandControl, cost),
     createAuthorization({ unauthorized: config.authorization.unauthorized, decidePolicies: deps.decidePolicies, logger }),
     // What was let through to execution, with its client: for `portico check` and `portico usage`.

@@ -133,9 +133,9 @@ describe('createGatewayMetrics', () => {
     const metrics = createGatewayMetrics(maxValues);
     const labelled = metrics.labelled();
     // Every gateway metric in the registry (prom-client's process and Node.js ones aside, and the
-    // unlabelled admission and subscription gauges) is one of the bounded ones: one registered outside the bounds fails here.
+    // unlabelled admission, subscription and pacing gauges) is one of the bounded ones: one registered outside the bounds fails here.
     const own = (await metrics.registry.getMetricsAsJSON()).filter((metric) =>
-      /^portico_(?!process_|nodejs_|admission_|subscriptions_active$|subscription_upstreams$|address_waiting$)/.test(metric.name),
+      /^portico_(?!process_|nodejs_|admission_|subscriptions_active$|subscription_upstreams$|address_waiting$|rate_limit_pacing_waits$)/.test(metric.name),
     );
     expect(own.map((metric) => metric.name).sort()).toEqual(labelled.map((metric) => metric.name).sort());
 

@@ -176,6 +176,7 @@ describe('loadGatewayConfig', () => {
         default: { windowSeconds: 60, limit: 600 },
         rules: [],
         cost: { windowSeconds: 60, budget: 50_000 },
+        pace: { maxDelayMs: 0, burstPercent: 10 },
       },
       persistedQueries: { enabled: true, store: 'memory', ttlSeconds: 86_400 },
       trustedDocuments: { mode: 'off', manifest: null },

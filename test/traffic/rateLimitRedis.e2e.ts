@@ -41,6 +41,19 @@ describe('rate limiting in Redis', () => {
     expect((await send(a, ping)).status).toBe(429);
   });
 
+  it('paces a client across replicas by the shared count (rateLimit.pace)', async () => {
+    prefix += 1;
+    // 4 per 20 s, one at once: the second operation's turn is 5 s after the window's start.
+    const options = { default: { windowSeconds: 20, limit: 4 }, pace: { maxDelayMs: 1000, burstPercent: 1 } };
+    const [a, b] = [await replica(redis.url, options, `t${prefix}:`), await replica(redis.url, options, `t${prefix}:`)];
+    expect((await send(a, ping)).status).toBe(200);
+    const refused = await send(b, ping);
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.message).toContain('ahead of its pace');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(4);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(5);
+  });
+
   it("shares an address's new-document and body-bytes budgets between replicas", async () => {
     prefix += 1;
     const options = {

@@ -3,15 +3,15 @@ import { writeHttpGraphQLResponse } from '../../../common/http/writeHttpGraphQLR
 import type { RefusalHold } from '../../traffic/createRefusalHold.js';
 import { clientGone } from '../clientGone.js';
 import type { Feature, Outcome, ProducedError } from '../Feature.js';
-import { rateLimitResetOf } from './createRateLimits.js';
+import { rateLimitRetryAtOf } from './createRateLimits.js';
 
 /**
  * Holds the per-client rules' 429s (`default`, `cost`, `rateLimit.rules`) as the address's own
  * are held: through the shared refusal hold, keyed by the client's address (the hold bounds what
- * one address keeps waiting, whichever rule refused it), until the refusing rule's window resets,
- * and then with `connection: close`. A client over its operations limit that sends its next
- * request once answered then gets about one 429 per connection per hold, not as many as the
- * gateway can parse, check and write. The rules decide inside Apollo Server's request pipeline,
+ * one address keeps waiting, whichever rule refused it), until the refusing rule's window resets
+ * (or, refused for being ahead of its pace, its turn comes), and then with `connection: close`.
+ * A client over its operations limit that sends its next request once answered then gets about
+ * one 429 per connection per hold, not as many as the gateway can parse, check and write. The rules decide inside Apollo Server's request pipeline,
  * after admission; only the answer is held, here, from outside the address's concurrency gate:
  * by the time it waits, its admission slot and its place at the gate are given back.
  *
@@ -31,12 +31,12 @@ export function createClientRefusalHold(hold: RefusalHold | null): Feature {
       const answer = outcome.unwritten;
       if (!answer) return outcome;
       const { unwritten: _, ...rest } = outcome;
-      const resetsAt = resetOf(outcome.errors ?? []);
+      const retryAt = retryAtOf(outcome.errors ?? []);
       // A batch whose other operations were answered is not a refusal: written at once, as it is.
-      if (outcome.status !== 429 || resetsAt === undefined) return write(answer, rest);
+      if (outcome.status !== 429 || retryAt === undefined) return write(answer, rest);
       // Held, or not (the hold is full, or draining): it closes the connection either way, as the
       // address's refusals do; dropped (the address holds its most), its connection is already gone.
-      await hold.hold(exchange.clientAddress, resetsAt - Date.now(), exchange.req, exchange.res);
+      await hold.hold(exchange.clientAddress, retryAt - Date.now(), exchange.req, exchange.res);
       return write(closing(answer), rest);
 
       async function write(response: HTTPGraphQLResponse, written: Outcome): Promise<Outcome> {
@@ -54,14 +54,14 @@ export function createClientRefusalHold(hold: RefusalHold | null): Feature {
 
 /** Whether these are the errors of a request a per-client rule refused (its answer is left for this step to write). */
 function isRulesRefusal(errors: readonly ProducedError[]): boolean {
-  return resetOf(errors) !== undefined;
+  return retryAtOf(errors) !== undefined;
 }
 
-/** When the window of the per-client rule that refused the request resets, if one did. */
-function resetOf(errors: readonly ProducedError[]): number | undefined {
+/** When the client a per-client rule refused may try again (its window resets, or its turn comes), if one did. */
+function retryAtOf(errors: readonly ProducedError[]): number | undefined {
   for (const error of errors) {
-    const resetsAt = rateLimitResetOf(error);
-    if (resetsAt !== undefined) return resetsAt;
+    const retryAt = rateLimitRetryAtOf(error);
+    if (retryAt !== undefined) return retryAt;
   }
   return undefined;
 }

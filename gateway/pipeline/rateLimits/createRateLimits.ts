@@ -3,6 +3,8 @@ import { GraphQLError, type OperationDefinitionNode } from 'graphql';
 import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js';
 import { ErrorCode, httpStatusOf } from '../../../common/errorCodes.js';
 import type { Logger } from '../../../common/createLogger.js';
+import { HttpError } from '../../../common/http/HttpError.js';
+import type { GatewayContext } from '../../GatewayContext.js';
 import type { RateLimitConfig } from '../../config/TrafficConfig.js';
 import type { AddressResolver } from '../../traffic/createAddressResolver.js';
 import { createClientResolver } from '../../traffic/createClientResolver.js';
@@ -10,6 +12,8 @@ import { createKnownApiKeys } from '../../traffic/createKnownApiKeys.js';
 import type { Limiter, Limiters } from '../../traffic/createLimiters.js';
 import type { OperationCost, ResolvedRequest } from '../../traffic/createOperationCost.js';
 import { rateLimitFields, type QuotaPolicy, type QuotaState } from '../../traffic/rateLimitFields.js';
+import type { TurnWaits } from '../../traffic/createTurnWaits.js';
+import { burstOf, turnDelayOf } from '../../traffic/turnDelayOf.js';
 import type { Feature } from '../Feature.js';
 import { fragmentsOf } from '../../operation/fragmentsOf.js';
 import { rootFieldsOf } from '../../operation/rootFieldsOf.js';
@@ -27,6 +31,8 @@ export interface RateLimitsOptions {
   cost: OperationCost;
   /** `demandControl.maxCost`: costlier operations are refused by demand control and not charged here. */
   maxCost: number;
+  /** Where operations wait for their turn under `rateLimit.pace`. */
+  turns: TurnWaits;
   logger: Logger;
 }
 
@@ -37,9 +43,12 @@ const STORE_WARNING_INTERVAL_MS = 10_000;
  * Rate limits per client, once the operation is known (its name, root fields and estimated
  * cost) and before it is planned. Every operation counts against `default` and `cost` (charged
  * its estimated cost) and every matching rule; the first rule used up refuses it with 429
- * `RATE_LIMITED` and `Retry-After`. Answers carry the IETF `RateLimit-Policy` (every rule the
- * operation counted against, the per-address one included) and `RateLimit` (where the client
- * stands against each per-client rule it was counted against), each item named after its rule.
+ * `RATE_LIMITED` and `Retry-After`. With `rateLimit.pace`, an operation before its turn under a
+ * rule (see turnDelayOf) waits for the latest of its turns, outside admission, or is refused the
+ * same way when that is further off than `pace.maxDelayMs`. Answers carry the IETF
+ * `RateLimit-Policy` (every rule the operation counted against, the per-address one included)
+ * and `RateLimit` (where the client stands against each per-client rule it was counted
+ * against), each item named after its rule.
  */
 export function createRateLimits(options: RateLimitsOptions): Feature {
   const { config, logger } = options;
@@ -53,6 +62,7 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
     addressOf: options.addressOf,
   });
   let lastStoreWarning = 0;
+  const { turns } = options;
   const plugin: Feature['plugin'] = {
     async requestDidStart() {
       let counted: QuotaState[] = [];
@@ -96,6 +106,7 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
           }
           counted = states;
           policiesSeen = policies;
+          if (config.pace.maxDelayMs > 0) await waitForTurn(request.contextValue, applicable, outcomes, cost, policies, states);
         },
         async willSendResponse({ response }) {
           if (counted.length === 0 || !response.http) return;
@@ -104,49 +115,107 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
       };
     },
   };
-  return { name: 'rateLimits', plugin };
+  /** Waits for the operation's latest turn under the rules that counted it, or refuses it when that is too far off. */
+  async function waitForTurn(
+    context: GatewayContext,
+    applicable: readonly Limiter[],
+    outcomes: readonly PromiseSettledResult<RateLimiterRes>[],
+    cost: number,
+    policies: readonly QuotaPolicy[],
+    states: readonly QuotaState[],
+  ): Promise<void> {
+    let delayMs = 0;
+    let pacing: Limiter | undefined;
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome.status !== 'fulfilled') continue;
+      const limiter = applicable[index]!;
+      const delay = turnDelayOf(limiter, outcome.value, limiter.byCost ? cost : 1, burstOf(limiter, config.pace.burstPercent));
+      if (delay > delayMs) [delayMs, pacing] = [delay, limiter];
+    }
+    if (!pacing) return;
+    const waitOutside = context.waitOutsideAdmission;
+    if (delayMs > config.pace.maxDelayMs || !waitOutside) throw aheadOfPace(pacing, delayMs, config.pace.burstPercent, policies, states);
+    try {
+      await waitOutside(() => turns.wait(delayMs, context.signal));
+    } catch (error) {
+      // Admission's refusal (503 OVERLOADED) as a GraphQL error, so that its status and code reach the client.
+      if (error instanceof HttpError) throw asGraphQLError(error);
+      throw error;
+    }
+  }
+
+  return { name: 'rateLimits', plugin, drain: () => turns.drain() };
 }
 
-// The rules' own refusals, each with when its window resets (ms since the epoch): what the
+// The rules' own refusals, each with when the client may try again (ms since the epoch): what the
 // client refusal hold (createClientRefusalHold) recognises, and how long it may hold the answer.
 // Not the code: any 429 `RATE_LIMITED` is not these rules' (a subgraph's, passed on, could be one).
 const refusals = new WeakMap<GraphQLError, number>();
 
-/** When the window of the rule that refused `error` resets (ms since the epoch), if `error` is one of the per-client rules' 429s; else undefined. */
-export function rateLimitResetOf(error: unknown): number | undefined {
+/**
+ * When the client refused with `error` may try again (ms since the epoch: the refusing rule's
+ * window resets, or its turn under the rule's pace comes), if `error` is one of the per-client
+ * rules' 429s; else undefined.
+ */
+export function rateLimitRetryAtOf(error: unknown): number | undefined {
   return error instanceof GraphQLError ? refusals.get(error) : undefined;
 }
 
 function rateLimited(limiter: Limiter, result: RateLimiterRes, charged: number, policies: readonly QuotaPolicy[], states: readonly QuotaState[]): GraphQLError {
-  const error = refusalOf(limiter, result, charged, policies, states);
+  const retryAfterSeconds = retryAfterOf(result.msBeforeNext);
+  const message =
+    `Rate limit "${limiter.name}" exceeded: ${limiter.limit} ${unitOf(limiter)} per ${limiter.windowSeconds} s for this client` +
+    `${limiter.byCost ? ` (this operation costs ${charged})` : ''}; retry in ${retryAfterSeconds} s`;
+  const error = refusalOf(limiter, message, retryAfterSeconds, policies, [{ policy: limiter, remaining: 0, resetSeconds: retryAfterSeconds }, ...states]);
   refusals.set(error, Date.now() + result.msBeforeNext);
   return error;
 }
 
-function refusalOf(limiter: Limiter, result: RateLimiterRes, charged: number, policies: readonly QuotaPolicy[], states: readonly QuotaState[]): GraphQLError {
-  const retryAfterSeconds = Math.max(1, Math.ceil(result.msBeforeNext / 1000));
-  const unit = limiter.byCost ? 'cost units' : 'operations';
-  return new GraphQLError(
-    `Rate limit "${limiter.name}" exceeded: ${limiter.limit} ${unit} per ${limiter.windowSeconds} s for this client` +
-      `${limiter.byCost ? ` (this operation costs ${charged})` : ''}; retry in ${retryAfterSeconds} s`,
-    {
-      extensions: {
-        code: ErrorCode.RATE_LIMITED,
-        rule: limiter.name,
-        limit: limiter.limit,
-        windowSeconds: limiter.windowSeconds,
-        retryAfterSeconds,
-        http: {
-          status: httpStatusOf.RATE_LIMITED,
-          // The refusing rule first, at zero.
-          headers: new Map([
-            ['retry-after', String(retryAfterSeconds)],
-            ...Object.entries(rateLimitFields(policies, [{ policy: limiter, remaining: 0, resetSeconds: retryAfterSeconds }, ...states])),
-          ]),
-        },
+/** An operation whose turn under `limiter`'s pace is `delayMs` away, further than it may wait (or in a batch). */
+function aheadOfPace(limiter: Limiter, delayMs: number, burstPercent: number, policies: readonly QuotaPolicy[], states: readonly QuotaState[]): GraphQLError {
+  const retryAfterSeconds = retryAfterOf(delayMs);
+  const message =
+    `Rate limit "${limiter.name}": this client is ahead of its pace (${burstOf(limiter, burstPercent)} ${unitOf(limiter)} at once, ` +
+    `then ${limiter.limit} per ${limiter.windowSeconds} s spread evenly); its turn is in ${delayMs} ms, retry in ${retryAfterSeconds} s`;
+  const error = refusalOf(limiter, message, retryAfterSeconds, policies, states);
+  refusals.set(error, Date.now() + delayMs);
+  return error;
+}
+
+function retryAfterOf(delayMs: number): number {
+  return Math.max(1, Math.ceil(delayMs / 1000));
+}
+
+function unitOf(limiter: Limiter): string {
+  return limiter.byCost ? 'cost units' : 'operations';
+}
+
+function refusalOf(
+  limiter: Limiter,
+  message: string,
+  retryAfterSeconds: number,
+  policies: readonly QuotaPolicy[],
+  states: readonly QuotaState[],
+): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: {
+      code: ErrorCode.RATE_LIMITED,
+      rule: limiter.name,
+      limit: limiter.limit,
+      windowSeconds: limiter.windowSeconds,
+      retryAfterSeconds,
+      http: {
+        status: httpStatusOf.RATE_LIMITED,
+        headers: new Map([['retry-after', String(retryAfterSeconds)], ...Object.entries(rateLimitFields(policies, states))]),
       },
     },
-  );
+  });
+}
+
+function asGraphQLError(error: HttpError): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: { ...error.extensions, code: error.code, http: { status: error.status, headers: new Map(Object.entries(error.headers)) } },
+  });
 }
 
 // A parsed operation never changes and Apollo Server hands out one per query text: its root

@@ -10,6 +10,7 @@ import { createPipeline } from '../../../gateway/pipeline/createPipeline.js';
 import type { GraphQLExchange, Outcome, ProducedError } from '../../../gateway/pipeline/Feature.js';
 import { createAddressConcurrency } from '../../../gateway/pipeline/rateLimits/createAddressConcurrency.js';
 import { createClientRefusalHold } from '../../../gateway/pipeline/rateLimits/createClientRefusalHold.js';
+import { createTurnWaits } from '../../../gateway/traffic/createTurnWaits.js';
 import { createRateLimits } from '../../../gateway/pipeline/rateLimits/createRateLimits.js';
 import { createAddressGate } from '../../../gateway/traffic/createAddressGate.js';
 import { createAddressResolver } from '../../../gateway/traffic/createAddressResolver.js';
@@ -41,6 +42,7 @@ async function refusedByRateLimits(): Promise<OperationAnswer & { answer: HTTPGr
     addressOf: createAddressResolver([]),
     cost: createOperationCost({ defaultListSize: 10 }, () => readCostDirectives(parse(typeDefs))),
     maxCost: 1000,
+    turns: createTurnWaits(),
     logger,
   });
   let refused: OperationAnswer | undefined;

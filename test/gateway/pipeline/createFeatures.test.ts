@@ -89,7 +89,7 @@ describe('createFeatures', () => {
       admission: ['close', 'handle'],
       variableCoercion: ['plugin'],
       persistedDocuments: ['plugin'],
-      rateLimits: ['plugin'],
+      rateLimits: ['drain', 'plugin'],
       demandControl: ['plugin'],
       authorization: ['execute'],
       operationRecording: ['close', 'plugin'],

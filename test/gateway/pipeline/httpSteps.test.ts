@@ -179,7 +179,7 @@ describe('documentLimits', () => {
 describe('admission', () => {
   it('holds a slot until the answer is written, and lets it go if a later step fails', async () => {
     const admission = createAdmission({ maxConcurrent: 1, maxQueue: 0, queueTimeoutMs: 1000 });
-    const step = handle(createAdmissionControl(admission));
+    const step = handle(createAdmissionControl(admission, { waitsOutside: false }));
     await step(exchangeOf(), async () => {
       expect(admission.state()).toMatchObject({ inFlight: 1 });
       expect(await refusalOf(step(exchangeOf(), ok))).toEqual({ code: 'OVERLOADED', status: 503 });
@@ -192,7 +192,7 @@ describe('admission', () => {
 
   it('answers 499 when the client went away while it waited', async () => {
     const admission = createAdmission({ maxConcurrent: 1, maxQueue: 1, queueTimeoutMs: 1000 });
-    const step = handle(createAdmissionControl(admission));
+    const step = handle(createAdmissionControl(admission, { waitsOutside: false }));
     const gone = new AbortController();
     await step(exchangeOf(), async () => {
       const waiting = step(exchangeOf({ signal: gone.signal }), ok);
@@ -200,6 +200,48 @@ describe('admission', () => {
       expect(await waiting).toEqual({ status: 499 });
       return { status: 200 };
     });
+    admission.close();
+  });
+
+  it('with waitsOutside, gives the slot back while an operation waits and takes one again after; a batch keeps its slot', async () => {
+    const admission = createAdmission({ maxConcurrent: 1, maxQueue: 1, queueTimeoutMs: 1000 });
+    const step = handle(createAdmissionControl(admission, { waitsOutside: true }));
+    const single = Object.assign(exchangeOf(), { body: { query: '{ a }' } });
+    await step(single, async () => {
+      await single.waitOutsideAdmission!(async () => {
+        expect(admission.state()).toMatchObject({ inFlight: 0 });
+        // Another request runs meanwhile, in the slot this one gave back.
+        expect(await step(exchangeOf(), ok)).toEqual({ status: 200 });
+      });
+      expect(admission.state()).toMatchObject({ inFlight: 1 });
+      return { status: 200 };
+    });
+    expect(admission.state()).toMatchObject({ inFlight: 0, queued: 0 });
+
+    const batch = Object.assign(exchangeOf(), { body: [{ query: '{ a }' }, { query: '{ b }' }] });
+    await step(batch, ok);
+    expect(batch.waitOutsideAdmission).toBeUndefined();
+    admission.close();
+  });
+
+  it('with waitsOutside, rejects the wait as admission refuses when no slot is free after it, holding none', async () => {
+    const admission = createAdmission({ maxConcurrent: 1, maxQueue: 0, queueTimeoutMs: 1000 });
+    const step = handle(createAdmissionControl(admission, { waitsOutside: true }));
+    const single = Object.assign(exchangeOf(), { body: { query: '{ a }' } });
+    let other: Promise<Outcome> | undefined;
+    let finishOther: () => void = () => {};
+    const outcome = step(single, async () => {
+      await single.waitOutsideAdmission!(async () => {
+        // Another request takes the slot and keeps it.
+        other = step(exchangeOf(), () => new Promise<Outcome>((resolve) => (finishOther = () => resolve({ status: 200 }))));
+      });
+      return { status: 200 };
+    });
+    expect(await refusalOf(outcome)).toEqual({ code: 'OVERLOADED', status: 503 });
+    expect(admission.state()).toMatchObject({ inFlight: 1 });
+    finishOther();
+    expect(await other).toEqual({ status: 200 });
+    expect(admission.state()).toMatchObject({ inFlight: 0, queued: 0 });
     admission.close();
   });
 });

@@ -8,6 +8,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { describe, expect, it } from 'vitest';
 import { createDemandControl } from '../../../gateway/pipeline/demandControl/createDemandControl.js';
 import { createPersistedDocuments } from '../../../gateway/pipeline/persistedDocuments/createPersistedDocuments.js';
+import { createTurnWaits } from '../../../gateway/traffic/createTurnWaits.js';
 import { createRateLimits } from '../../../gateway/pipeline/rateLimits/createRateLimits.js';
 import { createVariableCoercion } from '../../../gateway/pipeline/variableCoercion/createVariableCoercion.js';
 import { createAddressResolver } from '../../../gateway/traffic/createAddressResolver.js';
@@ -77,6 +78,7 @@ describe('rateLimits', () => {
       addressOf: createAddressResolver([]),
       cost,
       maxCost: 50,
+      turns: createTurnWaits(),
       logger,
     });
 
@@ -103,7 +105,19 @@ describe('rateLimits', () => {
   });
 
   it('has no hook with rate limiting off', () => {
-    expect(createRateLimits({ config, limiters: null, redis: null, keyPrefix: '', addressOf: createAddressResolver([]), cost, maxCost: 1, logger })).toEqual({
+    expect(
+      createRateLimits({
+        config,
+        limiters: null,
+        redis: null,
+        keyPrefix: '',
+        addressOf: createAddressResolver([]),
+        cost,
+        maxCost: 1,
+        turns: createTurnWaits(),
+        logger,
+      }),
+    ).toEqual({
       name: 'rateLimits',
     });
   });
