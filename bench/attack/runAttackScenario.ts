@@ -17,8 +17,13 @@ import { attackTarget, judgeAttackPhase, summarizeLegitimateRun } from './summar
 /** The legitimate client's query: the demo shop's storefront, across all four subgraphs. */
 export const legitimateQuery = 'query Storefront { topProducts(first: 5) { upc name price inStock shippingEstimate reviews { body author { name } } } }';
 
-const legitimateConcurrency = 4;
-const legitimateAddress = '127.0.0.1';
+/**
+ * Legitimate traffic: four clients, each its own address with one connection. A gateway serves
+ * many clients and an attacker is one address among them, so the limits (per address and per
+ * client) are sized from what one of them uses, not from all legitimate traffic together.
+ */
+const legitimateAddresses = ['127.0.0.1', '127.0.0.3', '127.0.0.4', '127.0.0.5'];
+const legitimateConcurrency = 1;
 const attackerAddress = '127.0.0.2';
 /** The attack runs this long before the legitimate client's window opens (connections opened, process warm). */
 const attackRampMs = 1000;
@@ -66,7 +71,8 @@ export async function runAttackScenario(options: AttackScenarioOptions): Promise
     options.log(describe(quiet));
     // An operator allows the heaviest legitimate client about twice what it uses (and some
     // room on a slow machine, where a fixed one-second window meets the client's bursts).
-    const operationsPerSecond = Math.max(minOperationsPerSecond, Math.ceil(2 * quietRun.requestsPerSecond));
+    const perClient = quietRun.requestsPerSecond / legitimateAddresses.length;
+    const operationsPerSecond = Math.max(minOperationsPerSecond, Math.ceil(2 * perClient));
     // A gateway that did not say the query's cost gets a budget no operation of the client can exceed.
     const cost = quietRun.cost > 0 ? quietRun.cost : unknownCost;
     const rateLimit: AttackRateLimit = fixedRateLimit() ?? {
@@ -85,6 +91,7 @@ export async function runAttackScenario(options: AttackScenarioOptions): Promise
     return {
       settings: {
         legitimateQuery,
+        legitimateAddresses,
         legitimateConcurrency,
         warmupSeconds: options.warmupSeconds,
         durationSeconds: options.durationSeconds,
@@ -153,7 +160,7 @@ async function runPhase(
       url: gateway.url,
       body: JSON.stringify({ query: legitimateQuery }),
       concurrency: legitimateConcurrency,
-      localAddress: legitimateAddress,
+      localAddresses: legitimateAddresses,
       isRight: (status: number, body: Buffer) => check(status, body) === 'ok',
     };
     await runLegitimateClient({ ...client, durationMs: options.warmupSeconds * 1000 });

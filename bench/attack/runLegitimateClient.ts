@@ -8,10 +8,10 @@ export interface LegitimateClientOptions {
   url: string;
   /** The POST body, sent as is with every request. */
   body: string;
-  /** Requests in flight at all times (one connection each). */
+  /** Requests in flight at all times from each address (one connection each). */
   concurrency: number;
-  /** The client's own loopback address. */
-  localAddress: string;
+  /** The clients' own loopback addresses: each runs `concurrency` connections of its own. */
+  localAddresses: readonly string[];
   durationMs: number;
   /** Whether an answer is the right one. */
   isRight(status: number, body: Buffer): boolean;
@@ -39,28 +39,32 @@ export const legitimateTimeoutMs = 5000;
 const retryDelayMs = 20;
 
 /**
- * A legitimate client's closed loop: `concurrency` keep-alive connections from `localAddress`,
- * each sending the next request once it has read the previous answer, for `durationMs`. Unlike
- * the throughput bench's loop it counts every request sent in the window, also those answered
- * after it (up to the timeout): a request an attack holds up is the point here.
+ * Legitimate clients' closed loops: `concurrency` keep-alive connections from each of
+ * `localAddresses`, each sending the next request once it has read the previous answer, for
+ * `durationMs`; their requests are counted together. Unlike the throughput bench's loop it counts
+ * every request sent in the window, also those answered after it (up to the timeout): a request
+ * an attack holds up is the point here.
  */
 export async function runLegitimateClient(options: LegitimateClientOptions): Promise<LegitimateClientRun> {
   const target = new URL(options.url);
-  const pool = new Pool(target.origin, {
-    connections: options.concurrency,
-    pipelining: 1,
-    // Top level: undici ignores `connect.localAddress`, and every request would come from 127.0.0.1.
-    localAddress: options.localAddress,
-    headersTimeout: legitimateTimeoutMs,
-    bodyTimeout: legitimateTimeoutMs,
-  });
+  const pools = options.localAddresses.map(
+    (localAddress) =>
+      new Pool(target.origin, {
+        connections: options.concurrency,
+        pipelining: 1,
+        // Top level: undici ignores `connect.localAddress`, and every request would come from 127.0.0.1.
+        localAddress,
+        headersTimeout: legitimateTimeoutMs,
+        bodyTimeout: legitimateTimeoutMs,
+      }),
+  );
   const headers = { 'content-type': 'application/json', accept: 'application/json' };
   const run: LegitimateClientRun = { requests: 0, succeeded: 0, failures: {}, latenciesMs: [] };
   const fail = (reason: string) => (run.failures[reason] = (run.failures[reason] ?? 0) + 1);
   const until = performance.now() + options.durationMs;
   const intervals: [number, number][] = [];
 
-  const worker = async () => {
+  const worker = async (pool: Pool) => {
     while (performance.now() < until) {
       const sentAt = performance.now();
       const tracedAt = traceNow();
@@ -81,9 +85,9 @@ export async function runLegitimateClient(options: LegitimateClientOptions): Pro
     }
   };
   try {
-    await Promise.all(Array.from({ length: options.concurrency }, worker));
+    await Promise.all(pools.flatMap((pool) => Array.from({ length: options.concurrency }, () => worker(pool))));
   } finally {
-    await pool.destroy();
+    await Promise.all(pools.map((pool) => pool.destroy()));
   }
   if (options.traceName) writeTrace(`client-${options.traceName}-${Date.now()}`, intervals);
   return run;

@@ -28,6 +28,8 @@ export const attackBodyTimeoutMs = 3000;
 
 /** The one API key this operator has issued (a partner's); the attacker does not know it. */
 const knownApiKey = randomBytes(24).toString('base64url');
+/** `rateLimit.pace.maxDelayMs`: an operation may wait up to a window (a second here) for its turn. */
+const attackPaceMaxDelayMs = 1000;
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -35,10 +37,10 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
  * The gateway config an operator would write after reading issue 15 and the README's security
  * model: production mode, HS256 authentication (optional, so anonymous shoppers are served; tokens
  * must expire, the default), a per-address limit on every HTTP request (before auth and body) and
- * per-client operation and cost limits on the memory store, the API keys it issued, a short body
- * timeout, and `/metrics` on the internal listener (production's default) at `metricsPort`;
- * everything else at its production default. `runAttackScenario` sizes the limits from the quiet
- * run so that the legitimate client (127.0.0.1) never meets them and the attacker (127.0.0.2) does.
+ * per-client operation and cost limits on the memory store, paced (`rateLimit.pace`), the API keys
+ * it issued, a short body timeout, and `/metrics` on the internal listener (production's default)
+ * at `metricsPort`; everything else at its production default. `runAttackScenario` sizes the limits
+ * from the quiet run so that the legitimate clients never meet them and the attacker (127.0.0.2) does.
  */
 export function attackGatewayConfig(subgraphUrls: Record<SubgraphName, string>, rateLimit: AttackRateLimit, metricsPort: number): Record<string, unknown> {
   return {
@@ -54,6 +56,8 @@ export function attackGatewayConfig(subgraphUrls: Record<SubgraphName, string>, 
       perAddress: { windowSeconds: 1, limit: rateLimit.requestsPerAddressPerSecond, ...perAddressOverrides() },
       default: { windowSeconds: 1, limit: rateLimit.operationsPerSecond },
       cost: { windowSeconds: 1, budget: rateLimit.costPerSecond },
+      // A client at its limits runs its operations at their rate, not a second's worth at once.
+      pace: { maxDelayMs: attackPaceMaxDelayMs, ...paceOverrides() },
     },
     metrics: { enabled: true, listener: 'internal', port: metricsPort },
   };
@@ -84,6 +88,15 @@ export async function startAttackTarget(subgraphUrls: Record<SubgraphName, strin
     { port, cpu },
   );
   return Object.assign(gateway, { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });
+}
+
+/**
+ * `BENCH_ATTACK_PACE`, a JSON object merged into `rateLimit.pace`, for a before/after comparison
+ * in the same run, such as `{"maxDelayMs":0}` (no pacing). Unset: the scenario's.
+ */
+function paceOverrides(): Record<string, unknown> {
+  const text = process.env.BENCH_ATTACK_PACE;
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
 /**

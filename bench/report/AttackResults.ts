@@ -10,9 +10,11 @@ export interface AttackResults {
 }
 
 export interface AttackSettings {
-  /** The legitimate client's operation (anonymous, from 127.0.0.1). */
+  /** The legitimate clients' operation (anonymous). */
   legitimateQuery: string;
-  /** Its connections in a closed loop. */
+  /** One legitimate client per address; the attacker is another. */
+  legitimateAddresses: string[];
+  /** Each client's connections in a closed loop. */
   legitimateConcurrency: number;
   /** Its requests run this long before each measured window (and before each attack starts). */
   warmupSeconds: number;

@@ -11,11 +11,12 @@ export function formatAttackResults(attack: AttackResults): string {
   const phases = [attack.quiet, ...attack.attacks];
   const met = attack.attacks.filter((phase) => phase.targetMet).length;
   return [
-    `Under attack: a legitimate client (${settings.legitimateConcurrency} connections in a closed loop, anonymous, from 127.0.0.1) sends ` +
+    `Under attack: ${settings.legitimateAddresses.length} legitimate clients (each ${connections(settings.legitimateConcurrency)} in a closed loop, anonymous, ` +
+      `from ${settings.legitimateAddresses.join(', ')}) send ` +
       `\`${settings.legitimateQuery}\` to a fresh production Portico process per phase (HS256 authentication, rate limits on the memory store ` +
       `at ${number(settings.rateLimit.requestsPerAddressPerSecond, 0)} requests per address and ` +
       `${number(settings.rateLimit.operationsPerSecond, 0)} operations and ${number(settings.rateLimit.costPerSecond, 0)} cost units per client a second, ` +
-      `twice what the client used alone, one known API key, bodies within ${number(settings.bodyTimeoutMs / 1000, 0)} s; ` +
+      `twice what one client used alone, paced; one known API key, bodies within ${number(settings.bodyTimeoutMs / 1000, 0)} s; ` +
       `\`/metrics\` on the internal listener, scraped once a second), ${settings.warmupSeconds} s warm-up then ` +
       `${settings.durationSeconds} s measured: alone (after one quiet phase that warms the demo services, not counted), then while 127.0.0.2 runs each attack at full speed. Target per attack: at least ` +
       `${number(settings.minSuccessRate * 100, 0)} % right answers and a p99 at most ${settings.maxP99VsQuiet}× the quiet one.`,
@@ -28,6 +29,10 @@ export function formatAttackResults(attack: AttackResults): string {
     'Attacks:',
     ...attack.attacks.map((phase) => `- ${phase.name}: ${phase.what}.`),
   ].join('\n');
+}
+
+function connections(count: number): string {
+  return count === 1 ? 'one connection' : `${count} connections`;
 }
 
 /** One table row; a phase that could not run, or whose gateway died, says so. */

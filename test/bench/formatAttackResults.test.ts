@@ -86,7 +86,8 @@ describe('formatAttackResults', () => {
   const results: AttackResults = {
     settings: {
       legitimateQuery: 'query Storefront { topProducts { upc } }',
-      legitimateConcurrency: 4,
+      legitimateAddresses: ['127.0.0.1', '127.0.0.3'],
+      legitimateConcurrency: 1,
       warmupSeconds: 2,
       durationSeconds: 5,
       rateLimit: { requestsPerAddressPerSecond: 1600, operationsPerSecond: 800, costPerSecond: 96_000 },
@@ -100,9 +101,11 @@ describe('formatAttackResults', () => {
 
   it('says how it ran, then the table, the verdict and what each attack sends', () => {
     const markdown = formatAttackResults(results);
-    expect(markdown).toContain('4 connections in a closed loop, anonymous, from 127.0.0.1) sends `query Storefront { topProducts { upc } }`');
+    expect(markdown).toContain(
+      '2 legitimate clients (each one connection in a closed loop, anonymous, from 127.0.0.1, 127.0.0.3) send `query Storefront { topProducts { upc } }`',
+    );
     expect(markdown).toContain('at 1,600 requests per address and 800 operations and 96,000 cost units per client a second');
-    expect(markdown).toContain('one known API key, bodies within 3 s');
+    expect(markdown).toContain('twice what one client used alone, paced; one known API key, bodies within 3 s');
     expect(markdown).toContain('2 s warm-up then 5 s measured');
     expect(markdown).toContain('Target per attack: at least 99 % right answers and a p99 at most 2× the quiet one.');
     expect(markdown).toContain('Target met for 1 of 3 attacks.');

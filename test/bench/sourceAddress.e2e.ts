@@ -33,10 +33,10 @@ describe('bench/attack source addresses', () => {
     expect([...peers]).toEqual(['127.0.0.2']);
   });
 
-  it('runs the legitimate client from its own address', async () => {
+  it('runs each legitimate client from its own address', async () => {
     peers.clear();
-    const run = await runLegitimateClient({ url, body: '{}', concurrency: 1, localAddress: '127.0.0.3', durationMs: 50, isRight: () => true });
+    const run = await runLegitimateClient({ url, body: '{}', concurrency: 1, localAddresses: ['127.0.0.3', '127.0.0.4'], durationMs: 50, isRight: () => true });
     expect(run.succeeded).toBeGreaterThan(0);
-    expect([...peers]).toEqual(['127.0.0.3']);
+    expect([...peers].sort()).toEqual(['127.0.0.3', '127.0.0.4']);
   });
 });
