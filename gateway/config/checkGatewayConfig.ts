@@ -42,6 +42,12 @@ function checkServing(config: GatewayConfig, env: Environment): string[] {
   if (graphqlPath === '/health' || graphqlPath === '/ready' || graphqlPath === '/metrics') {
     problems.push(`server.graphqlPath: "${graphqlPath}" is taken by the gateway's own endpoint`);
   }
+  const { pace } = config.rateLimit;
+  if (pace.maxDelayMs >= config.server.requestTimeoutMs) {
+    problems.push(
+      `rateLimit.pace.maxDelayMs: ${pace.maxDelayMs} is not below server.requestTimeoutMs (${config.server.requestTimeoutMs}); an operation waiting for its turn that long would time out before it runs`,
+    );
+  }
   const { metrics } = config;
   if (metrics.enabled && metrics.listener === 'internal' && metrics.port !== 0 && metrics.port === config.server.port) {
     problems.push(`metrics.port: ${metrics.port} is server.port; the internal metrics listener needs a port of its own (or metrics.listener: public)`);

@@ -505,6 +505,13 @@ subgraphs:
       );
     });
 
+    it('refuses a pacing wait as long as the request timeout', () => {
+      expect(problemsOf(() => load('server: { requestTimeoutMs: 5000 }\nrateLimit: { pace: { maxDelayMs: 5000 } }'))[0]).toBe(
+        'rateLimit.pace.maxDelayMs: 5000 is not below server.requestTimeoutMs (5000); an operation waiting for its turn that long would time out before it runs',
+      );
+      expect(() => load('server: { requestTimeoutMs: 5000 }\nrateLimit: { pace: { maxDelayMs: 4999 } }')).not.toThrow();
+    });
+
     it('keeps the health endpoints for themselves', () => {
       expect(problemsOf(() => load('server: { graphqlPath: /health }'))[0]).toMatch(/^server\.graphqlPath: "\/health" is taken/);
       expect(problemsOf(() => load('server: { graphqlPath: /metrics }'))[0]).toMatch(/^server\.graphqlPath: "\/metrics" is taken/);
