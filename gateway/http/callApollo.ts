@@ -54,6 +54,12 @@ export async function callApollo(exchange: GraphQLExchange, options: ApolloCallO
     // Events on SSE and multipart subscriptions; parts where multipart says deferSpec, or on SSE (as events).
     const delivery = { acceptsEvents: subscriptionTransport !== null, acceptsStream: defers || subscriptionTransport === 'sse' };
     ({ response, errors, stream } = await runApollo(exchange, options, delivery));
+    // The client left while it ran (while its operation waited for its turn, say): there is no one
+    // to answer, and what that made fail is no failure of the gateway's (its errors are kept for the log).
+    if (exchange.signal.aborted) {
+      await endStream(stream);
+      return { ...clientGone(exchange.signal, undefined), errors };
+    }
     const answered = response.status === 200 && response.body.kind === 'complete';
     if (stream?.kind === 'deferred' && answered && subscriptionTransport !== 'sse') {
       await writeMultipartIncremental(res, { first: response, parts: stream.parts, formatError, ...counted });

@@ -78,6 +78,9 @@ describe('rate-limit pacing (rateLimit.pace)', () => {
       expect(valueOf(state, 'portico_admission_queued', {})).toBe(0);
     });
     expect((await postGraphQL(gateway.origin, ping, as(keys[2]!))).response.status).toBe(200);
+    // Logged as a client gone (499), not as a failure of the gateway's.
+    await vi.waitFor(() => expect(gateway.logs.some((line) => line.status === 499)).toBe(true));
+    expect(gateway.logs.filter((line) => typeof line.status === 'number' && line.status >= 500)).toEqual([]);
   });
 
   it('refuses an operation whose turn is further off than maxDelayMs, and one in a batch, with 429 RATE_LIMITED and when to retry', async ({ gatewayWith }) => {
@@ -102,7 +105,7 @@ describe('rate-limit pacing (rateLimit.pace)', () => {
   });
 
   it('lets the waiting operations run at once when the gateway drains', async ({ gatewayWith }) => {
-    const gateway = await gatewayWith('pacing-drain', paced({ windowSeconds: 60, limit: 4 }, { maxDelayMs: 60_000, burstPercent: 1 }));
+    const gateway = await gatewayWith('pacing-drain', paced({ windowSeconds: 60, limit: 4 }, { maxDelayMs: 30_000, burstPercent: 1 }));
     expect((await postGraphQL(gateway.origin, ping, as(keys[0]!))).response.status).toBe(200);
     // Its turn is 15 s away.
     const waiting = postGraphQL(gateway.origin, ping, as(keys[0]!));

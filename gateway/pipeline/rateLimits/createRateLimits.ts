@@ -140,6 +140,8 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
     } catch (error) {
       // Admission's refusal (503 OVERLOADED) as a GraphQL error, so that its status and code reach the client.
       if (error instanceof HttpError) throw asGraphQLError(error);
+      // Answered to no one (the transport records a client gone): said plainly for the log.
+      if (context.signal.aborted) throw new GraphQLError('The client went away while its operation waited for its turn (rateLimit.pace)');
       throw error;
     }
   }
