@@ -91,7 +91,7 @@ describe('rate-limit pacing (rateLimit.pace)', () => {
     expect(refused.response.headers.get('retry-after')).toBe('5');
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'default', limit: 4, windowSeconds: 20, retryAfterSeconds: 5 });
     expect(refused.body.errors?.[0]?.message).toMatch(
-      /^Rate limit "default": this client is ahead of its pace \(1 operations at once, then 4 per 20 s spread evenly\); its turn is in \d+ ms, retry in 5 s$/,
+      /^Rate limit "default": this client is ahead of its pace \(1 operation at once, then 4 per 20 s spread evenly\); its turn is in \d+ ms, retry in 5 s$/,
     );
     // Its place in the window is spent: the client's limit is what it is without pacing.
     expect(refused.response.headers.get('ratelimit')).toMatch(/^"default";r=2;t=\d+$/);

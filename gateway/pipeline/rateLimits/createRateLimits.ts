@@ -166,7 +166,7 @@ export function rateLimitRetryAtOf(error: unknown): number | undefined {
 function rateLimited(limiter: Limiter, result: RateLimiterRes, charged: number, policies: readonly QuotaPolicy[], states: readonly QuotaState[]): GraphQLError {
   const retryAfterSeconds = retryAfterOf(result.msBeforeNext);
   const message =
-    `Rate limit "${limiter.name}" exceeded: ${limiter.limit} ${unitOf(limiter)} per ${limiter.windowSeconds} s for this client` +
+    `Rate limit "${limiter.name}" exceeded: ${unitsOf(limiter, limiter.limit)} per ${limiter.windowSeconds} s for this client` +
     `${limiter.byCost ? ` (this operation costs ${charged})` : ''}; retry in ${retryAfterSeconds} s`;
   const error = refusalOf(limiter, message, retryAfterSeconds, policies, [{ policy: limiter, remaining: 0, resetSeconds: retryAfterSeconds }, ...states]);
   refusals.set(error, Date.now() + result.msBeforeNext);
@@ -177,7 +177,7 @@ function rateLimited(limiter: Limiter, result: RateLimiterRes, charged: number, 
 function aheadOfPace(limiter: Limiter, delayMs: number, burstPercent: number, policies: readonly QuotaPolicy[], states: readonly QuotaState[]): GraphQLError {
   const retryAfterSeconds = retryAfterOf(delayMs);
   const message =
-    `Rate limit "${limiter.name}": this client is ahead of its pace (${burstOf(limiter, burstPercent)} ${unitOf(limiter)} at once, ` +
+    `Rate limit "${limiter.name}": this client is ahead of its pace (${unitsOf(limiter, burstOf(limiter, burstPercent))} at once, ` +
     `then ${limiter.limit} per ${limiter.windowSeconds} s spread evenly); its turn is in ${delayMs} ms, retry in ${retryAfterSeconds} s`;
   const error = refusalOf(limiter, message, retryAfterSeconds, policies, states);
   refusals.set(error, Date.now() + delayMs);
@@ -190,6 +190,11 @@ function retryAfterOf(delayMs: number): number {
 
 function unitOf(limiter: Limiter): string {
   return limiter.byCost ? 'cost units' : 'operations';
+}
+
+/** `count` of the rule's unit, as a phrase: "1 operation", "40 cost units". */
+function unitsOf(limiter: Limiter, count: number): string {
+  return `${count} ${count === 1 ? unitOf(limiter).slice(0, -1) : unitOf(limiter)}`;
 }
 
 function refusalOf(
