@@ -9,8 +9,8 @@ import { SlowestFirst } from './test/support/SlowestFirst.js';
 // connection under load: hostile/edge.e2e.ts and hostile/lifecycle.e2e.ts.) A file that only starts many processes, or a browser, is no reason to be here: it waits
 // on them beside the others (its timeouts allow for a loaded machine), and running it alone
 // would leave the second core idle while it waits.
-// In-process files that must have a module registry of their own (see the unit-isolated project).
-const isolatedUnits = ['test/gateway/config/builtConfigValidator.test.ts'];
+// In-process files that must have a module registry, or a V8 heap, of their own (see the unit-isolated project).
+const isolatedUnits = ['test/gateway/config/builtConfigValidator.test.ts', 'test/gateway/createNameInterner.test.ts'];
 const serialEndToEnd = [
   'test/gateway/admission.e2e.ts', // `maxConcurrent: auto` follows this process's event-loop delay
 ];
@@ -61,6 +61,9 @@ export default defineConfig({
           // Files that load another test file's cases under a mock (the built config validator
           // runs loadGatewayConfig's suite again): with a worker's module cache shared, that
           // file could already be loaded, and its cases would silently not run a second time.
+          // And files about V8's string table (the name interner: whether federation's names come
+          // out two-byte depends on which copy of each piece V8 interned first), which another
+          // file in the same process can change: it failed in one of five full runs on 2026-12-07.
           name: 'unit-isolated',
           include: isolatedUnits,
           isolate: true,
