@@ -15,6 +15,7 @@ import { createKnownDocuments } from '../traffic/createKnownDocuments.js';
 import { createLimiters, type Limiter } from '../traffic/createLimiters.js';
 import { createOperationCost } from '../traffic/createOperationCost.js';
 import { createRefusalHold } from '../traffic/createRefusalHold.js';
+import { createTurnWaits } from '../traffic/createTurnWaits.js';
 import type { CostDirectives } from '../traffic/readCostDirectives.js';
 import { createAdmissionControl } from './admission/createAdmissionControl.js';
 import { createAuthentication } from './authentication/createAuthentication.js';
@@ -28,7 +29,6 @@ import { createOperationRecording } from './operationRecording/createOperationRe
 import type { OperationStore } from './operationRecording/RecordedOperation.js';
 import { createPersistedDocuments } from './persistedDocuments/createPersistedDocuments.js';
 import { createAddressConcurrency } from './rateLimits/createAddressConcurrency.js';
-import { createTurnWaits } from '../traffic/createTurnWaits.js';
 import { createAddressRateLimit } from './rateLimits/createAddressRateLimit.js';
 import { createAuthFailureBudget } from './rateLimits/createAuthFailureBudget.js';
 import { createClientRefusalHold } from './rateLimits/createClientRefusalHold.js';

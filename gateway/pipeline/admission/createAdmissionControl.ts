@@ -1,5 +1,4 @@
 import type { Admission } from '../../traffic/createAdmission.js';
-import { clientGone } from '../clientGone.js';
 import type { Feature, GraphQLExchange, Outcome } from '../Feature.js';
 import { holdPlace } from '../holdPlace.js';
 
@@ -27,33 +26,36 @@ export function createAdmissionControl(admission: Admission, options: AdmissionC
   };
 }
 
-/** As `holdPlace`, and a request of one operation may wait outside its slot, taking one again after. */
-async function admittedWithWaits(acquire: () => Promise<() => void>, exchange: GraphQLExchange, next: () => Promise<Outcome>): Promise<Outcome> {
-  let release: () => void;
-  try {
+/**
+ * As `holdPlace`, and a request of one operation may wait outside its slot, taking one again
+ * after (a batch's operations share the slot: one waiting cannot give it back while the others
+ * run). Once the request is done, a wait holds no slot at all, so nothing that kept the context
+ * (a subscription's events) can take one that is never given back.
+ */
+function admittedWithWaits(acquire: () => Promise<() => void>, exchange: GraphQLExchange, next: () => Promise<Outcome>): Promise<Outcome> {
+  if (Array.isArray(exchange.body)) return holdPlace(exchange.signal, acquire, next);
+  let release = noRelease;
+  let done = false;
+  const held = async () => {
     release = await acquire();
-  } catch (error) {
-    return clientGone(exchange.signal, error);
-  }
-  // A batch's operations share the slot: one waiting cannot give it back while the others run.
-  if (!Array.isArray(exchange.body)) {
-    const waitOutside = async (wait: () => Promise<void>) => {
+    return () => {
+      done = true;
       release();
-      release = noRelease;
-      try {
-        await wait();
-      } finally {
-        // Rejects (503 OVERLOADED, the client gone) as the first wait would; nothing is then held.
-        release = await acquire();
-      }
     };
-    exchange.waitOutsideAdmission = waitOutside;
-  }
-  try {
-    return await next();
-  } finally {
+  };
+  const waitOutside = async (wait: () => Promise<void>) => {
+    if (done) return wait();
     release();
-  }
+    release = noRelease;
+    try {
+      await wait();
+    } finally {
+      // Rejects (503 OVERLOADED, the client gone) as the first wait would; nothing is then held.
+      release = await acquire();
+    }
+  };
+  exchange.waitOutsideAdmission = waitOutside;
+  return holdPlace(exchange.signal, held, next);
 }
 
 function noRelease(): void {}

@@ -218,6 +218,10 @@ describe('admission', () => {
     });
     expect(admission.state()).toMatchObject({ inFlight: 0, queued: 0 });
 
+    // Called once the request is done (a kept context), it takes no slot it would never give back.
+    await single.waitOutsideAdmission!(async () => {});
+    expect(admission.state()).toMatchObject({ inFlight: 0, queued: 0 });
+
     const batch = Object.assign(exchangeOf(), { body: [{ query: '{ a }' }, { query: '{ b }' }] });
     await step(batch, ok);
     expect(batch.waitOutsideAdmission).toBeUndefined();
