@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePrometheusText, valueOf } from '../support/parsePrometheusText.js';
@@ -7,10 +8,10 @@ import { startTarget, type Target } from './support/startTarget.js';
 
 // Rate-limit pacing (`rateLimit.pace`) under a flood: several addresses, each at its limit with
 // as many requests at once as its gate lets it, send generated operations (aliases, operation
-// and variable names that are prototype keys) at full speed. Their operations ahead of their
-// turns wait for them with their admission slots given back: many more wait than the gateway
-// runs at once, and another client is served meanwhile, every time. The flood gets answers or
-// the rules' 429s, nothing else.
+// and variable names that are prototype keys), each with an invented API key, at full speed.
+// Their operations ahead of their turns wait for them with their admission slots given back:
+// many more wait than the gateway runs at once, and another client is served meanwhile, every
+// time. The flood gets answers or the rules' 429s, nothing else.
 const ADMISSION_SLOTS = 2;
 const FLOODERS = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7'];
 const CONNECTIONS = 8;
@@ -62,7 +63,9 @@ describe('addresses flooding under rate-limit pacing', () => {
       clients.flatMap((client, at) =>
         Array.from({ length: CONNECTIONS }, async (_, connection) => {
           for (let sent = 0; !stop; sent += 1) {
-            const reply = await client.post(bodies[(at * CONNECTIONS + connection + sent) % bodies.length]!).catch(() => null);
+            // Each with an invented API key: unknown keys are no keys, so the address is paced as one client.
+            const headers = { 'x-api-key': randomBytes(12).toString('hex') };
+            const reply = await client.post(bodies[(at * CONNECTIONS + connection + sent) % bodies.length]!, headers).catch(() => null);
             if (reply) replies.push(reply);
           }
         }),
