@@ -25,6 +25,10 @@ ENV NODE_ENV=production
 # gain (docs/performance.md, step 30). `npm run bench` runs Portico with the same options
 # (bench/gateways/porticoGatewayArgs.ts; a test keeps the two equal).
 ENV NODE_OPTIONS=--max-semi-space-size=16
+# glibc's malloc held to one arena: by default each thread V8 compiles or collects on keeps an
+# arena of its own whose freed memory stays resident, 15-25 MiB of the gateway's peak RSS under
+# load on Node 26, for no throughput the bench can tell (docs/performance.md, step 41).
+ENV MALLOC_ARENA_MAX=1
 # Node keeps the code it compiles here, so a restarted container starts faster (most of a start
 # is compiling the dependencies' JavaScript).
 ENV NODE_COMPILE_CACHE=/tmp/node-compile-cache

@@ -11,6 +11,12 @@ const positive = (value: string) => {
   if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
   return number;
 };
+/** Collects repeated `NAME=VALUE` flags into an environment. */
+const variable = (value: string, previous: Record<string, string> = {}) => {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value);
+  if (!match) throw new InvalidArgumentError(`expected NAME=VALUE, got "${value}"`);
+  return { ...previous, [match[1]!]: match[2]! };
+};
 const count = (value: string) => {
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError(`expected a positive whole number, got "${value}"`);
@@ -33,6 +39,8 @@ try {
       '--candidate-node-options <flags>',
       "NODE_OPTIONS for the candidate's gateway; with --base and --candidate the same checkout, compares launch flags",
     )
+    .option('--base-env <NAME=VALUE>', "an environment variable for the base's gateway, repeatable (e.g. MALLOC_ARENA_MAX=16)", variable)
+    .option('--candidate-env <NAME=VALUE>', "an environment variable for the candidate's gateway, repeatable", variable)
     .option('--base-node <path>', "the Node.js binary that runs the base's gateway (default: the one running this command)")
     .option(
       '--candidate-node <path>',
@@ -51,6 +59,8 @@ try {
     sliceSeconds: number;
     baseNodeOptions?: string;
     candidateNodeOptions?: string;
+    baseEnv?: Record<string, string>;
+    candidateEnv?: Record<string, string>;
     baseNode?: string;
     candidateNode?: string;
   }>();
@@ -65,6 +75,7 @@ try {
     slices: flags.slices,
     sliceSeconds: flags.sliceSeconds,
     nodeOptions: { base: flags.baseNodeOptions, candidate: flags.candidateNodeOptions },
+    env: { base: flags.baseEnv, candidate: flags.candidateEnv },
     nodeBinaries: { base: flags.baseNode && resolve(flags.baseNode), candidate: flags.candidateNode && resolve(flags.candidateNode) },
     onSlice: (index, base, candidate) =>
       process.stderr.write(
@@ -79,6 +90,16 @@ try {
     ['candidate', flags.candidateNodeOptions],
   ] as const)
     if (options !== undefined) console.log(`${name} NODE_OPTIONS: ${options}`);
+  for (const [name, env] of [
+    ['base', flags.baseEnv],
+    ['candidate', flags.candidateEnv],
+  ] as const)
+    if (env !== undefined)
+      console.log(
+        `${name} environment: ${Object.entries(env)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(' ')}`,
+      );
   for (const [name, binary] of [
     ['base', flags.baseNode],
     ['candidate', flags.candidateNode],

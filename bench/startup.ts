@@ -18,7 +18,7 @@ import { findFreePort } from './gateways/startGatewayProcess.js';
 import { readCpuSeconds } from './compare/readCpuSeconds.js';
 import { percentile } from './load/percentile.js';
 import { spawnBenchSubgraphs } from './subgraphs/spawnBenchSubgraphs.js';
-import { porticoGatewayArgs, porticoNodeOptions } from './gateways/porticoGatewayArgs.js';
+import { porticoGatewayArgs, porticoImageEnv } from './gateways/porticoGatewayArgs.js';
 
 const count = (value: string) => {
   const number = Number(value);
@@ -45,7 +45,7 @@ async function timeToFirstAnswer(node: string, nodeArgs: readonly string[], root
       NODE_ENV: 'production',
       BENCH_DEDUP: 'true',
       PORTICO_SIGNING_SECRET: randomBytes(24).toString('hex'),
-      NODE_OPTIONS: porticoNodeOptions,
+      ...porticoImageEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { testSigningSecret, type SubgraphName } from '../../test/support/startSubgraphs.js';
 import { findFreePort, startGatewayProcess, type GatewayProcess } from '../gateways/startGatewayProcess.js';
 import { attackJwtSecret } from './attackJwtSecret.js';
-import { porticoGatewayArgs } from '../gateways/porticoGatewayArgs.js';
+import { porticoGatewayArgs, porticoImageEnv } from '../gateways/porticoGatewayArgs.js';
 
 /** The attacked gateway's limits, per second so that an attack of a few seconds meets them. */
 export interface AttackRateLimit {
@@ -70,7 +70,7 @@ export interface AttackTarget extends GatewayProcess {
 }
 
 /**
- * A fresh `portico gateway` process (its real command, NODE_ENV=production) with
+ * A fresh `portico gateway` process (its real command, in the container image's environment) with
  * `attackGatewayConfig`, on a free port of 127.0.0.1 and its metrics on another; resolves once it
  * answers.
  */
@@ -83,7 +83,7 @@ export async function startAttackTarget(subgraphUrls: Record<SubgraphName, strin
   const gateway = await startGatewayProcess(
     {
       args: porticoGatewayArgs({ root, config: file, port, nodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [] }),
-      env: { PORTICO_SIGNING_SECRET: testSigningSecret, PORTICO_JWT_SECRET: attackJwtSecret, LOG_LEVEL: 'warn' },
+      env: { ...porticoImageEnv, PORTICO_SIGNING_SECRET: testSigningSecret, PORTICO_JWT_SECRET: attackJwtSecret, LOG_LEVEL: 'warn' },
     },
     { port, cpu },
   );

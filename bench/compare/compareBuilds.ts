@@ -32,6 +32,8 @@ export interface CompareOptions {
    * be compared with itself under other launch flags: `--base` and `--candidate` the same checkout.
    */
   nodeOptions?: { base?: string; candidate?: string };
+  /** Variables added to (or replacing) each build's gateway environment, such as glibc's `MALLOC_ARENA_MAX`. */
+  env?: { base?: Record<string, string> | undefined; candidate?: Record<string, string> | undefined };
   /** The Node.js binary for each build's gateway (by default the one running the comparison), so that one build can be compared on two Node versions. */
   nodeBinaries?: { base?: string; candidate?: string };
   onSlice?: (index: number, base: Slice, candidate: Slice) => void;
@@ -65,13 +67,14 @@ export async function compareBuilds(options: CompareOptions): Promise<MeasuredCo
     const reference =
       options.query === 'benchmark' ? await computeReference(benchQuery) : ((await sendOnce(subgraphs.urls.products, body)).answer as { data?: unknown }).data;
 
-    for (const [root, nodeOptions, nodeBinary] of [
-      [options.baseRoot, options.nodeOptions?.base, options.nodeBinaries?.base],
-      [options.candidateRoot, options.nodeOptions?.candidate, options.nodeBinaries?.candidate],
+    for (const [root, nodeOptions, env, nodeBinary] of [
+      [options.baseRoot, options.nodeOptions?.base, options.env?.base, options.nodeBinaries?.base],
+      [options.candidateRoot, options.nodeOptions?.candidate, options.env?.candidate, options.nodeBinaries?.candidate],
     ] as const) {
       const port = await findFreePort();
       const command = porticoCommand(root)({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: options.dedup });
       if (nodeOptions !== undefined) command.env = { ...command.env, NODE_OPTIONS: nodeOptions };
+      if (env !== undefined) command.env = { ...command.env, ...env };
       if (nodeBinary !== undefined) command.executable = nodeBinary;
       const gateway = await startGatewayProcess(command, {
         port,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchSubgraphName } from '../subgraphs/startBenchSubgraphs.js';
 import { grafbaseCommand } from './grafbaseCommand.js';
 import type { GatewayCommand } from './startGatewayProcess.js';
-import { porticoGatewayArgs, porticoNodeOptions } from './porticoGatewayArgs.js';
+import { porticoGatewayArgs, porticoImageEnv } from './porticoGatewayArgs.js';
 
 /** In-flight de-duplication of identical subgraph requests, where a gateway has it. */
 export type DedupMode = 'on' | 'off';
@@ -67,7 +67,7 @@ export function porticoCommand(root: string): BenchGateway['command'] {
       port,
     }),
     // Production needs a signing secret; the bench subgraphs do not check signatures.
-    env: { ...dedupEnv(dedup), PORTICO_SIGNING_SECRET: randomBytes(24).toString('hex'), NODE_OPTIONS: porticoNodeOptions },
+    env: { ...dedupEnv(dedup), PORTICO_SIGNING_SECRET: randomBytes(24).toString('hex'), ...porticoImageEnv },
   });
 }
 

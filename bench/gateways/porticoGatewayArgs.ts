@@ -9,6 +9,15 @@ import { join } from 'node:path';
  */
 export const porticoNodeOptions = '--max-semi-space-size=16';
 
+/**
+ * The environment the container image runs the gateway in, besides `NODE_ENV` (the Dockerfile's
+ * `ENV` lines; the same test keeps them equal): its `NODE_OPTIONS`, and glibc's malloc held to one
+ * arena. With glibc's default (eight arenas per core) the threads V8 compiles and collects on each
+ * keep an arena of their own, whose freed memory stays resident: 15–25 MiB of peak RSS under load
+ * on Node 26, for no throughput this machine can tell (docs/performance.md, step 41).
+ */
+export const porticoImageEnv: Readonly<Record<string, string>> = { NODE_OPTIONS: porticoNodeOptions, MALLOC_ARENA_MAX: '1' };
+
 export interface PorticoGatewayArgs {
   /** The checkout whose `bin/portico.js` runs. */
   root: string;
