@@ -18,11 +18,8 @@ const serialEndToEnd = [
 // Unit tests (`*.test.ts`) run in-process; end-to-end tests (`*.e2e.ts`) start real servers
 // and processes on port 0 (never a fixed port, files in a temporary directory, never in the
 // repository), so files run side by side: most of their time is spent waiting on sockets and
-// child processes. Workers: two more than the two cores of CI, for that waiting: with one more,
-// a minute of a fresh-clone run had three files that mostly wait (on timeouts, held refusals, a
-// scenario's fixed windows) together and the CPU 43–84 % busy (docs/performance.md, "Test suite,
-// 2026-12-07"). Vitest wants one number for every project of a group.
-const workers = 4;
+// child processes. Workers: one more than the two cores of CI, for that waiting.
+const workers = 3;
 
 for (const file of serialEndToEnd) {
   // A file moved away would silently leave the serial group and run beside the others.
