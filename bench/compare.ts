@@ -17,6 +17,9 @@ const variable = (value: string, previous: Record<string, string> = {}) => {
   if (!match) throw new InvalidArgumentError(`expected NAME=VALUE, got "${value}"`);
   return { ...previous, [match[1]!]: match[2]! };
 };
+/** `--*-node-options` and `--*-env` as one environment; undefined when neither is given. */
+const environmentOf = (nodeOptions: string | undefined, env: Record<string, string> | undefined) =>
+  nodeOptions === undefined && env === undefined ? undefined : { ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }), ...env };
 const count = (value: string) => {
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError(`expected a positive whole number, got "${value}"`);
@@ -65,6 +68,7 @@ try {
     candidateNode?: string;
   }>();
 
+  const env = { base: environmentOf(flags.baseNodeOptions, flags.baseEnv), candidate: environmentOf(flags.candidateNodeOptions, flags.candidateEnv) };
   const comparison = await compareBuilds({
     baseRoot: resolve(flags.base),
     candidateRoot: resolve(flags.candidate),
@@ -74,8 +78,7 @@ try {
     warmupSeconds: flags.warmup,
     slices: flags.slices,
     sliceSeconds: flags.sliceSeconds,
-    nodeOptions: { base: flags.baseNodeOptions, candidate: flags.candidateNodeOptions },
-    env: { base: flags.baseEnv, candidate: flags.candidateEnv },
+    env,
     nodeBinaries: { base: flags.baseNode && resolve(flags.baseNode), candidate: flags.candidateNode && resolve(flags.candidateNode) },
     onSlice: (index, base, candidate) =>
       process.stderr.write(
@@ -85,18 +88,13 @@ try {
   const row = (name: string, build: BuildSummary) =>
     `| ${name} | ${build.requestsPerSecond.toFixed(0)} | ${build.cpuPerRequestUs.toFixed(0)} | ${build.p50Ms.toFixed(2)} | ${build.p99Ms.toFixed(2)} |`;
   console.log(`\n${flags.query} query, de-dup ${flags.dedup}, ${flags.concurrency} connections, ${flags.slices} slices of ${flags.sliceSeconds} s per build\n`);
-  for (const [name, options] of [
-    ['base', flags.baseNodeOptions],
-    ['candidate', flags.candidateNodeOptions],
+  for (const [name, variables] of [
+    ['base', env.base],
+    ['candidate', env.candidate],
   ] as const)
-    if (options !== undefined) console.log(`${name} NODE_OPTIONS: ${options}`);
-  for (const [name, env] of [
-    ['base', flags.baseEnv],
-    ['candidate', flags.candidateEnv],
-  ] as const)
-    if (env !== undefined)
+    if (variables !== undefined)
       console.log(
-        `${name} environment: ${Object.entries(env)
+        `${name} environment: ${Object.entries(variables)
           .map(([key, value]) => `${key}=${value}`)
           .join(' ')}`,
       );

@@ -28,11 +28,10 @@ export interface CompareOptions {
   slices: number;
   sliceSeconds: number;
   /**
-   * `NODE_OPTIONS` for each build's gateway (V8's young generation, say), so that one build can
-   * be compared with itself under other launch flags: `--base` and `--candidate` the same checkout.
+   * Variables added to (or replacing) each build's gateway environment (`NODE_OPTIONS` for V8's
+   * young generation, glibc's `MALLOC_ARENA_MAX`), so that one build can be compared with itself
+   * under other launch settings: `--base` and `--candidate` the same checkout.
    */
-  nodeOptions?: { base?: string; candidate?: string };
-  /** Variables added to (or replacing) each build's gateway environment, such as glibc's `MALLOC_ARENA_MAX`. */
   env?: { base?: Record<string, string> | undefined; candidate?: Record<string, string> | undefined };
   /** The Node.js binary for each build's gateway (by default the one running the comparison), so that one build can be compared on two Node versions. */
   nodeBinaries?: { base?: string; candidate?: string };
@@ -67,13 +66,12 @@ export async function compareBuilds(options: CompareOptions): Promise<MeasuredCo
     const reference =
       options.query === 'benchmark' ? await computeReference(benchQuery) : ((await sendOnce(subgraphs.urls.products, body)).answer as { data?: unknown }).data;
 
-    for (const [root, nodeOptions, env, nodeBinary] of [
-      [options.baseRoot, options.nodeOptions?.base, options.env?.base, options.nodeBinaries?.base],
-      [options.candidateRoot, options.nodeOptions?.candidate, options.env?.candidate, options.nodeBinaries?.candidate],
+    for (const [root, env, nodeBinary] of [
+      [options.baseRoot, options.env?.base, options.nodeBinaries?.base],
+      [options.candidateRoot, options.env?.candidate, options.nodeBinaries?.candidate],
     ] as const) {
       const port = await findFreePort();
       const command = porticoCommand(root)({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: options.dedup });
-      if (nodeOptions !== undefined) command.env = { ...command.env, NODE_OPTIONS: nodeOptions };
       if (env !== undefined) command.env = { ...command.env, ...env };
       if (nodeBinary !== undefined) command.executable = nodeBinary;
       const gateway = await startGatewayProcess(command, {

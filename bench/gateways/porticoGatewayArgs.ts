@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * that every Node version runs alike. 8 MiB cost a third of the throughput on a quiet machine; 64
  * cost 80 MiB of peak RSS for no gain (docs/performance.md, step 30).
  */
-export const porticoNodeOptions = '--max-semi-space-size=16';
+const porticoNodeOptions = '--max-semi-space-size=16';
 
 /**
  * The environment the container image runs the gateway in, besides `NODE_ENV` (the Dockerfile's
