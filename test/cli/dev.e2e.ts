@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compiledPath } from '../../scripts/buildDist.js';
@@ -9,6 +9,7 @@ import { copyRepository } from './helpers/copyRepository.js';
 import { runPortico } from './helpers/runPortico.js';
 import { startWeatherService, weatherProto } from './helpers/startWeatherService.js';
 import { startWidgetsService } from './helpers/startWidgetsService.js';
+import { typeCheckChanged } from './helpers/typeCheckChanged.js';
 
 // `portico dev` as a person runs it (what `npm start` runs), with free ports so it cannot
 // collide with anything. One stack serves every test here, in order (nine processes and a
@@ -21,6 +22,8 @@ let copy: ReturnType<typeof copyRepository>;
 let stack: StartedDev;
 let widgets: Awaited<ReturnType<typeof startWidgetsService>>;
 let weather: Awaited<ReturnType<typeof startWeatherService>>;
+/** A port free when the stack started: the one the first subgraph added gets. */
+let firstFreePort: number;
 /** Every service process dev has had, so that afterAll can kill what a failed test left. */
 const seen = new Set<number>();
 
@@ -37,7 +40,8 @@ beforeAll(async () => {
   // reviews (which dev moves anyway with --auto-ports) just below a port the system says is
   // free now makes the new subgraph's port free rather than a fixed 4005.
   const config = join(copy.root, 'schema/supergraph.yaml');
-  writeFileSync(config, readFileSync(config, 'utf8').replace('http://localhost:4004/graphql', `http://localhost:${(await freePort()) - 1}/graphql`));
+  firstFreePort = await freePort();
+  writeFileSync(config, readFileSync(config, 'utf8').replace('http://localhost:4004/graphql', `http://localhost:${firstFreePort - 1}/graphql`));
   stack = await startDev({ cwd: copy.root });
   // A copy to build and nine processes to start, beside other test files.
 }, 240_000);
@@ -51,6 +55,12 @@ afterAll(async () => {
   await Promise.all([widgets?.stop(), weather?.stop()]);
   copy?.remove();
 }, 60_000);
+
+/** What `portico subgraph add` registers a subgraph in, as they are now. */
+const registries = () =>
+  ['schema/supergraph.yaml', 'codegen.yml', 'docker-compose.yml', 'cli/dev/devServices.ts', 'schema/supergraph.graphql'].map((file) =>
+    readFileSync(join(copy.root, file), 'utf8'),
+  );
 
 async function ask(query: string): Promise<{ data?: unknown; errors?: Array<{ message: string }> }> {
   const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
@@ -179,15 +189,41 @@ describe("portico dev, when a subgraph's SDL is edited", { timeout: 120_000 }, (
   });
 });
 
+// `portico subgraph add` and `remove` as a person runs them beside dev: what they write (the
+// files, the registries, generated code that is current and type-checks), that dev starts and
+// stops the subgraphs, and that remove gives back every registry as it was. Their refusals and
+// the roll-back of an add that does not compose are subgraph.e2e.ts's (no dev needed).
 describe('portico dev, when a subgraph is added or removed while it runs', () => {
-  it('starts the added subgraphs, so the gateway serves their fields, batched, and stops them once they are removed', async () => {
+  /** The registries before the subgraphs were added: what removing them must give back. */
+  let before: string[] | undefined;
+
+  it('starts the subgraphs `subgraph add` scaffolds, with generated code that is current and type-checks, and the gateway serves their fields, batched', async () => {
+    before = registries();
     const added = await runPortico(copy.root, ['subgraph', 'add', 'widgets', '--rest', widgets.baseUrl]);
     expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toBe('');
     // The next steps point at this stack's gateway, not at the default port.
     expect(added.stdout).toContain(`Query it through the gateway at ${stack.url}, e.g.`);
     expect(added.stdout).toMatch(/portico dev \(process \d+\) is running here: it starts widgets within seconds/);
     const addedGrpc = await runPortico(copy.root, ['subgraph', 'add', 'weather', '--grpc', weatherProto, '--address', weather.address]);
     expect(addedGrpc.code, addedGrpc.stderr).toBe(0);
+    expect(addedGrpc.stdout).toContain('Not exposed (not reads; add mutations by hand if you want them): ReportReading.');
+
+    // Each gets the port after the highest routed one (reviews', moved in beforeAll).
+    expect(readFileSync(join(copy.root, 'schema/supergraph.yaml'), 'utf8')).toMatch(
+      new RegExp(
+        `widgets:\\n {4}routing_url: http://localhost:${firstFreePort}/graphql[\\s\\S]*weather:\\n {4}routing_url: http://localhost:${firstFreePort + 1}/graphql`,
+      ),
+    );
+    expect(readFileSync(join(copy.root, 'codegen.yml'), 'utf8')).toContain('# Typed resolvers for every subgraph');
+    expect(readFileSync(join(copy.root, 'schema/weather.graphql'), 'utf8')).toContain('type Forecast @key(fields: "cityId")');
+    // What add and remove regenerate: the typed resolvers and gRPC types (not the explorer bundle).
+    expect((await runPortico(copy.root, ['codegen', '--check', '--types-only'])).code).toBe(0);
+    expect((await runPortico(copy.root, ['compose', '--check'])).code).toBe(0);
+    // The generated subgraphs, and the files that import what the command edited, type-check, strict, as written.
+    expect(typeCheckChanged(copy.root, process.cwd())).toEqual(
+      expect.arrayContaining(['cli/dev/devServices.ts', 'cli/dev/runDev.ts', 'subgraphs/weather/index.ts', 'subgraphs/widgets/index.ts']),
+    );
 
     await until(async () => (await ask('{ widget(id: "1") { id name } forecast(cityId: "paris") { sky } }')).errors === undefined, 'the gateway serves both');
     expect(stack.lines.some((line) => /^dev \| started widgets at http:\/\/localhost:\d+\/graphql$/.test(line))).toBe(true);
@@ -228,11 +264,38 @@ describe('portico dev, when a subgraph is added or removed while it runs', () =>
       { method: 'GetForecasts', request: { cityIds: ['paris', 'oslo', 'nowhere'] } },
     ]);
     expect([...widgets.calls].sort()).toEqual(['GET /widgets/1', 'GET /widgets/2', 'GET /widgets/404']);
+  }, 300_000);
+
+  it('undoes `subgraph add` with `subgraph remove`: a dry run first, then every registry as it was, the files and generated types gone, and dev stops them', async () => {
+    expect(before, 'the subgraphs were added above').toBeDefined();
+    expect(existsSync(join(copy.root, 'common/grpc/generated/weather.ts'))).toBe(true);
+    const added = registries();
+
+    const dryRun = await runPortico(copy.root, ['subgraph', 'remove', 'weather', '--dry-run']);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toMatch(
+      /^Would remove weather:\n {2}delete schema\/weather\.graphql\n[\s\S]* {2}delete schema\/protos\/weather\.proto\n[\s\S]* {2}edit {3}schema\/supergraph\.yaml \(its entries\)\n[\s\S]*Nothing was changed \(--dry-run\)\.\n$/,
+    );
+    expect(existsSync(join(copy.root, 'subgraphs/weather/index.ts'))).toBe(true);
+    expect(registries()).toEqual(added);
 
     const removed = await runPortico(copy.root, ['subgraph', 'remove', 'widgets']);
     expect(removed.code, removed.stderr).toBe(0);
     expect(removed.stdout).toContain(`its gateway at ${stack.url} serves the supergraph without it`);
     expect((await runPortico(copy.root, ['subgraph', 'remove', 'weather'])).code).toBe(0);
+    expect(registries()).toEqual(before);
+    for (const gone of [
+      'subgraphs/weather',
+      'subgraphs/widgets',
+      'schema/weather.graphql',
+      'schema/widgets.graphql',
+      'schema/protos/weather.proto',
+      'common/grpc/generated/weather.ts',
+      'common/grpc/generated/acme',
+    ]) {
+      expect(existsSync(join(copy.root, gone)), gone).toBe(false);
+    }
+
     await until(async () => stack.lines.includes('dev | stopped widgets: it is no longer in schema/supergraph.yaml'), 'dev stops widgets');
     await until(async () => stack.lines.includes('dev | stopped weather: it is no longer in schema/supergraph.yaml'), 'dev stops weather');
     await until(

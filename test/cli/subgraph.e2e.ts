@@ -5,13 +5,11 @@ import { addSubgraph, type AddSubgraphOptions } from '../../cli/scaffold/addSubg
 import { removeSubgraph } from '../../cli/scaffold/removeSubgraph.js';
 import { copyRepository } from './helpers/copyRepository.js';
 import { runPortico } from './helpers/runPortico.js';
-import { weatherProto } from './helpers/startWeatherService.js';
-import { typeCheckChanged } from './helpers/typeCheckChanged.js';
 
-// `portico subgraph add` and `remove` change the repository, so they run in one scratch copy of
-// it, in order: what `add` wrote is what `remove` takes away. That the added subgraphs start
-// under `portico dev` and answer through the gateway, against real REST and gRPC services, is
-// dev.e2e.ts's (it adds and removes them while dev runs).
+// What `portico subgraph add` and `remove` refuse, and an add that does not compose put back,
+// in a scratch copy of the repository (a refusal must change nothing, and a failed add writes
+// before it puts back). A subgraph added and removed for real, its files, generated code and
+// registries, is dev.e2e.ts's: it adds a REST and a gRPC one while dev runs, and removes them.
 let copy: ReturnType<typeof copyRepository>;
 
 beforeAll(() => {
@@ -29,8 +27,6 @@ function addOptions(flags: string[]): Pick<AddSubgraphOptions, 'rest' | 'grpc' |
 
 const registries = ['schema/supergraph.yaml', 'codegen.yml', 'docker-compose.yml', 'cli/dev/devServices.ts', 'schema/supergraph.graphql'];
 const snapshot = () => registries.map((file) => readFileSync(join(copy.root, file), 'utf8'));
-/** The registries before the subgraphs below were added: what removing them must give back. */
-let before: string[] | undefined;
 
 describe('portico subgraph add', () => {
   it('refuses, with one line and exit code 1, and changes nothing', async () => {
@@ -89,31 +85,6 @@ describe('portico subgraph add', () => {
     expect(existsSync(join(copy.root, 'subgraphs/users'))).toBe(false);
     expect(existsSync(join(copy.root, 'schema/users.graphql'))).toBe(false);
   });
-
-  it('scaffolds a REST and a gRPC subgraph that compose, with generated code that is current and type-checks', async () => {
-    before = snapshot();
-    const rest = await runPortico(copy.root, ['subgraph', 'add', 'widgets', '--rest', 'http://localhost:1/widgets']);
-    expect(rest.stderr).toBe('');
-    expect(rest.code).toBe(0);
-    expect(rest.stdout).toContain('WIDGETS_SERVICE_URL=http://localhost:1/widgets npm start');
-    const grpc = await runPortico(copy.root, ['subgraph', 'add', 'weather', '--grpc', weatherProto, '--address', 'localhost:1']);
-    expect(grpc.code, grpc.stderr).toBe(0);
-    expect(grpc.stdout).toContain('Not exposed (not reads; add mutations by hand if you want them): ReportReading.');
-
-    // Next free ports, and the generated code and supergraph are what the checks expect.
-    expect(readFileSync(join(copy.root, 'schema/supergraph.yaml'), 'utf8')).toMatch(
-      /widgets:\n {4}routing_url: http:\/\/localhost:4005\/graphql[\s\S]*weather:\n {4}routing_url: http:\/\/localhost:4006\/graphql/,
-    );
-    expect(readFileSync(join(copy.root, 'codegen.yml'), 'utf8')).toContain('# Typed resolvers for every subgraph');
-    // What add and remove regenerate: the typed resolvers and gRPC types (not the explorer bundle).
-    expect((await runPortico(copy.root, ['codegen', '--check', '--types-only'])).code).toBe(0);
-    expect((await runPortico(copy.root, ['compose', '--check'])).code).toBe(0);
-    expect(readFileSync(join(copy.root, 'schema/weather.graphql'), 'utf8')).toContain('type Forecast @key(fields: "cityId")');
-    // The generated subgraphs, and the files that import what the command edited, type-check, strict, as written.
-    expect(typeCheckChanged(copy.root, process.cwd())).toEqual(
-      expect.arrayContaining(['cli/dev/devServices.ts', 'cli/dev/runDev.ts', 'subgraphs/weather/index.ts', 'subgraphs/widgets/index.ts']),
-    );
-  }, 300_000);
 });
 
 describe('portico subgraph remove', () => {
@@ -130,39 +101,8 @@ describe('portico subgraph remove', () => {
       (error: Error) => error,
     );
     expect(`portico: ${missing.message}\n`).toBe(
-      'portico: no subgraph named "nope" in schema/supergraph.yaml (it lists accounts, products, inventory, reviews, widgets, weather).\n',
+      'portico: no subgraph named "nope" in schema/supergraph.yaml (it lists accounts, products, inventory, reviews).\n',
     );
     expect(snapshot()).toEqual(unchanged);
   }, 180_000);
-
-  it('undoes subgraph add: a dry run first, then every registry as it was, the files, the proto and its generated types gone', async () => {
-    expect(before, 'the subgraphs were added above').toBeDefined();
-    expect(existsSync(join(copy.root, 'common/grpc/generated/weather.ts'))).toBe(true);
-    const added = snapshot();
-
-    const dryRun = await runPortico(copy.root, ['subgraph', 'remove', 'weather', '--dry-run']);
-    expect(dryRun.code, dryRun.stderr).toBe(0);
-    expect(dryRun.stdout).toMatch(
-      /^Would remove weather:\n {2}delete schema\/weather\.graphql\n[\s\S]* {2}delete schema\/protos\/weather\.proto\n[\s\S]* {2}edit {3}schema\/supergraph\.yaml \(its entries\)\n[\s\S]*Nothing was changed \(--dry-run\)\.\n$/,
-    );
-    expect(existsSync(join(copy.root, 'subgraphs/weather/index.ts'))).toBe(true);
-    expect(snapshot()).toEqual(added);
-
-    for (const name of ['weather', 'widgets']) {
-      const removed = await runPortico(copy.root, ['subgraph', 'remove', name]);
-      expect(removed.code, removed.stderr).toBe(0);
-    }
-    expect(snapshot()).toEqual(before);
-    for (const gone of [
-      'subgraphs/weather',
-      'subgraphs/widgets',
-      'schema/weather.graphql',
-      'schema/widgets.graphql',
-      'schema/protos/weather.proto',
-      'common/grpc/generated/weather.ts',
-      'common/grpc/generated/acme',
-    ]) {
-      expect(existsSync(join(copy.root, gone)), gone).toBe(false);
-    }
-  }, 600_000);
 });

@@ -11,7 +11,6 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * nothing.
  */
 export const slowestFiles = [
-  'test/cli/subgraph.e2e.ts',
   'test/cli/dev.e2e.ts',
   'test/bench/subscriptionScenario.e2e.ts',
   'test/gateway/gatewayWorkers.e2e.ts',
@@ -41,6 +40,7 @@ export const slowestFiles = [
   'test/subgraphs/kit/grpcReconnect.e2e.ts',
   'test/subgraphs/subgraphShutdown.e2e.ts',
   'test/hostile/subscriptionFanOut.e2e.ts',
+  'test/cli/subgraph.e2e.ts',
   'test/gateway/gatewayCommand.e2e.ts',
   'test/gateway/runtime/limitHeapGrowth.e2e.ts',
   'test/hostile/defer.e2e.ts',
