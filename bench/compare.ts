@@ -3,8 +3,9 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { compareBuilds } from './compare/compareBuilds.js';
+import { compareBuilds, type CompareOptions } from './compare/compareBuilds.js';
 import type { BuildSummary } from './compare/summarizeComparison.js';
+import { benchGateways } from './gateways/benchGateways.js';
 
 const positive = (value: string) => {
   const number = Number(value);
@@ -20,6 +21,12 @@ const variable = (value: string, previous: Record<string, string> = {}) => {
 /** `--*-node-options` and `--*-env` as one environment; undefined when neither is given. */
 const environmentOf = (nodeOptions: string | undefined, env: Record<string, string> | undefined) =>
   nodeOptions === undefined && env === undefined ? undefined : { ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }), ...env };
+/** `--base`: another gateway of the bench by its id (not Portico: a checkout is how to name one), or a checkout's directory. */
+const otherGateways = benchGateways.filter((gateway) => gateway.id !== 'portico');
+const baseOf = (value: string): CompareOptions['base'] => {
+  const gateway = otherGateways.find((candidate) => candidate.id === value);
+  return gateway ? { gateway } : { root: resolve(value) };
+};
 const count = (value: string) => {
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError(`expected a positive whole number, got "${value}"`);
@@ -28,8 +35,11 @@ const count = (value: string) => {
 
 try {
   const program = new Command('npm run bench:compare --')
-    .description('Compares two builds of Portico under the same load, in alternating slices on the same CPU.')
-    .requiredOption('--base <dir>', 'the checkout to measure against, e.g. a `git worktree` of the commit before')
+    .description('Compares two builds of Portico, or Portico and another gateway, under the same load, in alternating slices on the same CPU.')
+    .requiredOption(
+      '--base <dir|gateway>',
+      `the checkout to measure against, e.g. a \`git worktree\` of the commit before, or another gateway of the bench: ${otherGateways.map((gateway) => gateway.id).join(', ')} (./NAME for a directory of that name)`,
+    )
     .option('--candidate <dir>', 'the checkout with the change', fileURLToPath(new URL('..', import.meta.url)))
     .addOption(new Option('--query <name>', 'what each request asks').choices(['one-subgraph', 'benchmark']).default('one-subgraph'))
     .addOption(new Option('--dedup <mode>', 'upstream.dedupQueries').choices(['on', 'off']).default('on'))
@@ -68,9 +78,10 @@ try {
     candidateNode?: string;
   }>();
 
+  const base = baseOf(flags.base);
   const env = { base: environmentOf(flags.baseNodeOptions, flags.baseEnv), candidate: environmentOf(flags.candidateNodeOptions, flags.candidateEnv) };
   const comparison = await compareBuilds({
-    baseRoot: resolve(flags.base),
+    base,
     candidateRoot: resolve(flags.candidate),
     query: flags.query,
     dedup: flags.dedup,
@@ -88,6 +99,7 @@ try {
   const row = (name: string, build: BuildSummary) =>
     `| ${name} | ${build.requestsPerSecond.toFixed(0)} | ${build.cpuPerRequestUs.toFixed(0)} | ${build.p50Ms.toFixed(2)} | ${build.p99Ms.toFixed(2)} |`;
   console.log(`\n${flags.query} query, de-dup ${flags.dedup}, ${flags.concurrency} connections, ${flags.slices} slices of ${flags.sliceSeconds} s per build\n`);
+  if ('gateway' in base) console.log(`base: ${base.gateway.name}; de-duplication: ${base.gateway.dedup}`);
   for (const [name, variables] of [
     ['base', env.base],
     ['candidate', env.candidate],

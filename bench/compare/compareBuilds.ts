@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchQuery, oneSubgraphQuery } from '../benchQuery.js';
 import { composeBenchSupergraph } from '../composeBenchSupergraph.js';
-import { porticoCommand, type DedupMode } from '../gateways/benchGateways.js';
+import { porticoCommand, type BenchGateway, type DedupMode } from '../gateways/benchGateways.js';
 import { findFreePort, startGatewayProcess, type GatewayProcess } from '../gateways/startGatewayProcess.js';
 import { runClosedLoop } from '../load/runClosedLoop.js';
 import { pinToCpu } from '../pinToCpu.js';
@@ -17,8 +17,11 @@ import { readCpuSeconds } from './readCpuSeconds.js';
 import { summarizeComparison, type Comparison, type Slice } from './summarizeComparison.js';
 
 export interface CompareOptions {
-  /** The checkout measured against (another worktree of this repository, say). */
-  baseRoot: string;
+  /**
+   * What the candidate is measured against: another checkout of Portico (a worktree of the commit
+   * before, say), or another gateway of the bench (Grafbase), run as `npm run bench` runs it.
+   */
+  base: { root: string } | { gateway: BenchGateway };
   /** The checkout with the change. */
   candidateRoot: string;
   query: 'one-subgraph' | 'benchmark';
@@ -39,16 +42,17 @@ export interface CompareOptions {
 }
 
 /**
- * Two builds of Portico side by side: both gateways start on CPU 0 (the load and the bench
- * subgraphs on CPU 1), each is checked against the reference answer and warmed up, then they
- * take the same load in turns of one slice each, ABBA, so that the machine's drift in speed
- * falls on both alike. A build that answers wrong stops the comparison.
+ * Two builds of Portico side by side, or Portico and another gateway: both start on CPU 0 (the
+ * load and the bench subgraphs on CPU 1), each is checked against the reference answer and
+ * warmed up, then they take the same load in turns of one slice each, ABBA, so that the
+ * machine's drift in speed falls on both alike. A gateway that answers wrong stops the comparison.
  */
 /** A comparison, with each gateway's peak resident set size (VmHWM, start-up included; null without /proc). */
 export type MeasuredComparison = Comparison & { peakRssBytes: { base: number | null; candidate: number | null } };
 
 export async function compareBuilds(options: CompareOptions): Promise<MeasuredComparison> {
-  for (const root of new Set([options.baseRoot, options.candidateRoot])) {
+  const roots = 'root' in options.base ? [options.base.root, options.candidateRoot] : [options.candidateRoot];
+  for (const root of new Set(roots)) {
     if (!existsSync(join(root, 'bin/portico.js'))) throw new Error(`${root} is not a Portico checkout: it has no bin/portico.js`);
     if (!existsSync(join(root, 'node_modules')))
       throw new Error(`${root} has no node_modules: run npm ci there, or link this checkout's (ln -s "$PWD/node_modules" ${root}/)`);
@@ -66,14 +70,19 @@ export async function compareBuilds(options: CompareOptions): Promise<MeasuredCo
     const reference =
       options.query === 'benchmark' ? await computeReference(benchQuery) : ((await sendOnce(subgraphs.urls.products, body)).answer as { data?: unknown }).data;
 
-    for (const [root, env, nodeBinary] of [
-      [options.baseRoot, options.env?.base, options.nodeBinaries?.base],
-      [options.candidateRoot, options.env?.candidate, options.nodeBinaries?.candidate],
+    const baseCommand = 'root' in options.base ? porticoCommand(options.base.root) : options.base.gateway.command;
+    const baseDedup = 'root' in options.base || options.base.gateway.dedupModes.length > 0 ? options.dedup : null;
+    for (const [name, gatewayCommand, dedup, env, nodeBinary] of [
+      [baseName(options.base), baseCommand, baseDedup, options.env?.base, options.nodeBinaries?.base],
+      [`the build at ${options.candidateRoot}`, porticoCommand(options.candidateRoot), options.dedup, options.env?.candidate, options.nodeBinaries?.candidate],
     ] as const) {
       const port = await findFreePort();
-      const command = porticoCommand(root)({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: options.dedup });
+      const command = gatewayCommand({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup });
       if (env !== undefined) command.env = { ...command.env, ...env };
-      if (nodeBinary !== undefined) command.executable = nodeBinary;
+      if (nodeBinary !== undefined) {
+        if (command.executable !== undefined) throw new Error(`${name} is not run by Node.js: --base-node does not apply to it`);
+        command.executable = nodeBinary;
+      }
       const gateway = await startGatewayProcess(command, {
         port,
         cpu: pinned ? 0 : null,
@@ -81,7 +90,7 @@ export async function compareBuilds(options: CompareOptions): Promise<MeasuredCo
       gateways.push(gateway);
       const { status, answer } = await sendOnce(gateway.url, body);
       const verdict = status === 200 ? checkAnswer(reference, answer) : { ok: false as const, problem: `HTTP ${status}` };
-      if (!verdict.ok) throw new Error(`the build at ${root} answers wrong: ${verdict.problem}`);
+      if (!verdict.ok) throw new Error(`${name} answers wrong: ${verdict.problem}`);
     }
 
     const check = createAnswerChecker(reference);
@@ -119,4 +128,9 @@ export async function compareBuilds(options: CompareOptions): Promise<MeasuredCo
     await Promise.all(gateways.map((gateway) => gateway.stop()));
     await subgraphs.close();
   }
+}
+
+/** How errors name the base: the checkout's path, or the gateway's name. */
+function baseName(base: CompareOptions['base']): string {
+  return 'root' in base ? `the build at ${base.root}` : base.gateway.name;
 }
