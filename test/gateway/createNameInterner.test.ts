@@ -51,10 +51,15 @@ describe('createNameInterner', () => {
     expect(isOneByte(text)).toBe(true);
   });
 
-  it('is needed: without it, federation hands out two-byte names and the response is two-byte', () => {
-    const { sdl, names } = supergraphWithFreshNames();
-    expect(isOneByte(responseText(sdl, names))).toBe(false);
-  });
+  // Node 24's and 26's V8 hand out these names one-byte without it (checked 2026-12-07: this test
+  // fails there), so it matters on Node 20 alone, the oldest Node `engines` accepts, where CI runs.
+  it.runIf(process.versions.node.startsWith('20.'))(
+    'is needed on Node 20: without it, federation hands out two-byte names and the response is two-byte',
+    () => {
+      const { sdl, names } = supergraphWithFreshNames();
+      expect(isOneByte(responseText(sdl, names))).toBe(false);
+    },
+  );
 
   it('leaves what is not SDL to the gateway to refuse', () => {
     expect(createNameInterner()('type {')).toBe('type {');

@@ -98,7 +98,10 @@ describe('subscriptions under hostile clients', () => {
       for (let index = sent; index < sent + 50; index += 1) reviews.publish({ id: `s${index}`, body, productUpc: 'slow' });
       await eventually(() => expect(reader.events()).toBe(sent + 50));
     }
-    // Unbounded, the five would hold 5 × 600 × 32 KiB (over 90 MiB) between them.
+    // Bounded, the process grows by 16–34 MiB here (the five capped queues and the events'
+    // garbage; Node 20 and 26 in the image's environment, 2026-12-07). With the queue limit raised
+    // to 100,000, this test alone grew it by 85 MiB; after the test above, whose heap it reuses, it
+    // stayed under the bound, and the slow clients were never ended (below).
     expect(target.rssBytes() - before).toBeLessThan(60 * 1024 * 1024);
     // Once they read again, each finds its subscription ended with a clear error, well short of every event.
     for (const client of slow) client.socket.resume();

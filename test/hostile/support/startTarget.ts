@@ -7,6 +7,7 @@ import { closeClientConnections } from '../../support/closeClientConnections.js'
 import type { EntryProcess } from '../../support/runEntryProcess.js';
 import { startDemoBackends, type DemoBackends } from '../../support/startDemoBackends.js';
 import { startSubgraphs, testSigningSecret, type RunningSubgraphs } from '../../support/startSubgraphs.js';
+import { porticoImageEnv } from '../../../bench/gateways/porticoGatewayArgs.js';
 
 /** The JWT secret of the target gateway, for tests that mint their own tokens. */
 export const targetJwtSecret = 'hostile-suite-jwt-secret-0123456789';
@@ -54,7 +55,11 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
   };
   const file = join(mkdtempSync(join(tmpdir(), 'portico-hostile-')), 'gateway.yaml');
   writeFileSync(file, stringify(config));
+  // In the container image's environment (its young generation and malloc arenas), as deployed:
+  // without it the memory a test bounds moves with the Node version (Node 26's defaults hold
+  // 20-30 MiB more under the subscription flood than Node 20's).
   const gateway = runGatewayProcess(['--config', file, '--port', '0', '--host', '127.0.0.1'], {
+    ...porticoImageEnv,
     NODE_ENV: options.mode,
     PORTICO_SIGNING_SECRET: testSigningSecret,
     PORTICO_JWT_SECRET: targetJwtSecret,
