@@ -41,15 +41,15 @@ export interface CompareOptions {
   onSlice?: (index: number, base: Slice, candidate: Slice) => void;
 }
 
+/** A comparison, with each gateway's peak resident set size (VmHWM, start-up included; null without /proc). */
+export type MeasuredComparison = Comparison & { peakRssBytes: { base: number | null; candidate: number | null } };
+
 /**
  * Two builds of Portico side by side, or Portico and another gateway: both start on CPU 0 (the
  * load and the bench subgraphs on CPU 1), each is checked against the reference answer and
  * warmed up, then they take the same load in turns of one slice each, ABBA, so that the
  * machine's drift in speed falls on both alike. A gateway that answers wrong stops the comparison.
  */
-/** A comparison, with each gateway's peak resident set size (VmHWM, start-up included; null without /proc). */
-export type MeasuredComparison = Comparison & { peakRssBytes: { base: number | null; candidate: number | null } };
-
 export async function compareBuilds(options: CompareOptions): Promise<MeasuredComparison> {
   const roots = 'root' in options.base ? [options.base.root, options.candidateRoot] : [options.candidateRoot];
   for (const root of new Set(roots)) {
