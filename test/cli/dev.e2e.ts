@@ -6,6 +6,7 @@ import { freePort } from '../support/freePort.js';
 import { isRunning, nodeChildrenOf } from '../support/nodeChildrenOf.js';
 import { startDev, type StartedDev } from '../support/startDev.js';
 import { copyRepository } from './helpers/copyRepository.js';
+import { registrySnapshot } from './helpers/registrySnapshot.js';
 import { runPortico } from './helpers/runPortico.js';
 import { startWeatherService, weatherProto } from './helpers/startWeatherService.js';
 import { startWidgetsService } from './helpers/startWidgetsService.js';
@@ -56,11 +57,7 @@ afterAll(async () => {
   copy?.remove();
 }, 60_000);
 
-/** What `portico subgraph add` registers a subgraph in, as they are now. */
-const registries = () =>
-  ['schema/supergraph.yaml', 'codegen.yml', 'docker-compose.yml', 'cli/dev/devServices.ts', 'schema/supergraph.graphql'].map((file) =>
-    readFileSync(join(copy.root, file), 'utf8'),
-  );
+const registries = () => registrySnapshot(copy.root);
 
 async function ask(query: string): Promise<{ data?: unknown; errors?: Array<{ message: string }> }> {
   const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addSubgraph, type AddSubgraphOptions } from '../../cli/scaffold/addSubgraph.js';
 import { removeSubgraph } from '../../cli/scaffold/removeSubgraph.js';
 import { copyRepository } from './helpers/copyRepository.js';
+import { registrySnapshot } from './helpers/registrySnapshot.js';
 import { runPortico } from './helpers/runPortico.js';
 
 // What `portico subgraph add` and `remove` refuse, and an add that does not compose put back,
@@ -25,8 +26,7 @@ function addOptions(flags: string[]): Pick<AddSubgraphOptions, 'rest' | 'grpc' |
   return options;
 }
 
-const registries = ['schema/supergraph.yaml', 'codegen.yml', 'docker-compose.yml', 'cli/dev/devServices.ts', 'schema/supergraph.graphql'];
-const snapshot = () => registries.map((file) => readFileSync(join(copy.root, file), 'utf8'));
+const snapshot = () => registrySnapshot(copy.root);
 
 describe('portico subgraph add', () => {
   it('refuses, with one line and exit code 1, and changes nothing', async () => {
