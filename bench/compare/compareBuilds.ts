@@ -70,11 +70,10 @@ export async function compareBuilds(options: CompareOptions): Promise<MeasuredCo
     const reference =
       options.query === 'benchmark' ? await computeReference(benchQuery) : ((await sendOnce(subgraphs.urls.products, body)).answer as { data?: unknown }).data;
 
-    const baseCommand = 'root' in options.base ? porticoCommand(options.base.root) : options.base.gateway.command;
-    const baseDedup = 'root' in options.base || options.base.gateway.dedupModes.length > 0 ? options.dedup : null;
-    for (const [name, gatewayCommand, dedup, env, nodeBinary] of [
-      [baseName(options.base), baseCommand, baseDedup, options.env?.base, options.nodeBinaries?.base],
-      [`the build at ${options.candidateRoot}`, porticoCommand(options.candidateRoot), options.dedup, options.env?.candidate, options.nodeBinaries?.candidate],
+    const candidateSide: Side = { name: `the build at ${options.candidateRoot}`, command: porticoCommand(options.candidateRoot), dedup: options.dedup };
+    for (const [{ name, command: gatewayCommand, dedup }, env, nodeBinary] of [
+      [sideOf(options.base, options.dedup), options.env?.base, options.nodeBinaries?.base],
+      [candidateSide, options.env?.candidate, options.nodeBinaries?.candidate],
     ] as const) {
       const port = await findFreePort();
       const command = gatewayCommand({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup });
@@ -130,7 +129,16 @@ export async function compareBuilds(options: CompareOptions): Promise<MeasuredCo
   }
 }
 
-/** How errors name the base: the checkout's path, or the gateway's name. */
-function baseName(base: CompareOptions['base']): string {
-  return 'root' in base ? `the build at ${base.root}` : base.gateway.name;
+/** One gateway of the comparison: how errors name it, how it starts, its de-duplication. */
+interface Side {
+  name: string;
+  command: BenchGateway['command'];
+  /** Null for a gateway that has none to switch. */
+  dedup: DedupMode | null;
+}
+
+/** The base as a side: a checkout's Portico, or another gateway of the bench (`--dedup` where it has one). */
+function sideOf(base: CompareOptions['base'], dedup: DedupMode): Side {
+  if ('root' in base) return { name: `the build at ${base.root}`, command: porticoCommand(base.root), dedup };
+  return { name: base.gateway.name, command: base.gateway.command, dedup: base.gateway.dedupModes.length > 0 ? dedup : null };
 }
