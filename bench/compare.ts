@@ -42,7 +42,8 @@ try {
     )
     .option('--candidate <dir>', 'the checkout with the change', fileURLToPath(new URL('..', import.meta.url)))
     .addOption(new Option('--query <name>', 'what each request asks').choices(['one-subgraph', 'benchmark']).default('one-subgraph'))
-    .addOption(new Option('--dedup <mode>', 'upstream.dedupQueries').choices(['on', 'off']).default('on'))
+    .addOption(new Option('--dedup <mode>', "in-flight de-duplication of both sides (Portico's upstream.dedupQueries)").choices(['on', 'off']).default('on'))
+    .addOption(new Option('--base-dedup <mode>', "the base's alone, where it differs from the candidate's (default: --dedup)").choices(['on', 'off']))
     .addOption(new Option('--concurrency <n>', 'requests in flight').default(20).argParser(count))
     .addOption(new Option('--warmup <seconds>', 'load on each build before the first slice').default(4).argParser(positive))
     .addOption(new Option('--slices <n>', 'slices per build').default(20).argParser(count))
@@ -66,6 +67,7 @@ try {
     candidate: string;
     query: 'one-subgraph' | 'benchmark';
     dedup: 'on' | 'off';
+    baseDedup?: 'on' | 'off';
     concurrency: number;
     warmup: number;
     slices: number;
@@ -79,12 +81,13 @@ try {
   }>();
 
   const base = baseOf(flags.base);
+  const baseDedup = flags.baseDedup ?? flags.dedup;
   const env = { base: environmentOf(flags.baseNodeOptions, flags.baseEnv), candidate: environmentOf(flags.candidateNodeOptions, flags.candidateEnv) };
   const comparison = await compareBuilds({
     base,
     candidateRoot: resolve(flags.candidate),
     query: flags.query,
-    dedup: flags.dedup,
+    dedup: { base: baseDedup, candidate: flags.dedup },
     concurrency: flags.concurrency,
     warmupSeconds: flags.warmup,
     slices: flags.slices,
@@ -98,7 +101,8 @@ try {
   });
   const row = (name: string, build: BuildSummary) =>
     `| ${name} | ${build.requestsPerSecond.toFixed(0)} | ${build.cpuPerRequestUs.toFixed(0)} | ${build.p50Ms.toFixed(2)} | ${build.p99Ms.toFixed(2)} |`;
-  console.log(`\n${flags.query} query, de-dup ${flags.dedup}, ${flags.concurrency} connections, ${flags.slices} slices of ${flags.sliceSeconds} s per build\n`);
+  const dedup = baseDedup === flags.dedup ? flags.dedup : `${baseDedup} (base), ${flags.dedup} (candidate)`;
+  console.log(`\n${flags.query} query, de-dup ${dedup}, ${flags.concurrency} connections, ${flags.slices} slices of ${flags.sliceSeconds} s per build\n`);
   if ('gateway' in base) console.log(`base: ${base.gateway.name}; de-duplication: ${base.gateway.dedup}`);
   for (const [name, variables] of [
     ['base', env.base],

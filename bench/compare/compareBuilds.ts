@@ -25,7 +25,8 @@ export interface CompareOptions {
   /** The checkout with the change. */
   candidateRoot: string;
   query: 'one-subgraph' | 'benchmark';
-  dedup: DedupMode;
+  /** Each side's in-flight de-duplication (they differ to set Portico off against another gateway's default, say). */
+  dedup: { base: DedupMode; candidate: DedupMode };
   concurrency: number;
   warmupSeconds: number;
   slices: number;
@@ -70,9 +71,13 @@ export async function compareBuilds(options: CompareOptions): Promise<MeasuredCo
     const reference =
       options.query === 'benchmark' ? await computeReference(benchQuery) : ((await sendOnce(subgraphs.urls.products, body)).answer as { data?: unknown }).data;
 
-    const candidateSide: Side = { name: `the build at ${options.candidateRoot}`, command: porticoCommand(options.candidateRoot), dedup: options.dedup };
+    const candidateSide: Side = {
+      name: `the build at ${options.candidateRoot}`,
+      command: porticoCommand(options.candidateRoot),
+      dedup: options.dedup.candidate,
+    };
     for (const [{ name, command: gatewayCommand, dedup }, env, nodeBinary] of [
-      [sideOf(options.base, options.dedup), options.env?.base, options.nodeBinaries?.base],
+      [sideOf(options.base, options.dedup.base), options.env?.base, options.nodeBinaries?.base],
       [candidateSide, options.env?.candidate, options.nodeBinaries?.candidate],
     ] as const) {
       const port = await findFreePort();

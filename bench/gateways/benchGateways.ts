@@ -98,8 +98,10 @@ export const benchGateways: readonly BenchGateway[] = [
   {
     id: 'grafbase',
     name: 'Grafbase Gateway (Rust)',
-    dedupModes: [],
-    dedup: 'its default configuration (`grafbase dev`, composing the same subgraph SDL); one run, compared with both modes',
+    dedupModes: ['on', 'off'],
+    dedup:
+      'identical subgraph requests in flight share one: `[traffic_shaping] inflight_deduplication` (default on, so "on" is its default configuration); ' +
+      '`grafbase dev`, composing the same subgraph SDL',
     command: grafbaseCommand,
   },
 ];

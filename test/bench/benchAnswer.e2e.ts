@@ -31,7 +31,7 @@ beforeAll(async () => {
   const gateway = benchGateways.find((candidate) => candidate.id === 'portico')!;
   portico = await startOnFreePort((port) => gateway.command({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: 'off' }), { cpu: null });
   const rust = benchGateways.find((candidate) => candidate.id === 'grafbase')!;
-  grafbase = await startOnFreePort((port) => rust.command({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: null }), { cpu: null });
+  grafbase = await startOnFreePort((port) => rust.command({ supergraphFile, subgraphUrls: subgraphs.urls, port, dedup: 'off' }), { cpu: null });
 });
 
 afterAll(async () => {
@@ -82,5 +82,17 @@ describe('the benchmark against Grafbase Gateway', () => {
     const { status, answer } = await sendOnce(grafbase.url, body);
     expect(status).toBe(200);
     expect(checkAnswer(reference, answer)).toEqual({ ok: true });
+  });
+
+  it('sends every fetch of every query with its de-duplication off, however many are in flight', async () => {
+    // Its default shares identical subgraph requests in flight; the bench's "off" row must not.
+    const before = await fetchRequestCounts(subgraphs.urls);
+    await sendOnce(grafbase.url, body);
+    const between = await fetchRequestCounts(subgraphs.urls);
+    const alone = requestsBetween(before, between);
+    expect(alone).toBeGreaterThan(4);
+    const answers = await Promise.all(Array.from({ length: 8 }, () => sendOnce(grafbase.url, body)));
+    for (const { answer } of answers) expect(checkAnswer(reference, answer)).toEqual({ ok: true });
+    expect(requestsBetween(between, await fetchRequestCounts(subgraphs.urls))).toBe(8 * alone);
   });
 });
