@@ -1,7 +1,7 @@
 import { Headers } from '../headers.js';
 import { takeRandomBytes } from '../takeRandomBytes.js';
 import { bodyDigestOf } from './bodyDigest.js';
-import { computeSignature } from './signingPayload.js';
+import { signatureOf } from './signingPayload.js';
 
 export interface RequestToSign {
   method: string;
@@ -23,16 +23,18 @@ export function signRequest(secret: string, request: RequestToSign): Record<stri
   const timestamp = String(request.now ?? Date.now());
   const nonce = request.nonce ?? takeRandomBytes(16).toString('base64url');
   const bodyDigest = bodyDigestOf(request.body);
-  const signature = computeSignature(secret, {
-    method: request.method,
-    path: request.path,
-    audience: request.audience,
+  const { headers } = request;
+  const signature = signatureOf(
+    secret,
+    request.method,
+    request.path,
+    request.audience,
     timestamp,
     nonce,
     bodyDigest,
-    requestId: request.headers[Headers.requestId] ?? '',
-    deadline: request.headers[Headers.deadline] ?? '',
-    identity: request.headers[Headers.identity] ?? '',
-  });
+    headers[Headers.requestId] ?? '',
+    headers[Headers.deadline] ?? '',
+    headers[Headers.identity] ?? '',
+  );
   return { [Headers.timestamp]: timestamp, [Headers.nonce]: nonce, [Headers.bodyDigest]: bodyDigest, [Headers.signature]: signature };
 }
