@@ -149,6 +149,7 @@ async function runOne(
     const rssIdleBytes = running.rssBytes();
 
     const eventsSent = Math.round(options.eventsPerSecond * options.durationSeconds);
+    const failedBefore = pool.failures();
     const cpuBefore = cpuSecondsOf(running.pid);
     const started = performance.now();
     const writes: Promise<void>[] = [];
@@ -180,6 +181,12 @@ async function runOne(
       await sleep(50);
     }
     const windowSeconds = (performance.now() - started) / 1000;
+    // What "lost" is made of: a drain that gave up on a gateway still sending, connections that
+    // failed after their connection_ack, and subscriptions the gateway ended (below).
+    if (pool.latenciesMs.length < expected)
+      options.log(`${name}: the drain stopped after 3 s without a delivery, ${expected - pool.latenciesMs.length} deliveries short`);
+    const failedDuring = pool.failures() - failedBefore;
+    if (failedDuring > 0) options.log(`${name}: ${failedDuring} subscriber connections failed during the events (the last: ${pool.lastFailure()})`);
     if (pool.endedBy.size > 0) options.log(`${name}: subscriptions ended by the gateway: ${[...pool.endedBy].map(([code, n]) => `${n} ${code}`).join(', ')}`);
     const gatewayCpuSeconds = difference(cpuSecondsOf(running.pid), cpuBefore);
     if (failedWrites.size > eventsSent / 10) return failed(`${failedWrites.size} of ${eventsSent} reviews could not be written`);
@@ -243,6 +250,7 @@ function createSubscriberPool() {
   let ready = 0;
   let failures = 0;
   let firstFailure: string | undefined;
+  let lastFailure: string | undefined;
   const endedBy = new Map<string, number>();
   let opening = 0;
   let retried = 0;
@@ -263,6 +271,8 @@ function createSubscriberPool() {
     failures: () => failures,
     /** What the first subscriber that failed was told (a close code, an error's message or code). */
     firstFailure: () => firstFailure,
+    /** What the latest one was told. */
+    lastFailure: () => lastFailure,
     /**
      * Opens `count` subscriptions with at most `openingAtOnce` connections being set up at a time
      * (connected, not yet acknowledged): the load is the subscribers, not a connection storm.
@@ -327,7 +337,8 @@ function createSubscriberPool() {
             },
             error: (error: unknown) => {
               failures += 1;
-              firstFailure ??= describeFailure(error);
+              lastFailure = describeFailure(error);
+              firstFailure ??= lastFailure;
             },
             complete: () => undefined,
           },
