@@ -81,13 +81,12 @@ try {
   }>();
 
   const base = baseOf(flags.base);
-  const baseDedup = flags.baseDedup ?? flags.dedup;
   const env = { base: environmentOf(flags.baseNodeOptions, flags.baseEnv), candidate: environmentOf(flags.candidateNodeOptions, flags.candidateEnv) };
   const comparison = await compareBuilds({
     base,
     candidateRoot: resolve(flags.candidate),
     query: flags.query,
-    dedup: { base: baseDedup, candidate: flags.dedup },
+    dedup: { base: flags.baseDedup ?? flags.dedup, candidate: flags.dedup },
     concurrency: flags.concurrency,
     warmupSeconds: flags.warmup,
     slices: flags.slices,
@@ -101,7 +100,9 @@ try {
   });
   const row = (name: string, build: BuildSummary) =>
     `| ${name} | ${build.requestsPerSecond.toFixed(0)} | ${build.cpuPerRequestUs.toFixed(0)} | ${build.p50Ms.toFixed(2)} | ${build.p99Ms.toFixed(2)} |`;
-  const dedup = baseDedup === flags.dedup ? flags.dedup : `${baseDedup} (base), ${flags.dedup} (candidate)`;
+  // As each side ran: a base with no de-duplication to switch (Apollo Gateway) says so.
+  const ran = comparison.dedup;
+  const dedup = ran.base === ran.candidate ? ran.candidate : `${ran.base ?? 'none'} (base), ${ran.candidate} (candidate)`;
   console.log(`\n${flags.query} query, de-dup ${dedup}, ${flags.concurrency} connections, ${flags.slices} slices of ${flags.sliceSeconds} s per build\n`);
   if ('gateway' in base) console.log(`base: ${base.gateway.name}; de-duplication: ${base.gateway.dedup}`);
   for (const [name, variables] of [

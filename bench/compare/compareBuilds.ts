@@ -42,8 +42,14 @@ export interface CompareOptions {
   onSlice?: (index: number, base: Slice, candidate: Slice) => void;
 }
 
-/** A comparison, with each gateway's peak resident set size (VmHWM, start-up included; null without /proc). */
-export type MeasuredComparison = Comparison & { peakRssBytes: { base: number | null; candidate: number | null } };
+/**
+ * A comparison, with each gateway's peak resident set size (VmHWM, start-up included; null without
+ * /proc) and the de-duplication each side ran with (null for a gateway that has none to switch).
+ */
+export type MeasuredComparison = Comparison & {
+  peakRssBytes: { base: number | null; candidate: number | null };
+  dedup: { base: DedupMode | null; candidate: DedupMode };
+};
 
 /**
  * Two builds of Portico side by side, or Portico and another gateway: both start on CPU 0 (the
@@ -76,8 +82,9 @@ export async function compareBuilds(options: CompareOptions): Promise<MeasuredCo
       command: porticoCommand(options.candidateRoot),
       dedup: options.dedup.candidate,
     };
+    const baseSide = sideOf(options.base, options.dedup.base);
     for (const [{ name, command: gatewayCommand, dedup }, env, nodeBinary] of [
-      [sideOf(options.base, options.dedup.base), options.env?.base, options.nodeBinaries?.base],
+      [baseSide, options.env?.base, options.nodeBinaries?.base],
       [candidateSide, options.env?.candidate, options.nodeBinaries?.candidate],
     ] as const) {
       const port = await findFreePort();
@@ -127,7 +134,11 @@ export async function compareBuilds(options: CompareOptions): Promise<MeasuredCo
       }
       options.onSlice?.(index, baseSlices[index]!, candidateSlices[index]!);
     }
-    return { ...summarizeComparison(baseSlices, candidateSlices), peakRssBytes: { base: base.peakRssBytes(), candidate: candidate.peakRssBytes() } };
+    return {
+      ...summarizeComparison(baseSlices, candidateSlices),
+      peakRssBytes: { base: base.peakRssBytes(), candidate: candidate.peakRssBytes() },
+      dedup: { base: baseSide.dedup, candidate: options.dedup.candidate },
+    };
   } finally {
     await Promise.all(gateways.map((gateway) => gateway.stop()));
     await subgraphs.close();
