@@ -18,6 +18,9 @@ import type { SubscriptionResults, SubscriptionRun } from './SubscriptionResults
 import { summarizeSubscriptionRun } from './summarizeSubscriptionRun.js';
 import { porticoGatewayArgs } from '../gateways/porticoGatewayArgs.js';
 
+/** How long the drain waits with no delivery before what has not arrived counts as lost. */
+const drainQuietMs = 3000;
+
 export interface SubscriptionScenarioOptions {
   /** One run per gateway per number. */
   subscribers: readonly number[];
@@ -169,11 +172,11 @@ async function runOne(
     const failedWrites = new Set<number>();
     const settled = await Promise.allSettled(writes);
     for (const [seq, write] of settled.entries()) if (write.status === 'rejected') failedWrites.add(seq);
-    // The drain: until every event reached every subscriber, or nothing more came for 3 s.
+    // The drain: until every event reached every subscriber, or nothing more came for drainQuietMs.
     const expected = eventsSent * subscribers;
     let last = -1;
     let quietSince = performance.now();
-    while (pool.latenciesMs.length < expected && performance.now() - quietSince < 3000) {
+    while (pool.latenciesMs.length < expected && performance.now() - quietSince < drainQuietMs) {
       if (pool.latenciesMs.length !== last) {
         last = pool.latenciesMs.length;
         quietSince = performance.now();
@@ -184,7 +187,7 @@ async function runOne(
     // What "lost" is made of: a drain that gave up on a gateway still sending, connections that
     // failed after their connection_ack, and subscriptions the gateway ended (below).
     if (pool.latenciesMs.length < expected)
-      options.log(`${name}: the drain stopped after 3 s without a delivery, ${expected - pool.latenciesMs.length} deliveries short`);
+      options.log(`${name}: the drain stopped after ${drainQuietMs / 1000} s without a delivery, ${expected - pool.latenciesMs.length} deliveries short`);
     const failedDuring = pool.failures() - failedBefore;
     if (failedDuring > 0) options.log(`${name}: ${failedDuring} subscriber connections failed during the events (the last: ${pool.lastFailure()})`);
     if (pool.endedBy.size > 0) options.log(`${name}: subscriptions ended by the gateway: ${[...pool.endedBy].map(([code, n]) => `${n} ${code}`).join(', ')}`);
