@@ -1,5 +1,6 @@
-import { getVariableValues, GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
+import { nullableVariablesInNonNullPlaces } from '../operation/nullableVariablesInNonNullPlaces.js';
 
 /**
  * An operation's variables as every stage must read them: coerced against the API schema,
@@ -14,6 +15,8 @@ export type CoercedVariables = { values: VariableValues; errors?: undefined } | 
 export interface VariablesInput {
   context: object;
   schema: GraphQLSchema;
+  /** The document `operation` is in (for the fragments it spreads). */
+  document: DocumentNode;
   operation: OperationDefinitionNode;
   /** The variables as the client sent them. */
   variables: Readonly<Record<string, unknown>> | undefined;
@@ -30,7 +33,9 @@ const coerced = new WeakMap<object, CoercedVariables>();
  * `@include`, demand control's list sizes, the plan's `Condition` nodes and response shaping.
  * Judging one of them on the raw variables and another on the coerced ones lets a defaulted
  * variable hide a field from authorization that execution then selects. Errors are graphql-js's,
- * coded `BAD_USER_INPUT`; the client gets them all, as graphql-js answers them.
+ * coded `BAD_USER_INPUT`; the client gets them all, as graphql-js answers them. One more is
+ * checked here rather than mid-execution: a nullable variable sent as `null` where the operation
+ * uses it in a place that needs a value (see nullableVariablesInNonNullPlaces).
  */
 export function coercedVariablesOf(input: VariablesInput): CoercedVariables {
   const known = coerced.get(input.context);
@@ -43,13 +48,28 @@ export function coercedVariablesOf(input: VariablesInput): CoercedVariables {
 // An operation without variables (most of them) shares one empty result: nothing writes to it.
 const noVariables: CoercedVariables = Object.freeze({ values: new Map() });
 
-function coerce({ schema, operation, variables }: VariablesInput): CoercedVariables {
+function coerce({ schema, document, operation, variables }: VariablesInput): CoercedVariables {
   const definitions = operation.variableDefinitions ?? [];
   if (definitions.length === 0) return noVariables;
   const outcome = getVariableValues(schema, definitions, variables ?? {}, { maxErrors: MAX_ERRORS });
   if (outcome.errors) return { errors: outcome.errors.map(coded) };
   // Object.entries lists own keys only, `__proto__` among them when a variable has that name.
-  return { values: new Map(Object.entries(outcome.coerced)) };
+  const values = new Map(Object.entries(outcome.coerced));
+  const nulls = nullableVariablesInNonNullPlaces(schema, document, operation).filter((place) => values.get(place.variable) === null);
+  if (nulls.length > 0) {
+    return {
+      errors: nulls
+        .slice(0, MAX_ERRORS)
+        .map(
+          (place) =>
+            new GraphQLError(
+              `Variable "$${place.variable}" is null, but the operation uses it where a value of type "${place.type}" is required; send a value, or leave the variable out to use its default`,
+              { nodes: [place.node], extensions: { code: ErrorCode.BAD_USER_INPUT } },
+            ),
+        ),
+    };
+  }
+  return { values };
 }
 
 function coded(error: GraphQLError): GraphQLError {

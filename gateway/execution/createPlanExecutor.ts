@@ -76,7 +76,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       const context = requestContext.context as GatewayContext;
       // Refused before anything is planned: this transport could deliver no event.
       if (operation.operation === 'subscription' && !context.acceptsEvents) return { errors: [subscriptionTransportRequired()] };
-      const coerced = coercedVariablesOf({ context, schema: state.apiSchema, operation, variables: request.variables });
+      const coerced = coercedVariablesOf({ context, schema: state.apiSchema, document, operation, variables: request.variables });
       if (coerced.errors) return { errors: [...coerced.errors] };
       const provided = request.variables ?? {};
       let plan: PreparedPlan;

@@ -36,7 +36,7 @@ export function createOperationCost(
       if (cost === undefined && request.operation === undefined) return 0;
       if (cost === undefined && request.operation) {
         const { schema, document, operation } = request;
-        const variables = coercedVariablesOf({ context: request.contextValue, schema, operation, variables: request.request.variables });
+        const variables = coercedVariablesOf({ context: request.contextValue, schema, document, operation, variables: request.request.variables });
         // Variables that do not coerce: execution refuses the operation (BAD_USER_INPUT) before any work.
         cost = variables.errors ? 0 : estimate({ schema, document, operation, variables: variables.values });
         costs.set(request.request, cost);

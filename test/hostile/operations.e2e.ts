@@ -101,6 +101,26 @@ describe.each(['development', 'production'] as const)('operations against a %s g
     await expectNothingLeaked();
   });
 
+  it('refuses a variable sent as null where the operation needs a value, with 400 BAD_USER_INPUT, whatever the place', async () => {
+    for (const [query, place] of [
+      // A plan condition (inventory would not be asked), a condition sent on to the subgraph, a field argument sent on to it.
+      ['query ($x: Boolean = true) { topProducts(first: 1) { upc inStock @include(if: $x) } }', '"Boolean!"'],
+      ['query ($x: Boolean = true) { topProducts(first: 1) { upc name @skip(if: $x) } }', '"Boolean!"'],
+      ['query ($n: Int = 3) { topProducts(first: $n) { upc } }', '"Int!"'],
+      ['query ($n: Int = 3) { ...Top } fragment Top on Query { topProducts(first: $n) { upc } }', '"Int!"'],
+    ] as const) {
+      const reply = await postRaw(target, { query, variables: { x: null, n: null } }, { accept: 'application/graphql-response+json' });
+      expectRefused(reply, ['BAD_USER_INPUT']);
+      expect(reply.status).toBe(400);
+      expect(reply.body?.errors?.[0]?.message).toContain(`is null, but the operation uses it where a value of type ${place} is required`);
+      expect(reply.body?.errors?.[0]?.extensions).not.toHaveProperty('serviceName');
+    }
+    // Left out, the default applies; sent, the value does.
+    const defaulted = await postRaw(target, { query: 'query ($n: Int = 1) { topProducts(first: $n) { upc } }' });
+    expect(defaulted.body?.data).toEqual({ topProducts: [{ upc: expect.any(String) }] });
+    await expectNothingLeaked();
+  });
+
   it('refuses a mutation without its scope saying the caller may not use it', async () => {
     const reply = await postRaw(target, { query: 'mutation { updateProductPrice(upc: "p1", price: 1) { price } }' }, headersOf(callers[1]!));
     expect(reply.status).toBe(200);
@@ -158,7 +178,9 @@ interface Variable {
   name: string;
   nonNull: boolean;
   defaultValue: boolean | null;
+  /** What is sent: null sends nothing, unless `sendNull`, which sends an explicit null. */
   value: boolean | null;
+  sendNull: boolean;
 }
 interface Child {
   key: string;
@@ -213,7 +235,7 @@ const rootArbitrary: fc.Arbitrary<Root> = fc.constantFrom('user' as const, 'me' 
 
 // A Boolean variable is non-null, or nullable with a default (only those fit `if: Boolean!`).
 const variableArbitrary: fc.Arbitrary<Variable> = fc
-  .record({ name: nameArbitrary, nonNull: fc.boolean(), defaultValue: fc.option(fc.boolean()), value: fc.option(fc.boolean()) })
+  .record({ name: nameArbitrary, nonNull: fc.boolean(), defaultValue: fc.option(fc.boolean()), value: fc.option(fc.boolean()), sendNull: fc.boolean() })
   .map((variable) => (!variable.nonNull && variable.defaultValue === null ? { ...variable, defaultValue: true } : variable));
 
 const operationArbitrary: fc.Arbitrary<Generated> = fc.record({
@@ -281,7 +303,7 @@ function render(generated: Generated, caller: Caller, fixtures: Fixtures): { bod
         ? generated.requested.name
         : generated.operationNames[generated.requested.index % Math.max(1, generated.operationNames.length)];
   // Values for every generated variable, used or not: hostile keys in `variables` too.
-  const sent = Object.fromEntries(variables.filter((v) => v.value !== null).map((v) => [v.name, v.value]));
+  const sent = Object.fromEntries(variables.filter((v) => v.value !== null || v.sendNull).map((v) => [v.name, v.value]));
   const body = { query, ...(operationName === undefined ? {} : { operationName }), variables: sent };
 
   // Which operation runs.
@@ -292,6 +314,8 @@ function render(generated: Generated, caller: Caller, fixtures: Fixtures): { bod
 
   const valueOf = new Map<string, boolean>();
   for (const variable of used.values()) {
+    // Every variable here stands in an `if: Boolean!`: an explicit null is refused there, as graphql-js refuses it, default or not.
+    if (variable.value === null && variable.sendNull) return { body, expected: { refused: 'BAD_USER_INPUT' } };
     const value = variable.value ?? variable.defaultValue;
     if (value === null) return { body, expected: { refused: 'BAD_USER_INPUT' } };
     valueOf.set(variable.name, value);

@@ -1,4 +1,4 @@
-import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { coercedVariablesOf } from '../../gateway/execution/coercedVariablesOf.js';
 import { createCostEstimator } from '../../gateway/traffic/createCostEstimator.js';
@@ -25,14 +25,14 @@ const schema = buildSchema(sdl);
 const estimate = createCostEstimator({ directives: readCostDirectives(parse(sdl)), defaultListSize: 10 });
 
 // Variables as the gateway hands them over: coerced, with the operation's defaults.
-function coerced(operation: OperationDefinitionNode, variables: Record<string, unknown>) {
-  return coercedVariablesOf({ context: {}, schema, operation, variables }).values!;
+function coerced(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>) {
+  return coercedVariablesOf({ context: {}, schema, document, operation, variables }).values!;
 }
 
 function cost(query: string, variables: Record<string, unknown> = {}): number {
   const document = parse(query);
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-  return estimate({ schema, document, operation, variables: coerced(operation, variables) });
+  return estimate({ schema, document, operation, variables: coerced(document, operation, variables) });
 }
 
 describe('createCostEstimator', () => {
@@ -89,8 +89,8 @@ describe('createCostEstimator', () => {
   it('estimates the same parsed operation again for other variables, and again on another schema', () => {
     const document = parse('query ($n: Int) { items(first: $n) { id } plain { id } }');
     const operation = document.definitions[0] as OperationDefinitionNode;
-    expect(estimate({ schema, document, operation, variables: coerced(operation, { n: 2 }) })).toBe(12);
-    expect(estimate({ schema, document, operation, variables: coerced(operation, { n: 30 }) })).toBe(40);
+    expect(estimate({ schema, document, operation, variables: coerced(document, operation, { n: 2 }) })).toBe(12);
+    expect(estimate({ schema, document, operation, variables: coerced(document, operation, { n: 30 }) })).toBe(40);
 
     const fixed = parse('{ plain { id heavy { id } } }');
     const fixedOperation = fixed.definitions[0] as OperationDefinitionNode;

@@ -47,7 +47,7 @@ export function createAuthorization(options: AuthorizationOptions): Feature {
       if (!operation) return { errors: [operationResolutionError(document, request.operationName)] };
       const context = requestContext.context as GatewayContext;
       // Judged on the values execution will read, never on the variables as sent.
-      const variables = coercedVariablesOf({ context, schema: apiSchema, operation, variables: request.variables });
+      const variables = coercedVariablesOf({ context, schema: apiSchema, document, operation, variables: request.variables });
       if (variables.errors) return { errors: [...variables.errors] };
       const filter = (policies: ReadonlySet<string>, onPolicy?: () => void) =>
         filterOperation(apiSchema, rules, document, operation, variables.values, (requirement) => {

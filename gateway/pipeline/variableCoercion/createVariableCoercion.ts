@@ -17,7 +17,7 @@ export function createVariableCoercion(): Feature {
         return {
           async didResolveOperation({ operation, document, request, schema, contextValue }) {
             if (!operation) throw operationResolutionError(document, request.operationName);
-            coercedVariablesOf({ context: contextValue, schema, operation, variables: request.variables });
+            coercedVariablesOf({ context: contextValue, schema, document, operation, variables: request.variables });
           },
         };
       },

@@ -45,7 +45,7 @@ const plain: Viewer = { subject: 'u2', scopes: [], claims: {} };
 function filter(query: string, viewer: Viewer | null, variables: Record<string, unknown> = {}) {
   const document = parse(query);
   const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)!;
-  const coerced = coercedVariablesOf({ context: {}, schema, operation, variables });
+  const coerced = coercedVariablesOf({ context: {}, schema, document, operation, variables });
   if (coerced.errors) throw coerced.errors[0];
   return filterOperation(schema, rules, document, operation, coerced.values, (requirement) => denial(requirement, viewer, new Set()));
 }

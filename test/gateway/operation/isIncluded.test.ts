@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { buildSchema, getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
+import {
+  buildSchema,
+  getDirectiveValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  parse,
+  type FieldNode,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { coercedVariablesOf } from '../../../gateway/execution/coercedVariablesOf.js';
 import { isIncluded, isInclusionDirective } from '../../../gateway/operation/isIncluded.js';
@@ -8,8 +17,9 @@ const schema = buildSchema('type Query { a: Int b: Int }');
 
 /** Whether each root selection is included, with the variables coerced as every stage reads them. */
 function included(query: string, sent?: Record<string, unknown>): boolean[] {
-  const operation = parse(query).definitions[0] as OperationDefinitionNode;
-  const { values, errors } = coercedVariablesOf({ context: {}, schema, operation, variables: sent });
+  const document = parse(query);
+  const operation = document.definitions[0] as OperationDefinitionNode;
+  const { values, errors } = coercedVariablesOf({ context: {}, schema, document, operation, variables: sent });
   if (errors) throw errors[0];
   return operation.selectionSet.selections.map((selection) => isIncluded(selection, values));
 }
@@ -41,8 +51,8 @@ describe('isIncluded', () => {
     expect(included(query)).toEqual([false, false]);
     expect(included(query, {})).toEqual([false, false]);
     expect(included(query, { s: false, i: true })).toEqual([true, true]);
-    // An explicit null overrides the default, and decides nothing: the selection stays in.
-    expect(included(query, { s: null })).toEqual([true, false]);
+    // An explicit null overrides the default, and `if` takes no null: the request is refused, as graphql-js's execution refuses it.
+    expect(() => included(query, { s: null })).toThrow('Variable "$s" is null, but the operation uses it where a value of type "Boolean!" is required');
   });
 
   it('leaves in a selection whose condition is not known (so every check still applies to it)', () => {
@@ -68,7 +78,11 @@ describe('isIncluded', () => {
     // Variable names a client may choose, the prototype's own among them.
     const names = ['v', '__proto__', 'constructor', 'toString'];
     const condition = fc.oneof(fc.constant('true'), fc.constant('false'), ...names.map((name) => fc.constant(`$${name}`)));
-    const variable = fc.record({ defaultValue: fc.option(fc.boolean(), { nil: undefined }), sent: fc.option(fc.boolean(), { nil: undefined }) });
+    // Sent as true, false or null, or left out.
+    const variable = fc.record({
+      defaultValue: fc.option(fc.boolean(), { nil: undefined }),
+      sent: fc.option(fc.constantFrom(true, false, null), { nil: undefined }),
+    });
     fc.assert(
       fc.property(
         fc.option(condition, { nil: undefined }),
@@ -86,23 +100,39 @@ describe('isIncluded', () => {
           const sent = Object.fromEntries(
             names.flatMap((name, index) => {
               const { defaultValue, sent: value } = variables[index]!;
-              // A Boolean! variable must be sent; one with a default may be left out.
-              const chosen = value ?? (defaultValue === undefined ? false : undefined);
+              // A Boolean! variable must be sent, and not as null; one with a default may be left out, or sent as null.
+              const chosen = defaultValue === undefined ? (value ?? false) : value;
               return chosen === undefined ? [] : [[name, chosen]];
             }),
           );
-          const operation = parse(`query (${definitions.join(', ')}) { a ${directives.join(' ')} }`).definitions[0] as OperationDefinitionNode;
-          const { values, errors } = coercedVariablesOf({ context: {}, schema, operation, variables: sent });
-          expect(errors).toBeUndefined();
+          const document = parse(`query (${definitions.join(', ')}) { a ${directives.join(' ')} }`);
+          const operation = document.definitions[0] as OperationDefinitionNode;
+          const { values, errors } = coercedVariablesOf({ context: {}, schema, document, operation, variables: sent });
           const field = operation.selectionSet.selections[0] as FieldNode;
-          // graphql-js's shouldIncludeNode, on the same coerced values in an object without a prototype.
-          const coerced = Object.assign(Object.create(null) as Record<string, unknown>, Object.fromEntries(values!));
-          const skipped = getDirectiveValues(GraphQLSkipDirective, field, coerced)?.if === true;
-          const excluded = getDirectiveValues(GraphQLIncludeDirective, field, coerced)?.if === false;
-          expect(isIncluded(field, values!)).toBe(!skipped && !excluded);
+          // graphql-js's shouldIncludeNode, on the same values (defaults applied, nulls as sent) in an object without a prototype;
+          // it throws where a null stands in an `if`, which coercion must have refused already.
+          const coerced = Object.assign(Object.create(null) as Record<string, unknown>, sent);
+          for (const definition of operation.variableDefinitions ?? []) {
+            const name = definition.variable.name.value;
+            if (!Object.hasOwn(coerced, name) && definition.defaultValue?.kind === Kind.BOOLEAN) coerced[name] = definition.defaultValue.value;
+          }
+          let graphqlJs: boolean | 'refused';
+          try {
+            const skipped = getDirectiveValues(GraphQLSkipDirective, field, coerced)?.if === true;
+            const excluded = getDirectiveValues(GraphQLIncludeDirective, field, coerced)?.if === false;
+            graphqlJs = !skipped && !excluded;
+          } catch {
+            graphqlJs = 'refused';
+          }
+          if (graphqlJs === 'refused') {
+            expect(errors?.map((error) => error.extensions.code)).toContain('BAD_USER_INPUT');
+          } else {
+            expect(errors).toBeUndefined();
+            expect(isIncluded(field, values!)).toBe(graphqlJs);
+          }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 });

@@ -13,7 +13,7 @@ const schema = buildSchema('type Query { a: Int b: Int c: Int }');
 function roots(query: string, sent?: Record<string, unknown> | 'unconditioned'): string[] {
   const document = parse(query);
   const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === 'OperationDefinition')!;
-  const variables = sent === 'unconditioned' ? undefined : coercedVariablesOf({ context: {}, schema, operation, variables: sent }).values;
+  const variables = sent === 'unconditioned' ? undefined : coercedVariablesOf({ context: {}, schema, document, operation, variables: sent }).values;
   return rootFieldsOf(operation, fragmentsOf(document), variables).map((field) => field.alias?.value ?? field.name.value);
 }
 
