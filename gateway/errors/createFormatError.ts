@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApolloServerErrorCode, ApolloServerValidationErrorCode } from '@apollo/server/errors';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { GatewayMode } from '../config/GatewayConfig.js';
@@ -26,8 +26,8 @@ export interface FormatErrorOptions {
  * response details. The original is still logged by the failed-request log.
  */
 export function createFormatError(options: FormatErrorOptions) {
-  return (original: GraphQLFormattedError): GraphQLFormattedError => {
-    const formatted = codeGetMutation(explainIntrospectionRefusal(original));
+  return (original: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
+    const formatted = codeGetMutation(explainIntrospectionRefusal(codeClientRefusal(original, error)));
     if (options.mode === 'development') return formatted;
     const code = formatted.extensions?.code;
     const serviceName = formatted.extensions?.serviceName;
@@ -45,6 +45,17 @@ export function createFormatError(options: FormatErrorOptions) {
     for (const key of internalExtensions) delete extensions[key];
     return { ...formatted, extensions };
   };
+}
+
+// Apollo Server refuses some requests with a 4xx status and no code (an unsupported persisted
+// query version, a `sha256Hash` that is not the query's): it codes them INTERNAL_SERVER_ERROR,
+// which production would then mask. The status says whose mistake it is: BAD_REQUEST.
+function codeClientRefusal(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR || !(error instanceof GraphQLError) || error.extensions.code !== undefined)
+    return formatted;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  if (typeof status !== 'number' || status < 400 || status > 499) return formatted;
+  return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_REQUEST } };
 }
 
 // Apollo's text tells a developer to change their ApolloServer constructor; a Portico operator

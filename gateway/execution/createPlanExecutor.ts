@@ -1,3 +1,4 @@
+import { ErrorCode } from '../../common/errorCodes.js';
 import { operationFromDocument } from '@apollo/federation-internals';
 import type { ApolloGateway } from '@apollo/gateway';
 import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
@@ -83,7 +84,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       try {
         plan = planFor(state, requestContext);
       } catch (error) {
-        if (error instanceof GraphQLError || (error as Error).name === 'GraphQLError') return { errors: [error as GraphQLError] };
+        if (error instanceof GraphQLError || (error as Error).name === 'GraphQLError') return { errors: [asPlanningRefusal(error as GraphQLError)] };
         throw error;
       }
       const caller: SubgraphCaller = { context, clientHeaders: request.http?.headers ?? new Map<string, string>() };
@@ -204,4 +205,18 @@ function tracedAround(tracer: Tracer) {
         span.end();
       }
     });
+}
+
+/**
+ * The planner's refusal of an operation that validation let through: federation's operation
+ * rules go further than GraphQL's (`@defer` on a mutation's or subscription's root fields, say),
+ * and say so with its code INVALID_GRAPHQL, which production would mask as an internal error. It
+ * is the document's fault: GRAPHQL_VALIDATION_FAILED, answered as validation failures are.
+ */
+function asPlanningRefusal(error: GraphQLError): GraphQLError {
+  if (error.extensions.code !== 'INVALID_GRAPHQL') return error;
+  return new GraphQLError(error.message, {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    extensions: { ...error.extensions, code: ErrorCode.GRAPHQL_VALIDATION_FAILED },
+  });
 }

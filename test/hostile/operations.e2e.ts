@@ -121,6 +121,28 @@ describe.each(['development', 'production'] as const)('operations against a %s g
     await expectNothingLeaked();
   });
 
+  it("codes the client's mistakes that Apollo Server or the planner refuses as the client's, never INTERNAL_SERVER_ERROR", async () => {
+    const cases = [
+      // Apollo Server's persisted-query refusals, which carry a status and no code of their own.
+      [{ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }, 'BAD_REQUEST', 'provided sha does not match query'],
+      [{ extensions: { persistedQuery: { version: 2, sha256Hash: 'abc' } } }, 'BAD_REQUEST', 'Unsupported persisted query version'],
+      // The planner's: federation refuses @defer on a mutation's root fields, which GraphQL validation lets through.
+      [
+        { query: 'mutation { ... @defer { createReview(input: { productUpc: "1", body: "b", rating: 5 }) { id } } }' },
+        'GRAPHQL_VALIDATION_FAILED',
+        'The @defer and @stream directives cannot be used on mutation root type "Mutation"',
+      ],
+    ] as const;
+    const signed = headersOf({ name: 'signed', subject: '2', scopes: [] });
+    for (const [body, code, message] of cases) {
+      const reply = await postRaw(target, body, { ...signed, accept: 'application/graphql-response+json' });
+      expectRefused(reply, [code]);
+      expect(reply.status).toBe(400);
+      expect(reply.body?.errors?.[0]?.message).toBe(message);
+    }
+    await expectNothingLeaked();
+  });
+
   it('refuses a mutation without its scope saying the caller may not use it', async () => {
     const reply = await postRaw(target, { query: 'mutation { updateProductPrice(upc: "p1", price: 1) { price } }' }, headersOf(callers[1]!));
     expect(reply.status).toBe(200);
