@@ -13,6 +13,10 @@ export const ErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   // The request body did not arrive within server.bodyTimeoutMs.
   BODY_TIMEOUT: 'BODY_TIMEOUT',
+  // Answered by the HTTP parser's refusals: headers over Node's size limit, or a request (its
+  // headers, or one the handler never reads) that did not arrive within the server's timeouts.
+  REQUEST_HEADERS_TOO_LARGE: 'REQUEST_HEADERS_TOO_LARGE',
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   NOT_FOUND: 'NOT_FOUND',
@@ -71,6 +75,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   OPERATION_RESOLUTION_FAILURE: 400,
   PAYLOAD_TOO_LARGE: 413,
   BODY_TIMEOUT: 408,
+  REQUEST_HEADERS_TOO_LARGE: 431,
+  REQUEST_TIMEOUT: 408,
   UNSUPPORTED_MEDIA_TYPE: 415,
   METHOD_NOT_ALLOWED: 405,
   NOT_FOUND: 404,

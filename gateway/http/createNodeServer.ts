@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../config/GatewayConfig.js';
 import { addressGateOn } from '../traffic/createAddressGate.js';
 import { createPeerKey } from '../traffic/createAddressResolver.js';
 import { limitConnectionsPerAddress } from '../traffic/limitConnectionsPerAddress.js';
+import { answerClientErrors } from './answerClientErrors.js';
 
 /**
  * The gateway's Node server, not yet listening: HTTPS when `server.tls` is set (a certificate
@@ -17,7 +18,8 @@ import { limitConnectionsPerAddress } from '../traffic/limitConnectionsPerAddres
  * never reads, such as a body sent to /health), plus, with the per-address gate on, the longest a
  * request waits there before its body is read (`server.admission.queueTimeoutMs`). Checked every second so that they hold to
  * within a second. With rate limiting on, one client address may hold at most
- * `rateLimit.perAddress.maxConnections` connections open (see limitConnectionsPerAddress).
+ * `rateLimit.perAddress.maxConnections` connections open (see limitConnectionsPerAddress). What
+ * Node's HTTP parser refuses is answered as the gateway answers refusals (answerClientErrors).
  */
 export function createNodeServer(
   server: GatewayConfig['server'],
@@ -25,6 +27,8 @@ export function createNodeServer(
   onConnectionRefused?: (key: string) => void,
 ): http.Server | https.Server {
   const created = createServer(server, addressGateWaitMs(rateLimit, server));
+  // Malformed HTTP, headers over Node's limit, Node's own timeouts: coded JSON answers too.
+  answerClientErrors(created);
   // Per TCP peer, before a byte is read (`rateLimit.perAddress.maxConnections`).
   if (rateLimit?.enabled) {
     limitConnectionsPerAddress(created, {

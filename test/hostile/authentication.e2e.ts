@@ -47,7 +47,7 @@ function token(header: unknown, claims: unknown, { escaped = true, secret = targ
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 const wrongSecret = 'not-the-target-secret-0123456789';
-// Under Node's 16 KiB header limit once base64url-encoded (a larger one gets Node's own bare 431, never reaching the gateway).
+// Under Node's 16 KiB header limit once base64url-encoded (a larger one is refused by Node's parser: 431 REQUEST_HEADERS_TOO_LARGE, see answerClientErrors).
 const fitsInAHeader = (value: unknown) => (JSON.stringify(value) ?? '').length <= 8000;
 const query = { query: '{ __typename }' };
 

@@ -96,12 +96,16 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
     await expectStillServing(target);
   }, 30_000);
 
-  it('slow headers: a connection that never finishes its headers is closed by Node (server.headersTimeoutMs)', async () => {
+  it('slow headers: a connection that never finishes its headers is answered 408 REQUEST_TIMEOUT and closed (server.headersTimeoutMs)', async () => {
     const attack = await openSlowConnections(target, 20, 'POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n', 200, 'x-slow: 1\r\n');
     try {
       await expectStillServing(target);
       await Promise.all(attack.connections.map((connection) => connection.closed));
-      for (const connection of attack.connections) expect(connection.reply()).toMatch(/^(HTTP\/1\.1 408 |$)/);
+      for (const connection of attack.connections) {
+        // Answered (unless the client's own writes closed it first) with a coded 408, as every refusal is.
+        expect(connection.reply()).toMatch(/^(HTTP\/1\.1 408 |$)/);
+        if (connection.reply() !== '') expect(connection.reply()).toContain('"code":"REQUEST_TIMEOUT"');
+      }
     } finally {
       attack.close();
     }
@@ -176,6 +180,38 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
     }
     // The client's mistake: no error logged for it.
     expect(target.output().slice(before)).not.toMatch(/"level":50/);
+    await expectStillServing(target);
+  });
+
+  it("answers what Node's HTTP parser refuses as every refusal is answered: the status and a coded JSON error, never Node's bare status line", async () => {
+    const post = (headers: string, body = '{"query":"{ __typename }"}') =>
+      rawRequest(target.origin, `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n${headers}\r\n${body}`);
+    const cases: [string, Promise<{ status: number; body: string }>, number, string][] = [
+      ['a 20 KB token', post(`authorization: Bearer ${'a'.repeat(20_000)}\r\ncontent-length: 26\r\n`), 431, 'REQUEST_HEADERS_TOO_LARGE'],
+      ['two lengths', post('content-length: 26\r\ncontent-length: 27\r\n'), 400, 'BAD_REQUEST'],
+      ['a length and chunks', post('content-length: 26\r\ntransfer-encoding: chunked\r\n'), 400, 'BAD_REQUEST'],
+      ['a bad chunk size', post('transfer-encoding: chunked\r\n', 'zz\r\n{}\r\n0\r\n\r\n'), 400, 'BAD_REQUEST'],
+      ['a control character in a header', post('x-odd: a\u0001b\r\ncontent-length: 26\r\n'), 400, 'BAD_REQUEST'],
+    ];
+    for (const [name, replying, status, code] of cases) {
+      const reply = await replying;
+      expect(reply.status, name).toBe(status);
+      const body = JSON.parse(reply.body) as Reply['body'];
+      expect(body?.errors?.[0]?.extensions?.code, name).toBe(code);
+      // The client's bytes are not quoted back.
+      expect(reply.body, name).not.toContain('aaaa');
+      expect(reply.body, name).not.toContain('\u0001');
+    }
+    // Generated request lines and headers: a coded answer, whatever Node's parser makes of them.
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary-ascii', maxLength: 80 }), fc.string({ unit: 'binary-ascii', maxLength: 80 }), async (line, header) => {
+        const reply = await rawRequest(target.origin, `${line}\r\nhost: 127.0.0.1\r\n${header}\r\n\r\n`);
+        if (Number.isNaN(reply.status)) return;
+        expect(reply.status, JSON.stringify([line, header])).toBeLessThan(500);
+        if (reply.status >= 400 && reply.body !== '') expect(JSON.parse(reply.body)?.errors?.[0]?.extensions?.code).toEqual(expect.any(String));
+      }),
+      { numRuns: 60 },
+    );
     await expectStillServing(target);
   });
 
