@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { drained } from './drained.js';
+import { whenClientGone } from './whenClientGone.js';
 
 /**
  * How a streamed answer ended: its results were over (`complete`), its client left (`client`),
@@ -39,9 +40,9 @@ export async function writeStreamed(res: ServerResponse, results: AsyncIterator<
     gone = true;
     void results.return?.().catch(() => {});
   };
-  res.once('close', leave);
-  // The client may have gone while the operation was being set up.
-  if (res.destroyed) leave();
+  // Also when the client had gone while the operation was being set up, or its connection drops
+  // while this response is pipelined behind another (see whenClientGone).
+  const unwatch = whenClientGone(res, leave);
   const heartbeat = setInterval(() => {
     if (!res.writableNeedDrain && !res.destroyed) res.write(framing.heartbeat);
   }, framing.heartbeatMs);
@@ -71,7 +72,7 @@ export async function writeStreamed(res: ServerResponse, results: AsyncIterator<
     }
   } finally {
     clearInterval(heartbeat);
-    res.off('close', leave);
+    unwatch();
     leave();
   }
   return end;

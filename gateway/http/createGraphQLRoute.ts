@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { HttpError } from '../../common/http/HttpError.js';
+import { whenClientGone } from '../../common/http/whenClientGone.js';
 import type { Pipeline } from '../pipeline/createPipeline.js';
 import type { GraphQLExchange, Outcome } from '../pipeline/Feature.js';
 import { callApollo, type ApolloCallOptions } from './callApollo.js';
@@ -63,11 +64,10 @@ export function createGraphQLRoute(options: GraphQLRouteOptions): GraphQLRoute {
       }
     }
     // A request waiting for a slot, and the subgraph calls made for it, stop when its client goes
-    // away: watched from here, so that a client gone during authentication takes no slot.
+    // away (its connection too, for a request pipelined behind another): watched from here, so
+    // that a client gone during authentication takes no slot.
     const cancellation = new Cancellation();
-    res.once('close', () => {
-      if (!res.writableFinished) cancellation.abort();
-    });
+    whenClientGone(res, () => cancellation.abort());
     const exchange: GraphQLExchange = {
       req,
       res,

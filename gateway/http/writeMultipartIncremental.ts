@@ -3,6 +3,7 @@ import type { HTTPGraphQLResponse } from '@apollo/server';
 import { formatStreamItem, type FormatError } from '../streaming/formatStreamItem.js';
 import type { DeferredPart } from '../streaming/ResultStream.js';
 import { drained } from '../../common/http/drained.js';
+import { whenClientGone } from '../../common/http/whenClientGone.js';
 import { toHeaderValue } from '../../common/http/toHeaderValue.js';
 import type { StreamEnd } from '../../common/http/writeStreamed.js';
 import type { OpenStream } from '../streaming/createHttpStreamCounter.js';
@@ -57,18 +58,22 @@ async function writeParts(res: ServerResponse, options: MultipartIncrementalOpti
   // Apollo Server's serialised result is one JSON object: `hasNext` joins it without a parse.
   const initial = body === '{}' ? '{"hasNext":true}' : `${body.slice(0, -1)},"hasNext":true}`;
   let stalled = false;
-  const stop = () => void parts.return?.();
-  res.once('close', stop);
-  // The client may have gone while the first payload was being made: `close` has been and gone,
-  // and the parts would otherwise be awaited for nobody (holding the request's admission slot).
-  // The request's socket, not the response's: a pipelined response waiting behind another has
-  // none yet, and its client is still there.
-  if (res.destroyed || res.req.socket.destroyed) stop();
+  let left = false;
+  const stop = () => {
+    left = true;
+    void parts.return?.();
+  };
+  // Also when the client went while the first payload was being made (the parts would otherwise be
+  // awaited for nobody, holding the request's admission slot), or its connection drops while this
+  // response is pipelined behind another (see whenClientGone).
+  const unwatch = whenClientGone(res, stop);
   // Resolves once the chunk is handed to the socket, waiting for a full buffer to drain first: a
   // client that leaves it untaken for 30 s is disconnected (the parts still to come are cancelled),
   // so one that stops reading holds no admission slot for long.
+  // Gone: the response closed, or (pipelined) the connection it was waiting for.
+  const isGone = () => res.destroyed || left;
   const write = async (chunk: string): Promise<void> => {
-    if (res.destroyed) return;
+    if (isGone()) return;
     if (!res.write(chunk) && !(await drained(res, STALLED_MS)) && !res.destroyed) {
       stalled = true;
       res.destroy();
@@ -79,18 +84,18 @@ async function writeParts(res: ServerResponse, options: MultipartIncrementalOpti
   try {
     await write(`${NEXT}${PART_HEAD}${initial}${NEXT}`);
     for await (const part of parts) {
-      if (res.destroyed) return gone();
+      if (isGone()) return gone();
       ended = !part.hasNext;
       await write(`${PART_HEAD}${JSON.stringify(formatStreamItem({ kind: 'deferred', parts }, part, options.formatError))}${ended ? END : NEXT}`);
       if (ended) break;
     }
   } finally {
-    res.off('close', stop);
+    unwatch();
   }
-  if (res.destroyed) return gone();
+  if (isGone()) return gone();
   // The parts ended without saying so (stopped early): the client is told there is no more.
   if (!ended) await write(`${PART_HEAD}{"hasNext":false}${END}`);
-  if (res.destroyed) return gone();
+  if (isGone()) return gone();
   res.end();
   return 'complete';
 }

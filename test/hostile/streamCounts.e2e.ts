@@ -109,6 +109,29 @@ describe('stream counts under hostile clients', () => {
     await expectStillServing('after-drops');
   }, 180_000);
 
+  it('come back to zero when streams pipelined on one connection are dropped, each waiting behind the one before it', async () => {
+    // Node runs every pipelined request at once but gives a response the socket only when the one
+    // before it is done: the ones waiting have no socket, and are never closed when it drops.
+    const transports = Array.from({ length: 12 }, (_, index) => (['sse', 'multipart', 'multipart_defer'] as const)[index % 3]!);
+    const socket = net.connect(Number(new URL(target.origin).port), '127.0.0.1');
+    socket.on('error', () => {});
+    socket.on('data', () => {});
+    socket.write(
+      transports
+        .map((transport, index) => {
+          const body = JSON.stringify(transport === 'multipart_defer' ? { query: deferred } : { query: subscription, variables: { upc: `piped-${index}` } });
+          return `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\naccept: ${ACCEPT[transport]}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+        })
+        .join(''),
+    );
+    const piped = transports.flatMap((transport, index) => (transport === 'multipart_defer' ? [] : [`piped-${index}`]));
+    await eventually(() => expect(piped.map((upc) => reviews.subscriptionsOpen(upc))).toEqual(piped.map(() => 1)));
+    socket.destroy();
+    await eventually(() => expect(piped.map((upc) => reviews.subscriptionsOpen(upc))).toEqual(piped.map(() => 0)));
+    await eventually(async () => expect(await counts()).toEqual(ZERO));
+    await expectStillServing('after-pipelined');
+  }, 60_000);
+
   it('hold nothing for @defer answers their clients never read, and count them closed once they go', async () => {
     const before = target.rssBytes();
     const closed = async () => {
