@@ -10,7 +10,7 @@ import { writeJson } from '../../common/http/writeJson.js';
 import type { GatewayMode } from '../config/GatewayConfig.js';
 import type { LimitsConfig } from '../config/TrafficConfig.js';
 import type { SupergraphSnapshot } from '../supergraph/SupergraphSnapshot.js';
-import { checkDocument } from '../traffic/checkDocument.js';
+import { checkDocument, documentRefusalError } from '../traffic/checkDocument.js';
 import { describeQueryPlan } from './describeQueryPlan.js';
 
 /** Where the explorer asks for the plan of its current operation. */
@@ -56,8 +56,8 @@ export function createQueryPlanRoute(options: QueryPlanRouteOptions): QueryPlanR
     if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
       throw new HttpError(ErrorCode.BAD_REQUEST, '"operationName" must be a string or null');
     }
-    const breach = checkDocument(query, limits);
-    if (breach) throw new HttpError(breach.code, breach.message, {}, { limit: breach.limit, measured: breach.measured, allowed: breach.allowed });
+    const refused = checkDocument(query, limits);
+    if (refused) throw documentRefusalError(refused);
     const snapshot = options.current();
     let document: ReturnType<typeof parse>;
     try {

@@ -1,20 +1,26 @@
 import { buildSchema, GraphQLError, MaxIntrospectionDepthRule, parse, validate, type DocumentNode } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
+import { HttpError } from '../../common/http/HttpError.js';
 import type { LimitsConfig } from '../config/TrafficConfig.js';
+import { unsupportedInSubscription } from '../operation/unsupportedInSubscription.js';
 import type { LimitBreach } from './createLimitError.js';
 import { measureDocument, type DocumentMeasures } from './measureDocument.js';
 
 // graphql-js's introspection rule reads only the document; validate() still wants a schema.
 const anySchema = buildSchema('type Query { _: Boolean }');
 
+/** Why checkDocument refuses a document: a limit it breaks, or a subscription the gateway cannot run. */
+export type DocumentRefusal = LimitBreach | { code: typeof ErrorCode.GRAPHQL_VALIDATION_FAILED; message: string };
+
 /**
  * Demand control on the document's shape: the first limit `source` breaks, or null. It runs
  * before Apollo Server parses and validates, because validation grows with the document (10,000
  * aliases make field merging quadratic) and Apollo offers no earlier hook that may refuse a
  * request; its parse is cut off at `maxTokens`. A syntax error is left to Apollo Server, which
- * reports it with its location.
+ * reports it with its location. Last, a subscription the gateway cannot run is refused here
+ * (unsupportedInSubscription), since one of the two makes graphql-js's validation throw.
  */
-export function checkDocument(source: string, limits: LimitsConfig): LimitBreach | null {
+export function checkDocument(source: string, limits: LimitsConfig): DocumentRefusal | null {
   const bytes = Buffer.byteLength(source, 'utf8');
   if (bytes > limits.maxDocumentBytes) {
     return breach(ErrorCode.MAX_DOCUMENT_BYTES_EXCEEDED, 'maxDocumentBytes', bytes, limits.maxDocumentBytes, 'The operation is');
@@ -53,7 +59,14 @@ export function checkDocument(source: string, limits: LimitsConfig): LimitBreach
       message: `${introspection.message} (introspection may nest fields, interfaces, possibleTypes or inputFields at most 3 lists deep)`,
     };
   }
-  return null;
+  const unsupported = unsupportedInSubscription(document);
+  return unsupported === null ? null : { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, message: unsupported };
+}
+
+/** The refusal as the HTTP layer answers it: a limit's with `limit`, `measured` and `allowed` in its extensions. */
+export function documentRefusalError(refusal: DocumentRefusal): HttpError {
+  if (!('limit' in refusal)) return new HttpError(refusal.code, refusal.message);
+  return new HttpError(refusal.code, refusal.message, {}, { limit: refusal.limit, measured: refusal.measured, allowed: refusal.allowed });
 }
 
 const nouns: Record<string, string> = {

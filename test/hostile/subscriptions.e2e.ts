@@ -151,4 +151,24 @@ describe('subscriptions under hostile clients', () => {
     expect(reviews.subscriptionsOpen('refused')).toBe(0);
     await expectStillServingSubscriptions('after-refusals');
   });
+
+  it('refuses what the gateway cannot run in a subscription with 400 GRAPHQL_VALIDATION_FAILED on every streaming transport, never 500', async () => {
+    const documents = [
+      // graphql-js 16's validation throws on a variable in a root field's @skip (no runtime values there).
+      ['subscription ($s: Boolean!) { reviewAdded(productUpc: "x") @skip(if: $s) { id } }', { s: false }],
+      ['subscription ($s: Boolean!) { ... @include(if: $s) { reviewAdded(productUpc: "x") { id } } }', { s: true }],
+      // Apollo's query planner does not plan @defer in a subscription.
+      ['subscription { reviewAdded(productUpc: "x") { id ... @defer { body } } }', {}],
+    ] as const;
+    for (const [query, variables] of documents) {
+      for (const accept of ['text/event-stream', 'multipart/mixed;subscriptionSpec="1.0"']) {
+        const reply = await postRaw(target, { query, variables }, { accept });
+        expectRefused(reply, ['GRAPHQL_VALIDATION_FAILED']);
+        expect(reply.status, query).toBe(400);
+      }
+    }
+    expect(target.output()).not.toMatch(/Unexpected error processing request/);
+    expect(reviews.subscriptionsOpen('x')).toBe(0);
+    await expectStillServingSubscriptions('after-unsupported');
+  });
 });

@@ -1,9 +1,7 @@
 import { ErrorCode } from '../../../common/errorCodes.js';
-import { HttpError } from '../../../common/http/HttpError.js';
 import type { LimitsConfig } from '../../config/TrafficConfig.js';
-import { checkDocument } from '../../traffic/checkDocument.js';
+import { checkDocument, documentRefusalError } from '../../traffic/checkDocument.js';
 import { createKnownDocuments, type KnownDocuments } from '../../traffic/createKnownDocuments.js';
-import type { LimitBreach } from '../../traffic/createLimitError.js';
 import type { Feature } from '../Feature.js';
 
 /**
@@ -19,7 +17,7 @@ export function createDocumentLimits(limits: LimitsConfig, known: KnownDocuments
   const guard = (body: unknown): void => {
     const operations = Array.isArray(body) ? body : [body];
     if (operations.length > limits.maxBatchSize) {
-      throw refusal({
+      throw documentRefusalError({
         code: ErrorCode.MAX_BATCH_SIZE_EXCEEDED,
         limit: 'limits.maxBatchSize',
         measured: operations.length,
@@ -30,8 +28,8 @@ export function createDocumentLimits(limits: LimitsConfig, known: KnownDocuments
     for (const operation of operations) {
       const query = typeof operation === 'object' && operation !== null ? (operation as { query?: unknown }).query : undefined;
       if (typeof query !== 'string' || known.has(query)) continue;
-      const breach = checkDocument(query, limits);
-      if (breach) throw refusal(breach);
+      const refused = checkDocument(query, limits);
+      if (refused) throw documentRefusalError(refused);
       known.add(query);
     }
   };
@@ -42,8 +40,4 @@ export function createDocumentLimits(limits: LimitsConfig, known: KnownDocuments
       return next();
     },
   };
-}
-
-function refusal({ code, message, limit, measured, allowed }: LimitBreach): HttpError {
-  return new HttpError(code, message, {}, { limit, measured, allowed });
 }
