@@ -33,9 +33,9 @@ export interface ApolloCallOptions {
 /**
  * The last step of the HTTP layer: the request, as Apollo Server's `HTTPGraphQLRequest`, run
  * with its context (request id, abort signal, deadline, viewer), and the answer written back:
- * as JSON; as `multipart/mixed` incremental delivery for `@defer`; or, for SSE and multipart
- * subscriptions, as a stream that outlives the request (its admission slot, deadline and
- * `finish` hooks end with the setup).
+ * as JSON; as `multipart/mixed` incremental delivery for `@defer` (or SSE events, on SSE), within
+ * the request; or, for SSE and multipart subscriptions, as a stream that outlives the request (its
+ * admission slot, deadline and `finish` hooks end with the setup).
  */
 export async function callApollo(exchange: GraphQLExchange, options: ApolloCallOptions): Promise<Outcome> {
   const { req, res } = exchange;
@@ -64,8 +64,13 @@ export async function callApollo(exchange: GraphQLExchange, options: ApolloCallO
     if (stream?.kind === 'deferred' && answered && subscriptionTransport !== 'sse') {
       await writeMultipartIncremental(res, { first: response, parts: stream.parts, formatError, ...counted });
     } else if (subscriptionTransport) {
-      // Not awaited: the request ends here; the stream lives on until it ends or its client leaves.
-      void writeResultStream(res, { transport: subscriptionTransport, answer: response, stream, formatError, ...counted }).catch(() => res.destroy());
+      const writing = writeResultStream(res, { transport: subscriptionTransport, answer: response, stream, formatError, ...counted }).catch(() =>
+        res.destroy(),
+      );
+      // `@defer` parts are this request's own work: delivered within its admission slot and deadline,
+      // as over multipart. A subscription's stream is not awaited: the request ends here, and the
+      // stream lives on until it ends or its client leaves (each event's fetches are bounded on their own).
+      if (stream?.kind === 'deferred') await writing;
     } else {
       // Not delivered after all (an error answer): what it holds upstream is freed.
       await endStream(stream);

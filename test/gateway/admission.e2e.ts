@@ -91,6 +91,28 @@ describe('admission control (server.admission)', () => {
     expect((await next).body).toEqual({ data: { slowField: 'finally' } });
   });
 
+  it('holds the slot of a @defer answer until its last part, over SSE as over multipart', async ({ gatewayWith }) => {
+    const gateway = await gatewayWith('admission-defer', admitting({ maxConcurrent: 4 }));
+    const inFlight = async () => valueOf(await admission(gateway), 'portico_admission_in_flight', {});
+    for (const [tag, accept] of [
+      ['defer-sse', 'text/event-stream'],
+      ['defer-multipart', 'multipart/mixed;deferSpec=20220824,application/json'],
+    ] as const) {
+      const response = await fetch(`${gateway.origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept },
+        body: JSON.stringify({ query: `{ __typename ... @defer { slowField(tag: "${tag}") } }` }),
+      });
+      expect(response.status).toBe(200);
+      // The first payload is out; the deferred part's work is still running, in the request's slot.
+      await vi.waitFor(() => expect(pendingSlowFields(tag)).toBe(1));
+      expect(await inFlight(), accept).toBe(1);
+      releaseSlowFields();
+      expect(await response.text()).toContain('finally');
+      await vi.waitFor(async () => expect(await inFlight()).toBe(0));
+    }
+  });
+
   it('under auto, raises the limit while operations wait on a slow subgraph, so they are not starved', async ({ gatewayWith }) => {
     const gateway = await gatewayWith('admission-auto', admitting({ maxConcurrent: 'auto' }));
     const startLimit = valueOf(await admission(gateway), 'portico_admission_limit', {});
