@@ -89,7 +89,7 @@ export const serverConfigSchema = section({
   }),
   headersTimeoutMs: positive(10_000, {
     description:
-      "How long a client has to send a request's headers (Node's `headersTimeout`); past it Node answers 408 and closes the connection. Node also ends a request whose headers and body together take longer than `headersTimeoutMs + bodyTimeoutMs` (its `requestTimeout`).",
+      "How long a client has to send a request's headers (Node's `headersTimeout`); past it the connection gets 408 `REQUEST_TIMEOUT` and is closed. Node also ends a request whose headers and body together take longer than `headersTimeoutMs + bodyTimeoutMs` (its `requestTimeout`), the same way.",
   }),
   keepAliveTimeoutMs: positive(5000, {
     description:
