@@ -12,7 +12,7 @@ import { runApollo, type ApolloAnswer } from '../http/runApollo.js';
 import { clientGone } from '../pipeline/clientGone.js';
 import type { Pipeline } from '../pipeline/createPipeline.js';
 import type { GraphQLExchange, Outcome } from '../pipeline/Feature.js';
-import type { ResultStream } from '../streaming/ResultStream.js';
+import type { DeferredPart, ResultStream } from '../streaming/ResultStream.js';
 import { endStream } from '../streaming/endStream.js';
 import type { SubscribePayload } from './parseClientMessage.js';
 
@@ -75,6 +75,12 @@ export async function runSocketOperation(
   }
 }
 
+/**
+ * Runs the operation through the steps. A `@defer` answer is handed to the connection as soon as
+ * Apollo Server has made its first payload, while the steps, its admission slot among them, stay
+ * held until its last part has been taken (or the stream is ended): the parts are the operation's
+ * own work, as over HTTP. Every other answer is returned once the steps are done.
+ */
 async function runTraced(
   source: SocketOperationSource,
   payload: SubscribePayload,
@@ -82,9 +88,30 @@ async function runTraced(
   options: SocketOperationOptions,
   traceparent: string,
 ): Promise<SocketAnswer> {
-  const startedAt = performance.now();
   const requestId = resolveRequestId(undefined);
+  let handOver!: (answer: ApolloAnswer) => void;
+  const handedOver = new Promise<ApolloAnswer>((resolve) => {
+    handOver = resolve;
+  });
+  const running = runSteps(source, payload, signal, options, traceparent, requestId, handOver);
+  const first = await Promise.race([running.then((answer) => ({ answer })), handedOver.then((apollo) => ({ apollo }))]);
+  if ('answer' in first) return first.answer;
+  // The steps end (and the `finish` hooks run) once the parts are over; runSteps never rejects.
+  return toSocketAnswer(first.apollo, options.logger, requestId);
+}
+
+async function runSteps(
+  source: SocketOperationSource,
+  payload: SubscribePayload,
+  signal: AbortSignal,
+  options: SocketOperationOptions,
+  traceparent: string,
+  requestId: string,
+  handOver: (answer: ApolloAnswer) => void,
+): Promise<SocketAnswer> {
+  const startedAt = performance.now();
   let answer: ApolloAnswer | undefined;
+  let handedOver = false;
   let outcome: Outcome;
   try {
     const req = operationRequest(source, Buffer.from(JSON.stringify(payload)), options.graphqlPath);
@@ -109,6 +136,13 @@ async function runTraced(
       } catch (error) {
         return clientGone(signal, error);
       }
+      if (answer.stream?.kind === 'deferred' && !signal.aborted) {
+        const held = heldUntilEnded(answer.stream.parts);
+        answer = { ...answer, stream: { kind: 'deferred', parts: held.parts } };
+        handedOver = true;
+        handOver(answer);
+        await held.ended;
+      }
       return { status: answer.response.status ?? 200, errors: answer.errors };
     });
   } catch (error) {
@@ -120,6 +154,8 @@ async function runTraced(
     return { kind: 'error', errors: refusal.toBody().errors };
   }
   finish(options, outcome, requestId, startedAt);
+  // Already the connection's (runTraced returned it): nothing more to answer here.
+  if (handedOver) return { kind: 'gone' };
   if (!answer || signal.aborted) {
     await endStream(answer?.stream);
     return { kind: 'gone' };
@@ -183,4 +219,35 @@ function finish(options: SocketOperationOptions, outcome: Outcome, requestId: st
       // The logger itself failed: nobody is left to tell.
     }
   }
+}
+
+/** `parts`, and a promise that resolves once they are over: run to their end, failed, or ended early by their consumer. */
+function heldUntilEnded(parts: AsyncIterableIterator<DeferredPart>): { parts: AsyncIterableIterator<DeferredPart>; ended: Promise<void> } {
+  let end!: () => void;
+  const ended = new Promise<void>((resolve) => {
+    end = resolve;
+  });
+  const held: AsyncIterableIterator<DeferredPart> = {
+    async next() {
+      try {
+        const result = await parts.next();
+        if (result.done) end();
+        return result;
+      } catch (error) {
+        end();
+        throw error;
+      }
+    },
+    async return(value?: unknown) {
+      try {
+        return (await parts.return?.(value)) ?? { done: true, value: undefined };
+      } finally {
+        end();
+      }
+    },
+    [Symbol.asyncIterator]() {
+      return held;
+    },
+  };
+  return { parts: held, ended };
 }

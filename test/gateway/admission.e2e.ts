@@ -4,6 +4,7 @@ import { parsePrometheusText, valueOf } from '../support/parsePrometheusText.js'
 import { pendingSlowFields, releaseSlowFields } from './fixtures/products.js';
 import { postGraphQL } from './fixtures/postGraphQL.js';
 import { shopTest as it } from './fixtures/shopTest.js';
+import { runOperation, wsClient } from './websocket/webSocketClient.js';
 import type { RunningGateway } from './fixtures/startGateway.js';
 
 // Production gateways with each test's admission settings; `slowField` holds a slot until the test lets it go.
@@ -91,7 +92,7 @@ describe('admission control (server.admission)', () => {
     expect((await next).body).toEqual({ data: { slowField: 'finally' } });
   });
 
-  it('holds the slot of a @defer answer until its last part, over SSE as over multipart', async ({ gatewayWith }) => {
+  it('holds the slot of a @defer answer until its last part, over SSE, multipart and WebSocket', async ({ gatewayWith }) => {
     const gateway = await gatewayWith('admission-defer', admitting({ maxConcurrent: 4 }));
     const inFlight = async () => valueOf(await admission(gateway), 'portico_admission_in_flight', {});
     for (const [tag, accept] of [
@@ -110,6 +111,27 @@ describe('admission control (server.admission)', () => {
       releaseSlowFields();
       expect(await response.text()).toContain('finally');
       await vi.waitFor(async () => expect(await inFlight()).toBe(0));
+    }
+    const client = wsClient(`${gateway.origin}/graphql`);
+    try {
+      const run = runOperation(client, { query: '{ __typename ... @defer { slowField(tag: "defer-websocket") } }' });
+      await vi.waitFor(() => expect(pendingSlowFields('defer-websocket')).toBe(1));
+      expect(await inFlight(), 'websocket').toBe(1);
+      releaseSlowFields();
+      expect(JSON.stringify((await run).results)).toContain('finally');
+      await vi.waitFor(async () => expect(await inFlight()).toBe(0));
+      // Completed by its client before its part came: the slot is given back then.
+      const stop = client.subscribe(
+        { query: '{ __typename ... @defer { slowField(tag: "defer-dropped") } }' },
+        { next: () => {}, error: () => {}, complete: () => {} },
+      );
+      await vi.waitFor(() => expect(pendingSlowFields('defer-dropped')).toBe(1));
+      expect(await inFlight()).toBe(1);
+      stop();
+      await vi.waitFor(async () => expect(await inFlight()).toBe(0));
+      releaseSlowFields();
+    } finally {
+      await client.dispose();
     }
   });
 
