@@ -21,20 +21,30 @@ const malformed: Readonly<Record<string, string>> = {
  * Answers what Node's HTTP parser refuses before the gateway sees a request (headers over Node's
  * size limit, malformed HTTP, a request that did not arrive within the server's timeouts) as every
  * other refusal is answered: the status, and a JSON body with a GraphQL error and its
- * `extensions.code`, instead of Node's bare status line. As Node does, only on a connection
- * nothing has been written to yet (an answer must not land inside another), and the connection is
- * closed after it; a reset or an error of the socket itself just closes it.
+ * `extensions.code`, instead of Node's bare status line. As Node does, only where no answer has
+ * begun on the connection (one must not land inside another), and the connection is closed after
+ * it; a reset or an error of the socket itself just closes it.
  */
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     try {
       const refusal = refusalOf(error.code);
-      if (refusal && socket.writable && socket.bytesWritten === 0) socket.write(rawAnswer(refusal));
+      if (refusal && socket.writable && !answerInProgress(socket)) socket.write(rawAnswer(refusal));
     } catch {
       // Nothing more to tell this client: the connection is closed below.
     }
     socket.destroy();
   });
+}
+
+/**
+ * Whether an answer on `socket` has begun (its head written): Node's own test before it answers
+ * a client error (`socketOnError` in lib/_http_server.js), on the response it keeps on the socket.
+ * A connection that has carried answers before (keep-alive, a load balancer's) gets one too.
+ */
+function answerInProgress(socket: Socket): boolean {
+  const response = (socket as Socket & { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage;
+  return response?._headerSent === true;
 }
 
 function refusalOf(code: string | undefined): HttpError | undefined {

@@ -202,6 +202,21 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
       expect(reply.body, name).not.toContain('aaaa');
       expect(reply.body, name).not.toContain('\u0001');
     }
+    // On a connection that has carried an answer before (keep-alive, a load balancer's): answered too.
+    const reused = await new Promise<string>((resolve, reject) => {
+      const { hostname, port } = new URL(target.origin);
+      const socket = connect(Number(port), hostname, () => socket.write(`GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`));
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        const first = text === '';
+        text += chunk;
+        if (first) socket.write(`GET /health HTTP/1.1\r\nhost: 127.0.0.1\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+    });
+    expect(reused).toMatch(/^HTTP\/1\.1 200 [\s\S]*HTTP\/1\.1 431 [\s\S]*"code":"REQUEST_HEADERS_TOO_LARGE"/);
     // Generated request lines and headers: a coded answer, whatever Node's parser makes of them.
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary-ascii', maxLength: 80 }), fc.string({ unit: 'binary-ascii', maxLength: 80 }), async (line, header) => {
