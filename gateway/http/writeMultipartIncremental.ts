@@ -74,7 +74,7 @@ async function writeParts(res: ServerResponse, options: MultipartIncrementalOpti
   const isGone = () => res.destroyed || left;
   const write = async (chunk: string): Promise<void> => {
     if (isGone()) return;
-    if (!res.write(chunk) && !(await drained(res, STALLED_MS)) && !res.destroyed) {
+    if (!res.write(chunk) && !(await drained(res, STALLED_MS)) && !isGone()) {
       stalled = true;
       res.destroy();
     }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import { Pool } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { whenClientGone } from '../../../common/http/whenClientGone.js';
 
@@ -33,16 +34,22 @@ describe('whenClientGone', () => {
   it('says nothing for a response that finished, and leaves one listener on a keep-alive connection however many requests it carries', async () => {
     const gone = vi.fn();
     const listeners: number[] = [];
+    const peers = new Set<number | undefined>();
     const port = await serve((req, res) => {
       whenClientGone(res, gone);
       listeners.push(req.socket.listenerCount('close'));
+      peers.add(req.socket.remotePort);
       res.end('done');
     });
-    for (let i = 0; i < 30; i += 1) {
-      const response = await fetch(`http://127.0.0.1:${port}/`, { keepalive: true });
-      await response.text();
+    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 1 });
+    try {
+      for (let i = 0; i < 30; i += 1) await (await pool.request({ method: 'GET', path: '/' })).body.text();
+    } finally {
+      await pool.close();
     }
     expect(gone).not.toHaveBeenCalled();
+    // One connection carried them all, and its listeners did not grow with them.
+    expect(peers.size).toBe(1);
     expect(new Set(listeners.slice(1)).size).toBe(1);
   });
 
