@@ -97,7 +97,13 @@ async function runTraced(
   const first = await Promise.race([running.then((answer) => ({ answer })), handedOver.then((apollo) => ({ apollo }))]);
   if ('answer' in first) return first.answer;
   // The steps end (and the `finish` hooks run) once the parts are over; runSteps never rejects.
-  return toSocketAnswer(first.apollo, options.logger, requestId);
+  try {
+    return await toSocketAnswer(first.apollo, options.logger, requestId);
+  } catch (error) {
+    // Not the connection's after all: its parts are ended here, and the steps with them.
+    await endStream(first.apollo.stream);
+    throw error;
+  }
 }
 
 async function runSteps(
@@ -139,6 +145,9 @@ async function runSteps(
       if (answer.stream?.kind === 'deferred' && !signal.aborted) {
         const held = heldUntilEnded(answer.stream.parts);
         answer = { ...answer, stream: { kind: 'deferred', parts: held.parts } };
+        // Whatever becomes of the answer, the operation's end (its client's `complete`, the
+        // connection closing) ends its parts, and so the steps' holds.
+        signal.addEventListener('abort', () => void held.parts.return?.(), { once: true });
         handedOver = true;
         handOver(answer);
         await held.ended;
