@@ -64,7 +64,13 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
     const key = request.operationName ? `${queryHash}:${request.operationName}` : queryHash;
     const cached = state.planCache.get(key);
     if (cached) return cached;
-    const operation = operationFromDocument(state.supergraph.apiSchema(), document, { operationName: request.operationName });
+    let operation: ReturnType<typeof operationFromDocument>;
+    try {
+      operation = operationFromDocument(state.supergraph.apiSchema(), document, { operationName: request.operationName });
+    } catch (error) {
+      // Reading the document, not planning it: what the planner itself throws is no refusal of the client's.
+      throw error instanceof GraphQLError || (error as Error).name === 'GraphQLError' ? asDocumentRefusal(error as GraphQLError) : error;
+    }
     const prepared = preparePlan(state.planner.buildQueryPlan(operation), state.matches);
     state.planCache.set(key, prepared);
     return prepared;
@@ -84,7 +90,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       try {
         plan = planFor(state, requestContext);
       } catch (error) {
-        if (error instanceof GraphQLError || (error as Error).name === 'GraphQLError') return { errors: [asPlanningRefusal(error as GraphQLError)] };
+        if (error instanceof GraphQLError || (error as Error).name === 'GraphQLError') return { errors: [error as GraphQLError] };
         throw error;
       }
       const caller: SubgraphCaller = { context, clientHeaders: request.http?.headers ?? new Map<string, string>() };
@@ -208,12 +214,13 @@ function tracedAround(tracer: Tracer) {
 }
 
 /**
- * The planner's refusal of an operation that validation let through: federation's operation
- * rules go further than GraphQL's (`@defer` on a mutation's or subscription's root fields, say),
- * and say so with its code INVALID_GRAPHQL, which production would mask as an internal error. It
- * is the document's fault: GRAPHQL_VALIDATION_FAILED, answered as validation failures are.
+ * Federation's refusal, as it reads the document into an operation, of one that validation let
+ * through: its operation rules go further than GraphQL's (`@defer` on a mutation's root fields,
+ * say), and say so with the code INVALID_GRAPHQL, which production would mask as an internal
+ * error. It is the document's fault: GRAPHQL_VALIDATION_FAILED, answered as validation failures
+ * are. (The same code from building the plan is the planner's own failure, and stays masked.)
  */
-function asPlanningRefusal(error: GraphQLError): GraphQLError {
+function asDocumentRefusal(error: GraphQLError): GraphQLError {
   if (error.extensions.code !== 'INVALID_GRAPHQL') return error;
   return new GraphQLError(error.message, {
     ...(error.nodes ? { nodes: error.nodes } : {}),
