@@ -10,7 +10,8 @@ import { writeJson } from '../../common/http/writeJson.js';
 import type { GatewayMode } from '../config/GatewayConfig.js';
 import type { LimitsConfig } from '../config/TrafficConfig.js';
 import type { SupergraphSnapshot } from '../supergraph/SupergraphSnapshot.js';
-import { checkDocument, documentRefusalError } from '../traffic/checkDocument.js';
+import { checkDocument } from '../traffic/checkDocument.js';
+import { documentRefusalError } from '../traffic/documentRefusalError.js';
 import { describeQueryPlan } from './describeQueryPlan.js';
 
 /** Where the explorer asks for the plan of its current operation. */

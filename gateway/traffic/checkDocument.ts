@@ -1,6 +1,5 @@
 import { buildSchema, GraphQLError, MaxIntrospectionDepthRule, parse, validate, type DocumentNode } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
-import { HttpError } from '../../common/http/HttpError.js';
 import type { LimitsConfig } from '../config/TrafficConfig.js';
 import { unsupportedInSubscription } from '../operation/unsupportedInSubscription.js';
 import type { LimitBreach } from './createLimitError.js';
@@ -61,12 +60,6 @@ export function checkDocument(source: string, limits: LimitsConfig): DocumentRef
   }
   const unsupported = unsupportedInSubscription(document);
   return unsupported === null ? null : { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, message: unsupported };
-}
-
-/** The refusal as the HTTP layer answers it: a limit's with `limit`, `measured` and `allowed` in its extensions. */
-export function documentRefusalError(refusal: DocumentRefusal): HttpError {
-  if (!('limit' in refusal)) return new HttpError(refusal.code, refusal.message);
-  return new HttpError(refusal.code, refusal.message, {}, { limit: refusal.limit, measured: refusal.measured, allowed: refusal.allowed });
 }
 
 const nouns: Record<string, string> = {

@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../../common/errorCodes.js';
 import type { LimitsConfig } from '../../config/TrafficConfig.js';
-import { checkDocument, documentRefusalError } from '../../traffic/checkDocument.js';
+import { checkDocument } from '../../traffic/checkDocument.js';
+import { documentRefusalError } from '../../traffic/documentRefusalError.js';
 import { createKnownDocuments, type KnownDocuments } from '../../traffic/createKnownDocuments.js';
 import type { Feature } from '../Feature.js';
 
