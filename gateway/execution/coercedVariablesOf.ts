@@ -1,5 +1,6 @@
 import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
+import { isPlaceReached } from '../operation/isPlaceReached.js';
 import { nullableVariablesInNonNullPlaces } from '../operation/nullableVariablesInNonNullPlaces.js';
 
 /**
@@ -35,7 +36,8 @@ const coerced = new WeakMap<object, CoercedVariables>();
  * variable hide a field from authorization that execution then selects. Errors are graphql-js's,
  * coded `BAD_USER_INPUT`; the client gets them all, as graphql-js answers them. One more is
  * checked here rather than mid-execution: a nullable variable sent as `null` where the operation
- * uses it in a place that needs a value (see nullableVariablesInNonNullPlaces).
+ * uses it in a place that needs a value, and that execution reads with these variables (see
+ * nullableVariablesInNonNullPlaces and isPlaceReached).
  */
 export function coercedVariablesOf(input: VariablesInput): CoercedVariables {
   const known = coerced.get(input.context);
@@ -55,7 +57,9 @@ function coerce({ schema, document, operation, variables }: VariablesInput): Coe
   if (outcome.errors) return { errors: outcome.errors.map(coded) };
   // Object.entries lists own keys only, `__proto__` among them when a variable has that name.
   const values = new Map(Object.entries(outcome.coerced));
-  const nulls = nullableVariablesInNonNullPlaces(schema, document, operation).filter((place) => values.get(place.variable) === null);
+  const nulls = nullableVariablesInNonNullPlaces(schema, document, operation).filter(
+    (place) => values.get(place.variable) === null && isPlaceReached(place, values),
+  );
   if (nulls.length > 0) {
     return {
       errors: nulls

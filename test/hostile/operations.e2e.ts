@@ -334,20 +334,32 @@ function render(generated: Generated, caller: Caller, fixtures: Fixtures): { bod
   if (picked === -1) return { body, expected: { refused: 'OPERATION_RESOLUTION_FAILURE' } };
   if (picked === 1) return { body, expected: { data: { __typename: 'Query' }, errors: [], emptyKeys: [] } };
 
-  const valueOf = new Map<string, boolean>();
+  const valueOf = new Map<string, boolean | null>();
   for (const variable of used.values()) {
-    // Every variable here stands in an `if: Boolean!`: an explicit null is refused there, as graphql-js refuses it, default or not.
-    if (variable.value === null && variable.sendNull) return { body, expected: { refused: 'BAD_USER_INPUT' } };
-    const value = variable.value ?? variable.defaultValue;
-    if (value === null) return { body, expected: { refused: 'BAD_USER_INPUT' } };
+    const value = variable.value ?? (variable.sendNull ? null : variable.defaultValue);
+    // A Boolean! variable not sent at all does not coerce.
+    if (value === null && variable.nonNull) return { body, expected: { refused: 'BAD_USER_INPUT' } };
     valueOf.set(variable.name, value);
   }
+  // Every variable here stands in an `if: Boolean!`: a null read there (by a condition execution
+  // reaches) is refused, as graphql-js refuses it; one never read is nothing.
+  const nullRead = new Error('a null read in an `if`');
   const included = (condition: Condition | null): boolean => {
     if (!condition) return true;
     const value = 'literal' in condition.argument ? condition.argument.literal : valueOf.get(variables[condition.argument.variable % variables.length]!.name)!;
+    if (value === null) throw nullRead;
     return condition.directive === 'skip' ? !value : value;
   };
+  try {
+    return { body, expected: expectedFor(roots, caller, fixtures, included) };
+  } catch (error) {
+    if (error === nullRead) return { body, expected: { refused: 'BAD_USER_INPUT' } };
+    throw error;
+  }
+}
 
+/** What a correct gateway answers this caller, with `included` judging each condition in the order execution reads them. */
+function expectedFor(roots: readonly Root[], caller: Caller, fixtures: Fixtures, included: (condition: Condition | null) => boolean): Expected {
   const refusal = caller.name === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
   const readsPii = caller.name === 'signed' && caller.scopes.includes('users:read-pii');
   const errors: { path: (string | number)[]; code: string }[] = [];
@@ -355,6 +367,10 @@ function render(generated: Generated, caller: Caller, fixtures: Fixtures): { bod
   const emptyKeys: string[] = [];
   for (const root of roots) {
     if (!included(root.condition)) continue;
+    // The conditions below an included root are read from the document and the variables, before
+    // anything runs, so also under a root that then answers null (`me` for an anonymous caller).
+    const fragmentIncluded = root.children.some((child) => child.inFragment) && included(root.spreadCondition);
+    const childIncluded = root.children.map((child) => (!child.inFragment || fragmentIncluded) && included(child.condition));
     if (root.kind === 'me' && caller.name === 'anonymous') {
       setOwn(data, root.key, null);
       errors.push({ path: [root.key], code: 'UNAUTHENTICATED' });
@@ -362,8 +378,8 @@ function render(generated: Generated, caller: Caller, fixtures: Fixtures): { bod
     }
     const user = root.kind === 'user' ? fixtures.users[0]! : caller.name === 'signed' ? fixtures.users[Number(caller.subject) - 1]! : undefined;
     const object: Record<string, unknown> = {};
-    for (const child of root.children) {
-      if (!included(child.condition) || (child.inFragment && !included(root.spreadCondition))) continue;
+    for (const [index, child] of root.children.entries()) {
+      if (!childIncluded[index]) continue;
       if (root.kind === 'topProducts') {
         if (child.field === 'quantity') {
           // @policy, and this target has no policy module: no caller holds it.
@@ -380,7 +396,7 @@ function render(generated: Generated, caller: Caller, fixtures: Fixtures): { bod
     setOwn(data, root.key, root.kind === 'topProducts' ? [object] : object);
     if (Object.keys(object).length === 0) emptyKeys.push(root.key);
   }
-  return { body, expected: { data, errors, emptyKeys } };
+  return { data, errors, emptyKeys };
 }
 
 function ownValue(object: unknown, key: string): unknown {

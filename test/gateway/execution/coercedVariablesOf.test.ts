@@ -75,6 +75,15 @@ describe('coercedVariablesOf', () => {
     ]);
     // A directive's `if`, twice: one error for each place.
     expect(nullIn('query ($x: Boolean = true) { a: items @skip(if: $x) b: items @include(if: $x) }', { x: null })).toHaveLength(2);
+    // Where execution does not read it with these variables, as graphql-js does not: under a field
+    // @include leaves out, in an @include past a @skip that is true, in a fragment spread where it is
+    // left out; and read where one of two spreads is included.
+    expect(nullIn('query ($f: Int = 1, $w: Boolean!) { items(range: { from: $f }) @include(if: $w) }', { f: null, w: false })).toBeUndefined();
+    expect(nullIn('query ($x: Boolean = true) { items @skip(if: true) @include(if: $x) }', { x: null })).toBeUndefined();
+    const twice =
+      'query ($f: Int = 1, $a: Boolean!, $b: Boolean!) { ...F @include(if: $a) ...F @include(if: $b) } fragment F on Query { items(range: { from: $f }) }';
+    expect(nullIn(twice, { f: null, a: false, b: false })).toBeUndefined();
+    expect(nullIn(twice, { f: null, a: false, b: true })).toHaveLength(1);
     // Nullable places, a variable left out (its default), or one declared and not used: nothing to refuse.
     expect(nullIn('query ($n: Int = 1, $t: ID) { items(first: $n, tag: $t) }', { n: null, t: null })).toBeUndefined();
     expect(nullIn('query ($x: Boolean = true) { items @skip(if: $x) }', {})).toBeUndefined();

@@ -116,11 +116,12 @@ describe('isIncluded', () => {
             const name = definition.variable.name.value;
             if (!Object.hasOwn(coerced, name) && definition.defaultValue?.kind === Kind.BOOLEAN) coerced[name] = definition.defaultValue.value;
           }
+          // As graphql-js's shouldIncludeNode reads them: `@skip` first, and `@include` only if `@skip` did not leave the field out.
           let graphqlJs: boolean | 'refused';
           try {
-            const skipped = getDirectiveValues(GraphQLSkipDirective, field, coerced)?.if === true;
-            const excluded = getDirectiveValues(GraphQLIncludeDirective, field, coerced)?.if === false;
-            graphqlJs = !skipped && !excluded;
+            graphqlJs =
+              getDirectiveValues(GraphQLSkipDirective, field, coerced)?.if !== true &&
+              getDirectiveValues(GraphQLIncludeDirective, field, coerced)?.if !== false;
           } catch {
             graphqlJs = 'refused';
           }
