@@ -92,7 +92,8 @@ export const rateLimitConfigSchema = section({
   }),
   trustedProxies: Type.Array(Type.String({ pattern: '^[0-9A-Fa-f:.]+(/\\d{1,3})?$', accepts: 'an IP address or CIDR range such as "10.0.0.0/8"' }), {
     default: [],
-    description: 'Proxy addresses or CIDR ranges whose `X-Forwarded-For` is believed; elsewhere the TCP peer is the client.',
+    description:
+      'Proxy addresses or CIDR ranges whose `X-Forwarded-For` is believed; elsewhere the TCP peer is the client. A forwarded address written with a port or in brackets counts as the address; a hop that is no address, as the proxy that forwarded it.',
   }),
   perAddress: section({
     windowSeconds: window(60, 'Window of the per-address rule (`address`).'),

@@ -8,7 +8,9 @@ export type AddressResolver = (peer: string, forwardedFor: string | string[] | u
 /**
  * Who a request comes from, as a rate-limit key: the TCP peer, or, when the peer is one of
  * `trustedProxies` (addresses and CIDR ranges), the rightmost `X-Forwarded-For` hop that is not a
- * trusted proxy, so that a client cannot pick its own address by sending the header itself.
+ * trusted proxy, so that a client cannot pick its own address by sending the header itself (a
+ * hop with a port or in brackets counts as its address; one that is no address at all, as the
+ * proxy that forwarded it).
  * IPv6 clients are counted by their /64, the block one subscriber gets: anyone with a /64 has
  * 2^64 addresses to rotate through.
  */
@@ -20,12 +22,30 @@ export function createAddressResolver(trustedProxies: readonly string[]): Addres
       const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? '');
       const hops = header
         .split(',')
-        .map((hop) => hop.trim())
+        .map((hop) => addressOfHop(hop.trim()))
         .filter(Boolean);
-      while (hops.length > 0 && isTrusted(client)) client = hops.pop() ?? client;
+      while (hops.length > 0 && isTrusted(client)) {
+        const hop = hops.pop()!;
+        // A hop a trusted proxy wrote that is no address: the proxy that wrote it is the client
+        // (its whole traffic one bucket), never the text itself, which could vary per request.
+        if (isIP(unmapped(hop)) === 0) break;
+        client = hop;
+      }
     }
     return keyOf(unmapped(client));
   };
+}
+
+/**
+ * A forwarded hop as a plain address: balancers write some with a port (`192.0.2.1:51234`,
+ * `[2001:db8::1]:443`) or in brackets (`[2001:db8::1]`), which would otherwise make every
+ * connection of one client a client of its own. Anything else is left as it is.
+ */
+function addressOfHop(hop: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(hop);
+  if (bracketed) return bracketed[1]!;
+  const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(hop);
+  return withPort ? withPort[1]! : hop;
 }
 
 /**
@@ -70,7 +90,7 @@ function unmapped(address: string): string {
   return address.startsWith('::ffff:') && isIP(address.slice('::ffff:'.length)) === 4 ? address.slice('::ffff:'.length) : address;
 }
 
-/** The address itself for IPv4; the /64 for IPv6; for anything else (a forwarded hop that is no address), a bounded text. */
+/** The address itself for IPv4; the /64 for IPv6; for anything else (a peer that is no address: never, but bounded all the same), a bounded text. */
 function keyOf(address: string): string {
   const family = isIP(address);
   if (family === 4) return address;

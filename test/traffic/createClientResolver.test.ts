@@ -66,9 +66,20 @@ describe('createClientResolver', () => {
     }
   });
 
-  it('trusts nobody when no proxy is listed, and keeps a forwarded hop that is no address short', () => {
+  it('trusts nobody when no proxy is listed, and counts a forwarded hop that is no address as the proxy that forwarded it', () => {
     const open = createAddressResolver([]);
     expect(open('10.1.2.3', '198.51.100.9')).toBe('10.1.2.3');
-    expect(addressOf('10.1.2.3', `not-an-address-${'x'.repeat(500)}`)).toHaveLength(64);
+    // Text that varied per request would otherwise be a bucket per request.
+    expect(addressOf('10.1.2.3', `not-an-address-${'x'.repeat(500)}`)).toBe('10.1.2.3');
+    expect(addressOf('10.1.2.3', 'unknown, 10.9.9.9')).toBe('10.9.9.9');
+  });
+
+  it('reads a forwarded hop with a port or in brackets as its address, so a client is one bucket whatever its port', () => {
+    const keys = new Set([1001, 1002, 65535].map((port) => addressOf('10.1.2.3', `198.51.100.9:${port}`)));
+    expect([...keys]).toEqual(['198.51.100.9']);
+    expect(addressOf('10.1.2.3', '[2001:db8:1:2::7]')).toBe('2001:db8:1:2::/64');
+    expect(addressOf('10.1.2.3', '[2001:db8:1:2::8]:443')).toBe('2001:db8:1:2::/64');
+    // A trusted proxy written with its port is still trusted, and skipped.
+    expect(addressOf('10.1.2.3', '198.51.100.9, 10.9.9.9:8080')).toBe('198.51.100.9');
   });
 });
