@@ -53,7 +53,7 @@ export const gatewayConfigSchema = section({
         accepts: 'an http:// or https:// URL',
         defaultNote: 'the file at `supergraph.path`',
         description:
-          'Download the supergraph from this `http://` or `https://` URL instead (a plain GET answering 200 with the SDL); `supergraph.path` is then ignored. The gateway does not start if the first download fails.',
+          'Download the supergraph from this `http://` or `https://` URL instead (a plain GET answering 200 with the SDL, at most 32 MiB: a larger answer is refused unread, and the previous supergraph kept); `supergraph.path` is then ignored. The gateway does not start if the first download fails.',
       }),
     ),
     watch: Type.Boolean({

@@ -1,17 +1,42 @@
+// Far above any real supergraph (a few hundred subgraphs' SDL is a few MiB); a body past it is
+// no supergraph, and reading it whole would take the gateway's memory, on every replica at once.
+export const MAX_SUPERGRAPH_BYTES = 32 * 1024 * 1024;
+
 /**
  * Downloads a composed supergraph (`supergraph.url`): a plain GET that must answer 200 with the
- * SDL within `timeoutMs`. Throws an `Error` naming the URL when it does not; whether the answer
- * is a supergraph is Apollo Gateway's to check, when it loads it.
+ * SDL within `timeoutMs`, in at most `MAX_SUPERGRAPH_BYTES` (checked against `content-length`
+ * first, then as the body comes). Throws an `Error` naming the URL when it does not; whether the
+ * answer is a supergraph is Apollo Gateway's to check, when it loads it.
  */
 export async function fetchSupergraph(url: string, timeoutMs: number): Promise<string> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), timeoutMs);
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    const sdl = await response.text();
+    const response = await fetch(url, { signal: controller.signal });
     if (response.status !== 200) throw new Error(`it answered HTTP ${response.status}`);
-    return sdl;
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (declared > MAX_SUPERGRAPH_BYTES) throw new Error(tooLarge(`${declared} bytes`));
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    for await (const chunk of response.body ?? []) {
+      length += chunk.byteLength;
+      if (length > MAX_SUPERGRAPH_BYTES) throw new Error(tooLarge(`more than ${MAX_SUPERGRAPH_BYTES} bytes`));
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, length).toString('utf8');
   } catch (error) {
     const cause = (error as Error).cause as NodeJS.ErrnoException | undefined;
-    const why = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? (error as Error).message);
+    const timedOut =
+      (error as Error).name === 'TimeoutError' || (controller.signal.aborted && (controller.signal.reason as Error | undefined)?.name === 'TimeoutError');
+    const why = timedOut ? `no answer within ${timeoutMs} ms` : (cause?.code ?? (error as Error).message);
     throw new Error(`Cannot download the supergraph ${url}: ${why}`);
+  } finally {
+    clearTimeout(timer);
+    // Whatever is left of a body not read to its end (refused, too large) is not downloaded.
+    controller.abort();
   }
+}
+
+function tooLarge(size: string): string {
+  return `it is ${size}, over the ${MAX_SUPERGRAPH_BYTES} bytes a supergraph may be`;
 }
