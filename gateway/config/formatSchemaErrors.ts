@@ -30,7 +30,7 @@ export function formatSchemaErrors(errors: readonly ErrorObject[]): string[] {
         const where = formatConfigPath(path);
         if (!messages.has(where)) {
           const schema = error.parentSchema as ConfigSchemaNode;
-          messages.set(where, `${where}: must be ${describe(schema)} (got ${show(error.data)})`);
+          messages.set(where, `${where}: must be ${describe(schema)} (got ${show(error.data, path)})`);
         }
       }
     }
@@ -74,8 +74,18 @@ function pathOf(instancePath: string): (string | number)[] {
     .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
 }
 
-/** A bad value as the message shows it, cut short when long. */
-function show(value: unknown): string {
-  const text = value === undefined ? 'nothing' : JSON.stringify(value);
+// Keys whose values are secrets (`authentication.secret`, `subgraphSigning.secret`, each of
+// `rateLimit.apiKeys`): an error says what is wrong with one, never what it is.
+const secretKeys: ReadonlySet<string> = new Set(['secret', 'apiKeys']);
+
+/**
+ * A bad value as the message shows it, cut short when long; a secret's (by its key) only as its
+ * length, and a URL's password masked: error messages go to container and CI logs.
+ */
+function show(value: unknown, path: readonly (string | number)[]): string {
+  if (path.some((segment) => typeof segment === 'string' && secretKeys.has(segment)) && value !== undefined) {
+    return typeof value === 'string' ? `${value.length} characters, not shown` : 'a value, not shown';
+  }
+  const text = value === undefined ? 'nothing' : JSON.stringify(value).replace(/:[^:@/\s"]+@/g, ':***@');
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

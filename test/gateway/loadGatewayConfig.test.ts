@@ -383,6 +383,23 @@ subgraphs:
       expect(problemsOf(() => load(content))).toEqual([problem]);
     });
 
+    it('never shows a secret it refuses, nor the password in a URL: the message goes to logs', () => {
+      const problems = problemsOf(() =>
+        load(
+          'authentication: { secret: "${env.JWT}" }\nsubgraphSigning: { secret: "${env.SIG}" }\nredis: { url: "redis//:hunter2supersecret@redis:6379" }\n',
+          'yaml',
+          {
+            env: { JWT: 'xyzpassword12', SIG: 'abc' },
+          },
+        ),
+      );
+      expect(problems).toHaveLength(3);
+      expect(problems).toContain('authentication.secret: must be a secret of at least 16 characters (got 13 characters, not shown)');
+      expect(problems).toContain('subgraphSigning.secret: must be a secret of at least 16 characters (got 3 characters, not shown)');
+      expect(problems.find((problem) => problem.startsWith('redis.url:'))).toContain('(got "redis//:***@redis:6379")');
+      expect(problems.join('\n')).not.toMatch(/xyzpassword12|hunter2supersecret|"abc"/);
+    });
+
     it('lists every problem at once, in one ConfigError message', () => {
       const run = () => load('server: { port: -1, host: "" }\nupstream: { timeoutMs: "soon" }\n');
       expect(problemsOf(run)).toHaveLength(3);
