@@ -87,20 +87,27 @@ function readConfigFile(file: string): unknown {
 function applyOverrides(config: unknown, overrides: GatewayConfigOverrides): unknown {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return config;
   const result: Record<string, unknown> = { ...config };
-  // A copy of the object at `key` in `parent`, put in its place (a new one if it was missing).
-  const section = (key: string, parent: Record<string, unknown> = result): Record<string, unknown> => {
+  // A copy of the object at `key` in `parent`, put in its place (a new one if it was missing);
+  // undefined where the file has something else there (`server: [1, 2]`), which is left for
+  // validation to name: replacing it with the override's object would drop it without a word.
+  const section = (key: string, parent: Record<string, unknown> | undefined = result): Record<string, unknown> | undefined => {
+    if (parent === undefined) return undefined;
     const existing = parent[key];
-    const copy = typeof existing === 'object' && existing !== null && !Array.isArray(existing) ? { ...existing } : {};
+    if (existing !== undefined && existing !== null && (typeof existing !== 'object' || Array.isArray(existing))) return undefined;
+    const copy = existing ? { ...existing } : {};
     parent[key] = copy;
     return copy;
   };
-  if (overrides.supergraphPath !== undefined) section('supergraph').path = overrides.supergraphPath;
-  if (overrides.host !== undefined) section('server').host = overrides.host;
-  if (overrides.port !== undefined) section('server').port = asNumberIfDigits(overrides.port);
-  if (overrides.workers !== undefined) section('server').workers = asNumberIfDigits(overrides.workers);
+  const set = (target: Record<string, unknown> | undefined, key: string, value: unknown) => {
+    if (target) target[key] = value;
+  };
+  if (overrides.supergraphPath !== undefined) set(section('supergraph'), 'path', overrides.supergraphPath);
+  if (overrides.host !== undefined) set(section('server'), 'host', overrides.host);
+  if (overrides.port !== undefined) set(section('server'), 'port', asNumberIfDigits(overrides.port));
+  if (overrides.workers !== undefined) set(section('server'), 'workers', asNumberIfDigits(overrides.workers));
   if (overrides.subgraphUrls !== undefined) {
     const subgraphs = section('subgraphs');
-    for (const [name, url] of Object.entries(overrides.subgraphUrls)) section(name, subgraphs).url = url;
+    for (const [name, url] of Object.entries(overrides.subgraphUrls)) set(section(name, subgraphs), 'url', url);
   }
   return result;
 }

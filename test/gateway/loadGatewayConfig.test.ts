@@ -258,6 +258,20 @@ subgraphs:
     expect(config.supergraph.path).toBe(path.join(dir, 'other.graphql'));
   });
 
+  it('refuses a section of the wrong kind even where a flag sets a key inside it, instead of dropping it', () => {
+    for (const [file, overrides, problem] of [
+      ['server: [1, 2]\n', { port: '0' }, /^server: must be an object/],
+      ['supergraph: schema/other.graphql\n', { supergraphPath: 'x.graphql' }, /^supergraph: must be an object/],
+      ['subgraphs: { accounts: "http://x" }\n', { subgraphUrls: { accounts: 'http://y' } }, /^subgraphs\.accounts: must be an object/],
+    ] as const) {
+      const problems = problemsOf(() => load(file, 'yaml', { overrides }));
+      expect(
+        problems.some((line) => problem.test(line)),
+        problems.join('\n'),
+      ).toBe(true);
+    }
+  });
+
   it('takes server.workers as a number, from the environment, from --workers, or "auto" (one per CPU)', () => {
     expect(load('server: { workers: 3 }\n').server.workers).toBe(3);
     expect(load('server: { workers: "${env.WORKERS}" }\n', 'yaml', { env: { WORKERS: '4' } }).server.workers).toBe(4);
