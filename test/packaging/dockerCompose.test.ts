@@ -21,6 +21,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   ports?: string[];
+  stop_grace_period?: string;
 }
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
   services: Record<string, ComposeService>;
@@ -154,6 +155,9 @@ describe('docker-compose.yml', () => {
     expect(redisUrl.hostname).toBe('redis');
     expect(redisUrl.port).toBe('6379');
     expect(gateway.depends_on).toHaveProperty('redis');
+    // A replica stopped (a rolling restart) drains before Compose kills it.
+    const [, seconds = 'none'] = /^(\d+)s$/.exec(gateway.stop_grace_period ?? '') ?? [];
+    expect(Number(seconds) * 1000, 'stop_grace_period').toBeGreaterThan(config.server.drainDelayMs + config.server.shutdownGracePeriodMs);
     expect(services.redis?.image).toMatch(/^redis:\d+\.\d+/);
     expect(services.redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
   });
