@@ -30,10 +30,19 @@ export async function startGateway(config: GatewayConfig, deps: GatewayServerDep
  */
 export function reportStartFailure(error: unknown, logger: Logger): void {
   if (error instanceof ConfigError || isListenError(error)) process.stderr.write(`portico gateway: ${error.message}\n`);
-  else logger.error({ err: error }, 'the gateway could not start');
+  else if (isHostLookupError(error)) {
+    process.stderr.write(
+      `portico gateway: cannot listen on ${JSON.stringify(error.hostname)}: no such address or host name here (${error.code}); check server.host (--host) and metrics.host\n`,
+    );
+  } else logger.error({ err: error }, 'the gateway could not start');
 }
 
 /** EADDRINUSE, EACCES and friends: Node's messages name the address, which is what to fix. */
 function isListenError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && (error as NodeJS.ErrnoException).syscall === 'listen';
+}
+
+/** A host to listen on that does not resolve (a typo in `server.host` or `metrics.host`). */
+function isHostLookupError(error: unknown): error is NodeJS.ErrnoException & { hostname: string } {
+  return error instanceof Error && (error as NodeJS.ErrnoException).syscall === 'getaddrinfo' && typeof (error as { hostname?: unknown }).hostname === 'string';
 }

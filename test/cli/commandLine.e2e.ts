@@ -41,4 +41,12 @@ describe('the portico command line', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('portico: PORTICO_GATEWAY_WORKER is set, but this process is not a worker of `portico gateway --workers N`: unset it\n');
   });
+
+  it('names the key to fix, with no stack, when the host to listen on does not resolve', async () => {
+    const result = await runPortico('.', ['gateway', '--supergraph', 'schema/supergraph.graphql', '--port', '0', '--host', 'typo.invalid']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('portico gateway: cannot listen on "typo.invalid": no such address or host name here (');
+    expect(result.stderr).toContain('check server.host (--host) and metrics.host');
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/\n\s+at /);
+  }, 60_000);
 });
