@@ -77,7 +77,18 @@ export function createSupergraphManager(options: SupergraphManagerOptions): Port
     status: () => ({ ...status }),
     async initialize({ update }) {
       const apply = (sdl: string) => {
-        if (sdl === current || sdl === refused) return;
+        if (sdl === current) {
+          // The source serves the running supergraph again (a bad file replaced by the good one):
+          // nothing to reload, and nothing refused any more, so the same mistake made again is
+          // refused (and reported) again.
+          refused = undefined;
+          if (status.lastError) {
+            delete status.lastError;
+            logger.info({ supergraph: source }, 'the supergraph source is back to the supergraph served');
+          }
+          return;
+        }
+        if (sdl === refused) return;
         refused = sdl;
         try {
           update(prepare(sdl));

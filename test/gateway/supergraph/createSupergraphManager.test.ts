@@ -104,6 +104,12 @@ describe('createSupergraphManager', () => {
     expect(refusals()).toHaveLength(1);
     expect(updates).toEqual([]);
     expect(manager.status().reloads).toBe(0);
+    // Back to the one served: nothing to reload, and the refusal cleared; the same mistake again is refused and reported again.
+    replace('first');
+    await vi.waitFor(() => expect(manager.status().lastError).toBeUndefined(), { timeout: 10_000 });
+    replace('bad');
+    await vi.waitFor(() => expect(refusals()).toHaveLength(2), { timeout: 10_000 });
+    expect(updates).toEqual([]);
     // The next good one is taken, and clears the refusal.
     replace('good');
     await vi.waitFor(() => expect(updates).toEqual(['good']), { timeout: 10_000 });
