@@ -25,11 +25,14 @@ export function createTokenVerifier(config: AuthenticationConfig, keySetOptions:
     const decoded = decode(token);
     if (decoded === null || typeof decoded.payload === 'string') throw new AuthenticationFailure('the token is not a well-formed JWT', 'invalid_token');
     // The header is client JSON: neither field is trusted to have the type jsonwebtoken declares.
-    const { alg, kid } = decoded.header as { alg?: unknown; kid?: unknown };
+    const { alg, kid, crit } = decoded.header as { alg?: unknown; kid?: unknown; crit?: unknown };
     if (typeof alg !== 'string' || !(config.algorithms as string[]).includes(alg)) {
       throw new AuthenticationFailure(`the token is signed with ${quoteClientValue(alg)}, which is not accepted (accepted: ${accepted})`, 'invalid_token');
     }
     if (kid !== undefined && typeof kid !== 'string') throw new AuthenticationFailure('the token\'s key id ("kid") is not a string', 'invalid_token');
+    // RFC 7515 §4.1.11: header extensions the token says must be understood, and this gateway understands none.
+    if (crit !== undefined)
+      throw new AuthenticationFailure('the token names header extensions that must be understood ("crit"); this gateway understands none', 'invalid_token');
     const key = await resolveKey(kid === undefined ? { alg } : { alg, kid });
     let payload: JwtPayload;
     try {
@@ -43,7 +46,8 @@ export function createTokenVerifier(config: AuthenticationConfig, keySetOptions:
     } catch (error) {
       throw failureOf(error, config);
     }
-    if (config.requireExpiry && payload.exp === undefined) {
+    // `exp: 1e999` is Infinity once parsed: no expiry at all.
+    if (config.requireExpiry && (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp))) {
       throw new AuthenticationFailure('the token has no expiry ("exp" claim), and this gateway accepts only tokens that expire', 'invalid_token');
     }
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new AuthenticationFailure('the token has no subject ("sub" claim)', 'invalid_token');

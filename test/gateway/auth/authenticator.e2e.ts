@@ -40,6 +40,12 @@ function withHeader(header: Record<string, unknown>, claims: object = { sub: '7'
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
+/** A token whose payload is this exact JSON text (JSON.stringify could not write `1e999`). */
+function signedText(header: Record<string, unknown>, payload: string): string {
+  const input = `${base64url(header)}.${Buffer.from(payload).toString('base64url')}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
 // The refusal: 401, WWW-Authenticate, UNAUTHENTICATED and a message naming the failed check.
 async function refusal(config: AuthenticationConfig, headers: Record<string, string>) {
   const error = await createAuthenticator(config)
@@ -121,6 +127,18 @@ describe('every bad token is refused, saying why', () => {
       'no expiry',
       bearer(jwt.sign({ sub: '7', iss: 'https://issuer.example', aud: 'portico' }, secret)),
       'the token has no expiry ("exp" claim)',
+      'invalid_token',
+    ],
+    [
+      'an "exp" of 1e999 (Infinity once parsed: no expiry at all)',
+      bearer(signedText({ alg: 'HS256' }, '{"sub":"7","iss":"https://issuer.example","aud":"portico","exp":1e999}')),
+      'the token has no expiry ("exp" claim)',
+      'invalid_token',
+    ],
+    [
+      'a header extension it must understand ("crit")',
+      bearer(withHeader({ alg: 'HS256', crit: ['x-unknown'], 'x-unknown': 1 }, { sub: '7', iss: 'https://issuer.example', aud: 'portico', exp: now() + 300 })),
+      'the token names header extensions that must be understood ("crit"); this gateway understands none',
       'invalid_token',
     ],
     [
