@@ -27,6 +27,7 @@ import { executeDeferred, executeMerged } from './executeDeferred.js';
 import { executePlan, type PlanRun } from './executePlan.js';
 import { preparePlan, type PreparedPlan } from './preparePlan.js';
 import { shapeResponse, type ShapeOptions } from './shapeResponse.js';
+import { isGraphQLError } from '../errors/isGraphQLError.js';
 
 type Executor = Awaited<ReturnType<ApolloGateway['load']>>['executor'];
 type RequestContext = Parameters<Executor>[0];
@@ -69,7 +70,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       operation = operationFromDocument(state.supergraph.apiSchema(), document, { operationName: request.operationName });
     } catch (error) {
       // Reading the document, not planning it: what the planner itself throws is no refusal of the client's.
-      throw error instanceof GraphQLError || (error as Error).name === 'GraphQLError' ? asDocumentRefusal(error as GraphQLError) : error;
+      throw isGraphQLError(error) ? asDocumentRefusal(error) : error;
     }
     const prepared = preparePlan(state.planner.buildQueryPlan(operation), state.matches);
     state.planCache.set(key, prepared);
@@ -90,7 +91,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       try {
         plan = planFor(state, requestContext);
       } catch (error) {
-        if (error instanceof GraphQLError || (error as Error).name === 'GraphQLError') return { errors: [error as GraphQLError] };
+        if (isGraphQLError(error)) return { errors: [error] };
         throw error;
       }
       const caller: SubgraphCaller = { context, clientHeaders: request.http?.headers ?? new Map<string, string>() };

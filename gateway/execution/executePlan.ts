@@ -11,6 +11,7 @@ import { mergeInto } from './mergeInto.js';
 import type { PreparedPlan } from './preparePlan.js';
 import type { ScheduledFetch } from './schedulePlan.js';
 import { setOwnField } from './setOwnField.js';
+import { isGraphQLError } from '../errors/isGraphQLError.js';
 
 export interface PlanRun {
   plan: PreparedPlan;
@@ -287,8 +288,4 @@ function fetchFailure(error: unknown, ready: ReadyFetch): GraphQLError {
   const at = pathOfFetch(fetch.operation, path);
   if (at === undefined) return coded;
   return new GraphQLError(coded.message, { path: at, originalError: coded.originalError ?? undefined, extensions: coded.extensions });
-}
-
-function isGraphQLError(error: unknown): error is GraphQLError {
-  return error instanceof Error && error.name === 'GraphQLError' && typeof (error as GraphQLError).extensions === 'object';
 }

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
+import { isGraphQLError } from '../errors/isGraphQLError.js';
 
 /** What one failed attempt says about the subgraph. */
 export type SubgraphHealth = 'unhealthy' | 'healthy' | 'unknown';
@@ -115,10 +116,4 @@ export function classifySubgraphFailure(error: unknown, serviceName: string, tim
   // Anything else happened in the gateway (undici refused an argument, a TypeError, a pool
   // closed by a reload): the gateway's own fault, masked as internal, and the breaker untouched.
   return { error: coded(ErrorCode.INTERNAL_SERVER_ERROR, `The gateway could not send its request to ${subgraph}`, cause), retryable: false, health: 'unknown' };
-}
-
-// @apollo/gateway is CommonJS and loads graphql's CommonJS build, whose GraphQLError is another
-// class than the one this ES module imports, so `instanceof` would miss its errors.
-function isGraphQLError(error: unknown): error is GraphQLError {
-  return error instanceof Error && error.name === 'GraphQLError' && typeof (error as GraphQLError).extensions === 'object';
 }
