@@ -4,7 +4,6 @@ import {
   TypeInfo,
   ValidationContext,
   type ArgumentNode,
-  type DirectiveNode,
   type DocumentNode,
   type GraphQLInputType,
   type GraphQLSchema,
@@ -83,8 +82,8 @@ function findPlaces(schema: GraphQLSchema, document: DocumentNode, operation: Op
       else known.push([...route]);
     }
   };
-  const directivesOf = (selection: SelectionNode, directives: readonly DirectiveNode[] | undefined, route: readonly Condition[]): void => {
-    for (const directive of directives ?? []) {
+  const directivesOf = (selection: SelectionNode, route: readonly Condition[]): void => {
+    for (const directive of selection.directives ?? []) {
       const name = directive.name.value;
       const conditions: readonly Condition[] = name === 'skip' ? route : [...route, { node: selection, only: name === 'include' ? 'skip' : 'both' }];
       reach(argumentValues(directive.arguments), conditions);
@@ -95,7 +94,7 @@ function findPlaces(schema: GraphQLSchema, document: DocumentNode, operation: Op
       steps += 1;
       // Past the bound, every place below counts as always reached.
       const inside: readonly Condition[] = steps > MAX_STEPS ? [] : [...route, { node: selection, only: 'both' }];
-      directivesOf(selection, selection.directives, steps > MAX_STEPS ? [] : route);
+      directivesOf(selection, steps > MAX_STEPS ? [] : route);
       if (selection.kind === Kind.FIELD) {
         reach(argumentValues(selection.arguments), inside);
         if (selection.selectionSet) walk(selection.selectionSet, inside, spread);

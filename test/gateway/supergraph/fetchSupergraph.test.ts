@@ -19,6 +19,14 @@ describe('fetchSupergraph', () => {
     await expect(fetchSupergraph(url, 5000)).resolves.toBe('schema { query: Query }');
   });
 
+  it('gives up on an answer that does not come within its time', async () => {
+    const url = await serve((res) => {
+      res.writeHead(200);
+      res.write('schema');
+    });
+    await expect(fetchSupergraph(url, 200)).rejects.toThrow(`Cannot download the supergraph ${url}: no answer within 200 ms`);
+  });
+
   it('refuses a body declared over its limit without reading it', async () => {
     const url = await serve((res) => {
       res.writeHead(200, { 'content-length': String(MAX_SUPERGRAPH_BYTES + 1) });
