@@ -16,6 +16,7 @@ import { createCors } from './http/createCors.js';
 import { createNodeServer } from './http/createNodeServer.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { listen } from './http/listen.js';
+import { typenameAliasRule } from './operation/typenameAliasRule.js';
 import { createFeatures } from './pipeline/createFeatures.js';
 import { createPipeline, type Pipeline } from './pipeline/createPipeline.js';
 import { createPipelineGateway } from './pipeline/createPipelineGateway.js';
@@ -160,6 +161,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       introspection: config.introspection,
       // Without introspection, "did you mean" suggestions would leak the schema instead.
       hideSchemaDetailsFromClientErrors: !config.introspection,
+      validationRules: [typenameAliasRule],
       includeStacktraceInErrorResponses: config.includeStacktraceInErrors,
       formatError,
       // The CLI handles signals, so that it can exit 0 after a clean stop.

@@ -25,6 +25,7 @@ import type { ResultObject } from './collectEntities.js';
 import { deferredShaping } from './deferredShaping.js';
 import { executeDeferred, executeMerged } from './executeDeferred.js';
 import { executePlan, type PlanRun } from './executePlan.js';
+import { plannerAliasCollision } from './plannerAliasCollision.js';
 import { preparePlan, type PreparedPlan } from './preparePlan.js';
 import { shapeResponse, type ShapeOptions } from './shapeResponse.js';
 import { isGraphQLError } from '../errors/isGraphQLError.js';
@@ -72,7 +73,10 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
       // Reading the document, not planning it: what the planner itself throws is no refusal of the client's.
       throw isGraphQLError(error) ? asDocumentRefusal(error) : error;
     }
-    const prepared = preparePlan(state.planner.buildQueryPlan(operation), state.matches);
+    const plan = state.planner.buildQueryPlan(operation);
+    const definition = requestContext.operation;
+    const refusal = definition ? plannerAliasCollision(plan, definition, fragmentsOf(document)) : undefined;
+    const prepared = preparePlan(plan, state.matches, refusal);
     state.planCache.set(key, prepared);
     return prepared;
   };
@@ -94,6 +98,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
         if (isGraphQLError(error)) return { errors: [error] };
         throw error;
       }
+      if (plan.refusal) return { errors: [plan.refusal] };
       const caller: SubgraphCaller = { context, clientHeaders: request.http?.headers ?? new Map<string, string>() };
       const run: PlanRun = {
         plan,

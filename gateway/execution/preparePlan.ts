@@ -1,5 +1,5 @@
 import type { DeferredNode, FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
-import { Kind, parse, type SelectionNode } from 'graphql';
+import { Kind, parse, type GraphQLError, type SelectionNode } from 'graphql';
 import { compileRequires, type Projector, type TypeMatcher } from './compileRequires.js';
 import { mergeEntityFetches, type MergedOperation } from './mergeEntityFetches.js';
 import { createShapingPrograms, type ShapingPrograms } from './createShapingPrograms.js';
@@ -27,9 +27,11 @@ export interface PreparedPlan {
   merged(fetches: readonly FetchNode[]): MergedOperation | null;
   /** The operation's compiled response shaping, kept with its plan. */
   shaping: ShapingPrograms;
+  /** Why the operation is refused though it plans (`plannerAliasCollision`): kept with the plan, so a repeat is not planned again. */
+  refusal: GraphQLError | undefined;
 }
 
-export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan {
+export function preparePlan(plan: QueryPlan, matches: TypeMatcher, refusal?: GraphQLError): PreparedPlan {
   // A subscription's plan runs its `rest` for each event of its `primary` fetch.
   const node = plan.node?.kind === 'Subscription' ? plan.node.rest : plan.node;
   const conditions = new Set<string>();
@@ -55,6 +57,7 @@ export function preparePlan(plan: QueryPlan, matches: TypeMatcher): PreparedPlan
     subscription: plan.node?.kind === 'Subscription',
     ...(plan.node?.kind === 'Subscription' ? { primary: plan.node.primary } : {}),
     shaping: createShapingPrograms(),
+    refusal,
     schedule(condition, from = node) {
       if (!from) return [];
       return cached(schedules, from, keyOf(condition), () => schedulePlan(from, condition));

@@ -1,0 +1,116 @@
+import type { PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
+import { GraphQLError, Kind, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
+import { ErrorCode } from '../../common/errorCodes.js';
+import { fragmentOf } from '../operation/fragmentOf.js';
+
+/**
+ * The refusal of an operation whose plan would mix a client's aliased field with a field the
+ * query planner selects by itself; undefined for every other operation.
+ *
+ * Apollo's planner adds to a subgraph fetch the fields a later fetch reads from its objects (an
+ * entity's key fields and `@requires` inputs, the `requires` of that later fetch), and merges a
+ * fetch's selections by response name. A client's alias that is one of those names on another
+ * field, in the objects the later fetch reads (`{ topProducts { shippingEstimate price: weight } }`,
+ * `price` being an input of `shippingEstimate`), is merged with the planner's field: one value
+ * answers for both, so the client reads the real `price` under its alias (whatever authorization
+ * decided about `price`), or the later subgraph is sent `weight` as `price`. Apollo Gateway answers
+ * such operations so. Found from the plan, only where a later fetch reads the name, so an alias
+ * that collides with nothing is served (`reviews { id: body body: id }` where no fetch reads a
+ * review's `id`). The refusal is the document's fault: `GRAPHQL_VALIDATION_FAILED`, naming the alias.
+ */
+export function plannerAliasCollision(
+  plan: QueryPlan,
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): GraphQLError | undefined {
+  let found: { field: FieldNode; needed: string } | undefined;
+
+  // The client's selection sets at a response path (`@` steps are lists' elements, typed steps are skipped).
+  const selectionsAt = (path: readonly (string | number)[]): (readonly SelectionNode[])[] => {
+    let places: (readonly SelectionNode[])[] = [operation.selectionSet.selections];
+    for (const step of path) {
+      if (typeof step !== 'string' || step.startsWith('@') || step.startsWith('... on ')) continue;
+      places = places.flatMap((selections) =>
+        fieldsOf(selections, fragments).flatMap((field) => (responseName(field) === step && field.selectionSet ? [field.selectionSet.selections] : [])),
+      );
+    }
+    return places;
+  };
+
+  const check = (requires: readonly QueryPlanSelectionNode[], places: (readonly SelectionNode[])[]): void => {
+    for (const needed of requires) {
+      if (found) return;
+      if (needed.kind === 'InlineFragment') {
+        check(needed.selections, places);
+        continue;
+      }
+      const key = needed.alias ?? needed.name;
+      const fields = places.flatMap((selections) => fieldsOf(selections, fragments)).filter((field) => responseName(field) === key);
+      const other = fields.find((field) => field.name.value !== needed.name);
+      if (other) {
+        found = { field: other, needed: needed.name };
+        return;
+      }
+      if (needed.selections)
+        check(
+          needed.selections,
+          fields.flatMap((field) => (field.selectionSet ? [field.selectionSet.selections] : [])),
+        );
+    }
+  };
+
+  const visit = (node: PlanNode | undefined, path: readonly (string | number)[]): void => {
+    if (!node || found) return;
+    switch (node.kind) {
+      case 'Fetch':
+        if (node.requires) check(node.requires, selectionsAt(path));
+        return;
+      case 'Flatten':
+        visit(node.node, [...path, ...node.path]);
+        return;
+      case 'Sequence':
+      case 'Parallel':
+        for (const child of node.nodes) visit(child, path);
+        return;
+      case 'Condition':
+        visit(node.ifClause, path);
+        visit(node.elseClause, path);
+        return;
+      case 'Defer':
+        visit(node.primary.node, path);
+        // A deferred part's fetches are planned from the root, as the primary's are.
+        for (const block of node.deferred) visit(block.node, []);
+        return;
+    }
+  };
+  visit(plan.node?.kind === 'Subscription' ? plan.node.rest : plan.node, []);
+
+  if (!found) return undefined;
+  const alias = responseName(found.field);
+  return new GraphQLError(
+    `The alias "${alias}" on field "${found.field.name.value}" is the name of a field the gateway must fetch itself in the same objects ("${found.needed}", a key or @requires input of another subgraph's field); federation's query planner would answer both with one value. Choose another alias.`,
+    { nodes: found.field, extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } },
+  );
+}
+
+function responseName(field: FieldNode): string {
+  return field.alias?.value ?? field.name.value;
+}
+
+// The fields of a selection set with its fragments flattened, whatever their type conditions and directives.
+function fieldsOf(selections: readonly SelectionNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
+  const fields: FieldNode[] = [];
+  for (const selection of selections) {
+    if (selection.kind === Kind.FIELD) {
+      fields.push(selection);
+      continue;
+    }
+    if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      if (seen.has(selection.name.value)) continue;
+      seen.add(selection.name.value);
+    }
+    const fragment = fragmentOf(selection, fragments);
+    if (fragment) fields.push(...fieldsOf(fragment.selectionSet.selections, fragments, seen));
+  }
+  return fields;
+}
