@@ -250,11 +250,17 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
             showsQueryPlan: config.mode === 'development',
           })
         : null,
-      queryPlan: createQueryPlanRoute({
-        mode: config.mode,
-        limits: config.limits,
-        bodyTimeoutMs: config.server.bodyTimeoutMs,
-        current: () => supergraph.current(),
+      // The explorer's plan view: no route where there is no explorer.
+      ...(config.explorer && {
+        queryPlan: createQueryPlanRoute({
+          mode: config.mode,
+          limits: config.limits,
+          demandControl: config.demandControl,
+          introspection: config.introspection,
+          bodyTimeoutMs: config.server.bodyTimeoutMs,
+          arrive: (req, res) => pipeline.arrive(req, res),
+          current: () => supergraph.current(),
+        }),
       }),
       cors,
       readiness,
