@@ -55,7 +55,7 @@ type DeferredAt = Removal['deferredAt'];
 export interface FilteredOperation {
   document: DocumentNode;
   removals: Removal[];
-  /** The response key of the placeholders this operation got (see `placeholderKey`). */
+  /** The response key of the placeholders this operation got (see `placeholderKey`), or one it has none of: no field of the document answers under it. */
   placeholderKey: string;
 }
 
@@ -186,7 +186,8 @@ export function filterOperation(
   return {
     document: { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet }] },
     removals,
-    placeholderKey: placeholderNode?.alias?.value ?? placeholderKey,
+    // Without a placeholder, still a key no field of the document has: the response is stripped of it.
+    placeholderKey: placeholderNode?.alias?.value ?? unusedKey(document),
   };
 }
 

@@ -102,4 +102,12 @@ describe('aliases named like the fields the query planner selects', () => {
     const pairs = (reply: Reply) => (reply.body?.data as { topProducts: { reviews: { id: string; body: string }[] }[] }).topProducts[0]!.reviews;
     expect(pairs(swapped)).toEqual(pairs(plain).map(({ id, body }) => ({ id: body, body: id })));
   });
+
+  it('keeps a client field under the name of authorization’s placeholder when a field is removed', async () => {
+    // Anonymous: `email` is removed (and answered null with an error); `name` is the client's.
+    const reply = await postRaw(target, { query: '{ topProducts(first: 1) { reviews { author { portico__typename: username email } } } }' });
+    const author = (reply.body?.data as { topProducts: { reviews: { author: Record<string, unknown> }[] }[] }).topProducts[0]!.reviews[0]!.author;
+    expect(typeof author.portico__typename, JSON.stringify(reply.body)).toBe('string');
+    expect(author.email).toBeNull();
+  });
 });

@@ -23,7 +23,7 @@ directive @scopes(scopes: [[String!]!]!) on FIELD_DEFINITION | OBJECT | INTERFAC
 interface Node { id: ID! }
 type Public implements Node { id: ID! title: String }
 type Secret implements Node @authenticated { id: ID! code: String }
-type Account implements Node { id: ID! balance: Int! @scopes(scopes: [["bank:read"], ["bank:admin"]]) owner: String }
+type Account implements Node { id: ID! balance: Int! @scopes(scopes: [["bank:read"], ["bank:admin"]]) owner: String note: String @scopes(scopes: [["bank:read"]]) }
 union Result = Public | Secret
 type Query {
   node(id: ID!): Node
@@ -121,6 +121,13 @@ describe('filterOperation', () => {
     const received = { node: { portico__typename: '1', portico__typename__: 'Public' }, account: { portico__typename_: 'o', portico__typename__: 'Account' } };
     const { data } = patchResult(received, result.removals, result.placeholderKey);
     expect(data).toEqual({ node: { portico__typename: '1' }, account: null });
+  });
+
+  it('strips no client field named like a placeholder when the operation got none', () => {
+    const result = filter('{ account { portico__typename: owner note } }', plain)!;
+    expect(print(result.document)).not.toContain(': __typename');
+    const { data } = patchResult({ account: { portico__typename: 'o' } }, result.removals, result.placeholderKey);
+    expect(data).toEqual({ account: { portico__typename: 'o', note: null } });
   });
 
   it("says a mutation's root field is used, any other field read", () => {
