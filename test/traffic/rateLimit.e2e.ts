@@ -88,6 +88,23 @@ describe('rate limiting in memory', () => {
     expect(byField.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'user-list' });
   });
 
+  it('charges a root-field rule each use of its field: aliases count, a merged field or one @skip leaves out does not', async () => {
+    const gw = await gateway({ rules: [{ name: 'user-list', rootField: 'Query.users', windowSeconds: 60, limit: 4 }] });
+    const twice = await send(gw, { query: '{ a: users(first: 1) { id } b: users(first: 1) { id } b: users(first: 1) { id } }' });
+    expect(twice.status).toBe(200);
+    expect(twice.headers.get('ratelimit')).toMatch(/"user-list";r=2;/);
+    const skipped = await send(gw, {
+      query: 'query ($s: Boolean!) { c: users(first: 1) { id } d: users(first: 1) @skip(if: $s) { id } }',
+      variables: { s: true },
+    });
+    expect(skipped.headers.get('ratelimit')).toMatch(/"user-list";r=1;/);
+    // Two uses against one left: refused whole, before anything runs.
+    const refused = await send(gw, { query: '{ e: users(first: 1) { id } f: users(first: 1) { id } }' });
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', rule: 'user-list' });
+    expect(refused.data).toBeUndefined();
+  });
+
   it('charges the estimated cost against the cost budget', async () => {
     const gw = await gateway({ cost: { windowSeconds: 60, budget: 25 } });
     const costsTen = { query: '{ topProducts(first: 10) { upc } }' };

@@ -1,5 +1,5 @@
 import type { RedisClient } from '../../traffic/createRedisClient.js';
-import { GraphQLError, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError } from 'graphql';
 import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js';
 import { ErrorCode, httpStatusOf } from '../../../common/errorCodes.js';
 import type { Logger } from '../../../common/createLogger.js';
@@ -15,6 +15,7 @@ import { rateLimitFields, type QuotaPolicy, type QuotaState } from '../../traffi
 import type { TurnWaits } from '../../traffic/createTurnWaits.js';
 import { burstOf, turnDelayOf } from '../../traffic/turnDelayOf.js';
 import type { Feature } from '../Feature.js';
+import { coercedVariablesOf } from '../../execution/coercedVariablesOf.js';
 import { fragmentsOf } from '../../operation/fragmentsOf.js';
 import { rootFieldsOf } from '../../operation/rootFieldsOf.js';
 
@@ -61,6 +62,7 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
     apiKeys: createKnownApiKeys({ keys: config.apiKeys, redis: config.store === 'redis' ? options.redis : null, keyPrefix: options.keyPrefix, logger }),
     addressOf: options.addressOf,
   });
+  const hasRootFieldRules = limiters.some((limiter) => limiter.rootField !== undefined);
   let lastStoreWarning = 0;
   const { turns } = options;
   const plugin: Feature['plugin'] = {
@@ -72,7 +74,7 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
           const cost = options.cost.costOf(request);
           if (cost > options.maxCost) return;
           const client = await clientOf(request);
-          const roots = rootCoordinatesOf(request);
+          const roots = hasRootFieldRules ? rootFieldUsesOf(request) : noUses;
           const applicable = limiters.filter(
             (limiter) =>
               // A free operation (introspection, __typename) spends nothing from the budget.
@@ -80,7 +82,9 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
               (limiter.operationName !== undefined && limiter.operationName === request.operationName) ||
               (limiter.rootField !== undefined && roots.has(limiter.rootField)),
           );
-          const outcomes = await Promise.allSettled(applicable.map((limiter) => limiter.counter.consume(client, limiter.byCost ? cost : 1)));
+          // What each rule is charged: the cost, each use of its root field (one operation may call it under many aliases), else one.
+          const points = applicable.map((limiter) => (limiter.byCost ? cost : limiter.rootField !== undefined ? roots.get(limiter.rootField)! : 1));
+          const outcomes = await Promise.allSettled(applicable.map((limiter, index) => limiter.counter.consume(client, points[index])));
           const states = outcomes.flatMap((outcome, index) =>
             outcome.status === 'fulfilled'
               ? [{ policy: applicable[index]!, remaining: outcome.value.remainingPoints, resetSeconds: outcome.value.msBeforeNext / 1000 }]
@@ -91,7 +95,7 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
             const limiter = applicable[index]!;
             if (outcome.status === 'fulfilled') continue;
             if (outcome.reason instanceof RateLimiterRes) {
-              throw rateLimited(limiter, outcome.reason, limiter.byCost ? cost : 1, policies, states);
+              throw rateLimited(limiter, outcome.reason, points[index]!, policies, states);
             } else if (config.onStoreError === 'closed') {
               throw new GraphQLError('Rate limiting is unavailable (its store cannot be reached); try again shortly', {
                 extensions: { code: ErrorCode.SERVICE_NOT_READY, http: { status: httpStatusOf.SERVICE_NOT_READY } },
@@ -106,7 +110,7 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
           }
           counted = states;
           policiesSeen = policies;
-          if (config.pace.maxDelayMs > 0) await waitForTurn(request.contextValue, applicable, outcomes, cost, policies, states);
+          if (config.pace.maxDelayMs > 0) await waitForTurn(request.contextValue, applicable, outcomes, points, policies, states);
         },
         async willSendResponse({ response }) {
           if (counted.length === 0 || !response.http) return;
@@ -120,7 +124,7 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
     context: GatewayContext,
     applicable: readonly Limiter[],
     outcomes: readonly PromiseSettledResult<RateLimiterRes>[],
-    cost: number,
+    points: readonly number[],
     policies: readonly QuotaPolicy[],
     states: readonly QuotaState[],
   ): Promise<void> {
@@ -129,7 +133,7 @@ export function createRateLimits(options: RateLimitsOptions): Feature {
     for (const [index, outcome] of outcomes.entries()) {
       if (outcome.status !== 'fulfilled') continue;
       const limiter = applicable[index]!;
-      const delay = turnDelayOf(limiter, outcome.value, limiter.byCost ? cost : 1, burstOf(limiter, config.pace.burstPercent));
+      const delay = turnDelayOf(limiter, outcome.value, points[index]!, burstOf(limiter, config.pace.burstPercent));
       if (delay > delayMs) [delayMs, pacing] = [delay, limiter];
     }
     if (!pacing) return;
@@ -225,19 +229,23 @@ function asGraphQLError(error: HttpError): GraphQLError {
   });
 }
 
-// A parsed operation never changes and Apollo Server hands out one per query text: its root
-// coordinates are worked out once, not per request (the root type's name is kept with them, for
-// a supergraph that renames it).
-const rootCoordinates = new WeakMap<OperationDefinitionNode, { type: string | undefined; coordinates: ReadonlySet<string> }>();
-const noCoordinates: ReadonlySet<string> = new Set();
+const noUses: ReadonlyMap<string, number> = new Map();
 
-/** The operation's root fields as `Type.field`: every one it names, `@skip`/`@include` not applied. */
-function rootCoordinatesOf({ operation, document, schema }: ResolvedRequest): ReadonlySet<string> {
-  if (!operation) return noCoordinates;
+/**
+ * How often the operation runs each of its root fields, by `Type.field`, with `@skip`/`@include`
+ * applied to the request's coerced variables: each response name is one run (`a: createReview`
+ * and `b: createReview` are two; the same field twice under one name is merged, and runs once).
+ */
+function rootFieldUsesOf({ operation, document, schema, contextValue, request }: ResolvedRequest): ReadonlyMap<string, number> {
+  if (!operation) return noUses;
   const type = schema.getRootType(operation.operation)?.name;
-  const known = rootCoordinates.get(operation);
-  if (known && known.type === type) return known.coordinates;
-  const coordinates = new Set(rootFieldsOf(operation, fragmentsOf(document)).map((field) => `${type}.${field.name.value}`));
-  rootCoordinates.set(operation, { type, coordinates });
-  return coordinates;
+  const variables = coercedVariablesOf({ context: contextValue, schema, document, operation, variables: request.variables });
+  const names = new Map<string, Set<string>>();
+  for (const field of rootFieldsOf(operation, fragmentsOf(document), variables.values ?? new Map())) {
+    const coordinate = `${type}.${field.name.value}`;
+    let responseNames = names.get(coordinate);
+    if (!responseNames) names.set(coordinate, (responseNames = new Set()));
+    responseNames.add(field.alias?.value ?? field.name.value);
+  }
+  return new Map([...names].map(([coordinate, responseNames]) => [coordinate, responseNames.size]));
 }
