@@ -52,7 +52,7 @@ const breakerSchema = (fallback: Fallback) =>
       ...fallback(
         'failureThreshold',
         5,
-        'Consecutive failed requests (unreachable, timed out, HTTP 5xx) that open the circuit; while open, requests fail at once with `SUBGRAPH_UNAVAILABLE`.',
+        'Consecutive failed requests (unreachable, timed out, HTTP 5xx, an answer that is not GraphQL or is over `maxResponseBytes`) that open the circuit; while open, requests fail at once with `SUBGRAPH_UNAVAILABLE`.',
       ),
     }),
     resetTimeoutMs: Type.Integer({
@@ -71,6 +71,11 @@ export const upstreamConfigSchema = section({
     default: 30_000,
     description:
       'The deadline of one attempt to call a subgraph (response included), cut short by what is left of `server.requestTimeoutMs`. A subgraph that misses it gives `SUBGRAPH_TIMEOUT`.',
+  }),
+  maxResponseBytes: positive(32 * 1024 * 1024, {
+    defaultNote: '32 MiB',
+    description:
+      "The largest answer the gateway reads from a subgraph, whatever its status: checked against `content-length` before the body is read, then counted as it arrives. Past it the request is aborted (its connection closed, nothing more read) and the fetch fails with `SUBGRAPH_ERROR`, counted against the subgraph's circuit breaker and not retried. An answer is held whole, decoded and parsed before it is merged (about four times its size in memory), so this bounds what a faulty or compromised subgraph can make one request cost. 32 MiB is some 190,000 entities of the demo's products with a review each, far more than an operation within `demandControl.maxCost` asks for; raise it under `subgraphs.<name>` for a subgraph known to answer more.",
   }),
   maxConnectionsPerSubgraph: Type.Integer({
     minimum: 1,
@@ -110,6 +115,7 @@ export const subgraphConfigSchema = section({
     }),
   ),
   timeoutMs: Type.Integer({ minimum: 1, derived: fromOption('upstream.timeoutMs'), description: 'The deadline of one attempt to call this subgraph.' }),
+  maxResponseBytes: Type.Integer({ minimum: 1, derived: fromOption('upstream.maxResponseBytes'), description: 'The largest answer read from this subgraph.' }),
   dedupQueries: Type.Boolean({ derived: fromOption('upstream.dedupQueries'), description: 'De-duplication for this subgraph.' }),
   subscriptionTransport: Type.Enum(['websocket', 'sse', 'multipart'], {
     derived: fromOption('upstream.subscriptionTransport'),
@@ -121,7 +127,7 @@ export const subgraphConfigSchema = section({
 
 /** Per-subgraph settings, keyed by the subgraph's name in the supergraph (checked at start). */
 export const subgraphsConfigSchema = Type.Record(Type.String(), subgraphConfigSchema, {
-  accepts: 'a mapping from subgraph name to { url, timeoutMs, dedupQueries, subscriptionTransport, retry, breaker }',
+  accepts: 'a mapping from subgraph name to { url, timeoutMs, maxResponseBytes, dedupQueries, subscriptionTransport, retry, breaker }',
   default: {},
 });
 

@@ -12,9 +12,9 @@ export interface SubgraphFailure {
   retryable: boolean;
   /**
    * For the circuit breaker: only a failure positively attributable to the subgraph (it could
-   * not be reached, timed out, broke the connection, answered 5xx or an invalid body) is
-   * `unhealthy`; a failure the caller or the gateway itself caused is `unknown` and never
-   * counts, so that no caller can open a subgraph's breaker for everyone.
+   * not be reached, timed out, broke the connection, answered 5xx, an invalid body or one over
+   * the size limit) is `unhealthy`; a failure the caller or the gateway itself caused is
+   * `unknown` and never counts, so that no caller can open a subgraph's breaker for everyone.
    */
   health: SubgraphHealth;
 }
@@ -32,6 +32,17 @@ export class InvalidSubgraphAnswer extends Error {
   constructor(reason: string, options?: { cause?: unknown }) {
     super(`invalid answer: ${reason}`, options);
     this.name = 'InvalidSubgraphAnswer';
+  }
+}
+
+/**
+ * A subgraph's answer (its `content-length`, or its bytes as they came) went past
+ * `maxResponseBytes`: the request was aborted there and nothing more of it read.
+ */
+export class SubgraphAnswerTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`answer over ${limit} bytes`);
+    this.name = 'SubgraphAnswerTooLarge';
   }
 }
 
@@ -81,6 +92,10 @@ export function classifySubgraphFailure(error: unknown, serviceName: string, tim
   }
   if (error instanceof InvalidSubgraphAnswer) {
     return { error: coded(ErrorCode.SUBGRAPH_ERROR, `${subgraph} did not send a valid GraphQL response`, error), retryable: false, health: 'unhealthy' };
+  }
+  if (error instanceof SubgraphAnswerTooLarge) {
+    // Not retried: a subgraph that sent one answer this large will most likely send the next too.
+    return { error: coded(ErrorCode.SUBGRAPH_ERROR, `${subgraph} sent an answer over the gateway's size limit`, error), retryable: false, health: 'unhealthy' };
   }
   if (isGraphQLError(error) && typeof error.extensions.code === 'string') {
     const passed = new GraphQLError(error.message, { originalError: error, extensions: { ...error.extensions, serviceName } });

@@ -17,7 +17,7 @@ export interface SubgraphClientOptions {
   name: string;
   /** Where its requests go. */
   url: string;
-  /** Its timeout, de-duplication, retry and breaker settings. */
+  /** Its timeout, answer size limit, de-duplication, retry and breaker settings. */
   settings: Omit<SubgraphConfig, 'url' | 'subscriptionTransport'>;
   /** The most keep-alive connections opened to this subgraph. */
   maxConnections: number;
@@ -94,6 +94,7 @@ export function createSubgraphClient(options: SubgraphClientOptions): SubgraphCl
     name,
     url: options.url,
     timeoutMs: settings.timeoutMs,
+    maxResponseBytes: settings.maxResponseBytes,
     maxConnections: options.maxConnections,
     signingSecret: options.signingSecret,
     onAttempt: observer && ((durationMs, outcome) => observer.attempt(durationMs, outcome)),

@@ -6,7 +6,7 @@ import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers as HeaderNames } from '../../common/headers.js';
 import { signRequest } from '../../common/signing/signRequest.js';
 import { formatTraceparent, TRACEPARENT } from '../../common/tracing/startServerSpan.js';
-import { classifySubgraphFailure, SubgraphHttpError, type SubgraphFailure } from '../resilience/classifySubgraphFailure.js';
+import { classifySubgraphFailure, SubgraphAnswerTooLarge, SubgraphHttpError, type SubgraphFailure } from '../resilience/classifySubgraphFailure.js';
 import type { CancelSignal } from '../resilience/Cancellation.js';
 
 /** One HTTP attempt at a subgraph request. */
@@ -38,6 +38,8 @@ export interface SubgraphSenderOptions {
   timeoutMs: number;
   /** The most keep-alive connections opened to this subgraph. */
   maxConnections: number;
+  /** The largest answer read, whatever its status; past it the attempt is aborted and the subgraph blamed. */
+  maxResponseBytes: number;
   signingSecret: string;
   /** Told of every attempt made: `success` or the code of its error. */
   onAttempt?: (durationMs: number, outcome: string) => void;
@@ -52,8 +54,9 @@ export interface SubgraphSender {
 /**
  * The bottom layer of a subgraph client: one POST over a keep-alive undici pool, signed over the
  * exact bytes and headers that leave, bounded by the subgraph's timeout and what is left of the
- * client request's deadline (sent on as a header), cancelled with the caller's signal. Every
- * failure comes back classified, so the layers above decide on retries and health from one verdict.
+ * client request's deadline (sent on as a header), cancelled with the caller's signal, and read up
+ * to `maxResponseBytes` only. Every failure comes back classified, so the layers above decide on
+ * retries and health from one verdict.
  */
 export function createSubgraphSender(options: SubgraphSenderOptions): SubgraphSender {
   const { name } = options;
@@ -72,7 +75,7 @@ export function createSubgraphSender(options: SubgraphSenderOptions): SubgraphSe
     if (traceparent) outgoing[TRACEPARENT] = traceparent;
     Object.assign(outgoing, signRequest(options.signingSecret, { method: 'POST', path, audience: name, body: attempt.body, headers: outgoing }));
     return new Promise<string>((resolve, reject) => {
-      const answer = new AnswerCollector(attempt.signal, resolve, reject);
+      const answer = new AnswerCollector(attempt.signal, options.maxResponseBytes, resolve, reject);
       answer.timer = setTimeout(() => answer.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
       try {
         pool.dispatch({ method: 'POST', path, headers: outgoing, body: attempt.body }, answer);
@@ -116,10 +119,15 @@ function activeTraceparent(): string | undefined {
 /**
  * Collects one attempt's answer as undici's dispatcher delivers it, and settles the attempt once:
  * with the body as text (2xx), a `SubgraphHttpError`, or the error, where an abort (the timeout,
- * or the caller's signal) rejects with its reason. A handler of undici's own instead of
- * `Pool.request`, which makes a header object, a Readable stream and an async resource per
- * response that the gateway only reads to its end. It is its own abort listener (`handleEvent`):
- * V8 allocates a function literal assigned to a property (`this.onAbort = () => …`) straight in
+ * the caller's signal, or an answer over `maxBytes`) rejects with its reason. A faulty or
+ * compromised subgraph could otherwise stream a body until the gateway's memory or V8's string
+ * limit gives out: the size is checked against `content-length` before any of the body is read,
+ * then counted as it arrives, and the request aborted (its socket destroyed) once past the
+ * limit. Only a 2xx body is kept; nothing reads the body of any other status.
+ *
+ * A handler of undici's own instead of `Pool.request`, which makes a header object, a Readable
+ * stream and an async resource per response that the gateway only reads to its end. It is its
+ * own abort listener (`handleEvent`): V8 allocates a function literal assigned to a property (`this.onAbort = () => …`) straight in
  * the old generation, so such a closure made per attempt, dead or not, kept its context (the
  * collector, and through it undici's request and the caller's promise) alive through every
  * young-generation collection until the next full one.
@@ -136,6 +144,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly signal: CancelSignal | undefined,
+    private readonly maxBytes: number,
     private readonly resolve: (text: string) => void,
     private readonly reject: (error: unknown) => void,
   ) {
@@ -164,14 +173,22 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     if (this.aborted) abort(this.reason instanceof Error ? this.reason : new Error(String(this.reason)));
   }
 
-  onHeaders(statusCode: number): boolean {
+  onHeaders(statusCode: number, headers: Buffer[] | string[] | null): boolean {
     this.statusCode = statusCode;
+    if (declaredLength(headers) > this.maxBytes) {
+      this.abort(new SubgraphAnswerTooLarge(this.maxBytes));
+      return false;
+    }
     return true;
   }
 
   onData(chunk: Buffer): boolean {
-    this.chunks.push(chunk);
     this.length += chunk.length;
+    if (this.length > this.maxBytes) {
+      this.abort(new SubgraphAnswerTooLarge(this.maxBytes));
+      return false;
+    }
+    if (this.statusCode >= 200 && this.statusCode <= 299) this.chunks.push(chunk);
     return true;
   }
 
@@ -199,4 +216,15 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     if (text === undefined) this.reject(error);
     else this.resolve(text);
   }
+}
+
+/** The `content-length` of an answer's raw headers (name, value, name, value…), or -1 when it has none. */
+function declaredLength(headers: Buffer[] | string[] | null): number {
+  if (!headers) return -1;
+  for (let at = 0; at + 1 < headers.length; at += 2) {
+    const name = headers[at]!;
+    // The length first: no other header name is decoded, on every answer.
+    if (name.length === 14 && name.toString().toLowerCase() === 'content-length') return Number(headers[at + 1]!.toString());
+  }
+  return -1;
 }

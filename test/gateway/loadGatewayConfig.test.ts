@@ -100,6 +100,7 @@ describe('loadGatewayConfig', () => {
       },
       upstream: {
         timeoutMs: 30_000,
+        maxResponseBytes: 32 * 1024 * 1024,
         maxConnectionsPerSubgraph: 128,
         dedupQueries: true,
         subscriptionTransport: 'websocket',
@@ -230,17 +231,26 @@ describe('loadGatewayConfig', () => {
 
   it('gives each subgraph the upstream settings, key by key, unless it sets its own', () => {
     const config = load(`
-upstream: { timeoutMs: 5000, retry: { maxRetries: 1 } }
+upstream: { timeoutMs: 5000, maxResponseBytes: 1048576, retry: { maxRetries: 1 } }
 subgraphs:
   products: { url: "http://products.internal:4001/graphql" }
-  reviews: { timeoutMs: 200, dedupQueries: false, subscriptionTransport: sse, retry: { maxDelayMs: 100 }, breaker: { failureThreshold: 2 } }
+  reviews: { timeoutMs: 200, maxResponseBytes: 4194304, dedupQueries: false, subscriptionTransport: sse, retry: { maxDelayMs: 100 }, breaker: { failureThreshold: 2 } }
 `);
     const retry = { maxRetries: 1, initialDelayMs: 50, maxDelayMs: 1000, budgetPercent: 20, budgetMinPerSecond: 5 };
     const breaker = { enabled: true, failureThreshold: 5, resetTimeoutMs: 10_000 };
     expect(config.subgraphs).toEqual({
-      products: { url: 'http://products.internal:4001/graphql', timeoutMs: 5000, dedupQueries: true, subscriptionTransport: 'websocket', retry, breaker },
+      products: {
+        url: 'http://products.internal:4001/graphql',
+        timeoutMs: 5000,
+        maxResponseBytes: 1_048_576,
+        dedupQueries: true,
+        subscriptionTransport: 'websocket',
+        retry,
+        breaker,
+      },
       reviews: {
         timeoutMs: 200,
+        maxResponseBytes: 4_194_304,
         dedupQueries: false,
         subscriptionTransport: 'sse',
         retry: { ...retry, maxDelayMs: 100 },
@@ -380,10 +390,13 @@ subgraphs:
       ['server: { cors: { allowHeaders: ["x bad"] } }', 'server.cors.allowHeaders[0]: must be an HTTP header name (got "x bad")'],
       ['upstream: { timeoutMs: 0 }', 'upstream.timeoutMs: must be an integer of at least 1 (got 0)'],
       ['upstream: { maxConnectionsPerSubgraph: "many" }', 'upstream.maxConnectionsPerSubgraph: must be an integer of at least 1 (got "many")'],
-      ['subgraphs: []', 'subgraphs: must be a mapping from subgraph name to { url, timeoutMs, dedupQueries, subscriptionTransport, retry, breaker } (got [])'],
+      [
+        'subgraphs: []',
+        'subgraphs: must be a mapping from subgraph name to { url, timeoutMs, maxResponseBytes, dedupQueries, subscriptionTransport, retry, breaker } (got [])',
+      ],
       [
         'subgraphs: { products: "http://x" }',
-        'subgraphs.products: must be an object with keys url, timeoutMs, dedupQueries, subscriptionTransport, retry, breaker (got "http://x")',
+        'subgraphs.products: must be an object with keys url, timeoutMs, maxResponseBytes, dedupQueries, subscriptionTransport, retry, breaker (got "http://x")',
       ],
       ['subgraphs: { products: { url: "products:4001" } }', 'subgraphs.products.url: must be an http:// or https:// URL (got "products:4001")'],
       ['subgraphs: { products: { timeoutMs: 1.5 } }', 'subgraphs.products.timeoutMs: must be an integer of at least 1 (got 1.5)'],
@@ -487,7 +500,7 @@ subgraphs:
       ['server: { cors: { origin: ["*"] } }', 'server.cors.origin: unknown key (accepted here: origins, credentials, maxAgeSeconds, allowHeaders)'],
       [
         'upstream: { timeout: 5 }',
-        'upstream.timeout: unknown key (accepted here: timeoutMs, maxConnectionsPerSubgraph, dedupQueries, subscriptionTransport, maxSubscriptions, maxSubscriptionsPerAddress, maxSubscriptionUpstreams, retry, breaker)',
+        'upstream.timeout: unknown key (accepted here: timeoutMs, maxResponseBytes, maxConnectionsPerSubgraph, dedupQueries, subscriptionTransport, maxSubscriptions, maxSubscriptionsPerAddress, maxSubscriptionUpstreams, retry, breaker)',
       ],
       [
         'upstream: { retry: { retries: 1 } }',
@@ -495,7 +508,7 @@ subgraphs:
       ],
       [
         'subgraphs: { products: { URL: "http://x" } }',
-        'subgraphs.products.URL: unknown key (accepted here: url, timeoutMs, dedupQueries, subscriptionTransport, retry, breaker)',
+        'subgraphs.products.URL: unknown key (accepted here: url, timeoutMs, maxResponseBytes, dedupQueries, subscriptionTransport, retry, breaker)',
       ],
     ])('%s', (content, problem) => {
       expect(problemsOf(() => load(content))).toEqual([problem]);

@@ -36,6 +36,7 @@ function clientWith(propagated: Record<string, string>): SubgraphClient {
     url,
     settings: {
       timeoutMs: 5_000,
+      maxResponseBytes: 1024 * 1024,
       dedupQueries: false,
       retry: { maxRetries: 0, initialDelayMs: 1, maxDelayMs: 1, budgetPercent: 10, budgetMinPerSecond: 1 },
       breaker: { enabled: true, failureThreshold: 1, resetTimeoutMs: 600_000 },

@@ -2,7 +2,12 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifySubgraphFailure, InvalidSubgraphAnswer, SubgraphHttpError } from '../../../gateway/resilience/classifySubgraphFailure.js';
+import {
+  classifySubgraphFailure,
+  InvalidSubgraphAnswer,
+  SubgraphAnswerTooLarge,
+  SubgraphHttpError,
+} from '../../../gateway/resilience/classifySubgraphFailure.js';
 
 // Every error here is the real one undici (or Node) throws, caught from a real request.
 let http: Server;
@@ -124,6 +129,13 @@ describe('classifySubgraphFailure: what counts against a subgraph', () => {
     expect(classify(new SubgraphHttpError(400)).health).toBe('healthy');
     expect(classify(new SubgraphHttpError(401)).health).toBe('healthy');
     expect(classify(new SubgraphHttpError(413)).health).toBe('healthy');
+  });
+
+  it('an answer over the size limit counts, is not retried, and tells the client no more than that', () => {
+    const failure = classify(new SubgraphAnswerTooLarge(1024));
+    expect(failure).toMatchObject({ retryable: false, health: 'unhealthy' });
+    expect(failure.error.extensions).toEqual({ code: 'SUBGRAPH_ERROR', serviceName: 'products' });
+    expect(failure.error.message).toBe(`Subgraph "products" sent an answer over the gateway's size limit`);
   });
 });
 

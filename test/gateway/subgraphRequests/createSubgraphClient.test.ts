@@ -59,6 +59,7 @@ function clientWith(settings: Partial<Omit<SubgraphConfig, 'url'>> = {}): Subgra
     url,
     settings: {
       timeoutMs: 5_000,
+      maxResponseBytes: 1024 * 1024,
       dedupQueries: true,
       retry: { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 2, budgetPercent: 20, budgetMinPerSecond: 100 },
       breaker: { enabled: true, failureThreshold: 3, resetTimeoutMs: 600_000 },

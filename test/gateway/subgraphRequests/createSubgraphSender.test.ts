@@ -40,12 +40,13 @@ beforeEach(() => {
 });
 
 const attempts: { durationMs: number; outcome: string }[] = [];
-function senderWith(overrides: { url?: string; timeoutMs?: number } = {}): SubgraphSender {
+function senderWith(overrides: { url?: string; timeoutMs?: number; maxResponseBytes?: number } = {}): SubgraphSender {
   attempts.length = 0;
   return createSubgraphSender({
     name: 'products',
     url: overrides.url ?? url,
     timeoutMs: overrides.timeoutMs ?? 5_000,
+    maxResponseBytes: overrides.maxResponseBytes ?? 1024 * 1024,
     maxConnections: 2,
     signingSecret: secret,
     onAttempt: (durationMs, outcome) => attempts.push({ durationMs, outcome }),
@@ -67,6 +68,30 @@ async function sendWith(sender: SubgraphSender, attempt: Attempt): Promise<Attem
     await sender.close();
   }
 }
+/**
+ * Answers with `status` and a body that never ends (as far as the sender can tell: past `cap`
+ * bytes it stops writing but keeps the connection open, so that a sender that reads on waits
+ * for its timeout rather than filling this process's memory). `stream.written` counts the bytes
+ * written until the connection closed, `stream.closed` says whether it has.
+ */
+function endlessAnswer(status: number, cap = 64 * 1024 * 1024) {
+  const stream = { written: 0, closed: false };
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  const respond = (res: ServerResponse) => {
+    res.on('close', () => (stream.closed = true));
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.write('{"data":');
+    const pump = () => {
+      while (!stream.closed && stream.written < cap) {
+        stream.written += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+    };
+    pump();
+  };
+  return { stream, respond };
+}
+
 const failureOf = (outcome: AttemptOutcome) => {
   if (outcome.ok) throw new Error('expected a failure');
   return {
@@ -243,5 +268,61 @@ describe('the send layer of a subgraph client', () => {
     const outcome = await sendWith(senderWith(), attemptOf({ headers: { 'x-bad': 'line\nbreak' } }));
     expect(failureOf(outcome)).toEqual({ code: 'INTERNAL_SERVER_ERROR', serviceName: 'products', retryable: false, health: 'unknown' });
     expect(received).toEqual([]);
+  });
+
+  describe('an answer over maxResponseBytes', () => {
+    const overTheLimit = { code: 'SUBGRAPH_ERROR', serviceName: 'products', retryable: false, health: 'unhealthy' };
+
+    it('is cut off once its bytes pass the limit: the connection is closed, nothing more read, and the subgraph blamed', async () => {
+      const { stream, respond } = endlessAnswer(200);
+      answer = respond;
+      const startedAt = Date.now();
+      const outcome = await sendWith(senderWith({ maxResponseBytes: 1024 * 1024, timeoutMs: 20_000 }), attemptOf());
+      expect(failureOf(outcome)).toEqual(overTheLimit);
+      expect(outcome.ok || outcome.failure.error.message).toBe(`Subgraph "products" sent an answer over the gateway's size limit`);
+      expect(attempts.map(({ outcome }) => outcome)).toEqual(['SUBGRAPH_ERROR']);
+      // At the limit, not at the attempt's timeout.
+      expect(Date.now() - startedAt).toBeLessThan(10_000);
+      await expect.poll(() => stream.closed).toBe(true);
+      // What the server got written before the close: the limit and the sockets' buffers, far
+      // from the 64 MiB it would have sent a reader that read on.
+      expect(stream.written).toBeLessThan(16 * 1024 * 1024);
+    });
+
+    it('is refused on its content-length, before any of its body is read', async () => {
+      let closed = false;
+      answer = (res) => {
+        res.on('close', () => (closed = true));
+        // Headers only: a sender that waited for the body would wait for its timeout.
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) }).flushHeaders();
+      };
+      const startedAt = Date.now();
+      expect(failureOf(await sendWith(senderWith({ maxResponseBytes: 1024 * 1024, timeoutMs: 20_000 }), attemptOf()))).toEqual(overTheLimit);
+      expect(Date.now() - startedAt).toBeLessThan(10_000);
+      await expect.poll(() => closed).toBe(true);
+    });
+
+    it('is cut off whatever its status: a 5xx with an endless body too', async () => {
+      const { stream, respond } = endlessAnswer(500);
+      answer = respond;
+      expect(failureOf(await sendWith(senderWith({ maxResponseBytes: 1024 * 1024, timeoutMs: 20_000 }), attemptOf()))).toEqual(overTheLimit);
+      await expect.poll(() => stream.closed).toBe(true);
+      expect(stream.written).toBeLessThan(16 * 1024 * 1024);
+    });
+
+    it('is read when it is exactly the limit, declared or not', async () => {
+      const text = `{"data":{"s":"${'x'.repeat(1000 - 17)}"}}`;
+      expect(Buffer.byteLength(text)).toBe(1000);
+      answer = (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(text);
+      expect(await sendWith(senderWith({ maxResponseBytes: 1000 }), attemptOf())).toEqual({ ok: true, raw: text });
+      answer = (res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write(text.slice(0, 500));
+        setTimeout(() => res.end(text.slice(500)), 10);
+      };
+      expect(await sendWith(senderWith({ maxResponseBytes: 1000 }), attemptOf())).toEqual({ ok: true, raw: text });
+      answer = (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(`${text} `);
+      expect(failureOf(await sendWith(senderWith({ maxResponseBytes: 1000 }), attemptOf()))).toEqual(overTheLimit);
+    });
   });
 });
