@@ -36,6 +36,8 @@ export interface TargetOptions {
   config?: Record<string, unknown>;
   /** Environment of the gateway process, over the target's. */
   env?: Record<string, string>;
+  /** Subgraphs the gateway is to find elsewhere than the demo's (a misbehaving server the test runs), by name. */
+  subgraphUrls?: Record<string, string>;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
   const config = {
     mode: options.mode,
     supergraph: { path: resolve('schema/supergraph.graphql') },
-    subgraphs: Object.fromEntries(Object.entries(subgraphs.urls).map(([name, url]) => [name, { url }])),
+    subgraphs: Object.fromEntries(Object.entries({ ...subgraphs.urls, ...options.subgraphUrls }).map(([name, url]) => [name, { url }])),
     authentication: { mode: 'optional', secret: '${env.PORTICO_JWT_SECRET}' },
     ...options.config,
   };
