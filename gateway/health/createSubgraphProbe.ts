@@ -1,5 +1,9 @@
 import { Headers } from '../../common/headers.js';
+import { readBoundedJson } from '../../common/http/readBoundedJson.js';
 import { signRequest } from '../../common/signing/signRequest.js';
+
+// `{ __typename }` is answered in some 40 bytes: a subgraph answering more is not read past this.
+const MAX_PROBE_ANSWER_BYTES = 64 * 1024;
 
 export interface ProbedSubgraph {
   name: string;
@@ -25,8 +29,9 @@ export interface SubgraphProbeOptions {
 /**
  * For `/ready` with `server.readyChecksSubgraphs`: asks every subgraph `{ __typename }` (which any
  * GraphQL server answers, Portico's or not), signed as the gateway signs its requests, and reports
- * `"reachable"` or why not, each within `timeoutMs`. A probe is one small POST per subgraph per
- * `/ready` call. `subgraphs` gives the subgraphs of the supergraph served now, which a reload may change.
+ * `"reachable"` or why not, each within `timeoutMs` and reading at most 64 KiB of its answer. A
+ * probe is one small POST per subgraph per `/ready` call. `subgraphs` gives the subgraphs of the
+ * supergraph served now, which a reload may change.
  */
 export function createSubgraphProbe(subgraphs: () => readonly ProbedSubgraph[], options: SubgraphProbeOptions): () => Promise<SubgraphProbeResult[]> {
   return () => Promise.all(subgraphs().map(async ({ name, url }) => ({ name, url, state: await probe(name, url, options) })));
@@ -39,8 +44,8 @@ async function probe(name: string, url: string, { timeoutMs, signingSecret }: Su
     const headers: Record<string, string> = { 'content-type': 'application/json', [Headers.deadline]: String(timeoutMs) };
     Object.assign(headers, signRequest(signingSecret, { method: 'POST', path: `${pathname}${search}`, audience: name, body, headers }));
     const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
-    const answer = (await response.json().catch(() => undefined)) as { data?: { __typename?: unknown } } | undefined;
-    if (response.status === 200 && answer?.data?.__typename) return 'reachable';
+    const answer = (await readBoundedJson(response, MAX_PROBE_ANSWER_BYTES)) as { data?: { __typename?: unknown } };
+    if (response.status === 200 && answer.data?.__typename) return 'reachable';
     return `answered HTTP ${response.status} without a GraphQL result`;
   } catch (error) {
     if ((error as Error).name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;

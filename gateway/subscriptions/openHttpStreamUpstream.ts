@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers as HeaderNames } from '../../common/headers.js';
+import { readBoundedJson } from '../../common/http/readBoundedJson.js';
 import { signRequest } from '../../common/signing/signRequest.js';
 import type { SubgraphResponse } from '../subgraphRequests/createSubgraphClient.js';
 import { createMultipartParser } from './createMultipartParser.js';
@@ -79,7 +80,7 @@ export function openHttpStreamUpstream(kind: 'sse' | 'multipart'): OpenUpstream 
       const type = response.headers.get('content-type') ?? '';
       if (type.includes('application/json') || type.includes('application/graphql-response+json')) {
         // One answer instead of a stream: the subscription was refused at the subgraph.
-        const answer = (await readBoundedJson(response.body, MAX_REFUSAL_BYTES, abort)) as { errors?: GraphQLFormattedError[] };
+        const answer = (await readBoundedJson(response, MAX_REFUSAL_BYTES)) as { errors?: GraphQLFormattedError[] };
         return end((s) => s.fail(refusal(answer.errors, target.subgraph), false));
       }
       sink.connected();
@@ -122,27 +123,6 @@ export function openHttpStreamUpstream(kind: 'sse' | 'multipart'): OpenUpstream 
       abort.abort();
     };
   };
-}
-
-/** The body parsed as JSON, or `{}` when it is not JSON or longer than `limit` bytes (then it is not read further). */
-async function readBoundedJson(body: AsyncIterable<Uint8Array> | null, limit: number, abort: AbortController): Promise<unknown> {
-  if (!body) return {};
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      size += chunk.byteLength;
-      if (size > limit) {
-        abort.abort();
-        return {};
-      }
-      chunks.push(chunk);
-    }
-    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null ? parsed : {};
-  } catch {
-    return {};
-  }
 }
 
 function boundaryOf(contentType: string): string {
