@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { asError } from './asError.js';
 import { createLimiter, type Limiter } from './createLimiter.js';
 import { defaultMaxKeyLength, unsendableKey } from './unsendableKey.js';
 
@@ -39,9 +40,4 @@ export function createPerItemLoader<K, V>(options: PerItemLoaderOptions<K, V>): 
   return new DataLoader<K, V>((keys) =>
     Promise.all(keys.map((key) => unsendableKey(key, maxKeyLength) ?? limit(() => fetch(key)).catch((error: unknown) => asError(error)))),
   );
-}
-
-// DataLoader fails a key when its slot holds an Error; anything else thrown is wrapped.
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createBatchLoader } from '../../../subgraphs/kit/loaders/createBatchLoader.js';
 
@@ -83,6 +84,75 @@ describe('createBatchLoader', () => {
     expect(results.slice(0, 2)).toEqual([{ id: '1' }, { id: '2' }]);
     expect(results[2]).toBeInstanceOf(Error);
     expect((results[3] as Error).message).toBe('backend failed for 4');
+  });
+
+  it('resolves a key a call cannot carry to null without sending it, and sends its neighbours', async () => {
+    const { calls, fetch } = recordingFetch(new Set(['1', '2', '1,1']));
+    const loader = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id, carries: (key) => !key.includes(',') });
+    expect(await loader.loadMany(['1', '1,1', '2'])).toEqual([{ id: '1' }, null, { id: '2' }]);
+    expect(calls).toEqual([['1', '2']]);
+  });
+
+  it('splits a batch so that no call carries more than maxBatchBytes, and fails alone a key that needs more by itself', async () => {
+    const keys = ['aaaa', 'bb', 'cccc', 'd', 'x'.repeat(11), 'ee'];
+    const { calls, fetch } = recordingFetch(new Set(keys));
+    const loader = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id, keyBytes: (key) => key.length, maxBatchBytes: 10 });
+    const results = await loader.loadMany(keys);
+    expect(calls).toEqual([
+      ['aaaa', 'bb', 'cccc'],
+      ['d', 'ee'],
+    ]);
+    expect(results.filter((result) => !(result instanceof Error))).toHaveLength(5);
+    expect(results[4]).toMatchObject({
+      message: 'An id that needs 11 bytes cannot be sent: one call carries at most 10.',
+      extensions: { code: 'BAD_USER_INPUT', maxBytes: 10 },
+    });
+  });
+
+  it("asks again in halves when the backend refuses a call as the caller's fault, so that only the refused key fails, in at most 2n - 1 calls", async () => {
+    const keys = Array.from({ length: 100 }, (_, index) => String(index));
+    const calls: string[][] = [];
+    const fetch = async (asked: readonly string[]) => {
+      calls.push([...asked]);
+      if (asked.includes('37')) throw new GraphQLError('id 37 is malformed', { extensions: { code: 'BAD_USER_INPUT' } });
+      return asked.map((id) => ({ id }));
+    };
+    const loader = createBatchLoader({ maxBatchSize: 100, fetch, keyOf: (item: Item) => item.id });
+    const results = await loader.loadMany(keys);
+    expect(results.filter((result) => result instanceof Error)).toEqual([expect.objectContaining({ message: 'id 37 is malformed' })]);
+    expect(results[36]).toEqual({ id: '36' });
+    // One refused key among 100: the first call, then two halves per level down to it.
+    expect(calls.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(100)));
+    expect(calls).toContainEqual(['37']);
+
+    const everyKeyRefused = createBatchLoader({
+      maxBatchSize: 100,
+      fetch: async (asked: readonly string[]) => {
+        calls.push([...asked]);
+        throw new GraphQLError('no', { extensions: { code: 'BAD_USER_INPUT' } });
+      },
+      keyOf: (item: Item) => item.id,
+    });
+    calls.length = 0;
+    expect((await everyKeyRefused.loadMany(keys)).every((result) => result instanceof Error)).toBe(true);
+    expect(calls.length).toBe(2 * keys.length - 1);
+  });
+
+  it('does not ask again when a call fails for a reason no key caused', async () => {
+    const { calls, fetch } = recordingFetch(new Set(['1', '2']), '2');
+    const loader = createBatchLoader({ maxBatchSize: 10, fetch, keyOf: (item) => item.id });
+    const results = await loader.loadMany(['1', '2']);
+    expect(results.every((result) => result instanceof Error)).toBe(true);
+    expect(calls).toEqual([['1', '2']]);
+  });
+
+  it('refuses byte limits that are not a positive integer, or a keyBytes without maxBatchBytes', () => {
+    const { fetch } = recordingFetch(new Set());
+    const keyOf = (item: Item) => item.id;
+    expect(() => createBatchLoader({ maxBatchSize: 1, fetch, keyOf, keyBytes: (key) => key.length })).toThrow('keyBytes and maxBatchBytes go together');
+    expect(() => createBatchLoader({ maxBatchSize: 1, fetch, keyOf, keyBytes: (key) => key.length, maxBatchBytes: 0 })).toThrow(
+      'maxBatchBytes must be a positive integer (got 0).',
+    );
   });
 
   it('refuses a maxBatchSize that is not a positive integer, printing it', () => {
