@@ -1,13 +1,13 @@
 import type DataLoader from 'dataloader';
 import { createBatchLoader } from '../kit/loaders/createBatchLoader.js';
 import type { RequestScope } from '../kit/requestScope.js';
-import { usersBatchLimit, type UserRecord, type UsersApi } from './usersApi.js';
+import type { UserRecord, UsersApi } from './usersApi.js';
 
 export interface AccountsContext extends RequestScope {
   usersApi: UsersApi;
   /** Most users `users(first:)` lists. */
   usersListLimit: number;
-  /** Users by id, batched into `GET /users?ids=`; null for an unknown id. */
+  /** Users by id, batched into `GET /users?ids=` within the call's limits; null for an unknown id. */
   users: DataLoader<string, UserRecord | null>;
 }
 
@@ -18,7 +18,7 @@ export function accountsContext(usersApi: UsersApi, usersListLimit: number) {
     usersApi,
     usersListLimit,
     users: createBatchLoader({
-      maxBatchSize: usersBatchLimit,
+      ...usersApi.byIdsLimits,
       fetch: (ids) => usersApi.byIds(ids, scope),
       keyOf: (user) => user.id,
     }),

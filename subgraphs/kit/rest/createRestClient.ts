@@ -47,6 +47,11 @@ export function callTimeoutMs(timeoutMs: number, call: CallOptions): number {
 export interface RestClient {
   get<T>(path: string, options?: CallOptions): Promise<T>;
   post<T>(path: string, body: unknown, options?: CallOptions): Promise<T>;
+  /**
+   * Bytes the request target of `path` may still grow by before the client refuses it
+   * (`maxUrlBytes`, the base path counted): what a list of ids appended to `path` may take.
+   */
+  urlBytesLeft(path: string): number;
   close(): Promise<void>;
 }
 
@@ -103,6 +108,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
   return {
     get: (path, callOptions) => call('GET', path, undefined, callOptions),
     post: (path, body, callOptions) => call('POST', path, body, callOptions),
+    urlBytesLeft: (path) => maxUrlBytes - Buffer.byteLength(prefix + path),
     close: () => pool.close(),
   };
 }

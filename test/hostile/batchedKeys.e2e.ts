@@ -1,0 +1,68 @@
+import jwt from 'jsonwebtoken';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postRaw } from './support/expectRefused.js';
+import { startTarget, targetJwtSecret, type Target } from './support/startTarget.js';
+
+// Keys that one signed-in caller stores (their subject, as a review's author) and that every
+// later reader's query sends to a batch endpoint. A key the users service would read as other
+// keys, or keys too long together for one URL, must cost their own caller at most, never the
+// readers whose batch they share.
+let target: Target;
+
+beforeAll(async () => {
+  target = await startTarget({ mode: 'production' });
+}, 60_000);
+
+afterAll(async () => {
+  await target?.close();
+});
+
+const token = (sub: string) => jwt.sign({ sub, exp: Math.floor(Date.now() / 1000) + 600 }, targetJwtSecret, { algorithm: 'HS256' });
+
+async function review(upc: string, sub: string): Promise<void> {
+  const reply = await postRaw(
+    target,
+    { query: 'mutation($upc: String!) { createReview(input: { productUpc: $upc, body: "hi", rating: 5 }) { id } }', variables: { upc } },
+    { authorization: `Bearer ${token(sub)}` },
+  );
+  expect(reply.body?.errors, JSON.stringify(reply.body)).toBeUndefined();
+}
+
+interface Authors {
+  product: { reviews: Array<{ author: { id: string; name: string } | null }> };
+}
+
+// The authors of a product's reviews, read anonymously, with the calls the users service got.
+async function authorsOf(upc: string) {
+  await target.backends.resetCounts();
+  const reply = await postRaw(target, { query: 'query($upc: String!) { product(upc: $upc) { reviews { author { id name } } } }', variables: { upc } });
+  expect(reply.status).toBe(200);
+  const { usersPaths } = await target.backends.counts();
+  return { errors: reply.body?.errors, authors: (reply.body?.data as Authors).product.reviews.map((item) => item.author), calls: Object.keys(usersPaths) };
+}
+
+describe('stored keys that other readers batch', () => {
+  it('a subject of comma-separated ids is no author, and every other author of the product is still named', async () => {
+    for (const digit of ['1', '2', '3', '4']) await review('2', Array(32).fill(digit).join(','));
+    const { errors, authors, calls } = await authorsOf('2');
+    expect(errors).toBeUndefined();
+    // One call, without the subjects the service would read as 128 ids.
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).not.toMatch(/%2C/i);
+    expect(authors.filter((author) => author === null)).toHaveLength(4);
+    const named = authors.filter((author) => author !== null);
+    expect(named.length).toBeGreaterThan(0);
+    for (const author of named) expect(author.name).toEqual(expect.any(String));
+  });
+
+  it('subjects too long together for one URL are all read, in calls that fit', async () => {
+    for (let index = 1; index <= 15; index += 1) await review('3', String.fromCodePoint(0x4e00 + index).repeat(64));
+    const { errors, authors, calls } = await authorsOf('3');
+    expect(errors).toBeUndefined();
+    // Every call was sent (none refused for its URL, none split after a refusal): two fit them all.
+    expect(calls).toHaveLength(2);
+    // None of them is a user the users service knows; the demo data's authors are all named.
+    expect(authors.filter((author) => author === null)).toHaveLength(15);
+    expect(authors.filter((author) => author !== null).length).toBeGreaterThan(0);
+  });
+});
