@@ -1,3 +1,4 @@
+import { requireKey } from '../kit/loaders/requireKey.js';
 import { requireIntInRange } from '../kit/requireIntInRange.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 
@@ -12,7 +13,7 @@ export const resolvers: Resolvers = {
   },
   Mutation: {
     updateProductPrice: async (_parent, { upc, price }, context) => {
-      const updated = await context.catalog.updatePrice(upc, price, context);
+      const updated = await context.catalog.updatePrice(requireKey('upc', upc), price, context);
       context.products.clear(upc).prime(upc, updated);
       return updated;
     },

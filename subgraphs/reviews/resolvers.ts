@@ -19,7 +19,7 @@ export const resolvers: Resolvers = {
       const created = await context.reviewsApi.create(
         {
           authorId: context.viewer.subject,
-          productUpc: input.productUpc,
+          productUpc: requireKey('input.productUpc', input.productUpc),
           body: input.body,
           rating: requireIntInRange('input.rating', input.rating, 1, 5),
         },

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { CallOptions, RestClient } from '../kit/rest/createRestClient.js';
+import { pathSegment as segment } from '../kit/rest/pathSegment.js';
 
 /** A review as the reviews service returns it. */
 export interface ReviewRecord {
@@ -27,15 +28,16 @@ export interface NewReview {
 
 /** The reviews REST service: per-item endpoints only, so every lookup is one call. */
 export interface ReviewsApi {
-  /** One review; null when the service does not know it. */
+  /** One review; null when the service does not know it, or no path can name it. */
   byId(id: string, call: CallOptions): Promise<ReviewRecord | null>;
+  /** A product's reviews; NOT_FOUND, without a call, for a UPC no path can name (`.`, `..`, empty). */
   forProduct(upc: string, call: CallOptions): Promise<ReviewRecord[]>;
+  /** A user's reviews; NOT_FOUND, without a call, for an id no path can name. */
   forUser(userId: string, call: CallOptions): Promise<ReviewRecord[]>;
   create(review: NewReview, call: CallOptions): Promise<ReviewRecord>;
 }
 
 export function createReviewsApi(client: RestClient): ReviewsApi {
-  const segment = encodeURIComponent;
   return {
     async byId(id, call) {
       try {

@@ -240,6 +240,8 @@ describe('portico dev, when a subgraph is added or removed while it runs', () =>
       two: widget(id: "2") { name }
       again: widget(id: "1") { name }
       missing: widget(id: "404") { id }
+      parent: widget(id: "..") { id }
+      here: widget(id: ".") { id }
     }`);
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({
@@ -256,10 +258,13 @@ describe('portico dev, when a subgraph is added or removed while it runs', () =>
       two: { name: 'Flange' },
       again: { name: 'Sprocket' },
       missing: null,
+      parent: null,
+      here: null,
     });
     expect(weather.calls.filter((call) => call.method === 'GetForecasts')).toEqual([
       { method: 'GetForecasts', request: { cityIds: ['paris', 'oslo', 'nowhere'] } },
     ]);
+    // "." and ".." are no widget's id, and never sent: as path segments they would name other paths.
     expect([...widgets.calls].sort()).toEqual(['GET /widgets/1', 'GET /widgets/2', 'GET /widgets/404']);
   }, 300_000);
 

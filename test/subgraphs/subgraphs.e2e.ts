@@ -95,6 +95,15 @@ describe('products', () => {
     const negative = await post(subgraphs.urls.products, mutation, { upc: '1', price: -1 });
     expect(negative.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', backend: 'catalog' });
   });
+
+  it('refuses to update the price of a UPC no loader would send, without calling the catalog', async () => {
+    const mutation = 'mutation($upc: String!) { updateProductPrice(upc: $upc, price: 1) { upc } }';
+    for (const upc of ['9'.repeat(257), '1\ud800']) {
+      const refused = await post(subgraphs.urls.products, mutation, { upc });
+      expect(refused.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^upc: /), extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    expect((await backends.counts()).catalog).toEqual({});
+  });
 });
 
 describe('inventory', () => {
@@ -137,6 +146,41 @@ describe('reviews', () => {
     expect(created.data!.createReview).toMatchObject({ body: 'Sturdy and quiet.', rating: 4, author: { id: '3' }, product: { upc: '5' } });
     const badRating = await post(subgraphs.urls.reviews, mutation, { input: { ...input, rating: 9 } }, { sub: '3' });
     expect(badRating.errors?.[0]).toMatchObject({ message: 'input.rating must be from 1 to 5 (got 9).', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('refuses a review of a UPC no loader would send, without calling the reviews service', async () => {
+    const mutation = 'mutation($input: CreateReviewInput!) { createReview(input: $input) { id } }';
+    for (const productUpc of ['9'.repeat(257), '1\udc00']) {
+      const refused = await post(subgraphs.urls.reviews, mutation, { input: { productUpc, body: 'x', rating: 5 } }, { sub: '3' });
+      expect(refused.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^input\.productUpc: /), extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    expect((await backends.counts()).reviews).toEqual({});
+  });
+
+  it('never sends "", "." or ".." as a path segment: such a review is null, and the reviews of such a product or user fail alone with NOT_FOUND', async () => {
+    const reply = await post(
+      subgraphs.urls.reviews,
+      `query($representations: [_Any!]!) {
+        review(id: "..") { id }
+        _entities(representations: $representations) { ... on Product { reviews { id } } ... on User { reviews { id } } }
+      }`,
+      {
+        representations: [
+          { __typename: 'Product', upc: '..' },
+          { __typename: 'User', id: '.' },
+          { __typename: 'Product', upc: '1' },
+        ],
+      },
+    );
+    expect(reply.data?.review).toBeNull();
+    const [product, user, known] = reply.data!._entities as Array<{ reviews: unknown[] | null }>;
+    expect([product?.reviews, user?.reviews]).toEqual([null, null]);
+    expect(known?.reviews?.length).toBeGreaterThan(0);
+    expect(reply.errors?.map((error) => [error.path, error.extensions?.code]).sort()).toEqual([
+      [['_entities', 0, 'reviews'], 'NOT_FOUND'],
+      [['_entities', 1, 'reviews'], 'NOT_FOUND'],
+    ]);
+    expect((await backends.counts()).reviewsPaths).toEqual({ 'GET /products/1/reviews': 1 });
   });
 
   it('answers an unknown review with null', async () => {

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postRaw } from './support/expectRefused.js';
 import { startTarget, targetJwtSecret, type Target } from './support/startTarget.js';
 
-// Keys that one signed-in caller stores (their subject, as a review's author) and that every
-// later reader's query sends to a batch endpoint. A key the users service would read as other
-// keys, or keys too long together for one URL, must cost their own caller at most, never the
-// readers whose batch they share.
+// Keys that reach the REST backends from callers: stored by one signed-in caller (their subject,
+// as a review's author) and sent to a batch endpoint by every later reader's query, or sent as a
+// path segment. A key the users service would read as other keys, or keys too long together for
+// one URL, must cost their own caller at most, never the readers whose batch they share; and a
+// key must never name another path.
 let target: Target;
 
 beforeAll(async () => {
@@ -64,5 +65,25 @@ describe('stored keys that other readers batch', () => {
     // None of them is a user the users service knows; the demo data's authors are all named.
     expect(authors.filter((author) => author === null)).toHaveLength(15);
     expect(authors.filter((author) => author !== null).length).toBeGreaterThan(0);
+  });
+});
+
+describe('keys as path segments', () => {
+  it('a review of product ".." is written, and its product\'s reviews are never asked for as /products/../reviews', async () => {
+    await target.backends.resetCounts();
+    const reply = await postRaw(
+      target,
+      { query: 'mutation { createReview(input: { productUpc: "..", body: "x", rating: 5 }) { id product { reviews { id } } } }' },
+      { authorization: `Bearer ${token('7')}` },
+    );
+    expect(reply.status).toBe(200);
+    expect((reply.body?.data as { createReview: { id: string; product: { reviews: null } } }).createReview).toEqual({
+      id: expect.any(String),
+      product: { reviews: null },
+    });
+    expect(reply.body?.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
+    const anonymous = await postRaw(target, { query: '{ a: review(id: "..") { id } b: review(id: ".") { id } }' });
+    expect(anonymous.body).toEqual({ data: { a: null, b: null } });
+    expect((await target.backends.counts()).reviewsPaths).toEqual({ 'POST /reviews': 1 });
   });
 });
