@@ -1,4 +1,4 @@
-import { createRestClient } from '../kit/rest/createRestClient.js';
+import { createRestClient, defaultMaxResponseBytes } from '../kit/rest/createRestClient.js';
 import { runSubgraph } from '../kit/runSubgraph.js';
 import { createAccountsServer } from './server.js';
 import { createUsersApi } from './usersApi.js';
@@ -11,6 +11,7 @@ await runSubgraph({
       backend: 'users',
       baseUrl: env.url('USERS_SERVICE_URL', 'http://localhost:5001'),
       timeoutMs: env.int('USERS_SERVICE_TIMEOUT_MS', 5000),
+      maxResponseBytes: env.int('USERS_SERVICE_MAX_RESPONSE_BYTES', defaultMaxResponseBytes),
     });
     return {
       server: createAccountsServer({ usersApi: createUsersApi(users), ...runtime }),

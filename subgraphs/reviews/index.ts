@@ -1,4 +1,4 @@
-import { createRestClient } from '../kit/rest/createRestClient.js';
+import { createRestClient, defaultMaxResponseBytes } from '../kit/rest/createRestClient.js';
 import { runSubgraph } from '../kit/runSubgraph.js';
 import { createReviewEvents } from './reviewEvents.js';
 import { createReviewsApi } from './reviewsApi.js';
@@ -12,6 +12,7 @@ await runSubgraph({
       backend: 'reviews',
       baseUrl: env.url('REVIEWS_SERVICE_URL', 'http://localhost:5002'),
       timeoutMs: env.int('REVIEWS_SERVICE_TIMEOUT_MS', 5000),
+      maxResponseBytes: env.int('REVIEWS_SERVICE_MAX_RESPONSE_BYTES', defaultMaxResponseBytes),
     });
     // With Redis, a review written through one replica reaches the subscribers of every replica.
     const redisUrl = process.env.REDIS_URL ? env.url('REDIS_URL', 'redis://localhost:6379', ['redis:', 'rediss:']) : undefined;

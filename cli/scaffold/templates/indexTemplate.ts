@@ -7,7 +7,7 @@ export function indexTemplate(spec: ScaffoldSpec): string {
 
 function restIndex(spec: RestSpec): string {
   const { name, camel, pascal, env } = spec.names;
-  return `import { createRestClient } from '../kit/rest/createRestClient.js';
+  return `import { createRestClient, defaultMaxResponseBytes } from '../kit/rest/createRestClient.js';
 import { runSubgraph } from '../kit/runSubgraph.js';
 import { create${pascal}Api } from './${apiModule(spec)}.js';
 import { create${pascal}Server } from './server.js';
@@ -20,6 +20,7 @@ await runSubgraph({
       backend: '${name}',
       baseUrl: env.url('${env}_SERVICE_URL', '${spec.baseUrl}'),
       timeoutMs: env.int('${env}_SERVICE_TIMEOUT_MS', 5000),
+      maxResponseBytes: env.int('${env}_SERVICE_MAX_RESPONSE_BYTES', defaultMaxResponseBytes),
     });
     return {
       server: create${pascal}Server({ ${camel}Api: create${pascal}Api(client), ...runtime }),

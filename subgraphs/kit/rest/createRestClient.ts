@@ -3,6 +3,7 @@ import { ErrorCode } from '../../../common/errorCodes.js';
 import { Headers } from '../../../common/headers.js';
 import { TRACEPARENT } from '../../../common/tracing/startServerSpan.js';
 import { backendError, codeForHttpStatus } from '../backendError.js';
+import { readCappedText } from './readCappedText.js';
 
 export interface RestClientOptions {
   /** The backend's name, as errors and logs show it (e.g. `users`). */
@@ -26,7 +27,22 @@ export interface RestClientOptions {
    * @default 8192
    */
   maxUrlBytes?: number;
+  /**
+   * Largest answer read from the backend, in bytes: a larger one is cancelled as it arrives (or
+   * before, from its `content-length`) and the call fails with BACKEND_ERROR, the backend's fault.
+   * Without a cap, a backend that streams without end makes the subgraph hold gigabytes within
+   * one deadline. See `defaultMaxResponseBytes`.
+   * @default 8 MiB
+   */
+  maxResponseBytes?: number;
 }
+
+/**
+ * The default `maxResponseBytes`, 8 MiB: far above any JSON answer a resolver should hold at once
+ * (the demo's largest, 500 users, is about 50 KB), and low enough that the 64 connections of a
+ * client cannot hold more than 512 MiB between them.
+ */
+export const defaultMaxResponseBytes = 8 * 1024 * 1024;
 
 /** What one call carries from the GraphQL request it serves. */
 export interface CallOptions {
@@ -60,7 +76,7 @@ export interface RestClient {
  * every call, and failures turned into GraphQL errors with a code the client can act on.
  */
 export function createRestClient(options: RestClientOptions): RestClient {
-  const { backend, timeoutMs = 5000, connections = 64, maxUrlBytes = 8192 } = options;
+  const { backend, timeoutMs = 5000, connections = 64, maxUrlBytes = 8192, maxResponseBytes = defaultMaxResponseBytes } = options;
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/$/, '');
   const pool = new Pool(base.origin, { connections, keepAliveTimeout: 30_000 });
@@ -84,7 +100,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
 
     let response: Awaited<ReturnType<Pool['request']>>;
-    let text: string;
+    let text: string | undefined;
     try {
       response = await pool.request({
         method,
@@ -93,9 +109,12 @@ export function createRestClient(options: RestClientOptions): RestClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
       });
-      text = await response.body.text();
+      text = await readCappedText(response.body, response.headers['content-length'], maxResponseBytes);
     } catch (error) {
       throw transportError(backend, error, deadline.aborted, allowedMs);
+    }
+    if (text === undefined) {
+      throw backendError(ErrorCode.BACKEND_ERROR, backend, `The ${backend} service's answer is too large: over ${maxResponseBytes} bytes.`);
     }
     if (response.statusCode >= 400) throw statusError(backend, response.statusCode, text);
     try {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRestClient, type RestClient } from '../../../subgraphs/kit/rest/createRestClient.js';
+import { createRestClient, defaultMaxResponseBytes, type RestClient } from '../../../subgraphs/kit/rest/createRestClient.js';
 
 let server: Server;
 let client: RestClient;
@@ -31,6 +31,15 @@ beforeAll(async () => {
         return res.end('{not json');
       case '/api/items/slow':
         return; // never answers
+      case '/api/items/padded':
+        // 1,000 bytes of JSON, sent in chunks, without a length.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write(' '.repeat(500));
+        return res.end(`{"id":"p"}${' '.repeat(490)}`);
+      case '/api/items/declared':
+        // Declares more than it will ever send, and waits.
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1001' });
+        return res.write(' ');
       default:
         if (req.method === 'POST') {
           let body = '';
@@ -133,6 +142,28 @@ describe('createRestClient', () => {
     const allowed = Number(/within (\d+) ms/.exec(failure.message)?.[1]);
     expect(allowed).toBeGreaterThan(0);
     expect(allowed).toBeLessThanOrEqual(100);
+  });
+
+  it("reads an answer up to maxResponseBytes (8 MiB by default), and fails a larger one as the backend's BACKEND_ERROR", async () => {
+    expect(defaultMaxResponseBytes).toBe(8 * 1024 * 1024);
+    const capped = (maxResponseBytes: number) => createRestClient({ backend: 'items', baseUrl, maxResponseBytes, timeoutMs: 2000 });
+    const exact = capped(1000);
+    const under = capped(999);
+    try {
+      expect(await exact.get('/items/padded')).toEqual({ id: 'p' });
+      expect(await codeOf(under.get('/items/padded'))).toEqual({
+        code: 'BACKEND_ERROR',
+        backend: 'items',
+        message: "The items service's answer is too large: over 999 bytes.",
+      });
+      // From its content-length, at once: the 2 s deadline is far.
+      const started = Date.now();
+      expect(await codeOf(exact.get('/items/declared'))).toMatchObject({ code: 'BACKEND_ERROR', message: expect.stringContaining('too large') });
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      await exact.close();
+      await under.close();
+    }
   });
 
   it('reports an unreachable backend as BACKEND_UNAVAILABLE', async () => {
