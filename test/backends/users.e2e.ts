@@ -142,6 +142,23 @@ describe('call counts', () => {
     });
   });
 
+  it('counts at most 1000 distinct paths by name, and never one over 1024 characters: the rest count under (other)', async () => {
+    const long = `/users?ids=${'7,'.repeat(600)}7`;
+    await request(`${base}${long}`);
+    for (let start = 0; start < 1100; start += 50) {
+      await Promise.all(Array.from({ length: 50 }, (_, index) => request(`${base}/users/${1_000_000 + start + index}`)));
+    }
+    await request(`${base}/users/1000000`);
+    const { counts, paths } = (await request(`${base}/_admin/counts`)).body as { counts: Record<string, number>; paths: Record<string, number> };
+    expect(counts).toEqual({ 'GET /users/:id': 1101, 'GET /users': 1 });
+    expect(Object.keys(paths)).toHaveLength(1001);
+    expect(paths['GET /users/1000000']).toBe(2);
+    expect(paths[`GET ${long}`]).toBeUndefined();
+    expect(Object.values(paths).reduce((sum, count) => sum + count, 0)).toBe(1102);
+    // The long path, and the 100 ids past the first 1000.
+    expect(paths['(other)']).toBe(1 + 100);
+  });
+
   it('resets on DELETE /_admin/counts', async () => {
     await request(`${base}/users/1`);
     expect((await request(`${base}/_admin/counts`, { method: 'DELETE' })).status).toBe(204);
