@@ -162,7 +162,8 @@ export const rateLimitConfigSchema = section({
   rules: Type.Array(rateLimitRuleSchema, {
     accepts: 'a list of { name, operationName or rootField, windowSeconds, limit }',
     default: [],
-    description: 'More rules: `{ name, operationName \\| rootField ("Query.users"), windowSeconds, limit }`; each matching rule counts too: a `rootField` rule once per use of the field in the operation (each alias), an `operationName` rule once per operation.',
+    description:
+      'More rules: `{ name, operationName \\| rootField ("Query.users"), windowSeconds, limit }`; each matching rule counts too: a `rootField` rule once per use of the field in the operation (each alias), an `operationName` rule once per operation.',
   }),
   cost: section({
     windowSeconds: window(60, 'Window of the cost budget (`cost`).'),
