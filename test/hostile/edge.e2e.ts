@@ -183,6 +183,34 @@ describe.each(['development', 'production'] as const)('the edge (%s)', (mode) =>
     await expectStillServing(target);
   });
 
+  it('routes only the path as sent: dot segments, encoded dots, backslashes or a leading // never reach another route', async () => {
+    // A balancer that denies `/metrics` by prefix (deploy/haproxy.cfg) sees the raw path; a URL
+    // parser would read each of these as /metrics (or /graphql).
+    const segment = fc.constantFrom('.', '..', '%2e', '%2E%2e', '.%2e', 'metrics', 'graphql', 'health', '', 'a\\..');
+    const exposed = (body: string) => body.includes('# HELP') || body.includes('"data"') || body.includes('"pass"');
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 4 }), async (segments) => {
+        const path = `/${segments.join('/')}`;
+        const reply = await rawRequest(
+          target.origin,
+          `GET ${path}?query=%7B__typename%7D HTTP/1.1\r\nHost: gateway\r\napollo-require-preflight: true\r\nConnection: close\r\n\r\n`,
+        );
+        const routed = ['/metrics', '/graphql', '/health'].includes(path);
+        if (!routed) {
+          expect([400, 404], `${path}: ${reply.status}`).toContain(reply.status);
+          expect(exposed(reply.body), path).toBe(false);
+        }
+      }),
+      { numRuns: 80 },
+    );
+    for (const path of ['/./metrics', '/graphql/../metrics', '/%2e/metrics', '//metrics/metrics', '/health/..%2fmetrics', '/x\\..\\metrics']) {
+      const reply = await rawRequest(target.origin, `GET ${path} HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n`);
+      expect(reply.status, path).not.toBe(200);
+      expect(exposed(reply.body), path).toBe(false);
+    }
+    await expectStillServing(target);
+  });
+
   it("answers what Node's HTTP parser refuses as every refusal is answered: the status and a coded JSON error, never Node's bare status line", async () => {
     const post = (headers: string, body = '{"query":"{ __typename }"}') =>
       rawRequest(target.origin, `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n${headers}\r\n${body}`);
