@@ -8,14 +8,27 @@ export function devCommand(): Command {
   return new Command('dev')
     .description('Run the stack on this machine: the demo REST and gRPC backends, every subgraph in cli/dev/devServices.ts and the gateway.')
     .option('--port <port>', 'the gateway port (0 picks a free one)', parsePort, 4000)
+    .option(
+      '--host <address>',
+      'the address the gateway listens on: this machine only, as its development tokens are signed with a public secret (0.0.0.0: every interface)',
+      '127.0.0.1',
+    )
     .option('--auto-ports', 'free ports for the backends and subgraphs instead of their defaults (5001-5002, 50051-50052, 4001 and up)')
     .option('--config <file>', 'the gateway config file (default: gateway/demo/gateway.config.yaml, with the demo @policy module)')
     .option('--no-web', 'do not serve the web client (web/) at http://localhost:3000')
-    .action(async (options: { port: number; autoPorts?: boolean; config?: string; web: boolean }) => {
+    .action(async (options: { port: number; host: string; autoPorts?: boolean; config?: string; web: boolean }) => {
       const write = (line: string) => process.stdout.write(`${line}\n`);
       // Loaded here, so that other commands do not pay for loading composition.
       const { runDev } = await import('../dev/runDev.js');
-      const stack = await runDev({ root, port: options.port, autoPorts: options.autoPorts ?? false, config: options.config, web: options.web, write });
+      const stack = await runDev({
+        root,
+        port: options.port,
+        host: options.host,
+        autoPorts: options.autoPorts ?? false,
+        config: options.config,
+        web: options.web,
+        write,
+      });
       write('');
       write(`Portico is running. GraphQL: ${stack.gatewayUrl} (open it in a browser for the Apollo Sandbox)`);
       write(`Offline explorer (GraphiQL, served by the gateway): ${new URL('/graphiql', stack.gatewayUrl).href}`);

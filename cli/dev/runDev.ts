@@ -15,6 +15,12 @@ export interface DevOptions {
   root: string;
   /** The gateway's port; 0 picks a free one. */
   port: number;
+  /**
+   * The address the gateway listens on. This machine only by default: the stack's development
+   * tokens are signed with a public secret, so anyone who reaches the gateway can sign in as anyone.
+   * @default '127.0.0.1'
+   */
+  host?: string;
   /** Free ports for every backend and subgraph instead of their defaults. */
   autoPorts: boolean;
   /**
@@ -155,7 +161,7 @@ export async function runDev(options: DevOptions): Promise<DevStack> {
     await startTier(devServices.filter((service) => service.tier === 'backend'));
     const subgraphs = devServices.filter((service) => service.tier === 'subgraph');
     await startTier(subgraphs);
-    const gatewayArgs = ['bin/portico.js', 'gateway', '--supergraph', supergraphFile, '--port', String(options.port)];
+    const gatewayArgs = ['bin/portico.js', 'gateway', '--supergraph', supergraphFile, '--port', String(options.port), '--host', options.host ?? '127.0.0.1'];
     for (const subgraph of subgraphs) gatewayArgs.push('--subgraph-url', `${subgraph.name}=${subgraph.url(portOf(subgraph.name))}`);
     gatewayArgs.push('--config', options.config ?? demoGatewayConfig);
     children.push(await startChild({ name: 'gateway', args: gatewayArgs, cwd: root, env: process.env, write }));

@@ -17,7 +17,8 @@ export interface LandingPageOptions {
 export function createLandingPagePlugin(options: LandingPageOptions): ApolloServerPlugin {
   return {
     async serverWillStart(service) {
-      const sandbox = ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, document: options.document() });
+      // No telemetry from the Sandbox to Apollo: Portico reports nothing off-site (README, Metrics).
+      const sandbox = ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false }, includeCookies: false, document: options.document() });
       const listener = (await sandbox.serverWillStart?.(service)) as GraphQLServerListener | undefined;
       const page: LandingPage | undefined = await listener?.renderLandingPage?.();
       if (!page) throw new Error('the Sandbox landing page rendered nothing');

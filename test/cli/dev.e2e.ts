@@ -136,8 +136,34 @@ describe('portico dev', { timeout: 120_000 }, () => {
     expect(((await proxied.json()) as { data: { topProducts: unknown[] } }).data.topProducts).toHaveLength(1);
 
     expect(services()).toHaveLength(9);
+
+    // This machine only: the stack's development tokens are signed with a public secret.
+    expect(listeningAddresses(Number(new URL(url).port))).toEqual(['127.0.0.1']);
   });
 });
+
+// The local addresses of the TCP sockets listening on `port`, from the kernel's tables (IPv4 and IPv6).
+function listeningAddresses(port: number): string[] {
+  const addresses: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state !== '0A' || !local) continue;
+      const [address = '', hexPort = ''] = local.split(':');
+      if (Number.parseInt(hexPort, 16) !== port) continue;
+      // IPv4 in the kernel's byte order; IPv6 shown as its hex, which only 0.0.0.0/:: or loopback would be here.
+      addresses.push(
+        address.length === 8
+          ? (address.match(/../g) ?? [])
+              .map((byte) => Number.parseInt(byte, 16))
+              .reverse()
+              .join('.')
+          : address,
+      );
+    }
+  }
+  return addresses;
+}
 
 describe("portico dev, when a subgraph's SDL is edited", { timeout: 120_000 }, () => {
   const sdlFile = () => join(copy.root, 'schema/products.graphql');

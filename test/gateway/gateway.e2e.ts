@@ -204,6 +204,11 @@ describe('gateway (development)', () => {
     expect(html).toMatch(/initialEndpoint = window\.location\.href/);
     expect(html).toContain('npx portico token --sub 7');
     expect(html).toContain('query Example');
+    // The Sandbox sends Apollo no telemetry.
+    expect(html).toContain('"runTelemetry":false');
+    // No other site may frame it (clickjacking a signed-in developer).
+    expect(response.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
   });
 
   it('says what is missing from a GET without a query', async () => {

@@ -118,9 +118,11 @@ describe('the query plan endpoint, in development', () => {
     }
   });
 
-  it('is offered by the explorer page', async () => {
-    const page = await (await fetch(`${development.origin}/graphiql`)).text();
-    expect(page).toContain('data-plan="/graphiql/plan"');
+  it('is offered by the explorer page, which no other site may frame', async () => {
+    const response = await fetch(`${development.origin}/graphiql`);
+    expect(await response.text()).toContain('data-plan="/graphiql/plan"');
+    expect(response.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
   });
 });
 
