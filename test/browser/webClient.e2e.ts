@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../cli/token/mintToken.js';
 import { startTarget, type Target, targetJwtSecret } from '../hostile/support/startTarget.js';
 import { freePort } from '../support/freePort.js';
+import { pageHeaders } from '../../web/pageHeaders.js';
 import { launchChromiumBrowser } from './launchChromiumBrowser.js';
 
 // The web client as deployed: its production build (vite build), served by a static server
@@ -33,6 +34,8 @@ const sent: Array<{ page: Page; body: Record<string, unknown> }> = [];
 // Every WebSocket a page opened to the gateway, and every message it sent on it.
 const sockets: Array<{ page: Page; url: string; sent: Array<Record<string, unknown>> }> = [];
 const pageErrors: string[] = [];
+// What the page's Content-Security-Policy (web/pageHeaders.ts) blocked: the build must need nothing it forbids.
+const blockedByPolicy: string[] = [];
 
 beforeAll(async () => {
   const port = await freePort();
@@ -79,6 +82,9 @@ async function newVisitor(): Promise<BrowserContext> {
   });
   context.on('page', (page) => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) blockedByPolicy.push(message.text());
+    });
     page.on('websocket', (socket: WebSocket) => {
       const record = { page, url: socket.url(), sent: [] as Array<Record<string, unknown>> };
       sockets.push(record);
@@ -129,7 +135,10 @@ function holdRequests(server: Server): () => void {
 describe('the web client, built for production, against a gateway that runs only its manifest', () => {
   it('lists the products with the data the gateway serves, sending only manifest hashes', async () => {
     const page = await visitor.newPage();
-    await page.goto(webOrigin);
+    const response = await page.goto(webOrigin);
+    // Served as nginx serves it (web/nginx.conf): scripts from its own origin only, no framing.
+    expect(response?.headers()['content-security-policy']).toBe(pageHeaders['Content-Security-Policy']);
+    expect(response?.headers()['x-frame-options']).toBe('DENY');
     const rows = page.locator('table.products tbody tr');
     await rows.first().waitFor({ timeout: 30_000 });
 
@@ -304,7 +313,8 @@ describe('the web client, built for production, against a gateway that runs only
     await page.close();
   });
 
-  it('raised no error in any page', () => {
+  it('raised no error in any page, and the page policy blocked nothing', () => {
     expect(pageErrors).toEqual([]);
+    expect(blockedByPolicy).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
 import { readManifest } from '../../gateway/traffic/readManifest.js';
+import { pageHeaders } from '../../web/pageHeaders.js';
 
 // The web client as docker-compose.yml deploys it: its own image (web/Dockerfile, nginx with the
 // production build) behind HAProxy on the gateways' origin, and gateways that run its manifest only.
@@ -40,6 +41,18 @@ describe('the web client in docker-compose.yml', () => {
     expect(web.ports).toBeUndefined();
     // HAProxy keeps the gateway's paths for the gateways.
     expect(readFileSync('deploy/haproxy.cfg', 'utf8')).toMatch(/use_backend web if !gateway_path/);
+  });
+
+  it('sends web/pageHeaders.ts (the policy the browser tests run the build with) from every location of nginx.conf', () => {
+    const conf = readFileSync('web/nginx.conf', 'utf8');
+    const locations = [...conf.matchAll(/^\s*location [^{]+\{([^}]*)\}/gm)].map((match) => match[1]!);
+    expect(locations.length).toBeGreaterThan(0);
+    for (const location of locations) {
+      const added = new Map(
+        [...location.matchAll(/^\s*add_header (\S+) (?:"([^"]*)"|(\S+)) always;$/gm)].map((match) => [match[1]!.toLowerCase(), match[2] ?? match[3]!]),
+      );
+      for (const [name, value] of Object.entries(pageHeaders)) expect(added.get(name.toLowerCase()), `${name} in ${location}`).toBe(value);
+    }
   });
 
   it("has gateways that run only the web client's operations, from the manifest in their image", () => {
