@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { default as jwksClientFactory } from 'jwks-rsa';
 import type { JwksConfig } from '../config/SecurityConfig.js';
+import { fetchKeySet } from './fetchKeySet.js';
 
 /** A key set lookup: the key, or why there is none (`unknown`: not in the set; `throttled`: not looked up, budget spent; `unavailable`: the set could not be fetched). */
 export type KeyLookup = { key: KeyObject } | { missing: 'unknown' | 'throttled' | 'unavailable' };
@@ -81,15 +82,15 @@ export function createKeySetCache(config: JwksConfig, options: KeySetCacheOption
   };
 }
 
-// jwks-rsa fetches and converts the set (JWK → PEM); its own cache and rate limit are off, as
-// they share one budget between known and unknown kids.
+// jwks-rsa converts the set (JWK → PEM); its own cache and rate limit are off, as they share one
+// budget between known and unknown kids, and fetchKeySet fetches it, bounded in time and size.
 function fetchWithJwksRsa(config: JwksConfig): () => Promise<Map<string, KeyObject>> {
   // Loaded only for JWKS keys: most deployments verify with a secret or a PEM file.
   const client = (createRequire(import.meta.url)('jwks-rsa') as typeof jwksClientFactory)({
     jwksUri: config.url,
     cache: false,
     rateLimit: false,
-    timeout: config.timeoutMs,
+    fetcher: (url) => fetchKeySet(url, { timeoutMs: config.timeoutMs }),
   });
   return async () => {
     const keys = new Map<string, KeyObject>();

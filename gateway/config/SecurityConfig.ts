@@ -32,7 +32,12 @@ export const jwksConfigSchema = nullable(
       description:
         'Most key-set fetches per minute for unknown `kid`s, so key rotation needs no restart and forged `kid`s cannot hammer the key server; refreshes of an expired set have their own budget of the same size, so forged `kid`s can never lock out known keys.',
     }),
-    timeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'Deadline of one key-set fetch.' }),
+    timeoutMs: Type.Integer({
+      minimum: 1,
+      default: 5000,
+      description:
+        'Deadline of one key-set fetch, its last byte included: a key server that keeps streaming is cut off. A key set is read up to 256 KiB (a large one is some 15 KiB); a larger one fails the fetch.',
+    }),
   }),
 );
 
