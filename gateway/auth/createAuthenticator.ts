@@ -6,6 +6,7 @@ import { toHeaderValue } from '../../common/http/toHeaderValue.js';
 import type { AuthenticationConfig } from '../config/SecurityConfig.js';
 import type { Viewer } from '../GatewayContext.js';
 import { AuthenticationFailure } from './AuthenticationFailure.js';
+import { checkIdentityFits } from './checkIdentityFits.js';
 import { createTokenVerifier } from './createTokenVerifier.js';
 import { readBearerToken } from './readBearerToken.js';
 
@@ -31,7 +32,11 @@ export function createAuthenticator(config: AuthenticationConfig, logger?: Logge
     async authenticate(headers) {
       try {
         const token = readBearerToken(headers, config.cookie);
-        if (token !== null) return await verify(token);
+        if (token !== null) {
+          const viewer = await verify(token);
+          checkIdentityFits(viewer, config, headers.authorization);
+          return viewer;
+        }
         if (config.mode === 'optional') return null;
         throw new AuthenticationFailure('this gateway requires a token: send "Authorization: Bearer <token>"', 'missing');
       } catch (error) {

@@ -8,6 +8,7 @@ import type { DocumentNode } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
 import type { Logger } from '../../common/createLogger.js';
 import { createHttpDrain } from '../../common/http/createHttpDrain.js';
+import { subgraphHeaderLimits } from '../../common/http/subgraphHeaderLimits.js';
 import { HttpError } from '../../common/http/HttpError.js';
 import { parseRequestTarget } from '../../common/http/parseRequestTarget.js';
 import type { BodyDigest } from '../../common/signing/bodyDigest.js';
@@ -122,7 +123,8 @@ export interface SubgraphServer {
 export function createSubgraphServer<TContext extends RequestScope>(options: SubgraphServerOptions<TContext>): SubgraphServer {
   const { logger, bodyLimitBytes = 10 * 1024 * 1024 } = options;
   const development = options.development ?? process.env.NODE_ENV !== 'production';
-  const httpServer = createServer();
+  // The gateway keeps a caller's identity within this (see subgraphHeaderLimits).
+  const httpServer = createServer({ maxHeaderSize: subgraphHeaderLimits.maxBytes });
   let started = false;
   let draining = false;
   // Apollo's ApolloServerPluginDrainHttpServer (and Node's server.close()) end idle keep-alive
