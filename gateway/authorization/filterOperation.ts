@@ -5,7 +5,6 @@ import {
   isListType,
   isNonNullType,
   Kind,
-  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type GraphQLCompositeType,
@@ -22,6 +21,7 @@ import { fragmentOf } from '../operation/fragmentOf.js';
 import { fragmentsOf } from '../operation/fragmentsOf.js';
 import { isDeferred } from '../operation/isDeferred.js';
 import { isIncluded, isInclusionDirective } from '../operation/isIncluded.js';
+import { createDeferLabels } from './createDeferLabels.js';
 import { combine, noRequirement, type AuthorizationRules, type Requirement } from './AuthorizationRules.js';
 
 /** One step from the response root to a removed field. */
@@ -44,10 +44,11 @@ export interface Removal {
   /** Where the response gets a null; none for a removed fragment, whose fields are simply absent. */
   steps: Step[] | null;
   /**
-   * Inside a fragment `@defer` delivers later: how many steps lead to it and its label. Its null
-   * and error then go in that deferred part, for a client that receives parts (`patchDeferredParts`).
+   * Inside a fragment `@defer` delivers later: how many steps lead to it and the label Portico
+   * gave it (`createDeferLabels`). Its null and error then go in that deferred part, for a client
+   * that receives parts (`patchDeferredParts`).
    */
-  deferredAt?: { depth: number; label: string | undefined };
+  deferredAt?: { depth: number; label: string };
 }
 
 type DeferredAt = Removal['deferredAt'];
@@ -55,6 +56,8 @@ type DeferredAt = Removal['deferredAt'];
 export interface FilteredOperation {
   document: DocumentNode;
   removals: Removal[];
+  /** The client's label behind each label Portico gave a `@defer` of `document`, for those it labelled. */
+  clientLabels: ReadonlyMap<string, string>;
   /** The response key of the placeholders this operation got (see `placeholderKey`), or one it has none of: no field of the document answers under it. */
   placeholderKey: string;
 }
@@ -74,9 +77,11 @@ export type Decide = (requirement: Requirement) => 'UNAUTHENTICATED' | 'FORBIDDE
 /**
  * The operation without what the caller may not see, for the gateway to plan: fragments are
  * inlined (so each use is judged where it is used), selections excluded by `@skip`/`@include`
- * are dropped, and every field, and every fragment on a type, whose requirement `decide`
- * refuses is removed. A selection on an abstract type can read any of its possible types, so
- * it needs each of their requirements too. Returns null when nothing is removed.
+ * are dropped, every field, and every fragment on a type, whose requirement `decide` refuses
+ * is removed, and every `@defer` gets a label of Portico's (`createDeferLabels`), for each
+ * removal to name the deferred part it belongs in. A selection on an abstract type can read
+ * any of its possible types, so it needs each of their requirements too. Returns null when
+ * nothing is removed.
  *
  * `operation` is the one Apollo Server resolved, and `variables` the request's coerced values
  * (`coercedVariablesOf`): the very values execution reads, so that what is judged here is
@@ -95,6 +100,7 @@ export function filterOperation(
   const query = schema.getQueryType();
   const fragments = fragmentsOf(document);
   const removals: Removal[] = [];
+  const labels = createDeferLabels();
   let visited = 0;
   let placeholderNode: FieldNode | undefined;
   const placeholder = () => (placeholderNode ??= placeholderSelection(unusedKey(document)));
@@ -167,14 +173,10 @@ export function filterOperation(
         continue;
       }
       const narrowed = narrows ? new Set((isAbstractType(condition) ? schema.getPossibleTypes(condition) : [condition]).map((type) => type.name)) : onlyFor;
-      const inner = isDeferred(selection, variables) ? { depth: path.length, label: labelOf(selection) } : deferred;
+      const { directives, label } = labels.label(selection.directives?.filter((directive) => !isInclusionDirective(directive)));
+      const inner = label !== undefined && isDeferred(selection, variables) ? { depth: path.length, label } : deferred;
       const child = walk(fragment.selectionSet, condition, path, narrowed, inner);
-      selections.push({
-        kind: Kind.INLINE_FRAGMENT,
-        typeCondition: fragment.typeCondition,
-        directives: selection.directives?.filter((directive) => !isInclusionDirective(directive)),
-        selectionSet: child,
-      });
+      selections.push({ kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, directives, selectionSet: child });
     }
     // Kept valid when emptied, and able to tell runtime types apart when a typed fragment lost fields.
     if (selections.length === 0 || typedRemovals) selections.push(placeholder());
@@ -186,17 +188,10 @@ export function filterOperation(
   return {
     document: { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet }] },
     removals,
+    clientLabels: labels.clientLabels,
     // Without a placeholder, still a key no field of the document has: the response is stripped of it.
     placeholderKey: placeholderNode?.alias?.value ?? unusedKey(document),
   };
-}
-
-// A `@defer`'s label as written (a literal: the planner keeps only those).
-function labelOf(fragment: { readonly directives?: readonly DirectiveNode[] | undefined }): string | undefined {
-  const label = fragment.directives
-    ?.find((directive) => directive.name.value === 'defer')
-    ?.arguments?.find((argument) => argument.name.value === 'label')?.value;
-  return label?.kind === Kind.STRING ? label.value : undefined;
 }
 
 const placeholderSelection = (key: string): FieldNode => ({

@@ -1,5 +1,5 @@
 import type { DeferredPart } from '../streaming/ResultStream.js';
-import type { Removal } from './filterOperation.js';
+import type { FilteredOperation, Removal } from './filterOperation.js';
 import { patchResult } from './patchResult.js';
 
 type Incremental = NonNullable<DeferredPart['incremental']>[number];
@@ -7,20 +7,21 @@ type Data = Record<string, unknown>;
 
 /**
  * Authorization's change to a deferred operation's parts, as `patchResult` makes it to a whole
- * answer: each removal inside a deferred fragment (`Removal.deferredAt`) gets its null and its
- * error in the part delivered at that fragment's place (same path, same label), once per part;
- * Portico's placeholder keys are stripped from every part. `return()` reaches the parts' own.
+ * answer: each removal inside a deferred fragment (`Removal.deferredAt`) gets its null in the
+ * part that delivers that fragment (the one with the label Portico gave it, at each of its
+ * places) and its error once in the whole stream, however many places or parts; each part gets
+ * back the client's label, or none, as sent; Portico's placeholder keys are stripped from every
+ * part. `return()` reaches the parts' own.
  */
 export function patchDeferredParts(
   parts: AsyncIterableIterator<DeferredPart>,
-  removals: readonly Removal[],
-  placeholderKey: string,
+  { removals, clientLabels, placeholderKey }: Pick<FilteredOperation, 'removals' | 'clientLabels' | 'placeholderKey'>,
 ): AsyncIterableIterator<DeferredPart> {
   const deferred = removals.filter((removal) => removal.deferredAt !== undefined);
+  const reported = new Set<Removal>();
   const patch = (part: DeferredPart): DeferredPart => {
     if (!part.incremental) return part;
-    const reported = new Set<Removal>();
-    return { ...part, incremental: part.incremental.map((item) => patchItem(item, deferred, placeholderKey, reported)) };
+    return { ...part, incremental: part.incremental.map((item) => withClientLabel(patchItem(item, deferred, placeholderKey, reported), clientLabels)) };
   };
   return {
     [Symbol.asyncIterator]() {
@@ -40,7 +41,8 @@ function patchItem(item: Incremental, removals: readonly Removal[], placeholderK
   const keys = item.path.filter((step): step is string => typeof step === 'string');
   const mine = removals.filter((removal) => {
     const at = removal.deferredAt!;
-    if (at.depth !== keys.length || at.label !== item.label) return false;
+    if (at.label !== item.label || at.depth !== keys.length) return false;
+    // One label stands for a client's label wherever it is written: only this place's fragment counts.
     const removalKeys = removal.errorPath.filter((key) => key !== '@');
     return keys.every((key, index) => removalKeys[index] === key);
   });
@@ -64,6 +66,14 @@ function patchItem(item: Incremental, removals: readonly Removal[], placeholderK
   const errors = patchResult(null, fresh, placeholderKey).errors;
   if (errors.length === 0 && data === item.data) return item;
   return { ...item, data, ...(errors.length > 0 || item.errors ? { errors: [...errors, ...(item.errors ?? [])] } : {}) };
+}
+
+// The label the client wrote in place of Portico's, or none when it wrote none (`createDeferLabels`).
+function withClientLabel(item: Incremental, clientLabels: ReadonlyMap<string, string>): Incremental {
+  if (item.label === undefined) return item;
+  const { label, ...unlabelled } = item;
+  const client = clientLabels.get(label);
+  return client === undefined ? unlabelled : { ...item, label: client };
 }
 
 function valueAt(root: Data, path: readonly (string | number)[]): Data | null | undefined {

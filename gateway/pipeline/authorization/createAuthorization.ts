@@ -92,8 +92,7 @@ export function createAuthorization(options: AuthorizationOptions): Feature {
       if (stream?.kind === 'subscription') return result;
       // Streamed, a removal inside a deferred fragment is patched into its part, not the first payload.
       const now = stream?.kind === 'deferred' ? filtered.removals.filter((removal) => removal.deferredAt === undefined) : filtered.removals;
-      if (stream?.kind === 'deferred')
-        context.stream = { kind: 'deferred', parts: patchDeferredParts(stream.parts, filtered.removals, filtered.placeholderKey) };
+      if (stream?.kind === 'deferred') context.stream = { kind: 'deferred', parts: patchDeferredParts(stream.parts, filtered) };
       const patched = patchResult(result.data, now, filtered.placeholderKey);
       const errors = [...patched.errors, ...(result.errors ?? [])];
       return { ...result, data: patched.data, ...(errors.length > 0 ? { errors } : {}) };
