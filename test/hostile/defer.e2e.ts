@@ -1,14 +1,15 @@
 import { request } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintToken } from '../../cli/token/mintToken.js';
 import { partsOf } from '../support/readMultipart.js';
 import { expectRefused, expectStillServing, type Reply } from './support/expectRefused.js';
-import { startTarget, type Target } from './support/startTarget.js';
+import { startTarget, targetJwtSecret, type Target } from './support/startTarget.js';
 
 // @defer against a real gateway process: as many deferred fragments as a client likes (bounded
 // by limits.maxDeferredFragments, fragment spreads counted each time), labels with any text,
-// Accept headers of any shape, clients that hang up mid-stream. Never a 500, the process stays
-// up, and the next client is served.
+// Accept headers of any shape, clients that hang up mid-stream, fields authorization removes
+// from deferred fragments. Never a 500, the process stays up, and the next client is served.
 let target: Target;
 
 beforeAll(async () => {
@@ -23,14 +24,23 @@ interface Streamed {
   parts: Record<string, unknown>[];
 }
 
-async function deferred(body: Record<string, unknown>, accept = 'multipart/mixed;deferSpec=20220824,application/json'): Promise<Streamed> {
-  const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify(body) });
+async function deferred(
+  body: Record<string, unknown>,
+  accept = 'multipart/mixed;deferSpec=20220824,application/json',
+  headers: Record<string, string> = {},
+): Promise<Streamed> {
+  const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', accept, ...headers }, body: JSON.stringify(body) });
   const raw = await response.text();
   const multipart = (response.headers.get('content-type') ?? '').startsWith('multipart/mixed');
   return { status: response.status, headers: response.headers, raw, parts: multipart ? partsOf(raw) : [JSON.parse(raw) as Record<string, unknown>] };
 }
 
 const asReply = (streamed: Streamed): Reply => ({ status: streamed.status, headers: streamed.headers, body: streamed.parts[0] as Reply['body'] });
+
+type Item = { data: Record<string, unknown> | null; path: unknown[]; label?: string; errors?: { path: unknown[]; extensions: { code: string } }[] };
+
+// Every incremental item of the parts after the first, in the order they came.
+const itemsOf = (streamed: Streamed): Item[] => streamed.parts.slice(1).flatMap((part) => (part as { incremental?: Item[] }).incremental ?? []);
 
 describe('@defer against a production gateway', () => {
   it('answers up to limits.maxDeferredFragments (16) deferred fragments in parts, and refuses more before planning', async () => {
@@ -96,6 +106,62 @@ describe('@defer against a production gateway', () => {
     expect(reply.status, reply.raw).toBe(200);
     const [item] = (reply.parts.at(-1) as { incremental: Record<string, unknown>[] }).incremental;
     expect(Object.hasOwn(item!, 'label')).toBe(false);
+    await expectStillServing(target);
+  });
+
+  it('puts a field removed from one of two unlabeled @defers at one path in that part only, its error once in the stream', async () => {
+    const reply = await deferred({ query: '{ user(id: "1") { name ... @defer { email } ... @defer { reviews { id } } } }' });
+    expect(reply.status, reply.raw).toBe(200);
+    expect(reply.parts[0]).toEqual({ data: { user: { name: expect.any(String) } }, hasNext: true });
+    const items = itemsOf(reply);
+    expect(items, reply.raw).toHaveLength(2);
+    const unauthenticated = { message: expect.stringContaining('User.email'), path: ['user', 'email'], extensions: { code: 'UNAUTHENTICATED' } };
+    expect(items.find((item) => item.data && Object.hasOwn(item.data, 'email'))).toEqual({ data: { email: null }, path: ['user'], errors: [unauthenticated] });
+    expect(items.find((item) => item.data && Object.hasOwn(item.data, 'reviews'))).toEqual({ data: { reviews: expect.any(Array) }, path: ['user'] });
+    expect(reply.raw.match(/UNAUTHENTICATED/g), reply.raw).toHaveLength(1);
+  });
+
+  it('answers a caller refused a deferred field with the parts, labels and keys of one allowed it, but a null and one error', async () => {
+    const reader = {
+      authorization: `Bearer ${mintToken({ subject: '1', scopes: ['users:read-pii'], claims: {}, secret: targetJwtSecret, expiresInSeconds: 300 })}`,
+    };
+    // No label, or any: the same twice, empty, one like Portico's own, `__proto__`, long ones.
+    const label = fc.option(
+      fc.oneof(fc.constantFrom('same', '', 'portico__defer_0', 'portico__defer_1', '__proto__', 'ä'.repeat(300)), fc.string({ maxLength: 20 })),
+    );
+    const directive = (text: string | null) => (text === null ? '@defer' : `@defer(label: ${JSON.stringify(text)})`);
+    await fc.assert(
+      fc.asyncProperty(label, label, async (first, second) => {
+        const query = `{ user(id: "1") { name ... ${directive(first)} { email } ... ${directive(second)} { reviews { id } } } }`;
+        const [allowed, refused] = await Promise.all([deferred({ query }, undefined, reader), deferred({ query })]);
+        expect(allowed.status, allowed.raw).toBe(200);
+        expect(refused.status, refused.raw).toBe(200);
+        // The same items, keys in the same order, once the email is nulled and the error taken out
+        // (within `data`, a removed field's null comes last, as in any answer authorization patches).
+        const asAllowed = (item: Item) => ({
+          keys: Object.keys(item),
+          item: JSON.parse(JSON.stringify(item, (key, value) => (key === 'email' ? null : value))),
+        });
+        const asRefused = ({ errors: _, ...item }: Item) => ({ keys: Object.keys(item), item });
+        const byPlace = (a: { item: Item }, b: { item: Item }) =>
+          JSON.stringify(Object.keys(a.item.data ?? {}).sort()).localeCompare(JSON.stringify(Object.keys(b.item.data ?? {}).sort()));
+        expect(itemsOf(refused).map(asRefused).sort(byPlace)).toEqual(itemsOf(allowed).map(asAllowed).sort(byPlace));
+        const errors = itemsOf(refused).flatMap((item) => (item.errors ?? []).map((error) => ({ item, error })));
+        expect(errors.map(({ error }) => [error.path, error.extensions.code])).toEqual([[['user', 'email'], 'UNAUTHENTICATED']]);
+        expect(errors[0]!.item.data).toHaveProperty('email', null);
+        expect(itemsOf(allowed).flatMap((item) => item.errors ?? [])).toEqual([]);
+      }),
+      {
+        numRuns: 30,
+        examples: [
+          [null, null],
+          ['same', 'same'],
+          ['', ''],
+          ['portico__defer_1', 'portico__defer_0'],
+          [null, 'portico__defer_0'],
+        ],
+      },
+    );
     await expectStillServing(target);
   });
 
