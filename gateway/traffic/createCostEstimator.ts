@@ -12,11 +12,13 @@ import {
   type GraphQLField,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { VariableValues } from '../execution/coercedVariablesOf.js';
 import { createFragmentMemo } from '../operation/createFragmentMemo.js';
 import { fragmentsOf } from '../operation/fragmentsOf.js';
+import { isInclusionDirective, isIncluded } from '../operation/isIncluded.js';
 import type { CostDirectives } from './readCostDirectives.js';
 
 export interface CostEstimatorOptions {
@@ -43,8 +45,9 @@ const OPERATION_COST = { query: 0, mutation: 10, subscription: 0 } as const;
  * cost by the list's size (a `slicingArguments` value, else `assumedSize`, else the default);
  * `sizedFields` pass that size down to the named child lists. Fragments are added where they
  * are spread (an upper bound for abstract types) and each is costed once per place in the tree
- * it can be reached from, so fragment bombs cost linear time. Introspection is free: the
- * gateway answers it without subgraphs.
+ * it can be reached from, so fragment bombs cost linear time. A selection `@skip`/`@include`
+ * leaves out with the request's variables costs nothing. Introspection is free: the gateway
+ * answers it without subgraphs.
  */
 export function createCostEstimator(options: CostEstimatorOptions): (request: CostRequest) => number {
   const { weights, listSizes } = options.directives;
@@ -73,9 +76,19 @@ export function createCostEstimator(options: CostEstimatorOptions): (request: Co
       return listSize?.assumedSize ?? options.defaultListSize;
     };
 
+    // As execution decides it, with the same values: a selection `@skip`/`@include` leaves out costs nothing.
+    const included = (selection: SelectionNode): boolean => {
+      if (!selection.directives?.length) return true;
+      for (const directive of selection.directives) {
+        if (isInclusionDirective(directive) && directive.arguments?.some((argument) => argument.value.kind === Kind.VARIABLE)) readVariable = true;
+      }
+      return isIncluded(selection, variables);
+    };
+
     const selectionCost = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, sized: ReadonlyMap<string, number>): number => {
       let total = 0;
       for (const selection of selectionSet.selections) {
+        if (!included(selection)) continue;
         if (selection.kind === Kind.INLINE_FRAGMENT) {
           const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
           if (type && isCompositeType(type)) total += selectionCost(selection.selectionSet, type, sized);

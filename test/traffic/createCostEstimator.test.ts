@@ -86,6 +86,20 @@ describe('createCostEstimator', () => {
     ).toBe(10 * (1 + 9 + 4));
   });
 
+  it('costs nothing for what @skip/@include leave out, with the variables execution reads', () => {
+    expect(cost('{ plain @skip(if: true) { id } tagged { id } }')).toBe(3);
+    expect(cost('{ ... @include(if: false) { plain { id } } tagged { id } }')).toBe(3);
+    expect(cost('query ($s: Boolean!) { plain @skip(if: $s) { id } }', { s: true })).toBe(0);
+    expect(cost('query ($s: Boolean!) { plain @skip(if: $s) { id } }', { s: false })).toBe(10);
+    // The operation's default, as execution applies it.
+    expect(cost('query ($i: Boolean = false) { ...F @include(if: $i) } fragment F on Query { plain { id } }')).toBe(0);
+    // One parsed operation, other values: a condition's variable is read, so nothing is kept as constant.
+    const document = parse('query ($s: Boolean!) { plain @skip(if: $s) { id } }');
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    expect(estimate({ schema, document, operation, variables: coerced(document, operation, { s: true }) })).toBe(0);
+    expect(estimate({ schema, document, operation, variables: coerced(document, operation, { s: false }) })).toBe(10);
+  });
+
   it('estimates the same parsed operation again for other variables, and again on another schema', () => {
     const document = parse('query ($n: Int) { items(first: $n) { id } plain { id } }');
     const operation = document.definitions[0] as OperationDefinitionNode;
