@@ -32,8 +32,7 @@ import { createAddressResolver } from './traffic/createAddressResolver.js';
 import { createGatewaySupergraph } from './supergraph/createGatewaySupergraph.js';
 import type { SupergraphSubgraph } from './supergraph/SupergraphSnapshot.js';
 import { connectRedis } from './traffic/connectRedis.js';
-import { createExplorerRoute } from './explorer/createExplorerRoute.js';
-import { createQueryPlanRoute } from './explorer/createQueryPlanRoute.js';
+import { createExplorerRoutes } from './explorer/createExplorerRoutes.js';
 import { chooseLandingPage } from './landingPage/chooseLandingPage.js';
 import { createGatewayWebSocket } from './websocket/createGatewayWebSocket.js';
 import { createFastPath } from './http/fastPath/createFastPath.js';
@@ -243,25 +242,7 @@ export async function createGatewayServer(config: GatewayConfig, deps: GatewaySe
       // SSE and multipart streams and multipart @defer answers, on /metrics (WebSockets count their own).
       openStream: createHttpStreamCounter(metrics),
       landingPage: config.landingPage,
-      explorer: config.explorer
-        ? createExplorerRoute({
-            graphqlPath: config.server.graphqlPath,
-            exampleQuery: supergraph.current().examples.graphiql,
-            showsQueryPlan: config.mode === 'development',
-          })
-        : null,
-      // The explorer's plan view: no route where there is no explorer.
-      ...(config.explorer && {
-        queryPlan: createQueryPlanRoute({
-          mode: config.mode,
-          limits: config.limits,
-          demandControl: config.demandControl,
-          introspection: config.introspection,
-          bodyTimeoutMs: config.server.bodyTimeoutMs,
-          arrive: (req, res) => pipeline.arrive(req, res),
-          current: () => supergraph.current(),
-        }),
-      }),
+      ...createExplorerRoutes(config, { arrive: (req, res) => pipeline.arrive(req, res), current: () => supergraph.current() }),
       cors,
       readiness,
       ...(exposition && config.metrics.listener === 'public' ? { exposition } : {}),
