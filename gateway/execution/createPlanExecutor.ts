@@ -25,7 +25,7 @@ import type { ResultObject } from './collectEntities.js';
 import { deferredShaping } from './deferredShaping.js';
 import { executeDeferred, executeMerged } from './executeDeferred.js';
 import { executePlan, type PlanRun } from './executePlan.js';
-import { plannerAliasCollision } from './plannerAliasCollision.js';
+import { plannerNameCollision } from './plannerNameCollision.js';
 import { preparePlan, type PreparedPlan } from './preparePlan.js';
 import { shapeResponse, type ShapeOptions } from './shapeResponse.js';
 import { isGraphQLError } from '../errors/isGraphQLError.js';
@@ -75,7 +75,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
     }
     const plan = state.planner.buildQueryPlan(operation);
     const definition = requestContext.operation;
-    const refusal = definition ? plannerAliasCollision(plan, definition, fragmentsOf(document)) : undefined;
+    const refusal = definition ? plannerNameCollision(plan, definition, fragmentsOf(document)) : undefined;
     const prepared = preparePlan(plan, state.matches, refusal);
     state.planCache.set(key, prepared);
     return prepared;

@@ -27,7 +27,7 @@ export interface PreparedPlan {
   merged(fetches: readonly FetchNode[]): MergedOperation | null;
   /** The operation's compiled response shaping, kept with its plan. */
   shaping: ShapingPrograms;
-  /** Why the operation is refused though it plans (`plannerAliasCollision`): kept with the plan, so a repeat is not planned again. */
+  /** Why the operation is refused though it plans (`plannerNameCollision`): kept with the plan, so a repeat is not planned again. */
   refusal: GraphQLError | undefined;
 }
 

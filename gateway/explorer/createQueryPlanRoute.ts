@@ -10,7 +10,7 @@ import { writeJson } from '../../common/http/writeJson.js';
 import type { GatewayMode } from '../config/GatewayConfig.js';
 import type { DemandControlConfig, LimitsConfig } from '../config/TrafficConfig.js';
 import { typenameAliasRule } from '../operation/typenameAliasRule.js';
-import { plannerAliasCollision } from '../execution/plannerAliasCollision.js';
+import { plannerNameCollision } from '../execution/plannerNameCollision.js';
 import { fragmentsOf } from '../operation/fragmentsOf.js';
 import type { SupergraphSnapshot } from '../supergraph/SupergraphSnapshot.js';
 import { checkDocument } from '../traffic/checkDocument.js';
@@ -113,7 +113,7 @@ export function createQueryPlanRoute(options: QueryPlanRouteOptions): QueryPlanR
     }
     // A valid operation the planner fails on is the gateway's bug: a 500, as on the GraphQL path.
     const plan = snapshot.planner.buildQueryPlan(operation);
-    const collision = definition && plannerAliasCollision(plan, definition, fragmentsOf(document));
+    const collision = definition && plannerNameCollision(plan, definition, fragmentsOf(document));
     if (collision) throw new HttpError(ErrorCode.GRAPHQL_VALIDATION_FAILED, collision.message);
     writeJson(res, 200, { ...describeQueryPlan(plan), text: prettyFormatQueryPlan(plan) });
     return 200;

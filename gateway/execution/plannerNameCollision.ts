@@ -4,26 +4,32 @@ import { ErrorCode } from '../../common/errorCodes.js';
 import { fragmentOf } from '../operation/fragmentOf.js';
 
 /**
- * The refusal of an operation whose plan would mix a client's aliased field with a field the
- * query planner selects by itself; undefined for every other operation.
+ * The refusal of an operation whose plan would mix a name of the client's with one the query
+ * planner uses itself; undefined for every other operation.
  *
- * Apollo's planner adds to a subgraph fetch the fields a later fetch reads from its objects (an
- * entity's key fields and `@requires` inputs, the `requires` of that later fetch), and merges a
- * fetch's selections by response name. A client's alias that is one of those names on another
- * field, in the objects the later fetch reads (`{ topProducts { shippingEstimate price: weight } }`,
- * `price` being an input of `shippingEstimate`), is merged with the planner's field: one value
- * answers for both, so the client reads the real `price` under its alias (whatever authorization
- * decided about `price`), or the later subgraph is sent `weight` as `price`. Apollo Gateway answers
- * such operations so. Found from the plan, only where a later fetch reads the name, so an alias
- * that collides with nothing is served (`reviews { id: body body: id }` where no fetch reads a
- * review's `id`). The refusal is the document's fault: `GRAPHQL_VALIDATION_FAILED`, naming the alias.
+ * Aliases: Apollo's planner adds to a subgraph fetch the fields a later fetch reads from its
+ * objects (an entity's key fields and `@requires` inputs, the `requires` of that later fetch),
+ * and merges a fetch's selections by response name. A client's alias that is one of those names
+ * on another field, in the objects the later fetch reads (`{ topProducts { shippingEstimate
+ * price: weight } }`, `price` being an input of `shippingEstimate`), is merged with the planner's
+ * field: one value answers for both, so the client reads the real `price` under its alias
+ * (whatever authorization decided about `price`), or the later subgraph is sent `weight` as
+ * `price`. Apollo Gateway answers such operations so. Found from the plan, only where a later
+ * fetch reads the name, so an alias that collides with nothing is served (`reviews { id: body
+ * body: id }` where no fetch reads a review's `id`).
+ *
+ * Variables: an entity fetch passes its entities as `$representations`; a client variable of
+ * that name used in the same fetch is declared twice there, and the subgraph refuses the fetch.
+ *
+ * Either is the document's fault: `GRAPHQL_VALIDATION_FAILED`, naming what to rename.
  */
-export function plannerAliasCollision(
+export function plannerNameCollision(
   plan: QueryPlan,
   operation: OperationDefinitionNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
 ): GraphQLError | undefined {
   let found: { field: FieldNode; needed: string } | undefined;
+  let representations = false;
 
   // The client's selection sets at a response path (`@` steps are lists' elements, typed steps are skipped).
   const selectionsAt = (path: readonly (string | number)[]): (readonly SelectionNode[])[] => {
@@ -60,10 +66,11 @@ export function plannerAliasCollision(
   };
 
   const visit = (node: PlanNode | undefined, path: readonly (string | number)[]): void => {
-    if (!node || found) return;
+    if (!node || found || representations) return;
     switch (node.kind) {
       case 'Fetch':
         if (node.requires) check(node.requires, selectionsAt(path));
+        if (node.requires && node.variableUsages?.includes(REPRESENTATIONS)) representations = true;
         return;
       case 'Flatten':
         visit(node.node, [...path, ...node.path]);
@@ -85,6 +92,12 @@ export function plannerAliasCollision(
   };
   visit(plan.node?.kind === 'Subscription' ? plan.node.rest : plan.node, []);
 
+  if (representations) {
+    return new GraphQLError(
+      `The variable name "$${REPRESENTATIONS}" is the one federation gives the entities a subgraph is asked for, and this operation uses it where the gateway asks a subgraph for entities. Rename the variable.`,
+      { extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } },
+    );
+  }
   if (!found) return undefined;
   const alias = responseName(found.field);
   return new GraphQLError(
@@ -92,6 +105,9 @@ export function plannerAliasCollision(
     { nodes: found.field, extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED } },
   );
 }
+
+// The variable Apollo's planner passes an entity fetch's representations in.
+const REPRESENTATIONS = 'representations';
 
 function responseName(field: FieldNode): string {
   return field.alias?.value ?? field.name.value;

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectStillServing, postRaw, send, type Reply } from './support/expectRefused.js';
 import { startTarget, type Target } from './support/startTarget.js';
 
-// Aliases against what federation's query planner selects by itself, on a real gateway process.
+// Client names against the names federation's query planner uses itself, on a real gateway
+// process: aliases against the fields it selects, a variable against its `$representations`.
 // The planner adds to a subgraph fetch what a later fetch reads from its objects (an entity's key,
 // `@requires` inputs) and merges a fetch's selections by response name: a client alias that is
 // one of those names, on another field, was merged with the planner's field. The client then read
@@ -109,5 +110,22 @@ describe('aliases named like the fields the query planner selects', () => {
     const author = (reply.body?.data as { topProducts: { reviews: { author: Record<string, unknown> }[] }[] }).topProducts[0]!.reviews[0]!.author;
     expect(typeof author.portico__typename, JSON.stringify(reply.body)).toBe('string');
     expect(author.email).toBeNull();
+  });
+
+  it('refuses the variable $representations where an entity fetch would use it, and serves it elsewhere', async () => {
+    const where = await postRaw(target, {
+      query: 'query ($representations: Boolean!) { topProducts(first: 1) { inStock warehouse @include(if: $representations) } }',
+      variables: { representations: true },
+    });
+    expect(where.body?.errors?.[0]?.extensions?.code, JSON.stringify(where.body)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(where.body?.errors?.[0]?.message).toContain('"$representations"');
+    expect(where.body?.data).toBeUndefined();
+    // In the root fetch only: no entity fetch, no clash.
+    const elsewhere = await postRaw(target, {
+      query: 'query ($representations: Int) { topProducts(first: $representations) { upc } }',
+      variables: { representations: 1 },
+    });
+    expect(elsewhere.body?.errors, JSON.stringify(elsewhere.body)).toBeUndefined();
+    expect((elsewhere.body?.data as Products).topProducts).toHaveLength(1);
   });
 });
