@@ -1,3 +1,4 @@
+import type { GatewayMode } from '../config/GatewayConfig.js';
 import { getNamedType, isLeafType, isObjectType, isNonNullType, type GraphQLField, type GraphQLSchema } from 'graphql';
 
 // Where a token goes, said where a person looks first: above the operation they are about to
@@ -18,16 +19,23 @@ const tokenHints = {
 `,
 };
 
+// In production, `portico token`'s development secret is refused: tokens come from the identity provider.
+const productionHint = `# Portico. Run it with the ▶ button.
+# To call as a signed-in user, send a token
+# from your identity provider in the Headers
+# tab:  "Authorization": "Bearer <token>"
+`;
+
 /** The explorer an example is written for: Apollo's Sandbox, or the bundled GraphiQL. */
 export type ExampleExplorer = keyof typeof tokenHints;
 
 /**
  * The operation the landing page opens with: the token hint, then the first query field that
- * needs no argument, with its leaf fields. Just the hint when the supergraph has no such field.
+ * needs no argument, with its leaf fields; in production, the hint says where tokens come from instead. Just the hint when the supergraph has no such field.
  * Takes the supergraph schema (not the API schema: the directives that guard a field are in it).
  */
-export function exampleOperation(schema: GraphQLSchema, explorer: ExampleExplorer = 'sandbox'): string {
-  const tokenHint = tokenHints[explorer];
+export function exampleOperation(schema: GraphQLSchema, explorer: ExampleExplorer = 'sandbox', mode: GatewayMode = 'development'): string {
+  const tokenHint = mode === 'production' ? productionHint : tokenHints[explorer];
   const field = Object.values(schema.getQueryType()?.getFields() ?? {}).find(
     (candidate) => isOpen(candidate) && candidate.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined),
   );

@@ -47,7 +47,7 @@ export interface SupergraphSnapshotInputs {
   served: ServedByApolloGateway;
   /** The API schema Apollo Gateway hands its `onSchemaLoadOrUpdate` listeners. */
   apiSchema: GraphQLSchema;
-  config: Pick<GatewayConfig, 'subgraphs' | 'headers' | 'supergraph'>;
+  config: Pick<GatewayConfig, 'subgraphs' | 'headers' | 'supergraph' | 'mode'>;
   /** An empty plan cache for this supergraph. */
   planCache: PlanCache<PreparedPlan>;
 }
@@ -70,7 +70,10 @@ export function buildSupergraphSnapshot({ served, apiSchema, config, planCache }
     matches: typeMatcher(supergraph),
     // A key of the type map is the interned copy of the name, where `type.name` may be a two-byte slice.
     typeNames: new Map(Object.keys(apiSchema.getTypeMap()).map((name) => [name, name])),
-    examples: Object.freeze({ sandbox: exampleOperation(supergraphSchema, 'sandbox'), graphiql: exampleOperation(supergraphSchema, 'graphiql') }),
+    examples: Object.freeze({
+      sandbox: exampleOperation(supergraphSchema, 'sandbox', config.mode),
+      graphiql: exampleOperation(supergraphSchema, 'graphiql', config.mode),
+    }),
     planCache,
   });
 }

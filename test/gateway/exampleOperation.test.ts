@@ -40,4 +40,15 @@ describe('exampleOperation', () => {
     expect(longest).toBeLessThanOrEqual(46);
     expect(operation).toContain('query Example {\n  users {');
   });
+
+  it('says in production that tokens come from the identity provider, not portico token, which production refuses', () => {
+    const sdl = readFileSync('schema/supergraph.graphql', 'utf8');
+    for (const explorer of ['sandbox', 'graphiql'] as const) {
+      const operation = exampleOperation(schemaOf(sdl), explorer, 'production');
+      expect(operation).not.toContain('portico token');
+      expect(operation).toMatch(/identity provider[\s\S]*"Authorization": "Bearer <token>"/);
+      expect(Math.max(...operation.split('\n').map((line) => [...line].length))).toBeLessThanOrEqual(46);
+      expect(operation).toContain('query Example {');
+    }
+  });
 });

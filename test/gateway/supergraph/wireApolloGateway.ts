@@ -12,8 +12,9 @@ import type { SupergraphSnapshot } from '../../../gateway/supergraph/SupergraphS
 export const demoSupergraph = readFileSync('schema/supergraph.graphql', 'utf8');
 
 /** The part of the gateway's config a snapshot reads: `subgraphs` as given, no header rules. */
-export function snapshotConfig(subgraphs: Record<string, { url?: string }> = {}): Pick<GatewayConfig, 'subgraphs' | 'headers' | 'supergraph'> {
+export function snapshotConfig(subgraphs: Record<string, { url?: string }> = {}): Pick<GatewayConfig, 'subgraphs' | 'headers' | 'supergraph' | 'mode'> {
   return {
+    mode: 'development',
     subgraphs: subgraphs as GatewayConfig['subgraphs'],
     headers: { subgraphs: {} } as unknown as GatewayConfig['headers'],
     supergraph: { path: 'schema/supergraph.graphql' } as GatewayConfig['supergraph'],
