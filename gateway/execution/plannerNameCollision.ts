@@ -31,14 +31,29 @@ export function plannerNameCollision(
   let found: { field: FieldNode; needed: string } | undefined;
   let representations = false;
 
+  // Each selection set's fields once, and each field and selection set once per step (by identity):
+  // a fragment spread in many places, or a field written many times, must not multiply the walk,
+  // which would grow as the product of the repeats along a path.
+  const expanded = new Map<readonly SelectionNode[], FieldNode[]>();
+  const fieldsIn = (places: readonly (readonly SelectionNode[])[]): FieldNode[] => {
+    const fields = new Set<FieldNode>();
+    for (const selections of places) {
+      let own = expanded.get(selections);
+      if (!own) expanded.set(selections, (own = fieldsOf(selections, fragments)));
+      for (const field of own) fields.add(field);
+    }
+    return [...fields];
+  };
+  const childrenOf = (fields: readonly FieldNode[]): (readonly SelectionNode[])[] => [
+    ...new Set(fields.flatMap((field) => (field.selectionSet ? [field.selectionSet.selections] : []))),
+  ];
+
   // The client's selection sets at a response path (`@` steps are lists' elements, typed steps are skipped).
   const selectionsAt = (path: readonly (string | number)[]): (readonly SelectionNode[])[] => {
     let places: (readonly SelectionNode[])[] = [operation.selectionSet.selections];
     for (const step of path) {
       if (typeof step !== 'string' || step.startsWith('@') || step.startsWith('... on ')) continue;
-      places = places.flatMap((selections) =>
-        fieldsOf(selections, fragments).flatMap((field) => (responseName(field) === step && field.selectionSet ? [field.selectionSet.selections] : [])),
-      );
+      places = childrenOf(fieldsIn(places).filter((field) => responseName(field) === step));
     }
     return places;
   };
@@ -51,17 +66,13 @@ export function plannerNameCollision(
         continue;
       }
       const key = needed.alias ?? needed.name;
-      const fields = places.flatMap((selections) => fieldsOf(selections, fragments)).filter((field) => responseName(field) === key);
+      const fields = fieldsIn(places).filter((field) => responseName(field) === key);
       const other = fields.find((field) => field.name.value !== needed.name);
       if (other) {
         found = { field: other, needed: needed.name };
         return;
       }
-      if (needed.selections)
-        check(
-          needed.selections,
-          fields.flatMap((field) => (field.selectionSet ? [field.selectionSet.selections] : [])),
-        );
+      if (needed.selections) check(needed.selections, childrenOf(fields));
     }
   };
 
