@@ -1,3 +1,5 @@
+import { utf8Text } from './utf8Text.js';
+
 /** A body read whole and parsed, or the reason it was not read whole: over the limit by its `content-length`, or once more bytes than that came. */
 export type JsonWithinLimit = { json: unknown } | { tooLarge: 'declared' | 'received' };
 
@@ -24,5 +26,5 @@ export async function readJsonWithinLimit(response: Response, maxBytes: number):
     if (size > maxBytes) return { tooLarge: 'received' };
     chunks.push(chunk);
   }
-  return { json: JSON.parse(Buffer.concat(chunks, size).toString('utf8')) };
+  return { json: JSON.parse(utf8Text(Buffer.concat(chunks, size))) };
 }

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import Pool from 'undici/lib/dispatcher/pool.js';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { Headers as HeaderNames } from '../../common/headers.js';
+import { utf8Text } from '../../common/http/utf8Text.js';
 import { signRequest } from '../../common/signing/signRequest.js';
 import { formatTraceparent, TRACEPARENT } from '../../common/tracing/startServerSpan.js';
 import { classifySubgraphFailure, SubgraphAnswerTooLarge, SubgraphHttpError, type SubgraphFailure } from '../resilience/classifySubgraphFailure.js';
@@ -197,10 +198,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
       this.settle(new SubgraphHttpError(this.statusCode), undefined);
       return;
     }
-    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length);
-    // A byte order mark is no part of the text (as undici's `body.text()` reads it).
-    const start = body.length > 2 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
-    this.settle(undefined, body.toString('utf8', start));
+    this.settle(undefined, utf8Text(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length)));
   }
 
   onError(error: Error): void {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { utf8Text } from '../../../common/http/utf8Text.js';
 
 /**
  * An answer's body as text, or undefined once it is found to be over `maxBytes`: from its
@@ -22,5 +23,5 @@ export async function readCappedText(body: Readable, contentLength: string | str
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return utf8Text(Buffer.concat(chunks));
 }
