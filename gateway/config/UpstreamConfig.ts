@@ -52,7 +52,7 @@ const breakerSchema = (fallback: Fallback) =>
       ...fallback(
         'failureThreshold',
         5,
-        'Consecutive failed requests (unreachable, timed out, HTTP 5xx, an answer that is not GraphQL or is over `maxResponseBytes`) that open the circuit; while open, requests fail at once with `SUBGRAPH_UNAVAILABLE`.',
+        'Consecutive failed requests (unreachable, timed out, HTTP 5xx, an answer that is not GraphQL) that open the circuit; while open, requests fail at once with `SUBGRAPH_UNAVAILABLE`.',
       ),
     }),
     resetTimeoutMs: Type.Integer({
@@ -75,7 +75,7 @@ export const upstreamConfigSchema = section({
   maxResponseBytes: positive(32 * 1024 * 1024, {
     defaultNote: '32 MiB',
     description:
-      "The largest answer the gateway reads from a subgraph, whatever its status: checked against `content-length` before the body is read, then counted as it arrives. Past it the request is aborted (its connection closed, nothing more read) and the fetch fails with `SUBGRAPH_ERROR`, counted against the subgraph's circuit breaker and not retried. An answer is held whole, decoded and parsed before it is merged (about four times its size in memory), so this bounds what a faulty or compromised subgraph can make one request cost. 32 MiB is some 190,000 entities of the demo's products with a review each, far more than an operation within `demandControl.maxCost` asks for; raise it under `subgraphs.<name>` for a subgraph known to answer more.",
+      "The largest answer the gateway reads from a subgraph, whatever its status: checked against `content-length` before the body is read, then counted as it arrives. Past it the request is aborted (its connection closed, nothing more read) and the fetch fails with `SUBGRAPH_ERROR`, not retried and not counted against the subgraph's circuit breaker (a caller's operation decides how large an answer is). An answer is held whole, decoded and parsed before it is merged (about four times its size in memory), so this bounds what a faulty or compromised subgraph can make one request cost. 32 MiB is some 190,000 entities of the demo's products with a review each, far more than an operation within `demandControl.maxCost` asks for; raise it under `subgraphs.<name>` for a subgraph known to answer more.",
   }),
   maxConnectionsPerSubgraph: Type.Integer({
     minimum: 1,

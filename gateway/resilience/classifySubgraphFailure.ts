@@ -12,9 +12,10 @@ export interface SubgraphFailure {
   retryable: boolean;
   /**
    * For the circuit breaker: only a failure positively attributable to the subgraph (it could
-   * not be reached, timed out, broke the connection, answered 5xx, an invalid body or one over
-   * the size limit) is `unhealthy`; a failure the caller or the gateway itself caused is
-   * `unknown` and never counts, so that no caller can open a subgraph's breaker for everyone.
+   * not be reached, timed out, broke the connection, answered 5xx or an invalid body) is
+   * `unhealthy`; a failure the caller or the gateway itself caused (an answer over the size
+   * limit among them: the caller's operation decides its size) is `unknown` and never counts,
+   * so that no caller can open a subgraph's breaker for everyone.
    */
   health: SubgraphHealth;
 }
@@ -94,8 +95,10 @@ export function classifySubgraphFailure(error: unknown, serviceName: string, tim
     return { error: coded(ErrorCode.SUBGRAPH_ERROR, `${subgraph} did not send a valid GraphQL response`, error), retryable: false, health: 'unhealthy' };
   }
   if (error instanceof SubgraphAnswerTooLarge) {
-    // Not retried: a subgraph that sent one answer this large will most likely send the next too.
-    return { error: coded(ErrorCode.SUBGRAPH_ERROR, `${subgraph} sent an answer over the gateway's size limit`, error), retryable: false, health: 'unhealthy' };
+    // Not retried: the same request would get as large an answer. Not the subgraph's health
+    // either: a caller decides an answer's size (lists, aliases of long fields), so counting it
+    // would let one caller open the breaker for everyone.
+    return { error: coded(ErrorCode.SUBGRAPH_ERROR, `${subgraph} sent an answer over the gateway's size limit`, error), retryable: false, health: 'unknown' };
   }
   if (isGraphQLError(error) && typeof error.extensions.code === 'string') {
     const passed = new GraphQLError(error.message, { originalError: error, extensions: { ...error.extensions, serviceName } });

@@ -131,9 +131,9 @@ describe('classifySubgraphFailure: what counts against a subgraph', () => {
     expect(classify(new SubgraphHttpError(413)).health).toBe('healthy');
   });
 
-  it('an answer over the size limit counts, is not retried, and tells the client no more than that', () => {
+  it('an answer over the size limit does not count (a caller decides its size), is not retried, and tells the client no more than that', () => {
     const failure = classify(new SubgraphAnswerTooLarge(1024));
-    expect(failure).toMatchObject({ retryable: false, health: 'unhealthy' });
+    expect(failure).toMatchObject({ retryable: false, health: 'unknown' });
     expect(failure.error.extensions).toEqual({ code: 'SUBGRAPH_ERROR', serviceName: 'products' });
     expect(failure.error.message).toBe(`Subgraph "products" sent an answer over the gateway's size limit`);
   });
