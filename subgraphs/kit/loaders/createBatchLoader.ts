@@ -26,7 +26,9 @@ export interface BatchLoaderOptions<K, V> extends BatchLimits<K> {
  * one a call cannot carry, resolves to null; a key too long to send, or not Unicode, fails
  * alone. One caller's key never fails another's: when the backend refuses a call as the
  * caller's fault (BAD_USER_INPUT), its keys are asked for again in halves until the refused key
- * is alone, at most 2n − 1 calls for n keys; any other failure fails the keys of that call only.
+ * is alone, within a budget of about 2·log₂ n more calls for a call of n keys (enough for one
+ * refused key; past it the keys still refused fail together); any other failure fails the keys
+ * of that call only.
  */
 export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): DataLoader<K, V | null> {
   const { maxBatchSize, fetch, keyOf, maxKeyLength = defaultMaxKeyLength, carries = () => true, keyBytes, maxBatchBytes } = options;
@@ -53,21 +55,30 @@ export function createBatchLoader<K, V>(options: BatchLoaderOptions<K, V>): Data
     }
     const found = new Map<K, V>();
     const failed = new Map<K, Error>();
-    const ask = async (call: readonly K[]): Promise<void> => {
+    // `spare`: the calls a planned call may still add by halving, shared by its halves.
+    const ask = async (call: readonly K[], spare: { calls: number }): Promise<void> => {
       try {
         for (const value of await fetch(call)) found.set(keyOf(value), value);
       } catch (error) {
-        if (call.length > 1 && isRefusal(error)) {
+        if (call.length > 1 && isRefusal(error) && spare.calls >= 2) {
+          spare.calls -= 2;
           const half = Math.ceil(call.length / 2);
-          await Promise.all([ask(call.slice(0, half)), ask(call.slice(half))]);
+          await Promise.all([ask(call.slice(0, half), spare), ask(call.slice(half), spare)]);
         } else {
           for (const key of call) failed.set(key, asError(error));
         }
       }
     };
-    await Promise.all(planCalls(sent, maxBatchSize, bytesOf, budget).map(ask));
+    await Promise.all(planCalls(sent, maxBatchSize, bytesOf, budget).map((call) => ask(call, { calls: halvingCallsFor(call.length) })));
     return keys.map((key) => (answers.has(key) ? answers.get(key)! : (failed.get(key) ?? found.get(key) ?? null)));
   });
+}
+
+// Enough halving to find one refused key among `keys` (two calls a level), and one level more: a
+// backend that refuses every call (a version it does not understand) gets a few more calls per
+// batch, not twice as many as there are keys.
+function halvingCallsFor(keys: number): number {
+  return 2 * Math.ceil(Math.log2(Math.max(keys, 1))) + 2;
 }
 
 // Splits keys, in order, into calls of at most `maxSize` keys and `budget` bytes of keys.
