@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { pageHeaders } from './pageHeaders.js';
+import { webClientHeaders } from './webClientHeaders.js';
 
 // The shop's web client. `portico dev` serves it (hot reload) at http://localhost:3000 and
 // proxies /graphql to the gateway it started (PORTICO_GATEWAY_URL), so the page and the API share
@@ -22,7 +22,7 @@ export default defineConfig({
     },
   },
   // The production build as nginx serves it (not the dev server: its hot reload runs inline scripts).
-  preview: { headers: pageHeaders },
+  preview: { headers: webClientHeaders },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { HTTPGraphQLResponse } from '@apollo/server';
-import { pageHeaders } from './pageHeaders.js';
+import { htmlPageHeaders } from './htmlPageHeaders.js';
 import { toHeaderValue } from './toHeaderValue.js';
 
 /** Writes Apollo Server's answer to a Node response, streaming it when it comes in chunks. */
@@ -8,7 +8,7 @@ export async function writeHttpGraphQLResponse(res: ServerResponse, response: HT
   // Plugins set some of these from request data (rate-limit keys, cost): never raw.
   for (const [name, value] of response.headers) res.setHeader(name, toHeaderValue(value));
   // A landing page, where the server serves one.
-  if (response.headers.get('content-type')?.startsWith('text/html')) for (const [name, value] of Object.entries(pageHeaders)) res.setHeader(name, value);
+  if (response.headers.get('content-type')?.startsWith('text/html')) for (const [name, value] of Object.entries(htmlPageHeaders)) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
     // As bytes: a string body would be copied twice more on the way out (flattened to count its

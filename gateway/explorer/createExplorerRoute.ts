@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { HttpError } from '../../common/http/HttpError.js';
-import { pageHeaders } from '../../common/http/pageHeaders.js';
+import { htmlPageHeaders } from '../../common/http/htmlPageHeaders.js';
 import { explorerAssetsDir } from './explorerAssetsDir.js';
 
 /** Where the explorer is served. */
@@ -39,7 +39,7 @@ export function createExplorerRoute(options: ExplorerRouteOptions): ExplorerRout
     const asset =
       url.pathname === explorerPath || url.pathname === `${explorerPath}/` ? { type: 'text/html; charset=utf-8', body: page } : assets.get(url.pathname);
     if (!asset) throw new HttpError(ErrorCode.NOT_FOUND, `No route for ${url.pathname}; the explorer is at ${explorerPath}`);
-    res.writeHead(200, { ...pageHeaders, 'content-type': asset.type, 'content-length': asset.body.length, 'cache-control': 'no-cache' });
+    res.writeHead(200, { ...htmlPageHeaders, 'content-type': asset.type, 'content-length': asset.body.length, 'cache-control': 'no-cache' });
     res.end(req.method === 'HEAD' ? undefined : asset.body);
     return 200;
   };

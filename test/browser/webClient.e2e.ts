@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../cli/token/mintToken.js';
 import { startTarget, type Target, targetJwtSecret } from '../hostile/support/startTarget.js';
 import { freePort } from '../support/freePort.js';
-import { pageHeaders } from '../../web/pageHeaders.js';
+import { webClientHeaders } from '../../web/webClientHeaders.js';
 import { launchChromiumBrowser } from './launchChromiumBrowser.js';
 
 // The web client as deployed: its production build (vite build), served by a static server
@@ -34,7 +34,7 @@ const sent: Array<{ page: Page; body: Record<string, unknown> }> = [];
 // Every WebSocket a page opened to the gateway, and every message it sent on it.
 const sockets: Array<{ page: Page; url: string; sent: Array<Record<string, unknown>> }> = [];
 const pageErrors: string[] = [];
-// What the page's Content-Security-Policy (web/pageHeaders.ts) blocked: the build must need nothing it forbids.
+// What the page's Content-Security-Policy (web/webClientHeaders.ts) blocked: the build must need nothing it forbids.
 const blockedByPolicy: string[] = [];
 
 beforeAll(async () => {
@@ -137,7 +137,7 @@ describe('the web client, built for production, against a gateway that runs only
     const page = await visitor.newPage();
     const response = await page.goto(webOrigin);
     // Served as nginx serves it (web/nginx.conf): scripts from its own origin only, no framing.
-    expect(response?.headers()['content-security-policy']).toBe(pageHeaders['Content-Security-Policy']);
+    expect(response?.headers()['content-security-policy']).toBe(webClientHeaders['Content-Security-Policy']);
     expect(response?.headers()['x-frame-options']).toBe('DENY');
     const rows = page.locator('table.products tbody tr');
     await rows.first().waitFor({ timeout: 30_000 });

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../../gateway/config/loadGatewayConfig.js';
 import { readManifest } from '../../gateway/traffic/readManifest.js';
-import { pageHeaders } from '../../web/pageHeaders.js';
+import { webClientHeaders } from '../../web/webClientHeaders.js';
 
 // The web client as docker-compose.yml deploys it: its own image (web/Dockerfile, nginx with the
 // production build) behind HAProxy on the gateways' origin, and gateways that run its manifest only.
@@ -43,7 +43,7 @@ describe('the web client in docker-compose.yml', () => {
     expect(readFileSync('deploy/haproxy.cfg', 'utf8')).toMatch(/use_backend web if !gateway_path/);
   });
 
-  it('sends web/pageHeaders.ts (the policy the browser tests run the build with) from every location of nginx.conf', () => {
+  it('sends web/webClientHeaders.ts (the policy the browser tests run the build with) from every location of nginx.conf', () => {
     const conf = readFileSync('web/nginx.conf', 'utf8');
     const locations = [...conf.matchAll(/^\s*location [^{]+\{([^}]*)\}/gm)].map((match) => match[1]!);
     expect(locations.length).toBeGreaterThan(0);
@@ -51,7 +51,7 @@ describe('the web client in docker-compose.yml', () => {
       const added = new Map(
         [...location.matchAll(/^\s*add_header (\S+) (?:"([^"]*)"|(\S+)) always;$/gm)].map((match) => [match[1]!.toLowerCase(), match[2] ?? match[3]!]),
       );
-      for (const [name, value] of Object.entries(pageHeaders)) expect(added.get(name.toLowerCase()), `${name} in ${location}`).toBe(value);
+      for (const [name, value] of Object.entries(webClientHeaders)) expect(added.get(name.toLowerCase()), `${name} in ${location}`).toBe(value);
     }
   });
 

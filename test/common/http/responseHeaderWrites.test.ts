@@ -21,12 +21,12 @@ const reviewed = new Map<string, string>([
     'a request header map for Apollo Server, not a response',
   ],
   [
-    "gateway/explorer/createExplorerRoute.ts: res.writeHead(200, { ...pageHeaders, 'content-type': asset.type, 'content-length': asset.body.length, 'cache-control': 'no-cache' });",
-    'bundled static assets: the type comes from a fixed table, pageHeaders are constants',
+    "gateway/explorer/createExplorerRoute.ts: res.writeHead(200, { ...htmlPageHeaders, 'content-type': asset.type, 'content-length': asset.body.length, 'cache-control': 'no-cache' });",
+    'bundled static assets: the type comes from a fixed table, htmlPageHeaders are constants',
   ],
   [
-    "common/http/writeHttpGraphQLResponse.ts: if (response.headers.get('content-type')?.startsWith('text/html')) for (const [name, value] of Object.entries(pageHeaders)) res.setHeader(name, value);",
-    'pageHeaders: constants',
+    "common/http/writeHttpGraphQLResponse.ts: if (response.headers.get('content-type')?.startsWith('text/html')) for (const [name, value] of Object.entries(htmlPageHeaders)) res.setHeader(name, value);",
+    'htmlPageHeaders: constants',
   ],
   ["gateway/http/createRequestHandler.ts: res.writeHead(200, { 'content-type': options.exposition.contentType });", "the metrics library's content type"],
   ["gateway/metrics/createMetricsListener.ts: res.writeHead(200, { 'content-type': exposition.contentType });", "the metrics library's content type"],

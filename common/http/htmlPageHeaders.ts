@@ -5,7 +5,7 @@
  * directive browsers honour for that (a `<meta>` CSP cannot carry it); `X-Frame-Options` is for
  * browsers without it. The pages' own policies (the Sandbox's `<meta>` CSP) still apply beside it.
  */
-export const pageHeaders: Readonly<Record<string, string>> = Object.freeze({
+export const htmlPageHeaders: Readonly<Record<string, string>> = Object.freeze({
   'content-security-policy': "frame-ancestors 'none'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',

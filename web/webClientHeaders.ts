@@ -8,7 +8,7 @@
  * It calls the gateway named at build time (`VITE_GRAPHQL_URL`), which may be another origin, so
  * `connect-src` allows any http(s) and ws(s) URL.
  */
-export const pageHeaders: Readonly<Record<string, string>> = {
+export const webClientHeaders: Readonly<Record<string, string>> = {
   'Content-Security-Policy':
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' https: http: wss: ws:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
   'X-Frame-Options': 'DENY',
