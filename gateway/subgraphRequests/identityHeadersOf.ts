@@ -8,9 +8,18 @@ import type { Viewer } from '../GatewayContext.js';
  * newline) arrives intact and can never make the request invalid. None for an anonymous
  * request. The gateway signs it, so a subgraph can trust it.
  */
-export function identityHeadersOf(viewer: Viewer | null, forwardClaims: readonly string[]): Record<string, string> {
-  if (viewer === null) return {};
+export function identityHeadersOf(viewer: Viewer | null, forwardClaims: readonly string[]): Readonly<Record<string, string>> {
+  if (viewer === null) return none;
+  const known = encoded.get(viewer);
+  if (known?.forwardClaims === forwardClaims) return known.headers;
   const claims: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const claim of forwardClaims) if (Object.hasOwn(viewer.claims, claim) && viewer.claims[claim] !== undefined) claims[claim] = viewer.claims[claim];
-  return { [Headers.identity]: encodeIdentity({ sub: viewer.subject, scopes: viewer.scopes, claims }) };
+  const headers = Object.freeze({ [Headers.identity]: encodeIdentity({ sub: viewer.subject, scopes: viewer.scopes, claims }) });
+  encoded.set(viewer, { forwardClaims, headers });
+  return headers;
 }
+
+const none: Readonly<Record<string, string>> = Object.freeze({});
+
+// Encoded once per caller: authentication checks its size, and each subgraph's requests carry it.
+const encoded = new WeakMap<Viewer, { forwardClaims: readonly string[]; headers: Readonly<Record<string, string>> }>();
