@@ -75,7 +75,7 @@ export function createPlanExecutor(options: PlanExecutorOptions): PlanExecutor {
     }
     const plan = state.planner.buildQueryPlan(operation);
     const definition = requestContext.operation;
-    const refusal = definition ? plannerNameCollision(plan, definition, fragmentsOf(document)) : undefined;
+    const refusal = definition ? plannerNameCollision(plan, definition, fragmentsOf(document), state.matches) : undefined;
     const prepared = preparePlan(plan, state.matches, refusal);
     state.planCache.set(key, prepared);
     return prepared;

@@ -2,6 +2,7 @@ import type { PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-
 import { GraphQLError, Kind, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import { ErrorCode } from '../../common/errorCodes.js';
 import { fragmentOf } from '../operation/fragmentOf.js';
+import type { TypeMatcher } from './compileRequires.js';
 
 /**
  * The refusal of an operation whose plan would mix a name of the client's with one the query
@@ -27,6 +28,7 @@ export function plannerNameCollision(
   plan: QueryPlan,
   operation: OperationDefinitionNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  matches: TypeMatcher,
 ): GraphQLError | undefined {
   let found: { field: FieldNode; needed: string } | undefined;
   let representations = false;
@@ -35,14 +37,21 @@ export function plannerNameCollision(
   // a fragment spread in many places, or a field written many times, must not multiply the walk,
   // which would grow as the product of the repeats along a path.
   const expanded = new Map<readonly SelectionNode[], FieldNode[]>();
+  // The innermost type condition each field is written under (none: the parent type's own).
+  const conditionOf = new Map<FieldNode, string | undefined>();
   const fieldsIn = (places: readonly (readonly SelectionNode[])[]): FieldNode[] => {
     const fields = new Set<FieldNode>();
     for (const selections of places) {
       let own = expanded.get(selections);
-      if (!own) expanded.set(selections, (own = fieldsOf(selections, fragments)));
+      if (!own) expanded.set(selections, (own = fieldsOf(selections, fragments, undefined, conditionOf)));
       for (const field of own) fields.add(field);
     }
     return [...fields];
+  };
+  // Whether a field written under type condition `on` is in the objects of type `type` a fetch reads.
+  const readIn = (field: FieldNode, type: string | undefined): boolean => {
+    const on = conditionOf.get(field);
+    return on === undefined || type === undefined || matches(on, type) || matches(type, on);
   };
   const childrenOf = (fields: readonly FieldNode[]): (readonly SelectionNode[])[] => [
     ...new Set(fields.flatMap((field) => (field.selectionSet ? [field.selectionSet.selections] : []))),
@@ -58,15 +67,15 @@ export function plannerNameCollision(
     return places;
   };
 
-  const check = (requires: readonly QueryPlanSelectionNode[], places: (readonly SelectionNode[])[]): void => {
+  const check = (requires: readonly QueryPlanSelectionNode[], places: (readonly SelectionNode[])[], type?: string): void => {
     for (const needed of requires) {
       if (found) return;
       if (needed.kind === 'InlineFragment') {
-        check(needed.selections, places);
+        check(needed.selections, places, needed.typeCondition ?? type);
         continue;
       }
       const key = needed.alias ?? needed.name;
-      const fields = fieldsIn(places).filter((field) => responseName(field) === key);
+      const fields = fieldsIn(places).filter((field) => responseName(field) === key && readIn(field, type));
       const other = fields.find((field) => field.name.value !== needed.name);
       if (other) {
         found = { field: other, needed: needed.name };
@@ -124,12 +133,20 @@ function responseName(field: FieldNode): string {
   return field.alias?.value ?? field.name.value;
 }
 
-// The fields of a selection set with its fragments flattened, whatever their type conditions and directives.
-function fieldsOf(selections: readonly SelectionNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
+// The fields of a selection set with its fragments flattened, whatever their directives; each
+// field's innermost type condition goes in `conditionOf`.
+function fieldsOf(
+  selections: readonly SelectionNode[],
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  on: string | undefined,
+  conditionOf: Map<FieldNode, string | undefined>,
+  seen = new Set<string>(),
+): FieldNode[] {
   const fields: FieldNode[] = [];
   for (const selection of selections) {
     if (selection.kind === Kind.FIELD) {
       fields.push(selection);
+      conditionOf.set(selection, on);
       continue;
     }
     if (selection.kind === Kind.FRAGMENT_SPREAD) {
@@ -137,7 +154,7 @@ function fieldsOf(selections: readonly SelectionNode[], fragments: ReadonlyMap<s
       seen.add(selection.name.value);
     }
     const fragment = fragmentOf(selection, fragments);
-    if (fragment) fields.push(...fieldsOf(fragment.selectionSet.selections, fragments, seen));
+    if (fragment) fields.push(...fieldsOf(fragment.selectionSet.selections, fragments, fragment.typeCondition?.name.value ?? on, conditionOf, seen));
   }
   return fields;
 }

@@ -113,7 +113,7 @@ export function createQueryPlanRoute(options: QueryPlanRouteOptions): QueryPlanR
     }
     // A valid operation the planner fails on is the gateway's bug: a 500, as on the GraphQL path.
     const plan = snapshot.planner.buildQueryPlan(operation);
-    const collision = definition && plannerNameCollision(plan, definition, fragmentsOf(document));
+    const collision = definition && plannerNameCollision(plan, definition, fragmentsOf(document), snapshot.matches);
     if (collision) throw new HttpError(ErrorCode.GRAPHQL_VALIDATION_FAILED, collision.message);
     writeJson(res, 200, { ...describeQueryPlan(plan), text: prettyFormatQueryPlan(plan) });
     return 200;

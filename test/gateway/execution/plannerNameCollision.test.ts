@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
-import { QueryPlanner } from '@apollo/query-planner';
+import { type QueryPlan, QueryPlanner } from '@apollo/query-planner';
 import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { plannerNameCollision } from '../../../gateway/execution/plannerNameCollision.js';
@@ -27,7 +27,8 @@ function checked(query: string): { message: string | undefined; lookups: number 
       return fragments.get(name);
     },
   } as ReadonlyMap<string, FragmentDefinitionNode>;
-  return { message: plannerNameCollision(plan, operation, counted)?.message, lookups };
+  // The demo supergraph has no abstract types: a type condition matches its own type only.
+  return { message: plannerNameCollision(plan, operation, counted, (condition, typename) => condition === typename)?.message, lookups };
 }
 
 describe('plannerNameCollision', () => {
@@ -64,5 +65,50 @@ describe('plannerNameCollision', () => {
     const colliding = checked(query + fragments('shippingEstimate weight: price'));
     expect(colliding.message).toContain('The alias "weight" on field "price"');
     expect(colliding.lookups).toBeLessThan(500);
+  });
+
+  it('reads type conditions: an alias under another type than the one a fetch reads collides with nothing', () => {
+    // A plan by hand, as Apollo's planner writes one over a union: the search subgraph answers,
+    // then people's fields are fetched for the Person results, reading their __typename and id.
+    const plan = {
+      kind: 'QueryPlan',
+      node: {
+        kind: 'Sequence',
+        nodes: [
+          { kind: 'Fetch', serviceName: 'search', operation: '{}', operationKind: 'query' },
+          {
+            kind: 'Flatten',
+            path: ['search', '@'],
+            node: {
+              kind: 'Fetch',
+              serviceName: 'people',
+              operation: '{}',
+              operationKind: 'query',
+              requires: [
+                {
+                  kind: 'InlineFragment',
+                  typeCondition: 'Person',
+                  selections: [
+                    { kind: 'Field', name: '__typename' },
+                    { kind: 'Field', name: 'id' },
+                  ],
+                },
+              ],
+            },
+          },
+        ],
+      },
+    } as unknown as QueryPlan;
+    // Person, and the interface Node it implements; Movie is neither.
+    const matches = (condition: string, typename: unknown) => condition === typename || (condition === 'Node' && typename === 'Person');
+    const collision = (query: string) => {
+      const document = parse(query);
+      return plannerNameCollision(plan, document.definitions[0] as OperationDefinitionNode, fragmentsOf(document), matches)?.message;
+    };
+    expect(collision('{ search { ... on Movie { id: title } ... on Person { name } } }')).toBeUndefined();
+    expect(collision('{ search { ...M ... on Person { name } } } fragment M on Movie { id: title }')).toBeUndefined();
+    expect(collision('{ search { ... on Person { id: name } } }')).toContain('The alias "id" on field "name"');
+    expect(collision('{ search { ... on Node { id: title } ... on Person { name } } }')).toContain('The alias "id" on field "title"');
+    expect(collision('{ search { id: title } }')).toContain('The alias "id" on field "title"');
   });
 });
