@@ -18,6 +18,10 @@ export const redisConfigSchema = section({
     }),
   ),
   keyPrefix: Type.String({ default: 'portico:', description: 'Prefix of every key the gateway writes to Redis.' }),
+  commandTimeoutMs: positive(250, {
+    description:
+      'How long the gateway waits for Redis to answer one command. A Redis that stops answering (paused, stopped, a network that drops packets without closing the connection) then costs a request at most this long per lookup, and counts as unreachable: rate limiting follows `rateLimit.onStoreError`, an APQ lookup is a miss. Redis answers in about a millisecond; the default leaves room for a slow network and a fork for a snapshot.',
+  }),
 });
 
 /** Limits on the shape of each operation, checked before it is validated or planned. */

@@ -30,7 +30,8 @@ export async function connectRedis(
   const redisModule = wantsRedis && redisConfig.url ? await import('./createRedisClient.js') : null;
   let redis: RedisClient | null = null;
   try {
-    if (redisModule && redisConfig.url) redis = redisModule.createRedisClient(redisConfig.url, logger.child({ component: 'redis' }));
+    if (redisModule && redisConfig.url)
+      redis = redisModule.createRedisClient(redisConfig.url, logger.child({ component: 'redis' }), redisConfig.commandTimeoutMs);
   } catch (error) {
     // A Sentinel or Cluster URL the schema's pattern let through but that does not parse.
     throw new ConfigError([`redis.url: ${(error as Error).message}`]);

@@ -10,13 +10,17 @@ export type RedisClient = Redis | Cluster;
  * node, to the primary Sentinel names, or to a Redis Cluster (`redisOptionsOf`). It never queues commands while
  * disconnected and gives up on a command after one retry, so that an unreachable Redis (or one
  * failing over) costs a request milliseconds, not a hang (the callers then fail open or closed);
- * it keeps reconnecting in the background and logs each change of state once. A primary that
- * became a replica (after a failover, the old one answers `READONLY`) is left for the new one.
+ * it keeps reconnecting in the background and logs each change of state once. A connection that
+ * stays open while Redis does not answer (`CLIENT PAUSE`, a stopped process, packets dropped)
+ * is no drop ioredis would notice: each command gives up after `commandTimeoutMs` instead, and
+ * the callers treat that as an unreachable Redis. A primary that became a replica (after a
+ * failover, the old one answers `READONLY`) is left for the new one.
  */
-export function createRedisClient(url: string, logger: Logger): RedisClient {
+export function createRedisClient(url: string, logger: Logger, commandTimeoutMs: number): RedisClient {
   const options: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    commandTimeout: commandTimeoutMs,
     connectTimeout: 2_000,
     retryStrategy: retryDelay,
     reconnectOnError: (error) => error.message.startsWith('READONLY'),
@@ -29,6 +33,7 @@ export function createRedisClient(url: string, logger: Logger): RedisClient {
           clusterRetryStrategy: options.retryStrategy,
           redisOptions: {
             maxRetriesPerRequest: options.maxRetriesPerRequest,
+            commandTimeout: options.commandTimeout,
             connectTimeout: options.connectTimeout,
             ...(target.cluster.username ? { username: target.cluster.username } : {}),
             ...(target.cluster.password ? { password: target.cluster.password } : {}),

@@ -155,7 +155,7 @@ describe('loadGatewayConfig', () => {
         maxVariablesBytes: 65_536,
       },
       demandControl: { maxCost: 5_000, defaultListSize: 10, exposeCost: true },
-      redis: { url: null, keyPrefix: 'portico:' },
+      redis: { url: null, keyPrefix: 'portico:', commandTimeoutMs: 250 },
       rateLimit: {
         enabled: true,
         store: 'memory',

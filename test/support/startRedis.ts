@@ -9,6 +9,9 @@ export interface RunningRedis {
   /** Stops the server (SIGTERM) and waits for it to exit; `start` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Stops the process where it stands (SIGSTOP): connections stay open and nothing answers, until `thaw` (SIGCONT). */
+  freeze(): void;
+  thaw(): void;
 }
 
 /**
@@ -37,9 +40,18 @@ export async function startRedis(): Promise<RunningRedis> {
   const stop = async () => {
     if (!child || child.exitCode !== null) return;
     const exited = once(child, 'exit');
+    // A frozen server would only act on SIGTERM once continued.
+    child.kill('SIGCONT');
     child.kill('SIGTERM');
     await exited;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, start };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop,
+    start,
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
+  };
 }

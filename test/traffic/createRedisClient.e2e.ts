@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe('createRedisClient', () => {
   it('connects again after ioredis has given the connection up (status end), and serves commands', async () => {
-    const client = createRedisClient(redis.url, logger);
+    const client = createRedisClient(redis.url, logger, 250);
     try {
       await vi.waitFor(() => expect(client.status).toBe('ready'), { timeout: 10_000 });
       // What ioredis does when its connect is cut short: the connection ends, with no retry of its own.
@@ -32,7 +32,7 @@ describe('createRedisClient', () => {
   });
 
   it('stays closed once closed on purpose', async () => {
-    const client = createRedisClient(redis.url, logger);
+    const client = createRedisClient(redis.url, logger, 250);
     await vi.waitFor(() => expect(client.status).toBe('ready'), { timeout: 10_000 });
     await closeRedisClient(client);
     await vi.waitFor(() => expect(client.status).toBe('end'));
