@@ -80,6 +80,7 @@ export function createFeatures(config: GatewayConfig, deps: FeatureDeps): Featur
   const persistedDocuments = createPersistedDocuments({
     persistedQueries: config.persistedQueries,
     trustedDocuments: config.trustedDocuments,
+    limits: config.limits,
     redis,
     keyPrefix: config.redis.keyPrefix,
     logger,

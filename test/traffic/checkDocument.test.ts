@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { asConfigSchemaNode } from '../../gateway/config/configOptions.js';
-import { type LimitsConfig, limitsConfigSchema } from '../../gateway/config/TrafficConfig.js';
+import type { LimitsConfig } from '../../gateway/config/TrafficConfig.js';
 import { checkDocument } from '../../gateway/traffic/checkDocument.js';
-
-// The shipped defaults, read from the config schema so that these tests follow them.
-const defaults = Object.fromEntries(
-  Object.entries(asConfigSchemaNode(limitsConfigSchema).properties ?? {}).map(([key, node]) => [key, node.default]),
-) as unknown as LimitsConfig;
+import { defaultLimits as defaults } from './fixtures/defaultLimits.js';
 // Limits so loose that only the one under test can trip.
 const loose: LimitsConfig = { ...defaults, maxDocumentBytes: 10_000_000, maxTokens: 1_000_000 };
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../gateway/fixtures/startGateway.js';
 import { startRedis, type RunningRedis } from '../support/startRedis.js';
@@ -43,6 +44,32 @@ describe('automatic persisted queries', () => {
     expect(hit.status).toBe(200);
     expect(hit.errors).toBeUndefined();
     expect(hit.data).toEqual({ __typename: 'Query' });
+  });
+
+  it('runs a document read back from Redis only if it has the hash asked for and is within the limits', async () => {
+    const keyPrefix = 'verified:';
+    const gw = await gateway({ redis: { url: redis.url, keyPrefix }, persistedQueries: { store: 'redis' }, limits: { maxDocumentBytes: 100 } });
+    const named = 'query Named { __typename }';
+    const large = `query Large { __typename }\n# ${'x'.repeat(200)}`;
+    const writer = new Redis(redis.url);
+    try {
+      // Anyone who can write Redis, or a replica with looser limits (Apollo Server's keys are `apq:<hash>`).
+      await writer.set(`${keyPrefix}apq:apq:${sha256(named)}`, '{ topProducts(first: 2) { name upc } }');
+      await writer.set(`${keyPrefix}apq:apq:${sha256(large)}`, large);
+    } finally {
+      writer.disconnect();
+    }
+    for (const query of [named, large]) {
+      const miss = await send(gw, { extensions: apq(query) });
+      expect(miss.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+      expect(miss.data).toBeUndefined();
+    }
+    // The client then sends the document in full, which the limits judge as any other.
+    const refused = await send(gw, { query: large, extensions: apq(large) });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('MAX_DOCUMENT_BYTES_EXCEEDED');
+    // Sent in full, a document within the limits replaces what was stored under its hash.
+    expect((await send(gw, { query: named, extensions: apq(named) })).data).toEqual({ __typename: 'Query' });
+    expect((await send(gw, { extensions: apq(named) })).data).toEqual({ __typename: 'Query' });
   });
 
   it('refuses a hash that does not match the document', async () => {

@@ -8,8 +8,9 @@ import type { Feature } from '../Feature.js';
 /**
  * Document limits (`limits`), before Apollo Server sees the request: the batch size, then each
  * operation's shape. One operation over a limit refuses the whole request with HTTP 400, since a
- * batch is one request from one client. Requests without a query (an APQ hash) pass: a document
- * was checked when it was registered, and manifest documents are the operator's own. Documents
+ * batch is one request from one client. Requests without a query (an APQ hash) pass: the APQ store
+ * checks a document against the same limits as it reads it back (createVerifiedDocumentCache),
+ * and manifest documents are the operator's own. Documents
  * that passed are remembered (`known`, shared with the new-document budget), since clients send
  * the same few again and again.
  */

@@ -125,7 +125,10 @@ describe('createFeatures', () => {
   });
 
   it('hands Apollo Server the APQ option: in memory by default, off when asked', () => {
-    expect(createFeatures(loadGatewayConfig({ env: {} }), deps()).persistedQueries).toEqual({ ttl: expect.any(Number) });
+    expect(createFeatures(loadGatewayConfig({ env: {} }), deps()).persistedQueries).toEqual({
+      ttl: expect.any(Number),
+      cache: expect.objectContaining({ get: expect.any(Function) }),
+    });
     const dir = mkdtempSync(path.join(tmpdir(), 'portico-features-'));
     writeFileSync(path.join(dir, 'g.json'), JSON.stringify({ persistedQueries: { enabled: false } }));
     expect(createFeatures(loadGatewayConfig({ file: path.join(dir, 'g.json'), env: {} }), deps()).persistedQueries).toBe(false);

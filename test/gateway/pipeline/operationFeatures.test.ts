@@ -14,6 +14,7 @@ import { createVariableCoercion } from '../../../gateway/pipeline/variableCoerci
 import { createAddressResolver } from '../../../gateway/traffic/createAddressResolver.js';
 import { createOperationCost } from '../../../gateway/traffic/createOperationCost.js';
 import { readCostDirectives } from '../../../gateway/traffic/readCostDirectives.js';
+import { defaultLimits } from '../../traffic/fixtures/defaultLimits.js';
 import { typeDefs, withFeatures } from './fixtures/runOperation.js';
 import { rateLimitConfig } from './fixtures/rateLimitConfig.js';
 
@@ -131,7 +132,7 @@ describe('persistedDocuments', () => {
     manifest,
     JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id, name: 'A', type: 'query', body: 'query A { a }' }] }),
   );
-  const options = { persistedQueries: { enabled: true, ttlSeconds: 60, store: 'memory' as const }, redis: null, keyPrefix: '', logger };
+  const options = { persistedQueries: { enabled: true, ttlSeconds: 60, store: 'memory' as const }, limits: defaultLimits, redis: null, keyPrefix: '', logger };
 
   it('require: runs a manifest document (by id alone too) and refuses any other with 400 PERSISTED_QUERY_NOT_ALLOWED', async () => {
     const feature = createPersistedDocuments({ ...options, trustedDocuments: { mode: 'require', manifest } });
@@ -146,7 +147,7 @@ describe('persistedDocuments', () => {
 
   it('off: no plugin; APQ as configured; an unreadable manifest is a ConfigError', () => {
     const off = createPersistedDocuments({ ...options, trustedDocuments: { mode: 'off', manifest: null } });
-    expect(off).toEqual({ name: 'persistedDocuments', persistedQueries: { ttl: 60 } });
+    expect(off).toEqual({ name: 'persistedDocuments', persistedQueries: { ttl: 60, cache: expect.objectContaining({ get: expect.any(Function) }) } });
     expect(() => createPersistedDocuments({ ...options, trustedDocuments: { mode: 'require', manifest: path.join(dir, 'missing.json') } })).toThrow(
       /trustedDocuments\.manifest: cannot read/,
     );
