@@ -227,6 +227,27 @@ describe('operation recording, in Redis', () => {
     );
   });
 
+  it('leaves out, and logs, entries in Redis that are not operation descriptions', async () => {
+    const gateway = await gatewayWith({ ...redisConfig(50), redis: { url: redis.url, keyPrefix: 'rec-bad:' } });
+    await run(gateway, topNames, web);
+    await recorded(gateway);
+    const client = new Redis(redis.url);
+    try {
+      for (const [field, info] of [
+        ['bogus', 'not json{'],
+        ['number', '1'],
+        ['shape', JSON.stringify({ hash: 42, clientName: 'x' })],
+      ]) {
+        await client.zadd('rec-bad:{operations}:seen', Date.now(), field!);
+        await client.hset('rec-bad:{operations}:info', field!, info!);
+      }
+    } finally {
+      client.disconnect();
+    }
+    expect(await recorded(gateway)).toEqual([expect.objectContaining({ operationName: 'TopNames', clientName: 'web', document: topNames, count: 1 })]);
+    expect(gateway.logs.find((line) => String(line.msg).includes('not operation descriptions'))).toMatchObject({ unreadable: 3 });
+  });
+
   it('counts across replicas', async () => {
     const one = await gatewayWith({ ...redisConfig(50), redis: { url: redis.url, keyPrefix: 'rec-count:' } });
     const two = await gatewayWith({ ...redisConfig(50), redis: { url: redis.url, keyPrefix: 'rec-count:' } });

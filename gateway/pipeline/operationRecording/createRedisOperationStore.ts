@@ -103,12 +103,19 @@ export function createRedisOperationStore(options: RedisOperationStoreOptions): 
       if (ids.length === 0) return [];
       const [infos, counts] = await Promise.all([redis.hmget(keys.info, ...ids), redis.hmget(keys.counts, ...ids)]);
       const operations: RecordedOperation[] = [];
+      let unreadable = 0;
       ids.forEach((_, index) => {
         const info = infos[index];
         if (!info) return;
-        const description = JSON.parse(info) as Omit<RecordedOperation, 'lastSeen' | 'count'>;
+        const description = descriptionOf(info);
+        if (!description) {
+          unreadable += 1;
+          return;
+        }
         operations.push({ ...description, lastSeen: new Date(seenAt[index]!).toISOString(), count: Number(counts[index] ?? 0) });
       });
+      if (unreadable > 0)
+        logger.warn({ unreadable, key: keys.info }, 'operation recording: entries in Redis that are not operation descriptions were left out');
       return operations;
     },
     async close() {
@@ -116,4 +123,23 @@ export function createRedisOperationStore(options: RedisOperationStoreOptions): 
       await (writing = writing.then(flush));
     },
   };
+}
+
+/**
+ * A description as `record` wrote it, or null for anything else in its hash field: Redis is
+ * written by every replica (an older one may have written another shape) and by whoever can
+ * reach it, and one bad entry must not take the whole listing (and `portico check`) down.
+ */
+function descriptionOf(info: string): Omit<RecordedOperation, 'lastSeen' | 'count'> | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(info);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const { hash, operationName, clientName, clientVersion, document } = parsed as Record<string, unknown>;
+  if (typeof hash !== 'string' || typeof clientName !== 'string' || typeof clientVersion !== 'string') return null;
+  if ((operationName !== null && typeof operationName !== 'string') || (document !== null && typeof document !== 'string')) return null;
+  return { hash, operationName, clientName, clientVersion, document };
 }
