@@ -52,9 +52,8 @@ describe('createSubgraphProbe', () => {
       };
       pump();
     };
-    const startedAt = Date.now();
+    // Without a bound the probe reads on until its 20 s deadline, and says it timed out instead.
     expect(await probe(20_000)).toBe('answered HTTP 200 without a GraphQL result');
-    expect(Date.now() - startedAt).toBeLessThan(5_000);
     await expect.poll(() => closed).toBe(true);
     expect(written).toBeLessThan(16 * 1024 * 1024);
   });
@@ -65,9 +64,8 @@ describe('createSubgraphProbe', () => {
       res.on('close', () => (closed = true));
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 * 1024) }).flushHeaders();
     };
-    const startedAt = Date.now();
+    // Without a bound the probe reads on until its 20 s deadline, and says it timed out instead.
     expect(await probe(20_000)).toBe('answered HTTP 200 without a GraphQL result');
-    expect(Date.now() - startedAt).toBeLessThan(5_000);
     await expect.poll(() => closed).toBe(true);
   });
 });

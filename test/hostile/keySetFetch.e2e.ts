@@ -63,12 +63,11 @@ describe.each([
     await target?.close();
   });
 
-  it('costs its tokens a 401 within the deadline, logged as too large, and the gateway keeps serving', async () => {
+  it('costs its tokens a 401, logged as too large, and the gateway keeps serving', async () => {
     const rssBefore = target.rssBytes();
     for (let i = 0; i < 5; i += 1) {
-      const startedAt = performance.now();
+      // Answered: without the fetch's bounds the lookup waits on the endless key set (the test's timeout fails it).
       const reply = await postRaw(target, { query: '{ me { id } }' }, { authorization: `Bearer ${token()}` });
-      expect(performance.now() - startedAt).toBeLessThan(TIMEOUT_MS + 2000);
       expectRefused(reply, ['UNAUTHENTICATED']);
       expect(reply.status).toBe(401);
       expect(reply.body?.errors?.[0]?.message).toBe('Authentication failed: the key set could not be fetched, so the token cannot be verified.');

@@ -58,12 +58,6 @@ function cache(cacheMaxAgeMs = 600_000) {
   return { keys, errors };
 }
 
-async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
-  const startedAt = performance.now();
-  const value = await work;
-  return { value, ms: performance.now() - startedAt };
-}
-
 describe('JWKS fetch bounds (a real key server)', () => {
   it('fetches a well-behaved key set', async () => {
     const { keys, errors } = cache();
@@ -74,9 +68,8 @@ describe('JWKS fetch bounds (a real key server)', () => {
   it('gives up on a body that streams without end once it is over the byte limit, and closes the download', async () => {
     behaviour = 'endless';
     const { keys, errors } = cache();
-    const { value, ms } = await timed(keys.lookup('a'));
-    expect(value).toEqual({ missing: 'unavailable' });
-    expect(ms).toBeLessThan(TIMEOUT_MS);
+    // Refused for its size, not at the deadline: the error says which.
+    expect(await keys.lookup('a')).toEqual({ missing: 'unavailable' });
     expect(errors.map((error) => error.message)).toEqual([expect.stringMatching(/over the 262144 bytes a JWKS may take \(it sent more than that\)/)]);
     await expect.poll(() => closed).toBe(1);
   });
@@ -84,10 +77,8 @@ describe('JWKS fetch bounds (a real key server)', () => {
   it('gives up on a body that trickles without end at the deadline, though bytes keep coming', async () => {
     behaviour = 'trickle';
     const { keys, errors } = cache();
-    const { value, ms } = await timed(keys.lookup('a'));
-    expect(value).toEqual({ missing: 'unavailable' });
-    expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-    expect(ms).toBeLessThan(TIMEOUT_MS + 1000);
+    // Without the deadline, bytes keep coming and the lookup never ends (the test's timeout fails it).
+    expect(await keys.lookup('a')).toEqual({ missing: 'unavailable' });
     expect(errors.map((error) => error.message)).toEqual([`the key set did not arrive, whole, within ${TIMEOUT_MS} ms`]);
     await expect.poll(() => closed).toBe(1);
   });
@@ -95,9 +86,7 @@ describe('JWKS fetch bounds (a real key server)', () => {
   it('refuses a key set whose content-length is over the limit without reading it', async () => {
     behaviour = 'declaredTooLarge';
     const { keys, errors } = cache();
-    const { value, ms } = await timed(keys.lookup('a'));
-    expect(value).toEqual({ missing: 'unavailable' });
-    expect(ms).toBeLessThan(TIMEOUT_MS);
+    expect(await keys.lookup('a')).toEqual({ missing: 'unavailable' });
     expect(errors.map((error) => error.message)).toEqual([expect.stringMatching(/over the 262144 bytes a JWKS may take \(it says its content-length\)/)]);
     await expect.poll(() => closed).toBe(1);
   });

@@ -277,13 +277,11 @@ describe('the send layer of a subgraph client', () => {
     it('is cut off once its bytes pass the limit: the connection is closed and nothing more read', async () => {
       const { stream, respond } = endlessAnswer(200);
       answer = respond;
-      const startedAt = Date.now();
       const outcome = await sendWith(senderWith({ maxResponseBytes: 1024 * 1024, timeoutMs: 20_000 }), attemptOf());
       expect(failureOf(outcome)).toEqual(overTheLimit);
       expect(outcome.ok || outcome.failure.error.message).toBe(`Subgraph "products" sent an answer over the gateway's size limit`);
+      // At the limit, not at the attempt's timeout (which would be SUBGRAPH_TIMEOUT).
       expect(attempts.map(({ outcome }) => outcome)).toEqual(['SUBGRAPH_ERROR']);
-      // At the limit, not at the attempt's timeout.
-      expect(Date.now() - startedAt).toBeLessThan(10_000);
       await expect.poll(() => stream.closed).toBe(true);
       // What the server got written before the close: the limit and the sockets' buffers, far
       // from the 64 MiB it would have sent a reader that read on.
@@ -297,9 +295,8 @@ describe('the send layer of a subgraph client', () => {
         // Headers only: a sender that waited for the body would wait for its timeout.
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) }).flushHeaders();
       };
-      const startedAt = Date.now();
+      // A sender that waited for the body would fail with SUBGRAPH_TIMEOUT instead.
       expect(failureOf(await sendWith(senderWith({ maxResponseBytes: 1024 * 1024, timeoutMs: 20_000 }), attemptOf()))).toEqual(overTheLimit);
-      expect(Date.now() - startedAt).toBeLessThan(10_000);
       await expect.poll(() => closed).toBe(true);
     });
 
