@@ -10,7 +10,11 @@ import { SlowestFirst } from './test/support/SlowestFirst.js';
 // on them beside the others (its timeouts allow for a loaded machine), and running it alone
 // would leave the second core idle while it waits.
 // In-process files that must have a module registry, or a V8 heap, of their own (see the unit-isolated project).
-const isolatedUnits = ['test/gateway/config/builtConfigValidator.test.ts', 'test/gateway/createNameInterner.test.ts'];
+const isolatedUnits = [
+  'test/gateway/config/builtConfigValidator.test.ts',
+  'test/gateway/createNameInterner.test.ts',
+  'test/gateway/supergraph/readSupergraph.test.ts', // mocks node:fs/promises (a hung mount) for the module it imports
+];
 const serialEndToEnd = [
   'test/gateway/admission.e2e.ts', // `maxConcurrent: auto` follows this process's event-loop delay
 ];

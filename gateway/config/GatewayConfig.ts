@@ -45,7 +45,8 @@ export const gatewayConfigSchema = section({
       minLength: 1,
       filePath: true,
       default: 'schema/supergraph.graphql',
-      description: 'The composed supergraph (`portico compose` writes it), relative to the working directory. Flag: `--supergraph`.',
+      description:
+        'The composed supergraph (`portico compose` writes it), relative to the working directory: a regular file (a FIFO or a device is refused) of at most 32 MiB, read within `upstream.timeoutMs` (at least 5 s). Flag: `--supergraph`.',
     }),
     url: Type.Optional(
       Type.String({

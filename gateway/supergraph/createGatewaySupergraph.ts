@@ -42,9 +42,9 @@ export async function createGatewaySupergraph(config: GatewayConfig, options: Ga
   const { url, path } = config.supergraph;
   const source = url ?? path;
   const key = url ? 'supergraph.url' : 'supergraph.path';
-  // A download is given what a subgraph call is given, and never less than a few seconds.
-  const downloadTimeoutMs = Math.max(5000, config.upstream.timeoutMs);
-  const read = () => (url ? fetchSupergraph(url, downloadTimeoutMs) : readSupergraph(path));
+  // A download or a read is given what a subgraph call is given, and never less than a few seconds.
+  const readTimeoutMs = Math.max(5000, config.upstream.timeoutMs);
+  const read = () => (url ? fetchSupergraph(url, readTimeoutMs) : readSupergraph(path, readTimeoutMs));
   const initialSdl = await read().catch((error: unknown) => {
     throw new ConfigError([`${key}: ${(error as Error).message}`]);
   });

@@ -19,7 +19,10 @@ export interface SupergraphManagerOptions {
   /** A file path, checked by stat so that a rename over it is seen; or an http(s) URL, fetched each interval. */
   source: string;
   kind: 'file' | 'url';
-  /** Reads the SDL at `source`; throws an `Error` that says why it cannot be read. */
+  /**
+   * Reads the SDL at `source` within a deadline; throws an `Error` that says why it cannot be read.
+   * One that never settled would stop the reloads for good: they run one at a time.
+   */
   read: () => Promise<string>;
   /** The SDL read at start (read before Apollo Gateway is built, so that a missing file is a config error). */
   initialSdl: string;

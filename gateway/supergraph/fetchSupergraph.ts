@@ -1,6 +1,4 @@
-// Far above any real supergraph (a few hundred subgraphs' SDL is a few MiB); a body past it is
-// no supergraph, and reading it whole would take the gateway's memory, on every replica at once.
-export const MAX_SUPERGRAPH_BYTES = 32 * 1024 * 1024;
+import { MAX_SUPERGRAPH_BYTES, supergraphTooLarge } from './supergraphTooLarge.js';
 
 /**
  * Downloads a composed supergraph (`supergraph.url`): a plain GET that must answer 200 with the
@@ -15,12 +13,12 @@ export async function fetchSupergraph(url: string, timeoutMs: number): Promise<s
     const response = await fetch(url, { signal: controller.signal });
     if (response.status !== 200) throw new Error(`it answered HTTP ${response.status}`);
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (declared > MAX_SUPERGRAPH_BYTES) throw new Error(tooLarge(`${declared} bytes`));
+    if (declared > MAX_SUPERGRAPH_BYTES) throw new Error(supergraphTooLarge(`${declared} bytes`));
     const chunks: Uint8Array[] = [];
     let length = 0;
     for await (const chunk of response.body ?? []) {
       length += chunk.byteLength;
-      if (length > MAX_SUPERGRAPH_BYTES) throw new Error(tooLarge(`more than ${MAX_SUPERGRAPH_BYTES} bytes`));
+      if (length > MAX_SUPERGRAPH_BYTES) throw new Error(supergraphTooLarge(`more than ${MAX_SUPERGRAPH_BYTES} bytes`));
       chunks.push(chunk);
     }
     return Buffer.concat(chunks, length).toString('utf8');
@@ -34,8 +32,4 @@ export async function fetchSupergraph(url: string, timeoutMs: number): Promise<s
     // Whatever is left of a body not read to its end (refused, too large) is not downloaded.
     controller.abort();
   }
-}
-
-function tooLarge(size: string): string {
-  return `it is ${size}, over the ${MAX_SUPERGRAPH_BYTES} bytes a supergraph may be`;
 }

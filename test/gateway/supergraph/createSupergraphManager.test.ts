@@ -52,7 +52,7 @@ describe('createSupergraphManager', () => {
     const { manager, supergraphSdl, updates, outcomes } = await started({
       source: file,
       kind: 'file',
-      read: () => readSupergraph(file),
+      read: () => readSupergraph(file, 5000),
       initialSdl: 'first',
       prepare: (sdl) => `prepared ${sdl}`,
     });
@@ -93,7 +93,7 @@ describe('createSupergraphManager', () => {
     const { manager, updates, refusals } = await started({
       source: file,
       kind: 'file',
-      read: () => readSupergraph(file),
+      read: () => readSupergraph(file, 5000),
       initialSdl: 'first',
       accept: (sdl) => {
         if (sdl === 'bad') throw new Error('Invalid supergraph: must be a core schema');
@@ -123,7 +123,7 @@ describe('createSupergraphManager', () => {
     const { manager, updates } = await started({
       source: file,
       kind: 'file',
-      read: () => readSupergraph(file),
+      read: () => readSupergraph(file, 5000),
       initialSdl: 'first',
       confirm: () => {
         if (!derivable) throw new Error('subgraphs.gone: no subgraph of that name');
@@ -165,7 +165,7 @@ describe('createSupergraphManager', () => {
 
   it('stops watching at cleanup', async () => {
     const { file, replace } = supergraphFile('first');
-    const { updates } = await started({ source: file, kind: 'file', read: () => readSupergraph(file), initialSdl: 'first' });
+    const { updates } = await started({ source: file, kind: 'file', read: () => readSupergraph(file, 5000), initialSdl: 'first' });
     await cleanups.pop()!();
     replace('second');
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,7 +1,8 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchSupergraph, MAX_SUPERGRAPH_BYTES } from '../../../gateway/supergraph/fetchSupergraph.js';
+import { fetchSupergraph } from '../../../gateway/supergraph/fetchSupergraph.js';
+import { MAX_SUPERGRAPH_BYTES } from '../../../gateway/supergraph/supergraphTooLarge.js';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => close?.());
