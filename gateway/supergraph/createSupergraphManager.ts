@@ -1,6 +1,7 @@
 import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import type { SupergraphManager } from '@apollo/gateway';
 import type { Logger } from '../../common/createLogger.js';
+import { boundMessage } from '../errors/boundMessage.js';
 import { explainSupergraphError } from './explainSupergraphError.js';
 
 /** What `/ready` shows about the supergraph being served. */
@@ -68,7 +69,9 @@ export function createSupergraphManager(options: SupergraphManagerOptions): Port
   let reloading = false;
   const status: SupergraphStatus = { source, loadedAt: new Date().toISOString(), reloads: 0 };
 
-  const refuse = (reason: string) => {
+  const refuse = (why: string) => {
+    // Whatever the supergraph made the reason say (a name of any length), one log line is bounded.
+    const reason = boundMessage(why);
     // A source that stays broken (a URL down for a while) is reported once, not at every poll.
     if (status.lastError?.message === reason) return;
     status.lastError = { at: new Date().toISOString(), message: reason };

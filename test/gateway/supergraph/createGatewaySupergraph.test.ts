@@ -58,4 +58,17 @@ describe('createGatewaySupergraph', () => {
     const own = new ConfigError(['subgraphs.x: no subgraph of that name']);
     expect(wired.manager.loadError(own)).toBe(own);
   });
+
+  it('cuts the refusal short when graphql-js quotes a whole file of garbage', async () => {
+    const wired = await wireApolloGateway({ sdl: 'a'.repeat(100_000) });
+    const error = await wired.gateway.load().then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    const { message } = wired.manager.loadError(error);
+    expect(message).toMatch(
+      /^Invalid gateway configuration: supergraph\.path: the gateway cannot load .* is not valid GraphQL SDL: Syntax Error: Unexpected Name "a+… \(cut: \d+ characters in all\)$/,
+    );
+    expect(message.length).toBeLessThan(600);
+  });
 });

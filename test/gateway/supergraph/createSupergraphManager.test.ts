@@ -117,6 +117,23 @@ describe('createSupergraphManager', () => {
     expect(manager.status().lastError).toBeUndefined();
   });
 
+  it('logs a refusal in one bounded line, however much of the file the reason quotes', async () => {
+    const { file, replace } = supergraphFile('first');
+    const { refusals } = await started({
+      source: file,
+      kind: 'file',
+      read: () => readSupergraph(file, 5000),
+      initialSdl: 'first',
+      accept: (sdl) => {
+        throw new Error(`Syntax Error: Unexpected Name "${sdl}".`);
+      },
+    });
+    replace('a'.repeat(100_000));
+    await vi.waitFor(() => expect(refusals()).toHaveLength(1), { timeout: 10_000 });
+    expect(refusals()[0]).toMatch(/is not valid GraphQL SDL: Syntax Error: Unexpected Name "a+… \(cut: \d+ characters in all\)$/);
+    expect(refusals()[0]!.length).toBeLessThan(600);
+  });
+
   it('gives Apollo Gateway the previous supergraph back when what Portico derives from the new one is refused', async () => {
     const { file, replace } = supergraphFile('first');
     let derivable = true;
