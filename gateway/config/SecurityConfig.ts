@@ -1,6 +1,6 @@
 import { Type, type StaticDecode } from 'typebox';
 import { developmentSecrets } from '../../common/developmentSecrets.js';
-import { type DefaultContext, derivedDefault, headerName, httpUrl, nullable, section } from './configOptions.js';
+import { type DefaultContext, derivedDefault, headerName, headerValue, httpUrl, nullable, section } from './configOptions.js';
 
 /** JWT signature algorithms Portico verifies. `none` is not one of them, by construction. */
 export const jwtAlgorithms = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
@@ -129,7 +129,7 @@ const headerRules = (description: string) =>
           rename: Type.Optional(headerName()),
           matching: Type.Optional(Type.String({ minLength: 1 })),
           set: Type.Optional(headerName()),
-          value: Type.Optional(Type.String()),
+          value: Type.Optional(headerValue()),
         },
         { default: undefined, accepts: 'one of { propagate: NAME [, rename: NAME] }, { matching: REGEX }, { set: NAME, value: TEXT }' },
       ),
@@ -139,7 +139,7 @@ const headerRules = (description: string) =>
 
 export const headersConfigSchema = section({
   all: headerRules(
-    'Header rules for every subgraph: `{ propagate: NAME }`, `{ propagate: NAME, rename: NAME }`, `{ matching: REGEX }`, `{ set: NAME, value: TEXT }`. Nothing from the client is passed on otherwise.',
+    'Header rules for every subgraph: `{ propagate: NAME }`, `{ propagate: NAME, rename: NAME }`, `{ matching: REGEX }`, `{ set: NAME, value: TEXT }` (a `value` with CR, LF or another control character is refused at start). Nothing from the client is passed on otherwise.',
   ),
   subgraphs: Type.Record(Type.String(), headerRules('Header rules for one subgraph, applied after `headers.all`.'), {
     accepts: 'a mapping from subgraph name to a list of header rules',

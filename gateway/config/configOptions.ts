@@ -103,6 +103,14 @@ export const HEADER_NAME_PATTERN = "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$";
 /** An HTTP header name, such as a client-name header or a header rule's. */
 export const headerName = (settings: OptionSettings = {}) => Type.String({ pattern: HEADER_NAME_PATTERN, accepts: 'an HTTP header name', ...settings });
 
+/**
+ * An HTTP header value as RFC 9110 has it (visible ASCII, spaces, tabs, bytes 0x80-0xFF), the
+ * characters Node and undici send: one with CR, LF or another control character (from an
+ * environment variable, say) would pass the config and then fail every request it is set on.
+ */
+export const headerValue = (settings: OptionSettings = {}) =>
+  Type.String({ pattern: '^[\\t\\x20-\\x7e\\x80-\\xff]*$', accepts: 'an HTTP header value (no CR, LF or other control characters)', ...settings });
+
 /** An http(s) URL. */
 export const httpUrl = (settings: OptionSettings = {}) => Type.String({ pattern: '^https?://[^\\s]+$', accepts: 'an http:// or https:// URL', ...settings });
 

@@ -75,8 +75,9 @@ function pathOf(instancePath: string): (string | number)[] {
 }
 
 // Keys whose values are secrets (`authentication.secret`, `subgraphSigning.secret`, each of
-// `rateLimit.apiKeys`): an error says what is wrong with one, never what it is.
-const secretKeys: ReadonlySet<string> = new Set(['secret', 'apiKeys']);
+// `rateLimit.apiKeys`, a header rule's `value`, often a subgraph's credentials): an error says
+// what is wrong with one, never what it is.
+const secretKeys: ReadonlySet<string> = new Set(['secret', 'apiKeys', 'value']);
 
 /**
  * A bad value as the message shows it, cut short when long; a secret's (by its key) only as its

@@ -629,6 +629,19 @@ describe('security settings', () => {
     ]);
   });
 
+  it('refuses a header value that no HTTP request could carry, at start, without showing it', () => {
+    const problems = problemsOf(() =>
+      load(
+        'headers:\n  all:\n    - { set: x-hostile, value: "${env.HOSTILE}" }\n  subgraphs:\n    products:\n      - { set: x-ok, value: "Bearer tok\\ten" }\n',
+        'yaml',
+        {
+          env: { HOSTILE: 'Bearer hunter2\r\nx-injected: 1' },
+        },
+      ),
+    );
+    expect(problems).toEqual(['headers.all[0].value: must be an HTTP header value (no CR, LF or other control characters) (got 29 characters, not shown)']);
+  });
+
   it('refuses a policy module or public key that is not there', () => {
     expect(problemsOf(() => load('authorization: { policyModule: nope.mjs }\nauthentication: { publicKeyFile: nope.pem }\n'))).toEqual([
       `authentication.publicKeyFile: no file at ${path.join(dir, 'nope.pem')}`,
