@@ -18,9 +18,8 @@ describe('readSupergraph', () => {
   it('refuses a FIFO at once, without waiting for a writer', async () => {
     const fifo = path.join(dir, 'fifo.graphql');
     execFileSync('mkfifo', [fifo]);
-    const started = Date.now();
+    // A reader that waited for a writer would fail at its deadline, saying so instead.
     await expect(readSupergraph(fifo, 5000)).rejects.toThrow(`Cannot read the supergraph ${fifo}: it is a FIFO, not a regular file`);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('refuses a directory', async () => {
