@@ -16,7 +16,12 @@ export const operationRecordingConfigSchema = section({
     description: '`memory` (this process) or `redis` (every replica, on `redis.url`, under `<redis.keyPrefix>{operations}:*`).',
   }),
   maxOperations: positive(1000, {
-    description: 'Most distinct operations (document, name, client name and version) kept; the least recently seen go first.',
+    description:
+      'Most distinct operations (document, name, client name and version) kept. Past it the least used go first (the fewest requests, then the least recently seen), so a flood of one-shot documents pushes out its own kind before operations clients run repeatedly.',
+  }),
+  maxClientsPerOperation: positive(20, {
+    description:
+      'Most client name and version pairs recorded per operation (the client chooses them freely); requests from further ones are counted in one `(other clients)` record of that operation, so one document sent under many names cannot push other operations out.',
   }),
   maxDocumentBytes: positive(16_384, { description: 'Longest document text kept with an operation; a longer one is recorded without its text.' }),
   ttlSeconds: positive(604_800, {

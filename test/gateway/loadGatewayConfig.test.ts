@@ -119,7 +119,15 @@ describe('loadGatewayConfig', () => {
         host: '0.0.0.0',
         maxLabelValues: 100,
       },
-      operationRecording: { enabled: true, store: 'memory', maxOperations: 1000, maxDocumentBytes: 16_384, ttlSeconds: 604_800, flushIntervalMs: 2000 },
+      operationRecording: {
+        enabled: true,
+        store: 'memory',
+        maxOperations: 1000,
+        maxClientsPerOperation: 20,
+        maxDocumentBytes: 16_384,
+        ttlSeconds: 604_800,
+        flushIntervalMs: 2000,
+      },
       telemetry: { tracing: { enabled: false, otlpEndpoint: null, serviceName: 'portico-gateway', sampleRatio: 1 } },
       subgraphs: {},
       authentication: {

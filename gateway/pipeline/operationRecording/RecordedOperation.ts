@@ -9,7 +9,7 @@ export interface RecordedOperation {
   hash: string;
   /** The operation name the client sent or the document gave; null for an anonymous one. */
   operationName: string | null;
-  /** From the client-name header (`metrics.clientNameHeader`); '' when it sent none. */
+  /** From the client-name header (`metrics.clientNameHeader`); '' when it sent none; `OTHER_CLIENTS` for the folded record. */
   clientName: string;
   /** From the client-version header (`metrics.clientVersionHeader`); '' when it sent none. */
   clientVersion: string;
@@ -19,7 +19,15 @@ export interface RecordedOperation {
   lastSeen: string;
   /** How many times it was executed while recorded. */
   count: number;
+  /**
+   * True on the one record per operation that counts every client past
+   * `operationRecording.maxClientsPerOperation` (its client name is `OTHER_CLIENTS`).
+   */
+  otherClients?: true;
 }
+
+/** The client name of an operation's folded record: a name, so that reports print it as one. */
+export const OTHER_CLIENTS = '(other clients)';
 
 /** What one request reports: the operation without its tallies. */
 export type OperationSighting = Omit<RecordedOperation, 'lastSeen' | 'count'> & { seenAt: number };
@@ -34,7 +42,24 @@ export interface OperationStore {
   close(): Promise<void>;
 }
 
-/** The key one distinct operation is counted under (its fields carry no control character, so '\n' cannot collide). */
-export function keyOf(sighting: Pick<OperationSighting, 'hash' | 'operationName' | 'clientName' | 'clientVersion'>): string {
-  return `${sighting.hash}\n${sighting.operationName ?? ''}\n${sighting.clientName}\n${sighting.clientVersion}`;
+type Identity = Pick<OperationSighting, 'hash' | 'operationName' | 'clientName' | 'clientVersion' | 'otherClients'>;
+
+/** The key of one operation, whatever the client (its fields carry no control character, so '\n' cannot collide). */
+export function operationKeyOf(sighting: Pick<OperationSighting, 'hash' | 'operationName'>): string {
+  return `${sighting.hash}\n${sighting.operationName ?? ''}`;
+}
+
+/**
+ * The key one distinct operation and client is counted under. The folded record's ends in
+ * '\n\0', which no client's can (their names carry no control character), so a client that
+ * calls itself `OTHER_CLIENTS` gets a record of its own; the Redis script relies on that ending.
+ */
+export function keyOf(sighting: Identity): string {
+  const operation = operationKeyOf(sighting);
+  return sighting.otherClients ? `${operation}\n\0` : `${operation}\n${sighting.clientName}\n${sighting.clientVersion}`;
+}
+
+/** The sighting as its operation's folded record counts it: past the cap on distinct clients. */
+export function asOtherClients(sighting: OperationSighting): OperationSighting {
+  return { ...sighting, clientName: OTHER_CLIENTS, clientVersion: '', otherClients: true };
 }

@@ -35,7 +35,7 @@ export function createOperationRecording(options: OperationRecordingOptions): Op
   const store =
     config.store === 'redis' && options.redis
       ? createRedisOperationStore({ redis: options.redis, keyPrefix: options.keyPrefix, ...config, logger: options.logger })
-      : createMemoryOperationStore(config.maxOperations);
+      : createMemoryOperationStore(config);
   return {
     name: 'operationRecording',
     store,

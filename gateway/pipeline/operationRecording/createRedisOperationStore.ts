@@ -1,70 +1,69 @@
 import type { Logger } from '../../../common/createLogger.js';
 import type { RedisClient } from '../../traffic/createRedisClient.js';
-import { keyOf, type OperationSighting, type OperationStore, type RecordedOperation } from './RecordedOperation.js';
+import { asOtherClients, keyOf, operationKeyOf, type OperationSighting, type OperationStore, type RecordedOperation } from './RecordedOperation.js';
+import { WRITE_OPERATIONS } from './writeOperationsScript.js';
 
 export interface RedisOperationStoreOptions {
   redis: RedisClient;
   /** `redis.keyPrefix`. */
   keyPrefix: string;
   maxOperations: number;
+  maxClientsPerOperation: number;
   ttlSeconds: number;
   flushIntervalMs: number;
   logger: Logger;
 }
 
-/** The three keys, in one hash slot (the `{operations}` tag) so that a Redis Cluster can run the trim script. */
-export function operationKeys(keyPrefix: string): { seen: string; info: string; counts: string } {
+/** The five keys (see `WRITE_OPERATIONS`), in one hash slot (the `{operations}` tag) so that a Redis Cluster can run the script. */
+export function operationKeys(keyPrefix: string): { seen: string; info: string; counts: string; rank: string; clients: string } {
   const base = `${keyPrefix}{operations}`;
-  return { seen: `${base}:seen`, info: `${base}:info`, counts: `${base}:counts` };
+  return { seen: `${base}:seen`, info: `${base}:info`, counts: `${base}:counts`, rank: `${base}:rank`, clients: `${base}:clients` };
 }
 
-// Keeps the `cap` most recently seen operations: the sorted set's oldest members go, with their
-// fields of the two hashes. One script, so that a reader never sees half a trim.
-const TRIM = `
-local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[1])
-if excess > 0 then
-  local old = redis.call('ZRANGE', KEYS[1], 0, excess - 1)
-  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
-  for i = 1, #old do
-    redis.call('HDEL', KEYS[2], old[i])
-    redis.call('HDEL', KEYS[3], old[i])
-  end
-end
-for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
-return excess`;
-
 /**
- * The operations every replica has executed, in Redis: a sorted set of keys by last-seen time,
- * a hash of their descriptions (JSON) and a hash of their counts, trimmed to `maxOperations`
- * and expiring `ttlSeconds` after the last write. A request never waits on Redis: `record`
- * adds to a pending batch (at most `maxOperations` distinct entries, later ones dropped until
- * the next write), written every `flushIntervalMs` in one pipeline; a failed write is logged
- * and the batch dropped (the record is a report, not a ledger).
+ * The operations every replica has executed, in Redis (see `WRITE_OPERATIONS` for the keys),
+ * kept as the in-memory store keeps them: at most `maxOperations`, the least used going first,
+ * and at most `maxClientsPerOperation` client names and versions per operation, across
+ * replicas; expiring `ttlSeconds` after the last write. A request never waits on Redis:
+ * `record` adds to a pending batch (at most `maxOperations` distinct entries, folded per
+ * operation as Redis folds them, later ones dropped until the next write), written every
+ * `flushIntervalMs` by one script; a failed write is logged and the batch dropped (the record
+ * is a report, not a ledger).
  */
 export function createRedisOperationStore(options: RedisOperationStoreOptions): OperationStore {
-  const { redis, maxOperations, logger } = options;
+  const { redis, maxOperations, maxClientsPerOperation, logger } = options;
   const keys = operationKeys(options.keyPrefix);
   let pending = new Map<string, { sighting: OperationSighting; count: number }>();
+  let pendingClients = new Map<string, number>();
   let dropped = 0;
 
   const flush = async (): Promise<void> => {
     if (pending.size === 0) return;
     const batch = pending;
     pending = new Map();
+    pendingClients = new Map();
     const lost = dropped;
     dropped = 0;
-    const pipeline = redis.pipeline();
+    const entries: Array<string | number> = [];
     for (const [key, { sighting, count }] of batch) {
       const { seenAt, ...description } = sighting;
-      pipeline.zadd(keys.seen, seenAt, key);
-      pipeline.hset(keys.info, key, JSON.stringify(description));
-      pipeline.hincrby(keys.counts, key, count);
+      const { seenAt: _, ...folded } = asOtherClients(sighting);
+      entries.push(key, seenAt, count, JSON.stringify(description), JSON.stringify(folded));
     }
-    pipeline.eval(TRIM, 3, keys.seen, keys.info, keys.counts, maxOperations, options.ttlSeconds);
     try {
-      const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([error]) => error);
-      if (failed) throw failed[0];
+      await redis.eval(
+        WRITE_OPERATIONS,
+        5,
+        keys.seen,
+        keys.info,
+        keys.counts,
+        keys.rank,
+        keys.clients,
+        maxOperations,
+        options.ttlSeconds,
+        maxClientsPerOperation,
+        ...entries,
+      );
       if (lost > 0)
         logger.warn(
           { dropped: lost },
@@ -82,14 +81,24 @@ export function createRedisOperationStore(options: RedisOperationStoreOptions): 
   timer.unref();
 
   return {
-    record(sighting) {
-      const key = keyOf(sighting);
-      const known = pending.get(key);
+    record(seen) {
+      let sighting = seen;
+      let key = keyOf(sighting);
+      let known = pending.get(key);
+      const operation = operationKeyOf(sighting);
+      // Folded here as Redis folds them, so that client-name variants of one document cannot fill the batch.
+      if (!known && (pendingClients.get(operation) ?? 0) >= maxClientsPerOperation) {
+        sighting = asOtherClients(sighting);
+        key = keyOf(sighting);
+        known = pending.get(key);
+      }
       if (known) {
         known.count += 1;
         known.sighting = sighting;
-      } else if (pending.size < maxOperations) pending.set(key, { sighting, count: 1 });
-      else dropped += 1;
+      } else if (pending.size < maxOperations) {
+        pending.set(key, { sighting, count: 1 });
+        if (!sighting.otherClients) pendingClients.set(operation, (pendingClients.get(operation) ?? 0) + 1);
+      } else dropped += 1;
     },
     async list() {
       await (writing = writing.then(flush));
