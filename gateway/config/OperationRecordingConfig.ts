@@ -9,7 +9,7 @@ export const operationRecordingConfigSchema = section({
   enabled: Type.Boolean({
     default: true,
     description:
-      'Record each executed operation (document hash and text, operation name, client name and version, last seen, count), served to `portico check` and `portico usage` at `/operations` on the internal listener (see "Checking a change before deploying it").',
+      'Record each executed operation (document text with its string and number literals blanked, and its hash; operation name, client name and version, last seen, count), served to `portico check` and `portico usage` at `/operations` on the internal listener (see "Checking a change before deploying it").',
   }),
   store: Type.Enum(['memory', 'redis'], {
     default: 'memory',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path, { resolve } from 'node:path';
@@ -62,6 +63,9 @@ const web = { 'apollographql-client-name': 'web', 'apollographql-client-version'
 const ios = { 'apollographql-client-name': 'ios', 'apollographql-client-version': '2.0' };
 const topNames = 'query TopNames { topProducts(first: 2) { name } }';
 const viewer = 'query Viewer { user(id: "1") { id username } }';
+// As the record keeps them: literals blanked, in print's layout.
+const recordedTopNames = 'query TopNames {\n  topProducts(first: 0) {\n    name\n  }\n}';
+const recordedViewer = 'query Viewer {\n  user(id: "") {\n    id\n    username\n  }\n}';
 
 async function run(gateway: RunningGateway, query: string, headers: Record<string, string> = {}) {
   const { response, body } = await postGraphQL(gateway.origin, { query }, headers);
@@ -84,10 +88,23 @@ describe('operation recording, in memory', () => {
     const operations = await recorded(gateway);
     expect(operations).toHaveLength(2);
     // The most recently seen first.
-    expect(operations[0]).toMatchObject({ operationName: 'Viewer', clientName: 'ios', clientVersion: '2.0', document: viewer, count: 1 });
-    expect(operations[1]).toMatchObject({ operationName: 'TopNames', clientName: 'web', clientVersion: '1.4.0', document: topNames, count: 2 });
-    expect(operations[1]!.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(operations[0]).toMatchObject({ operationName: 'Viewer', clientName: 'ios', clientVersion: '2.0', document: recordedViewer, count: 1 });
+    expect(operations[1]).toMatchObject({ operationName: 'TopNames', clientName: 'web', clientVersion: '1.4.0', document: recordedTopNames, count: 2 });
+    expect(operations[1]!.hash).toBe(createHash('sha256').update(recordedTopNames).digest('hex'));
     expect(Date.parse(operations[1]!.lastSeen)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it('keeps no literal a client inlined, and counts documents differing only in literals as one', async () => {
+    const lookup = await gatewayWith({});
+    for (const upc of ['PII-alice@example.com', 'PII-bob@example.com'])
+      expect((await run(lookup, `query Lookup { product(upc: "${upc}") { upc } topProducts(first: 3) { upc } }`, web)).status).toBe(200);
+    const listing = await fetch(`${listenerOf(lookup)}/operations`);
+    const text = await listing.text();
+    expect(text).not.toContain('PII');
+    expect(text).not.toContain('first: 3');
+    expect((JSON.parse(text) as { operations: RecordedOperation[] }).operations).toEqual([
+      expect.objectContaining({ operationName: 'Lookup', count: 2, document: expect.stringContaining('product(upc: "")') }),
+    ]);
   });
 
   it('is served on the internal listener only, never on the public port', async () => {
@@ -260,6 +277,6 @@ describe('operation recording, in Redis', () => {
     await run(two, topNames, web);
     await run(two, topNames, web);
     await recorded(one);
-    expect(await recorded(two)).toEqual([expect.objectContaining({ operationName: 'TopNames', clientName: 'web', document: topNames, count: 3 })]);
+    expect(await recorded(two)).toEqual([expect.objectContaining({ operationName: 'TopNames', clientName: 'web', document: recordedTopNames, count: 3 })]);
   });
 });

@@ -5,7 +5,7 @@
  * contract: add fields, never rename one.
  */
 export interface RecordedOperation {
-  /** SHA-256 (hex) of the document text, as Apollo Server hashes it. */
+  /** SHA-256 (hex) of `document` as recorded (its literals blanked, see `blankLiterals`): not the hash of the text the client sent. */
   hash: string;
   /** The operation name the client sent or the document gave; null for an anonymous one. */
   operationName: string | null;
@@ -13,7 +13,7 @@ export interface RecordedOperation {
   clientName: string;
   /** From the client-version header (`metrics.clientVersionHeader`); '' when it sent none. */
   clientVersion: string;
-  /** The document text; null when it was longer than `operationRecording.maxDocumentBytes`. */
+  /** The document text, string and number literals blanked; null when it was longer than `operationRecording.maxDocumentBytes`. */
   document: string | null;
   /** When it was last executed (ISO 8601). */
   lastSeen: string;
