@@ -43,6 +43,7 @@ interface Recorded {
   clientVersion: string;
   document: string | null;
   count: number;
+  otherClients?: true;
 }
 
 async function recorded(): Promise<Recorded[]> {
@@ -144,6 +145,64 @@ describe('operation recording under hostile clients', () => {
     }
     expect(target.alive()).toBe(true);
   });
+});
+
+describe('operation recording under a flood meant to push real operations out', () => {
+  // The review's attack on `portico check`: flood the record until the operations real clients
+  // run are evicted, and a breaking change passes. From one address, against a record of 100,
+  // within the default new-document budget (100 every 10 s); only the default 600 requests a
+  // minute is raised, so that the 1,020 requests take seconds rather than two minutes.
+  const RECORD = 100;
+  let flooded: Target;
+  let floodedOperations: string;
+
+  beforeAll(async () => {
+    const metricsPort = await freePort();
+    floodedOperations = `http://127.0.0.1:${metricsPort}/operations`;
+    flooded = await startTarget({
+      mode: 'development',
+      config: {
+        metrics: { listener: 'internal', port: metricsPort, host: '127.0.0.1' },
+        operationRecording: { maxOperations: RECORD },
+        rateLimit: { default: { windowSeconds: 60, limit: 2000 } },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await flooded?.close();
+  });
+
+  it('keeps an operation a real client runs repeatedly through 1,020 client names and a flood of one-shot documents', async () => {
+    const iosReviews = 'query IosReviews { topProducts(first: 1) { reviews { rating } } }';
+    const ios = { 'apollographql-client-name': 'ios', 'apollographql-client-version': '2.0' };
+    for (let run = 0; run < 3; run += 1) expect((await postRaw(flooded, { query: iosReviews }, ios)).status).toBe(200);
+
+    // One document under 1,020 client names, then as many new documents as the new-document
+    // budget allows in its window (IosReviews and `{ __typename }` took two of its 100).
+    const names = Array.from({ length: 1020 }, (_, index) => index);
+    await inBatches(names, 10, async (index) => {
+      const reply = await postRaw(flooded, { query: '{ __typename }' }, { 'apollographql-client-name': `junk-${index}`, 'apollographql-client-version': '1' });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    });
+    const oneShots = Array.from({ length: 95 }, (_, index) => index);
+    await inBatches(oneShots, 10, async (index) => {
+      const reply = await postRaw(flooded, { query: `query Junk${index} { __typename }` }, { 'apollographql-client-name': `junk-${index}` });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    });
+
+    const response = await fetch(floodedOperations);
+    const operations = ((await response.json()) as { operations: Recorded[] }).operations;
+    expect(operations.length).toBe(RECORD);
+    expect(operations.find((operation) => operation.operationName === 'IosReviews')).toMatchObject({ clientName: 'ios', clientVersion: '2.0', count: 3 });
+    expect(operations.find((operation) => operation.operationName === 'IosReviews')?.document).toContain('reviews');
+    // The 1,020 names made at most maxClientsPerOperation (20) records (used once each, the
+    // one-shot documents pushed them out) and one for the 1,000 others.
+    const typename = operations.filter((operation) => operation.operationName === null);
+    expect(typename.length).toBeLessThanOrEqual(21);
+    expect(typename.find((operation) => operation.otherClients)).toMatchObject({ clientName: '(other clients)', count: 1000 });
+    await expectStillServing(flooded);
+  }, 180_000);
 });
 
 describe('the plan endpoint under hostile documents', () => {
