@@ -147,8 +147,8 @@ function descriptionOf(info: string): Omit<RecordedOperation, 'lastSeen' | 'coun
     return null;
   }
   if (typeof parsed !== 'object' || parsed === null) return null;
-  const { hash, operationName, clientName, clientVersion, document } = parsed as Record<string, unknown>;
+  const { hash, operationName, clientName, clientVersion, document, otherClients } = parsed as Record<string, unknown>;
   if (typeof hash !== 'string' || typeof clientName !== 'string' || typeof clientVersion !== 'string') return null;
   if ((operationName !== null && typeof operationName !== 'string') || (document !== null && typeof document !== 'string')) return null;
-  return { hash, operationName, clientName, clientVersion, document };
+  return { hash, operationName, clientName, clientVersion, document, ...(otherClients === true ? { otherClients } : {}) };
 }
