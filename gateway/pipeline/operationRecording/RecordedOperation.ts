@@ -63,3 +63,21 @@ export function keyOf(sighting: Identity): string {
 export function asOtherClients(sighting: OperationSighting): OperationSighting {
   return { ...sighting, clientName: OTHER_CLIENTS, clientVersion: '', otherClients: true };
 }
+
+/**
+ * The sighting as a store counts it, with its key and operation key: its client's own record
+ * when that is known (`isKnown`) or its operation has fewer than `maxClients` client records
+ * (`clientsOf`), else folded into the operation's `(other clients)` record.
+ */
+export function countedAs(
+  seen: OperationSighting,
+  isKnown: (key: string) => boolean,
+  clientsOf: (operation: string) => number,
+  maxClients: number,
+): { sighting: OperationSighting; key: string; operation: string } {
+  const operation = operationKeyOf(seen);
+  const key = keyOf(seen);
+  if (isKnown(key) || clientsOf(operation) < maxClients) return { sighting: seen, key, operation };
+  const folded = asOtherClients(seen);
+  return { sighting: folded, key: keyOf(folded), operation };
+}

@@ -1,4 +1,4 @@
-import { asOtherClients, keyOf, operationKeyOf, type OperationSighting, type OperationStore, type RecordedOperation } from './RecordedOperation.js';
+import { countedAs, operationKeyOf, type OperationSighting, type OperationStore, type RecordedOperation } from './RecordedOperation.js';
 
 export interface MemoryOperationStoreOptions {
   maxOperations: number;
@@ -59,15 +59,13 @@ export function createMemoryOperationStore({ maxOperations, maxClientsPerOperati
 
   return {
     record(seen) {
-      let sighting = seen;
-      let key = keyOf(sighting);
-      let known = tallies.get(key);
-      const operation = operationKeyOf(sighting);
-      if (!known && (clients.get(operation) ?? 0) >= maxClientsPerOperation) {
-        sighting = asOtherClients(sighting);
-        key = keyOf(sighting);
-        known = tallies.get(key);
-      }
+      const { sighting, key, operation } = countedAs(
+        seen,
+        (counted) => tallies.has(counted),
+        (of) => clients.get(of) ?? 0,
+        maxClientsPerOperation,
+      );
+      const known = tallies.get(key);
       // The document lives in `documents`; the tally keeps only what is its own.
       const lean = { ...sighting, document: null };
       if (known) {

@@ -1,6 +1,6 @@
 import type { Logger } from '../../../common/createLogger.js';
 import type { RedisClient } from '../../traffic/createRedisClient.js';
-import { asOtherClients, keyOf, operationKeyOf, type OperationSighting, type OperationStore, type RecordedOperation } from './RecordedOperation.js';
+import { asOtherClients, countedAs, type OperationSighting, type OperationStore, type RecordedOperation } from './RecordedOperation.js';
 import { WRITE_OPERATIONS } from './writeOperationsScript.js';
 
 export interface RedisOperationStoreOptions {
@@ -82,16 +82,14 @@ export function createRedisOperationStore(options: RedisOperationStoreOptions): 
 
   return {
     record(seen) {
-      let sighting = seen;
-      let key = keyOf(sighting);
-      let known = pending.get(key);
-      const operation = operationKeyOf(sighting);
       // Folded here as Redis folds them, so that client-name variants of one document cannot fill the batch.
-      if (!known && (pendingClients.get(operation) ?? 0) >= maxClientsPerOperation) {
-        sighting = asOtherClients(sighting);
-        key = keyOf(sighting);
-        known = pending.get(key);
-      }
+      const { sighting, key, operation } = countedAs(
+        seen,
+        (counted) => pending.has(counted),
+        (of) => pendingClients.get(of) ?? 0,
+        maxClientsPerOperation,
+      );
+      const known = pending.get(key);
       if (known) {
         known.count += 1;
         known.sighting = sighting;
