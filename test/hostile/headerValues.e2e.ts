@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runGatewayProcess } from '../gateway/fixtures/runGatewayProcess.js';
+import { refusedStartProblems } from './support/refusedStartProblems.js';
 
 // A header rule's value from the environment, where a deploy's templating or a pasted secret can
 // leave a CR or LF (or smuggle a second header). Accepted, it failed every subgraph call with
@@ -15,17 +15,12 @@ describe('a header value with CR or LF from the environment', () => {
       file,
       stringify({ supergraph: { path: resolve('schema/supergraph.graphql') }, headers: { all: [{ set: 'x-hostile', value: '${env.HOSTILE}' }] } }),
     );
-    const run = runGatewayProcess(['--config', file, '--port', '0', '--host', '127.0.0.1'], { HOSTILE: 'Bearer hunter2secret\r\nx-injected: 1' });
-    const exit = await Promise.race([run.exited, new Promise((done) => setTimeout(() => done('still running after 15 s'), 15_000))]);
-    if (exit !== 1) run.child.kill('SIGKILL');
-    expect(exit).toBe(1);
-    const problems = run
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('portico gateway: '));
+    const { problems, output } = await refusedStartProblems(['--config', file, '--port', '0', '--host', '127.0.0.1'], {
+      HOSTILE: 'Bearer hunter2secret\r\nx-injected: 1',
+    });
     expect(problems).toEqual([
       'portico gateway: Invalid gateway configuration: headers.all[0].value: must be an HTTP header value (no CR, LF or other control characters) (got 35 characters, not shown)',
     ]);
-    expect(run.output()).not.toContain('hunter2secret');
+    expect(output).not.toContain('hunter2secret');
   });
 });

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, renameSync, truncateSync, writ
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runGatewayProcess } from '../gateway/fixtures/runGatewayProcess.js';
+import { refusedStartProblems } from './support/refusedStartProblems.js';
 import { send } from './support/expectRefused.js';
 import { startTarget, type Target } from './support/startTarget.js';
 
@@ -98,14 +98,7 @@ describe('a FIFO at supergraph.path at start', () => {
   it('fails the start with one line saying what is wrong, without waiting for a writer', async () => {
     const fifo = join(mkdtempSync(join(dir, 'start-')), 'supergraph.graphql');
     execFileSync('mkfifo', [fifo]);
-    const run = runGatewayProcess(['--supergraph', fifo, '--port', '0', '--host', '127.0.0.1']);
-    const exit = await Promise.race([run.exited, new Promise((done) => setTimeout(() => done('still running after 15 s'), 15_000))]);
-    if (exit !== 1) run.child.kill('SIGKILL');
-    expect(exit).toBe(1);
-    const problems = run
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('portico gateway: '));
+    const { problems } = await refusedStartProblems(['--supergraph', fifo, '--port', '0', '--host', '127.0.0.1']);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(`supergraph.path: `);
     expect(problems[0]).toContain(fifo);
