@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/freePort.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectRefused, expectStillServing, postRaw, send, type Reply } from './support/expectRefused.js';
 import { startTarget, type Target } from './support/startTarget.js';
 
@@ -16,12 +15,12 @@ let target: Target;
 let operationsUrl: string;
 
 beforeAll(async () => {
-  const metricsPort = await freePort();
-  operationsUrl = `http://127.0.0.1:${metricsPort}/operations`;
   target = await startTarget({
     mode: 'development',
+    // At info, the gateway logs where its internal listener is (see operationsUrlOf).
+    env: { LOG_LEVEL: 'info' },
     config: {
-      metrics: { listener: 'internal', port: metricsPort, host: '127.0.0.1' },
+      metrics: { listener: 'internal', port: 0, host: '127.0.0.1' },
       operationRecording: { maxOperations: MAX_OPERATIONS },
       // Hundreds of distinct documents from one address in a minute: past the new-document budget by design (workBudgets.e2e.ts).
       rateLimit: {
@@ -30,7 +29,22 @@ beforeAll(async () => {
       },
     },
   });
+  operationsUrl = await operationsUrlOf(target);
 });
+
+/**
+ * Where a target serves /operations: its internal listener, on port 0 (a free port chosen, then
+ * bound by the gateway, could be taken meanwhile by a process of another test file), as the
+ * gateway logs it once it serves.
+ */
+async function operationsUrlOf(served: Target): Promise<string> {
+  let origin: string | undefined;
+  await vi.waitFor(() => {
+    origin = /metrics: (http:\/\/127\.0\.0\.1:\d+)\/metrics \(internal listener\)/.exec(served.output())?.[1];
+    expect(origin, served.output()).toBeDefined();
+  });
+  return `${origin}/operations`;
+}
 
 afterAll(async () => {
   await target?.close();
@@ -157,16 +171,16 @@ describe('operation recording under a flood meant to push real operations out', 
   let floodedOperations: string;
 
   beforeAll(async () => {
-    const metricsPort = await freePort();
-    floodedOperations = `http://127.0.0.1:${metricsPort}/operations`;
     flooded = await startTarget({
       mode: 'development',
+      env: { LOG_LEVEL: 'info' },
       config: {
-        metrics: { listener: 'internal', port: metricsPort, host: '127.0.0.1' },
+        metrics: { listener: 'internal', port: 0, host: '127.0.0.1' },
         operationRecording: { maxOperations: RECORD },
         rateLimit: { default: { windowSeconds: 60, limit: 2000 } },
       },
     });
+    floodedOperations = await operationsUrlOf(flooded);
   });
 
   afterAll(async () => {
